@@ -1,0 +1,6 @@
+export { Vault, type CreateOptions } from './vault';
+export { ArtifactWriter, CHUNK_BYTES } from './artifacts';
+export { keyslotsPathFor, defaultScryptParams, type KeychainUnwrap, type Unlock, type ScryptParams } from './keyslots';
+export { GENESIS_HASH, canonicalJson, eventHash } from './chain';
+export * from './errors';
+export type * from './types';

@@ -1,0 +1,200 @@
+// The vault: one encrypted SQLite file (SQLCipher 4) plus its keyslot file, holding the
+// hash-chained event log, streamed artifacts and identities.
+import { desc, gt, asc } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ArtifactWriter, artifactInfo, readArtifactChunks, recoverAbandoned, type RecordArtifactEvent } from './artifacts';
+import { GENESIS_HASH, canonicalJson, eventHash } from './chain';
+import { checkVaultFileShape, drizzleOver, openDatabase, vaultErrorFrom, type VaultDb } from './database';
+import { VaultCorruptError, VaultExistsError, VaultInputError, VaultNotFoundError, WrongPassphraseError } from './errors';
+import { keyslotsPathFor, readKeyslots, unlockDataKey, wrapWithPassphrase, writeKeyslots, type KeyslotFile, type ScryptParams, type Unlock } from './keyslots';
+import { SCHEMA_VERSION, migrate } from './migrate';
+import { artifacts, events } from './schema';
+import type { ArtifactInfo, NewEvent, VaultEvent, VerifyReport } from './types';
+import { verifyVault } from './verify';
+
+const ACTOR = /^[\p{L}\p{N}._@-][\p{L}\p{N} ._@-]{0,127}$/u;
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+
+function toEvent(row: typeof events.$inferSelect): VaultEvent {
+  return { seq: row.seq, at: row.at, actor: row.actor, type: row.type, payload: JSON.parse(row.payload), prevHash: row.prevHash, hash: row.hash };
+}
+
+export interface CreateOptions {
+  actor?: string;
+  kdf?: ScryptParams;
+}
+
+export class Vault {
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: VaultDb,
+    private readonly dataKey: Buffer,
+    private keyslots: KeyslotFile,
+  ) {}
+
+  /** Creates a new vault; never writes over an existing file. */
+  static create(path: string, passphrase: string, options: CreateOptions = {}): Vault {
+    if (passphrase.length < 8) throw new VaultInputError('A vault passphrase needs at least 8 characters.');
+    const keysPath = keyslotsPathFor(path);
+    if (existsSync(path) || existsSync(keysPath)) throw new VaultExistsError(existsSync(path) ? path : keysPath);
+    if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new VaultInputError(`The folder ${dirname(path)} does not exist; create it first.`);
+    // Reserve the path atomically so a concurrent create cannot share it.
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+    } catch {
+      throw new VaultExistsError(path);
+    }
+    const dataKey = randomBytes(32);
+    const vaultId = randomUUID();
+    const slot = wrapWithPassphrase(dataKey, passphrase, vaultId, options.kdf);
+    const keyslots: KeyslotFile = { format: 'cutover-vault-keyslots', version: 1, vaultId, cipher: 'sqlcipher4', slots: [slot] };
+    try {
+      writeKeyslots(path, keyslots, { exclusive: true });
+      const db = openDatabase(path, dataKey, { create: true });
+      const vault = new Vault(path, drizzleOver(db), dataKey, keyslots);
+      migrate(db, path);
+      vault.append({ actor: options.actor ?? 'system', type: 'vault.created', payload: { vaultId, cipher: 'sqlcipher4', schemaVersion: SCHEMA_VERSION, kdf: { name: 'scrypt', log2N: slot.kdf.log2N, r: slot.kdf.r, p: slot.kdf.p } } });
+      return vault;
+    } catch (error) {
+      rmSync(path, { force: true });
+      rmSync(keysPath, { force: true });
+      for (const suffix of ['-wal', '-shm']) rmSync(path + suffix, { force: true });
+      throw error;
+    }
+  }
+
+  /** Opens an existing vault. Nothing is written unless the key is right and the file is a vault. */
+  static open(path: string, unlock: Unlock): Vault {
+    if (!existsSync(path)) throw new VaultNotFoundError(path);
+    if (!statSync(path).isFile()) throw new VaultInputError(`${path} is a folder, not a vault file.`);
+    checkVaultFileShape(path);
+    const keyslots = readKeyslots(path);
+    const dataKey = unlockDataKey(keyslots, unlock);
+    const db = openDatabase(path, dataKey);
+    const vault = new Vault(path, drizzleOver(db), dataKey, keyslots);
+    try {
+      migrate(db, path);
+      vault.checkBelongsToKeyslots();
+      recoverAbandoned(vault.db, vault.recordArtifact);
+      return vault;
+    } catch (error) {
+      db.close();
+      throw vaultErrorFrom(path, error);
+    }
+  }
+
+  /** True when the vault at `path` has an OS-keychain slot. */
+  static hasKeychainSlot(path: string): boolean {
+    return existsSync(keyslotsPathFor(path)) && readKeyslots(path).slots.some((s) => s.type === 'keychain');
+  }
+
+  get id(): string {
+    return this.keyslots.vaultId;
+  }
+
+  get schemaVersion(): number {
+    return SCHEMA_VERSION;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.$client.close();
+  }
+
+  private checkBelongsToKeyslots(): void {
+    const first = this.db.select().from(events).orderBy(asc(events.seq)).limit(1).get();
+    if (!first) return;
+    const vaultId = (JSON.parse(first.payload) as { vaultId?: string }).vaultId;
+    if (first.type !== 'vault.created' || vaultId !== this.keyslots.vaultId) {
+      throw new VaultCorruptError(this.path, `its first event does not name vault ${this.keyslots.vaultId} from its .keys file`);
+    }
+  }
+
+  /** Appends one event to the chain, durably, and returns it with its hash. */
+  append(input: NewEvent): VaultEvent {
+    if (!ACTOR.test(input.actor)) throw new VaultInputError(`"${input.actor}" is not a valid actor name (letters, digits, space, . _ @ -; up to 128).`);
+    if (!EVENT_TYPE.test(input.type)) throw new VaultInputError(`"${input.type}" is not a valid event type (lowercase dotted words, e.g. "step.started").`);
+    const payload = canonicalJson(input.payload ?? {});
+    return this.db.transaction((tx) => {
+      const head = tx.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).limit(1).get();
+      const seq = (head?.seq ?? 0) + 1;
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      const at = new Date().toISOString();
+      const parsed: unknown = JSON.parse(payload);
+      const hash = eventHash({ prevHash, seq, at, actor: input.actor, type: input.type, payload: parsed });
+      const row = { seq, at, actor: input.actor, type: input.type, payload, prevHash, hash };
+      tx.insert(events).values(row).run();
+      return toEvent(row);
+    }, { behavior: 'immediate' });
+  }
+
+  private readonly recordArtifact: RecordArtifactEvent = (type, info, actor) => {
+    this.append({ actor, type, payload: { id: info.id, name: info.name, mediaType: info.mediaType, size: info.size, sha256: info.sha256 } });
+  };
+
+  events(options: { afterSeq?: number; limit?: number } = {}): VaultEvent[] {
+    const query = this.db.select().from(events).where(gt(events.seq, options.afterSeq ?? 0)).orderBy(asc(events.seq));
+    return (options.limit ? query.limit(options.limit) : query).all().map(toEvent);
+  }
+
+  head(): { seq: number; hash: string } {
+    const head = this.db.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).limit(1).get();
+    return head ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Starts streaming an artifact; call write() as bytes arrive and finish() at the end. */
+  createArtifact(meta: { name: string; mediaType?: string; actor: string }): ArtifactWriter {
+    if (!meta.name || meta.name.length > 255 || /[/\\\0]/.test(meta.name)) throw new VaultInputError(`"${meta.name}" is not a valid artifact name (a file name, no slashes, up to 255 characters).`);
+    return new ArtifactWriter(this.db, meta.name, meta.mediaType ?? 'text/plain', meta.actor, this.recordArtifact);
+  }
+
+  artifacts(): ArtifactInfo[] {
+    return this.db.select().from(artifacts).orderBy(asc(artifacts.createdAt)).all().map(artifactInfo);
+  }
+
+  readArtifact(id: string): Generator<Buffer> {
+    return readArtifactChunks(this.db, id);
+  }
+
+  verify(): VerifyReport {
+    return verifyVault(this.db, this.path);
+  }
+
+  /** Rewraps the data key under a new passphrase; the encrypted data is not touched. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string, kdf?: ScryptParams): void {
+    if (newPassphrase.length < 8) throw new VaultInputError('A vault passphrase needs at least 8 characters.');
+    const current = readKeyslots(this.path);
+    if (!unlockDataKey(current, { passphrase: oldPassphrase }).equals(this.dataKey)) throw new WrongPassphraseError();
+    const slot = wrapWithPassphrase(this.dataKey, newPassphrase, current.vaultId, kdf);
+    this.keyslots = { ...current, slots: [slot, ...current.slots.filter((s) => s.type !== 'passphrase')] };
+    writeKeyslots(this.path, this.keyslots);
+    this.append({ actor: 'system', type: 'vault.passphrase_changed', payload: { kdf: { name: 'scrypt', log2N: slot.kdf.log2N, r: slot.kdf.r, p: slot.kdf.p } } });
+  }
+
+  /** Adds (or replaces) the OS-keychain slot; `wrap` is e.g. Electron's safeStorage. */
+  setKeychainSlot(wrap: (dataKey: Buffer) => Buffer): void {
+    const wrapped = wrap(Buffer.from(this.dataKey)).toString('base64');
+    const current = readKeyslots(this.path);
+    this.keyslots = { ...current, slots: [...current.slots.filter((s) => s.type !== 'keychain'), { type: 'keychain', wrapped }] };
+    writeKeyslots(this.path, this.keyslots);
+    this.append({ actor: 'system', type: 'vault.keychain_slot_added', payload: {} });
+  }
+
+  removeKeychainSlot(): void {
+    const current = readKeyslots(this.path);
+    if (!current.slots.some((s) => s.type === 'keychain')) return;
+    this.keyslots = { ...current, slots: current.slots.filter((s) => s.type !== 'keychain') };
+    writeKeyslots(this.path, this.keyslots);
+    this.append({ actor: 'system', type: 'vault.keychain_slot_removed', payload: {} });
+  }
+
+  /** For identity and run modules inside core: the drizzle handle. */
+  get database(): VaultDb {
+    return this.db;
+  }
+}

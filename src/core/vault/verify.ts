@@ -1,0 +1,100 @@
+// `vault verify`: walk the whole chain and every artifact's chunks, recompute, and name the
+// first event or every artifact that does not match. Reads only.
+import { asc } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { artifactInfo, readArtifactChunks } from './artifacts';
+import { GENESIS_HASH, eventHash } from './chain';
+import { vaultErrorFrom, type VaultDb } from './database';
+import { VaultCorruptError } from './errors';
+import { artifacts, events } from './schema';
+import type { VerifyProblem, VerifyReport } from './types';
+
+interface SealedArtifact {
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  state: 'complete' | 'incomplete';
+}
+
+function walkChain(db: VaultDb, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const row of db.$client.prepare('SELECT seq, at, actor, type, payload, prev_hash AS prevHash, hash FROM events ORDER BY seq').iterate() as IterableIterator<typeof events.$inferSelect>) {
+    const bad = (message: string): VerifyProblem => ({ kind: 'event', ref: `event #${row.seq} (${row.type})`, message });
+    report.events += 1;
+    if (row.seq !== expectedSeq) {
+      report.firstBadEvent = { kind: 'event', ref: `event #${expectedSeq}`, message: `missing: the chain jumps from #${expectedSeq - 1} to #${row.seq}` };
+      return;
+    }
+    if (row.prevHash !== prev) {
+      report.firstBadEvent = bad(`its link to the previous event does not match (prev_hash ${row.prevHash.slice(0, 12)}…, expected ${prev.slice(0, 12)}…)`);
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(row.payload);
+    } catch {
+      report.firstBadEvent = bad('its payload is not valid JSON');
+      return;
+    }
+    const recomputed = eventHash({ prevHash: row.prevHash, seq: row.seq, at: row.at, actor: row.actor, type: row.type, payload });
+    if (recomputed !== row.hash) {
+      report.firstBadEvent = bad(`its content does not match its hash (stored ${row.hash.slice(0, 12)}…, recomputed ${recomputed.slice(0, 12)}…): the record was changed after it was written`);
+      return;
+    }
+    if (row.type === 'artifact.completed' || row.type === 'artifact.incomplete') {
+      const p = payload as { id: string } & SealedArtifact;
+      sealed.set(p.id, { name: p.name, mediaType: p.mediaType, size: p.size, sha256: p.sha256, state: row.type === 'artifact.completed' ? 'complete' : 'incomplete' });
+    }
+    prev = row.hash;
+    expectedSeq += 1;
+  }
+  report.headHash = prev;
+}
+
+function checkArtifacts(db: VaultDb, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
+  for (const row of db.select().from(artifacts).orderBy(asc(artifacts.createdAt)).all()) {
+    report.artifacts += 1;
+    const ref = `artifact ${row.id} (${row.name})`;
+    const problem = (message: string) => report.badArtifacts.push({ kind: 'artifact', ref, message });
+    if (row.state === 'open') {
+      report.incompleteArtifacts.push(artifactInfo(row));
+      continue;
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    for (const chunk of readArtifactChunks(db, row.id)) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    report.bytes += size;
+    const digest = hash.digest('hex');
+    const seal = sealed.get(row.id);
+    if (!seal) {
+      problem(`no artifact.${row.state === 'complete' ? 'completed' : 'incomplete'} event in the chain records it`);
+    } else if (digest !== seal.sha256 || size !== seal.size) {
+      problem(`its bytes do not match the chain (recomputed sha256 ${digest.slice(0, 12)}…, ${size} bytes; recorded ${seal.sha256.slice(0, 12)}…, ${seal.size} bytes)`);
+    } else if (row.sha256 !== seal.sha256 || row.size !== seal.size || row.name !== seal.name || row.mediaType !== seal.mediaType || row.state !== seal.state) {
+      problem('its catalogue row (name, type, size, hash or state) was changed after it was sealed');
+    }
+    if (row.state === 'incomplete') report.incompleteArtifacts.push(artifactInfo(row));
+  }
+}
+
+export function verifyVault(db: VaultDb, path: string): VerifyReport {
+  const report: VerifyReport = { ok: false, events: 0, artifacts: 0, bytes: 0, headHash: GENESIS_HASH, firstBadEvent: null, badArtifacts: [], incompleteArtifacts: [], corruption: null };
+  const sealed = new Map<string, SealedArtifact>();
+  try {
+    walkChain(db, report, sealed);
+    checkArtifacts(db, report, sealed);
+    const check = db.$client.pragma('quick_check', { simple: true });
+    if (check !== 'ok') report.corruption = { kind: 'database', ref: 'database', message: `SQLite quick_check: ${String(check)}` };
+  } catch (error) {
+    const mapped = vaultErrorFrom(path, error);
+    if (!(mapped instanceof VaultCorruptError)) throw mapped;
+    report.corruption = { kind: 'database', ref: 'database', message: mapped.message };
+  }
+  report.ok = !report.firstBadEvent && report.badArtifacts.length === 0 && !report.corruption;
+  return report;
+}
