@@ -4,3 +4,4 @@ export { keyslotsPathFor, defaultScryptParams, type KeychainUnwrap, type Unlock,
 export { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 export * from './errors';
 export type * from './types';
+export { addIdentity, listIdentities, getIdentity, ROLES, type NewIdentity } from './identities';

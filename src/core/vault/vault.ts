@@ -11,7 +11,8 @@ import { VaultCorruptError, VaultExistsError, VaultInputError, VaultNotFoundErro
 import { keyslotsPathFor, readKeyslots, unlockDataKey, wrapWithPassphrase, writeKeyslots, type KeyslotFile, type ScryptParams, type Unlock } from './keyslots';
 import { SCHEMA_VERSION, migrate } from './migrate';
 import { artifacts, events } from './schema';
-import type { ArtifactInfo, NewEvent, VaultEvent, VerifyReport } from './types';
+import type { ArtifactInfo, IdentityInfo, NewEvent, VaultEvent, VerifyReport } from './types';
+import { listIdentities } from './identities';
 import { verifyVault } from './verify';
 
 const ACTOR = /^[\p{L}\p{N}._@-][\p{L}\p{N} ._@-]{0,127}$/u;
@@ -191,6 +192,10 @@ export class Vault {
     this.keyslots = { ...current, slots: current.slots.filter((s) => s.type !== 'keychain') };
     writeKeyslots(this.path, this.keyslots);
     this.append({ actor: 'system', type: 'vault.keychain_slot_removed', payload: {} });
+  }
+
+  listIdentities(): IdentityInfo[] {
+    return listIdentities(this);
   }
 
   /** For identity and run modules inside core: the drizzle handle. */

@@ -1,0 +1,37 @@
+// Human output helpers shared by the commands.
+import type { VaultEvent, VerifyReport } from '../core/vault';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function summarize(payload: unknown): string {
+  const text = JSON.stringify(payload);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatEvent(e: VaultEvent): string {
+  return `#${String(e.seq).padEnd(5)} ${e.at}  ${e.actor.padEnd(12)} ${e.type.padEnd(26)} ${e.hash.slice(0, 12)}  ${summarize(e.payload)}`;
+}
+
+export function formatVerify(path: string, r: VerifyReport): string {
+  const lines = [`Vault ${path}: ${r.ok ? 'OK' : 'FAILED'}`];
+  lines.push(`  events:    ${r.events} checked, chain head ${r.headHash}`);
+  lines.push(`  artifacts: ${r.artifacts} checked, ${formatBytes(r.bytes)} re-hashed`);
+  if (r.firstBadEvent) lines.push(`  FIRST BAD EVENT: ${r.firstBadEvent.ref}: ${r.firstBadEvent.message}`);
+  for (const a of r.badArtifacts) lines.push(`  BAD ARTIFACT: ${a.ref}: ${a.message}`);
+  if (r.corruption) lines.push(`  CORRUPTION: ${r.corruption.message}`);
+  for (const a of r.incompleteArtifacts) lines.push(`  incomplete (kept as written, not a failure): ${a.name} (${a.id}), ${formatBytes(a.size)}${a.sha256 ? `, sha256 ${a.sha256}` : ', still being written'}`);
+  return lines.join('\n');
+}

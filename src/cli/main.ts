@@ -1,0 +1,62 @@
+// `cutover`: the workstation without the desktop. Human text by default, JSON with --json.
+import { Command, CommanderError } from 'commander';
+import { VaultError } from '../core/vault';
+import { registerRecord } from './commands/record';
+import { registerVault } from './commands/vault';
+import { registerIdentity } from './commands/identity';
+import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
+
+const EXIT_HELP = `
+Exit codes:
+  0  ok
+  1  a check or verification failed (the vault verified with problems)
+  2  bad input or usage, wrong passphrase, not a vault, vault damaged or busy
+  70 internal error (a bug; the message says what happened)
+
+Environment:
+  CUTOVER_PASSPHRASE      the vault passphrase (otherwise asked on the terminal; never an argument)
+  CUTOVER_NEW_PASSPHRASE  the new passphrase for \`vault passwd\`
+  CUTOVER_ACTOR           who you are in the event log (default: your user name)
+  SSH_AUTH_SOCK           the ssh-agent used by \`identity add --agent\`
+`;
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('cutover')
+    .description('Cutover Workstation: an encrypted, tamper-evident evidence vault for governance-gated database cutovers.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_HELP)
+    .exitOverride();
+  registerVault(program, setExit);
+  registerIdentity(program);
+  registerRecord(program);
+  return program;
+}
+
+function isUserError(error: unknown): error is Error {
+  return error instanceof VaultError || error instanceof CliUsageError || (error as { code?: string }).code === 'USAGE'
+    || (error instanceof Error && /^(Key|Agent|Sshsig|Identity)/.test(error.name));
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`cutover: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`cutover: internal error (please report it with this message): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
