@@ -1,5 +1,6 @@
 // `cutover`: the workstation without the desktop. Human text by default, JSON with --json.
 import { Command, CommanderError } from 'commander';
+import { EvidenceKeyError } from '../core/evidence';
 import { VaultError } from '../core/vault';
 import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
@@ -34,8 +35,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 function isUserError(error: unknown): error is Error {
-  return error instanceof VaultError || error instanceof CliUsageError || (error as { code?: string }).code === 'USAGE'
-    || (error instanceof Error && /^(Key|Agent|Sshsig|Identity)/.test(error.name));
+  return error instanceof VaultError || error instanceof CliUsageError || error instanceof EvidenceKeyError;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
