@@ -5,3 +5,4 @@ export { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 export * from './errors';
 export type * from './types';
 export { addIdentity, listIdentities, getIdentity, ROLES, type NewIdentity } from './identities';
+export { setSecret, getSecrets, secretNames } from './secrets';

@@ -59,3 +59,11 @@ export const identities = sqliteTable(
   },
   (t) => [index('identities_fingerprint').on(t.fingerprint)],
 );
+
+/** Target secrets (database and SSH passwords). Kept out of the event chain, so they never
+ *  reach an exported pack; only `secret.set` events (name, never value) are chained. */
+export const secrets = sqliteTable('secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

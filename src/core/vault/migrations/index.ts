@@ -25,5 +25,13 @@ export const migrations = [
       "CREATE TRIGGER `artifacts_no_delete` BEFORE DELETE ON `artifacts`\nBEGIN SELECT RAISE(ABORT, 'artifacts are append-only'); END;",
       "CREATE TRIGGER `artifacts_final_once_finished` BEFORE UPDATE ON `artifacts`\nWHEN OLD.`state` <> 'open'\nBEGIN SELECT RAISE(ABORT, 'a finished artifact cannot be changed'); END;"
     ]
+  },
+  {
+    "idx": 2,
+    "tag": "0002_secrets",
+    "sha256": "7e3e412b4435d38cfa642c308a90b0f561749cbc8e1dfca115a30afbfe8df8e3",
+    "statements": [
+      "CREATE TABLE `secrets` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL,\n\t`updated_at` text NOT NULL\n);"
+    ]
   }
 ] as const;
