@@ -1,0 +1,7 @@
+// Public surface of the evidence signing layer: identities' keys and SSHSIG signatures.
+export type { Signer, ParsedPublicKey, SshKeyType, GeneratedKey } from './keys';
+export { parsePublicKey, fingerprintOf, formatPublicKey, loadKeyFile, generateEd25519, signerFromGenerated, SUPPORTED_KEY_TYPES } from './keys';
+export { listAgentKeys, agentSigner } from './agent';
+export type { HardwareKeyDetails, SshsigHashAlgorithm, SshsigFailureReason, SshsigVerifyResult } from './sshsig';
+export { sshsigSign, sshsigSignDigest, sshsigVerify, sshsigVerifyDigest } from './sshsig';
+export * from './errors';
