@@ -1,0 +1,126 @@
+// Gates: abort conditions watched on the streaming output, and expectations judged when a
+// step ends. Output is examined line by line as it arrives (lines longer than 64 KiB are
+// cut), so a transcript of gigabytes is never held in memory.
+import type { AbortGate, Expectation } from '../runbook/schema';
+import type { ExecResult } from '../targets/types';
+
+const MAX_LINE = 64 * 1024;
+
+export interface GateResult {
+  gate: string;
+  kind: 'expect' | 'abort';
+  passed: boolean;
+  detail: string;
+}
+
+export interface AbortMatch {
+  pattern: string;
+  label: string;
+  onMatch: 'block' | 'cancel';
+  line: string;
+}
+
+function describe(e: Expectation): string {
+  if ('exit_code' in e) return `exit code = ${e.exit_code}`;
+  if ('output_contains' in e) return `output contains "${e.output_contains}"`;
+  if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
+  if ('output_matches' in e) return `output matches /${e.output_matches}/`;
+  if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`;
+  return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
+}
+
+function compare(a: number, op: string, b: number): boolean {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '==': return a === b;
+    default: return a !== b;
+  }
+}
+
+/** Watches output as it streams; collects what the expectations need. */
+export class GateWatcher {
+  private partial = '';
+  private readonly abortGates: { gate: AbortGate; re: RegExp }[];
+  private readonly matchers: { e: Expectation; re: RegExp }[] = [];
+  private readonly seen = new Map<Expectation, string>();
+  readonly aborts: AbortMatch[] = [];
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(
+    private readonly expectations: Expectation[],
+    abortOn: AbortGate[],
+    private readonly onAbort: (match: AbortMatch) => void,
+  ) {
+    this.abortGates = abortOn.map((gate) => ({ gate, re: new RegExp(gate.pattern, 'm') }));
+    for (const e of expectations) {
+      if ('output_matches' in e) this.matchers.push({ e, re: new RegExp(e.output_matches, 'm') });
+      if ('value' in e && e.value.pattern) this.matchers.push({ e, re: new RegExp(e.value.pattern, 'm') });
+      if ('threshold' in e) this.matchers.push({ e, re: new RegExp(`\\b${e.threshold.metric.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b\\s*[:=]?\\s*(-?\\d+(?:\\.\\d+)?)`) });
+    }
+  }
+
+  push(chunk: Buffer): void {
+    const text = this.partial + this.decoder.decode(chunk, { stream: true });
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    if (this.partial.length > MAX_LINE) {
+      this.line(this.partial.slice(0, MAX_LINE));
+      this.partial = '';
+    }
+    for (const line of lines) this.line(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+  }
+
+  end(): void {
+    const rest = this.partial + this.decoder.decode();
+    this.partial = '';
+    if (rest) this.line(rest);
+  }
+
+  private line(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    for (const { gate, re } of this.abortGates) {
+      if (re.test(line) && !this.aborts.some((a) => a.pattern === gate.pattern)) {
+        const match = { pattern: gate.pattern, label: gate.label ?? gate.pattern, onMatch: gate.on_match, line: line.slice(0, 500) };
+        this.aborts.push(match);
+        this.onAbort(match);
+      }
+    }
+    for (const e of this.expectations) {
+      if (this.seen.has(e)) continue;
+      if ('output_contains' in e && line.includes(e.output_contains)) this.seen.set(e, line);
+      if ('output_not_contains' in e && line.includes(e.output_not_contains)) this.seen.set(e, line);
+    }
+    for (const { e, re } of this.matchers) {
+      if (this.seen.has(e)) continue;
+      const m = re.exec(line);
+      if (m) this.seen.set(e, m[1] ?? m[0]);
+    }
+  }
+
+  /** Judges every expectation and abort gate once the step has ended. */
+  results(exec: Pick<ExecResult, 'exitCode' | 'rows'>): GateResult[] {
+    const firstRow = exec.rows?.[0];
+    const out: GateResult[] = this.expectations.map((e) => {
+      const gate = describe(e);
+      const seen = this.seen.get(e);
+      if ('exit_code' in e) return { gate, kind: 'expect', passed: exec.exitCode === e.exit_code, detail: `exit code ${exec.exitCode ?? 'none'}` };
+      if ('output_contains' in e) return { gate, kind: 'expect', passed: seen !== undefined, detail: seen !== undefined ? `found in: ${seen.slice(0, 200)}` : 'not found in the output' };
+      if ('output_not_contains' in e) return { gate, kind: 'expect', passed: seen === undefined, detail: seen === undefined ? 'absent' : `found in: ${seen.slice(0, 200)}` };
+      if ('output_matches' in e) return { gate, kind: 'expect', passed: seen !== undefined, detail: seen !== undefined ? `matched: ${seen.slice(0, 200)}` : 'no line matched' };
+      if ('value' in e) {
+        const actual = e.value.column !== undefined ? firstRow?.[e.value.column] : seen;
+        const passed = actual !== undefined && actual !== null && String(actual).trim() === String(e.value.equals);
+        return { gate, kind: 'expect', passed, detail: actual === undefined || actual === null ? 'no value found' : `value ${String(actual).slice(0, 200)}` };
+      }
+      const fromRow = firstRow?.[e.threshold.metric];
+      const actual = fromRow !== undefined && fromRow !== null ? Number(fromRow) : seen !== undefined ? Number(seen) : NaN;
+      const passed = Number.isFinite(actual) && compare(actual, e.threshold.op, e.threshold.value);
+      return { gate, kind: 'expect', passed, detail: Number.isFinite(actual) ? `${e.threshold.metric} = ${actual}` : `${e.threshold.metric} not found` };
+    });
+    for (const a of this.aborts) out.push({ gate: `abort on /${a.pattern}/`, kind: 'abort', passed: false, detail: `matched: ${a.line}` });
+    return out;
+  }
+}

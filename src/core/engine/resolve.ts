@@ -1,0 +1,63 @@
+// Targets as a run uses them (runbook targets with --target NAME=URI overrides applied), and
+// the environment of a step with ${secret:NAME} and ${target:NAME} filled in.
+import { targetSchema, type Runbook, type Target } from '../runbook/schema';
+import { VaultInputError } from '../vault';
+import { targetAddress } from './plan';
+
+export class RunInputError extends VaultInputError {}
+
+/** NAME=URI: postgresql://user@host:port/db?sslmode=…, ssh://user@host:port, or "local". */
+export function applyOverrides(runbook: Runbook, overrides: Record<string, string>): Record<string, Target> {
+  const targets: Record<string, Target> = structuredClone(runbook.targets);
+  for (const [name, uri] of Object.entries(overrides)) {
+    const base = targets[name];
+    if (!base) throw new RunInputError(`--target ${name}=…: the runbook has no target "${name}" (it has ${Object.keys(targets).join(', ')}).`);
+    let next: unknown;
+    if (base.kind === 'postgres') {
+      if (!/^postgres(ql)?:\/\//.test(uri)) throw new RunInputError(`--target ${name} is a postgres target: give a postgresql:// DSN.`);
+      const url = new URL(uri);
+      const tls = url.searchParams.get('sslmode');
+      next = { ...base, dsn: uri, ...(tls ? { tls } : {}) };
+    } else if (base.kind === 'ssh') {
+      if (!uri.startsWith('ssh://')) throw new RunInputError(`--target ${name} is an ssh target: give ssh://user@host:port.`);
+      const url = new URL(uri);
+      const hostKey = url.searchParams.get('host_key');
+      next = { ...base, host: url.hostname, port: url.port ? Number(url.port) : undefined, user: url.username ? decodeURIComponent(url.username) : base.user, ...(hostKey ? { host_key: hostKey } : {}) };
+    } else {
+      if (uri !== 'local' && !uri.startsWith('local:')) throw new RunInputError(`--target ${name} is a local target: give "local" or "local:/working/dir".`);
+      next = { ...base, ...(uri.startsWith('local:') ? { cwd: uri.slice(6) } : {}) };
+    }
+    const parsed = targetSchema.safeParse(next);
+    if (!parsed.success) throw new RunInputError(`--target ${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    targets[name] = parsed.data;
+  }
+  return targets;
+}
+
+const REF = /\$\{(secret|target):([A-Za-z0-9_.-]+)\}/g;
+
+/** Fills ${secret:NAME} and ${target:NAME} in environment values. */
+export function expandEnv(env: Record<string, string>, secrets: Record<string, string>, targets: Record<string, Target>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    out[key] = value.replace(REF, (_m, kind: string, name: string) => {
+      if (kind === 'secret') {
+        const secret = secrets[name];
+        if (secret === undefined) throw new RunInputError(`The secret "${name}" (used by ${key}) is not in the vault: set it with \`cutover secret set --name ${name}\`.`);
+        return secret;
+      }
+      const target = targets[name];
+      if (!target) throw new RunInputError(`${key} refers to an unknown target "${name}".`);
+      return targetAddress(target);
+    });
+  }
+  return out;
+}
+
+/** Names of the secrets a step's environment and target need. */
+export function secretsUsed(env: Record<string, string>, target: Target | undefined): string[] {
+  const names = new Set<string>();
+  for (const value of Object.values(env)) for (const m of value.matchAll(REF)) if (m[1] === 'secret') names.add(m[2]!);
+  if (target && 'secret' in target && target.secret) names.add(target.secret);
+  return [...names];
+}

@@ -1,0 +1,91 @@
+// Folds a run's events from the chain into its state. Nothing about a run is stored anywhere
+// else, so what the app shows is always what the evidence says.
+import type { VaultEvent } from '../vault';
+import type { Runbook, Target } from '../runbook/schema';
+import type { GateResult } from './gates';
+import { allSteps } from './plan';
+import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
+
+interface Payload {
+  runId?: string;
+  [key: string]: unknown;
+}
+
+export const RUN_EVENT_TYPES = ['run.started', 'run.blocked', 'run.decision', 'run.completed', 'step.started', 'step.finished', 'step.interrupted', 'step.attested', 'step.recorded', 'step.done', 'step.skipped', 'approval.added', 'target.host_key_pinned'];
+
+export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artifactId: string, hash: string) => Runbook): RunState | null {
+  let state: RunState | null = null;
+  for (const e of events) {
+    const p = e.payload as Payload;
+    if (p?.runId !== runId) continue;
+    if (e.type === 'run.started') {
+      const rb = p.runbook as { hash: string; artifactId: string };
+      const runbook = loadRunbook(rb.artifactId, rb.hash);
+      state = {
+        runId,
+        startedAt: e.at,
+        operator: p.operator as string,
+        environment: p.environment as Environment,
+        runbookHash: rb.hash,
+        runbookArtifactId: rb.artifactId,
+        runbook,
+        targets: p.targets as Record<string, Target>,
+        status: 'ACTIVE',
+        blockedBy: null,
+        decisions: [],
+        steps: new Map(allSteps({ runbook }).map(({ step, phaseId }) => [step.id, { stepId: step.id, phaseId, kind: step.kind, status: 'pending' } as StepState])),
+        approvals: [],
+        hostKeys: {},
+      };
+      continue;
+    }
+    if (!state) continue;
+    const step = typeof p.stepId === 'string' ? state.steps.get(p.stepId) : undefined;
+    switch (e.type) {
+      case 'step.started':
+        if (step) Object.assign(step, { status: 'running', actor: e.actor, startedAt: e.at, target: p.target, command: p.command, readOnly: p.readOnly, runner: p.runner, transcript: p.transcript as TranscriptRef, finishedAt: undefined, gates: undefined, failure: undefined });
+        break;
+      case 'step.finished':
+        if (step) Object.assign(step, { status: p.status, finishedAt: e.at, exitCode: p.exitCode, signal: p.signal, failure: p.failure, gates: p.gates as GateResult[], transcript: p.transcript as TranscriptRef });
+        break;
+      case 'step.interrupted':
+        if (step) Object.assign(step, { status: 'INTERRUPTED', finishedAt: e.at, transcript: p.transcript as TranscriptRef, failure: { kind: 'interrupted', message: p.reason as string } });
+        break;
+      case 'step.attested':
+      case 'step.done':
+        if (step) Object.assign(step, { status: 'PASS', actor: e.actor, finishedAt: e.at, transcript: p.transcript as TranscriptRef | undefined });
+        break;
+      case 'step.recorded':
+        if (step) Object.assign(step, { status: 'PASS', actor: e.actor, finishedAt: e.at, values: p.values as Record<string, string>, transcript: p.transcript as TranscriptRef | undefined });
+        break;
+      case 'step.skipped':
+        if (step) Object.assign(step, { status: 'skipped', actor: e.actor, finishedAt: e.at });
+        break;
+      case 'run.blocked':
+        state.status = 'BLOCKED';
+        state.blockedBy = { stepId: p.stepId as string, reason: p.reason as string };
+        break;
+      case 'run.decision': {
+        const decision = p.decision as 'rollback' | 'stop';
+        state.decisions.push({ decision, reason: p.reason as string, actor: e.actor, at: e.at });
+        state.status = decision === 'rollback' ? 'ROLLBACK' : 'STOPPED';
+        break;
+      }
+      case 'target.host_key_pinned':
+        state.hostKeys[p.target as string] = p.fingerprint as string;
+        break;
+      case 'run.completed':
+        state.status = 'COMPLETED';
+        break;
+      case 'approval.added':
+        state.approvals.push({ seq: e.seq, signer: p.signer as string, fingerprint: p.fingerprint as string, planDigest: p.planDigest as string, plan: p.plan as string, signature: p.signature as string, decision: 'approve' } satisfies ApprovalRecord);
+        break;
+    }
+  }
+  return state;
+}
+
+/** Every run id in the chain, oldest first. */
+export function runIds(events: VaultEvent[]): string[] {
+  return events.filter((e) => e.type === 'run.started').map((e) => (e.payload as Payload).runId as string);
+}

@@ -1,0 +1,65 @@
+// A run's state, folded from its events in the vault's chain: the chain is the only truth.
+import type { Runbook, Target } from '../runbook/schema';
+import type { GateResult } from './gates';
+
+export type Environment = 'rehearsal' | 'production';
+export type StepStatus = 'pending' | 'running' | 'PASS' | 'FAIL' | 'INTERRUPTED' | 'skipped';
+export type RunStatus = 'ACTIVE' | 'BLOCKED' | 'ROLLBACK' | 'STOPPED' | 'COMPLETED';
+
+export interface TranscriptRef {
+  artifactId: string;
+  name: string;
+  sha256: string | null;
+  size: number;
+}
+
+export interface StepState {
+  stepId: string;
+  phaseId: string;
+  kind: string;
+  status: StepStatus;
+  actor?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  target?: string;
+  command?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  failure?: { kind: string; message: string; sqlState?: string } | null;
+  gates?: GateResult[];
+  transcript?: TranscriptRef;
+  values?: Record<string, string>;
+  /** For shell checks: "declared" read-only; SQL checks: "enforced" by BEGIN READ ONLY. */
+  readOnly?: 'enforced' | 'declared';
+  /** Runner process, so a crashed runner can be told from a live one. */
+  runner?: { pid: number; host: string };
+}
+
+export interface ApprovalRecord {
+  seq: number;
+  signer: string;
+  fingerprint: string;
+  planDigest: string;
+  /** The exact plan document that was signed (canonical JSON text). */
+  plan: string;
+  signature: string;
+  decision: 'approve';
+}
+
+export interface RunState {
+  runId: string;
+  startedAt: string;
+  operator: string;
+  environment: Environment;
+  runbookHash: string;
+  runbookArtifactId: string;
+  runbook: Runbook;
+  targets: Record<string, Target>;
+  status: RunStatus;
+  blockedBy: { stepId: string; reason: string } | null;
+  decisions: { decision: 'rollback' | 'stop'; reason: string; actor: string; at: string }[];
+  steps: Map<string, StepState>;
+  approvals: ApprovalRecord[];
+  /** Pinned SSH host keys by target name. */
+  hostKeys: Record<string, string>;
+}
