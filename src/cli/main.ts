@@ -5,6 +5,7 @@ import { VaultError } from '../core/vault';
 import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
+import { registerRun } from './commands/run';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 
 const EXIT_HELP = `
@@ -31,6 +32,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerVault(program, setExit);
   registerIdentity(program);
   registerRecord(program);
+  registerRun(program, setExit);
   return program;
 }
 

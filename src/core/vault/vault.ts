@@ -1,7 +1,7 @@
 // The vault: one encrypted SQLite file (SQLCipher 4) plus its keyslot file, holding the
 // hash-chained event log, streamed artifacts and identities.
 import { desc, gt, asc } from 'drizzle-orm';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ArtifactWriter, artifactInfo, readArtifactChunks, recoverAbandoned, type RecordArtifactEvent } from './artifacts';
@@ -196,6 +196,12 @@ export class Vault {
 
   listIdentities(): IdentityInfo[] {
     return listIdentities(this);
+  }
+
+  /** A key for sealing values inside the vault (target secrets), derived from the data key,
+   *  so they are not plain text even in a decrypted copy of the database. */
+  subkey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.dataKey, Buffer.alloc(0), `cutover-vault:${purpose}`, 32));
   }
 
   /** For identity and run modules inside core: the drizzle handle. */

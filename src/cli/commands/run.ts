@@ -1,0 +1,280 @@
+// `cutover run …`, `cutover plan export`, `cutover approve`, `cutover secret set`.
+import type { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { RunEngine, type RunState, type StepOutcome } from '../../core/engine';
+import { signerFor } from '../../core/identity';
+import { createExecutor } from '../../core/targets/registry';
+import { setSecret, type Vault } from '../../core/vault';
+import { defaultActor } from '../actor';
+import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { printJson } from '../format';
+import { promptHidden, readPassphrase } from '../passphrase';
+import { formatRun } from '../run-format';
+import { openVault } from './vault';
+
+type SetExit = (code: number) => void;
+
+interface CommonOpts {
+  vault: string;
+  actor?: string;
+  json?: boolean;
+  acceptHostKey?: string[];
+}
+
+function hostKeyAcceptor(accepted: string[] = []) {
+  const pins = new Map<string, string>();
+  for (const item of accepted) {
+    const [target, fp] = item.split('=');
+    if (!target || !fp?.startsWith('SHA256:')) throw new CliUsageError(`--accept-host-key takes TARGET=SHA256:…, got "${item}".`);
+    pins.set(target, fp);
+  }
+  return async (target: string, fingerprint: string): Promise<boolean> => {
+    if (pins.has(target)) {
+      if (pins.get(target) === fingerprint) return true;
+      throw new CliUsageError(`Target ${target} presented host key ${fingerprint}, not the ${pins.get(target)} you accepted. Refusing to connect.`);
+    }
+    if (process.stdin.isTTY && process.stderr.isTTY) {
+      const answer = await promptHidden(`First connection to ${target}. Its host key fingerprint is\n  ${fingerprint}\nCompare it with the one the server's admin gave you. Type "yes" to pin it: `);
+      return answer.trim() === 'yes';
+    }
+    throw new CliUsageError(`First connection to ${target}: its host key is ${fingerprint}. Check it, then re-run with --accept-host-key ${target}=${fingerprint}.`);
+  };
+}
+
+async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Vault) => Promise<T>): Promise<T> {
+  const vault = await openVault(opts.vault);
+  try {
+    const engine = new RunEngine(vault, {
+      actor: opts.actor ?? defaultActor(),
+      executors: createExecutor,
+      confirmHostKey: hostKeyAcceptor(opts.acceptHostKey),
+      onProgress: opts.json ? undefined : (u) => process.stderr.write(u.text),
+    });
+    return await fn(engine, vault);
+  } finally {
+    vault.close();
+  }
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .requiredOption('--vault <path>', 'vault file')
+    .option('--actor <name>', 'who acts: an identity in the vault (default: CUTOVER_ACTOR or your user name)')
+    .option('--json', 'print JSON');
+}
+
+function stateJson(state: RunState) {
+  return { ...state, steps: [...state.steps.values()] };
+}
+
+function outcomeText(o: StepOutcome): string {
+  const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : 'FAIL'}  ${g.gate}: ${g.detail}`).join('\n');
+  return `\n${o.stepId}: ${o.status}${o.exitCode !== null ? ` (exit ${o.exitCode})` : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}\n${gates}\n  transcript ${o.transcript.name}: ${o.transcript.size} bytes, sha256 ${o.transcript.sha256}${o.blocked ? '\nThe run is BLOCKED: no mutating step runs until a person decides (`cutover run decide`).' : ''}`;
+}
+
+function parseTargets(values: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new CliUsageError(`--target takes NAME=URI, got "${v}".`);
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}
+
+export function registerRun(program: Command, setExit: SetExit): void {
+  const run = program.command('run').description('run a runbook step by step; every step is evidence in the vault');
+
+  common(run.command('start'))
+    .description('start a run: the runbook is stored in the vault by content hash')
+    .requiredOption('--runbook <file>', 'runbook YAML')
+    .requiredOption('--env <environment>', 'rehearsal or production')
+    .option('--target <NAME=URI...>', 'point a runbook target elsewhere: postgresql://…, ssh://user@host:port, local')
+    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[] }) => {
+      if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
+      if (!existsSync(opts.runbook)) throw new CliUsageError(`No runbook at ${opts.runbook}.`);
+      const text = readFileSync(opts.runbook, 'utf8');
+      await withEngine(opts, async (engine) => {
+        const state = engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target) });
+        if (opts.json) printJson(stateJson(state));
+        else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
+      });
+    });
+
+  common(run.command('list')).description('list runs').action(async (opts: CommonOpts) => {
+    await withEngine(opts, async (engine) => {
+      const states = engine.runs().map((id) => engine.status(id));
+      if (opts.json) printJson(states.map((s) => ({ runId: s.runId, status: s.status, runbook: s.runbook.id, version: s.runbook.version, environment: s.environment, startedAt: s.startedAt })));
+      else for (const s of states) console.log(`${s.runId}  ${s.status.padEnd(9)} ${s.environment.padEnd(10)} ${s.runbook.id} v${s.runbook.version}  ${s.startedAt}`);
+    });
+  });
+
+  common(run.command('status')).description('phases, steps and their state').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
+    await withEngine(opts, async (engine) => {
+      const state = engine.status(runId);
+      if (opts.json) printJson(stateJson(state));
+      else console.log(formatRun(state));
+    });
+  });
+
+  common(run.command('next')).description('the next step to do').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
+    await withEngine(opts, async (engine) => {
+      const next = engine.next(runId);
+      if (opts.json) printJson(next);
+      else if (!next) console.log('Nothing left to do in this run.');
+      else console.log(`${next.phaseId} / ${next.step.id} (${next.step.kind}): ${next.step.title}${'instructions' in next.step && next.step.instructions ? `\n${next.step.instructions}` : ''}`);
+    });
+  });
+
+  common(run.command('step'))
+    .description('execute a check, command or monitor step (commands need approvals)')
+    .argument('<run>', 'run id').argument('<step>', 'step id')
+    .option('--accept-host-key <TARGET=FP...>', 'pin an SSH host key at first use without a prompt')
+    .action(async (runId: string, stepId: string, opts: CommonOpts) => {
+      await withEngine(opts, async (engine) => {
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const outcome = await engine.executeStep(runId, stepId, controller.signal);
+          if (opts.json) printJson(outcome);
+          else console.log(outcomeText(outcome));
+          setExit(outcome.status === 'PASS' ? EXIT_OK : EXIT_FAILED);
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      });
+    });
+
+  common(run.command('attest')).description('attest a statement (attest steps)').argument('<run>').argument('<step>')
+    .action(async (runId: string, stepId: string, opts: CommonOpts) => {
+      await withEngine(opts, async (engine) => {
+        const step = engine.attest(runId, stepId);
+        if (opts.json) printJson(step);
+        else console.log(`${stepId}: attested by ${step.actor}`);
+      });
+    });
+
+  common(run.command('record')).description('record values (snapshot ID, release SHA…) for a record step').argument('<run>').argument('<step>')
+    .option('--value <NAME=VALUE...>', 'a field value')
+    .action(async (runId: string, stepId: string, opts: CommonOpts & { value?: string[] }) => {
+      const values = parseTargets(opts.value);
+      await withEngine(opts, async (engine) => {
+        const step = engine.record(runId, stepId, values);
+        if (opts.json) printJson(step);
+        else console.log(`${stepId}: recorded ${Object.entries(step.values ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      });
+    });
+
+  common(run.command('done')).description('mark a manual step done').argument('<run>').argument('<step>').option('--note <text>', 'what was done')
+    .action(async (runId: string, stepId: string, opts: CommonOpts & { note?: string }) => {
+      await withEngine(opts, async (engine) => {
+        engine.done(runId, stepId, opts.note);
+        if (!opts.json) console.log(`${stepId}: done`);
+      });
+    });
+
+  common(run.command('decide')).description('decide on a BLOCKED run: rollback path or stop').argument('<run>')
+    .requiredOption('--decision <decision>', 'rollback or stop')
+    .requiredOption('--reason <text>', 'why (kept as evidence)')
+    .action(async (runId: string, opts: CommonOpts & { decision: string; reason: string }) => {
+      if (opts.decision !== 'rollback' && opts.decision !== 'stop') throw new CliUsageError('--decision is rollback or stop.');
+      await withEngine(opts, async (engine) => {
+        const state = engine.decide(runId, opts.decision as 'rollback' | 'stop', opts.reason);
+        if (opts.json) printJson(stateJson(state));
+        else console.log(`Run ${runId} is now ${state.status}.`);
+      });
+    });
+
+  common(run.command('play'))
+    .description('non-interactive rehearsal: run every step in order until done, blocked, or an answer/approval is missing')
+    .argument('<run>', 'run id')
+    .option('--answers <file>', 'YAML/JSON: stepId → true (attest / manual done) or {field: value} (record)')
+    .option('--accept-host-key <TARGET=FP...>', 'pin SSH host keys at first use')
+    .action(async (runId: string, opts: CommonOpts & { answers?: string }) => {
+      const answers = opts.answers ? (parseYaml(readFileSync(opts.answers, 'utf8')) as Record<string, unknown>) ?? {} : {};
+      await withEngine(opts, async (engine) => {
+        for (;;) {
+          const next = engine.next(runId);
+          if (!next) break;
+          const { step } = next;
+          const answer = answers[step.id];
+          if (step.kind === 'attest' || step.kind === 'manual' || step.kind === 'record') {
+            if (answer === undefined) {
+              console.error(`Stopped at ${step.id} (${step.kind}): no answer for it in --answers.`);
+              setExit(EXIT_FAILED);
+              return;
+            }
+            if (step.kind === 'attest') engine.attest(runId, step.id);
+            else if (step.kind === 'manual') engine.done(runId, step.id, typeof answer === 'string' ? answer : undefined);
+            else engine.record(runId, step.id, answer as Record<string, string>);
+            console.log(`${step.id}: PASS (${step.kind})`);
+            continue;
+          }
+          const auth = engine.authorization(runId, step.id);
+          if (auth && !auth.authorized) {
+            console.error(`Stopped at ${step.id}: ${auth.reason}`);
+            setExit(EXIT_FAILED);
+            return;
+          }
+          const outcome = await engine.executeStep(runId, step.id);
+          console.log(outcomeText(outcome));
+          if (outcome.status !== 'PASS') {
+            setExit(EXIT_FAILED);
+            return;
+          }
+        }
+        const state = engine.status(runId);
+        console.log(`\nAll steps done.\n${formatRun(state)}`);
+      });
+    });
+
+  const plan = program.command('plan').description('the plan approvers sign');
+  common(plan.command('export')).description('write the exact plan to sign (canonical JSON)').argument('<run>')
+    .option('--out <file>', 'write to this file (default: standard output)')
+    .action(async (runId: string, opts: CommonOpts & { out?: string }) => {
+      await withEngine(opts, async (engine) => {
+        const { bytes, digest } = engine.exportPlan(runId);
+        if (opts.out) {
+          writeFileSync(opts.out, bytes);
+          console.error(`Plan for run ${runId} written to ${opts.out} (sha256 ${digest}).\nSign it: cutover approve --vault … ${runId} --identity NAME, or offline: ssh-keygen -Y sign -n cutover-plan-v1 -f KEY ${opts.out}`);
+        } else process.stdout.write(bytes);
+      });
+    });
+
+  const approve = program.command('approve').description('approve a run\'s plan with an approver identity, or import an approval made elsewhere');
+  common(approve.command('sign', { isDefault: true })).description('sign the run\'s current plan with an identity').argument('<run>')
+    .requiredOption('--identity <name>', 'the approver identity that signs')
+    .action(async (runId: string, opts: CommonOpts & { identity: string }) => {
+      await withEngine(opts, async (engine, vault) => {
+        const signer = await signerFor(vault, opts.identity, { passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
+        const approval = await engine.approve(runId, opts.identity, signer);
+        if (opts.json) printJson(approval);
+        else console.log(`Approved by ${approval.signer} (${approval.fingerprint}); plan sha256 ${approval.planDigest}.`);
+      });
+    });
+  common(approve.command('import')).description('import an approval: the plan file and its SSHSIG signature').argument('<run>')
+    .requiredOption('--plan <file>', 'the plan file that was signed').requiredOption('--signature <file>', 'its .sig file')
+    .action(async (runId: string, opts: CommonOpts & { plan: string; signature: string }) => {
+      for (const f of [opts.plan, opts.signature]) if (!existsSync(f)) throw new CliUsageError(`No file at ${f}.`);
+      await withEngine(opts, async (engine) => {
+        const approval = engine.importApproval(runId, readFileSync(opts.plan), readFileSync(opts.signature, 'utf8'));
+        if (opts.json) printJson(approval);
+        else console.log(`Imported approval by ${approval.signer} (${approval.fingerprint}).`);
+      });
+    });
+
+  const secret = program.command('secret').description('target secrets (kept in the vault, never in the chain or packs)');
+  common(secret.command('set')).description('set a secret; its value from CUTOVER_SECRET_VALUE or the terminal').requiredOption('--name <name>', 'secret name, as the runbook names it')
+    .action(async (opts: CommonOpts & { name: string }) => {
+      const value = await readPassphrase('CUTOVER_SECRET_VALUE', `Value of ${opts.name}: `);
+      const vault = await openVault(opts.vault);
+      try {
+        setSecret(vault, opts.name, value, opts.actor ?? defaultActor());
+        console.log(`Secret ${opts.name} stored in the vault.`);
+      } finally {
+        vault.close();
+      }
+    });
+}

@@ -1,0 +1,21 @@
+// A run as a DBA reads it in a terminal: phases with offsets, each step's state.
+import type { RunState } from '../core/engine';
+
+const MARK: Record<string, string> = { pending: '·', running: '▶', PASS: '✔', FAIL: '✘', INTERRUPTED: '!', skipped: '-' };
+
+export function formatRun(state: RunState): string {
+  const rb = state.runbook;
+  const lines = [`${rb.title} (${rb.id} v${rb.version}, sha256 ${state.runbookHash.slice(0, 12)}…) — ${state.environment}, operator ${state.operator}`, `Status: ${state.status}${state.blockedBy ? ` at ${state.blockedBy.stepId}: ${state.blockedBy.reason}` : ''}`];
+  const section = (title: string, steps: { id: string; kind: string; title: string }[]) => {
+    lines.push(`\n${title}`);
+    for (const step of steps) {
+      const s = state.steps.get(step.id)!;
+      lines.push(`  ${MARK[s.status] ?? '?'} ${s.status.padEnd(11)} ${step.id.padEnd(28)} ${step.kind.padEnd(8)} ${step.title}`);
+    }
+  };
+  if (rb.preconditions.length) section('Preconditions', rb.preconditions);
+  for (const phase of rb.phases) section(`${phase.id}${phase.at ? ` (${phase.at})` : ''} — ${phase.title}`, phase.steps);
+  if (rb.rollback?.steps.length) section('Rollback', rb.rollback.steps);
+  if (state.approvals.length) lines.push(`\nApprovals: ${state.approvals.map((a) => `${a.signer} (${a.fingerprint})`).join(', ')}`);
+  return lines.join('\n');
+}
