@@ -6,7 +6,7 @@ import { targetAddress } from './plan';
 
 export class RunInputError extends VaultInputError {}
 
-/** NAME=URI: postgresql://user@host:port/db?sslmode=…, ssh://user@host:port, or "local". */
+/** NAME=URI: postgresql://user@host:port/db?sslmode=…, ssh://user@host:port[?cwd=…&host_key=SHA256:…], local or local:/dir. */
 export function applyOverrides(runbook: Runbook, overrides: Record<string, string>): Record<string, Target> {
   const targets: Record<string, Target> = structuredClone(runbook.targets);
   for (const [name, uri] of Object.entries(overrides)) {
@@ -22,7 +22,8 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
       if (!uri.startsWith('ssh://')) throw new RunInputError(`--target ${name} is an ssh target: give ssh://user@host:port.`);
       const url = new URL(uri);
       const hostKey = url.searchParams.get('host_key');
-      next = { ...base, host: url.hostname, port: url.port ? Number(url.port) : undefined, user: url.username ? decodeURIComponent(url.username) : base.user, ...(hostKey ? { host_key: hostKey } : {}) };
+      const cwd = url.searchParams.get('cwd');
+      next = { ...base, host: url.hostname, port: url.port ? Number(url.port) : undefined, user: url.username ? decodeURIComponent(url.username) : base.user, ...(hostKey ? { host_key: hostKey } : {}), ...(cwd ? { cwd } : {}) };
     } else {
       if (uri !== 'local' && !uri.startsWith('local:')) throw new RunInputError(`--target ${name} is a local target: give "local" or "local:/working/dir".`);
       next = { ...base, ...(uri.startsWith('local:') ? { cwd: uri.slice(6) } : {}) };

@@ -1,0 +1,159 @@
+// Electron main: one secure window, the contract's channels on IPC, the OS keychain.
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, type IpcMainInvokeEvent } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHANNEL_PREFIX, channelNames } from '../shared/contract';
+import { fail } from '../shared/result';
+import { createContractService, DEFAULT_AUTO_LOCK_MS, type ContractService, type Keychain } from './handlers';
+import { configureNativeBinding } from './native-binding';
+import { APP_ORIGIN, hardenWebContents, lockDownSession, registerAppScheme, serveRenderer } from './security';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = (message: string): void => console.log(`[cutover] ${message}`);
+
+// electron-vite dev sets this; a packaged or `npm start` app always loads the built files.
+const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+// Tests (and a user who wants a separate profile) point the app at another data folder.
+if (process.env.CUTOVER_USER_DATA_DIR) app.setPath('userData', process.env.CUTOVER_USER_DATA_DIR);
+
+/**
+ * safeStorage as the vault's keychain slot. On Linux without a secret service Electron falls
+ * back to 'basic_text', a key hard-coded in Chromium: that protects nothing, so it counts as
+ * no keychain at all.
+ */
+const safeStorageKeychain: Keychain = {
+  isAvailable: () => safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+  wrap: (dataKey) => safeStorage.encryptString(dataKey.toString('base64')),
+  unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'base64'),
+};
+
+function autoLockMs(): number | null {
+  const raw = process.env.CUTOVER_AUTO_LOCK_MINUTES;
+  if (raw === undefined || raw === '') return DEFAULT_AUTO_LOCK_MS;
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes) || minutes < 0) return DEFAULT_AUTO_LOCK_MS;
+  return minutes === 0 ? null : minutes * 60_000;
+}
+
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 880,
+    minHeight: 560,
+    show: false,
+    title: 'Cutover Workstation',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#15171a' : '#f7f7f5',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(devServer ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+/** Only our own page's top frame may call the contract. */
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  if (!frame || !mainWindow || frame !== mainWindow.webContents.mainFrame) return false;
+  try {
+    const origin = new URL(frame.url).origin;
+    return origin === APP_ORIGIN || (devServer !== undefined && origin === new URL(devServer).origin);
+  } catch {
+    return false;
+  }
+}
+
+function registerIpc(service: ContractService): void {
+  for (const name of channelNames) {
+    ipcMain.handle(CHANNEL_PREFIX + name, (event, input: unknown) => {
+      if (!isTrustedSender(event)) {
+        return fail({ name: 'ForbiddenSenderError', code: 'FORBIDDEN_SENDER', message: 'This call did not come from the Cutover Workstation window and was refused.' });
+      }
+      return service.dispatch(name, input);
+    });
+  }
+}
+
+async function chooseVaultPath(purpose: 'create' | 'open', defaultPath: string): Promise<string | null> {
+  const options = { defaultPath, filters: [{ name: 'Cutover vault', extensions: ['vault'] }] };
+  if (purpose === 'create') {
+    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, { ...options, properties: ['createDirectory'] }) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  }
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, { ...options, properties: ['openFile'] }) : await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+function main(): void {
+  if (!app.requestSingleInstanceLock()) {
+    // A second instance would open a second window on the same vaults: focus the first instead.
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+  registerAppScheme();
+  hardenWebContents();
+
+  const native = configureNativeBinding(app.getAppPath(), {
+    electron: process.versions.electron,
+    modules: process.versions.modules,
+    platform: process.platform,
+    arch: process.arch,
+  });
+  if (native.kind === 'missing') {
+    log(`no better-sqlite3 build for this Electron (${native.reason}); opening a vault will fail. Start the app with \`npm start\`, which builds it.`);
+  } else {
+    log(`SQLite native binding: ${native.path}`);
+  }
+
+  let service: ContractService | null = null;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.whenReady().then(() => {
+    lockDownSession(devServer);
+    serveRenderer(join(here, '../renderer'));
+    const defaultVaultPath = join(app.getPath('userData'), 'vaults', 'cutover.vault');
+    service = createContractService({
+      keychain: safeStorageKeychain,
+      defaultVaultPath,
+      chooseVaultPath: (purpose) => chooseVaultPath(purpose, defaultVaultPath),
+      autoLockMs: autoLockMs(),
+      log,
+    });
+    registerIpc(service);
+    mainWindow = createWindow();
+  }, (error: unknown) => {
+    log(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    app.exit(1);
+  });
+
+  // Closing the window ends the session on every platform: an evidence vault must not stay
+  // unlocked in a process with no window.
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => service?.dispose());
+}
+
+main();

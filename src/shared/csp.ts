@@ -1,0 +1,28 @@
+// The renderer's Content-Security-Policy, in one place: main sends it as a response header,
+// the renderer build writes it into index.html as a meta tag, and the test harness serves the
+// same header, so the UI is tested under the policy it ships with.
+
+export interface CspOptions {
+  /** A meta tag cannot carry frame-ancestors (browsers ignore it there and warn). */
+  delivery: 'header' | 'meta';
+  /** Origin of the Vite dev server (electron-vite dev only): allows its HMR socket and preamble. */
+  devServer?: string;
+}
+
+export function contentSecurityPolicy(options: CspOptions): string {
+  const dev = options.devServer;
+  const directives: [string, ...string[]][] = [
+    ['default-src', "'none'"],
+    // The dev server's React refresh preamble is an inline module script; production has none.
+    dev ? ['script-src', "'self'", "'unsafe-inline'"] : ['script-src', "'self'"],
+    ['style-src', "'self'"],
+    ['img-src', "'self'", 'data:'],
+    ['font-src', "'self'"],
+    dev ? ['connect-src', "'self'", dev.replace(/^http/, 'ws')] : ['connect-src', "'self'"],
+    ['base-uri', "'none'"],
+    ['form-action', "'none'"],
+    ['object-src', "'none'"],
+  ];
+  if (options.delivery === 'header') directives.push(['frame-ancestors', "'none'"]);
+  return directives.map((d) => d.join(' ')).join('; ');
+}
