@@ -49,7 +49,7 @@ export function checkApproval(vault: Vault, state: RunState, approval: ApprovalR
   if (!signed) return refuse(`the signed plan has no step ${step.id}`);
   const current = planEntry(state, step, phaseId);
   if (!isDeepStrictEqual(signed, current)) {
-    const changed = (['command', 'target', 'env', 'cwd', 'title', 'phaseId'] as const).filter((k) => !isDeepStrictEqual(signed[k], current[k]));
+    const changed = (['command', 'target', 'env', 'secretEnv', 'cwd', 'title', 'phaseId'] as const).filter((k) => !isDeepStrictEqual(signed[k], current[k]));
     return refuse(`step ${step.id} changed since it was approved (${changed.join(', ')})`);
   }
   return { ...base, valid: true, reason: 'valid' };

@@ -195,8 +195,13 @@ export class RunEngine {
       throw new RunRefusedError(`Target ${step.target}'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.`);
     }
     const env = { ...state.runbook.env, ...step.env };
-    const secrets = getSecrets(this.vault, [...secretsUsed(env, target), ...state.runbook.secrets.map((s) => s.name)]);
+    const secrets = getSecrets(this.vault, [...secretsUsed(env, target), ...Object.values(step.secret_env), ...state.runbook.secrets.map((s) => s.name)]);
     const expandedEnv = expandEnv(env, secrets, state.targets);
+    for (const [name, secret] of Object.entries(step.secret_env)) {
+      const value = secrets[secret];
+      if (value === undefined) throw new RunRefusedError(`Step ${step.id} needs the secret "${secret}" (for ${name}); set it with \`cutover secret set --name ${secret}\`.`);
+      expandedEnv[name] = value;
+    }
     let pinnedNow: string | null = null;
     const context: TargetContext = {
       secrets,
@@ -340,10 +345,10 @@ export class RunEngine {
     if (!verified.ok) throw new RunRefusedError(`The approval signature does not verify over this plan (${verified.reason}: ${verified.message}). Sign the exact bytes of \`cutover plan export\` with namespace ${PLAN_NAMESPACE}.`);
     const identity = listIdentities(this.vault).find((i) => i.fingerprint === verified.fingerprint);
     if (!identity) throw new RunRefusedError(`The key ${verified.fingerprint} that signed this approval is not an identity in this vault.`);
-    const role = state.runbook.policy.approvals.role;
-    if (!identity.roles.includes(role)) throw new RunRefusedError(`${identity.name} does not have the ${role} role; their signature cannot approve the plan.`);
     const operator = getIdentity(this.vault, state.operator);
     if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new RunRefusedError(`${identity.name} is the operator of this run and cannot approve it.`);
+    const role = state.runbook.policy.approvals.role;
+    if (!identity.roles.includes(role)) throw new RunRefusedError(`${identity.name} does not have the ${role} role; their signature cannot approve the plan.`);
     let plan: PlanDocument;
     try {
       plan = JSON.parse(planText.toString('utf8')) as PlanDocument;

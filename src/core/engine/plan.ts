@@ -24,6 +24,8 @@ export interface PlanEntry {
   command: string;
   target: PlanTarget;
   env: Record<string, string>;
+  /** Environment variables filled from vault secrets: the secret's name, never its value. */
+  secretEnv: Record<string, string>;
   cwd: string | null;
 }
 
@@ -61,6 +63,7 @@ export function planEntry(state: RunState, step: Extract<Step, { kind: 'command'
     command: step.run,
     target: { name: step.target, kind: target.kind, address: targetAddress(target), hostKey: target.kind === 'ssh' ? (state.hostKeys[step.target] ?? target.host_key ?? null) : null },
     env: { ...state.runbook.env, ...step.env },
+    secretEnv: step.secret_env,
     cwd: step.cwd ?? (target.kind === 'postgres' ? null : (target.cwd ?? null)),
   };
 }
