@@ -6,6 +6,8 @@ import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
 import { registerRun } from './commands/run';
+import { registerRunbook } from './commands/runbook';
+import { RunbookError } from '../core/runbook';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 
 const EXIT_HELP = `
@@ -32,12 +34,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerVault(program, setExit);
   registerIdentity(program);
   registerRecord(program);
+  registerRunbook(program);
   registerRun(program, setExit);
   return program;
 }
 
 function isUserError(error: unknown): error is Error {
-  return error instanceof VaultError || error instanceof CliUsageError || error instanceof EvidenceKeyError;
+  return error instanceof VaultError || error instanceof CliUsageError || error instanceof EvidenceKeyError || error instanceof RunbookError;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */

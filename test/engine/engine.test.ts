@@ -168,7 +168,7 @@ describe('run engine', () => {
     const outcome = await op.executeStep(run.runId, 'sneaky');
     expect(outcome.status).toBe('FAIL');
     expect(outcome.failure).toMatchObject({ kind: 'sql_error', sqlState: '25006' });
-    expect((await db.query(`SELECT to_regclass('public.sneaky') AS t`)).rows[0].t).toBeNull();
+    expect((await db.query(`SELECT to_regclass('public.sneaky') AS t`)).rows[0]?.t).toBeNull();
     expect(op.status(run.runId).status).toBe('BLOCKED');
   });
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { RunEngine, type RunState, type StepOutcome } from '../../core/engine';
+import { loadRunbookFile } from '../../core/runbook';
 import { signerFor } from '../../core/identity';
 import { createExecutor } from '../../core/targets/registry';
 import { setSecret, type Vault } from '../../core/vault';
@@ -93,8 +94,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--target <NAME=URI...>', 'point a runbook target elsewhere: postgresql://…, ssh://user@host:port, local')
     .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[] }) => {
       if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
-      if (!existsSync(opts.runbook)) throw new CliUsageError(`No runbook at ${opts.runbook}.`);
-      const text = readFileSync(opts.runbook, 'utf8');
+      const { text } = loadRunbookFile(opts.runbook);
       await withEngine(opts, async (engine) => {
         const state = engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target) });
         if (opts.json) printJson(stateJson(state));

@@ -16,6 +16,8 @@ export function durationMs(text: string): number {
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'an id: letters, digits, _ . -, up to 64');
 /** An evidence file name as it appears in the runbook's evidence pack list. */
 const evidenceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a plain file name like "prod_heads_preflight.log"');
+/** An environment variable name. */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name like "PGOPTIONS" (letters, digits, _)');
 /** "T-60", "T-0", "T+30", optionally with a unit: "T-30m". */
 const offset = z.string().regex(/^T[+-]\d+(m|h)?$/, 'a time offset like "T-60", "T-0" or "T+30"');
 
@@ -24,7 +26,7 @@ const regex = z.string().min(1).superRefine((value, ctx) => {
   try {
     new RegExp(value, 'm');
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})` });
   }
 });
 
@@ -32,10 +34,21 @@ export const roleSchema = z.enum(['operator', 'approver', 'observer']);
 
 // ---- targets ---------------------------------------------------------------------------
 
+/** A password in the DSN's user info ("user:pw@") or as a `password=` parameter. */
+export function dsnCarriesPassword(dsn: string): boolean {
+  if (/^postgres(ql)?:\/\/[^/@:]*:[^/@]*@/.test(dsn)) return true;
+  if (/[?&]password=/i.test(dsn)) return true;
+  try {
+    return new URL(dsn).password !== '';
+  } catch {
+    return false;
+  }
+}
+
 const postgresTarget = z.object({
   kind: z.literal('postgres'),
   /** DSN without the password: the secret lives in the vault (see `secret`). */
-  dsn: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// DSN').refine((dsn) => !/^postgres(ql)?:\/\/[^/@:]*:[^/@]*@/.test(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)'),
+  dsn: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// DSN').refine((dsn) => !dsnCarriesPassword(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)'),
   secret: id.optional(),
   tls: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer'),
   application_name: z.string().max(63).optional(),
@@ -115,10 +128,16 @@ const execCommon = {
   expect: z.array(expectation).default([]),
   abort_on: z.array(abortGate).default([]),
   timeout: durationSchema.optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  env: z.record(envName, z.string()).default({}),
   cwd: z.string().optional(),
   statement_timeout: durationSchema.optional(),
   lock_timeout: durationSchema.optional(),
+  /**
+   * Environment variables whose values come from declared secrets, e.g. `PGPASSWORD: prod_db_password`
+   * for a shell command (alembic, psql) that connects to the database itself. The value is read
+   * from the vault when the step runs, never written in the runbook, and redacted from all output.
+   */
+  secret_env: z.record(envName, id).default({}),
 };
 
 const attestStep = z.object({ ...stepBase, kind: z.literal('attest'), statement: z.string().min(1), by: roleSchema.default('operator') }).strict();
@@ -193,7 +212,7 @@ export const runbookSchema = z.object({
   targets: z.record(id, targetSchema).refine((t) => Object.keys(t).length > 0, 'name at least one target'),
   /** Named secrets (values entered into the vault, never written in the runbook). */
   secrets: z.array(z.object({ name: id, description: z.string().optional() }).strict()).default([]),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  env: z.record(envName, z.string()).default({}),
   preconditions: z.array(attestStep.or(recordStep)).default([]),
   phases: z.array(phaseSchema).min(1),
   rollback: z.object({

@@ -1,0 +1,155 @@
+// `cutover alembic`: read-only Alembic checks. `inspect` reads the scripts natively (and the
+// database's alembic_version, read-only) and prints the graph, the upgrade path in Alembic's
+// own order, and every finding; `sql` runs the real `alembic upgrade FROM:TO --sql` for a
+// preview. Exit 0 when nothing is an error, 1 when a finding is (or the preview failed), 2 for
+// bad input.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  AlembicConfigError, AlembicDbError, DEFAULT_ALEMBIC_COMMAND, inspectAlembic, locateProject, readVersionTable, redactDsn, renderOfflineSql,
+  type AlembicFinding, type FileOrder, type InspectReport,
+} from '../../core/alembic';
+import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { printJson } from '../format';
+
+interface InspectFlags {
+  scripts: string;
+  db?: string;
+  from?: string;
+  target: string;
+  expectPath?: string;
+  versionTable?: string;
+  versionSchema?: string;
+  fileOrder: string;
+  json?: boolean;
+}
+
+interface SqlFlags {
+  scripts: string;
+  db?: string;
+  from?: string;
+  to: string;
+  alembic?: string;
+  out?: string;
+  json?: boolean;
+}
+
+function idList(value: string, flag: string): string[] {
+  const ids = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (ids.length === 0) throw new CliUsageError(`${flag} takes a comma-separated list of revision ids, got "${value}".`);
+  return ids;
+}
+
+function fileOrder(value: string): FileOrder {
+  if (value !== 'directory' && value !== 'name') throw new CliUsageError(`--file-order takes "directory" (Alembic 1.8: os.listdir order) or "name" (newer Alembic: sorted), got "${value}".`);
+  return value;
+}
+
+function checkDsn(dsn: string): string {
+  if (!/^postgres(?:ql)?(?:\+[\w-]+)?:\/\//.test(dsn)) throw new CliUsageError(`--db takes a postgresql:// URL (the password from PGPASSWORD), got "${redactDsn(dsn)}".`);
+  return dsn;
+}
+
+/** Project-level problems the user fixes (no alembic.ini, no script_location) are usage errors. */
+async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof AlembicConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+const LABEL: Record<AlembicFinding['severity'], string> = { error: 'ERROR  ', warning: 'WARNING', info: 'info   ' };
+
+export function formatInspect(r: InspectReport): string {
+  const lines: string[] = [];
+  lines.push(`Alembic project ${r.project.iniPath ?? r.project.scriptLocation}: ${r.revisionCount} revision(s)`);
+  lines.push(`  heads:  ${r.heads.join(', ') || '(none)'}`);
+  lines.push(`  bases:  ${r.bases.join(', ') || '(none)'}`);
+  for (const b of r.branchPoints) lines.push(`  branch point ${b.revision} -> ${b.next.join(', ')}`);
+  for (const m of r.mergePoints) lines.push(`  merge point  ${m.revision} <- ${m.down.join(', ')}`);
+  if (r.database) {
+    const d = r.database;
+    if (!d.exists) lines.push(`Database ${d.database} (as ${d.user}): no ${d.table} table; ${d.otherTables} other table(s)`);
+    else lines.push(`Database ${d.database} (as ${d.user}): ${d.schema}.${d.table}, version_num ${d.columnType ?? '?'}, ${d.revisions.length} row(s)${d.revisions.length ? `: ${d.revisions.join(', ')}` : ''}`);
+  }
+  if (r.plan) {
+    const from = r.plan.from.length ? r.plan.from.join(', ') : 'base';
+    lines.push(`Upgrade ${from} -> ${r.plan.target}: ${r.plan.revisions.length} revision(s)`);
+    r.plan.revisions.forEach((id, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${id}`));
+  } else {
+    lines.push('Upgrade path: not computed (see the findings)');
+  }
+  lines.push(r.findings.length ? 'Findings:' : 'Findings: none');
+  for (const f of r.findings) lines.push(`  ${LABEL[f.severity]} ${f.code}: ${f.message}`);
+  lines.push(r.ok ? 'Result: OK (no error findings)' : `Result: FAILED (${r.findings.filter((f) => f.severity === 'error').length} error finding(s))`);
+  return lines.join('\n');
+}
+
+export function registerAlembic(program: Command, setExit: (code: number) => void): void {
+  const alembic = program.command('alembic').description('read-only Alembic checks: revision graph, upgrade path, alembic_version, offline SQL');
+
+  alembic.command('inspect')
+    .description('read the scripts (and alembic_version, read-only) and report heads, the upgrade path and findings (exit 1 on any error finding)')
+    .requiredOption('--scripts <dir>', 'the folder holding alembic.ini (or the ini file, or the script directory)')
+    .option('--db <dsn>', 'postgresql:// URL of the database (password from PGPASSWORD)')
+    .option('--from <ids>', 'without --db: the revision(s) the database is at, comma-separated (default: the base)')
+    .option('--target <rev>', 'head, heads, or a revision id', 'head')
+    .option('--expect-path <ids>', "the runbook's expected upgrade path, comma-separated, checked against Alembic's order")
+    .option('--version-table <name>', "Alembic's version_table", 'alembic_version')
+    .option('--version-schema <schema>', "Alembic's version_table_schema (default: search_path)")
+    .option('--file-order <order>', 'load order of revision files: directory (Alembic 1.8) or name (newer Alembic)', 'directory')
+    .option('--json', 'print JSON')
+    .action(async (opts: InspectFlags) => {
+      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db (read the revision from the database) or --from (say it), not both.');
+      const report = await asUsage(() => inspectAlembic({
+        scripts: opts.scripts,
+        db: opts.db === undefined ? undefined : checkDsn(opts.db),
+        from: opts.from === undefined ? undefined : idList(opts.from, '--from'),
+        target: opts.target,
+        expectPath: opts.expectPath === undefined ? undefined : idList(opts.expectPath, '--expect-path'),
+        versionTable: opts.versionTable,
+        versionTableSchema: opts.versionSchema,
+        fileOrder: fileOrder(opts.fileOrder),
+      }));
+      if (opts.json) printJson(report);
+      else console.log(formatInspect(report));
+      setExit(report.ok ? EXIT_OK : EXIT_FAILED);
+    });
+
+  alembic.command('sql')
+    .description('preview: run the real `alembic upgrade FROM:TO --sql` and print the script (exit 1 when it cannot be rendered offline)')
+    .requiredOption('--scripts <dir>', 'the folder holding alembic.ini (or the ini file)')
+    .option('--db <dsn>', 'read the starting revision(s) from this database (read-only)')
+    .option('--from <ids>', 'the starting revision(s), comma-separated (default: the base)')
+    .option('--to <rev>', 'head, heads or a revision id', 'head')
+    .option('--alembic <command>', 'how to run Alembic', DEFAULT_ALEMBIC_COMMAND.join(' '))
+    .option('--out <file>', 'also write the script to this file')
+    .option('--json', 'print JSON')
+    .action(async (opts: SqlFlags) => {
+      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db or --from, not both.');
+      const project = await asUsage(async () => locateProject(opts.scripts));
+      if (!project.iniPath) throw new CliUsageError(`${opts.scripts} has no alembic.ini; the real alembic CLI needs one.`);
+      let from: string[] = [];
+      if (opts.from !== undefined) from = idList(opts.from, '--from');
+      if (opts.db !== undefined) {
+        try {
+          from = (await readVersionTable(checkDsn(opts.db))).revisions;
+        } catch (error) {
+          if (error instanceof AlembicDbError) throw new CliUsageError(error.message);
+          throw error;
+        }
+      }
+      const command = (opts.alembic ?? '').split(/\s+/).filter((s) => s.length > 0);
+      if (command.length === 0) throw new CliUsageError('--alembic needs a command, e.g. "/usr/bin/python3 -m alembic".');
+      const result = await renderOfflineSql({ projectDir: project.projectDir, iniPath: project.iniPath, from, to: opts.to, command });
+      if (opts.out) writeFileSync(opts.out, result.sql);
+      if (opts.json) printJson(result);
+      else {
+        process.stdout.write(result.sql);
+        if (!result.ok) process.stderr.write(`cutover: ${result.reason}\n`);
+      }
+      setExit(result.ok ? EXIT_OK : EXIT_FAILED);
+    });
+}

@@ -1,0 +1,224 @@
+// `cutover pg …`: the PostgreSQL preflight, schema fingerprints and their diff. Every query is
+// read-only. The DSN never carries a password (PGPASSWORD or ~/.pgpass give it).
+import type { Command } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  PgCheckError, diffFingerprints, fingerprintDatabase, parseDsn, assertLabel, loadFingerprint, parseFingerprint, preflight, serializeFingerprint, storeFingerprint,
+  type CheckResult, type FingerprintDiff, type PreflightOptions, type PreflightReport, type RequiredObjects, type SchemaFingerprint,
+} from '../../core/checks';
+import type { Vault } from '../../core/vault';
+import { defaultActor } from '../actor';
+import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { printJson } from '../format';
+import { openVault } from './vault';
+
+/** A PgCheckError is something the user can act on: printed as is, exit 2. */
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof PgCheckError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+/** "a,b" (repeatable): every name once, in order. */
+function names(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** "90s", "5m", "2h", "1500ms" or plain seconds. */
+export function parseSeconds(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new CliUsageError(`${flag} takes a duration like 30s, 5m or 2h, got "${value}".`);
+  const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * factor;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+}
+
+const STATUS_ORDER = ['FAIL', 'WARN', 'PASS', 'INFO'] as const;
+
+export function formatPreflight(report: PreflightReport): string {
+  const counts = STATUS_ORDER.map((s) => [s, report.checks.filter((c) => c.status === s).length] as const).filter(([, n]) => n > 0);
+  const lines = [`Preflight of ${report.target}: ${report.status} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')}) in ${seconds(report.durationMs)}`];
+  const width = Math.max(...report.checks.map((c) => c.id.length));
+  for (const c of report.checks) {
+    lines.push(`  ${c.status.padEnd(4)}  ${c.id.padEnd(width)}  ${c.summary}`);
+    for (const extra of extraLines(c)) lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}    ${extra}`);
+  }
+  return lines.join('\n');
+}
+
+/** The facts a person needs beyond the summary: every blocking chain, every missing object. */
+function extraLines(c: CheckResult): string[] {
+  if (c.id === 'locks.blocking') return ((c.details.chains as Array<{ text: string }> | undefined) ?? []).map((chain) => `chain: ${chain.text}`);
+  if (c.id === 'sessions.long-running' || c.id === 'sessions.idle-in-transaction') {
+    return ((c.details.sessions as Array<{ pid: number; query: string }> | undefined) ?? []).slice(1, 10).map((s) => `also pid ${s.pid}: ${s.query}`);
+  }
+  return [];
+}
+
+function formatDiff(diff: FingerprintDiff, a: string, b: string): string {
+  const lines: string[] = [];
+  if (diff.identical) lines.push('Identical: same schema fingerprint.');
+  else if (!diff.drift) lines.push(`No drift: the only differences are ${diff.namingEquivalent.length} foreign key name(s) with matching definitions (naming-equivalent, allowed).`);
+  else lines.push(`DRIFT: ${diff.differences.length} difference(s)${diff.namingEquivalent.length ? `, plus ${diff.namingEquivalent.length} naming-equivalent foreign key(s) (allowed)` : ''}.`);
+  lines.push(`  A: ${a}  sha256 ${diff.sha256A}`);
+  lines.push(`  B: ${b}  sha256 ${diff.sha256B}`);
+  if (diff.differences.length) {
+    lines.push('  (missing: in A, not in B; extra: in B, not in A)');
+    const kindWidth = Math.max(...diff.differences.map((d) => d.kind.length));
+    const typeWidth = Math.max(...diff.differences.map((d) => d.objectType.length));
+    for (const d of diff.differences) lines.push(`  ${d.kind.padEnd(kindWidth)}  ${d.objectType.padEnd(typeWidth)}  ${d.name}: ${d.detail}`);
+  }
+  for (const n of diff.namingEquivalent) lines.push(`  naming-equivalent foreign key on ${n.table}: ${n.nameA} (A) = ${n.nameB} (B): ${n.definition}`);
+  return lines.join('\n');
+}
+
+function readFingerprintArg(arg: string, vault: Vault | null): { fingerprint: SchemaFingerprint; source: string } {
+  if (arg.startsWith('vault:')) {
+    const label = arg.slice('vault:'.length);
+    if (!vault) throw new CliUsageError(`${arg} names a fingerprint in a vault: give the vault with --vault <path>.`);
+    const stored = loadFingerprint(vault, label);
+    return { fingerprint: stored.fingerprint, source: `vault:${label} (${stored.database}, event #${stored.seq} at ${stored.at})` };
+  }
+  let text: string;
+  try {
+    text = readFileSync(arg, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`Cannot read the fingerprint file ${arg} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  return { fingerprint: parseFingerprint(text, `The file ${arg}`), source: arg };
+}
+
+interface PreflightFlags {
+  db: string;
+  requireTables?: string[];
+  requireViews?: string[];
+  requireIndexes?: string[];
+  requireEnums?: string[];
+  requireTypes?: string[];
+  requireFks?: string[];
+  longQuery?: string;
+  idleInTransaction?: string;
+  replicationLag?: string;
+  archiveMaxAge?: string;
+  statementTimeout?: string;
+  json?: boolean;
+}
+
+function preflightOptions(opts: PreflightFlags): PreflightOptions {
+  const required: RequiredObjects = {};
+  if (opts.requireTables?.length) required.tables = opts.requireTables;
+  if (opts.requireViews?.length) required.views = opts.requireViews;
+  if (opts.requireIndexes?.length) required.indexes = opts.requireIndexes;
+  if (opts.requireEnums?.length) required.enums = opts.requireEnums;
+  if (opts.requireTypes?.length) required.types = opts.requireTypes;
+  if (opts.requireFks?.length) required.foreignKeys = opts.requireFks;
+  const options: PreflightOptions = {};
+  if (Object.keys(required).length) options.required = required;
+  if (opts.longQuery !== undefined) options.longQuerySeconds = parseSeconds(opts.longQuery, '--long-query');
+  if (opts.idleInTransaction !== undefined) options.idleInTransactionSeconds = parseSeconds(opts.idleInTransaction, '--idle-in-transaction');
+  if (opts.replicationLag !== undefined) options.replicationLagSeconds = parseSeconds(opts.replicationLag, '--replication-lag');
+  if (opts.archiveMaxAge !== undefined) options.archiveMaxAgeSeconds = parseSeconds(opts.archiveMaxAge, '--archive-max-age');
+  if (opts.statementTimeout !== undefined) options.statementTimeoutMs = Math.max(1, Math.round(parseSeconds(opts.statementTimeout, '--statement-timeout') * 1000));
+  return options;
+}
+
+export function registerPg(program: Command, setExit: (code: number) => void): void {
+  const pg = program.command('pg').description('read-only PostgreSQL checks: preflight, schema fingerprint, structural diff (the DSN carries no password: use PGPASSWORD or ~/.pgpass)');
+
+  pg.command('preflight')
+    .description('read-only checks before a cutover: version and settings, size, connections, long and idle-in-transaction sessions, blocking locks, replication, WAL archiving, invalid indexes, required objects (exit 1 if any FAIL)')
+    .requiredOption('--db <dsn>', 'postgresql://user@host:port/dbname?sslmode=… (no password)')
+    .option('--require-tables <names>', 'tables that must exist (comma-separated; schema.name or name; repeatable)', names)
+    .option('--require-views <names>', 'views that must exist', names)
+    .option('--require-indexes <names>', 'indexes that must exist', names)
+    .option('--require-enums <names>', 'enum types that must exist', names)
+    .option('--require-types <names>', 'types (enum, domain, composite, range) that must exist', names)
+    .option('--require-fks <names>', 'foreign keys that must exist (name, table.name or schema.table.name)', names)
+    .option('--long-query <duration>', 'report active queries running longer than this (default 5m)')
+    .option('--idle-in-transaction <duration>', 'report sessions idle in a transaction longer than this (default 60s)')
+    .option('--replication-lag <duration>', 'WARN when a replica replays further behind than this (default 60s)')
+    .option('--archive-max-age <duration>', 'WARN when the last archived WAL segment is older than this (default 1h)')
+    .option('--statement-timeout <duration>', 'statement_timeout of each check (default 5s)')
+    .option('--json', 'print JSON')
+    .action(async (opts: PreflightFlags) => {
+      await guarded(async () => parseDsn(opts.db));
+      const options = preflightOptions(opts);
+      const report = await guarded(() => preflight(opts.db, options));
+      if (opts.json) printJson(report);
+      else console.log(formatPreflight(report));
+      setExit(report.checks.some((c) => c.status === 'FAIL') ? EXIT_FAILED : EXIT_OK);
+    });
+
+  pg.command('fingerprint')
+    .description('a deterministic fingerprint of the schema from pg_catalog (tables, columns, constraints, indexes, foreign keys, enums, sequences, views)')
+    .requiredOption('--db <dsn>', 'postgresql://user@host:port/dbname?sslmode=… (no password)')
+    .option('--schema <name...>', 'only these schemas (default: every non-system schema)')
+    .option('--out <file>', 'write the fingerprint document to this file')
+    .option('--vault <path>', 'also store it in this vault (with --label)')
+    .option('--label <label>', 'the name it is stored under, e.g. rehearsal-0019 or prod')
+    .option('--statement-timeout <duration>', 'statement_timeout of the catalog read (default 60s)')
+    .option('--json', 'print JSON (the summary and the whole document)')
+    .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; statementTimeout?: string; json?: boolean }) => {
+      if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError('--vault and --label go together: the label is the name the fingerprint is stored under.');
+      await guarded(async () => {
+        parseDsn(opts.db);
+        if (opts.label !== undefined) assertLabel(opts.label);
+      });
+      const statementTimeoutMs = opts.statementTimeout === undefined ? undefined : Math.max(1, Math.round(parseSeconds(opts.statementTimeout, '--statement-timeout') * 1000));
+      const vault = opts.vault ? await openVault(opts.vault) : null;
+      try {
+        const taken = await guarded(() => fingerprintDatabase(opts.db, { ...(opts.schema ? { schemas: opts.schema } : {}), ...(statementTimeoutMs ? { statementTimeoutMs } : {}) }));
+        const { fingerprint, meta } = taken;
+        if (opts.out) {
+          try {
+            writeFileSync(opts.out, serializeFingerprint(fingerprint));
+          } catch (error) {
+            throw new CliUsageError(`Cannot write ${opts.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+          }
+        }
+        const stored = vault && opts.label
+          ? await guarded(async () => storeFingerprint(vault, fingerprint, { label: opts.label!, database: meta.target, actor: defaultActor(), meta }))
+          : null;
+        for (const s of meta.missingSchemas) process.stderr.write(`cutover: warning: schema "${s}" does not exist in ${meta.target}; it is fingerprinted as absent.\n`);
+        if (opts.json) {
+          printJson({ ...meta, sha256: fingerprint.sha256, out: opts.out ?? null, stored: stored ? { label: opts.label, event: stored.event.seq, artifact: stored.artifact.id } : null, fingerprint });
+          return;
+        }
+        const c = meta.counts;
+        console.log(`Fingerprint of ${meta.target} (PostgreSQL ${meta.serverVersion}): sha256 ${fingerprint.sha256}`);
+        console.log(`  schemas: ${fingerprint.schemas.join(', ') || '(none)'}`);
+        console.log(`  ${c.tables} tables, ${c.columns} columns, ${c.constraints} constraints, ${c.foreignKeys} foreign keys, ${c.indexes} indexes, ${c.triggers} triggers, ${c.views} views, ${c.sequences} sequences, ${c.enums} enums, ${c.domains} domains, ${c.compositeTypes} composite types, ${c.extensions} extensions`);
+        console.log(`  read in ${seconds(meta.durationMs)}`);
+        if (opts.out) console.log(`  written to ${opts.out}`);
+        if (stored) console.log(`  stored in ${opts.vault} as "${opts.label}" (artifact ${stored.artifact.name}, event #${stored.event.seq})`);
+      } finally {
+        vault?.close();
+      }
+    });
+
+  pg.command('diff')
+    .description('compare two fingerprints, A the reference (e.g. the rehearsal clone) and B (e.g. prod): files, or vault:LABEL with --vault (exit 1 on drift; naming-equivalent foreign keys are not drift)')
+    .argument('<fingerprint-a>', 'a fingerprint file, or vault:LABEL')
+    .argument('<fingerprint-b>', 'a fingerprint file, or vault:LABEL')
+    .option('--vault <path>', 'the vault holding vault:LABEL fingerprints')
+    .option('--json', 'print JSON')
+    .action(async (a: string, b: string, opts: { vault?: string; json?: boolean }) => {
+      const needsVault = a.startsWith('vault:') || b.startsWith('vault:');
+      const vault = needsVault && opts.vault ? await openVault(opts.vault) : null;
+      try {
+        const [fa, fb] = await guarded(async () => [readFingerprintArg(a, vault), readFingerprintArg(b, vault)] as const);
+        const diff = diffFingerprints(fa.fingerprint, fb.fingerprint);
+        if (opts.json) printJson({ a: fa.source, b: fb.source, ...diff });
+        else console.log(formatDiff(diff, fa.source, fb.source));
+        setExit(diff.drift ? EXIT_FAILED : EXIT_OK);
+      } finally {
+        vault?.close();
+      }
+    });
+}

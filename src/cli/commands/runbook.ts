@@ -1,0 +1,76 @@
+// `cutover runbook validate|schema`: check a runbook file before a window (compiler-style
+// `FILE:LINE:COL: message` lines, so editors and CI logs link to the place), and print the
+// format's JSON Schema for editors.
+import type { Command } from 'commander';
+import { allSteps, formatIssue, loadRunbookFile, runbookJsonSchema, RunbookError, type LoadedRunbook, type RunbookIssue } from '../../core/runbook';
+import { CliUsageError } from '../errors';
+import { printJson } from '../format';
+
+export interface RunbookSummary {
+  id: string;
+  version: string;
+  title: string;
+  sha256: string;
+  phases: number;
+  /** Every step: preconditions, phase steps and rollback steps. */
+  steps: number;
+  preconditions: number;
+  rollbackSteps: number;
+  /** Command steps: each needs approval before it runs. */
+  commands: number;
+}
+
+export function summarizeRunbook(loaded: LoadedRunbook): RunbookSummary {
+  const { runbook } = loaded;
+  const steps = allSteps(runbook);
+  return {
+    id: runbook.id,
+    version: runbook.version,
+    title: runbook.title,
+    sha256: loaded.hash,
+    phases: runbook.phases.length,
+    steps: steps.length,
+    preconditions: runbook.preconditions.length,
+    rollbackSteps: runbook.rollback?.steps.length ?? 0,
+    commands: steps.filter((s) => s.step.kind === 'command').length,
+  };
+}
+
+function issueJson(issue: RunbookIssue) {
+  return { severity: issue.severity, stage: issue.stage, line: issue.line, column: issue.column, path: issue.path, message: issue.message };
+}
+
+export function registerRunbook(program: Command): void {
+  const runbook = program.command('runbook').description('check runbook files and export the runbook format');
+
+  runbook.command('validate')
+    .description('validate a runbook file: YAML, the format, and cross-references (exit 0 valid, 2 invalid or unreadable)')
+    .argument('<file>', 'runbook YAML file')
+    .option('--json', 'print JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      let loaded: LoadedRunbook;
+      try {
+        loaded = loadRunbookFile(file);
+      } catch (error) {
+        if (!(error instanceof RunbookError)) throw error;
+        const errors = error.errors;
+        if (opts.json) printJson({ file, ok: false, issues: error.issues.map(issueJson) });
+        else for (const issue of error.issues) process.stderr.write(`${formatIssue(file, issue)}\n`);
+        throw new CliUsageError(`${file}: not a valid runbook (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}).`);
+      }
+      const summary = summarizeRunbook(loaded);
+      if (opts.json) {
+        printJson({ file, ok: true, ...summary, issues: loaded.warnings.map(issueJson) });
+        return;
+      }
+      for (const warning of loaded.warnings) process.stderr.write(`${formatIssue(file, warning)}\n`);
+      const needing = `${summary.commands} ${summary.commands === 1 ? 'command' : 'commands'} needing approval`;
+      console.log(`OK ${summary.id} v${summary.version} sha256 ${summary.sha256}: ${summary.phases} ${summary.phases === 1 ? 'phase' : 'phases'}, ${summary.steps} ${summary.steps === 1 ? 'step' : 'steps'} (${needing})`);
+    });
+
+  runbook.command('schema')
+    .description('print the runbook format as JSON Schema (draft 2020-12), for editors')
+    .action(() => {
+      printJson(runbookJsonSchema());
+    });
+}

@@ -1,0 +1,479 @@
+// Reading a runbook file: bytes → text → YAML (with positions) → zod → semantic checks.
+// Whatever is wrong comes back as a RunbookError listing every problem with its line and
+// column. Hostile files (YAML bombs, absurd nesting, huge files, devices) are refused quickly
+// with a clear message; nothing here can hang or crash the process on bad input.
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { runbookSchema, type Runbook } from './schema';
+import { formatPath, RunbookError, translateZodIssues, type DocPath, type PathIssue, type RunbookIssue, type RunbookIssueStage, type ZodIssueLike } from './errors';
+import { describeCharacter, validateRunbook, type SemanticIssue } from './validate';
+
+/** A runbook is a text document; anything larger is not one (or is an attack). */
+export const MAX_RUNBOOK_BYTES = 2 * 1024 * 1024;
+/** Deepest collection nesting accepted (a real runbook needs about 10). */
+export const MAX_NESTING_DEPTH = 64;
+/** Most entries accepted in one mapping or list. */
+export const MAX_COLLECTION_ITEMS = 10_000;
+/** Alias expansions accepted (yaml's measure: uses of an anchor × aliases inside it). */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface LoadedRunbook {
+  runbook: Runbook;
+  /** SHA-256 (hex) of the exact bytes of the file. */
+  hash: string;
+  /** The text as decoded from those bytes. */
+  text: string;
+  /** Where the runbook came from (a file path, or a name given by the caller). */
+  source: string;
+  /** Things worth fixing that do not make the runbook invalid. */
+  warnings: RunbookIssue[];
+}
+
+/**
+ * Parses and validates a runbook. `input` is the text, or better the file's bytes (the hash is
+ * then exactly theirs). Throws RunbookError listing every problem found, with positions.
+ */
+export function loadRunbook(input: string | Uint8Array, sourceName = '<runbook>'): LoadedRunbook {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (bytes.byteLength > MAX_RUNBOOK_BYTES) throw tooLarge(sourceName, bytes.byteLength);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const text = typeof input === 'string' ? input : decodeUtf8(input, sourceName);
+  let issues: Analysis;
+  try {
+    issues = analyse(text);
+  } catch (error) {
+    // The limits above should make this unreachable; if a pathological input still exhausts
+    // the stack, it is bad input, not a crash.
+    if (!(error instanceof RangeError)) throw error;
+    throw new RunbookError(sourceName, [issueAt('yaml', `the document is too complex to read (${error.message}): a runbook is a few levels of mappings and lists`)]);
+  }
+  const errors = issues.list.filter((i) => i.severity === 'error');
+  if (errors.length > 0 || !issues.runbook) throw new RunbookError(sourceName, issues.list);
+  return { runbook: issues.runbook, hash, text, source: sourceName, warnings: issues.list };
+}
+
+/** Reads a runbook file (refusing anything but a regular file of at most 2 MB) and loads it. */
+export function loadRunbookFile(path: string): LoadedRunbook {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileError(path, `cannot open the file: ${describeFsError(error)}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw fileError(path, 'this is a folder, not a runbook file');
+    if (!stat.isFile()) throw fileError(path, 'this is not a regular file (a device, a pipe or a socket): give the path of a runbook .yaml file');
+    if (stat.size > MAX_RUNBOOK_BYTES) throw tooLarge(path, stat.size);
+    // Read at most one byte more than allowed, whatever the size said: the file may be growing.
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_RUNBOOK_BYTES) + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) {
+        if (length > MAX_RUNBOOK_BYTES) throw tooLarge(path, length);
+        break;
+      }
+    }
+    return loadRunbook(buffer.subarray(0, length), path);
+  } catch (error) {
+    if (error instanceof RunbookError) throw error;
+    throw fileError(path, `cannot read the file: ${describeFsError(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// ---- the pipeline -----------------------------------------------------------------------
+
+function issueAt(stage: RunbookIssueStage, message: string, line = 1, column = 1, path = '', severity: RunbookIssue['severity'] = 'error'): RunbookIssue {
+  return { severity, stage, line, column, path, message };
+}
+
+function fileError(source: string, message: string): RunbookError {
+  return new RunbookError(source, [issueAt('io', message)]);
+}
+
+function tooLarge(source: string, size: number): RunbookError {
+  return fileError(source, `the file is ${(size / 1024 / 1024).toFixed(1)} MB; a runbook is at most ${MAX_RUNBOOK_BYTES / 1024 / 1024} MB of text (is this the right file?)`);
+}
+
+function describeFsError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'this is a folder, not a runbook file';
+    default:
+      return e?.message ?? String(error);
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    // The first replacement character that is not a genuine U+FFFD in the file.
+    let index = lossy.indexOf('\uFFFD');
+    while (index >= 0) {
+      const at = Buffer.byteLength(lossy.slice(0, index), 'utf8');
+      if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) break;
+      index = lossy.indexOf('\uFFFD', index + 1);
+    }
+    const { line, col } = positionIn(lossy, Math.max(index, 0));
+    throw new RunbookError(source, [issueAt('io', 'the file is not UTF-8 text (invalid byte sequence here): save it as UTF-8', line, col)]);
+  }
+}
+
+/** Line and column (1-based) of a character offset, for text without a LineCounter. */
+function positionIn(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+interface Analysis {
+  list: RunbookIssue[];
+  runbook?: Runbook;
+}
+
+function analyse(text: string): Analysis {
+  const list: RunbookIssue[] = [];
+
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    list.push(issueAt('yaml', 'the file is empty: a runbook starts with `format: cutover-runbook/v1`, then `id`, `title`, `version`, `targets` and `phases`'));
+    return { list };
+  }
+
+  // Characters that make displayed text differ from what runs, anywhere in the file.
+  const rawHidden = scanHiddenCharacters(text, list);
+
+  // A cheap bound before the YAML parser, which is slow (seconds) on megabytes of nesting.
+  const bound = nestingBound(text);
+  if (bound) {
+    const { line, col } = positionIn(text, bound.offset);
+    list.push(issueAt('yaml', `the document is nested more than ${MAX_NESTING_DEPTH} levels deep: a runbook is a few levels of mappings and lists (is this a YAML bomb?)`, line, col));
+    return { list };
+  }
+
+  const lineCounter = new LineCounter();
+  const tokens: CST.Token[] = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const pos = (offset: number) => lineCounter.linePos(offset);
+
+  const shape = checkTokenShape(tokens);
+  if (shape) {
+    const { line, col } = pos(shape.offset);
+    list.push(issueAt('yaml', shape.message, line, col));
+    return { list };
+  }
+
+  // uniqueKeys is off because yaml checks it pairwise (quadratic); duplicateKeys() below does it linearly.
+  const composer = new Composer({ version: '1.2', schema: 'core', strict: true, stringKeys: true, uniqueKeys: false, merge: false, resolveKnownTags: false, logLevel: 'error' });
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = d;
+    else {
+      const { line, col } = pos(d.range[0]);
+      list.push(issueAt('yaml', 'a second YAML document starts here (after `---`): a runbook file holds exactly one document', line, col));
+      break;
+    }
+  }
+  if (!doc) {
+    list.push(issueAt('yaml', 'the file holds no YAML document'));
+    return { list };
+  }
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const { line, col } = pos(e.pos[0]);
+    list.push(issueAt('yaml', yamlMessage(e.code, e.message), line, col));
+  }
+  if (hasErrors(list)) return { list };
+
+  for (const dup of duplicateKeys(doc)) {
+    const { line, col } = pos(dup.offset);
+    const first = pos(dup.firstOffset);
+    list.push(issueAt('yaml', `duplicate key \`${dup.key}\` (first at line ${first.line}): each key appears once in a mapping`, line, col));
+  }
+  if (hasErrors(list)) return { list };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const alias = firstAlias(doc);
+    const { line, col } = pos(alias ?? 0);
+    const message = error instanceof ReferenceError && /resource exhaustion/.test(error.message)
+      ? `anchors and aliases expand too much here (more than ${MAX_ALIAS_COUNT} expansions; is this a YAML bomb?): write the values out instead`
+      : `cannot resolve the document: ${(error as Error).message}`;
+    list.push(issueAt('yaml', message, line, col));
+    return { list };
+  }
+  if (data === null || data === undefined) {
+    list.push(issueAt('yaml', 'the file holds only comments: a runbook starts with `format: cutover-runbook/v1`'));
+    return { list };
+  }
+
+  const locate = (issue: PathIssue & { related?: DocPath }, stage: RunbookIssueStage): RunbookIssue => {
+    const offset = offsetOf(doc, issue.path, issue.at ?? 'value');
+    const { line, col } = pos(offset);
+    let message = issue.message;
+    if (issue.related) message += ` (see line ${pos(offsetOf(doc, issue.related, 'value')).line})`;
+    return issueAt(stage, message, line, col, formatPath(issue.path), issue.severity);
+  };
+
+  const parsed = runbookSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of translateZodIssues(parsed.error.issues as unknown as ZodIssueLike[], knownKeys())) list.push(locate(issue, 'schema'));
+    return { list: sortIssues(list) };
+  }
+
+  const semantic: SemanticIssue[] = validateRunbook(parsed.data);
+  for (const issue of semantic) {
+    // A raw invisible character was already reported at its exact place; do not report its value again.
+    if (rawHidden && issue.code === 'hidden-character') continue;
+    list.push(locate(issue, 'semantic'));
+  }
+  const versionWarning = versionLint(doc);
+  if (versionWarning) list.push(locate(versionWarning, 'schema'));
+  return { list: sortIssues(list), runbook: parsed.data };
+}
+
+function hasErrors(list: RunbookIssue[]): boolean {
+  return list.some((i) => i.severity === 'error');
+}
+
+/** In file order; one issue per place and message (a node reached through several aliases is reported once). */
+function sortIssues(list: RunbookIssue[]): RunbookIssue[] {
+  const seen = new Set<string>();
+  return [...list]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .filter((i) => {
+      const key = `${i.line}:${i.column}:${i.severity}:${i.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+function scanHiddenCharacters(text: string, list: RunbookIssue[]): boolean {
+  // Tabs, newlines and carriage returns are fine in the file; a leading BOM is fine.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const hidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+  let reported = 0;
+  for (const m of text.matchAll(hidden)) {
+    if (m.index === 0 && m[0] === '\uFEFF') continue;
+    const { line, col } = positionIn(text, m.index);
+    list.push(issueAt('yaml', `invisible or control character ${describeCharacter(m[0])} in the file: what an approver reads must be exactly what runs; remove it`, line, col));
+    if (++reported >= 10) break;
+  }
+  return reported > 0;
+}
+
+/**
+ * An upper bound on nesting found without parsing: flow brackets still open, or block
+ * indicators ("- - - x") on one line. Quoted text is not excluded, so this only catches
+ * absurd depths (10× the real limit); checkTokenShape() applies the real limit.
+ */
+function nestingBound(text: string): { offset: number } | undefined {
+  const limit = MAX_NESTING_DEPTH * 10;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return { offset: i };
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth -= 1;
+  }
+  // Block indicators at the start of a line ("- - - - x", "? ? x"), counted by hand.
+  let lineStart = true;
+  let indicators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      lineStart = true;
+      indicators = 0;
+    } else if (!lineStart || c === 0x20 || c === 0x09) {
+      continue;
+    } else if ((c === 0x2d || c === 0x3f || c === 0x3a) && (text.charCodeAt(i + 1) === 0x20 || text.charCodeAt(i + 1) === 0x09)) {
+      if (++indicators > limit) return { offset: i };
+    } else {
+      lineStart = false;
+    }
+  }
+  return undefined;
+}
+
+/** Nesting depth and collection sizes on the parser's tokens, before anything recursive runs. */
+function checkTokenShape(tokens: CST.Token[]): { offset: number; message: string } | undefined {
+  const stack: Array<{ token: CST.Token; depth: number }> = tokens.map((token) => ({ token, depth: 0 }));
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    switch (token.type) {
+      case 'document':
+        if (token.value) stack.push({ token: token.value, depth });
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        if (depth + 1 > MAX_NESTING_DEPTH) return { offset: token.offset, message: `the document is nested more than ${MAX_NESTING_DEPTH} levels deep here: a runbook is a few levels of mappings and lists (is this a YAML bomb?)` };
+        if (token.items.length > MAX_COLLECTION_ITEMS) return { offset: token.offset, message: `this ${token.type === 'block-seq' ? 'list' : 'collection'} has ${token.items.length} entries; a runbook has at most ${MAX_COLLECTION_ITEMS} in one place (is this the right file?)` };
+        for (const item of token.items) {
+          if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+          if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return undefined;
+}
+
+function yamlMessage(code: string, message: string): string {
+  switch (code) {
+    case 'TAG_RESOLVE_FAILED':
+      return `${message}: a runbook uses no YAML tags (\`!something\`); write the value as plain text`;
+    case 'BAD_ALIAS':
+    case 'BAD_ANCHOR':
+      return message;
+    case 'NON_STRING_KEY':
+      return 'keys must be plain names: complex keys (`? [a, b]`) are not used in runbooks';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return 'this value contains ": ", which YAML reads as another key: put the whole value in quotes, or use a block (`key: >-` and the text on the next lines)';
+    case 'BAD_SCALAR_START':
+      return `${message}: put the value in quotes`;
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed as indentation in YAML: indent with spaces';
+    case 'MULTIPLE_DOCS':
+      return 'a second YAML document starts here (after `---`): a runbook file holds exactly one document';
+    default:
+      return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+  }
+}
+
+interface DuplicateKey {
+  key: string;
+  offset: number;
+  firstOffset: number;
+}
+
+/** Every duplicate key of every mapping, in one pass (yaml's own check is quadratic per mapping). */
+function duplicateKeys(doc: Document.Parsed): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = keyText(pair);
+        const offset = (pair.key as YamlNode | null)?.range?.[0] ?? 0;
+        const first = key === undefined ? undefined : seen.get(key);
+        if (key !== undefined && first !== undefined) out.push({ key, offset, firstOffset: first });
+        else if (key !== undefined) seen.set(key, offset);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+function keyText(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
+function firstAlias(doc: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) {
+      const at = node.range?.[0];
+      if (at !== undefined && (first === undefined || at < first)) first = at;
+    } else if (isMap(node)) {
+      for (const pair of node.items) stack.push(pair.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return first;
+}
+
+/**
+ * The offset of the node at `path`: its value, or its key with at = 'key'. Where the path
+ * leaves the document (a missing key), the deepest node that exists.
+ */
+function offsetOf(doc: Document.Parsed, path: DocPath, at: 'key' | 'value'): number {
+  let node: unknown = doc.contents;
+  let offset = (node as YamlNode | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p) === String(seg));
+      if (!pair) return offset;
+      const keyOffset = (pair.key as YamlNode | null)?.range?.[0] ?? offset;
+      if (last && at === 'key') return keyOffset;
+      node = pair.value;
+      offset = (node as YamlNode | null)?.range?.[0] ?? keyOffset;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (item === undefined) return offset;
+      node = item;
+      offset = (item as YamlNode | null)?.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+let knownKeysCache: Set<string> | undefined;
+
+/** Every key any object in the runbook schema accepts (for "did you mean"). */
+function knownKeys(): Set<string> {
+  if (knownKeysCache) return knownKeysCache;
+  const keys = new Set<string>();
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [runbookSchema];
+  while (stack.length > 0) {
+    const schema = stack.pop() as { def?: Record<string, unknown> } | undefined;
+    if (!schema || seen.has(schema) || !schema.def) continue;
+    seen.add(schema);
+    const def = schema.def;
+    if (def.type === 'object' && def.shape) {
+      for (const [key, value] of Object.entries(def.shape as Record<string, unknown>)) {
+        keys.add(key);
+        stack.push(value);
+      }
+    }
+    for (const field of ['innerType', 'element', 'valueType', 'in', 'out']) if (def[field]) stack.push(def[field]);
+    if (Array.isArray(def.options)) stack.push(...def.options);
+  }
+  knownKeysCache = keys;
+  return keys;
+}
+
+/** `version: 1.10` is the number 1.1: say so, and suggest quoting it. */
+function versionLint(doc: Document.Parsed): PathIssue | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const pair = doc.contents.items.find((p) => keyText(p) === 'version');
+  const value = pair?.value;
+  if (!isScalar(value) || typeof value.value !== 'number' || !value.source) return undefined;
+  if (String(value.value) === value.source) return undefined;
+  return { severity: 'warning', path: ['version'], message: `\`version: ${value.source}\` is read as the number ${String(value.value)}: quote it ("${value.source}") to keep it as written` };
+}

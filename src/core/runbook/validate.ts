@@ -1,0 +1,204 @@
+// Checks that need the whole runbook, after the zod schema has accepted its shape: names that
+// must refer to something declared, ids that must be unique, steps that must run on the right
+// kind of target, evidence that must be produced, secrets that must not be written in clear.
+// Each issue carries the path of the node to point at; load.ts turns it into line and column.
+import { durationMs, type Runbook, type Step, type Target } from './schema';
+import type { DocPath, PathIssue } from './errors';
+
+export interface SemanticIssue extends PathIssue {
+  /** Another place the message refers to (e.g. the first use of a duplicate id): load.ts adds its line. */
+  related?: DocPath;
+  /** Set for the checks load.ts needs to tell apart. */
+  code?: 'hidden-character';
+}
+
+export interface LocatedStep {
+  step: Step;
+  path: DocPath;
+  /** preconditions, a phase (by id) or rollback. */
+  section: 'preconditions' | 'phase' | 'rollback';
+}
+
+/** Every step of a runbook in document order: preconditions, phases, rollback. */
+export function allSteps(runbook: Runbook): LocatedStep[] {
+  const out: LocatedStep[] = [];
+  runbook.preconditions.forEach((step, i) => out.push({ step, path: ['preconditions', i], section: 'preconditions' }));
+  runbook.phases.forEach((phase, p) => phase.steps.forEach((step, s) => out.push({ step, path: ['phases', p, 'steps', s], section: 'phase' })));
+  runbook.rollback?.steps.forEach((step, r) => out.push({ step, path: ['rollback', 'steps', r], section: 'rollback' }));
+  return out;
+}
+
+/** "T-30m" → -30, "T+1h" → 60, "T-0" → 0 (minutes; a bare number is minutes). */
+export function offsetMinutes(offset: string): number {
+  const m = /^T([+-])(\d+)(m|h)?$/.exec(offset);
+  if (!m) throw new Error(`not a time offset: ${offset}`);
+  return (m[1] === '-' ? -1 : 1) * Number(m[2]) * (m[3] === 'h' ? 60 : 1);
+}
+
+/** Characters that would let displayed text differ from what runs: controls, bidi overrides, invisible marks. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+
+export function describeCharacter(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A password in a connection URL ("://user:secret@host"). */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]+:[^\s/@'"]+@/i;
+/** A password given inline on a command line or in an environment assignment. */
+const INLINE_PASSWORD = /\b(PGPASSWORD|MYSQL_PWD)=(?!["']?\$)\S/;
+
+const SHELL_TARGETS = new Set<Target['kind']>(['ssh', 'local']);
+
+/** "a postgres target", "an ssh target". */
+function aTarget(kind: Target['kind']): string {
+  return `${kind === 'ssh' ? 'an' : 'a'} ${kind} target`;
+}
+
+export function validateRunbook(runbook: Runbook): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const error = (path: DocPath, message: string, extra: Partial<SemanticIssue> = {}) => issues.push({ severity: 'error', path, message, ...extra });
+  const warn = (path: DocPath, message: string, extra: Partial<SemanticIssue> = {}) => issues.push({ severity: 'warning', path, message, ...extra });
+
+  const steps = allSteps(runbook);
+  const targetNames = Object.keys(runbook.targets);
+  const declaredSecrets = new Map<string, DocPath>();
+  const usedSecrets = new Set<string>();
+
+  // ---- secrets -------------------------------------------------------------------------
+  runbook.secrets.forEach((secret, i) => {
+    const first = declaredSecrets.get(secret.name);
+    if (first) error(['secrets', i, 'name'], `secret \`${secret.name}\` is declared twice`, { related: first });
+    else declaredSecrets.set(secret.name, ['secrets', i, 'name']);
+  });
+  const needSecret = (path: DocPath, name: string, what: string) => {
+    usedSecrets.add(name);
+    if (!declaredSecrets.has(name)) {
+      const known = [...declaredSecrets.keys()];
+      error(path, `${what} names secret \`${name}\`, which is not declared: add \`- name: ${name}\` under \`secrets:\`${known.length ? ` (declared: ${known.join(', ')})` : ''}`);
+    }
+  };
+
+  // ---- targets -------------------------------------------------------------------------
+  for (const [name, target] of Object.entries(runbook.targets)) {
+    const at: DocPath = ['targets', name];
+    if ((target.kind === 'postgres' || target.kind === 'ssh') && target.secret) needSecret([...at, 'secret'], target.secret, `target \`${name}\``);
+    if (target.kind === 'ssh') {
+      if (target.auth === 'password' && !target.secret) error([...at, 'auth'], `target \`${name}\` uses password authentication but names no \`secret\` holding the password`);
+      if (target.auth === 'key' && !target.key_file) error([...at, 'auth'], `target \`${name}\` uses key authentication but names no \`key_file\``);
+    }
+  }
+
+  // ---- ids -----------------------------------------------------------------------------
+  const phaseIds = new Map<string, DocPath>();
+  runbook.phases.forEach((phase, p) => {
+    const first = phaseIds.get(phase.id);
+    if (first) error(['phases', p, 'id'], `duplicate phase id \`${phase.id}\`: phase ids must be unique`, { related: first });
+    else phaseIds.set(phase.id, ['phases', p, 'id']);
+  });
+  const stepIds = new Map<string, DocPath>();
+  const evidence = new Map<string, DocPath>();
+  for (const { step, path } of steps) {
+    const first = stepIds.get(step.id);
+    if (first) error([...path, 'id'], `duplicate step id \`${step.id}\`: step ids must be unique across preconditions, phases and rollback (approvals and evidence refer to steps by id)`, { related: first });
+    else stepIds.set(step.id, [...path, 'id']);
+    if (step.evidence) {
+      const firstEvidence = evidence.get(step.evidence);
+      if (firstEvidence) error([...path, 'evidence'], `evidence file \`${step.evidence}\` is already produced by another step: each step writes its own file`, { related: firstEvidence });
+      else evidence.set(step.evidence, [...path, 'evidence']);
+    }
+    if (step.kind === 'record') {
+      const names = new Set<string>();
+      step.fields.forEach((field, f) => {
+        if (names.has(field.name)) error([...path, 'fields', f, 'name'], `field \`${field.name}\` appears twice in this record step`);
+        names.add(field.name);
+      });
+    }
+  }
+
+  // ---- steps and their targets ---------------------------------------------------------
+  for (const { step, path } of steps) {
+    if (step.kind === 'check' || step.kind === 'command') {
+      const target = runbook.targets[step.target];
+      if (!target) {
+        const suggestion = targetNames.find((t) => t.toLowerCase() === step.target.toLowerCase());
+        error([...path, 'target'], `unknown target \`${step.target}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}: declared targets are ${targetNames.map((t) => `\`${t}\``).join(', ')}`);
+      } else if (step.kind === 'check' && step.sql !== undefined && target.kind !== 'postgres') {
+        error([...path, 'sql'], `an SQL check runs on a postgres target, and \`${step.target}\` is ${aTarget(target.kind)}: point \`target\` at a postgres target, or make it a shell check with \`run\``);
+      } else if (step.run !== undefined && !SHELL_TARGETS.has(target.kind)) {
+        error([...path, 'run'], `\`run\` is a shell command and runs on an ssh or local target, and \`${step.target}\` is ${aTarget(target.kind)}: ${step.kind === 'check' ? 'use `sql` for a read-only query' : 'run psql (or a script) on an ssh or local target instead'}`);
+      }
+      if (target && target.kind !== 'postgres') {
+        if (step.statement_timeout) warn([...path, 'statement_timeout'], `\`statement_timeout\` only applies to SQL on a postgres target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c statement_timeout=..." in \`env\` for psql)`);
+        if (step.lock_timeout) warn([...path, 'lock_timeout'], `\`lock_timeout\` only applies to SQL on a postgres target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c lock_timeout=..." in \`env\` for psql)`);
+      }
+      for (const [variable, secret] of Object.entries(step.secret_env)) needSecret([...path, 'secret_env', variable], secret, `\`secret_env.${variable}\``);
+      checkEnv(step.env, [...path, 'env'], error, warn);
+      const text = step.kind === 'check' ? (step.sql ?? step.run ?? '') : step.run;
+      const field = step.kind === 'check' && step.sql !== undefined ? 'sql' : 'run';
+      if (URL_PASSWORD.test(text)) error([...path, field], 'the command carries a password inside a connection URL: remove it and use `secret_env` (e.g. `PGPASSWORD: <secret>`) so it comes from the vault');
+      else if (INLINE_PASSWORD.test(text)) error([...path, field], 'the command sets a password inline: remove it and use `secret_env` (e.g. `PGPASSWORD: <secret>`) so it comes from the vault');
+    }
+    if (step.kind === 'monitor' && durationMs(step.probe.for) < durationMs(step.probe.every)) {
+      warn([...path, 'probe', 'for'], `the monitor window (${step.probe.for}) is shorter than its interval (${step.probe.every}): it takes a single sample`);
+    }
+  }
+  checkEnv(runbook.env, ['env'], error, warn);
+
+  for (const [name, path] of declaredSecrets) if (!usedSecrets.has(name)) warn(path, `secret \`${name}\` is declared but no target or step uses it`);
+
+  // ---- evidence pack -------------------------------------------------------------------
+  // An entry no step produces can never be present, so the decision could never be complete:
+  // an error, not a warning.
+  const listed = new Map<string, number>();
+  runbook.evidence_pack.forEach((name, i) => {
+    if (listed.has(name)) warn(['evidence_pack', i], `\`${name}\` is listed twice in the evidence pack`, { related: ['evidence_pack', listed.get(name)!] });
+    else listed.set(name, i);
+    if (!evidence.has(name)) error(['evidence_pack', i], `\`${name}\` is in the evidence pack but no step produces it: set \`evidence: ${name}\` on the step that writes it, or remove it from \`evidence_pack\``);
+  });
+
+  // ---- approvals -----------------------------------------------------------------------
+  const { quorum, role } = runbook.policy.approvals;
+  const declared = runbook.roles[role];
+  if (declared && declared.min < quorum) warn(['roles', role, 'min'], `the policy needs ${quorum} ${role} signatures for each command, but \`roles.${role}.min\` is ${declared.min}`);
+
+  // ---- time offsets --------------------------------------------------------------------
+  let previous: { minutes: number; text: string; path: DocPath } | undefined;
+  const offsetAt = (text: string | undefined, path: DocPath) => {
+    if (!text) return;
+    const minutes = offsetMinutes(text);
+    if (previous && minutes < previous.minutes) warn(path, `time offset ${text} comes after ${previous.text}: offsets should not go backwards within the runbook`, { related: previous.path });
+    previous = { minutes, text, path };
+  };
+  runbook.preconditions.forEach((step, i) => offsetAt(step.at, ['preconditions', i, 'at']));
+  runbook.phases.forEach((phase, p) => {
+    offsetAt(phase.at, ['phases', p, 'at']);
+    phase.steps.forEach((step, s) => offsetAt(step.at, ['phases', p, 'steps', s, 'at']));
+  });
+
+  // ---- hidden characters in any text ---------------------------------------------------
+  walkStrings(runbook, [], (value, path) => {
+    const m = HIDDEN_CHARACTERS.exec(value);
+    if (m) error(path, `the text contains the invisible or control character ${describeCharacter(m[0])}: what an approver reads must be exactly what runs; remove it`, { code: 'hidden-character' });
+  });
+
+  return issues;
+}
+
+function checkEnv(env: Record<string, string>, path: DocPath, error: (p: DocPath, m: string) => void, warn: (p: DocPath, m: string) => void): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (/(PASSWORD|PASSWD)$|^MYSQL_PWD$/i.test(name) && value !== '') {
+      error([...path, name], `\`${name}\` puts a password in the runbook: remove it and use \`secret_env: { ${name}: <secret> }\` so it comes from the vault`);
+    } else if (URL_PASSWORD.test(value)) {
+      error([...path, name], `\`${name}\` carries a password inside a connection URL: remove it (the engine supplies it from a secret, e.g. \`secret_env: { PGPASSWORD: <secret> }\`)`);
+    } else if (/(^|_)(SECRET|TOKEN|API_KEY)$/i.test(name) && value !== '') {
+      warn([...path, name], `\`${name}\` looks like a secret written in the runbook: prefer \`secret_env\` with a declared secret`);
+    }
+  }
+}
+
+function walkStrings(value: unknown, path: DocPath, visit: (value: string, path: DocPath) => void): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) value.forEach((item, i) => walkStrings(item, [...path, i], visit));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+}
