@@ -37,7 +37,14 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
 
 const REF = /\$\{(secret|target):([A-Za-z0-9_.-]+)\}/g;
 
-/** Fills ${secret:NAME} and ${target:NAME} in environment values. */
+/** A postgres target as a libpq URL for tools (psql, alembic): its DSN with its TLS mode. */
+export function libpqUrl(target: Extract<Target, { kind: 'postgres' }>): string {
+  const url = new URL(target.dsn);
+  if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', target.tls);
+  return url.toString();
+}
+
+/** Fills ${secret:NAME} and ${target:NAME} (a postgres target: its libpq URL) in environment values. */
 export function expandEnv(env: Record<string, string>, secrets: Record<string, string>, targets: Record<string, Target>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
@@ -49,7 +56,7 @@ export function expandEnv(env: Record<string, string>, secrets: Record<string, s
       }
       const target = targets[name];
       if (!target) throw new RunInputError(`${key} refers to an unknown target "${name}".`);
-      return targetAddress(target);
+      return target.kind === 'postgres' ? libpqUrl(target) : targetAddress(target);
     });
   }
   return out;

@@ -1,0 +1,113 @@
+// The reference scenario (runbooks/alembic-governance-cutover.md) on real parts: an OpenSSH
+// sshd on loopback as the operator's host, real Alembic over SSH, real PostgreSQL as "prod",
+// approvals signed by two approvers, everything in an encrypted vault.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunEngine, type RunState, type StepOutcome } from '../../src/core/engine';
+import { addIdentityFrom, signerFor } from '../../src/core/identity';
+import { createExecutor } from '../../src/core/targets';
+import { Vault, setSecret } from '../../src/core/vault';
+import { startAgent, type TestAgent } from '../helpers/ssh-keys';
+import { startSshd, type TestSshd } from '../helpers/sshd';
+import { useTestDatabase, type TestDatabase } from '../helpers/pg';
+
+process.env.CUTOVER_SCRYPT_LOG2N = '14';
+const ROOT = join(import.meta.dirname, '../..');
+export const EXAMPLE = join(ROOT, 'examples/alembic-governance-cutover.yaml');
+const FIXTURE = join(ROOT, 'test/fixtures/alembic-governance');
+const HOST_FIXTURE = join(ROOT, 'test/fixtures/alembic-governance-host');
+const ANCHOR_SQL = join(FIXTURE, 'migrations/versions/0019_nav_snapshots_and_investor_statements.sql');
+export const DB_PASSWORD = 'netzadmin-pw-Xq81';
+
+export interface Scenario {
+  vault: Vault;
+  db: TestDatabase;
+  sshd: TestSshd;
+  engine(actor: string): RunEngine;
+  runId: string;
+  cleanup(): Promise<void>;
+}
+
+/** "prod" at the anchor schema with no usable lineage: 0019's tables, no alembic_version. */
+export async function buildProd(db: TestDatabase): Promise<void> {
+  await db.query(readFileSync(ANCHOR_SQL, 'utf8'));
+}
+
+export async function startScenario(options: { sshdConfig?: string[] } = {}): Promise<Scenario> {
+  const db = await useTestDatabase();
+  await buildProd(db);
+  const host = mkdtempSync(join(tmpdir(), 'cutover-opshost-'));
+  cpSync(FIXTURE, join(host, 'backend'), { recursive: true });
+  mkdirSync(join(host, 'tmp'));
+  cpSync(join(HOST_FIXTURE, 'tmp'), join(host, 'tmp'), { recursive: true });
+  const sshd = await startSshd({ config: options.sshdConfig });
+  const agent: TestAgent = await startAgent(host);
+  agent.add(sshd.clientKey.path);
+  const vault = Vault.create(join(host, 'cutover.vault'), 'correct horse battery staple');
+  await addIdentityFrom(vault, { name: 'ana', roles: ['operator'], source: { kind: 'generate' }, actor: 'setup' });
+  await addIdentityFrom(vault, { name: 'gov1', roles: ['approver'], source: { kind: 'generate' }, actor: 'setup' });
+  await addIdentityFrom(vault, { name: 'gov2', roles: ['approver'], source: { kind: 'generate' }, actor: 'setup' });
+  setSecret(vault, 'prod_db_password', DB_PASSWORD, 'ana');
+  const engine = (actor: string) => new RunEngine(vault, {
+    actor,
+    executors: createExecutor,
+    agentSocket: agent.socket,
+    confirmHostKey: (_target, fingerprint) => fingerprint === sshd.hostKeyFingerprint,
+  });
+  const run = engine('ana').startRun({
+    text: readFileSync(EXAMPLE, 'utf8'),
+    source: 'examples/alembic-governance-cutover.yaml',
+    environment: 'rehearsal',
+    targets: {
+      prod_db: `${db.target().dsn}?sslmode=disable`,
+      ops_host: `ssh://${sshd.user}@127.0.0.1:${sshd.port}?cwd=${encodeURIComponent(join(host, 'backend'))}`,
+    },
+  });
+  return {
+    vault, db, sshd, engine, runId: run.runId,
+    async cleanup() {
+      vault.close();
+      await agent.stop();
+      await sshd.stop();
+      rmSync(host, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ANSWERS: Record<string, Record<string, string> | true> = {
+  'pre-migration-commit': { commit: 'a1b2c3d', tag: 'v2.7.0' },
+  'rb-classify': { classification: 'DuplicateTable', failed_step: 'p3-upgrade-head' },
+};
+
+/** Plays the run like a DBA: attests (approver steps by gov1), records, runs checks and commands. Stops at the first FAIL. */
+export async function play(s: Scenario, options: { until?: string; skip?: string[] } = {}): Promise<{ state: RunState; outcomes: StepOutcome[] }> {
+  const op = s.engine('ana');
+  const outcomes: StepOutcome[] = [];
+  for (;;) {
+    const next = op.next(s.runId);
+    if (!next || next.step.id === options.until) break;
+    const { step } = next;
+    if (options.skip?.includes(step.id)) {
+      s.vault.append({ actor: 'ana', type: 'step.skipped', payload: { runId: s.runId, stepId: step.id, reason: 'scenario variant' } });
+      continue;
+    }
+    if (step.kind === 'attest') s.engine(step.by === 'approver' ? 'gov1' : 'ana').attest(s.runId, step.id);
+    else if (step.kind === 'record') op.record(s.runId, step.id, ANSWERS[step.id] as Record<string, string>);
+    else if (step.kind === 'manual') op.done(s.runId, step.id, 'done in the scenario');
+    else {
+      const outcome = await op.executeStep(s.runId, step.id);
+      outcomes.push(outcome);
+      if (outcome.status !== 'PASS') break;
+    }
+  }
+  return { state: op.status(s.runId), outcomes };
+}
+
+export async function approveAll(s: Scenario): Promise<void> {
+  for (const name of ['gov1', 'gov2']) await s.engine(name).approve(s.runId, name, await signerFor(s.vault, name));
+}
+
+export function transcript(s: Scenario, outcome: StepOutcome | undefined): string {
+  return outcome ? Buffer.concat([...s.vault.readArtifact(outcome.transcript.artifactId)]).toString() : '';
+}
