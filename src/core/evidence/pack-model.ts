@@ -4,6 +4,7 @@ import { getIdentity, listIdentities, type IdentityInfo, type Vault } from '../v
 import type { RunState, StepState } from '../engine/types';
 import type { GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
+import { RUN_EVENT_TYPES } from '../engine/state';
 
 export interface PackStep {
   phaseId: string;
@@ -59,6 +60,7 @@ export interface PackModel {
   approvals: { signer: string; fingerprint: string; planDigest: string; seq: number }[];
   /** Everyone who acted or signed in this run, with their keys (for allowed_signers). */
   identities: IdentityInfo[];
+  /** The last event of this run in the vault's chain: the pack is anchored there. */
   chainHead: { seq: number; hash: string };
   exportedAt: string;
 }
@@ -110,8 +112,10 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
   }
   const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
   const identities = listIdentities(vault).filter((i) => people.has(i.name) || i.roles.includes('approver'));
-  const head = vault.head();
-  const headEvent = vault.events({ afterSeq: head.seq - 1, limit: 1 })[0];
+  // The chain head of the run itself (its last run event), not the vault's: exporting or
+  // signing later appends events, and the same run must export the same bytes.
+  const headEvent = vault.events().filter((e) => RUN_EVENT_TYPES.includes(e.type) && (e.payload as { runId?: string }).runId === state.runId).at(-1);
+  const head = headEvent ? { seq: headEvent.seq, hash: headEvent.hash } : vault.head();
   return {
     run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, blockedBy: state.blockedBy, decisions: state.decisions },
     runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [] },
