@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EvidenceKeyError } from '../core/evidence';
 import { VaultError } from '../core/vault';
+import { vaultErrorFrom } from '../core/vault/database';
 import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
@@ -43,6 +44,11 @@ function isUserError(error: unknown): error is Error {
   return error instanceof VaultError || error instanceof CliUsageError || error instanceof EvidenceKeyError || error instanceof RunbookError;
 }
 
+function vaultArgument(argv: string[]): string | undefined {
+  const i = argv.indexOf('--vault');
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--vault='))?.slice(8);
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -52,10 +58,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return exitCode;
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
       return EXIT_USAGE;
+    }
+    if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_')) {
+      error = vaultErrorFrom(vaultArgument(argv) ?? 'the vault', error);
     }
     if (isUserError(error)) {
       process.stderr.write(`cutover: ${error.message}\n`);

@@ -36,6 +36,7 @@ export class ArtifactWriter {
   private chunks = 0;
   private lastFlush = Date.now();
   private closed = false;
+  private timer: NodeJS.Timeout | null = null;
   private readonly insertChunk;
   private readonly bumpArtifact;
 
@@ -67,10 +68,22 @@ export class ArtifactWriter {
     this.pending.push(buf);
     this.pendingBytes += buf.length;
     if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) this.flush();
+    else if (!this.timer) {
+      // Output that then goes quiet is made durable anyway, within the flush interval.
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (!this.closed) this.flush();
+      }, FLUSH_AFTER_MS);
+      this.timer.unref();
+    }
   }
 
   /** Makes every byte written so far durable. */
   flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     this.lastFlush = Date.now();
     if (this.pendingBytes === 0) return;
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);

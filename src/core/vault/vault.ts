@@ -8,7 +8,7 @@ import { ArtifactWriter, artifactInfo, readArtifactChunks, recoverAbandoned, typ
 import { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 import { checkVaultFileShape, drizzleOver, openDatabase, vaultErrorFrom, type VaultDb } from './database';
 import { VaultCorruptError, VaultExistsError, VaultInputError, VaultNotFoundError, WrongPassphraseError } from './errors';
-import { keyslotsPathFor, readKeyslots, unlockDataKey, wrapWithPassphrase, writeKeyslots, type KeyslotFile, type ScryptParams, type Unlock } from './keyslots';
+import { defaultScryptParams, keyslotsPathFor, readKeyslots, unlockDataKey, wrapWithPassphrase, writeKeyslots, type KeyslotFile, type ScryptParams, type Unlock } from './keyslots';
 import { SCHEMA_VERSION, migrate } from './migrate';
 import { artifacts, events } from './schema';
 import type { ArtifactInfo, IdentityInfo, NewEvent, VaultEvent, VerifyReport } from './types';
@@ -166,32 +166,39 @@ export class Vault {
     return verifyVault(this.db, this.path);
   }
 
+  /**
+   * Rewrites the keyslot file inside a write transaction on the database, so that two
+   * processes changing slots at once take turns instead of losing each other's change.
+   */
+  private updateKeyslots(change: (current: KeyslotFile) => KeyslotFile | null, event: { type: string; payload: unknown }): void {
+    this.db.transaction(() => {
+      const next = change(readKeyslots(this.path));
+      if (!next) return;
+      writeKeyslots(this.path, next);
+      this.keyslots = next;
+      this.append({ actor: 'system', ...event });
+    }, { behavior: 'immediate' });
+  }
+
   /** Rewraps the data key under a new passphrase; the encrypted data is not touched. */
   changePassphrase(oldPassphrase: string, newPassphrase: string, kdf?: ScryptParams): void {
     if (newPassphrase.length < 8) throw new VaultInputError('A vault passphrase needs at least 8 characters.');
-    const current = readKeyslots(this.path);
-    if (!unlockDataKey(current, { passphrase: oldPassphrase }).equals(this.dataKey)) throw new WrongPassphraseError();
-    const slot = wrapWithPassphrase(this.dataKey, newPassphrase, current.vaultId, kdf);
-    this.keyslots = { ...current, slots: [slot, ...current.slots.filter((s) => s.type !== 'passphrase')] };
-    writeKeyslots(this.path, this.keyslots);
-    this.append({ actor: 'system', type: 'vault.passphrase_changed', payload: { kdf: { name: 'scrypt', log2N: slot.kdf.log2N, r: slot.kdf.r, p: slot.kdf.p } } });
+    const slotKdf = kdf ?? defaultScryptParams();
+    this.updateKeyslots((current) => {
+      if (!unlockDataKey(current, { passphrase: oldPassphrase }).equals(this.dataKey)) throw new WrongPassphraseError();
+      const slot = wrapWithPassphrase(this.dataKey, newPassphrase, current.vaultId, slotKdf);
+      return { ...current, slots: [slot, ...current.slots.filter((s) => s.type !== 'passphrase')] };
+    }, { type: 'vault.passphrase_changed', payload: { kdf: { name: 'scrypt', ...slotKdf } } });
   }
 
   /** Adds (or replaces) the OS-keychain slot; `wrap` is e.g. Electron's safeStorage. */
   setKeychainSlot(wrap: (dataKey: Buffer) => Buffer): void {
     const wrapped = wrap(Buffer.from(this.dataKey)).toString('base64');
-    const current = readKeyslots(this.path);
-    this.keyslots = { ...current, slots: [...current.slots.filter((s) => s.type !== 'keychain'), { type: 'keychain', wrapped }] };
-    writeKeyslots(this.path, this.keyslots);
-    this.append({ actor: 'system', type: 'vault.keychain_slot_added', payload: {} });
+    this.updateKeyslots((current) => ({ ...current, slots: [...current.slots.filter((s) => s.type !== 'keychain'), { type: 'keychain', wrapped }] }), { type: 'vault.keychain_slot_added', payload: {} });
   }
 
   removeKeychainSlot(): void {
-    const current = readKeyslots(this.path);
-    if (!current.slots.some((s) => s.type === 'keychain')) return;
-    this.keyslots = { ...current, slots: current.slots.filter((s) => s.type !== 'keychain') };
-    writeKeyslots(this.path, this.keyslots);
-    this.append({ actor: 'system', type: 'vault.keychain_slot_removed', payload: {} });
+    this.updateKeyslots((current) => (current.slots.some((s) => s.type === 'keychain') ? { ...current, slots: current.slots.filter((s) => s.type !== 'keychain') } : null), { type: 'vault.keychain_slot_removed', payload: {} });
   }
 
   listIdentities(): IdentityInfo[] {

@@ -53,47 +53,63 @@ function walkChain(db: VaultDb, report: VerifyReport, sealed: Map<string, Sealed
   report.headHash = prev;
 }
 
-function checkArtifacts(db: VaultDb, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
+function checkArtifacts(db: VaultDb, path: string, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
   for (const row of db.select().from(artifacts).orderBy(asc(artifacts.createdAt)).all()) {
-    report.artifacts += 1;
-    const ref = `artifact ${row.id} (${row.name})`;
-    const problem = (message: string) => report.badArtifacts.push({ kind: 'artifact', ref, message });
-    if (row.state === 'open') {
-      report.incompleteArtifacts.push(artifactInfo(row));
-      continue;
+    try {
+      checkArtifact(db, row, report, sealed);
+    } catch (error) {
+      const mapped = vaultErrorFrom(path, error);
+      if (!(mapped instanceof VaultCorruptError)) throw mapped;
+      report.badArtifacts.push({ kind: 'artifact', ref: `artifact ${row.id} (${row.name})`, message: 'its stored bytes cannot be read: the pages holding them are damaged' });
     }
-    const hash = createHash('sha256');
-    let size = 0;
-    for (const chunk of readArtifactChunks(db, row.id)) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    report.bytes += size;
-    const digest = hash.digest('hex');
-    const seal = sealed.get(row.id);
-    if (!seal) {
-      problem(`no artifact.${row.state === 'complete' ? 'completed' : 'incomplete'} event in the chain records it`);
-    } else if (digest !== seal.sha256 || size !== seal.size) {
-      problem(`its bytes do not match the chain (recomputed sha256 ${digest.slice(0, 12)}…, ${size} bytes; recorded ${seal.sha256.slice(0, 12)}…, ${seal.size} bytes)`);
-    } else if (row.sha256 !== seal.sha256 || row.size !== seal.size || row.name !== seal.name || row.mediaType !== seal.mediaType || row.state !== seal.state) {
-      problem('its catalogue row (name, type, size, hash or state) was changed after it was sealed');
-    }
-    if (row.state === 'incomplete') report.incompleteArtifacts.push(artifactInfo(row));
   }
+}
+
+function checkArtifact(db: VaultDb, row: typeof artifacts.$inferSelect, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
+  report.artifacts += 1;
+  const ref = `artifact ${row.id} (${row.name})`;
+  const problem = (message: string) => report.badArtifacts.push({ kind: 'artifact', ref, message });
+  if (row.state === 'open') {
+    report.incompleteArtifacts.push(artifactInfo(row));
+    return;
+  }
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const chunk of readArtifactChunks(db, row.id)) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  report.bytes += size;
+  const digest = hash.digest('hex');
+  const seal = sealed.get(row.id);
+  if (!seal) {
+    problem(`no artifact.${row.state === 'complete' ? 'completed' : 'incomplete'} event in the chain records it`);
+  } else if (digest !== seal.sha256 || size !== seal.size) {
+    problem(`its bytes do not match the chain (recomputed sha256 ${digest.slice(0, 12)}…, ${size} bytes; recorded ${seal.sha256.slice(0, 12)}…, ${seal.size} bytes)`);
+  } else if (row.sha256 !== seal.sha256 || row.size !== seal.size || row.name !== seal.name || row.mediaType !== seal.mediaType || row.state !== seal.state) {
+    problem('its catalogue row (name, type, size, hash or state) was changed after it was sealed');
+  }
+  if (row.state === 'incomplete') report.incompleteArtifacts.push(artifactInfo(row));
 }
 
 export function verifyVault(db: VaultDb, path: string): VerifyReport {
   const report: VerifyReport = { ok: false, events: 0, artifacts: 0, bytes: 0, headHash: GENESIS_HASH, firstBadEvent: null, badArtifacts: [], incompleteArtifacts: [], corruption: null };
   const sealed = new Map<string, SealedArtifact>();
+  // One read transaction: the chain and the artifacts are seen at the same instant, even
+  // while another process is appending.
+  const client = db.$client;
+  client.exec('BEGIN');
   try {
     walkChain(db, report, sealed);
-    checkArtifacts(db, report, sealed);
-    const check = db.$client.pragma('quick_check', { simple: true });
-    if (check !== 'ok') report.corruption = { kind: 'database', ref: 'database', message: `SQLite quick_check: ${String(check)}` };
+    checkArtifacts(db, path, report, sealed);
+    const check = client.pragma('quick_check', { simple: true });
+    if (check !== 'ok') report.corruption = { kind: 'database', ref: 'database', message: `SQLite's page check found damage (${String(check)}): restore the vault from a backup, and keep this copy for forensics` };
   } catch (error) {
     const mapped = vaultErrorFrom(path, error);
     if (!(mapped instanceof VaultCorruptError)) throw mapped;
     report.corruption = { kind: 'database', ref: 'database', message: mapped.message };
+  } finally {
+    if (client.inTransaction) client.exec('COMMIT');
   }
   report.ok = !report.firstBadEvent && report.badArtifacts.length === 0 && !report.corruption;
   return report;
