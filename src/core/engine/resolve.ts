@@ -18,15 +18,18 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
       const url = new URL(uri);
       const tls = url.searchParams.get('sslmode');
       next = { ...base, dsn: uri, ...(tls ? { tls } : {}) };
-    } else if (base.kind === 'ssh') {
-      if (!uri.startsWith('ssh://')) throw new RunInputError(`--target ${name} is an ssh target: give ssh://user@host:port.`);
+    } else if (uri.startsWith('ssh://')) {
       const url = new URL(uri);
       const hostKey = url.searchParams.get('host_key');
-      const cwd = url.searchParams.get('cwd');
-      next = { ...base, host: url.hostname, port: url.port ? Number(url.port) : undefined, user: url.username ? decodeURIComponent(url.username) : base.user, ...(hostKey ? { host_key: hostKey } : {}), ...(cwd ? { cwd } : {}) };
+      const cwd = url.searchParams.get('cwd') ?? (base.cwd || undefined);
+      const sshBase = base.kind === 'ssh' ? base : { kind: 'ssh' as const, auth: 'agent' as const };
+      next = { ...sshBase, host: url.hostname, port: url.port ? Number(url.port) : undefined, user: url.username ? decodeURIComponent(url.username) : (base.kind === 'ssh' ? base.user : undefined), ...(hostKey ? { host_key: hostKey } : {}), ...(cwd ? { cwd } : {}) };
+    } else if (uri === 'local' || uri.startsWith('local:')) {
+      // A shell target may run on the workstation instead (a rehearsal with a local checkout).
+      const cwd = uri.startsWith('local:') ? uri.slice(6) : base.cwd;
+      next = { kind: 'local', ...(cwd ? { cwd } : {}), ...(base.kind === 'local' ? { shell: base.shell } : {}) };
     } else {
-      if (uri !== 'local' && !uri.startsWith('local:')) throw new RunInputError(`--target ${name} is a local target: give "local" or "local:/working/dir".`);
-      next = { ...base, ...(uri.startsWith('local:') ? { cwd: uri.slice(6) } : {}) };
+      throw new RunInputError(`--target ${name} is a shell target: give ssh://user@host:port[?cwd=DIR] or local[:DIR].`);
     }
     const parsed = targetSchema.safeParse(next);
     if (!parsed.success) throw new RunInputError(`--target ${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
