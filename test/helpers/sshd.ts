@@ -7,7 +7,6 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -216,21 +215,4 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   }
   rmSync(dir, { recursive: true, force: true });
   throw new Error(`sshd did not start:\n${lastError}`);
-}
-
-/** One sshd for a describe block: started before its first test, stopped after its last. */
-export function useSshd(options: SshdOptions = {}): { readonly current: TestSshd } {
-  let sshd: TestSshd | undefined;
-  beforeAll(async () => {
-    sshd = await startSshd(options);
-  });
-  afterAll(async () => {
-    await sshd?.stop();
-  });
-  return {
-    get current(): TestSshd {
-      if (!sshd) throw new Error('sshd is not started (use it inside a test)');
-      return sshd;
-    },
-  };
 }

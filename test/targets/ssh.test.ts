@@ -9,7 +9,8 @@ import { REDACTED } from '../../src/core/targets/redact';
 import { hostKeyFingerprint, SshExecutor, type SshExecutorOptions, type SshTarget } from '../../src/core/targets/ssh';
 import type { ExecRequest, TargetContext } from '../../src/core/targets/types';
 import { startAgent } from '../helpers/ssh-keys';
-import { descendants, freePort, makeClientKey, startSshd, useSshd, type TestSshd } from '../helpers/sshd';
+import { descendants, freePort, makeClientKey, startSshd, type TestSshd } from '../helpers/sshd';
+import { useSshd } from '../helpers/sshd-hooks';
 import { useSuiteTempDir, useTempDir } from '../helpers/tmp';
 
 const server = useSshd();

@@ -1,0 +1,62 @@
+// `npm run bench:transcript`: a remote command writing BYTES (default 1 GiB) over SSH to a
+// loopback sshd, captured by the engine into the vault (redacted, gated, hashed, chunked),
+// next to the baseline: the OpenSSH client running the same command piped to `sha256sum`.
+// Prints the ratio of times (target ≤ 2.0), the engine's peak RSS (target < 250 MB) and the
+// rate of progress updates sent to the screen (target ≤ ~30 a second).
+//
+// BENCH_TRANSCRIPT_BYTES overrides the size (e.g. 64MiB).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSshd } from '../../test/helpers/sshd';
+import { parseBytes } from '../vault/bytes';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const bytes = parseBytes(process.env.BENCH_TRANSCRIPT_BYTES?.trim() || '1GiB');
+const command = `head -c ${bytes} /dev/urandom | base64 -w 100`;
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-transcript-'));
+  const sshd = await startSshd();
+  try {
+    const sshArgs = ['-p', String(sshd.port), '-i', sshd.clientKey.path, '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`, command];
+    // Warm up once (sshd, caches), then measure the baseline.
+    spawnSync('ssh', [...sshArgs.slice(0, -1), 'true']);
+    const t0 = process.hrtime.bigint();
+    const baseline = spawnSync('sh', ['-c', `ssh ${sshArgs.map((a) => `'${a}'`).join(' ')} | sha256sum`], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const baselineMs = ms(t0);
+    if (baseline.status !== 0) throw new Error(`baseline failed: ${baseline.stderr}`);
+
+    const config = join(dir, 'bench.json');
+    writeFileSync(config, JSON.stringify({ dir, port: sshd.port, user: sshd.user, key: sshd.clientKey.path, hostKey: sshd.hostKeyFingerprint, command }));
+    const worker = spawn('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', join(HERE, 'worker.ts'), config], { env: { ...process.env, CUTOVER_SCRYPT_LOG2N: '14' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    worker.stdout.on('data', (d: Buffer) => (out += d));
+    worker.stderr.on('data', (d: Buffer) => (err += d));
+    const code = await new Promise<number | null>((r) => worker.on('close', r));
+    if (code !== 0) throw new Error(`engine worker failed (${code}): ${err}`);
+    const result = JSON.parse(out) as { engineMs: number; size: number; progressUpdates: number; status: string };
+    const rssMiB = Number(err.trim().split('\n').at(-1)) / 1024;
+    const ratio = result.engineMs / baselineMs;
+    const rate = result.progressUpdates / (result.engineMs / 1000);
+    const row = (name: string, value: string, target: string, ok: boolean) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(10)} ${ok ? 'PASS' : 'MISS'}`);
+    console.log(`bench/transcript: ${command}  (${(result.size / 2 ** 20).toFixed(0)} MiB of output over SSH to a loopback sshd)\n`);
+    console.log(`baseline  ssh … | sha256sum                      ${(baselineMs / 1000).toFixed(2)} s`);
+    console.log(`engine    run step → vault (step ${result.status})      ${(result.engineMs / 1000).toFixed(2)} s\n`);
+    row('time, engine / baseline', ratio.toFixed(2), '≤ 2.0', ratio <= 2.0);
+    row('peak RSS of the engine process', `${rssMiB.toFixed(0)} MiB`, '< 250 MB', rssMiB * 1.048576 < 250);
+    row('progress updates to the screen per second', rate.toFixed(1), '≤ ~30', rate <= 31);
+  } finally {
+    await sshd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
