@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { RunEngine, type RunState, type StepOutcome } from '../../core/engine';
+import { autoplay, RunEngine, type Answer, type RunState, type StepOutcome } from '../../core/engine';
 import { loadRunbookFile } from '../../core/runbook';
 import { signerFor } from '../../core/identity';
 import { createExecutor } from '../../core/targets/registry';
@@ -195,38 +195,13 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .action(async (runId: string, opts: CommonOpts & { answers?: string }) => {
       const answers = opts.answers ? (parseYaml(readFileSync(opts.answers, 'utf8')) as Record<string, unknown>) ?? {} : {};
       await withEngine(opts, async (engine) => {
-        for (;;) {
-          const next = engine.next(runId);
-          if (!next) break;
-          const { step } = next;
-          const answer = answers[step.id];
-          if (step.kind === 'attest' || step.kind === 'manual' || step.kind === 'record') {
-            if (answer === undefined) {
-              console.error(`Stopped at ${step.id} (${step.kind}): no answer for it in --answers.`);
-              setExit(EXIT_FAILED);
-              return;
-            }
-            if (step.kind === 'attest') engine.attest(runId, step.id);
-            else if (step.kind === 'manual') engine.done(runId, step.id, typeof answer === 'string' ? answer : undefined);
-            else engine.record(runId, step.id, answer as Record<string, string>);
-            console.log(`${step.id}: PASS (${step.kind})`);
-            continue;
-          }
-          const auth = engine.authorization(runId, step.id);
-          if (auth && !auth.authorized) {
-            console.error(`Stopped at ${step.id}: ${auth.reason}`);
-            setExit(EXIT_FAILED);
-            return;
-          }
-          const outcome = await engine.executeStep(runId, step.id);
-          console.log(outcomeText(outcome));
-          if (outcome.status !== 'PASS') {
-            setExit(EXIT_FAILED);
-            return;
-          }
+        const result = await autoplay(engine, runId, { answers: answers as Record<string, Answer>, onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome) : line) });
+        if (result.stopped) {
+          console.error(`Stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
+          setExit(EXIT_FAILED);
+          return;
         }
-        const state = engine.status(runId);
-        console.log(`\nAll steps done.\n${formatRun(state)}`);
+        console.log(`\nAll steps done.\n${formatRun(result.state)}`);
       });
     });
 

@@ -4,3 +4,4 @@ export { buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument, ty
 export { GateWatcher, type GateResult } from './gates';
 export type { ProgressUpdate } from './progress';
 export type * from './types';
+export { autoplay, type Answer, type AutoplayOptions, type AutoplayResult } from './autoplay';

@@ -1,0 +1,52 @@
+// Plays a run without a person at the keyboard (rehearsals in CI, `cutover demo`): attests,
+// records and marks manual steps from prepared answers, runs checks, commands and monitors,
+// and stops at the first thing that needs a human — a missing answer, a missing approval, a
+// FAIL or a BLOCKED run.
+import type { RunEngine, StepOutcome } from './engine';
+import type { RunState } from './types';
+
+export type Answer = true | string | Record<string, string>;
+
+export interface AutoplayOptions {
+  /** stepId → true (attest, manual done), a note (manual), or field values (record). */
+  answers: Record<string, Answer>;
+  /** The engine acting as someone else, for steps that need another role (attest by an approver). */
+  engineFor?: (role: 'operator' | 'approver' | 'observer') => RunEngine;
+  /** Stop before this step. */
+  until?: string;
+  onStep?: (line: string, outcome?: StepOutcome) => void;
+}
+
+export interface AutoplayResult {
+  state: RunState;
+  outcomes: StepOutcome[];
+  /** Why it stopped before the end, or null when every step is done. */
+  stopped: { stepId: string; reason: string } | null;
+}
+
+export async function autoplay(engine: RunEngine, runId: string, options: AutoplayOptions): Promise<AutoplayResult> {
+  const outcomes: StepOutcome[] = [];
+  const say = options.onStep ?? (() => {});
+  const stop = (stepId: string, reason: string): AutoplayResult => ({ state: engine.status(runId), outcomes, stopped: { stepId, reason } });
+  for (;;) {
+    const next = engine.next(runId);
+    if (!next) return { state: engine.status(runId), outcomes, stopped: null };
+    const { step } = next;
+    if (step.id === options.until) return stop(step.id, `stopped before ${step.id} as asked`);
+    const answer = options.answers[step.id];
+    if (step.kind === 'attest' || step.kind === 'manual' || step.kind === 'record') {
+      if (answer === undefined) return stop(step.id, `no answer for ${step.kind} step ${step.id}`);
+      if (step.kind === 'attest') (step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).attest(runId, step.id);
+      else if (step.kind === 'manual') engine.done(runId, step.id, typeof answer === 'string' ? answer : undefined);
+      else engine.record(runId, step.id, answer as Record<string, string>);
+      say(`${step.id}: PASS (${step.kind})`);
+      continue;
+    }
+    const auth = engine.authorization(runId, step.id);
+    if (auth && !auth.authorized) return stop(step.id, auth.reason);
+    const outcome = await engine.executeStep(runId, step.id);
+    outcomes.push(outcome);
+    say(`${step.id}: ${outcome.status}${outcome.failure ? ` (${outcome.failure.kind}: ${outcome.failure.message})` : ''}`, outcome);
+    if (outcome.status !== 'PASS') return stop(step.id, outcome.blocked ? 'the run is BLOCKED' : `${step.id} failed`);
+  }
+}

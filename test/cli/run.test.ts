@@ -1,0 +1,78 @@
+// A rehearsal from the command line, as a DBA and two approvers would do it: one approver
+// signs the exported plan offline with plain `ssh-keygen -Y sign`, the other through the app.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeRun, runCli } from '../helpers/cli';
+import { makeKey } from '../helpers/ssh-keys';
+import { useTempDir } from '../helpers/tmp';
+
+const RUNBOOK = `
+format: cutover-runbook/v1
+id: cli-rehearsal
+title: CLI rehearsal
+version: "3"
+policy: { approvals: { quorum: 2 } }
+targets: { ws: { kind: local } }
+preconditions:
+  - { id: freeze, kind: attest, title: Write freeze, statement: Write freeze confirmed, evidence: write_freeze_attestation.log }
+phases:
+  - id: P0
+    at: T-30
+    title: Backup
+    steps:
+      - { id: snapshot, kind: record, title: Snapshot ID, fields: [ { name: snapshot_id, label: Snapshot ID } ] }
+      - { id: check, kind: check, title: Current, target: ws, read_only: true, run: "echo current=0019", expect: [ { output_contains: current=0019 } ] }
+  - id: P1
+    at: T-0
+    title: Change
+    steps:
+      - { id: migrate, kind: command, title: Migrate, target: ws, run: "echo upgraded to 70a79686336c", evidence: upgrade.log, expect: [ { exit_code: 0 } ] }
+`;
+
+describe('cutover run, plan and approve', () => {
+  it('runs a rehearsal with one approval signed offline by ssh-keygen and one in the app', async () => {
+    const dir = useTempDir('cutover-cli-run-');
+    const vault = join(dir, 'ev.vault');
+    const runbook = join(dir, 'rehearsal.yaml');
+    writeFileSync(runbook, RUNBOOK);
+    const gov1 = await makeKey(dir, 'ed25519', { name: 'gov1_key' });
+    const ok = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await runCli(args, { env: { CUTOVER_ACTOR: 'ana', ...env } });
+      expect(r.code, describeRun(r)).toBe(0);
+      return r;
+    };
+    await ok(['vault', 'init', '--vault', vault]);
+    await ok(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate']);
+    await ok(['identity', 'add', '--vault', vault, '--name', 'gov1', '--role', 'approver', '--ssh-key', gov1.path]);
+    await ok(['identity', 'add', '--vault', vault, '--name', 'gov2', '--role', 'approver', '--generate']);
+    const started = await ok(['run', 'start', '--vault', vault, '--runbook', runbook, '--env', 'rehearsal', '--json']);
+    const runId = (JSON.parse(started.stdout) as { runId: string }).runId;
+
+    const answers = join(dir, 'answers.yaml');
+    writeFileSync(answers, 'freeze: true\nsnapshot: { snapshot_id: snap-0042 }\n');
+    const blocked = await runCli(['run', 'play', '--vault', vault, runId, '--answers', answers], { env: { CUTOVER_ACTOR: 'ana' } });
+    expect(blocked.code, describeRun(blocked)).toBe(1);
+    expect(blocked.stderr).toMatch(/Stopped at migrate: needs 2 approver signature\(s\) over this step, has 0/);
+
+    const plan = join(dir, 'plan.json');
+    await ok(['plan', 'export', '--vault', vault, runId, '--out', plan]);
+    const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'cutover-plan-v1', '-f', gov1.path, plan], { encoding: 'utf8' });
+    expect(signed.status, signed.stderr).toBe(0);
+    const imported = await ok(['approve', 'import', '--vault', vault, runId, '--plan', plan, '--signature', `${plan}.sig`]);
+    expect(imported.stdout).toMatch(/Imported approval by gov1/);
+    const self = await runCli(['approve', 'sign', '--vault', vault, runId, '--identity', 'ana'], { env: { CUTOVER_ACTOR: 'ana' } });
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/operator of this run and cannot approve it/);
+    await ok(['approve', 'sign', '--vault', vault, runId, '--identity', 'gov2'], { CUTOVER_ACTOR: 'gov2' });
+
+    const played = await ok(['run', 'play', '--vault', vault, runId, '--answers', answers]);
+    expect(played.stdout).toMatch(/migrate: PASS/);
+    expect(played.stdout).toMatch(/All steps done/);
+    const status = JSON.parse((await ok(['run', 'status', '--vault', vault, runId, '--json'])).stdout) as { steps: { stepId: string; status: string }[]; approvals: { signer: string }[] };
+    expect(status.steps.map((s) => s.status)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
+    expect(status.approvals.map((a) => a.signer)).toEqual(['gov1', 'gov2']);
+    await ok(['vault', 'verify', '--vault', vault]);
+  });
+});
