@@ -7,6 +7,7 @@ import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
 import { registerRun } from './commands/run';
+import { registerAlembic } from './commands/alembic';
 import { registerRunbook } from './commands/runbook';
 import { RunbookError } from '../core/runbook';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
@@ -37,6 +38,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerRecord(program);
   registerRunbook(program);
   registerRun(program, setExit);
+  registerAlembic(program, setExit);
   return program;
 }
 

@@ -137,8 +137,10 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
         try {
           from = (await readVersionTable(checkDsn(opts.db))).revisions;
         } catch (error) {
-          if (error instanceof AlembicDbError) throw new CliUsageError(error.message);
-          throw error;
+          if (!(error instanceof AlembicDbError)) throw error;
+          process.stderr.write(`cutover: could not read alembic_version from ${redactDsn(opts.db)}: ${error.message}\n`);
+          setExit(EXIT_FAILED);
+          return;
         }
       }
       const command = (opts.alembic ?? '').split(/\s+/).filter((s) => s.length > 0);

@@ -10,7 +10,12 @@ import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
-import { openVault } from './vault';
+
+/** The vault module (SQLCipher, drizzle) loads only when a command uses a vault. */
+async function openVault(path: string): Promise<Vault> {
+  const { openVault: open } = await import('./vault');
+  return open(path);
+}
 
 /** A PgCheckError is something the user can act on: printed as is, exit 2. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {

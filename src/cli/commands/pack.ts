@@ -1,0 +1,172 @@
+// `cutover pack export | sign | verify | import-signature`: the decision pack, from the vault to
+// an approver's air-gapped machine and back, and to an auditor a year later.
+//
+// Exit codes: 0 ok; 1 verify found a problem (or the policy is not met); 2 bad input (no such
+// pack, not a pack, an unsafe zip to sign, a wrong key, a missing option).
+import type { Command } from 'commander';
+import { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey, type Signer } from '../../core/evidence';
+import { buildPack, importSignature, openPack, PackError, parseManifest, signPack, verifyPack, MANIFEST, MAX_MANIFEST_BYTES, type PackVerifyReport } from '../../core/evidence/pack';
+import { defaultActor } from '../actor';
+import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { formatBytes, printJson } from '../format';
+import { readPassphrase } from '../passphrase';
+import { openVault } from './vault';
+
+type SetExit = (code: number) => void;
+
+/** Pack errors are input the user can fix: exit 2 with the message, like every other CLI refusal. */
+async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof PackError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+function signatureLine(s: PackVerifyReport['signatures'][number]): string {
+  const what = s.status === 'valid' ? `${s.decision?.toUpperCase()}${s.reason ? ` "${s.reason}"` : ''}` : `FAIL ${s.status}: ${s.message}`;
+  const counted = s.status !== 'valid' ? '' : s.counts ? '' : ` (not counted: ${s.notCounted})`;
+  return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? '(key unknown)'}  ${what}${counted}`;
+}
+
+export function formatPackReport(r: PackVerifyReport): string {
+  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${r.ok ? 'OK' : 'FAILED'}`];
+  if (r.runId) lines.push(`  run ${r.runId}; manifest.json sha256 ${r.manifestSha256}`);
+  if (r.files.length) {
+    const bad = r.files.filter((f) => f.status !== 'ok');
+    lines.push(`  files: ${r.files.length} checked against manifest.json and SHA256SUMS, ${bad.length ? `${bad.length} FAILED` : 'all match'}`);
+    for (const f of bad) lines.push(`    FAIL ${f.status.padEnd(10)} ${f.path}: ${f.message}`);
+  }
+  lines.push(`  signatures (${r.trust.note}):`);
+  if (r.signatures.length === 0) lines.push('    none yet');
+  for (const s of r.signatures) lines.push(signatureLine(s));
+  if (r.policy) lines.push(`  policy: ${r.policy.ok ? 'MET' : 'NOT MET'}: ${r.policy.message}`);
+  const other = r.problems.filter((p) => p.area !== 'file' && p.area !== 'signature' && p.area !== 'policy');
+  for (const p of other) lines.push(`  FAIL ${p.area}: ${p.message}`);
+  return lines.join('\n');
+}
+
+/** The key the pack names for an identity (to pick it from the agent without a fingerprint). */
+async function packKeyOf(pack: string, identity: string): Promise<string | null> {
+  const source = await openPack(pack);
+  try {
+    if (!source.has(MANIFEST)) return null;
+    const { manifest } = parseManifest(await source.read(MANIFEST, MAX_MANIFEST_BYTES));
+    return manifest?.predicate.identities.find((i) => i.name === identity)?.fingerprint ?? null;
+  } finally {
+    await source.close();
+  }
+}
+
+async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprint?: string; identity: string }, pack: string): Promise<Signer> {
+  if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError('Give exactly one key: --key FILE or --agent.');
+  if (opts.keyFingerprint && !opts.agent) throw new CliUsageError('--key-fingerprint only goes with --agent.');
+  if (opts.key) {
+    try {
+      return await loadKeyFile(opts.key);
+    } catch (error) {
+      if ((error as Error).name !== 'KeyPassphraseRequiredError') throw error;
+      return loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.key}: `));
+    }
+  }
+  if (opts.keyFingerprint) return agentSigner(opts.keyFingerprint);
+  const wanted = await packKeyOf(pack, opts.identity);
+  if (wanted) return agentSigner(wanted);
+  const held = await listAgentKeys();
+  if (held.length === 1) return agentSigner(held[0]!);
+  throw new CliUsageError(`The ssh-agent holds ${held.length} keys and the pack names no key for ${opts.identity}; choose one with --key-fingerprint:\n${held.map((k) => `  ${parsePublicKey(k).fingerprint}`).join('\n')}`);
+}
+
+export function registerPack(program: Command, setExit: SetExit): void {
+  const pack = program.command('pack').description('the signed decision pack: export it, sign it offline, verify it with stock tools, import signatures');
+
+  pack.command('export')
+    .description('export a run as a pack folder and a deterministic zip (same run, same bytes)')
+    .requiredOption('--vault <path>', 'vault file')
+    .argument('<run>', 'run id')
+    .requiredOption('--out <dir>', 'folder to write decision-pack-<run>/ and decision-pack-<run>.zip into')
+    .option('--actor <name>', 'who exports (default: CUTOVER_ACTOR or your user name)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: { vault: string; out: string; actor?: string; json?: boolean }) => {
+      const vault = await openVault(opts.vault);
+      try {
+        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out, actor: opts.actor ?? defaultActor() }));
+        if (opts.json) {
+          printJson({ ...built, event: { seq: built.event.seq, hash: built.event.hash } });
+          return;
+        }
+        const bytes = built.files.reduce((n, f) => n + f.size, 0);
+        console.log([
+          `Exported run ${runId}`,
+          `  folder   ${built.folder}`,
+          `  zip      ${built.zip} (${formatBytes(built.zipBytes)}, sha256 ${built.zipSha256})`,
+          `  manifest sha256 ${built.manifestSha256}; ${built.files.length} files, ${formatBytes(bytes)}; anchored at chain event #${built.chainHead.seq}`,
+          '',
+          'Approvers sign it offline (only the pack and their key):',
+          `  cutover pack sign ${built.zip} --identity NAME --key ~/.ssh/id_ed25519      (or --agent; --reject --reason TEXT)`,
+          'Anyone verifies it:',
+          `  cutover pack verify ${built.zip}      (or, with stock tools, follow VERIFY.txt)`,
+        ].join('\n'));
+      } finally {
+        vault.close();
+      }
+    });
+
+  pack.command('verify')
+    .description('check every hash, the manifest, each signature and the approval policy; exit 1 names what fails')
+    .argument('<pack>', 'pack folder or zip')
+    .option('--allowed-signers <file>', 'your own trusted allowed_signers: overrides the pack\'s')
+    .option('--json', 'print JSON')
+    .action(async (path: string, opts: { allowedSigners?: string; json?: boolean }) => {
+      const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }));
+      if (opts.json) printJson(report);
+      else console.log(formatPackReport(report));
+      setExit(report.ok ? EXIT_OK : EXIT_FAILED);
+    });
+
+  pack.command('sign')
+    .description('sign a pack with your verdict (approve, or reject with a reason); needs only the pack and your key, no vault')
+    .argument('<pack>', 'pack folder, or zip (the signature is added into the zip, rewritten in place)')
+    .requiredOption('--identity <name>', 'who you are in the pack (your allowed_signers principal)')
+    .option('--key <file>', 'OpenSSH private key file; its passphrase from CUTOVER_KEY_PASSPHRASE or the terminal')
+    .option('--agent', 'sign with a key held by ssh-agent (SSH_AUTH_SOCK); hardware keys work')
+    .option('--key-fingerprint <fp>', 'with --agent: which key (default: the one the pack names for --identity)')
+    .option('--reject', 'sign a rejection (needs --reason)')
+    .option('--reason <text>', 'why (required with --reject; a comment with an approval)')
+    .option('--json', 'print JSON')
+    .action(async (path: string, opts: { identity: string; key?: string; agent?: boolean; keyFingerprint?: string; reject?: boolean; reason?: string; json?: boolean }) => {
+      if (opts.reject && !opts.reason?.trim()) throw new CliUsageError('A rejection needs a reason: --reject --reason TEXT.');
+      const signer = await asUsage(() => chooseSigner(opts, path));
+      const signed = await asUsage(() => signPack(path, { identity: opts.identity, signer, decision: opts.reject ? 'reject' : 'approve', reason: opts.reason ?? null }));
+      if (opts.json) {
+        printJson(signed);
+        return;
+      }
+      for (const w of signed.warnings) process.stderr.write(`cutover: warning: ${w}\n`);
+      console.log([
+        `${signed.identity} ${signed.decision === 'approve' ? 'APPROVED' : 'REJECTED'} the pack${signed.reason ? ` ("${signed.reason}")` : ''} with ${signed.fingerprint}${signed.replaced ? ' (replacing an earlier signature)' : ''}.`,
+        `  manifest.json sha256 ${signed.manifestSha256}`,
+        `  wrote ${signed.written.join(', ')} ${signed.kind === 'zip' ? `into ${signed.pack}` : `in ${signed.pack}`}`,
+        'Send the pack back; it is imported with `cutover pack import-signature`.',
+      ].join('\n'));
+    });
+
+  pack.command('import-signature')
+    .description('bring an identity\'s signature and verdict from a pack into the vault, checked against the vault\'s key for them')
+    .requiredOption('--vault <path>', 'vault file')
+    .argument('<run>', 'run id')
+    .requiredOption('--pack <pack>', 'pack folder or zip holding the signature')
+    .requiredOption('--identity <name>', 'whose signature')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: { vault: string; pack: string; identity: string; json?: boolean }) => {
+      const vault = await openVault(opts.vault);
+      try {
+        const imported = await asUsage(() => importSignature(vault, runId, opts.pack, opts.identity));
+        if (opts.json) printJson({ ...imported, event: { seq: imported.event.seq, hash: imported.event.hash, type: imported.event.type } });
+        else console.log(`${imported.alreadyImported ? 'Already imported' : 'Imported'}: ${imported.identity} ${imported.decision === 'approve' ? 'APPROVED' : 'REJECTED'}${imported.reason ? ` ("${imported.reason}")` : ''} manifest ${imported.manifestSha256} (event #${imported.event.seq}).`);
+      } finally {
+        vault.close();
+      }
+    });
+}

@@ -1,0 +1,134 @@
+// `cutover run decision`, `cutover run broadcasts`, `cutover report incident`,
+// `cutover report decision`: the decision, the scribe's messages and the reports made from a
+// run's evidence.
+import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { broadcasts, formatBroadcasts } from '../../core/evidence/broadcasts';
+import { decisionContext, formatDecision, recordDecision, type DecisionInput } from '../../core/evidence/decision';
+import { writeIncidentReport } from '../../core/evidence/incident';
+import { renderDecisionPdf } from '../../core/evidence/pdf';
+import type { Vault } from '../../core/vault';
+import { defaultActor } from '../actor';
+import { CliUsageError, EXIT_OK } from '../errors';
+import { printJson } from '../format';
+import { openVault } from './vault';
+
+type SetExit = (code: number) => void;
+
+interface CommonOpts {
+  vault: string;
+  actor?: string;
+  json?: boolean;
+}
+
+function common(cmd: Command): Command {
+  return cmd.requiredOption('--vault <path>', 'vault file').option('--json', 'print JSON');
+}
+
+async function withVault<T>(path: string, fn: (vault: Vault) => Promise<T> | T): Promise<T> {
+  const vault = await openVault(path);
+  try {
+    return await fn(vault);
+  } finally {
+    vault.close();
+  }
+}
+
+function authorizationOf(value: string | undefined): 'Approved' | 'Rejected' | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'approved') return 'Approved';
+  if (v === 'rejected') return 'Rejected';
+  throw new CliUsageError(`--authorization is Approved or Rejected, got "${value}".`);
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+export function registerReport(program: Command, setExit: SetExit): void {
+  // `run decision` and `run broadcasts` join the `run` command when it is already registered.
+  const run = program.commands.find((c) => c.name() === 'run') ?? program.command('run').description('run a runbook step by step; every step is evidence in the vault');
+
+  common(run.command('decision'))
+    .description('the formal decision (Status, Target, Final revision, Heads state, Errors, Drift, Root cause, Risk tier, Authorization) and the GO / NO-GO statement; with options, records a person\'s part first')
+    .argument('<run>', 'run id')
+    .option('--root-cause <text>', 'root-cause classification')
+    .option('--risk-tier <text>', 'risk tier (updated)')
+    .option('--drift <text>', 'drift detected: overrides what the parity checks say')
+    .option('--authorization <value>', 'production cutover authorization: Approved or Rejected (approvers only, never the run\'s operator)')
+    .option('--note <text>', 'a note with the authorization (e.g. why it was rejected)')
+    .option('--actor <name>', 'who records it: an identity in the vault (default: CUTOVER_ACTOR or your user name)')
+    .action(async (runId: string, opts: CommonOpts & { rootCause?: string; riskTier?: string; drift?: string; authorization?: string; note?: string }) => {
+      const input: DecisionInput = {};
+      if (opts.rootCause !== undefined) input.rootCause = opts.rootCause;
+      if (opts.riskTier !== undefined) input.riskTier = opts.riskTier;
+      if (opts.drift !== undefined) input.drift = opts.drift;
+      const authorization = authorizationOf(opts.authorization);
+      if (authorization) input.authorization = authorization;
+      if (opts.note !== undefined) input.note = opts.note;
+      await withVault(opts.vault, (vault) => {
+        const recorded = Object.keys(input).length ? recordDecision(vault, runId, opts.actor ?? defaultActor(), input) : null;
+        const { decision } = decisionContext(vault, runId);
+        if (opts.json) printJson({ decision, recorded: recorded ? { seq: recorded.seq, at: recorded.at, actor: recorded.actor, hash: recorded.hash, input } : null });
+        else {
+          if (recorded) console.log(`Recorded by ${recorded.actor} (event #${recorded.seq}).\n`);
+          console.log(formatDecision(decision));
+        }
+      });
+      setExit(EXIT_OK);
+    });
+
+  common(run.command('broadcasts'))
+    .description('the checkpoint messages the scribe posts (cutover start, pre-flight, backup, deploy + smoke, canary, GO / NO-GO, rollback), from the run\'s evidence, ready to copy')
+    .argument('<run>', 'run id')
+    .action(async (runId: string, opts: CommonOpts) => {
+      await withVault(opts.vault, (vault) => {
+        const { model, decision } = decisionContext(vault, runId);
+        const list = broadcasts(model, decision);
+        if (opts.json) printJson(list);
+        else console.log(formatBroadcasts(list));
+      });
+    });
+
+  const report = program.command('report').description('reports made from a run\'s evidence');
+
+  common(report.command('incident'))
+    .description('post-incident report of a failed or blocked run: Markdown and PDF, every claim pointing at its evidence and hash')
+    .argument('<run>', 'run id')
+    .requiredOption('--out <dir>', 'folder to write incident-<run>.md and incident-<run>.pdf into (created if missing)')
+    .option('--force', 'overwrite existing report files')
+    .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
+      if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliUsageError(`${opts.out} is a file, not a folder.`);
+      await withVault(opts.vault, async (vault) => {
+        const { model } = decisionContext(vault, runId);
+        const failed = model.steps.some((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
+        if (!failed && !model.run.blockedBy && !model.run.decisions.length) throw new CliUsageError(`Run ${runId} has no failed step, block or rollback/stop decision: there is no incident to report (see \`cutover run decision\`).`);
+        const written = await writeIncidentReport(vault, runId, opts.out, { overwrite: Boolean(opts.force) });
+        const f = written.report.failing;
+        if (opts.json) {
+          printJson({ runId, status: written.report.status, decision: { status: written.report.decision.status, goNoGo: written.report.decision.goNoGo }, failingStep: f ? { stepId: f.stepId, exitCode: f.exitCode, abortGates: f.abortGates, evidence: f.evidence } : null, files: [written.markdown, written.pdf].map((path) => ({ path, sha256: sha256(path) })) });
+        } else {
+          console.log(`Incident report for run ${runId} (${written.report.status}, ${written.report.decision.goNoGo})${f ? `: failed at ${f.stepId}${f.abortGates.length ? ` (${f.abortGates.map((a) => a.label).join(', ')})` : ''}` : ''}`);
+          console.log(`  ${written.markdown}\n  ${written.pdf}`);
+        }
+      });
+    });
+
+  common(report.command('decision'))
+    .description('decision.pdf of a run as it stands (unsigned preview: the decision pack carries the signed one)')
+    .argument('<run>', 'run id')
+    .requiredOption('--out <file>', 'PDF file to write')
+    .option('--force', 'overwrite the file')
+    .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
+      if (existsSync(opts.out) && !opts.force) throw new CliUsageError(`${opts.out} already exists; remove it or add --force.`);
+      await withVault(opts.vault, async (vault) => {
+        const { state, model, decision } = decisionContext(vault, runId);
+        const bytes = await renderDecisionPdf(model, decision, [], { quorum: state.runbook.policy.approvals.quorum });
+        mkdirSync(dirname(opts.out), { recursive: true });
+        writeFileSync(opts.out, bytes);
+        if (opts.json) printJson({ runId, path: opts.out, sha256: sha256(opts.out), bytes: bytes.length, decision: { status: decision.status, goNoGo: decision.goNoGo } });
+        else console.log(`decision.pdf for run ${runId} (${decision.goNoGo}, status ${decision.status}) written to ${opts.out} (${bytes.length} bytes).`);
+      });
+    });
+}

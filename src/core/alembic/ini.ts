@@ -1,0 +1,59 @@
+// alembic.ini read the way Python's configparser reads it for Alembic: sections, `key = value`
+// or `key: value`, keys case-insensitive, indented continuation lines, whole-line comments
+// (# and ;), and BasicInterpolation (`%(here)s`, `%(other_key)s`, `%%`) with `here` set to
+// the ini file's folder, as alembic.config.Config does.
+import { AlembicConfigError } from './errors';
+
+export type IniSections = Map<string, Map<string, string>>;
+
+export function parseIni(text: string, path: string): IniSections {
+  const sections: IniSections = new Map();
+  let current: Map<string, string> | null = null;
+  let lastKey: string | null = null;
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    if (raw.trim() === '') {
+      lastKey = null;
+      return;
+    }
+    const trimmed = raw.trim();
+    if (/^[#;]/.test(trimmed)) return;
+    if (/^\s/.test(raw) && current && lastKey !== null) {
+      current.set(lastKey, `${current.get(lastKey) ?? ''}\n${trimmed}`);
+      return;
+    }
+    const header = /^\[([^\]]+)\]\s*$/.exec(trimmed);
+    if (header) {
+      const name = header[1]!;
+      current = sections.get(name) ?? new Map<string, string>();
+      sections.set(name, current);
+      lastKey = null;
+      return;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(trimmed);
+    if (!kv) throw new AlembicConfigError(`${path}, line ${index + 1}: "${trimmed}" is neither a [section], a key = value line nor a comment. Fix the line (configparser would refuse the file too).`);
+    if (!current) throw new AlembicConfigError(`${path}, line ${index + 1}: a key before any [section] header. Put the settings under [alembic].`);
+    lastKey = kv[1]!.toLowerCase();
+    current.set(lastKey, kv[2]!);
+  });
+  return sections;
+}
+
+/** A value with configparser's BasicInterpolation applied. */
+export function interpolate(sections: IniSections, section: string, key: string, defaults: Record<string, string>, path: string): string | null {
+  const own = sections.get(section);
+  const fallback = sections.get('DEFAULT');
+  const lookup = (name: string): string | undefined => own?.get(name) ?? fallback?.get(name) ?? defaults[name];
+  const rawValue = lookup(key);
+  if (rawValue === undefined) return null;
+  const expand = (value: string, depth: number): string => {
+    if (depth > 10) throw new AlembicConfigError(`${path}: [${section}] ${key} refers to itself through %(...)s more than 10 levels deep.`);
+    return value.replace(/%(%|\(([^)]+)\)s)/g, (_m, what: string, name: string | undefined) => {
+      if (what === '%') return '%';
+      const ref = lookup(name!.toLowerCase());
+      if (ref === undefined) throw new AlembicConfigError(`${path}: [${section}] ${key} uses %(${name})s, which is not set in [${section}] or [DEFAULT].`);
+      return expand(ref, depth + 1);
+    });
+  };
+  return expand(rawValue, 1);
+}

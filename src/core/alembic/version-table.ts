@@ -1,0 +1,146 @@
+// Reading a database's alembic_version with `pg`, inside one READ ONLY transaction: whether
+// the table exists, its rows (one per branch the database sits on), the declared width of
+// version_num, and whether the database holds other tables (a database with tables and no
+// alembic_version needs a stamp; an empty one is simply new). Failures become AlembicDbError
+// with a kind and a sentence saying what to do.
+import pg from 'pg';
+import { AlembicDbError, type AlembicDbErrorKind } from './errors';
+import type { VersionTableState } from './types';
+
+export interface ReadVersionTableOptions {
+  /** Alembic's version_table (default alembic_version). */
+  versionTable?: string;
+  /** Alembic's version_table_schema; default: the first schema on search_path that has it. */
+  versionTableSchema?: string;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+  /** Per statement (default 15 s). */
+  statementTimeoutMs?: number;
+  /** Connecting (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** SQLAlchemy-style URLs (postgresql+psycopg://) name a driver; `pg` wants the plain scheme. */
+export function normalizeDsn(dsn: string): string {
+  return dsn.replace(/^postgres(?:ql)?\+[\w-]+:\/\//, 'postgresql://');
+}
+
+/** The DSN without its password, for messages. */
+export function redactDsn(dsn: string): string {
+  return dsn.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+function describe(error: unknown, where: string): AlembicDbError {
+  const e = error as { code?: string; message?: string; errno?: string };
+  const code = e.code ?? '';
+  const msg = e.message ?? String(error);
+  const make = (kind: AlembicDbErrorKind, text: string) => new AlembicDbError(kind, text, /^[0-9A-Z]{5}$/.test(code) ? code : undefined, { cause: error });
+  const connecting = where === 'connecting';
+  if (connecting && !['28P01', '28000', '3D000', '42501'].includes(code)) {
+    return make('connect_failed', `Cannot connect to the database (${msg || code}). Check the host, port and that PostgreSQL is running and reachable from here.`);
+  }
+  if (['57P01', '57P02', '57P03'].includes(code) || /Connection terminated|ECONNRESET|EPIPE|server closed the connection/i.test(msg)) {
+    return make('connection_lost', `The database connection was lost while ${where} (${msg}). The server may have restarted, or an administrator ended the session (pg_terminate_backend). Nothing was changed (the session was read-only); run the inspection again.`);
+  }
+  if (code === '57014') return make('timeout', `Reading the database timed out while ${where} (${msg}). Another session may hold a lock on alembic_version (an upgrade in progress?); check pg_locks, then retry.`);
+  if (code === '28P01' || code === '28000') return make('auth_failed', `The database refused the login (${msg}). Check the user in the DSN and the password (PGPASSWORD; never put it on the command line).`);
+  if (code === '3D000') return make('database_missing', `${msg}. Check the database name in the DSN.`);
+  if (code === '42501') {
+    if (connecting) return make('permission_denied', `The role may not connect to this database (${msg}). Ask for CONNECT on the database, or use a role that has it.`);
+    return make('permission_denied', `Permission denied while ${where} (${msg}). The role needs SELECT on alembic_version and read access to the catalogs (pg_class, pg_attribute or information_schema.columns); grant them or use a role that has them.`);
+  }
+  return make('sql_error', `The database answered with an error while ${where}: ${msg}${code ? ` (SQLSTATE ${code})` : ''}.`);
+}
+
+/**
+ * Reads alembic_version from the database at `dsn` (a postgresql:// URL or a pg ClientConfig;
+ * the password may come from PGPASSWORD). Never writes: the session is READ ONLY.
+ */
+export async function readVersionTable(dsn: string | pg.ClientConfig, options: ReadVersionTableOptions = {}): Promise<VersionTableState> {
+  const table = options.versionTable ?? 'alembic_version';
+  const base: pg.ClientConfig = typeof dsn === 'string' ? { connectionString: normalizeDsn(dsn) } : { ...dsn };
+  const client = new pg.Client({
+    ...base,
+    application_name: options.applicationName ?? 'cutover-alembic-inspect',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
+  let lost: Error | null = null;
+  // A backend that dies between queries is reported on the client; without a listener it would crash the process.
+  client.on('error', (error) => {
+    lost = error;
+  });
+  let where = 'connecting';
+  try {
+    await client.connect();
+    where = 'starting a read-only transaction';
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.statementTimeoutMs ?? 15_000))}`);
+    where = 'looking for the alembic_version table';
+    const found = await client.query<{ oid: string | null; schema: string | null; db: string; usr: string }>(
+      `SELECT c.oid::text AS oid, n.nspname AS schema, current_database() AS db, current_user AS usr
+         FROM (SELECT to_regclass(CASE WHEN $1::text IS NULL THEN quote_ident($2) ELSE quote_ident($1) || '.' || quote_ident($2) END) AS oid) r
+         LEFT JOIN pg_catalog.pg_class c ON c.oid = r.oid
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`,
+      [options.versionTableSchema ?? null, table],
+    );
+    const row = found.rows[0]!;
+    where = 'counting the other tables';
+    const others = await client.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+          AND c.oid::text IS DISTINCT FROM $1`,
+      [row.oid],
+    );
+    const state: VersionTableState = {
+      exists: row.oid !== null, schema: row.schema, table, revisions: [], width: null, columnType: null, widthSource: null,
+      otherTables: Number(others.rows[0]!.n), database: row.db, user: row.usr,
+    };
+    if (!state.exists) {
+      await client.query('ROLLBACK');
+      return state;
+    }
+    where = 'reading the declared width of alembic_version.version_num';
+    await client.query('SAVEPOINT width');
+    try {
+      const col = await client.query<{ width: number | null; type: string }>(
+        `SELECT character_maximum_length::int AS width,
+                CASE WHEN character_maximum_length IS NULL THEN data_type ELSE data_type || '(' || character_maximum_length || ')' END AS type
+           FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'version_num'`,
+        [row.schema, table],
+      );
+      if (col.rows[0]) {
+        state.width = col.rows[0].width;
+        state.columnType = col.rows[0].type;
+        state.widthSource = 'information_schema';
+      }
+      await client.query('RELEASE SAVEPOINT width');
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501') throw error;
+      await client.query('ROLLBACK TO SAVEPOINT width');
+    }
+    if (state.widthSource === null) {
+      // information_schema hides columns the role has no privilege on; pg_attribute does not.
+      const col = await client.query<{ width: number | null; type: string }>(
+        `SELECT CASE WHEN atttypid IN (1042, 1043) AND atttypmod > 0 THEN atttypmod - 4 END AS width, format_type(atttypid, atttypmod) AS type
+           FROM pg_catalog.pg_attribute WHERE attrelid = $1::oid AND attname = 'version_num' AND NOT attisdropped`,
+        [row.oid],
+      );
+      if (col.rows[0]) {
+        state.width = col.rows[0].width;
+        state.columnType = col.rows[0].type;
+        state.widthSource = 'pg_attribute';
+      }
+    }
+    where = 'reading the rows of alembic_version';
+    const ident = `${client.escapeIdentifier(row.schema!)}.${client.escapeIdentifier(table)}`;
+    const rows = await client.query<{ v: string | null }>(`SELECT version_num::text AS v FROM ${ident}`);
+    state.revisions = rows.rows.map((r) => r.v).filter((v): v is string => v !== null);
+    await client.query('ROLLBACK');
+    return state;
+  } catch (error) {
+    if (error instanceof AlembicDbError) throw error;
+    throw describe(lost ?? error, where);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
