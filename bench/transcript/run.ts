@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
     const config = join(dir, 'bench.json');
     writeFileSync(config, JSON.stringify({ dir, port: sshd.port, user: sshd.user, key: sshd.clientKey.path, hostKey: sshd.hostKeyFingerprint, command }));
-    const worker = spawn('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', join(HERE, 'worker.ts'), config], { env: { ...process.env, CUTOVER_SCRYPT_LOG2N: '14' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', join(HERE, 'worker.ts'), config], { env: { ...process.env, CUTOVER_SCRYPT_LOG2N: '14' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     worker.stdout.on('data', (d: Buffer) => (out += d));
