@@ -12,7 +12,7 @@ import { useTempDir } from '../helpers/tmp';
 import { createTestDatabase } from './helpers/pg';
 
 const BIN = fileURLToPath(new URL('../../bin/cutover.mjs', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../fixtures/alembic-governance', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../examples/alembic-governance-host/backend', import.meta.url));
 const ANCHOR = '0019_nav_snapshots_and_investor_statements';
 const P3 = '0020_ai_engine_wave_ai1,0021_ai_engine_wave_ai2,0022_ai_engine_wave_ai3_pipeline_intelligence,0023_ai_engine_wave_ai4_portfolio_intelligence,0009b_expand_alembic_version,70a79686336c';
 

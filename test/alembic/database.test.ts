@@ -13,7 +13,7 @@ import { adminQuery, createTestDatabase, type TestDatabase } from './helpers/pg'
 import { MINIMAL_INI, ONLINE_ENV_PY } from './helpers/projects';
 import { alembic } from './helpers/real-alembic';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/alembic-governance', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../examples/alembic-governance-host/backend', import.meta.url));
 const ANCHOR = '0019_nav_snapshots_and_investor_statements';
 const ANCHOR_SQL = readFileSync(join(FIXTURE, 'migrations', 'versions', `${ANCHOR}.sql`), 'utf8');
 

@@ -8,7 +8,7 @@ import { buildRevisionGraph, planUpgrade, readScriptDirectory, renderOfflineSql 
 import { useTempDir } from '../helpers/tmp';
 import { MINIMAL_INI, OFFLINE_ENV_PY } from './helpers/projects';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/alembic-governance', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../examples/alembic-governance-host/backend', import.meta.url));
 const ANCHOR = '0019_nav_snapshots_and_investor_statements';
 const graph = buildRevisionGraph(readScriptDirectory(FIXTURE).scripts);
 

@@ -10,7 +10,7 @@ import { allSteps, loadRunbook, loadRunbookFile, type LoadedRunbook, type Step }
 const REPO_ROOT = join(import.meta.dirname, '../..');
 const ALEMBIC = join(REPO_ROOT, 'examples/alembic-governance-cutover.yaml');
 const PRIMARY = join(REPO_ROOT, 'examples/postgres-primary-cutover.yaml');
-const ALEMBIC_PROJECT = join(REPO_ROOT, 'test/fixtures/alembic-governance');
+const ALEMBIC_PROJECT = join(REPO_ROOT, 'examples/alembic-governance-host/backend');
 
 /** The "Evidence Pack (Required for Final Decision)" list of alembic-governance-cutover.md, in order. */
 const ALEMBIC_EVIDENCE_PACK = [

@@ -15,8 +15,8 @@ import { useTestDatabase, type TestDatabase } from '../helpers/pg';
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 const ROOT = join(import.meta.dirname, '../..');
 export const EXAMPLE = join(ROOT, 'examples/alembic-governance-cutover.yaml');
-const FIXTURE = join(ROOT, 'test/fixtures/alembic-governance');
-const HOST_FIXTURE = join(ROOT, 'test/fixtures/alembic-governance-host');
+const HOST_EXAMPLE = join(ROOT, 'examples/alembic-governance-host');
+const FIXTURE = join(HOST_EXAMPLE, 'backend');
 const ANCHOR_SQL = join(FIXTURE, 'migrations/versions/0019_nav_snapshots_and_investor_statements.sql');
 export const DB_PASSWORD = 'netzadmin-pw-Xq81';
 
@@ -40,7 +40,7 @@ export async function startScenario(options: { sshdConfig?: string[] } = {}): Pr
   const host = mkdtempSync(join(tmpdir(), 'cutover-opshost-'));
   cpSync(FIXTURE, join(host, 'backend'), { recursive: true });
   mkdirSync(join(host, 'tmp'));
-  cpSync(join(HOST_FIXTURE, 'tmp'), join(host, 'tmp'), { recursive: true });
+  cpSync(join(HOST_EXAMPLE, 'tmp'), join(host, 'tmp'), { recursive: true });
   const sshd = await startSshd({ config: options.sshdConfig });
   const agent: TestAgent = await startAgent(host);
   agent.add(sshd.clientKey.path);
