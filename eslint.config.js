@@ -20,7 +20,8 @@ const noCore = [['**/core/**', '../core', '../core/*'], 'the renderer and shared
 const noCli = [['**/cli/**', '../cli'], 'the CLI is a leaf: nothing imports it.'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'src/core/vault/migrations/**/*.sql'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'tmp/**', 'test-results/**', 'src/core/vault/migrations/**/*.sql'] },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
