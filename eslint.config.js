@@ -21,7 +21,6 @@ const noCli = [['**/cli/**', '../cli'], 'the CLI is a leaf: nothing imports it.'
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'tmp/**', 'test-results/**', 'src/core/vault/migrations/**/*.sql'] },
-  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -48,4 +47,5 @@ export default tseslint.config(
       'no-restricted-imports': forbid(noElectron, noNode, noCore, noMainOrPreload, noCli),
     },
   },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );
