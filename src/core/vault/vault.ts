@@ -1,6 +1,6 @@
 // The vault: one encrypted SQLite file (SQLCipher 4) plus its keyslot file, holding the
 // hash-chained event log, streamed artifacts and identities.
-import { desc, gt, asc } from 'drizzle-orm';
+import { asc, desc, gt, sql } from 'drizzle-orm';
 import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -121,17 +121,32 @@ export class Vault {
     if (!ACTOR.test(input.actor)) throw new VaultInputError(`"${input.actor}" is not a valid actor name (letters, digits, space, . _ @ -; up to 128).`);
     if (!EVENT_TYPE.test(input.type)) throw new VaultInputError(`"${input.type}" is not a valid event type (lowercase dotted words, e.g. "step.started").`);
     const payload = canonicalJson(input.payload ?? {});
-    return this.db.transaction((tx) => {
-      const head = tx.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).limit(1).get();
+    const statements = this.appendStatements();
+    return this.db.transaction(() => {
+      const head = statements.head.get();
       const seq = (head?.seq ?? 0) + 1;
       const prevHash = head?.hash ?? GENESIS_HASH;
       const at = new Date().toISOString();
       const parsed: unknown = JSON.parse(payload);
       const hash = eventHash({ prevHash, seq, at, actor: input.actor, type: input.type, payload: parsed });
       const row = { seq, at, actor: input.actor, type: input.type, payload, prevHash, hash };
-      tx.insert(events).values(row).run();
+      statements.insert.run(row);
       return toEvent(row);
     }, { behavior: 'immediate' });
+  }
+
+  private prepared: { head: { get(): { seq: number; hash: string } | undefined }; insert: { run(row: typeof events.$inferInsert): unknown } } | null = null;
+
+  /** The append path's statements, prepared once: appending is the vault's hottest path. */
+  private appendStatements() {
+    this.prepared ??= {
+      head: this.db.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).limit(1).prepare(),
+      insert: this.db.insert(events).values({
+        seq: sql.placeholder('seq'), at: sql.placeholder('at'), actor: sql.placeholder('actor'), type: sql.placeholder('type'),
+        payload: sql.placeholder('payload'), prevHash: sql.placeholder('prevHash'), hash: sql.placeholder('hash'),
+      }).prepare(),
+    };
+    return this.prepared;
   }
 
   private readonly recordArtifact: RecordArtifactEvent = (type, info, actor) => {

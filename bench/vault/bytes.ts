@@ -1,0 +1,45 @@
+// Cheap, deterministic, incompressible-looking bytes for the vault benchmark. One 16 MiB block
+// of AES-256-CTR keystream (fixed key, so every process regenerates the same block), handed
+// out in write-sized pieces; each piece is a fresh copy with its piece number stamped into
+// its first 8 bytes, so no two pieces of a 1 GiB stream are equal. Generating a GiB this way
+// costs a memcpy per piece, not a CSPRNG call.
+import { createCipheriv } from 'node:crypto';
+
+export const BLOCK_BYTES = 16 * 1024 * 1024;
+
+let block: Buffer | undefined;
+
+function baseBlock(): Buffer {
+  if (!block) {
+    const cipher = createCipheriv('aes-256-ctr', Buffer.alloc(32, 0x5a), Buffer.alloc(16, 0));
+    block = Buffer.concat([cipher.update(Buffer.alloc(BLOCK_BYTES)), cipher.final()]);
+  }
+  return block;
+}
+
+/** Yields `total` bytes in pieces of `pieceBytes` (the last may be shorter); each piece is a new Buffer. */
+export function* pieces(total: number, pieceBytes: number): Generator<Buffer> {
+  if (BLOCK_BYTES % pieceBytes !== 0) throw new Error(`the write size must divide ${BLOCK_BYTES} bytes`);
+  const base = baseBlock();
+  let offset = 0;
+  let n = 0n;
+  for (let done = 0; done < total; done += pieceBytes) {
+    const length = Math.min(pieceBytes, total - done);
+    const piece = Buffer.allocUnsafeSlow(length);
+    base.copy(piece, 0, offset, offset + length);
+    if (length >= 8) piece.writeBigUInt64LE(n);
+    n += 1n;
+    offset = (offset + pieceBytes) % BLOCK_BYTES;
+    yield piece;
+  }
+}
+
+/** "64MiB", "1GiB", "512k", "1048576" → bytes (K, M, G are binary). */
+export function parseBytes(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
+  if (!match) throw new Error(`"${text}" is not a size (try 64MiB, 1GiB or a byte count)`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`"${text}" is not a positive size`);
+  return bytes;
+}

@@ -1,0 +1,323 @@
+// `npm run bench:vault`: the vault's speed next to plain baselines, measured side by side in one
+// run (issue 2, "How fast"). Machines are noisy, so what matters is each ratio against its
+// baseline, not the absolute times. A ratio over its target is reported as MISS; the benchmark
+// exits 0 unless something crashed.
+//
+//   1. stream BYTES (default 1 GiB) into a new artifact (64 KiB write() calls)  vs  sha256sum of
+//      the same bytes in a file; and the streaming process's peak RSS
+//   2. Vault.open + verify() of that vault (verify() timed; open shown apart)  vs  sha256sum
+//   3. 10,000 vault.append() calls, each its own durable transaction           vs  the same rows
+//      inserted into an unencrypted better-sqlite3 database with the same pragmas
+// and, for information, the same stream into an unencrypted database and the CLI's
+// `cutover vault verify`. The probes in ./probe/ take these apart setting by setting.
+//
+// Environment: BENCH_VAULT_BYTES (e.g. 64MiB), BENCH_VAULT_EVENTS, BENCH_VAULT_WRITE_BYTES,
+// BENCH_VAULT_TMPDIR (where the temporary files go; default the OS temp dir).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBytes } from './bytes';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const WORKER = join(HERE, 'worker.ts');
+const GNU_TIME = '/usr/bin/time';
+const MiB = 1024 * 1024;
+
+// ---------------------------------------------------------------- settings
+
+function setting(name: string, fallback: string): string {
+  return process.env[name]?.trim() || fallback;
+}
+
+let bytes = 0;
+let writeBytes = 0;
+let eventCount = 0;
+const eventBlock = 100;
+
+function readSettings(): void {
+  bytes = parseBytes(setting('BENCH_VAULT_BYTES', '1GiB'));
+  writeBytes = parseBytes(setting('BENCH_VAULT_WRITE_BYTES', '64KiB'));
+  if ((16 * MiB) % writeBytes !== 0) throw new Error(`BENCH_VAULT_WRITE_BYTES must divide 16 MiB (e.g. 4KiB, 64KiB, 1MiB); got ${writeBytes}`);
+  eventCount = Number(setting('BENCH_VAULT_EVENTS', '10000'));
+  if (!Number.isSafeInteger(eventCount) || eventCount < 1) throw new Error(`BENCH_VAULT_EVENTS must be a positive whole number; got ${process.env.BENCH_VAULT_EVENTS}`);
+}
+const tmpBase = setting('BENCH_VAULT_TMPDIR', tmpdir());
+// Unlocking is not what is measured: the KDF runs at scrypt N=2^14 instead of the default 2^17.
+const childEnv = { ...process.env, CUTOVER_SCRYPT_LOG2N: '14', CUTOVER_PASSPHRASE: 'benchmark passphrase' };
+
+// ---------------------------------------------------------------- processes
+
+interface Span {
+  ms: number;
+  cpuMs: number;
+}
+
+interface Ran {
+  wallMs: number;
+  /** user+sys of the whole process, from GNU time, when it is installed. */
+  cpuMs: number | null;
+  maxRssKiB: number | null;
+  stdout: string;
+}
+
+let running: ChildProcess | undefined;
+const TIME_MARK = '@@bench-time ';
+
+/** Runs a command to completion (under GNU time when present) and times it from here. */
+function run(command: string, args: string[]): Promise<Ran> {
+  const timed = existsSync(GNU_TIME);
+  const [file, argv] = timed ? [GNU_TIME, ['-f', `${TIME_MARK}%U %S %M`, command, ...args]] : [command, args];
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    // Its own process group, so an interrupt can stop GNU time and the process it runs together.
+    const child = spawn(file, argv, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const wallMs = performance.now() - start;
+      running = undefined;
+      const markLine = stderr.split('\n').find((l) => l.startsWith(TIME_MARK));
+      const rest = stderr.split('\n').filter((l) => !l.startsWith(TIME_MARK)).join('\n').trim();
+      if (code !== 0) {
+        reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})${rest ? `:\n${rest}` : ''}`));
+        return;
+      }
+      const [user, sys, rss] = markLine ? markLine.slice(TIME_MARK.length).split(' ').map(Number) : [];
+      resolve({ wallMs, cpuMs: user !== undefined && sys !== undefined ? (user + sys) * 1000 : null, maxRssKiB: rss ?? null, stdout });
+    });
+  });
+}
+
+async function worker<T>(...args: string[]): Promise<T & { ran: Ran }> {
+  const ran = await run(process.execPath, ['--import', 'tsx', WORKER, ...args]);
+  const last = ran.stdout.trim().split('\n').pop() ?? '';
+  return { ...(JSON.parse(last) as T), ran };
+}
+
+async function sha256sum(path: string): Promise<Span & { digest: string }> {
+  const ran = await run('sha256sum', [path]);
+  return { ms: ran.wallMs, cpuMs: ran.cpuMs ?? Number.NaN, digest: ran.stdout.split(/\s/)[0] ?? '' };
+}
+
+// ---------------------------------------------------------------- checks before starting
+
+function freeBytes(dir: string): number | null {
+  const df = spawnSync('df', ['-Pk', dir], { encoding: 'utf8' });
+  const fields = df.status === 0 ? df.stdout.trim().split('\n').pop()?.trim().split(/\s+/) : undefined;
+  const kib = fields ? Number(fields[3]) : Number.NaN;
+  return Number.isFinite(kib) ? kib * 1024 : null;
+}
+
+function human(n: number): string {
+  return n >= 1024 * MiB ? `${(n / 1024 / MiB).toFixed(2)} GiB` : `${(n / MiB).toFixed(1)} MiB`;
+}
+
+function preflight(): void {
+  if (spawnSync('sha256sum', ['--version']).status !== 0) {
+    throw new Error('sha256sum (GNU coreutils) is not on PATH; it is the baseline, so the benchmark cannot run.');
+  }
+  // At the peak: the baseline file, the vault (a few % larger: SQLCipher reserves 80 bytes a
+  // page) and the unencrypted copy (removed right after it is timed), plus room to spare.
+  const needed = Math.ceil(bytes * 3.1) + 256 * MiB;
+  const free = freeBytes(tmpBase);
+  if (free === null) {
+    console.log(`Could not read free space at ${tmpBase} with df; going ahead (needs about ${human(needed)}).`);
+  } else if (free < needed) {
+    throw new Error(`Not enough free disk at ${tmpBase}: the benchmark needs about ${human(needed)} (a ${human(bytes)} file, a vault and an unencrypted database of that size at once), and ${human(free)} is free. `
+      + 'Point BENCH_VAULT_TMPDIR at a roomier file system or shrink BENCH_VAULT_BYTES (e.g. 64MiB).');
+  } else {
+    console.log(`Free disk at ${tmpBase}: ${human(free)} (needs about ${human(needed)}).`);
+  }
+}
+
+// ---------------------------------------------------------------- the table
+
+interface Row {
+  name: string;
+  baseline: string;
+  vault: Span;
+  base: Span;
+  /** none: shown for information, no PASS/MISS. */
+  target?: number;
+}
+
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+const secs = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
+const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? (a / b).toFixed(2) : 'n/a');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function verdict(pass: boolean): string {
+  return pass ? 'PASS' : 'MISS';
+}
+
+// ---------------------------------------------------------------- the run
+
+interface StreamResult extends Span {
+  create: Span;
+  generate: Span;
+  close: Span;
+  size: number;
+  sha256: string;
+  rssBeforeKiB: number;
+  maxRssKiB: number;
+}
+
+interface PlainStreamResult extends Span {
+  size: number;
+  sha256: string;
+}
+
+interface VerifyResult extends Span {
+  open: Span;
+  ok: boolean;
+  events: number;
+  artifacts: number;
+  bytes: number;
+  maxRssKiB: number;
+}
+
+interface EventsResult {
+  vault: Span;
+  plain: Span;
+  appended: number;
+  inserted: number;
+  maxRssKiB: number;
+}
+
+const mean = (spans: Span[]): Span => ({
+  ms: spans.reduce((s, x) => s + x.ms, 0) / spans.length,
+  cpuMs: spans.reduce((s, x) => s + x.cpuMs, 0) / spans.length,
+});
+
+async function bench(dir: string): Promise<void> {
+  const file = join(dir, 'bytes.bin');
+  const vaultPath = join(dir, 'stream.vault');
+  const log = (s: string) => console.log(`  ${s}`);
+
+  console.log(`\nVault benchmark: ${human(bytes)} artifact in ${writeBytes / 1024} KiB writes, ${eventCount} events; temp dir ${dir}`);
+  console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${load()}; KDF scrypt N=2^14 (unlocking is not what is measured)\n`);
+
+  log(`writing the baseline file (${human(bytes)}, fsynced)…`);
+  const written = await worker<Span>('file', file, String(bytes), String(writeBytes));
+  log(`  ${secs(written.ms)}`);
+
+  // Each measurement is bracketed by sha256sum runs and compared with their mean, so drift in
+  // the machine's load hits both sides alike.
+  const sums: (Span & { digest: string })[] = [];
+  const sum = async () => {
+    log(`sha256sum (${sums.length + 1}/5)…`);
+    sums.push(await sha256sum(file));
+  };
+  const around = (i: number): Span => mean([sums[i]!, sums[i + 1]!]);
+  await sum();
+  log('streaming into the vault…');
+  const stream = await worker<StreamResult>('stream', vaultPath, String(bytes), String(writeBytes));
+  await sum();
+  log('the same stream into an unencrypted database (for information)…');
+  const plainPath = join(dir, 'stream-plain.db');
+  const plain = await worker<PlainStreamResult>('plain-stream', plainPath, String(bytes), String(writeBytes));
+  for (const suffix of ['', '-wal', '-shm']) rmSync(plainPath + suffix, { force: true });
+  await sum();
+  log('Vault.verify()…');
+  const verify = await worker<VerifyResult>('verify', vaultPath);
+  await sum();
+  log('cutover vault verify (the CLI, whole process, for information)…');
+  const cli = await run(process.execPath, [join(ROOT, 'bin', 'cutover.mjs'), 'vault', 'verify', '--vault', vaultPath, '--json']);
+  const cliReport = JSON.parse(cli.stdout) as { ok: boolean; bytes: number };
+  const cliSpan: Span = { ms: cli.wallMs, cpuMs: cli.cpuMs ?? Number.NaN };
+  await sum();
+  log(`appending ${eventCount} events, interleaved with the plain inserts in blocks of ${eventBlock}…`);
+  const events = await worker<EventsResult>('events', join(dir, 'events.vault'), join(dir, 'events-plain.db'), String(eventCount), String(eventBlock));
+
+  // Sanity: the vault holds exactly the bytes sha256sum read; verify saw them all.
+  const digest = sums[0]!.digest;
+  const problems: string[] = [];
+  if (stream.sha256 !== digest || stream.size !== bytes) problems.push(`the vault's artifact (${stream.size} bytes, ${stream.sha256}) is not the baseline file (${bytes} bytes, ${digest})`);
+  if (plain.sha256 !== digest || plain.size !== bytes) problems.push(`the unencrypted stream (${plain.size} bytes, ${plain.sha256}) is not the baseline file`);
+  if (!verify.ok || verify.bytes !== bytes) problems.push(`verify did not pass over all ${bytes} bytes (ok=${verify.ok}, bytes=${verify.bytes})`);
+  if (!cliReport.ok || cliReport.bytes !== bytes) problems.push(`the CLI's verify did not pass over all ${bytes} bytes (ok=${cliReport.ok}, bytes=${cliReport.bytes})`);
+  if (events.appended !== eventCount || events.inserted !== eventCount) problems.push(`events: ${events.appended} appended, ${events.inserted} inserted, expected ${eventCount}`);
+
+  const rows: Row[] = [
+    { name: `stream ${human(bytes)} into an artifact`, baseline: 'sha256sum', vault: stream, base: around(0), target: 2.0 },
+    { name: '  same stream, no encryption (info)', baseline: 'sha256sum', vault: plain, base: around(1) },
+    { name: 'Vault.verify() of that vault', baseline: 'sha256sum', vault: verify, base: around(2), target: 1.5 },
+    { name: '  cutover vault verify, CLI (info)', baseline: 'sha256sum', vault: cliSpan, base: around(3) },
+    { name: `append ${eventCount} durable events`, baseline: 'plain SQLite, same rows', vault: events.vault, base: events.plain, target: 1.5 },
+  ];
+  const rssMB = (stream.ran.maxRssKiB ?? stream.maxRssKiB) * 1024 / 1e6;
+  const cells = [
+    ['measurement', 'baseline', 'vault', 'baseline', 'ratio', 'target', 'result', 'cpu vault', 'cpu base', 'cpu ratio'],
+    ...rows.map((r) => [r.name, r.baseline, secs(r.vault.ms), secs(r.base.ms), ratio(r.vault.ms, r.base.ms),
+      r.target === undefined ? '-' : `≤ ${r.target.toFixed(1)}`, r.target === undefined ? 'info' : verdict(r.vault.ms / r.base.ms <= r.target),
+      secs(r.vault.cpuMs), secs(r.base.cpuMs), ratio(r.vault.cpuMs, r.base.cpuMs)]),
+    ['peak RSS, streaming process', '-', `${rssMB.toFixed(0)} MB`, '-', '-', '< 200 MB', verdict(rssMB < 200), '', '', ''],
+  ];
+  console.log(`\n${table(cells)}\n`);
+  console.log(`Load average at the end: ${load()} on ${cpus().length} CPUs (other work on the machine moves wall times).`);
+
+  const notes = [
+    'Times are wall clock; ratio = vault / baseline and decides PASS/MISS. cpu = user+sys of the measured section (vault) or of the',
+    'sha256sum process (GNU time), shown because a loaded machine moves wall times more than CPU times. Each sha256sum baseline is',
+    `the mean of the runs just before and after the measurement (${sums.map((x) => secs(x.ms)).join(', ')}); the file was written and`,
+    'fsynced first, so every side reads warm page cache.',
+    `stream: createArtifact() → write() × ${Math.ceil(bytes / writeBytes)} → finish(), in a child process. Included: generating the bytes`,
+    `  (${secs(stream.generate.ms)}). Not included: Vault.create (${secs(stream.create.ms)}, KDF at N=2^14), close (${secs(stream.close.ms)}). The artifact's SHA-256 equals sha256sum's.`,
+    `  Encryption's share: vault / unencrypted stream = ${ratio(stream.ms, plain.ms)} wall, ${ratio(stream.cpuMs, plain.cpuMs)} cpu (the unencrypted run: same ArtifactWriter,`,
+    '  schema and pragmas — WAL, synchronous=FULL, 1 MiB chunks each its own transaction — on a database with no key).',
+    `  peak RSS = ${stream.ran.maxRssKiB !== null ? 'GNU time\'s "maximum resident set size"' : 'process.resourceUsage().maxRSS'} of that child, everything included; before the`,
+    `  first write() it had already peaked at ${(stream.rssBeforeKiB * 1024 / 1e6).toFixed(0)} MB (node, tsx, the vault code, scrypt's 16 MiB, the generator's 16 MiB block).`,
+    `verify: Vault.open() then Vault.verify() (the library), in a child process; verify() alone is timed: the chain, every chunk`,
+    `  read and hashed, PRAGMA quick_check. Vault.open (${secs(verify.open.ms)}: KDF at N=2^14, migrations check, recovery) is not included.`,
+    `  It read ${verify.events} events, ${verify.artifacts} artifact, ${human(verify.bytes)}.`,
+    `  CLI: node bin/cutover.mjs vault verify --vault … --json, timed from spawn to exit: node and tsx start-up, KDF at N=2^14,`,
+    `  open, verify, JSON out; peak RSS ${((cli.maxRssKiB ?? Number.NaN) * 1024 / 1e6).toFixed(0)} MB.`,
+    `events: vault.append() (WAL, synchronous=FULL, one IMMEDIATE transaction each) vs the same rows (taken from append's result)`,
+    '  inserted one transaction each into an unencrypted better-sqlite3-multiple-ciphers database with the vault\'s pragmas (WAL,',
+    `  synchronous=FULL, foreign_keys) and table (7 columns, unique index on hash); interleaved in blocks of ${eventBlock} in one process.`,
+  ];
+  console.log(notes.join('\n'));
+  if (problems.length > 0) throw new Error(`the benchmark's own checks failed:\n- ${problems.join('\n- ')}`);
+}
+
+async function main(): Promise<number> {
+  readSettings();
+  preflight();
+  const dir = mkdtempSync(join(tmpBase, 'cutover-bench-vault-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      if (running?.pid) process.kill(-running.pid, 'SIGKILL');
+      cleanup();
+      console.error(`\nInterrupted (${signal}); removed ${dir}.`);
+      process.exit(130);
+    });
+  }
+  try {
+    await bench(dir);
+    return 0;
+  } finally {
+    cleanup();
+    console.log(`\nRemoved ${dir}.`);
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  console.error(`\nbench:vault failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,168 @@
+// One measured task of the vault benchmark, run by run.ts in its own process so that its peak
+// RSS is its own. Prints one JSON line on stdout. Usage:
+//   worker.ts file   PATH  BYTES WRITE_BYTES   the baseline's bytes, written and fsynced
+//   worker.ts stream VAULT BYTES WRITE_BYTES   Vault.create, then one artifact of BYTES
+//   worker.ts plain-stream DB BYTES WRITE_BYTES  the same ArtifactWriter on an unencrypted database
+//   worker.ts verify VAULT                     Vault.open, then verify()
+//   worker.ts events VAULT PLAIN COUNT BLOCK   COUNT vault.append()s, and the same rows into an
+//                                              unencrypted database, interleaved in blocks
+// Times are wall-clock milliseconds of the measured section only; cpu is that section's user+sys.
+import Database from 'better-sqlite3-multiple-ciphers';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { Vault, canonicalJson, type VaultEvent } from '../../src/core/vault';
+import { ArtifactWriter } from '../../src/core/vault/artifacts';
+import { drizzleOver } from '../../src/core/vault/database';
+import { pieces } from './bytes';
+import { openLikeVault } from './probe/common';
+
+/** run.ts passes it the way the CLI takes it. */
+const PASSPHRASE = process.env.CUTOVER_PASSPHRASE || 'benchmark passphrase';
+
+interface Span {
+  ms: number;
+  cpuMs: number;
+}
+
+/** Accumulates wall and CPU time over one or more calls of `run`. */
+class Clock implements Span {
+  ms = 0;
+  cpuMs = 0;
+  run<T>(fn: () => T): T {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.ms += performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      this.cpuMs += (used.user + used.system) / 1000;
+    }
+  }
+  get span(): Span {
+    return { ms: round(this.ms), cpuMs: round(this.cpuMs) };
+  }
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+function maxRssKiB(): number {
+  return process.resourceUsage().maxRSS;
+}
+
+function writeFile(path: string, total: number, writeBytes: number): object {
+  const clock = new Clock();
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    clock.run(() => {
+      for (const piece of pieces(total, writeBytes)) writeSync(fd, piece);
+      fsyncSync(fd);
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return clock.span;
+}
+
+function stream(path: string, total: number, writeBytes: number): object {
+  const create = new Clock();
+  const vault = create.run(() => Vault.create(path, PASSPHRASE, { actor: 'bench' }));
+  pieces(1, 1).next(); // builds the generator's 16 MiB block before the RSS snapshot
+  const rssBeforeKiB = maxRssKiB();
+  const measured = new Clock();
+  const generate = new Clock();
+  const info = measured.run(() => {
+    const writer = vault.createArtifact({ name: 'bench.bin', mediaType: 'application/octet-stream', actor: 'bench' });
+    const source = pieces(total, writeBytes);
+    for (;;) {
+      const next = generate.run(() => source.next());
+      if (next.done) break;
+      writer.write(next.value);
+    }
+    return writer.finish();
+  });
+  const close = new Clock();
+  close.run(() => vault.close());
+  return { ...measured.span, create: create.span, generate: generate.span, close: close.span, size: info.size, sha256: info.sha256, rssBeforeKiB, maxRssKiB: maxRssKiB() };
+}
+
+/** The vault's own ArtifactWriter, schema and pragmas on a database with no key: what
+ *  durable streaming through SQLite costs here without the encryption. */
+function plainStream(path: string, total: number, writeBytes: number): object {
+  const db = openLikeVault(path, { encrypted: false });
+  const measured = new Clock();
+  const info = measured.run(() => {
+    const writer = new ArtifactWriter(drizzleOver(db), 'bench.bin', 'application/octet-stream', 'bench', () => {});
+    for (const piece of pieces(total, writeBytes)) writer.write(piece);
+    return writer.finish();
+  });
+  db.close();
+  return { ...measured.span, size: info.size, sha256: info.sha256, maxRssKiB: maxRssKiB() };
+}
+
+function verify(path: string): object {
+  const open = new Clock();
+  const vault = open.run(() => Vault.open(path, { passphrase: PASSPHRASE }));
+  const measured = new Clock();
+  const report = measured.run(() => vault.verify());
+  vault.close();
+  return { ...measured.span, open: open.span, ok: report.ok, events: report.events, artifacts: report.artifacts, bytes: report.bytes, maxRssKiB: maxRssKiB() };
+}
+
+/** The baseline database: the vault's events table (same columns, same unique index on hash),
+ *  no key, and the vault's pragmas (database.ts). */
+function openPlain(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.exec(`CREATE TABLE events (seq integer PRIMARY KEY NOT NULL, at text NOT NULL, actor text NOT NULL, type text NOT NULL,
+    payload text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL);
+    CREATE UNIQUE INDEX events_hash_unique ON events (hash);`);
+  return db;
+}
+
+/** Blocks of BLOCK appends to the vault, each followed by the same rows inserted into the
+ *  plain database, so both sides see the same disk and CPU weather. */
+function events(vaultPath: string, plainPath: string, count: number, block: number): object {
+  const vault = Vault.create(vaultPath, PASSPHRASE, { actor: 'bench' });
+  const db = openPlain(plainPath);
+  const insert = db.prepare('INSERT INTO events (seq, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertOne = db.transaction((e: VaultEvent) => insert.run(e.seq, e.at, e.actor, e.type, canonicalJson(e.payload), e.prevHash, e.hash));
+  const vaultClock = new Clock();
+  const plainClock = new Clock();
+  for (let done = 0; done < count; done += block) {
+    const n = Math.min(block, count - done);
+    const rows = vaultClock.run(() => {
+      const appended: VaultEvent[] = [];
+      for (let k = done + 1; k <= done + n; k += 1) {
+        appended.push(vault.append({ actor: 'alice.operator', type: 'step.finished', payload: { step: `step-${k}`, command: 'pg_dump --schema-only --no-owner', exitCode: 0, durationMs: (k * 37) % 5000, host: 'db-prod-1' } }));
+      }
+      return appended;
+    });
+    plainClock.run(() => {
+      for (const row of rows) insertOne.immediate(row);
+    });
+  }
+  const appended = vault.head().seq - 1;
+  const inserted = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  vault.close();
+  db.close();
+  return { vault: vaultClock.span, plain: plainClock.span, appended, inserted, maxRssKiB: maxRssKiB() };
+}
+
+function main(argv: string[]): object {
+  const [task, path, a, b, c] = argv;
+  if (!path) throw new Error('usage: worker.ts file|stream|plain-stream|verify|events PATH ...');
+  switch (task) {
+    case 'file': return writeFile(path, Number(a), Number(b));
+    case 'stream': return stream(path, Number(a), Number(b));
+    case 'plain-stream': return plainStream(path, Number(a), Number(b));
+    case 'verify': return verify(path);
+    case 'events': return events(path, String(a), Number(b), Number(c));
+    default: throw new Error(`unknown task ${task}`);
+  }
+}
+
+process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
+process.stdout.write(`${JSON.stringify(main(process.argv.slice(2)))}\n`);
