@@ -8,6 +8,8 @@ import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
 import { registerRun } from './commands/run';
 import { registerAlembic } from './commands/alembic';
+import { registerDemo } from './commands/demo';
+import { registerReport } from './commands/report';
 import { registerRunbook } from './commands/runbook';
 import { RunbookError } from '../core/runbook';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
@@ -22,8 +24,11 @@ Exit codes:
 Environment:
   CUTOVER_PASSPHRASE      the vault passphrase (otherwise asked on the terminal; never an argument)
   CUTOVER_NEW_PASSPHRASE  the new passphrase for \`vault passwd\`
-  CUTOVER_ACTOR           who you are in the event log (default: your user name)
-  SSH_AUTH_SOCK           the ssh-agent used by \`identity add --agent\`
+  CUTOVER_ACTOR           who you are in the event log: an identity name (default: your user name)
+  CUTOVER_KEY_PASSPHRASE  the passphrase of an SSH key file (otherwise asked on the terminal)
+  CUTOVER_SECRET_VALUE    the value for \`secret set\` (otherwise asked on the terminal)
+  SSH_AUTH_SOCK           the ssh-agent for \`identity add --agent\`, signing and SSH targets
+  PGURL                   the PostgreSQL server \`demo\` makes its throwaway database on
 `;
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -38,7 +43,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerRecord(program);
   registerRunbook(program);
   registerRun(program, setExit);
+  registerReport(program, setExit);
   registerAlembic(program, setExit);
+  registerDemo(program, setExit);
   return program;
 }
 

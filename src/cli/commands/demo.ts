@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { runDemo } from '../../core/demo';
+import { EXIT_FAILED, EXIT_OK } from '../errors';
+import { printJson } from '../format';
+
+export function registerDemo(program: Command, setExit: (code: number) => void): void {
+  program.command('demo')
+    .description('run the bundled alembic-governance example end to end on this machine (a throwaway database on the local PostgreSQL, PGURL overrides)')
+    .requiredOption('--out <dir>', 'a new or empty folder for the vault, the signed pack and the PDF')
+    .option('--blocked', 'run the variant that hits the DuplicateTable abort gate and write the incident report')
+    .option('--json', 'print JSON')
+    .action(async (opts: { out: string; blocked?: boolean; json?: boolean }) => {
+      const generated = !process.env.CUTOVER_PASSPHRASE;
+      const passphrase = process.env.CUTOVER_PASSPHRASE || randomBytes(12).toString('base64url');
+      const result = await runDemo({ out: opts.out, blocked: opts.blocked, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
+      if (opts.json) {
+        printJson({ ...result, passphrase: generated ? passphrase : undefined });
+      } else {
+        console.log(`\nVault: ${result.vault}${generated ? `  (passphrase: ${passphrase})` : ''}`);
+        if (result.pack) {
+          console.log(`Signed pack: ${result.pack.folder}\n             ${result.pack.zip}\nDecision PDF: ${result.pack.folder}/decision.pdf`);
+          console.log(`Pack verification: ${result.verify?.ok ? 'OK' : 'FAILED'}`);
+          console.log(`\nVerify it yourself:\n  cd ${result.pack.folder} && sha256sum -c SHA256SUMS\n  cat VERIFY.txt   (the ssh-keygen -Y verify line for each signature)\n  npx cutover pack verify ${result.pack.zip}`);
+        }
+        if (result.incident) console.log(`Run BLOCKED at the abort gate. Incident report:\n  ${result.incident.markdown}\n  ${result.incident.pdf}`);
+        console.log(`\nSee the run: CUTOVER_PASSPHRASE=… npx cutover run status --vault ${result.vault} ${result.runId}`);
+      }
+      setExit(result.pack ? (result.verify?.ok ? EXIT_OK : EXIT_FAILED) : EXIT_OK);
+    });
+}

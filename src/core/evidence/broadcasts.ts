@@ -1,0 +1,212 @@
+// The scribe's view of a run (runbooks/go-live-cutover-rc-signoff.md): the timeline in scribe
+// format (T-offset, step, PASS/FAIL, timestamp, who) and the checkpoint broadcasts, ready to
+// copy — cutover start, pre-flight, backup, deploy + smoke, canary, the GO / NO-GO decision and
+// a rollback with its reason. Only what the run's evidence supports, in the order it happened.
+import { failureSummary, type Decision } from './decision';
+import type { PackModel, PackStep } from './pack-model';
+
+export interface TimelineEntry {
+  /** "T-30m" from the runbook, or the actual offset from T-0 ("T-02:15", "T+00:41"). */
+  t: string;
+  tSource: 'runbook' | 'actual';
+  at: string;
+  kind: 'step' | 'blocked' | 'decision';
+  stepId: string | null;
+  phase: string | null;
+  title: string;
+  /** PASS, FAIL, INTERRUPTED, SKIPPED, RUNNING, BLOCKED, ROLLBACK, STOP. */
+  result: string;
+  actor: string | null;
+  evidence: { name: string; sha256: string | null } | null;
+}
+
+export interface Timeline {
+  /** What T-0 is: the start of the first mutating step (or of the run when none ran). */
+  t0: { at: string; label: string };
+  entries: TimelineEntry[];
+}
+
+const isMain = (s: PackStep) => s.phaseId !== 'rollback';
+
+/** "T-02:15" / "T+1:02:03" for a signed offset in ms. */
+export function formatOffset(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  let rest = Math.round(Math.abs(ms) / 1000);
+  const h = Math.floor(rest / 3600);
+  rest -= h * 3600;
+  const m = Math.floor(rest / 60);
+  const s = rest - m * 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  if (h === 0 && m === 0 && s === 0) return 'T-0';
+  return h ? `T${sign}${h}:${mm}:${ss}` : `T${sign}${mm}:${ss}`;
+}
+
+/** T-0 of a run: the start of its first mutating step, else its start. */
+export function timeZero(model: PackModel): { at: string; label: string } {
+  const first = model.steps.filter((s) => isMain(s) && s.kind === 'command' && s.startedAt).sort((a, b) => a.startedAt!.localeCompare(b.startedAt!))[0];
+  return first ? { at: first.startedAt!, label: `start of the first mutating step, ${first.stepId}` } : { at: model.run.startedAt, label: 'start of the run (no mutating step ran)' };
+}
+
+const RESULT: Record<string, string> = { PASS: 'PASS', FAIL: 'FAIL', INTERRUPTED: 'INTERRUPTED', skipped: 'SKIPPED', running: 'RUNNING' };
+
+/** The run's timeline in scribe format, oldest first. Pending steps are not in it. */
+export function scribeTimeline(model: PackModel): Timeline {
+  const t0 = timeZero(model);
+  const zero = Date.parse(t0.at);
+  const offset = (at: string, planned: string | null) => (planned ? { t: planned, tSource: 'runbook' as const } : { t: formatOffset(Date.parse(at) - zero), tSource: 'actual' as const });
+  const rows: (TimelineEntry & { order: number })[] = [];
+  model.steps.forEach((s, i) => {
+    const at = s.finishedAt ?? s.startedAt;
+    if (!at || s.status === 'pending') return;
+    rows.push({ ...offset(at, s.at), at, kind: 'step', stepId: s.stepId, phase: s.phaseTitle, title: s.title, result: RESULT[s.status] ?? s.status, actor: s.actor, evidence: s.evidence ? { name: s.evidence.name, sha256: s.evidence.sha256 } : null, order: i });
+    if (model.run.blockedBy?.stepId === s.stepId && s.finishedAt && s.status !== 'PASS') {
+      rows.push({ ...offset(at, s.at), at, kind: 'blocked', stepId: s.stepId, phase: s.phaseTitle, title: `Run BLOCKED: ${model.run.blockedBy.reason}`, result: 'BLOCKED', actor: 'system', evidence: s.evidence ? { name: s.evidence.name, sha256: s.evidence.sha256 } : null, order: i + 0.5 });
+    }
+  });
+  model.run.decisions.forEach((d, i) => {
+    rows.push({ ...offset(d.at, null), at: d.at, kind: 'decision', stepId: null, phase: null, title: `Decision: ${d.decision === 'rollback' ? 'take the rollback path' : 'stop the run'}. Reason: ${d.reason}`, result: d.decision === 'rollback' ? 'ROLLBACK' : 'STOP', actor: d.actor, evidence: null, order: model.steps.length + i });
+  });
+  rows.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+  return { t0, entries: rows.map(({ order: _order, ...e }) => e) };
+}
+
+// ---- broadcasts ---------------------------------------------------------------------------
+
+export type BroadcastKind = 'cutover-start' | 'preflight' | 'backup' | 'deploy-smoke' | 'canary' | 'decision' | 'rollback' | 'rollback-complete' | 'stop';
+
+export interface Broadcast {
+  kind: BroadcastKind;
+  at: string;
+  t: string;
+  /** The message, ready to paste into the war-room channel. */
+  text: string;
+  /** Steps the message is based on. */
+  steps: string[];
+}
+
+const BACKUP = /\b(snapshots?|backups?|pitr|restore points?)\b/i;
+const CANARY = /canary/i;
+const SMOKE = /smoke|health|verif|post-?check|post-upgrade|validat/i;
+const WINDOW = /maintenance window|write freeze/i;
+
+const latest = (steps: PackStep[]) => steps.map((s) => s.finishedAt ?? s.startedAt ?? '').sort().at(-1) ?? '';
+const stepText = (s: PackStep) => `${s.stepId}${s.evidence ? ` (${s.evidence.name})` : ''}`;
+const failed = (s: PackStep) => s.status === 'FAIL' || s.status === 'INTERRUPTED';
+const shortTime = (at: string) => at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
+function groupResult(steps: PackStep[]): 'PASS' | 'FAIL' | null {
+  if (steps.some(failed)) return 'FAIL';
+  if (steps.length && steps.every((s) => s.status === 'PASS')) return 'PASS';
+  return null;
+}
+
+function failureLine(steps: PackStep[]): string {
+  const f = steps.find(failed)!;
+  return `${f.stepId} ${f.status}: ${failureSummary(f)}`;
+}
+
+/** The checkpoint messages the run's state supports, oldest first, each with its timestamp. */
+export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
+  const zero = Date.parse(timeZero(model).at);
+  const out: Omit<Broadcast, 't'>[] = [];
+  const main = model.steps.filter(isMain);
+  const rb = model.steps.filter((s) => !isMain(s));
+  const window = main.some((s) => s.kind === 'attest' && s.status === 'PASS' && WINDOW.test(`${s.title} ${s.statement ?? ''}`));
+  const first = main.filter((s) => s.startedAt || s.finishedAt).map((s) => s.startedAt ?? s.finishedAt!).sort()[0];
+  if (first || model.run.status !== 'ACTIVE') {
+    out.push({
+      kind: 'cutover-start', at: model.run.startedAt, steps: [],
+      text: `Cutover initiated: ${model.runbook.title} (${model.runbook.id} v${model.runbook.version}), ${model.run.environment}, run ${model.run.runId.slice(0, 8)}, operator ${model.run.operator}.${window ? ' Maintenance window active.' : ''} Updates every 15m or at checkpoints.`,
+    });
+  }
+
+  // Pre-flight: everything before the first mutating step (preconditions and read-only checks).
+  const firstCommand = main.findIndex((s) => s.kind === 'command');
+  const preflight = firstCommand >= 0 ? main.slice(0, firstCommand) : main;
+  const preResult = groupResult(preflight);
+  if (preResult) {
+    const checks = preflight.filter((s) => s.kind === 'check' || s.kind === 'monitor');
+    out.push({
+      kind: 'preflight', at: latest(preflight), steps: preflight.map((s) => s.stepId),
+      text: preResult === 'PASS'
+        ? `Pre-flight PASS: ${preflight.length - checks.length} attestation(s)/record(s) and ${checks.length} read-only check(s) PASS. Log ref: ${checks.map(stepText).join(', ') || 'attestations'}.`
+        : `Pre-flight FAIL: ${failureLine(preflight)}. Log ref: ${stepText(preflight.find(failed)!)}.`,
+    });
+  }
+
+  // Backup: record steps that hold a snapshot / backup id, and backup or PITR attestations.
+  const backup = main.filter((s) => (s.kind === 'record' || s.kind === 'attest' || s.kind === 'command') && (BACKUP.test(s.title) || Object.keys(s.values ?? {}).some((k) => BACKUP.test(k))));
+  const backupResult = groupResult(backup);
+  if (backupResult) {
+    const ids = backup.flatMap((s) => Object.entries(s.values ?? {}).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`));
+    const attested = backup.filter((s) => s.kind === 'attest').map((s) => `${s.title} (attested by ${s.actor ?? '?'})`);
+    out.push({
+      kind: 'backup', at: latest(backup), steps: backup.map((s) => s.stepId),
+      text: backupResult === 'PASS'
+        ? `Backup PASS.${ids.length ? ` Snapshot/backup: ${ids.join(', ')}.` : ''}${attested.length ? ` ${attested.join('; ')}.` : ''} Ref: ${backup.map(stepText).join(', ')}.`
+        : `Backup FAIL: ${failureLine(backup)}.`,
+    });
+  }
+
+  // Deploy + smoke: the mutating steps, then the checks after the last one.
+  const commands = main.filter((s) => s.kind === 'command');
+  const canary = main.filter((s) => CANARY.test(`${s.stepId} ${s.title} ${s.phaseTitle}`));
+  if (commands.length) {
+    const lastCommand = main.lastIndexOf(commands.at(-1)!);
+    const smoke = main.slice(lastCommand + 1).filter((s) => (s.kind === 'check' || s.kind === 'monitor' || SMOKE.test(s.title)) && !canary.includes(s));
+    const deployResult = groupResult(commands);
+    const smokeResult = groupResult(smoke);
+    if (deployResult === 'FAIL') {
+      out.push({ kind: 'deploy-smoke', at: latest(commands.filter((s) => s.status !== 'pending')), steps: commands.filter((s) => s.status !== 'pending').map((s) => s.stepId), text: `Deploy+Smoke FAIL: ${failureLine(commands)}. Ref: ${stepText(commands.find(failed)!)}.` });
+    } else if (deployResult === 'PASS' && (smokeResult || !smoke.length)) {
+      const all = [...commands, ...smoke];
+      out.push({
+        kind: 'deploy-smoke', at: latest(all), steps: all.map((s) => s.stepId),
+        text: smokeResult === 'FAIL'
+          ? `Deploy PASS (${commands.map((s) => s.stepId).join(', ')}); Smoke FAIL: ${failureLine(smoke)}.`
+          : `Deploy+Smoke PASS: ${commands.length} mutating step(s) PASS (${commands.map((s) => s.stepId).join(', ')})${smoke.length ? `; ${smoke.length} post-check(s) PASS (${smoke.map((s) => s.stepId).join(', ')})` : ''}.${decision.finalRevision && smoke.length ? ` Final revision ${decision.finalRevision}${decision.headsState ? `, ${decision.headsState}` : ''}.` : ''}`,
+      });
+    }
+  }
+
+  const canaryResult = groupResult(canary);
+  if (canaryResult) {
+    out.push({ kind: 'canary', at: latest(canary), steps: canary.map((s) => s.stepId), text: canaryResult === 'PASS' ? `Canary PASS (${canary.map(stepText).join(', ')}).` : `Canary FAIL: ${failureLine(canary)}. Canary FAIL = NO-GO.` });
+  }
+
+  for (const d of model.run.decisions) {
+    if (d.decision === 'rollback') out.push({ kind: 'rollback', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `Rollback triggered. Reason: ${d.reason}${model.run.blockedBy ? ` (blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason})` : ''}. Decided by ${d.actor}. Rollback path in progress.` });
+    else out.push({ kind: 'stop', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `Cutover stopped. Reason: ${d.reason}. Decided by ${d.actor}. No further steps run; evidence preserved.` });
+  }
+  if (model.run.status === 'ROLLBACK' && rb.length && rb.every((s) => s.status === 'PASS' || s.status === 'skipped')) {
+    const values = rb.flatMap((s) => Object.entries(s.values ?? {}).map(([k, v]) => `${k}=${v}`));
+    out.push({ kind: 'rollback-complete', at: latest(rb), steps: rb.map((s) => s.stepId), text: `Rollback path complete: ${rb.length} step(s) done (${rb.map((s) => s.stepId).join(', ')}).${values.length ? ` Recorded: ${values.join(', ')}.` : ''}` });
+  }
+
+  // The decision: GO once every step outside the rollback path passed; NO-GO once the run is blocked.
+  if (decision.goNoGo === 'GO') {
+    const authorized = decision.authorization === 'Approved';
+    const at = [latest(main), decision.sources.authorization.at ?? ''].sort().at(-1)!;
+    const text = authorized
+      ? model.run.environment === 'production' ? 'GO decision made. System live. Hypercare started.' : 'GO decision made (rehearsal): the production window may proceed.'
+      : 'GO recommended: every step PASS, no rollback triggers observed. Production cutover authorization pending governance sign-off.';
+    out.push({ kind: 'decision', at, steps: [], text: `${text} ${authorized ? `Authorization Approved by ${decision.sources.authorization.actor ?? 'governance'}.` : ''}`.trim() });
+  } else if (decision.status === 'BLOCKER' && (model.run.status !== 'ACTIVE' || decision.authorization === 'Rejected')) {
+    const at = [latest(main), model.run.decisions.at(-1)?.at ?? '', decision.sources.authorization.at ?? ''].sort().at(-1)!;
+    out.push({ kind: 'decision', at, steps: [], text: `NO-GO decision. ${decision.rootCause ? `Root cause: ${decision.rootCause}. ` : ''}${decision.authorization === 'Rejected' ? `Production cutover authorization Rejected${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` : 'Production cutover not authorized.'}` });
+  } else if (decision.authorization === 'Rejected') {
+    out.push({ kind: 'decision', at: decision.sources.authorization.at ?? latest(main), steps: [], text: `NO-GO decision: production cutover authorization Rejected${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` });
+  }
+
+  return out
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => x.b.at.localeCompare(y.b.at) || x.i - y.i)
+    .map(({ b }) => ({ ...b, t: formatOffset(Date.parse(b.at) - zero) }));
+}
+
+/** The broadcasts as text to copy: one block per message. */
+export function formatBroadcasts(list: Broadcast[]): string {
+  if (!list.length) return 'No checkpoint reached yet: nothing to broadcast.';
+  return list.map((b) => `[${shortTime(b.at)} ${b.t}] ${b.text}`).join('\n\n');
+}

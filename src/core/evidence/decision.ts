@@ -1,0 +1,488 @@
+// The formal decision of a run (runbooks/alembic-governance-cutover.md, "Formal Decision
+// Template"), plus the GO / NO-GO statement in the style of the go-live runbook. Filled from the
+// run where the run knows it (step results, gates, the runbook), by people where it does not
+// (root cause, risk tier, authorization, a drift override): those come from `decision.recorded`
+// events in the vault's chain, so they are evidence like everything else.
+import { z } from 'zod';
+import { loadRunbook } from '../runbook/load';
+import { foldRun } from '../engine/state';
+import type { RunState } from '../engine/types';
+import { getIdentity, VaultInputError, type Vault, type VaultEvent } from '../vault';
+import { buildPackModel, type PackModel, type PackStep } from './pack-model';
+
+export const DECISION_EVENT = 'decision.recorded';
+
+export type DecisionField = 'status' | 'target' | 'finalRevision' | 'headsState' | 'errors' | 'driftDetected' | 'rootCause' | 'riskTier' | 'authorization' | 'goNoGo';
+
+/** A step and the evidence file a value was read from. */
+export interface DecisionRef {
+  stepId: string;
+  evidence: string | null;
+  sha256: string | null;
+}
+
+export interface FieldSource {
+  /** run: read from step results; runbook: from the runbook text; operator: recorded by a person; none: nobody knows yet. */
+  from: 'run' | 'runbook' | 'operator' | 'none';
+  /** How the value was found, in words. */
+  detail: string;
+  refs: DecisionRef[];
+  /** For operator values: who recorded it, when, and the event. */
+  actor?: string;
+  at?: string;
+  seq?: number;
+}
+
+export interface Decision {
+  runId: string;
+  template: 'governance' | 'go-no-go';
+  environment: PackModel['run']['environment'];
+  status: 'PASS' | 'BLOCKER';
+  target: string | null;
+  finalRevision: string | null;
+  headsState: string | null;
+  errors: string[];
+  driftDetected: string | null;
+  rootCause: string | null;
+  riskTier: string | null;
+  authorization: 'Approved' | 'Rejected' | null;
+  /** A note recorded with the authorization (e.g. why it was rejected). */
+  authorizationNote: string | null;
+  goNoGo: 'GO' | 'NO-GO';
+  statement: string;
+  /** Where each field's value came from: the run, the runbook or a person. */
+  sources: Record<DecisionField, FieldSource>;
+}
+
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
+const text = (field: string, max: number) =>
+  z.string({ error: `${field} must be text` })
+    .trim()
+    .min(1, `${field} is empty`)
+    .max(max, `${field} is longer than ${max} characters`)
+    .regex(NO_CONTROL, `${field} must be one line of text (no control characters)`);
+
+/** What a person adds to the decision. At least one field. */
+export const decisionInputSchema = z.object({
+  rootCause: text('the root-cause classification', 500).optional(),
+  riskTier: text('the risk tier', 100).optional(),
+  drift: text('the drift statement', 500).optional(),
+  authorization: z.enum(['Approved', 'Rejected'], { error: 'the authorization is "Approved" or "Rejected"' }).optional(),
+  note: text('the note', 1000).optional(),
+}).strict().refine((v) => v.rootCause !== undefined || v.riskTier !== undefined || v.drift !== undefined || v.authorization !== undefined, {
+  message: 'nothing to record: give a root cause, a risk tier, a drift statement or an authorization',
+});
+
+export type DecisionInput = z.input<typeof decisionInputSchema>;
+
+/** One operator value with who recorded it. */
+export interface Recorded<T extends string = string> {
+  value: T;
+  actor: string | null;
+  at: string | null;
+  seq: number | null;
+}
+
+/** The operator's part of the decision, as folded from the chain (latest value per field wins). */
+export interface OperatorDecision {
+  rootCause?: Recorded;
+  riskTier?: Recorded;
+  drift?: Recorded;
+  authorization?: Recorded<'Approved' | 'Rejected'> & { note: string | null };
+}
+
+export class DecisionInputError extends VaultInputError {}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}: use rootCause, riskTier, drift, authorization, note` : i.message)).join('; ');
+}
+
+/** Validates a person's decision input; throws DecisionInputError naming every problem. */
+export function parseDecisionInput(input: unknown): z.output<typeof decisionInputSchema> {
+  const parsed = decisionInputSchema.safeParse(input);
+  if (!parsed.success) throw new DecisionInputError(`The decision input is not valid: ${describeIssues(parsed.error)}.`);
+  return parsed.data;
+}
+
+/** Turns plain input (e.g. from a form) into an OperatorDecision without attribution. */
+export function operatorDecisionOf(input: DecisionInput, actor: string | null = null, at: string | null = null): OperatorDecision {
+  const v = parseDecisionInput(input);
+  const rec = <T extends string>(value: T): Recorded<T> => ({ value, actor, at, seq: null });
+  return {
+    ...(v.rootCause !== undefined ? { rootCause: rec(v.rootCause) } : {}),
+    ...(v.riskTier !== undefined ? { riskTier: rec(v.riskTier) } : {}),
+    ...(v.drift !== undefined ? { drift: rec(v.drift) } : {}),
+    ...(v.authorization !== undefined ? { authorization: { ...rec(v.authorization), note: v.note ?? null } } : {}),
+  };
+}
+
+// ---- reading a run ------------------------------------------------------------------------
+
+/** The run's state folded from the chain (read-only: nothing is appended). */
+export function loadRunState(vault: Vault, runId: string): RunState {
+  const cache = new Map<string, RunState['runbook']>();
+  const state = foldRun(runId, vault.events(), (artifactId, hash) => {
+    const cached = cache.get(hash);
+    if (cached) return cached;
+    const loaded = loadRunbook(Buffer.concat([...vault.readArtifact(artifactId)]), `runbook ${hash.slice(0, 12)} in the vault`);
+    if (loaded.hash !== hash) throw new VaultInputError(`The stored runbook ${artifactId} does not match its hash ${hash}; run \`cutover vault verify\`.`);
+    cache.set(hash, loaded.runbook);
+    return loaded.runbook;
+  });
+  if (!state) throw new VaultInputError(`No run ${runId} in this vault; see \`cutover run list\`.`);
+  return state;
+}
+
+/** The operator's recorded decision for a run: each field's latest `decision.recorded` value. */
+export function operatorDecisionFor(vault: Vault, runId: string, events: VaultEvent[] = vault.events()): OperatorDecision {
+  const out: OperatorDecision = {};
+  for (const e of events) {
+    if (e.type !== DECISION_EVENT) continue;
+    const p = e.payload as { runId?: string; rootCause?: string; riskTier?: string; drift?: string; authorization?: 'Approved' | 'Rejected'; note?: string };
+    if (p.runId !== runId) continue;
+    const rec = <T extends string>(value: T): Recorded<T> => ({ value, actor: e.actor, at: e.at, seq: e.seq });
+    if (typeof p.rootCause === 'string') out.rootCause = rec(p.rootCause);
+    if (typeof p.riskTier === 'string') out.riskTier = rec(p.riskTier);
+    if (typeof p.drift === 'string') out.drift = rec(p.drift);
+    if (p.authorization === 'Approved' || p.authorization === 'Rejected') out.authorization = { ...rec(p.authorization), note: typeof p.note === 'string' ? p.note : null };
+  }
+  return out;
+}
+
+/** The run's model and its decision, with the operator's recorded input read from the chain. */
+export function decisionFor(vault: Vault, runId: string): Decision {
+  return decisionContext(vault, runId).decision;
+}
+
+/** Like decisionFor, with the state and model it was derived from (for reports). */
+export function decisionContext(vault: Vault, runId: string): { state: RunState; model: PackModel; operator: OperatorDecision; decision: Decision } {
+  const state = loadRunState(vault, runId);
+  const model = buildPackModel(vault, state);
+  const operator = operatorDecisionFor(vault, runId);
+  return { state, model, operator, decision: deriveDecision(model, operator) };
+}
+
+/**
+ * Records a person's part of the decision as a `decision.recorded` event. Anyone who is an
+ * identity in the vault may classify; only an identity with the runbook's approver role, who is
+ * not the run's operator, may record the production cutover authorization, and a run whose
+ * status is BLOCKER cannot be Approved.
+ */
+export function recordDecision(vault: Vault, runId: string, actor: string, input: DecisionInput): VaultEvent {
+  const v = parseDecisionInput(input);
+  if (v.note !== undefined && v.authorization === undefined) throw new DecisionInputError('A note goes with an authorization (Approved or Rejected); give --authorization too.');
+  const state = loadRunState(vault, runId);
+  const identity = getIdentity(vault, actor);
+  if (!identity) throw new DecisionInputError(`"${actor}" is not an identity in this vault; a decision is recorded by a known person (--actor NAME).`);
+  if (v.authorization !== undefined) {
+    const role = state.runbook.policy.approvals.role;
+    if (!identity.roles.includes(role)) throw new DecisionInputError(`${identity.name} does not have the ${role} role, so cannot record the production cutover authorization.`);
+    const operator = getIdentity(vault, state.operator);
+    if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new DecisionInputError(`${identity.name} is the operator of this run and cannot authorize it.`);
+    if (v.authorization === 'Approved') {
+      const current = deriveDecision(buildPackModel(vault, state), operatorDecisionFor(vault, runId));
+      if (current.status === 'BLOCKER') throw new DecisionInputError(`The run's status is BLOCKER (${current.errors[0] ?? 'not finished'}); a production cutover cannot be Approved. Record Rejected, or resolve the blocker in a new run.`);
+    }
+  }
+  const payload: Record<string, string> = { runId };
+  for (const key of ['rootCause', 'riskTier', 'drift', 'authorization', 'note'] as const) {
+    const value = v[key];
+    if (value !== undefined) payload[key] = value;
+  }
+  return vault.append({ actor: identity.name, type: DECISION_EVENT, payload });
+}
+
+// ---- deriving the decision ----------------------------------------------------------------
+
+const isMain = (s: PackStep) => s.phaseId !== 'rollback';
+const done = (s: PackStep) => s.status === 'PASS' || s.status === 'FAIL' || s.status === 'INTERRUPTED';
+const refOf = (s: PackStep): DecisionRef => ({ stepId: s.stepId, evidence: s.evidence?.name ?? null, sha256: s.evidence?.sha256 ?? null });
+const when = (s: PackStep) => s.finishedAt ?? s.startedAt ?? '';
+
+/** Finished steps, most recent last (by time, runbook order for ties). */
+function chronological(steps: PackStep[]): PackStep[] {
+  return steps.map((s, i) => ({ s, i })).sort((a, b) => when(a.s).localeCompare(when(b.s)) || a.i - b.i).map(({ s }) => s);
+}
+
+/** Removes a password from a URL-shaped address. */
+export function scrubAddress(address: string): string {
+  return address.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@]*@/g, '$1:***@');
+}
+
+/** "abort on /X/" → X */
+export function abortPattern(gate: string): string {
+  const m = /^abort on \/(.*)\/$/s.exec(gate);
+  return m ? m[1]! : gate;
+}
+
+/** Why a step failed, in one line. */
+export function failureSummary(s: PackStep): string {
+  const parts: string[] = [];
+  if (s.status === 'INTERRUPTED') parts.push(`interrupted${s.failure ? `: ${s.failure.message}` : ''}`);
+  else if (s.failure) parts.push(`${s.failure.kind}: ${s.failure.message}${s.failure.sqlState ? ` (SQLSTATE ${s.failure.sqlState})` : ''}`);
+  if (s.exitCode !== null && s.exitCode !== 0) parts.push(`exit code ${s.exitCode}`);
+  const aborts = s.gates.filter((g) => g.kind === 'abort');
+  for (const g of aborts) parts.push(`abort gate /${abortPattern(g.gate)}/ matched (${g.detail.replace(/^matched: /, '')})`);
+  const failed = s.gates.filter((g) => g.kind === 'expect' && !g.passed && !(g.gate.startsWith('exit code') && s.exitCode !== null && s.exitCode !== 0));
+  if (failed.length) parts.push(`expectation${failed.length > 1 ? 's' : ''} failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`);
+  return parts.join('; ') || 'failed';
+}
+
+const CURRENT = /\balembic\s+current\b|\bcurrent revision\b/i;
+const HEADS = /\balembic\s+heads\b/i;
+const DRIFT = /parity|drift/i;
+const matches = (s: PackStep, re: RegExp) => re.test(s.command ?? '') || re.test(s.title) || re.test(s.stepId);
+
+function deriveStatus(model: PackModel): { status: 'PASS' | 'BLOCKER'; errors: string[]; refs: DecisionRef[]; detail: string } {
+  const main = model.steps.filter(isMain);
+  const errors: string[] = [];
+  const refs: DecisionRef[] = [];
+  for (const s of main) {
+    if (s.status === 'FAIL' || s.status === 'INTERRUPTED') {
+      errors.push(`${s.stepId} (${s.title}) ${s.status}: ${failureSummary(s)}`);
+      refs.push(refOf(s));
+    }
+  }
+  for (const s of main.filter((x) => x.status === 'skipped')) {
+    errors.push(`${s.stepId} (${s.title}) skipped${s.actor ? ` by ${s.actor}` : ''}: a deviation from the approved runbook`);
+    refs.push(refOf(s));
+  }
+  const running = main.filter((s) => s.status === 'running');
+  if (running.length) errors.push(`still running: ${running.map((s) => s.stepId).join(', ')}`);
+  const pending = main.filter((s) => s.status === 'pending');
+  const blocked = model.run.status === 'BLOCKED' || model.run.status === 'ROLLBACK' || model.run.status === 'STOPPED';
+  if (pending.length) errors.push(`${blocked || errors.length ? 'not run' : 'run not finished'}: ${pending.length} step${pending.length > 1 ? 's' : ''} pending (${pending.map((s) => s.stepId).join(', ')})`);
+  const status = blocked || errors.length ? 'BLOCKER' : 'PASS';
+  const detail = status === 'PASS'
+    ? `all ${main.length} steps outside the rollback path PASS; run status ${model.run.status}`
+    : `run status ${model.run.status}${model.run.blockedBy ? `, blocked at ${model.run.blockedBy.stepId} (${model.run.blockedBy.reason})` : ''}`;
+  return { status, errors, refs, detail };
+}
+
+function gateLabelValue(gate: { gate: string; detail: string }): { label: string; expected: string; value: string | null } {
+  const i = gate.gate.lastIndexOf(' = ');
+  const label = i >= 0 ? gate.gate.slice(0, i) : gate.gate;
+  const expected = i >= 0 ? gate.gate.slice(i + 3) : '';
+  const m = /^value (.*)$/s.exec(gate.detail);
+  return { label, expected, value: m ? m[1]!.trim() : null };
+}
+
+function deriveFinalRevision(model: PackModel): { value: string | null; source: FieldSource } {
+  const candidates = chronological(model.steps.filter((s) => isMain(s) && done(s))).flatMap((s) =>
+    s.gates.filter((g) => g.kind === 'expect' && g.gate.includes(' = ') && /^value /.test(g.detail) && CURRENT.test(gateLabelValue(g).label)).map((g) => ({ s, g })));
+  const notRun = model.steps.filter((s) => isMain(s) && (s.status === 'pending' || s.status === 'skipped') && matches(s, CURRENT));
+  const later = notRun.length ? `; ${notRun.map((s) => s.stepId).join(', ')} did not run` : '';
+  const passed = candidates.filter(({ g }) => g.passed);
+  const last = candidates.at(-1);
+  if (!last) return { value: null, source: { from: 'none', detail: `no "alembic current" check has a result${later}`, refs: [] } };
+  const { value, expected } = gateLabelValue(last.g);
+  const failureAfter = model.steps.some((s) => isMain(s) && (s.status === 'FAIL' || s.status === 'INTERRUPTED') && when(s) > when(last.s));
+  const caveat = failureAfter ? `; observed before a later step failed and not re-checked after it` : '';
+  if (last.g.passed) return { value, source: { from: 'run', detail: `${last.g.gate} PASS in ${last.s.stepId}${caveat}${later}`, refs: [refOf(last.s)] } };
+  const fallback = passed.at(-1);
+  return {
+    value: `${value ?? 'unknown'} (expected ${expected}: FAIL)`,
+    source: { from: 'run', detail: `${last.g.gate} FAIL in ${last.s.stepId} (${last.g.detail})${fallback ? `; last passing check ${fallback.s.stepId}` : ''}${later}`, refs: [refOf(last.s)] },
+  };
+}
+
+function deriveHeads(model: PackModel): { value: string | null; source: FieldSource } {
+  const checks = chronological(model.steps.filter((s) => isMain(s) && done(s) && matches(s, HEADS)));
+  const notRun = model.steps.filter((s) => isMain(s) && (s.status === 'pending' || s.status === 'skipped') && matches(s, HEADS));
+  const later = notRun.length ? `; ${notRun.map((s) => s.stepId).join(', ')} did not run` : '';
+  const last = checks.at(-1);
+  if (!last) return { value: null, source: { from: 'none', detail: `no "alembic heads" check has a result${later}`, refs: [] } };
+  const headGate = last.gates.find((g) => g.kind === 'expect' && /\(head\)/.test(g.gate));
+  const head = headGate ? /"(?:Rev: )?(\S+) \(head\)"/.exec(headGate.gate)?.[1] ?? null : null;
+  let value: string;
+  if (last.status === 'PASS') value = head ? `single head at ${head}` : 'single head';
+  else {
+    const abort = last.gates.find((g) => g.kind === 'abort');
+    value = abort ? `more than one head / unexpected head: ${abort.detail.replace(/^matched: /, '')}` : `FAIL: ${failureSummary(last)}`;
+  }
+  return { value, source: { from: 'run', detail: `${last.stepId} ${last.status} (${last.phaseTitle})${later}`, refs: [refOf(last)] } };
+}
+
+function deriveDrift(model: PackModel, op?: Recorded): { value: string | null; source: FieldSource } {
+  if (op) return { value: op.value, source: { from: 'operator', detail: 'recorded by a person (overrides the parity checks)', refs: [], ...attribution(op) } };
+  const checks = model.steps.filter((s) => isMain(s) && (DRIFT.test(s.stepId) || DRIFT.test(s.title) || DRIFT.test(s.evidence?.name ?? '')));
+  const ran = checks.filter(done);
+  const notRun = checks.filter((s) => s.status === 'pending' || s.status === 'skipped');
+  const later = notRun.length ? `; not run: ${notRun.map((s) => s.stepId).join(', ')}` : '';
+  if (!ran.length) return { value: null, source: { from: 'none', detail: `no parity check has a result${later}`, refs: [] } };
+  const failed = ran.filter((s) => s.status !== 'PASS');
+  const lastCheck = chronological(ran).at(-1)!;
+  const failureAfter = chronological(model.steps.filter((s) => isMain(s) && (s.status === 'FAIL' || s.status === 'INTERRUPTED') && when(s) > when(lastCheck))).at(0);
+  const value = failed.length
+    ? `Yes: ${failed.map((s) => `${s.stepId} ${s.status} (${failureSummary(s)})`).join('; ')}`
+    : failureAfter
+      ? `None before the failure: parity checks PASS (${ran.map((s) => s.stepId).join(', ')}); not re-checked after ${failureAfter.stepId} failed`
+      : `No: parity checks PASS (${ran.map((s) => s.stepId).join(', ')})${later}`;
+  return { value, source: { from: 'run', detail: `parity checks ${ran.map((s) => `${s.stepId} ${s.status}`).join(', ')}${later}`, refs: ran.map(refOf) } };
+}
+
+function attribution(r: Recorded): Pick<FieldSource, 'actor' | 'at' | 'seq'> {
+  return { ...(r.actor ? { actor: r.actor } : {}), ...(r.at ? { at: r.at } : {}), ...(r.seq !== null ? { seq: r.seq } : {}) };
+}
+
+function operatorSource(r: Recorded | undefined, missing: string): FieldSource {
+  return r ? { from: 'operator', detail: 'recorded by a person', refs: [], ...attribution(r) } : { from: 'none', detail: missing, refs: [] };
+}
+
+function deriveRootCause(model: PackModel, op?: Recorded): { value: string | null; source: FieldSource } {
+  if (op) return { value: op.value, source: operatorSource(op, '') };
+  // A blocker classification recorded during the run (a record step on the rollback path).
+  const record = chronological(model.steps.filter((s) => s.kind === 'record' && s.status === 'PASS' && s.values)).reverse()
+    .map((s) => ({ s, key: Object.keys(s.values!).find((k) => /classif|root.?cause|cause/i.test(k)) }))
+    .find((x) => x.key);
+  if (record) {
+    const { s, key } = record;
+    const failedStep = Object.entries(s.values!).find(([k]) => /step/i.test(k))?.[1];
+    return { value: `${s.values![key!]}${failedStep ? ` (at ${failedStep})` : ''}`, source: { from: 'run', detail: `recorded in ${s.stepId} (${s.title})${s.actor ? ` by ${s.actor}` : ''}`, refs: [refOf(s)], ...(s.actor ? { actor: s.actor } : {}), ...(s.finishedAt ? { at: s.finishedAt } : {}) } };
+  }
+  return { value: null, source: { from: 'none', detail: 'awaiting a person: `cutover run decision RUN --root-cause …`', refs: [] } };
+}
+
+function deriveTarget(model: PackModel): { value: string | null; source: FieldSource } {
+  if (model.runbook.decisionTarget) return { value: model.runbook.decisionTarget, source: { from: 'runbook', detail: 'the runbook\'s decision.target', refs: [] } };
+  const pg = model.targets.find((t) => t.kind === 'postgres') ?? model.targets[0];
+  if (!pg) return { value: null, source: { from: 'none', detail: 'the run names no target', refs: [] } };
+  return { value: `${pg.name} (${scrubAddress(pg.address)})`, source: { from: 'run', detail: `the run's ${pg.kind} target`, refs: [] } };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' | 'goNoGo'> & { goNoGo: Decision['goNoGo'] }, op: OperatorDecision): string {
+  const main = model.steps.filter(isMain);
+  const production = model.run.environment === 'production';
+  const where = production ? 'Production' : 'Rehearsal';
+  const auth = op.authorization;
+  const authText = auth ? `Production cutover authorization ${auth.value}${auth.actor ? ` by ${auth.actor}` : ''}${auth.at ? ` at ${auth.at}` : ''}${auth.note ? ` (${auth.note})` : ''}.` : '';
+  if (d.status === 'PASS') {
+    const pre = main.filter((s) => s.phaseId === 'preconditions');
+    const commands = main.filter((s) => s.kind === 'command');
+    const checks = main.filter((s) => s.kind === 'check' || s.kind === 'monitor');
+    const parts = [`${where} cutover ${model.runbook.id} v${model.runbook.version} on ${d.target ?? 'its targets'}:`];
+    const preKinds = [plural(pre.filter((s) => s.kind === 'attest').length, 'attestation'), plural(pre.filter((s) => s.kind === 'record').length, 'record')].filter((t) => !t.startsWith('0 '));
+    if (pre.length) parts.push(`preconditions PASS (${preKinds.join(', ')}).`);
+    if (checks.length) parts.push(`Read-only checks PASS (${checks.length}/${checks.length}).`);
+    if (commands.length) parts.push(`Mutating steps PASS (${commands.map((s) => s.stepId).join(', ')}).`);
+    const facts = [d.finalRevision ? `final revision ${d.finalRevision}` : null, d.headsState, d.driftDetected?.startsWith('No') ? 'no drift (parity checks PASS)' : d.driftDetected ? `drift: ${d.driftDetected}` : null].filter(Boolean);
+    if (facts.length) parts.push(`Post-checks PASS: ${facts.join('; ')}.`);
+    parts.push('No abort gates matched. No rollback triggers observed.');
+    if (d.goNoGo === 'NO-GO') parts.push(`${authText} NO-GO.`);
+    else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? 'GO-LIVE confirmed.' : 'GO confirmed for the production window.'}`);
+    else parts.push(production ? 'GO recommended; production cutover authorization pending governance sign-off.' : 'Rehearsal GO; production cutover authorization pending governance sign-off.');
+    return parts.join(' ').replace(/\s+/g, ' ').trim();
+  }
+  const parts: string[] = [];
+  const blockedAt = model.run.blockedBy ? main.find((s) => s.stepId === model.run.blockedBy!.stepId) : main.find((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
+  if (blockedAt) {
+    parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} BLOCKED at ${blockedAt.stepId} (${blockedAt.title}): ${failureSummary(blockedAt)}.`);
+    const after = main.filter((s) => s.status === 'pending');
+    if (after.length) parts.push(`${plural(after.length, 'later step')} not run.`);
+  } else parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} is not complete: ${d.errors.join('; ')}.`);
+  const decision = model.run.decisions.at(-1);
+  if (decision?.decision === 'rollback') {
+    const rb = model.steps.filter((s) => s.phaseId === 'rollback');
+    const rbDone = rb.filter((s) => s.status === 'PASS');
+    parts.push(`Rollback triggered by ${decision.actor} at ${decision.at}: ${decision.reason}. Rollback path ${rbDone.length}/${rb.length} steps done.`);
+  } else if (decision?.decision === 'stop') parts.push(`Run stopped by ${decision.actor} at ${decision.at}: ${decision.reason}.`);
+  else if (model.run.status === 'BLOCKED') parts.push('Awaiting a decision: rollback or stop.');
+  if (d.rootCause) parts.push(`Root cause: ${d.rootCause}.`);
+  if (authText) parts.push(authText);
+  parts.push('Production cutover not authorized. NO-GO.');
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** The decision for a run snapshot, with the operator's part if given. Pure: same input, same output. */
+export function deriveDecision(model: PackModel, operator: OperatorDecision = {}): Decision {
+  const st = deriveStatus(model);
+  const target = deriveTarget(model);
+  const finalRevision = deriveFinalRevision(model);
+  const heads = deriveHeads(model);
+  const drift = deriveDrift(model, operator.drift);
+  const rootCause = deriveRootCause(model, operator.rootCause);
+  const auth = operator.authorization ?? null;
+  const goNoGo: Decision['goNoGo'] = st.status === 'PASS' && auth?.value !== 'Rejected' ? 'GO' : 'NO-GO';
+  const base = {
+    runId: model.run.runId,
+    template: model.runbook.decisionTemplate,
+    environment: model.run.environment,
+    status: st.status,
+    target: target.value,
+    finalRevision: finalRevision.value,
+    headsState: heads.value,
+    errors: st.errors,
+    driftDetected: drift.value,
+    rootCause: rootCause.value,
+    riskTier: operator.riskTier?.value ?? null,
+    authorization: auth?.value ?? null,
+    authorizationNote: auth?.note ?? null,
+    goNoGo,
+  };
+  const runRefs = model.steps.filter((s) => isMain(s) && done(s)).map(refOf);
+  return {
+    ...base,
+    statement: statement(model, base, operator),
+    sources: {
+      status: { from: 'run', detail: st.detail, refs: st.status === 'PASS' ? runRefs : st.refs },
+      target: target.source,
+      finalRevision: finalRevision.source,
+      headsState: heads.source,
+      errors: st.errors.length ? { from: 'run', detail: 'FAIL, INTERRUPTED, skipped and pending steps outside the rollback path', refs: st.refs } : { from: 'run', detail: 'no step failed', refs: [] },
+      driftDetected: drift.source,
+      rootCause: rootCause.source,
+      riskTier: operatorSource(operator.riskTier, 'awaiting a person: `cutover run decision RUN --risk-tier …`'),
+      authorization: operatorSource(auth ?? undefined, 'awaiting governance: `cutover run decision RUN --authorization Approved|Rejected` by an approver, and the approvers\' signatures on the pack'),
+      goNoGo: { from: 'run', detail: auth ? `status ${st.status} and authorization ${auth.value}` : `status ${st.status}; authorization pending`, refs: [] },
+    },
+  };
+}
+
+// ---- the filled template as text ------------------------------------------------------------
+
+export const TEMPLATE_LABELS: [Exclude<DecisionField, 'goNoGo'>, string][] = [
+  ['status', 'Status'],
+  ['target', 'Target'],
+  ['finalRevision', 'Final Revision'],
+  ['headsState', 'Heads State'],
+  ['errors', 'Errors'],
+  ['driftDetected', 'Drift detected'],
+  ['rootCause', 'Root-cause classification'],
+  ['riskTier', 'Risk tier (updated)'],
+  ['authorization', 'Production cutover authorization'],
+];
+
+/** A field's value as the template shows it. */
+export function fieldText(d: Decision, field: Exclude<DecisionField, 'goNoGo'>): string {
+  switch (field) {
+    case 'errors': return d.errors.length ? [...d.errors.slice(0, 10), ...(d.errors.length > 10 ? [`… and ${d.errors.length - 10} more (the full list is in the decision's JSON)`] : [])].join('\n') : 'None';
+    case 'authorization': return d.authorization ? `${d.authorization}${d.authorizationNote ? ` (${d.authorizationNote})` : ''}` : 'Pending (Approved | Rejected)';
+    case 'rootCause': return d.rootCause ?? (d.status === 'PASS' ? 'n/a (no blocker)' : 'Not classified yet');
+    case 'riskTier': return d.riskTier ?? 'Not set';
+    default: return (d[field] as string | null) ?? 'Unknown (not observed by the run)';
+  }
+}
+
+/** Where a field came from, in a few words ("run: p4-current (prod_post_upgrade_current.log)"). */
+export function sourceText(s: FieldSource): string {
+  if (s.from === 'operator') return `recorded by ${s.actor ?? 'a person'}${s.at ? ` at ${s.at}` : ''}${s.seq ? ` (event #${s.seq})` : ''}`;
+  if (s.from === 'none') return s.detail;
+  const refs = s.refs.length <= 3 ? s.refs.map((r) => (r.evidence ? `${r.stepId} (${r.evidence})` : r.stepId)).join(', ') : '';
+  return `${s.from}: ${s.detail}${refs && !s.detail.includes(s.refs[0]!.stepId) ? ` [${refs}]` : ''}`;
+}
+
+/** The filled formal decision template, as plain text. */
+export function formatDecision(d: Decision, options: { sources?: boolean } = {}): string {
+  const lines = ['Formal Decision (post-run)', ''];
+  for (const [field, label] of TEMPLATE_LABELS) {
+    const value = fieldText(d, field);
+    const [first, ...rest] = value.split('\n');
+    lines.push(`- ${label}: ${first}`);
+    for (const r of rest) lines.push(`    ${r}`);
+    if (options.sources !== false) lines.push(`    (${sourceText(d.sources[field])})`);
+  }
+  lines.push('', `GO/NO-GO Decision: ${d.goNoGo}`, '', d.statement);
+  return lines.join('\n');
+}

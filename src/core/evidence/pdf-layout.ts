@@ -1,0 +1,403 @@
+// A small layout kit over pdfkit for the decision record and the incident report: headings,
+// paragraphs, key/value blocks, tables that break across pages with their header repeated, code
+// excerpts, and a running header and "page N of M" footer on every page.
+//
+// Deterministic: the document's dates come from the caller (the run's chain head time), the
+// file ID is derived by pdfkit from that info, fonts are the standard 14 (nothing embedded,
+// nothing random), so the same input gives the same bytes. Text stays text: pdftotext finds
+// every hash and fingerprint as one unbroken word.
+import PDFDocument from 'pdfkit';
+
+export const FONT = { sans: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique', mono: 'Courier', monoBold: 'Courier-Bold' } as const;
+export const COLOR = { text: '#1f2328', muted: '#57606a', rule: '#d0d7de', headFill: '#eaeef2', zebra: '#f6f8fa', pass: '#1a7f37', fail: '#cf222e', warn: '#9a6700', codeFill: '#f6f8fa', mark: '#fff1b8' } as const;
+
+const PAGE = { size: 'A4', margins: { top: 54, bottom: 54, left: 46, right: 46 } };
+
+// The standard fonts are WinAnsi-encoded: characters beyond it are spelled out or replaced, so
+// nothing is ever drawn as a wrong glyph.
+const WIN_ANSI_EXTRA = new Set([402, 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222, 8224, 8225, 8226, 8230, 8364, 8240, 8249, 8250, 710, 8482, 338, 339, 732, 352, 353, 376, 381, 382]);
+const SPELLED: Record<string, string> = { '→': '->', '←': '<-', '⇒': '=>', '↔': '<->', '≤': '<=', '≥': '>=', '≠': '!=', '✔': 'v', '✓': 'v', '✘': 'x', '✗': 'x', '▶': '>', '·': '·', '−': '-', '─': '-', '│': '|', '…': '…', '\u00a0': ' ', '\u2009': ' ', '\u200b': '' };
+
+/** Text the standard PDF fonts can show: tabs become spaces, control characters go, others are spelled out or become "?". */
+export function pdfSafe(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '\n') out += ch;
+    else if (ch === '\t') out += '    ';
+    else if (SPELLED[ch] !== undefined) out += SPELLED[ch];
+    else if ((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa1 && cp <= 0xff) || WIN_ANSI_EXTRA.has(cp)) out += ch;
+    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0)) out += cp === 0xa0 ? ' ' : '';
+    else out += '?';
+  }
+  return out;
+}
+
+export interface Column {
+  header: string;
+  /** Width in points; the last column may be 0 to take the rest. */
+  width: number;
+  mono?: boolean;
+  size?: number;
+  align?: 'left' | 'right' | 'center';
+}
+
+export interface Cell {
+  text: string;
+  /** A second, smaller grey line (e.g. the evidence file under a step). */
+  sub?: string;
+  /** Set the second line in monospace (hashes). */
+  subMono?: boolean;
+  color?: string;
+  bold?: boolean;
+  mono?: boolean;
+}
+
+export interface Meta {
+  title: string;
+  subject: string;
+  keywords: string;
+  /** CreationDate and ModDate: the run's time, never "now". */
+  date: Date;
+  /** Running header on every page but the first. */
+  header: string;
+  /** Left part of the footer on every page. */
+  footer: string;
+}
+
+const MAX_CELL = 2400;
+const PAD = 3.5;
+
+export class PdfLayout {
+  readonly doc: PDFKit.PDFDocument;
+  private readonly chunks: Buffer[] = [];
+  private readonly done: Promise<Buffer>;
+
+  constructor(private readonly meta: Meta) {
+    this.doc = new PDFDocument({
+      size: PAGE.size,
+      margins: PAGE.margins,
+      bufferPages: true,
+      compress: true,
+      pdfVersion: '1.4',
+      lang: 'en',
+      displayTitle: true,
+      info: { Title: pdfSafe(meta.title), Subject: pdfSafe(meta.subject), Keywords: pdfSafe(meta.keywords), Author: 'Cutover Workstation', Creator: 'Cutover Workstation', Producer: 'Cutover Workstation (PDFKit)', CreationDate: meta.date, ModDate: meta.date },
+    });
+    this.done = new Promise<Buffer>((resolve, reject) => {
+      this.doc.on('data', (c: Buffer) => this.chunks.push(c));
+      this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
+      this.doc.on('error', reject);
+    });
+    this.doc.fillColor(COLOR.text).font(FONT.sans).fontSize(9.5);
+  }
+
+  get left(): number {
+    return this.doc.page.margins.left;
+  }
+
+  get width(): number {
+    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+
+  private get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  get y(): number {
+    return this.doc.y;
+  }
+
+  /** Room left on this page. */
+  room(): number {
+    return this.bottom - this.doc.y;
+  }
+
+  newPage(): void {
+    this.doc.addPage();
+    this.doc.x = this.left;
+    this.doc.y = this.doc.page.margins.top;
+  }
+
+  /** Starts a new page unless `height` points still fit on this one. */
+  ensure(height: number): void {
+    if (this.room() < height) this.newPage();
+  }
+
+  space(points: number): void {
+    if (this.room() > points) this.doc.y += points;
+    else this.newPage();
+  }
+
+  height(text: string, font: string, size: number, width: number): number {
+    return this.doc.font(font).fontSize(size).heightOfString(pdfSafe(text) || ' ', { width, lineBreak: true });
+  }
+
+  /** The longest start of `text` that fits in `maxHeight` (marked as cut), so one block never outgrows a page. */
+  fit(text: string, font: string, size: number, width: number, maxHeight: number): string {
+    if (this.height(text, font, size, width) <= maxHeight) return text;
+    let lo = 0;
+    let hi = text.length;
+    const cut = (n: number) => `${text.slice(0, n)} … [${text.length - n} more characters in the evidence]`;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.height(cut(mid), font, size, width) <= maxHeight) lo = mid;
+      else hi = mid - 1;
+    }
+    return cut(lo);
+  }
+
+  /** Height a single block may take: most of a page. */
+  private get maxBlock(): number {
+    return (this.doc.page.height - this.doc.page.margins.top - this.doc.page.margins.bottom) * 0.8;
+  }
+
+  /** Writes text at the current position; the caller has made room. */
+  private write(text: string, x: number, width: number, font: string, size: number, color: string = COLOR.text, align: 'left' | 'right' | 'center' = 'left'): void {
+    this.doc.font(font).fontSize(size).fillColor(color).text(pdfSafe(text) || ' ', x, this.doc.y, { width, lineBreak: true, align });
+  }
+
+  /** The document title block on the first page. */
+  titleBlock(kicker: string, title: string, subtitle: string): void {
+    this.write(kicker.toUpperCase(), this.left, this.width, FONT.bold, 8.5, COLOR.muted);
+    this.doc.y += 3;
+    this.write(title, this.left, this.width, FONT.bold, 16);
+    this.doc.y += 3;
+    this.write(subtitle, this.left, this.width, FONT.sans, 9, COLOR.muted);
+    this.doc.y += 8;
+    this.rule();
+  }
+
+  rule(color: string = COLOR.rule): void {
+    this.doc.moveTo(this.left, this.doc.y).lineTo(this.left + this.width, this.doc.y).lineWidth(0.7).strokeColor(color).stroke();
+    this.doc.y += 8;
+  }
+
+  /** A section heading, kept with at least `keep` points of what follows; also a bookmark. */
+  heading(text: string, options: { level?: 1 | 2; keep?: number; bookmark?: boolean } = {}): void {
+    const level = options.level ?? 1;
+    const size = level === 1 ? 13 : 10.5;
+    const h = this.height(text, FONT.bold, size, this.width);
+    if (this.doc.y > this.doc.page.margins.top + 1) this.space(level === 1 ? 10 : 6);
+    this.ensure(h + (options.keep ?? 60));
+    if (options.bookmark !== false && level === 1) this.doc.outline.addItem(pdfSafe(text));
+    this.write(text, this.left, this.width, FONT.bold, size, level === 1 ? COLOR.text : '#24292f');
+    this.doc.y += level === 1 ? 5 : 3;
+  }
+
+  paragraph(text: string, options: { font?: string; size?: number; color?: string; indent?: number } = {}): void {
+    const font = options.font ?? FONT.sans;
+    const size = options.size ?? 9.5;
+    const indent = options.indent ?? 0;
+    // Paragraph by paragraph so a page break never splits inside a measured block.
+    for (const para of text.split('\n')) {
+      const h = this.height(para, font, size, this.width - indent);
+      if (h > this.room()) {
+        if (h <= this.bottom - this.doc.page.margins.top) this.newPage();
+        else {
+          this.writeLines(para, font, size, options.color ?? COLOR.text, indent);
+          continue;
+        }
+      }
+      this.write(para, this.left + indent, this.width - indent, font, size, options.color ?? COLOR.text);
+    }
+    this.doc.y += 4;
+  }
+
+  /** Very long text: word-wrapped by hand and written line by line across pages. */
+  private writeLines(text: string, font: string, size: number, color: string, indent: number): void {
+    const words = pdfSafe(text).split(/(\s+)/);
+    let line = '';
+    const flush = () => {
+      const h = this.height(line, font, size, this.width - indent);
+      this.ensure(h);
+      this.write(line, this.left + indent, this.width - indent, font, size, color);
+      line = '';
+    };
+    this.doc.font(font).fontSize(size);
+    for (const w of words) {
+      if (line && this.doc.widthOfString(line + w) > this.width - indent) flush();
+      line += line ? w : w.trimStart();
+    }
+    if (line) flush();
+  }
+
+  /** A coloured banner (the GO / NO-GO call). */
+  banner(label: string, detail: string, color: string): void {
+    const h = 46;
+    this.ensure(h + 6);
+    const y = this.doc.y;
+    this.doc.save().roundedRect(this.left, y, this.width, h, 4).fill(color).restore();
+    this.doc.font(FONT.bold).fontSize(20).fillColor('#ffffff').text(pdfSafe(label), this.left + 14, y + 12, { width: 160, lineBreak: false });
+    this.doc.font(FONT.bold).fontSize(10.5).fillColor('#ffffff').text(pdfSafe(detail), this.left + 180, y + 10, { width: this.width - 194, height: h - 12, lineBreak: true, ellipsis: true });
+    this.doc.x = this.left;
+    this.doc.y = y + h + 8;
+    this.doc.fillColor(COLOR.text);
+  }
+
+  /** Label / value rows (the formal decision, the run's identification). */
+  keyValues(rows: { label: string; value: string; note?: string; color?: string; mono?: boolean }[], options: { labelWidth?: number; size?: number } = {}): void {
+    const labelWidth = options.labelWidth ?? 150;
+    const size = options.size ?? 9.5;
+    const valueWidth = this.width - labelWidth - 2 * PAD;
+    for (const input of rows) {
+      const valueFont = input.mono ? FONT.mono : FONT.sans;
+      const valueSize = input.mono ? size - 1.5 : size;
+      const row = { ...input, value: this.fit(input.value, valueFont, valueSize, valueWidth, this.maxBlock * 0.75), note: input.note === undefined ? undefined : this.fit(input.note, FONT.italic, 7.5, valueWidth, this.maxBlock * 0.2) };
+      const hv = this.height(row.value, valueFont, valueSize, valueWidth) + (row.note ? this.height(row.note, FONT.italic, 7.5, valueWidth) + 1.5 : 0);
+      const h = Math.max(this.height(row.label, FONT.bold, size, labelWidth - PAD), hv) + 2 * PAD;
+      this.ensure(h + 1);
+      const y = this.doc.y;
+      this.doc.y = y + PAD;
+      this.write(row.label, this.left, labelWidth - PAD, FONT.bold, size, COLOR.muted);
+      this.doc.y = y + PAD;
+      this.write(row.value, this.left + labelWidth, valueWidth, valueFont, valueSize, row.color ?? COLOR.text);
+      if (row.note) {
+        this.doc.y += 1.5;
+        this.write(row.note, this.left + labelWidth, valueWidth, FONT.italic, 7.5, COLOR.muted);
+      }
+      this.doc.y = y + h;
+      this.doc.moveTo(this.left, this.doc.y).lineTo(this.left + this.width, this.doc.y).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
+    }
+    this.doc.x = this.left;
+    this.doc.y += 6;
+  }
+
+  private widths(columns: Column[]): number[] {
+    const fixed = columns.reduce((n, c) => n + c.width, 0);
+    return columns.map((c) => (c.width === 0 ? Math.max(40, this.width - fixed) : c.width));
+  }
+
+  private cellHeight(cell: Cell, column: Column, width: number): number {
+    const size = column.size ?? 8.5;
+    const font = cell.mono || column.mono ? FONT.mono : cell.bold ? FONT.bold : FONT.sans;
+    let h = this.height(cell.text.slice(0, MAX_CELL), font, size, width - 2 * PAD);
+    if (cell.sub) h += 1 + this.height(cell.sub.slice(0, MAX_CELL), cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), width - 2 * PAD);
+    return h + 2 * PAD;
+  }
+
+  private tableHeader(columns: Column[], widths: number[], caption: string | null): void {
+    if (caption) {
+      this.write(caption, this.left, this.width, FONT.italic, 7.5, COLOR.muted);
+      this.doc.y += 2;
+    }
+    const h = Math.max(...columns.map((c, i) => this.height(c.header, FONT.bold, 8, widths[i]! - 2 * PAD))) + 2 * PAD;
+    const y = this.doc.y;
+    this.doc.save().rect(this.left, y, this.width, h).fill(COLOR.headFill).restore();
+    let x = this.left;
+    columns.forEach((c, i) => {
+      this.doc.y = y + PAD;
+      this.write(c.header, x + PAD, widths[i]! - 2 * PAD, FONT.bold, 8, COLOR.text, c.align ?? 'left');
+      x += widths[i]!;
+    });
+    this.doc.y = y + h;
+  }
+
+  /**
+   * A table: rows never split; on a page break the header row is drawn again (with the caption
+   * "<title> (continued)").
+   */
+  table(columns: Column[], rows: (string | Cell)[][], options: { title?: string; zebra?: boolean } = {}): void {
+    const widths = this.widths(columns);
+    const headerH = Math.max(...columns.map((c, i) => this.height(c.header, FONT.bold, 8, widths[i]! - 2 * PAD))) + 2 * PAD;
+    const cells = rows.map((r) => r.map((c, i): Cell => {
+      const cell = typeof c === 'string' ? { text: c } : c;
+      const column = columns[i]!;
+      const size = column.size ?? 8.5;
+      const font = cell.mono || column.mono ? FONT.mono : cell.bold ? FONT.bold : FONT.sans;
+      const inner = widths[i]! - 2 * PAD;
+      return { ...cell, text: this.fit(cell.text.slice(0, MAX_CELL), font, size, inner, this.maxBlock * 0.7), ...(cell.sub ? { sub: this.fit(cell.sub.slice(0, MAX_CELL), cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), inner, this.maxBlock * 0.2) } : {}) };
+    }));
+    const firstH = cells[0] ? Math.max(...cells[0].map((c, i) => this.cellHeight(c, columns[i]!, widths[i]!))) : 0;
+    this.ensure(headerH + firstH + 2);
+    this.tableHeader(columns, widths, null);
+    cells.forEach((row, r) => {
+      const h = Math.max(...row.map((c, i) => this.cellHeight(c, columns[i]!, widths[i]!)));
+      if (this.room() < h + 1) {
+        this.newPage();
+        this.tableHeader(columns, widths, `${options.title ?? 'Table'} (continued)`);
+      }
+      const y = this.doc.y;
+      if (options.zebra !== false && r % 2 === 1) this.doc.save().rect(this.left, y, this.width, h).fill(COLOR.zebra).restore();
+      let x = this.left;
+      row.forEach((cell, i) => {
+        const column = columns[i]!;
+        const size = column.size ?? 8.5;
+        const font = cell.mono || column.mono ? FONT.mono : cell.bold ? FONT.bold : FONT.sans;
+        this.doc.y = y + PAD;
+        this.write(cell.text.slice(0, MAX_CELL), x + PAD, widths[i]! - 2 * PAD, font, size, cell.color ?? COLOR.text, column.align ?? 'left');
+        if (cell.sub) {
+          this.doc.y += 1;
+          this.write(cell.sub.slice(0, MAX_CELL), x + PAD, widths[i]! - 2 * PAD, cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), cell.subMono ? COLOR.text : COLOR.muted, column.align ?? 'left');
+        }
+        x += widths[i]!;
+      });
+      this.doc.y = y + h;
+      this.doc.moveTo(this.left, this.doc.y).lineTo(this.left + this.width, this.doc.y).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
+    });
+    this.doc.x = this.left;
+    this.doc.y += 6;
+  }
+
+  /** A monospace excerpt with line numbers; `mark` lines are highlighted. Breaks across pages line by line. */
+  code(lines: { n: number | null; text: string; mark?: boolean }[], options: { size?: number } = {}): void {
+    const size = options.size ?? 7;
+    const gutter = 30;
+    const textWidth = this.width - gutter - 2 * PAD;
+    for (const line of lines) {
+      const text = line.text.length ? line.text : ' ';
+      const h = this.height(text, FONT.mono, size, textWidth) + 1.2;
+      this.ensure(h);
+      const y = this.doc.y;
+      this.doc.save().rect(this.left, y, this.width, h).fill(line.mark ? COLOR.mark : COLOR.codeFill).restore();
+      if (line.n !== null) this.write(String(line.n), this.left, gutter - 4, FONT.mono, size, COLOR.muted, 'right');
+      this.doc.y = y + 0.6;
+      this.write(text, this.left + gutter, textWidth, line.mark ? FONT.monoBold : FONT.mono, size, COLOR.text);
+      this.doc.y = y + h;
+    }
+    this.doc.x = this.left;
+    this.doc.y += 6;
+  }
+
+  /** Ends the document: running header and "page N of M" on every page; resolves to the bytes. */
+  async finish(): Promise<Buffer> {
+    const range = this.doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      this.doc.switchToPage(i);
+      const { margins } = this.doc.page;
+      const bottom = margins.bottom;
+      margins.bottom = 0;
+      const w = this.doc.page.width - margins.left - margins.right;
+      const footY = this.doc.page.height - 34;
+      this.doc.moveTo(margins.left, footY - 5).lineTo(margins.left + w, footY - 5).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
+      this.doc.font(FONT.sans).fontSize(7.5).fillColor(COLOR.muted);
+      this.doc.text(pdfSafe(this.meta.footer), margins.left, footY, { width: w - 90, lineBreak: false, ellipsis: true });
+      this.doc.text(`page ${i - range.start + 1} of ${range.count}`, margins.left + w - 90, footY, { width: 90, align: 'right', lineBreak: false });
+      if (i > range.start) {
+        this.doc.text(pdfSafe(this.meta.header), margins.left, 30, { width: w, lineBreak: false, ellipsis: true });
+        this.doc.moveTo(margins.left, 42).lineTo(margins.left + w, 42).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
+      }
+      margins.bottom = bottom;
+    }
+    this.doc.end();
+    return this.done;
+  }
+}
+
+/** Bytes as people read them: "5.7 KiB (5857 bytes)". */
+export function sizeText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** "2026-11-22 14:58:47Z" */
+export function timeText(at: string | null | undefined): string {
+  return at ? at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
+}

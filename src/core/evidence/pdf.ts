@@ -1,0 +1,258 @@
+// decision.pdf: what a governance board reads and signs. A cover with the formal decision and
+// the GO / NO-GO call; preconditions and attestations with who and when; the timeline in scribe
+// format; gate results; the artifact table with sizes and full SHA-256 hashes; the plan
+// approvals; and the signatures on the decision with their key fingerprints — or an empty
+// signature block awaiting the required signers. Same input, same bytes.
+import { abortPattern, failureSummary, fieldText, sourceText, TEMPLATE_LABELS, scrubAddress, type Decision } from './decision';
+import { scribeTimeline } from './broadcasts';
+import type { PackModel, PackStep } from './pack-model';
+import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
+
+export interface DecisionSignature {
+  identity: string;
+  fingerprint: string;
+  /** "approve" / "reject" (or the words the pack uses). */
+  decision: string;
+  reason?: string;
+  at?: string;
+}
+
+export interface DecisionPdfOptions {
+  /** Approver signatures the decision needs (the runbook's quorum). */
+  quorum?: number;
+  /** The SSHSIG namespace the pack's signatures use, for the verification note. */
+  namespace?: string;
+}
+
+const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' ? COLOR.warn : COLOR.muted);
+const statusText = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s === 'pending' ? 'not run' : s === 'running' ? 'RUNNING' : s);
+
+function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
+  pdf.titleBlock(
+    d.template === 'governance' ? 'Governance decision record' : 'GO / NO-GO decision record',
+    model.runbook.title,
+    `Runbook ${model.runbook.id} v${model.runbook.version} · run ${model.run.runId} · ${model.run.environment} · state as of ${timeText(model.exportedAt)} (chain head #${model.chainHead.seq})`,
+  );
+  const go = d.goNoGo === 'GO';
+  pdf.banner(d.goNoGo, `Status ${d.status} · production cutover authorization ${d.authorization ?? 'pending'}${d.authorization ? '' : ' (awaiting governance)'}`, go ? COLOR.pass : COLOR.fail);
+  pdf.paragraph('GO / NO-GO statement', { font: FONT.bold, size: 9, color: COLOR.muted });
+  pdf.paragraph(`"${d.statement}"`, { size: 9.5 });
+
+  pdf.heading('Formal decision', { keep: 120 });
+  pdf.keyValues(TEMPLATE_LABELS.map(([field, label]) => ({
+    label,
+    value: fieldText(d, field),
+    note: sourceText(d.sources[field]),
+    ...(field === 'status' ? { color: d.status === 'PASS' ? COLOR.pass : COLOR.fail } : {}),
+    ...(field === 'authorization' && d.authorization ? { color: d.authorization === 'Approved' ? COLOR.pass : COLOR.fail } : {}),
+  })).concat([{ label: 'GO / NO-GO Decision', value: d.goNoGo, note: sourceText(d.sources.goNoGo), color: go ? COLOR.pass : COLOR.fail }]), { labelWidth: 150 });
+  // The cover is the decision alone; the evidence starts on the next page.
+  pdf.newPage();
+}
+
+function runSection(pdf: PdfLayout, model: PackModel): void {
+  const timeline = scribeTimeline(model);
+  pdf.heading('Run and runbook', { keep: 100 });
+  pdf.keyValues([
+    { label: 'Run ID', value: model.run.runId, mono: true },
+    { label: 'Runbook', value: `${model.runbook.id} v${model.runbook.version} — ${model.runbook.title}` },
+    { label: 'Runbook SHA-256', value: model.runbook.hash, mono: true },
+    { label: 'Environment', value: model.run.environment },
+    { label: 'Operator', value: model.run.operator },
+    { label: 'Started', value: timeText(model.run.startedAt) },
+    { label: 'T-0', value: `${timeText(timeline.t0.at)} (${timeline.t0.label})` },
+    { label: 'Run status', value: `${model.run.status}${model.run.blockedBy ? ` — blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason}` : ''}`, color: model.run.status === 'ACTIVE' || model.run.status === 'COMPLETED' ? COLOR.text : COLOR.fail },
+    ...model.run.decisions.map((dd, i) => ({ label: `Decision ${i + 1}`, value: `${dd.decision} — ${dd.reason}`, note: `by ${dd.actor} at ${timeText(dd.at)}` })),
+    { label: 'Chain head', value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: 'the last event of this run in the vault\'s hash chain; this record reflects the run up to it' },
+  ], { labelWidth: 110, size: 9 });
+
+  if (model.targets.length) {
+    pdf.heading('Targets', { level: 2, keep: 40 });
+    pdf.table(
+      [{ header: 'Target', width: 80 }, { header: 'Kind', width: 52 }, { header: 'Address', width: 0 }, { header: 'Pinned SSH host key', width: 226, mono: true, size: 7 }],
+      model.targets.map((t) => [{ text: t.name, bold: true }, t.kind, scrubAddress(t.address), t.hostKey ?? (t.kind === 'ssh' ? 'not pinned' : 'n/a')]),
+      { title: 'Targets' },
+    );
+  }
+}
+
+function preconditions(pdf: PdfLayout, model: PackModel): void {
+  const steps = model.steps.filter((s) => s.phaseId === 'preconditions' || s.kind === 'attest' || s.kind === 'record');
+  pdf.heading('Preconditions and attestations', { keep: 80 });
+  if (!steps.length) {
+    pdf.paragraph('The runbook has no preconditions or attestations.', { color: COLOR.muted });
+    return;
+  }
+  pdf.table(
+    [{ header: 'Step', width: 112 }, { header: 'Statement / recorded values', width: 0 }, { header: 'Result', width: 46 }, { header: 'By', width: 46 }, { header: 'When (UTC)', width: 86, size: 7.5 }],
+    steps.map((s) => [
+      { text: s.stepId, bold: true, sub: s.phaseTitle },
+      { text: `${s.statement ?? s.title}${s.values ? `\n${Object.entries(s.values).map(([k, v]) => `${k} = ${v}`).join('\n')}` : ''}`, sub: s.evidence ? `evidence: ${s.evidence.name}` : undefined },
+      { text: statusText(s.status), color: resultColor(statusText(s.status)), bold: true },
+      s.actor ?? '—',
+      timeText(s.finishedAt),
+    ]),
+    { title: 'Preconditions and attestations' },
+  );
+}
+
+function timelineSection(pdf: PdfLayout, model: PackModel): void {
+  const timeline = scribeTimeline(model);
+  pdf.heading('Timeline (scribe format)', { keep: 80 });
+  pdf.paragraph(`T: the runbook's time slot where it gives one, otherwise the actual offset from T-0 = ${timeText(timeline.t0.at)} (${timeline.t0.label}). Timestamps are UTC, from the vault's event chain.`, { size: 8, color: COLOR.muted });
+  pdf.table(
+    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: 'Step', width: 0 }, { header: 'Result', width: 62 }, { header: 'Timestamp (UTC)', width: 86, size: 7.5 }, { header: 'Actor', width: 52 }],
+    timeline.entries.map((e) => [
+      e.t,
+      { text: e.stepId ? `${e.stepId} — ${e.title}` : e.title, sub: e.evidence ? `${e.evidence.name}` : undefined, bold: e.kind !== 'step' },
+      { text: e.result, bold: true, color: resultColor(e.result) },
+      timeText(e.at),
+      e.actor ?? '—',
+    ]),
+    { title: 'Timeline' },
+  );
+  const notRun = model.steps.filter((s) => s.status === 'pending' && s.phaseId !== 'rollback');
+  const rbNotRun = model.steps.filter((s) => s.status === 'pending' && s.phaseId === 'rollback');
+  if (notRun.length) pdf.paragraph(`Not run: ${notRun.map((s) => s.stepId).join(', ')}.`, { size: 8.5 });
+  if (rbNotRun.length && model.run.status === 'ROLLBACK') pdf.paragraph(`Rollback steps not run yet: ${rbNotRun.map((s) => s.stepId).join(', ')}.`, { size: 8.5 });
+}
+
+function gatesSection(pdf: PdfLayout, model: PackModel): void {
+  const steps = model.steps.filter((s) => s.kind === 'check' || s.kind === 'command' || s.kind === 'monitor');
+  pdf.heading('Gate results per step', { keep: 80 });
+  pdf.paragraph('Expectations are judged when a step ends; abort gates are watched on the streaming output and stop the run when they match.', { size: 8, color: COLOR.muted });
+  const rows: Cell[][] = [];
+  for (const s of steps) {
+    const head = `${statusText(s.status)}${s.exitCode !== null ? ` · exit ${s.exitCode}` : ''}${s.target ? ` · ${s.target}` : ''}`;
+    if (!s.gates.length) {
+      rows.push([{ text: s.stepId, bold: true, sub: head }, { text: s.status === 'pending' ? '(not run)' : s.failure ? failureSummary(s) : 'no gates defined: result from the exit status', color: COLOR.muted }, { text: statusText(s.status), bold: true, color: resultColor(statusText(s.status)) }, { text: '' }]);
+      continue;
+    }
+    s.gates.forEach((g, i) => {
+      const result = g.passed ? 'PASS' : 'FAIL';
+      rows.push([
+        i === 0 ? { text: s.stepId, bold: true, sub: head } : { text: s.stepId, color: COLOR.muted },
+        { text: g.kind === 'abort' ? `abort gate /${abortPattern(g.gate)}/ MATCHED` : g.gate, bold: g.kind === 'abort' },
+        { text: g.kind === 'abort' ? 'ABORT' : result, bold: true, color: resultColor(g.kind === 'abort' ? 'FAIL' : result) },
+        { text: g.detail },
+      ]);
+    });
+  }
+  pdf.table([{ header: 'Step', width: 112 }, { header: 'Gate', width: 170 }, { header: 'Result', width: 44 }, { header: 'Detail', width: 0 }], rows, { title: 'Gate results', zebra: false });
+}
+
+function artifactsSection(pdf: PdfLayout, model: PackModel): void {
+  pdf.heading('Evidence artifacts', { keep: 80 });
+  pdf.paragraph(`${model.artifacts.length} file(s), ${sizeText(model.artifacts.reduce((n, a) => n + a.size, 0))} in all. Each is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
+  pdf.table(
+    [{ header: '#', width: 24, align: 'right' }, { header: 'File / SHA-256', width: 0, size: 8 }, { header: 'Size', width: 66, align: 'right' }, { header: 'Step', width: 92, size: 7.5 }],
+    model.artifacts.map((a, i) => [
+      String(i + 1),
+      { text: a.name, sub: a.sha256, subMono: true, color: a.state === 'incomplete' ? COLOR.warn : undefined },
+      { text: sizeText(a.size), sub: `${a.size} bytes` },
+      { text: a.stepId ?? 'runbook', sub: `${a.mediaType}${a.state === 'incomplete' ? ' · INCOMPLETE (kept as written)' : ''}` },
+    ]),
+    { title: 'Evidence artifacts' },
+  );
+}
+
+function approvalsSection(pdf: PdfLayout, model: PackModel): void {
+  pdf.heading('Plan approvals', { keep: 70 });
+  if (!model.approvals.length) {
+    pdf.paragraph('No approver signed the plan of this run (no mutating step could run).', { color: COLOR.muted });
+    return;
+  }
+  pdf.paragraph('Before the window, approvers signed the exact plan (commands, targets, environment) with their SSH keys; every mutating step ran under these approvals.', { size: 8, color: COLOR.muted });
+  const roles = new Map(model.identities.map((i) => [i.name, i.roles.join(', ')]));
+  pdf.table(
+    [{ header: 'Signer', width: 96 }, { header: 'Key fingerprint / plan SHA-256', width: 0, mono: true, size: 7 }, { header: 'Vault event', width: 60, align: 'right' }],
+    model.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.fingerprint, sub: `plan ${a.planDigest}`, subMono: true }, `#${a.seq}`]),
+    { title: 'Plan approvals' },
+  );
+}
+
+function identitiesSection(pdf: PdfLayout, model: PackModel): void {
+  pdf.heading('People and keys', { keep: 70 });
+  pdf.paragraph('Everyone who acted in this run or may sign its decision, with the key that identifies them (the pack\'s allowed_signers).', { size: 8, color: COLOR.muted });
+  pdf.table(
+    [{ header: 'Identity', width: 90 }, { header: 'Roles', width: 70 }, { header: 'Key fingerprint', width: 226, mono: true, size: 7 }, { header: 'In this run', width: 0 }],
+    model.identities.map((i) => {
+      const did = [
+        i.name === model.run.operator ? 'operator' : null,
+        model.steps.some((s) => s.actor === i.name && s.kind === 'attest') ? 'attested' : null,
+        model.steps.some((s) => s.actor === i.name && s.kind !== 'attest') && i.name !== model.run.operator ? 'ran steps' : null,
+        model.approvals.some((a) => a.signer === i.name) ? 'approved the plan' : null,
+      ].filter(Boolean);
+      return [{ text: i.name, bold: true }, i.roles.join(', '), i.fingerprint, did.join(', ') || '—'];
+    }),
+    { title: 'People and keys' },
+  );
+}
+
+function signaturesSection(pdf: PdfLayout, model: PackModel, signatures: DecisionSignature[], options: DecisionPdfOptions): void {
+  const approvers = model.identities.filter((i) => i.roles.includes('approver'));
+  const quorum = options.quorum ?? null;
+  pdf.heading('Signatures on this decision', { keep: 150 });
+  const how = `Each signature is an OpenSSH SSHSIG signature over manifest.json of the decision pack${options.namespace ? ` (namespace ${options.namespace})` : ''}, kept as signatures/<identity>.sig. Verify with: ssh-keygen -Y verify -f allowed_signers -I <identity> -n ${options.namespace ?? '<namespace>'} -s signatures/<identity>.sig < manifest.json. This page lists the signatures; it is not itself one.`;
+  pdf.paragraph(how, { size: 8, color: COLOR.muted });
+  if (quorum) pdf.paragraph(`Required: ${quorum} approver signature(s)${approvers.length ? ` from ${approvers.map((a) => a.name).join(', ')}` : ''}; the run's operator (${model.run.operator}) cannot sign for approval.`, { size: 8.5 });
+  if (signatures.length) {
+    pdf.table(
+      [{ header: 'Signer', width: 82 }, { header: 'Decision', width: 58 }, { header: 'Key fingerprint', width: 222, mono: true, size: 7 }, { header: 'Signed at / reason', width: 0 }],
+      signatures.map((s) => {
+        const approve = /^approv/i.test(s.decision);
+        return [{ text: s.identity, bold: true, sub: model.identities.find((i) => i.name === s.identity)?.roles.join(', ') }, { text: s.decision.toUpperCase(), bold: true, color: approve ? COLOR.pass : COLOR.fail }, s.fingerprint, { text: s.at ? timeText(s.at) : '—', sub: s.reason }];
+      }),
+      { title: 'Signatures' },
+    );
+    const approvals = signatures.filter((s) => /^approv/i.test(s.decision)).length;
+    if (quorum) pdf.paragraph(`${approvals} of ${quorum} required approval signature(s) present${approvals >= quorum ? '.' : '; awaiting more.'}`, { size: 8.5, font: FONT.bold, color: approvals >= quorum ? COLOR.pass : COLOR.warn });
+  }
+  const awaiting = approvers.filter((a) => !signatures.some((s) => s.identity === a.name || s.fingerprint === a.fingerprint));
+  if (!signatures.length || (awaiting.length && (!quorum || signatures.filter((s) => /^approv/i.test(s.decision)).length < quorum))) {
+    if (!signatures.length) pdf.paragraph('Awaiting signatures: nobody has signed this decision yet.', { font: FONT.bold, size: 9.5, color: COLOR.warn });
+    const rows = (awaiting.length ? awaiting.map((a) => ({ name: a.name, fp: a.fingerprint })) : Array.from({ length: quorum ?? 2 }, () => ({ name: '', fp: '' })));
+    pdf.table(
+      [{ header: 'Approver', width: 82 }, { header: 'Key fingerprint', width: 222, mono: true, size: 7 }, { header: 'APPROVE / REJECT', width: 80 }, { header: 'Date / reason', width: 0 }],
+      rows.map((r) => [{ text: r.name || ' ', bold: true, sub: 'awaiting signature' }, r.fp || ' ', ' \n \n ', ' ']),
+      { title: 'Awaiting signatures', zebra: false },
+    );
+  }
+}
+
+function rollbackSection(pdf: PdfLayout, model: PackModel): void {
+  const observed: string[] = [];
+  for (const s of model.steps) for (const g of s.gates) if (g.kind === 'abort') observed.push(`${s.stepId}: abort gate /${abortPattern(g.gate)}/ matched — ${g.detail.replace(/^matched: /, '')}${s.evidence ? ` [${s.evidence.name}]` : ''}`);
+  for (const s of model.steps) if ((s.status === 'FAIL' || s.status === 'INTERRUPTED') && !s.gates.some((g) => g.kind === 'abort') && s.phaseId !== 'rollback') observed.push(`${s.stepId} ${s.status}: ${failureSummary(s)}`);
+  for (const d of model.run.decisions) observed.push(`Decision ${d.decision} by ${d.actor} at ${timeText(d.at)}: ${d.reason}`);
+  pdf.heading('Rollback triggers', { keep: 70 });
+  pdf.table(
+    [{ header: 'Trigger (runbook)', width: 0 }, { header: 'Action', width: 140 }],
+    (model.runbook.rollbackTriggers.length ? model.runbook.rollbackTriggers : ['(the runbook names no rollback triggers)']).map((t) => [t, { text: model.runbook.rollbackTriggers.length ? 'STOP; rollback decision path' : '' }]),
+    { title: 'Rollback triggers' },
+  );
+  pdf.paragraph(observed.length ? `Observed in this run:\n${observed.map((o) => `• ${o}`).join('\n')}` : 'Observed in this run: none. No rollback triggers observed.', { size: 9 });
+}
+
+/** Renders decision.pdf for a run snapshot and its decision. Deterministic: same input, same bytes. */
+export async function renderDecisionPdf(model: PackModel, decision: Decision, signatures: DecisionSignature[] = [], options: DecisionPdfOptions = {}): Promise<Buffer> {
+  const pdf = new PdfLayout({
+    title: `Decision record: ${model.runbook.title}`,
+    subject: `${decision.goNoGo} (status ${decision.status}) for run ${model.run.runId} of ${model.runbook.id} v${model.runbook.version}`,
+    keywords: `cutover, decision, ${decision.goNoGo}, ${decision.status}, ${model.runbook.id}, ${model.run.runId}`,
+    date: new Date(model.exportedAt),
+    header: `Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
+    footer: `Cutover Workstation · run ${model.run.runId} · chain head #${model.chainHead.seq} ${model.chainHead.hash.slice(0, 16)}…`,
+  });
+  cover(pdf, model, decision);
+  runSection(pdf, model);
+  preconditions(pdf, model);
+  timelineSection(pdf, model);
+  gatesSection(pdf, model);
+  rollbackSection(pdf, model);
+  artifactsSection(pdf, model);
+  approvalsSection(pdf, model);
+  identitiesSection(pdf, model);
+  signaturesSection(pdf, model, signatures, options);
+  return pdf.finish();
+}
