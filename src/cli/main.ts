@@ -9,6 +9,7 @@ import { registerIdentity } from './commands/identity';
 import { registerRun } from './commands/run';
 import { registerAlembic } from './commands/alembic';
 import { registerDemo } from './commands/demo';
+import { registerPg } from './commands/pg';
 import { registerReport } from './commands/report';
 import { registerRunbook } from './commands/runbook';
 import { RunbookError } from '../core/runbook';
@@ -45,6 +46,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerRun(program, setExit);
   registerReport(program, setExit);
   registerAlembic(program, setExit);
+  registerPg(program, setExit);
   registerDemo(program, setExit);
   return program;
 }

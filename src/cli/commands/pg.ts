@@ -40,6 +40,11 @@ export function parseSeconds(value: string, flag: string): number {
   return Number(m[1]) * factor;
 }
 
+function parseConnections(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 16) throw new CliUsageError(`--connections takes a number from 1 to 16, got "${value}".`);
+  return Number(value);
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
 }
@@ -167,18 +172,24 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--out <file>', 'write the fingerprint document to this file')
     .option('--vault <path>', 'also store it in this vault (with --label)')
     .option('--label <label>', 'the name it is stored under, e.g. rehearsal-0019 or prod')
-    .option('--statement-timeout <duration>', 'statement_timeout of the catalog read (default 60s)')
+    .option('--statement-timeout <duration>', 'statement_timeout of each catalog query (default 60s)')
+    .option('--connections <n>', 'read-only connections reading side by side on one snapshot (default 4; 1 for a single session)')
     .option('--json', 'print JSON (the summary and the whole document)')
-    .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; statementTimeout?: string; json?: boolean }) => {
+    .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; statementTimeout?: string; connections?: string; json?: boolean }) => {
       if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError('--vault and --label go together: the label is the name the fingerprint is stored under.');
       await guarded(async () => {
         parseDsn(opts.db);
         if (opts.label !== undefined) assertLabel(opts.label);
       });
       const statementTimeoutMs = opts.statementTimeout === undefined ? undefined : Math.max(1, Math.round(parseSeconds(opts.statementTimeout, '--statement-timeout') * 1000));
+      const connections = opts.connections === undefined ? undefined : parseConnections(opts.connections);
       const vault = opts.vault ? await openVault(opts.vault) : null;
       try {
-        const taken = await guarded(() => fingerprintDatabase(opts.db, { ...(opts.schema ? { schemas: opts.schema } : {}), ...(statementTimeoutMs ? { statementTimeoutMs } : {}) }));
+        const taken = await guarded(() => fingerprintDatabase(opts.db, {
+          ...(opts.schema ? { schemas: opts.schema } : {}),
+          ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
+          ...(connections ? { connections } : {}),
+        }));
         const { fingerprint, meta } = taken;
         if (opts.out) {
           try {

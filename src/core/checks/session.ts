@@ -1,0 +1,290 @@
+// One PostgreSQL session for checks. Every query runs inside `BEGIN READ ONLY` with a short
+// statement_timeout and lock_timeout (SET LOCAL, so nothing outlives the transaction): a
+// check can neither write nor queue for long behind a lock. Errors come out as PgCheckError
+// with a message that says what happened and what to do.
+import type { ConnectionOptions } from 'node:tls';
+import pg from 'pg';
+import type { ClientConfig } from 'pg';
+import { tlsOptions } from '../targets/postgres';
+import { findPassword, parseDsn, type ParsedDsn } from './dsn';
+import { PgCheckError } from './errors';
+
+export interface SessionOptions {
+  /** The password; otherwise PGPASSWORD, then ~/.pgpass (or PGPASSFILE). */
+  password?: string;
+  /** TCP connect + TLS + login (default 10 s). */
+  connectTimeoutMs?: number;
+  applicationName?: string;
+  /** Library callers that already hold a DSN with a password (tests); the CLI never sets it. */
+  allowPasswordInDsn?: boolean;
+}
+
+export interface ReadOnlyOptions {
+  /** What is being read, for messages: "the blocking lock chains". */
+  what: string;
+  /** Default 5 s. */
+  statementTimeoutMs?: number;
+  /** Default 2 s: a catalog read must not queue behind a DDL lock for long. */
+  lockTimeoutMs?: number;
+  /** REPEATABLE READ: every query of the transaction sees one snapshot. */
+  snapshot?: boolean;
+  /** SET LOCAL search_path, e.g. "pg_catalog" so every name the server prints is qualified. */
+  searchPath?: string;
+  /** With `snapshot`: see exactly what the transaction that ran pg_export_snapshot() sees. */
+  importSnapshot?: string;
+  /** idle_in_transaction_session_timeout (default statement_timeout + 10 s). */
+  idleTimeoutMs?: number;
+}
+
+/** Runs one query of the transaction and returns its rows. */
+export type Query = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+
+interface PgErrorLike extends Error {
+  code?: string;
+  detail?: string;
+  hint?: string;
+}
+
+const SESSION_ENDED = new Set(['57P01', '57P02', '57P03']);
+const LOST_MESSAGE = /Connection terminated|not queryable|ECONNRESET|EPIPE|socket hang up|Client was closed/i;
+/** Client-side backstop over statement_timeout: a dead network never answers at all. */
+const CLIENT_GRACE_MS = 5_000;
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export class PgSession {
+  private lostReason: string | null = null;
+  private busy = false;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly dsn: string,
+    private readonly options: SessionOptions,
+    readonly target: ParsedDsn,
+    /** pg_backend_pid() of this session. */
+    readonly backendPid: number,
+    /** server_version_num, e.g. 150020. */
+    readonly serverVersionNum: number,
+  ) {
+    client.on('error', (error: Error) => {
+      this.lostReason ??= error.message;
+    });
+    client.on('end', () => {
+      this.lostReason ??= 'the server closed the connection';
+    });
+  }
+
+  /** Connects and runs a test query. Throws PgCheckError. */
+  static async connect(dsn: string, options: SessionOptions = {}): Promise<PgSession> {
+    const target = parseDsn(dsn, { allowPassword: options.allowPasswordInDsn ?? false });
+    const connectTimeoutMs = options.connectTimeoutMs ?? target.connectTimeoutMs ?? 10_000;
+    let ssl: false | ConnectionOptions;
+    try {
+      ssl = tlsOptions(target.sslmode, target);
+    } catch (error) {
+      throw new PgCheckError('connect', (error as Error).message, { cause: error });
+    }
+    // Fields, not pg's connectionString: its parser sets password to "" when the URL has
+    // none, which would silently replace the password callback below.
+    const config = (tls: false | ConnectionOptions): ClientConfig => ({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      database: target.database,
+      ...(target.options !== undefined ? { options: target.options } : {}),
+      ssl: tls,
+      application_name: (options.applicationName ?? target.applicationName ?? 'cutover-checks').slice(0, 63),
+      connectionTimeoutMillis: connectTimeoutMs,
+      keepAlive: true,
+      // Never pg's own pgpass lookup (deprecated, and it warns on stderr): ours, as libpq does it.
+      password: async () => {
+        const password = options.password ?? target.password ?? findPassword(target);
+        if (password === undefined) throw new PgCheckError('auth', `${target.label} asks for a password for "${target.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (or the file PGPASSFILE names, readable by you alone).`);
+        return password;
+      },
+    });
+    let client: pg.Client;
+    try {
+      client = await open(config(ssl));
+    } catch (error) {
+      // prefer: like libpq, fall back to a plain connection when the server has no TLS.
+      if (target.sslmode === 'prefer' && /does not support SSL/i.test((error as Error).message)) {
+        client = await open(config(false)).catch((e: unknown) => {
+          throw connectError(e, target, connectTimeoutMs);
+        });
+      } else {
+        throw connectError(error, target, connectTimeoutMs);
+      }
+    }
+    try {
+      const r = await client.query<{ pid: number; version: number }>("SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version");
+      const row = r.rows[0]!;
+      return new PgSession(client, dsn, options, target, row.pid, row.version);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw connectError(error, target, connectTimeoutMs);
+    }
+  }
+
+  /** Another session to the same database, with the same options. */
+  fork(applicationName?: string): Promise<PgSession> {
+    return PgSession.connect(this.dsn, { ...this.options, ...(applicationName ? { applicationName } : {}) });
+  }
+
+  /** host:port/database. */
+  get label(): string {
+    return this.target.label;
+  }
+
+  get database(): string {
+    return this.target.database;
+  }
+
+  /** Why the session ended under us, if it did. */
+  get lost(): string | null {
+    return this.lostReason;
+  }
+
+  /**
+   * Runs fn inside BEGIN READ ONLY with SET LOCAL timeouts; commits when it returns, rolls back
+   * when it throws. Errors become PgCheckError naming `what`.
+   */
+  async readOnly<T>(options: ReadOnlyOptions, fn: (query: Query) => Promise<T>): Promise<T> {
+    if (this.busy) throw new Error('PgSession.readOnly: one transaction at a time on a session');
+    if (this.lostReason !== null) throw this.lostError(options.what, this.lostReason);
+    const statementTimeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 5_000));
+    const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 2_000));
+    if (options.importSnapshot !== undefined && !/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(options.importSnapshot)) throw new Error(`not a snapshot id: ${options.importSnapshot}`);
+    const begin = [
+      `BEGIN${options.snapshot || options.importSnapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''} READ ONLY`,
+      ...(options.importSnapshot ? [`SET TRANSACTION SNAPSHOT '${options.importSnapshot}'`] : []),
+      `SET LOCAL statement_timeout = ${statementTimeoutMs}`,
+      `SET LOCAL lock_timeout = ${lockTimeoutMs}`,
+      // A check that dies half-way must not leave an idle transaction holding catalog locks.
+      `SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(options.idleTimeoutMs ?? statementTimeoutMs + CLIENT_GRACE_MS * 2))}`,
+      // Catalog queries with correlated subqueries look costly to the planner, which then
+      // spends a second JIT-compiling a query that runs in milliseconds.
+      'SET LOCAL jit = off',
+    ];
+    if (options.searchPath !== undefined) begin.push(`SET LOCAL search_path = ${options.searchPath.split(',').map((s) => quoteIdent(s.trim())).join(', ')}`);
+    const query: Query = async <R,>(sql: string, params?: unknown[]): Promise<R[]> => {
+      const result = await this.client.query({ text: sql, values: params, query_timeout: statementTimeoutMs + CLIENT_GRACE_MS } as pg.QueryConfig);
+      return result.rows as R[];
+    };
+    this.busy = true;
+    let open = false;
+    try {
+      await this.client.query(begin.join('; '));
+      open = true;
+      const value = await fn(query);
+      await this.client.query('COMMIT');
+      open = false;
+      return value;
+    } catch (error) {
+      if (error instanceof PgCheckError) throw error;
+      const converted = this.queryError(error, options.what, statementTimeoutMs, lockTimeoutMs);
+      if (open && converted.kind !== 'lost') await this.client.query('ROLLBACK').catch(() => undefined);
+      throw converted;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.lostReason ??= 'the session was closed';
+    await this.client.end().catch(() => undefined);
+  }
+
+  private lostError(what: string, why: string, cause?: unknown, sqlState?: string): PgCheckError {
+    return new PgCheckError('lost', `The connection to ${this.label} was lost while reading ${what}: ${why}. Nothing was changed (every check is read-only); reconnect and run it again.`, { cause, ...(sqlState ? { sqlState } : {}) });
+  }
+
+  private queryError(error: unknown, what: string, statementTimeoutMs: number, lockTimeoutMs: number): PgCheckError {
+    const e = error as PgErrorLike;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    const message = e.message ?? String(error);
+    if (/Query read timeout/i.test(message)) {
+      // The server never answered: treat the session as gone.
+      this.lostReason ??= 'no answer from the server';
+      void this.client.end().catch(() => undefined);
+      return new PgCheckError('timeout', `No answer from ${this.label} within ${seconds(statementTimeoutMs + CLIENT_GRACE_MS)} while reading ${what}: check the network, then run it again.`, { cause: error });
+    }
+    if (code && SESSION_ENDED.has(code)) {
+      this.lostReason ??= message;
+      return this.lostError(what, `${message} (SQLSTATE ${code}: an administrator ran pg_terminate_backend, or the server shut down or restarted)`, error, code);
+    }
+    if (this.lostReason !== null || LOST_MESSAGE.test(message)) {
+      const why = this.lostReason ?? message;
+      this.lostReason ??= why;
+      return this.lostError(what, why, error);
+    }
+    if (code === '57014') {
+      return new PgCheckError('timeout', `Reading ${what} took longer than statement_timeout (${seconds(statementTimeoutMs)}) on ${this.label}: ${message}. The server is busy or the catalogs are large; give a longer timeout.`, { cause: error, sqlState: code });
+    }
+    if (code === '55P03') {
+      return new PgCheckError('timeout', `Reading ${what} waited longer than lock_timeout (${seconds(lockTimeoutMs)}) for a lock on ${this.label}: ${message}. Something holds a strong lock on a catalog or table (DDL in progress?); see the blocking-locks check.`, { cause: error, sqlState: code });
+    }
+    if (code === '42501') {
+      return new PgCheckError('permission', `Permission denied on ${this.label} while reading ${what}: ${message}. Run the checks as a role that can read the catalogs and statistics views (e.g. a member of pg_monitor).`, { cause: error, sqlState: code });
+    }
+    return new PgCheckError('sql', `PostgreSQL refused the query reading ${what} on ${this.label}: ${message}${code ? ` (SQLSTATE ${code})` : ''}.`, { cause: error, ...(code ? { sqlState: code } : {}) });
+  }
+}
+
+async function open(config: ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client(config);
+  // Without a listener, a session that dies while idle would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+function connectError(error: unknown, target: ParsedDsn, connectTimeoutMs: number): PgCheckError {
+  if (error instanceof PgCheckError) return error;
+  const e = error as PgErrorLike;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const message = e.message ?? String(error);
+  const where = target.label;
+  if (/does not support SSL/i.test(message)) {
+    return new PgCheckError('connect', `${where} does not accept TLS connections, but the DSN asks for sslmode=${target.sslmode}. Enable ssl on the server, or use sslmode=prefer/disable on a trusted network.`, { cause: error });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+    return new PgCheckError('connect', `Unknown host "${target.host}": the name does not resolve (${code}). Check the host in the DSN.`, { cause: error });
+  }
+  if (code === 'ECONNREFUSED') {
+    return new PgCheckError('connect', `Connection refused by ${where}: is PostgreSQL running and listening on that address and port?`, { cause: error });
+  }
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || /timeout/i.test(message)) {
+    return new PgCheckError('connect', `Cannot reach ${where} (${code ?? message}) within ${seconds(connectTimeoutMs)}: check the network, VPN and firewall.`, { cause: error });
+  }
+  if (code === '3D000') {
+    return new PgCheckError('connect', `Database "${target.database}" does not exist on ${target.host}:${target.port}: check the database name in the DSN.`, { cause: error, sqlState: code });
+  }
+  if (code === '28P01' || code === '28000' || /password/i.test(message)) {
+    return new PgCheckError('auth', `${where} refused the login of "${target.user}": ${message}. Give the password through PGPASSWORD or ~/.pgpass, and check the user in the DSN.`, { cause: error, ...(code ? { sqlState: code } : {}) });
+  }
+  if (code === '42501') {
+    return new PgCheckError('permission', `"${target.user}" may not connect to ${where}: ${message}. Ask for CONNECT on the database (GRANT CONNECT ON DATABASE … TO …).`, { cause: error, sqlState: code });
+  }
+  if (code === '53300') {
+    return new PgCheckError('connect', `${where} has no free connection slot: ${message}. Every connection is in use; that alone is a reason not to start a cutover.`, { cause: error, sqlState: code });
+  }
+  if (code && SESSION_ENDED.has(code)) {
+    return new PgCheckError('lost', `${where} ended the session while connecting: ${message} (the server is shutting down or restarting).`, { cause: error, sqlState: code });
+  }
+  if (code && /^[0-9A-Z]{5}$/.test(code)) {
+    return new PgCheckError('connect', `${where} refused the connection: ${message} (SQLSTATE ${code}).`, { cause: error, sqlState: code });
+  }
+  return new PgCheckError('connect', `Could not connect to ${where}: ${message}.`, { cause: error });
+}

@@ -1,0 +1,34 @@
+// Small formatting helpers for check summaries (people read them in a terminal and a PDF).
+
+/** 42 → "42s", 192 → "3m12s", 7500 → "2h05m", 0.4 → "0.4s". */
+export function formatSeconds(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value < 10) return `${Math.max(0, Math.round(value * 10) / 10)}s`;
+  const s = Math.round(value);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = n;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Query text on one line, cut to `max` characters. */
+export function oneLine(text: string | null | undefined, max = 120): string {
+  if (text === null || text === undefined) return '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
