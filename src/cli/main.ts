@@ -10,6 +10,7 @@ import { registerRun } from './commands/run';
 import { registerAlembic } from './commands/alembic';
 import { registerDemo } from './commands/demo';
 import { registerPg } from './commands/pg';
+import { registerPack } from './commands/pack';
 import { registerReport } from './commands/report';
 import { registerRunbook } from './commands/runbook';
 import { RunbookError } from '../core/runbook';
@@ -47,6 +48,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerReport(program, setExit);
   registerAlembic(program, setExit);
   registerPg(program, setExit);
+  registerPack(program, setExit);
   registerDemo(program, setExit);
   return program;
 }

@@ -33,8 +33,8 @@ function signatureLine(s: PackVerifyReport['signatures'][number]): string {
 export function formatPackReport(r: PackVerifyReport): string {
   const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${r.ok ? 'OK' : 'FAILED'}`];
   if (r.runId) lines.push(`  run ${r.runId}; manifest.json sha256 ${r.manifestSha256}`);
+  const bad = r.files.filter((f) => f.status !== 'ok');
   if (r.files.length) {
-    const bad = r.files.filter((f) => f.status !== 'ok');
     lines.push(`  files: ${r.files.length} checked against manifest.json and SHA256SUMS, ${bad.length ? `${bad.length} FAILED` : 'all match'}`);
     for (const f of bad) lines.push(`    FAIL ${f.status.padEnd(10)} ${f.path}: ${f.message}`);
   }
@@ -42,7 +42,7 @@ export function formatPackReport(r: PackVerifyReport): string {
   if (r.signatures.length === 0) lines.push('    none yet');
   for (const s of r.signatures) lines.push(signatureLine(s));
   if (r.policy) lines.push(`  policy: ${r.policy.ok ? 'MET' : 'NOT MET'}: ${r.policy.message}`);
-  const other = r.problems.filter((p) => p.area !== 'file' && p.area !== 'signature' && p.area !== 'policy');
+  const other = r.problems.filter((p) => p.area !== 'file' && p.area !== 'signature' && p.area !== 'policy' && !bad.some((f) => f.path === p.subject));
   for (const p of other) lines.push(`  FAIL ${p.area}: ${p.message}`);
   return lines.join('\n');
 }

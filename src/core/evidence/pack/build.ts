@@ -1,0 +1,320 @@
+// Exporting a decision pack from a run: a folder and a deterministic zip, written in one pass.
+// Everything is decided before a byte is written: the artifacts' hashes and sizes are the
+// ones the vault recorded, so the manifest and SHA256SUMS exist up front and the zip's
+// entries go out in sorted order. Each transcript is then streamed from the vault once, into
+// the folder and the zip together, and re-hashed on the way (on background threads, with the
+// zip's own SHA-256): bytes that no longer match what the vault recorded stop the export.
+// Same run → same bytes, folder and zip.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RunEngine } from '../../engine';
+import type { RunState } from '../../engine/types';
+import { canonicalJson, getIdentity, type Vault, type VaultEvent } from '../../vault';
+import { deriveDecision, operatorDecisionFor, type Decision } from '../decision';
+import { buildPackModel, type PackModel, type PackStep } from '../pack-model';
+import { renderDecisionPdf } from '../pdf';
+import { PackExistsError, PackExportError } from './errors';
+import { BackgroundHasher } from './hasher';
+import { verifyInstructions } from './instructions';
+import { ALLOWED_SIGNERS, DECISION_NAMESPACE, DECISION_PDF, EVIDENCE_DIR, MANIFEST, PREDICATE_TYPE, RESULTS_DIR, STATEMENT_TYPE, SUMS, VERIFY_TXT, comparePaths, formatAllowedSigners, formatSums } from './layout';
+import { manifestBytes, type DecisionPackPredicate, type ManifestSubject, type PackIdentity, type PackManifest, type PackPolicy, type SubjectKind } from './manifest';
+import { ZipWriter } from './zip-write';
+
+export const PACK_EXPORTED_EVENT = 'pack.exported';
+
+export interface BuildPackOptions {
+  /** The folder <name>/ and the zip <name>.zip are written here (created if missing). */
+  outDir: string;
+  /** Who exports (the actor of the `pack.exported` event). */
+  actor?: string;
+  /**
+   * decision.pdf. Default: renderDecisionPdf with an empty signature block (signatures are
+   * detached files added after export; a PDF that showed them would change the signed manifest).
+   */
+  renderPdf?: (model: PackModel, decision: Decision, policy: PackPolicy) => Promise<Buffer>;
+}
+
+const defaultPdf = (model: PackModel, decision: Decision, policy: PackPolicy) => renderDecisionPdf(model, decision, [], { quorum: policy.quorum, namespace: policy.namespace });
+
+export interface PackFileInfo {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface BuiltPack {
+  name: string;
+  folder: string;
+  zip: string;
+  manifestSha256: string;
+  zipSha256: string;
+  zipBytes: number;
+  /** Every file of the folder, sorted by path. */
+  files: PackFileInfo[];
+  chainHead: { seq: number; hash: string; at: string };
+  event: VaultEvent;
+}
+
+/** One file of the pack: bytes in memory, or an artifact streamed from the vault. */
+type PlannedFile =
+  | { path: string; sha256: string; size: number; bytes: Buffer; subject: Omit<ManifestSubject['annotations'], 'size'> | null }
+  | { path: string; sha256: string; size: number; artifactId: string; subject: Omit<ManifestSubject['annotations'], 'size'> };
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** Pretty but stable JSON: canonical key order, two-space indent, newline at the end. */
+function stableJson(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(value)), null, 2)}\n`);
+}
+
+function inMemory(path: string, bytes: Buffer, subject: PlannedFile['subject']): PlannedFile {
+  return { path, sha256: sha256(bytes), size: bytes.length, bytes, subject };
+}
+
+/** Hands out file names under evidence/: the artifact's own name made safe, never two alike (ignoring case). */
+class PathAllocator {
+  private readonly used = new Set<string>([`${RESULTS_DIR}`.toLowerCase()]);
+
+  take(dir: string, name: string, disambiguator: string): string {
+    let safe = name.normalize('NFC').replace(/[^\p{L}\p{N} ._()+,=@~-]/gu, '_').trim();
+    if (safe === '' || /^\.+$/.test(safe)) safe = `_${safe}`;
+    while (Buffer.byteLength(safe) > 200) safe = safe.slice(0, -1);
+    let path = `${dir}/${safe}`;
+    if (this.used.has(path.toLowerCase())) {
+      const dot = safe.lastIndexOf('.');
+      const [base, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
+      path = `${dir}/${base}~${disambiguator}${ext}`;
+    }
+    this.used.add(path.toLowerCase());
+    return path;
+  }
+}
+
+/** A run's state without executing anything: the engine folds the chain (and records steps whose runner died). */
+function runState(vault: Vault, runId: string): RunState {
+  const engine = new RunEngine(vault, {
+    actor: 'system',
+    executors: () => {
+      throw new PackExportError('exporting a pack never runs a step');
+    },
+  });
+  return engine.status(runId);
+}
+
+interface Plan {
+  name: string;
+  files: PlannedFile[];
+  manifest: Buffer;
+  at: Date;
+  chainHead: { seq: number; hash: string; at: string };
+}
+
+async function planPack(vault: Vault, state: RunState, options: BuildPackOptions): Promise<Plan> {
+  const model = buildPackModel(vault, state);
+  // The decision: derived from the run, with what people recorded (`decision.recorded`).
+  const decision = deriveDecision(model, operatorDecisionFor(vault, state.runId));
+  const paths = new PathAllocator();
+  const files: PlannedFile[] = [];
+
+  const evidencePath = new Map<string, string>();
+  for (const a of model.artifacts) {
+    const path = paths.take(EVIDENCE_DIR, a.name, a.artifactId.slice(0, 8));
+    evidencePath.set(a.artifactId, path);
+    const kind: SubjectKind = a.artifactId === state.runbookArtifactId ? 'runbook' : 'evidence';
+    files.push({
+      path,
+      sha256: a.sha256,
+      size: a.size,
+      artifactId: a.artifactId,
+      subject: { kind, mediaType: a.mediaType, artifactId: a.artifactId, state: a.state, ...(a.stepId ? { stepId: a.stepId } : {}), ...(`${EVIDENCE_DIR}/${a.name}` !== path ? { originalName: a.name } : {}) },
+    });
+  }
+
+  const evidenceRef = (s: PackStep) => {
+    const path = s.evidence ? evidencePath.get(s.evidence.artifactId) : undefined;
+    return s.evidence && path ? { path, sha256: s.evidence.sha256, size: s.evidence.size } : null;
+  };
+  const resultPath = new Map<string, string>();
+  for (const s of model.steps) {
+    if (s.status === 'pending') continue;
+    const path = paths.take(RESULTS_DIR, `${s.stepId}.json`, s.stepId);
+    resultPath.set(s.stepId, path);
+    const { evidence: _evidence, ...rest } = s;
+    files.push(inMemory(path, stableJson({ runId: model.run.runId, ...rest, evidence: evidenceRef(s) }), { kind: 'result', mediaType: 'application/json', stepId: s.stepId }));
+  }
+
+  const identities: PackIdentity[] = model.identities.map((i) => ({ name: i.name, roles: [...i.roles], fingerprint: i.fingerprint, publicKey: i.publicKey.trim().split(/\s+/).slice(0, 2).join(' ') }));
+  const operatorFingerprint = identities.find((i) => i.name === model.run.operator)?.fingerprint ?? getIdentity(vault, model.run.operator)?.fingerprint ?? null;
+  const policy: PackPolicy = {
+    quorum: state.runbook.policy.approvals.quorum,
+    role: state.runbook.policy.approvals.role,
+    operator: model.run.operator,
+    operatorFingerprint,
+    namespace: DECISION_NAMESPACE,
+    rejection: 'veto',
+  };
+  const chainHead = { ...model.chainHead, at: model.exportedAt };
+
+  files.push(inMemory(ALLOWED_SIGNERS, Buffer.from(formatAllowedSigners(identities)), { kind: 'allowed-signers', mediaType: 'text/plain' }));
+  files.push(inMemory(VERIFY_TXT, Buffer.from(verifyInstructions({ runId: model.run.runId, runbook: model.runbook, environment: model.run.environment, chainHead, policy, identities })), { kind: 'instructions', mediaType: 'text/plain' }));
+  files.push(inMemory(DECISION_PDF, await (options.renderPdf ?? defaultPdf)(model, decision, policy), { kind: 'decision-pdf', mediaType: 'application/pdf' }));
+
+  const runbookPath = evidencePath.get(state.runbookArtifactId) ?? null;
+  const predicate: DecisionPackPredicate = {
+    run: { ...model.run },
+    runbook: {
+      ...model.runbook,
+      path: runbookPath,
+      evidencePack: state.runbook.evidence_pack.map((name) => {
+        const artifact = model.artifacts.find((a) => a.name === name);
+        return { name, path: artifact ? evidencePath.get(artifact.artifactId)! : null };
+      }),
+    },
+    environment: model.run.environment,
+    targets: model.targets,
+    chainHead,
+    steps: model.steps.map((s) => {
+      const { evidence: _evidence, ...rest } = s;
+      return { ...rest, evidence: evidenceRef(s), result: resultPath.get(s.stepId) ?? null };
+    }),
+    approvals: model.approvals,
+    decision,
+    policy,
+    identities,
+  };
+  const subject: ManifestSubject[] = files
+    .map((f) => ({ name: f.path, digest: { sha256: f.sha256 }, annotations: { size: f.size, ...f.subject! } }))
+    .sort((a, b) => comparePaths(a.name, b.name));
+  const manifest: PackManifest = { _type: STATEMENT_TYPE, subject, predicateType: PREDICATE_TYPE, predicate };
+  const manifestData = manifestBytes(manifest);
+  files.push(inMemory(MANIFEST, manifestData, null));
+  files.push(inMemory(SUMS, Buffer.from(formatSums(files.map((f) => ({ path: f.path, sha256: f.sha256 })))), null));
+  files.sort((a, b) => comparePaths(a.path, b.path));
+  return { name: `decision-pack-${model.run.runId}`, files, manifest: manifestData, at: new Date(chainHead.at), chainHead };
+}
+
+async function writeAll(file: import('node:fs/promises').FileHandle, data: Buffer): Promise<void> {
+  let done = 0;
+  while (done < data.length) done += (await file.write(data, done, data.length - done)).bytesWritten;
+}
+
+/**
+ * Streams one artifact from the vault into the folder file and the zip entry. The hashing
+ * thread gets each chunk once it is written, and answers with its SHA-256 (checked against
+ * what the vault recorded) and CRC-32 (for the zip header).
+ */
+async function copyArtifact(vault: Vault, file: Extract<PlannedFile, { artifactId: string }>, folderPath: string, zip: ZipWriter, hasher: BackgroundHasher): Promise<void> {
+  const out = await open(folderPath, 'wx', 0o644);
+  const stream = hasher.begin();
+  try {
+    const sink = await zip.begin(file.path, file.size, { crc32: 'given' });
+    let size = 0;
+    let pending: { chunk: Buffer; written: Promise<unknown> } | null = null;
+    // The next chunk is read from the vault while the previous one is being written.
+    for (const chunk of vault.readArtifact(file.artifactId)) {
+      size += chunk.length;
+      if (size > file.size) break;
+      if (pending) {
+        await pending.written;
+        await hasher.room();
+        hasher.push(stream, pending.chunk);
+      }
+      pending = { chunk, written: Promise.all([sink.write(chunk), writeAll(out, chunk)]) };
+    }
+    if (pending) {
+      await pending.written;
+      hasher.push(stream, pending.chunk);
+    }
+    const hashed = await hasher.end(stream);
+    if (size !== file.size || hashed.sha256 !== file.sha256) {
+      throw new PackExportError(`The vault's artifact ${file.artifactId} (${file.path}) no longer matches what was recorded (sha256 ${file.sha256}, ${file.size} bytes). Nothing was exported; run \`cutover vault verify\`.`);
+    }
+    await sink.end(hashed.crc32);
+  } finally {
+    await out.close();
+  }
+}
+
+/**
+ * Exports the run as `<outDir>/decision-pack-<runId>/` and `<outDir>/decision-pack-<runId>.zip`
+ * and records `pack.exported` (not a run event: exporting again gives the same bytes).
+ * Writes under temporary names and renames at the end, so a failed export leaves nothing.
+ */
+export async function buildPack(vault: Vault, runId: string, options: BuildPackOptions): Promise<BuiltPack> {
+  const state = runState(vault, runId);
+  const plan = await planPack(vault, state, options);
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const folder = join(outDir, plan.name);
+  const zipPath = `${folder}.zip`;
+  for (const path of [folder, zipPath]) if (existsSync(path)) throw new PackExistsError(path);
+  const tag = randomBytes(4).toString('hex');
+  const tmpFolder = join(outDir, `.${plan.name}.partial-${tag}`);
+  const tmpZip = join(outDir, `.${plan.name}.zip.partial-${tag}`);
+  await mkdir(tmpFolder);
+  const zip = await ZipWriter.create(tmpZip, plan.at);
+  const hasher = new BackgroundHasher();
+  // The zip's own SHA-256 is computed as it is written, on a thread of its own: each region
+  // is hashed from disk once it is final, while the next transcript streams.
+  const zipHasher = new BackgroundHasher();
+  const zipStream = zipHasher.begin();
+  let zipHashed = 0;
+  const hashZipSoFar = () => {
+    zipHasher.pushFile(zipStream, tmpZip, zipHashed, zip.size);
+    zipHashed = zip.size;
+  };
+  let zipBytes: number;
+  let zipSha256: string;
+  try {
+    const made = new Set<string>();
+    for (const file of plan.files) {
+      const target = join(tmpFolder, ...file.path.split('/'));
+      const dir = file.path.split('/').slice(0, -1).join('/');
+      if (dir && !made.has(dir)) {
+        await mkdir(join(tmpFolder, ...dir.split('/')), { recursive: true });
+        made.add(dir);
+      }
+      if ('bytes' in file) {
+        await writeFile(target, file.bytes, { flag: 'wx', mode: 0o644 });
+        await zip.add(file.path, file.bytes);
+      } else {
+        await copyArtifact(vault, file, target, zip, hasher);
+      }
+      hashZipSoFar();
+      await utimes(target, plan.at, plan.at);
+    }
+    zipBytes = await zip.finish();
+    hashZipSoFar();
+    zipSha256 = (await zipHasher.end(zipStream)).sha256;
+  } catch (error) {
+    await zip.abort();
+    await hasher.close();
+    await zipHasher.close();
+    await rm(tmpFolder, { recursive: true, force: true });
+    await rm(tmpZip, { force: true });
+    throw error;
+  }
+  await hasher.close();
+  await zipHasher.close();
+  await rename(tmpFolder, folder);
+  await rename(tmpZip, zipPath);
+  const manifestSha256 = sha256(plan.manifest);
+  const event = vault.append({
+    actor: options.actor ?? 'system',
+    type: PACK_EXPORTED_EVENT,
+    payload: { runId, name: plan.name, manifestSha256, zipSha256, zipBytes, files: plan.files.length, bytes: plan.files.reduce((n, f) => n + f.size, 0), chainHead: plan.chainHead },
+  });
+  return {
+    name: plan.name,
+    folder,
+    zip: zipPath,
+    manifestSha256,
+    zipSha256,
+    zipBytes,
+    files: plan.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+    chainHead: plan.chainHead,
+    event,
+  };
+}

@@ -1,0 +1,266 @@
+// Signing a pack where only the pack and a key exist (no vault): the approver's verdict,
+// approve or reject with a reason, and two SSHSIG signatures in the decision namespace, one
+// over manifest.json and one over the verdict. A pack that does not verify is never signed.
+// And bringing a signature back: importSignature checks it against the vault's own key for
+// the identity and records it as a `pack.signed` event (not a run event).
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Signer } from '../keys';
+import { sshsigSign, sshsigVerify } from '../sshsig';
+import { getIdentity, type Vault, type VaultEvent } from '../../vault';
+import { PACK_EXPORTED_EVENT } from './build';
+import { PackSignError } from './errors';
+import { DECISION_NAMESPACE, IDENTITY_NAME, MANIFEST, MAX_MANIFEST_BYTES, MAX_SMALL_FILE_BYTES, SIGNATURES_DIR, VERDICT_FORMAT, comparePaths, signaturePaths } from './layout';
+import { parseManifest, parseVerdict, verdictBytes, type ParsedManifest, type Verdict } from './manifest';
+import { openPack, type PackSource } from './source';
+import { integrityProblems, verdictMismatch, verifySource } from './verify';
+import { extractZip, type ZipLimits } from './zip-read';
+import { ZipWriter } from './zip-write';
+
+export const PACK_SIGNED_EVENT = 'pack.signed';
+
+export interface SignPackOptions {
+  /** Whose signature this is: an identity of the pack (its allowed_signers principal). */
+  identity: string;
+  signer: Signer;
+  decision: 'approve' | 'reject';
+  /** Why; required for a rejection. */
+  reason?: string | null;
+  /** The signer's clock (recorded in the verdict). */
+  now?: Date;
+  limits?: Partial<ZipLimits>;
+}
+
+export interface SignedPack {
+  pack: string;
+  kind: 'folder' | 'zip';
+  identity: string;
+  fingerprint: string;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  manifestSha256: string;
+  /** Paths written inside the pack. */
+  written: string[];
+  /** An earlier signature of this identity was replaced. */
+  replaced: boolean;
+  /** Things the signer should know (e.g. the operator's signature never counts). */
+  warnings: string[];
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+function checkInput(options: SignPackOptions): string | null {
+  if (!IDENTITY_NAME.test(options.identity)) throw new PackSignError(`"${options.identity}" is not an identity name (letters, digits, . _ @ -, up to 64).`);
+  const reason = options.reason?.trim() ? options.reason.trim() : null;
+  if (options.decision === 'reject' && !reason) throw new PackSignError('A rejection needs a reason (--reason TEXT): it goes into the signed verdict.');
+  if (reason && reason.length > 4000) throw new PackSignError('The reason is longer than 4000 characters; keep it to a paragraph and put details in a note.');
+  return reason;
+}
+
+/** Makes the three signature files for a verified pack's manifest. */
+async function makeSignature(source: PackSource, options: SignPackOptions, reason: string | null): Promise<{ files: Map<string, Buffer>; manifest: ParsedManifest; manifestSha256: string; warnings: string[] }> {
+  const report = await verifySource(source);
+  const broken = integrityProblems(report);
+  if (broken.length) {
+    const list = broken.slice(0, 10).map((p) => `  - ${p.message}`).join('\n');
+    throw new PackSignError(`Refusing to sign ${source.path}: it does not verify, so you would sign something other than what was exported:\n${list}${broken.length > 10 ? `\n  … and ${broken.length - 10} more` : ''}`);
+  }
+  const manifestData = await source.read(MANIFEST, MAX_MANIFEST_BYTES);
+  const manifest = parseManifest(manifestData).manifest!;
+  const { identity, signer } = options;
+  const known = manifest.predicate.identities.find((i) => i.name === identity);
+  if (!known) throw new PackSignError(`${identity} is not an identity of this pack (it lists ${manifest.predicate.identities.map((i) => i.name).join(', ')}); only they can sign it.`);
+  if (known.fingerprint !== signer.fingerprint) throw new PackSignError(`The key ${signer.fingerprint} is not ${identity}'s key in this pack (${known.fingerprint}). Sign with ${identity}'s own key.`);
+  const warnings: string[] = [];
+  const { policy } = manifest.predicate;
+  if (identity === policy.operator || signer.fingerprint === policy.operatorFingerprint) warnings.push(`${identity} is the run's operator: this signature is recorded but never counts toward the quorum.`);
+  else if (!known.roles.includes(policy.role)) warnings.push(`${identity} does not have the role "${policy.role}": this signature is recorded but does not count toward the quorum.`);
+  const manifestSha256 = sha256(manifestData);
+  const verdict: Verdict = {
+    format: VERDICT_FORMAT,
+    runId: manifest.predicate.run.runId,
+    manifestSha256,
+    decision: options.decision,
+    reason,
+    signer: identity,
+    fingerprint: signer.fingerprint,
+    signedAt: (options.now ?? new Date()).toISOString(),
+  };
+  const verdictData = verdictBytes(verdict);
+  const paths = signaturePaths(identity);
+  const files = new Map<string, Buffer>([
+    [paths.sig, Buffer.from(await sshsigSign(signer, manifestData, DECISION_NAMESPACE))],
+    [paths.verdict, verdictData],
+    [paths.verdictSig, Buffer.from(await sshsigSign(signer, verdictData, DECISION_NAMESPACE))],
+  ]);
+  return { files, manifest, manifestSha256, warnings };
+}
+
+async function writeSignatureFiles(folder: string, files: Map<string, Buffer>): Promise<boolean> {
+  await mkdir(join(folder, SIGNATURES_DIR), { recursive: true, mode: 0o755 });
+  let replaced = false;
+  for (const [path, data] of files) {
+    const target = join(folder, ...path.split('/'));
+    if (existsSync(target)) replaced = true;
+    const tmp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
+    await writeFile(tmp, data, { flag: 'wx', mode: 0o644 });
+    await rename(tmp, target);
+  }
+  return replaced;
+}
+
+async function listFiles(root: string, dir = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(join(root, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(root, rel)));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+/** The deterministic zip of a pack folder (sorted entries, the manifest's chain-head time). */
+export async function zipPackFolder(folder: string, zipPath: string, at: Date): Promise<number> {
+  const zip = await ZipWriter.create(zipPath, at);
+  try {
+    for (const path of (await listFiles(folder)).sort(comparePaths)) {
+      const full = join(folder, ...path.split('/'));
+      // A zip header states the size first: take it from the file, then stream exactly that.
+      const { size } = await stat(full);
+      const sink = await zip.begin(path, size);
+      for await (const chunk of createReadStream(full, { highWaterMark: 1024 * 1024 })) await sink.write(chunk as Buffer);
+      await sink.end();
+    }
+    return await zip.finish();
+  } catch (error) {
+    await zip.abort();
+    await rm(zipPath, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Signs a pack folder, or a pack zip: the zip is unpacked (safely) beside itself, signed, and
+ * re-zipped deterministically over the original (written to a temporary name, then renamed),
+ * so the approver sends back the same file name with their signature inside.
+ */
+export async function signPack(packPath: string, options: SignPackOptions): Promise<SignedPack> {
+  const reason = checkInput(options);
+  const source = await openPack(packPath, options.limits);
+  const kind = source.kind;
+  if (kind === 'folder') {
+    let made;
+    try {
+      made = await makeSignature(source, options, reason);
+    } finally {
+      await source.close();
+    }
+    const replaced = await writeSignatureFiles(packPath, made.files);
+    return { pack: packPath, kind, identity: options.identity, fingerprint: options.signer.fingerprint, decision: options.decision, reason, manifestSha256: made.manifestSha256, written: [...made.files.keys()], replaced, warnings: made.warnings };
+  }
+  await source.close();
+  const zipPath = resolve(packPath);
+  const tag = randomBytes(4).toString('hex');
+  const work = join(dirname(zipPath), `.${basename(zipPath)}.signing-${tag}`);
+  const tmpZip = join(dirname(zipPath), `.${basename(zipPath)}.tmp-${tag}`);
+  await extractZip(zipPath, work, options.limits);
+  try {
+    const unpacked = await openPack(work);
+    let made;
+    try {
+      made = await makeSignature(unpacked, options, reason);
+    } finally {
+      await unpacked.close();
+    }
+    const replaced = await writeSignatureFiles(work, made.files);
+    await zipPackFolder(work, tmpZip, new Date(made.manifest.predicate.chainHead.at));
+    await rename(tmpZip, zipPath);
+    return { pack: packPath, kind, identity: options.identity, fingerprint: options.signer.fingerprint, decision: options.decision, reason, manifestSha256: made.manifestSha256, written: [...made.files.keys()], replaced, warnings: made.warnings };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await rm(tmpZip, { force: true });
+  }
+}
+
+// ---- back into the vault ---------------------------------------------------------------------
+
+export interface ImportedSignature {
+  event: VaultEvent;
+  /** The same signature was already in the vault: no new event. */
+  alreadyImported: boolean;
+  identity: string;
+  fingerprint: string;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  manifestSha256: string;
+}
+
+interface SignedPayload {
+  runId: string;
+  identity: string;
+  manifestSha256: string;
+  verdictSha256: string;
+}
+
+/**
+ * Brings `identity`'s signature and verdict from a pack into the vault, after checking both
+ * against the key the vault holds for that identity, and that the manifest is one this vault
+ * exported for this run.
+ */
+export async function importSignature(vault: Vault, runId: string, packPath: string, identityName: string, options: { limits?: Partial<ZipLimits> } = {}): Promise<ImportedSignature> {
+  const identity = getIdentity(vault, identityName);
+  if (!identity) throw new PackSignError(`No identity named "${identityName}" in this vault; see \`cutover identity list\`.`);
+  const source = await openPack(packPath, options.limits);
+  let manifestData: Buffer, sig: Buffer, verdictData: Buffer, verdictSig: Buffer;
+  try {
+    const paths = signaturePaths(identityName);
+    for (const path of [MANIFEST, paths.sig, paths.verdict, paths.verdictSig]) {
+      if (!source.has(path)) throw new PackSignError(`${packPath} has no ${path}${path === MANIFEST ? '' : `: ${identityName} has not signed this pack (\`cutover pack sign\`)`}.`);
+    }
+    manifestData = await source.read(MANIFEST, MAX_MANIFEST_BYTES);
+    sig = await source.read(paths.sig, MAX_SMALL_FILE_BYTES);
+    verdictData = await source.read(paths.verdict, MAX_SMALL_FILE_BYTES);
+    verdictSig = await source.read(paths.verdictSig, MAX_SMALL_FILE_BYTES);
+  } finally {
+    await source.close();
+  }
+  const manifestSha256 = sha256(manifestData);
+  const exported = vault.events().some((e) => e.type === PACK_EXPORTED_EVENT && (e.payload as { runId?: string; manifestSha256?: string }).runId === runId && (e.payload as { manifestSha256?: string }).manifestSha256 === manifestSha256);
+  if (!exported) throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) was never exported from this vault for run ${runId}; import signatures into the vault that exported the pack.`);
+  for (const [what, armored, message] of [[`the signature over ${MANIFEST}`, sig, manifestData], ['the signature over the verdict', verdictSig, verdictData]] as const) {
+    const checked = sshsigVerify(armored.toString('utf8'), message, DECISION_NAMESPACE, identity.publicKey);
+    if (!checked.ok) throw new PackSignError(`${what} is not a good signature by ${identityName}'s key ${identity.fingerprint} in namespace ${DECISION_NAMESPACE} (${checked.reason}: ${checked.message}).`);
+  }
+  const { verdict, problem } = parseVerdict(verdictData);
+  if (!verdict) throw new PackSignError(`${signaturePaths(identityName).verdict}: ${problem}.`);
+  const mismatch = verdictMismatch(verdict, { identity: identityName, fingerprint: identity.fingerprint, manifestSha256, runId });
+  if (mismatch) throw new PackSignError(`${signaturePaths(identityName).verdict}: ${mismatch}.`);
+  const verdictSha256 = sha256(verdictData);
+  const existing = vault.events().find((e) => {
+    const p = e.payload as Partial<SignedPayload>;
+    return e.type === PACK_SIGNED_EVENT && p.runId === runId && p.identity === identityName && p.manifestSha256 === manifestSha256 && p.verdictSha256 === verdictSha256;
+  });
+  const result = { identity: identityName, fingerprint: identity.fingerprint, decision: verdict.decision, reason: verdict.reason, manifestSha256 };
+  if (existing) return { ...result, event: existing, alreadyImported: true };
+  const event = vault.append({
+    actor: identityName,
+    type: PACK_SIGNED_EVENT,
+    payload: {
+      runId,
+      identity: identityName,
+      fingerprint: identity.fingerprint,
+      decision: verdict.decision,
+      reason: verdict.reason,
+      signedAt: verdict.signedAt,
+      manifestSha256,
+      verdictSha256,
+      namespace: DECISION_NAMESPACE,
+      signature: sig.toString('utf8'),
+      verdict: verdictData.toString('utf8'),
+      verdictSignature: verdictSig.toString('utf8'),
+    },
+  });
+  return { ...result, event, alreadyImported: false };
+}
