@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { inspectAlembic } from '../../src/core/alembic';
 import { ANSWERS, DB_PASSWORD, approveAll, play, startScenario, transcript, type Scenario } from './governance';
 
 let scenario: Scenario | undefined;
@@ -42,9 +44,13 @@ describe('the alembic-governance cutover, end to end on real services', () => {
     expect(JSON.stringify(s.vault.events())).not.toContain(DB_PASSWORD);
   });
 
-  it('variant: without the width fix the stamp hits StringDataRightTruncation and the run is BLOCKED', async () => {
+  it('variant: the preflight predicts the truncation; forced on without the width fix, the stamp fails and the run is BLOCKED', async () => {
     const s = (scenario = await startScenario());
     await s.db.query('CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)');
+    const predicted = await inspectAlembic({ scripts: join(import.meta.dirname, '../../examples/alembic-governance-host/backend'), db: s.db.dsn, from: [] });
+    const width = predicted.findings.filter((f) => f.code === 'revision-id-too-long');
+    expect(width.length, JSON.stringify(predicted.findings.map((f) => f.code))).toBeGreaterThan(0);
+    expect(width[0]!.message).toMatch(/32/);
     await play(s, { until: 'p1-width-correction' });
     await approveAll(s);
     const { state, outcomes } = await play(s, { skip: ['p1-width-correction'] });
