@@ -1,14 +1,26 @@
 // Binds every contract channel to the vault core. Plain TypeScript with no Electron import:
 // Electron's main process and the loopback test harness both run exactly this code, with
 // their own keychain and file dialog injected.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { Vault, type VaultEvent, type VerifyReport } from '../core/vault';
-import { contract, isChannelName, type Handlers, type TimelineEvent, type VaultStatus, type VerifyResult } from '../shared/contract';
+import { listAgentKeys, parsePublicKey } from '../core/evidence';
+import { addIdentityFrom } from '../core/identity';
+import { loadRunbook, loadRunbookFile, RunbookError } from '../core/runbook';
+import { setSecret, Vault, type IdentityInfo, type VaultEvent, type VerifyReport } from '../core/vault';
+import { contract, isChannelName, type Handlers, type IdentityRecord, type RunbookOpenResult, type TimelineEvent, type VaultStatus, type VerifyResult } from '../shared/contract';
+import type { PushListener } from '../shared/push';
 import { fail, ok, type ErrorData, type Result } from '../shared/result';
+import { readRange } from './artifacts';
+import { alembicReport, parityDiff, preflightReport } from './db-tools';
+import { decisionView, exportPack, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
+import { DEFAULT_HOST_KEY_TIMEOUT_MS, HostKeyBroker } from './host-keys';
+import { PushHub } from './push';
+import { RunService, StepRunningError } from './runs';
 import { VaultSession } from './session';
+import { listSecrets, TargetStore } from './targets';
+import { issueView, runbookView } from './views';
 
 /** The OS keychain as main sees it (Electron: safeStorage). Wraps and unwraps the vault's data key. */
 export interface Keychain {
@@ -24,8 +36,18 @@ export interface HostServices {
   defaultVaultPath: string;
   /** A native file dialog, where there is one. */
   chooseVaultPath?: (purpose: 'create' | 'open') => Promise<string | null>;
+  /** Opens a file with the OS's viewer (Electron: shell.openPath), where there is one. */
+  openPath?: (path: string) => Promise<boolean>;
+  /** A native file dialog for runbooks, plan files and keys, where there is one. */
+  chooseFile?: (purpose: 'runbook' | 'plan' | 'key') => Promise<string | null>;
   /** Idle time before the open vault locks itself; null never locks. Default 15 minutes. */
   autoLockMs?: number | null;
+  /** The ssh-agent for SSH targets and agent identities (default SSH_AUTH_SOCK). */
+  agentSocket?: string;
+  /** ~/.ssh/config for host aliases (default ~/.ssh/config). */
+  sshConfigPath?: string;
+  /** How long a first-use host key waits for a person's answer. Default 5 minutes. */
+  hostKeyTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -33,7 +55,9 @@ export interface ContractService {
   readonly handlers: Handlers;
   /** Validates and runs one call; never throws: errors come back as data. */
   dispatch(channel: string, input: unknown): Promise<Result<unknown>>;
-  /** Closes the open vault (app quit, harness shutdown). */
+  /** Messages main sends without being asked (step output, run changes, host keys to confirm). */
+  subscribe(listener: PushListener): () => void;
+  /** Stops running steps and closes the open vault (app quit, harness shutdown). */
   dispose(): void;
 }
 
@@ -80,6 +104,40 @@ export function toErrorData(error: unknown): ErrorData {
   return { name: 'Error', code: 'INTERNAL', message: String(error) };
 }
 
+function toIdentityRecord(identity: IdentityInfo): IdentityRecord {
+  return {
+    name: identity.name,
+    roles: [...identity.roles],
+    publicKey: identity.publicKey,
+    fingerprint: identity.fingerprint,
+    keySource: identity.keySource,
+    createdAt: identity.createdAt,
+  };
+}
+
+/** Lines shown around each problem of an invalid runbook. */
+const EXCERPT_LINES = 2;
+
+/** A runbook's validation problems are an answer, not a failure: the screen shows them at their lines. */
+function openRunbook(load: () => ReturnType<typeof loadRunbook>, text: () => string, source: string): RunbookOpenResult {
+  try {
+    const loaded = load();
+    return { ok: true, runbook: runbookView(loaded.runbook, { hash: loaded.hash, source: loaded.source, warnings: loaded.warnings }), text: loaded.text, source: loaded.source };
+  } catch (error) {
+    if (!(error instanceof RunbookError)) throw error;
+    let all: string[] = [];
+    try {
+      all = error.issues.some((i) => i.stage === 'io') ? [] : text().split('\n');
+    } catch {
+      all = [];
+    }
+    const wanted = new Set<number>();
+    for (const issue of error.issues.slice(0, 50)) for (let n = issue.line - EXCERPT_LINES; n <= issue.line + EXCERPT_LINES; n++) if (n >= 1 && n <= all.length) wanted.add(n);
+    const lines = [...wanted].sort((a, b) => a - b).map((line) => ({ line, text: (all[line - 1] ?? '').slice(0, 500) }));
+    return { ok: false, issues: error.issues.map(issueView), lines, source };
+  }
+}
+
 function toTimelineEvent(event: VaultEvent): TimelineEvent {
   return { seq: event.seq, at: event.at, actor: event.actor, type: event.type, payload: event.payload, prevHash: event.prevHash, hash: event.hash };
 }
@@ -103,6 +161,22 @@ export function createContractService(host: HostServices): ContractService {
   const log = host.log ?? (() => {});
   const session = new VaultSession(host.autoLockMs === undefined ? DEFAULT_AUTO_LOCK_MS : host.autoLockMs, log);
   const keychain = (): Keychain | null => (host.keychain?.isAvailable() ? host.keychain : null);
+  const hub = new PushHub(log);
+  const hostKeys = new HostKeyBroker(hub, host.hostKeyTimeoutMs ?? DEFAULT_HOST_KEY_TIMEOUT_MS);
+  const agentSocket = host.agentSocket ?? process.env.SSH_AUTH_SOCK;
+  const connection = { agentSocket, sshConfigPath: host.sshConfigPath };
+  const runs = new RunService({ hub, hostKeys, ...connection, log });
+  const targets = new TargetStore(hostKeys, connection);
+  session.setBusyCheck(() => runs.busy || hostKeys.waiting > 0);
+  /** PDFs this session wrote: the only files the window may ask the OS to open. */
+  const openable = new Set<string>();
+  /** Who an event is recorded as when the person acting has no identity yet (the very first one). */
+  const actorOr = (actor: string | undefined) => actor ?? 'workstation';
+
+  /** Locking, or opening another vault, would pull the vault from under a running step. */
+  function refuseWhileRunning(): void {
+    if (runs.busy) throw new StepRunningError('A step is running. Cancel it or wait for it to end before locking or switching the vault.');
+  }
 
   function status(): VaultStatus {
     const vault = session.current;
@@ -129,6 +203,8 @@ export function createContractService(host: HostServices): ContractService {
 
   /** Closes whatever is open first: reopening the same file must not meet our own handle. */
   function openWith(open: () => Vault): VaultStatus {
+    refuseWhileRunning();
+    hostKeys.refuseAll();
     session.close();
     session.adopt(open());
     return status();
@@ -167,6 +243,8 @@ export function createContractService(host: HostServices): ContractService {
     },
 
     'vault.lock': () => {
+      refuseWhileRunning();
+      hostKeys.refuseAll();
       session.close();
       return status();
     },
@@ -206,18 +284,99 @@ export function createContractService(host: HostServices): ContractService {
       return { events: events.reverse().map(toTimelineEvent), head, hasOlder: start > 1 };
     },
 
-    'identities.list': () =>
+    'identities.list': () => session.require().listIdentities().map(toIdentityRecord),
+
+    'identities.add': async ({ name, roles, source, actor }) => {
+      const vault = session.require();
+      const keySource =
+        source.kind === 'file'
+          ? { kind: 'file' as const, path: source.path, ...(source.passphrase ? { passphrase: async () => source.passphrase ?? '' } : {}) }
+          : source.kind === 'agent'
+            ? { kind: 'agent' as const, ...(source.key ? { key: source.key } : {}), ...(agentSocket ? { sock: agentSocket } : {}) }
+            : { kind: 'generate' as const };
+      return toIdentityRecord(await addIdentityFrom(vault, { name, roles, source: keySource, actor: actorOr(actor) }));
+    },
+
+    'identities.agentKeys': async () =>
+      (await listAgentKeys(agentSocket)).map((line) => ({ fingerprint: parsePublicKey(line).fingerprint, comment: line.split(' ').slice(2).join(' ') })),
+
+    'secrets.list': () => listSecrets(session.require()),
+
+    'secrets.set': ({ name, value, actor }) => {
+      const vault = session.require();
+      setSecret(vault, name, value, actorOr(actor));
+      const saved = listSecrets(vault).find((s) => s.name === name);
+      return saved ?? { name, setAt: null, setBy: null };
+    },
+
+    'targets.list': () => targets.list(session.require()),
+    'targets.save': ({ name, spec, actor }) => targets.save(session.require(), name, spec, actorOr(actor)),
+    'targets.remove': ({ name, actor }) => targets.remove(session.require(), name, actorOr(actor)),
+    'targets.test': ({ name, actor }) => targets.test(session.require(), name, actorOr(actor)),
+    'targets.answerHostKey': ({ requestId, accept }) => ({ pending: hostKeys.answer(requestId, accept) }),
+
+    'files.choose': async ({ purpose }) => ({ path: host.chooseFile ? await host.chooseFile(purpose) : null }),
+
+    'runbook.open': (input) =>
+      'path' in input
+        ? openRunbook(
+            () => loadRunbookFile(input.path),
+            () => readFileSync(input.path, 'utf8'),
+            input.path,
+          )
+        : openRunbook(
+            () => loadRunbook(input.text, input.source),
+            () => input.text,
+            input.source,
+          ),
+
+    'run.start': (input) => runs.start(session.require(), input),
+    'run.list': () => runs.list(session.require()),
+    'run.status': ({ runId, actor }) => runs.status(session.require(), runId, actor),
+    'run.decide': (input) => runs.decide(session.require(), input),
+
+    'step.execute': (input) => runs.execute(session.require(), input),
+    'step.cancel': ({ runId, stepId }) => ({ cancelled: runs.cancel(runId, stepId) }),
+    'step.attest': (input) => runs.attest(session.require(), input),
+    'step.record': (input) => runs.record(session.require(), input),
+    'step.done': (input) => runs.done(session.require(), input),
+
+    'plan.export': ({ runId }) => runs.plan(session.require(), runId),
+    'plan.save': ({ runId, path }) => runs.savePlan(session.require(), runId, path),
+    'approval.sign': (input) => runs.sign(session.require(), input),
+    'approval.import': (input) => runs.importApproval(session.require(), input),
+
+    'artifacts.list': () =>
       session
         .require()
-        .listIdentities()
-        .map((identity) => ({
-          name: identity.name,
-          roles: [...identity.roles],
-          publicKey: identity.publicKey,
-          fingerprint: identity.fingerprint,
-          keySource: identity.keySource,
-          createdAt: identity.createdAt,
-        })),
+        .artifacts()
+        .map((a) => ({ id: a.id, name: a.name, mediaType: a.mediaType, state: a.state, size: a.size, sha256: a.sha256, createdAt: a.createdAt })),
+
+    'artifacts.readRange': ({ id, offset, length }) => readRange(session.require(), id, offset, length),
+
+    'alembic.inspect': (input) => alembicReport(session.require(), targets, input),
+    'preflight.run': ({ target }) => preflightReport(session.require(), targets, target),
+    'preflight.diff': ({ left, right }) => parityDiff(session.require(), targets, left, right),
+
+    'decision.get': ({ runId }) => decisionView(session.require(), runId),
+    'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input),
+    'pack.export': async ({ runId, outDir, actor }) => {
+      const built = await exportPack(session.require(), runId, outDir, actor);
+      if (built.pdf) openable.add(built.pdf);
+      return built;
+    },
+    'pack.verify': ({ path }) => verifyPackAt(path),
+    'pack.sign': (input) => signPackAs(session.require(), input, agentSocket),
+    'files.openPdf': async ({ path }) => {
+      if (!openable.has(path)) throw new HandlerError('NotOpenableError', 'BAD_INPUT', 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.');
+      return { opened: host.openPath ? await host.openPath(path) : false };
+    },
+    'incident.get': ({ runId }) => incidentView(session.require(), runId),
+    'incident.save': async ({ runId, dir }) => {
+      const written = await saveIncident(session.require(), runId, dir);
+      openable.add(written.pdf);
+      return written;
+    },
   };
 
   return {
@@ -240,7 +399,11 @@ export function createContractService(host: HostServices): ContractService {
       }
     },
 
+    subscribe: (listener) => hub.subscribe(listener),
+
     dispose() {
+      runs.cancelAll();
+      hostKeys.refuseAll();
       session.close();
     },
   };

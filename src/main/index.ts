@@ -1,8 +1,9 @@
 // Electron main: one secure window, the contract's channels on IPC, the OS keychain.
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHANNEL_PREFIX, channelNames } from '../shared/contract';
+import { PUSH_CHANNEL } from '../shared/push';
 import { fail } from '../shared/result';
 import { createContractService, DEFAULT_AUTO_LOCK_MS, type ContractService, type Keychain } from './handlers';
 import { configureNativeBinding } from './native-binding';
@@ -102,6 +103,32 @@ async function chooseVaultPath(purpose: 'create' | 'open', defaultPath: string):
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+const FILE_FILTERS = {
+  runbook: [{ name: 'Runbook', extensions: ['yaml', 'yml'] }],
+  plan: [{ name: 'Plan', extensions: ['json'] }],
+  key: [{ name: 'All files', extensions: ['*'] }],
+} as const;
+
+async function chooseFile(purpose: 'runbook' | 'plan' | 'key'): Promise<string | null> {
+  const filters = FILE_FILTERS[purpose].map((f) => ({ name: f.name, extensions: [...f.extensions] }));
+  if (purpose === 'plan') {
+    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, { filters, defaultPath: 'plan.json' }) : await dialog.showSaveDialog({ filters, defaultPath: 'plan.json' });
+    return result.canceled || !result.filePath ? null : result.filePath;
+  }
+  const options = { filters, properties: ['openFile' as const] };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+/** Pushes go to our window only, on the one allow-listed push channel. */
+function forwardPushes(service: ContractService): void {
+  service.subscribe((message) => {
+    const contents = mainWindow?.webContents;
+    if (!contents || contents.isDestroyed()) return;
+    contents.send(PUSH_CHANNEL, message);
+  });
+}
+
 function main(): void {
   if (!app.requestSingleInstanceLock()) {
     // A second instance would open a second window on the same vaults: focus the first instead.
@@ -140,10 +167,13 @@ function main(): void {
       keychain: safeStorageKeychain,
       defaultVaultPath,
       chooseVaultPath: (purpose) => chooseVaultPath(purpose, defaultVaultPath),
+      chooseFile,
+      openPath: async (path) => (await shell.openPath(path)) === '',
       autoLockMs: autoLockMs(),
       log,
     });
     registerIpc(service);
+    forwardPushes(service);
     mainWindow = createWindow();
   }, (error: unknown) => {
     log(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -15,10 +15,17 @@ export class VaultSession {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private endedBy: 'idle' | null = null;
 
+  /** While this says so (a step is running, a host key awaits an answer) the idle lock waits. */
+  private busy: () => boolean = () => false;
+
   constructor(
     private readonly autoLockMs: number | null,
     private readonly log: (message: string) => void,
   ) {}
+
+  setBusyCheck(busy: () => boolean): void {
+    this.busy = busy;
+  }
 
   get current(): Vault | null {
     return this.vault;
@@ -47,7 +54,11 @@ export class VaultSession {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (!this.vault || this.autoLockMs === null) return;
-    this.idleTimer = setTimeout(() => this.close('idle'), this.autoLockMs);
+    this.idleTimer = setTimeout(() => {
+      // A 60-minute `alembic upgrade` is not idleness: its transcript is still being written.
+      if (this.busy()) this.touch();
+      else this.close('idle');
+    }, this.autoLockMs);
     // An idle timer must never keep a CLI-less host (the test harness) alive on its own.
     this.idleTimer.unref?.();
   }

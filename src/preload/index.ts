@@ -4,6 +4,7 @@
 // renderer's client (src/shared/client.ts) rethrows them.
 import { contextBridge, ipcRenderer } from 'electron';
 import { CHANNEL_PREFIX, channelNames, isChannelName, type Bridge } from '../shared/contract';
+import { isPushMessage, PUSH_CHANNEL, type PushListener } from '../shared/push';
 
 function invoker(name: string): (input?: unknown) => Promise<unknown> {
   if (!isChannelName(name)) throw new Error(`refusing to expose unknown channel ${name}`);
@@ -11,6 +12,18 @@ function invoker(name: string): (input?: unknown) => Promise<unknown> {
   return (input?: unknown) => ipcRenderer.invoke(channel, input);
 }
 
-const bridge = Object.freeze(Object.fromEntries(channelNames.map((name) => [name, invoker(name)]))) as unknown as Bridge;
+/** Pushes from main: the listener gets the message only, never Electron's event (it holds the sender). */
+function subscribe(listener: PushListener): () => void {
+  if (typeof listener !== 'function') throw new TypeError('subscribe needs a function');
+  const handler = (_event: unknown, message: unknown) => {
+    if (isPushMessage(message)) listener(message);
+  };
+  ipcRenderer.on(PUSH_CHANNEL, handler);
+  return () => {
+    ipcRenderer.removeListener(PUSH_CHANNEL, handler);
+  };
+}
+
+const bridge = Object.freeze({ ...Object.fromEntries(channelNames.map((name) => [name, invoker(name)])), subscribe }) as unknown as Bridge;
 
 contextBridge.exposeInMainWorld('cutover', bridge);

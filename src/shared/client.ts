@@ -6,7 +6,9 @@ import { unwrap } from './result';
 
 export function createClient(bridge: Bridge): Client {
   const client: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
-  for (const name of Object.keys(bridge) as ChannelName[]) {
+  for (const name of Object.keys(bridge) as (ChannelName | 'subscribe')[]) {
+    // Pushes are not calls: the renderer subscribes to them through the bridge itself.
+    if (name === 'subscribe') continue;
     const dot = name.indexOf('.');
     const namespace = name.slice(0, dot);
     const method = name.slice(dot + 1);

@@ -6,9 +6,32 @@
 // test harness's HTTP routes. There is no second list of channel names to drift.
 import { z } from 'zod';
 import { MIN_NEW_PASSPHRASE_LENGTH } from './limits';
+import type { Subscribe } from './push';
 import type { Result } from './result';
+import type { DecisionView, IncidentView, PackExportView, PackSignView, PackVerifyView } from './views-evidence';
+import type {
+  AlembicReportView,
+  FingerprintDiffView,
+  PreflightReportView,
+} from './views-db';
+import type {
+  ApprovalView,
+  ArtifactRange,
+  ArtifactView,
+  PlanView,
+  RunbookOpenResult,
+  RunSummary,
+  RunView,
+  SavedTargetView,
+  SecretView,
+  TargetTestResult,
+} from './views';
 
 export { MIN_NEW_PASSPHRASE_LENGTH };
+export type * from './views';
+export type * from './views-db';
+export type * from './views-evidence';
+export type * from './push';
 
 /** Every IPC channel is this prefix plus a contract channel name; main and preload allow nothing else. */
 export const CHANNEL_PREFIX = 'cutover:';
@@ -121,6 +144,63 @@ const newPassphrase = z
   .min(MIN_NEW_PASSPHRASE_LENGTH, `Use at least ${MIN_NEW_PASSPHRASE_LENGTH} characters for a passphrase.`)
   .max(1024, 'The passphrase is too long.');
 
+/** An identity's name: it becomes the signer's principal in allowed_signers. */
+const identityName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'A name is letters, digits and . _ @ -, up to 64, starting with a letter or digit.');
+/** Names of runbook ids, steps, targets and secrets. */
+const idName = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Use letters, digits, _ . - (up to 64), starting with a letter or digit.');
+const runId = z.uuid('That is not a run id.');
+const role = z.enum(['operator', 'approver', 'observer']);
+const absolutePath = vaultPath;
+/** Who is acting in the UI: an identity of the vault (the engine checks its roles). */
+const actor = identityName;
+const stepRef = { runId, stepId: idName, actor };
+
+/** The runbook loader's own limit is 2 MiB of bytes; characters are at most that many. */
+const RUNBOOK_MAX_CHARS = 2 * 1024 * 1024;
+
+const tlsMode = z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const targetSpecSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('postgres'),
+      dsn: z.string().trim().regex(/^postgres(ql)?:\/\//, 'Enter a postgresql:// DSN (without the password: it goes in the secret).'),
+      tls: tlsMode.default('prefer'),
+      secret: idName.optional().or(z.literal('').transform(() => undefined)),
+      description: optionalText(500),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('ssh'),
+      host: z.string().trim().min(1, 'Enter the host.').max(255),
+      port: z.number().int().min(1).max(65535).optional(),
+      user: optionalText(64),
+      auth: z.enum(['agent', 'key', 'password']).default('agent'),
+      keyFile: optionalText(4096),
+      secret: idName.optional().or(z.literal('').transform(() => undefined)),
+      cwd: optionalText(4096),
+      hostKey: z
+        .string()
+        .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A host key fingerprint looks like SHA256: and 43 characters.')
+        .optional()
+        .or(z.literal('').transform(() => undefined)),
+      description: optionalText(500),
+    })
+    .strict(),
+  z.object({ kind: z.literal('local'), cwd: optionalText(4096), description: optionalText(500) }).strict(),
+]);
+
 // ---------------------------------------------------------------------------------------
 // The channels.
 
@@ -168,6 +248,137 @@ export const contract = {
       .strict(),
   }),
   'identities.list': channel<IdentityRecord[]>()({ input: z.void() }),
+  'identities.add': channel<IdentityRecord>()({
+    input: z
+      .object({
+        name: identityName,
+        roles: z.array(role).min(1, 'Choose at least one role.'),
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('generate') }).strict(),
+          z.object({ kind: z.literal('file'), path: absolutePath, passphrase: z.string().max(1024).optional() }).strict(),
+          z.object({ kind: z.literal('agent'), key: z.string().trim().max(200).optional() }).strict(),
+        ]),
+        /** Who adds it; absent while the vault has no identity yet. */
+        actor: actor.optional(),
+      })
+      .strict(),
+  }),
+  'identities.agentKeys': channel<{ fingerprint: string; comment: string }[]>()({ input: z.void() }),
+
+  'secrets.list': channel<SecretView[]>()({ input: z.void() }),
+  /** Stores a secret's value in the vault; nothing ever reads it back out to the renderer. */
+  'secrets.set': channel<SecretView>()({
+    input: z.object({ name: idName, value: z.string().min(1, 'Enter the value.').max(8192), actor: actor.optional() }).strict(),
+  }),
+
+  'targets.list': channel<SavedTargetView[]>()({ input: z.void() }),
+  'targets.save': channel<SavedTargetView>()({ input: z.object({ name: idName, spec: targetSpecSchema, actor: actor.optional() }).strict() }),
+  'targets.remove': channel<SavedTargetView[]>()({ input: z.object({ name: idName, actor: actor.optional() }).strict() }),
+  /** Connects once and runs the test command; an unpinned SSH host key is pushed for confirmation first. */
+  'targets.test': channel<TargetTestResult>()({ input: z.object({ name: idName, actor: actor.optional() }).strict() }),
+  'targets.answerHostKey': channel<{ pending: boolean }>()({ input: z.object({ requestId: z.uuid(), accept: z.boolean() }).strict() }),
+
+  'files.choose': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key']) }).strict() }),
+
+  /** Validates a runbook (text, or a file main reads); problems come back as data with line:column. */
+  'runbook.open': channel<RunbookOpenResult>()({
+    input: z.union([
+      z.object({ text: z.string().max(RUNBOOK_MAX_CHARS, 'The runbook is larger than 2 MiB.'), source: z.string().trim().min(1).max(4096) }).strict(),
+      z.object({ path: absolutePath }).strict(),
+    ]),
+  }),
+
+  'run.start': channel<RunView>()({
+    input: z
+      .object({
+        text: z.string().min(1).max(RUNBOOK_MAX_CHARS),
+        source: z.string().trim().min(1).max(4096),
+        environment: z.enum(['rehearsal', 'production']),
+        /** Runbook target name → override URI (postgresql://…, ssh://…, local[:DIR]). */
+        targets: z.record(idName, z.string().trim().min(1).max(4096)).default({}),
+        actor,
+      })
+      .strict(),
+  }),
+  'run.list': channel<RunSummary[]>()({ input: z.void(), activity: false }),
+  'run.status': channel<RunView>()({ input: z.object({ runId, actor: actor.optional() }).strict(), activity: false }),
+  'run.decide': channel<RunView>()({
+    input: z
+      .object({ runId, decision: z.enum(['rollback', 'stop']), reason: z.string().trim().min(1, 'Say why: the reason goes into the evidence.').max(4000), actor })
+      .strict(),
+  }),
+
+  /** Starts a check, command or monitor step and answers at once; output and the end arrive as pushes. */
+  'step.execute': channel<RunView>()({ input: z.object(stepRef).strict() }),
+  'step.cancel': channel<{ cancelled: boolean }>()({ input: z.object({ runId, stepId: idName }).strict() }),
+  'step.attest': channel<RunView>()({ input: z.object(stepRef).strict() }),
+  'step.record': channel<RunView>()({
+    input: z.object({ ...stepRef, values: z.record(idName, z.string().max(4000)) }).strict(),
+  }),
+  'step.done': channel<RunView>()({ input: z.object({ ...stepRef, note: z.string().trim().max(4000).optional() }).strict() }),
+
+  'plan.export': channel<PlanView>()({ input: z.object({ runId }).strict() }),
+  /** Writes the exact signed bytes to a file (for an approver on another machine). */
+  'plan.save': channel<{ path: string; bytes: number; digest: string }>()({ input: z.object({ runId, path: absolutePath }).strict() }),
+  'approval.sign': channel<ApprovalView>()({ input: z.object({ runId, signer: identityName, keyPassphrase: z.string().max(1024).optional() }).strict() }),
+  'approval.import': channel<ApprovalView>()({
+    input: z
+      .object({
+        runId,
+        signature: z.string().trim().min(1, 'Paste the signature (-----BEGIN SSH SIGNATURE-----).').max(64 * 1024),
+        /** The plan text that was signed; default: this run's current plan. */
+        planText: z.string().max(RUNBOOK_MAX_CHARS).optional(),
+      })
+      .strict(),
+  }),
+
+  'artifacts.list': channel<ArtifactView[]>()({ input: z.void(), activity: false }),
+  'artifacts.readRange': channel<ArtifactRange>()({
+    input: z
+      .object({ id: z.uuid(), offset: z.number().int().min(0), length: z.number().int().min(1).max(4 * 1024 * 1024) })
+      .strict(),
+    activity: false,
+  }),
+
+  'alembic.inspect': channel<AlembicReportView>()({
+    input: z
+      .object({
+        scripts: absolutePath,
+        /** A saved postgres target to read alembic_version from; without it, only the scripts are read. */
+        target: idName.optional(),
+        revisionTarget: z.string().trim().max(200).optional(),
+      })
+      .strict(),
+  }),
+  'preflight.run': channel<PreflightReportView>()({ input: z.object({ target: idName }).strict() }),
+  'preflight.diff': channel<FingerprintDiffView>()({ input: z.object({ left: idName, right: idName }).strict() }),
+
+  'decision.get': channel<DecisionView>()({ input: z.object({ runId }).strict() }),
+  /** A person's part of the formal decision; the engine checks who may authorize. */
+  'decision.record': channel<DecisionView>()({
+    input: z
+      .object({
+        runId,
+        actor,
+        rootCause: z.string().trim().max(500).optional(),
+        riskTier: z.string().trim().max(100).optional(),
+        drift: z.string().trim().max(500).optional(),
+        authorization: z.enum(['Approved', 'Rejected']).optional(),
+        note: z.string().trim().max(1000).optional(),
+      })
+      .strict(),
+  }),
+  'pack.export': channel<PackExportView>()({ input: z.object({ runId, outDir: absolutePath, actor }).strict() }),
+  'pack.verify': channel<PackVerifyView>()({ input: z.object({ path: absolutePath }).strict() }),
+  'pack.sign': channel<PackSignView>()({
+    input: z
+      .object({ path: absolutePath, identity: identityName, decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(4000).optional(), keyPassphrase: z.string().max(1024).optional() })
+      .strict(),
+  }),
+  /** Opens a PDF this session wrote (the pack's decision.pdf, an incident report) with the OS viewer. */
+  'files.openPdf': channel<{ opened: boolean }>()({ input: z.object({ path: absolutePath }).strict() }),
+  'incident.get': channel<IncidentView>()({ input: z.object({ runId }).strict() }),
+  'incident.save': channel<{ markdown: string; pdf: string }>()({ input: z.object({ runId, dir: absolutePath }).strict() }),
 } as const;
 
 // ---------------------------------------------------------------------------------------
@@ -184,15 +395,18 @@ export type ChannelOutput<C extends ChannelName> = Contract[C]['output'];
 /** Main's side: one function per channel, given parsed input. */
 export type Handlers = { [C in ChannelName]: (input: ParsedInput<C>) => ChannelOutput<C> | Promise<ChannelOutput<C>> };
 
-/** What the preload (or the test harness's bridge) exposes as `window.cutover`: envelopes, as data. */
-export type Bridge = { [C in ChannelName]: (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>> };
+/** One function per channel: envelopes, as data. */
+export type Calls = { [C in ChannelName]: (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>> };
+
+/** What the preload (or the test harness's bridge) exposes as `window.cutover`: the calls, and pushes from main. */
+export type Bridge = Calls & { readonly subscribe: Subscribe };
 
 type Namespace<C> = C extends `${infer N}.${string}` ? N : never;
 type MethodOf<C, N extends string> = C extends `${N}.${infer M}` ? M : never;
 type Unwrapped<R> = R extends { ok: true; value: infer V } ? V : never;
 
 /** A channel as the renderer calls it: same parameters as the bridge, rethrows instead of returning errors. */
-export type ClientMethod<C extends ChannelName> = (...args: Parameters<Bridge[C]>) => Promise<Unwrapped<Awaited<ReturnType<Bridge[C]>>>>;
+export type ClientMethod<C extends ChannelName> = (...args: Parameters<Calls[C]>) => Promise<Unwrapped<Awaited<ReturnType<Calls[C]>>>>;
 
 /** The renderer's client, grouped by the channel's namespace: `client.vault.unlock(...)`. */
 export type Client = {

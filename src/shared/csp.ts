@@ -15,7 +15,10 @@ export function contentSecurityPolicy(options: CspOptions): string {
     ['default-src', "'none'"],
     // The dev server's React refresh preamble is an inline module script; production has none.
     dev ? ['script-src', "'self'", "'unsafe-inline'"] : ['script-src', "'self'"],
-    ['style-src', "'self'"],
+    // xterm.js (the terminal that shows step output) measures its cells and writes them, with its
+    // theme, into <style> elements and style attributes at run time. Scripts stay 'self' only, and
+    // with img-src, font-src and connect-src limited to 'self', no style can reach another origin.
+    ['style-src', "'self'", "'unsafe-inline'"],
     ['img-src', "'self'", 'data:'],
     ['font-src', "'self'"],
     dev ? ['connect-src', "'self'", dev.replace(/^http/, 'ws')] : ['connect-src', "'self'"],

@@ -60,7 +60,7 @@ describe('desktop app in Electron', () => {
           try { (0, eval)('1'); } catch { evalBlocked = true; } // the CSP has no 'unsafe-eval'
           return { require: typeof window.require, process: typeof window.process, bridge: Object.keys(window.cutover ?? {}).sort(), evalBlocked, url: location.href };
         })()`);
-        expect(exposed).toEqual({ require: 'undefined', process: 'undefined', bridge: [...channelNames].sort(), evalBlocked: true, url: 'cutover://app/index.html' });
+        expect(exposed).toEqual({ require: 'undefined', process: 'undefined', bridge: [...channelNames, 'subscribe'].sort(), evalBlocked: true, url: 'cutover://app/index.html' });
         await page.evaluate(`window.location.href = 'https://example.com/'`);
         await page.waitForTimeout(500);
         expect(page.url()).toBe('cutover://app/index.html');

@@ -41,7 +41,15 @@ export async function unlock(page: Page, path: string, passphrase: string): Prom
   await waitForTimeline(page);
 }
 
+/** Opens one of the workspace's screens from the navigation. */
+export async function openScreen(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: en.nav.label }).getByRole('button', { name, exact: true }).click();
+}
+
+/** After unlocking, the run console opens; the evidence timeline is a screen away. */
 export async function waitForTimeline(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: en.nav.label }).waitFor();
+  await openScreen(page, en.nav.evidence);
   await page.getByRole('heading', { name: en.timeline.heading }).waitFor();
   await page.locator('tbody tr[data-seq]').first().waitFor();
 }

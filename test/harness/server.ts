@@ -7,6 +7,8 @@
 //   GET  /__harness/bridge.js defines window.cutover: one fetch per contract channel
 //   GET  /assets/...          the built files
 //   POST /rpc/<channel>       body {"input": ...}; answers the result envelope as JSON
+//   GET  /__harness/events    server-sent events: main's pushes (step output, run changes,
+//                             host keys to confirm), one JSON message per event
 //
 // Every page response carries the app's own CSP header (connect-src 'self' is all the bridge
 // needs), so the renderer is exercised under the policy it ships with.
@@ -32,7 +34,11 @@ export interface Harness {
 }
 
 const BRIDGE_PATH = '/__harness/bridge.js';
-const MAX_BODY_BYTES = 1 << 20;
+const EVENTS_PATH = '/__harness/events';
+/** A runbook is up to 2 MiB; its JSON-escaped text can be larger. */
+const MAX_BODY_BYTES = 8 << 20;
+/** A browser that stops reading (a hidden tab) gets no more output once this much waits for it. */
+const MAX_PENDING_EVENT_BYTES = 64 << 20;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -62,6 +68,25 @@ function bridgeScript(): string {
   };
   const bridge = {};
   for (const channel of channels) bridge[channel] = call(channel);
+  // Pushes from main, as Electron's preload delivers them: one stream for the page, shared by listeners.
+  const listeners = new Set();
+  let source = null;
+  bridge.subscribe = (listener) => {
+    if (typeof listener !== 'function') throw new TypeError('subscribe needs a function');
+    listeners.add(listener);
+    if (!source) {
+      source = new EventSource(${JSON.stringify(EVENTS_PATH)});
+      source.onmessage = (event) => {
+        let message;
+        try { message = JSON.parse(event.data); } catch { return; }
+        for (const l of [...listeners]) l(message);
+      };
+    }
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && source) { source.close(); source = null; }
+    };
+  };
   Object.defineProperty(window, 'cutover', { value: Object.freeze(bridge), enumerable: true });
 })();
 `;
@@ -130,9 +155,37 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     send(res, 200, 'application/json', JSON.stringify(result));
   }
 
+  /** Open event streams, ended cleanly at close() (a cut stream is a console error in the page). */
+  const streams = new Set<ServerResponse>();
+
+  /** Server-sent events: every push of the service, to this page (same origin and Host as the calls). */
+  function events(req: IncomingMessage, res: ServerResponse): void {
+    if (req.headers.host !== new URL(origin).host) {
+      send(res, 403, 'text/plain; charset=utf-8', 'forbidden');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
+    // A page whose stream ended waits before reconnecting (the harness is usually shutting down).
+    res.write('retry: 10000\n: connected\n\n');
+    streams.add(res);
+    const unsubscribe = service.subscribe((message) => {
+      // Output the page cannot keep up with is dropped here; the page sees the gap in offsets and reads the vault.
+      if (message.type === 'output' && res.writableLength > MAX_PENDING_EVENT_BYTES) return;
+      res.write(`data: ${JSON.stringify(message)}\n\n`);
+    });
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    keepAlive.unref();
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      streams.delete(res);
+    });
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const handle = async (): Promise<void> => {
+      if (req.method === 'GET' && url.pathname === EVENTS_PATH) return events(req, res);
       if (req.method === 'POST' && url.pathname.startsWith('/rpc/')) return rpc(req, res, decodeURIComponent(url.pathname.slice('/rpc/'.length)));
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
       if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, MIME['.html'] ?? 'text/html', indexHtml);
@@ -161,11 +214,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   return {
     url: `${origin}/`,
     service,
-    close: () =>
-      new Promise<void>((done) => {
-        service.dispose();
+    async close() {
+      service.dispose();
+      // End each event stream properly and let its last chunk out before the sockets go.
+      const ended = [...streams].map((stream) => new Promise<void>((finished) => stream.end(() => finished())));
+      await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, 1000))]);
+      await new Promise<void>((done) => {
         server.closeAllConnections();
         server.close(() => done());
-      }),
+      });
+    },
   };
 }

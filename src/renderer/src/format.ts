@@ -28,3 +28,10 @@ export function formatCount(n: number): string {
 export function formatMinutes(minutes: number): string {
   return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(minutes);
 }
+
+/** The time of day only (a scribe's column): "16:04:07". */
+export function formatClock(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

@@ -1,13 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { VaultStatus } from '../../../shared/contract';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { IdentityRecord, RunbookOpenResult, VaultStatus } from '../../../shared/contract';
 import { api, errorCode } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { Identities } from '../components/Identities';
-import { Timeline } from '../components/Timeline';
-import { VaultSettings } from '../components/VaultSettings';
-import { VerifyPanel } from '../components/VerifyPanel';
+import { HostKeyDialog } from '../components/HostKeyDialog';
 import { formatMinutes, shortHash } from '../format';
 import { format, t } from '../i18n';
+import { collectOutput } from '../transcripts';
+import { SCREENS, WorkspaceContext, type Screen, type WorkspaceApi } from '../workspace-context';
+import { Approvals } from './Approvals';
+import { Database } from './Database';
+import { Decision } from './Decision';
+import { Evidence } from './Evidence';
+import { People } from './People';
+import { RunConsole } from './RunConsole';
+import { Runbooks } from './Runbooks';
+import { Targets } from './Targets';
 
 export interface WorkspaceProps {
   status: VaultStatus;
@@ -16,16 +23,36 @@ export interface WorkspaceProps {
   onSessionLost: () => Promise<void>;
 }
 
-/** The open vault: its timeline, Verify, settings and identities. */
+const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
+  run: RunConsole,
+  runbooks: Runbooks,
+  approvals: Approvals,
+  decision: Decision,
+  targets: Targets,
+  people: People,
+  evidence: Evidence,
+  database: Database,
+};
+
+/** The open vault: a screen at a time, who is acting, and the host-key confirmations main asks for. */
 export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
-  const headingRef = useRef<HTMLHeadingElement>(null);
+  const ids = useId();
+  const [screen, setScreen] = useState<Screen>('run');
   const [reloadKey, setReloadKey] = useState(0);
   const [locking, setLocking] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [identities, setIdentities] = useState<IdentityRecord[]>([]);
+  const [actor, setActor] = useState<string | null>(null);
+  const [runId, setRunId] = useState<string | null>(null);
+  const [runbook, setRunbook] = useState<Extract<RunbookOpenResult, { ok: true }> | null>(null);
+  const mainRef = useRef<HTMLElement>(null);
 
-  useEffect(() => headingRef.current?.focus(), []);
+  useEffect(() => {
+    collectOutput();
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, []);
 
-  /** Every panel reports errors here: a locked vault ends the session, anything else is shown. */
+  /** Every screen reports errors here: a locked vault ends the session, anything else is shown. */
   const report = useCallback(
     (err: unknown) => {
       if (errorCode(err) === 'VAULT_LOCKED') {
@@ -37,13 +64,51 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
     [onSessionLost],
   );
 
-  /** A change that appended events (remember, forget, new passphrase): new status, fresh timeline. */
+  const reloadIdentities = useCallback(() => {
+    if (!api) return;
+    api.identities.list().then((list) => {
+      setIdentities(list);
+      // Someone has to be acting: the first operator, until the person picks.
+      setActor((current) => (current && list.some((i) => i.name === current) ? current : (list.find((i) => i.roles.includes('operator'))?.name ?? list[0]?.name ?? null)));
+    }, report);
+  }, [report]);
+
+  useEffect(() => {
+    const timer = setTimeout(reloadIdentities, 0);
+    return () => clearTimeout(timer);
+  }, [reloadIdentities]);
+
+  // The most recent run is the one the console opens with.
+  useEffect(() => {
+    if (!api) return;
+    let current = true;
+    api.run.list().then((runs) => {
+      if (current && runs[0]) setRunId((id) => id ?? runs[0]!.runId);
+    }, report);
+    return () => {
+      current = false;
+    };
+  }, [report]);
+
+  const go = useCallback((next: Screen) => {
+    setError(null);
+    setScreen(next);
+    // Move focus to the new screen's heading, so keyboard and screen-reader users land on it.
+    requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+  }, []);
+
   const changed = useCallback(
-    (next: VaultStatus) => {
-      onStatus(next);
+    (next?: VaultStatus) => {
       setReloadKey((k) => k + 1);
+      if (next) onStatus(next);
+      else if (api) api.vault.status().then(onStatus, report);
     },
-    [onStatus],
+    [onStatus, report],
+  );
+
+  const workspace = useMemo<WorkspaceApi>(
+    () => ({ actor, setActor, identities, reloadIdentities, report, go, runId, openRun: setRunId, runbook, setRunbook, status, reloadKey, changed }),
+    [actor, identities, reloadIdentities, report, go, runId, runbook, status, reloadKey, changed],
   );
 
   async function lock() {
@@ -57,53 +122,72 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
     }
   }
 
+  const View = SCREEN_VIEWS[screen];
   return (
-    <div className="workspace">
-      <header className="topbar">
-        <div className="brand brand-inline">
-          <span className="brand-name">{t.app.title}</span>
-          <span className="subtitle">{t.app.subtitle}</span>
-        </div>
-        <dl className="vault-meta">
-          <div>
-            <dt>{t.header.vault}</dt>
-            <dd className="mono path" title={status.path ?? ''} data-testid="vault-path">
-              {status.path}
-            </dd>
+    <WorkspaceContext.Provider value={workspace}>
+      <div className="workspace">
+        <header className="topbar">
+          <div className="brand brand-inline">
+            <span className="brand-name">{t.app.title}</span>
+            <span className="subtitle">{t.app.subtitle}</span>
           </div>
-          {status.head && (
+          <dl className="vault-meta">
             <div>
-              <dt>{t.header.head}</dt>
-              <dd className="mono" title={status.head.hash}>
-                #{status.head.seq} · {shortHash(status.head.hash)}
+              <dt>{t.header.vault}</dt>
+              <dd className="mono path" title={status.path ?? ''} data-testid="vault-path">
+                {status.path}
               </dd>
             </div>
-          )}
-        </dl>
-        <div className="topbar-actions">
-          {status.autoLockMinutes !== null && <span className="hint">{format(t.header.autoLock, { minutes: formatMinutes(status.autoLockMinutes) })}</span>}
-          <button type="button" onClick={() => void lock()} disabled={locking}>
-            {locking ? t.header.locking : t.header.lock}
-          </button>
-        </div>
-      </header>
-
-      <div className="content">
-        <main className="primary-column">
-          <div className="section-head">
-            <h1 ref={headingRef} tabIndex={-1}>
-              {t.timeline.heading}
-            </h1>
-            <VerifyPanel onError={report} />
+            {status.head && (
+              <div>
+                <dt>{t.header.head}</dt>
+                <dd className="mono" title={status.head.hash}>
+                  #{status.head.seq} · {shortHash(status.head.hash)}
+                </dd>
+              </div>
+            )}
+          </dl>
+          <div className="acting-as">
+            <label htmlFor={`${ids}-actor`}>{t.actor.label}</label>
+            <select id={`${ids}-actor`} value={actor ?? ''} onChange={(e) => setActor(e.target.value || null)} aria-describedby={`${ids}-actor-hint`}>
+              <option value="">{t.actor.none}</option>
+              {identities.map((i) => (
+                <option key={i.name} value={i.name}>
+                  {i.name} ({i.roles.map((r) => t.identities.role[r]).join(', ')})
+                </option>
+              ))}
+            </select>
+            <span id={`${ids}-actor-hint`} className="visually-hidden">
+              {t.actor.hint}
+            </span>
           </div>
-          <ErrorNotice error={error} />
-          <Timeline reloadKey={reloadKey} onError={report} />
-        </main>
-        <aside className="side-column">
-          <VaultSettings status={status} onChanged={changed} onError={report} />
-          <Identities reloadKey={reloadKey} onError={report} />
-        </aside>
+          <div className="topbar-actions">
+            {status.autoLockMinutes !== null && <span className="hint">{format(t.header.autoLock, { minutes: formatMinutes(status.autoLockMinutes) })}</span>}
+            <button type="button" onClick={() => void lock()} disabled={locking}>
+              {locking ? t.header.locking : t.header.lock}
+            </button>
+          </div>
+        </header>
+
+        <div className="frame">
+          <nav className="screens" aria-label={t.nav.label}>
+            <ul>
+              {SCREENS.map((s) => (
+                <li key={s}>
+                  <button type="button" className="nav-item" aria-current={s === screen ? 'page' : undefined} onClick={() => go(s)}>
+                    {t.nav[s]}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main className="screen" ref={mainRef} data-screen={screen}>
+            <ErrorNotice error={error} />
+            <View key={screen} />
+          </main>
+        </div>
+        <HostKeyDialog />
       </div>
-    </div>
+    </WorkspaceContext.Provider>
   );
 }

@@ -1,0 +1,91 @@
+// After the window: the formal decision (derived from the run, completed by people), the
+// scribe's timeline and the broadcasts to paste, the signed decision pack and its verification,
+// and the incident report of a run that did not pass.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { broadcasts, scribeTimeline } from '../core/evidence/broadcasts';
+import { decisionContext, formatDecision, recordDecision, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/evidence/decision';
+import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/evidence/incident';
+import { buildPack, integrityProblems, signPack, verifyPack } from '../core/evidence/pack';
+import { signerFor } from '../core/identity';
+import type { Vault } from '../core/vault';
+import type { DecisionView, IncidentView, PackExportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
+
+export function decisionView(vault: Vault, runId: string): DecisionView {
+  const { model, decision } = decisionContext(vault, runId);
+  const timeline = scribeTimeline(model);
+  return {
+    runId,
+    template: decision.template,
+    status: decision.status,
+    goNoGo: decision.goNoGo,
+    authorization: decision.authorization,
+    statement: decision.statement,
+    fields: TEMPLATE_LABELS.map(([field, label]) => {
+      const source = decision.sources[field];
+      return {
+        field,
+        label,
+        value: fieldText(decision, field),
+        from: source.from,
+        detail: sourceText(source),
+        evidence: source.refs.flatMap((r) => (r.evidence ? [r.evidence] : [])),
+      };
+    }),
+    text: formatDecision(decision, { sources: true }),
+    t0: timeline.t0,
+    timeline: timeline.entries.map((e) => ({ t: e.t, at: e.at, stepId: e.stepId, title: e.title, result: e.result, actor: e.actor, evidence: e.evidence?.name ?? null })),
+    broadcasts: broadcasts(model, decision).map((b) => ({ kind: b.kind, t: b.t, at: b.at, text: b.text })),
+  };
+}
+
+export function recordDecisionInput(vault: Vault, runId: string, actor: string, input: DecisionInput): DecisionView {
+  recordDecision(vault, runId, actor, input);
+  return decisionView(vault, runId);
+}
+
+export async function exportPack(vault: Vault, runId: string, outDir: string, actor: string): Promise<PackExportView> {
+  const built = await buildPack(vault, runId, { outDir, actor });
+  const pdf = join(built.folder, 'decision.pdf');
+  return {
+    name: built.name,
+    folder: built.folder,
+    zip: built.zip,
+    zipSha256: built.zipSha256,
+    zipBytes: built.zipBytes,
+    manifestSha256: built.manifestSha256,
+    files: built.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+    pdf: existsSync(pdf) ? pdf : null,
+  };
+}
+
+export async function verifyPackAt(path: string): Promise<PackVerifyView> {
+  const report = await verifyPack(path);
+  return {
+    ok: report.ok,
+    intact: integrityProblems(report).length === 0,
+    pack: report.pack,
+    kind: report.kind,
+    manifestSha256: report.manifestSha256,
+    files: { total: report.files.length, ok: report.files.filter((f) => f.status === 'ok').length },
+    signatures: report.signatures.map((s) => ({ identity: s.identity, status: s.status, decision: s.decision, counts: s.counts, message: s.message })),
+    policy: report.policy ? { ok: report.policy.ok, quorum: report.policy.quorum, approvedBy: report.policy.approvedBy, message: report.policy.message } : null,
+    problems: report.problems.map((p) => ({ area: p.area, subject: p.subject, message: p.message })),
+  };
+}
+
+export async function signPackAs(vault: Vault, input: { path: string; identity: string; decision: 'approve' | 'reject'; reason?: string; keyPassphrase?: string }, agentSocket: string | undefined): Promise<PackSignView> {
+  const passphrase = input.keyPassphrase;
+  const signer = await signerFor(vault, input.identity, { sock: agentSocket, ...(passphrase ? { passphrase: async () => passphrase } : {}) });
+  const signed = await signPack(input.path, { identity: input.identity, signer, decision: input.decision, reason: input.reason ?? null });
+  return { identity: signed.identity, fingerprint: signed.fingerprint, decision: signed.decision, warnings: signed.warnings };
+}
+
+export function incidentView(vault: Vault, runId: string): IncidentView {
+  return { runId, markdown: incidentMarkdown(buildIncidentReport(vault, runId)) };
+}
+
+export async function saveIncident(vault: Vault, runId: string, dir: string): Promise<{ markdown: string; pdf: string }> {
+  const written = await writeIncidentReport(vault, runId, dir);
+  return { markdown: written.markdown, pdf: written.pdf };
+}

@@ -1,0 +1,230 @@
+// Core's runbooks and runs as the boundary's plain shapes (src/shared/views.ts). Pure mapping:
+// what a step "is" comes from the runbook; what it "did" comes from the run's folded events.
+import { authorize, type RunState } from '../core/engine';
+import type { AbortGate, Expectation, Runbook, Step, Target } from '../core/runbook';
+import type { RunbookIssue } from '../core/runbook';
+import type { IdentityInfo, Vault } from '../core/vault';
+import type {
+  GateSpecView,
+  RefusalView,
+  RunbookIssueView,
+  RunbookStepView,
+  RunbookTargetView,
+  RunbookView,
+  RunSummary,
+  RunView,
+  StepStateView,
+  StepStatusView,
+} from '../shared/views';
+
+export function issueView(issue: RunbookIssue): RunbookIssueView {
+  return { severity: issue.severity, stage: issue.stage, line: issue.line, column: issue.column, path: issue.path, message: issue.message };
+}
+
+function describeExpectation(e: Expectation): string {
+  if ('exit_code' in e) return `exit code = ${e.exit_code}`;
+  if ('output_contains' in e) return `output contains "${e.output_contains}"`;
+  if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
+  if ('output_matches' in e) return `output matches /${e.output_matches}/`;
+  if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`;
+  return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
+}
+
+function gateSpecs(expect: Expectation[], abortOn: AbortGate[]): GateSpecView[] {
+  return [
+    ...expect.map((e): GateSpecView => ({ kind: 'expect', text: describeExpectation(e) })),
+    ...abortOn.map((g): GateSpecView => ({ kind: 'abort', text: `abort on /${g.pattern}/`, label: g.label ?? g.pattern, onMatch: g.on_match })),
+  ];
+}
+
+export function stepView(step: Step, phaseId: string): RunbookStepView {
+  const base: RunbookStepView = {
+    id: step.id,
+    phaseId,
+    kind: step.kind,
+    title: step.title,
+    instructions: step.instructions ?? null,
+    at: step.at ?? null,
+    evidence: step.evidence ?? null,
+    target: null,
+    command: null,
+    language: null,
+    readOnly: null,
+    statement: null,
+    by: null,
+    fields: [],
+    gates: [],
+    timeout: null,
+    env: {},
+    secretEnv: {},
+  };
+  switch (step.kind) {
+    case 'attest':
+      return { ...base, statement: step.statement, by: step.by };
+    case 'record':
+      return { ...base, fields: step.fields.map((f) => ({ name: f.name, label: f.label, pattern: f.pattern ?? null, required: f.required })) };
+    case 'manual':
+      return base;
+    case 'monitor':
+      return {
+        ...base,
+        target: step.probe.url,
+        command: `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}`,
+        gates: step.thresholds.map((text) => ({ kind: 'expect', text })),
+      };
+    case 'check':
+    case 'command': {
+      const sql = step.kind === 'check' ? step.sql : undefined;
+      return {
+        ...base,
+        target: step.target,
+        command: sql ?? step.run ?? null,
+        language: sql ? 'sql' : 'shell',
+        readOnly: step.kind === 'check' ? (sql ? 'enforced' : 'declared') : null,
+        gates: gateSpecs(step.expect, step.abort_on),
+        timeout: step.timeout ?? null,
+        env: step.env,
+        secretEnv: step.secret_env,
+      };
+    }
+  }
+}
+
+export function targetAddressOf(target: Target): string {
+  if (target.kind === 'postgres') return target.dsn;
+  if (target.kind === 'ssh') return `${target.user ? `${target.user}@` : ''}${target.host}:${target.port ?? 22}`;
+  return target.cwd ? `local:${target.cwd}` : 'local';
+}
+
+function targetView(name: string, target: Target): RunbookTargetView {
+  return {
+    name,
+    kind: target.kind,
+    address: targetAddressOf(target),
+    description: target.description ?? null,
+    secret: 'secret' in target ? (target.secret ?? null) : null,
+    hostKey: target.kind === 'ssh' ? (target.host_key ?? null) : null,
+    tls: target.kind === 'postgres' ? target.tls : null,
+  };
+}
+
+/** Every step of a runbook in execution order, with its phase id (preconditions first, rollback last). */
+export function orderedSteps(runbook: Runbook): { step: Step; phaseId: string }[] {
+  return [
+    ...runbook.preconditions.map((step) => ({ step: step as Step, phaseId: 'preconditions' })),
+    ...runbook.phases.flatMap((p) => p.steps.map((step) => ({ step, phaseId: p.id }))),
+    ...(runbook.rollback?.steps ?? []).map((step) => ({ step, phaseId: 'rollback' })),
+  ];
+}
+
+export function runbookView(runbook: Runbook, meta: { hash: string; source: string; warnings: RunbookIssue[] }): RunbookView {
+  const phases = runbook.phases.map((p) => ({ id: p.id, title: p.title, at: p.at ?? null, purpose: p.purpose ?? null, steps: p.steps.map((s) => stepView(s, p.id)) }));
+  if (runbook.preconditions.length > 0) {
+    phases.unshift({ id: 'preconditions', title: 'Preconditions', at: null, purpose: null, steps: runbook.preconditions.map((s) => stepView(s as Step, 'preconditions')) });
+  }
+  return {
+    id: runbook.id,
+    title: runbook.title,
+    version: runbook.version,
+    description: runbook.description ?? null,
+    status: runbook.status ?? null,
+    hash: meta.hash,
+    source: meta.source,
+    quorum: runbook.policy.approvals.quorum,
+    approverRole: runbook.policy.approvals.role,
+    targets: Object.entries(runbook.targets).map(([name, t]) => targetView(name, t)),
+    secrets: runbook.secrets.map((s) => ({ name: s.name, description: s.description ?? null })),
+    phases,
+    rollback: runbook.rollback
+      ? { triggers: runbook.rollback.triggers, instructions: runbook.rollback.instructions ?? null, steps: runbook.rollback.steps.map((s) => stepView(s, 'rollback')) }
+      : null,
+    evidencePack: runbook.evidence_pack,
+    warnings: meta.warnings.filter((w) => w.severity === 'warning').map(issueView),
+  };
+}
+
+/** Why the acting person cannot do this step now (advisory: the engine has the last word). */
+function refusalFor(state: RunState, step: Step, phaseId: string, status: StepStatusView, actor: IdentityInfo | null, running: boolean, auth: StepStateView['authorization']): RefusalView | null {
+  if (running || status === 'running') return { code: 'running' };
+  if (status === 'PASS') return { code: 'passed' };
+  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return { code: 'runClosed', status: state.status };
+  const executes = step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor';
+  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return { code: 'rollbackNotDecided' };
+  if (step.kind === 'command' && state.status === 'BLOCKED') return { code: 'blocked', stepId: state.blockedBy?.stepId ?? '' };
+  if (step.kind === 'command' && state.status === 'ROLLBACK' && phaseId !== 'rollback') return { code: 'rollbackOnly' };
+  if (!actor) return { code: 'noActor' };
+  if (step.kind === 'attest' && !actor.roles.includes(step.by)) return { code: 'wrongRole', needs: step.by, actor: actor.name, roles: actor.roles };
+  if (step.kind === 'command' && auth && !auth.authorized) return { code: 'notApproved', quorum: auth.quorum, valid: auth.valid, detail: auth.reason };
+  if (step.kind === 'command') {
+    const target = state.targets[step.target];
+    if (target?.kind === 'ssh' && !(state.hostKeys[step.target] ?? target.host_key)) return { code: 'hostKeyUnpinned', target: step.target };
+  }
+  if (executes && !actor.roles.includes('operator')) return { code: 'wrongRole', needs: 'operator', actor: actor.name, roles: actor.roles };
+  return null;
+}
+
+export function runView(vault: Vault, state: RunState, options: { next: string | null; running: string[]; actor: IdentityInfo | null }): RunView {
+  const blockedStep = state.blockedBy?.stepId ?? null;
+  const steps: StepStateView[] = orderedSteps(state.runbook).map(({ step, phaseId }) => {
+    const s = state.steps.get(step.id)!;
+    const status: StepStatusView = s.status === 'FAIL' && blockedStep === step.id ? 'BLOCKED' : s.status;
+    const authorization = step.kind === 'command' ? authorize(vault, state, step, phaseId) : null;
+    const isRunning = options.running.includes(step.id);
+    return {
+      stepId: step.id,
+      phaseId,
+      kind: step.kind,
+      status,
+      actor: s.actor ?? null,
+      startedAt: s.startedAt ?? null,
+      finishedAt: s.finishedAt ?? null,
+      target: s.target ?? null,
+      exitCode: s.exitCode ?? null,
+      signal: s.signal ?? null,
+      failure: s.failure ?? null,
+      gates: s.gates ?? [],
+      transcript: s.transcript ? { ...s.transcript } : null,
+      values: s.values ?? null,
+      authorization,
+      refusal: refusalFor(state, step, phaseId, status, options.actor, isRunning, authorization),
+    };
+  });
+  const blockingGates = blockedStep ? (state.steps.get(blockedStep)?.gates ?? []).filter((g) => !g.passed) : [];
+  return {
+    runId: state.runId,
+    startedAt: state.startedAt,
+    operator: state.operator,
+    environment: state.environment,
+    status: state.status,
+    blockedBy: state.blockedBy ? { ...state.blockedBy, gates: blockingGates } : null,
+    decisions: state.decisions,
+    runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }),
+    targets: Object.entries(state.targets).map(([name, t]) => ({
+      name,
+      kind: t.kind,
+      address: targetAddressOf(t),
+      hostKey: t.kind === 'ssh' ? (state.hostKeys[name] ?? t.host_key ?? null) : null,
+    })),
+    steps,
+    approvals: state.approvals.map((a) => ({ seq: a.seq, signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest })),
+    next: options.next,
+    running: options.running,
+  };
+}
+
+export function runSummary(state: RunState): RunSummary {
+  const all = orderedSteps(state.runbook).filter(({ phaseId }) => phaseId !== 'rollback');
+  const done = all.filter(({ step }) => ['PASS', 'skipped'].includes(state.steps.get(step.id)?.status ?? '')).length;
+  return {
+    runId: state.runId,
+    startedAt: state.startedAt,
+    operator: state.operator,
+    environment: state.environment,
+    status: state.status,
+    runbookId: state.runbook.id,
+    runbookTitle: state.runbook.title,
+    runbookVersion: state.runbook.version,
+    done,
+    total: all.length,
+  };
+}

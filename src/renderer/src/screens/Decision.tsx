@@ -1,0 +1,299 @@
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { DecisionView, RunView } from '../../../shared/contract';
+import { api } from '../api';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { IncidentPanel } from '../components/IncidentPanel';
+import { PackPanel } from '../components/PackPanel';
+import { RunStatusBadge } from '../components/StepBadges';
+import { formatClock, formatTime } from '../format';
+import { format, t } from '../i18n';
+import { useWorkspace } from '../workspace-context';
+
+/** After the window: the formal decision, the scribe's timeline, broadcasts, the pack, the incident report. */
+export function Decision() {
+  const { runId, report, reloadKey, changed } = useWorkspace();
+  const [decision, setDecision] = useState<DecisionView | null>(null);
+  const [run, setRun] = useState<RunView | null>(null);
+
+  const load = useCallback(async () => {
+    if (!api || !runId) return;
+    try {
+      const [d, r] = await Promise.all([api.decision.get({ runId }), api.run.status({ runId })]);
+      setDecision(d);
+      setRun(r);
+    } catch (err) {
+      report(err);
+    }
+  }, [runId, report]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => void load(), 0);
+    return () => clearTimeout(timer);
+  }, [load, reloadKey]);
+
+  if (!runId) {
+    return (
+      <div className="single-column">
+        <h1 tabIndex={-1}>{t.decision.heading}</h1>
+        <p className="muted">{t.decision.noRun}</p>
+      </div>
+    );
+  }
+  const failed = run ? run.status !== 'ACTIVE' && run.status !== 'COMPLETED' : false;
+  return (
+    <div className="content">
+      <div className="primary-column">
+        <h1 tabIndex={-1}>{t.decision.heading}</h1>
+        {decision && run && (
+          <>
+            <DecisionSummary decision={decision} run={run} />
+            <Timeline decision={decision} />
+            <Broadcasts decision={decision} />
+            {failed && <IncidentPanel runId={run.runId} />}
+          </>
+        )}
+      </div>
+      <aside className="side-column">
+        {decision && (
+          <RecordDecision
+            runId={decision.runId}
+            onRecorded={(next) => {
+              setDecision(next);
+              changed();
+            }}
+          />
+        )}
+        {run && <PackPanel runId={run.runId} onChanged={() => changed()} />}
+      </aside>
+    </div>
+  );
+}
+
+function DecisionSummary({ decision, run }: { decision: DecisionView; run: RunView }) {
+  return (
+    <section className="card" aria-labelledby="decision-summary">
+      <h2 id="decision-summary">
+        {run.runbook.title}
+      </h2>
+      <dl className="run-facts">
+        <div>
+          <dt>{t.run.status}</dt>
+          <dd>
+            <RunStatusBadge status={run.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t.decision.status}</dt>
+          <dd>
+            <span className={`badge ${decision.status === 'PASS' ? 'status-PASS' : 'status-FAIL'}`} data-testid="decision-status">
+              {decision.status}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t.decision.goNoGo}</dt>
+          <dd>
+            <strong data-testid="go-no-go">{decision.goNoGo}</strong>
+          </dd>
+        </div>
+      </dl>
+      <p className="hint">{decision.statement}</p>
+      <div className="table-wrap">
+        <table className="decision-fields">
+          <caption>{t.decision.fieldsCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.decision.field}</th>
+              <th scope="col">{t.decision.value}</th>
+              <th scope="col">{t.decision.source}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {decision.fields.map((f) => (
+              <tr key={f.field} data-field={f.field}>
+                <th scope="row">{f.label}</th>
+                <td className="pre-line">{f.value}</td>
+                <td>
+                  <span className="tag">{t.decision.from[f.from]}</span>
+                  <div className="hint wrap">{f.detail}</div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function RecordDecision({ runId, onRecorded }: { runId: string; onRecorded: (d: DecisionView) => void }) {
+  const { actor } = useWorkspace();
+  const ids = useId();
+  const [rootCause, setRootCause] = useState('');
+  const [riskTier, setRiskTier] = useState('');
+  const [drift, setDrift] = useState('');
+  const [authorization, setAuthorization] = useState<'' | 'Approved' | 'Rejected'>('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!api || !actor) return;
+    setBusy(true);
+    setError(null);
+    setDone(false);
+    try {
+      const input = {
+        runId,
+        actor,
+        ...(rootCause.trim() ? { rootCause } : {}),
+        ...(riskTier.trim() ? { riskTier } : {}),
+        ...(drift.trim() ? { drift } : {}),
+        ...(authorization ? { authorization } : {}),
+        ...(authorization && note.trim() ? { note } : {}),
+      };
+      onRecorded(await api.decision.record(input));
+      setDone(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const text = (id: string, label: string, value: string, set: (v: string) => void) => (
+    <div className="field">
+      <label htmlFor={`${ids}-${id}`}>{label}</label>
+      <input id={`${ids}-${id}`} type="text" value={value} onChange={(e) => set(e.target.value)} autoComplete="off" />
+    </div>
+  );
+  return (
+    <section className="card" aria-labelledby={`${ids}-h`}>
+      <h2 id={`${ids}-h`}>{t.decision.recordHeading}</h2>
+      <p className="hint">{t.decision.recordIntro}</p>
+      <form onSubmit={(e) => void submit(e)} aria-busy={busy}>
+        {text('root', t.decision.rootCause, rootCause, setRootCause)}
+        {text('risk', t.decision.riskTier, riskTier, setRiskTier)}
+        {text('drift', t.decision.drift, drift, setDrift)}
+        <fieldset className="segmented">
+          <legend>{t.decision.authorizationLegend}</legend>
+          {(['', 'Approved', 'Rejected'] as const).map((value) => (
+            <label key={value || 'none'}>
+              <input type="radio" name={`${ids}-auth`} checked={authorization === value} onChange={() => setAuthorization(value)} />
+              <span>{value === '' ? t.decision.authorizationNone : value === 'Approved' ? t.decision.approved : t.decision.rejected}</span>
+            </label>
+          ))}
+        </fieldset>
+        {authorization && text('note', t.decision.note, note, setNote)}
+        <ErrorNotice error={error} />
+        {done && (
+          <p className="notice notice-ok" role="status">
+            {t.decision.recorded}
+          </p>
+        )}
+        {!actor && <p className="hint">{t.run.refusal.noActor}</p>}
+        <button type="submit" className="primary" disabled={busy || !actor}>
+          {busy ? t.decision.recording : format(t.decision.record, { actor: actor ?? '' })}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Timeline({ decision }: { decision: DecisionView }) {
+  return (
+    <section className="card" aria-labelledby="scribe-timeline">
+      <h2 id="scribe-timeline">{t.decision.timelineHeading}</h2>
+      <div className="table-wrap">
+        <table className="scribe">
+          <caption>{format(t.decision.timelineCaption, { label: decision.t0.label, at: formatTime(decision.t0.at) })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.decision.t}</th>
+              <th scope="col">{t.decision.time}</th>
+              <th scope="col">{t.decision.step}</th>
+              <th scope="col">{t.decision.result}</th>
+              <th scope="col">{t.decision.who}</th>
+              <th scope="col">{t.decision.evidence}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {decision.timeline.map((e, i) => (
+              <tr key={i}>
+                <td className="mono">{e.t}</td>
+                <td>
+                  <time dateTime={e.at} title={formatTime(e.at)}>
+                    {formatClock(e.at)}
+                  </time>
+                </td>
+                <td>
+                  {e.stepId && <span className="mono">{e.stepId} </span>}
+                  <span className="hint">{e.title}</span>
+                </td>
+                <td>
+                  <strong>{e.result}</strong>
+                </td>
+                <td>{e.actor ?? t.common.none}</td>
+                <td className="mono wrap">{e.evidence ?? t.common.none}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Broadcasts({ decision }: { decision: DecisionView }) {
+  const [copied, setCopied] = useState<number | null>(null);
+  const refs = useRef<(HTMLTextAreaElement | null)[]>([]);
+
+  async function copy(index: number, text: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No clipboard permission (the desktop app grants none): select it for Ctrl+C instead.
+      refs.current[index]?.select();
+    }
+    setCopied(index);
+  }
+
+  return (
+    <section className="card" aria-labelledby="broadcasts">
+      <h2 id="broadcasts">{t.decision.broadcastsHeading}</h2>
+      <p className="hint">{t.decision.broadcastsIntro}</p>
+      <ol className="broadcasts">
+        {decision.broadcasts.map((b, i) => {
+          const label = format(t.decision.broadcastLabel, { kind: b.kind, t: b.t });
+          return (
+            <li key={i} data-broadcast={b.kind}>
+              <div className="broadcast-head">
+                <span className="mono">{b.t}</span> <span className="tag">{b.kind}</span>
+                <button type="button" className="small" onClick={() => void copy(i, b.text)} aria-label={`${t.decision.copy}: ${label}`}>
+                  {t.decision.copy}
+                </button>
+                {copied === i && (
+                  <span role="status" className="hint">
+                    {t.decision.copied}
+                  </span>
+                )}
+              </div>
+              <textarea
+                ref={(el) => {
+                  refs.current[i] = el;
+                }}
+                className="mono broadcast-text"
+                readOnly
+                value={b.text}
+                rows={Math.min(8, b.text.split('\n').length + 1)}
+                aria-label={label}
+              />
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,332 @@
+// What the run-related channels answer with: plain, serialisable shapes of the boundary.
+// Main maps core's types onto these (src/main/views.ts); shared never imports core, so the
+// renderer depends on nothing but this file and the contract.
+
+export type Role = 'operator' | 'approver' | 'observer';
+export type StepKind = 'attest' | 'record' | 'check' | 'command' | 'manual' | 'monitor';
+export type Environment = 'rehearsal' | 'production';
+export type TargetKind = 'postgres' | 'ssh' | 'local';
+
+/** A step's state as the console shows it: the engine's, plus BLOCKED for the step that blocked the run. */
+export type StepStatusView = 'pending' | 'running' | 'PASS' | 'FAIL' | 'BLOCKED' | 'INTERRUPTED' | 'skipped';
+export type RunStatusView = 'ACTIVE' | 'BLOCKED' | 'ROLLBACK' | 'STOPPED' | 'COMPLETED';
+
+// ---- runbooks ----------------------------------------------------------------------------
+
+export interface RunbookIssueView {
+  severity: 'error' | 'warning';
+  stage: 'io' | 'yaml' | 'schema' | 'semantic';
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** e.g. "phases[2].steps[0].run"; "" for the document. */
+  path: string;
+  message: string;
+}
+
+export interface GateSpecView {
+  kind: 'expect' | 'abort';
+  /** In words: "exit code = 0", "output contains …", "abort on /DuplicateTable/". */
+  text: string;
+  /** Abort gates: their label and what a match does. */
+  label?: string;
+  onMatch?: 'block' | 'cancel';
+}
+
+export interface RecordFieldView {
+  name: string;
+  label: string;
+  pattern: string | null;
+  required: boolean;
+}
+
+export interface RunbookStepView {
+  id: string;
+  phaseId: string;
+  kind: StepKind;
+  title: string;
+  instructions: string | null;
+  /** T-offset, e.g. "T-30". */
+  at: string | null;
+  evidence: string | null;
+  /** check/command: the target's name; monitor: the probe URL. */
+  target: string | null;
+  /** check/command: the SQL or shell command exactly as it will run; monitor: the probe. */
+  command: string | null;
+  language: 'sql' | 'shell' | null;
+  /** checks: how read-only is assured. */
+  readOnly: 'enforced' | 'declared' | null;
+  /** attest: the statement and who must attest it. */
+  statement: string | null;
+  by: Role | null;
+  fields: RecordFieldView[];
+  gates: GateSpecView[];
+  timeout: string | null;
+  env: Record<string, string>;
+  /** Variables filled from vault secrets: variable → secret name (never a value). */
+  secretEnv: Record<string, string>;
+}
+
+export interface RunbookPhaseView {
+  id: string;
+  title: string;
+  at: string | null;
+  purpose: string | null;
+  steps: RunbookStepView[];
+}
+
+export interface RunbookTargetView {
+  name: string;
+  kind: TargetKind;
+  /** DSN (no password), user@host:port, or "local". */
+  address: string;
+  description: string | null;
+  secret: string | null;
+  /** ssh: pinned host key fingerprint; postgres: TLS mode. */
+  hostKey: string | null;
+  tls: string | null;
+}
+
+export interface RunbookView {
+  id: string;
+  title: string;
+  version: string;
+  description: string | null;
+  status: string | null;
+  /** SHA-256 of the runbook's bytes. */
+  hash: string;
+  source: string;
+  quorum: number;
+  approverRole: Role;
+  targets: RunbookTargetView[];
+  secrets: { name: string; description: string | null }[];
+  /** Preconditions first (phase id "preconditions"), then the phases; rollback apart. */
+  phases: RunbookPhaseView[];
+  rollback: { triggers: string[]; instructions: string | null; steps: RunbookStepView[] } | null;
+  evidencePack: string[];
+  warnings: RunbookIssueView[];
+}
+
+export type RunbookOpenResult =
+  | { ok: true; runbook: RunbookView; text: string; source: string }
+  | {
+      ok: false;
+      issues: RunbookIssueView[];
+      /** The lines around each problem (not the whole file: a path may name any file). */
+      lines: { line: number; text: string }[];
+      source: string;
+    };
+
+// ---- runs --------------------------------------------------------------------------------
+
+export interface GateResultView {
+  gate: string;
+  kind: 'expect' | 'abort';
+  passed: boolean;
+  detail: string;
+}
+
+export interface TranscriptView {
+  artifactId: string;
+  name: string;
+  /** null while the step runs. */
+  sha256: string | null;
+  size: number;
+}
+
+export interface AuthorizationView {
+  authorized: boolean;
+  quorum: number;
+  valid: number;
+  reason: string;
+  checks: { signer: string; fingerprint: string; valid: boolean; reason: string }[];
+}
+
+export interface StepStateView {
+  stepId: string;
+  phaseId: string;
+  kind: StepKind;
+  status: StepStatusView;
+  actor: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  target: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  failure: { kind: string; message: string; sqlState?: string } | null;
+  gates: GateResultView[];
+  transcript: TranscriptView | null;
+  values: Record<string, string> | null;
+  /** Command steps: the approval policy's verdict. */
+  authorization: AuthorizationView | null;
+  /** Why this step cannot be run/attested/recorded now, or null (advisory: the engine decides). */
+  refusal: RefusalView | null;
+}
+
+/**
+ * Why a step's action is not available, as a code the renderer words in the user's language,
+ * with the facts it needs. `detail` is the engine's own English explanation where there is one.
+ */
+export type RefusalView =
+  | { code: 'running' }
+  | { code: 'passed' }
+  | { code: 'runClosed'; status: RunStatusView }
+  | { code: 'blocked'; stepId: string }
+  | { code: 'rollbackOnly' }
+  | { code: 'rollbackNotDecided' }
+  | { code: 'notApproved'; quorum: number; valid: number; detail: string }
+  | { code: 'hostKeyUnpinned'; target: string }
+  | { code: 'wrongRole'; needs: Role; actor: string; roles: Role[] }
+  | { code: 'noActor' };
+
+export interface RunTargetView {
+  name: string;
+  kind: TargetKind;
+  address: string;
+  /** ssh: the pinned fingerprint (runbook or confirmed at first use). */
+  hostKey: string | null;
+}
+
+export interface ApprovalView {
+  seq: number;
+  signer: string;
+  fingerprint: string;
+  planDigest: string;
+}
+
+export interface RunView {
+  runId: string;
+  startedAt: string;
+  operator: string;
+  environment: Environment;
+  status: RunStatusView;
+  blockedBy: { stepId: string; reason: string; gates: GateResultView[] } | null;
+  decisions: { decision: 'rollback' | 'stop'; reason: string; actor: string; at: string }[];
+  runbook: RunbookView;
+  targets: RunTargetView[];
+  /** Every step in runbook order (preconditions, phases, rollback). */
+  steps: StepStateView[];
+  approvals: ApprovalView[];
+  /** The next step to do (engine.next), or null when none is left on this path. */
+  next: string | null;
+  /** Steps being executed by this app right now. */
+  running: string[];
+}
+
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  operator: string;
+  environment: Environment;
+  status: RunStatusView;
+  runbookId: string;
+  runbookTitle: string;
+  runbookVersion: string;
+  done: number;
+  total: number;
+}
+
+// ---- approvals ---------------------------------------------------------------------------
+
+export interface PlanTargetView {
+  name: string;
+  kind: TargetKind;
+  address: string;
+  hostKey: string | null;
+}
+
+export interface PlanEntryView {
+  stepId: string;
+  phaseId: string;
+  title: string;
+  command: string;
+  target: PlanTargetView;
+  env: Record<string, string>;
+  secretEnv: Record<string, string>;
+  cwd: string | null;
+}
+
+export interface PlanChangeView {
+  stepId: string;
+  change: 'added' | 'removed' | 'changed';
+  /** For "changed": which fields differ (command, target, env, …). */
+  fields: string[];
+}
+
+export interface PlanView {
+  runId: string;
+  runbook: { id: string; version: string; hash: string };
+  environment: Environment;
+  operator: string;
+  quorum: number;
+  steps: PlanEntryView[];
+  /** The exact bytes that are signed (RFC 8785 canonical JSON), as text. */
+  text: string;
+  /** SHA-256 of those bytes. */
+  digest: string;
+  namespace: string;
+  /** Signatures already recorded over exactly this plan. */
+  signedBy: string[];
+  /** Against the plan of the most recent approval that differs from this one, if any. */
+  previous: { digest: string; signers: string[]; changes: PlanChangeView[] } | null;
+}
+
+// ---- targets and secrets -----------------------------------------------------------------
+
+export interface SavedTargetView {
+  name: string;
+  kind: TargetKind;
+  /** postgres: DSN; ssh: host; local: "local". */
+  address: string;
+  description: string | null;
+  /** Name of the vault secret it uses (the value is never shown). */
+  secret: string | null;
+  secretSet: boolean;
+  /** ssh: the pinned host key, when confirmed. */
+  hostKey: string | null;
+  /** What a run's target override for it is (`ssh://…`, a DSN, `local:DIR`). */
+  overrideUri: string;
+  savedAt: string;
+  spec: TargetSpec;
+}
+
+/** A target as entered on the Targets screen (validated by main against the runbook target schema). */
+export type TargetSpec =
+  | { kind: 'postgres'; dsn: string; tls: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'; secret?: string; description?: string }
+  | { kind: 'ssh'; host: string; port?: number; user?: string; auth: 'agent' | 'key' | 'password'; keyFile?: string; secret?: string; cwd?: string; hostKey?: string; description?: string }
+  | { kind: 'local'; cwd?: string; description?: string };
+
+export type TargetTestResult =
+  | { ok: true; name: string; kind: TargetKind; hostKey: string | null; hostKeySource: string | null; durationMs: number }
+  | { ok: false; name: string; kind: TargetKind; failure: string; message: string; durationMs: number };
+
+export interface SecretView {
+  name: string;
+  /** When its value was last set (the value itself never leaves main). */
+  setAt: string | null;
+  setBy: string | null;
+}
+
+// ---- artifacts ---------------------------------------------------------------------------
+
+export interface ArtifactView {
+  id: string;
+  name: string;
+  mediaType: string;
+  state: 'open' | 'complete' | 'incomplete';
+  size: number;
+  sha256: string | null;
+  createdAt: string;
+}
+
+export interface ArtifactRange {
+  id: string;
+  offset: number;
+  /** Base64 of the bytes from offset (at most the length asked for). */
+  data: string;
+  /** Bytes in the artifact now. */
+  size: number;
+  sha256: string | null;
+  state: 'open' | 'complete' | 'incomplete';
+}
