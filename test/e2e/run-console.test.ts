@@ -436,10 +436,12 @@ describe('the run console, end to end on real services', () => {
   });
 });
 
-/** The screens the README shows, copied from this run's screenshots (those that were taken). */
+/** The screens the README shows, copied from this run's screenshots with UPDATE_DOCS_SCREENSHOTS=1. */
 const KEY_SCREENSHOTS = ['12-host-key-confirmation', '18-command-needs-approval', '19-approvals-review', '21-upgrade-passed', '22-run-complete', '23-run-complete-dark', '27-decision-and-pack', '31-blocked-banner', '33-incident-report'];
 
 function copyKeyScreenshots(): void {
+  // Only on request: a test run must not rewrite tracked files.
+  if (process.env.UPDATE_DOCS_SCREENSHOTS !== '1') return;
   const from = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
   mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
   for (const name of KEY_SCREENSHOTS) {
