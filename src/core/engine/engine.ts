@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { durationMs, type Step, type Target } from '../runbook/schema';
 import { loadRunbook } from '../runbook/load';
 import type { Executor, ExecResult, TargetContext } from '../targets/types';
-import { getIdentity, getSecrets, listIdentities, VaultInputError, type ArtifactWriter, type Vault } from '../vault';
+import { getIdentity, getSecrets, listIdentities, processAlive, VaultInputError, type ArtifactWriter, type Vault } from '../vault';
 import { authorize, type Authorization } from './approvals';
 import { GateWatcher, type GateResult } from './gates';
 import { runMonitor } from './monitor';
@@ -46,15 +46,6 @@ export interface StepOutcome {
 
 function transcriptOf(info: { id: string; name: string; sha256: string | null; size: number }): TranscriptRef {
   return { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class RunEngine {

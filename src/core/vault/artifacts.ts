@@ -144,7 +144,8 @@ export function markIncomplete(db: VaultDb, id: string, actor: string, record: R
   return info ?? artifactInfo(getArtifact(db, id)!);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process on this host still runs (a crashed writer or runner does not). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,5 @@
 export { Vault, type CreateOptions } from './vault';
-export { ArtifactWriter, CHUNK_BYTES } from './artifacts';
+export { ArtifactWriter, CHUNK_BYTES, processAlive } from './artifacts';
 export { keyslotsPathFor, defaultScryptParams, type KeychainUnwrap, type Unlock, type ScryptParams } from './keyslots';
 export { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 export * from './errors';
