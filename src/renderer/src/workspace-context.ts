@@ -1,6 +1,6 @@
 // What every screen of the open vault shares: who is acting, the identities, the open run and
 // runbook, where errors go, and how to move between screens.
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useEffect } from 'react';
 import type { IdentityRecord, RunbookOpenResult, VaultStatus } from '../../shared/contract';
 
 export type Screen = 'run' | 'runbooks' | 'approvals' | 'decision' | 'targets' | 'people' | 'evidence' | 'database';
@@ -35,4 +35,13 @@ export function useWorkspace(): WorkspaceApi {
   const value = useContext(WorkspaceContext);
   if (!value) throw new Error('useWorkspace outside the workspace');
   return value;
+}
+
+/** Runs `load` after the first render and again whenever it or the workspace's reloadKey changes. */
+export function useReloadingLoad(load: () => Promise<void>, reloadKey: number): void {
+  useEffect(() => {
+    // Deferred a tick so the screen paints before its data request starts.
+    const timer = setTimeout(() => void load(), 0);
+    return () => clearTimeout(timer);
+  }, [load, reloadKey]);
 }

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import type { ApprovalView, PlanView, RunView } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { shortHash } from '../format';
 import { format, t } from '../i18n';
-import { useWorkspace } from '../workspace-context';
+import { useWorkspace, useReloadingLoad } from '../workspace-context';
 
 /** What approvers sign, exactly, and the two ways to sign it: here, or elsewhere and imported. */
 export function Approvals() {
@@ -23,10 +23,7 @@ export function Approvals() {
     }
   }, [runId, report]);
 
-  useEffect(() => {
-    const timer = setTimeout(() => void load(), 0);
-    return () => clearTimeout(timer);
-  }, [load, reloadKey]);
+  useReloadingLoad(load, reloadKey);
 
   if (!runId) {
     return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useId, useRef, useState, type FormEvent } from 'react';
 import type { DecisionView, RunView } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -7,7 +7,7 @@ import { PackPanel } from '../components/PackPanel';
 import { RunStatusBadge } from '../components/StepBadges';
 import { formatClock, formatTime } from '../format';
 import { format, t } from '../i18n';
-import { useWorkspace } from '../workspace-context';
+import { useWorkspace, useReloadingLoad } from '../workspace-context';
 
 /** After the window: the formal decision, the scribe's timeline, broadcasts, the pack, the incident report. */
 export function Decision() {
@@ -26,10 +26,7 @@ export function Decision() {
     }
   }, [runId, report]);
 
-  useEffect(() => {
-    const timer = setTimeout(() => void load(), 0);
-    return () => clearTimeout(timer);
-  }, [load, reloadKey]);
+  useReloadingLoad(load, reloadKey);
 
   if (!runId) {
     return (

@@ -7,7 +7,7 @@ import { StepDetail } from '../components/StepDetail';
 import { formatTime } from '../format';
 import { format, t } from '../i18n';
 import { usePush } from '../push';
-import { useWorkspace } from '../workspace-context';
+import { useWorkspace, useReloadingLoad } from '../workspace-context';
 
 /** The main screen: the run's phases as a timeline, the current step, and what to do about it. */
 export function RunConsole() {
@@ -30,10 +30,7 @@ export function RunConsole() {
     }
   }, [runId, actor, report]);
 
-  useEffect(() => {
-    const timer = setTimeout(() => void load(), 0);
-    return () => clearTimeout(timer);
-  }, [load, reloadKey]);
+  useReloadingLoad(load, reloadKey);
 
   usePush((message) => {
     if (message.type === 'run' && message.runId === runId) {
