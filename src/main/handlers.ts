@@ -340,6 +340,7 @@ export function createContractService(host: HostServices): ContractService {
     'step.attest': (input) => runs.attest(session.require(), input),
     'step.record': (input) => runs.record(session.require(), input),
     'step.done': (input) => runs.done(session.require(), input),
+    'step.skip': (input) => runs.skip(session.require(), input),
 
     'plan.export': ({ runId }) => runs.plan(session.require(), runId),
     'plan.save': ({ runId, path }) => runs.savePlan(session.require(), runId, path),

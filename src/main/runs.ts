@@ -163,6 +163,11 @@ export class RunService {
     return this.status(vault, input.runId, input.actor);
   }
 
+  skip(vault: Vault, input: { runId: string; stepId: string; actor: string; reason: string }): RunView {
+    this.engine(vault, input.actor).skip(input.runId, input.stepId, input.reason);
+    return this.status(vault, input.runId, input.actor);
+  }
+
   /**
    * Starts a check, command or monitor step and returns as soon as it is running (or refused:
    * a refusal is this call's error). Its output and its end arrive as pushes.

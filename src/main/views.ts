@@ -147,6 +147,7 @@ export function runbookView(runbook: Runbook, meta: { hash: string; source: stri
 function refusalFor(state: RunState, step: Step, phaseId: string, status: StepStatusView, actor: IdentityInfo | null, running: boolean, auth: StepStateView['authorization']): RefusalView | null {
   if (running || status === 'running') return { code: 'running' };
   if (status === 'PASS') return { code: 'passed' };
+  if (status === 'skipped') return { code: 'skipped' };
   if (state.status === 'STOPPED' || state.status === 'COMPLETED') return { code: 'runClosed', status: state.status };
   const executes = step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor';
   if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return { code: 'rollbackNotDecided' };
@@ -185,6 +186,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       gates: s.gates ?? [],
       transcript: s.transcript ? { ...s.transcript } : null,
       values: s.values ?? null,
+      skipReason: s.skipReason ?? null,
       authorization,
       refusal: refusalFor(state, step, phaseId, status, options.actor, isRunning, authorization),
     };
@@ -196,6 +198,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     operator: state.operator,
     environment: state.environment,
     status: state.status,
+    completedAt: state.completedAt ?? null,
     blockedBy: state.blockedBy ? { ...state.blockedBy, gates: blockingGates } : null,
     decisions: state.decisions,
     runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }),

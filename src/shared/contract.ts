@@ -316,6 +316,10 @@ export const contract = {
     input: z.object({ ...stepRef, values: z.record(idName, z.string().max(4000)) }).strict(),
   }),
   'step.done': channel<RunView>()({ input: z.object({ ...stepRef, note: z.string().trim().max(4000).optional() }).strict() }),
+  /** An operator skips a step on purpose; the reason goes into the evidence and the decision. */
+  'step.skip': channel<RunView>()({
+    input: z.object({ ...stepRef, reason: z.string().trim().min(1, 'Say why the step is skipped: the reason goes into the evidence.').max(4000) }).strict(),
+  }),
 
   'plan.export': channel<PlanView>()({ input: z.object({ runId }).strict() }),
   /** Writes the exact signed bytes to a file (for an approver on another machine). */

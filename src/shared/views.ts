@@ -158,6 +158,8 @@ export interface StepStateView {
   gates: GateResultView[];
   transcript: TranscriptView | null;
   values: Record<string, string> | null;
+  /** Why an operator skipped the step (status "skipped"). */
+  skipReason: string | null;
   /** Command steps: the approval policy's verdict. */
   authorization: AuthorizationView | null;
   /** Why this step cannot be run/attested/recorded now, or null (advisory: the engine decides). */
@@ -171,6 +173,7 @@ export interface StepStateView {
 export type RefusalView =
   | { code: 'running' }
   | { code: 'passed' }
+  | { code: 'skipped' }
   | { code: 'runClosed'; status: RunStatusView }
   | { code: 'blocked'; stepId: string }
   | { code: 'rollbackOnly' }
@@ -201,6 +204,8 @@ export interface RunView {
   operator: string;
   environment: Environment;
   status: RunStatusView;
+  /** When the run closed with every step outside the rollback path PASS or skipped. */
+  completedAt: string | null;
   blockedBy: { stepId: string; reason: string; gates: GateResultView[] } | null;
   decisions: { decision: 'rollback' | 'stop'; reason: string; actor: string; at: string }[];
   runbook: RunbookView;

@@ -27,7 +27,7 @@ describe('the alembic-governance cutover, end to end on real services', () => {
     expect(rest.outcomes.map((o) => [o.stepId, o.status])).toEqual([
       ['p1-width-correction', 'PASS'], ['p2-stamp-anchor', 'PASS'], ['p2-current-post-stamp', 'PASS'], ['p3-upgrade-head', 'PASS'], ['p4-current', 'PASS'], ['p4-heads', 'PASS'], ['p4-ai4-objects', 'PASS'],
     ]);
-    expect(rest.state.status).toBe('ACTIVE');
+    expect(rest.state.status).toBe('COMPLETED');
     expect([...rest.state.steps.values()].filter((st) => st.phaseId !== 'rollback').every((st) => st.status === 'PASS')).toBe(true);
     const upgrade = transcript(s, rest.outcomes[3]);
     for (const rev of ['0020_ai_engine_wave_ai1', '0023_ai_engine_wave_ai4_portfolio_intelligence', '0009b_expand_alembic_version', '70a79686336c']) expect(upgrade).toContain(`-> ${rev}`);

@@ -4,7 +4,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunEngine, type RunState, type StepOutcome } from '../../src/core/engine';
+import { autoplay, RunEngine, type Answer, type RunState, type StepOutcome } from '../../src/core/engine';
 import { addIdentityFrom, signerFor } from '../../src/core/identity';
 import { createExecutor } from '../../src/core/targets';
 import { Vault, setSecret } from '../../src/core/vault';
@@ -75,7 +75,7 @@ export async function startScenario(options: { sshdConfig?: string[] } = {}): Pr
   };
 }
 
-export const ANSWERS: Record<string, Record<string, string> | true> = {
+export const ANSWERS: Record<string, Answer> = {
   'pre-migration-commit': { commit: 'a1b2c3d', tag: 'v2.7.0' },
   'rb-classify': { classification: 'DuplicateTable', failed_step: 'p3-upgrade-head' },
 };
@@ -83,25 +83,18 @@ export const ANSWERS: Record<string, Record<string, string> | true> = {
 /** Plays the run like a DBA: attests (approver steps by gov1), records, runs checks and commands. Stops at the first FAIL. */
 export async function play(s: Scenario, options: { until?: string; skip?: string[] } = {}): Promise<{ state: RunState; outcomes: StepOutcome[] }> {
   const op = s.engine('ana');
-  const outcomes: StepOutcome[] = [];
-  for (;;) {
-    const next = op.next(s.runId);
-    if (!next || next.step.id === options.until) break;
-    const { step } = next;
-    if (options.skip?.includes(step.id)) {
-      s.vault.append({ actor: 'ana', type: 'step.skipped', payload: { runId: s.runId, stepId: step.id, reason: 'scenario variant' } });
-      continue;
-    }
-    if (step.kind === 'attest') s.engine(step.by === 'approver' ? 'gov1' : 'ana').attest(s.runId, step.id);
-    else if (step.kind === 'record') op.record(s.runId, step.id, ANSWERS[step.id] as Record<string, string>);
-    else if (step.kind === 'manual') op.done(s.runId, step.id, 'done in the scenario');
-    else {
-      const outcome = await op.executeStep(s.runId, step.id);
-      outcomes.push(outcome);
-      if (outcome.status !== 'PASS') break;
-    }
+  const answers: Record<string, Answer> = { ...ANSWERS };
+  for (const step of op.status(s.runId).steps.values()) {
+    if (step.kind === 'manual') answers[step.stepId] = 'done in the scenario';
+    if (step.kind === 'attest') answers[step.stepId] = true;
   }
-  return { state: op.status(s.runId), outcomes };
+  const { state, outcomes } = await autoplay(op, s.runId, {
+    answers,
+    engineFor: (role) => s.engine(role === 'approver' ? 'gov1' : 'ana'),
+    until: options.until,
+    skip: Object.fromEntries((options.skip ?? []).map((id) => [id, 'scenario variant'])),
+  });
+  return { state, outcomes };
 }
 
 export async function approveAll(s: Scenario): Promise<void> {

@@ -14,6 +14,8 @@ export interface AutoplayOptions {
   engineFor?: (role: 'operator' | 'approver' | 'observer') => RunEngine;
   /** Stop before this step. */
   until?: string;
+  /** stepId → why it is skipped (recorded as the operator's skip). */
+  skip?: Record<string, string>;
   onStep?: (line: string, outcome?: StepOutcome) => void;
 }
 
@@ -33,6 +35,12 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
     if (!next) return { state: engine.status(runId), outcomes, stopped: null };
     const { step } = next;
     if (step.id === options.until) return stop(step.id, `stopped before ${step.id} as asked`);
+    const skipReason = options.skip?.[step.id];
+    if (skipReason !== undefined) {
+      engine.skip(runId, step.id, skipReason);
+      say(`${step.id}: skipped (${skipReason})`);
+      continue;
+    }
     const answer = options.answers[step.id];
     if (step.kind === 'attest' || step.kind === 'manual' || step.kind === 'record') {
       if (answer === undefined) return stop(step.id, `no answer for ${step.kind} step ${step.id}`);

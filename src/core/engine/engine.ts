@@ -176,6 +176,7 @@ export class RunEngine {
       this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId: state.runId, stepId: step.id, reason, gates: failedGates } });
       blocked = true;
     }
+    if (status === 'PASS') this.settle(state.runId);
     return { stepId: step.id, status, exitCode: result.exitCode, failure: result.failure, gates: result.gates, transcript, blocked };
   }
 
@@ -280,7 +281,7 @@ export class RunEngine {
     writer.write(`Attestation\nRun: ${runId}\nStep: ${step.id} — ${step.title}\nStatement: ${step.statement}\nAttested by: ${identity.name} (${identity.roles.join(', ')}), key ${identity.fingerprint}\nAt: ${at}\n`);
     const transcript = transcriptOf(writer.finish());
     this.vault.append({ actor: identity.name, type: 'step.attested', payload: { runId, stepId, statement: step.statement, role: step.by, fingerprint: identity.fingerprint, transcript } });
-    return this.status(runId).steps.get(stepId)!;
+    return this.settle(runId).steps.get(stepId)!;
   }
 
   /** Records values (snapshot ID, release SHA, PITR window) for a record step. */
@@ -299,7 +300,7 @@ export class RunEngine {
     writer.write(`${JSON.stringify({ runId, stepId, title: step.title, values, recordedBy: this.options.actor, at: new Date().toISOString() }, null, 2)}\n`);
     const transcript = transcriptOf(writer.finish());
     this.vault.append({ actor: this.options.actor, type: 'step.recorded', payload: { runId, stepId, values, transcript } });
-    return this.status(runId).steps.get(stepId)!;
+    return this.settle(runId).steps.get(stepId)!;
   }
 
   /** Marks a manual step done, with an optional note. */
@@ -308,7 +309,44 @@ export class RunEngine {
     const { step } = this.findStep(state, stepId);
     if (step.kind !== 'manual') throw new RunRefusedError(`Step ${stepId} is a ${step.kind} step; only manual steps are marked done by hand.`);
     this.vault.append({ actor: this.options.actor, type: 'step.done', payload: { runId, stepId, note: note ?? null } });
-    return this.status(runId).steps.get(stepId)!;
+    return this.settle(runId).steps.get(stepId)!;
+  }
+
+  /**
+   * An operator skips a step on purpose, with the reason, which goes into the evidence and the
+   * decision's findings. Never while the run is BLOCKED (that would step around the block), never
+   * a step that ran or is running, and on the rollback path only rollback steps.
+   */
+  skip(runId: string, stepId: string, reason: string): StepState {
+    const state = this.status(runId);
+    const { phaseId } = this.findStep(state, stepId);
+    const identity = getIdentity(this.vault, this.options.actor);
+    if (!identity) throw new RunRefusedError(`"${this.options.actor}" is not an identity in this vault.`);
+    if (!identity.roles.includes('operator')) throw new RunRefusedError(`${identity.name} does not have the operator role, so cannot skip a step.`);
+    if (!reason.trim()) throw new RunRefusedError('Skipping a step needs a reason (it goes into the evidence and the decision).');
+    const current = state.steps.get(stepId)!;
+    if (current.status === 'running') throw new RunRefusedError(`Step ${stepId} is running; cancel it first.`);
+    if (current.status === 'PASS' || current.status === 'skipped') throw new RunRefusedError(`Step ${stepId} is already ${current.status}.`);
+    if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(`The run is ${state.status}; nothing more changes in it.`);
+    if (state.status === 'BLOCKED') throw new RunRefusedError(`The run is BLOCKED at ${state.blockedBy?.stepId}; a person records a decision (rollback or stop) before any step is skipped.`);
+    if (state.status === 'ROLLBACK' && phaseId !== 'rollback') throw new RunRefusedError('The run is on its rollback path: only rollback steps can be skipped now.');
+    if (phaseId === 'rollback' && state.status !== 'ROLLBACK') throw new RunRefusedError('Rollback steps are skipped only on the rollback path.');
+    this.vault.append({ actor: identity.name, type: 'step.skipped', payload: { runId, stepId, reason: reason.trim(), previous: current.status } });
+    return this.settle(runId).steps.get(stepId)!;
+  }
+
+  /**
+   * Closes the run once every step outside the rollback path is PASS or skipped: `run.completed`
+   * goes into the chain (with what was skipped), and nothing more runs in it.
+   */
+  private settle(runId: string): RunState {
+    const state = this.status(runId);
+    if (state.status !== 'ACTIVE') return state;
+    const main = allSteps(state).filter(({ phaseId }) => phaseId !== 'rollback').map(({ step }) => state.steps.get(step.id)!);
+    if (!main.every((s) => s.status === 'PASS' || s.status === 'skipped')) return state;
+    const skipped = main.filter((s) => s.status === 'skipped').map((s) => s.stepId);
+    this.vault.append({ actor: 'system', type: 'run.completed', payload: { runId, steps: main.length, passed: main.length - skipped.length, skipped } });
+    return this.status(runId);
   }
 
   /** The plan approvers sign: the canonical JSON bytes and their SHA-256. */

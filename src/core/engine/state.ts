@@ -59,7 +59,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         if (step) Object.assign(step, { status: 'PASS', actor: e.actor, finishedAt: e.at, values: p.values as Record<string, string>, transcript: p.transcript as TranscriptRef | undefined });
         break;
       case 'step.skipped':
-        if (step) Object.assign(step, { status: 'skipped', actor: e.actor, finishedAt: e.at });
+        if (step) Object.assign(step, { status: 'skipped', actor: e.actor, finishedAt: e.at, skipReason: p.reason as string | undefined });
         break;
       case 'run.blocked':
         state.status = 'BLOCKED';
@@ -76,6 +76,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         break;
       case 'run.completed':
         state.status = 'COMPLETED';
+        state.completedAt = e.at;
         break;
       case 'approval.added':
         state.approvals.push({ seq: e.seq, signer: p.signer as string, fingerprint: p.fingerprint as string, planDigest: p.planDigest as string, plan: p.plan as string, signature: p.signature as string, decision: 'approve' } satisfies ApprovalRecord);

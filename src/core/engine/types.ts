@@ -29,6 +29,8 @@ export interface StepState {
   gates?: GateResult[];
   transcript?: TranscriptRef;
   values?: Record<string, string>;
+  /** Why an operator skipped the step. */
+  skipReason?: string;
   /** For shell checks: "declared" read-only; SQL checks: "enforced" by BEGIN READ ONLY. */
   readOnly?: 'enforced' | 'declared';
   /** Runner process, so a crashed runner can be told from a live one. */
@@ -62,4 +64,6 @@ export interface RunState {
   approvals: ApprovalRecord[];
   /** Pinned SSH host keys by target name. */
   hostKeys: Record<string, string>;
+  /** When every step outside the rollback path was PASS or skipped (`run.completed`). */
+  completedAt?: string;
 }

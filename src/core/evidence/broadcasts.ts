@@ -192,7 +192,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
       ? model.run.environment === 'production' ? 'GO decision made. System live. Hypercare started.' : 'GO decision made (rehearsal): the production window may proceed.'
       : 'GO recommended: every step PASS, no rollback triggers observed. Production cutover authorization pending governance sign-off.';
     out.push({ kind: 'decision', at, steps: [], text: `${text} ${authorized ? `Authorization Approved by ${decision.sources.authorization.actor ?? 'governance'}.` : ''}`.trim() });
-  } else if (decision.status === 'BLOCKER' && (model.run.status !== 'ACTIVE' || decision.authorization === 'Rejected')) {
+  } else if (decision.status === 'BLOCKER' && (!['ACTIVE', 'COMPLETED'].includes(model.run.status) || decision.authorization === 'Rejected')) {
     const at = [latest(main), model.run.decisions.at(-1)?.at ?? '', decision.sources.authorization.at ?? ''].sort().at(-1)!;
     out.push({ kind: 'decision', at, steps: [], text: `NO-GO decision. ${decision.rootCause ? `Root cause: ${decision.rootCause}. ` : ''}${decision.authorization === 'Rejected' ? `Production cutover authorization Rejected${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` : 'Production cutover not authorized.'}` });
   } else if (decision.authorization === 'Rejected') {

@@ -145,7 +145,7 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
   const who = actor ?? '';
   const base = { runId: run.runId, stepId: step.stepId, actor: who };
   const disabled = busy || refusal !== null;
-  const reason = refusal && refusal.code !== 'passed' && (
+  const reason = refusal && refusal.code !== 'passed' && refusal.code !== 'skipped' && (
     <p id={reasonId} className="refusal" data-refusal={refusal.code}>
       {refusalText(refusal)}
       {refusal.code === 'notApproved' && (
@@ -259,12 +259,48 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
     );
   }
 
+  if (step.status === 'skipped') form = null;
   return (
     <div className="step-actions">
       {form}
       {reason}
       <ErrorNotice error={error} />
+      {skippable(run, step) && <SkipForm busy={busy} onSkip={(why) => act(() => client.step.skip({ ...base, reason: why }))} actor={who} />}
     </div>
+  );
+}
+
+/** Whether the engine would let an operator skip this step now (it has the last word). */
+function skippable(run: RunView, step: StepStateView): boolean {
+  if (!['pending', 'INTERRUPTED'].includes(step.status) || run.running.includes(step.stepId)) return false;
+  if (run.status === 'ACTIVE') return step.phaseId !== 'rollback';
+  return run.status === 'ROLLBACK' && step.phaseId === 'rollback';
+}
+
+/** Skipping is deliberate: behind a disclosure, with a reason that goes into the evidence. */
+function SkipForm({ busy, actor, onSkip }: { busy: boolean; actor: string; onSkip: (reason: string) => Promise<void> }) {
+  const id = useId();
+  const [why, setWhy] = useState('');
+  return (
+    <details className="skip">
+      <summary>{t.run.skip}</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void onSkip(why.trim());
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-why`}>{t.run.skipReasonLabel}</label>
+          <textarea id={`${id}-why`} value={why} onChange={(e) => setWhy(e.target.value)} rows={2} required />
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={busy || !why.trim() || !actor}>
+            {format(t.run.skipConfirm, { actor })}
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
 
@@ -278,6 +314,7 @@ function StepResult({ step }: { step: StepStateView }) {
         {step.exitCode !== null && <span className="mono"> · {format(t.run.exitCode, { code: step.exitCode })}</span>}
         {step.signal && <span className="mono"> · {format(t.run.signal, { signal: step.signal })}</span>}
       </p>
+      {step.skipReason && <p data-testid="skip-reason">{format(t.run.skipReason, { reason: step.skipReason })}</p>}
       {step.failure && <p className="err-text mono">{format(t.run.failure, { kind: step.failure.kind, message: step.failure.message })}</p>}
       {step.values && (
         <dl className="detail">

@@ -54,15 +54,18 @@ export function RunConsole() {
   };
   const shownStep = run.steps.find((s) => s.stepId === shown) ?? null;
   const spec = shown ? stepTitles.get(shown) : undefined;
-  const allPassed = run.steps.filter((s) => s.phaseId !== 'rollback').every((s) => s.status === 'PASS' || s.status === 'skipped');
+  const skipped = run.steps.filter((s) => s.phaseId !== 'rollback' && s.status === 'skipped').map((s) => s.stepId);
 
   return (
     <div className="console">
       <RunHeader run={run} />
       {(run.status === 'BLOCKED' || run.decisions.length > 0 || run.blockedBy) && <BlockedBanner run={run} onRun={setRun} />}
-      {allPassed && (
+      {run.status === 'COMPLETED' && (
         <div className="notice notice-ok" role="status" data-testid="all-passed">
-          <span>{t.run.allPassed}</span>
+          <span>
+            {format(t.run.completed, { at: run.completedAt ? formatTime(run.completedAt) : '' })}
+            {skipped.length > 0 && <> {format(t.run.skippedCount, { count: skipped.length, steps: skipped.join(', ') })}</>}
+          </span>
           <span>
             <button type="button" className="small" onClick={() => go('decision')}>
               {t.nav.decision}
