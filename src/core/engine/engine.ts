@@ -14,7 +14,7 @@ import { allSteps, buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDo
 import { sshsigSign, sshsigVerify, type Signer } from '../evidence';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { applyOverrides, expandEnv, secretsUsed } from './resolve';
-import { foldRun, runIds } from './state';
+import { foldRunCached, runIds } from './state';
 import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
 
 export type ExecutorFactory = (name: string, target: Target, context: TargetContext) => Executor;
@@ -106,7 +106,7 @@ export class RunEngine {
   }
 
   private fold(runId: string): RunState {
-    const state = foldRun(runId, this.vault.events(), this.loadStoredRunbook);
+    const state = foldRunCached(this.vault, runId, this.loadStoredRunbook);
     if (!state) throw new RunRefusedError(`No run ${runId} in this vault; see \`cutover run list\`.`);
     return state;
   }

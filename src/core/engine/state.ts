@@ -13,8 +13,8 @@ interface Payload {
 
 export const RUN_EVENT_TYPES = ['run.started', 'run.blocked', 'run.decision', 'run.completed', 'decision.recorded', 'step.started', 'step.finished', 'step.interrupted', 'step.attested', 'step.recorded', 'step.done', 'step.skipped', 'approval.added', 'target.host_key_pinned'];
 
-export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artifactId: string, hash: string) => Runbook): RunState | null {
-  let state: RunState | null = null;
+export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artifactId: string, hash: string) => Runbook, from: RunState | null = null): RunState | null {
+  let state: RunState | null = from;
   for (const e of events) {
     const p = e.payload as Payload;
     if (p?.runId !== runId) continue;
@@ -84,6 +84,44 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
     }
   }
   return state;
+}
+
+/** A copy callers may keep while the cached original goes on folding (events replace nested values, never edit them). */
+function copyState(state: RunState): RunState {
+  return {
+    ...state,
+    decisions: [...state.decisions],
+    steps: new Map([...state.steps].map(([id, step]) => [id, { ...step }])),
+    approvals: [...state.approvals],
+    hostKeys: { ...state.hostKeys },
+  };
+}
+
+/** What foldRunCached reads: the chain's head and the events after a seq. */
+export interface EventSource {
+  head(): { seq: number };
+  events(options: { afterSeq?: number }): VaultEvent[];
+}
+
+const folded = new WeakMap<EventSource, Map<string, { seq: number; state: RunState }>>();
+
+/**
+ * foldRun, remembered per vault and run: only the events appended since the last call are read
+ * and folded. The chain is append-only, so this equals folding it all; another process (the
+ * CLI) appending to the same vault file is seen through the head. Each call returns a copy.
+ */
+export function foldRunCached(source: EventSource, runId: string, loadRunbook: (artifactId: string, hash: string) => Runbook): RunState | null {
+  let runs = folded.get(source);
+  if (!runs) folded.set(source, (runs = new Map()));
+  const cached = runs.get(runId);
+  const head = source.head().seq;
+  if (cached && cached.seq === head) return copyState(cached.state);
+  const events = source.events({ afterSeq: cached?.seq ?? 0 });
+  // Folded into a copy, so a fold that throws half-way leaves the cache as it was.
+  const state = foldRun(runId, events, loadRunbook, cached ? copyState(cached.state) : null);
+  if (!state) return null;
+  runs.set(runId, { seq: events.at(-1)?.seq ?? cached?.seq ?? 0, state });
+  return copyState(state);
 }
 
 /** Every run id in the chain, oldest first. */
