@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { broadcasts, scribeTimeline } from '../core/evidence/broadcasts';
 import { decisionContext, formatDecision, recordDecision, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/evidence/decision';
 import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/evidence/incident';
-import { buildPack, integrityProblems, signPack, verifyPack } from '../core/evidence/pack';
+import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/evidence/pack';
 import { signerFor } from '../core/identity';
 import type { Vault } from '../core/vault';
-import type { DecisionView, IncidentView, PackExportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
+import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
 
 export function decisionView(vault: Vault, runId: string): DecisionView {
   const { model, decision } = decisionContext(vault, runId);
@@ -79,6 +79,43 @@ export async function signPackAs(vault: Vault, input: { path: string; identity: 
   const signer = await signerFor(vault, input.identity, { sock: agentSocket, ...(passphrase ? { passphrase: async () => passphrase } : {}) });
   const signed = await signPack(input.path, { identity: input.identity, signer, decision: input.decision, reason: input.reason ?? null });
   return { identity: signed.identity, fingerprint: signed.fingerprint, decision: signed.decision, warnings: signed.warnings };
+}
+
+/**
+ * A file-system failure reading the returned pack (permissions, a vanished file, a folder that
+ * cannot be listed) said as a pack problem: what is wrong with which path, and what to do.
+ * Errors the pack code raises (PackError and its kinds) already say that, and keep their code.
+ */
+function packReadError(error: unknown, path: string): unknown {
+  if (error instanceof PackError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return new PackInputError(`Cannot read the pack at ${path} (${code}). Check the path and that this app may read it, then import again; nothing was recorded.`, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * Imports `identity`'s signature and verdict from a pack signed elsewhere. Every check (the
+ * manifest is one this vault exported for the run, both signatures are by the vault's key for
+ * the identity, the verdict matches) runs before anything is appended; a failure records nothing.
+ */
+export async function importPackSignature(vault: Vault, input: { runId: string; path: string; identity: string }): Promise<PackSignatureImportView> {
+  let imported;
+  try {
+    imported = await importSignature(vault, input.runId, input.path, input.identity);
+  } catch (error) {
+    throw packReadError(error, input.path);
+  }
+  return {
+    identity: imported.identity,
+    fingerprint: imported.fingerprint,
+    decision: imported.decision,
+    reason: imported.reason,
+    manifestSha256: imported.manifestSha256,
+    alreadyImported: imported.alreadyImported,
+    seq: imported.event.seq,
+  };
 }
 
 export function incidentView(vault: Vault, runId: string): IncidentView {

@@ -14,7 +14,7 @@ import type { PushListener } from '../shared/push';
 import { fail, ok, type ErrorData, type Result } from '../shared/result';
 import { readRange } from './artifacts';
 import { alembicReport, parityDiff, preflightReport } from './db-tools';
-import { decisionView, exportPack, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
+import { decisionView, exportPack, importPackSignature, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
 import { DEFAULT_HOST_KEY_TIMEOUT_MS, HostKeyBroker } from './host-keys';
 import { PushHub } from './push';
 import { RunService, StepRunningError } from './runs';
@@ -315,7 +315,8 @@ export function createContractService(host: HostServices): ContractService {
     'targets.test': ({ name, actor }) => targets.test(session.require(), name, actorOr(actor)),
     'targets.answerHostKey': ({ requestId, accept }) => ({ pending: hostKeys.answer(requestId, accept) }),
 
-    'files.choose': async ({ purpose }) => ({ path: host.chooseFile ? await host.chooseFile(purpose) : null }),
+    // A returned pack is a .zip (or a folder): the host's any-file dialog ('key') picks the zip.
+    'files.choose': async ({ purpose }) => ({ path: host.chooseFile ? await host.chooseFile(purpose === 'pack' ? 'key' : purpose) : null }),
 
     'runbook.open': (input) =>
       'path' in input
@@ -368,6 +369,7 @@ export function createContractService(host: HostServices): ContractService {
     },
     'pack.verify': ({ path }) => verifyPackAt(path),
     'pack.sign': (input) => signPackAs(session.require(), input, agentSocket),
+    'pack.importSignature': (input) => importPackSignature(session.require(), input),
     'files.openPdf': async ({ path }) => {
       if (!openable.has(path)) throw new HandlerError('NotOpenableError', 'BAD_INPUT', 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.');
       return { opened: host.openPath ? await host.openPath(path) : false };

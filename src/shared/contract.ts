@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { MIN_NEW_PASSPHRASE_LENGTH } from './limits';
 import type { Subscribe } from './push';
 import type { Result } from './result';
-import type { DecisionView, IncidentView, PackExportView, PackSignView, PackVerifyView } from './views-evidence';
+import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from './views-evidence';
 import type {
   AlembicReportView,
   FingerprintDiffView,
@@ -278,7 +278,8 @@ export const contract = {
   'targets.test': channel<TargetTestResult>()({ input: z.object({ name: idName, actor: actor.optional() }).strict() }),
   'targets.answerHostKey': channel<{ pending: boolean }>()({ input: z.object({ requestId: z.uuid(), accept: z.boolean() }).strict() }),
 
-  'files.choose': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key']) }).strict() }),
+  /** A native file dialog where there is one ('pack': a returned decision pack .zip); null without one or when cancelled. */
+  'files.choose': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key', 'pack']) }).strict() }),
 
   /** Validates a runbook (text, or a file main reads); problems come back as data with line:column. */
   'runbook.open': channel<RunbookOpenResult>()({
@@ -379,6 +380,8 @@ export const contract = {
       .object({ path: absolutePath, identity: identityName, decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(4000).optional(), keyPassphrase: z.string().max(1024).optional() })
       .strict(),
   }),
+  /** Brings a signature made elsewhere (`cutover pack sign`) from the returned pack into the vault, checked against the vault's key for the identity. */
+  'pack.importSignature': channel<PackSignatureImportView>()({ input: z.object({ runId, path: absolutePath, identity: identityName }).strict() }),
   /** Opens a PDF this session wrote (the pack's decision.pdf, an incident report) with the OS viewer. */
   'files.openPdf': channel<{ opened: boolean }>()({ input: z.object({ path: absolutePath }).strict() }),
   'incident.get': channel<IncidentView>()({ input: z.object({ runId }).strict() }),

@@ -83,6 +83,20 @@ export interface PackSignView {
   warnings: string[];
 }
 
+/** A signature made elsewhere (`cutover pack sign`), brought back into the vault as a `pack.signed` event. */
+export interface PackSignatureImportView {
+  identity: string;
+  fingerprint: string;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  /** The manifest the signature covers (one this vault exported for the run). */
+  manifestSha256: string;
+  /** The same signature was already in the vault: nothing was appended. */
+  alreadyImported: boolean;
+  /** The `pack.signed` event holding it (the existing one when already imported). */
+  seq: number;
+}
+
 export interface IncidentView {
   runId: string;
   markdown: string;

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { IncidentPanel } from '../components/IncidentPanel';
 import { PackPanel } from '../components/PackPanel';
+import { PackSignatureImport } from '../components/PackSignatureImport';
 import { RunStatusBadge } from '../components/StepBadges';
 import { formatClock, formatTime } from '../format';
 import { format, t } from '../i18n';
@@ -61,6 +62,7 @@ export function Decision() {
           />
         )}
         {run && <PackPanel runId={run.runId} onChanged={() => changed()} />}
+        {run && <PackSignatureImport runId={run.runId} onImported={() => changed()} />}
       </aside>
     </div>
   );
