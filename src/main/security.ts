@@ -1,24 +1,11 @@
 // The window's walls: the renderer is served from our own privileged scheme with the CSP as a
 // header, nothing remote loads, navigation and new windows are refused, permissions denied.
 import { app, protocol, session, type WebContents } from 'electron';
-import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from '../shared/csp';
+import { rendererFile } from './renderer-files';
 
 export const APP_SCHEME = 'cutover';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
@@ -27,26 +14,10 @@ export function registerAppScheme(): void {
 
 /** Serves the built renderer from `rendererDir` as cutover://app/, with the CSP header on every response. */
 export function serveRenderer(rendererDir: string): void {
-  const root = resolve(rendererDir);
-  const csp = contentSecurityPolicy({ delivery: 'header' });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
-    const file = resolve(root, relative);
-    if (url.host !== 'app' || !file.startsWith(root + sep)) return new Response('Not found', { status: 404 });
-    try {
-      const body = await readFile(file);
-      return new Response(body, {
-        headers: {
-          'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-          'content-security-policy': csp,
-          'x-content-type-options': 'nosniff',
-          'cache-control': 'no-store',
-        },
-      });
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
+    const answer = url.host === 'app' ? await rendererFile(rendererDir, url.pathname) : { status: 404, headers: {}, body: 'Not found' };
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   });
 }
 

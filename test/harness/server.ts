@@ -15,10 +15,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { channelNames } from '../../src/shared/contract';
-import { contentSecurityPolicy } from '../../src/shared/csp';
 import { createContractService, type ContractService, type HostServices } from '../../src/main/handlers';
+import { mimeType, rendererFile, rendererHeaders } from '../../src/main/renderer-files';
 
 export interface HarnessOptions extends Omit<HostServices, 'log'> {
   /** A folder holding a built renderer (index.html and assets/). */
@@ -39,14 +39,6 @@ const EVENTS_PATH = '/__harness/events';
 const MAX_BODY_BYTES = 8 << 20;
 /** A browser that stops reading (a hidden tab) gets no more output once this much waits for it. */
 const MAX_PENDING_EVENT_BYTES = 64 << 20;
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 /** The browser side of the harness: the same Bridge shape the preload exposes, over fetch. */
 function bridgeScript(): string {
@@ -121,18 +113,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const root = resolve(options.rendererDir);
   const indexHtml = injectBridge(await readFile(resolve(root, 'index.html'), 'utf8'));
   const bridge = bridgeScript();
-  const csp = contentSecurityPolicy({ delivery: 'header' });
   const log = options.log ?? (() => {});
   const service = createContractService({ ...options, log });
   let origin = '';
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer): void => {
-    res.writeHead(status, {
-      'content-type': type,
-      'content-security-policy': csp,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store',
-    });
+    res.writeHead(status, rendererHeaders(type));
     res.end(body);
   };
 
@@ -188,15 +174,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (req.method === 'GET' && url.pathname === EVENTS_PATH) return events(req, res);
       if (req.method === 'POST' && url.pathname.startsWith('/rpc/')) return rpc(req, res, decodeURIComponent(url.pathname.slice('/rpc/'.length)));
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
-      if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, MIME['.html'] ?? 'text/html', indexHtml);
-      if (url.pathname === BRIDGE_PATH) return send(res, 200, MIME['.js'] ?? 'text/javascript', bridge);
-      const file = resolve(root, `.${decodeURIComponent(url.pathname)}`);
-      if (!file.startsWith(root + sep)) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
-      try {
-        send(res, 200, MIME[extname(file)] ?? 'application/octet-stream', await readFile(file));
-      } catch {
-        send(res, 404, 'text/plain; charset=utf-8', 'not found');
-      }
+      if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, mimeType('index.html'), indexHtml);
+      if (url.pathname === BRIDGE_PATH) return send(res, 200, mimeType('bridge.js'), bridge);
+      // Everything else through the very function behind Electron's cutover:// protocol.
+      const answer = await rendererFile(root, url.pathname);
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
     };
     handle().catch((error: unknown) => {
       log(`harness: ${req.method} ${url.pathname} failed: ${String(error)}`);
