@@ -29,6 +29,15 @@ const safeStorageKeychain: Keychain = {
   unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'base64'),
 };
 
+/**
+ * SSH targets read ~/.ssh/config for host aliases. CUTOVER_SSH_CONFIG names another file (a
+ * missing one means no aliases), so tests are not steered by the machine's own config.
+ */
+function sshConfigPath(): { sshConfigPath?: string } {
+  const path = process.env.CUTOVER_SSH_CONFIG;
+  return path ? { sshConfigPath: path } : {};
+}
+
 function autoLockMs(): number | null {
   const raw = process.env.CUTOVER_AUTO_LOCK_MINUTES;
   if (raw === undefined || raw === '') return DEFAULT_AUTO_LOCK_MS;
@@ -170,6 +179,7 @@ function main(): void {
       chooseFile,
       openPath: async (path) => (await shell.openPath(path)) === '',
       autoLockMs: autoLockMs(),
+      ...sshConfigPath(),
       log,
     });
     registerIpc(service);

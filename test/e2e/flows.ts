@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en, type Strings } from '../../src/renderer/src/i18n/en';
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
 
@@ -54,9 +54,10 @@ export async function waitForTimeline(page: Page): Promise<void> {
   await page.locator('tbody tr[data-seq]').first().waitFor();
 }
 
-export async function lock(page: Page): Promise<void> {
-  await page.getByRole('button', { name: en.header.lock, exact: true }).click();
-  await page.getByRole('heading', { name: en.gate.heading }).waitFor();
+/** Clicks Lock in the header; `strings` is the language the UI shows (English unless told). */
+export async function lock(page: Page, strings: Strings = en): Promise<void> {
+  await page.getByRole('button', { name: strings.header.lock, exact: true }).click();
+  await page.getByRole('heading', { name: strings.gate.heading }).waitFor();
 }
 
 /** Clicks Verify and returns the result region's text once a result is shown. */
