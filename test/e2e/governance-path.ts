@@ -4,7 +4,7 @@
 // (run-console.test.ts) and the real Electron app (electron.test.ts). What differs between the
 // two comes in through GovernancePathEnv; every assertion lives here, so both check the same.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { Vault } from '../../src/core/vault';
 import { en } from '../../src/renderer/src/i18n/en';
+import { describeRun, runCli } from '../helpers/cli';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
 import { startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { makeClientKey, startSshd, type ClientKey, type TestSshd } from '../helpers/sshd';
@@ -36,6 +37,7 @@ import {
   transcriptCheck,
 } from './console-flows';
 import { fillCreateForm, openScreen, submitCreate, verify } from './flows';
+import { importedPackVerify, importPackSignature } from './pack-flows';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The operator's host of the example: the migration checkout and the forensic scripts. */
@@ -267,7 +269,6 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
 
   await approversSignPack(page, { dir, packDir, gov2Key });
 
-  await page.locator('[data-pack-verify="ok"]').waitFor();
   await actAs(page, 'ana');
   await shot('27-decision-and-pack');
 
@@ -313,10 +314,18 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
 // signatures made. Today both sign in the app; gov2's key is also a file on "their" machine
 // (`gov2Key`), so this block can change to gov2 signing elsewhere and the signature being
 // imported, without touching the rest of the path.
-async function approversSignPack(page: Page, _pack: { dir: string; packDir: string; gov2Key: ClientKey }): Promise<void> {
-  for (const signer of ['gov1', 'gov2']) {
-    await page.getByLabel(en.decision.signAs, { exact: true }).selectOption(signer);
-    await page.getByRole('button', { name: `Sign the pack as ${signer}` }).click();
-    await page.getByRole('status').filter({ hasText: `${signer} signed (approve)` }).waitFor();
-  }
+async function approversSignPack(page: Page, pack: { dir: string; packDir: string; gov2Key: ClientKey }): Promise<void> {
+  // gov1 signs here, in the app, with the key the vault keeps for them.
+  await page.getByLabel(en.decision.signAs, { exact: true }).selectOption('gov1');
+  await page.getByRole('button', { name: 'Sign the pack as gov1' }).click();
+  await page.getByRole('status').filter({ hasText: 'gov1 signed (approve)' }).waitFor();
+  // gov2 gets the zip and signs it on "their" machine with the CLI and their own key file (no
+  // vault there); the operator imports the signature from the pack that comes back.
+  const zips = readdirSync(pack.packDir).filter((f) => f.endsWith('.zip'));
+  expect(zips).toHaveLength(1);
+  const zip = join(pack.packDir, zips[0]!);
+  const signed = await runCli(['pack', 'sign', zip, '--identity', 'gov2', '--key', pack.gov2Key.path], { cwd: pack.dir });
+  expect(signed.code, describeRun(signed)).toBe(0);
+  expect(await importPackSignature(page, { path: zip, identity: 'gov2' })).toContain("Imported gov2's signature (approve)");
+  expect(await importedPackVerify(page)).toBe('ok');
 }
