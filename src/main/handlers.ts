@@ -39,7 +39,7 @@ export interface HostServices {
   /** Opens a file with the OS's viewer (Electron: shell.openPath), where there is one. */
   openPath?: (path: string) => Promise<boolean>;
   /** A native file dialog for runbooks, plan files and keys, where there is one. */
-  chooseFile?: (purpose: 'runbook' | 'plan' | 'key') => Promise<string | null>;
+  chooseFile?: (purpose: 'runbook' | 'plan' | 'key' | 'pack') => Promise<string | null>;
   /** Idle time before the open vault locks itself; null never locks. Default 15 minutes. */
   autoLockMs?: number | null;
   /** The ssh-agent for SSH targets and agent identities (default SSH_AUTH_SOCK). */
@@ -315,8 +315,7 @@ export function createContractService(host: HostServices): ContractService {
     'targets.test': ({ name, actor }) => targets.test(session.require(), name, actorOr(actor)),
     'targets.answerHostKey': ({ requestId, accept }) => ({ pending: hostKeys.answer(requestId, accept) }),
 
-    // A returned pack is a .zip (or a folder): the host's any-file dialog ('key') picks the zip.
-    'files.choose': async ({ purpose }) => ({ path: host.chooseFile ? await host.chooseFile(purpose === 'pack' ? 'key' : purpose) : null }),
+    'files.choose': async ({ purpose }) => ({ path: host.chooseFile ? await host.chooseFile(purpose) : null }),
 
     'runbook.open': (input) =>
       'path' in input

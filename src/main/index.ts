@@ -116,9 +116,10 @@ const FILE_FILTERS = {
   runbook: [{ name: 'Runbook', extensions: ['yaml', 'yml'] }],
   plan: [{ name: 'Plan', extensions: ['json'] }],
   key: [{ name: 'All files', extensions: ['*'] }],
+  pack: [{ name: 'Decision pack (zip)', extensions: ['zip'] }],
 } as const;
 
-async function chooseFile(purpose: 'runbook' | 'plan' | 'key'): Promise<string | null> {
+async function chooseFile(purpose: 'runbook' | 'plan' | 'key' | 'pack'): Promise<string | null> {
   const filters = FILE_FILTERS[purpose].map((f) => ({ name: f.name, extensions: [...f.extensions] }));
   if (purpose === 'plan') {
     const result = mainWindow ? await dialog.showSaveDialog(mainWindow, { filters, defaultPath: 'plan.json' }) : await dialog.showSaveDialog({ filters, defaultPath: 'plan.json' });
