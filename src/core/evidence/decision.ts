@@ -252,11 +252,24 @@ function deriveStatus(model: PackModel): { status: 'PASS' | 'BLOCKER'; errors: s
   const pending = main.filter((s) => s.status === 'pending');
   const blocked = model.run.status === 'BLOCKED' || model.run.status === 'ROLLBACK' || model.run.status === 'STOPPED';
   if (pending.length) errors.push(`${blocked || errors.length ? 'not run' : 'run not finished'}: ${pending.length} step${pending.length > 1 ? 's' : ''} pending (${pending.map((s) => s.stepId).join(', ')})`);
+  // No refs for these: a missing file has none, and an incomplete one belongs to an INTERRUPTED step already referenced.
+  errors.push(...requiredEvidenceFindings(model));
   const status = blocked || errors.length ? 'BLOCKER' : 'PASS';
   const detail = status === 'PASS'
     ? `all ${main.length} steps outside the rollback path PASS; run status ${model.run.status}`
     : `run status ${model.run.status}${model.run.blockedBy ? `, blocked at ${model.run.blockedBy.stepId} (${model.run.blockedBy.reason})` : ''}`;
   return { status, errors, refs, detail };
+}
+
+/** The runbook's evidence pack ("Required for Final Decision"): findings for files missing or incomplete. */
+function requiredEvidenceFindings(model: PackModel): string[] {
+  const required = (model.requiredEvidence ?? []).filter((e) => e.status !== 'not-applicable');
+  const missing = required.filter((e) => e.status === 'missing');
+  const incomplete = required.filter((e) => e.status === 'incomplete');
+  const errors: string[] = [];
+  if (missing.length) errors.push(`required evidence missing: ${missing.length} of ${plural(required.length, 'file')} in the runbook's evidence pack (${missing.map((e) => `${e.name}: ${e.reason}`).join('; ')})`);
+  if (incomplete.length) errors.push(`required evidence incomplete: ${incomplete.map((e) => `${e.name} (${e.reason})`).join('; ')}`);
+  return errors;
 }
 
 function gateLabelValue(gate: { gate: string; detail: string }): { label: string; expected: string; value: string | null } {
@@ -369,6 +382,8 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
     if (commands.length) parts.push(`Mutating steps PASS (${commands.map((s) => s.stepId).join(', ')}).`);
     const facts = [d.finalRevision ? `final revision ${d.finalRevision}` : null, d.headsState, d.driftDetected?.startsWith('No') ? 'no drift (parity checks PASS)' : d.driftDetected ? `drift: ${d.driftDetected}` : null].filter(Boolean);
     if (facts.length) parts.push(`Post-checks PASS: ${facts.join('; ')}.`);
+    const required = (model.requiredEvidence ?? []).filter((e) => e.status !== 'not-applicable');
+    if (required.length) parts.push(`Required evidence present: all ${plural(required.length, 'file')} of the runbook's evidence pack.`);
     parts.push('No abort gates matched. No rollback triggers observed.');
     if (d.goNoGo === 'NO-GO') parts.push(`${authText} NO-GO.`);
     else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? 'GO-LIVE confirmed.' : 'GO confirmed for the production window.'}`);
@@ -381,6 +396,8 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
     parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} BLOCKED at ${blockedAt.stepId} (${blockedAt.title}): ${failureSummary(blockedAt)}.`);
     const after = main.filter((s) => s.status === 'pending');
     if (after.length) parts.push(`${plural(after.length, 'later step')} not run.`);
+    const missing = (model.requiredEvidence ?? []).filter((e) => e.status === 'missing' || e.status === 'incomplete');
+    if (missing.length) parts.push(`Required evidence ${missing.every((e) => e.status === 'missing') ? 'missing' : 'missing or incomplete'}: ${missing.map((e) => e.name).join(', ')}.`);
   } else parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} is not complete: ${d.errors.join('; ')}.`);
   const decision = model.run.decisions.at(-1);
   if (decision?.decision === 'rollback') {
@@ -430,7 +447,9 @@ export function deriveDecision(model: PackModel, operator: OperatorDecision = {}
       target: target.source,
       finalRevision: finalRevision.source,
       headsState: heads.source,
-      errors: st.errors.length ? { from: 'run', detail: 'FAIL, INTERRUPTED, skipped and pending steps outside the rollback path', refs: st.refs } : { from: 'run', detail: 'no step failed', refs: [] },
+      errors: st.errors.length
+        ? { from: 'run', detail: 'FAIL, INTERRUPTED, skipped and pending steps outside the rollback path, and required evidence missing or incomplete', refs: st.refs }
+        : { from: 'run', detail: (model.requiredEvidence ?? []).some((e) => e.status === 'present') ? 'no step failed; all required evidence present' : 'no step failed', refs: [] },
       driftDetected: drift.source,
       rootCause: rootCause.source,
       riskTier: operatorSource(operator.riskTier, 'awaiting a person: `cutover run decision RUN --risk-tier …`'),

@@ -5,6 +5,51 @@ import type { RunState, StepState } from '../engine/types';
 import type { GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
+import type { Expectation, Step } from '../runbook/schema';
+
+/**
+ * A gate the runbook declares on a step, with what the run made of it: the expectations judged
+ * when the step ended, and the abort gates watched on its streaming output (a step's recorded
+ * results only name the abort gates that matched; this says which were watched and stayed clear).
+ */
+export interface DeclaredGate {
+  kind: 'expect' | 'abort';
+  /** The gate in the engine's words, as its results name it: "exit code = 0", "abort on /DuplicateTable/". */
+  gate: string;
+  /** The runbook's label (abort gates, value expectations), or null. */
+  label: string | null;
+  /** The regular expression watched or matched (abort gates, output_matches, value.pattern), or null. */
+  pattern: string | null;
+  /** Abort gates: what a match does (block: the run becomes BLOCKED; cancel: the command is stopped at once). */
+  onMatch: 'block' | 'cancel' | null;
+  /**
+   * pass / fail: an expectation's result. matched / clear: an abort gate matched the output, or
+   * was watched over the whole output and never matched. not-run: the step has not run (pending,
+   * skipped before it ran). not-judged: the step started but no result was recorded (still
+   * running, or interrupted).
+   */
+  outcome: 'pass' | 'fail' | 'matched' | 'clear' | 'not-run' | 'not-judged';
+  /** The result's detail ("value 64", "matched: <line>"), or why there is none. */
+  detail: string | null;
+}
+
+/** One file of the runbook's evidence pack (`evidence_pack`), matched to the run's artifacts by name. */
+export interface RequiredEvidence {
+  /** The file name as the runbook lists it (and as the step that writes it names it). */
+  name: string;
+  /**
+   * present: the run has a complete artifact of this name. incomplete: only a transcript cut
+   * short (the step was interrupted), kept as written. missing: none. not-applicable: only a
+   * rollback step writes it, and this run did not take its rollback path.
+   */
+  status: 'present' | 'incomplete' | 'missing' | 'not-applicable';
+  /** The step whose `evidence:` names this file, with its status in this run; null when no step does. */
+  step: { stepId: string; phaseId: string; kind: string; status: StepState['status'] } | null;
+  /** The artifact (path inside the pack, SHA-256, size); null when missing. */
+  artifact: { artifactId: string; path: string; sha256: string; size: number; state: 'complete' | 'incomplete'; stepId: string | null } | null;
+  /** Why it is not present, in words ("p4-current not run"); null when present. */
+  reason: string | null;
+}
 
 export interface PackStep {
   phaseId: string;
@@ -24,6 +69,11 @@ export interface PackStep {
   exitCode: number | null;
   failure: { kind: string; message: string; sqlState?: string } | null;
   gates: GateResult[];
+  /**
+   * Every gate the runbook declares on this step (expectations, monitor thresholds, abort
+   * gates) with its outcome in this run. Absent from snapshots written by hand.
+   */
+  declaredGates?: DeclaredGate[];
   /** The evidence file this step produced (path inside the pack: evidence/<name>). */
   evidence: { artifactId: string; name: string; sha256: string | null; size: number } | null;
   /** record steps: the values; attest steps: the statement. */
@@ -57,6 +107,12 @@ export interface PackModel {
   targets: { name: string; kind: string; address: string; hostKey: string | null }[];
   steps: PackStep[];
   artifacts: PackArtifact[];
+  /**
+   * The runbook's evidence pack (the files the governance board requires for the final
+   * decision), in the runbook's order, each matched to this run's artifacts. Empty when the
+   * runbook lists none; absent from snapshots written by hand.
+   */
+  requiredEvidence?: RequiredEvidence[];
   approvals: { signer: string; fingerprint: string; planDigest: string; seq: number }[];
   /** Everyone who acted or signed in this run, with their keys (for allowed_signers). */
   identities: IdentityInfo[];
@@ -71,6 +127,93 @@ function phaseInfo(state: RunState): Map<string, { title: string; at: string | n
   for (const p of state.runbook.phases) map.set(p.id, { title: p.title, at: p.at ?? null });
   map.set('rollback', { title: 'Rollback', at: null });
   return map;
+}
+
+/** An expectation as the engine's gate results name it (src/core/engine/gates.ts). */
+function describeExpectation(e: Expectation): { gate: string; label: string | null; pattern: string | null } {
+  if ('exit_code' in e) return { gate: `exit code = ${e.exit_code}`, label: null, pattern: null };
+  if ('output_contains' in e) return { gate: `output contains "${e.output_contains}"`, label: null, pattern: null };
+  if ('output_not_contains' in e) return { gate: `output does not contain "${e.output_not_contains}"`, label: null, pattern: null };
+  if ('output_matches' in e) return { gate: `output matches /${e.output_matches}/`, label: null, pattern: e.output_matches };
+  if ('value' in e) return { gate: `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`, label: e.value.label ?? null, pattern: e.value.pattern ?? null };
+  return { gate: `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`, label: null, pattern: null };
+}
+
+/** The gates a step declares, each with its outcome from the step's recorded results. */
+function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
+  if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor') return [];
+  const expects = step.kind === 'monitor'
+    ? step.thresholds.map((t) => ({ gate: t, label: null, pattern: null }))
+    : step.expect.map(describeExpectation);
+  const aborts = step.kind === 'monitor' ? [] : step.abort_on;
+  // Results exist once the step finished (step.finished records them, even for a failure);
+  // a step that started and has none is still running or was interrupted.
+  const results = s.gates;
+  const unjudged = !s.startedAt
+    ? { outcome: 'not-run' as const, detail: s.status === 'skipped' ? 'the step was skipped' : null }
+    : { outcome: 'not-judged' as const, detail: s.status === 'running' ? 'the step is still running' : 'the step ended before its gates were judged (interrupted)' };
+  const expectResults = (results ?? []).filter((g) => g.kind === 'expect');
+  const used = new Set<number>();
+  const out: DeclaredGate[] = expects.map((d, i) => {
+    const base = { kind: 'expect' as const, gate: d.gate, label: d.label, pattern: d.pattern, onMatch: null };
+    if (!results) return { ...base, ...unjudged };
+    // The engine judges expectations in the runbook's order; match by position, or by wording.
+    const free = (j: number) => !used.has(j) && j < expectResults.length;
+    let index = free(i) && expectResults[i]!.gate === d.gate ? i : expectResults.findIndex((g, j) => free(j) && g.gate === d.gate);
+    if (index < 0 && expectResults.length === expects.length && free(i)) index = i;
+    if (index < 0) return { ...base, outcome: 'not-judged', detail: 'no result recorded for this gate' };
+    used.add(index);
+    const r = expectResults[index]!;
+    return { ...base, outcome: r.passed ? 'pass' : 'fail', detail: r.detail };
+  });
+  for (const a of aborts) {
+    const gate = `abort on /${a.pattern}/`;
+    const base = { kind: 'abort' as const, gate, label: a.label ?? null, pattern: a.pattern, onMatch: a.on_match };
+    if (!results) {
+      out.push({ ...base, ...unjudged });
+      continue;
+    }
+    const hit = results.find((g) => g.kind === 'abort' && g.gate === gate);
+    out.push(hit ? { ...base, outcome: 'matched', detail: hit.detail } : { ...base, outcome: 'clear', detail: 'watched over the whole output; never matched' });
+  }
+  return out;
+}
+
+/** The runbook's evidence pack against the run's artifacts. */
+function requiredEvidenceOf(state: RunState, steps: PackStep[], artifacts: PackArtifact[]): RequiredEvidence[] {
+  const producers = new Map<string, { step: Step; phaseId: string }>();
+  for (const entry of allSteps(state)) if (entry.step.evidence && !producers.has(entry.step.evidence)) producers.set(entry.step.evidence, entry);
+  const stepById = new Map(steps.map((s) => [s.stepId, s]));
+  const rollbackTaken = state.status === 'ROLLBACK' || state.decisions.some((d) => d.decision === 'rollback');
+  const out: RequiredEvidence[] = [];
+  for (const name of new Set(state.runbook.evidence_pack)) {
+    const producer = producers.get(name);
+    const ps = producer ? stepById.get(producer.step.id) : undefined;
+    const step = producer && ps ? { stepId: ps.stepId, phaseId: ps.phaseId, kind: ps.kind, status: ps.status } : null;
+    // The producing step's own file first; any other artifact of this run with that name after.
+    const candidates = artifacts.filter((a) => a.name === name && a.stepId !== null);
+    const found = candidates.find((a) => step && a.stepId === step.stepId) ?? candidates[0];
+    if (found) {
+      const artifact = { artifactId: found.artifactId, path: found.path, sha256: found.sha256, size: found.size, state: found.state, stepId: found.stepId };
+      out.push(found.state === 'complete'
+        ? { name, status: 'present', step, artifact, reason: null }
+        : { name, status: 'incomplete', step, artifact, reason: `the transcript of ${found.stepId} was cut short (the step was interrupted) and is kept as written` });
+      continue;
+    }
+    let reason: string;
+    let status: RequiredEvidence['status'] = 'missing';
+    if (!producer || !step) reason = 'no step of the runbook writes it';
+    else if (producer.step.kind === 'manual') reason = `${step.stepId} is a manual step, which writes no file`;
+    else if (step.phaseId === 'rollback' && !rollbackTaken && step.status === 'pending') {
+      status = 'not-applicable';
+      reason = `only rollback step ${step.stepId} writes it, and this run did not take its rollback path`;
+    } else if (step.status === 'pending') reason = `${step.stepId} not run`;
+    else if (step.status === 'skipped') reason = `${step.stepId} skipped${ps?.actor ? ` by ${ps.actor}` : ''}`;
+    else if (step.status === 'running') reason = `${step.stepId} still running`;
+    else reason = `${step.stepId} ${step.status}, but no file of this name is in the vault`;
+    out.push({ name, status, step, artifact: null, reason });
+  }
+  return out;
 }
 
 /** Snapshot of a run for export. `exportedAt` is the time of the chain head, so the same run exports the same bytes. */
@@ -98,6 +241,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
       exitCode: s.exitCode ?? null,
       failure: s.failure ?? null,
       gates: s.gates ?? [],
+      declaredGates: declaredGatesOf(step, s),
       evidence: info ? { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size } : null,
       values: s.values ?? null,
       statement: step.kind === 'attest' ? step.statement : null,
@@ -122,6 +266,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
     targets: Object.entries(state.targets).map(([name, t]) => ({ name, kind: t.kind, address: targetAddress(t), hostKey: t.kind === 'ssh' ? (state.hostKeys[name] ?? t.host_key ?? null) : null })),
     steps,
     artifacts,
+    requiredEvidence: requiredEvidenceOf(state, steps, artifacts),
     approvals: state.approvals.map((a) => ({ signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest, seq: a.seq })),
     identities: identities.length ? identities : [getIdentity(vault, state.operator)!].filter(Boolean),
     chainHead: head,

@@ -51,6 +51,11 @@ export interface Cell {
   color?: string;
   bold?: boolean;
   mono?: boolean;
+  /**
+   * A mark drawn (as lines, in the cell's colour) before the text: a tick or a cross. Drawn, not
+   * written: the standard fonts have no such glyph, and the text layer keeps the plain words.
+   */
+  icon?: 'check' | 'cross';
 }
 
 export interface Meta {
@@ -67,6 +72,8 @@ export interface Meta {
 
 const MAX_CELL = 2400;
 const PAD = 3.5;
+/** Room an icon takes before a cell's text. */
+const ICON = 11;
 
 export class PdfLayout {
   readonly doc: PDFKit.PDFDocument;
@@ -271,9 +278,20 @@ export class PdfLayout {
   private cellHeight(cell: Cell, column: Column, width: number): number {
     const size = column.size ?? 8.5;
     const font = cell.mono || column.mono ? FONT.mono : cell.bold ? FONT.bold : FONT.sans;
-    let h = this.height(cell.text.slice(0, MAX_CELL), font, size, width - 2 * PAD);
-    if (cell.sub) h += 1 + this.height(cell.sub.slice(0, MAX_CELL), cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), width - 2 * PAD);
+    const inner = width - 2 * PAD - (cell.icon ? ICON : 0);
+    let h = this.height(cell.text.slice(0, MAX_CELL), font, size, inner);
+    if (cell.sub) h += 1 + this.height(cell.sub.slice(0, MAX_CELL), cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), inner);
     return h + 2 * PAD;
+  }
+
+  /** A tick or a cross, `size` points high, its top left at (x, y). */
+  private icon(kind: 'check' | 'cross', x: number, y: number, size: number, color: string): void {
+    const s = size * 0.8;
+    const top = y + size * 0.12;
+    this.doc.save().lineWidth(1.3).lineCap('round').lineJoin('round').strokeColor(color);
+    if (kind === 'check') this.doc.moveTo(x, top + s * 0.55).lineTo(x + s * 0.38, top + s * 0.92).lineTo(x + s, top + s * 0.08).stroke();
+    else this.doc.moveTo(x + s * 0.1, top + s * 0.1).lineTo(x + s * 0.9, top + s * 0.9).moveTo(x + s * 0.9, top + s * 0.1).lineTo(x + s * 0.1, top + s * 0.9).stroke();
+    this.doc.restore();
   }
 
   private tableHeader(columns: Column[], widths: number[], caption: string | null): void {
@@ -305,7 +323,7 @@ export class PdfLayout {
       const column = columns[i]!;
       const size = column.size ?? 8.5;
       const font = cell.mono || column.mono ? FONT.mono : cell.bold ? FONT.bold : FONT.sans;
-      const inner = widths[i]! - 2 * PAD;
+      const inner = widths[i]! - 2 * PAD - (cell.icon ? ICON : 0);
       return { ...cell, text: this.fit(cell.text.slice(0, MAX_CELL), font, size, inner, this.maxBlock * 0.7), ...(cell.sub ? { sub: this.fit(cell.sub.slice(0, MAX_CELL), cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), inner, this.maxBlock * 0.2) } : {}) };
     }));
     const firstH = cells[0] ? Math.max(...cells[0].map((c, i) => this.cellHeight(c, columns[i]!, widths[i]!))) : 0;
@@ -324,11 +342,13 @@ export class PdfLayout {
         const column = columns[i]!;
         const size = column.size ?? 8.5;
         const font = cell.mono || column.mono ? FONT.mono : cell.bold ? FONT.bold : FONT.sans;
+        const indent = cell.icon ? ICON : 0;
+        if (cell.icon) this.icon(cell.icon, x + PAD, y + PAD, size, cell.color ?? COLOR.text);
         this.doc.y = y + PAD;
-        this.write(cell.text.slice(0, MAX_CELL), x + PAD, widths[i]! - 2 * PAD, font, size, cell.color ?? COLOR.text, column.align ?? 'left');
+        this.write(cell.text.slice(0, MAX_CELL), x + PAD + indent, widths[i]! - 2 * PAD - indent, font, size, cell.color ?? COLOR.text, column.align ?? 'left');
         if (cell.sub) {
           this.doc.y += 1;
-          this.write(cell.sub.slice(0, MAX_CELL), x + PAD, widths[i]! - 2 * PAD, cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), cell.subMono ? COLOR.text : COLOR.muted, column.align ?? 'left');
+          this.write(cell.sub.slice(0, MAX_CELL), x + PAD + indent, widths[i]! - 2 * PAD - indent, cell.subMono ? FONT.mono : FONT.sans, Math.max(6.5, size - 1.5), cell.subMono ? COLOR.text : COLOR.muted, column.align ?? 'left');
         }
         x += widths[i]!;
       });

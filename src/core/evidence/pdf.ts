@@ -1,11 +1,13 @@
 // decision.pdf: what a governance board reads and signs. A cover with the formal decision and
-// the GO / NO-GO call; preconditions and attestations with who and when; the timeline in scribe
-// format; gate results; the artifact table with sizes and full SHA-256 hashes; the plan
-// approvals; and the signatures on the decision with their key fingerprints — or an empty
-// signature block awaiting the required signers. Same input, same bytes.
+// the GO / NO-GO call; the runbook's required evidence, each file present (with its hash) or
+// MISSING; preconditions and attestations with who and when; the timeline in scribe format; gate
+// results, and every declared abort gate per phase (matched, clear or never watched); the
+// artifact table with sizes and full SHA-256 hashes; the plan approvals; and the signatures on
+// the decision with their key fingerprints — or an empty signature block awaiting the required
+// signers. Same input, same bytes.
 import { abortPattern, failureSummary, fieldText, sourceText, TEMPLATE_LABELS, scrubAddress, type Decision } from './decision';
 import { scribeTimeline } from './broadcasts';
-import type { PackModel, PackStep } from './pack-model';
+import type { DeclaredGate, PackModel, PackStep, RequiredEvidence } from './pack-model';
 import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
 
 export interface DecisionSignature {
@@ -74,6 +76,100 @@ function runSection(pdf: PdfLayout, model: PackModel): void {
       { title: 'Targets' },
     );
   }
+}
+
+const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+
+function requiredEvidenceRow(e: RequiredEvidence, i: number): (string | Cell)[] {
+  const step: Cell = e.step
+    ? { text: e.step.stepId, sub: `${statusText(e.step.status)}${e.artifact ? ` · ${sizeText(e.artifact.size)}` : ''}${e.step.phaseId === 'rollback' ? ' · rollback path' : ''}` }
+    : { text: '—', sub: e.artifact ? sizeText(e.artifact.size) : 'no step writes it', color: COLOR.muted };
+  const n = String(i + 1);
+  switch (e.status) {
+    case 'present':
+      return [n, { text: e.name, sub: e.artifact!.sha256, subMono: true }, { text: 'present', icon: 'check', bold: true, color: COLOR.pass, sub: e.artifact!.sha256.slice(0, 12) }, step];
+    case 'incomplete':
+      return [n, { text: e.name, sub: e.artifact!.sha256, subMono: true, color: COLOR.warn }, { text: 'INCOMPLETE', bold: true, color: COLOR.warn, sub: 'cut short (interrupted); kept as written' }, step];
+    case 'missing':
+      return [n, { text: e.name, sub: e.reason ?? undefined, color: COLOR.fail }, { text: 'MISSING', icon: 'cross', bold: true, color: COLOR.fail }, step];
+    default:
+      return [n, { text: e.name, sub: e.reason ?? undefined, color: COLOR.muted }, { text: 'n/a', color: COLOR.muted, sub: 'not required in this run' }, step];
+  }
+}
+
+/** The runbook's evidence pack, file by file: present with its hash, or MISSING and why. */
+function requiredEvidenceSection(pdf: PdfLayout, model: PackModel): void {
+  const list = model.requiredEvidence;
+  if (!list) return;
+  pdf.heading('Required evidence', { keep: 90 });
+  if (!list.length) {
+    pdf.paragraph('The runbook lists no required evidence (no evidence_pack): the board named no files for the final decision.', { color: COLOR.muted });
+    return;
+  }
+  const required = list.filter((e) => e.status !== 'not-applicable');
+  const present = required.filter((e) => e.status === 'present');
+  const missing = required.filter((e) => e.status === 'missing');
+  const incomplete = required.filter((e) => e.status === 'incomplete');
+  pdf.paragraph(`The runbook's evidence pack: the files required for the final decision, matched by name to the evidence this run wrote. Each present file is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
+  const summary = present.length === required.length
+    ? `All ${files(required.length)} present.`
+    : `${present.length} of ${files(required.length)} present${missing.length ? `; ${missing.length} MISSING (${missing.map((e) => e.name).join(', ')})` : ''}${incomplete.length ? `; ${incomplete.length} INCOMPLETE (${incomplete.map((e) => e.name).join(', ')})` : ''}.`;
+  pdf.paragraph(summary, { font: FONT.bold, size: 9, color: present.length === required.length ? COLOR.pass : COLOR.fail });
+  pdf.table(
+    [{ header: '#', width: 20, align: 'right' }, { header: 'Required file / SHA-256', width: 0, size: 8 }, { header: 'Status', width: 84 }, { header: 'Written by step', width: 110, size: 7.5 }],
+    list.map(requiredEvidenceRow),
+    { title: 'Required evidence' },
+  );
+}
+
+const GATE_RESULT: Record<DeclaredGate['outcome'], { text: string; color: string }> = {
+  matched: { text: 'MATCHED', color: COLOR.fail },
+  clear: { text: 'clear', color: COLOR.pass },
+  'not-run': { text: 'not run', color: COLOR.muted },
+  'not-judged': { text: 'not judged', color: COLOR.warn },
+  pass: { text: 'PASS', color: COLOR.pass },
+  fail: { text: 'FAIL', color: COLOR.fail },
+};
+
+/** Every abort gate the runbook declares, phase by phase: matched, watched and clear, or never watched. */
+function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
+  if (!model.steps.some((s) => s.declaredGates)) return;
+  pdf.heading('Abort gates per phase', { keep: 90 });
+  pdf.paragraph('Each abort gate is a pattern watched on the step\'s streaming output while it runs. MATCHED: the gate fired (on match "block": the step finishes and the run is BLOCKED; "cancel": the command is stopped at once). clear: watched over the whole output, never matched. not run: the step did not run, so the gate was never watched. not judged: the step started but ended without a result (interrupted).', { size: 8, color: COLOR.muted });
+  const phases: { id: string; title: string; steps: PackStep[] }[] = [];
+  for (const s of model.steps) {
+    const phase = phases.find((p) => p.id === s.phaseId);
+    if (phase) phase.steps.push(s);
+    else phases.push({ id: s.phaseId, title: s.phaseTitle, steps: [s] });
+  }
+  const gatesOf = (s: PackStep) => (s.declaredGates ?? []).filter((g) => g.kind === 'abort');
+  const watched = phases.filter((p) => p.steps.some((s) => gatesOf(s).length));
+  if (!watched.length) {
+    pdf.paragraph('The runbook declares no abort gates.', { color: COLOR.muted });
+    return;
+  }
+  for (const phase of watched) {
+    const all = phase.steps.flatMap(gatesOf);
+    const count = (o: DeclaredGate['outcome']) => all.filter((g) => g.outcome === o).length;
+    const parts = [`${count('matched')} matched`, ...(['clear', 'not-run', 'not-judged'] as const).filter((o) => count(o)).map((o) => `${count(o)} ${GATE_RESULT[o].text}`)];
+    pdf.heading(`${phase.title} (${phase.id})`, { level: 2, keep: 50 });
+    pdf.paragraph(`${all.length} abort gate${all.length === 1 ? '' : 's'} on ${phase.steps.filter((s) => gatesOf(s).length).length} step(s): ${parts.join(', ')}.`, { size: 8.5, color: count('matched') ? COLOR.fail : COLOR.text, font: count('matched') ? FONT.bold : FONT.sans });
+    const rows: Cell[][] = [];
+    for (const s of phase.steps) {
+      gatesOf(s).forEach((g, i) => {
+        const r = GATE_RESULT[g.outcome];
+        rows.push([
+          i === 0 ? { text: s.stepId, bold: true, sub: statusText(s.status) } : { text: s.stepId, color: COLOR.muted },
+          { text: g.label ?? `/${g.pattern ?? ''}/`, bold: g.outcome === 'matched', sub: `/${g.pattern ?? ''}/ · on match: ${g.onMatch ?? 'block'}`, subMono: false },
+          { text: r.text, bold: true, color: r.color },
+          { text: g.detail ?? '', color: g.outcome === 'matched' ? COLOR.text : COLOR.muted },
+        ]);
+      });
+    }
+    pdf.table([{ header: 'Step', width: 112 }, { header: 'Abort gate', width: 150 }, { header: 'Result', width: 58 }, { header: 'Detail', width: 0, size: 7.5 }], rows, { title: `Abort gates: ${phase.title}`, zebra: false });
+  }
+  const quiet = phases.filter((p) => !watched.includes(p) && p.steps.some((s) => s.kind === 'check' || s.kind === 'command'));
+  if (quiet.length) pdf.paragraph(`No abort gates declared in: ${quiet.map((p) => p.title).join(', ')}.`, { size: 8.5, color: COLOR.muted });
 }
 
 function preconditions(pdf: PdfLayout, model: PackModel): void {
@@ -246,9 +342,11 @@ export async function renderDecisionPdf(model: PackModel, decision: Decision, si
   });
   cover(pdf, model, decision);
   runSection(pdf, model);
+  requiredEvidenceSection(pdf, model);
   preconditions(pdf, model);
   timelineSection(pdf, model);
   gatesSection(pdf, model);
+  abortGatesSection(pdf, model);
   rollbackSection(pdf, model);
   artifactsSection(pdf, model);
   approvalsSection(pdf, model);
