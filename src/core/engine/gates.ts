@@ -20,7 +20,8 @@ export interface AbortMatch {
   line: string;
 }
 
-function describe(e: Expectation): string {
+/** How an expectation is named in gate results (and in the pack's declared gates). */
+export function describeExpectation(e: Expectation): string {
   if ('exit_code' in e) return `exit code = ${e.exit_code}`;
   if ('output_contains' in e) return `output contains "${e.output_contains}"`;
   if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
@@ -104,7 +105,7 @@ export class GateWatcher {
   results(exec: Pick<ExecResult, 'exitCode' | 'rows'>): GateResult[] {
     const firstRow = exec.rows?.[0];
     const out: GateResult[] = this.expectations.map((e) => {
-      const gate = describe(e);
+      const gate = describeExpectation(e);
       const seen = this.seen.get(e);
       if ('exit_code' in e) return { gate, kind: 'expect', passed: exec.exitCode === e.exit_code, detail: `exit code ${exec.exitCode ?? 'none'}` };
       if ('output_contains' in e) return { gate, kind: 'expect', passed: seen !== undefined, detail: seen !== undefined ? `found in: ${seen.slice(0, 200)}` : 'not found in the output' };

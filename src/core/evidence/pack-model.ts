@@ -2,7 +2,7 @@
 // plain snapshot of a run, taken from the vault's chain at export time.
 import { getIdentity, listIdentities, type IdentityInfo, type Vault } from '../vault';
 import type { RunState, StepState } from '../engine/types';
-import type { GateResult } from '../engine/gates';
+import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
 import type { Expectation, Step } from '../runbook/schema';
@@ -130,13 +130,12 @@ function phaseInfo(state: RunState): Map<string, { title: string; at: string | n
 }
 
 /** An expectation as the engine's gate results name it (src/core/engine/gates.ts). */
-function describeExpectation(e: Expectation): { gate: string; label: string | null; pattern: string | null } {
-  if ('exit_code' in e) return { gate: `exit code = ${e.exit_code}`, label: null, pattern: null };
-  if ('output_contains' in e) return { gate: `output contains "${e.output_contains}"`, label: null, pattern: null };
-  if ('output_not_contains' in e) return { gate: `output does not contain "${e.output_not_contains}"`, label: null, pattern: null };
-  if ('output_matches' in e) return { gate: `output matches /${e.output_matches}/`, label: null, pattern: e.output_matches };
-  if ('value' in e) return { gate: `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`, label: e.value.label ?? null, pattern: e.value.pattern ?? null };
-  return { gate: `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`, label: null, pattern: null };
+/** An expectation's name as the engine's gate results use it, with its label and pattern. */
+function declaredExpectation(e: Expectation): { gate: string; label: string | null; pattern: string | null } {
+  const gate = describeExpectation(e);
+  if ('output_matches' in e) return { gate, label: null, pattern: e.output_matches };
+  if ('value' in e) return { gate, label: e.value.label ?? null, pattern: e.value.pattern ?? null };
+  return { gate, label: null, pattern: null };
 }
 
 /** The gates a step declares, each with its outcome from the step's recorded results. */
@@ -144,7 +143,7 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor') return [];
   const expects = step.kind === 'monitor'
     ? step.thresholds.map((t) => ({ gate: t, label: null, pattern: null }))
-    : step.expect.map(describeExpectation);
+    : step.expect.map(declaredExpectation);
   const aborts = step.kind === 'monitor' ? [] : step.abort_on;
   // Results exist once the step finished (step.finished records them, even for a failure);
   // a step that started and has none is still running or was interrupted.
