@@ -1,7 +1,7 @@
 // Core's runbooks and runs as the boundary's plain shapes (src/shared/views.ts). Pure mapping:
 // what a step "is" comes from the runbook; what it "did" comes from the run's folded events.
 import { authorize, type RunState } from '../core/engine';
-import type { AbortGate, Expectation, Runbook, Step, Target } from '../core/runbook';
+import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
 import type { IdentityInfo, Vault } from '../core/vault';
 import type {
@@ -110,11 +110,7 @@ function targetView(name: string, target: Target): RunbookTargetView {
 
 /** Every step of a runbook in execution order, with its phase id (preconditions first, rollback last). */
 export function orderedSteps(runbook: Runbook): { step: Step; phaseId: string }[] {
-  return [
-    ...runbook.preconditions.map((step) => ({ step: step as Step, phaseId: 'preconditions' })),
-    ...runbook.phases.flatMap((p) => p.steps.map((step) => ({ step, phaseId: p.id }))),
-    ...(runbook.rollback?.steps ?? []).map((step) => ({ step, phaseId: 'rollback' })),
-  ];
+  return allSteps(runbook);
 }
 
 export function runbookView(runbook: Runbook, meta: { hash: string; source: string; warnings: RunbookIssue[] }): RunbookView {

@@ -1,6 +1,7 @@
 // PostgreSQL for tests: a database of its own per test on the server at PGURL (default
-// postgresql://postgres@127.0.0.1:5432/postgres), dropped when the test ends; and, for the TLS
-// tests, a private server with ssl=on and certificates made by openssl in a temp dir.
+// postgresql://postgres@127.0.0.1:5432/postgres), dropped when the test ends; and private
+// servers (initdb in a temp dir): the pieces test/checks/cluster.ts builds on, and, for the TLS
+// tests, one with ssl=on and certificates made by openssl.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -82,10 +83,36 @@ export async function useTestDatabase(onFinished: OnFinished = onTestFinished): 
   };
 }
 
-// ---- a private server with TLS -------------------------------------------------------------
+// ---- private servers: initdb in a temp dir ------------------------------------------------
+// Shared by the TLS server below and test/checks/cluster.ts (servers with settings the shared
+// server cannot have, and a streaming standby).
 
-function run(cmd: string, args: string[], options: { cwd?: string } = {}): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, ...options });
+/** How to run the server binaries: as the `postgres` system user when we are root (initdb refuses root). */
+export interface RunAs {
+  prefix: string[];
+  uid: number | null;
+  gid: number | null;
+}
+
+/** Ourselves, or `postgres` when we are root; null when we are root and there is no such user. */
+export function runAs(): RunAs | null {
+  if (process.getuid?.() !== 0) return { prefix: [], uid: null, gid: null };
+  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (uid.status !== 0 || gid.status !== 0) return null;
+  return { prefix: ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups'], uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** Hands these paths to the user the server runs as. */
+export function giveTo(as: RunAs, ...paths: string[]): void {
+  if (as.uid === null || as.gid === null) return;
+  for (const path of paths) chownSync(path, as.uid, as.gid);
+}
+
+/** Runs a command (as `as`, when given) and returns its stdout; throws when it fails. */
+export function run(cmd: string, args: string[], options: { cwd?: string; as?: RunAs } = {}): string {
+  const [file, ...rest] = [...(options.as?.prefix ?? []), cmd, ...args];
+  const r = spawnSync(file!, rest, { cwd: options.cwd, encoding: 'utf8', timeout: 120_000 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
@@ -98,6 +125,82 @@ export function postgresBinDir(): string | null {
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
+
+/** initdb of `dir`/data with superuser `postgres` and these authentication options; returns the data directory. */
+export function initdb(as: RunAs, bin: string, dir: string, auth: string[]): string {
+  const data = join(dir, 'data');
+  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', ...auth, '-E', 'UTF8', '--no-sync', '--no-instructions'], { cwd: dir, as });
+  return data;
+}
+
+export interface ServerProcess {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * postgres on `data`, listening on a free port of 127.0.0.1 with its socket in `dir`; resolves
+ * once it accepts connections. `settings` are -c options over the small defaults here.
+ */
+export async function startPostgres(as: RunAs, bin: string, data: string, dir: string, settings: Record<string, string> = {}, what = 'private'): Promise<ServerProcess> {
+  const port = await freePort();
+  const all = { port: String(port), listen_addresses: '127.0.0.1', unix_socket_directories: dir, fsync: 'off', max_connections: '30', shared_buffers: '16MB', ...settings };
+  const args = ['-D', data, ...Object.entries(all).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const [file, ...rest] = [...as.prefix, join(bin, 'postgres'), ...args];
+  const child: ChildProcess = spawn(file!, rest, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 60_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (/ready to accept (read-only )?connections/.test(log)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`the ${what} test server did not start:\n${log}`);
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    port,
+    async stop() {
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * Makes a server in a new temp dir (owned by the server's user): the dir goes when the server
+ * stops, or at once when making it fails.
+ */
+export async function inTempDir<S extends { stop(): Promise<void> }>(prefix: string, as: RunAs, make: (dir: string) => Promise<S>): Promise<S> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    giveTo(as, dir);
+    const server = await make(dir);
+    return {
+      ...server,
+      async stop() {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+// ---- a private server with TLS -------------------------------------------------------------
 
 export interface TlsPostgres {
   port: number;
@@ -129,74 +232,34 @@ function makeCertificates(dir: string): { ca: string; otherCa: string; cert: str
 }
 
 /**
- * initdb + postgres with ssl=on in a temp dir, run as the `postgres` system user (initdb
- * refuses root). Returns null when the server binaries or that user are missing.
+ * initdb + postgres with ssl=on in a temp dir, run as the `postgres` system user when we are
+ * root (initdb refuses root). Returns null when the server binaries or that user are missing.
  */
 export async function startTlsPostgres(): Promise<TlsPostgres | null> {
   const bin = postgresBinDir();
-  const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  if (!bin || ids.status !== 0) return null;
-  const uid = Number(ids.stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  const asPostgres = ['--reuid=postgres', '--regid=postgres', '--init-groups'];
-
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-pgtls-'));
-  try {
+  const as = runAs();
+  if (!bin || !as) return null;
+  return inTempDir<TlsPostgres>('cutover-pgtls-', as, async (dir) => {
     const certs = makeCertificates(dir);
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const pwfile = join(dir, 'pwfile');
     writeFileSync(pwfile, password + '\n');
-    chownSync(dir, uid, gid);
-    for (const f of [pwfile, certs.key, certs.cert]) chownSync(f, uid, gid);
+    giveTo(as, pwfile, certs.key, certs.cert);
     chmodSync(certs.key, 0o600);
-    const data = join(dir, 'data');
-    run('setpriv', [...asPostgres, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync', '--no-instructions'], { cwd: dir });
-
-    const port = await freePort();
-    const child: ChildProcess = spawn('setpriv', [...asPostgres, join(bin, 'postgres'), '-D', data,
-      '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-      '-c', 'ssl=on', '-c', `ssl_cert_file=${certs.cert}`, '-c', `ssl_key_file=${certs.key}`,
-      '-c', 'fsync=off', '-c', 'max_connections=20', '-c', 'shared_buffers=16MB'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 30_000);
-      child.stderr?.on('data', (d: Buffer) => {
-        log += d.toString();
-        if (log.includes('database system is ready to accept connections')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    if (!ready) {
-      child.kill('SIGKILL');
-      throw new Error(`the TLS test server did not start:\n${log}`);
-    }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const data = initdb(as, bin, dir, ['--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`]);
+    const server = await startPostgres(as, bin, data, dir, { ssl: 'on', ssl_cert_file: certs.cert, ssl_key_file: certs.key, max_connections: '20' }, 'TLS');
     return {
-      port,
+      port: server.port,
       user: 'postgres',
       password,
       caFile: certs.ca,
       otherCaFile: certs.otherCa,
       dsn(host, params = {}) {
-        const url = new URL(`postgresql://postgres@${host}:${port}/postgres`);
+        const url = new URL(`postgresql://postgres@${host}:${server.port}/postgres`);
         for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
         return url.toString();
       },
-      async stop() {
-        child.kill('SIGINT');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        child.kill('SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop: () => server.stop(),
     };
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }

@@ -6,9 +6,19 @@ export abstract class EvidenceKeyError extends Error {
   abstract readonly code: string;
 }
 
-export class KeyFileNotFoundError extends EvidenceKeyError {
-  readonly code = 'KEY_FILE_NOT_FOUND';
-  override readonly name = 'KeyFileNotFoundError';
+/**
+ * The base of one kind of EvidenceKeyError: `name` (the class name, as Error names go) and
+ * `code` are set on each instance, and the constructor takes the message. Each error below
+ * extends one, so `instanceof` works for the error and for EvidenceKeyError.
+ */
+function keyError<Name extends string, Code extends string>(name: Name, code: Code) {
+  return class extends EvidenceKeyError {
+    readonly code: Code = code;
+    override readonly name: Name = name;
+  };
+}
+
+export class KeyFileNotFoundError extends keyError('KeyFileNotFoundError', 'KEY_FILE_NOT_FOUND') {
   constructor(readonly path: string) {
     super(
       `No private key file at ${path}. Check the path, or create a key with ` +
@@ -17,9 +27,7 @@ export class KeyFileNotFoundError extends EvidenceKeyError {
   }
 }
 
-export class KeyFileUnreadableError extends EvidenceKeyError {
-  readonly code = 'KEY_FILE_UNREADABLE';
-  override readonly name = 'KeyFileUnreadableError';
+export class KeyFileUnreadableError extends keyError('KeyFileUnreadableError', 'KEY_FILE_UNREADABLE') {
   constructor(
     readonly path: string,
     reason: string,
@@ -28,25 +36,19 @@ export class KeyFileUnreadableError extends EvidenceKeyError {
   }
 }
 
-export class KeyPassphraseRequiredError extends EvidenceKeyError {
-  readonly code = 'KEY_PASSPHRASE_REQUIRED';
-  override readonly name = 'KeyPassphraseRequiredError';
+export class KeyPassphraseRequiredError extends keyError('KeyPassphraseRequiredError', 'KEY_PASSPHRASE_REQUIRED') {
   constructor(readonly path: string) {
     super(`The key ${path} is protected by a passphrase. Enter its passphrase to use it.`);
   }
 }
 
-export class WrongKeyPassphraseError extends EvidenceKeyError {
-  readonly code = 'KEY_PASSPHRASE_WRONG';
-  override readonly name = 'WrongKeyPassphraseError';
+export class WrongKeyPassphraseError extends keyError('WrongKeyPassphraseError', 'KEY_PASSPHRASE_WRONG') {
   constructor(readonly path: string) {
     super(`The passphrase for ${path} is wrong. Try again; \`ssh-keygen -y -f ${path}\` checks it.`);
   }
 }
 
-export class KeyFormatError extends EvidenceKeyError {
-  readonly code = 'KEY_FORMAT';
-  override readonly name = 'KeyFormatError';
+export class KeyFormatError extends keyError('KeyFormatError', 'KEY_FORMAT') {
   constructor(
     readonly path: string,
     problem: string,
@@ -58,9 +60,7 @@ export class KeyFormatError extends EvidenceKeyError {
   }
 }
 
-export class PublicKeyFormatError extends EvidenceKeyError {
-  readonly code = 'PUBLIC_KEY_FORMAT';
-  override readonly name = 'PublicKeyFormatError';
+export class PublicKeyFormatError extends keyError('PublicKeyFormatError', 'PUBLIC_KEY_FORMAT') {
   constructor(problem: string) {
     super(
       `Not a usable SSH public key: ${problem}. Paste one line as printed by ` +
@@ -69,9 +69,7 @@ export class PublicKeyFormatError extends EvidenceKeyError {
   }
 }
 
-export class AgentNotConfiguredError extends EvidenceKeyError {
-  readonly code = 'AGENT_NOT_CONFIGURED';
-  override readonly name = 'AgentNotConfiguredError';
+export class AgentNotConfiguredError extends keyError('AgentNotConfiguredError', 'AGENT_NOT_CONFIGURED') {
   constructor() {
     super(
       'SSH_AUTH_SOCK is not set, so there is no ssh-agent to ask. Start one ' +
@@ -81,9 +79,7 @@ export class AgentNotConfiguredError extends EvidenceKeyError {
   }
 }
 
-export class AgentUnreachableError extends EvidenceKeyError {
-  readonly code = 'AGENT_UNREACHABLE';
-  override readonly name = 'AgentUnreachableError';
+export class AgentUnreachableError extends keyError('AgentUnreachableError', 'AGENT_UNREACHABLE') {
   constructor(
     readonly socketPath: string,
     reason: string,
@@ -95,9 +91,7 @@ export class AgentUnreachableError extends EvidenceKeyError {
   }
 }
 
-export class AgentKeyNotFoundError extends EvidenceKeyError {
-  readonly code = 'AGENT_KEY_NOT_FOUND';
-  override readonly name = 'AgentKeyNotFoundError';
+export class AgentKeyNotFoundError extends keyError('AgentKeyNotFoundError', 'AGENT_KEY_NOT_FOUND') {
   constructor(
     readonly wanted: string,
     readonly held: readonly string[],
@@ -110,9 +104,7 @@ export class AgentKeyNotFoundError extends EvidenceKeyError {
   }
 }
 
-export class AgentSignError extends EvidenceKeyError {
-  readonly code = 'AGENT_SIGN_FAILED';
-  override readonly name = 'AgentSignError';
+export class AgentSignError extends keyError('AgentSignError', 'AGENT_SIGN_FAILED') {
   constructor(
     readonly fingerprint: string,
     reason: string,

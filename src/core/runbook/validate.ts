@@ -17,14 +17,16 @@ export interface LocatedStep {
   path: DocPath;
   /** preconditions, a phase (by id) or rollback. */
   section: 'preconditions' | 'phase' | 'rollback';
+  /** The phase's id; "preconditions" and "rollback" for those sections (as runs and plans name them). */
+  phaseId: string;
 }
 
-/** Every step of a runbook in document order: preconditions, phases, rollback. */
+/** Every step of a runbook in document order (the order a run walks them): preconditions, phases, rollback. */
 export function allSteps(runbook: Runbook): LocatedStep[] {
   const out: LocatedStep[] = [];
-  runbook.preconditions.forEach((step, i) => out.push({ step, path: ['preconditions', i], section: 'preconditions' }));
-  runbook.phases.forEach((phase, p) => phase.steps.forEach((step, s) => out.push({ step, path: ['phases', p, 'steps', s], section: 'phase' })));
-  runbook.rollback?.steps.forEach((step, r) => out.push({ step, path: ['rollback', 'steps', r], section: 'rollback' }));
+  runbook.preconditions.forEach((step, i) => out.push({ step, path: ['preconditions', i], section: 'preconditions', phaseId: 'preconditions' }));
+  runbook.phases.forEach((phase, p) => phase.steps.forEach((step, s) => out.push({ step, path: ['phases', p, 'steps', s], section: 'phase', phaseId: phase.id })));
+  runbook.rollback?.steps.forEach((step, r) => out.push({ step, path: ['rollback', 'steps', r], section: 'rollback', phaseId: 'rollback' }));
   return out;
 }
 

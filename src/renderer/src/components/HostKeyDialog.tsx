@@ -4,7 +4,9 @@ import { api } from '../api';
 import { formatTime } from '../format';
 import { format, t } from '../i18n';
 import { usePush } from '../push';
+import { useAction } from './ActionForm';
 import { ErrorNotice } from './ErrorNotice';
+import { WithCommand } from './WithCommand';
 
 /**
  * A first SSH connection waits in main until a person compares the host key's fingerprint and
@@ -13,8 +15,7 @@ import { ErrorNotice } from './ErrorNotice';
 export function HostKeyDialog() {
   const ids = useId();
   const [queue, setQueue] = useState<HostKeyPush[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const current = queue[0] ?? null;
 
@@ -31,17 +32,12 @@ export function HostKeyDialog() {
   }, [current]);
 
   async function answer(accept: boolean) {
-    if (!api || !current) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.targets.answerHostKey({ requestId: current.requestId, accept });
+    const client = api;
+    if (!client || !current) return;
+    await act(async () => {
+      await client.targets.answerHostKey({ requestId: current.requestId, accept });
       setQueue((q) => q.filter((r) => r.requestId !== current.requestId));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -64,7 +60,9 @@ export function HostKeyDialog() {
           <p className="fingerprint mono" data-testid="host-key-fingerprint">
             {current.fingerprint}
           </p>
-          <p className="hint">{withCode(t.hostKey.compare, 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub')}</p>
+          <p className="hint">
+            <WithCommand text={t.hostKey.compare} command="ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub" />
+          </p>
           <p className="hint">{format(t.hostKey.expires, { time: formatTime(current.expiresAt) })}</p>
           <ErrorNotice error={error} />
           <div className="actions">
@@ -78,17 +76,5 @@ export function HostKeyDialog() {
         </div>
       )}
     </dialog>
-  );
-}
-
-/** Puts a command, as code, where the string says {command}. */
-function withCode(text: string, command: string) {
-  const [before, after] = text.split('{command}');
-  return (
-    <>
-      {before}
-      <code>{command}</code>
-      {after}
-    </>
   );
 }

@@ -1,11 +1,12 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { IdentityRecord } from '../../../shared/contract';
 import { api } from '../api';
 import { t } from '../i18n';
+import { Card } from './Card';
+import { WithCommand } from './WithCommand';
 
 /** Who can act in this vault (read-only here; `cutover identity add` adds them). */
 export function Identities({ reloadKey, onError }: { reloadKey: number; onError: (error: unknown) => void }) {
-  const ids = useId();
   const [identities, setIdentities] = useState<IdentityRecord[] | null>(null);
 
   useEffect(() => {
@@ -25,9 +26,12 @@ export function Identities({ reloadKey, onError }: { reloadKey: number; onError:
   }, [reloadKey, onError]);
 
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
-      <h2 id={`${ids}-h`}>{t.identities.heading}</h2>
-      {identities !== null && identities.length === 0 && <p className="muted">{withCommand(t.identities.empty, 'cutover identity add')}</p>}
+    <Card heading={t.identities.heading}>
+      {identities !== null && identities.length === 0 && (
+        <p className="muted">
+          <WithCommand text={t.identities.empty} command="cutover identity add" />
+        </p>
+      )}
       {identities !== null && identities.length > 0 && (
         <ul className="identities">
           {identities.map((identity) => (
@@ -50,18 +54,6 @@ export function Identities({ reloadKey, onError }: { reloadKey: number; onError:
           ))}
         </ul>
       )}
-    </section>
-  );
-}
-
-/** Puts a CLI command, as code, where the string says {command}. */
-function withCommand(text: string, command: string) {
-  const [before, after] = text.split('{command}');
-  return (
-    <>
-      {before}
-      <code>{command}</code>
-      {after}
-    </>
+    </Card>
   );
 }

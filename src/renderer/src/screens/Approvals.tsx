@@ -1,7 +1,11 @@
 import { useCallback, useId, useState, type FormEvent } from 'react';
 import type { ApprovalView, PlanView, RunView } from '../../../shared/contract';
 import { api } from '../api';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { ActionForm, useAction } from '../components/ActionForm';
+import { Card } from '../components/Card';
+import { Field } from '../components/Field';
+import { ScreenHeader } from '../components/ScreenHeader';
+import { StatusNotice } from '../components/StatusNotice';
 import { shortHash } from '../format';
 import { format, t } from '../i18n';
 import { useWorkspace, useReloadingLoad } from '../workspace-context';
@@ -28,8 +32,7 @@ export function Approvals() {
   if (!runId) {
     return (
       <div className="single-column">
-        <h1 tabIndex={-1}>{t.approvals.heading}</h1>
-        <p className="muted">{t.approvals.noRun}</p>
+        <ScreenHeader heading={t.approvals.heading} intro={t.approvals.noRun} />
       </div>
     );
   }
@@ -40,16 +43,14 @@ export function Approvals() {
   return (
     <div className="content">
       <div className="primary-column">
-        <h1 tabIndex={-1}>{t.approvals.heading}</h1>
-        <p className="muted">{t.approvals.intro}</p>
+        <ScreenHeader heading={t.approvals.heading} intro={t.approvals.intro} />
         {plan && <PlanReview plan={plan} />}
       </div>
       <aside className="side-column">
         {plan && run && <SignHere plan={plan} run={run} onSigned={signed} />}
         {plan && <ImportSignature plan={plan} onImported={signed} />}
         {run && run.approvals.length > 0 && (
-          <section className="card" aria-labelledby="recorded-approvals">
-            <h2 id="recorded-approvals">{t.approvals.recorded}</h2>
+          <Card heading={t.approvals.recorded} headingId="recorded-approvals">
             <ul className="approvals-list">
               {run.approvals.map((a) => (
                 <li key={a.seq} data-signer={a.signer} data-current={a.planDigest === plan?.digest}>
@@ -57,7 +58,7 @@ export function Approvals() {
                 </li>
               ))}
             </ul>
-          </section>
+          </Card>
         )}
       </aside>
     </div>
@@ -68,10 +69,13 @@ function PlanReview({ plan }: { plan: PlanView }) {
   const ids = useId();
   return (
     <>
-      <section className="card" aria-labelledby={`${ids}-h`}>
-        <h2 id={`${ids}-h`}>
-          {plan.runbook.id} v{plan.runbook.version} · {t.environment[plan.environment]}
-        </h2>
+      <Card
+        heading={
+          <>
+            {plan.runbook.id} v{plan.runbook.version} · {t.environment[plan.environment]}
+          </>
+        }
+      >
         <dl className="detail">
           <dt>{t.approvals.digest}</dt>
           <dd className="mono" data-testid="plan-digest">
@@ -133,9 +137,8 @@ function PlanReview({ plan }: { plan: PlanView }) {
             ))}
           </ol>
         )}
-      </section>
-      <section className="card" aria-labelledby={`${ids}-changes`} data-testid="plan-changes">
-        <h2 id={`${ids}-changes`}>{t.approvals.changes}</h2>
+      </Card>
+      <Card heading={t.approvals.changes} data-testid="plan-changes">
         {!plan.previous ? (
           <p className="muted">{t.approvals.noPrevious}</p>
         ) : (
@@ -154,14 +157,13 @@ function PlanReview({ plan }: { plan: PlanView }) {
             )}
           </>
         )}
-      </section>
-      <section className="card" aria-labelledby={`${ids}-text`}>
-        <h2 id={`${ids}-text`}>{t.approvals.planText}</h2>
+      </Card>
+      <Card heading={t.approvals.planText}>
         <label className="visually-hidden" htmlFor={`${ids}-plan`}>
           {t.approvals.planText}
         </label>
         <textarea id={`${ids}-plan`} className="mono plan-text" readOnly value={plan.text} rows={6} />
-      </section>
+      </Card>
     </>
   );
 }
@@ -172,38 +174,37 @@ function SignHere({ plan, run, onSigned }: { plan: PlanView; run: RunView; onSig
   const approvers = identities.filter((i) => i.roles.includes(run.runbook.approverRole) && i.name !== run.operator);
   const [signer, setSigner] = useState<string>('');
   const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [done, setDone] = useState<ApprovalView | null>(null);
   const chosen = signer || (approvers.some((a) => a.name === actor) ? (actor ?? '') : (approvers[0]?.name ?? ''));
   const identity = approvers.find((a) => a.name === chosen);
 
-  async function sign(event: FormEvent) {
-    event.preventDefault();
-    if (!api || !chosen) return;
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      setDone(await api.approval.sign({ runId: plan.runId, signer: chosen, ...(passphrase ? { keyPassphrase: passphrase } : {}) }));
+  async function sign() {
+    const client = api;
+    if (!client || !chosen) return;
+    await act(async () => {
+      setDone(null);
+      setDone(await client.approval.sign({ runId: plan.runId, signer: chosen, ...(passphrase ? { keyPassphrase: passphrase } : {}) }));
       setPassphrase('');
       onSigned();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
-      <h2 id={`${ids}-h`}>{t.approvals.signHeading}</h2>
+    <Card heading={t.approvals.signHeading}>
       {approvers.length === 0 ? (
         <p className="muted">{format(t.approvals.noApprovers, { role: t.identities.role[run.runbook.approverRole] })}</p>
       ) : (
-        <form onSubmit={(e) => void sign(e)} aria-busy={busy}>
-          <div className="field">
-            <label htmlFor={`${ids}-signer`}>{t.approvals.signerLabel}</label>
+        <ActionForm
+          onSubmit={sign}
+          busy={busy}
+          error={error}
+          done={done && format(t.approvals.signed, { signer: done.signer, fingerprint: done.fingerprint })}
+          submit={format(t.approvals.sign, { signer: chosen })}
+          submitting={t.approvals.signing}
+          disabled={!chosen || plan.steps.length === 0}
+        >
+          <Field id={`${ids}-signer`} label={t.approvals.signerLabel}>
             <select id={`${ids}-signer`} value={chosen} onChange={(e) => setSigner(e.target.value)}>
               {approvers.map((a) => (
                 <option key={a.name} value={a.name}>
@@ -211,25 +212,15 @@ function SignHere({ plan, run, onSigned }: { plan: PlanView; run: RunView; onSig
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
           {identity?.keySource === 'file' && (
-            <div className="field">
-              <label htmlFor={`${ids}-pass`}>{t.approvals.keyPassphraseLabel}</label>
+            <Field id={`${ids}-pass`} label={t.approvals.keyPassphraseLabel}>
               <input id={`${ids}-pass`} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
-            </div>
+            </Field>
           )}
-          <ErrorNotice error={error} />
-          {done && (
-            <p className="notice notice-ok" role="status">
-              {format(t.approvals.signed, { signer: done.signer, fingerprint: done.fingerprint })}
-            </p>
-          )}
-          <button type="submit" className="primary" disabled={busy || !chosen || plan.steps.length === 0}>
-            {busy ? t.approvals.signing : format(t.approvals.sign, { signer: chosen })}
-          </button>
-        </form>
+        </ActionForm>
       )}
-    </section>
+    </Card>
   );
 }
 
@@ -237,8 +228,7 @@ function ImportSignature({ plan, onImported }: { plan: PlanView; onImported: () 
   const ids = useId();
   const [path, setPath] = useState('');
   const [signature, setSignature] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, act } = useAction();
   const [saved, setSaved] = useState<{ path: string; bytes: number } | null>(null);
   const [imported, setImported] = useState<ApprovalView | null>(null);
 
@@ -263,60 +253,45 @@ function ImportSignature({ plan, onImported }: { plan: PlanView; onImported: () 
     }
   }
 
-  async function importIt(event: FormEvent) {
-    event.preventDefault();
-    if (!api) return;
-    setBusy(true);
-    setError(null);
-    setImported(null);
-    try {
-      setImported(await api.approval.import({ runId: plan.runId, signature }));
+  async function importIt() {
+    const client = api;
+    if (!client) return;
+    await act(async () => {
+      setImported(null);
+      setImported(await client.approval.import({ runId: plan.runId, signature }));
       setSignature('');
       onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
-      <h2 id={`${ids}-h`}>{t.approvals.importHeading}</h2>
+    <Card heading={t.approvals.importHeading}>
       <p className="hint">{t.approvals.importIntro}</p>
       <pre className="code small">{`ssh-keygen -Y sign -n ${plan.namespace} -f ~/.ssh/id_ed25519 plan.json`}</pre>
       <form onSubmit={(e) => void save(e)}>
-        <div className="field">
-          <label htmlFor={`${ids}-path`}>{t.approvals.savePathLabel}</label>
+        <Field id={`${ids}-path`} label={t.approvals.savePathLabel}>
           <div className="input-row">
             <input id={`${ids}-path`} type="text" className="mono" value={path} onChange={(e) => setPath(e.target.value)} autoComplete="off" spellCheck={false} required />
             <button type="button" onClick={() => void browse()}>
               {t.runbooks.browse}
             </button>
           </div>
-        </div>
+        </Field>
         <button type="submit">{t.approvals.save}</button>
-        {saved && (
-          <p className="notice notice-ok" role="status">
-            {format(t.approvals.saved, { bytes: saved.bytes, path: saved.path })}
-          </p>
-        )}
+        <StatusNotice>{saved && format(t.approvals.saved, { bytes: saved.bytes, path: saved.path })}</StatusNotice>
       </form>
-      <form onSubmit={(e) => void importIt(e)} aria-busy={busy}>
-        <div className="field">
-          <label htmlFor={`${ids}-sig`}>{t.approvals.signatureLabel}</label>
+      <ActionForm
+        onSubmit={importIt}
+        busy={busy}
+        error={error}
+        done={imported && format(t.approvals.imported, { signer: imported.signer, fingerprint: imported.fingerprint })}
+        submit={t.approvals.import}
+        submitting={t.approvals.importing}
+      >
+        <Field id={`${ids}-sig`} label={t.approvals.signatureLabel}>
           <textarea id={`${ids}-sig`} className="mono" value={signature} onChange={(e) => setSignature(e.target.value)} rows={6} required spellCheck={false} />
-        </div>
-        <ErrorNotice error={error} />
-        {imported && (
-          <p className="notice notice-ok" role="status">
-            {format(t.approvals.imported, { signer: imported.signer, fingerprint: imported.fingerprint })}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.approvals.importing : t.approvals.import}
-        </button>
-      </form>
-    </section>
+        </Field>
+      </ActionForm>
+    </Card>
   );
 }

@@ -1,7 +1,10 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { AlembicReportView, FingerprintDiffView, PreflightReportView, SavedTargetView } from '../../../shared/contract';
 import { api } from '../api';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { ActionForm, useAction } from '../components/ActionForm';
+import { Card } from '../components/Card';
+import { Field } from '../components/Field';
+import { ScreenHeader } from '../components/ScreenHeader';
 import { shortHash } from '../format';
 import { format, t } from '../i18n';
 import { useWorkspace } from '../workspace-context';
@@ -20,7 +23,7 @@ export function Database() {
   }, [report, reloadKey]);
   return (
     <div className="single-column">
-      <h1 tabIndex={-1}>{t.database.heading}</h1>
+      <ScreenHeader heading={t.database.heading} />
       <AlembicPanel targets={targets} />
       <PreflightPanel targets={targets} />
       <ParityPanel targets={targets} />
@@ -30,8 +33,7 @@ export function Database() {
 
 function TargetSelect({ id, label, value, onChange, targets, allowNone }: { id: string; label: string; value: string; onChange: (v: string) => void; targets: SavedTargetView[]; allowNone?: boolean }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <Field id={id} label={label}>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         {allowNone && <option value="">{t.database.noDatabase}</option>}
         {targets.map((x) => (
@@ -40,7 +42,7 @@ function TargetSelect({ id, label, value, onChange, targets, allowNone }: { id: 
           </option>
         ))}
       </select>
-    </div>
+    </Field>
   );
 }
 
@@ -49,45 +51,29 @@ function AlembicPanel({ targets }: { targets: SavedTargetView[] }) {
   const [scripts, setScripts] = useState('');
   const [target, setTarget] = useState('');
   const [upgradeTo, setUpgradeTo] = useState('head');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [report, setReport] = useState<AlembicReportView | null>(null);
 
-  async function inspect(event: FormEvent) {
-    event.preventDefault();
-    if (!api) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setReport(await api.alembic.inspect({ scripts, ...(target ? { target } : {}), ...(upgradeTo ? { revisionTarget: upgradeTo } : {}) }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  async function inspect() {
+    const client = api;
+    if (!client) return;
+    await act(async () => setReport(await client.alembic.inspect({ scripts, ...(target ? { target } : {}), ...(upgradeTo ? { revisionTarget: upgradeTo } : {}) })));
   }
 
   const current = report?.database ? (report.database.exists ? report.database.revisions.join(', ') || t.common.none : t.database.noTable) : t.database.notRead;
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
-      <h2 id={`${ids}-h`}>{t.database.alembicHeading}</h2>
-      <form onSubmit={(e) => void inspect(e)} aria-busy={busy}>
-        <div className="field">
-          <label htmlFor={`${ids}-scripts`}>{t.database.scriptsLabel}</label>
+    <Card heading={t.database.alembicHeading}>
+      <ActionForm onSubmit={inspect} busy={busy} error={error} submit={t.database.inspect} submitting={t.database.inspecting}>
+        <Field id={`${ids}-scripts`} label={t.database.scriptsLabel}>
           <input id={`${ids}-scripts`} type="text" className="mono" value={scripts} onChange={(e) => setScripts(e.target.value)} autoComplete="off" spellCheck={false} required />
-        </div>
+        </Field>
         <div className="field-row">
           <TargetSelect id={`${ids}-target`} label={t.database.targetLabel} value={target} onChange={setTarget} targets={targets} allowNone />
-          <div className="field">
-            <label htmlFor={`${ids}-to`}>{t.database.revisionTargetLabel}</label>
+          <Field id={`${ids}-to`} label={t.database.revisionTargetLabel}>
             <input id={`${ids}-to`} type="text" className="mono" value={upgradeTo} onChange={(e) => setUpgradeTo(e.target.value)} autoComplete="off" spellCheck={false} />
-          </div>
+          </Field>
         </div>
-        <ErrorNotice error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.database.inspecting : t.database.inspect}
-        </button>
-      </form>
+      </ActionForm>
       {report && (
         <div className="alembic-report" data-ok={report.ok}>
           <p>{format(t.database.summary, { count: report.revisionCount, heads: report.heads.join(', '), current })}</p>
@@ -141,45 +127,31 @@ function AlembicPanel({ targets }: { targets: SavedTargetView[] }) {
           </div>
         </div>
       )}
-    </section>
+    </Card>
   );
 }
 
 function PreflightPanel({ targets }: { targets: SavedTargetView[] }) {
   const ids = useId();
   const [target, setTarget] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [report, setReport] = useState<PreflightReportView | null>(null);
   const chosen = target || targets[0]?.name || '';
 
-  async function run(event: FormEvent) {
-    event.preventDefault();
-    if (!api || !chosen) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setReport(await api.preflight.run({ target: chosen }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  async function runPreflight() {
+    const client = api;
+    if (!client || !chosen) return;
+    await act(async () => setReport(await client.preflight.run({ target: chosen })));
   }
 
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
-      <h2 id={`${ids}-h`}>{t.database.preflightHeading}</h2>
+    <Card heading={t.database.preflightHeading}>
       {targets.length === 0 ? (
         <p className="muted">{t.database.needPostgres}</p>
       ) : (
-        <form onSubmit={(e) => void run(e)} aria-busy={busy}>
+        <ActionForm onSubmit={runPreflight} busy={busy} error={error} submit={t.database.runPreflight} submitting={t.database.preflightRunning}>
           <TargetSelect id={`${ids}-target`} label={t.database.preflightTarget} value={chosen} onChange={setTarget} targets={targets} />
-          <ErrorNotice error={error} />
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? t.database.preflightRunning : t.database.runPreflight}
-          </button>
-        </form>
+        </ActionForm>
       )}
       {report && (
         <>
@@ -209,7 +181,7 @@ function PreflightPanel({ targets }: { targets: SavedTargetView[] }) {
           </div>
         </>
       )}
-    </section>
+    </Card>
   );
 }
 
@@ -217,42 +189,28 @@ function ParityPanel({ targets }: { targets: SavedTargetView[] }) {
   const ids = useId();
   const [left, setLeft] = useState('');
   const [right, setRight] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useAction();
   const [diff, setDiff] = useState<FingerprintDiffView | null>(null);
   const a = left || targets[0]?.name || '';
   const b = right || targets[1]?.name || targets[0]?.name || '';
 
-  async function compare(event: FormEvent) {
-    event.preventDefault();
-    if (!api || !a || !b) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setDiff(await api.preflight.diff({ left: a, right: b }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  async function compare() {
+    const client = api;
+    if (!client || !a || !b) return;
+    await act(async () => setDiff(await client.preflight.diff({ left: a, right: b })));
   }
 
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
-      <h2 id={`${ids}-h`}>{t.database.parityHeading}</h2>
+    <Card heading={t.database.parityHeading}>
       {targets.length === 0 ? (
         <p className="muted">{t.database.needPostgres}</p>
       ) : (
-        <form onSubmit={(e) => void compare(e)} aria-busy={busy}>
+        <ActionForm onSubmit={compare} busy={busy} error={error} submit={t.database.compare} submitting={t.database.comparing}>
           <div className="field-row">
             <TargetSelect id={`${ids}-left`} label={t.database.left} value={a} onChange={setLeft} targets={targets} />
             <TargetSelect id={`${ids}-right`} label={t.database.right} value={b} onChange={setRight} targets={targets} />
           </div>
-          <ErrorNotice error={error} />
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? t.database.comparing : t.database.compare}
-          </button>
-        </form>
+        </ActionForm>
       )}
       {diff && (
         <div data-drift={diff.drift}>
@@ -277,6 +235,6 @@ function ParityPanel({ targets }: { targets: SavedTargetView[] }) {
           )}
         </div>
       )}
-    </section>
+    </Card>
   );
 }
