@@ -36,6 +36,22 @@ export function decisionView(vault: Vault, runId: string): DecisionView {
     t0: timeline.t0,
     timeline: timeline.entries.map((e) => ({ t: e.t, at: e.at, stepId: e.stepId, title: e.title, result: e.result, actor: e.actor, evidence: e.evidence?.name ?? null })),
     broadcasts: broadcasts(model, decision).map((b) => ({ kind: b.kind, t: b.t, at: b.at, text: b.text })),
+    requiredEvidence: (model.requiredEvidence ?? []).map((r) => ({
+      name: r.name,
+      status: r.status,
+      sha256: r.artifact?.sha256 ?? null,
+      size: r.artifact?.size ?? null,
+      stepId: r.step?.stepId ?? r.artifact?.stepId ?? null,
+      stepStatus: r.step?.status ?? null,
+      reason: r.reason,
+    })),
+    abortGates: model.steps.flatMap((s) =>
+      (s.declaredGates ?? []).flatMap((g) =>
+        g.kind === 'abort' && (g.outcome === 'matched' || g.outcome === 'clear' || g.outcome === 'not-run' || g.outcome === 'not-judged')
+          ? [{ phaseId: s.phaseId, phaseTitle: s.phaseTitle, stepId: s.stepId, gate: g.gate, label: g.label, pattern: g.pattern, onMatch: g.onMatch, outcome: g.outcome, detail: g.detail }]
+          : [],
+      ),
+    ),
   };
 }
 

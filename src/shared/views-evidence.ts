@@ -43,6 +43,43 @@ export interface DecisionView {
   t0: { at: string; label: string };
   timeline: ScribeEntryView[];
   broadcasts: BroadcastView[];
+  /** The runbook's evidence pack (`evidence_pack`), in its order, each file with what this run holds of it. */
+  requiredEvidence: RequiredEvidenceView[];
+  /** The abort gates the runbook declares, step by step in plan order, with what the run made of each. */
+  abortGates: AbortGateView[];
+}
+
+/** One file of the runbook's evidence pack against this run's artifacts. */
+export interface RequiredEvidenceView {
+  /** The file name as the runbook lists it. */
+  name: string;
+  /** present: a complete artifact; incomplete: a transcript cut short; missing: none; not-applicable: only an untaken rollback step writes it. */
+  status: 'present' | 'incomplete' | 'missing' | 'not-applicable';
+  /** The artifact's SHA-256 (hex), or null when there is none. */
+  sha256: string | null;
+  /** The artifact's size in bytes, or null when there is none. */
+  size: number | null;
+  /** The step whose `evidence:` names this file, or null when no step does. */
+  stepId: string | null;
+  /** That step's status in this run. */
+  stepStatus: 'pending' | 'running' | 'PASS' | 'FAIL' | 'BLOCKED' | 'INTERRUPTED' | 'skipped' | null;
+  /** Why it is not present, in words ("p2-current not run"); null when present. */
+  reason: string | null;
+}
+
+/** An abort gate a step declares (`abort_on`), with its outcome in this run. */
+export interface AbortGateView {
+  phaseId: string;
+  phaseTitle: string;
+  stepId: string;
+  /** The gate in the engine's words: "abort on /DuplicateTable/". */
+  gate: string;
+  label: string | null;
+  pattern: string | null;
+  onMatch: 'block' | 'cancel' | null;
+  /** matched: the output matched; clear: watched over the whole output, never matched; not-run / not-judged: no verdict. */
+  outcome: 'matched' | 'clear' | 'not-run' | 'not-judged';
+  detail: string | null;
 }
 
 export interface PackFileView {

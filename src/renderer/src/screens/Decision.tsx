@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { IncidentPanel } from '../components/IncidentPanel';
 import { PackPanel } from '../components/PackPanel';
 import { PackSignatureImport } from '../components/PackSignatureImport';
+import { RequiredEvidence } from '../components/RequiredEvidence';
 import { RunStatusBadge } from '../components/StepBadges';
 import { formatClock, formatTime } from '../format';
 import { format, t } from '../i18n';
@@ -45,6 +46,7 @@ export function Decision() {
         {decision && run && (
           <>
             <DecisionSummary decision={decision} run={run} />
+            <RequiredEvidence decision={decision} />
             <Timeline decision={decision} />
             <Broadcasts decision={decision} />
             {failed && <IncidentPanel runId={run.runId} />}
