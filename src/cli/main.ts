@@ -1,8 +1,17 @@
 // `cutover`: the workstation without the desktop. Human text by default, JSON with --json.
+//
+// Start-up: every invocation builds the whole command tree (so `--help` is complete), but each
+// command module imports core only inside its actions (`await import(...)`), so a command loads
+// just what it uses and `--help` loads none of it (bench/cli, test/cli/startup.test.ts). Keep it
+// that way: at the top of src/cli/**, import core with `import type` only, except the
+// dependency-free modules below and constants a command definition shows in its help.
 import { Command, CommanderError } from 'commander';
-import { EvidenceKeyError } from '../core/evidence';
-import { VaultError } from '../core/vault';
-import { vaultErrorFrom } from '../core/vault/database';
+// The error classes straight from their own dependency-free files: the same module instances the
+// core index files re-export, so these instanceof checks hold for errors thrown by lazily
+// loaded core.
+import { EvidenceKeyError } from '../core/evidence/errors';
+import { VaultError } from '../core/vault/errors';
+import { RunbookError } from '../core/runbook/errors';
 import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
@@ -13,7 +22,6 @@ import { registerPg } from './commands/pg';
 import { registerPack } from './commands/pack';
 import { registerReport } from './commands/report';
 import { registerRunbook } from './commands/runbook';
-import { RunbookError } from '../core/runbook';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 
 const EXIT_HELP = `
@@ -78,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_')) {
+      // An SQLite error means the vault's database module is loaded already.
+      const { vaultErrorFrom } = await import('../core/vault/database');
       error = vaultErrorFrom(vaultArgument(argv) ?? 'the vault', error);
     }
     if (isUserError(error)) {

@@ -5,10 +5,11 @@
 // bad input.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  AlembicConfigError, AlembicDbError, DEFAULT_ALEMBIC_COMMAND, inspectAlembic, locateProject, readVersionTable, redactDsn, renderOfflineSql,
-  type AlembicFinding, type FileOrder, type InspectReport,
-} from '../../core/alembic';
+import type { AlembicFinding, FileOrder, InspectReport } from '../../core/alembic';
+// Only what the command definitions need up front (both files import nothing heavy); the rest of
+// core/alembic (pg, the script parser) loads inside the actions.
+import { AlembicConfigError, AlembicDbError } from '../../core/alembic/errors';
+import { DEFAULT_ALEMBIC_COMMAND } from '../../core/alembic/offline-sql';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 
@@ -45,7 +46,7 @@ function fileOrder(value: string): FileOrder {
   return value;
 }
 
-function checkDsn(dsn: string): string {
+function checkDsn(dsn: string, redactDsn: (dsn: string) => string): string {
   if (!/^postgres(?:ql)?(?:\+[\w-]+)?:\/\//.test(dsn)) throw new CliUsageError(`--db takes a postgresql:// URL (the password from PGPASSWORD), got "${redactDsn(dsn)}".`);
   return dsn;
 }
@@ -103,9 +104,10 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--json', 'print JSON')
     .action(async (opts: InspectFlags) => {
       if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db (read the revision from the database) or --from (say it), not both.');
+      const { inspectAlembic, redactDsn } = await import('../../core/alembic');
       const report = await asUsage(() => inspectAlembic({
         scripts: opts.scripts,
-        db: opts.db === undefined ? undefined : checkDsn(opts.db),
+        db: opts.db === undefined ? undefined : checkDsn(opts.db, redactDsn),
         from: opts.from === undefined ? undefined : idList(opts.from, '--from'),
         target: opts.target,
         expectPath: opts.expectPath === undefined ? undefined : idList(opts.expectPath, '--expect-path'),
@@ -129,13 +131,14 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--json', 'print JSON')
     .action(async (opts: SqlFlags) => {
       if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db or --from, not both.');
+      const { locateProject, readVersionTable, redactDsn, renderOfflineSql } = await import('../../core/alembic');
       const project = await asUsage(async () => locateProject(opts.scripts));
       if (!project.iniPath) throw new CliUsageError(`${opts.scripts} has no alembic.ini; the real alembic CLI needs one.`);
       let from: string[] = [];
       if (opts.from !== undefined) from = idList(opts.from, '--from');
       if (opts.db !== undefined) {
         try {
-          from = (await readVersionTable(checkDsn(opts.db))).revisions;
+          from = (await readVersionTable(checkDsn(opts.db, redactDsn))).revisions;
         } catch (error) {
           if (!(error instanceof AlembicDbError)) throw error;
           process.stderr.write(`cutover: could not read alembic_version from ${redactDsn(opts.db)}: ${error.message}\n`);

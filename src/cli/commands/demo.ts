@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { runDemo } from '../../core/demo';
 import { EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 
@@ -13,6 +12,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .action(async (opts: { out: string; blocked?: boolean; json?: boolean }) => {
       const generated = !process.env.CUTOVER_PASSPHRASE;
       const passphrase = process.env.CUTOVER_PASSPHRASE || randomBytes(12).toString('base64url');
+      const { runDemo } = await import('../../core/demo');
       const result = await runDemo({ out: opts.out, blocked: opts.blocked, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
       if (opts.json) {
         printJson({ ...result, passphrase: generated ? passphrase : undefined });

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { addIdentityFrom, type KeySource } from '../../core/identity';
-import { ROLES, type Role } from '../../core/vault';
+import type { KeySource } from '../../core/identity';
+import type { Role } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 
-function parseRoles(values: string[]): Role[] {
+function parseRoles(values: string[], known: readonly Role[]): Role[] {
   const roles = values.flatMap((v) => v.split(',')).map((r) => r.trim()).filter(Boolean);
-  for (const r of roles) if (!ROLES.includes(r as Role)) throw new CliUsageError(`Unknown role "${r}": use operator, approver or observer.`);
+  for (const r of roles) if (!known.includes(r as Role)) throw new CliUsageError(`Unknown role "${r}": use operator, approver or observer.`);
   if (roles.length === 0) throw new CliUsageError('Give at least one --role (operator, approver or observer).');
   return roles as Role[];
 }
@@ -32,12 +32,14 @@ export function registerIdentity(program: Command): void {
       const sources = [opts.sshKey !== undefined, Boolean(opts.agent), Boolean(opts.generate)].filter(Boolean).length;
       if (sources !== 1) throw new CliUsageError('Give exactly one key source: --ssh-key FILE, --agent or --generate.');
       if (opts.key && !opts.agent) throw new CliUsageError('--key only goes with --agent.');
-      const roles = parseRoles(opts.role);
+      const { ROLES } = await import('../../core/vault');
+      const roles = parseRoles(opts.role, ROLES);
       const source: KeySource = opts.sshKey !== undefined
         ? { kind: 'file', path: opts.sshKey, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.sshKey}: `) }
         : opts.agent ? { kind: 'agent', key: opts.key } : { kind: 'generate' };
       const v = await openVault(opts.vault);
       try {
+        const { addIdentityFrom } = await import('../../core/identity');
         const info = await addIdentityFrom(v, { name: opts.name, roles, source, actor: opts.actor ?? defaultActor() });
         if (opts.json) printJson(info);
         else console.log(`Added ${info.name} (${info.roles.join(', ')}): ${info.fingerprint}, key in ${info.keySource === 'vault' ? 'the vault' : info.keySource === 'agent' ? 'ssh-agent' : info.keyPath}`);

@@ -4,8 +4,11 @@
 // Exit codes: 0 ok; 1 verify found a problem (or the policy is not met); 2 bad input (no such
 // pack, not a pack, an unsafe zip to sign, a wrong key, a missing option).
 import type { Command } from 'commander';
-import { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey, type Signer } from '../../core/evidence';
-import { buildPack, importSignature, openPack, PackError, parseManifest, signPack, verifyPack, MANIFEST, MAX_MANIFEST_BYTES, type PackVerifyReport } from '../../core/evidence/pack';
+import type { Signer } from '../../core/evidence';
+import type { PackVerifyReport } from '../../core/evidence/pack';
+// The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
+// file is dependency-free and the same module the pack index re-exports.
+import { PackError } from '../../core/evidence/pack/errors';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { formatBytes, printJson } from '../format';
@@ -13,6 +16,8 @@ import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
+
+const packCore = () => import('../../core/evidence/pack');
 
 /** Pack errors are input the user can fix: exit 2 with the message, like every other CLI refusal. */
 async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
@@ -49,6 +54,7 @@ export function formatPackReport(r: PackVerifyReport): string {
 
 /** The key the pack names for an identity (to pick it from the agent without a fingerprint). */
 async function packKeyOf(pack: string, identity: string): Promise<string | null> {
+  const { MANIFEST, MAX_MANIFEST_BYTES, openPack, parseManifest } = await packCore();
   const source = await openPack(pack);
   try {
     if (!source.has(MANIFEST)) return null;
@@ -62,6 +68,7 @@ async function packKeyOf(pack: string, identity: string): Promise<string | null>
 async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprint?: string; identity: string }, pack: string): Promise<Signer> {
   if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError('Give exactly one key: --key FILE or --agent.');
   if (opts.keyFingerprint && !opts.agent) throw new CliUsageError('--key-fingerprint only goes with --agent.');
+  const { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey } = await import('../../core/evidence');
   if (opts.key) {
     try {
       return await loadKeyFile(opts.key);
@@ -91,6 +98,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .action(async (runId: string, opts: { vault: string; out: string; actor?: string; json?: boolean }) => {
       const vault = await openVault(opts.vault);
       try {
+        const { buildPack } = await packCore();
         const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out, actor: opts.actor ?? defaultActor() }));
         if (opts.json) {
           printJson({ ...built, event: { seq: built.event.seq, hash: built.event.hash } });
@@ -119,6 +127,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .option('--allowed-signers <file>', 'your own trusted allowed_signers: overrides the pack\'s')
     .option('--json', 'print JSON')
     .action(async (path: string, opts: { allowedSigners?: string; json?: boolean }) => {
+      const { verifyPack } = await packCore();
       const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }));
       if (opts.json) printJson(report);
       else console.log(formatPackReport(report));
@@ -138,6 +147,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .action(async (path: string, opts: { identity: string; key?: string; agent?: boolean; keyFingerprint?: string; reject?: boolean; reason?: string; json?: boolean }) => {
       if (opts.reject && !opts.reason?.trim()) throw new CliUsageError('A rejection needs a reason: --reject --reason TEXT.');
       const signer = await asUsage(() => chooseSigner(opts, path));
+      const { signPack } = await packCore();
       const signed = await asUsage(() => signPack(path, { identity: opts.identity, signer, decision: opts.reject ? 'reject' : 'approve', reason: opts.reason ?? null }));
       if (opts.json) {
         printJson(signed);
@@ -162,6 +172,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .action(async (runId: string, opts: { vault: string; pack: string; identity: string; json?: boolean }) => {
       const vault = await openVault(opts.vault);
       try {
+        const { importSignature } = await packCore();
         const imported = await asUsage(() => importSignature(vault, runId, opts.pack, opts.identity));
         if (opts.json) printJson({ ...imported, event: { seq: imported.event.seq, hash: imported.event.hash, type: imported.event.type } });
         else console.log(`${imported.alreadyImported ? 'Already imported' : 'Imported'}: ${imported.identity} ${imported.decision === 'approve' ? 'APPROVED' : 'REJECTED'}${imported.reason ? ` ("${imported.reason}")` : ''} manifest ${imported.manifestSha256} (event #${imported.event.seq}).`);

@@ -2,14 +2,15 @@
 // read-only. The DSN never carries a password (PGPASSWORD or ~/.pgpass give it).
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  PgCheckError, diffFingerprints, fingerprintDatabase, parseDsn, assertLabel, loadFingerprint, parseFingerprint, preflight, serializeFingerprint, storeFingerprint,
-  type CheckResult, type FingerprintDiff, type PreflightOptions, type PreflightReport, type RequiredObjects, type SchemaFingerprint,
-} from '../../core/checks';
+import type { CheckResult, FingerprintDiff, PreflightOptions, PreflightReport, RequiredObjects, SchemaFingerprint } from '../../core/checks';
+import { PgCheckError } from '../../core/checks/errors';
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
+
+/** The checks (pg, the fingerprint's zod schema) load only when a command runs, not for --help. */
+const checks = () => import('../../core/checks');
 
 /** The vault module (SQLCipher, drizzle) loads only when a command uses a vault. */
 async function openVault(path: string): Promise<Vault> {
@@ -88,7 +89,8 @@ function formatDiff(diff: FingerprintDiff, a: string, b: string): string {
   return lines.join('\n');
 }
 
-function readFingerprintArg(arg: string, vault: Vault | null): { fingerprint: SchemaFingerprint; source: string } {
+async function readFingerprintArg(arg: string, vault: Vault | null): Promise<{ fingerprint: SchemaFingerprint; source: string }> {
+  const { loadFingerprint, parseFingerprint } = await checks();
   if (arg.startsWith('vault:')) {
     const label = arg.slice('vault:'.length);
     if (!vault) throw new CliUsageError(`${arg} names a fingerprint in a vault: give the vault with --vault <path>.`);
@@ -157,6 +159,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--statement-timeout <duration>', 'statement_timeout of each check (default 5s)')
     .option('--json', 'print JSON')
     .action(async (opts: PreflightFlags) => {
+      const { parseDsn, preflight } = await checks();
       await guarded(async () => parseDsn(opts.db));
       const options = preflightOptions(opts);
       const report = await guarded(() => preflight(opts.db, options));
@@ -177,6 +180,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--json', 'print JSON (the summary and the whole document)')
     .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; statementTimeout?: string; connections?: string; json?: boolean }) => {
       if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError('--vault and --label go together: the label is the name the fingerprint is stored under.');
+      const { assertLabel, fingerprintDatabase, parseDsn, serializeFingerprint, storeFingerprint } = await checks();
       await guarded(async () => {
         parseDsn(opts.db);
         if (opts.label !== undefined) assertLabel(opts.label);
@@ -228,7 +232,8 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       const needsVault = a.startsWith('vault:') || b.startsWith('vault:');
       const vault = needsVault && opts.vault ? await openVault(opts.vault) : null;
       try {
-        const [fa, fb] = await guarded(async () => [readFingerprintArg(a, vault), readFingerprintArg(b, vault)] as const);
+        const [fa, fb] = await guarded(async () => [await readFingerprintArg(a, vault), await readFingerprintArg(b, vault)] as const);
+        const { diffFingerprints } = await checks();
         const diff = diffFingerprints(fa.fingerprint, fb.fingerprint);
         if (opts.json) printJson({ a: fa.source, b: fb.source, ...diff });
         else console.log(formatDiff(diff, fa.source, fb.source));

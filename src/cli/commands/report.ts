@@ -5,10 +5,8 @@ import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { broadcasts, formatBroadcasts } from '../../core/evidence/broadcasts';
-import { decisionContext, formatDecision, recordDecision, type DecisionInput } from '../../core/evidence/decision';
-import { writeIncidentReport } from '../../core/evidence/incident';
-import { renderDecisionPdf } from '../../core/evidence/pdf';
+// The evidence code (the engine, PDF rendering) loads inside the actions, not for --help.
+import type { DecisionInput } from '../../core/evidence/decision';
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_OK } from '../errors';
@@ -67,6 +65,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
       const authorization = authorizationOf(opts.authorization);
       if (authorization) input.authorization = authorization;
       if (opts.note !== undefined) input.note = opts.note;
+      const { decisionContext, formatDecision, recordDecision } = await import('../../core/evidence/decision');
       await withVault(opts.vault, (vault) => {
         const recorded = Object.keys(input).length ? recordDecision(vault, runId, opts.actor ?? defaultActor(), input) : null;
         const { decision } = decisionContext(vault, runId);
@@ -83,6 +82,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .description('the checkpoint messages the scribe posts (cutover start, pre-flight, backup, deploy + smoke, canary, GO / NO-GO, rollback), from the run\'s evidence, ready to copy')
     .argument('<run>', 'run id')
     .action(async (runId: string, opts: CommonOpts) => {
+      const { decisionContext } = await import('../../core/evidence/decision');
+      const { broadcasts, formatBroadcasts } = await import('../../core/evidence/broadcasts');
       await withVault(opts.vault, (vault) => {
         const { model, decision } = decisionContext(vault, runId);
         const list = broadcasts(model, decision);
@@ -100,6 +101,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .option('--force', 'overwrite existing report files')
     .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
       if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliUsageError(`${opts.out} is a file, not a folder.`);
+      const { decisionContext } = await import('../../core/evidence/decision');
+      const { writeIncidentReport } = await import('../../core/evidence/incident');
       await withVault(opts.vault, async (vault) => {
         const { model } = decisionContext(vault, runId);
         const failed = model.steps.some((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
@@ -122,6 +125,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .option('--force', 'overwrite the file')
     .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
       if (existsSync(opts.out) && !opts.force) throw new CliUsageError(`${opts.out} already exists; remove it or add --force.`);
+      const { decisionContext } = await import('../../core/evidence/decision');
+      const { renderDecisionPdf } = await import('../../core/evidence/pdf');
       await withVault(opts.vault, async (vault) => {
         const { state, model, decision } = decisionContext(vault, runId);
         const bytes = await renderDecisionPdf(model, decision, [], { quorum: state.runbook.policy.approvals.quorum });

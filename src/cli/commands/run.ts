@@ -1,12 +1,10 @@
 // `cutover run …`, `cutover plan export`, `cutover approve`, `cutover secret set`.
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { autoplay, RunEngine, type Answer, type RunState, type StepOutcome } from '../../core/engine';
-import { loadRunbookFile } from '../../core/runbook';
-import { signerFor } from '../../core/identity';
-import { createExecutor } from '../../core/targets/registry';
-import { setSecret, type Vault } from '../../core/vault';
+// Core and its dependencies load inside the actions (`await import`), so `--help` and the other
+// commands do not pay for them: keep the imports from core here `import type`.
+import type { Answer, RunEngine, RunState, StepOutcome } from '../../core/engine';
+import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
@@ -46,6 +44,8 @@ function hostKeyAcceptor(accepted: string[] = []) {
 async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Vault) => Promise<T>): Promise<T> {
   const vault = await openVault(opts.vault);
   try {
+    const { RunEngine } = await import('../../core/engine');
+    const { createExecutor } = await import('../../core/targets/registry');
     const engine = new RunEngine(vault, {
       actor: opts.actor ?? defaultActor(),
       executors: createExecutor,
@@ -94,6 +94,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--target <NAME=URI...>', 'point a runbook target elsewhere: postgresql://…, ssh://user@host:port, local')
     .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[] }) => {
       if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
+      const { loadRunbookFile } = await import('../../core/runbook');
       const { text } = loadRunbookFile(opts.runbook);
       await withEngine(opts, async (engine) => {
         const state = engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target) });
@@ -193,7 +194,9 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--answers <file>', 'YAML/JSON: stepId → true (attest / manual done) or {field: value} (record)')
     .option('--accept-host-key <TARGET=FP...>', 'pin SSH host keys at first use')
     .action(async (runId: string, opts: CommonOpts & { answers?: string }) => {
+      const { parse: parseYaml } = await import('yaml');
       const answers = opts.answers ? (parseYaml(readFileSync(opts.answers, 'utf8')) as Record<string, unknown>) ?? {} : {};
+      const { autoplay } = await import('../../core/engine');
       await withEngine(opts, async (engine) => {
         const result = await autoplay(engine, runId, { answers: answers as Record<string, Answer>, onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome) : line) });
         if (result.stopped) {
@@ -223,6 +226,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .requiredOption('--identity <name>', 'the approver identity that signs')
     .action(async (runId: string, opts: CommonOpts & { identity: string }) => {
       await withEngine(opts, async (engine, vault) => {
+        const { signerFor } = await import('../../core/identity');
         const signer = await signerFor(vault, opts.identity, { passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
         const approval = await engine.approve(runId, opts.identity, signer);
         if (opts.json) printJson(approval);
@@ -246,6 +250,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const value = await readPassphrase('CUTOVER_SECRET_VALUE', `Value of ${opts.name}: `);
       const vault = await openVault(opts.vault);
       try {
+        const { setSecret } = await import('../../core/vault');
         setSecret(vault, opts.name, value, opts.actor ?? defaultActor());
         console.log(`Secret ${opts.name} stored in the vault.`);
       } finally {

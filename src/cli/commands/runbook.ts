@@ -2,7 +2,10 @@
 // `FILE:LINE:COL: message` lines, so editors and CI logs link to the place), and print the
 // format's JSON Schema for editors.
 import type { Command } from 'commander';
-import { allSteps, formatIssue, loadRunbookFile, runbookJsonSchema, RunbookError, type LoadedRunbook, type RunbookIssue } from '../../core/runbook';
+import type { LoadedRunbook, LocatedStep, RunbookIssue } from '../../core/runbook';
+// The runbook format (zod, yaml) loads inside the actions; errors.ts is dependency-free and the
+// same module the runbook index re-exports.
+import { formatIssue, RunbookError } from '../../core/runbook/errors';
 import { CliUsageError } from '../errors';
 import { printJson } from '../format';
 
@@ -20,9 +23,9 @@ export interface RunbookSummary {
   commands: number;
 }
 
-export function summarizeRunbook(loaded: LoadedRunbook): RunbookSummary {
+/** `steps`: allSteps(loaded.runbook). */
+export function summarizeRunbook(loaded: LoadedRunbook, steps: LocatedStep[]): RunbookSummary {
   const { runbook } = loaded;
-  const steps = allSteps(runbook);
   return {
     id: runbook.id,
     version: runbook.version,
@@ -47,7 +50,8 @@ export function registerRunbook(program: Command): void {
     .description('validate a runbook file: YAML, the format, and cross-references (exit 0 valid, 2 invalid or unreadable)')
     .argument('<file>', 'runbook YAML file')
     .option('--json', 'print JSON')
-    .action((file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { allSteps, loadRunbookFile } = await import('../../core/runbook');
       let loaded: LoadedRunbook;
       try {
         loaded = loadRunbookFile(file);
@@ -58,7 +62,7 @@ export function registerRunbook(program: Command): void {
         else for (const issue of error.issues) process.stderr.write(`${formatIssue(file, issue)}\n`);
         throw new CliUsageError(`${file}: not a valid runbook (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}).`);
       }
-      const summary = summarizeRunbook(loaded);
+      const summary = summarizeRunbook(loaded, allSteps(loaded.runbook));
       if (opts.json) {
         printJson({ file, ok: true, ...summary, issues: loaded.warnings.map(issueJson) });
         return;
@@ -70,7 +74,8 @@ export function registerRunbook(program: Command): void {
 
   runbook.command('schema')
     .description('print the runbook format as JSON Schema (draft 2020-12), for editors')
-    .action(() => {
+    .action(async () => {
+      const { runbookJsonSchema } = await import('../../core/runbook');
       printJson(runbookJsonSchema());
     });
 }

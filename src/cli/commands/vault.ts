@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
-import { Vault } from '../../core/vault';
+import type { Vault } from '../../core/vault';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { formatEvent, formatVerify, printJson } from '../format';
 import { readNewPassphrase, readPassphrase } from '../passphrase';
 
+/** The vault module (SQLCipher, drizzle, zod) loads only when a command runs, not for --help. */
+async function vaultClass(): Promise<typeof Vault> {
+  return (await import('../../core/vault')).Vault;
+}
+
 export async function openVault(path: string): Promise<Vault> {
-  return Vault.open(path, { passphrase: await readPassphrase() });
+  const passphrase = await readPassphrase();
+  return (await vaultClass()).open(path, { passphrase });
 }
 
 export function registerVault(program: Command, setExit: (code: number) => void): void {
@@ -17,7 +23,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; json?: boolean }) => {
       const passphrase = await readNewPassphrase('CUTOVER_PASSPHRASE', 'Passphrase for the new vault: ');
-      const v = Vault.create(opts.vault, passphrase);
+      const v = (await vaultClass()).create(opts.vault, passphrase);
       const head = v.head();
       v.close();
       if (opts.json) printJson({ vault: opts.vault, keys: `${opts.vault}.keys`, id: v.id, head });
@@ -64,7 +70,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     .requiredOption('--vault <path>', 'vault file')
     .action(async (opts: { vault: string }) => {
       const oldPassphrase = await readPassphrase('CUTOVER_PASSPHRASE', 'Current passphrase: ');
-      const v = Vault.open(opts.vault, { passphrase: oldPassphrase });
+      const v = (await vaultClass()).open(opts.vault, { passphrase: oldPassphrase });
       try {
         const next = await readNewPassphrase('CUTOVER_NEW_PASSPHRASE');
         v.changePassphrase(oldPassphrase, next);
