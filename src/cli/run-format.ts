@@ -5,12 +5,12 @@ const MARK: Record<string, string> = { pending: '·', running: '▶', PASS: '✔
 
 export function formatRun(state: RunState): string {
   const rb = state.runbook;
-  const lines = [`${rb.title} (${rb.id} v${rb.version}, sha256 ${state.runbookHash.slice(0, 12)}…) — ${state.environment}, operator ${state.operator}`, `Status: ${state.status}${state.blockedBy ? ` at ${state.blockedBy.stepId}: ${state.blockedBy.reason}` : ''}`];
+  const lines = [`${rb.title} (${rb.id} v${rb.version}, sha256 ${state.runbookHash.slice(0, 12)}…) — ${state.environment}, operator ${state.operator}`, `Status: ${state.status}${state.blockedBy ? ` at ${state.blockedBy.stepId}: ${state.blockedBy.reason}` : ''}${state.completedAt ? ` at ${state.completedAt}` : ''}`];
   const section = (title: string, steps: { id: string; kind: string; title: string }[]) => {
     lines.push(`\n${title}`);
     for (const step of steps) {
       const s = state.steps.get(step.id)!;
-      lines.push(`  ${MARK[s.status] ?? '?'} ${s.status.padEnd(11)} ${step.id.padEnd(28)} ${step.kind.padEnd(8)} ${step.title}`);
+      lines.push(`  ${MARK[s.status] ?? '?'} ${s.status.padEnd(11)} ${step.id.padEnd(28)} ${step.kind.padEnd(8)} ${step.title}${s.skipReason ? ` (skipped by ${s.actor ?? '?'}: ${s.skipReason})` : ''}`);
     }
   };
   if (rb.preconditions.length) section('Preconditions', rb.preconditions);

@@ -73,6 +73,39 @@ describe('cutover run, plan and approve', () => {
     const status = JSON.parse((await ok(['run', 'status', '--vault', vault, runId, '--json'])).stdout) as { steps: { stepId: string; status: string }[]; approvals: { signer: string }[] };
     expect(status.steps.map((s) => s.status)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
     expect(status.approvals.map((a) => a.signer)).toEqual(['gov1', 'gov2']);
+    expect((status as unknown as { status: string }).status).toBe('COMPLETED');
     await ok(['vault', 'verify', '--vault', vault]);
+  });
+
+  it('skips a step with a reason, completes the run, and refuses a skip without one or on a closed run', async () => {
+    const dir = useTempDir('cutover-cli-skip-');
+    const vault = join(dir, 'ev.vault');
+    const runbook = join(dir, 'rehearsal.yaml');
+    writeFileSync(runbook, RUNBOOK.replace('quorum: 2', 'quorum: 1'));
+    const cli = (args: string[]) => runCli(args, { env: { CUTOVER_ACTOR: 'ana' } });
+    await cli(['vault', 'init', '--vault', vault]);
+    await cli(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate']);
+    const started = await cli(['run', 'start', '--vault', vault, '--runbook', runbook, '--env', 'rehearsal', '--json']);
+    const runId = (JSON.parse(started.stdout) as { runId: string }).runId;
+    await cli(['run', 'attest', '--vault', vault, runId, 'freeze']);
+    await cli(['run', 'record', '--vault', vault, runId, 'snapshot', '--value', 'snapshot_id=snap-1']);
+    await cli(['run', 'step', '--vault', vault, runId, 'check']);
+
+    const noReason = await cli(['run', 'skip', '--vault', vault, runId, 'migrate']);
+    expect(noReason.code, describeRun(noReason)).toBe(2);
+    expect(noReason.stderr).toMatch(/--reason/);
+    const blank = await cli(['run', 'skip', '--vault', vault, runId, 'migrate', '--reason', '  ']);
+    expect(blank.code, describeRun(blank)).toBe(2);
+    expect(blank.stderr).toMatch(/needs a reason/);
+
+    const skipped = await cli(['run', 'skip', '--vault', vault, runId, 'migrate', '--reason', 'migration shipped in the previous window']);
+    expect(skipped.code, describeRun(skipped)).toBe(0);
+    expect(skipped.stdout).toMatch(/migrate: skipped\nThe run is COMPLETED/);
+    const again = await cli(['run', 'skip', '--vault', vault, runId, 'check', '--reason', 'late']);
+    expect(again.code, describeRun(again)).toBe(2);
+    expect(again.stderr).toMatch(/already PASS|COMPLETED/);
+    const status = JSON.parse((await cli(['run', 'status', '--vault', vault, runId, '--json'])).stdout) as { status: string; steps: { stepId: string; status: string; skipReason?: string }[] };
+    expect(status.status).toBe('COMPLETED');
+    expect(status.steps.find((s) => s.stepId === 'migrate')).toMatchObject({ status: 'skipped', skipReason: 'migration shipped in the previous window' });
   });
 });

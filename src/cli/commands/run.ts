@@ -176,6 +176,17 @@ export function registerRun(program: Command, setExit: SetExit): void {
       });
     });
 
+  common(run.command('skip')).description('skip a step on purpose, with the reason (never while the run is BLOCKED); the run completes once every step outside rollback is PASS or skipped').argument('<run>').argument('<step>')
+    .requiredOption('--reason <text>', 'why it is skipped (kept as evidence; the decision lists it)')
+    .action(async (runId: string, stepId: string, opts: CommonOpts & { reason: string }) => {
+      await withEngine(opts, async (engine) => {
+        engine.skip(runId, stepId, opts.reason);
+        const state = engine.status(runId);
+        if (opts.json) printJson({ stepId, status: 'skipped', run: state.status });
+        else console.log(`${stepId}: skipped${state.status === 'COMPLETED' ? '\nThe run is COMPLETED: every step outside the rollback path is PASS or skipped.' : ''}`);
+      });
+    });
+
   common(run.command('decide')).description('decide on a BLOCKED run: rollback path or stop').argument('<run>')
     .requiredOption('--decision <decision>', 'rollback or stop')
     .requiredOption('--reason <text>', 'why (kept as evidence)')
