@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { dsnCarriesPassword } from '../runbook/schema';
+import { dsnCarriesPassword } from '../runbook/dsn';
 import { PgCheckError } from './errors';
 
 export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';

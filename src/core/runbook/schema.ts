@@ -1,6 +1,7 @@
 // The runbook format: what a DBA brings to the workstation, as YAML validated by zod.
 // Everything the engine, the approval digest and the decision pack need comes from here.
 // `cutover runbook schema` exports this as JSON Schema so editors can complete it.
+import { dsnCarriesPassword } from './dsn';
 import { z } from 'zod';
 
 /** Durations as people write them in runbooks: "90s", "5m", "2h", "1500ms". */
@@ -34,16 +35,7 @@ export const roleSchema = z.enum(['operator', 'approver', 'observer']);
 
 // ---- targets ---------------------------------------------------------------------------
 
-/** A password in the DSN's user info ("user:pw@") or as a `password=` parameter. */
-export function dsnCarriesPassword(dsn: string): boolean {
-  if (/^postgres(ql)?:\/\/[^/@:]*:[^/@]*@/.test(dsn)) return true;
-  if (/[?&]password=/i.test(dsn)) return true;
-  try {
-    return new URL(dsn).password !== '';
-  } catch {
-    return false;
-  }
-}
+export { dsnCarriesPassword };
 
 const postgresTarget = z.object({
   kind: z.literal('postgres'),
