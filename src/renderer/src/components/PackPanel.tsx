@@ -5,6 +5,7 @@ import { formatBytes, shortHash } from '../format';
 import { format, t } from '../i18n';
 import { useWorkspace } from '../workspace-context';
 import { ErrorNotice } from './ErrorNotice';
+import { PackVerifyResult } from './PackVerifyResult';
 
 /** The decision pack: export it, verify it, have approvers sign it, open its PDF. */
 export function PackPanel({ runId, onChanged }: { runId: string; onChanged: () => void }) {
@@ -110,20 +111,7 @@ export function PackPanel({ runId, onChanged }: { runId: string; onChanged: () =
           {busy === 'verify' ? t.decision.verifying : t.decision.verify}
         </button>
       </form>
-      {verified && (
-        <div className={`notice ${verified.ok ? 'notice-ok' : verified.intact ? 'notice-info' : 'notice-error'}`} role="status" data-pack-verify={verified.ok ? 'ok' : verified.intact ? 'intact' : 'broken'}>
-          <strong className="notice-title">{verified.ok ? t.decision.verifiedOk : verified.intact ? t.decision.verifiedIntact : t.decision.verifiedBroken}</strong>
-          <span>{format(t.decision.filesChecked, { ok: verified.files.ok, total: verified.files.total })}</span>
-          {verified.policy && <span>{format(t.decision.policy, { message: verified.policy.message })}</span>}
-          {verified.problems.length > 0 && (
-            <ul className="problems">
-              {verified.problems.slice(0, 10).map((p, i) => (
-                <li key={i}>{p.message}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {verified && <PackVerifyResult verified={verified} />}
       {verified?.intact && approvers.length > 0 && (
         <form onSubmit={(e) => void signIt(e)} aria-labelledby={`${ids}-sign`}>
           <h3 id={`${ids}-sign`}>{t.decision.signHeading}</h3>

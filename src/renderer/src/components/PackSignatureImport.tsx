@@ -4,6 +4,7 @@ import { api, errorCode, errorMessage } from '../api';
 import { format, t } from '../i18n';
 import { useWorkspace } from '../workspace-context';
 import { ErrorNotice } from './ErrorNotice';
+import { PackVerifyResult } from './PackVerifyResult';
 
 /**
  * A signature made elsewhere (`cutover pack sign` on an approver's own machine): the returned
@@ -118,25 +119,7 @@ export function PackSignatureImport({ runId, onImported }: { runId: string; onIm
           <span className="mono hint wrap">{imported.fingerprint}</span>
         </p>
       )}
-      {verified && (
-        <div
-          className={`notice ${verified.ok ? 'notice-ok' : verified.intact ? 'notice-info' : 'notice-error'}`}
-          role="status"
-          aria-label={t.decision.importVerifyHeading}
-          data-pack-verify={verified.ok ? 'ok' : verified.intact ? 'intact' : 'broken'}
-        >
-          <strong className="notice-title">{verified.ok ? t.decision.verifiedOk : verified.intact ? t.decision.verifiedIntact : t.decision.verifiedBroken}</strong>
-          <span>{format(t.decision.filesChecked, { ok: verified.files.ok, total: verified.files.total })}</span>
-          {verified.policy && <span>{format(t.decision.policy, { message: verified.policy.message })}</span>}
-          {verified.problems.length > 0 && (
-            <ul className="problems">
-              {verified.problems.slice(0, 10).map((p, i) => (
-                <li key={i}>{p.message}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {verified && <PackVerifyResult verified={verified} label={t.decision.importVerifyHeading} />}
       {error !== null && (
         <div className="notice notice-error" role="alert" id={`${ids}-error`} data-error-code={code}>
           <strong className="notice-title">{t.decision.importFailed}</strong>
