@@ -1,15 +1,17 @@
 // `cutover alembic`: read-only Alembic checks. `inspect` reads the scripts natively (and the
 // database's alembic_version, read-only) and prints the graph, the upgrade path in Alembic's
 // own order, and every finding; `sql` runs the real `alembic upgrade FROM:TO --sql` for a
-// preview. Exit 0 when nothing is an error, 1 when a finding is (or the preview failed), 2 for
-// bad input.
+// preview (with --vault and --run, also stored as evidence of that run). Exit 0 when nothing is
+// an error, 1 when a finding is (or the preview failed), 2 for bad input.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AlembicFinding, FileOrder, InspectReport } from '../../core/alembic';
+import type { Vault } from '../../core/vault';
 // Only what the command definitions need up front (both files import nothing heavy); the rest of
 // core/alembic (pg, the script parser) loads inside the actions.
 import { AlembicConfigError, AlembicDbError } from '../../core/alembic/errors';
 import { DEFAULT_ALEMBIC_COMMAND } from '../../core/alembic/offline-sql';
+import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 
@@ -32,7 +34,16 @@ interface SqlFlags {
   to: string;
   alembic?: string;
   out?: string;
+  vault?: string;
+  run?: string;
+  label?: string;
   json?: boolean;
+}
+
+/** The vault module (SQLCipher, drizzle) loads only when a command uses a vault. */
+async function openVault(path: string): Promise<Vault> {
+  const { openVault: open } = await import('./vault');
+  return open(path);
 }
 
 function idList(value: string, flag: string): string[] {
@@ -57,6 +68,16 @@ async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (error) {
     if (error instanceof AlembicConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+/** The preview store's refusals (an unknown run) are usage errors: exit 2, nothing stored. */
+function asPreviewUsage<T>(preview: typeof import('../../core/alembic/sql-preview'), fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof preview.SqlPreviewInputError) throw new CliUsageError(error.message);
     throw error;
   }
 }
@@ -128,33 +149,65 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--to <rev>', 'head, heads or a revision id', 'head')
     .option('--alembic <command>', 'how to run Alembic', DEFAULT_ALEMBIC_COMMAND.join(' '))
     .option('--out <file>', 'also write the script to this file')
+    .option('--vault <path>', "also store the script in this vault as evidence of a run (with --run; it goes in that run's decision pack)")
+    .option('--run <run>', 'with --vault: the run the preview is evidence of')
+    .option('--label <label>', 'with --vault: the stored file is <label>.sql (default upgrade-<from>-to-<to>)')
     .option('--json', 'print JSON')
     .action(async (opts: SqlFlags) => {
       if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db or --from, not both.');
+      if ((opts.vault === undefined) !== (opts.run === undefined)) throw new CliUsageError('--vault and --run go together: the preview is stored in the vault as evidence of that run.');
+      if (opts.label !== undefined && opts.vault === undefined) throw new CliUsageError('--label goes with --vault and --run: it names the stored preview.');
       const { locateProject, readVersionTable, redactDsn, renderOfflineSql } = await import('../../core/alembic');
       const project = await asUsage(async () => locateProject(opts.scripts));
       if (!project.iniPath) throw new CliUsageError(`${opts.scripts} has no alembic.ini; the real alembic CLI needs one.`);
-      let from: string[] = [];
-      if (opts.from !== undefined) from = idList(opts.from, '--from');
-      if (opts.db !== undefined) {
-        try {
-          from = (await readVersionTable(checkDsn(opts.db, redactDsn))).revisions;
-        } catch (error) {
-          if (!(error instanceof AlembicDbError)) throw error;
-          process.stderr.write(`cutover: could not read alembic_version from ${redactDsn(opts.db)}: ${error.message}\n`);
-          setExit(EXIT_FAILED);
-          return;
-        }
-      }
       const command = (opts.alembic ?? '').split(/\s+/).filter((s) => s.length > 0);
       if (command.length === 0) throw new CliUsageError('--alembic needs a command, e.g. "/usr/bin/python3 -m alembic".');
-      const result = await renderOfflineSql({ projectDir: project.projectDir, iniPath: project.iniPath, from, to: opts.to, command });
-      if (opts.out) writeFileSync(opts.out, result.sql);
-      if (opts.json) printJson(result);
-      else {
-        process.stdout.write(result.sql);
-        if (!result.ok) process.stderr.write(`cutover: ${result.reason}\n`);
+      let from: string[] = [];
+      if (opts.from !== undefined) from = idList(opts.from, '--from');
+      const preview = opts.vault !== undefined ? await import('../../core/alembic/sql-preview') : null;
+      if (preview && opts.label !== undefined) asPreviewUsage(preview, () => preview.assertPreviewLabel(opts.label!));
+      // The vault and the run are checked before Alembic runs: an unknown run stores nothing.
+      const vault = opts.vault !== undefined ? await openVault(opts.vault) : null;
+      try {
+        if (vault && preview) asPreviewUsage(preview, () => preview.assertRunExists(vault, opts.run!));
+        if (opts.db !== undefined) {
+          try {
+            from = (await readVersionTable(checkDsn(opts.db, redactDsn))).revisions;
+          } catch (error) {
+            if (!(error instanceof AlembicDbError)) throw error;
+            process.stderr.write(`cutover: could not read alembic_version from ${redactDsn(opts.db)}: ${error.message}\n`);
+            setExit(EXIT_FAILED);
+            return;
+          }
+        }
+        const result = await renderOfflineSql({ projectDir: project.projectDir, iniPath: project.iniPath, from, to: opts.to, command });
+        if (opts.out) writeFileSync(opts.out, result.sql);
+        // A preview Alembic could not finish is not stored (it is not what would run); the exit is 1 as without --vault.
+        const stored = vault && preview && result.ok
+          ? asPreviewUsage(preview, () => preview.storeSqlPreview(vault, result, {
+            runId: opts.run!,
+            actor: defaultActor(),
+            scriptsDir: project.projectDir,
+            iniPath: project.iniPath,
+            from,
+            to: opts.to,
+            ...(opts.db !== undefined ? { database: redactDsn(opts.db) } : {}),
+            ...(opts.label !== undefined ? { label: opts.label } : {}),
+          }))
+          : null;
+        if (opts.json) printJson(vault ? { ...result, stored: stored ? { run: opts.run, label: stored.label, artifact: stored.artifact.id, name: stored.artifact.name, sha256: stored.artifact.sha256, event: stored.event.seq } : null } : result);
+        else {
+          process.stdout.write(result.sql);
+          if (!result.ok) process.stderr.write(`cutover: ${result.reason}\n`);
+        }
+        if (vault && !opts.json) {
+          process.stderr.write(stored
+            ? `cutover: stored in ${opts.vault} as ${stored.artifact.name} (sha256 ${stored.artifact.sha256}, event #${stored.event.seq}), evidence of run ${opts.run}\n`
+            : `cutover: the preview is incomplete and was not stored in ${opts.vault}\n`);
+        }
+        setExit(result.ok ? EXIT_OK : EXIT_FAILED);
+      } finally {
+        vault?.close();
       }
-      setExit(result.ok ? EXIT_OK : EXIT_FAILED);
     });
 }

@@ -175,11 +175,13 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--out <file>', 'write the fingerprint document to this file')
     .option('--vault <path>', 'also store it in this vault (with --label)')
     .option('--label <label>', 'the name it is stored under, e.g. rehearsal-0019 or prod')
+    .option('--run <run>', "with --vault: the run it is evidence of (it goes in that run's decision pack)")
     .option('--statement-timeout <duration>', 'statement_timeout of each catalog query (default 60s)')
     .option('--connections <n>', 'read-only connections reading side by side on one snapshot (default 4; 1 for a single session)')
     .option('--json', 'print JSON (the summary and the whole document)')
-    .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; statementTimeout?: string; connections?: string; json?: boolean }) => {
+    .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; run?: string; statementTimeout?: string; connections?: string; json?: boolean }) => {
       if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError('--vault and --label go together: the label is the name the fingerprint is stored under.');
+      if (opts.run !== undefined && opts.vault === undefined) throw new CliUsageError('--run goes with --vault and --label: the fingerprint is stored in the vault as evidence of that run.');
       const { assertLabel, fingerprintDatabase, parseDsn, serializeFingerprint, storeFingerprint } = await checks();
       await guarded(async () => {
         parseDsn(opts.db);
@@ -189,6 +191,11 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       const connections = opts.connections === undefined ? undefined : parseConnections(opts.connections);
       const vault = opts.vault ? await openVault(opts.vault) : null;
       try {
+        // An unknown run is refused before the database is read: nothing is stored, no --out is written.
+        if (vault && opts.run !== undefined) {
+          const { assertRunInVault } = await import('../../core/checks/store');
+          await guarded(async () => assertRunInVault(vault, opts.run!));
+        }
         const taken = await guarded(() => fingerprintDatabase(opts.db, {
           ...(opts.schema ? { schemas: opts.schema } : {}),
           ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
@@ -203,11 +210,11 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
           }
         }
         const stored = vault && opts.label
-          ? await guarded(async () => storeFingerprint(vault, fingerprint, { label: opts.label!, database: meta.target, actor: defaultActor(), meta }))
+          ? await guarded(async () => storeFingerprint(vault, fingerprint, { label: opts.label!, database: meta.target, actor: defaultActor(), meta, ...(opts.run !== undefined ? { runId: opts.run } : {}) }))
           : null;
         for (const s of meta.missingSchemas) process.stderr.write(`cutover: warning: schema "${s}" does not exist in ${meta.target}; it is fingerprinted as absent.\n`);
         if (opts.json) {
-          printJson({ ...meta, sha256: fingerprint.sha256, out: opts.out ?? null, stored: stored ? { label: opts.label, event: stored.event.seq, artifact: stored.artifact.id } : null, fingerprint });
+          printJson({ ...meta, sha256: fingerprint.sha256, out: opts.out ?? null, stored: stored ? { label: opts.label, run: opts.run ?? null, event: stored.event.seq, artifact: stored.artifact.id } : null, fingerprint });
           return;
         }
         const c = meta.counts;
@@ -216,7 +223,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
         console.log(`  ${c.tables} tables, ${c.columns} columns, ${c.constraints} constraints, ${c.foreignKeys} foreign keys, ${c.indexes} indexes, ${c.triggers} triggers, ${c.views} views, ${c.sequences} sequences, ${c.enums} enums, ${c.domains} domains, ${c.compositeTypes} composite types, ${c.extensions} extensions`);
         console.log(`  read in ${seconds(meta.durationMs)}`);
         if (opts.out) console.log(`  written to ${opts.out}`);
-        if (stored) console.log(`  stored in ${opts.vault} as "${opts.label}" (artifact ${stored.artifact.name}, event #${stored.event.seq})`);
+        if (stored) console.log(`  stored in ${opts.vault} as "${opts.label}" (artifact ${stored.artifact.name}, event #${stored.event.seq})${opts.run !== undefined ? `, evidence of run ${opts.run}` : ''}`);
       } finally {
         vault?.close();
       }

@@ -1,6 +1,8 @@
 // Fingerprints in the vault: the document as an artifact `<label>.fingerprint.json`, then a
 // `schema.fingerprinted` event naming the label, the database and the sha256, so prod can be
 // compared with the rehearsal clone fingerprinted days earlier, and the comparison is evidence.
+// Given a run id, the event carries it, and the run's decision pack includes the fingerprint as
+// evidence of that run (src/core/evidence/pack-model.ts, linked evidence).
 import { createHash } from 'node:crypto';
 import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
 import { PgCheckError } from './errors';
@@ -17,6 +19,8 @@ export interface StoredFingerprintRef {
   sha256: string;
   artifactId: string;
   artifactName: string;
+  /** The run it is evidence of, or null when it was stored without one. */
+  runId: string | null;
   /** The event that recorded it. */
   seq: number;
   at: string;
@@ -31,13 +35,34 @@ export function assertLabel(label: string): void {
   if (!LABEL.test(label)) throw new PgCheckError('input', `"${label}" is not a fingerprint label: letters, digits, _ . -, up to 100, e.g. "rehearsal-0019" or "prod".`);
 }
 
-/** Writes the fingerprint as an artifact and records the `schema.fingerprinted` event. */
+/**
+ * Refuses a run id the vault has no `run.started` for, before anything is written: evidence
+ * linked to a run that does not exist would be in no pack. Pages through the chain, like
+ * listFingerprints, so a long vault is never read whole.
+ */
+export function assertRunInVault(vault: Vault, runId: string): void {
+  const page = 1000;
+  for (let after = 0; ;) {
+    const events = vault.events({ afterSeq: after, limit: page });
+    if (events.some((e) => e.type === 'run.started' && (e.payload as { runId?: unknown } | null)?.runId === runId)) return;
+    if (events.length < page) break;
+    after = events[events.length - 1]!.seq;
+  }
+  throw new PgCheckError('input', `No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
+}
+
+/**
+ * Writes the fingerprint as an artifact and records the `schema.fingerprinted` event. With
+ * `runId` (a run of this vault, checked first) the event names the run, which makes the
+ * fingerprint part of that run's decision pack.
+ */
 export function storeFingerprint(
   vault: Vault,
   fingerprint: SchemaFingerprint,
-  options: { label: string; database: string; actor: string; meta?: Partial<Pick<FingerprintMeta, 'serverVersion' | 'takenAt' | 'counts'>> },
+  options: { label: string; database: string; actor: string; runId?: string; meta?: Partial<Pick<FingerprintMeta, 'serverVersion' | 'takenAt' | 'counts'>> },
 ): { artifact: ArtifactInfo; event: VaultEvent } {
   assertLabel(options.label);
+  if (options.runId !== undefined) assertRunInVault(vault, options.runId);
   const writer = vault.createArtifact({ name: `${options.label}.fingerprint.json`, mediaType: 'application/json', actor: options.actor });
   let artifact: ArtifactInfo;
   try {
@@ -51,6 +76,7 @@ export function storeFingerprint(
     actor: options.actor,
     type: FINGERPRINT_EVENT,
     payload: {
+      ...(options.runId !== undefined ? { runId: options.runId } : {}),
       label: options.label,
       database: options.database,
       sha256: fingerprint.sha256,
@@ -74,6 +100,7 @@ function refOf(e: VaultEvent): StoredFingerprintRef | null {
     sha256: p.sha256,
     artifactId: p.artifactId,
     artifactName: typeof p.artifactName === 'string' ? p.artifactName : '',
+    runId: typeof p.runId === 'string' ? p.runId : null,
     seq: e.seq,
     at: e.at,
     actor: e.actor,

@@ -1,6 +1,7 @@
 // What a decision pack, its PDF, the incident report and the broadcasts are made from: one
-// plain snapshot of a run, taken from the vault's chain at export time.
-import { getIdentity, listIdentities, type IdentityInfo, type Vault } from '../vault';
+// plain snapshot of a run, taken from the vault's chain at export time: its steps, its
+// artifacts, and the evidence linked to it by run id (schema fingerprints, SQL previews).
+import { getIdentity, listIdentities, type ArtifactInfo, type IdentityInfo, type Vault, type VaultEvent } from '../vault';
 import type { RunState, StepState } from '../engine/types';
 import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
@@ -93,6 +94,39 @@ export interface PackArtifact {
   stepId: string | null;
 }
 
+/** The kinds of linked evidence this app stores, by the type of the event that stores them. */
+export const LINKED_EVIDENCE_KINDS: Record<string, string> = {
+  // src/core/checks/store.ts FINGERPRINT_EVENT (named here, not imported: that module loads pg).
+  'schema.fingerprinted': 'schema-fingerprint',
+  // src/core/alembic/sql-preview.ts SQL_PREVIEW_EVENT.
+  'alembic.sql_preview': 'sql-preview',
+};
+
+/**
+ * Evidence of the run stored outside its steps: an artifact whose storing event carries the
+ * run's id (`cutover pg fingerprint --run`, `cutover alembic sql --run`). It goes in the pack
+ * as evidence/<name> like a transcript.
+ */
+export interface LinkedEvidence {
+  /** schema-fingerprint, sql-preview; for another event that names the run and an artifact, its type. */
+  kind: string;
+  /** The label it was stored under, or null. */
+  label: string | null;
+  artifactId: string;
+  /** The artifact's name; in the pack, evidence/<name> (unless two files share a name). */
+  name: string;
+  mediaType: string;
+  /** SHA-256 and size of the artifact's bytes, as the vault recorded them. */
+  sha256: string;
+  size: number;
+  /** One line on what it is: the database and schema hash, the revisions previewed. */
+  detail: string;
+  /** The event that stored it. */
+  seq: number;
+  at: string;
+  actor: string;
+}
+
 export interface PackModel {
   run: {
     runId: string;
@@ -113,10 +147,18 @@ export interface PackModel {
    * runbook lists none; absent from snapshots written by hand.
    */
   requiredEvidence?: RequiredEvidence[];
+  /**
+   * Schema fingerprints, SQL previews and any other artifact stored with this run's id, in
+   * chain order. Absent from snapshots written by hand.
+   */
+  linkedEvidence?: LinkedEvidence[];
   approvals: { signer: string; fingerprint: string; planDigest: string; seq: number }[];
   /** Everyone who acted or signed in this run, with their keys (for allowed_signers). */
   identities: IdentityInfo[];
-  /** The last event of this run in the vault's chain: the pack is anchored there. */
+  /**
+   * Where the pack is anchored in the vault's chain: the run's last event, or the last event
+   * that stored linked evidence of the run when that one is later (see buildPackModel).
+   */
   chainHead: { seq: number; hash: string };
   exportedAt: string;
 }
@@ -215,6 +257,43 @@ function requiredEvidenceOf(state: RunState, steps: PackStep[], artifacts: PackA
   return out;
 }
 
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** One line for the PDF: what the evidence says, from its storing event. */
+function linkedDetail(kind: string, p: Record<string, unknown>): string {
+  if (kind === 'schema-fingerprint') {
+    return [text(p.database) ? `database ${text(p.database)}` : null, text(p.sha256) ? `schema fingerprint sha256 ${text(p.sha256)}` : null].filter(Boolean).join('; ');
+  }
+  if (kind === 'sql-preview') {
+    const from = Array.isArray(p.from) && p.from.length ? p.from.filter((r) => typeof r === 'string').join(', ') : 'base';
+    const rendered = Array.isArray(p.rendered) ? p.rendered.length : null;
+    return [`alembic upgrade ${from} -> ${text(p.to) ?? '?'} --sql`, rendered !== null ? `${rendered} migration(s)` : null, text(p.database) ? `revisions read from ${text(p.database)}` : null].filter(Boolean).join('; ');
+  }
+  return `stored by a ${kind} event`;
+}
+
+/**
+ * Every complete artifact named by an event that carries the run's id and is not one of the
+ * run's own events (those are the steps' transcripts, already in the pack), in chain order.
+ */
+function linkedEvidenceOf(events: VaultEvent[], runId: string, artifactsById: Map<string, ArtifactInfo>, already: Set<string>): { evidence: LinkedEvidence[]; last: VaultEvent | null } {
+  const evidence: LinkedEvidence[] = [];
+  const seen = new Set(already);
+  let last: VaultEvent | null = null;
+  for (const e of events) {
+    if (RUN_EVENT_TYPES.includes(e.type)) continue;
+    const p = e.payload as Record<string, unknown> | null;
+    if (!p || p.runId !== runId || typeof p.artifactId !== 'string' || seen.has(p.artifactId)) continue;
+    const a = artifactsById.get(p.artifactId);
+    if (!a || a.state !== 'complete' || !a.sha256) continue;
+    seen.add(a.id);
+    const kind = LINKED_EVIDENCE_KINDS[e.type] ?? e.type;
+    evidence.push({ kind, label: text(p.label), artifactId: a.id, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, detail: linkedDetail(kind, p), seq: e.seq, at: e.at, actor: e.actor });
+    last = e;
+  }
+  return { evidence, last };
+}
+
 /** Snapshot of a run for export. `exportedAt` is the time of the chain head, so the same run exports the same bytes. */
 export function buildPackModel(vault: Vault, state: RunState): PackModel {
   const phases = phaseInfo(state);
@@ -255,9 +334,19 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
   }
   const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
   const identities = listIdentities(vault).filter((i) => people.has(i.name) || i.roles.includes('approver'));
+  const events = vault.events();
   // The chain head of the run itself (its last run event), not the vault's: exporting or
   // signing later appends events, and the same run must export the same bytes.
-  const headEvent = vault.events().filter((e) => RUN_EVENT_TYPES.includes(e.type) && (e.payload as { runId?: string }).runId === state.runId).at(-1);
+  const runHead = events.filter((e) => RUN_EVENT_TYPES.includes(e.type) && (e.payload as { runId?: string }).runId === state.runId).at(-1);
+  // Linked evidence (a fingerprint, a SQL preview stored with --run) is often taken after the
+  // run's last step: a post-cutover fingerprint of prod. It is included wherever it falls in
+  // the chain, and the anchor moves to its event when that is later than the run's last one,
+  // so the anchor always covers every event the pack draws on (an auditor walking the chain up
+  // to it finds each one). Only run events and linked-evidence events move it: exports,
+  // signatures and notes do not, so the same run with the same evidence exports the same
+  // bytes; storing more evidence for the run gives a new pack, anchored at the new evidence.
+  const linked = linkedEvidenceOf(events, state.runId, artifactsById, new Set(artifacts.map((a) => a.artifactId)));
+  const headEvent = linked.last && (!runHead || linked.last.seq > runHead.seq) ? linked.last : runHead;
   const head = headEvent ? { seq: headEvent.seq, hash: headEvent.hash } : vault.head();
   return {
     run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, blockedBy: state.blockedBy, decisions: state.decisions },
@@ -266,6 +355,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
     steps,
     artifacts,
     requiredEvidence: requiredEvidenceOf(state, steps, artifacts),
+    linkedEvidence: linked.evidence,
     approvals: state.approvals.map((a) => ({ signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest, seq: a.seq })),
     identities: identities.length ? identities : [getIdentity(vault, state.operator)!].filter(Boolean),
     chainHead: head,

@@ -1,8 +1,9 @@
 // decision.pdf: what a governance board reads and signs. A cover with the formal decision and
 // the GO / NO-GO call; the runbook's required evidence, each file present (with its hash) or
 // MISSING; preconditions and attestations with who and when; the timeline in scribe format; gate
-// results, and every declared abort gate per phase (matched, clear or never watched); the
-// artifact table with sizes and full SHA-256 hashes; the plan approvals; and the signatures on
+// results, and every declared abort gate per phase (matched, clear or never watched); the schema
+// fingerprints and SQL previews stored for the run; the artifact table with sizes and full
+// SHA-256 hashes; the plan approvals; and the signatures on
 // the decision with their key fingerprints — or an empty signature block awaiting the required
 // signers. Same input, same bytes.
 import { abortPattern, failureSummary, fieldText, sourceText, TEMPLATE_LABELS, scrubAddress, type Decision } from './decision';
@@ -65,7 +66,7 @@ function runSection(pdf: PdfLayout, model: PackModel): void {
     { label: 'T-0', value: `${timeText(timeline.t0.at)} (${timeline.t0.label})` },
     { label: 'Run status', value: `${model.run.status}${model.run.blockedBy ? ` — blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason}` : ''}`, color: model.run.status === 'ACTIVE' || model.run.status === 'COMPLETED' ? COLOR.text : COLOR.fail },
     ...model.run.decisions.map((dd, i) => ({ label: `Decision ${i + 1}`, value: `${dd.decision} — ${dd.reason}`, note: `by ${dd.actor} at ${timeText(dd.at)}` })),
-    { label: 'Chain head', value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: 'the last event of this run in the vault\'s hash chain; this record reflects the run up to it' },
+    { label: 'Chain head', value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: 'the last event of this run (or of evidence stored for it) in the vault\'s hash chain; this record reflects the run up to it' },
   ], { labelWidth: 110, size: 9 });
 
   if (model.targets.length) {
@@ -119,6 +120,33 @@ function requiredEvidenceSection(pdf: PdfLayout, model: PackModel): void {
     [{ header: '#', width: 20, align: 'right' }, { header: 'Required file / SHA-256', width: 0, size: 8 }, { header: 'Status', width: 84 }, { header: 'Written by step', width: 110, size: 7.5 }],
     list.map(requiredEvidenceRow),
     { title: 'Required evidence' },
+  );
+}
+
+const LINKED_KIND: Record<string, string> = { 'schema-fingerprint': 'Schema fingerprint', 'sql-preview': 'SQL preview' };
+
+/**
+ * Evidence stored for this run outside its steps (`cutover pg fingerprint --run`, `cutover
+ * alembic sql --run`): each file with its full SHA-256, what it is, who stored it and when.
+ */
+function linkedEvidenceSection(pdf: PdfLayout, model: PackModel): void {
+  const list = model.linkedEvidence;
+  if (!list) return;
+  pdf.heading('Schema fingerprints and SQL previews', { keep: 70 });
+  if (!list.length) {
+    pdf.paragraph('None stored for this run (cutover pg fingerprint --run, cutover alembic sql --run).', { size: 8.5, color: COLOR.muted });
+    return;
+  }
+  pdf.paragraph(`${files(list.length)} stored with this run's id, outside its steps. Each is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
+  pdf.table(
+    [{ header: '#', width: 20, align: 'right' }, { header: 'File, what it is / SHA-256', width: 0, size: 8 }, { header: 'Kind', width: 84, size: 8 }, { header: 'Stored (UTC)', width: 92, size: 7.5 }],
+    list.map((l, i) => [
+      String(i + 1),
+      { text: `${l.name}\n${l.detail}`, sub: l.sha256, subMono: true },
+      { text: LINKED_KIND[l.kind] ?? l.kind, bold: true, sub: sizeText(l.size) },
+      { text: timeText(l.at), sub: `by ${l.actor} · event #${l.seq}` },
+    ]),
+    { title: 'Schema fingerprints and SQL previews' },
   );
 }
 
@@ -343,6 +371,7 @@ export async function renderDecisionPdf(model: PackModel, decision: Decision, si
   cover(pdf, model, decision);
   runSection(pdf, model);
   requiredEvidenceSection(pdf, model);
+  linkedEvidenceSection(pdf, model);
   preconditions(pdf, model);
   timelineSection(pdf, model);
   gatesSection(pdf, model);

@@ -132,6 +132,23 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
     });
   }
 
+  // Linked evidence (schema fingerprints, SQL previews stored with the run's id) goes in
+  // evidence/ beside the transcripts, streamed and re-hashed the same way, so SHA256SUMS and the
+  // manifest cover it. buildPackModel lists it in chain order and anchors the pack at or after
+  // its last event, so the same vault exports the same bytes.
+  const linkedEvidence = model.linkedEvidence ?? [];
+  for (const l of linkedEvidence) {
+    const path = paths.take(EVIDENCE_DIR, l.name, l.artifactId.slice(0, 8));
+    evidencePath.set(l.artifactId, path);
+    files.push({
+      path,
+      sha256: l.sha256,
+      size: l.size,
+      artifactId: l.artifactId,
+      subject: { kind: 'evidence', mediaType: l.mediaType, artifactId: l.artifactId, state: 'complete', ...(`${EVIDENCE_DIR}/${l.name}` !== path ? { originalName: l.name } : {}) },
+    });
+  }
+
   const evidenceRef = (s: PackStep) => {
     const path = s.evidence ? evidencePath.get(s.evidence.artifactId) : undefined;
     return s.evidence && path ? { path, sha256: s.evidence.sha256, size: s.evidence.size } : null;
@@ -162,7 +179,9 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
   files.push(inMemory(DECISION_PDF, await (options.renderPdf ?? defaultPdf)(model, decision, policy), { kind: 'decision-pdf', mediaType: 'application/pdf' }));
 
   const runbookPath = evidencePath.get(state.runbookArtifactId) ?? null;
-  const predicate: DecisionPackPredicate = {
+  // The manifest's predicate says what each linked file is (DecisionPackPredicate is loose:
+  // a verifier that does not know the field ignores it).
+  const predicate: DecisionPackPredicate & { linkedEvidence: unknown[] } = {
     run: { ...model.run },
     runbook: {
       ...model.runbook,
@@ -180,6 +199,7 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
       return { ...rest, evidence: evidenceRef(s), result: resultPath.get(s.stepId) ?? null };
     }),
     approvals: model.approvals,
+    linkedEvidence: linkedEvidence.map((l) => ({ kind: l.kind, label: l.label, path: evidencePath.get(l.artifactId)!, sha256: l.sha256, size: l.size, mediaType: l.mediaType, detail: l.detail, event: { seq: l.seq, at: l.at, actor: l.actor } })),
     decision,
     policy,
     identities,

@@ -1,0 +1,100 @@
+// The offline SQL preview kept as evidence of a run: the script `alembic upgrade FROM:TO --sql`
+// printed (offline-sql.ts), stored in the vault as an artifact, and an `alembic.sql_preview`
+// event naming the run, the project, the revisions and the SHA-256. The event carries the run
+// id, so the run's decision pack includes the script (src/core/evidence/pack-model.ts, linked
+// evidence): what governance approved can be read next to what Alembic would have sent.
+import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
+import { AlembicError } from './errors';
+import type { OfflineSqlResult } from './offline-sql';
+
+export const SQL_PREVIEW_EVENT = 'alembic.sql_preview';
+/** RFC 6922. */
+export const SQL_MEDIA_TYPE = 'application/sql';
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** A preview cannot be stored as asked (an unknown run, a bad label, an incomplete script): exit 2 in the CLI. */
+export class SqlPreviewInputError extends AlembicError {
+  override readonly code = 'ALEMBIC_SQL_PREVIEW_INPUT';
+}
+
+export interface StoreSqlPreviewOptions {
+  /** The run this preview is evidence of; it must exist in the vault. */
+  runId: string;
+  actor: string;
+  /** The Alembic project folder (where alembic.ini is). */
+  scriptsDir: string;
+  iniPath: string | null;
+  /** The starting revisions (empty: from the base). */
+  from: string[];
+  to: string;
+  /** The database the starting revisions were read from (password-free), when they were. */
+  database?: string;
+  /** The artifact is `<label>.sql` (default: upgrade-<from>-to-<to>). */
+  label?: string;
+}
+
+export function assertPreviewLabel(label: string): void {
+  if (!LABEL.test(label)) throw new SqlPreviewInputError(`"${label}" is not a label for a SQL preview: letters, digits, _ . -, up to 100, e.g. "prod-0019-to-head".`);
+}
+
+/** upgrade-<from>-to-<to>, made a label: the revisions as given, shortened to 100 characters. */
+export function defaultPreviewLabel(from: string[], to: string): string {
+  const raw = `upgrade-${from.length ? from.join('+') : 'base'}-to-${to}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return raw.slice(0, 100);
+}
+
+/**
+ * Refuses a run id the vault has no `run.started` for, before anything is written. Pages
+ * through the chain so a long vault is never read whole.
+ */
+export function assertRunExists(vault: Vault, runId: string): void {
+  const page = 1000;
+  for (let after = 0; ;) {
+    const events = vault.events({ afterSeq: after, limit: page });
+    if (events.some((e) => e.type === 'run.started' && (e.payload as { runId?: unknown } | null)?.runId === runId)) return;
+    if (events.length < page) break;
+    after = events[events.length - 1]!.seq;
+  }
+  throw new SqlPreviewInputError(`No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
+}
+
+/**
+ * Stores a rendered preview as `<label>.sql` (application/sql) and records `alembic.sql_preview`.
+ * Only a whole script is stored: a preview Alembic could not finish is not evidence of what
+ * would run, and is refused.
+ */
+export function storeSqlPreview(vault: Vault, result: OfflineSqlResult, options: StoreSqlPreviewOptions): { artifact: ArtifactInfo; event: VaultEvent; label: string } {
+  const label = options.label ?? defaultPreviewLabel(options.from, options.to);
+  assertPreviewLabel(label);
+  assertRunExists(vault, options.runId);
+  if (!result.ok) throw new SqlPreviewInputError(`The preview is incomplete (${result.reason ?? 'Alembic failed'}); it was not stored.`);
+  const writer = vault.createArtifact({ name: `${label}.sql`, mediaType: SQL_MEDIA_TYPE, actor: options.actor });
+  let artifact: ArtifactInfo;
+  try {
+    writer.write(result.sql);
+    artifact = writer.finish();
+  } catch (error) {
+    writer.abandon();
+    throw error;
+  }
+  const event = vault.append({
+    actor: options.actor,
+    type: SQL_PREVIEW_EVENT,
+    payload: {
+      runId: options.runId,
+      label,
+      scriptsDir: options.scriptsDir,
+      iniPath: options.iniPath,
+      from: options.from,
+      to: options.to,
+      ...(options.database !== undefined ? { database: options.database } : {}),
+      rendered: result.rendered,
+      argv: result.argv,
+      sha256: artifact.sha256,
+      artifactId: artifact.id,
+      artifactName: artifact.name,
+      artifactSha256: artifact.sha256,
+    },
+  });
+  return { artifact, event, label };
+}
