@@ -1,6 +1,6 @@
-// `cutover pg …` with only the pg commands loaded: what the command costs when the CLI loads a
-// command's modules only when it runs (main.ts today imports every command up front, vault,
-// runbook engine and all, before parsing the arguments). For the benchmark's comparison only.
+// `cutover pg …` with only the pg commands registered: the floor for the real CLI, which loads
+// each command's core modules only when that command runs (so the two should be close). For the
+// benchmark's comparison only.
 import { Command, CommanderError } from 'commander';
 import { registerPg } from '../../src/cli/commands/pg';
 import { CliUsageError } from '../../src/cli/errors';
