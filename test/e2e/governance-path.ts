@@ -114,6 +114,10 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
   await submitCreate(page);
   await openScreen(page, en.nav.run);
   await page.getByText(en.run.noRun).waitFor();
+  // A new vault: the console lists what to do before the first run, none of it done yet.
+  const checklist = page.locator('.getting-started li[data-item]');
+  await checklist.first().waitFor();
+  expect(await checklist.evaluateAll((items) => items.map((i) => `${i.getAttribute('data-item')}:${i.getAttribute('data-done')}`))).toEqual(['people:false', 'actor:false', 'targets:false', 'runbook:false']);
   await shot('10-run-console-empty');
 
   // The people: an operator, an approver with a key kept in the vault, and one whose key is a
@@ -126,6 +130,11 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
   expect(await page.locator('.identities li').count()).toBe(3);
   await shot('11-identities');
   await actAs(page, 'ana');
+  // Back on the console, the checklist has ticked off the people and who is acting.
+  await openScreen(page, en.nav.run);
+  await page.locator('.getting-started li[data-item="actor"][data-done="true"]').waitFor();
+  expect(await page.locator('.getting-started li[data-item="people"]').getAttribute('data-done')).toBe('true');
+  expect(await page.locator('.getting-started li[data-item="targets"]').getAttribute('data-done')).toBe('false');
 
   // Targets: the password is entered once; the SSH host's key is confirmed at first connection
   // (main asks the window with a push, and waits for the answer).

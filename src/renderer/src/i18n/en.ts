@@ -264,6 +264,16 @@ export const en = {
     needsActor: 'Choose who you are in “Acting as” first (an operator).',
     sourceExcerpt: 'Around line {line}',
   },
+  gettingStarted: {
+    heading: 'Before the first run',
+    done: 'done',
+    todo: 'to do',
+    people: { title: 'People', text: 'an operator who runs the steps and the approvers who sign the plan, each with a key.', go: 'Identities' },
+    actor: { title: 'Who you are', text: 'choose yourself in “Acting as” at the top right (an operator starts runs).', go: '' },
+    targets: { title: 'Targets and secrets', text: 'save the database and SSH hosts, test them, and store the database password once (or type each address when you start the run).', go: 'Targets & secrets' },
+    runbook: { title: 'Runbook', text: 'open the runbook YAML; problems are shown at their line.', go: 'Runbooks' },
+    then: 'Then start a rehearsal run from the Runbooks screen; it opens here, step by step.',
+  },
   run: {
     heading: 'Run console',
     noRun: 'No run is open. Open a runbook and start a run, or pick one below.',

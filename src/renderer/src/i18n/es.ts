@@ -264,6 +264,16 @@ export const es: Strings = {
     needsActor: 'Primero elija quién es usted en «Actuando como» (un operador).',
     sourceExcerpt: 'Alrededor de la línea {line}',
   },
+  gettingStarted: {
+    heading: 'Antes de la primera ejecución',
+    done: 'hecho',
+    todo: 'pendiente',
+    people: { title: 'Personas', text: 'un operador que ejecuta los pasos y los aprobadores que firman el plan, cada uno con una clave.', go: 'Identidades' },
+    actor: { title: 'Quién es usted', text: 'elíjase en «Actuando como», arriba a la derecha (un operador inicia las ejecuciones).', go: '' },
+    targets: { title: 'Destinos y secretos', text: 'guarde la base de datos y los hosts SSH, pruébelos y guarde la contraseña de la base de datos una sola vez (o escriba cada dirección al iniciar la ejecución).', go: 'Destinos y secretos' },
+    runbook: { title: 'Runbook', text: 'abra el YAML del runbook; los problemas se muestran en su línea.', go: 'Runbooks' },
+    then: 'Después, inicie una ejecución de ensayo desde la pantalla Runbooks; se abre aquí, paso a paso.',
+  },
   run: {
     heading: 'Consola de ejecución',
     noRun: 'No hay ninguna ejecución abierta. Abra un runbook e inicie una ejecución, o elija una abajo.',

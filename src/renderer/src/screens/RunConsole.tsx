@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEven
 import type { RunSummary, RunView, StepStateView } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { GettingStarted } from '../components/GettingStarted';
 import { RunStatusBadge, StepStatusBadge } from '../components/StepBadges';
 import { StepDetail } from '../components/StepDetail';
 import { formatTime } from '../format';
@@ -116,6 +117,7 @@ function NoRun() {
     <div className="single-column">
       <h1 tabIndex={-1}>{t.run.heading}</h1>
       <p className="muted">{t.run.noRun}</p>
+      {runs !== null && runs.length === 0 && <GettingStarted />}
       <RunList runs={runs} onOpen={openRun} />
     </div>
   );
