@@ -13,6 +13,7 @@ import { FINGERPRINT_EVENT, listFingerprints, PgCheckError, storeFingerprint, ta
 import { SQL_PREVIEW_EVENT } from '../../src/core/alembic/sql-preview';
 import { RUN_EVENT_TYPES } from '../../src/core/engine/state';
 import { buildPackModel, LINKED_EVIDENCE_KINDS } from '../../src/core/evidence/pack-model';
+import { buildIncidentReport, incidentMarkdown } from '../../src/core/evidence/incident';
 import { RunEngine } from '../../src/core/engine';
 import { createExecutor } from '../../src/core/targets';
 import { PGURL, splitPassword } from '../helpers/pg';
@@ -214,6 +215,11 @@ describe('storeFingerprint with a run, and the pack model', () => {
     expect(model.exportedAt).toBe(mine.event.at);
     const otherModel = buildPackModel(f.vault, engine.status(other.runId));
     expect(otherModel.linkedEvidence!.map((l) => l.artifactId)).toEqual([theirs.artifact.id]);
+
+    // The incident report's evidence lists it too, with its hash and the event that stored it.
+    const incident = buildIncidentReport(f.vault, f.runId);
+    expect(incident.linkedEvidence.map((l) => [l.name, l.sha256, l.seq])).toEqual([['prod.fingerprint.json', mine.artifact.sha256, mine.event.seq]]);
+    expect(incidentMarkdown(incident)).toContain(`| prod.fingerprint.json (schema-fingerprint, event #${mine.event.seq}: database ${taken.meta.target}; schema fingerprint sha256 ${taken.fingerprint.sha256}) | ${mine.artifact.size} | \`${mine.artifact.sha256}\` |`);
 
     // The event types the pack model knows are the ones the stores write.
     expect(LINKED_EVIDENCE_KINDS[FINGERPRINT_EVENT]).toBe('schema-fingerprint');

@@ -71,6 +71,8 @@ export interface IncidentReport {
   containment: Claim[];
   followUps: Claim[];
   artifacts: PackArtifact[];
+  /** Schema fingerprints and SQL previews stored for this run (`--run`), with their hashes. */
+  linkedEvidence: NonNullable<PackModel['linkedEvidence']>;
 }
 
 const EXCERPT = { before: 15, after: 10, tail: 15, noMatch: 40, maxLine: 400 };
@@ -322,6 +324,7 @@ export function buildIncidentReport(vault: Vault, runId: string): IncidentReport
     containment,
     followUps,
     artifacts: model.artifacts,
+    linkedEvidence: model.linkedEvidence ?? [],
   };
   return redactDeep(report, vaultSecrets(vault));
 }
@@ -386,6 +389,7 @@ export function incidentMarkdown(r: IncidentReport): string {
 
   out.push('', '## Evidence', '', '| File | Size | SHA-256 |', '|---|---:|---|');
   for (const a of r.artifacts) out.push(`| ${mdCell(a.path)}${a.state === 'incomplete' ? ' (incomplete)' : ''} | ${a.size} | \`${a.sha256}\` |`);
+  for (const l of r.linkedEvidence) out.push(`| ${mdCell(l.name)} (${mdCell(l.kind)}, event #${l.seq}: ${mdCell(l.detail)}) | ${l.size} | \`${l.sha256}\` |`);
   out.push('', `Verify a file: \`sha256sum evidence/<name>\` in the decision pack, or \`cutover vault verify\` on the vault.`, '');
   return out.join('\n');
 }
@@ -470,7 +474,10 @@ export async function renderIncidentPdf(r: IncidentReport): Promise<Buffer> {
   pdf.heading('Evidence', { keep: 80 });
   pdf.table(
     [{ header: 'File / SHA-256', width: 0, size: 8 }, { header: 'Size', width: 66, align: 'right' }, { header: 'Step', width: 100, size: 7.5 }],
-    r.artifacts.map((a) => [{ text: a.name, sub: a.sha256, subMono: true }, { text: sizeText(a.size), sub: `${a.size} bytes` }, { text: a.stepId ?? 'runbook', sub: a.state === 'incomplete' ? 'INCOMPLETE' : undefined }]),
+    [
+      ...r.artifacts.map((a): Cell[] => [{ text: a.name, sub: a.sha256, subMono: true }, { text: sizeText(a.size), sub: `${a.size} bytes` }, { text: a.stepId ?? 'runbook', sub: a.state === 'incomplete' ? 'INCOMPLETE' : undefined }]),
+      ...r.linkedEvidence.map((l): Cell[] => [{ text: l.name, sub: l.sha256, subMono: true }, { text: sizeText(l.size), sub: `${l.size} bytes` }, { text: l.kind, sub: `event #${l.seq}` }]),
+    ],
     { title: 'Evidence' },
   );
   return pdf.finish();
