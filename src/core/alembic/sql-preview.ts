@@ -6,6 +6,7 @@
 import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
 import { AlembicError } from './errors';
 import type { OfflineSqlResult } from './offline-sql';
+import { hasRun } from '../engine/runs';
 
 export const SQL_PREVIEW_EVENT = 'alembic.sql_preview';
 /** RFC 6922. */
@@ -48,14 +49,7 @@ export function defaultPreviewLabel(from: string[], to: string): string {
  * through the chain so a long vault is never read whole.
  */
 export function assertRunExists(vault: Vault, runId: string): void {
-  const page = 1000;
-  for (let after = 0; ;) {
-    const events = vault.events({ afterSeq: after, limit: page });
-    if (events.some((e) => e.type === 'run.started' && (e.payload as { runId?: unknown } | null)?.runId === runId)) return;
-    if (events.length < page) break;
-    after = events[events.length - 1]!.seq;
-  }
-  throw new SqlPreviewInputError(`No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
+  if (!hasRun(vault, runId)) throw new SqlPreviewInputError(`No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
 }
 
 /**

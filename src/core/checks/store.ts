@@ -8,6 +8,7 @@ import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
 import { PgCheckError } from './errors';
 import { parseFingerprint, serializeFingerprint, type FingerprintMeta } from './fingerprint';
 import type { SchemaFingerprint } from './fingerprint-schema';
+import { hasRun } from '../engine/runs';
 
 export const FINGERPRINT_EVENT = 'schema.fingerprinted';
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -41,14 +42,7 @@ export function assertLabel(label: string): void {
  * listFingerprints, so a long vault is never read whole.
  */
 export function assertRunInVault(vault: Vault, runId: string): void {
-  const page = 1000;
-  for (let after = 0; ;) {
-    const events = vault.events({ afterSeq: after, limit: page });
-    if (events.some((e) => e.type === 'run.started' && (e.payload as { runId?: unknown } | null)?.runId === runId)) return;
-    if (events.length < page) break;
-    after = events[events.length - 1]!.seq;
-  }
-  throw new PgCheckError('input', `No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
+  if (!hasRun(vault, runId)) throw new PgCheckError('input', `No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
 }
 
 /**
