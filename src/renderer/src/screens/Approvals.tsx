@@ -1,5 +1,5 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
-import type { ApprovalView, PlanView, RunView } from '../../../shared/contract';
+import { useId, useState, type FormEvent } from 'react';
+import type { ApprovalView, Client, PlanView, RunView } from '../../../shared/contract';
 import { api } from '../api';
 import { ActionForm, useAction } from '../components/ActionForm';
 import { Card } from '../components/Card';
@@ -8,26 +8,15 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { StatusNotice } from '../components/StatusNotice';
 import { shortHash } from '../format';
 import { format, t } from '../i18n';
-import { useWorkspace, useReloadingLoad } from '../workspace-context';
+import { useRunWith } from '../use-run-with';
+import { useWorkspace } from '../workspace-context';
 
 /** What approvers sign, exactly, and the two ways to sign it: here, or elsewhere and imported. */
+const fetchPlan = (client: Client, runId: string) => client.plan.export({ runId });
+
 export function Approvals() {
-  const { runId, report, reloadKey, changed } = useWorkspace();
-  const [plan, setPlan] = useState<PlanView | null>(null);
-  const [run, setRun] = useState<RunView | null>(null);
-
-  const load = useCallback(async () => {
-    if (!api || !runId) return;
-    try {
-      const [p, r] = await Promise.all([api.plan.export({ runId }), api.run.status({ runId })]);
-      setPlan(p);
-      setRun(r);
-    } catch (err) {
-      report(err);
-    }
-  }, [runId, report]);
-
-  useReloadingLoad(load, reloadKey);
+  const { runId, changed } = useWorkspace();
+  const [run, plan] = useRunWith(fetchPlan);
 
   if (!runId) {
     return (
@@ -36,10 +25,8 @@ export function Approvals() {
       </div>
     );
   }
-  const signed = () => {
-    changed();
-    void load();
-  };
+  // changed() reloads every screen's data, this one's plan and run included.
+  const signed = () => changed();
   return (
     <div className="content">
       <div className="primary-column">

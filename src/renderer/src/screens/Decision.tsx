@@ -1,5 +1,5 @@
-import { useCallback, useId, useRef, useState, type FormEvent } from 'react';
-import type { DecisionView, RunView } from '../../../shared/contract';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import type { Client, DecisionView, RunView } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { IncidentPanel } from '../components/IncidentPanel';
@@ -9,26 +9,15 @@ import { RequiredEvidence } from '../components/RequiredEvidence';
 import { RunStatusBadge } from '../components/StepBadges';
 import { formatClock, formatTime } from '../format';
 import { format, t } from '../i18n';
-import { useWorkspace, useReloadingLoad } from '../workspace-context';
+import { useRunWith } from '../use-run-with';
+import { useWorkspace } from '../workspace-context';
 
 /** After the window: the formal decision, the scribe's timeline, broadcasts, the pack, the incident report. */
+const fetchDecision = (client: Client, runId: string) => client.decision.get({ runId });
+
 export function Decision() {
-  const { runId, report, reloadKey, changed } = useWorkspace();
-  const [decision, setDecision] = useState<DecisionView | null>(null);
-  const [run, setRun] = useState<RunView | null>(null);
-
-  const load = useCallback(async () => {
-    if (!api || !runId) return;
-    try {
-      const [d, r] = await Promise.all([api.decision.get({ runId }), api.run.status({ runId })]);
-      setDecision(d);
-      setRun(r);
-    } catch (err) {
-      report(err);
-    }
-  }, [runId, report]);
-
-  useReloadingLoad(load, reloadKey);
+  const { runId, changed } = useWorkspace();
+  const [run, decision, setDecision] = useRunWith(fetchDecision);
 
   if (!runId) {
     return (
