@@ -6,11 +6,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { PLAN_NAMESPACE, RunEngine, type ExecutorFactory, type PlanDocument, type PlanEntry, type RunState } from '../core/engine';
 import { signerFor } from '../core/identity';
 import { createExecutor, type Executor } from '../core/targets';
+import { allSteps } from '../core/runbook';
 import { getIdentity, type Vault } from '../core/vault';
 import type { ApprovalView, PlanChangeView, PlanView, RunSummary, RunView } from '../shared/views';
 import type { HostKeyBroker } from './host-keys';
 import { OutputStream, type PushHub } from './push';
-import { orderedSteps, runSummary, runView, targetAddressOf } from './views';
+import { runSummary, runView, targetAddressOf } from './views';
 
 export class StepRunningError extends Error {
   readonly code = 'STEP_RUNNING';
@@ -284,7 +285,7 @@ export class RunService {
 
   /** Every step id of a run in order (for callers that walk a run). */
   stepIds(vault: Vault, runId: string): string[] {
-    return orderedSteps(this.engine(vault, 'system').status(runId).runbook).map(({ step }) => step.id);
+    return allSteps(this.engine(vault, 'system').status(runId).runbook).map(({ step }) => step.id);
   }
 }
 

@@ -1,6 +1,6 @@
 // Core's runbooks and runs as the boundary's plain shapes (src/shared/views.ts). Pure mapping:
 // what a step "is" comes from the runbook; what it "did" comes from the run's folded events.
-import { authorize, type RunState } from '../core/engine';
+import { authorize, skipRefusal, type RunState } from '../core/engine';
 import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
 import type { IdentityInfo, Vault } from '../core/vault';
@@ -108,11 +108,6 @@ function targetView(name: string, target: Target): RunbookTargetView {
   };
 }
 
-/** Every step of a runbook in execution order, with its phase id (preconditions first, rollback last). */
-export function orderedSteps(runbook: Runbook): { step: Step; phaseId: string }[] {
-  return allSteps(runbook);
-}
-
 export function runbookView(runbook: Runbook, meta: { hash: string; source: string; warnings: RunbookIssue[] }): RunbookView {
   const phases = runbook.phases.map((p) => ({ id: p.id, title: p.title, at: p.at ?? null, purpose: p.purpose ?? null, steps: p.steps.map((s) => stepView(s, p.id)) }));
   if (runbook.preconditions.length > 0) {
@@ -162,7 +157,7 @@ function refusalFor(state: RunState, step: Step, phaseId: string, status: StepSt
 
 export function runView(vault: Vault, state: RunState, options: { next: string | null; running: string[]; actor: IdentityInfo | null }): RunView {
   const blockedStep = state.blockedBy?.stepId ?? null;
-  const steps: StepStateView[] = orderedSteps(state.runbook).map(({ step, phaseId }) => {
+  const steps: StepStateView[] = allSteps(state.runbook).map(({ step, phaseId }) => {
     const s = state.steps.get(step.id)!;
     const status: StepStatusView = s.status === 'FAIL' && blockedStep === step.id ? 'BLOCKED' : s.status;
     const authorization = step.kind === 'command' ? authorize(vault, state, step, phaseId) : null;
@@ -183,6 +178,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       transcript: s.transcript ? { ...s.transcript } : null,
       values: s.values ?? null,
       skipReason: s.skipReason ?? null,
+      skippable: !isRunning && skipRefusal(state, step.id, phaseId) === null,
       authorization,
       refusal: refusalFor(state, step, phaseId, status, options.actor, isRunning, authorization),
     };
@@ -212,7 +208,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
 }
 
 export function runSummary(state: RunState): RunSummary {
-  const all = orderedSteps(state.runbook).filter(({ phaseId }) => phaseId !== 'rollback');
+  const all = allSteps(state.runbook).filter(({ phaseId }) => phaseId !== 'rollback');
   const done = all.filter(({ step }) => ['PASS', 'skipped'].includes(state.steps.get(step.id)?.status ?? '')).length;
   return {
     runId: state.runId,

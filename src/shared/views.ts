@@ -160,6 +160,8 @@ export interface StepStateView {
   values: Record<string, string> | null;
   /** Why an operator skipped the step (status "skipped"). */
   skipReason: string | null;
+  /** Whether the run's state lets an operator skip it now (the engine's own rule). */
+  skippable: boolean;
   /** Command steps: the approval policy's verdict. */
   authorization: AuthorizationView | null;
   /** Why this step cannot be run/attested/recorded now, or null (advisory: the engine decides). */

@@ -14,7 +14,7 @@ import { allSteps, buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDo
 import { sshsigSign, sshsigVerify, type Signer } from '../evidence';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { applyOverrides, expandEnv, secretsUsed } from './resolve';
-import { foldRunCached, runIds } from './state';
+import { runIds, runStateIn } from './state';
 import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
 
 export type ExecutorFactory = (name: string, target: Target, context: TargetContext) => Executor;
@@ -48,20 +48,24 @@ function transcriptOf(info: { id: string; name: string; sha256: string | null; s
   return { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size };
 }
 
+/**
+ * Why a step cannot be skipped in this state, or null. The run's state only: skip() also checks
+ * who asks and why; the app's views use this to offer a skip only where it would be taken.
+ */
+export function skipRefusal(state: RunState, stepId: string, phaseId: string): string | null {
+  const current = state.steps.get(stepId);
+  if (!current) return `The runbook has no step "${stepId}".`;
+  if (current.status === 'running') return `Step ${stepId} is running; cancel it first.`;
+  if (current.status === 'PASS' || current.status === 'skipped') return `Step ${stepId} is already ${current.status}.`;
+  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more changes in it.`;
+  if (state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId}; a person records a decision (rollback or stop) before any step is skipped.`;
+  if (state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps can be skipped now.';
+  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps are skipped only on the rollback path.';
+  return null;
+}
+
 export class RunEngine {
-  private readonly runbooks = new Map<string, RunState['runbook']>();
-
   constructor(private readonly vault: Vault, private readonly options: EngineOptions) {}
-
-  private loadStoredRunbook = (artifactId: string, hash: string) => {
-    const cached = this.runbooks.get(hash);
-    if (cached) return cached;
-    const text = Buffer.concat([...this.vault.readArtifact(artifactId)]).toString('utf8');
-    const loaded = loadRunbook(text, `runbook ${hash.slice(0, 12)} in the vault`);
-    if (loaded.hash !== hash) throw new RunRefusedError(`The stored runbook ${artifactId} does not match its hash ${hash}; run \`cutover vault verify\`.`);
-    this.runbooks.set(hash, loaded.runbook);
-    return loaded.runbook;
-  };
 
   /** Stores the runbook by content hash (once) and records `run.started`. */
   startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string> }): RunState {
@@ -106,7 +110,7 @@ export class RunEngine {
   }
 
   private fold(runId: string): RunState {
-    const state = foldRunCached(this.vault, runId, this.loadStoredRunbook);
+    const state = runStateIn(this.vault, runId);
     if (!state) throw new RunRefusedError(`No run ${runId} in this vault; see \`cutover run list\`.`);
     return state;
   }
@@ -324,13 +328,9 @@ export class RunEngine {
     if (!identity) throw new RunRefusedError(`"${this.options.actor}" is not an identity in this vault.`);
     if (!identity.roles.includes('operator')) throw new RunRefusedError(`${identity.name} does not have the operator role, so cannot skip a step.`);
     if (!reason.trim()) throw new RunRefusedError('Skipping a step needs a reason (it goes into the evidence and the decision).');
+    const refusal = skipRefusal(state, stepId, phaseId);
+    if (refusal) throw new RunRefusedError(refusal);
     const current = state.steps.get(stepId)!;
-    if (current.status === 'running') throw new RunRefusedError(`Step ${stepId} is running; cancel it first.`);
-    if (current.status === 'PASS' || current.status === 'skipped') throw new RunRefusedError(`Step ${stepId} is already ${current.status}.`);
-    if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(`The run is ${state.status}; nothing more changes in it.`);
-    if (state.status === 'BLOCKED') throw new RunRefusedError(`The run is BLOCKED at ${state.blockedBy?.stepId}; a person records a decision (rollback or stop) before any step is skipped.`);
-    if (state.status === 'ROLLBACK' && phaseId !== 'rollback') throw new RunRefusedError('The run is on its rollback path: only rollback steps can be skipped now.');
-    if (phaseId === 'rollback' && state.status !== 'ROLLBACK') throw new RunRefusedError('Rollback steps are skipped only on the rollback path.');
     this.vault.append({ actor: identity.name, type: 'step.skipped', payload: { runId, stepId, reason: reason.trim(), previous: current.status } });
     return this.settle(runId).steps.get(stepId)!;
   }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../vault';
 import type { Step, Target } from '../runbook/schema';
-import { allSteps as runbookSteps } from '../runbook/validate';
+import { allSteps as runbookSteps, type LocatedStep } from '../runbook/validate';
 import type { Environment, RunState } from './types';
 
 export const PLAN_NAMESPACE = 'cutover-plan-v1';
@@ -46,9 +46,9 @@ export function targetAddress(target: Target): string {
   return 'local';
 }
 
-/** Every step of the run's runbook in the order a run walks them, with its phase id (runbook/'s walk, without document paths). */
-export function allSteps(state: Pick<RunState, 'runbook'>): { step: Step; phaseId: string }[] {
-  return runbookSteps(state.runbook).map(({ step, phaseId }) => ({ step, phaseId }));
+/** Every step of the run's runbook in the order a run walks them, with its phase id (runbook/'s walk). */
+export function allSteps(state: Pick<RunState, 'runbook'>): LocatedStep[] {
+  return runbookSteps(state.runbook);
 }
 
 export function planEntry(state: RunState, step: Extract<Step, { kind: 'command' }>, phaseId: string): PlanEntry {

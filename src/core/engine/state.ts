@@ -1,6 +1,7 @@
 // Folds a run's events from the chain into its state. Nothing about a run is stored anywhere
 // else, so what the app shows is always what the evidence says.
-import type { VaultEvent } from '../vault';
+import { loadRunbook } from '../runbook/load';
+import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
 import { allSteps } from './plan';
@@ -122,6 +123,25 @@ export function foldRunCached(source: EventSource, runId: string, loadRunbook: (
   if (!state) return null;
   runs.set(runId, { seq: events.at(-1)?.seq ?? cached?.seq ?? 0, state });
   return copyState(state);
+}
+
+const storedRunbooks = new WeakMap<object, Map<string, Runbook>>();
+
+/** The runbook a run stored in the vault, checked against the hash its run.started names; parsed once per vault. */
+export function storedRunbook(vault: Pick<Vault, 'readArtifact'>, artifactId: string, hash: string): Runbook {
+  let parsed = storedRunbooks.get(vault);
+  if (!parsed) storedRunbooks.set(vault, (parsed = new Map()));
+  const cached = parsed.get(hash);
+  if (cached) return cached;
+  const loaded = loadRunbook(Buffer.concat([...vault.readArtifact(artifactId)]), `runbook ${hash.slice(0, 12)} in the vault`);
+  if (loaded.hash !== hash) throw new VaultInputError(`The stored runbook ${artifactId} does not match its hash ${hash}; run \`cutover vault verify\`.`);
+  parsed.set(hash, loaded.runbook);
+  return loaded.runbook;
+}
+
+/** A run's state from the vault's chain and stored runbook (incremental, read-only), or null. */
+export function runStateIn(vault: EventSource & Pick<Vault, 'readArtifact'>, runId: string): RunState | null {
+  return foldRunCached(vault, runId, (artifactId, hash) => storedRunbook(vault, artifactId, hash));
 }
 
 /** Every run id in the chain, oldest first. */

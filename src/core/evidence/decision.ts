@@ -4,8 +4,7 @@
 // (root cause, risk tier, authorization, a drift override): those come from `decision.recorded`
 // events in the vault's chain, so they are evidence like everything else.
 import { z } from 'zod';
-import { loadRunbook } from '../runbook/load';
-import { foldRun } from '../engine/state';
+import { runStateIn } from '../engine/state';
 import type { RunState } from '../engine/types';
 import { getIdentity, VaultInputError, type Vault, type VaultEvent } from '../vault';
 import { buildPackModel, type PackModel, type PackStep } from './pack-model';
@@ -120,15 +119,7 @@ export function operatorDecisionOf(input: DecisionInput, actor: string | null = 
 
 /** The run's state folded from the chain (read-only: nothing is appended). */
 export function loadRunState(vault: Vault, runId: string): RunState {
-  const cache = new Map<string, RunState['runbook']>();
-  const state = foldRun(runId, vault.events(), (artifactId, hash) => {
-    const cached = cache.get(hash);
-    if (cached) return cached;
-    const loaded = loadRunbook(Buffer.concat([...vault.readArtifact(artifactId)]), `runbook ${hash.slice(0, 12)} in the vault`);
-    if (loaded.hash !== hash) throw new VaultInputError(`The stored runbook ${artifactId} does not match its hash ${hash}; run \`cutover vault verify\`.`);
-    cache.set(hash, loaded.runbook);
-    return loaded.runbook;
-  });
+  const state = runStateIn(vault, runId);
   if (!state) throw new VaultInputError(`No run ${runId} in this vault; see \`cutover run list\`.`);
   return state;
 }

@@ -265,16 +265,9 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
       {form}
       {reason}
       <ErrorNotice error={error} />
-      {skippable(run, step) && <SkipForm busy={busy} onSkip={(why) => act(() => client.step.skip({ ...base, reason: why }))} actor={who} />}
+      {step.skippable && <SkipForm busy={busy} onSkip={(why) => act(() => client.step.skip({ ...base, reason: why }))} actor={who} />}
     </div>
   );
-}
-
-/** Whether the engine would let an operator skip this step now (it has the last word). */
-function skippable(run: RunView, step: StepStateView): boolean {
-  if (!['pending', 'INTERRUPTED'].includes(step.status) || run.running.includes(step.stepId)) return false;
-  if (run.status === 'ACTIVE') return step.phaseId !== 'rollback';
-  return run.status === 'ROLLBACK' && step.phaseId === 'rollback';
 }
 
 /** Skipping is deliberate: behind a disclosure, with a reason that goes into the evidence. */
