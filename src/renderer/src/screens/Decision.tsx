@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Client, DecisionView, RunView } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Fact } from '../components/Fact';
 import { IncidentPanel } from '../components/IncidentPanel';
 import { PackPanel } from '../components/PackPanel';
 import { PackSignatureImport } from '../components/PackSignatureImport';
@@ -66,26 +67,17 @@ function DecisionSummary({ decision, run }: { decision: DecisionView; run: RunVi
         {run.runbook.title}
       </h2>
       <dl className="run-facts">
-        <div>
-          <dt>{t.run.status}</dt>
-          <dd>
-            <RunStatusBadge status={run.status} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t.decision.status}</dt>
-          <dd>
-            <span className={`badge ${decision.status === 'PASS' ? 'status-PASS' : 'status-FAIL'}`} data-testid="decision-status">
-              {decision.status}
-            </span>
-          </dd>
-        </div>
-        <div>
-          <dt>{t.decision.goNoGo}</dt>
-          <dd>
-            <strong data-testid="go-no-go">{decision.goNoGo}</strong>
-          </dd>
-        </div>
+        <Fact label={t.run.status}>
+          <RunStatusBadge status={run.status} />
+        </Fact>
+        <Fact label={t.decision.status}>
+          <span className={`badge ${decision.status === 'PASS' ? 'status-PASS' : 'status-FAIL'}`} data-testid="decision-status">
+            {decision.status}
+          </span>
+        </Fact>
+        <Fact label={t.decision.goNoGo}>
+          <strong data-testid="go-no-go">{decision.goNoGo}</strong>
+        </Fact>
       </dl>
       <p className="hint">{decision.statement}</p>
       <div className="table-wrap">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEven
 import type { RunSummary, RunView, StepStateView } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Fact } from '../components/Fact';
 import { GettingStarted } from '../components/GettingStarted';
 import { RunStatusBadge, StepStatusBadge } from '../components/StepBadges';
 import { StepDetail } from '../components/StepDetail';
@@ -180,31 +181,20 @@ function RunHeader({ run }: { run: RunView }) {
         </p>
       </div>
       <dl className="run-facts">
-        <div>
-          <dt>{t.run.status}</dt>
-          <dd>
-            <RunStatusBadge status={run.status} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t.run.environment}</dt>
-          <dd className={`env env-${run.environment}`}>{t.environment[run.environment]}</dd>
-        </div>
-        <div>
-          <dt>{t.run.operator}</dt>
-          <dd>{run.operator}</dd>
-        </div>
-        <div>
-          <dt>{t.run.approvals}</dt>
-          <dd data-testid="approval-count">{format(t.run.approvalsCount, { valid: approvals?.valid ?? run.approvals.length, quorum: run.runbook.quorum })}</dd>
-        </div>
-        <div>
-          <dt>{t.run.started}</dt>
-          <dd>
-            <time dateTime={run.startedAt}>{formatTime(run.startedAt)}</time>
-            <div className="hint">{format(t.run.progress, { done, total })}</div>
-          </dd>
-        </div>
+        <Fact label={t.run.status}>
+          <RunStatusBadge status={run.status} />
+        </Fact>
+        <Fact label={t.run.environment} className={`env env-${run.environment}`}>
+          {t.environment[run.environment]}
+        </Fact>
+        <Fact label={t.run.operator}>{run.operator}</Fact>
+        <Fact label={t.run.approvals} testId="approval-count">
+          {format(t.run.approvalsCount, { valid: approvals?.valid ?? run.approvals.length, quorum: run.runbook.quorum })}
+        </Fact>
+        <Fact label={t.run.started}>
+          <time dateTime={run.startedAt}>{formatTime(run.startedAt)}</time>
+          <div className="hint">{format(t.run.progress, { done, total })}</div>
+        </Fact>
       </dl>
     </header>
   );
