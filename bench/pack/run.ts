@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunEngine } from '../../src/core/engine';
-import { signerFromGenerated } from '../../src/core/evidence';
+import { signerFromGenerated } from '../../src/core/signing';
 import { signPack } from '../../src/core/evidence/pack';
 import { addIdentityFrom } from '../../src/core/identity';
 import { createExecutor } from '../../src/core/targets';

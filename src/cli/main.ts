@@ -9,7 +9,7 @@ import { Command, CommanderError } from 'commander';
 // The error classes straight from their own dependency-free files: the same module instances the
 // core index files re-export, so these instanceof checks hold for errors thrown by lazily
 // loaded core.
-import { EvidenceKeyError } from '../core/evidence/errors';
+import { EvidenceKeyError } from '../core/signing/errors';
 import { VaultError } from '../core/vault/errors';
 import { RunbookError } from '../core/runbook/errors';
 import { registerRecord } from './commands/record';

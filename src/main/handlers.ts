@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { listAgentKeys, parsePublicKey } from '../core/evidence';
+import { listAgentKeys, parsePublicKey } from '../core/signing';
 import { addIdentityFrom } from '../core/identity';
 import { loadRunbook, loadRunbookFile, RunbookError } from '../core/runbook';
 import { setSecret, Vault, type IdentityInfo, type VaultEvent, type VerifyReport } from '../core/vault';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signerFor } from '../../src/core/identity';
-import { sshsigSign } from '../../src/core/evidence';
+import { sshsigSign } from '../../src/core/signing';
 import { Vault } from '../../src/core/vault';
 import { keygenVerify, makeKey, makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';
 

@@ -27,7 +27,7 @@ const LIGHT_CORE = new Set([
   'src/core/alembic/errors.ts',
   'src/core/alembic/offline-sql.ts',
   'src/core/checks/errors.ts',
-  'src/core/evidence/errors.ts',
+  'src/core/signing/errors.ts',
   'src/core/evidence/pack/errors.ts',
   'src/core/runbook/errors.ts',
   'src/core/vault/errors.ts',

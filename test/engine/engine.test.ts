@@ -2,9 +2,9 @@
 // SSHSIG signatures by identities in the vault.
 import { describe, expect, it } from 'vitest';
 import { buildPlan, planBytes, type ProgressUpdate } from '../../src/core/engine';
-import { sshsigSign } from '../../src/core/evidence';
+import { sshsigSign } from '../../src/core/signing';
 import { PLAN_NAMESPACE } from '../../src/core/engine/plan';
-import { generateEd25519, signerFromGenerated } from '../../src/core/evidence';
+import { generateEd25519, signerFromGenerated } from '../../src/core/signing';
 import { useTestDatabase } from '../helpers/pg';
 import { useEngineFixture } from './setup';
 

@@ -4,7 +4,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSigner, loadKeyFile } from '../../src/core/evidence';
+import { agentSigner, loadKeyFile } from '../../src/core/signing';
 import { PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verifyPack } from '../../src/core/evidence/pack';
 import { signerFor } from '../../src/core/identity';
 import { makeKey, makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';

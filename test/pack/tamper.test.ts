@@ -2,7 +2,7 @@
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKeyFile } from '../../src/core/evidence';
+import { loadKeyFile } from '../../src/core/signing';
 import { signPack, verifyPack, type PackVerifyReport } from '../../src/core/evidence/pack';
 import { signerFor } from '../../src/core/identity';
 import { makeKey } from '../helpers/ssh-keys';

@@ -4,7 +4,7 @@
 // Exit codes: 0 ok; 1 verify found a problem (or the policy is not met); 2 bad input (no such
 // pack, not a pack, an unsafe zip to sign, a wrong key, a missing option).
 import type { Command } from 'commander';
-import type { Signer } from '../../core/evidence';
+import type { Signer } from '../../core/signing';
 import type { PackVerifyReport } from '../../core/evidence/pack';
 // The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
 // file is dependency-free and the same module the pack index re-exports.
@@ -68,7 +68,7 @@ async function packKeyOf(pack: string, identity: string): Promise<string | null>
 async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprint?: string; identity: string }, pack: string): Promise<Signer> {
   if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError('Give exactly one key: --key FILE or --agent.');
   if (opts.keyFingerprint && !opts.agent) throw new CliUsageError('--key-fingerprint only goes with --agent.');
-  const { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey } = await import('../../core/evidence');
+  const { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey } = await import('../../core/signing');
   if (opts.key) {
     try {
       return await loadKeyFile(opts.key);

@@ -2,7 +2,7 @@
 // SSHSIG signatures cover this exact step (same command, target, fingerprint, environment,
 // runbook version and run). The operator never approves their own run.
 import { isDeepStrictEqual } from 'node:util';
-import { sshsigVerify } from '../evidence';
+import { sshsigVerify } from '../signing';
 import { getIdentity, type Vault } from '../vault';
 import { PLAN_NAMESPACE, planEntry, type PlanDocument } from './plan';
 import type { ApprovalRecord, RunState } from './types';

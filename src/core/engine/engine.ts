@@ -11,7 +11,7 @@ import { authorize, type Authorization } from './approvals';
 import { GateWatcher, type GateResult } from './gates';
 import { runMonitor } from './monitor';
 import { allSteps, buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument } from './plan';
-import { sshsigSign, sshsigVerify, type Signer } from '../evidence';
+import { sshsigSign, sshsigVerify, type Signer } from '../signing';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { applyOverrides, expandEnv, secretsUsed } from './resolve';
 import { runIds, runStateIn } from './state';

@@ -3,7 +3,7 @@
 // or, for keys the app generates, inside the encrypted vault.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { agentSigner, generateEd25519, listAgentKeys, loadKeyFile, parsePublicKey, signerFromGenerated, sshsigSign, sshsigVerify, type Signer } from '../evidence';
+import { agentSigner, generateEd25519, listAgentKeys, loadKeyFile, parsePublicKey, signerFromGenerated, sshsigSign, sshsigVerify, type Signer } from '../signing';
 import { addIdentity, getIdentity, IdentityExistsError, VaultError, VaultInputError, type IdentityInfo, type Role, type Vault } from '../vault';
 
 export type KeySource =

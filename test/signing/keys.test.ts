@@ -13,7 +13,7 @@ import {
   signerFromGenerated,
   sshsigSign,
   WrongKeyPassphraseError,
-} from '../../src/core/evidence';
+} from '../../src/core/signing';
 import { keygenFingerprint, keygenPublicKeyOf, keygenVerify, makeKey, useTempDir } from '../helpers/ssh-keys';
 import type { KeygenType } from '../helpers/ssh-keys';
 

@@ -11,8 +11,8 @@ import {
   listAgentKeys,
   sshsigSign,
   sshsigVerify,
-} from '../../src/core/evidence';
-import { SshReader } from '../../src/core/evidence/keys';
+} from '../../src/core/signing';
+import { SshReader } from '../../src/core/signing/keys';
 import { keygenFingerprint, keygenVerify, makeKey, makeTempDir, removeTempDir, startAgent, useTempDir } from '../helpers/ssh-keys';
 import type { KeygenKey, TestAgent } from '../helpers/ssh-keys';
 

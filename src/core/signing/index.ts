@@ -1,4 +1,4 @@
-// Public surface of the evidence signing layer: identities' keys and SSHSIG signatures.
+// Public surface of the signing layer: people's keys (files, ssh-agent, generated) and SSHSIG signatures.
 export type { Signer, ParsedPublicKey, SshKeyType, GeneratedKey } from './keys';
 export { parsePublicKey, fingerprintOf, formatPublicKey, loadKeyFile, generateEd25519, signerFromGenerated, SUPPORTED_KEY_TYPES } from './keys';
 export { listAgentKeys, agentSigner } from './agent';

@@ -3,9 +3,9 @@ import type { KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatPublicKey, generateEd25519, loadKeyFile, signerFromGenerated, sshsigSign, sshsigSignDigest, sshsigVerify, sshsigVerifyDigest } from '../../src/core/evidence';
-import type { Signer } from '../../src/core/evidence';
-import { fingerprintOf, sshMpint, sshString, sshUint32, SshReader } from '../../src/core/evidence/keys';
+import { formatPublicKey, generateEd25519, loadKeyFile, signerFromGenerated, sshsigSign, sshsigSignDigest, sshsigVerify, sshsigVerifyDigest } from '../../src/core/signing';
+import type { Signer } from '../../src/core/signing';
+import { fingerprintOf, sshMpint, sshString, sshUint32, SshReader } from '../../src/core/signing/keys';
 import { keygenFingerprint, keygenSign, keygenVerify, makeKey, useTempDir } from '../helpers/ssh-keys';
 import type { KeygenType } from '../helpers/ssh-keys';
 
