@@ -5,3 +5,4 @@ export { listAgentKeys, agentSigner } from './agent';
 export type { HardwareKeyDetails, SshsigHashAlgorithm, SshsigFailureReason, SshsigVerifyResult } from './sshsig';
 export { sshsigSign, sshsigSignDigest, sshsigVerify, sshsigVerifyDigest } from './sshsig';
 export * from './errors';
+export { Keyring } from './keyring';
