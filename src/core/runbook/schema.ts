@@ -32,16 +32,37 @@ const regex = z.string().min(1).superRefine((value, ctx) => {
 });
 
 export const roleSchema = z.enum(['operator', 'approver', 'observer']);
+export type RunbookRole = z.output<typeof roleSchema>;
+
+/** Who may decide (rollback, stop, retry, and the formal decision) when the runbook names nobody. */
+export const DEFAULT_DECIDERS: readonly RunbookRole[] = ['operator', 'approver'];
+
+/** One role or a list of them, normalised to a list without repeats. */
+const deciders = z.union([roleSchema, z.array(roleSchema).min(1)]).transform((value): RunbookRole[] => [...new Set(Array.isArray(value) ? value : [value])]);
 
 // ---- targets ---------------------------------------------------------------------------
 
 export { dsnCarriesPassword };
+
+/**
+ * The login SQL checks use instead of the target's own user: BEGIN READ ONLY is not a sandbox
+ * (a superuser can still run programs, write server files, signal backends, commit through
+ * dblink), so checks run through a login whose privileges cannot. The DSN's host, port and
+ * database stay; the user and the password (the named secret) are this login's.
+ */
+const checkLogin = z.object({
+  /** The PostgreSQL role to log in as, e.g. "cutover_check". */
+  user: z.string().min(1).max(63),
+  /** The secret holding that login's password (a name under `secrets:`). */
+  secret: id,
+}).strict().describe('The login SQL checks use instead of the DSN\'s user (user and secret; host, port and database stay). Make it read-only: CREATE ROLE cutover_check LOGIN PASSWORD \'…\'; GRANT pg_read_all_data, pg_monitor TO cutover_check. A superuser, or a login that can run programs, write server files, signal backends or use dblink, is refused in production.');
 
 const postgresTarget = z.object({
   kind: z.literal('postgres'),
   /** DSN without the password: the secret lives in the vault (see `secret`). */
   dsn: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// DSN').refine((dsn) => !dsnCarriesPassword(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)'),
   secret: id.optional(),
+  check_login: checkLogin.optional(),
   tls: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer'),
   application_name: z.string().max(63).optional(),
   description: z.string().optional(),
@@ -200,7 +221,9 @@ export const runbookSchema = z.object({
       quorum: z.number().int().min(1).default(1),
       role: roleSchema.default('approver'),
     }).strict().default({ quorum: 1, role: 'approver' }),
-  }).strict().default({ approvals: { quorum: 1, role: 'approver' } }),
+    /** The role(s) that may decide: rollback, stop, retry and the formal decision. */
+    decide: deciders.default(() => [...DEFAULT_DECIDERS]).describe('The role, or list of roles, that may decide: rollback, stop, retry and the formal decision. Default: operator and approver.'),
+  }).strict().default(() => ({ approvals: { quorum: 1, role: 'approver' as const }, decide: [...DEFAULT_DECIDERS] })),
   targets: z.record(id, targetSchema).refine((t) => Object.keys(t).length > 0, 'name at least one target'),
   /** Named secrets (values entered into the vault, never written in the runbook). */
   secrets: z.array(z.object({ name: id, description: z.string().optional() }).strict()).default([]),
@@ -225,6 +248,7 @@ export type RunbookInput = z.input<typeof runbookSchema>;
 export type Step = z.output<typeof stepSchema>;
 export type Phase = z.output<typeof phaseSchema>;
 export type Target = z.output<typeof targetSchema>;
+export type CheckLogin = z.output<typeof checkLogin>;
 export type Expectation = z.output<typeof expectation>;
 export type AbortGate = z.output<typeof abortGate>;
 export type ExecStep = Extract<Step, { kind: 'check' | 'command' }>;
