@@ -1,11 +1,15 @@
 // The `local` target: a command run by the workstation's own shell (an operator running
 // `alembic` here with a direct database connection). Each command gets its own process group
-// so a timeout or a cancel stops everything it started, not just the shell.
+// so a timeout or a cancel stops everything it started, not just the shell; the group is
+// registered (process-groups.ts) so the CLI or the app can stop it when they end themselves.
+// The command's environment is built from nothing (child-env.ts): never the workstation's.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Target } from '../runbook/schema';
+import { childEnvironment, StepEnvironmentError } from './child-env';
+import { processGroupAlive, registerStepProcessGroup } from './process-groups';
 import { redactingOutput, resolveSecretEnv, MissingSecretError } from './redact';
 import { TargetError } from './types';
 import type { ExecFailure, ExecRequest, ExecResult, Executor, TargetContext } from './types';
@@ -71,9 +75,9 @@ export class LocalExecutor implements Executor {
     if (cwdProblem) return Promise.resolve(failed('spawn_failed', cwdProblem));
     let env: Record<string, string>;
     try {
-      env = resolveSecretEnv(request.env, this.context.secrets);
+      env = childEnvironment(resolveSecretEnv(request.env, this.context.secrets));
     } catch (error) {
-      if (error instanceof MissingSecretError) return Promise.resolve(failed('spawn_failed', error.message));
+      if (error instanceof MissingSecretError || error instanceof StepEnvironmentError) return Promise.resolve(failed('spawn_failed', error.message));
       throw error;
     }
 
@@ -82,7 +86,7 @@ export class LocalExecutor implements Executor {
       try {
         child = spawn(this.target.shell, ['-c', request.command], {
           cwd,
-          env: { ...process.env, ...env },
+          env,
           detached: true,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -91,6 +95,7 @@ export class LocalExecutor implements Executor {
         return;
       }
 
+      const forgetGroup = child.pid === undefined ? () => undefined : registerStepProcessGroup(child.pid);
       let stopping: { kind: 'timeout' | 'cancelled'; message: string } | null = null;
       let done = false;
       let timeoutTimer: NodeJS.Timeout | undefined;
@@ -132,6 +137,7 @@ export class LocalExecutor implements Executor {
         done = true;
         clearTimeout(timeoutTimer);
         clearTimeout(graceTimer);
+        forgetGroup();
         request.signal?.removeEventListener('abort', onAbort);
         this.running.delete(child);
         out.end();
@@ -144,6 +150,12 @@ export class LocalExecutor implements Executor {
         finish({ exitCode: null, signal: null, failure: { kind: 'spawn_failed', message: `Could not start ${this.target.shell}: ${error.code ?? error.message}` } });
       });
       child.on('close', (code, signal) => {
+        // Stopped, the shell is gone, and something it started is still in the group (it
+        // survived SIGTERM and let go of the output pipes): it does not outlive the step.
+        if (stopping && child.pid !== undefined && processGroupAlive(child.pid)) {
+          killGroup('SIGKILL');
+          stopping.message += ', then SIGKILL to what was left of the group';
+        }
         const failure = stopping ? { kind: stopping.kind, message: `${stopping.message}.` } : null;
         finish({ exitCode: code, signal: signalName(signal), failure });
       });

@@ -7,16 +7,28 @@
 export const REDACTED = '[REDACTED]';
 const MARKER = Buffer.from(REDACTED, 'latin1');
 
+/**
+ * The shortest secret value that can be redacted without blanking ordinary text: every
+ * occurrence of a one-letter secret would turn that letter of every transcript into the
+ * marker. The vault refuses shorter secrets when they are set; the redactor ignores them as
+ * literals (they are still caught as the value of a PASSWORD=… style assignment).
+ */
+export const MIN_SECRET_LENGTH = 6;
+
 /** How far back a password pattern (DSN userinfo, PGPASSWORD=…) may start and still be held. */
 const PATTERN_HOLD = 512;
 
 // scheme://user:PASSWORD@ — the password may hold anything but whitespace; the last '@' in the
 // token ends it (over-redacting an odd URL beats leaking a password that holds '@' or '/').
 const DSN_PASSWORD = /\b[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/@]{0,128}:(\S{1,256})@/g;
-// PGPASSWORD=value, export PGPASSWORD='…', "PGPASSWORD": "…", DB_PASSWORD: …, and password=…
-// in a libpq key/value DSN.
-const PASSWORD_ASSIGNMENT = /PASSWORD["']?[\t ]*[=:][\t ]*('[^'\r\n]{0,256}'?|"[^"\r\n]{0,256}"?|[^\s'"]\S{0,255})/gi;
-const PATTERN_NEEDLES = ['://', 'assword', 'ASSWORD'].map((s) => Buffer.from(s, 'latin1'));
+// PGPASSWORD=value, export PGPASSWORD='…', "PGPASSWORD": "…", DB_PASSWORD: …, password=… in a
+// libpq key/value DSN, and the same for names holding PASSPHRASE, TOKEN or SECRET
+// (DB_PASSPHRASE=…, MY_TOKEN: …, "api_secret": "…"). Not the `${secret:NAME}` of a runbook,
+// which names a secret and holds none.
+const PASSWORD_ASSIGNMENT = /(?:PASSWORD|PASSPHRASE|TOKEN|(?<!\$\{)SECRET)["']?[\t ]*[=:][\t ]*('[^'\r\n]{0,256}'?|"[^"\r\n]{0,256}"?|[^\s'"]\S{0,255})/gi;
+/** Each keyword without its first letter, as written in lower and in upper case. */
+const KEYWORD_STEMS = ['assword', 'assphrase', 'oken', 'ecret'].flatMap((s) => [s, s.toUpperCase()]);
+const PATTERN_NEEDLES = ['://', ...KEYWORD_STEMS].map((s) => Buffer.from(s, 'latin1'));
 
 interface Span {
   start: number;
@@ -49,7 +61,8 @@ export class Redactor {
   constructor(secrets: Iterable<string>) {
     const values = new Set<string>();
     for (const secret of secrets) {
-      if (typeof secret !== 'string' || secret.length === 0) continue;
+      // Too short to redact as a literal without blanking ordinary text (see MIN_SECRET_LENGTH).
+      if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
       for (const variant of secretVariants(secret)) values.add(variant);
     }
     // Longest first, so a secret that contains another one is redacted whole.
@@ -141,7 +154,7 @@ export class Redactor {
 
 /**
  * Where the bytes that may still become a password pattern begin: the unfinished line from its
- * last password keyword, or the trailing token (a `scheme://user:pa` in progress), whichever
+ * last password (passphrase, token, secret) keyword, or the trailing token (a `scheme://user:pa` in progress), whichever
  * is earlier; at most PATTERN_HOLD bytes back.
  */
 function patternHoldStart(data: Buffer): number {
@@ -154,8 +167,8 @@ function patternHoldStart(data: Buffer): number {
   let hold = tokenStart;
   if (lineStart < end) {
     const line = data.subarray(lineStart, end);
-    const keyword = Math.max(line.lastIndexOf('assword', undefined, 'latin1'), line.lastIndexOf('ASSWORD', undefined, 'latin1'));
-    // Back up over "P"/"p" and an optional "PG" prefix.
+    const keyword = Math.max(...KEYWORD_STEMS.map((stem) => line.lastIndexOf(stem, undefined, 'latin1')));
+    // Back up over the keyword's first letter and a prefix such as "PG".
     if (keyword !== -1) hold = Math.min(hold, Math.max(lineStart, lineStart + keyword - 3));
   }
   return hold;

@@ -2,6 +2,7 @@
 // file or a password, with the host key pinned by its SHA256 fingerprint. A command that
 // loses its connection FAILs as 'connection_lost' — it never passes for want of an exit code.
 import type { Client as SshClient, ClientChannel } from 'ssh2';
+import { checkStepVariables, StepEnvironmentError } from './child-env';
 import { redactingOutput, redactText, resolveSecretEnv, MissingSecretError } from './redact';
 import { openSession, resolveEndpoint, seconds, type AcceptedHostKey, type HostKeySource, type SshSession, type SshTarget } from './ssh-connect';
 import { TargetError } from './types';
@@ -144,9 +145,13 @@ export class SshExecutor implements Executor {
    * The environment and working directory travel on the channel's stdin, not on the command
    * line: sshd rarely accepts `env` requests, and a secret in a command line is visible to
    * everyone on the host in `ps`. The remote shell evals them, then runs the command as given.
+   * Only the step's own variables travel (never a `CUTOVER_*` one: refused); nothing of the
+   * workstation's environment is sent (no `env` request), so the remote command sees the
+   * environment sshd gives the account plus these.
    */
   private preamble(request: ExecRequest): string | null {
     const env = resolveSecretEnv(request.env, this.context.secrets);
+    checkStepVariables(env);
     const lines: string[] = [];
     for (const [name, value] of Object.entries(env)) lines.push(`export ${name}=${shellQuote(value)}`);
     for (const dir of [this.target.cwd, request.cwd]) {
@@ -160,7 +165,7 @@ export class SshExecutor implements Executor {
     try {
       preamble = this.preamble(request);
     } catch (error) {
-      if (error instanceof MissingSecretError) return Promise.resolve(this.failedBeforeStart(started, 'spawn_failed', error.message));
+      if (error instanceof MissingSecretError || error instanceof StepEnvironmentError) return Promise.resolve(this.failedBeforeStart(started, 'spawn_failed', error.message));
       throw error;
     }
     // The first line on stdout is the remote shell's pid (the session's process group, since

@@ -3,6 +3,7 @@
 // database does not show them. Only `secret.set` events (name, never value) are chained.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { MIN_SECRET_LENGTH } from '../targets/redact';
 import { VaultInputError } from './errors';
 import { secrets } from './schema';
 import type { Vault } from './vault';
@@ -29,6 +30,11 @@ function unseal(vault: Vault, name: string, sealed: string): string {
 export function setSecret(vault: Vault, name: string, value: string, actor: string): void {
   if (!NAME.test(name)) throw new VaultInputError(`"${name}" is not a valid secret name (letters, digits, _ . -).`);
   if (value.length === 0) throw new VaultInputError(`The secret "${name}" is empty.`);
+  // Every output is redacted of every secret: a short one would blank out ordinary text
+  // (a one-letter secret, that letter everywhere) or, ignored by the redactor, leak.
+  if ([...value].length < MIN_SECRET_LENGTH) {
+    throw new VaultInputError(`The secret "${name}" is shorter than ${MIN_SECRET_LENGTH} characters, and was not stored: every transcript is redacted of every secret, and one this short would blank out ordinary text wherever it appears. Set a value of at least ${MIN_SECRET_LENGTH} characters (change the password or token at its source if it really is this short).`);
+  }
   const db = vault.database;
   db.transaction(() => {
     const updatedAt = new Date().toISOString();
