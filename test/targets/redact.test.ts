@@ -2,7 +2,7 @@
 // into chunks, and everything else passes through byte for byte.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MissingSecretError, REDACTED, Redactor, redactText, redactingOutput, resolveSecretEnv } from '../../src/core/targets/redact';
+import { MIN_SECRET_LENGTH, MissingSecretError, REDACTED, Redactor, redactText, redactingOutput, resolveSecretEnv } from '../../src/core/targets/redact';
 
 function feed(secrets: string[], chunks: Buffer[]): Buffer {
   const r = new Redactor(secrets);
@@ -42,6 +42,39 @@ describe('redactText', () => {
 
   it('ignores empty secrets', () => {
     expect(redactText('abc', ['', 'zz'])).toBe('abc');
+  });
+});
+
+describe('redactText: passphrases, tokens and secrets by name', () => {
+  it.each([
+    ['MY_TOKEN=tok-123 next', `MY_TOKEN=${REDACTED} next`],
+    ['export DB_PASSPHRASE="a b c"; run', `export DB_PASSPHRASE=${REDACTED}; run`],
+    ['API_SECRET: s3cr3t\n', `API_SECRET: ${REDACTED}\n`],
+    ['{"api_token": "abc", "client_secret": "xyz"}', `{"api_token": ${REDACTED}, "client_secret": ${REDACTED}}`],
+    ['CUTOVER_PASSPHRASE=correct horse', `CUTOVER_PASSPHRASE=${REDACTED} horse`],
+  ])('%s', (input, expected) => {
+    expect(redactText(input, [])).toBe(expected);
+  });
+
+  it('leaves a runbook\'s ${secret:NAME} reference and ordinary words alone', () => {
+    const text = 'PGPASSWORD: ${secret:db_password}\ntokens spent: 3; the secret is out\n';
+    expect(redactText(text, [])).toBe(`PGPASSWORD: ${REDACTED}\ntokens spent: 3; the secret is out\n`);
+    expect(redactText('url: ${secret:api}', [])).toBe('url: ${secret:api}');
+  });
+
+  it('redacts a name=value cut anywhere in the stream', () => {
+    const input = Buffer.from('before\nexport MY_TOKEN=tok-streamed-9 ok\nafter\n');
+    const expected = `before\nexport MY_TOKEN=${REDACTED} ok\nafter\n`;
+    for (let i = 0; i <= input.length; i++) expect(feed([], cut(input, [i])).toString(), `cut at ${i}`).toBe(expected);
+  });
+});
+
+describe('short secrets', () => {
+  it('never redact letters: a secret under MIN_SECRET_LENGTH is not a literal to look for', () => {
+    expect(MIN_SECRET_LENGTH).toBe(6);
+    const text = 'alembic upgrade head: a-ok, at 5 past\n';
+    expect(redactText(text, ['a', 'e', '5', 'abcde'])).toBe(text);
+    expect(redactText('xx abcdef yy', ['abcdef'])).toBe(`xx ${REDACTED} yy`);
   });
 });
 
