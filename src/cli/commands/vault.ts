@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Vault } from '../../core/vault';
+import type { ReadOnlyVault, Vault } from '../../core/vault';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { formatEvent, formatVerify, printJson } from '../format';
 import { readNewPassphrase, readPassphrase } from '../passphrase';
@@ -9,9 +9,22 @@ async function vaultClass(): Promise<typeof Vault> {
   return (await import('../../core/vault')).Vault;
 }
 
-export async function openVault(path: string): Promise<Vault> {
+export interface OpenVaultOptions {
+  /**
+   * Inspect only: SQLite opens the file read-only, no migration, no recovery of a crashed
+   * writer's artifacts, and any write is refused (VaultReadOnlyError, exit 2).
+   */
+  readOnly?: boolean;
+}
+
+/** Opens the vault with the passphrase (CUTOVER_PASSPHRASE or a prompt): for writing unless `readOnly`. */
+export async function openVault(path: string, options?: { readOnly?: false }): Promise<Vault>;
+export async function openVault(path: string, options: { readOnly: true }): Promise<ReadOnlyVault>;
+export async function openVault(path: string, options?: OpenVaultOptions): Promise<Vault | ReadOnlyVault>;
+export async function openVault(path: string, options: OpenVaultOptions = {}): Promise<Vault | ReadOnlyVault> {
   const passphrase = await readPassphrase();
-  return (await vaultClass()).open(path, { passphrase });
+  const vault = await vaultClass();
+  return options.readOnly ? vault.openReadOnly(path, { passphrase }) : vault.open(path, { passphrase });
 }
 
 export function registerVault(program: Command, setExit: (code: number) => void): void {
@@ -31,11 +44,11 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     });
 
   vault.command('verify')
-    .description('walk the whole event chain and every artifact, recompute every hash (exit 1 if anything does not match)')
+    .description('walk the whole event chain and every artifact, recompute every hash (exit 1 if anything does not match); opens the vault read-only')
     .requiredOption('--vault <path>', 'vault file')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; json?: boolean }) => {
-      const v = await openVault(opts.vault);
+      const v = await openVault(opts.vault, { readOnly: true });
       try {
         const report = v.verify();
         if (opts.json) printJson({ vault: opts.vault, ...report });
@@ -47,7 +60,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     });
 
   vault.command('log')
-    .description('list the events of the chain, oldest first')
+    .description('list the events of the chain, oldest first; opens the vault read-only')
     .requiredOption('--vault <path>', 'vault file')
     .option('--after <seq>', 'only events after this sequence number', '0')
     .option('--limit <n>', 'at most this many events')
@@ -55,11 +68,32 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     .action(async (opts: { vault: string; after: string; limit?: string; json?: boolean }) => {
       const afterSeq = parseCount(opts.after, '--after');
       const limit = opts.limit === undefined ? undefined : parseCount(opts.limit, '--limit');
-      const v = await openVault(opts.vault);
+      const v = await openVault(opts.vault, { readOnly: true });
       try {
         const events = v.events({ afterSeq, limit });
         if (opts.json) printJson(events);
         else for (const e of events) console.log(formatEvent(e));
+      } finally {
+        v.close();
+      }
+    });
+
+  vault.command('upgrade')
+    .description('open the vault for writing, as any recording command does: apply pending schema migrations and seal artifacts left open by a writer that died (inspecting commands do neither)')
+    .requiredOption('--vault <path>', 'vault file')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; json?: boolean }) => {
+      const v = await openVault(opts.vault);
+      try {
+        const { schemaBefore, sealedIncomplete } = v.upkeep;
+        const stillOpen = v.artifacts().filter((a) => a.state === 'open');
+        if (opts.json) {
+          printJson({ vault: opts.vault, schemaBefore, schemaVersion: v.schemaVersion, sealedIncomplete, stillOpen, head: v.head() });
+          return;
+        }
+        console.log(`Vault ${opts.vault}: schema ${v.schemaVersion}${schemaBefore < v.schemaVersion ? ` (upgraded from ${schemaBefore})` : ', already current'}.`);
+        for (const a of sealedIncomplete) console.log(`  sealed as incomplete (its writer is gone): ${a.name} (${a.id}), ${a.size} bytes`);
+        for (const a of stillOpen) console.log(`  still being written by a running process: ${a.name} (${a.id})`);
       } finally {
         v.close();
       }

@@ -82,3 +82,19 @@ export class IdentityExistsError extends VaultError {
     super(`An identity named "${name}" already exists in this vault. Identities are never replaced; pick another name.`);
   }
 }
+
+/** A write through a handle opened for inspecting (verify, log, status), or SQLite refusing one. */
+export class VaultReadOnlyError extends VaultError {
+  override readonly code = 'VAULT_READ_ONLY';
+  constructor(path: string, what: string, options?: { cause?: unknown }) {
+    super(`${path} is open read-only, so ${what} was refused and nothing was written. Inspecting (verify, log, status, list, export) never changes the vault; use a command that records something, and check that the vault file and its folder are writable.`, options);
+  }
+}
+
+/** Inspecting never migrates, so a vault with an older schema is refused until a writer upgrades it. */
+export class VaultUpgradeNeededError extends VaultError {
+  override readonly code = 'VAULT_UPGRADE_NEEDED';
+  constructor(path: string, found: number, current: number) {
+    super(`${path} has an older vault schema (${found}; this version uses ${current}), and inspecting never changes a vault. Upgrade it first with \`cutover vault upgrade --vault ${path}\` (any command that writes to it does the same), then inspect it again.`);
+  }
+}

@@ -1,15 +1,17 @@
 // The vault: one encrypted SQLite file (SQLCipher 4) plus its keyslot file, holding the
-// hash-chained event log, streamed artifacts and identities.
+// hash-chained event log, streamed artifacts and identities. A writer (`Vault.open`) migrates
+// the schema and seals artifacts a crashed writer left open; an inspector
+// (`Vault.openReadOnly`) does neither and cannot write at all.
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ArtifactWriter, artifactInfo, readArtifactChunks, recoverAbandoned, type RecordArtifactEvent } from './artifacts';
 import { GENESIS_HASH, canonicalJson, eventHash } from './chain';
-import { checkVaultFileShape, drizzleOver, openDatabase, vaultErrorFrom, type VaultDb } from './database';
-import { VaultCorruptError, VaultExistsError, VaultInputError, VaultNotFoundError, WrongPassphraseError } from './errors';
+import { checkVaultFileShape, drizzleOver, openDatabase, vaultErrorFrom, type VaultDb, type VaultReadDb } from './database';
+import { VaultCorruptError, VaultExistsError, VaultInputError, VaultNotFoundError, VaultReadOnlyError, VaultTooNewError, VaultUpgradeNeededError, WrongPassphraseError } from './errors';
 import { defaultScryptParams, keyslotsPathFor, readKeyslots, unlockDataKey, wrapWithPassphrase, writeKeyslots, type KeyslotFile, type ScryptParams, type Unlock } from './keyslots';
-import { SCHEMA_VERSION, migrate } from './migrate';
+import { SCHEMA_VERSION, migrate, schemaVersionOf } from './migrate';
 import { artifacts, events } from './schema';
 import type { ArtifactInfo, IdentityInfo, NewEvent, VaultEvent, VerifyReport } from './types';
 import { listIdentities } from './identities';
@@ -22,19 +24,61 @@ function toEvent(row: typeof events.$inferSelect): VaultEvent {
   return { seq: row.seq, at: row.at, actor: row.actor, type: row.type, payload: JSON.parse(row.payload), prevHash: row.prevHash, hash: row.hash };
 }
 
+/**
+ * What inspecting needs: everything that reads the vault, nothing that writes. `Vault` is one;
+ * `Vault.openReadOnly` returns one whose database SQLite itself opened read-only. Code that only
+ * reads (verify, log, status, pack export) takes this type, so it cannot append by mistake.
+ */
+export interface ReadOnlyVault {
+  readonly path: string;
+  readonly id: string;
+  readonly schemaVersion: number;
+  /** True for a handle from `Vault.openReadOnly`: every write through it is refused. */
+  readonly readOnly: boolean;
+  close(): void;
+  events(options?: { afterSeq?: number; limit?: number }): VaultEvent[];
+  head(): { seq: number; hash: string };
+  artifacts(): ArtifactInfo[];
+  readArtifact(id: string): Generator<Buffer>;
+  verify(): VerifyReport;
+  listIdentities(): IdentityInfo[];
+  subkey(purpose: string): Buffer;
+  /** Queries only (select); for identity, secret and run reads inside core. */
+  readonly database: VaultReadDb;
+}
+
 export interface CreateOptions {
   actor?: string;
   kdf?: ScryptParams;
 }
 
-export class Vault {
+/** The checks both kinds of open make before SQLite sees the file; returns the data key. */
+function unlockVaultFile(path: string, unlock: Unlock): { keyslots: KeyslotFile; dataKey: Buffer } {
+  if (!existsSync(path)) throw new VaultNotFoundError(path);
+  if (!statSync(path).isFile()) throw new VaultInputError(`${path} is a folder, not a vault file.`);
+  checkVaultFileShape(path);
+  const keyslots = readKeyslots(path);
+  return { keyslots, dataKey: unlockDataKey(keyslots, unlock) };
+}
+
+/** What `Vault.open` did before handing the vault over. */
+export interface OpenUpkeep {
+  /** The schema version found; below `schemaVersion` means migrations ran. */
+  schemaBefore: number;
+  /** Artifacts a dead writer left open, sealed as incomplete by this open. */
+  sealedIncomplete: ArtifactInfo[];
+}
+
+export class Vault implements ReadOnlyVault {
   private closed = false;
+  private upkeepDone: OpenUpkeep = { schemaBefore: SCHEMA_VERSION, sealedIncomplete: [] };
 
   private constructor(
     readonly path: string,
     private readonly db: VaultDb,
     private readonly dataKey: Buffer,
     private keyslots: KeyslotFile,
+    readonly readOnly = false,
   ) {}
 
   /** Creates a new vault; never writes over an existing file. */
@@ -68,19 +112,42 @@ export class Vault {
     }
   }
 
-  /** Opens an existing vault. Nothing is written unless the key is right and the file is a vault. */
+  /**
+   * Opens an existing vault for writing. Nothing is written unless the key is right and the
+   * file is a vault; then pending migrations run and artifacts whose writer died are sealed
+   * as incomplete. To inspect without changing anything, use `openReadOnly`.
+   */
   static open(path: string, unlock: Unlock): Vault {
-    if (!existsSync(path)) throw new VaultNotFoundError(path);
-    if (!statSync(path).isFile()) throw new VaultInputError(`${path} is a folder, not a vault file.`);
-    checkVaultFileShape(path);
-    const keyslots = readKeyslots(path);
-    const dataKey = unlockDataKey(keyslots, unlock);
+    const { keyslots, dataKey } = unlockVaultFile(path, unlock);
     const db = openDatabase(path, dataKey);
     const vault = new Vault(path, drizzleOver(db), dataKey, keyslots);
     try {
+      const schemaBefore = schemaVersionOf(db);
       migrate(db, path);
       vault.checkBelongsToKeyslots();
-      recoverAbandoned(vault.db, vault.recordArtifact);
+      vault.upkeepDone = { schemaBefore, sealedIncomplete: recoverAbandoned(vault.db, vault.recordArtifact) };
+      return vault;
+    } catch (error) {
+      db.close();
+      throw vaultErrorFrom(path, error);
+    }
+  }
+
+  /**
+   * Opens an existing vault for inspecting: the same key and vault checks as `open`, but SQLite
+   * opens the file read-only, no migration runs (an older schema is refused with
+   * VaultUpgradeNeededError, a newer one with VaultTooNewError), artifacts a crashed writer left
+   * open stay open (the next writer seals them), and every write throws VaultReadOnlyError.
+   */
+  static openReadOnly(path: string, unlock: Unlock): ReadOnlyVault {
+    const { keyslots, dataKey } = unlockVaultFile(path, unlock);
+    const db = openDatabase(path, dataKey, { readOnly: true });
+    const vault = new Vault(path, drizzleOver(db), dataKey, keyslots, true);
+    try {
+      const found = schemaVersionOf(db);
+      if (found > SCHEMA_VERSION) throw new VaultTooNewError(path, String(found), String(SCHEMA_VERSION));
+      if (found < SCHEMA_VERSION) throw new VaultUpgradeNeededError(path, found, SCHEMA_VERSION);
+      vault.checkBelongsToKeyslots();
       return vault;
     } catch (error) {
       db.close();
@@ -91,6 +158,11 @@ export class Vault {
   /** True when the vault at `path` has an OS-keychain slot. */
   static hasKeychainSlot(path: string): boolean {
     return existsSync(keyslotsPathFor(path)) && readKeyslots(path).slots.some((s) => s.type === 'keychain');
+  }
+
+  /** What opening this vault for writing migrated and recovered (nothing, for a read-only or new vault). */
+  get upkeep(): OpenUpkeep {
+    return this.upkeepDone;
   }
 
   get id(): string {
@@ -116,8 +188,13 @@ export class Vault {
     }
   }
 
+  private refuseWrite(what: string): void {
+    if (this.readOnly) throw new VaultReadOnlyError(this.path, what);
+  }
+
   /** Appends one event to the chain, durably, and returns it with its hash. */
   append(input: NewEvent): VaultEvent {
+    this.refuseWrite(`appending a "${input.type}" event`);
     if (!ACTOR.test(input.actor)) throw new VaultInputError(`"${input.actor}" is not a valid actor name (letters, digits, space, . _ @ -; up to 128).`);
     if (!EVENT_TYPE.test(input.type)) throw new VaultInputError(`"${input.type}" is not a valid event type (lowercase dotted words, e.g. "step.started").`);
     const payload = canonicalJson(input.payload ?? {});
@@ -165,6 +242,7 @@ export class Vault {
 
   /** Starts streaming an artifact; call write() as bytes arrive and finish() at the end. */
   createArtifact(meta: { name: string; mediaType?: string; actor: string }): ArtifactWriter {
+    this.refuseWrite(`storing the artifact "${meta.name}"`);
     if (!meta.name || meta.name.length > 255 || /[/\\\0]/.test(meta.name)) throw new VaultInputError(`"${meta.name}" is not a valid artifact name (a file name, no slashes, up to 255 characters).`);
     return new ArtifactWriter(this.db, meta.name, meta.mediaType ?? 'text/plain', meta.actor, this.recordArtifact);
   }
@@ -186,6 +264,7 @@ export class Vault {
    * processes changing slots at once take turns instead of losing each other's change.
    */
   private updateKeyslots(change: (current: KeyslotFile) => KeyslotFile | null, event: { type: string; payload: unknown }): void {
+    this.refuseWrite('changing its key slots');
     this.db.transaction(() => {
       const next = change(readKeyslots(this.path));
       if (!next) return;
@@ -197,6 +276,7 @@ export class Vault {
 
   /** Rewraps the data key under a new passphrase; the encrypted data is not touched. */
   changePassphrase(oldPassphrase: string, newPassphrase: string, kdf?: ScryptParams): void {
+    this.refuseWrite('changing its passphrase');
     if (newPassphrase.length < 8) throw new VaultInputError('A vault passphrase needs at least 8 characters.');
     const slotKdf = kdf ?? defaultScryptParams();
     this.updateKeyslots((current) => {
@@ -208,6 +288,7 @@ export class Vault {
 
   /** Adds (or replaces) the OS-keychain slot; `wrap` is e.g. Electron's safeStorage. */
   setKeychainSlot(wrap: (dataKey: Buffer) => Buffer): void {
+    this.refuseWrite('adding a keychain slot');
     const wrapped = wrap(Buffer.from(this.dataKey)).toString('base64');
     this.updateKeyslots((current) => ({ ...current, slots: [...current.slots.filter((s) => s.type !== 'keychain'), { type: 'keychain', wrapped }] }), { type: 'vault.keychain_slot_added', payload: {} });
   }
