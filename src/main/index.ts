@@ -2,6 +2,7 @@
 import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killStepProcessGroups } from '../core/targets/process-groups';
 import { CHANNEL_PREFIX, channelNames } from '../shared/contract';
 import { PUSH_CHANNEL } from '../shared/push';
 import { fail } from '../shared/result';
@@ -195,6 +196,7 @@ function main(): void {
   // unlocked in a process with no window.
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => service?.dispose());
+  app.on('will-quit', () => killStepProcessGroups('SIGTERM'));
 }
 
 main();
