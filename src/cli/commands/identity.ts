@@ -1,11 +1,14 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { KeySource } from '../../core/identity';
+import type { ChainIdentity, KeySource } from '../../core/identity';
 import type { Role } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
+
+const NAMESPACE = 'cutover-identity-v1';
 
 function parseRoles(values: string[], known: readonly Role[]): Role[] {
   const roles = values.flatMap((v) => v.split(',')).map((r) => r.trim()).filter(Boolean);
@@ -14,51 +17,151 @@ function parseRoles(values: string[], known: readonly Role[]): Role[] {
   return roles as Role[];
 }
 
+/** --public-key takes an OpenSSH public key line, or the path of a file holding one (a .pub). */
+function readPublicKey(value: string): string {
+  if (/^(ssh-|ecdsa-|sk-)\S+\s+\S/.test(value.trim())) return value.trim();
+  if (!existsSync(value)) throw new CliUsageError(`--public-key ${value}: no such file, and not a public key line ("ssh-ed25519 AAAA… comment").`);
+  const text = readFileSync(value, 'utf8').trim();
+  if (/-----BEGIN/.test(text)) throw new CliUsageError(`${value} holds a private key. Give the public key (${value}.pub); the private key stays with its owner.`);
+  return text;
+}
+
+function readFileArg(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CliUsageError(`Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+}
+
+function status(i: ChainIdentity): 'owner' | 'proven' | 'unproven' | 'custodial' {
+  if (i.custodial) return 'custodial';
+  if (i.owner && i.proven) return 'owner';
+  return i.proven ? 'proven' : 'unproven';
+}
+
+function signCommand(file: string): string {
+  return `ssh-keygen -Y sign -n ${NAMESPACE} -f ~/.ssh/id_ed25519 ${file}`;
+}
+
 export function registerIdentity(program: Command): void {
   const identity = program.command('identity').description('people who act and sign: a name, roles and an SSH key');
 
   identity.command('add')
-    .description('add an identity with exactly one key source: --ssh-key FILE, --agent or --generate')
+    .description('add an identity: --public-key for anyone (they prove it with `identity statement` and `identity prove`); --ssh-key, --agent or --generate only for the vault\'s owner')
     .requiredOption('--vault <path>', 'vault file')
     .requiredOption('--name <name>', 'identity name (the principal in allowed_signers)')
     .requiredOption('--role <role...>', 'operator, approver or observer (repeat or comma-separate)')
-    .option('--ssh-key <file>', 'OpenSSH private key file; its passphrase from CUTOVER_KEY_PASSPHRASE or the terminal')
-    .option('--agent', 'a key held by ssh-agent (SSH_AUTH_SOCK); hardware keys work')
+    .option('--public-key <file-or-line>', 'the person\'s OpenSSH public key: a .pub file or the key line; the private key stays with them')
+    .option('--ssh-key <file>', 'owner only: OpenSSH private key file; its passphrase from CUTOVER_KEY_PASSPHRASE or the terminal')
+    .option('--agent', 'owner only: a key held by ssh-agent (SSH_AUTH_SOCK); hardware keys work')
     .option('--key <fingerprint>', 'with --agent: which key, when the agent holds several')
-    .option('--generate', 'generate an Ed25519 key kept inside the encrypted vault')
+    .option('--generate', 'owner only: generate an Ed25519 key kept inside the encrypted vault')
     .option('--actor <name>', 'who adds it (default: CUTOVER_ACTOR or your user name)')
     .option('--json', 'print JSON')
-    .action(async (opts: { vault: string; name: string; role: string[]; sshKey?: string; agent?: boolean; key?: string; generate?: boolean; actor?: string; json?: boolean }) => {
-      const sources = [opts.sshKey !== undefined, Boolean(opts.agent), Boolean(opts.generate)].filter(Boolean).length;
-      if (sources !== 1) throw new CliUsageError('Give exactly one key source: --ssh-key FILE, --agent or --generate.');
+    .action(async (opts: { vault: string; name: string; role: string[]; publicKey?: string; sshKey?: string; agent?: boolean; key?: string; generate?: boolean; actor?: string; json?: boolean }) => {
+      const sources = [opts.publicKey !== undefined, opts.sshKey !== undefined, Boolean(opts.agent), Boolean(opts.generate)].filter(Boolean).length;
+      if (sources !== 1) throw new CliUsageError('Give exactly one key source: --public-key FILE_OR_LINE, or for the vault\'s owner --ssh-key FILE, --agent or --generate.');
       if (opts.key && !opts.agent) throw new CliUsageError('--key only goes with --agent.');
       const { ROLES } = await import('../../core/vault');
       const roles = parseRoles(opts.role, ROLES);
-      const source: KeySource = opts.sshKey !== undefined
-        ? { kind: 'file', path: opts.sshKey, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.sshKey}: `) }
-        : opts.agent ? { kind: 'agent', key: opts.key } : { kind: 'generate' };
+      const source: KeySource = opts.publicKey !== undefined
+        ? { kind: 'public', publicKey: readPublicKey(opts.publicKey) }
+        : opts.sshKey !== undefined
+          ? { kind: 'file', path: opts.sshKey, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.sshKey}: `) }
+          : opts.agent ? { kind: 'agent', key: opts.key } : { kind: 'generate' };
       const v = await openVault(opts.vault);
       try {
-        const { addIdentityFrom } = await import('../../core/identity');
+        const { addIdentityFrom, registryOf } = await import('../../core/identity');
         const info = await addIdentityFrom(v, { name: opts.name, roles, source, actor: opts.actor ?? defaultActor() });
-        if (opts.json) printJson(info);
-        else console.log(`Added ${info.name} (${info.roles.join(', ')}): ${info.fingerprint}, key in ${info.keySource === 'vault' ? 'the vault' : info.keySource === 'agent' ? 'ssh-agent' : info.keyPath}`);
+        const chain = registryOf(v).get(info.name)!;
+        if (opts.json) printJson({ ...info, owner: chain.owner, proven: chain.proven, status: status(chain) });
+        else if (info.keySource === 'public') {
+          const file = `${info.name}.identity.json`;
+          console.log(`Added ${info.name} (${info.roles.join(', ')}): ${info.fingerprint}, public key only; unproven until ${info.name} signs the identity statement:\n` +
+            `  cutover identity statement --vault ${opts.vault} --name ${info.name} --out ${file}\n` +
+            `  ${signCommand(file)}        (on ${info.name}'s own machine, with their key)\n` +
+            `  cutover identity prove --vault ${opts.vault} --name ${info.name} --statement ${file} --signature ${file}.sig`);
+        } else {
+          console.log(`Added ${info.name} (${info.roles.join(', ')}): ${info.fingerprint}, the vault's owner, key in ${info.keySource === 'vault' ? 'the vault' : info.keySource === 'agent' ? 'ssh-agent' : info.keyPath}; proven.`);
+        }
+      } finally {
+        v.close();
+      }
+    });
+
+  identity.command('statement')
+    .description(`write the identity statement a person signs on their own machine (ssh-keygen -Y sign -n ${NAMESPACE})`)
+    .requiredOption('--vault <path>', 'vault file')
+    .requiredOption('--name <name>', 'the identity')
+    .requiredOption('--out <file>', 'where to write the statement (exact bytes: sign it unchanged)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; name: string; out: string; json?: boolean }) => {
+      const v = await openVault(opts.vault);
+      try {
+        const { identityStatementFor, registryOf } = await import('../../core/identity');
+        const statement = identityStatementFor(v, opts.name);
+        const chain = registryOf(v).get(opts.name)!;
+        try {
+          writeFileSync(opts.out, statement);
+        } catch (error) {
+          throw new CliUsageError(`Cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+        }
+        const command = signCommand(opts.out);
+        const prove = `cutover identity prove --vault ${opts.vault} --name ${opts.name} --statement ${opts.out} --signature ${opts.out}.sig`;
+        if (opts.json) printJson({ name: opts.name, fingerprint: chain.fingerprint, out: opts.out, statement, namespace: NAMESPACE, sign: command, prove });
+        else {
+          console.log(`Wrote ${opts.name}'s identity statement to ${opts.out}. ${opts.name} signs it unchanged, on their own machine, with the key ${chain.fingerprint}:\n` +
+            `  ${command}\nwhich writes ${opts.out}.sig. Then import both here:\n  ${prove}`);
+        }
+      } finally {
+        v.close();
+      }
+    });
+
+  identity.command('prove')
+    .description('import a signed identity statement (the owner may prove their own identity in place by leaving out --statement and --signature)')
+    .requiredOption('--vault <path>', 'vault file')
+    .requiredOption('--name <name>', 'the identity')
+    .option('--statement <file>', 'the statement written by `identity statement`, unchanged')
+    .option('--signature <file>', `its signature by ssh-keygen -Y sign -n ${NAMESPACE}`)
+    .option('--actor <name>', 'who imports it (default: CUTOVER_ACTOR or your user name)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; name: string; statement?: string; signature?: string; actor?: string; json?: boolean }) => {
+      if ((opts.statement === undefined) !== (opts.signature === undefined)) throw new CliUsageError('Give both --statement and --signature (or neither, for the owner proving in place).');
+      const statement = opts.statement !== undefined ? readFileArg(opts.statement, 'statement') : null;
+      const signature = opts.signature !== undefined ? readFileArg(opts.signature, 'signature').toString('utf8') : null;
+      const v = await openVault(opts.vault);
+      try {
+        const { proveIdentity, proveOwnerInPlace } = await import('../../core/identity');
+        const actor = opts.actor ?? defaultActor();
+        const result = statement && signature !== null
+          ? proveIdentity(v, { name: opts.name, statement, signature, actor })
+          : await proveOwnerInPlace(v, { name: opts.name, actor, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
+        if (opts.json) printJson({ ...result.identity, status: status(result.identity), appended: result.appended });
+        else console.log(result.appended
+          ? `${opts.name} is proven: the statement is signed by ${result.identity.fingerprint} (event ${result.identity.provenSeq}).`
+          : `${opts.name} was already proven (event ${result.identity.provenSeq}); nothing was added.`);
       } finally {
         v.close();
       }
     });
 
   identity.command('list')
-    .description('list identities with roles and key fingerprints')
+    .description('list identities from the chain: roles, key fingerprint, and owner / proven / unproven / custodial')
     .requiredOption('--vault <path>', 'vault file')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; json?: boolean }) => {
       const v = await openVault(opts.vault);
       try {
-        const list = v.listIdentities();
+        const { identityTableDifferences, registryOf } = await import('../../core/identity');
+        const rows = new Map(v.listIdentities().map((row) => [row.name, row]));
+        const list = registryOf(v).all().map((i) => ({ ...i, keyPath: rows.get(i.name)?.keyPath ?? null, createdAt: rows.get(i.name)?.createdAt ?? null, status: status(i) }));
+        const differences = identityTableDifferences(v);
         if (opts.json) printJson(list);
         else if (list.length === 0) console.log('No identities yet; add one with `cutover identity add`.');
-        else for (const i of list) console.log(`${i.name.padEnd(16)} ${i.roles.join(',').padEnd(24)} ${i.fingerprint}  ${i.keySource === 'file' ? i.keyPath : i.keySource}`);
+        else for (const i of list) console.log(`${i.name.padEnd(16)} ${i.roles.join(',').padEnd(24)} ${i.fingerprint}  ${i.status.padEnd(9)}  ${i.keySource === 'file' ? i.keyPath : i.keySource}`);
+        for (const d of differences) process.stderr.write(`cutover: warning: ${d.message}\n`);
       } finally {
         v.close();
       }

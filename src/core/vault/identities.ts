@@ -19,6 +19,13 @@ export interface NewIdentity {
   keyPath?: string | null;
   /** Only for keys the app generated. */
   privateKey?: Buffer | null;
+  /** The signed identity statement, appended as `identity.proven` in the same transaction. */
+  proof?: { statement: string; signature: string } | null;
+}
+
+export interface AddIdentityOptions {
+  /** Runs inside the write transaction before anything is stored; throws to refuse. */
+  guard?: () => void;
 }
 
 function toInfo(row: typeof identities.$inferSelect): IdentityInfo {
@@ -29,13 +36,14 @@ export function validateIdentityName(name: string): void {
   if (!NAME.test(name)) throw new VaultInputError(`"${name}" is not a valid identity name: letters, digits and . _ @ -, up to 64, starting with a letter or digit (it becomes the signer's principal in allowed_signers).`);
 }
 
-export function addIdentity(vault: Vault, identity: NewIdentity, actor: string): IdentityInfo {
+export function addIdentity(vault: Vault, identity: NewIdentity, actor: string, options: AddIdentityOptions = {}): IdentityInfo {
   validateIdentityName(identity.name);
   if (identity.roles.length === 0) throw new VaultInputError('An identity needs at least one role: operator, approver or observer.');
   for (const role of identity.roles) if (!ROLES.includes(role)) throw new VaultInputError(`Unknown role "${role}": use operator, approver or observer.`);
   const db: VaultDb = vault.database;
   return db.transaction(() => {
     if (db.select().from(identities).where(eq(identities.name, identity.name)).get()) throw new IdentityExistsError(identity.name);
+    options.guard?.();
     const roles = [...new Set(identity.roles)];
     db.insert(identities).values({
       name: identity.name,
@@ -48,6 +56,7 @@ export function addIdentity(vault: Vault, identity: NewIdentity, actor: string):
       createdAt: new Date().toISOString(),
     }).run();
     vault.append({ actor, type: 'identity.added', payload: { name: identity.name, roles, publicKey: identity.publicKey, fingerprint: identity.fingerprint, keySource: identity.keySource } });
+    if (identity.proof) vault.append({ actor, type: 'identity.proven', payload: { name: identity.name, fingerprint: identity.fingerprint, statement: identity.proof.statement, signature: identity.proof.signature } });
     return toInfo(db.select().from(identities).where(eq(identities.name, identity.name)).get()!);
   }, { behavior: 'immediate' });
 }

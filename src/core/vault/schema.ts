@@ -51,7 +51,7 @@ export const identities = sqliteTable(
     roles: text('roles').notNull(),
     publicKey: text('public_key').notNull(),
     fingerprint: text('fingerprint').notNull(),
-    keySource: text('key_source', { enum: ['file', 'agent', 'vault'] }).notNull(),
+    keySource: text('key_source', { enum: ['file', 'agent', 'vault', 'public'] }).notNull(),
     keyPath: text('key_path'),
     /** Only for keys the app generated; the vault is encrypted, so this stays inside it. */
     privateKey: blob('private_key', { mode: 'buffer' }),

@@ -71,8 +71,9 @@ export interface IdentityInfo {
   publicKey: string;
   /** "SHA256:..." as ssh-keygen -l prints it. */
   fingerprint: string;
-  /** Where the private side lives. */
-  keySource: 'file' | 'agent' | 'vault';
+  /** Where the private side lives: a key file, ssh-agent or the vault (only ever the owner's),
+   *  or "public" for someone registered by public key alone, who signs on their own machine. */
+  keySource: 'file' | 'agent' | 'vault' | 'public';
   /** For keySource "file": the path it was added from. */
   keyPath: string | null;
   createdAt: string;
