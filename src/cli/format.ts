@@ -1,5 +1,7 @@
 // Human output helpers shared by the commands.
+import { readFileSync, statSync } from 'node:fs';
 import type { VaultEvent, VerifyReport } from '../core/vault';
+import { CliUsageError } from './errors';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -34,4 +36,19 @@ export function formatVerify(path: string, r: VerifyReport): string {
   if (r.corruption) lines.push(`  CORRUPTION: ${r.corruption.message}`);
   for (const a of r.incompleteArtifacts) lines.push(`  incomplete (kept as written, not a failure): ${a.name} (${a.id}), ${formatBytes(a.size)}${a.sha256 ? `, sha256 ${a.sha256}` : ', still being written'}`);
   return lines.join('\n');
+}
+
+/** A file the user named, read whole only when it is a regular file of at most `max` bytes. */
+export function readBounded(path: string, max: number, what: string): Buffer {
+  let size: number;
+  try {
+    const info = statSync(path);
+    if (!info.isFile()) throw new CliUsageError(`The ${what} ${path} is not a file.`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof CliUsageError) throw error;
+    throw new CliUsageError(`No ${what} file at ${path}.`);
+  }
+  if (size > max) throw new CliUsageError(`The ${what} file ${path} is ${formatBytes(size)}; a ${what} is at most ${formatBytes(max)}. Is it the right file?`);
+  return readFileSync(path);
 }

@@ -16,6 +16,7 @@ import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
 import { registerRun } from './commands/run';
+import { registerAct } from './commands/act';
 import { registerAlembic } from './commands/alembic';
 import { registerDemo } from './commands/demo';
 import { registerPg } from './commands/pg';
@@ -34,7 +35,7 @@ Exit codes:
 Environment:
   CUTOVER_PASSPHRASE      the vault passphrase (otherwise asked on the terminal; never an argument)
   CUTOVER_NEW_PASSPHRASE  the new passphrase for \`vault passwd\`
-  CUTOVER_ACTOR           who you are in the event log: an identity name (default: your user name)
+  CUTOVER_ACTOR           who acts: an identity name (default: your user name); acts are signed with their key
   CUTOVER_KEY_PASSPHRASE  the passphrase of an SSH key file (otherwise asked on the terminal)
   CUTOVER_SECRET_VALUE    the value for \`secret set\` (otherwise asked on the terminal)
   SSH_AUTH_SOCK           the ssh-agent for \`identity add --agent\`, signing and SSH targets
@@ -53,6 +54,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerRecord(program);
   registerRunbook(program);
   registerRun(program, setExit);
+  registerAct(program);
   registerReport(program, setExit);
   registerAlembic(program, setExit);
   registerPg(program, setExit);

@@ -7,9 +7,10 @@ import type { Answer, RunEngine, RunState, StepOutcome } from '../../core/engine
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
-import { printJson } from '../format';
+import { printJson, readBounded } from '../format';
 import { promptHidden, readPassphrase } from '../passphrase';
 import { formatRun } from '../run-format';
+import { actorKeyring } from '../keys';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
@@ -17,6 +18,7 @@ type SetExit = (code: number) => void;
 interface CommonOpts {
   vault: string;
   actor?: string;
+  key?: string;
   json?: boolean;
   acceptHostKey?: string[];
 }
@@ -41,13 +43,18 @@ function hostKeyAcceptor(accepted: string[] = []) {
   };
 }
 
-async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Vault) => Promise<T>): Promise<T> {
-  const vault = await openVault(opts.vault);
+/** An engine over the vault; `sign` loads the acting person's key (acts), reads leave it out and open the vault read-only. */
+async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Vault) => Promise<T>, mode: { read?: boolean; unsigned?: boolean } = {}): Promise<T> {
+  // A read-only handle refuses every write (in SQLite and in append), so the engine's read paths
+  // are safe over it; only its type is widened here.
+  const vault = (mode.read ? await openVault(opts.vault, { readOnly: true }) : await openVault(opts.vault)) as Vault;
   try {
     const { RunEngine } = await import('../../core/engine');
     const { createExecutor } = await import('../../core/targets/registry');
+    const actor = opts.actor ?? defaultActor();
     const engine = new RunEngine(vault, {
-      actor: opts.actor ?? defaultActor(),
+      actor,
+      keyring: mode.read || mode.unsigned ? undefined : await actorKeyring(vault, actor, opts.key),
       executors: createExecutor,
       confirmHostKey: hostKeyAcceptor(opts.acceptHostKey),
       onProgress: opts.json ? undefined : (u) => process.stderr.write(u.text),
@@ -61,8 +68,14 @@ async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Va
 function common(cmd: Command): Command {
   return cmd
     .requiredOption('--vault <path>', 'vault file')
-    .option('--actor <name>', 'who acts: an identity in the vault (default: CUTOVER_ACTOR or your user name)')
+    .option('--actor <name>', 'who acts: an identity in the vault (default: CUTOVER_ACTOR or your user name); the act is signed with their key')
+    .option('--key <file>', 'the acting person\'s private key file, brought for this command (never stored); otherwise the owner\'s key or their key in ssh-agent')
     .option('--json', 'print JSON');
+}
+
+/** Reads leave out --actor and --key: they sign nothing. */
+function reading(cmd: Command): Command {
+  return cmd.requiredOption('--vault <path>', 'vault file').option('--json', 'print JSON');
 }
 
 function stateJson(state: RunState) {
@@ -97,35 +110,43 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const { loadRunbookFile } = await import('../../core/runbook');
       const { text } = loadRunbookFile(opts.runbook);
       await withEngine(opts, async (engine) => {
-        const state = engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target) });
+        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target) });
         if (opts.json) printJson(stateJson(state));
         else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
       });
     });
 
-  common(run.command('list')).description('list runs').action(async (opts: CommonOpts) => {
+  reading(run.command('list')).description('list runs (opens the vault read-only)').action(async (opts: CommonOpts) => {
     await withEngine(opts, async (engine) => {
       const states = engine.runs().map((id) => engine.status(id));
       if (opts.json) printJson(states.map((s) => ({ runId: s.runId, status: s.status, runbook: s.runbook.id, version: s.runbook.version, environment: s.environment, startedAt: s.startedAt })));
       else for (const s of states) console.log(`${s.runId}  ${s.status.padEnd(9)} ${s.environment.padEnd(10)} ${s.runbook.id} v${s.runbook.version}  ${s.startedAt}`);
-    });
+    }, { read: true });
   });
 
-  common(run.command('status')).description('phases, steps and their state').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
+  reading(run.command('status')).description('phases, steps and their state (opens the vault read-only)').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
     await withEngine(opts, async (engine) => {
       const state = engine.status(runId);
       if (opts.json) printJson(stateJson(state));
       else console.log(formatRun(state));
-    });
+    }, { read: true });
   });
 
-  common(run.command('next')).description('the next step to do').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
+  reading(run.command('recover')).description('record steps whose process died as INTERRUPTED (a mutating one BLOCKS the run until a signed retry, rollback or stop)').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
+    await withEngine(opts, async (engine) => {
+      const state = engine.recover(runId);
+      if (opts.json) printJson(stateJson(state));
+      else console.log(formatRun(state));
+    }, { unsigned: true });
+  });
+
+  reading(run.command('next')).description('the next step to do').argument('<run>', 'run id').action(async (runId: string, opts: CommonOpts) => {
     await withEngine(opts, async (engine) => {
       const next = engine.next(runId);
       if (opts.json) printJson(next);
       else if (!next) console.log('Nothing left to do in this run.');
       else console.log(`${next.phaseId} / ${next.step.id} (${next.step.kind}): ${next.step.title}${'instructions' in next.step && next.step.instructions ? `\n${next.step.instructions}` : ''}`);
-    });
+    }, { read: true });
   });
 
   common(run.command('step'))
@@ -134,16 +155,18 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--accept-host-key <TARGET=FP...>', 'pin an SSH host key at first use without a prompt')
     .action(async (runId: string, stepId: string, opts: CommonOpts) => {
       await withEngine(opts, async (engine) => {
+        // SIGINT, SIGTERM or SIGHUP: the step's process group is killed and the step is recorded
+        // as failed, so it can run again only after a signed retry decision.
         const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once('SIGINT', onSigint);
+        const { installTerminationHandlers } = await import('../terminate');
+        const uninstall = installTerminationHandlers(() => controller.abort());
         try {
           const outcome = await engine.executeStep(runId, stepId, controller.signal);
           if (opts.json) printJson(outcome);
           else console.log(outcomeText(outcome));
           setExit(outcome.status === 'PASS' ? EXIT_OK : EXIT_FAILED);
         } finally {
-          process.removeListener('SIGINT', onSigint);
+          uninstall?.();
         }
       });
     });
@@ -151,7 +174,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   common(run.command('attest')).description('attest a statement (attest steps)').argument('<run>').argument('<step>')
     .action(async (runId: string, stepId: string, opts: CommonOpts) => {
       await withEngine(opts, async (engine) => {
-        const step = engine.attest(runId, stepId);
+        const step = await engine.attest(runId, stepId);
         if (opts.json) printJson(step);
         else console.log(`${stepId}: attested by ${step.actor}`);
       });
@@ -162,7 +185,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .action(async (runId: string, stepId: string, opts: CommonOpts & { value?: string[] }) => {
       const values = parseTargets(opts.value);
       await withEngine(opts, async (engine) => {
-        const step = engine.record(runId, stepId, values);
+        const step = await engine.record(runId, stepId, values);
         if (opts.json) printJson(step);
         else console.log(`${stepId}: recorded ${Object.entries(step.values ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}`);
       });
@@ -171,7 +194,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   common(run.command('done')).description('mark a manual step done').argument('<run>').argument('<step>').option('--note <text>', 'what was done')
     .action(async (runId: string, stepId: string, opts: CommonOpts & { note?: string }) => {
       await withEngine(opts, async (engine) => {
-        engine.done(runId, stepId, opts.note);
+        await engine.done(runId, stepId, opts.note);
         if (!opts.json) console.log(`${stepId}: done`);
       });
     });
@@ -180,20 +203,22 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .requiredOption('--reason <text>', 'why it is skipped (kept as evidence; the decision lists it)')
     .action(async (runId: string, stepId: string, opts: CommonOpts & { reason: string }) => {
       await withEngine(opts, async (engine) => {
-        engine.skip(runId, stepId, opts.reason);
+        await engine.skip(runId, stepId, opts.reason);
         const state = engine.status(runId);
         if (opts.json) printJson({ stepId, status: 'skipped', run: state.status });
         else console.log(`${stepId}: skipped${state.status === 'COMPLETED' ? '\nThe run is COMPLETED: every step outside the rollback path is PASS or skipped.' : ''}`);
       });
     });
 
-  common(run.command('decide')).description('decide on a BLOCKED run: rollback path or stop').argument('<run>')
-    .requiredOption('--decision <decision>', 'rollback or stop')
+  common(run.command('decide')).description('decide on a run, signed by a person with the deciding role: retry the failed or interrupted step, take the rollback path, or stop').argument('<run>')
+    .requiredOption('--decision <decision>', 'retry, rollback or stop')
     .requiredOption('--reason <text>', 'why (kept as evidence)')
-    .action(async (runId: string, opts: CommonOpts & { decision: string; reason: string }) => {
-      if (opts.decision !== 'rollback' && opts.decision !== 'stop') throw new CliUsageError('--decision is rollback or stop.');
+    .option('--step <step>', 'with retry: the step to run again (default: the step that blocked the run)')
+    .action(async (runId: string, opts: CommonOpts & { decision: string; reason: string; step?: string }) => {
+      if (!['retry', 'rollback', 'stop'].includes(opts.decision)) throw new CliUsageError('--decision is retry, rollback or stop.');
+      if (opts.step && opts.decision !== 'retry') throw new CliUsageError('--step goes with --decision retry.');
       await withEngine(opts, async (engine) => {
-        const state = engine.decide(runId, opts.decision as 'rollback' | 'stop', opts.reason);
+        const state = await engine.decide(runId, opts.decision as 'retry' | 'rollback' | 'stop', opts.reason, opts.step);
         if (opts.json) printJson(stateJson(state));
         else console.log(`Run ${runId} is now ${state.status}.`);
       });
@@ -220,7 +245,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     });
 
   const plan = program.command('plan').description('the plan approvers sign');
-  common(plan.command('export')).description('write the exact plan to sign (canonical JSON)').argument('<run>')
+  reading(plan.command('export')).description('write the exact plan to sign (canonical JSON)').argument('<run>')
     .option('--out <file>', 'write to this file (default: standard output)')
     .action(async (runId: string, opts: CommonOpts & { out?: string }) => {
       await withEngine(opts, async (engine) => {
@@ -229,16 +254,19 @@ export function registerRun(program: Command, setExit: SetExit): void {
           writeFileSync(opts.out, bytes);
           console.error(`Plan for run ${runId} written to ${opts.out} (sha256 ${digest}).\nSign it: cutover approve --vault … ${runId} --identity NAME, or offline: ssh-keygen -Y sign -n cutover-plan-v1 -f KEY ${opts.out}`);
         } else process.stdout.write(bytes);
-      });
+      }, { read: true });
     });
 
   const approve = program.command('approve').description('approve a run\'s plan with an approver identity, or import an approval made elsewhere');
-  common(approve.command('sign', { isDefault: true })).description('sign the run\'s current plan with an identity').argument('<run>')
+  common(approve.command('sign', { isDefault: true })).description('sign the run\'s current plan as an approver whose key is usable here (their ssh-agent, or --key FILE they brought)').argument('<run>')
     .requiredOption('--identity <name>', 'the approver identity that signs')
     .action(async (runId: string, opts: CommonOpts & { identity: string }) => {
       await withEngine(opts, async (engine, vault) => {
-        const { signerFor } = await import('../../core/identity');
-        const signer = await signerFor(vault, opts.identity, { passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
+        const { registryOf } = await import('../../core/identity');
+        const who = registryOf(vault).get(opts.identity);
+        if (!who) throw new CliUsageError(`No identity named "${opts.identity}" in this vault; see \`cutover identity list\`.`);
+        const signer = (await actorKeyring(vault, opts.identity, opts.key)).signerFor(who.fingerprint);
+        if (!signer) throw new CliUsageError(`${opts.identity}'s key is not usable here (not in the ssh-agent, no --key FILE). They sign on their own machine: \`cutover plan export --vault ${opts.vault} ${runId} --out plan.json\`, \`ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json\`, then \`cutover approve import\`.`);
         const approval = await engine.approve(runId, opts.identity, signer);
         if (opts.json) printJson(approval);
         else console.log(`Approved by ${approval.signer} (${approval.fingerprint}); plan sha256 ${approval.planDigest}.`);
@@ -249,10 +277,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .action(async (runId: string, opts: CommonOpts & { plan: string; signature: string }) => {
       for (const f of [opts.plan, opts.signature]) if (!existsSync(f)) throw new CliUsageError(`No file at ${f}.`);
       await withEngine(opts, async (engine) => {
-        const approval = engine.importApproval(runId, readFileSync(opts.plan), readFileSync(opts.signature, 'utf8'));
+        const approval = engine.importApproval(runId, readBounded(opts.plan, 8 << 20, 'plan'), readBounded(opts.signature, 64 << 10, 'signature').toString('utf8'));
         if (opts.json) printJson(approval);
         else console.log(`Imported approval by ${approval.signer} (${approval.fingerprint}).`);
-      });
+      }, { unsigned: true });
     });
 
   const secret = program.command('secret').description('target secrets (kept in the vault, never in the chain or packs)');

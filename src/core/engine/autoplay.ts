@@ -37,16 +37,16 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
     if (step.id === options.until) return stop(step.id, `stopped before ${step.id} as asked`);
     const skipReason = options.skip?.[step.id];
     if (skipReason !== undefined) {
-      engine.skip(runId, step.id, skipReason);
+      await engine.skip(runId, step.id, skipReason);
       say(`${step.id}: skipped (${skipReason})`);
       continue;
     }
     const answer = options.answers[step.id];
     if (step.kind === 'attest' || step.kind === 'manual' || step.kind === 'record') {
       if (answer === undefined) return stop(step.id, `no answer for ${step.kind} step ${step.id}`);
-      if (step.kind === 'attest') (step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).attest(runId, step.id);
-      else if (step.kind === 'manual') engine.done(runId, step.id, typeof answer === 'string' ? answer : undefined);
-      else engine.record(runId, step.id, answer as Record<string, string>);
+      if (step.kind === 'attest') await (step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).attest(runId, step.id);
+      else if (step.kind === 'manual') await engine.done(runId, step.id, typeof answer === 'string' ? answer : undefined);
+      else await engine.record(runId, step.id, answer as Record<string, string>);
       say(`${step.id}: PASS (${step.kind})`);
       continue;
     }

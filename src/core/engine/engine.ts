@@ -1,37 +1,36 @@
-// The run engine: starts runs, executes steps against their targets, refuses what nobody
-// approved, watches gates on the streaming output, and writes every step's start, end and
-// transcript into the vault's chain.
+// The run engine: every act in a run (start, execute, attest, record, done, skip, decide) is
+// signed by the person who does it and checked — signature, identity, role, the runbook's order
+// and the run's state — in the same IMMEDIATE transaction that appends it. What it refuses
+// leaves the chain as it was.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { durationMs, type Step, type Target } from '../runbook/schema';
+import { appendAct, chainContext, draftAct, inWriteTransaction, signHere, type ActRequest } from '../acts/context';
+import { ActRefusedError, actBytes, parseAct, type ActDocument, type SignedAct } from '../acts/document';
+import { decideRefusal, executeRefusal, retryTarget, roleRefusal, skipRefusal, type Decision } from '../acts/rules';
+import { verifyAct, type VerifiedAct } from '../acts/verify';
+import { registryOf } from '../identity/registry';
 import { loadRunbook } from '../runbook/load';
-import type { Executor, ExecResult, TargetContext } from '../targets/types';
-import { getIdentity, getSecrets, listIdentities, processAlive, VaultInputError, type ArtifactWriter, type Vault } from '../vault';
-import { authorize, type Authorization } from './approvals';
-import { GateWatcher, type GateResult } from './gates';
-import { runMonitor } from './monitor';
-import { allSteps, buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument } from './plan';
-import { sshsigSign, sshsigVerify, type Signer } from '../signing';
-import { ProgressThrottle, type ProgressUpdate } from './progress';
-import { applyOverrides, expandEnv, secretsUsed } from './resolve';
+import type { Step } from '../runbook/schema';
+import type { Keyring, Signer } from '../signing';
+import { sshsigSign, sshsigVerify } from '../signing';
+import { processAlive, type ArtifactWriter, type Vault } from '../vault';
+import { authorize, needsApproval, type Authorization } from './approvals';
+import { prepareExecution, RunRefusedError, type ExecutionOptions, type ExecutionResult } from './execute';
+import type { ExecResult } from '../targets/types';
+import type { GateResult } from './gates';
+import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument } from './plan';
+import { applyOverrides } from './resolve';
 import { runIds, runStateIn } from './state';
 import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
 
-export type ExecutorFactory = (name: string, target: Target, context: TargetContext) => Executor;
+export { RunRefusedError, type ExecutorFactory } from './execute';
+export { skipRefusal } from '../acts/rules';
 
-export class RunRefusedError extends VaultInputError {
-  override readonly code = 'BAD_INPUT' as const;
-}
-
-export interface EngineOptions {
-  /** Who is acting (an identity name). */
+export interface EngineOptions extends ExecutionOptions {
+  /** Who is acting (an identity name); their key must be in the keyring to act here. */
   actor: string;
-  executors: ExecutorFactory;
-  /** First SSH connection to an unpinned host: show the fingerprint; true pins it. */
-  confirmHostKey?: (target: string, fingerprint: string) => boolean | Promise<boolean>;
-  onProgress?: (update: ProgressUpdate) => void;
-  agentSocket?: string;
-  sshConfigPath?: string;
+  /** The keys usable at this workstation this session. */
+  keyring?: Keyring;
 }
 
 export interface StepOutcome {
@@ -48,65 +47,51 @@ function transcriptOf(info: { id: string; name: string; sha256: string | null; s
   return { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size };
 }
 
-/**
- * Why a step cannot be skipped in this state, or null. The run's state only: skip() also checks
- * who asks and why; the app's views use this to offer a skip only where it would be taken.
- */
-export function skipRefusal(state: RunState, stepId: string, phaseId: string): string | null {
-  const current = state.steps.get(stepId);
-  if (!current) return `The runbook has no step "${stepId}".`;
-  if (current.status === 'running') return `Step ${stepId} is running; cancel it first.`;
-  if (current.status === 'PASS' || current.status === 'skipped') return `Step ${stepId} is already ${current.status}.`;
-  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more changes in it.`;
-  if (state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId}; a person records a decision (rollback or stop) before any step is skipped.`;
-  if (state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps can be skipped now.';
-  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps are skipped only on the rollback path.';
-  return null;
-}
+/** What a person may export to sign elsewhere. */
+export type ActInput =
+  | { kind: 'step.attest'; stepId: string }
+  | { kind: 'step.record'; stepId: string; values: Record<string, string> }
+  | { kind: 'step.done'; stepId: string; note?: string }
+  | { kind: 'step.skip'; stepId: string; reason: string }
+  | { kind: 'run.decide'; decision: Decision; reason: string; stepId?: string };
 
 export class RunEngine {
   constructor(private readonly vault: Vault, private readonly options: EngineOptions) {}
 
-  /** Stores the runbook by content hash (once) and records `run.started`. */
-  startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string> }): RunState {
-    const operator = getIdentity(this.vault, this.options.actor);
-    if (!operator) throw new RunRefusedError(`"${this.options.actor}" is not an identity in this vault; add it with \`cutover identity add\` (role operator).`);
-    if (!operator.roles.includes('operator')) throw new RunRefusedError(`${operator.name} does not have the operator role, so cannot start a run.`);
-    const loaded = loadRunbook(input.text, input.source);
-    const targets = applyOverrides(loaded.runbook, input.targets ?? {});
-    let stored = this.vault.artifacts().find((a) => a.state === 'complete' && a.sha256 === loaded.hash && a.name.startsWith('runbook-'));
-    if (!stored) {
-      const writer = this.vault.createArtifact({ name: `runbook-${loaded.runbook.id}-v${loaded.runbook.version}.yaml`.replace(/[^A-Za-z0-9_.-]/g, '_'), mediaType: 'application/yaml', actor: this.options.actor });
-      writer.write(loaded.text);
-      stored = writer.finish();
-      this.vault.append({ actor: this.options.actor, type: 'runbook.stored', payload: { id: loaded.runbook.id, version: loaded.runbook.version, hash: loaded.hash, artifactId: stored.id, source: input.source } });
-    }
-    const runId = randomUUID();
-    this.vault.append({
-      actor: this.options.actor,
-      type: 'run.started',
-      payload: { runId, environment: input.environment, operator: operator.name, runbook: { id: loaded.runbook.id, version: loaded.runbook.version, title: loaded.runbook.title, hash: loaded.hash, artifactId: stored.id }, targets },
-    });
-    return this.status(runId);
-  }
+  // ---- reading ----------------------------------------------------------------------------
 
   runs(): string[] {
     return runIds(this.vault.events());
   }
 
-  /** The run's state; steps whose runner died are recorded INTERRUPTED first (never resumed). */
+  /** The run's state as the chain says. Reading changes nothing: a step whose runner died shows `runnerGone`. */
   status(runId: string): RunState {
     const state = this.fold(runId);
-    let changed = false;
-    for (const step of state.steps.values()) {
-      if (step.status !== 'running' || !step.runner) continue;
-      if (step.runner.host === hostname() && step.runner.pid !== process.pid && !processAlive(step.runner.pid)) {
+    for (const step of state.steps.values()) if (this.runnerGone(step)) step.runnerGone = true;
+    return state;
+  }
+
+  private runnerGone(step: StepState): boolean {
+    return step.status === 'running' && !!step.runner && step.runner.host === hostname() && step.runner.pid !== process.pid && !processAlive(step.runner.pid);
+  }
+
+  /**
+   * Records steps whose runner died as INTERRUPTED (a writer's first duty; `cutover run recover`).
+   * A mutating step may have run, so the run is BLOCKED until a signed retry, rollback or stop.
+   */
+  recover(runId: string): RunState {
+    return inWriteTransaction(this.vault, () => {
+      const state = this.fold(runId);
+      let changed = false;
+      for (const step of state.steps.values()) {
+        if (!this.runnerGone(step)) continue;
         const info = step.transcript ? this.vault.artifacts().find((a) => a.id === step.transcript!.artifactId) : undefined;
-        this.vault.append({ actor: 'system', type: 'step.interrupted', payload: { runId, stepId: step.stepId, reason: 'the app stopped while this step was running; its partial transcript is kept and nothing was resumed', transcript: info ? transcriptOf(info) : step.transcript } });
+        this.vault.append({ actor: 'system', type: 'step.interrupted', payload: { runId, stepId: step.stepId, reason: 'the process running this step stopped while it ran; its partial transcript is kept and nothing was resumed', transcript: info ? transcriptOf(info) : step.transcript } });
+        if (step.kind === 'command' && state.status !== 'ROLLBACK') this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId, stepId: step.stepId, reason: `interrupted: the command may have run; retry only with a signed decision`, gates: [] } });
         changed = true;
       }
-    }
-    return changed ? this.fold(runId) : state;
+      return changed ? this.fold(runId) : state;
+    });
   }
 
   private fold(runId: string): RunState {
@@ -128,53 +113,109 @@ export class RunEngine {
     return allSteps(state).find(({ step, phaseId }) => (inRollback ? phaseId === 'rollback' : phaseId !== 'rollback') && ['pending', 'FAIL', 'INTERRUPTED'].includes(state.steps.get(step.id)!.status)) ?? null;
   }
 
+  /** The approvals a step needs before it runs, or null when it needs none here. */
   authorization(runId: string, stepId: string): Authorization | null {
     const state = this.status(runId);
     const { step, phaseId } = this.findStep(state, stepId);
-    return step.kind === 'command' ? authorize(this.vault, state, step, phaseId) : null;
+    return executes(step) && needsApproval(state, step) ? authorize(this.vault, state, step, phaseId) : null;
   }
 
-  /** Why a step may not run now, or null. */
-  private refusal(state: RunState, step: Step, phaseId: string): string | null {
-    const current = state.steps.get(step.id)!;
-    if (current.status === 'running') return `Step ${step.id} is already running.`;
-    if (current.status === 'PASS') return `Step ${step.id} already passed.`;
-    if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more runs in it.`;
-    const mutating = step.kind === 'command';
-    if (mutating && state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId} (${state.blockedBy?.reason}). No mutating step runs until a person records a decision: \`cutover run decide --decision rollback|stop\`.`;
-    if (mutating && state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps run now.';
-    if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps run only after a rollback decision.';
+  // ---- acts ---------------------------------------------------------------------------------
+
+  /** Drafts an act for `by`, signs it with their key if usable here. */
+  private async signed(request: ActRequest, by = this.options.actor): Promise<SignedAct> {
+    return signHere(this.vault, draftAct(this.vault, request, by), this.options.keyring);
+  }
+
+  /**
+   * Checks a signed act and applies it in one IMMEDIATE transaction: interrupted steps are
+   * recovered first, then the act's signature and standing, its person's role, and the run's
+   * state; `apply` appends. Anything thrown leaves the chain as it was.
+   */
+  private commit<T>(signed: SignedAct, apply: (act: VerifiedAct, state: RunState, step: Step | undefined, phaseId: string | undefined) => T): T {
+    return inWriteTransaction(this.vault, () => {
+      const act = verifyAct(signed, chainContext(this.vault));
+      const state = act.doc.act === 'run.start' ? null : this.recover(act.doc.run);
+      if (!state) return apply(act, null as unknown as RunState, undefined, undefined);
+      const found = act.doc.step ? this.findStep(state, act.doc.step) : undefined;
+      const role = roleRefusal(act.doc.act, state, found?.step, act.identity);
+      if (role) throw new ActRefusedError(role);
+      return apply(act, state, found?.step, found?.phaseId);
+    });
+  }
+
+  /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
+  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string> }): Promise<RunState> {
+    const loaded = loadRunbook(input.text, input.source);
+    const targets = applyOverrides(loaded.runbook, input.targets ?? {});
+    const runId = randomUUID();
+    const runbook = { id: loaded.runbook.id, version: loaded.runbook.version, title: loaded.runbook.title, hash: loaded.hash };
+    const me = registryOf(this.vault).get(this.options.actor);
+    if (me) {
+      const role = roleRefusal('run.start', loaded, undefined, me);
+      if (role) throw new ActRefusedError(role);
+    }
+    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets } });
+    return this.commit(signed, (act) => {
+      const role = roleRefusal('run.start', loaded, undefined, act.identity);
+      if (role) throw new ActRefusedError(role);
+      if (this.runs().includes(runId)) throw new ActRefusedError(`Run ${runId} already started.`);
+      let stored = this.vault.artifacts().find((a) => a.state === 'complete' && a.sha256 === loaded.hash && a.name.startsWith('runbook-'));
+      if (!stored) {
+        const writer = this.vault.createArtifact({ name: `runbook-${loaded.runbook.id}-v${loaded.runbook.version}.yaml`.replace(/[^A-Za-z0-9_.-]/g, '_'), mediaType: 'application/yaml', actor: act.identity.name });
+        writer.write(loaded.text);
+        stored = writer.finish();
+        this.vault.append({ actor: act.identity.name, type: 'runbook.stored', payload: { id: loaded.runbook.id, version: loaded.runbook.version, hash: loaded.hash, artifactId: stored.id, source: input.source } });
+      }
+      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets });
+      return this.fold(runId);
+    });
+  }
+
+  /** Why a step may not execute now (state, order, approvals), or null. */
+  private executeBlocker(state: RunState, step: Step, phaseId: string): string | null {
+    if (!executes(step)) return `Step ${step.id} is a ${step.kind} step: use \`cutover run ${step.kind === 'attest' ? 'attest' : step.kind === 'record' ? 'record' : 'done'}\`.`;
+    const refusal = executeRefusal(state, step, phaseId);
+    if (refusal) return refusal;
+    if (needsApproval(state, step)) {
+      const auth = authorize(this.vault, state, step, phaseId);
+      if (!auth.authorized) return `Step ${step.id} is not approved${step.kind === 'command' ? '' : ' (in production nothing executes before the plan holds its quorum)'}: ${auth.reason}`;
+    }
     return null;
   }
 
   async executeStep(runId: string, stepId: string, signal?: AbortSignal): Promise<StepOutcome> {
     const state = this.status(runId);
     const { step, phaseId } = this.findStep(state, stepId);
-    if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step: use \`cutover run ${step.kind === 'attest' ? 'attest' : step.kind === 'record' ? 'record' : 'done'}\`.`);
-    const refusal = this.refusal(state, step, phaseId);
-    if (refusal) throw new RunRefusedError(refusal);
-    if (step.kind === 'command') {
-      const auth = authorize(this.vault, state, step, phaseId);
-      if (!auth.authorized) throw new RunRefusedError(`Step ${step.id} is not approved: ${auth.reason}`);
-    }
-    if (step.kind === 'monitor') return this.executeMonitor(state, step, signal);
-    return this.executeOnTarget(state, step, phaseId, signal);
+    const blocker = this.executeBlocker(state, step, phaseId);
+    if (blocker) throw new RunRefusedError(blocker);
+    const execution = prepareExecution(this.vault, this.options, state, step as Extract<Step, { kind: 'check' | 'command' | 'monitor' }>);
+    const attempt = (state.steps.get(stepId)!.attempts ?? 0) + 1;
+    const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, target: execution.target, attempt } });
+    // The check that the step may run and its step.started are one transaction: two processes
+    // racing to start it cannot both win.
+    const { writer, actor } = this.commit(signed, (act, now, _step, _phase) => {
+      const again = this.executeBlocker(now, step, phaseId);
+      if (again) throw new RunRefusedError(again);
+      if (act.doc.what.attempt !== (now.steps.get(stepId)!.attempts ?? 0) + 1) throw new RunRefusedError(`This act starts attempt ${String(act.doc.what.attempt)} of ${stepId}, which is not the next one; sign a new one.`);
+      const w = this.vault.createArtifact({ name: step.evidence ?? `${step.id}.log`, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: act.identity.name });
+      appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
+      return { writer: w, actor: act.identity.name };
+    });
+    const result = await execution.run(writer, signal, (fingerprint) => {
+      this.vault.append({ actor, type: 'target.host_key_pinned', payload: { runId, target: execution.target, fingerprint } });
+    });
+    return this.finishStep(state, step, writer, result);
   }
 
-  private startTranscript(state: RunState, step: Step, extra: Record<string, unknown>): ArtifactWriter {
-    const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}.log`, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: this.options.actor });
-    this.vault.append({ actor: this.options.actor, type: 'step.started', payload: { runId: state.runId, stepId: step.id, kind: step.kind, ...extra, transcript: { artifactId: writer.id, name: writer.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } } });
-    return writer;
-  }
-
-  private finishStep(state: RunState, step: Step, writer: ArtifactWriter, result: { exitCode: number | null; signal: string | null; failure: ExecResult['failure'] | null; gates: GateResult[]; durationMs: number; summary?: unknown }): StepOutcome {
+  private finishStep(state: RunState, step: Step, writer: ArtifactWriter, result: ExecutionResult): StepOutcome {
     const info = writer.finish();
     const transcript = transcriptOf(info);
     const failedGates = result.gates.filter((g) => !g.passed);
     const status = !result.failure && failedGates.length === 0 ? 'PASS' : 'FAIL';
-    this.vault.append({ actor: this.options.actor, type: 'step.finished', payload: { runId: state.runId, stepId: step.id, status, exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: result.gates, transcript, durationMs: result.durationMs, ...(result.summary ? { summary: result.summary } : {}) } });
+    this.vault.append({ actor: 'system', type: 'step.finished', payload: { runId: state.runId, stepId: step.id, status, exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: result.gates, transcript, durationMs: result.durationMs, ...(result.summary ? { summary: result.summary } : {}) } });
     let blocked = false;
-    if (status === 'FAIL' && state.status !== 'ROLLBACK') {
+    if (status === 'FAIL' && this.fold(state.runId).status !== 'ROLLBACK') {
       const aborts = result.gates.filter((g) => g.kind === 'abort');
       const reason = aborts.length ? `abort gate ${aborts.map((g) => g.gate).join(', ')} matched` : result.failure ? `${result.failure.kind}: ${result.failure.message}` : `expectation failed: ${failedGates.map((g) => g.gate).join(', ')}`;
       this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId: state.runId, stepId: step.id, reason, gates: failedGates } });
@@ -184,136 +225,23 @@ export class RunEngine {
     return { stepId: step.id, status, exitCode: result.exitCode, failure: result.failure, gates: result.gates, transcript, blocked };
   }
 
-  private async executeOnTarget(state: RunState, step: Extract<Step, { kind: 'check' | 'command' }>, phaseId: string, signal?: AbortSignal): Promise<StepOutcome> {
-    const target = state.targets[step.target];
-    if (!target) throw new RunRefusedError(`Step ${step.id} names an unknown target ${step.target}.`);
-    if (step.kind === 'command' && target.kind === 'ssh' && !(state.hostKeys[step.target] ?? target.host_key)) {
-      throw new RunRefusedError(`Target ${step.target}'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.`);
-    }
-    const env = { ...state.runbook.env, ...step.env };
-    const secrets = getSecrets(this.vault, [...secretsUsed(env, target), ...Object.values(step.secret_env), ...state.runbook.secrets.map((s) => s.name)]);
-    const expandedEnv = expandEnv(env, secrets, state.targets);
-    for (const [name, secret] of Object.entries(step.secret_env)) {
-      const value = secrets[secret];
-      if (value === undefined) throw new RunRefusedError(`Step ${step.id} needs the secret "${secret}" (for ${name}); set it with \`cutover secret set --name ${secret}\`.`);
-      expandedEnv[name] = value;
-    }
-    let pinnedNow: string | null = null;
-    const context: TargetContext = {
-      secrets,
-      pinnedHostKey: state.hostKeys[step.target],
-      applicationName: `cutover-workstation/${state.runId.slice(0, 8)}/${step.id}`.slice(0, 63),
-      agentSocket: this.options.agentSocket,
-      sshConfigPath: this.options.sshConfigPath,
-      confirmHostKey: async (fingerprint) => {
-        const ok = this.options.confirmHostKey ? await this.options.confirmHostKey(step.target, fingerprint) : false;
-        if (ok) pinnedNow = fingerprint;
-        return ok;
-      },
-    };
-    const command = step.kind === 'check' ? (step.sql ?? step.run!) : step.run;
-    const readOnly = step.kind === 'check' ? (step.sql ? 'enforced' : 'declared') : undefined;
-    const writer = this.startTranscript(state, step, { phaseId, target: step.target, command, readOnly, environment: state.environment });
-    const controller = new AbortController();
-    const onOuterAbort = () => controller.abort();
-    signal?.addEventListener('abort', onOuterAbort, { once: true });
-    const progress = new ProgressThrottle(state.runId, step.id, this.options.onProgress ?? (() => {}));
-    const watcher = new GateWatcher(step.expect, step.abort_on, (match) => {
-      if (match.onMatch === 'cancel') controller.abort();
-    });
-    const executor = this.options.executors(step.target, target, context);
-    let result: ExecResult;
-    const started = Date.now();
-    try {
-      await executor.connect();
-      if (pinnedNow) this.vault.append({ actor: this.options.actor, type: 'target.host_key_pinned', payload: { runId: state.runId, target: step.target, fingerprint: pinnedNow } });
-      result = await executor.exec({
-        command,
-        readOnly: step.kind === 'check' && Boolean(step.sql),
-        env: expandedEnv,
-        cwd: step.cwd,
-        timeoutMs: step.timeout ? durationMs(step.timeout) : undefined,
-        statementTimeoutMs: step.statement_timeout ? durationMs(step.statement_timeout) : undefined,
-        lockTimeoutMs: step.lock_timeout ? durationMs(step.lock_timeout) : undefined,
-        signal: controller.signal,
-        onOutput: (chunk) => {
-          writer.write(chunk);
-          watcher.push(chunk);
-          progress.push(chunk);
-        },
-      });
-    } catch (error) {
-      const kind = (error as { kind?: string }).kind ?? 'connect_failed';
-      const message = error instanceof Error ? error.message : String(error);
-      writer.write(`\n[cutover] ${message}\n`);
-      result = { exitCode: null, signal: null, failure: { kind: kind as NonNullable<ExecResult['failure']>['kind'], message }, durationMs: Date.now() - started };
-    } finally {
-      signal?.removeEventListener('abort', onOuterAbort);
-      await executor.close().catch(() => undefined);
-    }
-    watcher.end();
-    progress.flush();
-    const gates = watcher.results(result);
-    return this.finishStep(state, step, writer, { exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates, durationMs: result.durationMs });
-  }
-
-  private async executeMonitor(state: RunState, step: Extract<Step, { kind: 'monitor' }>, signal?: AbortSignal): Promise<StepOutcome> {
-    const writer = this.startTranscript(state, step, { target: step.probe.url, command: `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}` });
-    const started = Date.now();
-    const progress = new ProgressThrottle(state.runId, step.id, this.options.onProgress ?? (() => {}));
-    const { summary, gates, cancelled } = await runMonitor(step, signal ?? new AbortController().signal, (sample) => {
-      const line = Buffer.from(`${JSON.stringify(sample)}\n`);
-      writer.write(line);
-      progress.push(line);
-    });
-    progress.flush();
-    const failure = cancelled ? { kind: 'cancelled' as const, message: 'the monitor was stopped before its window ended' } : null;
-    return this.finishStep(state, step, writer, { exitCode: null, signal: null, failure, gates, durationMs: Date.now() - started, summary });
-  }
-
   /** A person confirms an attest step's statement; the attestation is kept as its evidence file. */
-  attest(runId: string, stepId: string): StepState {
-    const state = this.status(runId);
-    const { step } = this.findStep(state, stepId);
-    if (step.kind !== 'attest') throw new RunRefusedError(`Step ${stepId} is a ${step.kind} step, not an attestation.`);
-    const identity = getIdentity(this.vault, this.options.actor);
-    if (!identity) throw new RunRefusedError(`"${this.options.actor}" is not an identity in this vault.`);
-    if (!identity.roles.includes(step.by)) throw new RunRefusedError(`Step ${stepId} must be attested by a ${step.by}; ${identity.name} is ${identity.roles.join(', ')}.`);
-    if (state.steps.get(stepId)!.status === 'PASS') throw new RunRefusedError(`Step ${stepId} is already attested.`);
-    const at = new Date().toISOString();
-    const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_attestation.log`, actor: identity.name });
-    writer.write(`Attestation\nRun: ${runId}\nStep: ${step.id} — ${step.title}\nStatement: ${step.statement}\nAttested by: ${identity.name} (${identity.roles.join(', ')}), key ${identity.fingerprint}\nAt: ${at}\n`);
-    const transcript = transcriptOf(writer.finish());
-    this.vault.append({ actor: identity.name, type: 'step.attested', payload: { runId, stepId, statement: step.statement, role: step.by, fingerprint: identity.fingerprint, transcript } });
-    return this.settle(runId).steps.get(stepId)!;
+  async attest(runId: string, stepId: string): Promise<StepState> {
+    const step = this.stepOfKind(runId, stepId, 'attest', 'an attestation');
+    return this.stepAct(await this.signed({ kind: 'step.attest', runId, stepId, what: { statement: step.statement } }));
   }
 
   /** Records values (snapshot ID, release SHA, PITR window) for a record step. */
-  record(runId: string, stepId: string, values: Record<string, string>): StepState {
-    const state = this.status(runId);
-    const { step } = this.findStep(state, stepId);
-    if (step.kind !== 'record') throw new RunRefusedError(`Step ${stepId} is a ${step.kind} step, not a record step.`);
-    const known = new Set(step.fields.map((f) => f.name));
-    for (const name of Object.keys(values)) if (!known.has(name)) throw new RunRefusedError(`Step ${stepId} has no field "${name}" (it has ${[...known].join(', ')}).`);
-    for (const field of step.fields) {
-      const value = values[field.name];
-      if ((value === undefined || value === '') && field.required) throw new RunRefusedError(`Step ${stepId} needs ${field.label} (${field.name}).`);
-      if (value !== undefined && field.pattern && !new RegExp(field.pattern).test(value)) throw new RunRefusedError(`${field.label} "${value}" does not match /${field.pattern}/.`);
-    }
-    const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_record.json`, mediaType: 'application/json', actor: this.options.actor });
-    writer.write(`${JSON.stringify({ runId, stepId, title: step.title, values, recordedBy: this.options.actor, at: new Date().toISOString() }, null, 2)}\n`);
-    const transcript = transcriptOf(writer.finish());
-    this.vault.append({ actor: this.options.actor, type: 'step.recorded', payload: { runId, stepId, values, transcript } });
-    return this.settle(runId).steps.get(stepId)!;
+  async record(runId: string, stepId: string, values: Record<string, string>): Promise<StepState> {
+    const step = this.stepOfKind(runId, stepId, 'record', 'a record step');
+    checkRecordValues(step, values);
+    return this.stepAct(await this.signed({ kind: 'step.record', runId, stepId, what: { values } }));
   }
 
   /** Marks a manual step done, with an optional note. */
-  done(runId: string, stepId: string, note?: string): StepState {
-    const state = this.status(runId);
-    const { step } = this.findStep(state, stepId);
-    if (step.kind !== 'manual') throw new RunRefusedError(`Step ${stepId} is a ${step.kind} step; only manual steps are marked done by hand.`);
-    this.vault.append({ actor: this.options.actor, type: 'step.done', payload: { runId, stepId, note: note ?? null } });
-    return this.settle(runId).steps.get(stepId)!;
+  async done(runId: string, stepId: string, note?: string): Promise<StepState> {
+    this.stepOfKind(runId, stepId, 'manual', 'a manual step');
+    return this.stepAct(await this.signed({ kind: 'step.done', runId, stepId, what: { note: note ?? null } }));
   }
 
   /**
@@ -321,18 +249,126 @@ export class RunEngine {
    * decision's findings. Never while the run is BLOCKED (that would step around the block), never
    * a step that ran or is running, and on the rollback path only rollback steps.
    */
-  skip(runId: string, stepId: string, reason: string): StepState {
+  async skip(runId: string, stepId: string, reason: string): Promise<StepState> {
     const state = this.status(runId);
     const { phaseId } = this.findStep(state, stepId);
-    const identity = getIdentity(this.vault, this.options.actor);
-    if (!identity) throw new RunRefusedError(`"${this.options.actor}" is not an identity in this vault.`);
-    if (!identity.roles.includes('operator')) throw new RunRefusedError(`${identity.name} does not have the operator role, so cannot skip a step.`);
     if (!reason.trim()) throw new RunRefusedError('Skipping a step needs a reason (it goes into the evidence and the decision).');
     const refusal = skipRefusal(state, stepId, phaseId);
     if (refusal) throw new RunRefusedError(refusal);
-    const current = state.steps.get(stepId)!;
-    this.vault.append({ actor: identity.name, type: 'step.skipped', payload: { runId, stepId, reason: reason.trim(), previous: current.status } });
-    return this.settle(runId).steps.get(stepId)!;
+    return this.stepAct(await this.signed({ kind: 'step.skip', runId, stepId, what: { reason: reason.trim() } }));
+  }
+
+  /** A person's decision: take the rollback path, stop, or retry the step that failed or was interrupted. */
+  async decide(runId: string, decision: Decision, reason: string, stepId?: string): Promise<RunState> {
+    const state = this.status(runId);
+    if (!reason.trim()) throw new RunRefusedError('A decision needs a reason (it goes into the evidence).');
+    const target = decision === 'retry' ? (stepId ?? retryTarget(state)) : null;
+    const refusal = decideRefusal(state, decision, target);
+    if (refusal) throw new RunRefusedError(refusal);
+    const signed = await this.signed({ kind: 'run.decide', runId, stepId: target, what: { decision, reason: reason.trim() } });
+    return this.commit(signed, (act, now) => {
+      this.applyDecision(act, now);
+      return this.fold(runId);
+    });
+  }
+
+  /** Drafts an act for someone who signs it on their own machine (`ssh-keygen -Y sign -n cutover-act-v1`). */
+  exportAct(runId: string, by: string, input: ActInput): { doc: ActDocument; bytes: Buffer } {
+    const state = this.status(runId);
+    const stepId = 'stepId' in input && input.stepId ? input.stepId : input.kind === 'run.decide' && input.decision === 'retry' ? retryTarget(state) : null;
+    const step = stepId ? this.findStep(state, stepId) : undefined;
+    const what: Record<string, unknown> =
+      input.kind === 'step.attest' ? { statement: step?.step.kind === 'attest' ? step.step.statement : '' }
+      : input.kind === 'step.record' ? { values: input.values }
+      : input.kind === 'step.done' ? { note: input.note ?? null }
+      : input.kind === 'step.skip' ? { reason: input.reason.trim() }
+      : { decision: input.decision, reason: input.reason.trim() };
+    if (input.kind === 'step.record' && step?.step.kind === 'record') checkRecordValues(step.step, input.values);
+    const doc = draftAct(this.vault, { kind: input.kind, runId, stepId, what }, by);
+    const who = registryOf(this.vault).get(by)!;
+    const role = roleRefusal(input.kind, state, step?.step, who);
+    if (role) throw new ActRefusedError(role);
+    return { doc, bytes: actBytes(doc) };
+  }
+
+  /** Applies an act signed elsewhere: the same checks as an act signed here. */
+  async importAct(signed: SignedAct): Promise<RunState> {
+    const doc = parseAct(signed.text);
+    if (doc.act === 'run.start' || doc.act === 'step.execute') throw new ActRefusedError(`A ${doc.act} act is signed at the workstation that does it, by its operator; it cannot be imported.`);
+    if (doc.act === 'decision.record') throw new ActRefusedError('A decision.record act is imported with `cutover run decision --act`.');
+    if (doc.act === 'run.decide') {
+      return this.commit(signed, (act, now) => {
+        this.applyDecision(act, now);
+        return this.fold(doc.run);
+      });
+    }
+    this.stepAct(signed);
+    return this.status(doc.run);
+  }
+
+  private stepOfKind<K extends Step['kind']>(runId: string, stepId: string, kind: K, words: string): Extract<Step, { kind: K }> {
+    const { step } = this.findStep(this.status(runId), stepId);
+    if (step.kind !== kind) throw new RunRefusedError(`Step ${stepId} is a ${step.kind} step, not ${words}.`);
+    return step as Extract<Step, { kind: K }>;
+  }
+
+  /** Applies a step act (attest, record, done, skip) after its checks; returns the step's new state. */
+  private stepAct(signed: SignedAct): StepState {
+    const runId = parseAct(signed.text).run;
+    this.commit(signed, (act, state, step, phaseId) => {
+      if (!step || !phaseId) throw new ActRefusedError(`A ${act.doc.act} act names a step.`);
+      const current = state.steps.get(step.id)!;
+      const what = act.doc.what;
+      const who = act.identity.name;
+      if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(`The run is ${state.status}; nothing more changes in it.`);
+      switch (act.doc.act) {
+        case 'step.attest': {
+          if (step.kind !== 'attest') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step, not an attestation.`);
+          if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already attested.`);
+          if (what.statement !== step.statement) throw new RunRefusedError(`The act attests "${String(what.statement)}", not this step's statement "${step.statement}".`);
+          const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_attestation.log`, actor: who });
+          writer.write(`Attestation\nRun: ${runId}\nStep: ${step.id} — ${step.title}\nStatement: ${step.statement}\nAttested by: ${who} (${act.identity.roles.join(', ')}), key ${act.identity.fingerprint}\nSigned act sha256: ${act.digest}\nAt: ${new Date().toISOString()}\n`);
+          appendAct(this.vault, act, 'step.attested', { runId, stepId: step.id, statement: step.statement, role: step.by, fingerprint: act.identity.fingerprint, transcript: transcriptOf(writer.finish()) });
+          break;
+        }
+        case 'step.record': {
+          if (step.kind !== 'record') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step, not a record step.`);
+          if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already recorded.`);
+          const values = what.values as Record<string, string>;
+          checkRecordValues(step, values);
+          const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_record.json`, mediaType: 'application/json', actor: who });
+          writer.write(`${JSON.stringify({ runId, stepId: step.id, title: step.title, values, recordedBy: who, actSha256: act.digest, at: new Date().toISOString() }, null, 2)}\n`);
+          appendAct(this.vault, act, 'step.recorded', { runId, stepId: step.id, values, transcript: transcriptOf(writer.finish()) });
+          break;
+        }
+        case 'step.done':
+          if (step.kind !== 'manual') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step; only manual steps are marked done by hand.`);
+          if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already done.`);
+          appendAct(this.vault, act, 'step.done', { runId, stepId: step.id, note: typeof what.note === 'string' ? what.note : null });
+          break;
+        case 'step.skip': {
+          const reason = typeof what.reason === 'string' ? what.reason.trim() : '';
+          if (!reason) throw new RunRefusedError('Skipping a step needs a reason (it goes into the evidence and the decision).');
+          const refusal = skipRefusal(state, step.id, phaseId);
+          if (refusal) throw new RunRefusedError(refusal);
+          appendAct(this.vault, act, 'step.skipped', { runId, stepId: step.id, reason, previous: current.status });
+          break;
+        }
+        default:
+          throw new ActRefusedError(`A ${act.doc.act} act is not a step act.`);
+      }
+    });
+    return this.settle(runId).steps.get(parseAct(signed.text).step!)!;
+  }
+
+  private applyDecision(act: VerifiedAct, state: RunState): void {
+    const decision = act.doc.what.decision as Decision;
+    const reason = typeof act.doc.what.reason === 'string' ? act.doc.what.reason.trim() : '';
+    if (!['rollback', 'stop', 'retry'].includes(decision)) throw new ActRefusedError('A decision is rollback, stop or retry.');
+    if (!reason) throw new RunRefusedError('A decision needs a reason (it goes into the evidence).');
+    const refusal = decideRefusal(state, decision, act.doc.step);
+    if (refusal) throw new RunRefusedError(refusal);
+    appendAct(this.vault, act, 'run.decision', { runId: state.runId, decision, reason, blockedBy: state.blockedBy, ...(act.doc.step ? { stepId: act.doc.step } : {}) });
   }
 
   /**
@@ -340,14 +376,16 @@ export class RunEngine {
    * goes into the chain (with what was skipped), and nothing more runs in it.
    */
   private settle(runId: string): RunState {
-    const state = this.status(runId);
+    const state = this.fold(runId);
     if (state.status !== 'ACTIVE') return state;
     const main = allSteps(state).filter(({ phaseId }) => phaseId !== 'rollback').map(({ step }) => state.steps.get(step.id)!);
     if (!main.every((s) => s.status === 'PASS' || s.status === 'skipped')) return state;
     const skipped = main.filter((s) => s.status === 'skipped').map((s) => s.stepId);
     this.vault.append({ actor: 'system', type: 'run.completed', payload: { runId, steps: main.length, passed: main.length - skipped.length, skipped } });
-    return this.status(runId);
+    return this.fold(runId);
   }
+
+  // ---- the plan and its approvals -------------------------------------------------------------
 
   /** The plan approvers sign: the canonical JSON bytes and their SHA-256. */
   exportPlan(runId: string): { plan: PlanDocument; bytes: Buffer; digest: string } {
@@ -357,7 +395,7 @@ export class RunEngine {
   }
 
   /** Signs this run's current plan with an approver's key and records the approval. */
-  async approve(runId: string, signerName: string, signer: Signer): Promise<ApprovalRecord> {
+  async approve(runId: string, _signerName: string, signer: Signer): Promise<ApprovalRecord> {
     const { bytes } = this.exportPlan(runId);
     const signature = await sshsigSign(signer, bytes, PLAN_NAMESPACE);
     return this.importApproval(runId, bytes, signature);
@@ -365,39 +403,45 @@ export class RunEngine {
 
   /**
    * Records an approval made anywhere (here, or on an air-gapped machine with
-   * `ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json`). The signer is found by the
-   * key inside the signature; it must be an identity of this vault with the approver role.
+   * `ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json`). The signer is found by the key
+   * inside the signature: a proven identity of this vault's chain with the approver role.
    */
   importApproval(runId: string, planText: Buffer, signature: string): ApprovalRecord {
-    const state = this.status(runId);
-    const verified = sshsigVerify(signature, planText, PLAN_NAMESPACE);
-    if (!verified.ok) throw new RunRefusedError(`The approval signature does not verify over this plan (${verified.reason}: ${verified.message}). Sign the exact bytes of \`cutover plan export\` with namespace ${PLAN_NAMESPACE}.`);
-    const identity = listIdentities(this.vault).find((i) => i.fingerprint === verified.fingerprint);
-    if (!identity) throw new RunRefusedError(`The key ${verified.fingerprint} that signed this approval is not an identity in this vault.`);
-    const operator = getIdentity(this.vault, state.operator);
-    if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new RunRefusedError(`${identity.name} is the operator of this run and cannot approve it.`);
-    const role = state.runbook.policy.approvals.role;
-    if (!identity.roles.includes(role)) throw new RunRefusedError(`${identity.name} does not have the ${role} role; their signature cannot approve the plan.`);
-    let plan: PlanDocument;
-    try {
-      plan = JSON.parse(planText.toString('utf8')) as PlanDocument;
-    } catch {
-      throw new RunRefusedError('The signed plan is not JSON.');
-    }
-    if (plan.runId !== runId) throw new RunRefusedError(`This approval is for run ${plan.runId}, not ${runId}.`);
-    const text = planText.toString('utf8');
-    const digest = planDigest(planText);
-    this.vault.append({ actor: identity.name, type: 'approval.added', payload: { runId, signer: identity.name, fingerprint: identity.fingerprint, planDigest: digest, plan: text, signature } });
-    return this.status(runId).approvals.at(-1)!;
+    return inWriteTransaction(this.vault, () => {
+      const state = this.fold(runId);
+      const verified = sshsigVerify(signature, planText, PLAN_NAMESPACE);
+      if (!verified.ok) throw new RunRefusedError(`The approval signature does not verify over this plan (${verified.reason}: ${verified.message}). Sign the exact bytes of \`cutover plan export\` with namespace ${PLAN_NAMESPACE}.`);
+      const plan = parsePlanBytes(planText);
+      if (typeof plan === 'string') throw new RunRefusedError(`Refused: ${plan}.`);
+      const registry = registryOf(this.vault);
+      const candidates = registry.byFingerprint(verified.fingerprint).filter((i) => i.proven && !i.custodial);
+      const identity = candidates[0];
+      if (!identity) {
+        const known = registry.byFingerprint(verified.fingerprint)[0];
+        throw new RunRefusedError(known ? `${known.name} has not proved their key (or it was held by this vault), so their approval does not count; see \`cutover identity prove\`.` : `The key ${verified.fingerprint} that signed this approval is not an identity in this vault.`);
+      }
+      const operator = registry.get(state.operator);
+      if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new RunRefusedError(`${identity.name} is the operator of this run and cannot approve it.`);
+      const role = state.runbook.policy.approvals.role;
+      if (!identity.roles.includes(role)) throw new RunRefusedError(`${identity.name} does not have the ${role} role; their signature cannot approve the plan.`);
+      if (plan.runId !== runId) throw new RunRefusedError(`This approval is for run ${plan.runId}, not ${runId}.`);
+      const digest = planDigest(planText);
+      if (state.approvals.some((a) => a.fingerprint === identity.fingerprint && a.planDigest === digest)) throw new RunRefusedError(`${identity.name} already approved this exact plan.`);
+      this.vault.append({ actor: identity.name, type: 'approval.added', payload: { runId, signer: identity.name, fingerprint: identity.fingerprint, planDigest: digest, plan: planText.toString('utf8'), signature } });
+      return this.fold(runId).approvals.at(-1)!;
+    });
   }
+}
 
-  /** A person's decision on a BLOCKED run: take the rollback path, or stop. */
-  decide(runId: string, decision: 'rollback' | 'stop', reason: string): RunState {
-    const state = this.status(runId);
-    if (!reason.trim()) throw new RunRefusedError('A decision needs a reason (it goes into the evidence).');
-    if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(`The run is already ${state.status}.`);
-    if (decision === 'rollback' && !state.runbook.rollback) throw new RunRefusedError('The runbook has no rollback section; decide "stop" instead.');
-    this.vault.append({ actor: this.options.actor, type: 'run.decision', payload: { runId, decision, reason, blockedBy: state.blockedBy } });
-    return this.status(runId);
+/** A record step's values: known fields, required ones present, patterns matched. */
+function checkRecordValues(step: Extract<Step, { kind: 'record' }>, values: Record<string, string>): void {
+  if (typeof values !== 'object' || values === null) throw new RunRefusedError(`Step ${step.id} records values.`);
+  const known = new Set(step.fields.map((f) => f.name));
+  for (const name of Object.keys(values)) if (!known.has(name)) throw new RunRefusedError(`Step ${step.id} has no field "${name}" (it has ${[...known].join(', ')}).`);
+  for (const field of step.fields) {
+    const value = values[field.name];
+    if (value !== undefined && typeof value !== 'string') throw new RunRefusedError(`${field.label} is text.`);
+    if ((value === undefined || value === '') && field.required) throw new RunRefusedError(`Step ${step.id} needs ${field.label} (${field.name}).`);
+    if (value !== undefined && field.pattern && !new RegExp(field.pattern).test(value)) throw new RunRefusedError(`${field.label} "${value}" does not match /${field.pattern}/.`);
   }
 }

@@ -20,6 +20,9 @@ export interface AbortMatch {
   line: string;
 }
 
+/** The gate every check and command has when its expectations name no exit code. */
+export const IMPLICIT_EXIT_GATE = 'exit code = 0 (no exit code expected, so 0 is required)';
+
 /** How an expectation is named in gate results (and in the pack's declared gates). */
 export function describeExpectation(e: Expectation): string {
   if ('exit_code' in e) return `exit code = ${e.exit_code}`;
@@ -121,6 +124,10 @@ export class GateWatcher {
       const passed = Number.isFinite(actual) && compare(actual, e.threshold.op, e.threshold.value);
       return { gate, kind: 'expect', passed, detail: Number.isFinite(actual) ? `${e.threshold.metric} = ${actual}` : `${e.threshold.metric} not found` };
     });
+    // A step whose expectations name no exit code must exit 0: a failing command is never a PASS.
+    if (exec.exitCode !== null && exec.exitCode !== undefined && !this.expectations.some((e) => 'exit_code' in e)) {
+      out.unshift({ gate: IMPLICIT_EXIT_GATE, kind: 'expect', passed: exec.exitCode === 0, detail: `exit code ${exec.exitCode}` });
+    }
     for (const a of this.aborts) out.push({ gate: `abort on /${a.pattern}/`, kind: 'abort', passed: false, detail: `matched: ${a.line}` });
     return out;
   }

@@ -1,4 +1,4 @@
-export { RunEngine, RunRefusedError, skipRefusal, type EngineOptions, type ExecutorFactory, type StepOutcome } from './engine';
+export { RunEngine, RunRefusedError, skipRefusal, type ActInput, type EngineOptions, type ExecutorFactory, type StepOutcome } from './engine';
 export { authorize, type Authorization, type ApprovalCheck } from './approvals';
 export { buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument, type PlanEntry } from './plan';
 export { GateWatcher, type GateResult } from './gates';

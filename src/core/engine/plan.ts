@@ -9,9 +9,17 @@ import type { Environment, RunState } from './types';
 
 export const PLAN_NAMESPACE = 'cutover-plan-v1';
 
+/** The steps that execute anything on a target: each is in the plan approvers sign. */
+export type ExecutingStep = Extract<Step, { kind: 'check' | 'command' | 'monitor' }>;
+
+export function executes(step: Step): step is ExecutingStep {
+  return step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor';
+}
+
 export interface PlanTarget {
   name: string;
-  kind: Target['kind'];
+  /** A runbook target's kind, or "http" for a monitor's probe. */
+  kind: Target['kind'] | 'http';
   /** DSN (postgres), user@host:port (ssh) or "local". */
   address: string;
   /** The pinned SSH host key fingerprint, or null. */
@@ -22,6 +30,9 @@ export interface PlanEntry {
   stepId: string;
   phaseId: string;
   title: string;
+  /** command (mutating), check (read-only: SQL in BEGIN READ ONLY, or a declared read-only shell command) or monitor (an HTTP probe). */
+  kind: ExecutingStep['kind'];
+  /** The SQL, the shell command, or the probe ("GET URL every 10s for 5m"). */
   command: string;
   target: PlanTarget;
   env: Record<string, string>;
@@ -31,7 +42,7 @@ export interface PlanEntry {
 }
 
 export interface PlanDocument {
-  format: 'cutover-plan/v1';
+  format: 'cutover-plan/v2';
   runId: string;
   runbook: { id: string; version: string; hash: string };
   environment: Environment;
@@ -51,13 +62,22 @@ export function allSteps(state: Pick<RunState, 'runbook'>): LocatedStep[] {
   return runbookSteps(state.runbook);
 }
 
-export function planEntry(state: RunState, step: Extract<Step, { kind: 'command' }>, phaseId: string): PlanEntry {
+/** What a monitor step does, as the plan shows it. */
+export function probeCommand(step: Extract<Step, { kind: 'monitor' }>): string {
+  return `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}`;
+}
+
+export function planEntry(state: RunState, step: ExecutingStep, phaseId: string): PlanEntry {
+  if (step.kind === 'monitor') {
+    return { stepId: step.id, phaseId, title: step.title, kind: 'monitor', command: probeCommand(step), target: { name: 'http', kind: 'http', address: step.probe.url, hostKey: null }, env: {}, secretEnv: {}, cwd: null };
+  }
   const target = state.targets[step.target]!;
   return {
     stepId: step.id,
     phaseId,
     title: step.title,
-    command: step.run,
+    kind: step.kind,
+    command: step.kind === 'check' ? (step.sql ?? step.run!) : step.run,
     target: { name: step.target, kind: target.kind, address: targetAddress(target), hostKey: target.kind === 'ssh' ? (state.hostKeys[step.target] ?? target.host_key ?? null) : null },
     env: { ...state.runbook.env, ...step.env },
     secretEnv: step.secret_env,
@@ -67,14 +87,27 @@ export function planEntry(state: RunState, step: Extract<Step, { kind: 'command'
 
 export function buildPlan(state: RunState): PlanDocument {
   return {
-    format: 'cutover-plan/v1',
+    format: 'cutover-plan/v2',
     runId: state.runId,
     runbook: { id: state.runbook.id, version: state.runbook.version, hash: state.runbookHash },
     environment: state.environment,
     operator: state.operator,
     quorum: state.runbook.policy.approvals.quorum,
-    steps: allSteps(state).flatMap(({ step, phaseId }) => (step.kind === 'command' ? [planEntry(state, step, phaseId)] : [])),
+    steps: allSteps(state).flatMap(({ step, phaseId }) => (executes(step) ? [planEntry(state, step, phaseId)] : [])),
   };
+}
+
+/** Parses signed plan bytes, refusing any whose bytes are not their own canonical form (a duplicate key hides a second meaning). */
+export function parsePlanBytes(bytes: Buffer): PlanDocument | string {
+  const text = bytes.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'the signed plan is not JSON';
+  }
+  if (canonicalJson(parsed) !== text) return 'the signed plan\'s bytes are not its canonical form (a duplicate key, other spacing or key order), so what was signed is not what would be read; sign the exact file `cutover plan export` wrote';
+  return parsed as PlanDocument;
 }
 
 /** The bytes that are signed: RFC 8785 canonical JSON of the plan. */

@@ -5,7 +5,7 @@ import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
 import { allSteps } from './plan';
-import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
+import type { ApprovalRecord, Environment, RunDecision, RunState, StepState, TranscriptRef } from './types';
 
 interface Payload {
   runId?: string;
@@ -44,7 +44,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
     const step = typeof p.stepId === 'string' ? state.steps.get(p.stepId) : undefined;
     switch (e.type) {
       case 'step.started':
-        if (step) Object.assign(step, { status: 'running', actor: e.actor, startedAt: e.at, target: p.target, command: p.command, readOnly: p.readOnly, runner: p.runner, transcript: p.transcript as TranscriptRef, finishedAt: undefined, gates: undefined, failure: undefined });
+        if (step) Object.assign(step, { attempts: (step.attempts ?? 0) + 1, status: 'running', actor: e.actor, startedAt: e.at, target: p.target, command: p.command, readOnly: p.readOnly, runner: p.runner, transcript: p.transcript as TranscriptRef, finishedAt: undefined, gates: undefined, failure: undefined });
         break;
       case 'step.finished':
         if (step) Object.assign(step, { status: p.status, finishedAt: e.at, exitCode: p.exitCode, signal: p.signal, failure: p.failure, gates: p.gates as GateResult[], transcript: p.transcript as TranscriptRef });
@@ -67,9 +67,19 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         state.blockedBy = { stepId: p.stepId as string, reason: p.reason as string };
         break;
       case 'run.decision': {
-        const decision = p.decision as 'rollback' | 'stop';
-        state.decisions.push({ decision, reason: p.reason as string, actor: e.actor, at: e.at });
-        state.status = decision === 'rollback' ? 'ROLLBACK' : 'STOPPED';
+        const decision = p.decision as RunDecision;
+        const retried = decision === 'retry' && typeof p.stepId === 'string' ? state.steps.get(p.stepId) : undefined;
+        state.decisions.push({ decision, reason: p.reason as string, actor: e.actor, at: e.at, ...(retried ? { stepId: retried.stepId } : {}) });
+        if (decision === 'retry') {
+          if (retried) {
+            const { status, startedAt, finishedAt, exitCode, failure, transcript, actor } = retried;
+            Object.assign(retried, { previousAttempts: [...(retried.previousAttempts ?? []), { status, startedAt, finishedAt, exitCode, failure, transcript, actor }], status: 'pending', exitCode: undefined, failure: undefined, gates: undefined, transcript: undefined, finishedAt: undefined });
+          }
+          if (state.status === 'BLOCKED') {
+            state.status = 'ACTIVE';
+            state.blockedBy = null;
+          }
+        } else state.status = decision === 'rollback' ? 'ROLLBACK' : 'STOPPED';
         break;
       }
       case 'target.host_key_pinned':
@@ -92,7 +102,7 @@ function copyState(state: RunState): RunState {
   return {
     ...state,
     decisions: [...state.decisions],
-    steps: new Map([...state.steps].map(([id, step]) => [id, { ...step }])),
+    steps: new Map([...state.steps].map(([id, step]) => [id, { ...step, ...(step.previousAttempts ? { previousAttempts: [...step.previousAttempts] } : {}) }])),
     approvals: [...state.approvals],
     hostKeys: { ...state.hostKeys },
   };

@@ -35,7 +35,25 @@ export interface StepState {
   readOnly?: 'enforced' | 'declared';
   /** Runner process, so a crashed runner can be told from a live one. */
   runner?: { pid: number; host: string };
+  /** A read saw this step running but its runner gone; the next writer records it INTERRUPTED. */
+  runnerGone?: boolean;
+  /** How many times the step was started. */
+  attempts?: number;
+  /** Earlier attempts that failed or were interrupted before a retry decision; kept as evidence. */
+  previousAttempts?: StepAttempt[];
 }
+
+export interface StepAttempt {
+  status: StepStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number | null;
+  failure?: StepState['failure'];
+  transcript?: TranscriptRef;
+  actor?: string;
+}
+
+export type RunDecision = 'rollback' | 'stop' | 'retry';
 
 export interface ApprovalRecord {
   seq: number;
@@ -59,7 +77,7 @@ export interface RunState {
   targets: Record<string, Target>;
   status: RunStatus;
   blockedBy: { stepId: string; reason: string } | null;
-  decisions: { decision: 'rollback' | 'stop'; reason: string; actor: string; at: string }[];
+  decisions: { decision: RunDecision; reason: string; actor: string; at: string; stepId?: string }[];
   steps: Map<string, StepState>;
   approvals: ApprovalRecord[];
   /** Pinned SSH host keys by target name. */

@@ -1,0 +1,101 @@
+// `cutover act export|import`: an act by someone who is not at this workstation. They sign the
+// exported file on their own machine with plain `ssh-keygen -Y sign -n cutover-act-v1`, and the
+// operator imports it; the engine checks it exactly as an act signed here.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import type { ActInput } from '../../core/engine';
+import type { Vault } from '../../core/vault';
+import { CliUsageError } from '../errors';
+import { printJson, readBounded } from '../format';
+import { openVault } from './vault';
+
+function parseValues(values: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new CliUsageError(`--value takes NAME=VALUE, got "${v}".`);
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}
+
+interface ExportOpts { vault: string; as: string; out: string; decision?: string; reason?: string; value?: string[]; note?: string; skip?: boolean; json?: boolean }
+
+/** Which act the options describe; the step's kind says the rest. */
+function actInput(stepKind: string | null, stepId: string | undefined, opts: ExportOpts): ActInput {
+  if (opts.decision) {
+    if (!['retry', 'rollback', 'stop'].includes(opts.decision)) throw new CliUsageError('--decision is retry, rollback or stop.');
+    if (!opts.reason?.trim()) throw new CliUsageError('A decision needs --reason (it goes into the evidence).');
+    return { kind: 'run.decide', decision: opts.decision as 'retry' | 'rollback' | 'stop', reason: opts.reason, ...(stepId ? { stepId } : {}) };
+  }
+  if (!stepId) throw new CliUsageError('Name the STEP, or give --decision for a decision on the run.');
+  if (opts.skip) {
+    if (!opts.reason?.trim()) throw new CliUsageError('Skipping a step needs --reason.');
+    return { kind: 'step.skip', stepId, reason: opts.reason };
+  }
+  if (stepKind === 'attest') return { kind: 'step.attest', stepId };
+  if (stepKind === 'record') return { kind: 'step.record', stepId, values: parseValues(opts.value) };
+  if (stepKind === 'manual') return { kind: 'step.done', stepId, ...(opts.note ? { note: opts.note } : {}) };
+  throw new CliUsageError(`Step ${stepId} is a ${stepKind ?? 'unknown'} step: a check, command or monitor is executed at this workstation by its operator, not signed elsewhere.`);
+}
+
+async function engineOver(vault: Vault) {
+  const { RunEngine } = await import('../../core/engine');
+  const { createExecutor } = await import('../../core/targets/registry');
+  return new RunEngine(vault, { actor: 'system', executors: createExecutor });
+}
+
+export function registerAct(program: Command): void {
+  const act = program.command('act').description('acts signed elsewhere: export one for a person to sign with ssh-keygen, import it signed');
+
+  act.command('export')
+    .description('write the act a person signs on their own machine: `ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json`')
+    .argument('<run>', 'run id').argument('[step]', 'step id (attest, record, manual; with --skip any step; with --decision retry, the step to retry)')
+    .requiredOption('--vault <path>', 'vault file')
+    .requiredOption('--as <name>', 'who will sign it: an identity in this vault')
+    .requiredOption('--out <file>', 'where to write the act')
+    .option('--value <NAME=VALUE...>', 'record steps: a field value')
+    .option('--note <text>', 'manual steps: what was done')
+    .option('--skip', 'skip the step (with --reason)')
+    .option('--decision <decision>', 'a decision on the run: retry, rollback or stop (with --reason)')
+    .option('--reason <text>', 'why (skip, decision)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, stepId: string | undefined, opts: ExportOpts) => {
+      // Exporting reads only: the read-only handle refuses writes, so only its type is widened.
+      const vault = (await openVault(opts.vault, { readOnly: true })) as Vault;
+      try {
+        const engine = await engineOver(vault);
+        const state = engine.status(runId);
+        const stepKind = stepId ? (state.steps.get(stepId)?.kind ?? null) : null;
+        if (stepId && !stepKind) throw new CliUsageError(`The runbook has no step "${stepId}".`);
+        const { doc, bytes } = engine.exportAct(runId, opts.as, actInput(stepKind, stepId, opts));
+        writeFileSync(opts.out, bytes);
+        if (opts.json) printJson({ out: opts.out, act: doc });
+        else console.log(`Act ${doc.act}${doc.step ? ` ${doc.step}` : ''} for ${doc.by.name} (${doc.by.fingerprint}) written to ${opts.out}.\n${doc.by.name} signs it on their own machine, unchanged:\n  ssh-keygen -Y sign -n cutover-act-v1 -f KEY ${opts.out}\nthen: cutover act import --vault ${opts.vault} --act ${opts.out} --signature ${opts.out}.sig`);
+      } finally {
+        vault.close();
+      }
+    });
+
+  act.command('import')
+    .description('apply an act signed elsewhere; checked like an act signed here (signature, proven identity, role, run state)')
+    .requiredOption('--vault <path>', 'vault file')
+    .requiredOption('--act <file>', 'the act file as exported (unchanged)')
+    .requiredOption('--signature <file>', 'its .sig file from ssh-keygen -Y sign -n cutover-act-v1')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; act: string; signature: string; json?: boolean }) => {
+      const text = readBounded(opts.act, 64 << 10, 'act').toString('utf8');
+      const signature = readBounded(opts.signature, 64 << 10, 'signature').toString('utf8');
+      const vault = await openVault(opts.vault);
+      try {
+        const engine = await engineOver(vault);
+        const state = await engine.importAct({ text, signature });
+        const { parseAct } = await import('../../core/acts');
+        const doc = parseAct(text);
+        if (opts.json) printJson({ runId: state.runId, status: state.status, act: doc.act, step: doc.step, by: doc.by });
+        else console.log(`Imported ${doc.act}${doc.step ? ` ${doc.step}` : ''} signed by ${doc.by.name} (${doc.by.fingerprint}); the run is ${state.status}.`);
+      } finally {
+        vault.close();
+      }
+    });
+}
