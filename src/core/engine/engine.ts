@@ -190,6 +190,10 @@ export class RunEngine {
     const blocker = this.executeBlocker(state, step, phaseId);
     if (blocker) throw new RunRefusedError(blocker);
     const execution = prepareExecution(this.vault, this.options, state, step as Extract<Step, { kind: 'check' | 'command' | 'monitor' }>);
+    // PostgreSQL's read-only transaction is not a sandbox: a check login that can run programs,
+    // write files or signal backends is refused in production and named in a rehearsal's transcript.
+    const loginWarning = execution.assessLogin ? await execution.assessLogin() : '';
+    if (loginWarning && state.environment === 'production') throw new RunRefusedError(`Refused in production: ${loginWarning}`);
     const attempt = (state.steps.get(stepId)!.attempts ?? 0) + 1;
     const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, target: execution.target, attempt } });
     // The check that the step may run and its step.started are one transaction: two processes
@@ -202,6 +206,7 @@ export class RunEngine {
       appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
       return { writer: w, actor: act.identity.name };
     });
+    if (loginWarning) writer.write(`[cutover] WARNING (rehearsal; refused in production): ${loginWarning}\n\n`);
     const result = await execution.run(writer, signal, (fingerprint) => {
       this.vault.append({ actor, type: 'target.host_key_pinned', payload: { runId, target: execution.target, fingerprint } });
     });

@@ -2,6 +2,7 @@
 // the target's context (secrets, pinned host key), the streaming output into the transcript,
 // the gates watched on it, and the result. Who may run what, and when, is decided elsewhere.
 import { durationMs, type Step, type Target } from '../runbook/schema';
+import { assessExecutorLogin, checkLoginConnection, describeAssessment } from '../targets/check-login';
 import type { Executor, ExecResult, TargetContext } from '../targets/types';
 import { getSecrets, VaultInputError, type ArtifactWriter, type Vault } from '../vault';
 import { GateWatcher, type GateResult } from './gates';
@@ -31,6 +32,8 @@ export interface Execution {
   command: string;
   target: string;
   readOnly?: 'enforced' | 'declared';
+  /** SQL checks: what PostgreSQL says the check login may do beyond reading, in words ("" when nothing). */
+  assessLogin?(): Promise<string>;
   run(writer: ArtifactWriter, signal: AbortSignal | undefined, onPinned: (fingerprint: string) => void): Promise<ExecutionResult>;
 }
 
@@ -52,7 +55,18 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
     throw new RunRefusedError(`Target ${step.target}'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.`);
   }
   const env = { ...state.runbook.env, ...step.env };
-  const secrets = getSecrets(vault, [...secretsUsed(env, target), ...Object.values(step.secret_env), ...state.runbook.secrets.map((s) => s.name)]);
+  const checkLogin = target.kind === 'postgres' ? target.check_login?.secret : undefined;
+  const secrets = getSecrets(vault, [...secretsUsed(env, target), ...Object.values(step.secret_env), ...state.runbook.secrets.map((s) => s.name), ...(checkLogin ? [checkLogin] : [])]);
+  // SQL checks run through the runbook's check login (a login that can only read), not the target's own.
+  const sqlCheck = step.kind === 'check' && Boolean(step.sql) && target.kind === 'postgres';
+  let runTarget: Target = target;
+  if (sqlCheck && target.kind === 'postgres') {
+    try {
+      runTarget = checkLoginConnection(target, secrets, step.target).target;
+    } catch (error) {
+      throw new RunRefusedError((error as Error).message);
+    }
+  }
   const expandedEnv = expandEnv(env, secrets, state.targets);
   for (const [name, secret] of Object.entries(step.secret_env)) {
     const value = secrets[secret];
@@ -61,23 +75,37 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
   }
   const command = step.kind === 'check' ? (step.sql ?? step.run!) : step.run;
   const readOnly = step.kind === 'check' ? (step.sql ? 'enforced' as const : 'declared' as const) : undefined;
+  const contextFor = (onPinned: (fingerprint: string) => void): TargetContext => ({
+    secrets,
+    pinnedHostKey: state.hostKeys[step.target],
+    applicationName: `cutover-workstation/${state.runId.slice(0, 8)}/${step.id}`.slice(0, 63),
+    agentSocket: options.agentSocket,
+    sshConfigPath: options.sshConfigPath,
+    confirmHostKey: async (fingerprint) => {
+      const ok = options.confirmHostKey ? await options.confirmHostKey(step.target, fingerprint) : false;
+      if (ok) onPinned(fingerprint);
+      return ok;
+    },
+  });
   return {
     command,
     target: step.target,
     readOnly,
+    ...(sqlCheck ? {
+      async assessLogin() {
+        const executor = options.executors(step.target, runTarget, contextFor(() => undefined));
+        try {
+          await executor.connect();
+          return describeAssessment(await assessExecutorLogin(executor), step.target);
+        } catch (error) {
+          throw new RunRefusedError(`Before a check runs, PostgreSQL is asked what its login may do, and that failed: ${(error as Error).message}`);
+        } finally {
+          await executor.close().catch(() => undefined);
+        }
+      },
+    } : {}),
     async run(writer, signal, onPinned) {
-      const context: TargetContext = {
-        secrets,
-        pinnedHostKey: state.hostKeys[step.target],
-        applicationName: `cutover-workstation/${state.runId.slice(0, 8)}/${step.id}`.slice(0, 63),
-        agentSocket: options.agentSocket,
-        sshConfigPath: options.sshConfigPath,
-        confirmHostKey: async (fingerprint) => {
-          const ok = options.confirmHostKey ? await options.confirmHostKey(step.target, fingerprint) : false;
-          if (ok) onPinned(fingerprint);
-          return ok;
-        },
-      };
+      const context = contextFor(onPinned);
       const controller = new AbortController();
       const onOuterAbort = () => controller.abort();
       signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -85,7 +113,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
       const watcher = new GateWatcher(step.expect, step.abort_on, (match) => {
         if (match.onMatch === 'cancel') controller.abort();
       });
-      const executor = options.executors(step.target, target, context);
+      const executor = options.executors(step.target, runTarget, context);
       let result: ExecResult;
       const started = Date.now();
       try {
