@@ -56,8 +56,12 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .option('--drift <text>', 'drift detected: overrides what the parity checks say')
     .option('--authorization <value>', 'production cutover authorization: Approved or Rejected (approvers only, never the run\'s operator)')
     .option('--note <text>', 'a note with the authorization (e.g. why it was rejected)')
-    .option('--actor <name>', 'who records it: an identity in the vault (default: CUTOVER_ACTOR or your user name)')
-    .action(async (runId: string, opts: CommonOpts & { rootCause?: string; riskTier?: string; drift?: string; authorization?: string; note?: string }) => {
+    .option('--actor <name>', 'who records it: an identity in the vault (default: CUTOVER_ACTOR or your user name); signed with their key')
+    .option('--key <file>', 'the recording person\'s private key file, brought for this command (never stored)')
+    .option('--export <file>', 'write the decision act for --actor to sign on their own machine (ssh-keygen -Y sign -n cutover-act-v1) instead of recording it')
+    .option('--act <file>', 'record a decision act signed elsewhere (with --signature)')
+    .option('--signature <file>', 'the .sig of --act')
+    .action(async (runId: string, opts: CommonOpts & { rootCause?: string; riskTier?: string; drift?: string; authorization?: string; note?: string; key?: string; export?: string; act?: string; signature?: string }) => {
       const input: DecisionInput = {};
       if (opts.rootCause !== undefined) input.rootCause = opts.rootCause;
       if (opts.riskTier !== undefined) input.riskTier = opts.riskTier;
@@ -65,9 +69,25 @@ export function registerReport(program: Command, setExit: SetExit): void {
       const authorization = authorizationOf(opts.authorization);
       if (authorization) input.authorization = authorization;
       if (opts.note !== undefined) input.note = opts.note;
-      const { decisionContext, formatDecision, recordDecision } = await import('../../core/evidence/decision');
-      await withVault(opts.vault, (vault) => {
-        const recorded = Object.keys(input).length ? recordDecision(vault, runId, opts.actor ?? defaultActor(), input) : null;
+      if (Boolean(opts.act) !== Boolean(opts.signature)) throw new CliUsageError('--act and --signature go together.');
+      if (opts.act && Object.keys(input).length) throw new CliUsageError('--act records what the signed act says; give no other decision options with it.');
+      const { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere } = await import('../../core/evidence/decision');
+      const actor = opts.actor ?? defaultActor();
+      if (opts.export) {
+        if (!Object.keys(input).length) throw new CliUsageError('--export writes a decision: give what is decided (--authorization, --root-cause, …).');
+        const { actBytes } = await import('../../core/acts');
+        await withVault(opts.vault, (vault) => {
+          writeFileSync(opts.export!, actBytes(decisionAct(vault, runId, actor, input)));
+        });
+        console.log(`Decision act for ${actor} written to ${opts.export}. ${actor} signs it unchanged: ssh-keygen -Y sign -n cutover-act-v1 -f KEY ${opts.export}\nthen: cutover run decision --vault ${opts.vault} ${runId} --act ${opts.export} --signature ${opts.export}.sig`);
+        return;
+      }
+      const { readBounded } = await import('../format');
+      const { actorKeyring } = await import('../keys');
+      await withVault(opts.vault, async (vault) => {
+        const recorded = opts.act
+          ? recordDecision(vault, runId, { text: readBounded(opts.act, 64 << 10, 'act').toString('utf8'), signature: readBounded(opts.signature!, 64 << 10, 'signature').toString('utf8') })
+          : Object.keys(input).length ? await recordDecisionHere(vault, runId, actor, input, await actorKeyring(vault, actor, opts.key)) : null;
         const { decision } = decisionContext(vault, runId);
         if (opts.json) printJson({ decision, recorded: recorded ? { seq: recorded.seq, at: recorded.at, actor: recorded.actor, hash: recorded.hash, input } : null });
         else {

@@ -6,7 +6,13 @@
 import { z } from 'zod';
 import { runStateIn } from '../engine/state';
 import type { RunState } from '../engine/types';
-import { getIdentity, VaultInputError, type Vault, type VaultEvent } from '../vault';
+import { appendAct, chainContext, draftAct, inWriteTransaction, signHere } from '../acts/context';
+import type { ActDocument, SignedAct } from '../acts/document';
+import { roleRefusal } from '../acts/rules';
+import { verifyAct } from '../acts/verify';
+import { registryOf } from '../identity/registry';
+import type { Keyring } from '../signing';
+import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import { buildPackModel, type PackModel, type PackStep } from './pack-model';
 
 export const DECISION_EVENT = 'decision.recorded';
@@ -153,34 +159,58 @@ export function decisionContext(vault: Vault, runId: string): { state: RunState;
   return { state, model, operator, decision: deriveDecision(model, operator) };
 }
 
-/**
- * Records a person's part of the decision as a `decision.recorded` event. Anyone who is an
- * identity in the vault may classify; only an identity with the runbook's approver role, who is
- * not the run's operator, may record the production cutover authorization, and a run whose
- * status is BLOCKER cannot be Approved.
- */
-export function recordDecision(vault: Vault, runId: string, actor: string, input: DecisionInput): VaultEvent {
+/** The payload a decision act carries: the fields a person records, as given. */
+export function decisionActWhat(input: DecisionInput): Record<string, string> {
   const v = parseDecisionInput(input);
   if (v.note !== undefined && v.authorization === undefined) throw new DecisionInputError('A note goes with an authorization (Approved or Rejected); give --authorization too.');
-  const state = loadRunState(vault, runId);
-  const identity = getIdentity(vault, actor);
-  if (!identity) throw new DecisionInputError(`"${actor}" is not an identity in this vault; a decision is recorded by a known person (--actor NAME).`);
-  if (v.authorization !== undefined) {
-    const role = state.runbook.policy.approvals.role;
-    if (!identity.roles.includes(role)) throw new DecisionInputError(`${identity.name} does not have the ${role} role, so cannot record the production cutover authorization.`);
-    const operator = getIdentity(vault, state.operator);
-    if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new DecisionInputError(`${identity.name} is the operator of this run and cannot authorize it.`);
-    if (v.authorization === 'Approved') {
-      const current = deriveDecision(buildPackModel(vault, state), operatorDecisionFor(vault, runId));
-      if (current.status === 'BLOCKER') throw new DecisionInputError(`The run's status is BLOCKER (${current.errors[0] ?? 'not finished'}); a production cutover cannot be Approved. Record Rejected, or resolve the blocker in a new run.`);
-    }
-  }
-  const payload: Record<string, string> = { runId };
+  const what: Record<string, string> = {};
   for (const key of ['rootCause', 'riskTier', 'drift', 'authorization', 'note'] as const) {
     const value = v[key];
-    if (value !== undefined) payload[key] = value;
+    if (value !== undefined) what[key] = value;
   }
-  return vault.append({ actor: identity.name, type: DECISION_EVENT, payload });
+  if (Object.keys(what).length === 0) throw new DecisionInputError('Nothing to record: give at least one of root cause, risk tier, drift or authorization.');
+  return what;
+}
+
+/** The act a person signs to record their part of the decision (here, or elsewhere with ssh-keygen). */
+export function decisionAct(vault: Vault, runId: string, by: string, input: DecisionInput): ActDocument {
+  loadRunState(vault, runId);
+  return draftAct(vault, { kind: 'decision.record', runId, stepId: null, what: decisionActWhat(input) }, by);
+}
+
+/**
+ * Records a person's part of the decision as a `decision.recorded` event carrying their signed
+ * act. Only the runbook's deciding roles (policy.decide) record it; only an approver who is not
+ * the run's operator records the production cutover authorization, and a run whose status is
+ * BLOCKER cannot be Approved. Checked in the transaction that appends.
+ */
+export function recordDecision(vault: Vault, runId: string, signed: SignedAct): VaultEvent {
+  return inWriteTransaction(vault, () => {
+    const act = verifyAct(signed, chainContext(vault));
+    if (act.doc.act !== 'decision.record') throw new DecisionInputError(`This is a ${act.doc.act} act, not a decision.`);
+    if (act.doc.run !== runId) throw new DecisionInputError(`This decision is for run ${act.doc.run}, not ${runId}.`);
+    const v = parseDecisionInput(act.doc.what);
+    const state = loadRunState(vault, runId);
+    const identity = act.identity;
+    const role = roleRefusal('decision.record', state, undefined, identity);
+    if (role) throw new DecisionInputError(role);
+    if (v.authorization !== undefined) {
+      const approver = state.runbook.policy.approvals.role;
+      if (!identity.roles.includes(approver)) throw new DecisionInputError(`${identity.name} does not have the ${approver} role, so cannot record the production cutover authorization.`);
+      const operator = registryOf(vault).get(state.operator);
+      if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new DecisionInputError(`${identity.name} is the operator of this run and cannot authorize it.`);
+      if (v.authorization === 'Approved') {
+        const current = deriveDecision(buildPackModel(vault, state), operatorDecisionFor(vault, runId));
+        if (current.status === 'BLOCKER') throw new DecisionInputError(`The run's status is BLOCKER (${current.errors[0] ?? 'not finished'}); a production cutover cannot be Approved. Record Rejected, or resolve the blocker in a new run.`);
+      }
+    }
+    return appendAct(vault, act, DECISION_EVENT, { runId, ...decisionActWhat(v) });
+  });
+}
+
+/** Drafts, signs with the person's key usable here, and records their part of the decision. */
+export async function recordDecisionHere(vault: Vault, runId: string, actor: string, input: DecisionInput, keyring: Keyring | undefined): Promise<VaultEvent> {
+  return recordDecision(vault, runId, await signHere(vault, decisionAct(vault, runId, actor, input), keyring));
 }
 
 // ---- deriving the decision ----------------------------------------------------------------
