@@ -1,33 +1,13 @@
 // Step commands die with what started them: an aborted local step takes its background
 // grandchildren with it, every running step's process group is in the registry, and a CLI-like
 // process told SIGTERM mid-step leaves nothing of the step running. Real processes throughout.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../src/core/targets/local';
 import { killStepProcessGroups, liveStepProcessGroups, processGroupAlive } from '../../src/core/targets/process-groups';
 import { useTempDir } from '../helpers/tmp';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie waiting for init to reap it is dead for our purpose.
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-}
-
-/** Polls `condition` until it holds or `ms` pass (bounded; for states no event announces). */
-async function eventually(condition: () => boolean, ms = 5_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
+import { alive, eventually, SIGNAL_NUMBERS, startTerminatingStep } from './terminating-step-process';
 
 function executor(killGraceMs = 1_000) {
   return new LocalExecutor('workstation', { kind: 'local', shell: '/bin/sh' }, { secrets: {} }, { killGraceMs });
@@ -97,29 +77,15 @@ describe('local step process groups', () => {
 describe('a CLI-like process told to end mid-step', () => {
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('on %s stops the step, finishes its own work, exits 128+n and leaves no child of the step', async (signal) => {
     const pidFile = join(useTempDir(), 'grandchild.pid');
-    const cli = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'terminating-step.ts'), pidFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const started = new Promise<void>((resolve, reject) => {
-      cli.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        if (stdout.includes('started')) resolve();
-      });
-      cli.once('exit', () => reject(new Error(`exited before the step started: ${stderr}`)));
-    });
-    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => cli.once('exit', (code, sig) => resolve({ code, signal: sig })));
-    await started;
-    expect(existsSync(pidFile)).toBe(true);
+    const cli = startTerminatingStep(pidFile);
+    await cli.started;
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     expect(alive(grandchild)).toBe(true);
 
     cli.kill(signal);
-    const exit = await exited;
-    const numbers = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-    expect(exit, stderr).toEqual({ code: 128 + numbers[signal], signal: null });
+    expect(await cli.exited, cli.stderr()).toEqual({ code: 128 + SIGNAL_NUMBERS[signal], signal: null });
     // The callback's work (awaiting the step and reporting it) was done before the exit.
-    expect(stdout).toContain('step ended: {"exitCode":null,"signal":"TERM"}');
+    expect(cli.stdout()).toContain('step ended: {"exitCode":null,"signal":"TERM","failure":null}');
     expect(await eventually(() => !alive(grandchild))).toBe(true);
   });
 });

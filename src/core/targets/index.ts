@@ -13,7 +13,7 @@ export type { PostgresExecutorOptions, PostgresTarget, TlsMode } from './postgre
 export { describeSqlState, formatPgError, formatResult } from './pg-output';
 export { MIN_SECRET_LENGTH, MissingSecretError, REDACTED, Redactor, redactText, redactingOutput, resolveSecretEnv } from './redact';
 export { checkStepVariables, childEnvironment, INHERITED_VARIABLES, StepEnvironmentError } from './child-env';
-export { killStepProcessGroups, liveStepProcessGroups, processGroupAlive, registerStepProcessGroup, stepProcessGroupsDrained } from './process-groups';
+export { killStepProcessGroups, liveStepProcessGroups, processGroupAlive, registerRemoteStep, registerStepProcessGroup, stepProcessGroupsDrained, stopRemoteSteps } from './process-groups';
 export type { RedactingOutput } from './redact';
 export { defaultSshConfigPath, resolveSshHost } from './ssh-config';
 export type { SshHostConfig } from './ssh-config';

@@ -1,7 +1,8 @@
 // Every step command running on this workstation, by its process group, so that the process
 // that started it (the CLI, the app) can stop them all when it is itself told to end. A command
 // outliving the workstation would finish a mutating write that the evidence then records as
-// interrupted, and that could run again.
+// interrupted, and that could run again. Commands on SSH hosts are here too, by the function
+// that stops them (a signal can only reach them over their connection, so not synchronously).
 
 const groups = new Set<number>();
 const drainedWaiters = new Set<() => void>();
@@ -65,4 +66,23 @@ export function stepProcessGroupsDrained(): Promise<void> {
     };
     drainedWaiters.add(wake);
   });
+}
+
+const remoteSteps = new Set<() => Promise<unknown>>();
+
+/**
+ * Records how to stop a step command running on another host (TERM to its process group
+ * there, KILL after a grace period; the promise settles when it has ended). Returns the
+ * function that forgets it once the command is over.
+ */
+export function registerRemoteStep(stop: () => Promise<unknown>): () => void {
+  remoteSteps.add(stop);
+  return () => {
+    remoteSteps.delete(stop);
+  };
+}
+
+/** Stops every registered remote step command; settles once each has ended (or failed to stop). */
+export async function stopRemoteSteps(): Promise<void> {
+  await Promise.allSettled([...remoteSteps].map((stop) => stop()));
 }

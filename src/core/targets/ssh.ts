@@ -3,6 +3,7 @@
 // loses its connection FAILs as 'connection_lost' — it never passes for want of an exit code.
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import { checkStepVariables, StepEnvironmentError } from './child-env';
+import { registerRemoteStep } from './process-groups';
 import { redactingOutput, redactText, resolveSecretEnv, MissingSecretError } from './redact';
 import { openSession, resolveEndpoint, seconds, type AcceptedHostKey, type HostKeySource, type SshSession, type SshTarget } from './ssh-connect';
 import { TargetError } from './types';
@@ -184,6 +185,10 @@ export class SshExecutor implements Executor {
       let lost: string | null = null;
       let refused: string | null = null;
       let remotePid: number | null = null;
+      // The last signal sent, so a stop that came before the pid line reaches the group once
+      // it arrives; and whether the channel is to be closed then (after KILL).
+      let sentSignal: 'TERM' | 'KILL' | null = null;
+      let closeOnPid: ClientChannel | null = null;
       let pidLine: Buffer | null = Buffer.alloc(0);
       const timers: NodeJS.Timeout[] = [];
 
@@ -202,6 +207,12 @@ export class SshExecutor implements Executor {
         const line = newline === -1 ? '' : data.subarray(0, newline).toString('latin1');
         if (/^\d+$/.test(line)) {
           remotePid = Number(line);
+          if (sentSignal !== null) killProcessGroup(session.client, remotePid, sentSignal);
+          if (closeOnPid !== null) {
+            const ch = closeOnPid;
+            closeOnPid = null;
+            safely(() => ch.close());
+          }
           if (data.length > newline + 1) out.write(data.subarray(newline + 1), 'stdout');
         } else {
           // Not a POSIX login shell: pass everything on, and rely on the signal request alone.
@@ -225,6 +236,7 @@ export class SshExecutor implements Executor {
       };
 
       const signalRemote = (ch: ClientChannel, name: 'TERM' | 'KILL') => {
+        sentSignal = name;
         safely(() => sendSignal(ch, name));
         if (remotePid !== null) killProcessGroup(session.client, remotePid, name);
       };
@@ -241,9 +253,18 @@ export class SshExecutor implements Executor {
           if (done || !stopping) return;
           stopping.message += `, then SIGKILL after ${seconds(this.options.killGraceMs)} and closed the channel`;
           signalRemote(ch, 'KILL');
-          safely(() => ch.close());
+          // Closing the channel before the shell said its pid would leave what it started
+          // running on the host (only a write to the closed pipe would stop it): wait one more
+          // grace period for the pid line, then close regardless.
+          let closeAfterMs = 0;
+          if (remotePid !== null || pidLine === null) safely(() => ch.close());
+          else {
+            closeOnPid = ch;
+            closeAfterMs = this.options.killGraceMs;
+            timers.push(setTimeout(() => safely(() => ch.close()), closeAfterMs));
+          }
           // If the channel never confirms its close (a dead connection), give up waiting.
-          timers.push(setTimeout(finish, 2_000));
+          timers.push(setTimeout(finish, closeAfterMs + 2_000));
         }, this.options.killGraceMs));
       };
       const onAbort = () => stop('cancelled', 'Cancelled by the operator');
@@ -295,7 +316,15 @@ export class SshExecutor implements Executor {
     });
     const entry = { stop: () => stopNow(), finished };
     session.running.add(entry);
-    void finished.finally(() => session.running.delete(entry));
+    // So the CLI or the app, told to end, can stop it on the host (see process-groups.ts).
+    const forget = registerRemoteStep(() => {
+      stopNow();
+      return finished;
+    });
+    void finished.finally(() => {
+      session.running.delete(entry);
+      forget();
+    });
     return finished;
   }
 }
