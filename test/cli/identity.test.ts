@@ -7,8 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signerFor } from '../../src/core/identity';
-import { sshsigSign } from '../../src/core/signing';
-import { Vault } from '../../src/core/vault';
+import { generateEd25519, signerFromGenerated, sshsigSign } from '../../src/core/signing';
+import { addIdentity, Vault } from '../../src/core/vault';
 import { keygenVerify, makeKey, makeTempDir, removeTempDir, startAgent, type KeygenKey, type TestAgent } from '../helpers/ssh-keys';
 
 const PASS = 'correct horse battery';
@@ -181,7 +181,7 @@ describe('cutover identity', () => {
     expect(head(vault)).toEqual(before);
   });
 
-  it('refuses a proof that is not exactly this identity\'s statement signed by its key: exit 2, chain unchanged', async () => {
+  it('refuses a proof that is not exactly this identity\'s statement signed by its key: exit 2, chain unchanged', { timeout: 300_000 }, async () => {
     const vault = newVault('refuse');
     const other = newVault('refuse-other');
     expect(cutover(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate']).code).toBe(0);
@@ -245,6 +245,38 @@ describe('cutover identity', () => {
     expect(ownersKey.code).toBe(2);
     expect(ownersKey.stderr).toMatch(/already registered as ana/);
     expect(head(vault)).toEqual(before);
+  });
+
+  it('an old vault with others\' private keys: listed as custodial, inspecting changes nothing, the owner proves in place', async () => {
+    const vault = newVault('old');
+    const v = Vault.open(vault, { passphrase: PASS });
+    try {
+      for (const name of ['ana', 'gov1']) {
+        const key = generateEd25519(name);
+        const signer = signerFromGenerated(key.privateKey);
+        addIdentity(v, { name, roles: [name === 'ana' ? 'operator' : 'approver'], publicKey: signer.publicKey, fingerprint: signer.fingerprint, keySource: 'vault', privateKey: key.privateKey }, 'ana');
+      }
+    } finally {
+      v.close();
+    }
+    const before = head(vault);
+    const text = cutover(['identity', 'list', '--vault', vault]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^ana\s.*owner, unproven/m);
+    expect(text.stdout).toMatch(/^gov1\s.*custodial/m);
+    expect(text.stdout).toMatch(/identity prove --vault .* --name ana/);
+    expect(list(vault).map((i) => [i.name, i.status])).toEqual([['ana', 'unproven'], ['gov1', 'custodial']]);
+    expect(head(vault)).toEqual(before);
+
+    const custodial = cutover(['identity', 'statement', '--vault', vault, '--name', 'gov1', '--out', join(dir, 'old-gov1.json')]);
+    expect(custodial.code).toBe(2);
+    expect(custodial.stderr).toMatch(/custodial/);
+    expect(cutover(['identity', 'prove', '--vault', vault, '--name', 'gov1']).code).toBe(2);
+    expect(head(vault)).toEqual(before);
+
+    const proved = cutover(['identity', 'prove', '--vault', vault, '--name', 'ana']);
+    expect(proved.code, proved.stderr).toBe(0);
+    expect(list(vault).map((i) => [i.name, i.status])).toEqual([['ana', 'owner'], ['gov1', 'custodial']]);
   });
 
   it('refuses bad input with exit 2 and a clear message, storing nothing', async () => {

@@ -160,7 +160,14 @@ export function registerIdentity(program: Command): void {
         const differences = identityTableDifferences(v);
         if (opts.json) printJson(list);
         else if (list.length === 0) console.log('No identities yet; add one with `cutover identity add`.');
-        else for (const i of list) console.log(`${i.name.padEnd(16)} ${i.roles.join(',').padEnd(24)} ${i.fingerprint}  ${i.status.padEnd(9)}  ${i.keySource === 'file' ? i.keyPath : i.keySource}`);
+        else {
+          for (const i of list) {
+            const shown = i.owner && !i.proven ? 'owner, unproven' : i.status;
+            console.log(`${i.name.padEnd(16)} ${i.roles.join(',').padEnd(24)} ${i.fingerprint}  ${shown.padEnd(9)}  ${i.keySource === 'file' ? i.keyPath : i.keySource}`);
+          }
+          if (list.some((i) => i.owner && !i.proven)) console.log(`The owner proves their identity once with \`cutover identity prove --vault ${opts.vault} --name ${list.find((i) => i.owner)!.name}\`.`);
+          if (list.some((i) => i.custodial)) console.log('Custodial identities were stored with their private key (or its path) in this vault; their acts never count. Register those people again by public key under a new name, with a key made on their own machine.');
+        }
         for (const d of differences) process.stderr.write(`cutover: warning: ${d.message}\n`);
       } finally {
         v.close();
