@@ -159,9 +159,15 @@ export function registerRun(program: Command, setExit: SetExit): void {
         // as failed, so it can run again only after a signed retry decision.
         const controller = new AbortController();
         const { installTerminationHandlers } = await import('../terminate');
-        const uninstall = installTerminationHandlers(() => controller.abort());
+        let running: Promise<unknown> = Promise.resolve();
+        const uninstall = installTerminationHandlers(async () => {
+          controller.abort();
+          await running.catch(() => undefined);
+        });
         try {
-          const outcome = await engine.executeStep(runId, stepId, controller.signal);
+          const execution = engine.executeStep(runId, stepId, controller.signal);
+          running = execution;
+          const outcome = await execution;
           if (opts.json) printJson(outcome);
           else console.log(outcomeText(outcome));
           setExit(outcome.status === 'PASS' ? EXIT_OK : EXIT_FAILED);

@@ -3,3 +3,4 @@ export { standingRefusal, verifyAct, type ActContext, type ActIdentity, type Ver
 export { decideRefusal, decidingRoles, executeRefusal, orderRefusal, retryTarget, roleRefusal, rolesFor, skipRefusal, type Decision } from './rules';
 export { appendAct, chainContext, draftAct, inWriteTransaction, signHere, type ActRequest } from './context';
 export { signAct } from './sign';
+export { auditActs, type ActAudit } from './audit';

@@ -89,7 +89,8 @@ export function renderOfflineSql(options: OfflineSqlOptions): Promise<OfflineSql
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: projectDir,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...options.env },
+      // Never the workstation's own secrets (CUTOVER_PASSPHRASE, CUTOVER_KEY_PASSPHRASE, …).
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('CUTOVER_'))), PYTHONDONTWRITEBYTECODE: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
