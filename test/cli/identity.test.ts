@@ -72,7 +72,7 @@ describe('cutover identity', () => {
     return { ...(await makeKey(home, 'ed25519', { name: 'id_ed25519', comment: `${name}@laptop` })), home };
   }
 
-  it('the owner adds their own key (generated); a second private key is refused, and others come in by public key', async () => {
+  it('the owner adds their own key (generated); a second private key is refused, and others come in by public key', { timeout: 300_000 }, async () => {
     const vault = newVault('owner');
     const generated = cutover(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate', '--json']);
     expect(generated.code, generated.stderr).toBe(0);
@@ -279,7 +279,7 @@ describe('cutover identity', () => {
     expect(list(vault).map((i) => [i.name, i.status])).toEqual([['ana', 'owner'], ['gov1', 'custodial']]);
   });
 
-  it('refuses bad input with exit 2 and a clear message, storing nothing', async () => {
+  it('refuses bad input with exit 2 and a clear message, storing nothing', { timeout: 300_000 }, async () => {
     const vault = newVault('bad');
     expect(cutover(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate']).code).toBe(0);
     const key = await makeKey(dir, 'ed25519', { name: 'bad_key' });
