@@ -51,9 +51,22 @@ export function registerVault(program: Command, setExit: (code: number) => void)
       const v = await openVault(opts.vault, { readOnly: true });
       try {
         const report = v.verify();
-        if (opts.json) printJson({ vault: opts.vault, ...report });
-        else console.log(formatVerify(opts.vault, report));
-        setExit(report.ok ? EXIT_OK : EXIT_FAILED);
+        // Beyond the hashes: every act's signature against the key the chain held for its person
+        // then, and every identities row against the chain (the table is not trusted).
+        const { auditActs } = await import('../../core/acts');
+        const { identityTableDifferences } = await import('../../core/identity');
+        const acts = auditActs(v.events());
+        const identities = identityTableDifferences(v as Vault);
+        const ok = report.ok && acts.problems.length === 0 && identities.length === 0;
+        if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities });
+        else {
+          const lines = formatVerify(opts.vault, { ...report, ok }).split('\n');
+          lines.push(`  acts:      ${acts.signed} signed acts checked against the chain's keys${acts.unsignedLegacy ? `; ${acts.unsignedLegacy} unsigned from before this vault signed acts (not proven)` : ''}`);
+          for (const p of acts.problems) lines.push(`  BAD ACT: event #${p.seq}: ${p.message}`);
+          for (const d of identities) lines.push(`  IDENTITY ROW DIFFERS FROM THE CHAIN: ${d.message}`);
+          console.log(lines.join('\n'));
+        }
+        setExit(ok ? EXIT_OK : EXIT_FAILED);
       } finally {
         v.close();
       }
