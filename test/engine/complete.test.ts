@@ -32,21 +32,21 @@ describe('run completion and skipped steps', () => {
   it('completes the run when the last step outside rollback is PASS or skipped, with the skips in the event', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');
-    const { runId } = op.startRun({ text: RUNBOOK, source: 'complete.yaml', environment: 'rehearsal' });
-    op.attest(runId, 'freeze');
+    const { runId } = await op.startRun({ text: RUNBOOK, source: 'complete.yaml', environment: 'rehearsal' });
+    await op.attest(runId, 'freeze');
     expect((await op.executeStep(runId, 'ok')).status).toBe('PASS');
     expect(op.status(runId).status).toBe('ACTIVE');
 
-    expect(() => op.skip(runId, 'broken', '   ')).toThrow(/needs a reason/);
-    expect(() => fx.engine('ap1').skip(runId, 'broken', 'not needed')).toThrow(/does not have the operator role/);
-    expect(() => op.skip(runId, 'ok', 'changed my mind')).toThrow(/already PASS/);
-    expect(() => op.skip(runId, 'restore', 'not needed')).toThrow(/only on the rollback path/);
-    const skipped = op.skip(runId, 'broken', 'check replaced by the DBA’s manual review (ticket OPS-12)');
+    await expect(op.skip(runId, 'broken', '   ')).rejects.toThrow(/needs a reason/);
+    await expect(fx.engine('ap1').skip(runId, 'broken', 'not needed')).rejects.toThrow(/ap1 is approver; only operator may skip a step/);
+    await expect(op.skip(runId, 'ok', 'changed my mind')).rejects.toThrow(/already PASS/);
+    await expect(op.skip(runId, 'restore', 'not needed')).rejects.toThrow(/only on the rollback path/);
+    const skipped = await op.skip(runId, 'broken', 'check replaced by the DBA’s manual review (ticket OPS-12)');
     expect(skipped).toMatchObject({ status: 'skipped', actor: 'op', skipReason: 'check replaced by the DBA’s manual review (ticket OPS-12)' });
     expect(op.status(runId).status).toBe('ACTIVE');
     expect(op.next(runId)?.step.id).toBe('optional');
 
-    op.done(runId, 'optional', 'sent');
+    await op.done(runId, 'optional', 'sent');
     const state = op.status(runId);
     expect(state.status).toBe('COMPLETED');
     expect(state.completedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -56,27 +56,27 @@ describe('run completion and skipped steps', () => {
     expect(op.next(runId)).toBeNull();
 
     // Closed: nothing more runs or changes in it.
-    expect(() => op.skip(runId, 'restore', 'late')).toThrow(/COMPLETED/);
-    expect(() => op.decide(runId, 'stop', 'late')).toThrow(/already COMPLETED/);
+    await expect(op.skip(runId, 'restore', 'late')).rejects.toThrow(/COMPLETED/);
+    await expect(op.decide(runId, 'stop', 'late')).rejects.toThrow(/already COMPLETED/);
     expect(fx.vault.verify().ok).toBe(true);
   });
 
   it('never skips around a BLOCKED run; on the rollback path only rollback steps, and the run stays on it', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');
-    const { runId } = op.startRun({ text: RUNBOOK, source: 'complete.yaml', environment: 'rehearsal' });
-    op.attest(runId, 'freeze');
+    const { runId } = await op.startRun({ text: RUNBOOK, source: 'complete.yaml', environment: 'rehearsal' });
+    await op.attest(runId, 'freeze');
     const events = () => fx.vault.events().length;
     expect(await op.executeStep(runId, 'broken')).toMatchObject({ status: 'FAIL', blocked: true });
     const before = events();
-    expect(() => op.skip(runId, 'broken', 'just move on')).toThrow(/BLOCKED at broken; a person records a decision/);
-    expect(() => op.skip(runId, 'optional', 'just move on')).toThrow(/BLOCKED/);
+    await expect(op.skip(runId, 'broken', 'just move on')).rejects.toThrow(/BLOCKED at broken; a person records a decision/);
+    await expect(op.skip(runId, 'optional', 'just move on')).rejects.toThrow(/BLOCKED/);
     expect(events()).toBe(before);
 
-    op.decide(runId, 'rollback', 'DuplicateTable');
-    expect(() => op.skip(runId, 'optional', 'not now')).toThrow(/only rollback steps can be skipped/);
-    op.done(runId, 'restore');
-    expect(op.skip(runId, 'notify', 'the channel was already informed by phone').status).toBe('skipped');
+    await op.decide(runId, 'rollback', 'DuplicateTable');
+    await expect(op.skip(runId, 'optional', 'not now')).rejects.toThrow(/only rollback steps can be skipped/);
+    await op.done(runId, 'restore');
+    expect((await op.skip(runId, 'notify', 'the channel was already informed by phone')).status).toBe('skipped');
     // A rolled-back run is not "completed": its status keeps saying what happened.
     expect(op.status(runId).status).toBe('ROLLBACK');
     expect(fx.vault.events().some((e) => e.type === 'run.completed')).toBe(false);
@@ -85,11 +85,11 @@ describe('run completion and skipped steps', () => {
   it('refuses to skip a step while it runs', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');
-    const { runId } = op.startRun({ text: RUNBOOK.replace('run: "echo fine"', 'run: "sleep 5; echo fine"'), source: 'complete.yaml', environment: 'rehearsal' });
+    const { runId } = await op.startRun({ text: RUNBOOK.replace('run: "echo fine"', 'run: "sleep 5; echo fine"'), source: 'complete.yaml', environment: 'rehearsal' });
     const controller = new AbortController();
     const running = op.executeStep(runId, 'ok', controller.signal);
     await expect.poll(() => op.status(runId).steps.get('ok')!.status).toBe('running');
-    expect(() => op.skip(runId, 'ok', 'too slow')).toThrow(/is running; cancel it first/);
+    await expect(op.skip(runId, 'ok', 'too slow')).rejects.toThrow(/is running; cancel it first/);
     controller.abort();
     expect((await running).status).toBe('FAIL');
   });

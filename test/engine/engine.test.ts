@@ -76,11 +76,11 @@ describe('run engine', () => {
     const fx = await useEngineFixture({ db_password: SECRET });
     const screen: ProgressUpdate[] = [];
     const op = fx.engine('op', { onProgress: (u) => screen.push(u) });
-    const run = op.startRun({ text: runbook(db.target().dsn), source: 'engine-test.yaml', environment: 'rehearsal' });
+    const run = await op.startRun({ text: runbook(db.target().dsn), source: 'engine-test.yaml', environment: 'rehearsal' });
 
-    expect(op.attest(run.runId, 'freeze').status).toBe('PASS');
-    expect(() => op.record(run.runId, 'snap', { snapshot_id: 'nope' })).toThrow(/does not match/);
-    expect(op.record(run.runId, 'snap', { snapshot_id: 'snap-0042' }).values).toEqual({ snapshot_id: 'snap-0042' });
+    expect((await op.attest(run.runId, 'freeze')).status).toBe('PASS');
+    await expect(op.record(run.runId, 'snap', { snapshot_id: 'nope' })).rejects.toThrow(/does not match/);
+    expect((await op.record(run.runId, 'snap', { snapshot_id: 'snap-0042' })).values).toEqual({ snapshot_id: 'snap-0042' });
     expect((await op.executeStep(run.runId, 'sqlcheck')).status).toBe('PASS');
     const sh = await op.executeStep(run.runId, 'shcheck');
     expect(sh.status).toBe('PASS');
@@ -88,9 +88,9 @@ describe('run engine', () => {
     expect(op.status(run.runId).steps.get('sqlcheck')!.readOnly).toBe('enforced');
 
     await expect(op.executeStep(run.runId, 'migrate')).rejects.toThrow(/not approved: needs 2 approver signature\(s\) over this step, has 0/);
-    await fx.engine('ap1').approve(run.runId, 'ap1', await fx.signer('ap1'));
+    await fx.engine('ap1').approve(run.runId, 'ap1', fx.signer('ap1'));
     await expect(op.executeStep(run.runId, 'migrate')).rejects.toThrow(/has 1/);
-    await fx.engine('ap2').approve(run.runId, 'ap2', await fx.signer('ap2'));
+    await fx.engine('ap2').approve(run.runId, 'ap2', fx.signer('ap2'));
 
     const migrate = await op.executeStep(run.runId, 'migrate');
     expect(migrate.status).toBe('PASS');
@@ -105,8 +105,8 @@ describe('run engine', () => {
     expect(op.status(run.runId).status).toBe('BLOCKED');
     await expect(op.executeStep(run.runId, 'after')).rejects.toThrow(/BLOCKED at upgrade/);
     await expect(op.executeStep(run.runId, 'restore')).rejects.toThrow(/BLOCKED at upgrade/);
-    expect(() => op.decide(run.runId, 'rollback', ' ')).toThrow(/needs a reason/);
-    expect(op.decide(run.runId, 'rollback', 'DuplicateTable in upgrade; PITR path').status).toBe('ROLLBACK');
+    await expect(op.decide(run.runId, 'rollback', ' ')).rejects.toThrow(/needs a reason/);
+    expect((await op.decide(run.runId, 'rollback', 'DuplicateTable in upgrade; PITR path')).status).toBe('ROLLBACK');
     await expect(op.executeStep(run.runId, 'after')).rejects.toThrow(/rollback path/);
     expect((await op.executeStep(run.runId, 'restore')).status).toBe('PASS');
 
@@ -128,31 +128,39 @@ describe('run engine', () => {
     const db = await useTestDatabase();
     const fx = await useEngineFixture({ db_password: SECRET });
     const op = fx.engine('op');
-    const run = op.startRun({ text: runbook(db.target().dsn), source: 'engine-test.yaml', environment: 'production' });
+    const run = await op.startRun({ text: runbook(db.target().dsn), source: 'engine-test.yaml', environment: 'production' });
     const bytes = op.exportPlan(run.runId).bytes;
 
-    await expect(op.approve(run.runId, 'op', await fx.signer('op'))).rejects.toThrow(/operator of this run and cannot approve it/);
-    await expect(op.approve(run.runId, 'obs', await fx.signer('obs'))).rejects.toThrow(/does not have the approver role/);
+    await expect(op.approve(run.runId, 'op', fx.signer('op'))).rejects.toThrow(/operator of this run and cannot approve it/);
+    await expect(op.approve(run.runId, 'obs', fx.signer('obs'))).rejects.toThrow(/does not have the approver role/);
     const stranger = signerFromGenerated(generateEd25519('stranger').privateKey);
     expect(() => op.importApproval(run.runId, bytes, '')).toThrow(/does not verify/);
     await expect(sshsigSign(stranger, bytes, PLAN_NAMESPACE).then((sig) => op.importApproval(run.runId, bytes, sig))).rejects.toThrow(/not an identity in this vault/);
-    await expect(sshsigSign(await fx.signer('ap1'), bytes, 'file').then((sig) => op.importApproval(run.runId, bytes, sig))).rejects.toThrow(/wrong-namespace/);
+    await expect(sshsigSign(fx.signer('ap1'), bytes, 'file').then((sig) => op.importApproval(run.runId, bytes, sig))).rejects.toThrow(/wrong-namespace/);
 
     // Both approvers sign a plan whose command text differs from the runbook's: valid
     // signatures, but they do not cover the step that would run.
     const tampered = buildPlan(op.status(run.runId));
     tampered.steps.find((s) => s.stepId === 'migrate')!.command = 'echo something else';
     const tamperedBytes = planBytes(tampered);
-    for (const name of ['ap1', 'ap2']) op.importApproval(run.runId, tamperedBytes, await sshsigSign(await fx.signer(name), tamperedBytes, PLAN_NAMESPACE));
+    for (const name of ['ap1', 'ap2']) op.importApproval(run.runId, tamperedBytes, await sshsigSign(fx.signer(name), tamperedBytes, PLAN_NAMESPACE));
     const auth = op.authorization(run.runId, 'migrate')!;
     expect(auth.authorized).toBe(false);
     expect(auth.reason).toMatch(/ap1: step migrate changed since it was approved \(command\)/);
+    // A command runs only after every precondition and earlier step, so settle those first: the
+    // shell check's plan entry is unchanged, so the same signatures do cover it in production;
+    // the SQL check is skipped (a superuser DSN is refused for checks in production).
+    await op.attest(run.runId, 'freeze');
+    await op.record(run.runId, 'snap', { snapshot_id: 'snap-0042' });
+    expect(op.authorization(run.runId, 'shcheck')!.authorized).toBe(true);
+    expect((await op.executeStep(run.runId, 'shcheck')).status).toBe('PASS');
+    await op.skip(run.runId, 'sqlcheck', 'not under test here');
     await expect(op.executeStep(run.runId, 'migrate')).rejects.toThrow(/not approved/);
     // The same approvers' signatures over another run's plan do not count here either.
-    const other = op.startRun({ text: runbook(db.target().dsn), source: 'engine-test.yaml', environment: 'production' });
+    const other = await op.startRun({ text: runbook(db.target().dsn), source: 'engine-test.yaml', environment: 'production' });
     const otherBytes = op.exportPlan(other.runId).bytes;
     expect(() => op.importApproval(run.runId, otherBytes, '-----BEGIN SSH SIGNATURE-----\n-----END SSH SIGNATURE-----')).toThrow(/does not verify/);
-    const sig = await sshsigSign(await fx.signer('ap1'), otherBytes, PLAN_NAMESPACE);
+    const sig = await sshsigSign(fx.signer('ap1'), otherBytes, PLAN_NAMESPACE);
     expect(() => op.importApproval(run.runId, otherBytes, sig)).toThrow(/is for run/);
   });
 
@@ -164,7 +172,7 @@ describe('run engine', () => {
     steps:
       - { id: sneaky, kind: check, title: Sneaky write, target: db, sql: "create table sneaky (id int)" }`;
     const op = fx.engine('op');
-    const run = op.startRun({ text: runbook(db.target().dsn, extra), source: 'engine-test.yaml', environment: 'rehearsal' });
+    const run = await op.startRun({ text: runbook(db.target().dsn, extra), source: 'engine-test.yaml', environment: 'rehearsal' });
     const outcome = await op.executeStep(run.runId, 'sneaky');
     expect(outcome.status).toBe('FAIL');
     expect(outcome.failure).toMatchObject({ kind: 'sql_error', sqlState: '25006' });
@@ -186,7 +194,7 @@ describe('run engine', () => {
         run: "echo 'ERROR: LockNotAvailable'; sleep 30; echo finished"
         abort_on: [ { pattern: LockNotAvailable, on_match: cancel } ]`;
     const op = fx.engine('op');
-    const run = op.startRun({ text: runbook(db.target().dsn, extra), source: 'engine-test.yaml', environment: 'rehearsal' });
+    const run = await op.startRun({ text: runbook(db.target().dsn, extra), source: 'engine-test.yaml', environment: 'rehearsal' });
     const started = Date.now();
     const outcome = await op.executeStep(run.runId, 'locky');
     expect(Date.now() - started).toBeLessThan(20_000);

@@ -40,10 +40,10 @@ describe('incremental run fold', () => {
   it('equals a full fold after every action, including appends through a second handle on the same file', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');
-    const { runId } = op.startRun({ text: RUNBOOK, source: 'fold.yaml', environment: 'rehearsal' });
+    const { runId } = await op.startRun({ text: RUNBOOK, source: 'fold.yaml', environment: 'rehearsal' });
     expect(comparable(op.status(runId))).toEqual(fullFold(fx.vault, runId));
 
-    op.attest(runId, 'freeze');
+    await op.attest(runId, 'freeze');
     expect(comparable(op.status(runId))).toEqual(fullFold(fx.vault, runId));
     await op.executeStep(runId, 'one');
     expect(comparable(op.status(runId))).toEqual(fullFold(fx.vault, runId));
@@ -51,7 +51,7 @@ describe('incremental run fold', () => {
     // Another handle (as the CLI in another process would be) marks a step done.
     const other = Vault.open(join(fx.dir, 'ev.vault'), { passphrase: PASS });
     try {
-      new RunEngine(other, { actor: 'op', executors: createExecutor }).done(runId, 'two', 'from the CLI');
+      await new RunEngine(other, { actor: 'op', keyring: fx.keyring, executors: createExecutor }).done(runId, 'two', 'from the CLI');
     } finally {
       other.close();
     }
@@ -66,7 +66,7 @@ describe('incremental run fold', () => {
     expect(op.status(runId).steps.get('three')!.status).toBe('pending');
     expect(comparable(op.status(runId))).toEqual(fullFold(fx.vault, runId));
 
-    op.done(runId, 'three');
+    await op.done(runId, 'three');
     const last = op.status(runId);
     expect(last.status).toBe('COMPLETED');
     expect(comparable(last)).toEqual(fullFold(fx.vault, runId));

@@ -66,7 +66,13 @@ describe('a run survives the app dying', () => {
     const reopened = Vault.open(vaultPath, { passphrase: PASSPHRASE });
     try {
       const engine = new RunEngine(reopened, { actor: 'op', executors: createExecutor });
-      const state = engine.status(runId);
+      // Reading changes nothing: status shows the runner gone, and no event is appended.
+      const head = reopened.head().seq;
+      const seen = engine.status(runId).steps.get('slow')!;
+      expect(seen).toMatchObject({ status: 'running', runnerGone: true });
+      expect(reopened.head().seq).toBe(head);
+      // The next writer (here `recover`, as `cutover run recover`) records it INTERRUPTED.
+      const state = engine.recover(runId);
       const slow = state.steps.get('slow')!;
       expect(slow.status).toBe('INTERRUPTED');
       const artifact = reopened.artifacts().find((a) => a.id === slow.transcript?.artifactId)!;
@@ -78,6 +84,8 @@ describe('a run survives the app dying', () => {
       expect(reopened.events().filter((e) => e.type === 'step.interrupted')).toHaveLength(1);
       // Nothing resumed: asking again changes nothing, and the chain verifies.
       engine.status(runId);
+      engine.recover(runId);
+      expect(engine.status(runId).steps.get('slow')!.status).toBe('INTERRUPTED');
       expect(reopened.events().filter((e) => e.type === 'step.interrupted')).toHaveLength(1);
       expect(reopened.verify().ok).toBe(true);
     } finally {

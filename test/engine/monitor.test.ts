@@ -48,7 +48,7 @@ describe('monitor steps', () => {
   it('passes a healthy endpoint and keeps every sample as evidence', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine();
-    const run = op.startRun({ text: runbook('/ok', ['error_rate_pct <= 2.0', 'p95_ms <= 1200']), source: 'm.yaml', environment: 'rehearsal' });
+    const run = await op.startRun({ text: runbook('/ok', ['error_rate_pct <= 2.0', 'p95_ms <= 1200']), source: 'm.yaml', environment: 'rehearsal' });
     const outcome = await op.executeStep(run.runId, 'watch');
     expect(outcome.status).toBe('PASS');
     const lines = Buffer.concat([...fx.vault.readArtifact(outcome.transcript.artifactId)]).toString().trim().split('\n').map((l) => JSON.parse(l) as { status: number; ok: boolean });
@@ -60,11 +60,11 @@ describe('monitor steps', () => {
   it('fails when the error rate or latency crosses a threshold', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine();
-    const flaky = op.startRun({ text: runbook('/flaky', ['error_rate_pct <= 2.0']), source: 'm.yaml', environment: 'rehearsal' });
+    const flaky = await op.startRun({ text: runbook('/flaky', ['error_rate_pct <= 2.0']), source: 'm.yaml', environment: 'rehearsal' });
     const outcome = await op.executeStep(flaky.runId, 'watch');
     expect(outcome.status).toBe('FAIL');
     expect(outcome.gates[0]!.detail).toMatch(/error_rate_pct = (4\d|5\d)/);
-    const slow = fx.engine().startRun({ text: runbook('/slow', ['p95_ms <= 50']), source: 'm.yaml', environment: 'rehearsal' });
+    const slow = await fx.engine().startRun({ text: runbook('/slow', ['p95_ms <= 50']), source: 'm.yaml', environment: 'rehearsal' });
     const slowOutcome = await fx.engine().executeStep(slow.runId, 'watch');
     expect(slowOutcome.status).toBe('FAIL');
     expect(slowOutcome.gates[0]!.detail).toMatch(/p95_ms = 1\d\d/);

@@ -1,12 +1,15 @@
-// A vault with an operator, two approvers, an observer and a runbook, for engine tests.
+// A vault with an operator (its owner), two approvers with keys of their own, an observer and a
+// runbook, for engine tests. Every engine gets the keyring of everyone's keys, so each act is
+// signed by the person named as its actor.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { addIdentityFrom, signerFor } from '../../src/core/identity';
 import { RunEngine, type EngineOptions } from '../../src/core/engine';
+import type { Keyring, Signer } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault, setSecret } from '../../src/core/vault';
+import { addPeople, type Person } from '../helpers/people';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 export const PASS = 'correct horse battery staple';
@@ -14,8 +17,10 @@ export const PASS = 'correct horse battery staple';
 export interface EngineFixture {
   dir: string;
   vault: Vault;
+  people: Map<string, Person>;
+  keyring: Keyring;
   engine(actor?: string, options?: Partial<EngineOptions>): RunEngine;
-  signer(name: string): ReturnType<typeof signerFor>;
+  signer(name: string): Signer;
 }
 
 export async function useEngineFixture(secrets: Record<string, string> = {}): Promise<EngineFixture> {
@@ -25,14 +30,18 @@ export async function useEngineFixture(secrets: Record<string, string> = {}): Pr
     vault.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  for (const [name, roles] of [['op', ['operator']], ['ap1', ['approver']], ['ap2', ['approver']], ['obs', ['observer']]] as const) {
-    await addIdentityFrom(vault, { name, roles: [...roles], source: { kind: 'generate' }, actor: 'setup' });
-  }
+  const { people, keyring } = await addPeople(vault, [['op', ['operator']], ['ap1', ['approver']], ['ap2', ['approver']], ['obs', ['observer']]]);
   for (const [name, value] of Object.entries(secrets)) setSecret(vault, name, value, 'setup');
   return {
     dir,
     vault,
-    engine: (actor = 'op', options = {}) => new RunEngine(vault, { actor, executors: createExecutor, ...options }),
-    signer: (name) => signerFor(vault, name),
+    people,
+    keyring,
+    engine: (actor = 'op', options = {}) => new RunEngine(vault, { actor, keyring, executors: createExecutor, ...options }),
+    signer: (name) => {
+      const person = people.get(name);
+      if (!person) throw new Error(`no person ${name} in the engine fixture`);
+      return person.signer;
+    },
   };
 }
