@@ -97,7 +97,7 @@ export function registerIdentity(program: Command): void {
     .requiredOption('--out <file>', 'where to write the statement (exact bytes: sign it unchanged)')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; name: string; out: string; json?: boolean }) => {
-      const v = await openVault(opts.vault);
+      const v = await openVault(opts.vault, { readOnly: true });
       try {
         const { identityStatementFor, registryOf } = await import('../../core/identity');
         const statement = identityStatementFor(v, opts.name);
@@ -152,7 +152,7 @@ export function registerIdentity(program: Command): void {
     .requiredOption('--vault <path>', 'vault file')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; json?: boolean }) => {
-      const v = await openVault(opts.vault);
+      const v = await openVault(opts.vault, { readOnly: true });
       try {
         const { identityTableDifferences, registryOf } = await import('../../core/identity');
         const rows = new Map(v.listIdentities().map((row) => [row.name, row]));

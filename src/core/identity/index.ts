@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { agentSigner, generateEd25519, listAgentKeys, parsePublicKey, signerFromGenerated, sshsigSign, sshsigVerify, type Signer } from '../signing';
-import { addIdentity, getIdentity, IdentityExistsError, VaultInputError, type IdentityInfo, type Role, type Vault } from '../vault';
+import { addIdentity, getIdentity, IdentityExistsError, VaultInputError, type IdentityInfo, type ReadOnlyVault, type Role, type Vault } from '../vault';
 import { ownerSigner, signerFromFile, type OwnerKeyOptions } from './owner';
 import { registryOf, type ChainIdentity, type IdentityRegistry } from './registry';
 import { IDENTITY_NAMESPACE, identityStatementText, statementMismatch } from './statement';
@@ -121,7 +121,7 @@ export async function signerFor(vault: Vault, name: string, options: OwnerKeyOpt
   return ownerSigner(vault, name, registryOf(vault).get(name), options);
 }
 
-function provable(vault: Vault, name: string): ChainIdentity {
+function provable(vault: ReadOnlyVault, name: string): ChainIdentity {
   const identity = registryOf(vault).get(name);
   if (!identity) throw new VaultInputError(`No identity named "${name}" in this vault's chain; see \`cutover identity list\`.`);
   if (identity.custodial) {
@@ -131,7 +131,7 @@ function provable(vault: Vault, name: string): ChainIdentity {
 }
 
 /** The exact bytes `name` signs with `ssh-keygen -Y sign -n cutover-identity-v1`. */
-export function identityStatementFor(vault: Vault, name: string): string {
+export function identityStatementFor(vault: ReadOnlyVault, name: string): string {
   const identity = provable(vault, name);
   return identityStatementText(registryOf(vault).vaultId ?? vault.id, identity);
 }

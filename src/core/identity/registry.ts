@@ -2,7 +2,7 @@
 // events, never from the identities table: the table is a convenience someone holding the vault
 // key can edit with SQL, the chain is not (its hashes are what verify and exported packs check).
 import { AgentNotConfiguredError, agentSigner, AgentUnreachableError, Keyring, listAgentKeys, parsePublicKey, sshsigVerify } from '../signing';
-import { getIdentity, listIdentities, ROLES, type Role, type Vault, type VaultEvent } from '../vault';
+import { getIdentity, listIdentities, ROLES, type ReadOnlyVault, type Role, type Vault, type VaultEvent } from '../vault';
 import { ownerSigner, signerFromFile } from './owner';
 import { IDENTITY_NAMESPACE, identityStatementText } from './statement';
 
@@ -140,10 +140,10 @@ export function identityRegistry(events: VaultEvent[]): IdentityRegistry {
   return fold.view();
 }
 
-const cache = new WeakMap<Vault, { fold: RegistryFold; view: IdentityRegistry }>();
+const cache = new WeakMap<ReadOnlyVault, { fold: RegistryFold; view: IdentityRegistry }>();
 
 /** The vault's registry, folded incrementally and cached by its head, so repeated calls are cheap. */
-export function registryOf(vault: Vault): IdentityRegistry {
+export function registryOf(vault: ReadOnlyVault): IdentityRegistry {
   const head = vault.head();
   let cached = cache.get(vault);
   if (cached && cached.view.seq === head.seq && cached.fold.hash === head.hash) return cached.view;
@@ -157,7 +157,7 @@ export function registryOf(vault: Vault): IdentityRegistry {
 
 /** Every row of the identities table that differs from the chain (key, fingerprint, roles, key
  *  source, a missing or an extra row), in words. The chain is right; the row is what changed. */
-export function identityTableDifferences(vault: Vault): { name: string; message: string }[] {
+export function identityTableDifferences(vault: ReadOnlyVault): { name: string; message: string }[] {
   const chain = registryOf(vault);
   const rows = new Map(listIdentities(vault).map((row) => [row.name, row]));
   const out: { name: string; message: string }[] = [];

@@ -5,7 +5,7 @@ import type { VaultDb } from './database';
 import { IdentityExistsError, VaultInputError } from './errors';
 import { identities } from './schema';
 import type { IdentityInfo, Role } from './types';
-import type { Vault } from './vault';
+import type { ReadOnlyVault, Vault } from './vault';
 
 export const ROLES: readonly Role[] = ['operator', 'approver', 'observer'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
@@ -61,11 +61,11 @@ export function addIdentity(vault: Vault, identity: NewIdentity, actor: string, 
   }, { behavior: 'immediate' });
 }
 
-export function listIdentities(vault: Vault): IdentityInfo[] {
+export function listIdentities(vault: ReadOnlyVault): IdentityInfo[] {
   return vault.database.select().from(identities).orderBy(asc(identities.createdAt)).all().map(toInfo);
 }
 
-export function getIdentity(vault: Vault, name: string): (IdentityInfo & { privateKey: Buffer | null }) | null {
+export function getIdentity(vault: ReadOnlyVault, name: string): (IdentityInfo & { privateKey: Buffer | null }) | null {
   const row = vault.database.select().from(identities).where(eq(identities.name, name)).get();
   return row ? { ...toInfo(row), privateKey: row.privateKey } : null;
 }
