@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { NotAVaultError, Vault, VaultReadOnlyError, VaultTooNewError, VaultUpgradeNeededError, WrongPassphraseError, type ReadOnlyVault } from '../../src/core/vault';
 import { addIdentity } from '../../src/core/vault/identities';
 import { SCHEMA_VERSION } from '../../src/core/vault/migrate';
+import { events as eventsTable } from '../../src/core/vault/schema';
 import { PASSPHRASE, describeRun, expectRefusal, openVaultFile, runCli, startCli, unwrapDataKey, type RunningCli, type SqliteDatabase } from '../helpers/cli';
 import { sha256File, useTempDir } from '../helpers/tmp';
 
@@ -122,6 +123,11 @@ describe('Vault.openReadOnly', () => {
     expect(ro.head()).toEqual(head);
     expect(ro.events().map((e) => e.type)).toEqual(['vault.created', 'note']);
     expect(ro.verify()).toMatchObject({ ok: true, events: 2, headHash: head.hash });
+    expect(ro.database.select({ seq: eventsTable.seq }).from(eventsTable).all()).toEqual([{ seq: 1 }, { seq: 2 }]);
+    // @ts-expect-error the read-only type has no append
+    expect(() => ro.append({ actor: 'dba', type: 'note' })).toThrow(VaultReadOnlyError);
+    // @ts-expect-error nor insert on its database (and SQLite refuses it anyway)
+    expect(() => ro.database.insert(eventsTable).values({ seq: 3, at: 'now', actor: 'x', type: 'note', payload: '{}', prevHash: 'p', hash: 'h' }).run()).toThrow(/readonly/i);
 
     // The type has no write methods; the object behind it refuses them too.
     const asWriter = ro as unknown as Vault;
