@@ -1,14 +1,17 @@
 // After the window: the formal decision (derived from the run, completed by people), the
 // scribe's timeline and the broadcasts to paste, the signed decision pack and its verification,
 // and the incident report of a run that did not pass.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { actBytes } from '../core/acts';
 import { join } from 'node:path';
 import { broadcasts, scribeTimeline } from '../core/evidence/broadcasts';
-import { decisionContext, formatDecision, recordDecision, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/evidence/decision';
+import { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/evidence/decision';
 import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/evidence/incident';
 import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/evidence/pack';
-import { signerFor } from '../core/identity';
 import type { Vault } from '../core/vault';
+import type { ActExportView } from '../shared/views';
+import type { SessionKeys } from './keys';
+import { actExportView } from './runs';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
 
 export function decisionView(vault: Vault, runId: string): DecisionView {
@@ -55,8 +58,24 @@ export function decisionView(vault: Vault, runId: string): DecisionView {
   };
 }
 
-export function recordDecisionInput(vault: Vault, runId: string, actor: string, input: DecisionInput): DecisionView {
-  recordDecision(vault, runId, actor, input);
+/** Records `actor`'s part of the decision, signed here with their key from the session's keyring. */
+export async function recordDecisionInput(vault: Vault, runId: string, actor: string, input: DecisionInput, keys: SessionKeys): Promise<DecisionView> {
+  keys.signerOf(vault, actor);
+  await recordDecisionHere(vault, runId, actor, input, keys.keyringFor(vault));
+  return decisionView(vault, runId);
+}
+
+/** Writes `by`'s part of the decision as an act file they sign on their own machine. */
+export function exportDecisionAct(vault: Vault, runId: string, by: string, input: DecisionInput, path: string): ActExportView {
+  const doc = decisionAct(vault, runId, by, input);
+  const bytes = actBytes(doc);
+  writeFileSync(path, bytes, { mode: 0o644 });
+  return actExportView(path, bytes, doc.by);
+}
+
+/** Records a decision act signed elsewhere (checked like one signed here). */
+export function importDecisionAct(vault: Vault, runId: string, actPath: string, signaturePath: string): DecisionView {
+  recordDecision(vault, runId, { text: readFileSync(actPath, 'utf8'), signature: readFileSync(signaturePath, 'utf8') });
   return decisionView(vault, runId);
 }
 
@@ -90,9 +109,9 @@ export async function verifyPackAt(path: string): Promise<PackVerifyView> {
   };
 }
 
-export async function signPackAs(vault: Vault, input: { path: string; identity: string; decision: 'approve' | 'reject'; reason?: string; keyPassphrase?: string }, agentSocket: string | undefined): Promise<PackSignView> {
-  const passphrase = input.keyPassphrase;
-  const signer = await signerFor(vault, input.identity, { sock: agentSocket, ...(passphrase ? { passphrase: async () => passphrase } : {}) });
+/** Signs a pack as `identity`, with their key from this session's keyring. */
+export async function signPackAs(vault: Vault, input: { path: string; identity: string; decision: 'approve' | 'reject'; reason?: string }, keys: SessionKeys): Promise<PackSignView> {
+  const signer = keys.signerOf(vault, input.identity);
   const signed = await signPack(input.path, { identity: input.identity, signer, decision: input.decision, reason: input.reason ?? null });
   return { identity: signed.identity, fingerprint: signed.fingerprint, decision: signed.decision, warnings: signed.warnings };
 }

@@ -1,20 +1,21 @@
 // Binds every contract channel to the vault core. Plain TypeScript with no Electron import:
 // Electron's main process and the loopback test harness both run exactly this code, with
 // their own keychain and file dialog injected.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { listAgentKeys, parsePublicKey } from '../core/signing';
-import { addIdentityFrom } from '../core/identity';
+import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentity, registryOf, type ChainIdentity } from '../core/identity';
 import { loadRunbook, loadRunbookFile, RunbookError } from '../core/runbook';
-import { setSecret, Vault, type IdentityInfo, type VaultEvent, type VerifyReport } from '../core/vault';
+import { setSecret, Vault, type VaultEvent, type VerifyReport } from '../core/vault';
 import { contract, isChannelName, type Handlers, type IdentityRecord, type RunbookOpenResult, type TimelineEvent, type VaultStatus, type VerifyResult } from '../shared/contract';
 import type { PushListener } from '../shared/push';
 import { fail, ok, type ErrorData, type Result } from '../shared/result';
 import { readRange } from './artifacts';
 import { alembicReport, parityDiff, preflightReport } from './db-tools';
-import { decisionView, exportPack, importPackSignature, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
+import { decisionView, exportDecisionAct, exportPack, importDecisionAct, importPackSignature, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
+import { SessionKeys } from './keys';
 import { DEFAULT_HOST_KEY_TIMEOUT_MS, HostKeyBroker } from './host-keys';
 import { PushHub } from './push';
 import { RunService, StepRunningError } from './runs';
@@ -39,7 +40,7 @@ export interface HostServices {
   /** Opens a file with the OS's viewer (Electron: shell.openPath), where there is one. */
   openPath?: (path: string) => Promise<boolean>;
   /** A native file dialog for runbooks, plan files and keys, where there is one. */
-  chooseFile?: (purpose: 'runbook' | 'plan' | 'key' | 'pack') => Promise<string | null>;
+  chooseFile?: (purpose: 'runbook' | 'plan' | 'key' | 'pack' | 'act' | 'signature') => Promise<string | null>;
   /** Idle time before the open vault locks itself; null never locks. Default 15 minutes. */
   autoLockMs?: number | null;
   /** The ssh-agent for SSH targets and agent identities (default SSH_AUTH_SOCK). */
@@ -104,14 +105,20 @@ export function toErrorData(error: unknown): ErrorData {
   return { name: 'Error', code: 'INTERNAL', message: String(error) };
 }
 
-function toIdentityRecord(identity: IdentityInfo): IdentityRecord {
+/** A person as the chain holds them; `createdAt` is when the chain added them. */
+function toIdentityRecord(vault: Vault, identity: ChainIdentity, usable: boolean): IdentityRecord {
+  const added = vault.events({ afterSeq: identity.addedSeq - 1, limit: 1 })[0];
   return {
     name: identity.name,
     roles: [...identity.roles],
     publicKey: identity.publicKey,
     fingerprint: identity.fingerprint,
     keySource: identity.keySource,
-    createdAt: identity.createdAt,
+    createdAt: added?.at ?? '',
+    owner: identity.owner,
+    proven: identity.proven,
+    custodial: identity.custodial,
+    usable,
   };
 }
 
@@ -165,9 +172,11 @@ export function createContractService(host: HostServices): ContractService {
   const hostKeys = new HostKeyBroker(hub, host.hostKeyTimeoutMs ?? DEFAULT_HOST_KEY_TIMEOUT_MS);
   const agentSocket = host.agentSocket ?? process.env.SSH_AUTH_SOCK;
   const connection = { agentSocket, sshConfigPath: host.sshConfigPath };
-  const runs = new RunService({ hub, hostKeys, ...connection, log });
+  const keys = new SessionKeys(agentSocket);
+  const runs = new RunService({ hub, hostKeys, keys, ...connection, log });
   const targets = new TargetStore(hostKeys, connection);
   session.setBusyCheck(() => runs.busy || hostKeys.waiting > 0);
+  session.setCloseListener(() => keys.drop());
   /** PDFs this session wrote: the only files the window may ask the OS to open. */
   const openable = new Set<string>();
   /** Who an event is recorded as when the person acting has no identity yet (the very first one). */
@@ -201,13 +210,26 @@ export function createContractService(host: HostServices): ContractService {
     };
   }
 
-  /** Closes whatever is open first: reopening the same file must not meet our own handle. */
-  function openWith(open: () => Vault): VaultStatus {
+  /** Closes whatever is open first: reopening the same file must not meet our own handle. The session's keys are built once, here. */
+  async function openWith(open: () => Vault): Promise<VaultStatus> {
     refuseWhileRunning();
     hostKeys.refuseAll();
     session.close();
-    session.adopt(open());
+    const vault = open();
+    session.adopt(vault);
+    try {
+      await keys.open(vault);
+    } catch (error) {
+      // A vault whose owner's key cannot be reached still opens: nothing signs in their name until it can.
+      log(`session keys for ${vault.path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return status();
+  }
+
+  function identityRecord(vault: Vault, name: string): IdentityRecord {
+    const identity = registryOf(vault).get(name);
+    if (!identity) throw new HandlerError('IdentityNotFoundError', 'IDENTITY_NOT_FOUND', `No identity named "${name}" in this vault.`);
+    return toIdentityRecord(vault, identity, keys.usable(vault, name));
   }
 
   const handlers: Handlers = {
@@ -246,6 +268,7 @@ export function createContractService(host: HostServices): ContractService {
       refuseWhileRunning();
       hostKeys.refuseAll();
       session.close();
+      keys.drop();
       return status();
     },
 
@@ -284,7 +307,12 @@ export function createContractService(host: HostServices): ContractService {
       return { events: events.reverse().map(toTimelineEvent), head, hasOlder: start > 1 };
     },
 
-    'identities.list': () => session.require().listIdentities().map(toIdentityRecord),
+    'identities.list': () => {
+      const vault = session.require();
+      return registryOf(vault)
+        .all()
+        .map((i) => toIdentityRecord(vault, i, keys.usable(vault, i.name)));
+    },
 
     'identities.add': async ({ name, roles, source, actor }) => {
       const vault = session.require();
@@ -293,9 +321,39 @@ export function createContractService(host: HostServices): ContractService {
           ? { kind: 'file' as const, path: source.path, ...(source.passphrase ? { passphrase: async () => source.passphrase ?? '' } : {}) }
           : source.kind === 'agent'
             ? { kind: 'agent' as const, ...(source.key ? { key: source.key } : {}), ...(agentSocket ? { sock: agentSocket } : {}) }
-            : { kind: 'generate' as const };
-      return toIdentityRecord(await addIdentityFrom(vault, { name, roles, source: keySource, actor: actorOr(actor) }));
+            : source.kind === 'public'
+              ? { kind: 'public' as const, publicKey: source.publicKey }
+              : { kind: 'generate' as const };
+      await addIdentityFrom(vault, { name, roles, source: keySource, actor: actorOr(actor) });
+      // The vault's owner was just added: their key is this session's from now on (unlocked once).
+      if (source.kind !== 'public') await keys.open(vault, source.kind === 'file' ? source.passphrase : undefined);
+      return identityRecord(vault, name);
     },
+
+    'identities.statement': ({ name }) => {
+      const vault = session.require();
+      const identity = identityRecord(vault, name);
+      return { name, fingerprint: identity.fingerprint, statement: identityStatementFor(vault, name), namespace: IDENTITY_NAMESPACE };
+    },
+
+    'identities.saveStatement': ({ name, path }) => {
+      const bytes = Buffer.from(identityStatementFor(session.require(), name), 'utf8');
+      writeFileSync(path, bytes, { mode: 0o644 });
+      return { path, bytes: bytes.length };
+    },
+
+    'identities.prove': ({ name, signature, signaturePath, actor }) => {
+      const vault = session.require();
+      const statement = Buffer.from(identityStatementFor(vault, name), 'utf8');
+      const armored = signature ?? readFileSync(signaturePath!, 'utf8');
+      proveIdentity(vault, { name, statement, signature: `${armored.trim()}\n`, actor: actorOr(actor) });
+      return identityRecord(vault, name);
+    },
+
+    'keys.list': () => keys.view(session.require()),
+    'keys.bring': ({ path, passphrase }) => keys.bring(session.require(), path, passphrase),
+    'keys.unlockOwner': ({ passphrase }) => keys.unlockOwner(session.require(), passphrase),
+    'keys.forget': ({ fingerprint }) => keys.forget(session.require(), fingerprint),
 
     'identities.agentKeys': async () =>
       (await listAgentKeys(agentSocket)).map((line) => ({ fingerprint: parsePublicKey(line).fingerprint, comment: line.split(' ').slice(2).join(' ') })),
@@ -334,6 +392,8 @@ export function createContractService(host: HostServices): ContractService {
     'run.list': () => runs.list(session.require()),
     'run.status': ({ runId, actor }) => runs.status(session.require(), runId, actor),
     'run.decide': (input) => runs.decide(session.require(), input),
+    'act.export': (input) => runs.exportAct(session.require(), input),
+    'act.import': (input) => runs.importAct(session.require(), input),
 
     'step.execute': (input) => runs.execute(session.require(), input),
     'step.cancel': ({ runId, stepId }) => ({ cancelled: runs.cancel(runId, stepId) }),
@@ -360,14 +420,16 @@ export function createContractService(host: HostServices): ContractService {
     'preflight.diff': ({ left, right }) => parityDiff(session.require(), targets, left, right),
 
     'decision.get': ({ runId }) => decisionView(session.require(), runId),
-    'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input),
+    'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input, keys),
+    'decision.exportAct': ({ runId, by, path, ...input }) => exportDecisionAct(session.require(), runId, by, input, path),
+    'decision.importAct': ({ runId, actPath, signaturePath }) => importDecisionAct(session.require(), runId, actPath, signaturePath),
     'pack.export': async ({ runId, outDir, actor }) => {
       const built = await exportPack(session.require(), runId, outDir, actor);
       if (built.pdf) openable.add(built.pdf);
       return built;
     },
     'pack.verify': ({ path }) => verifyPackAt(path),
-    'pack.sign': (input) => signPackAs(session.require(), input, agentSocket),
+    'pack.sign': (input) => signPackAs(session.require(), input, keys),
     'pack.importSignature': (input) => importPackSignature(session.require(), input),
     'files.openPdf': async ({ path }) => {
       if (!openable.has(path)) throw new HandlerError('NotOpenableError', 'BAD_INPUT', 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.');
@@ -407,6 +469,7 @@ export function createContractService(host: HostServices): ContractService {
       runs.cancelAll();
       hostKeys.refuseAll();
       session.close();
+      keys.drop();
     },
   };
 }

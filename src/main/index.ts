@@ -118,9 +118,11 @@ const FILE_FILTERS = {
   plan: [{ name: 'Plan', extensions: ['json'] }],
   key: [{ name: 'All files', extensions: ['*'] }],
   pack: [{ name: 'Decision pack (zip)', extensions: ['zip'] }],
+  act: [{ name: 'Act', extensions: ['json'] }],
+  signature: [{ name: 'SSH signature', extensions: ['sig'] }],
 } as const;
 
-async function chooseFile(purpose: 'runbook' | 'plan' | 'key' | 'pack'): Promise<string | null> {
+async function chooseFile(purpose: keyof typeof FILE_FILTERS): Promise<string | null> {
   const filters = FILE_FILTERS[purpose].map((f) => ({ name: f.name, extensions: [...f.extensions] }));
   if (purpose === 'plan') {
     const result = mainWindow ? await dialog.showSaveDialog(mainWindow, { filters, defaultPath: 'plan.json' }) : await dialog.showSaveDialog({ filters, defaultPath: 'plan.json' });

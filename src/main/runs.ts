@@ -1,15 +1,17 @@
 // Runs as the window drives them: the engine bound to the open vault, steps executed in the
 // background (a long `alembic upgrade` never blocks a call), each cancellable by its own
 // AbortController, with its output pushed to the window as the vault stores it.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { PLAN_NAMESPACE, RunEngine, type ExecutorFactory, type PlanDocument, type PlanEntry, type RunState } from '../core/engine';
-import { signerFor } from '../core/identity';
+import { ACT_NAMESPACE, actDigest, ActRefusedError, parseAct } from '../core/acts';
+import { PLAN_NAMESPACE, RunEngine, type ActInput, type ExecutorFactory, type PlanDocument, type PlanEntry, type RunState } from '../core/engine';
+import { registryOf } from '../core/identity';
 import { createExecutor, type Executor } from '../core/targets';
 import { allSteps } from '../core/runbook';
-import { getIdentity, type Vault } from '../core/vault';
-import type { ApprovalView, PlanChangeView, PlanView, RunSummary, RunView } from '../shared/views';
+import type { Vault } from '../core/vault';
+import type { ActExportView, ApprovalView, PlanChangeView, PlanView, RunSummary, RunView } from '../shared/views';
 import type { HostKeyBroker } from './host-keys';
+import type { SessionKeys } from './keys';
 import { OutputStream, type PushHub } from './push';
 import { runSummary, runView, targetAddressOf } from './views';
 
@@ -31,6 +33,8 @@ interface RunningStep {
 
 export interface RunServiceOptions {
   hub: PushHub;
+  /** The session's usable keys: every act is signed with its person's key from here. */
+  keys: SessionKeys;
   hostKeys: HostKeyBroker;
   agentSocket?: string;
   sshConfigPath?: string;
@@ -97,6 +101,7 @@ export class RunService {
     const { hub } = this.options;
     return new RunEngine(vault, {
       actor,
+      keyring: this.options.keys.keyringFor(vault),
       executors,
       // Monitor samples pass through no executor: the engine's own throttled progress carries
       // them, with the byte count that places them in the transcript.
@@ -123,7 +128,15 @@ export class RunService {
 
   view(vault: Vault, state: RunState, actor: string | undefined): RunView {
     const next = this.engine(vault, 'system').next(state.runId);
-    return runView(vault, state, { next: next?.step.id ?? null, running: this.runningIn(state.runId), actor: actor ? getIdentity(vault, actor) : null });
+    // Only someone who can sign here acts here: a name whose key is not usable is no actor.
+    const who = actor && this.options.keys.usable(vault, actor) ? (registryOf(vault).get(actor) ?? null) : null;
+    return runView(vault, state, { next: next?.step.id ?? null, running: this.runningIn(state.runId), actor: who });
+  }
+
+  /** The engine acting as `actor`, refused before anything is drafted when their key is not usable here. */
+  private signing(vault: Vault, actor: string): RunEngine {
+    this.options.keys.signerOf(vault, actor);
+    return this.engine(vault, actor);
   }
 
   status(vault: Vault, runId: string, actor?: string): RunView {
@@ -138,35 +151,51 @@ export class RunService {
       .reverse();
   }
 
-  start(vault: Vault, input: { text: string; source: string; environment: 'rehearsal' | 'production'; targets: Record<string, string>; actor: string }): RunView {
-    const state = this.engine(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets });
+  async start(vault: Vault, input: { text: string; source: string; environment: 'rehearsal' | 'production'; targets: Record<string, string>; actor: string }): Promise<RunView> {
+    const state = await this.signing(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets });
     return this.view(vault, state, input.actor);
   }
 
-  decide(vault: Vault, input: { runId: string; decision: 'rollback' | 'stop'; reason: string; actor: string }): RunView {
-    return this.view(vault, this.engine(vault, input.actor).decide(input.runId, input.decision, input.reason), input.actor);
+  async decide(vault: Vault, input: { runId: string; decision: 'rollback' | 'stop' | 'retry'; reason: string; stepId?: string; actor: string }): Promise<RunView> {
+    return this.view(vault, await this.signing(vault, input.actor).decide(input.runId, input.decision, input.reason, input.stepId), input.actor);
   }
 
-  attest(vault: Vault, input: { runId: string; stepId: string; actor: string }): RunView {
-    this.engine(vault, input.actor).attest(input.runId, input.stepId);
+  async attest(vault: Vault, input: { runId: string; stepId: string; actor: string }): Promise<RunView> {
+    await this.signing(vault, input.actor).attest(input.runId, input.stepId);
     return this.status(vault, input.runId, input.actor);
   }
 
-  record(vault: Vault, input: { runId: string; stepId: string; actor: string; values: Record<string, string> }): RunView {
-    // An optional field left empty is not recorded at all (the engine would check it against its pattern).
-    const values = Object.fromEntries(Object.entries(input.values).filter(([, v]) => v !== ''));
-    this.engine(vault, input.actor).record(input.runId, input.stepId, values);
+  async record(vault: Vault, input: { runId: string; stepId: string; actor: string; values: Record<string, string> }): Promise<RunView> {
+    await this.signing(vault, input.actor).record(input.runId, input.stepId, nonEmpty(input.values));
     return this.status(vault, input.runId, input.actor);
   }
 
-  done(vault: Vault, input: { runId: string; stepId: string; actor: string; note?: string }): RunView {
-    this.engine(vault, input.actor).done(input.runId, input.stepId, input.note);
+  async done(vault: Vault, input: { runId: string; stepId: string; actor: string; note?: string }): Promise<RunView> {
+    await this.signing(vault, input.actor).done(input.runId, input.stepId, input.note);
     return this.status(vault, input.runId, input.actor);
   }
 
-  skip(vault: Vault, input: { runId: string; stepId: string; actor: string; reason: string }): RunView {
-    this.engine(vault, input.actor).skip(input.runId, input.stepId, input.reason);
+  async skip(vault: Vault, input: { runId: string; stepId: string; actor: string; reason: string }): Promise<RunView> {
+    await this.signing(vault, input.actor).skip(input.runId, input.stepId, input.reason);
     return this.status(vault, input.runId, input.actor);
+  }
+
+  /** Writes the act `by` signs on their own machine; the engine checks their role before drafting it. */
+  exportAct(vault: Vault, input: { runId: string; by: string; act: ActInput; path: string }): ActExportView {
+    const act: ActInput = input.act.kind === 'step.record' ? { ...input.act, values: nonEmpty(input.act.values) } : input.act;
+    const { doc, bytes } = this.engine(vault, 'system').exportAct(input.runId, input.by, act);
+    writeFileSync(input.path, bytes, { mode: 0o644 });
+    return actExportView(input.path, bytes, doc.by);
+  }
+
+  /** Applies an act signed elsewhere, with every check an act signed here gets. */
+  async importAct(vault: Vault, input: { runId: string; actPath: string; signaturePath: string }): Promise<RunView> {
+    const text = readFileSync(input.actPath, 'utf8');
+    const signature = readFileSync(input.signaturePath, 'utf8');
+    const run = parseAct(text).run;
+    if (run !== input.runId) throw new ActRefusedError(`This act is for run ${run}, not the run open here (${input.runId}); nothing was recorded.`);
+    const state = await this.engine(vault, 'system').importAct({ text, signature });
+    return this.view(vault, state, undefined);
   }
 
   /**
@@ -176,6 +205,7 @@ export class RunService {
   async execute(vault: Vault, input: { runId: string; stepId: string; actor: string }): Promise<RunView> {
     const key = `${input.runId}/${input.stepId}`;
     if (this.running.has(key)) throw new StepRunningError(`Step ${input.stepId} is already running.`);
+    this.options.keys.signerOf(vault, input.actor);
     const { hub } = this.options;
     const stream = new OutputStream(hub, input.runId, input.stepId);
     const monitor = this.engine(vault, 'system').status(input.runId).steps.get(input.stepId)?.kind === 'monitor';
@@ -197,9 +227,16 @@ export class RunService {
       if (data) this.options.log(`step ${key} ended with an error outside the step: ${data.message}`);
       hub.publish({ type: 'run', runId: input.runId, stepId: input.stepId, reason: 'step.finished', ...(data ? { error: data } : {}) });
     });
-    // The engine refuses (not approved, BLOCKED, …) before its first await; after a macrotask
-    // turn, a step still going is running for real.
-    const early = await Promise.race([settled.then((error) => ({ done: true as const, error })), new Promise<{ done: false }>((resolve) => setImmediate(() => resolve({ done: false })))]);
+    // The engine refuses (not approved, BLOCKED, a key not usable …) while it signs and checks the
+    // act; once the step is in the chain as started, it is running for real.
+    const started = new Promise<{ done: false }>((resolve) => {
+      const poll = (): void => {
+        if (this.engine(vault, 'system').status(input.runId).steps.get(input.stepId)?.status === 'running') resolve({ done: false });
+        else if (this.running.get(key) === entry) setTimeout(poll, 5);
+      };
+      setImmediate(poll);
+    });
+    const early = await Promise.race([settled.then((error) => ({ done: true as const, error })), started]);
     if (early.done && early.error) throw early.error;
     if (!early.done) {
       entry.detached = true;
@@ -269,9 +306,8 @@ export class RunService {
     return { path, bytes: bytes.length, digest };
   }
 
-  async sign(vault: Vault, input: { runId: string; signer: string; keyPassphrase?: string }): Promise<ApprovalView> {
-    const passphrase = input.keyPassphrase;
-    const signer = await signerFor(vault, input.signer, { sock: this.options.agentSocket, ...(passphrase ? { passphrase: async () => passphrase } : {}) });
+  async sign(vault: Vault, input: { runId: string; signer: string }): Promise<ApprovalView> {
+    const signer = this.options.keys.signerOf(vault, input.signer);
     const record = await this.engine(vault, input.signer).approve(input.runId, input.signer, signer);
     return { seq: record.seq, signer: record.signer, fingerprint: record.fingerprint, planDigest: record.planDigest };
   }
@@ -287,6 +323,15 @@ export class RunService {
   stepIds(vault: Vault, runId: string): string[] {
     return allSteps(this.engine(vault, 'system').status(runId).runbook).map(({ step }) => step.id);
   }
+}
+
+/** An optional field left empty is not recorded at all (the engine would check it against its pattern). */
+function nonEmpty(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+}
+
+export function actExportView(path: string, bytes: Buffer, by: { name: string; fingerprint: string }): ActExportView {
+  return { path, bytes: bytes.length, digest: actDigest(bytes), by: by.name, fingerprint: by.fingerprint, namespace: ACT_NAMESPACE, command: `ssh-keygen -Y sign -n ${ACT_NAMESPACE} -f KEY ${path}` };
 }
 
 function errorData(error: unknown): { name: string; code: string; message: string } {

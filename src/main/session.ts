@@ -15,6 +15,9 @@ export class VaultSession {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private endedBy: 'idle' | null = null;
 
+  /** Called whenever the open vault closes (lock, idle, switching vaults): session keys go with it. */
+  private onClose: () => void = () => {};
+
   /** While this says so (a step is running, a host key awaits an answer) the idle lock waits. */
   private busy: () => boolean = () => false;
 
@@ -25,6 +28,10 @@ export class VaultSession {
 
   setBusyCheck(busy: () => boolean): void {
     this.busy = busy;
+  }
+
+  setCloseListener(listener: () => void): void {
+    this.onClose = listener;
   }
 
   get current(): Vault | null {
@@ -70,6 +77,7 @@ export class VaultSession {
     this.vault = null;
     this.endedBy = reason;
     if (!vault) return;
+    this.onClose();
     try {
       vault.close();
     } catch (error) {

@@ -1,9 +1,11 @@
 // Core's runbooks and runs as the boundary's plain shapes (src/shared/views.ts). Pure mapping:
 // what a step "is" comes from the runbook; what it "did" comes from the run's folded events.
-import { authorize, skipRefusal, type RunState } from '../core/engine';
+import { executeRefusal, orderRefusal, roleRefusal, rolesFor, skipRefusal, type ActKind } from '../core/acts';
+import { authorize, type RunState } from '../core/engine';
+import type { ChainIdentity } from '../core/identity';
 import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
-import type { IdentityInfo, Vault } from '../core/vault';
+import type { Vault } from '../core/vault';
 import type {
   GateSpecView,
   RefusalView,
@@ -134,33 +136,52 @@ export function runbookView(runbook: Runbook, meta: { hash: string; source: stri
   };
 }
 
-/** Why the acting person cannot do this step now (advisory: the engine has the last word). */
-function refusalFor(state: RunState, step: Step, phaseId: string, status: StepStatusView, actor: IdentityInfo | null, running: boolean, auth: StepStateView['authorization']): RefusalView | null {
+const executes = (step: Step) => step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor';
+
+/** The act a step's main button signs. */
+function actOf(step: Step): ActKind {
+  if (step.kind === 'attest') return 'step.attest';
+  if (step.kind === 'record') return 'step.record';
+  if (step.kind === 'manual') return 'step.done';
+  return 'step.execute';
+}
+
+/**
+ * Why the signing person cannot do this step now, read from core's rules (acts/rules.ts) the
+ * engine itself checks; advisory: the engine has the last word when the act is signed.
+ */
+function refusalFor(state: RunState, step: Step, phaseId: string, status: StepStatusView, actor: ChainIdentity | null, running: boolean, auth: StepStateView['authorization']): RefusalView | null {
   if (running || status === 'running') return { code: 'running' };
-  if (status === 'PASS') return { code: 'passed' };
+  if (status === 'PASS' && step.kind !== 'check') return { code: 'passed' };
   if (status === 'skipped') return { code: 'skipped' };
   if (state.status === 'STOPPED' || state.status === 'COMPLETED') return { code: 'runClosed', status: state.status };
-  const executes = step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor';
   if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return { code: 'rollbackNotDecided' };
   if (step.kind === 'command' && state.status === 'BLOCKED') return { code: 'blocked', stepId: state.blockedBy?.stepId ?? '' };
   if (step.kind === 'command' && state.status === 'ROLLBACK' && phaseId !== 'rollback') return { code: 'rollbackOnly' };
   if (!actor) return { code: 'noActor' };
-  if (step.kind === 'attest' && !actor.roles.includes(step.by)) return { code: 'wrongRole', needs: step.by, actor: actor.name, roles: actor.roles };
-  if (step.kind === 'command' && auth && !auth.authorized) return { code: 'notApproved', quorum: auth.quorum, valid: auth.valid, detail: auth.reason };
+  const kind = actOf(step);
+  if (roleRefusal(kind, state, step, actor)) return { code: 'wrongRole', needs: rolesFor(kind, state, step)[0]!, actor: actor.name, roles: actor.roles };
+  if (executes(step)) {
+    const order = step.kind === 'command' ? orderRefusal(state, step.id, phaseId) : null;
+    if (order) return { code: 'order', detail: order };
+    const rule = executeRefusal(state, step, phaseId);
+    if (rule) return { code: 'rule', detail: rule };
+    if (auth && !auth.authorized) return { code: 'notApproved', quorum: auth.quorum, valid: auth.valid, detail: auth.reason };
+  }
   if (step.kind === 'command') {
     const target = state.targets[step.target];
     if (target?.kind === 'ssh' && !(state.hostKeys[step.target] ?? target.host_key)) return { code: 'hostKeyUnpinned', target: step.target };
   }
-  if (executes && !actor.roles.includes('operator')) return { code: 'wrongRole', needs: 'operator', actor: actor.name, roles: actor.roles };
   return null;
 }
 
-export function runView(vault: Vault, state: RunState, options: { next: string | null; running: string[]; actor: IdentityInfo | null }): RunView {
+export function runView(vault: Vault, state: RunState, options: { next: string | null; running: string[]; actor: ChainIdentity | null }): RunView {
   const blockedStep = state.blockedBy?.stepId ?? null;
   const steps: StepStateView[] = allSteps(state.runbook).map(({ step, phaseId }) => {
     const s = state.steps.get(step.id)!;
     const status: StepStatusView = s.status === 'FAIL' && blockedStep === step.id ? 'BLOCKED' : s.status;
-    const authorization = step.kind === 'command' ? authorize(vault, state, step, phaseId) : null;
+    // Everything that executes is in the signed plan; a command always waits for its quorum, and in production every check too.
+    const authorization = executes(step) && (step.kind === 'command' || state.environment === 'production') ? authorize(vault, state, step, phaseId) : null;
     const isRunning = options.running.includes(step.id);
     return {
       stepId: step.id,
@@ -192,7 +213,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     status: state.status,
     completedAt: state.completedAt ?? null,
     blockedBy: state.blockedBy ? { ...state.blockedBy, gates: blockingGates } : null,
-    decisions: state.decisions,
+    decisions: state.decisions.map((d) => ({ decision: d.decision, reason: d.reason, actor: d.actor, at: d.at, ...(d.stepId ? { stepId: d.stepId } : {}) })),
     runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }),
     targets: Object.entries(state.targets).map(([name, t]) => ({
       name,

@@ -15,8 +15,10 @@ import type {
   PreflightReportView,
 } from './views-db';
 import type {
+  ActExportView,
   ApprovalView,
   ArtifactRange,
+  IdentityStatementView,
   ArtifactView,
   PlanView,
   RunbookOpenResult,
@@ -24,6 +26,7 @@ import type {
   RunView,
   SavedTargetView,
   SecretView,
+  SessionKeysView,
   TargetTestResult,
 } from './views';
 
@@ -115,13 +118,23 @@ export interface VerifyResult {
   durationMs: number;
 }
 
+/** A person as the vault's chain holds them (never as the identities table says). */
 export interface IdentityRecord {
   name: string;
   roles: ('operator' | 'approver' | 'observer')[];
   publicKey: string;
   fingerprint: string;
-  keySource: 'file' | 'agent' | 'vault';
+  /** public: registered by public key, the person keeps the private side. */
+  keySource: 'file' | 'agent' | 'vault' | 'public';
   createdAt: string;
+  /** The operator working at this workstation: the one identity whose private key the vault may use. */
+  owner: boolean;
+  /** Signed this vault's identity statement with their key: only then do their acts count. */
+  proven: boolean;
+  /** An old vault held their private key: it never signs. */
+  custodial: boolean;
+  /** Their key is usable at this workstation now (session keyring). */
+  usable: boolean;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -154,8 +167,10 @@ const idName = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Use
 const runId = z.uuid('That is not a run id.');
 const role = z.enum(['operator', 'approver', 'observer']);
 const absolutePath = vaultPath;
-/** Who is acting in the UI: an identity of the vault (the engine checks its roles). */
+/** Who is signing in the UI: an identity of the vault whose key main holds this session (main and the engine check key and roles). */
 const actor = identityName;
+/** An armored SSH signature as `ssh-keygen -Y sign` writes it. */
+const armoredSignature = z.string().trim().min(1, 'Paste the signature (-----BEGIN SSH SIGNATURE-----).').max(64 * 1024);
 const stepRef = { runId, stepId: idName, actor };
 
 /** The runbook loader's own limit is 2 MiB of bytes; characters are at most that many. */
@@ -257,6 +272,8 @@ export const contract = {
           z.object({ kind: z.literal('generate') }).strict(),
           z.object({ kind: z.literal('file'), path: absolutePath, passphrase: z.string().max(1024).optional() }).strict(),
           z.object({ kind: z.literal('agent'), key: z.string().trim().max(200).optional() }).strict(),
+          /** The person's public key line (their .pub file): they keep the private side and prove it. */
+          z.object({ kind: z.literal('public'), publicKey: z.string().trim().min(1, 'Paste the public key line (ssh-ed25519 AAAA…).').max(16 * 1024) }).strict(),
         ]),
         /** Who adds it; absent while the vault has no identity yet. */
         actor: actor.optional(),
@@ -264,6 +281,26 @@ export const contract = {
       .strict(),
   }),
   'identities.agentKeys': channel<{ fingerprint: string; comment: string }[]>()({ input: z.void() }),
+  /** The exact bytes a person signs with `ssh-keygen -Y sign -n cutover-identity-v1` to prove their key. */
+  'identities.statement': channel<IdentityStatementView>()({ input: z.object({ name: identityName }).strict() }),
+  /** Writes the identity statement to a file for the person to sign. */
+  'identities.saveStatement': channel<{ path: string; bytes: number }>()({ input: z.object({ name: identityName, path: absolutePath }).strict() }),
+  /** Imports the person's signature over their statement (pasted, or the .sig file). */
+  'identities.prove': channel<IdentityRecord>()({
+    input: z
+      .object({ name: identityName, signature: armoredSignature.optional(), signaturePath: absolutePath.optional(), actor: actor.optional() })
+      .strict()
+      .refine((v) => (v.signature === undefined) !== (v.signaturePath === undefined), { message: 'Give the signature, pasted or as its .sig file (one of them).' }),
+  }),
+
+  /** The keys usable at this workstation this session (only their people can sign here). */
+  'keys.list': channel<SessionKeysView>()({ input: z.void(), activity: false }),
+  /** A person brings their key file for this session: loaded into memory, never stored in the vault. */
+  'keys.bring': channel<SessionKeysView>()({ input: z.object({ path: absolutePath, passphrase: z.string().max(1024).optional() }).strict() }),
+  /** The owner's encrypted key file, unlocked once for the session. */
+  'keys.unlockOwner': channel<SessionKeysView>()({ input: z.object({ passphrase: z.string().min(1, 'Enter the key passphrase.').max(1024) }).strict() }),
+  /** Forgets a brought key (its person leaves the workstation). */
+  'keys.forget': channel<SessionKeysView>()({ input: z.object({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict() }),
 
   'secrets.list': channel<SecretView[]>()({ input: z.void() }),
   /** Stores a secret's value in the vault; nothing ever reads it back out to the renderer. */
@@ -279,7 +316,7 @@ export const contract = {
   'targets.answerHostKey': channel<{ pending: boolean }>()({ input: z.object({ requestId: z.uuid(), accept: z.boolean() }).strict() }),
 
   /** A native file dialog where there is one ('pack': a returned decision pack .zip); null without one or when cancelled. */
-  'files.choose': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key', 'pack']) }).strict() }),
+  'files.choose': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key', 'pack', 'act', 'signature']) }).strict() }),
 
   /** Validates a runbook (text, or a file main reads); problems come back as data with line:column. */
   'runbook.open': channel<RunbookOpenResult>()({
@@ -305,9 +342,29 @@ export const contract = {
   'run.status': channel<RunView>()({ input: z.object({ runId, actor: actor.optional() }).strict(), activity: false }),
   'run.decide': channel<RunView>()({
     input: z
-      .object({ runId, decision: z.enum(['rollback', 'stop']), reason: z.string().trim().min(1, 'Say why: the reason goes into the evidence.').max(4000), actor })
+      .object({ runId, decision: z.enum(['rollback', 'stop', 'retry']), reason: z.string().trim().min(1, 'Say why: the reason goes into the evidence.').max(4000), stepId: idName.optional(), actor })
       .strict(),
   }),
+
+  /** Drafts an act for someone who is not at this workstation; they sign the file with `ssh-keygen -Y sign -n cutover-act-v1`. */
+  'act.export': channel<ActExportView>()({
+    input: z
+      .object({
+        runId,
+        by: identityName,
+        act: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('step.attest'), stepId: idName }).strict(),
+          z.object({ kind: z.literal('step.record'), stepId: idName, values: z.record(idName, z.string().max(4000)) }).strict(),
+          z.object({ kind: z.literal('step.done'), stepId: idName, note: z.string().trim().max(4000).optional() }).strict(),
+          z.object({ kind: z.literal('step.skip'), stepId: idName, reason: z.string().trim().min(1, 'Say why the step is skipped.').max(4000) }).strict(),
+          z.object({ kind: z.literal('run.decide'), decision: z.enum(['rollback', 'stop', 'retry']), reason: z.string().trim().min(1, 'Say why: the reason goes into the evidence.').max(4000), stepId: idName.optional() }).strict(),
+        ]),
+        path: absolutePath,
+      })
+      .strict(),
+  }),
+  /** Applies an act signed elsewhere (the act file and its .sig): the same checks as an act signed here. */
+  'act.import': channel<RunView>()({ input: z.object({ runId, actPath: absolutePath, signaturePath: absolutePath }).strict() }),
 
   /** Starts a check, command or monitor step and answers at once; output and the end arrive as pushes. */
   'step.execute': channel<RunView>()({ input: z.object(stepRef).strict() }),
@@ -325,12 +382,13 @@ export const contract = {
   'plan.export': channel<PlanView>()({ input: z.object({ runId }).strict() }),
   /** Writes the exact signed bytes to a file (for an approver on another machine). */
   'plan.save': channel<{ path: string; bytes: number; digest: string }>()({ input: z.object({ runId, path: absolutePath }).strict() }),
-  'approval.sign': channel<ApprovalView>()({ input: z.object({ runId, signer: identityName, keyPassphrase: z.string().max(1024).optional() }).strict() }),
+  /** Signs the plan as `signer`, with their key from this session's keyring. */
+  'approval.sign': channel<ApprovalView>()({ input: z.object({ runId, signer: identityName }).strict() }),
   'approval.import': channel<ApprovalView>()({
     input: z
       .object({
         runId,
-        signature: z.string().trim().min(1, 'Paste the signature (-----BEGIN SSH SIGNATURE-----).').max(64 * 1024),
+        signature: armoredSignature,
         /** The plan text that was signed; default: this run's current plan. */
         planText: z.string().max(RUNBOOK_MAX_CHARS).optional(),
       })
@@ -373,11 +431,28 @@ export const contract = {
       })
       .strict(),
   }),
+  /** Drafts a person's part of the decision as an act file they sign on their own machine. */
+  'decision.exportAct': channel<ActExportView>()({
+    input: z
+      .object({
+        runId,
+        by: identityName,
+        rootCause: z.string().trim().max(500).optional(),
+        riskTier: z.string().trim().max(100).optional(),
+        drift: z.string().trim().max(500).optional(),
+        authorization: z.enum(['Approved', 'Rejected']).optional(),
+        note: z.string().trim().max(1000).optional(),
+        path: absolutePath,
+      })
+      .strict(),
+  }),
+  /** Records a decision act signed elsewhere (the act file and its .sig). */
+  'decision.importAct': channel<DecisionView>()({ input: z.object({ runId, actPath: absolutePath, signaturePath: absolutePath }).strict() }),
   'pack.export': channel<PackExportView>()({ input: z.object({ runId, outDir: absolutePath, actor }).strict() }),
   'pack.verify': channel<PackVerifyView>()({ input: z.object({ path: absolutePath }).strict() }),
   'pack.sign': channel<PackSignView>()({
     input: z
-      .object({ path: absolutePath, identity: identityName, decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(4000).optional(), keyPassphrase: z.string().max(1024).optional() })
+      .object({ path: absolutePath, identity: identityName, decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(4000).optional() })
       .strict(),
   }),
   /** Brings a signature made elsewhere (`cutover pack sign`) from the returned pack into the vault, checked against the vault's key for the identity. */

@@ -183,6 +183,8 @@ export type RefusalView =
   | { code: 'notApproved'; quorum: number; valid: number; detail: string }
   | { code: 'hostKeyUnpinned'; target: string }
   | { code: 'wrongRole'; needs: Role; actor: string; roles: Role[] }
+  | { code: 'order'; detail: string }
+  | { code: 'rule'; detail: string }
   | { code: 'noActor' };
 
 export interface RunTargetView {
@@ -209,7 +211,7 @@ export interface RunView {
   /** When the run closed with every step outside the rollback path PASS or skipped. */
   completedAt: string | null;
   blockedBy: { stepId: string; reason: string; gates: GateResultView[] } | null;
-  decisions: { decision: 'rollback' | 'stop'; reason: string; actor: string; at: string }[];
+  decisions: { decision: 'rollback' | 'stop' | 'retry'; reason: string; actor: string; at: string; stepId?: string }[];
   runbook: RunbookView;
   targets: RunTargetView[];
   /** Every step in runbook order (preconditions, phases, rollback). */
@@ -238,7 +240,8 @@ export interface RunSummary {
 
 export interface PlanTargetView {
   name: string;
-  kind: TargetKind;
+  /** A runbook target's kind, or "http" for a monitor's probe. */
+  kind: TargetKind | 'http';
   address: string;
   hostKey: string | null;
 }
@@ -247,6 +250,8 @@ export interface PlanEntryView {
   stepId: string;
   phaseId: string;
   title: string;
+  /** command (mutating), check (read-only) or monitor (an HTTP probe): every step that executes is signed. */
+  kind: 'check' | 'command' | 'monitor';
   command: string;
   target: PlanTargetView;
   env: Record<string, string>;
@@ -336,4 +341,42 @@ export interface ArtifactRange {
   size: number;
   sha256: string | null;
   state: 'open' | 'complete' | 'incomplete';
+}
+
+// ---- keys of this session -----------------------------------------------------------------
+
+/** A person whose key is usable at this workstation now (proven, not custodial, key in the session's keyring). */
+export interface UsableKeyView {
+  name: string;
+  roles: Role[];
+  fingerprint: string;
+  /** owner: the vault owner's key; agent: held by an ssh-agent; file: a key file brought this session. */
+  from: 'owner' | 'agent' | 'file';
+}
+
+export interface SessionKeysView {
+  keys: UsableKeyView[];
+  /** The owner's key file is encrypted and waits for its passphrase (asked once per session). */
+  ownerLocked: { name: string; fingerprint: string } | null;
+}
+
+/** An act drafted for someone to sign on their own machine. */
+export interface ActExportView {
+  path: string;
+  bytes: number;
+  /** SHA-256 of the act's bytes. */
+  digest: string;
+  by: string;
+  fingerprint: string;
+  namespace: string;
+  /** The exact command the person runs where their key is. */
+  command: string;
+}
+
+/** A person's identity statement, to be signed with their own key. */
+export interface IdentityStatementView {
+  name: string;
+  fingerprint: string;
+  statement: string;
+  namespace: string;
 }

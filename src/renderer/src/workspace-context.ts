@@ -1,17 +1,20 @@
 // What every screen of the open vault shares: who is acting, the identities, the open run and
 // runbook, where errors go, and how to move between screens.
 import { createContext, useContext, useEffect } from 'react';
-import type { IdentityRecord, RunbookOpenResult, VaultStatus } from '../../shared/contract';
+import type { IdentityRecord, RunbookOpenResult, SessionKeysView, VaultStatus } from '../../shared/contract';
 
 export type Screen = 'run' | 'runbooks' | 'approvals' | 'decision' | 'targets' | 'people' | 'evidence' | 'database';
 
 export const SCREENS: Screen[] = ['run', 'runbooks', 'approvals', 'decision', 'targets', 'people', 'evidence', 'database'];
 
 export interface WorkspaceApi {
-  /** The identity the person at the keyboard acts as, or null. */
+  /** Who is signing: a person whose key is usable at this workstation, or null. */
   actor: string | null;
   setActor: (name: string | null) => void;
   identities: IdentityRecord[];
+  /** The keys usable here this session (main's keyring): only their people can sign here. */
+  keys: SessionKeysView;
+  /** Reloads identities and usable keys. */
   reloadIdentities: () => void;
   /** A locked vault ends the session; anything else is shown at the top of the screen. */
   report: (error: unknown) => void;

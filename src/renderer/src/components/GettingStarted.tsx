@@ -15,7 +15,7 @@ interface Item {
  * button to the screen that does it. Nothing here is remembered apart from the vault.
  */
 export function GettingStarted() {
-  const { identities, actor, runbook, go, report, reloadKey } = useWorkspace();
+  const { identities, keys, actor, runbook, go, report, reloadKey } = useWorkspace();
   const ids = useId();
   const [targets, setTargets] = useState<number | null>(null);
   useEffect(() => {
@@ -30,7 +30,7 @@ export function GettingStarted() {
   const roles = new Set(identities.flatMap((i) => i.roles));
   const items: Item[] = [
     { key: 'people', done: roles.has('operator') && roles.has('approver'), screen: 'people' },
-    { key: 'actor', done: actor !== null && (identities.find((i) => i.name === actor)?.roles.includes('operator') ?? false), screen: null },
+    { key: 'actor', done: actor !== null && (keys.keys.find((k) => k.name === actor)?.roles.includes('operator') ?? false), screen: null },
     { key: 'targets', done: (targets ?? 0) > 0, screen: 'targets' },
     { key: 'runbook', done: runbook !== null, screen: 'runbooks' },
   ];

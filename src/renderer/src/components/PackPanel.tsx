@@ -9,7 +9,7 @@ import { PackVerifyResult } from './PackVerifyResult';
 
 /** The decision pack: export it, verify it, have approvers sign it, open its PDF. */
 export function PackPanel({ runId, onChanged }: { runId: string; onChanged: () => void }) {
-  const { actor, identities } = useWorkspace();
+  const { actor, keys } = useWorkspace();
   const ids = useId();
   const [outDir, setOutDir] = useState('');
   const [built, setBuilt] = useState<PackExportView | null>(null);
@@ -22,8 +22,9 @@ export function PackPanel({ runId, onChanged }: { runId: string; onChanged: () =
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [pdfNote, setPdfNote] = useState<string | null>(null);
-  const approvers = identities.filter((i) => i.roles.includes('approver'));
-  const chosen = signer || approvers[0]?.name || '';
+  // Only an approver whose key is usable here signs the pack here; others sign it with `cutover pack sign` and it is imported.
+  const approvers = keys.keys.filter((k) => k.roles.includes('approver'));
+  const chosen = approvers.some((a) => a.name === signer) ? signer : (approvers[0]?.name ?? '');
 
   async function step<T>(name: string, call: () => Promise<T>): Promise<T | null> {
     setBusy(name);
@@ -120,7 +121,7 @@ export function PackPanel({ runId, onChanged }: { runId: string; onChanged: () =
             <select id={`${ids}-signer`} value={chosen} onChange={(e) => setSigner(e.target.value)}>
               {approvers.map((a) => (
                 <option key={a.name} value={a.name}>
-                  {a.name}
+                  {a.name} · {a.fingerprint}
                 </option>
               ))}
             </select>

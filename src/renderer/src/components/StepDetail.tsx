@@ -3,6 +3,7 @@ import type { RefusalView, RunbookStepView, RunView, StepStateView } from '../..
 import { api } from '../api';
 import { format, t } from '../i18n';
 import { useWorkspace } from '../workspace-context';
+import { ActElsewhere } from './ActElsewhere';
 import { ErrorNotice } from './ErrorNotice';
 import { StepKindTag, StepStatusBadge } from './StepBadges';
 
@@ -19,6 +20,9 @@ export function refusalText(refusal: RefusalView): string {
       return format(t.run.refusal.notApproved, { quorum: refusal.quorum, valid: refusal.valid });
     case 'hostKeyUnpinned':
       return format(t.run.refusal.hostKeyUnpinned, { target: refusal.target });
+    case 'order':
+    case 'rule':
+      return format(t.run.refusal[refusal.code], { detail: refusal.detail });
     case 'wrongRole':
       return format(t.run.refusal.wrongRole, { needs: t.identities.role[refusal.needs], actor: refusal.actor, roles: refusal.roles.map((r) => t.identities.role[r]).join(', ') });
     default:
@@ -119,7 +123,7 @@ export function StepDetail({ run, step, spec, onRun, onPin }: { run: RunView; st
 }
 
 function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: StepStateView; spec: RunbookStepView; onRun: (run: RunView) => void; onPin: () => void }) {
-  const { actor, go } = useWorkspace();
+  const { actor, go, identities } = useWorkspace();
   const ids = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -260,11 +264,26 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
   }
 
   if (step.status === 'skipped') form = null;
+  // An attestation by someone not at this workstation: they sign the act on their own machine.
+  const elsewhere = spec.kind === 'attest' && spec.by && step.status !== 'PASS' && step.status !== 'skipped' && run.status !== 'STOPPED' && run.status !== 'COMPLETED';
+  const attesters = spec.by ? identities.filter((i) => i.proven && !i.custodial && i.roles.includes(spec.by!)) : [];
   return (
     <div className="step-actions">
       {form}
       {reason}
       <ErrorNotice error={error} />
+      {elsewhere && (
+        <details className="elsewhere" open={refusal?.code === 'wrongRole' || refusal?.code === 'noActor'}>
+          <summary>{t.elsewhere.heading}</summary>
+          <ActElsewhere
+            people={attesters}
+            role={t.identities.role[spec.by!]}
+            testId={`act-elsewhere-${step.stepId}`}
+            exportAct={(by, path) => client.act.export({ runId: run.runId, by, act: { kind: 'step.attest', stepId: step.stepId }, path })}
+            importAct={async (actPath, signaturePath) => onRun(await client.act.import({ runId: run.runId, actPath, signaturePath }))}
+          />
+        </details>
+      )}
       {step.skippable && <SkipForm busy={busy} onSkip={(why) => act(() => client.step.skip({ ...base, reason: why }))} actor={who} />}
     </div>
   );

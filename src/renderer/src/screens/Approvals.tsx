@@ -155,32 +155,35 @@ function PlanReview({ plan }: { plan: PlanView }) {
   );
 }
 
+/** Signs here, only as an approver whose key is usable at this workstation (main signs with that key). */
 function SignHere({ plan, run, onSigned }: { plan: PlanView; run: RunView; onSigned: () => void }) {
-  const { identities, actor } = useWorkspace();
+  const { identities, keys, actor } = useWorkspace();
   const ids = useId();
-  const approvers = identities.filter((i) => i.roles.includes(run.runbook.approverRole) && i.name !== run.operator);
+  const registered = identities.some((i) => i.roles.includes(run.runbook.approverRole) && i.name !== run.operator);
+  const approvers = keys.keys.filter((k) => k.roles.includes(run.runbook.approverRole) && k.name !== run.operator);
   const [signer, setSigner] = useState<string>('');
-  const [passphrase, setPassphrase] = useState('');
   const { busy, error, act } = useAction();
   const [done, setDone] = useState<ApprovalView | null>(null);
-  const chosen = signer || (approvers.some((a) => a.name === actor) ? (actor ?? '') : (approvers[0]?.name ?? ''));
-  const identity = approvers.find((a) => a.name === chosen);
+  const chosen = approvers.some((a) => a.name === signer) ? signer : approvers.some((a) => a.name === actor) ? (actor ?? '') : (approvers[0]?.name ?? '');
 
   async function sign() {
     const client = api;
     if (!client || !chosen) return;
     await act(async () => {
       setDone(null);
-      setDone(await client.approval.sign({ runId: plan.runId, signer: chosen, ...(passphrase ? { keyPassphrase: passphrase } : {}) }));
-      setPassphrase('');
+      setDone(await client.approval.sign({ runId: plan.runId, signer: chosen }));
       onSigned();
     });
   }
 
   return (
     <Card heading={t.approvals.signHeading}>
-      {approvers.length === 0 ? (
+      {!registered ? (
         <p className="muted">{format(t.approvals.noApprovers, { role: t.identities.role[run.runbook.approverRole] })}</p>
+      ) : approvers.length === 0 ? (
+        <p className="muted" data-testid="no-usable-approver">
+          {t.approvals.noUsableApprover}
+        </p>
       ) : (
         <ActionForm
           onSubmit={sign}
@@ -195,16 +198,11 @@ function SignHere({ plan, run, onSigned }: { plan: PlanView; run: RunView; onSig
             <select id={`${ids}-signer`} value={chosen} onChange={(e) => setSigner(e.target.value)}>
               {approvers.map((a) => (
                 <option key={a.name} value={a.name}>
-                  {a.name} · {t.identities.sourceKind[a.keySource]} · {a.fingerprint}
+                  {a.name} · {t.keys.from[a.from]} · {a.fingerprint}
                 </option>
               ))}
             </select>
           </Field>
-          {identity?.keySource === 'file' && (
-            <Field id={`${ids}-pass`} label={t.approvals.keyPassphraseLabel}>
-              <input id={`${ids}-pass`} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
-            </Field>
-          )}
         </ActionForm>
       )}
     </Card>

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Client, DecisionView, RunView } from '../../../shared/contract';
 import { api } from '../api';
+import { ActElsewhere } from '../components/ActElsewhere';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Fact } from '../components/Fact';
 import { IncidentPanel } from '../components/IncidentPanel';
@@ -109,7 +110,7 @@ function DecisionSummary({ decision, run }: { decision: DecisionView; run: RunVi
 }
 
 function RecordDecision({ runId, onRecorded }: { runId: string; onRecorded: (d: DecisionView) => void }) {
-  const { actor } = useWorkspace();
+  const { actor, identities } = useWorkspace();
   const ids = useId();
   const [rootCause, setRootCause] = useState('');
   const [riskTier, setRiskTier] = useState('');
@@ -120,6 +121,17 @@ function RecordDecision({ runId, onRecorded }: { runId: string; onRecorded: (d: 
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
 
+  /** The person's part of the decision, as the form holds it now. */
+  const fields = () => ({
+    ...(rootCause.trim() ? { rootCause } : {}),
+    ...(riskTier.trim() ? { riskTier } : {}),
+    ...(drift.trim() ? { drift } : {}),
+    ...(authorization ? { authorization } : {}),
+    ...(authorization && note.trim() ? { note } : {}),
+  });
+  // The production authorization is an approver's; an approver away from this workstation signs it elsewhere.
+  const deciders = identities.filter((i) => i.proven && !i.custodial && i.roles.includes('approver'));
+
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!api || !actor) return;
@@ -127,16 +139,7 @@ function RecordDecision({ runId, onRecorded }: { runId: string; onRecorded: (d: 
     setError(null);
     setDone(false);
     try {
-      const input = {
-        runId,
-        actor,
-        ...(rootCause.trim() ? { rootCause } : {}),
-        ...(riskTier.trim() ? { riskTier } : {}),
-        ...(drift.trim() ? { drift } : {}),
-        ...(authorization ? { authorization } : {}),
-        ...(authorization && note.trim() ? { note } : {}),
-      };
-      onRecorded(await api.decision.record(input));
+      onRecorded(await api.decision.record({ runId, actor, ...fields() }));
       setDone(true);
     } catch (err) {
       setError(err);
@@ -180,6 +183,21 @@ function RecordDecision({ runId, onRecorded }: { runId: string; onRecorded: (d: 
           {busy ? t.decision.recording : format(t.decision.record, { actor: actor ?? '' })}
         </button>
       </form>
+      {api && (
+        <details className="elsewhere">
+          <summary>{t.elsewhere.heading}</summary>
+          <ActElsewhere
+            people={deciders}
+            role={t.identities.role.approver}
+            testId="decision-elsewhere"
+            exportAct={(by, path) => api!.decision.exportAct({ runId, by, path, ...fields() })}
+            importAct={async (actPath, signaturePath) => {
+              onRecorded(await api!.decision.importAct({ runId, actPath, signaturePath }));
+              setDone(true);
+            }}
+          />
+        </details>
+      )}
     </section>
   );
 }

@@ -3,26 +3,39 @@ import type { IdentityRecord } from '../../../shared/contract';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Identities } from '../components/Identities';
+import { SessionKeys } from '../components/SessionKeys';
 import { format, t } from '../i18n';
 import { useWorkspace } from '../workspace-context';
 
 type Role = IdentityRecord['roles'][number];
-type Source = 'generate' | 'file' | 'agent';
+type Source = 'generate' | 'file' | 'agent' | 'public';
 const ROLES: Role[] = ['operator', 'approver', 'observer'];
+/** A private side is offered only while the vault has no owner: the first one becomes the owner. */
+const OWNER_SOURCES: Source[] = ['generate', 'file', 'agent', 'public'];
 
-/** Who takes part in the cutover, each with a key: operators run it, approvers sign it. */
+const SOURCE_LABEL: Record<Source, () => string> = {
+  generate: () => t.people.sourceGenerate,
+  file: () => t.people.sourceFile,
+  agent: () => t.people.sourceAgent,
+  public: () => t.people.sourcePublic,
+};
+
+/** Who takes part in the cutover: the vault's owner works here; everyone else holds their own key. */
 export function People() {
-  const { reloadKey, report, reloadIdentities, actor, changed } = useWorkspace();
+  const { reloadKey, report, reloadIdentities, identities, actor, changed } = useWorkspace();
   const ids = useId();
+  const hasOwner = identities.some((i) => i.owner);
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<Role[]>(['operator']);
-  const [source, setSource] = useState<Source>('generate');
+  const [chosenSource, setSource] = useState<Source>('generate');
   const [path, setPath] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [agentKey, setAgentKey] = useState('');
+  const [publicKey, setPublicKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [added, setAdded] = useState<IdentityRecord | null>(null);
+  const source: Source = hasOwner ? 'public' : chosenSource;
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -36,11 +49,14 @@ export function People() {
           ? { kind: 'file' as const, path, ...(passphrase ? { passphrase } : {}) }
           : source === 'agent'
             ? { kind: 'agent' as const, ...(agentKey.trim() ? { key: agentKey.trim() } : {}) }
-            : { kind: 'generate' as const };
+            : source === 'public'
+              ? { kind: 'public' as const, publicKey }
+              : { kind: 'generate' as const };
       const identity = await api.identities.add({ name, roles, source: keySource, ...(actor ? { actor } : {}) });
       setAdded(identity);
       setName('');
       setPassphrase('');
+      setPublicKey('');
       reloadIdentities();
       changed();
     } catch (err) {
@@ -54,12 +70,18 @@ export function People() {
     setRoles((current) => (on ? [...new Set([...current, role])] : current.filter((r) => r !== role)));
   }
 
+  const onChanged = () => {
+    reloadIdentities();
+    changed();
+  };
+
   return (
     <div className="content">
       <div className="primary-column">
         <h1 tabIndex={-1}>{t.people.heading}</h1>
         <section className="card" aria-labelledby={`${ids}-add`}>
           <h2 id={`${ids}-add`}>{t.people.addHeading}</h2>
+          <p className="hint">{hasOwner ? t.people.ownerExists : t.people.ownerFirst}</p>
           <form onSubmit={(e) => void add(e)} aria-busy={busy}>
             <div className="field">
               <label htmlFor={`${ids}-name`}>{t.people.nameLabel}</label>
@@ -77,15 +99,26 @@ export function People() {
                 </label>
               ))}
             </fieldset>
-            <fieldset className="segmented">
-              <legend>{t.people.sourceLegend}</legend>
-              {(['generate', 'file', 'agent'] as const).map((s) => (
-                <label key={s}>
-                  <input type="radio" name={`${ids}-source`} value={s} checked={source === s} onChange={() => setSource(s)} />
-                  <span>{s === 'generate' ? t.people.sourceGenerate : s === 'file' ? t.people.sourceFile : t.people.sourceAgent}</span>
-                </label>
-              ))}
-            </fieldset>
+            {!hasOwner && (
+              <fieldset className="segmented">
+                <legend>{t.people.sourceLegend}</legend>
+                {OWNER_SOURCES.map((s) => (
+                  <label key={s}>
+                    <input type="radio" name={`${ids}-source`} value={s} checked={source === s} onChange={() => setSource(s)} />
+                    <span>{SOURCE_LABEL[s]()}</span>
+                  </label>
+                ))}
+              </fieldset>
+            )}
+            {source === 'public' && (
+              <div className="field">
+                <label htmlFor={`${ids}-pub`}>{t.people.publicKeyLabel}</label>
+                <textarea id={`${ids}-pub`} className="mono" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} rows={3} aria-describedby={`${ids}-pub-hint`} spellCheck={false} required />
+                <p id={`${ids}-pub-hint`} className="hint">
+                  {t.people.publicKeyHint}
+                </p>
+              </div>
+            )}
             {source === 'file' && (
               <>
                 <div className="field">
@@ -120,9 +153,10 @@ export function People() {
             </div>
           </form>
         </section>
+        <SessionKeys onChanged={onChanged} />
       </div>
       <aside className="side-column">
-        <Identities reloadKey={reloadKey} onError={report} />
+        <Identities reloadKey={reloadKey} onError={report} onChanged={onChanged} />
       </aside>
     </div>
   );

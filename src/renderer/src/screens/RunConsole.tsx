@@ -267,7 +267,7 @@ function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string |
 function BlockedBanner({ run, onRun }: { run: RunView; onRun: (run: RunView) => void }) {
   const { actor } = useWorkspace();
   const ids = useId();
-  const [decision, setDecision] = useState<'rollback' | 'stop'>(run.runbook.rollback ? 'rollback' : 'stop');
+  const [decision, setDecision] = useState<'rollback' | 'stop' | 'retry'>(run.runbook.rollback ? 'rollback' : 'stop');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -358,6 +358,10 @@ function BlockedBanner({ run, onRun }: { run: RunView; onRun: (run: RunView) => 
                 <input type="radio" name={`${ids}-decision`} value="stop" checked={decision === 'stop'} onChange={() => setDecision('stop')} />
                 <span>{t.blocked.stop}</span>
               </label>
+              <label>
+                <input type="radio" name={`${ids}-decision`} value="retry" checked={decision === 'retry'} onChange={() => setDecision('retry')} />
+                <span>{t.blocked.retry}</span>
+              </label>
             </fieldset>
             <div className="field">
               <label htmlFor={`${ids}-reason`}>{t.blocked.reasonLabel}</label>
@@ -377,7 +381,7 @@ function BlockedBanner({ run, onRun }: { run: RunView; onRun: (run: RunView) => 
           <ul>
             {run.decisions.map((d) => (
               <li key={d.at} data-decision={d.decision}>
-                {format(t.blocked.decisionLine, { actor: d.actor, decision: d.decision === 'rollback' ? t.blocked.rollback : t.blocked.stop, time: formatTime(d.at), reason: d.reason })}
+                {format(t.blocked.decisionLine, { actor: d.actor, decision: t.blocked[d.decision], time: formatTime(d.at), reason: d.reason })}
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { IdentityRecord, RunbookOpenResult, VaultStatus } from '../../../shared/contract';
+import type { IdentityRecord, RunbookOpenResult, SessionKeysView, VaultStatus } from '../../../shared/contract';
 import { api, errorCode } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { HostKeyDialog } from '../components/HostKeyDialog';
@@ -42,6 +42,7 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
   const [locking, setLocking] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [identities, setIdentities] = useState<IdentityRecord[]>([]);
+  const [keys, setKeys] = useState<SessionKeysView>({ keys: [], ownerLocked: null });
   const [actor, setActor] = useState<string | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [runbook, setRunbook] = useState<Extract<RunbookOpenResult, { ok: true }> | null>(null);
@@ -66,10 +67,11 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
 
   const reloadIdentities = useCallback(() => {
     if (!api) return;
-    api.identities.list().then((list) => {
+    Promise.all([api.identities.list(), api.keys.list()]).then(([list, usable]) => {
       setIdentities(list);
-      // Someone has to be acting: the first operator, until the person picks.
-      setActor((current) => (current && list.some((i) => i.name === current) ? current : (list.find((i) => i.roles.includes('operator'))?.name ?? list[0]?.name ?? null)));
+      setKeys(usable);
+      // Only someone whose key is usable here signs: the first usable operator, until the person picks.
+      setActor((current) => (current && usable.keys.some((k) => k.name === current) ? current : (usable.keys.find((k) => k.roles.includes('operator'))?.name ?? usable.keys[0]?.name ?? null)));
     }, report);
   }, [report]);
 
@@ -107,8 +109,8 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
   );
 
   const workspace = useMemo<WorkspaceApi>(
-    () => ({ actor, setActor, identities, reloadIdentities, report, go, runId, openRun: setRunId, runbook, setRunbook, status, reloadKey, changed }),
-    [actor, identities, reloadIdentities, report, go, runId, runbook, status, reloadKey, changed],
+    () => ({ actor, setActor, identities, keys, reloadIdentities, report, go, runId, openRun: setRunId, runbook, setRunbook, status, reloadKey, changed }),
+    [actor, identities, keys, reloadIdentities, report, go, runId, runbook, status, reloadKey, changed],
   );
 
   async function lock() {
@@ -151,9 +153,9 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
             <label htmlFor={`${ids}-actor`}>{t.actor.label}</label>
             <select id={`${ids}-actor`} value={actor ?? ''} onChange={(e) => setActor(e.target.value || null)} aria-describedby={`${ids}-actor-hint`}>
               <option value="">{t.actor.none}</option>
-              {identities.map((i) => (
-                <option key={i.name} value={i.name}>
-                  {i.name} ({i.roles.map((r) => t.identities.role[r]).join(', ')})
+              {keys.keys.map((k) => (
+                <option key={k.name} value={k.name} data-fingerprint={k.fingerprint}>
+                  {k.name} ({k.roles.map((r) => t.identities.role[r]).join(', ')}) · {k.fingerprint}
                 </option>
               ))}
             </select>
