@@ -74,7 +74,7 @@ describe('the alembic-governance cutover, end to end on real services', () => {
     expect(state.status).toBe('BLOCKED');
     expect(state.steps.get('p4-current')!.status).toBe('pending');
     // The decision takes the run down the rollback path; the rollback steps are recorded.
-    s.engine('ana').decide(s.runId, 'rollback', 'DuplicateTable in 0023; PITR decision path');
+    await s.engine('ana').decide(s.runId, 'rollback', 'DuplicateTable in 0023; PITR decision path');
     const rollback = await play(s);
     expect(rollback.state.status).toBe('ROLLBACK');
     expect(rollback.state.steps.get('rb-classify')!.values).toEqual(ANSWERS['rb-classify']);

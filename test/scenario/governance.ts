@@ -5,12 +5,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autoplay, RunEngine, type Answer, type RunState, type StepOutcome } from '../../src/core/engine';
-import { addIdentityFrom, signerFor } from '../../src/core/identity';
+import type { Keyring } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault, setSecret } from '../../src/core/vault';
 import { startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { startSshd, type TestSshd } from '../helpers/sshd';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
+import { addPeople, type Person } from '../helpers/people';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 const ROOT = join(import.meta.dirname, '../..');
@@ -24,6 +25,9 @@ export interface Scenario {
   vault: Vault;
   db: TestDatabase;
   sshd: TestSshd;
+  /** ana owns the vault; gov1 and gov2 hold keys of their own. */
+  people: Map<string, Person>;
+  keyring: Keyring;
   engine(actor: string): RunEngine;
   runId: string;
   cleanup(): Promise<void>;
@@ -45,17 +49,16 @@ export async function startScenario(options: { sshdConfig?: string[] } = {}): Pr
   const agent: TestAgent = await startAgent(host);
   agent.add(sshd.clientKey.path);
   const vault = Vault.create(join(host, 'cutover.vault'), 'correct horse battery staple');
-  await addIdentityFrom(vault, { name: 'ana', roles: ['operator'], source: { kind: 'generate' }, actor: 'setup' });
-  await addIdentityFrom(vault, { name: 'gov1', roles: ['approver'], source: { kind: 'generate' }, actor: 'setup' });
-  await addIdentityFrom(vault, { name: 'gov2', roles: ['approver'], source: { kind: 'generate' }, actor: 'setup' });
+  const { people, keyring } = await addPeople(vault, [['ana', ['operator']], ['gov1', ['approver']], ['gov2', ['approver']]]);
   setSecret(vault, 'prod_db_password', DB_PASSWORD, 'ana');
   const engine = (actor: string) => new RunEngine(vault, {
     actor,
+    keyring,
     executors: createExecutor,
     agentSocket: agent.socket,
     confirmHostKey: (_target, fingerprint) => fingerprint === sshd.hostKeyFingerprint,
   });
-  const run = engine('ana').startRun({
+  const run = await engine('ana').startRun({
     text: readFileSync(EXAMPLE, 'utf8'),
     source: 'examples/alembic-governance-cutover.yaml',
     environment: 'rehearsal',
@@ -65,7 +68,7 @@ export async function startScenario(options: { sshdConfig?: string[] } = {}): Pr
     },
   });
   return {
-    vault, db, sshd, engine, runId: run.runId,
+    vault, db, sshd, people, keyring, engine, runId: run.runId,
     async cleanup() {
       vault.close();
       await agent.stop();
@@ -98,7 +101,7 @@ export async function play(s: Scenario, options: { until?: string; skip?: string
 }
 
 export async function approveAll(s: Scenario): Promise<void> {
-  for (const name of ['gov1', 'gov2']) await s.engine(name).approve(s.runId, name, await signerFor(s.vault, name));
+  for (const name of ['gov1', 'gov2']) await s.engine(name).approve(s.runId, name, s.people.get(name)!.signer);
 }
 
 export function transcript(s: Scenario, outcome: StepOutcome | undefined): string {
