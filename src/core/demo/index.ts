@@ -1,19 +1,23 @@
 // `cutover demo`: the whole job on this machine. A throwaway database on the local PostgreSQL
 // at the governance runbook's anchor, the example Alembic project run as a local-shell target,
-// a generated operator and two approvers, the run from preconditions to P4, the decision, the
-// signed pack (folder and zip) and its verification — or, with `blocked`, the DuplicateTable
-// variant, its rollback path and the incident report.
+// the operator who owns the vault and two approvers who each hold their own key on their own
+// "machine" (a folder) and sign with plain ssh-keygen, the run from preconditions to P4, the
+// decision, the signed pack (folder and zip) and its verification — or, with `blocked`, the
+// DuplicateTable variant, its rollback path and the incident report.
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { autoplay, RunEngine, type Answer, type AutoplayResult } from '../engine';
+import { ACT_NAMESPACE, actBytes } from '../acts';
+import { autoplay, PLAN_NAMESPACE, RunEngine, type Answer, type AutoplayResult } from '../engine';
 import { allSteps, loadRunbook } from '../runbook';
-import { recordDecision, decisionFor, formatDecision } from '../evidence/decision';
+import { decisionAct, decisionFor, formatDecision, recordDecision, recordDecisionHere } from '../evidence/decision';
 import { writeIncidentReport } from '../evidence/incident';
 import { buildPack, importSignature, signPack, verifyPack, zipPackFolder, type BuiltPack, type PackVerifyReport } from '../evidence/pack';
-import { addIdentityFrom, signerFor } from '../identity';
+import { addIdentityFrom, IDENTITY_NAMESPACE, identityStatementFor, proveIdentity, sessionKeyring } from '../identity';
+import { loadKeyFile } from '../signing';
+import { makeMachine, signOnMachine, type Machine } from './machines';
 import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
 
@@ -39,6 +43,8 @@ export interface DemoResult {
   verify: PackVerifyReport | null;
   incident: { markdown: string; pdf: string } | null;
 }
+
+const APPROVERS = ['approver-1', 'approver-2'] as const;
 
 const ANSWERS = {
   'pre-migration-commit': { commit: '70a7968', tag: 'demo' },
@@ -82,7 +88,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   log(`Throwaway database ${dbName} on ${server.host}, at the 0019 anchor schema with no Alembic lineage.`);
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
-  const previousPlant = process.env.CUTOVER_FIXTURE_PLANT_DUPLICATE_TABLE;
   try {
     const seeded = new URL(adminUrl);
     seeded.pathname = `/${dbName}`;
@@ -93,45 +98,68 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const vaultPath = join(out, 'cutover.vault');
     const vault = Vault.create(vaultPath, options.passphrase, { actor: 'demo' });
     try {
-      for (const [name, role] of [['operator', 'operator'], ['approver-1', 'approver'], ['approver-2', 'approver']] as const) {
-        const id = await addIdentityFrom(vault, { name, roles: [role], source: { kind: 'generate' }, actor: 'demo' });
-        log(`Identity ${name} (${role}): generated Ed25519 key ${id.fingerprint}, kept in the vault.`);
+      const owner = await addIdentityFrom(vault, { name: 'operator', roles: ['operator'], source: { kind: 'generate' }, actor: 'demo' });
+      log(`Identity operator: the vault's owner, Ed25519 key ${owner.fingerprint} generated into the vault (the one private key it holds).`);
+      // The approvers are not at this workstation: each has a key of their own on their own "machine".
+      const machines = new Map<string, Machine>();
+      for (const name of APPROVERS) {
+        const machine = makeMachine(join(out, 'machines'), name);
+        machines.set(name, machine);
+        await addIdentityFrom(vault, { name, roles: ['approver'], source: { kind: 'public', publicKey: machine.publicKey }, actor: 'operator' });
+        const statement = identityStatementFor(vault, name);
+        proveIdentity(vault, { name, statement: Buffer.from(statement), signature: signOnMachine(machine, 'identity.json', statement, IDENTITY_NAMESPACE), actor: 'operator' });
+        log(`Identity ${name} (approver): public key only; proved with ssh-keygen -Y sign on ${machine.dir}.`);
       }
       setSecret(vault, 'prod_db_password', password || 'not-needed-with-trust-auth', 'operator');
-      const engine = (actor: string) => new RunEngine(vault, { actor, executors: createExecutor });
-      const op = engine('operator');
+      const keyring = await sessionKeyring(vault, { sock: '' });
+      const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor });
       const runbookText = readFileSync(RUNBOOK, 'utf8');
-      const run = op.startRun({ text: runbookText, source: 'examples/alembic-governance-cutover.yaml', environment: 'rehearsal', targets: { prod_db: dbUrl.toString(), ops_host: `local:${join(host, 'backend')}` } });
+      const run = await op.startRun({ text: runbookText, source: 'examples/alembic-governance-cutover.yaml', environment: 'rehearsal', targets: { prod_db: dbUrl.toString(), ops_host: `local:${join(host, 'backend')}` } });
       log(`Run ${run.runId} of ${run.runbook.title} (rehearsal).`);
+      const signed = (name: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(name)!, file, bytes, ACT_NAMESPACE) });
       const answers = answersFor(runbookText);
-      const play = (until?: string): Promise<AutoplayResult> => autoplay(op, run.runId, { answers, until, engineFor: (role) => engine(role === 'approver' ? 'approver-1' : 'operator'), onStep: (line) => log(`  ${line}`) });
+      const play = (until?: string): Promise<AutoplayResult> => autoplay(op, run.runId, {
+        answers,
+        until,
+        attestElsewhere: async (stepId) => {
+          const { bytes } = op.exportAct(run.runId, APPROVERS[0], { kind: 'step.attest', stepId });
+          await op.importAct(signed(APPROVERS[0], `${stepId}.act.json`, bytes));
+          log(`  ${stepId}: attested by ${APPROVERS[0]} (act signed with ssh-keygen on their machine)`);
+        },
+        onStep: (line) => log(`  ${line}`),
+      });
 
       let result = await play('p1-width-correction');
-      for (const name of ['approver-1', 'approver-2']) {
-        await engine(name).approve(run.runId, name, await signerFor(vault, name));
-        log(`  plan approved by ${name}`);
+      const { bytes: plan } = op.exportPlan(run.runId);
+      for (const name of APPROVERS) {
+        op.importApproval(run.runId, plan, signOnMachine(machines.get(name)!, 'plan.json', plan, PLAN_NAMESPACE));
+        log(`  plan approved by ${name} (ssh-keygen -Y sign -n ${PLAN_NAMESPACE} on their machine)`);
       }
-      if (options.blocked) process.env.CUTOVER_FIXTURE_PLANT_DUPLICATE_TABLE = '1';
+      if (options.blocked) writeFileSync(join(host, 'backend', 'PLANT_DUPLICATE_TABLE'), 'the blocked demo: revision 0023 creates a table that already exists\n');
       result = await play();
+      const authorize = async (authorization: 'Approved' | 'Rejected') => {
+        const act = actBytes(decisionAct(vault, run.runId, APPROVERS[0], { authorization }));
+        recordDecision(vault, run.runId, signed(APPROVERS[0], 'decision.act.json', act));
+      };
       if (options.blocked) {
         if (result.state.status !== 'BLOCKED') throw new Error(`the blocked demo expected a BLOCKED run, got ${result.state.status}`);
-        op.decide(run.runId, 'rollback', 'DuplicateTable during alembic upgrade head (abort gate)');
+        await op.decide(run.runId, 'rollback', 'DuplicateTable during alembic upgrade head (abort gate)');
         log('  decision: rollback path');
         result = await play();
-        recordDecision(vault, run.runId, 'operator', { rootCause: 'Migration 0023 creates a table that already exists (DuplicateTable)', riskTier: 'high' });
-        recordDecision(vault, run.runId, 'approver-1', { authorization: 'Rejected' });
+        await recordDecisionHere(vault, run.runId, 'operator', { rootCause: 'Migration 0023 creates a table that already exists (DuplicateTable)', riskTier: 'high' }, keyring);
+        await authorize('Rejected');
         const incident = await writeIncidentReport(vault, run.runId, join(out, 'incident'));
         log(formatDecision(decisionFor(vault, run.runId)));
         return { runId: run.runId, vault: vaultPath, status: result.state.status, pack: null, verify: null, incident: { markdown: incident.markdown, pdf: incident.pdf } };
       }
       if (result.stopped) throw new Error(`the demo run stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
-      recordDecision(vault, run.runId, 'operator', { rootCause: 'None: all gates passed', riskTier: 'low', drift: 'None (0019 structural parity PASS)' });
-      recordDecision(vault, run.runId, 'approver-1', { authorization: 'Approved' });
+      await recordDecisionHere(vault, run.runId, 'operator', { rootCause: 'None: all gates passed', riskTier: 'low', drift: 'None (0019 structural parity PASS)' }, keyring);
+      await authorize('Approved');
       log(formatDecision(decisionFor(vault, run.runId)));
       const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack'), actor: 'operator' });
-      // The approvers sign the pack as they would on their own machines: with only the pack and a key.
-      for (const name of ['approver-1', 'approver-2']) {
-        await signPack(pack.folder, { identity: name, signer: await signerFor(vault, name), decision: 'approve' });
+      // The approvers sign the pack as they would on their own machines: with only the pack and their key.
+      for (const name of APPROVERS) {
+        await signPack(pack.folder, { identity: name, signer: await loadKeyFile(machines.get(name)!.keyFile), decision: 'approve' });
         await importSignature(vault, run.runId, pack.folder, name);
       }
       // The zip as exported has no signatures yet; write it again from the signed folder.
@@ -143,8 +171,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       vault.close();
     }
   } finally {
-    if (previousPlant === undefined) delete process.env.CUTOVER_FIXTURE_PLANT_DUPLICATE_TABLE;
-    else process.env.CUTOVER_FIXTURE_PLANT_DUPLICATE_TABLE = previousPlant;
     await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
   }
 }
