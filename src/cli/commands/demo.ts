@@ -5,7 +5,7 @@ import { printJson } from '../format';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
   program.command('demo')
-    .description('run the bundled alembic-governance example end to end on this machine (a throwaway database on the local PostgreSQL, PGURL overrides)')
+    .description('run the bundled alembic-governance example end to end on this machine (a throwaway database on the local PostgreSQL, PGURL overrides): the operator owns the vault; two approvers each hold their own key in OUT/machines/NAME and sign with plain ssh-keygen -Y sign')
     .requiredOption('--out <dir>', 'a new or empty folder for the vault, the signed pack and the PDF')
     .option('--blocked', 'run the variant that hits the DuplicateTable abort gate and write the incident report')
     .option('--json', 'print JSON')
@@ -18,6 +18,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         printJson({ ...result, passphrase: generated ? passphrase : undefined });
       } else {
         console.log(`\nVault: ${result.vault}${generated ? `  (passphrase: ${passphrase})` : ''}`);
+        console.log(`Approvers' machines (their own keys; they signed with ssh-keygen): ${opts.out}/machines/`);
         if (result.pack) {
           console.log(`Signed pack: ${result.pack.folder}\n             ${result.pack.zip}\nDecision PDF: ${result.pack.folder}/decision.pdf`);
           console.log(`Pack verification: ${result.verify?.ok ? 'OK' : 'FAILED'}`);
