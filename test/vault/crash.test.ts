@@ -1,9 +1,9 @@
 // The CLI killed with SIGKILL, many times at random points, in the middle of appending notes
 // (`note add --lines`, fed continuously) and of streaming an artifact from standard input (fed
-// slowly). After every kill the next process to open the vault must find it clean: `vault verify`
-// exits 0; the notes that survived are exactly a prefix of those sent, with every note that was
-// committed before the kill among them; a half-written artifact is sealed "incomplete" with the
-// size and SHA-256 of exactly the first N bytes that were sent.
+// slowly). After every kill `vault verify` (read-only: it recovers nothing) must find it clean and
+// exit 0; the notes that survived are exactly a prefix of those sent, with every note that was
+// committed before the kill among them; a half-written artifact stays open until the next
+// writer seals it "incomplete" with the size and SHA-256 of exactly the first N bytes sent.
 //
 // "Committed before the kill" is observed, not assumed: just before each kill the test reads the
 // vault through its own connection (the file opened with its key) while the writer is still alive.
@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { describeRun, expectNoCrash, openVaultFile, runCli, startCli, unwrapDataKey, type CliResult, type RunningCli, type SqliteDatabase } from '../helpers/cli';
+import { Vault, type OpenUpkeep } from '../../src/core/vault';
+import { PASSPHRASE, describeRun, expectNoCrash, openVaultFile, runCli, startCli, unwrapDataKey, type CliResult, type RunningCli, type SqliteDatabase } from '../helpers/cli';
 import { sha256, useTempDir } from '../helpers/tmp';
 
 const ITERATIONS = 15;
@@ -67,7 +68,7 @@ async function kill(running: RunningCli): Promise<CliResult> {
   return result;
 }
 
-/** The first process to open the vault after the kill: `vault verify --json` must be clean. */
+/** `vault verify --json` must be clean (it opens read-only, so it seals nothing itself). */
 async function verifyClean(vault: string, context: string): Promise<VerifyJson> {
   const r = await runCli(['vault', 'verify', '--vault', vault, '--json']);
   expect(r.code, `${context}\n${describeRun(r)}`).toBe(0);
@@ -77,6 +78,20 @@ async function verifyClean(vault: string, context: string): Promise<VerifyJson> 
   expect(report.badArtifacts).toEqual([]);
   expect(report.corruption).toBeNull();
   return report;
+}
+
+/**
+ * The next writer after the kill, here the test process itself (a CLI launch per round would
+ * not fit the time budget on a loaded box; readonly.test.ts runs `vault upgrade` as a process):
+ * opening for writing seals what the dead writer left open.
+ */
+function nextWriter(vault: string): OpenUpkeep {
+  const writer = Vault.open(vault, { passphrase: PASSPHRASE });
+  try {
+    return writer.upkeep;
+  } finally {
+    writer.close();
+  }
 }
 
 // The three run side by side: each has its own vault, and most of their time is spent waiting.
@@ -177,6 +192,10 @@ describe.concurrent('SIGKILL at random points', () => {
       clearInterval(feeder);
 
       const context = `iteration ${i}: ${sentBytes} bytes sent, ${durable} stored before the kill`;
+      // The next writer seals what the dead one left open (inspecting would not: readonly.test.ts).
+      const leftOpen = withDb(vault, dataKey, (db) => db.prepare("SELECT id FROM artifacts WHERE name = ? AND state = 'open'").pluck().all(name) as string[]);
+      const { sealedIncomplete } = nextWriter(vault);
+      expect(sealedIncomplete.map((a) => a.id), context).toEqual(leftOpen);
       const report = await verifyClean(vault, context);
       const rows = withDb(vault, dataKey, (db) => db.prepare('SELECT id, state, size, sha256 FROM artifacts WHERE name = ?').all(name) as Array<{ id: string; state: string; size: number; sha256: string | null }>);
       if (rows.length === 0) {
@@ -218,7 +237,10 @@ describe.concurrent('SIGKILL at random points', () => {
     await sleep(2000);
     await kill(running);
 
-    const report = await verifyClean(vault, 'after the kill');
+    const inspected = await verifyClean(vault, 'after the kill');
+    expect(inspected.incompleteArtifacts.map((a) => a.state), 'verify recovers nothing').toEqual(['open']);
+    expect(nextWriter(vault).sealedIncomplete).toHaveLength(1);
+    const report = await verifyClean(vault, 'after the writer');
     expect(report.incompleteArtifacts).toHaveLength(1);
     const artifact = report.incompleteArtifacts[0]!;
     expect(artifact.size, 'bytes sent 2 s before the kill were only in memory').toBe(data.length);
