@@ -1,7 +1,8 @@
 // What a decision pack, its PDF, the incident report and the broadcasts are made from: one
 // plain snapshot of a run, taken from the vault's chain at export time: its steps, its
 // artifacts, and the evidence linked to it by run id (schema fingerprints, SQL previews).
-import { getIdentity, listIdentities, type ArtifactInfo, type IdentityInfo, type Vault, type VaultEvent } from '../vault';
+import { registryOf } from '../identity/registry';
+import type { ArtifactInfo, IdentityInfo, Vault, VaultEvent } from '../vault';
 import type { RunState, StepState } from '../engine/types';
 import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
@@ -332,9 +333,11 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
     if (!a || a.state === 'open' || !a.sha256) continue;
     artifacts.push({ artifactId: a.id, path: `evidence/${a.name}`, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, state: a.state, stepId: stepOfArtifact.get(a.id) ?? null });
   }
-  const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
-  const identities = listIdentities(vault).filter((i) => people.has(i.name) || i.roles.includes('approver'));
   const events = vault.events();
+  const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
+  // People as the chain holds them (the identities table is not trusted).
+  const chain = registryOf(vault).all().map((i): IdentityInfo => ({ name: i.name, roles: i.roles, publicKey: i.publicKey, fingerprint: i.fingerprint, keySource: i.keySource, keyPath: null, createdAt: events.find((e) => e.seq === i.addedSeq)?.at ?? '' }));
+  const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   // The chain head of the run itself (its last run event), not the vault's: exporting or
   // signing later appends events, and the same run must export the same bytes.
   const runHead = events.filter((e) => RUN_EVENT_TYPES.includes(e.type) && (e.payload as { runId?: string }).runId === state.runId).at(-1);
@@ -357,7 +360,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
     requiredEvidence: requiredEvidenceOf(state, steps, artifacts),
     linkedEvidence: linked.evidence,
     approvals: state.approvals.map((a) => ({ signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest, seq: a.seq })),
-    identities: identities.length ? identities : [getIdentity(vault, state.operator)!].filter(Boolean),
+    identities: identities.length ? identities : chain.filter((i) => i.name === state.operator),
     chainHead: head,
     exportedAt: headEvent?.at ?? new Date(0).toISOString(),
   };

@@ -11,7 +11,8 @@ import { mkdir, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RunEngine } from '../../engine';
 import type { RunState } from '../../engine/types';
-import { canonicalJson, getIdentity, type Vault, type VaultEvent } from '../../vault';
+import { registryOf } from '../../identity/registry';
+import { canonicalJson, type Vault, type VaultEvent } from '../../vault';
 import { deriveDecision, operatorDecisionFor, type Decision } from '../decision';
 import { buildPackModel, type PackModel, type PackStep } from '../pack-model';
 import { renderDecisionPdf } from '../pdf';
@@ -163,7 +164,7 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
   }
 
   const identities: PackIdentity[] = model.identities.map((i) => ({ name: i.name, roles: [...i.roles], fingerprint: i.fingerprint, publicKey: i.publicKey.trim().split(/\s+/).slice(0, 2).join(' ') }));
-  const operatorFingerprint = identities.find((i) => i.name === model.run.operator)?.fingerprint ?? getIdentity(vault, model.run.operator)?.fingerprint ?? null;
+  const operatorFingerprint = identities.find((i) => i.name === model.run.operator)?.fingerprint ?? registryOf(vault).get(model.run.operator)?.fingerprint ?? null;
   const policy: PackPolicy = {
     quorum: state.runbook.policy.approvals.quorum,
     role: state.runbook.policy.approvals.role,

@@ -9,7 +9,9 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Signer } from '../../signing/keys';
 import { sshsigSign, sshsigVerify } from '../../signing/sshsig';
-import { getIdentity, type Vault, type VaultEvent } from '../../vault';
+import { standingRefusal } from '../../acts/verify';
+import { registryOf } from '../../identity/registry';
+import type { Vault, VaultEvent } from '../../vault';
 import { PACK_EXPORTED_EVENT } from './build';
 import { PackSignError } from './errors';
 import { DECISION_NAMESPACE, IDENTITY_NAME, MANIFEST, MAX_MANIFEST_BYTES, MAX_SMALL_FILE_BYTES, SIGNATURES_DIR, VERDICT_FORMAT, comparePaths, signaturePaths } from './layout';
@@ -210,8 +212,10 @@ interface SignedPayload {
  * exported for this run.
  */
 export async function importSignature(vault: Vault, runId: string, packPath: string, identityName: string, options: { limits?: Partial<ZipLimits> } = {}): Promise<ImportedSignature> {
-  const identity = getIdentity(vault, identityName);
-  if (!identity) throw new PackSignError(`No identity named "${identityName}" in this vault; see \`cutover identity list\`.`);
+  // The key the chain holds for this person (never the identities table), proven, not custodial.
+  const identity = registryOf(vault).get(identityName);
+  const standing = standingRefusal(identity, identityName);
+  if (!identity || standing) throw new PackSignError(standing ?? `No identity named "${identityName}" in this vault; see \`cutover identity list\`.`);
   const source = await openPack(packPath, options.limits);
   let manifestData: Buffer, sig: Buffer, verdictData: Buffer, verdictSig: Buffer;
   try {
