@@ -276,10 +276,16 @@ function deriveStatus(model: PackModel): { status: 'PASS' | 'BLOCKER'; errors: s
   // No refs for these: a missing file has none, and an incomplete one belongs to an INTERRUPTED step already referenced.
   errors.push(...requiredEvidenceFindings(model));
   const status = blocked || errors.length ? 'BLOCKER' : 'PASS';
-  const detail = status === 'PASS'
+  const retries = retryNotes(main);
+  const detail = (status === 'PASS'
     ? `all ${main.length} steps outside the rollback path PASS; run status ${model.run.status}`
-    : `run status ${model.run.status}${model.run.blockedBy ? `, blocked at ${model.run.blockedBy.stepId} (${model.run.blockedBy.reason})` : ''}`;
+    : `run status ${model.run.status}${model.run.blockedBy ? `, blocked at ${model.run.blockedBy.stepId} (${model.run.blockedBy.reason})` : ''}`) + (retries.length ? `; ${retries.join('; ')}` : '');
   return { status, errors, refs, detail };
+}
+
+/** Each earlier attempt of a retried step, what happened and who decided to retry: the first attempt stays in the evidence. */
+export function retryNotes(steps: PackStep[]): string[] {
+  return steps.flatMap((s) => (s.previousAttempts ?? []).map((a) => `${s.stepId} attempt ${a.attempt} ${a.status}${a.failure ? ` (${a.failure.kind}: ${a.failure.message})` : a.exitCode !== null ? ` (exit code ${a.exitCode})` : ''}${a.evidence?.sha256 ? `, transcript ${a.evidence.name} sha256 ${a.evidence.sha256}` : ''}; retried${a.retry ? ` by ${a.retry.actor} at ${a.retry.at}: ${a.retry.reason}` : ''}`));
 }
 
 /** The runbook's evidence pack ("Required for Final Decision"): findings for files missing or incomplete. */
@@ -406,6 +412,8 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
     const required = (model.requiredEvidence ?? []).filter((e) => e.status !== 'not-applicable');
     if (required.length) parts.push(`Required evidence present: all ${plural(required.length, 'file')} of the runbook's evidence pack.`);
     parts.push('No abort gates matched. No rollback triggers observed.');
+    const retries = retryNotes(main);
+    if (retries.length) parts.push(`Retried after a signed decision: ${retries.join('; ')}.`);
     if (d.goNoGo === 'NO-GO') parts.push(`${authText} NO-GO.`);
     else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? 'GO-LIVE confirmed.' : 'GO confirmed for the production window.'}`);
     else parts.push(production ? 'GO recommended; production cutover authorization pending governance sign-off.' : 'Rehearsal GO; production cutover authorization pending governance sign-off.');
@@ -420,13 +428,13 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
     const missing = (model.requiredEvidence ?? []).filter((e) => e.status === 'missing' || e.status === 'incomplete');
     if (missing.length) parts.push(`Required evidence ${missing.every((e) => e.status === 'missing') ? 'missing' : 'missing or incomplete'}: ${missing.map((e) => e.name).join(', ')}.`);
   } else parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} is not complete: ${d.errors.join('; ')}.`);
-  const decision = model.run.decisions.at(-1);
+  const decision = model.run.decisions.filter((d) => d.decision !== 'retry').at(-1);
   if (decision?.decision === 'rollback') {
     const rb = model.steps.filter((s) => s.phaseId === 'rollback');
     const rbDone = rb.filter((s) => s.status === 'PASS');
     parts.push(`Rollback triggered by ${decision.actor} at ${decision.at}: ${decision.reason}. Rollback path ${rbDone.length}/${rb.length} steps done.`);
   } else if (decision?.decision === 'stop') parts.push(`Run stopped by ${decision.actor} at ${decision.at}: ${decision.reason}.`);
-  else if (model.run.status === 'BLOCKED') parts.push('Awaiting a decision: rollback or stop.');
+  else if (model.run.status === 'BLOCKED') parts.push('Awaiting a decision: retry, rollback or stop.');
   if (d.rootCause) parts.push(`Root cause: ${d.rootCause}.`);
   if (authText) parts.push(authText);
   parts.push('Production cutover not authorized. NO-GO.');

@@ -81,6 +81,20 @@ export interface PackStep {
   /** record steps: the values; attest steps: the statement. */
   values: Record<string, string> | null;
   statement: string | null;
+  /** Attempts that failed or were interrupted before a signed retry; their transcripts are in the pack too. */
+  previousAttempts?: PackAttempt[];
+}
+
+export interface PackAttempt {
+  attempt: number;
+  status: StepState['status'];
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  failure: { kind: string; message: string; sqlState?: string } | null;
+  evidence: { artifactId: string; name: string; sha256: string | null; size: number } | null;
+  /** The retry decision that followed it. */
+  retry: { actor: string; at: string; reason: string } | null;
 }
 
 export interface PackArtifact {
@@ -324,6 +338,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
       evidence: info ? { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size } : null,
       values: s.values ?? null,
       statement: step.kind === 'attest' ? step.statement : null,
+      ...(s.previousAttempts?.length ? { previousAttempts: attemptsOf(state, step.id, s.previousAttempts, artifactsById) } : {}),
     };
   });
   const stepOfArtifact = new Map(steps.filter((s) => s.evidence).map((s) => [s.evidence!.artifactId, s.stepId]));
@@ -332,6 +347,14 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
   for (const a of [runbookArtifact, ...steps.map((s) => (s.evidence ? artifactsById.get(s.evidence.artifactId) : undefined))]) {
     if (!a || a.state === 'open' || !a.sha256) continue;
     artifacts.push({ artifactId: a.id, path: `evidence/${a.name}`, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, state: a.state, stepId: stepOfArtifact.get(a.id) ?? null });
+  }
+  // Earlier attempts of retried steps: their transcripts go into the pack beside the final one.
+  for (const s of steps) {
+    for (const attempt of s.previousAttempts ?? []) {
+      const a = attempt.evidence ? artifactsById.get(attempt.evidence.artifactId) : undefined;
+      if (!a || a.state === 'open' || !a.sha256) continue;
+      artifacts.push({ artifactId: a.id, path: `evidence/${a.name}`, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, state: a.state, stepId: s.stepId });
+    }
   }
   const events = vault.events();
   const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
@@ -364,4 +387,23 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
     chainHead: head,
     exportedAt: headEvent?.at ?? new Date(0).toISOString(),
   };
+}
+
+/** A retried step's earlier attempts, each with the retry decision that followed it. */
+function attemptsOf(state: RunState, stepId: string, attempts: NonNullable<StepState['previousAttempts']>, artifactsById: Map<string, ArtifactInfo>): PackAttempt[] {
+  const retries = state.decisions.filter((d) => d.decision === 'retry' && d.stepId === stepId);
+  return attempts.map((a, i) => {
+    const info = a.transcript ? artifactsById.get(a.transcript.artifactId) : undefined;
+    const retry = retries[i];
+    return {
+      attempt: i + 1,
+      status: a.status,
+      startedAt: a.startedAt ?? null,
+      finishedAt: a.finishedAt ?? null,
+      exitCode: a.exitCode ?? null,
+      failure: a.failure ?? null,
+      evidence: info ? { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size } : null,
+      retry: retry ? { actor: retry.actor, at: retry.at, reason: retry.reason } : null,
+    };
+  });
 }
