@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { RunEngine } from '../../src/core/engine';
-import { addIdentityFrom, signerFor } from '../../src/core/identity';
+import { Keyring, type Signer } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
 import { buildPack, type BuiltPack } from '../../src/core/evidence/pack';
 import { makeKey, type KeygenKey } from '../helpers/ssh-keys';
+import { addOwner } from '../helpers/people';
+import { addPersonFromKeyFile } from '../helpers/key-file-people';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 export const PASSPHRASE = 'correct horse battery staple';
@@ -65,8 +67,16 @@ export interface PackFixture {
   dir: string;
   vault: Vault;
   runId: string;
-  /** ana (operator, generated key), gov1 (approver, Ed25519 file), gov2 (approver, RSA file), gov3 (approver, Ed25519 file). */
+  /**
+   * gov1 (approver, Ed25519 file), gov2 (approver, RSA file), gov3 (approver, Ed25519 file): their
+   * own key files, registered in the vault by public key and proven with ssh-keygen. ana, the
+   * operator, owns the vault (a key generated into it).
+   */
   keys: { gov1: KeygenKey; gov2: KeygenKey; gov3: KeygenKey };
+  /** Everyone's signer (ana's from the vault, the approvers' from their files). */
+  signers: Record<'ana' | 'gov1' | 'gov2' | 'gov3', Signer>;
+  /** The keys usable in tests: all four people's. */
+  keyring: Keyring;
   engine(actor: string): RunEngine;
   exportTo(outDir: string): Promise<BuiltPack>;
 }
@@ -92,17 +102,22 @@ export async function makePackFixture(onCleanup: (fn: () => void) => void): Prom
     gov2: await makeKey(dir, 'rsa', { name: 'gov2_rsa', bits: 3072, comment: 'gov2@governance' }),
     gov3: await makeKey(dir, 'ed25519', { name: 'gov3_ed25519', comment: 'gov3@governance' }),
   };
-  await addIdentityFrom(vault, { name: 'ana', roles: ['operator'], source: { kind: 'generate' }, actor: 'setup' });
-  for (const name of ['gov1', 'gov2', 'gov3'] as const) await addIdentityFrom(vault, { name, roles: ['approver'], source: { kind: 'file', path: keys[name].path }, actor: 'setup' });
-  const engine = (actor: string) => new RunEngine(vault, { actor, executors: createExecutor });
+  const signers = {
+    ana: (await addOwner(vault, 'ana', ['operator'])).signer,
+    gov1: (await addPersonFromKeyFile(vault, 'gov1', ['approver'], keys.gov1)).signer,
+    gov2: (await addPersonFromKeyFile(vault, 'gov2', ['approver'], keys.gov2)).signer,
+    gov3: (await addPersonFromKeyFile(vault, 'gov3', ['approver'], keys.gov3)).signer,
+  };
+  const keyring = new Keyring(Object.values(signers));
+  const engine = (actor: string) => new RunEngine(vault, { actor, keyring, executors: createExecutor });
   const op = engine('ana');
-  const { runId } = op.startRun({ text: RUNBOOK, source: 'pack-test.yaml', environment: 'rehearsal' });
-  op.attest(runId, 'pre-freeze');
-  op.record(runId, 'pre-snapshot', { snapshot_id: 'snap-0a1b2c' });
+  const { runId } = await op.startRun({ text: RUNBOOK, source: 'pack-test.yaml', environment: 'rehearsal' });
+  await op.attest(runId, 'pre-freeze');
+  await op.record(runId, 'pre-snapshot', { snapshot_id: 'snap-0a1b2c' });
   await op.executeStep(runId, 'p0-heads');
-  for (const name of ['gov1', 'gov2']) await engine(name).approve(runId, name, await signerFor(vault, name));
+  for (const name of ['gov1', 'gov2'] as const) await engine(name).approve(runId, name, signers[name]);
   await op.executeStep(runId, 'p1-upgrade');
-  return { dir, vault, runId, keys, engine, exportTo: (outDir) => buildPack(vault, runId, { outDir, actor: 'ana' }) };
+  return { dir, vault, runId, keys, signers, keyring, engine, exportTo: (outDir) => buildPack(vault, runId, { outDir, actor: 'ana' }) };
 }
 
 export interface ToolRun {

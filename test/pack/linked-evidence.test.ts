@@ -198,7 +198,7 @@ describe('storeFingerprint with a run, and the pack model', () => {
     expect(f.vault.head()).toEqual(before);
 
     // A second run of the same runbook: its evidence is not the first run's.
-    const other = new RunEngine(f.vault, { actor: 'ana', executors: createExecutor }).startRun({ text: RUNBOOK, source: 'pack-test.yaml', environment: 'rehearsal' });
+    const other = await f.engine('ana').startRun({ text: RUNBOOK, source: 'pack-test.yaml', environment: 'rehearsal' });
     const mine = storeFingerprint(f.vault, taken.fingerprint, { label: 'prod', database: taken.meta.target, actor: 'ana', runId: f.runId });
     expect(mine.event.payload).toMatchObject({ runId: f.runId, label: 'prod', artifactId: mine.artifact.id });
     const theirs = storeFingerprint(f.vault, taken.fingerprint, { label: 'prod', database: taken.meta.target, actor: 'ana', runId: other.runId });

@@ -1,12 +1,11 @@
 // End to end on the reference scenario (real sshd, Alembic, PostgreSQL): the run is exported,
 // two approvers sign it on machines that have only the pack and their key, the pack verifies
 // with the app and with stock sha256sum and ssh-keygen, and the signatures go back into the vault.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PACK_EXPORTED_EVENT, PACK_SIGNED_EVENT } from '../../src/core/evidence/pack';
-import { getIdentity } from '../../src/core/vault';
 import { approveAll, play, startScenario, type Scenario } from '../scenario/governance';
 import { cutover, keygenVerifyInPack, tool } from './fixture';
 
@@ -43,11 +42,11 @@ describe('decision pack of the alembic-governance cutover', () => {
 
     // Two approvers, each on a machine with only the zip and their private key.
     let current = built.zip;
-    for (const name of ['gov1', 'gov2']) {
+    for (const name of ['gov1', 'gov2'] as const) {
       const box = join(work, `${name}-airgap`);
       mkdirSync(box);
       copyFileSync(current, join(box, 'pack.zip'));
-      writeFileSync(join(box, 'id_ed25519'), getIdentity(s.vault, name)!.privateKey!, { mode: 0o600 });
+      copyFileSync(s.keys[name].path, join(box, 'id_ed25519'));
       const signed = await cutover(['pack', 'sign', 'pack.zip', '--identity', name, '--key', 'id_ed25519', '--reason', `${name}: evidence reviewed`], { cwd: box, env: { CUTOVER_PASSPHRASE: undefined } });
       expect(signed.code, signed.stderr).toBe(0);
       current = join(box, 'pack.zip');

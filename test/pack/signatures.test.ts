@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentSigner, loadKeyFile } from '../../src/core/signing';
 import { PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verifyPack } from '../../src/core/evidence/pack';
-import { signerFor } from '../../src/core/identity';
 import { makeKey, makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { keygenVerifyInPack, sha256sumCheck, tool, usePackFixture, type PackFixture } from './fixture';
 
@@ -108,7 +107,7 @@ describe('signing a pack offline and verifying it with ssh-keygen', () => {
     const gov1 = await loadKeyFile(f.keys.gov1.path);
     await expect(signPack(folder, { identity: 'gov2', signer: gov1, decision: 'approve' })).rejects.toThrow(/not gov2's key in this pack/);
     await expect(signPack(folder, { identity: 'mallory', signer: gov1, decision: 'approve' })).rejects.toThrow(/mallory is not an identity of this pack/);
-    const operator = await signPack(folder, { identity: 'ana', signer: await signerFor(f.vault, 'ana'), decision: 'approve' });
+    const operator = await signPack(folder, { identity: 'ana', signer: f.signers.ana, decision: 'approve' });
     expect(operator.warnings[0]).toMatch(/operator.*never counts/);
     const tampered = join(f.dir, 'tampered');
     cpSync(folder, tampered, { recursive: true });
@@ -160,7 +159,7 @@ describe('importing a signature into the vault', () => {
     expect(f.vault.verify().ok).toBe(true);
 
     await expect(importSignature(f.vault, f.runId, first.zip, 'gov3')).rejects.toThrow(/has no signatures\/gov3\.sig: gov3 has not signed this pack/);
-    await expect(importSignature(f.vault, f.runId, first.zip, 'nobody')).rejects.toThrow(/No identity named "nobody"/);
+    await expect(importSignature(f.vault, f.runId, first.zip, 'nobody')).rejects.toThrow(/"nobody" is not an identity in this vault/);
     await expect(importSignature(f.vault, 'another-run', first.zip, 'gov1')).rejects.toThrow(/never exported from this vault for run another-run/);
 
     // gov3's key signs under gov1's name: not gov1's key in the vault.

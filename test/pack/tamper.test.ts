@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyFile } from '../../src/core/signing';
 import { signPack, verifyPack, type PackVerifyReport } from '../../src/core/evidence/pack';
-import { signerFor } from '../../src/core/identity';
 import { makeKey } from '../helpers/ssh-keys';
 import { keygenVerifyInPack, makePackFixture, sha256sumCheck, tool } from './fixture';
 import { useSuiteTempDir } from '../helpers/tmp';
@@ -43,7 +42,7 @@ describe('verify names every tampering with a signed pack', () => {
     const built = await f.exportTo(join(base, 'out'));
     operatorPack = join(base, 'operator-only');
     cpSync(built.folder, operatorPack, { recursive: true });
-    await signPack(operatorPack, { identity: 'ana', signer: await signerFor(f.vault, 'ana'), decision: 'approve' });
+    await signPack(operatorPack, { identity: 'ana', signer: f.signers.ana, decision: 'approve' });
     for (const name of ['gov1', 'gov2'] as const) await signPack(built.folder, { identity: name, signer: await loadKeyFile(f.keys[name].path), decision: 'approve' });
     signed = join(base, 'signed');
     cpSync(built.folder, signed, { recursive: true });

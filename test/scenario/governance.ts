@@ -5,13 +5,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autoplay, RunEngine, type Answer, type RunState, type StepOutcome } from '../../src/core/engine';
-import type { Keyring } from '../../src/core/signing';
+import { Keyring } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault, setSecret } from '../../src/core/vault';
-import { startAgent, type TestAgent } from '../helpers/ssh-keys';
+import { makeKey, startAgent, type KeygenKey, type TestAgent } from '../helpers/ssh-keys';
 import { startSshd, type TestSshd } from '../helpers/sshd';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
-import { addPeople, type Person } from '../helpers/people';
+import { addOwner, type Person } from '../helpers/people';
+import { addPersonFromKeyFile } from '../helpers/key-file-people';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 const ROOT = join(import.meta.dirname, '../..');
@@ -27,6 +28,8 @@ export interface Scenario {
   sshd: TestSshd;
   /** ana owns the vault; gov1 and gov2 hold keys of their own. */
   people: Map<string, Person>;
+  /** gov1's and gov2's own key files (ssh-keygen), each in a directory of its own: their "machines". */
+  keys: Record<'gov1' | 'gov2', KeygenKey>;
   keyring: Keyring;
   engine(actor: string): RunEngine;
   runId: string;
@@ -36,6 +39,13 @@ export interface Scenario {
 /** "prod" at the anchor schema with no usable lineage: 0019's tables, no alembic_version. */
 export async function buildProd(db: TestDatabase): Promise<void> {
   await db.query(readFileSync(ANCHOR_SQL, 'utf8'));
+}
+
+/** An approver's own Ed25519 key, made with ssh-keygen in a directory of its own. */
+async function approverKey(host: string, name: string): Promise<KeygenKey> {
+  const machine = join(host, `${name}-machine`);
+  mkdirSync(machine);
+  return makeKey(machine, 'ed25519', { name: 'id_ed25519', comment: `${name}@governance` });
 }
 
 export async function startScenario(options: { sshdConfig?: string[] } = {}): Promise<Scenario> {
@@ -49,7 +59,10 @@ export async function startScenario(options: { sshdConfig?: string[] } = {}): Pr
   const agent: TestAgent = await startAgent(host);
   agent.add(sshd.clientKey.path);
   const vault = Vault.create(join(host, 'cutover.vault'), 'correct horse battery staple');
-  const { people, keyring } = await addPeople(vault, [['ana', ['operator']], ['gov1', ['approver']], ['gov2', ['approver']]]);
+  const keys: Record<'gov1' | 'gov2', KeygenKey> = { gov1: await approverKey(host, 'gov1'), gov2: await approverKey(host, 'gov2') };
+  const people = new Map<string, Person>([['ana', await addOwner(vault, 'ana', ['operator'])]]);
+  for (const name of ['gov1', 'gov2'] as const) people.set(name, await addPersonFromKeyFile(vault, name, ['approver'], keys[name]));
+  const keyring = new Keyring([...people.values()].map((p) => p.signer));
   setSecret(vault, 'prod_db_password', DB_PASSWORD, 'ana');
   const engine = (actor: string) => new RunEngine(vault, {
     actor,
@@ -68,7 +81,7 @@ export async function startScenario(options: { sshdConfig?: string[] } = {}): Pr
     },
   });
   return {
-    vault, db, sshd, people, keyring, engine, runId: run.runId,
+    vault, db, sshd, people, keys, keyring, engine, runId: run.runId,
     async cleanup() {
       vault.close();
       await agent.stop();
