@@ -189,13 +189,13 @@ export class RunService {
   }
 
   /** Applies an act signed elsewhere, with every check an act signed here gets. */
-  async importAct(vault: Vault, input: { runId: string; actPath: string; signaturePath: string }): Promise<RunView> {
+  async importAct(vault: Vault, input: { runId: string; actPath: string; signaturePath: string; actor?: string }): Promise<RunView> {
     const text = readFileSync(input.actPath, 'utf8');
     const signature = readFileSync(input.signaturePath, 'utf8');
     const run = parseAct(text).run;
     if (run !== input.runId) throw new ActRefusedError(`This act is for run ${run}, not the run open here (${input.runId}); nothing was recorded.`);
     const state = await this.engine(vault, 'system').importAct({ text, signature });
-    return this.view(vault, state, undefined);
+    return this.view(vault, state, input.actor);
   }
 
   /**

@@ -364,7 +364,7 @@ export const contract = {
       .strict(),
   }),
   /** Applies an act signed elsewhere (the act file and its .sig): the same checks as an act signed here. */
-  'act.import': channel<RunView>()({ input: z.object({ runId, actPath: absolutePath, signaturePath: absolutePath }).strict() }),
+  'act.import': channel<RunView>()({ input: z.object({ runId, actPath: absolutePath, signaturePath: absolutePath, /** Who is signing in this window (the view's refusals are for them). */ actor: actor.optional() }).strict() }),
 
   /** Starts a check, command or monitor step and answers at once; output and the end arrive as pushes. */
   'step.execute': channel<RunView>()({ input: z.object(stepRef).strict() }),

@@ -1,10 +1,13 @@
 // What a DBA and the approvers do in the workstation's screens, step by step. Labels come from
 // the English strings file, so a wording change cannot silently break these flows.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { en } from '../../src/renderer/src/i18n/en';
+import { makeClientKey, type ClientKey } from '../helpers/sshd';
 import { openScreen } from './flows';
 
 /** The DOM calls page-side predicates make, typed here: this file is checked without the DOM's types. */
@@ -18,20 +21,88 @@ export async function actAs(page: Page, name: string): Promise<void> {
   await page.getByLabel(en.actor.label, { exact: true }).selectOption(name);
 }
 
-export async function addIdentity(page: Page, input: { name: string; role: 'operator' | 'approver'; keyFile?: string }): Promise<void> {
+/**
+ * Adds a person on the People screen: the vault's owner with a key the vault generates (only
+ * while it has no owner), anyone else by the public key line of their own key.
+ */
+export async function addIdentity(page: Page, input: { name: string; role: 'operator' | 'approver'; publicKey?: string }): Promise<void> {
   await openScreen(page, en.nav.people);
   await page.getByLabel(en.people.nameLabel, { exact: true }).fill(input.name);
   const roles = page.getByRole('group', { name: en.people.rolesLegend });
   await roles.getByLabel(en.identities.role.operator, { exact: true }).setChecked(input.role === 'operator');
   await roles.getByLabel(en.identities.role.approver, { exact: true }).setChecked(input.role === 'approver');
-  if (input.keyFile) {
-    await page.getByLabel(en.people.sourceFile, { exact: true }).check();
-    await page.getByLabel(en.people.pathLabel, { exact: true }).fill(input.keyFile);
+  if (input.publicKey) {
+    await page.getByLabel(en.people.publicKeyLabel, { exact: true }).fill(input.publicKey);
   } else {
     await page.getByLabel(en.people.sourceGenerate, { exact: true }).check();
   }
   await page.getByRole('button', { name: en.people.add, exact: true }).click();
   await page.getByRole('status').filter({ hasText: `${input.name} added` }).waitFor();
+}
+
+/** `ssh-keygen -Y sign -n NAMESPACE -f KEY FILE` on the person's own machine; returns FILE.sig. */
+export function sshSign(keyPath: string, namespace: string, file: string): string {
+  const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', namespace, '-f', keyPath, file], { encoding: 'utf8' });
+  expect(signed.status, signed.stderr).toBe(0);
+  return `${file}.sig`;
+}
+
+/**
+ * An unproven person proves their key from the People screen: the statement is saved to a file
+ * on "their machine", signed there with ssh-keygen, and the .sig imported.
+ */
+export async function proveIdentity(page: Page, input: { name: string; keyPath: string; statementPath: string }): Promise<void> {
+  await openScreen(page, en.nav.people);
+  const person = page.locator(`.identities li[data-identity="${input.name}"]`);
+  const prove = person.locator(`details[data-prove="${input.name}"]`);
+  await prove.locator('summary').click();
+  await prove.getByLabel(en.people.statementPathLabel, { exact: true }).fill(input.statementPath);
+  await prove.getByRole('button', { name: en.people.saveStatement, exact: true }).click();
+  await prove.getByRole('status').waitFor();
+  expect(await prove.getByTestId('prove-command').textContent()).toBe(`ssh-keygen -Y sign -n cutover-identity-v1 -f KEY ${input.statementPath}`);
+  const sig = sshSign(input.keyPath, 'cutover-identity-v1', input.statementPath);
+  expect(await prove.getByLabel(en.people.signaturePathLabel, { exact: true }).inputValue()).toBe(sig);
+  await prove.getByRole('button', { name: fill(en.people.prove, { name: input.name }), exact: true }).click();
+  await page.locator(`.identities li[data-identity="${input.name}"][data-standing="proven"]`).waitFor();
+}
+
+/**
+ * An approver with a key of their own in `dir`/NAME-machine: registered by public key, proven
+ * with ssh-keygen there, and (with `bring`) their key file brought to this session.
+ */
+export async function addApprover(page: Page, input: { name: string; dir: string; bring?: boolean }): Promise<ClientKey> {
+  const machine = join(input.dir, `${input.name}-machine`);
+  mkdirSync(machine, { recursive: true });
+  const key = makeClientKey(machine, 'id_ed25519');
+  await addIdentity(page, { name: input.name, role: 'approver', publicKey: key.publicKey });
+  await proveIdentity(page, { name: input.name, keyPath: key.path, statementPath: join(machine, `${input.name}.identity.json`) });
+  if (input.bring) await bringKey(page, key.path, input.name);
+  return key;
+}
+
+/** A person at the workstation brings their key file for this session (People screen). */
+export async function bringKey(page: Page, path: string, name: string): Promise<void> {
+  await openScreen(page, en.nav.people);
+  await page.getByLabel(en.keys.pathLabel, { exact: true }).fill(path);
+  await page.getByRole('button', { name: en.keys.bring, exact: true }).click();
+  await page.locator(`[data-usable-key="${name}"]`).waitFor();
+}
+
+/**
+ * An attestation by someone away from the workstation: the act is exported for them, signed on
+ * their machine with ssh-keygen, and imported with its .sig from the step's "Signed elsewhere".
+ */
+export async function attestElsewhere(page: Page, id: string, input: { by: string; keyPath: string; actPath: string }): Promise<void> {
+  await selectStep(page, id);
+  const box = page.getByTestId(`act-elsewhere-${id}`);
+  if (!(await box.isVisible())) await page.locator(`[data-step-detail="${id}"] details.elsewhere > summary`).click();
+  await box.getByLabel(en.elsewhere.byLabel, { exact: true }).selectOption(input.by);
+  await box.getByLabel(en.elsewhere.pathLabel, { exact: true }).fill(input.actPath);
+  await box.getByRole('button', { name: fill(en.elsewhere.export, { name: input.by }), exact: true }).click();
+  expect(await box.getByTestId('act-command').textContent()).toBe(`ssh-keygen -Y sign -n cutover-act-v1 -f KEY ${input.actPath}`);
+  sshSign(input.keyPath, 'cutover-act-v1', input.actPath);
+  await box.getByRole('button', { name: en.elsewhere.import, exact: true }).click();
+  await waitForStatus(page, id, ['PASS']);
 }
 
 export async function storeSecret(page: Page, name: string, value: string): Promise<void> {

@@ -22,6 +22,9 @@ import {
   addIdentity,
   answerHostKey,
   attest,
+  attestElsewhere,
+  bringKey,
+  proveIdentity,
   execute,
   openRunbookFile,
   record,
@@ -120,14 +123,36 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
   expect(await checklist.evaluateAll((items) => items.map((i) => `${i.getAttribute('data-item')}:${i.getAttribute('data-done')}`))).toEqual(['people:false', 'actor:false', 'targets:false', 'runbook:false']);
   await shot('10-run-console-empty');
 
-  // The people: an operator, an approver with a key kept in the vault, and one whose key is a
-  // file on "their" machine (they will sign elsewhere and the signature is imported).
-  const gov2Key = makeClientKey(dir, 'gov2_ed25519');
+  // The people: the operator owns the vault (a key it generates); each approver has a key of
+  // their own in a directory of their own ("their machine"), registered by its public key and
+  // proven by signing the identity statement there with ssh-keygen. gov1 comes to the
+  // workstation and brings their key file for the session; gov2 signs everything elsewhere.
+  const machine = (name: string) => {
+    const path = join(dir, `${name}-machine`);
+    mkdirSync(path);
+    return path;
+  };
+  const gov1Dir = machine('gov1');
+  const gov2Dir = machine('gov2');
+  const gov1Key = makeClientKey(gov1Dir, 'id_ed25519');
+  const gov2Key = makeClientKey(gov2Dir, 'id_ed25519');
   await addIdentity(page, { name: 'ana', role: 'operator' });
-  await addIdentity(page, { name: 'gov1', role: 'approver' });
-  await addIdentity(page, { name: 'gov2', role: 'approver', keyFile: gov2Key.path });
-  await page.locator('.identities li').nth(2).waitFor();
+  await addIdentity(page, { name: 'gov1', role: 'approver', publicKey: gov1Key.publicKey });
+  await addIdentity(page, { name: 'gov2', role: 'approver', publicKey: gov2Key.publicKey });
+  await page.locator('.identities li[data-identity="gov2"][data-standing="unproven"]').waitFor();
   expect(await page.locator('.identities li').count()).toBe(3);
+  // Until an approver proves their key, nothing offers to sign as them.
+  expect(await page.getByLabel(en.actor.label, { exact: true }).locator('option').evaluateAll((o) => o.map((x) => x.getAttribute('value')))).toEqual(['', 'ana']);
+  await proveIdentity(page, { name: 'gov1', keyPath: gov1Key.path, statementPath: join(gov1Dir, 'gov1.identity.json') });
+  await proveIdentity(page, { name: 'gov2', keyPath: gov2Key.path, statementPath: join(gov2Dir, 'gov2.identity.json') });
+  await bringKey(page, gov1Key.path, 'gov1');
+  expect(await page.locator('.identities li[data-identity]').evaluateAll((items) => items.map((i) => `${i.getAttribute('data-identity')}:${i.getAttribute('data-standing')}:${i.getAttribute('data-usable')}`))).toEqual([
+    'ana:owner:true',
+    'gov1:proven:true',
+    'gov2:proven:false',
+  ]);
+  // gov2's key is not here: "Signing as" lists ana and gov1 only.
+  expect(await page.getByLabel(en.actor.label, { exact: true }).locator('option').evaluateAll((o) => o.map((x) => x.getAttribute('value')))).toEqual(['', 'ana', 'gov1']);
   await shot('11-identities');
   await actAs(page, 'ana');
   // Back on the console, the checklist has ticked off the people and who is acting.
@@ -170,12 +195,13 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
   await startRun(page, { prod_db: { saved: 'prod-rehearsal' }, ops_host: { saved: 'ops-rehearsal' } }, 'ana');
   await shot('16-run-console-started');
 
-  // Preconditions. The approval attestation needs an approver: the button says why until one acts.
+  // Preconditions. The approval attestation needs an approver: the button says why while the
+  // operator is signing. gov2 attests from their own machine: the act is exported, signed there
+  // with ssh-keygen, and imported.
   await selectStep(page, 'pre-approval');
   expect((await refusalOf(page, 'pre-approval'))?.code).toBe('wrongRole');
-  await actAs(page, 'gov1');
-  await attest(page, 'pre-approval', 'gov1');
-  await actAs(page, 'ana');
+  await attestElsewhere(page, 'pre-approval', { by: 'gov2', keyPath: gov2Key.path, actPath: join(gov2Dir, 'pre-approval.act.json') });
+  expect(await page.locator('.phase-timeline [data-step="pre-approval"]').getAttribute('data-status')).toBe('PASS');
   await attest(page, 'pre-write-freeze', 'ana');
   await attest(page, 'pre-pitr-window', 'ana');
   await record(page, 'pre-migration-commit', { 'Migration commit SHA (git rev-parse HEAD)': 'a1b2c3d', 'Release tag, if any': 'v2.7.0' });
@@ -210,14 +236,16 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
   expect(await page.getByRole('button', { name: en.run.runCommand, exact: true }).isDisabled()).toBe(true);
   await shot('18-command-needs-approval');
 
-  // Approvals: gov1 signs here; gov2 signs the saved plan file with ssh-keygen on "their" machine.
+  // Approvals: gov1 signs here with the key they brought; gov2 signs the saved plan file with ssh-keygen on their machine.
   // The plan's path is typed (the Browse button opens a native dialog in Electron).
   await page.getByRole('button', { name: en.run.goApprovals }).click();
   await page.getByRole('heading', { name: en.approvals.heading, level: 1 }).waitFor();
   const planTable = page.locator('ol.plan');
   // The plan arrives after the heading (its own call to main): wait for it before counting.
   await planTable.locator('li[data-plan-step]').first().waitFor();
-  expect(await planTable.locator('li[data-plan-step]').count()).toBe(3);
+  // Everything that executes is signed: the three commands and every check before and after them.
+  expect(await planTable.locator('li[data-plan-step]').count()).toBe(12);
+  expect(await planTable.locator('li[data-plan-kind="command"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-plan-step')))).toEqual(['p1-width-correction', 'p2-stamp-anchor', 'p3-upgrade-head']);
   expect(await planTable.textContent()).toContain(sshd.hostKeyFingerprint);
   expect(await planTable.textContent()).toContain('python3 -m alembic upgrade head');
   await shot('19-approvals-review');
@@ -324,7 +352,7 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
 // (`gov2Key`), so this block can change to gov2 signing elsewhere and the signature being
 // imported, without touching the rest of the path.
 async function approversSignPack(page: Page, pack: { dir: string; packDir: string; gov2Key: ClientKey }): Promise<void> {
-  // gov1 signs here, in the app, with the key the vault keeps for them.
+  // gov1 signs here, in the app, with the key file they brought for this session.
   await page.getByLabel(en.decision.signAs, { exact: true }).selectOption('gov1');
   await page.getByRole('button', { name: 'Sign the pack as gov1' }).click();
   await page.getByRole('status').filter({ hasText: 'gov1 signed (approve)' }).waitFor();

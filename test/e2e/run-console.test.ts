@@ -17,6 +17,7 @@ import { startHarness, type Harness } from '../harness/server';
 import { DB_PASSWORD, EXAMPLE } from '../scenario/governance';
 import {
   actAs,
+  addApprover,
   addIdentity,
   answerHostKey,
   attest,
@@ -133,8 +134,9 @@ describe('the run console, end to end on real services', () => {
     await fillCreateForm(page, join(dir, 'blocked.vault'), PASSPHRASE);
     await submitCreate(page);
     await addIdentity(page, { name: 'ana', role: 'operator' });
-    await addIdentity(page, { name: 'gov1', role: 'approver' });
-    await addIdentity(page, { name: 'gov2', role: 'approver' });
+    // Both approvers are at the workstation with their own key files, brought for the session.
+    await addApprover(page, { name: 'gov1', dir, bring: true });
+    await addApprover(page, { name: 'gov2', dir, bring: true });
     await actAs(page, 'ana');
     await storeSecret(page, 'prod_db_password', DB_PASSWORD);
 

@@ -280,7 +280,7 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
             role={t.identities.role[spec.by!]}
             testId={`act-elsewhere-${step.stepId}`}
             exportAct={(by, path) => client.act.export({ runId: run.runId, by, act: { kind: 'step.attest', stepId: step.stepId }, path })}
-            importAct={async (actPath, signaturePath) => onRun(await client.act.import({ runId: run.runId, actPath, signaturePath }))}
+            importAct={async (actPath, signaturePath) => onRun(await client.act.import({ runId: run.runId, actPath, signaturePath, ...(actor ? { actor } : {}) }))}
           />
         </details>
       )}

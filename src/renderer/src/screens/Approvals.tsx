@@ -78,9 +78,9 @@ function PlanReview({ plan }: { plan: PlanView }) {
         ) : (
           <ol className="plan" aria-label={t.approvals.caption}>
             {plan.steps.map((s) => (
-              <li key={s.stepId} data-plan-step={s.stepId} className="plan-entry">
+              <li key={s.stepId} data-plan-step={s.stepId} data-plan-kind={s.kind} className="plan-entry">
                 <h3>
-                  <span className="mono">{s.stepId}</span> <span className="muted">· {s.phaseId} · {s.title}</span>
+                  <span className="mono">{s.stepId}</span> <span className="tag">{t.stepKind[s.kind]}</span> <span className="muted">· {s.phaseId} · {s.title}</span>
                 </h3>
                 <pre className="code">{s.command}</pre>
                 <dl className="target-facts">
