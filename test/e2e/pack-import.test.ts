@@ -5,7 +5,7 @@
 // refusal says what is wrong and leaves the vault's chain exactly as it was. No mocks.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyFile } from '../../src/core/signing';
@@ -20,6 +20,7 @@ import { keygenSign, makeKey, type KeygenKey } from '../helpers/ssh-keys';
 import { axeScan } from './console-flows';
 import { openScreen, screenshot, watchForPageErrors } from './flows';
 import { importedPackVerify, importPackSignature, importPackSignatureRefused, packImportSection } from './pack-flows';
+import { addProvenApprover } from './people-flows';
 
 process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 
@@ -71,12 +72,13 @@ function packWorld(get: () => { harness: Harness; tmp: string; keys: Keys }) {
     return result.value;
   }
 
-  /** A vault with ana (operator), gov2 and gov3 (approvers, key files), and a run with its freeze attested. */
+  /** A vault with ana (operator, its owner), gov2 and gov3 (approvers by public key, proven), and a run with its freeze attested. */
   async function makeVault(path: string): Promise<string> {
     const { keys } = get();
     await call<VaultStatus>('vault.create', { path, passphrase: PASSPHRASE });
     await call('identities.add', { name: 'ana', roles: ['operator'], source: { kind: 'generate' } });
-    for (const name of ['gov2', 'gov3'] as const) await call('identities.add', { name, roles: ['approver'], source: { kind: 'file', path: keys[name].path }, actor: 'ana' });
+    // The approvers' keys stay on their machines: each is registered by public key and proven there.
+    for (const name of ['gov2', 'gov3'] as const) await addProvenApprover(call as never, { name, key: keys[name], machine: dirname(keys[name].path), actor: 'ana' });
     const run = await call<RunView>('run.start', { text: RUNBOOK, source: 'pack-import.yaml', environment: 'rehearsal', actor: 'ana' });
     await call<RunView>('step.attest', { runId: run.runId, stepId: 'pre-freeze', actor: 'ana' });
     return run.runId;
@@ -208,7 +210,7 @@ describe('pack.importSignature over the harness', () => {
     const zip = copyOf(built, 'zip');
     await cliSign(zip, 'gov2');
     await expectRefused({ runId, path: zip, identity: 'gov3' }, 'PACK_SIGN', /has no signatures\/gov3\.sig: gov3 has not signed this pack/);
-    await expectRefused({ runId, path: zip, identity: 'mallory' }, 'PACK_SIGN', /No identity named "mallory" in this vault/);
+    await expectRefused({ runId, path: zip, identity: 'mallory' }, 'PACK_SIGN', /"mallory" is not an identity in this vault/);
   });
 
   it('refuses a tampered signature or verdict', async () => {

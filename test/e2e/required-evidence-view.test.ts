@@ -14,8 +14,10 @@ import { en } from '../../src/renderer/src/i18n/en';
 import { es } from '../../src/renderer/src/i18n/es';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
+import { makeClientKey } from '../helpers/sshd';
 import { axeScan } from './console-flows';
 import { openScreen, screenshot, watchForPageErrors } from './flows';
+import { addProvenApprover } from './people-flows';
 
 process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 
@@ -104,7 +106,9 @@ function world(get: () => Harness) {
   async function makeRun(path: string): Promise<string> {
     await call('vault.create', { path, passphrase: PASSPHRASE });
     await call('identities.add', { name: 'ana', roles: ['operator'], source: { kind: 'generate' } });
-    await call('identities.add', { name: 'gov2', roles: ['approver'], source: { kind: 'generate' }, actor: 'ana' });
+    // gov2's key stays on their machine: registered by public key and proven there.
+    const machine = mkdtempSync(join(tmpdir(), 'cutover-gov2-'));
+    await addProvenApprover(call as never, { name: 'gov2', key: makeClientKey(machine, 'id_ed25519'), machine, actor: 'ana' });
     const run = await call<RunView>('run.start', { text: RUNBOOK, source: 'required-evidence.yaml', environment: 'rehearsal', actor: 'ana' });
     await call<RunView>('step.attest', { runId: run.runId, stepId: 'pre-freeze', actor: 'ana' });
     await call<RunView>('step.execute', { runId: run.runId, stepId: 'p0-heads', actor: 'ana' });
