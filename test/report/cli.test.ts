@@ -40,15 +40,17 @@ describe('cutover run decision / run broadcasts / report', () => {
     expect(shown.stdout).toContain('GO/NO-GO Decision: NO-GO');
 
     refused(await cutover(['run', 'decision', run.runId, '--vault', vault, '--risk-tier', '', '--actor', 'ana']), /the risk tier is empty/);
-    refused(await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'maybe', '--actor', 'gov1']), /--authorization is Approved or Rejected, got "maybe"/);
-    refused(await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'approved', '--actor', 'gov1']), /cannot be Approved/);
+    refused(await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'maybe', '--actor', 'gov1', '--key', run.keys.gov1]), /--authorization is Approved or Rejected, got "maybe"/);
+    refused(await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'approved', '--actor', 'gov1', '--key', run.keys.gov1]), /cannot be Approved/);
     refused(await cutover(['run', 'decision', 'no-such-run', '--vault', vault]), /No run no-such-run/);
 
     const recorded = await cutover(['run', 'decision', run.runId, '--vault', vault, '--root-cause', 'Schema drift: active_investments pre-existed', '--risk-tier', 'Tier 2 (elevated)', '--actor', 'ana']);
     expect(recorded.code, describeRun(recorded)).toBe(0);
     expect(recorded.stdout).toMatch(/^Recorded by ana \(event #\d+\)\./);
     expect(recorded.stdout).toContain('- Risk tier (updated): Tier 2 (elevated)\n    (recorded by ana at ');
-    const json = await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'Rejected', '--note', 'DuplicateTable; re-plan', '--actor', 'gov2', '--json']);
+    // A name is not enough: without gov2's own key nothing is recorded in their name.
+    refused(await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'Rejected', '--actor', 'gov2']), /gov2's key \(SHA256:\S+\) is not usable at this workstation/);
+    const json = await cutover(['run', 'decision', run.runId, '--vault', vault, '--authorization', 'Rejected', '--note', 'DuplicateTable; re-plan', '--actor', 'gov2', '--key', run.keys.gov2, '--json']);
     expect(json.code, describeRun(json)).toBe(0);
     const parsed = JSON.parse(json.stdout) as { decision: { authorization: string; riskTier: string; rootCause: string; goNoGo: string; sources: { authorization: { actor: string } } }; recorded: { actor: string; seq: number } };
     expect(parsed.decision).toMatchObject({ authorization: 'Rejected', riskTier: 'Tier 2 (elevated)', rootCause: 'Schema drift: active_investments pre-existed', goNoGo: 'NO-GO', sources: { authorization: { actor: 'gov2' } } });

@@ -2,7 +2,7 @@
 // (sshd + Alembic + PostgreSQL): a passing run and the DuplicateTable variant.
 import { describe, expect, it } from 'vitest';
 import { broadcasts, formatBroadcasts, formatOffset, scribeTimeline } from '../../src/core/evidence/broadcasts';
-import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, operatorDecisionOf, parseDecisionInput, recordDecision } from '../../src/core/evidence/decision';
+import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, operatorDecisionOf, parseDecisionInput, recordDecisionHere } from '../../src/core/evidence/decision';
 import { copyOf, recordedRun } from './runs';
 
 describe('the formal decision of a run', () => {
@@ -66,24 +66,24 @@ describe('the formal decision of a run', () => {
     const vault = copyOf(run);
     try {
       const before = vault.head().seq;
-      expect(() => recordDecision(vault, run.runId, 'ana', { riskTier: '   ' })).toThrow(/the risk tier is empty/);
-      expect(() => recordDecision(vault, run.runId, 'ana', {})).toThrow(/nothing to record/);
-      expect(() => recordDecision(vault, run.runId, 'ana', { riskTier: 'x', colour: 'red' } as never)).toThrow(/unknown field\(s\) colour/);
-      expect(() => recordDecision(vault, run.runId, 'ana', { rootCause: 'line one\nline two' })).toThrow(/one line of text/);
-      expect(() => recordDecision(vault, run.runId, 'ana', { rootCause: 'x'.repeat(501) })).toThrow(/longer than 500/);
-      expect(() => recordDecision(vault, run.runId, 'ana', { authorization: 'Maybe' as never })).toThrow(/"Approved" or "Rejected"/);
-      expect(() => recordDecision(vault, run.runId, 'ana', { riskTier: 'High', note: 'n' })).toThrow(/A note goes with an authorization/);
-      expect(() => recordDecision(vault, run.runId, 'mallory', { riskTier: 'High' })).toThrow(/"mallory" is not an identity/);
-      expect(() => recordDecision(vault, 'no-such-run', 'ana', { riskTier: 'High' })).toThrow(/No run no-such-run/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { riskTier: '   ' }, run.keyring)).rejects.toThrow(/the risk tier is empty/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', {}, run.keyring)).rejects.toThrow(/nothing to record/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { riskTier: 'x', colour: 'red' } as never, run.keyring)).rejects.toThrow(/unknown field\(s\) colour/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { rootCause: 'line one\nline two' }, run.keyring)).rejects.toThrow(/one line of text/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { rootCause: 'x'.repeat(501) }, run.keyring)).rejects.toThrow(/longer than 500/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { authorization: 'Maybe' as never }, run.keyring)).rejects.toThrow(/"Approved" or "Rejected"/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { riskTier: 'High', note: 'n' }, run.keyring)).rejects.toThrow(/A note goes with an authorization/);
+      await expect(recordDecisionHere(vault, run.runId, 'mallory', { riskTier: 'High' }, run.keyring)).rejects.toThrow(/"mallory" is not an identity/);
+      await expect(recordDecisionHere(vault, 'no-such-run', 'ana', { riskTier: 'High' }, run.keyring)).rejects.toThrow(/No run no-such-run/);
       // Authorization is governance's: not the operator, and a BLOCKER run cannot be Approved.
-      expect(() => recordDecision(vault, run.runId, 'ana', { authorization: 'Rejected' })).toThrow(/ana does not have the approver role/);
-      expect(() => recordDecision(vault, run.runId, 'gov1', { authorization: 'Approved' })).toThrow(/status is BLOCKER .*cannot be Approved/);
-      expect(() => recordDecision(vault, run.runId, 'ana', { riskTier: '' })).toThrow(DecisionInputError);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { authorization: 'Rejected' }, run.keyring)).rejects.toThrow(/ana does not have the approver role/);
+      await expect(recordDecisionHere(vault, run.runId, 'gov1', { authorization: 'Approved' }, run.keyring)).rejects.toThrow(/status is BLOCKER .*cannot be Approved/);
+      await expect(recordDecisionHere(vault, run.runId, 'ana', { riskTier: '' }, run.keyring)).rejects.toThrow(DecisionInputError);
       expect(vault.head().seq).toBe(before);
 
-      const e1 = recordDecision(vault, run.runId, 'ana', { rootCause: 'Schema drift: active_investments pre-existed', riskTier: 'Tier 3' });
-      recordDecision(vault, run.runId, 'ana', { riskTier: 'Tier 2 (elevated)' });
-      const e3 = recordDecision(vault, run.runId, 'gov2', { authorization: 'Rejected', note: 'DuplicateTable in 0023; re-plan' });
+      const e1 = await recordDecisionHere(vault, run.runId, 'ana', { rootCause: 'Schema drift: active_investments pre-existed', riskTier: 'Tier 3' }, run.keyring);
+      await recordDecisionHere(vault, run.runId, 'ana', { riskTier: 'Tier 2 (elevated)' }, run.keyring);
+      const e3 = await recordDecisionHere(vault, run.runId, 'gov2', { authorization: 'Rejected', note: 'DuplicateTable in 0023; re-plan' }, run.keyring);
       expect(e1.type).toBe('decision.recorded');
       expect(vault.verify().ok).toBe(true);
 
@@ -97,7 +97,7 @@ describe('the formal decision of a run', () => {
       expect(d.statement).toContain('Production cutover authorization Rejected by gov2');
       expect(formatDecision(d)).toMatch(/Production cutover authorization: Rejected \(DuplicateTable in 0023; re-plan\)\n\s+\(recorded by gov2 at /);
       // The operator's drift statement overrides what the parity checks say.
-      recordDecision(vault, run.runId, 'ana', { drift: 'Yes: active_investments existed before 0020' });
+      await recordDecisionHere(vault, run.runId, 'ana', { drift: 'Yes: active_investments existed before 0020' }, run.keyring);
       expect(decisionFor(vault, run.runId)).toMatchObject({ driftDetected: 'Yes: active_investments existed before 0020', sources: { driftDetected: { from: 'operator', actor: 'ana' } } });
     } finally {
       vault.close();
@@ -108,11 +108,11 @@ describe('the formal decision of a run', () => {
     const run = await recordedRun('pass');
     const vault = copyOf(run);
     try {
-      recordDecision(vault, run.runId, 'gov1', { authorization: 'Approved' });
+      await recordDecisionHere(vault, run.runId, 'gov1', { authorization: 'Approved' }, run.keyring);
       const approved = decisionFor(vault, run.runId);
       expect(approved).toMatchObject({ status: 'PASS', authorization: 'Approved', goNoGo: 'GO' });
       expect(approved.statement).toMatch(/Production cutover authorization Approved by gov1 at .* GO confirmed for the production window\.$/);
-      recordDecision(vault, run.runId, 'gov2', { authorization: 'Rejected', note: 'maintenance window moved' });
+      await recordDecisionHere(vault, run.runId, 'gov2', { authorization: 'Rejected', note: 'maintenance window moved' }, run.keyring);
       const rejected = decisionFor(vault, run.runId);
       expect(rejected).toMatchObject({ status: 'PASS', authorization: 'Rejected', goNoGo: 'NO-GO' });
       expect(rejected.statement).toMatch(/Rejected by gov2 .*\(maintenance window moved\)\. NO-GO\.$/);

@@ -10,10 +10,11 @@ import { RunEngine } from '../../src/core/engine';
 import { decisionContext, formatDecision } from '../../src/core/evidence/decision';
 import { buildPack } from '../../src/core/evidence/pack';
 import { renderDecisionPdf } from '../../src/core/evidence/pdf';
-import { addIdentityFrom, signerFor } from '../../src/core/identity';
+import type { Keyring, Signer } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
 import { overlappingWords, pdfText, recordedRun } from './runs';
+import { addPeople } from '../helpers/people';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 
@@ -94,25 +95,27 @@ let vault: Vault;
 let complete: string;
 let blocked: string;
 let skipped: string;
+let keyring: Keyring;
+let gov1: Signer;
 
 async function play(text: string, variant: 'complete' | 'blocked' | 'skipped'): Promise<string> {
-  const engine = (actor: string) => new RunEngine(vault, { actor, executors: createExecutor });
+  const engine = (actor: string) => new RunEngine(vault, { actor, keyring, executors: createExecutor });
   const op = engine('ana');
-  const { runId } = op.startRun({ text, source: 'evidence-test.yaml', environment: 'rehearsal' });
-  op.attest(runId, 'pre-freeze');
+  const { runId } = await op.startRun({ text, source: 'evidence-test.yaml', environment: 'rehearsal' });
+  await op.attest(runId, 'pre-freeze');
   await op.executeStep(runId, 'p0-heads');
-  await engine('gov1').approve(runId, 'gov1', await signerFor(vault, 'gov1'));
+  await engine('gov1').approve(runId, 'gov1', gov1);
   const upgrade = await op.executeStep(runId, 'p1-upgrade');
   if (variant === 'complete') {
     expect(upgrade.status).toBe('PASS');
     await op.executeStep(runId, 'p2-current');
   } else if (variant === 'skipped') {
     expect(upgrade.status).toBe('PASS');
-    op.skip(runId, 'p2-current', 'the post-check tool is not installed on this host');
+    await op.skip(runId, 'p2-current', 'the post-check tool is not installed on this host');
   } else {
     expect(upgrade).toMatchObject({ status: 'FAIL', blocked: true });
-    op.decide(runId, 'rollback', 'DuplicateTable in the upgrade');
-    op.record(runId, 'rb-pitr', { decision: 'restore to the snapshot' });
+    await op.decide(runId, 'rollback', 'DuplicateTable in the upgrade');
+    await op.record(runId, 'rb-pitr', { decision: 'restore to the snapshot' });
   }
   return runId;
 }
@@ -120,8 +123,9 @@ async function play(text: string, variant: 'complete' | 'blocked' | 'skipped'): 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cutover-required-evidence-'));
   vault = Vault.create(join(dir, 'ev.vault'), PASSPHRASE);
-  await addIdentityFrom(vault, { name: 'ana', roles: ['operator'], source: { kind: 'generate' }, actor: 'setup' });
-  await addIdentityFrom(vault, { name: 'gov1', roles: ['approver'], source: { kind: 'generate' }, actor: 'setup' });
+  const added = await addPeople(vault, [['ana', ['operator']], ['gov1', ['approver']]]);
+  keyring = added.keyring;
+  gov1 = added.people.get('gov1')!.signer;
   complete = await play(runbook('Running upgrade 0019 -> 70a79686336c'), 'complete');
   blocked = await play(runbook('psycopg2.errors.DuplicateTable: relation "x" already exists'), 'blocked');
   skipped = await play(runbook('Running upgrade 0019 -> 70a79686336c'), 'skipped');

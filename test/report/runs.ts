@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
+import type { Keyring } from '../../src/core/signing';
 import { keyslotsPathFor, Vault } from '../../src/core/vault';
 import { approveAll, play, startScenario } from '../scenario/governance';
 
@@ -14,6 +15,10 @@ export type Variant = 'pass' | 'blocked';
 export interface RecordedRun {
   vaultPath: string;
   runId: string;
+  /** The scenario's people's keys (ana the owner, gov1 and gov2 their own), to sign acts on a copy. */
+  keyring: Keyring;
+  /** gov1's and gov2's own private key files (copies kept with the run), for `--key` on the CLI. */
+  keys: Record<'gov1' | 'gov2', string>;
   open(): Vault;
 }
 
@@ -28,7 +33,7 @@ async function make(variant: Variant): Promise<RecordedRun> {
     await approveAll(s);
     await play(s);
     if (variant === 'blocked') {
-      s.engine('ana').decide(s.runId, 'rollback', 'DuplicateTable in 0023; PITR decision path');
+      await s.engine('ana').decide(s.runId, 'rollback', 'DuplicateTable in 0023; PITR decision path');
       await play(s);
     }
     const source = s.vault.path;
@@ -36,7 +41,9 @@ async function make(variant: Variant): Promise<RecordedRun> {
     const vaultPath = join(dir, `${variant}.vault`);
     copyFileSync(source, vaultPath);
     copyFileSync(keyslotsPathFor(source), keyslotsPathFor(vaultPath));
-    return { vaultPath, runId: s.runId, open: () => Vault.open(vaultPath, { passphrase: PASSPHRASE }) };
+    const keys = { gov1: join(dir, `${variant}-gov1_ed25519`), gov2: join(dir, `${variant}-gov2_ed25519`) };
+    for (const name of ['gov1', 'gov2'] as const) copyFileSync(s.keys[name].path, keys[name]);
+    return { vaultPath, runId: s.runId, keyring: s.keyring, keys, open: () => Vault.open(vaultPath, { passphrase: PASSPHRASE }) };
   } finally {
     await s.cleanup();
   }
