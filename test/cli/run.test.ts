@@ -1,11 +1,14 @@
-// A rehearsal from the command line, as a DBA and two approvers would do it: one approver
-// signs the exported plan offline with plain `ssh-keygen -Y sign`, the other through the app.
+// A rehearsal from the command line, as a DBA and two approvers would do it. The DBA owns the
+// vault; each approver has a key of their own (ssh-keygen), is registered by public key and
+// proves it by signing the identity statement with `ssh-keygen -Y sign`. One approver signs the
+// exported plan offline with plain `ssh-keygen -Y sign`, the other through the app with the key
+// in their own ssh-agent.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { describeRun, runCli } from '../helpers/cli';
-import { makeKey } from '../helpers/ssh-keys';
+import { makeKey, startAgent, type KeygenKey } from '../helpers/ssh-keys';
 import { useTempDir } from '../helpers/tmp';
 
 const RUNBOOK = `
@@ -37,16 +40,38 @@ describe('cutover run, plan and approve', () => {
     const vault = join(dir, 'ev.vault');
     const runbook = join(dir, 'rehearsal.yaml');
     writeFileSync(runbook, RUNBOOK);
-    const gov1 = await makeKey(dir, 'ed25519', { name: 'gov1_key' });
+    // Each approver's "machine": a directory of their own with their key.
+    const machine = (name: string) => {
+      const path = join(dir, `${name}-machine`);
+      mkdirSync(path);
+      return path;
+    };
+    const gov1 = await makeKey(machine('gov1'), 'ed25519', { name: 'gov1_key', comment: 'gov1@governance' });
+    const gov2 = await makeKey(machine('gov2'), 'ed25519', { name: 'gov2_key', comment: 'gov2@governance' });
+    const gov2Agent = await startAgent(join(dir, 'gov2-machine'));
+    onTestFinished(() => gov2Agent.stop());
+    gov2Agent.add(gov2.path);
     const ok = async (args: string[], env: Record<string, string> = {}) => {
       const r = await runCli(args, { env: { CUTOVER_ACTOR: 'ana', ...env } });
       expect(r.code, describeRun(r)).toBe(0);
       return r;
     };
+    const keygen = (args: string[]) => {
+      const r = spawnSync('ssh-keygen', args, { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    /** Registered by public key; the statement signed on their machine with ssh-keygen; the proof imported. */
+    const addApprover = async (name: string, key: KeygenKey) => {
+      await ok(['identity', 'add', '--vault', vault, '--name', name, '--role', 'approver', '--public-key', `${key.path}.pub`]);
+      const statement = join(dir, `${name}.identity.json`);
+      await ok(['identity', 'statement', '--vault', vault, '--name', name, '--out', statement]);
+      keygen(['-Y', 'sign', '-n', 'cutover-identity-v1', '-f', key.path, statement]);
+      await ok(['identity', 'prove', '--vault', vault, '--name', name, '--statement', statement, '--signature', `${statement}.sig`]);
+    };
     await ok(['vault', 'init', '--vault', vault]);
     await ok(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate']);
-    await ok(['identity', 'add', '--vault', vault, '--name', 'gov1', '--role', 'approver', '--ssh-key', gov1.path]);
-    await ok(['identity', 'add', '--vault', vault, '--name', 'gov2', '--role', 'approver', '--generate']);
+    await addApprover('gov1', gov1);
+    await addApprover('gov2', gov2);
     const started = await ok(['run', 'start', '--vault', vault, '--runbook', runbook, '--env', 'rehearsal', '--json']);
     const runId = (JSON.parse(started.stdout) as { runId: string }).runId;
 
@@ -58,14 +83,17 @@ describe('cutover run, plan and approve', () => {
 
     const plan = join(dir, 'plan.json');
     await ok(['plan', 'export', '--vault', vault, runId, '--out', plan]);
-    const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'cutover-plan-v1', '-f', gov1.path, plan], { encoding: 'utf8' });
-    expect(signed.status, signed.stderr).toBe(0);
+    keygen(['-Y', 'sign', '-n', 'cutover-plan-v1', '-f', gov1.path, plan]);
     const imported = await ok(['approve', 'import', '--vault', vault, runId, '--plan', plan, '--signature', `${plan}.sig`]);
     expect(imported.stdout).toMatch(/Imported approval by gov1/);
     const self = await runCli(['approve', 'sign', '--vault', vault, runId, '--identity', 'ana'], { env: { CUTOVER_ACTOR: 'ana' } });
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/operator of this run and cannot approve it/);
-    await ok(['approve', 'sign', '--vault', vault, runId, '--identity', 'gov2'], { CUTOVER_ACTOR: 'gov2' });
+    // A name is not enough: gov2's key is not usable here until gov2's own agent is.
+    const nameOnly = await runCli(['approve', 'sign', '--vault', vault, runId, '--identity', 'gov2'], { env: { CUTOVER_ACTOR: 'gov2', SSH_AUTH_SOCK: undefined } });
+    expect(nameOnly.code, describeRun(nameOnly)).toBe(2);
+    expect(nameOnly.stderr).toMatch(/gov2's key is not usable here/);
+    await ok(['approve', 'sign', '--vault', vault, runId, '--identity', 'gov2'], { CUTOVER_ACTOR: 'gov2', SSH_AUTH_SOCK: gov2Agent.socket });
 
     const played = await ok(['run', 'play', '--vault', vault, runId, '--answers', answers]);
     expect(played.stdout).toMatch(/migrate: PASS/);
