@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RunEngine } from '../../src/core/engine';
 import { foldRun } from '../../src/core/engine/state';
-import { addIdentityFrom } from '../../src/core/identity';
 import { loadRunbook } from '../../src/core/runbook/load';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
+import { addOwner } from '../../test/helpers/people';
+import { Keyring } from '../../src/core/signing';
 
 process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 const notes = Number(process.env.BENCH_ENGINE_EVENTS ?? 20_000);
@@ -39,16 +40,20 @@ ${steps}
 const dir = mkdtempSync(join(process.env.BENCH_ENGINE_TMPDIR ?? tmpdir(), 'cutover-bench-engine-'));
 try {
   const vault = Vault.create(join(dir, 'bench.vault'), 'correct horse battery staple');
-  await addIdentityFrom(vault, { name: 'op', roles: ['operator'], source: { kind: 'generate' }, actor: 'bench' });
-  const engine = () => new RunEngine(vault, { actor: 'op', executors: createExecutor });
-  const { runId } = engine().startRun({ text: RUNBOOK, source: 'bench.yaml', environment: 'rehearsal' });
-  // A long shift's chain: notes and other runs' noise, with this run's steps done in between.
-  vault.database.$client.transaction(() => {
-    for (let i = 0; i < notes; i += 1) {
-      vault.append({ actor: 'op', type: 'note.added', payload: { text: `note ${i}: ${'x'.repeat(120)}` } });
-      if (i % 200 === 0 && i / 200 < 150) engine().done(runId, `s${i / 200}`, 'done');
-    }
-  })();
+  // The operator owns the vault; each act is signed with their key from the session keyring.
+  const keyring = new Keyring([(await addOwner(vault, 'op', ['operator'])).signer]);
+  const engine = () => new RunEngine(vault, { actor: 'op', keyring, executors: createExecutor });
+  const { runId } = await engine().startRun({ text: RUNBOOK, source: 'bench.yaml', environment: 'rehearsal' });
+  // A long shift's chain: notes and other runs' noise, with this run's steps done in between
+  // (a step done after every 200th note). Acts are signed (async), so they go between batches.
+  const addNotes = vault.database.$client.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i += 1) vault.append({ actor: 'op', type: 'note.added', payload: { text: `note ${i}: ${'x'.repeat(120)}` } });
+  });
+  for (let i = 0; i < notes; i += 200) {
+    addNotes(i, i + 1);
+    if (i / 200 < 150) await engine().done(runId, `s${i / 200}`, 'done');
+    addNotes(i + 1, Math.min(i + 200, notes));
+  }
   console.log(`vault: ${vault.head().seq} events; run ${runId.slice(0, 8)} with ${engine().status(runId).steps.size} steps`);
 
   const load = (artifactId: string) => loadRunbook(Buffer.concat([...vault.readArtifact(artifactId)]).toString('utf8'), 'bench').runbook;

@@ -20,11 +20,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunEngine } from '../../src/core/engine';
-import { signerFromGenerated } from '../../src/core/signing';
+import type { Signer } from '../../src/core/signing';
 import { signPack } from '../../src/core/evidence/pack';
-import { addIdentityFrom } from '../../src/core/identity';
 import { createExecutor } from '../../src/core/targets';
-import { Vault, getIdentity } from '../../src/core/vault';
+import { Vault } from '../../src/core/vault';
+import { addPeople } from '../../test/helpers/people';
 import { parseBytes } from '../vault/bytes';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -171,11 +171,13 @@ async function main(): Promise<void> {
     const vaultPath = join(dir, 'bench.vault');
     const vault = Vault.create(vaultPath, PASSPHRASE);
     let runId: string;
+    let keys: Record<string, Signer>;
     try {
-      await addIdentityFrom(vault, { name: 'ana', roles: ['operator'], source: { kind: 'generate' }, actor: 'setup' });
-      for (const name of ['gov1', 'gov2']) await addIdentityFrom(vault, { name, roles: ['approver'], source: { kind: 'generate' }, actor: 'setup' });
-      const engine = new RunEngine(vault, { actor: 'ana', executors: createExecutor });
-      runId = engine.startRun({ text: runbook(source), source: 'bench-pack.yaml', environment: 'rehearsal' }).runId;
+      // ana owns the vault; gov1 and gov2 hold keys of their own (proven), which sign the pack below.
+      const { people, keyring } = await addPeople(vault, [['ana', ['operator']], ['gov1', ['approver']], ['gov2', ['approver']]]);
+      keys = { gov1: people.get('gov1')!.signer, gov2: people.get('gov2')!.signer };
+      const engine = new RunEngine(vault, { actor: 'ana', keyring, executors: createExecutor });
+      runId = (await engine.startRun({ text: runbook(source), source: 'bench-pack.yaml', environment: 'rehearsal' })).runId;
       for (let i = 1; i <= STEPS; i++) {
         const outcome = await engine.executeStep(runId, `transcript-${i}`);
         if (outcome.status !== 'PASS') throw new Error(`setup step transcript-${i} ${outcome.status}`);
@@ -186,7 +188,6 @@ async function main(): Promise<void> {
     rmSync(source);
     const total = Vault.open(vaultPath, { passphrase: PASSPHRASE });
     const transcriptBytes = total.artifacts().filter((a) => a.name.startsWith('prod_transcript_')).reduce((n, a) => n + a.size, 0);
-    const keys = Object.fromEntries(['gov1', 'gov2'].map((n) => [n, getIdentity(total, n)!.privateKey!]));
     total.close();
     console.log(`setup: ${human(transcriptBytes)} of transcripts in the vault in ${secs(performance.now() - t0)}\n`);
 
@@ -214,8 +215,8 @@ async function main(): Promise<void> {
     }
 
     // Two approvers sign (in process, like `cutover pack sign`), so verify checks signatures and the policy.
-    for (const name of ['gov1', 'gov2']) await signPack(folder, { identity: name, signer: signerFromGenerated(keys[name]!), decision: 'approve' });
-    for (const name of ['gov1', 'gov2']) await signPack(zipPath, { identity: name, signer: signerFromGenerated(keys[name]!), decision: 'approve' });
+    for (const name of ['gov1', 'gov2']) await signPack(folder, { identity: name, signer: keys[name]!, decision: 'approve' });
+    for (const name of ['gov1', 'gov2']) await signPack(zipPath, { identity: name, signer: keys[name]!, decision: 'approve' });
 
     // ---- 2. verify vs sha256sum -c
     const verifies: Ran[] = [];

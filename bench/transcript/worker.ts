@@ -2,9 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunEngine } from '../../src/core/engine';
-import { addIdentityFrom } from '../../src/core/identity';
 import { createExecutor } from '../../src/core/targets';
+import { Keyring } from '../../src/core/signing';
 import { Vault } from '../../src/core/vault';
+import { addOwner } from '../../test/helpers/people';
 
 const cfg = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { dir: string; port: number; user: string; key: string; hostKey: string; command: string };
 const runbookPath = join(cfg.dir, 'bench.yaml');
@@ -30,10 +31,10 @@ phases:
         abort_on: [ { pattern: DuplicateTable } ]
 `);
 const vault = Vault.create(join(cfg.dir, 'bench.vault'), 'benchmark passphrase');
-await addIdentityFrom(vault, { name: 'op', roles: ['operator'], source: { kind: 'generate' }, actor: 'bench' });
+const keyring = new Keyring([(await addOwner(vault, 'op', ['operator'])).signer]);
 let progressUpdates = 0;
-const engine = new RunEngine(vault, { actor: 'op', executors: createExecutor, onProgress: () => (progressUpdates += 1) });
-const run = engine.startRun({ text: readFileSync(runbookPath, 'utf8'), source: runbookPath, environment: 'rehearsal' });
+const engine = new RunEngine(vault, { actor: 'op', keyring, executors: createExecutor, onProgress: () => (progressUpdates += 1) });
+const run = await engine.startRun({ text: readFileSync(runbookPath, 'utf8'), source: runbookPath, environment: 'rehearsal' });
 const t0 = process.hrtime.bigint();
 const outcome = await engine.executeStep(run.runId, 'big');
 const engineMs = Number(process.hrtime.bigint() - t0) / 1e6;
