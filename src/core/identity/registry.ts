@@ -41,17 +41,8 @@ export interface IdentityRegistry {
 
 const KEY_SOURCES: readonly ChainKeySource[] = ['file', 'agent', 'vault', 'public'];
 
-interface Entry {
-  name: string;
-  roles: Role[];
-  publicKey: string;
-  fingerprint: string;
-  keySource: ChainKeySource;
-  owner: boolean;
-  custodial: boolean;
-  addedSeq: number;
-  provenSeq: number | null;
-}
+/** What the fold keeps per person; `proven` is derived per point in the chain (`at`). */
+type Entry = Omit<ChainIdentity, 'proven'>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
