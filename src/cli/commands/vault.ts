@@ -56,7 +56,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const { auditActs } = await import('../../core/acts');
         const { identityTableDifferences } = await import('../../core/identity');
         const acts = auditActs(v.events());
-        const identities = identityTableDifferences(v as Vault);
+        const identities = identityTableDifferences(v);
         const ok = report.ok && acts.problems.length === 0 && identities.length === 0;
         if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities });
         else {
