@@ -4,7 +4,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as cryptoSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
 import {
   KeyFileNotFoundError,
   KeyFileUnreadableError,
@@ -225,6 +225,16 @@ function privateKeySigner(blob: Buffer, comment: string, privateKey: KeyObject):
   };
 }
 
+/**
+ * ssh2's key parser, loaded on first use: verifying signatures (vault verify, pack verify)
+ * needs only public keys, and should not pay for ssh2.
+ */
+let ssh2Utils: typeof import('ssh2').utils | null = null;
+function parseKeyText(body: string, passphrase: string | undefined): ReturnType<typeof import('ssh2').utils.parseKey> {
+  ssh2Utils ??= (createRequire(import.meta.url)('ssh2') as typeof import('ssh2')).utils;
+  return ssh2Utils.parseKey(body, passphrase);
+}
+
 /** Parses private key text (OpenSSH, PEM or PuTTY) into a Signer; `source` names it in errors. */
 function signerFromPrivateKeyText(text: string, passphrase: string | undefined, source: string): Signer {
   const body = text.trim();
@@ -232,7 +242,7 @@ function signerFromPrivateKeyText(text: string, passphrase: string | undefined, 
     throw new KeyFormatError(source, 'this is a public key; choose the private key file (the same name without .pub)');
   }
   if (!passphrase && isEncryptedOpenSshKey(body)) throw new KeyPassphraseRequiredError(source);
-  const parsed = ssh2.utils.parseKey(body, passphrase || undefined);
+  const parsed = parseKeyText(body, passphrase || undefined);
   if (parsed instanceof Error) {
     const msg = parsed.message;
     if (/no passphrase given/i.test(msg)) throw new KeyPassphraseRequiredError(source);
