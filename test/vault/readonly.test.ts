@@ -123,7 +123,7 @@ describe('Vault.openReadOnly', () => {
     expect(ro.head()).toEqual(head);
     expect(ro.events().map((e) => e.type)).toEqual(['vault.created', 'note']);
     expect(ro.verify()).toMatchObject({ ok: true, events: 2, headHash: head.hash });
-    expect(ro.database.select({ seq: eventsTable.seq }).from(eventsTable).all()).toEqual([{ seq: 1 }, { seq: 2 }]);
+    expect(ro.database.select({ seq: eventsTable.seq }).from(eventsTable).orderBy(eventsTable.seq).all()).toEqual([{ seq: 1 }, { seq: 2 }]);
     // @ts-expect-error the read-only type has no append
     expect(() => ro.append({ actor: 'dba', type: 'note' })).toThrow(VaultReadOnlyError);
     // @ts-expect-error nor insert on its database (and SQLite refuses it anyway)
