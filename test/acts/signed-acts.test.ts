@@ -108,6 +108,19 @@ describe('acts are signed by the person who does them', () => {
     again();
   });
 
+  it('vault verify\'s audit names an approval written straight into the chain with another person\'s key', async () => {
+    const fx = await setup();
+    const runId = await fx.start();
+    await fx.approve(runId);
+    expect(auditActs(fx.vault.events()).problems).toEqual([]);
+    // An insider with the vault key appends an "approval" by ap1 signed with ap2's key.
+    const plan = planBytes(buildPlan(fx.engine('op').status(runId)));
+    const forged = await sshsigSign(fx.people.get('ap2')!.signer, plan, PLAN_NAMESPACE);
+    const ap1 = fx.vault.listIdentities().find((i) => i.name === 'ap1')!;
+    const event = fx.vault.append({ actor: 'ap1', type: 'approval.added', payload: { runId, signer: 'ap1', fingerprint: ap1.fingerprint, planDigest: 'x', plan: plan.toString(), signature: forged } });
+    expect(auditActs(fx.vault.events()).problems).toEqual([{ seq: event.seq, message: expect.stringMatching(/ap1's plan signature does not verify/) }]);
+  });
+
   it('an unproven identity acts for nothing, and cannot count toward a quorum', async () => {
     const fx = await setup();
     const signer = signerFromGenerated(generateEd25519('ap3').privateKey);

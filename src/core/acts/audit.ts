@@ -8,6 +8,9 @@ import { GENESIS_HASH } from '../vault/chain';
 import type { VaultEvent } from '../vault/types';
 import { ACT_NAMESPACE, actDigest, parseAct, type ActKind } from './document';
 
+/** The plan's namespace (engine/plan.ts), named here so that verifying loads no engine. */
+const PLAN_SIGNATURE_NAMESPACE = 'cutover-plan-v1';
+
 /** The event each act causes. */
 const EVENT_OF: Record<ActKind, string> = {
   'run.start': 'run.started',
@@ -22,11 +25,11 @@ const EVENT_OF: Record<ActKind, string> = {
 const ACT_EVENTS = new Set(Object.values(EVENT_OF));
 
 export interface ActAudit {
-  /** Acts checked and found good. */
+  /** Acts and plan approvals checked and found good. */
   signed: number;
   /** Acts whose signature, signer, place or bytes do not hold: the chain is not to be trusted there. */
   problems: { seq: number; message: string }[];
-  /** Person acts recorded without a signature before this vault signed acts (an older vault): reported, not failures. */
+  /** Person acts recorded without a signature (or approvals by unproven people) before this vault signed acts (an older vault): reported, not failures. */
   unsignedLegacy: number;
 }
 
@@ -45,6 +48,14 @@ export function auditActs(events: VaultEvent[]): ActAudit {
   let unsignedLegacy = 0;
   let signing = false;
   for (const e of events) {
+    if (e.type === APPROVAL_EVENT) {
+      const problem = checkApproval(e, registry);
+      // Before this vault signed acts, approvers had no way to prove their keys: such approvals are legacy, not forgeries.
+      if (problem === UNPROVEN && !signing) unsignedLegacy += 1;
+      else if (problem) problems.push({ seq: e.seq, message: problem });
+      else signed += 1;
+      continue;
+    }
     if (!ACT_EVENTS.has(e.type)) continue;
     const payload = (e.payload ?? {}) as { act?: StoredAct; runId?: unknown; stepId?: unknown };
     const stored = payload.act;
@@ -59,6 +70,22 @@ export function auditActs(events: VaultEvent[]): ActAudit {
     else signed += 1;
   }
   return { signed, problems, unsignedLegacy };
+}
+
+const APPROVAL_EVENT = 'approval.added';
+const UNPROVEN = 'approval.added: the signer had not proved their key when they approved (it does not count)';
+
+/** A plan approval: the plan's signature by the key the chain held for its signer then, who had proved it. */
+function checkApproval(e: VaultEvent, registry: ReturnType<typeof identityRegistry>): string | null {
+  const p = (e.payload ?? {}) as { signer?: unknown; fingerprint?: unknown; plan?: unknown; signature?: unknown };
+  if (typeof p.signer !== 'string' || typeof p.plan !== 'string' || typeof p.signature !== 'string') return 'approval.added: no signer, plan or signature';
+  if (p.signer !== e.actor) return `approval.added by ${e.actor}, but the approval is ${p.signer}'s`;
+  const who = registry.at(p.signer, e.seq - 1);
+  if (!who) return `approval.added: ${p.signer} was not an identity in the chain when they approved`;
+  if (who.fingerprint !== p.fingerprint) return `approval.added: signed with ${String(p.fingerprint)}, but the chain held ${who.fingerprint} for ${who.name}`;
+  if (!who.proven || who.custodial) return UNPROVEN;
+  const verified = sshsigVerify(p.signature, Buffer.from(p.plan), PLAN_SIGNATURE_NAMESPACE, who.publicKey);
+  return verified.ok ? null : `approval.added: ${who.name}'s plan signature does not verify (${verified.reason})`;
 }
 
 function checkOne(e: VaultEvent, stored: StoredAct, registry: ReturnType<typeof identityRegistry>, hashes: Map<number, string>, seen: Set<string>): string | null {
