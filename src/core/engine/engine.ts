@@ -132,8 +132,11 @@ export class RunEngine {
    * recovered first, then the act's signature and standing, its person's role, and the run's
    * state; `apply` appends. Anything thrown leaves the chain as it was.
    */
-  private commit<T>(signed: SignedAct, apply: (act: VerifiedAct, state: RunState, step: Step | undefined, phaseId: string | undefined) => T): T {
+  private commit<T>(signed: SignedAct, apply: (act: VerifiedAct, state: RunState, step: Step | undefined, phaseId: string | undefined) => T, precheck?: (state: RunState) => void): T {
     return inWriteTransaction(this.vault, () => {
+      // What the run's state refuses is said first: two processes that drafted the same act
+      // (same head, same attempt) hear "already running", not "already in the chain".
+      if (precheck) precheck(this.recover(parseAct(signed.text).run));
       const act = verifyAct(signed, chainContext(this.vault));
       const state = act.doc.act === 'run.start' ? null : this.recover(act.doc.run);
       if (!state) return apply(act, null as unknown as RunState, undefined, undefined);
@@ -198,14 +201,17 @@ export class RunEngine {
     const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, target: execution.target, attempt } });
     // The check that the step may run and its step.started are one transaction: two processes
     // racing to start it cannot both win.
-    const { writer, actor } = this.commit(signed, (act, now, _step, _phase) => {
+    const refuseNow = (now: RunState) => {
       const again = this.executeBlocker(now, step, phaseId);
       if (again) throw new RunRefusedError(again);
+    };
+    const { writer, actor } = this.commit(signed, (act, now) => {
+      refuseNow(now);
       if (act.doc.what.attempt !== (now.steps.get(stepId)!.attempts ?? 0) + 1) throw new RunRefusedError(`This act starts attempt ${String(act.doc.what.attempt)} of ${stepId}, which is not the next one; sign a new one.`);
       const w = this.vault.createArtifact({ name: step.evidence ?? `${step.id}.log`, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: act.identity.name });
       appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
       return { writer: w, actor: act.identity.name };
-    });
+    }, refuseNow);
     if (loginWarning) writer.write(`[cutover] WARNING (rehearsal; refused in production): ${loginWarning}\n\n`);
     const result = await execution.run(writer, signal, (fingerprint) => {
       this.vault.append({ actor, type: 'target.host_key_pinned', payload: { runId, target: execution.target, fingerprint } });
