@@ -325,8 +325,8 @@ export class RunEngine {
 
   /** Applies a step act (attest, record, done, skip) after its checks; returns the step's new state. */
   private stepAct(signed: SignedAct): StepState {
-    const runId = parseAct(signed.text).run;
-    this.commit(signed, (act, state, step, phaseId) => {
+    const doc = this.commit(signed, (act, state, step, phaseId) => {
+      const runId = act.doc.run;
       if (!step || !phaseId) throw new ActRefusedError(`A ${act.doc.act} act names a step.`);
       const current = state.steps.get(step.id)!;
       const what = act.doc.what;
@@ -368,8 +368,9 @@ export class RunEngine {
         default:
           throw new ActRefusedError(`A ${act.doc.act} act is not a step act.`);
       }
+      return act.doc;
     });
-    return this.settle(runId).steps.get(parseAct(signed.text).step!)!;
+    return this.settle(doc.run).steps.get(doc.step!)!;
   }
 
   private applyDecision(act: VerifiedAct, state: RunState): void {
