@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunEngine } from '../../src/core/engine';
 import type { Signer } from '../../src/core/signing';
-import { signPack } from '../../src/core/evidence/pack';
+import { signPack } from '../../src/core/pack';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
 import { addPeople } from '../../test/helpers/people';

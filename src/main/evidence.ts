@@ -4,10 +4,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { actBytes } from '../core/acts';
 import { join } from 'node:path';
-import { broadcasts, scribeTimeline } from '../core/evidence/broadcasts';
-import { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/evidence/decision';
-import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/evidence/incident';
-import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/evidence/pack';
+import { broadcasts, scribeTimeline } from '../core/reports/broadcasts';
+import { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/reports/decision';
+import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/reports/incident';
+import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/pack';
 import type { Vault } from '../core/vault';
 import type { ActExportView } from '../shared/views';
 import type { SessionKeys } from './keys';

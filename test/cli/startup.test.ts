@@ -28,7 +28,7 @@ const LIGHT_CORE = new Set([
   'src/core/alembic/offline-sql.ts',
   'src/core/checks/errors.ts',
   'src/core/signing/errors.ts',
-  'src/core/evidence/pack/errors.ts',
+  'src/core/pack/errors.ts',
   'src/core/runbook/errors.ts',
   'src/core/vault/errors.ts',
 ]);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyFile } from '../../src/core/signing';
-import { DECISION_NAMESPACE, MANIFEST, MAX_SMALL_FILE_BYTES, openPack, signaturePaths, signPack } from '../../src/core/evidence/pack';
+import { DECISION_NAMESPACE, MANIFEST, MAX_SMALL_FILE_BYTES, openPack, signaturePaths, signPack } from '../../src/core/pack';
 import type { ChannelName, IdentityRecord, PackExportView, PackSignatureImportView, PackVerifyView, RunView, TimelinePage, VaultStatus, VerifyResult } from '../../src/shared/contract';
 import type { ErrorData, Result } from '../../src/shared/result';
 import { en } from '../../src/renderer/src/i18n/en';

@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACK_SIGNED_EVENT } from '../../src/core/evidence/pack';
+import { PACK_SIGNED_EVENT } from '../../src/core/pack';
 import { makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { cutover, keygenVerifyInPack, tool, usePackFixture } from './fixture';
 

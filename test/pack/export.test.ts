@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_EVENT_TYPES } from '../../src/core/engine/state';
-import { PACK_EXPORTED_EVENT, PackExistsError, PackExportError, parseAllowedSigners, verifyPack } from '../../src/core/evidence/pack';
+import { PACK_EXPORTED_EVENT, PackExistsError, PackExportError, parseAllowedSigners, verifyPack } from '../../src/core/pack';
 import { canonicalJson } from '../../src/core/vault';
 import { openVaultFile, unwrapDataKey } from '../helpers/cli';
 import { sha256sumCheck, tool, usePackFixture } from './fixture';

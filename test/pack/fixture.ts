@@ -10,7 +10,7 @@ import { RunEngine } from '../../src/core/engine';
 import { Keyring, type Signer } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
-import { buildPack, type BuiltPack } from '../../src/core/evidence/pack';
+import { buildPack, type BuiltPack } from '../../src/core/pack';
 import { makeKey, type KeygenKey } from '../helpers/ssh-keys';
 import { addOwner } from '../helpers/people';
 import { addPersonFromKeyFile } from '../helpers/key-file-people';

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PACK_EXPORTED_EVENT, PACK_SIGNED_EVENT } from '../../src/core/evidence/pack';
+import { PACK_EXPORTED_EVENT, PACK_SIGNED_EVENT } from '../../src/core/pack';
 import { approveAll, play, startScenario, type Scenario } from '../scenario/governance';
 import { cutover, keygenVerifyInPack, tool } from './fixture';
 

@@ -5,7 +5,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentSigner, loadKeyFile } from '../../src/core/signing';
-import { PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verifyPack } from '../../src/core/evidence/pack';
+import { PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verifyPack } from '../../src/core/pack';
 import { makeKey, makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { keygenVerifyInPack, sha256sumCheck, tool, usePackFixture, type PackFixture } from './fixture';
 

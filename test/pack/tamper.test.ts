@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, write
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyFile } from '../../src/core/signing';
-import { signPack, verifyPack, type PackVerifyReport } from '../../src/core/evidence/pack';
+import { signPack, verifyPack, type PackVerifyReport } from '../../src/core/pack';
 import { makeKey } from '../helpers/ssh-keys';
 import { keygenVerifyInPack, makePackFixture, sha256sumCheck, tool } from './fixture';
 import { useSuiteTempDir } from '../helpers/tmp';

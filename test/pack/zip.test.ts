@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { UnsafeZipError, ZipReader, ZipWriter, extractZip, verifyPack } from '../../src/core/evidence/pack';
+import { UnsafeZipError, ZipReader, ZipWriter, extractZip, verifyPack } from '../../src/core/pack';
 import { snapshotDir, useTempDir } from '../helpers/tmp';
 import { makeKey } from '../helpers/ssh-keys';
 import { cutover, tool } from './fixture';

@@ -2,10 +2,10 @@
 // run snapshot written out by hand, as buildPackModel would give it, so each checkpoint kind
 // and the runbook's T-offsets are covered without a deployment to run against.
 import { describe, expect, it } from 'vitest';
-import { broadcasts, scribeTimeline } from '../../src/core/evidence/broadcasts';
-import { deriveDecision, operatorDecisionOf } from '../../src/core/evidence/decision';
-import type { PackModel, PackStep } from '../../src/core/evidence/pack-model';
-import { renderDecisionPdf } from '../../src/core/evidence/pdf';
+import { broadcasts, scribeTimeline } from '../../src/core/reports/broadcasts';
+import { deriveDecision, operatorDecisionOf } from '../../src/core/reports/decision';
+import type { PackModel, PackStep } from '../../src/core/reports/pack-model';
+import { renderDecisionPdf } from '../../src/core/reports/pdf';
 import { overlappingWords, pdfText } from './runs';
 
 const at = (min: number) => new Date(Date.UTC(2026, 2, 1, 22, 0) + min * 60_000).toISOString();

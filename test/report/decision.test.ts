@@ -1,8 +1,8 @@
 // The formal decision and the broadcasts, derived from real runs of the reference scenario
 // (sshd + Alembic + PostgreSQL): a passing run and the DuplicateTable variant.
 import { describe, expect, it } from 'vitest';
-import { broadcasts, formatBroadcasts, formatOffset, scribeTimeline } from '../../src/core/evidence/broadcasts';
-import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, operatorDecisionOf, parseDecisionInput, recordDecisionHere } from '../../src/core/evidence/decision';
+import { broadcasts, formatBroadcasts, formatOffset, scribeTimeline } from '../../src/core/reports/broadcasts';
+import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, operatorDecisionOf, parseDecisionInput, recordDecisionHere } from '../../src/core/reports/decision';
 import { copyOf, recordedRun } from './runs';
 
 describe('the formal decision of a run', () => {

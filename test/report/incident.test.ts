@@ -2,7 +2,7 @@
 // poppler: the failing step, the abort gate, the exit code, the excerpt, containment, and the
 // evidence (artifact + sha256, or chain event + hash) behind every claim.
 import { describe, expect, it } from 'vitest';
-import { buildIncidentReport, incidentMarkdown, renderIncidentPdf, transcriptExcerpt, type IncidentRef } from '../../src/core/evidence/incident';
+import { buildIncidentReport, incidentMarkdown, renderIncidentPdf, transcriptExcerpt, type IncidentRef } from '../../src/core/reports/incident';
 import { setSecret } from '../../src/core/vault';
 import { copyOf, overlappingWords, pdfText, recordedRun, renderPages } from './runs';
 

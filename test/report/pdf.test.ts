@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decisionContext } from '../../src/core/evidence/decision';
-import type { PackModel } from '../../src/core/evidence/pack-model';
-import { renderDecisionPdf, type DecisionSignature } from '../../src/core/evidence/pdf';
-import { PdfLayout, pdfSafe } from '../../src/core/evidence/pdf-layout';
+import { decisionContext } from '../../src/core/reports/decision';
+import type { PackModel } from '../../src/core/reports/pack-model';
+import { renderDecisionPdf, type DecisionSignature } from '../../src/core/reports/pdf';
+import { PdfLayout, pdfSafe } from '../../src/core/reports/pdf-layout';
 import { overlappingWords, pdfInfo, pdfText, recordedRun, renderPages, type Variant } from './runs';
 
 async function context(variant: Variant) {

@@ -5,10 +5,10 @@
 // pack, not a pack, an unsafe zip to sign, a wrong key, a missing option).
 import type { Command } from 'commander';
 import type { Signer } from '../../core/signing';
-import type { PackVerifyReport } from '../../core/evidence/pack';
+import type { PackVerifyReport } from '../../core/pack';
 // The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
 // file is dependency-free and the same module the pack index re-exports.
-import { PackError } from '../../core/evidence/pack/errors';
+import { PackError } from '../../core/pack/errors';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { formatBytes, printJson } from '../format';
@@ -17,7 +17,7 @@ import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
 
-const packCore = () => import('../../core/evidence/pack');
+const packCore = () => import('../../core/pack');
 
 /** Pack errors are input the user can fix: exit 2 with the message, like every other CLI refusal. */
 async function asUsage<T>(fn: () => Promise<T>): Promise<T> {

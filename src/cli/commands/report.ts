@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 // The evidence code (the engine, PDF rendering) loads inside the actions, not for --help.
-import type { DecisionInput } from '../../core/evidence/decision';
+import type { DecisionInput } from '../../core/reports/decision';
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_OK } from '../errors';
@@ -71,7 +71,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
       if (opts.note !== undefined) input.note = opts.note;
       if (Boolean(opts.act) !== Boolean(opts.signature)) throw new CliUsageError('--act and --signature go together.');
       if (opts.act && Object.keys(input).length) throw new CliUsageError('--act records what the signed act says; give no other decision options with it.');
-      const { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere } = await import('../../core/evidence/decision');
+      const { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere } = await import('../../core/reports/decision');
       const actor = opts.actor ?? defaultActor();
       if (opts.export) {
         if (!Object.keys(input).length) throw new CliUsageError('--export writes a decision: give what is decided (--authorization, --root-cause, …).');
@@ -102,8 +102,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .description('the checkpoint messages the scribe posts (cutover start, pre-flight, backup, deploy + smoke, canary, GO / NO-GO, rollback), from the run\'s evidence, ready to copy')
     .argument('<run>', 'run id')
     .action(async (runId: string, opts: CommonOpts) => {
-      const { decisionContext } = await import('../../core/evidence/decision');
-      const { broadcasts, formatBroadcasts } = await import('../../core/evidence/broadcasts');
+      const { decisionContext } = await import('../../core/reports/decision');
+      const { broadcasts, formatBroadcasts } = await import('../../core/reports/broadcasts');
       await withVault(opts.vault, (vault) => {
         const { model, decision } = decisionContext(vault, runId);
         const list = broadcasts(model, decision);
@@ -121,8 +121,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .option('--force', 'overwrite existing report files')
     .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
       if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliUsageError(`${opts.out} is a file, not a folder.`);
-      const { decisionContext } = await import('../../core/evidence/decision');
-      const { writeIncidentReport } = await import('../../core/evidence/incident');
+      const { decisionContext } = await import('../../core/reports/decision');
+      const { writeIncidentReport } = await import('../../core/reports/incident');
       await withVault(opts.vault, async (vault) => {
         const { model } = decisionContext(vault, runId);
         const failed = model.steps.some((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
@@ -145,8 +145,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .option('--force', 'overwrite the file')
     .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
       if (existsSync(opts.out) && !opts.force) throw new CliUsageError(`${opts.out} already exists; remove it or add --force.`);
-      const { decisionContext } = await import('../../core/evidence/decision');
-      const { renderDecisionPdf } = await import('../../core/evidence/pdf');
+      const { decisionContext } = await import('../../core/reports/decision');
+      const { renderDecisionPdf } = await import('../../core/reports/pdf');
       await withVault(opts.vault, async (vault) => {
         const { state, model, decision } = decisionContext(vault, runId);
         const bytes = await renderDecisionPdf(model, decision, [], { quorum: state.runbook.policy.approvals.quorum });

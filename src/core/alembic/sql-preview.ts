@@ -1,7 +1,7 @@
 // The offline SQL preview kept as evidence of a run: the script `alembic upgrade FROM:TO --sql`
 // printed (offline-sql.ts), stored in the vault as an artifact, and an `alembic.sql_preview`
 // event naming the run, the project, the revisions and the SHA-256. The event carries the run
-// id, so the run's decision pack includes the script (src/core/evidence/pack-model.ts, linked
+// id, so the run's decision pack includes the script (src/core/reports/pack-model.ts, linked
 // evidence): what governance approved can be read next to what Alembic would have sent.
 import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
 import { AlembicError } from './errors';

@@ -2,7 +2,7 @@
 // `schema.fingerprinted` event naming the label, the database and the sha256, so prod can be
 // compared with the rehearsal clone fingerprinted days earlier, and the comparison is evidence.
 // Given a run id, the event carries it, and the run's decision pack includes the fingerprint as
-// evidence of that run (src/core/evidence/pack-model.ts, linked evidence).
+// evidence of that run (src/core/reports/pack-model.ts, linked evidence).
 import { createHash } from 'node:crypto';
 import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
 import { PgCheckError } from './errors';

@@ -17,7 +17,7 @@
 //
 // Both signatures use the namespace DECISION_NAMESPACE, so `ssh-keygen -Y verify -n
 // cutover-decision-v1` checks each of them.
-import { parsePublicKey } from '../../signing/keys';
+import { parsePublicKey } from '../signing/keys';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_TYPE = 'https://cutover-workstation.dev/decision-pack/v1';

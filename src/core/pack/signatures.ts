@@ -2,7 +2,7 @@
 // against the trusted keys (the pack's allowed_signers or the auditor's own), then the
 // approval policy the approvers signed under (quorum, role, no self-approval, rejection veto).
 import { createHash } from 'node:crypto';
-import { sshsigVerify, type SshsigVerifyResult } from '../../signing/sshsig';
+import { sshsigVerify, type SshsigVerifyResult } from '../signing/sshsig';
 import { DECISION_NAMESPACE, MANIFEST, MAX_SMALL_FILE_BYTES, SIGNATURES_DIR, allowsDecisionNamespace, comparePaths, signatureFileOf, signaturePaths, type AllowedSigner } from './layout';
 import { parseVerdict, type ParsedManifest, type Verdict } from './manifest';
 import type { PackProblem, PolicyResult, SignatureCheck, SignatureStatus } from './report';

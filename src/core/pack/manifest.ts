@@ -3,7 +3,7 @@
 // are what every approver signs. The zod schemas are what a verifier relies on, checked on
 // any manifest that comes back from outside.
 import { z } from 'zod';
-import { canonicalJson } from '../../vault';
+import { canonicalJson } from '../vault';
 import { DECISION_NAMESPACE, PREDICATE_TYPE, STATEMENT_TYPE, VERDICT_FORMAT } from './layout';
 
 export type SubjectKind = 'evidence' | 'result' | 'runbook' | 'decision-pdf' | 'allowed-signers' | 'instructions';
