@@ -15,8 +15,10 @@
 //                              manifest's sha256
 //   signatures/<id>.json.sig   SSHSIG by <id> over the exact bytes of signatures/<id>.json
 //
-// Both signatures use the namespace DECISION_NAMESPACE, so `ssh-keygen -Y verify -n
-// cutover-decision-v1` checks each of them.
+// Both pack signatures use the namespace DECISION_NAMESPACE, so `ssh-keygen -Y verify -n
+// cutover-decision-v1` checks each of them. The plan approvals (cutover-plan-v1) and the signed
+// acts (cutover-act-v1) the pack carries are checked against the same allowed_signers, whose
+// lines allow exactly PACK_NAMESPACES.
 import { parsePublicKey } from '../signing/keys';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -24,6 +26,12 @@ export const PREDICATE_TYPE = 'https://cutover-workstation.dev/decision-pack/v1'
 export const VERDICT_FORMAT = 'cutover-verdict/v1';
 /** The SSHSIG namespace of every signature in a pack (manifest and verdict). */
 export const DECISION_NAMESPACE = 'cutover-decision-v1';
+/** The namespace approvers sign the plan in (engine/plan.ts PLAN_NAMESPACE; not imported, so verifying stays light). */
+export const PLAN_SIGNATURE_NAMESPACE = 'cutover-plan-v1';
+/** The namespace of every signed act (acts/document.ts ACT_NAMESPACE). */
+export const ACT_SIGNATURE_NAMESPACE = 'cutover-act-v1';
+/** Every namespace a pack's allowed_signers lets its people sign in: one file checks all three kinds of signature. */
+export const PACK_NAMESPACES = [DECISION_NAMESPACE, PLAN_SIGNATURE_NAMESPACE, ACT_SIGNATURE_NAMESPACE] as const;
 
 export const MANIFEST = 'manifest.json';
 export const SUMS = 'SHA256SUMS';
@@ -122,13 +130,19 @@ export interface AllowedSigner {
   namespaces: string[] | null;
 }
 
-/** allowed_signers lines for the identities, each limited to the decision namespace. */
+/** allowed_signers lines for the identities, each limited to the pack's namespaces (decision, plan, act). */
 export function formatAllowedSigners(identities: { name: string; roles: string[]; publicKey: string }[]): string {
-  const lines = ['# Cutover Workstation decision pack: who may sign manifest.json (OpenSSH allowed_signers).', `# Check with: ssh-keygen -Y verify -f allowed_signers -I NAME -n ${DECISION_NAMESPACE} -s signatures/NAME.sig < manifest.json`];
+  const lines = [
+    '# Cutover Workstation decision pack: the keys of the people of this run (OpenSSH allowed_signers),',
+    '# as the vault that exported the pack holds them. Compare them with a roster you trust.',
+    `# Pack verdicts: ssh-keygen -Y verify -f allowed_signers -I NAME -n ${DECISION_NAMESPACE} -s signatures/NAME.sig < manifest.json`,
+    `# Plan approvals: ssh-keygen -Y verify -f allowed_signers -I NAME -n ${PLAN_SIGNATURE_NAMESPACE} -s plan/approvals/NAME.sig < plan/plan.json`,
+    `# Signed acts: ssh-keygen -Y verify -f allowed_signers -I NAME -n ${ACT_SIGNATURE_NAMESPACE} -s acts/FILE.json.sig < acts/FILE.json`,
+  ];
   for (const identity of [...identities].sort((a, b) => comparePaths(a.name, b.name))) {
     const key = identity.publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
     lines.push(`# ${identity.name}: ${identity.roles.join(', ')}`);
-    lines.push(`${identity.name} namespaces="${DECISION_NAMESPACE}" ${key}`);
+    lines.push(`${identity.name} namespaces="${PACK_NAMESPACES.join(',')}" ${key}`);
   }
   return `${lines.join('\n')}\n`;
 }

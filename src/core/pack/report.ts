@@ -1,7 +1,11 @@
 // What verifyPack reports: every file, every signature, the policy, and a flat list of
 // problems, each naming what fails.
 
-export type ProblemArea = 'zip' | 'manifest' | 'file' | 'sums' | 'signature' | 'trust' | 'policy';
+/**
+ * zip, manifest, file, sums, chain, plan, act: integrity (the pack is not what was exported);
+ * signature, trust, policy: who signed and whether that is enough.
+ */
+export type ProblemArea = 'zip' | 'manifest' | 'file' | 'sums' | 'chain' | 'plan' | 'act' | 'signature' | 'trust' | 'policy';
 
 export interface PackProblem {
   area: ProblemArea;

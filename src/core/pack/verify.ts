@@ -204,7 +204,9 @@ export async function verifyPack(path: string, options: VerifyPackOptions = {}):
   }
 }
 
+const INTEGRITY_AREAS: ReadonlySet<ProblemArea> = new Set(['zip', 'manifest', 'file', 'sums', 'chain', 'plan', 'act']);
+
 /** The integrity part of a report: what must hold before anyone signs the pack. */
 export function integrityProblems(report: PackVerifyReport): PackProblem[] {
-  return report.problems.filter((p) => p.area === 'zip' || p.area === 'manifest' || p.area === 'file' || p.area === 'sums');
+  return report.problems.filter((p) => INTEGRITY_AREAS.has(p.area));
 }
