@@ -7,7 +7,7 @@ import { standingRefusal } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import { sshsigVerify } from '../signing';
 import type { Vault } from '../vault';
-import { PLAN_NAMESPACE, parsePlanBytes, planEntry, type ExecutingStep } from './plan';
+import { PLAN_FORMAT, PLAN_NAMESPACE, parsePlanBytes, planEntry, type ExecutingStep } from './plan';
 import type { ApprovalRecord, RunState } from './types';
 
 export interface ApprovalCheck {
@@ -47,7 +47,7 @@ export function checkApproval(vault: Vault, state: RunState, approval: ApprovalR
   if (plan.environment !== state.environment) return refuse(`it approves the ${plan.environment} environment, not ${state.environment}`);
   const signed = plan.steps?.find((s) => s.stepId === step.id);
   if (!signed) return refuse(`the signed plan has no step ${step.id}`);
-  const current = planEntry(state, step, phaseId);
+  const current = planEntry(state, step, phaseId, plan.format === 'cutover-plan/v2' ? 'cutover-plan/v2' : PLAN_FORMAT);
   if (!isDeepStrictEqual(signed, current)) {
     const changed = (['kind', 'command', 'target', 'env', 'secretEnv', 'cwd', 'title', 'phaseId'] as const).filter((k) => !isDeepStrictEqual(signed[k], current[k]));
     return refuse(`step ${step.id} changed since it was approved (${changed.join(', ') || 'its plan entry'})`);

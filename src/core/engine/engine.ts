@@ -18,7 +18,7 @@ import { authorize, needsApproval, type Authorization } from './approvals';
 import { prepareExecution, RunRefusedError, type ExecutionOptions, type ExecutionResult } from './execute';
 import type { ExecResult } from '../targets/types';
 import type { GateResult } from './gates';
-import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument } from './plan';
+import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_FORMAT, PLAN_NAMESPACE, type PlanDocument } from './plan';
 import { applyOverrides } from './resolve';
 import { runIds, runStateIn } from './state';
 import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
@@ -425,6 +425,7 @@ export class RunEngine {
       if (!verified.ok) throw new RunRefusedError(`The approval signature does not verify over this plan (${verified.reason}: ${verified.message}). Sign the exact bytes of \`cutover plan export\` with namespace ${PLAN_NAMESPACE}.`);
       const plan = parsePlanBytes(planText);
       if (typeof plan === 'string') throw new RunRefusedError(`Refused: ${plan}.`);
+      if (plan.format !== PLAN_FORMAT) throw new RunRefusedError(`Refused: this plan is in the older format ${plan.format}, which does not show the address each command reaches. Export the plan again (\`cutover plan export\`) and sign that.`);
       const registry = registryOf(this.vault);
       const candidates = registry.byFingerprint(verified.fingerprint).filter((i) => i.proven && !i.custodial);
       const identity = candidates[0];

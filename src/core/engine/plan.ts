@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../vault';
 import type { Step, Target } from '../runbook/schema';
 import { allSteps as runbookSteps, type LocatedStep } from '../runbook/validate';
+import { resolveTargetRefs, targetAddress } from './target-address';
 import type { Environment, RunState } from './types';
+
+export { targetAddress };
 
 export const PLAN_NAMESPACE = 'cutover-plan-v1';
 
@@ -41,20 +44,22 @@ export interface PlanEntry {
   cwd: string | null;
 }
 
+/**
+ * v3: every ${target:NAME} in a step's environment is resolved to the address the command
+ * reaches (a postgres target's libpq URL, never a password), so the signed bytes say which
+ * database each command hits. v2 (older vaults) signed the environment as the runbook wrote it.
+ */
+export const PLAN_FORMAT = 'cutover-plan/v3';
+export type PlanFormat = 'cutover-plan/v2' | typeof PLAN_FORMAT;
+
 export interface PlanDocument {
-  format: 'cutover-plan/v2';
+  format: PlanFormat;
   runId: string;
   runbook: { id: string; version: string; hash: string };
   environment: Environment;
   operator: string;
   quorum: number;
   steps: PlanEntry[];
-}
-
-export function targetAddress(target: Target): string {
-  if (target.kind === 'postgres') return target.dsn;
-  if (target.kind === 'ssh') return `${target.user ? `${target.user}@` : ''}${target.host}:${target.port ?? 22}`;
-  return 'local';
 }
 
 /** Every step of the run's runbook in the order a run walks them, with its phase id (runbook/'s walk). */
@@ -67,7 +72,8 @@ export function probeCommand(step: Extract<Step, { kind: 'monitor' }>): string {
   return `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}`;
 }
 
-export function planEntry(state: RunState, step: ExecutingStep, phaseId: string): PlanEntry {
+/** A step's plan entry as `format` writes it (an approval is checked against the entry in the format it signed). */
+export function planEntry(state: RunState, step: ExecutingStep, phaseId: string, format: PlanFormat = PLAN_FORMAT): PlanEntry {
   if (step.kind === 'monitor') {
     return { stepId: step.id, phaseId, title: step.title, kind: 'monitor', command: probeCommand(step), target: { name: 'http', kind: 'http', address: step.probe.url, hostKey: null }, env: {}, secretEnv: {}, cwd: null };
   }
@@ -79,7 +85,7 @@ export function planEntry(state: RunState, step: ExecutingStep, phaseId: string)
     kind: step.kind,
     command: step.kind === 'check' ? (step.sql ?? step.run!) : step.run,
     target: { name: step.target, kind: target.kind, address: targetAddress(target), hostKey: target.kind === 'ssh' ? (state.hostKeys[step.target] ?? target.host_key ?? null) : null },
-    env: { ...state.runbook.env, ...step.env },
+    env: format === PLAN_FORMAT ? resolveTargetRefs({ ...state.runbook.env, ...step.env }, state.targets) : { ...state.runbook.env, ...step.env },
     secretEnv: step.secret_env,
     cwd: step.cwd ?? (target.kind === 'postgres' ? null : (target.cwd ?? null)),
   };
@@ -87,7 +93,7 @@ export function planEntry(state: RunState, step: ExecutingStep, phaseId: string)
 
 export function buildPlan(state: RunState): PlanDocument {
   return {
-    format: 'cutover-plan/v2',
+    format: PLAN_FORMAT,
     runId: state.runId,
     runbook: { id: state.runbook.id, version: state.runbook.version, hash: state.runbookHash },
     environment: state.environment,
@@ -107,6 +113,8 @@ export function parsePlanBytes(bytes: Buffer): PlanDocument | string {
     return 'the signed plan is not JSON';
   }
   if (canonicalJson(parsed) !== text) return 'the signed plan\'s bytes are not its canonical form (a duplicate key, other spacing or key order), so what was signed is not what would be read; sign the exact file `cutover plan export` wrote';
+  const format = (parsed as { format?: unknown } | null)?.format;
+  if (format !== PLAN_FORMAT && format !== 'cutover-plan/v2') return `the signed plan's format is ${JSON.stringify(format)}, not one this version reads (${PLAN_FORMAT})`;
   return parsed as PlanDocument;
 }
 

@@ -2,7 +2,7 @@
 // the environment of a step with ${secret:NAME} and ${target:NAME} filled in.
 import { targetSchema, type Runbook, type Target } from '../runbook/schema';
 import { VaultInputError } from '../vault';
-import { targetAddress } from './plan';
+import { targetReference } from './target-address';
 
 export class RunInputError extends VaultInputError {}
 
@@ -40,13 +40,6 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
 
 const REF = /\$\{(secret|target):([A-Za-z0-9_.-]+)\}/g;
 
-/** A postgres target as a libpq URL for tools (psql, alembic): its DSN with its TLS mode. */
-export function libpqUrl(target: Extract<Target, { kind: 'postgres' }>): string {
-  const url = new URL(target.dsn);
-  if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', target.tls);
-  return url.toString();
-}
-
 /** Fills ${secret:NAME} and ${target:NAME} (a postgres target: its libpq URL) in environment values. */
 export function expandEnv(env: Record<string, string>, secrets: Record<string, string>, targets: Record<string, Target>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -59,7 +52,7 @@ export function expandEnv(env: Record<string, string>, secrets: Record<string, s
       }
       const target = targets[name];
       if (!target) throw new RunInputError(`${key} refers to an unknown target "${name}".`);
-      return target.kind === 'postgres' ? libpqUrl(target) : targetAddress(target);
+      return targetReference(target);
     });
   }
   return out;
