@@ -1,4 +1,4 @@
-// Insider tests, processes: SIGTERM to the CLI during an approved command kills the command and
+// Insider tests, processes: SIGTERM (or SIGKILL) to the CLI during an approved command kills the command and
 // the step runs again only after a signed retry; two CLI processes racing to start one command
 // step run it once; a step's environment carries no CUTOVER_ variable; a 1-character secret is
 // refused. Real CLI processes, real shell commands, real signals.
@@ -99,6 +99,55 @@ phases:
     expect(final.status).toBe('COMPLETED');
     // The first attempt stays in the evidence.
     expect((await w.events()).filter((e) => e.type === 'step.started' && e.payload.stepId === 'migrate')).toHaveLength(2);
+  });
+
+  it('SIGKILL to the CLI during an approved command (nothing can catch it): the step\'s lifeline kills the command; recovered, it runs again only after a signed retry', { timeout: 600_000 }, async () => {
+    const w = await World.create();
+    const pidFile = join(w.dir, 'command.pid');
+    const out = join(w.dir, 'finished.txt');
+    await w.addOwner('ana');
+    const gov1 = await w.addPerson('gov1', 'approver', { agent: true });
+    const runId = await w.startRun(`
+format: cutover-runbook/v1
+id: insider-sigkill
+title: Insider SIGKILL
+version: "1"
+targets: { ws: { kind: local } }
+phases:
+  - id: P1
+    title: Change
+    steps:
+      - id: migrate
+        kind: command
+        title: Migrate
+        target: ws
+        run: "echo $$ > ${pidFile}; sleep 120; echo finished >> ${out}"
+        expect: [ { exit_code: 0 } ]
+`);
+    await w.approve(runId, gov1);
+
+    const running = startCli(['run', 'step', '--vault', w.vault, runId, 'migrate'], { env: cliEnvFor(w), timeoutMs: 120_000 });
+    running.child.stdin.end();
+    const started = await waitFor(() => existsSync(pidFile) && /^\d+\n$/.test(readFileSync(pidFile, 'utf8')), 60_000);
+    expect(started, 'the command never wrote its pid').toBe(true);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(alive(pid)).toBe(true);
+    running.child.kill('SIGKILL');
+    const r = await running.result;
+    expect(r.signal, describeRun(r)).toBe('SIGKILL');
+    // The command (and its sleep) is gone although the CLI could do nothing: its lifeline did it.
+    expect(await waitFor(() => !alive(pid), 20_000), `the command (pid ${pid}) outlived the SIGKILLed CLI`).toBe(true);
+    expect(existsSync(out)).toBe(false);
+
+    // The vault still says the step is running; the next writer (here `run recover`) records it as interrupted.
+    const recovered = await w.cli(['run', 'recover', '--vault', w.vault, runId]);
+    expect(recovered.code, describeRun(recovered)).toBe(0);
+    const step = (await w.status(runId)).steps.find((s) => s.stepId === 'migrate')!;
+    expect(['FAIL', 'INTERRUPTED']).toContain(step.status);
+    const before = await w.head();
+    const again = await w.cli(['run', 'step', '--vault', w.vault, runId, 'migrate']);
+    await w.refused(again, /BLOCKED at migrate|runs again only after a signed retry decision/, before);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('two CLI processes race to start the same approved command step: exactly one runs it', { timeout: 600_000 }, async () => {

@@ -9,6 +9,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Target } from '../runbook/schema';
 import { childEnvironment, StepEnvironmentError } from './child-env';
+import { holdLifeline } from './lifeline';
 import { processGroupAlive, registerStepProcessGroup } from './process-groups';
 import { redactingOutput, resolveSecretEnv, MissingSecretError } from './redact';
 import { TargetError } from './types';
@@ -96,6 +97,8 @@ export class LocalExecutor implements Executor {
       }
 
       const forgetGroup = child.pid === undefined ? () => undefined : registerStepProcessGroup(child.pid);
+      // If this process dies without a word (SIGKILL), the lifeline stops the command's group.
+      const releaseLifeline = child.pid === undefined ? () => undefined : holdLifeline(child.pid);
       let stopping: { kind: 'timeout' | 'cancelled'; message: string } | null = null;
       let done = false;
       let timeoutTimer: NodeJS.Timeout | undefined;
@@ -138,6 +141,7 @@ export class LocalExecutor implements Executor {
         clearTimeout(timeoutTimer);
         clearTimeout(graceTimer);
         forgetGroup();
+        releaseLifeline();
         request.signal?.removeEventListener('abort', onAbort);
         this.running.delete(child);
         out.end();
