@@ -30,7 +30,7 @@ describe('cutover pack', () => {
     const human = await cutover(['pack', 'verify', built.zip]);
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/: FAILED\n/);
-    expect(human.stdout).toMatch(/files: 13 checked against manifest\.json and SHA256SUMS, all match/);
+    expect(human.stdout).toMatch(/files: 27 checked against manifest\.json and SHA256SUMS, all match/);
     expect(human.stdout).toMatch(/policy: NOT MET: needs 2 approval\(s\)/);
 
     // gov1 on an air-gapped machine: only the zip and a passphrase-protected key; no vault, no agent.
@@ -87,10 +87,20 @@ describe('cutover pack', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ alreadyImported: true, identity: 'gov1' });
     expect(f.vault.events().filter((e) => e.type === PACK_SIGNED_EVENT).map((e) => e.actor)).toEqual(['gov1', 'gov2']);
 
-    // Exporting again after all this gives the first zip, byte for byte.
+    // Exporting again after all this gives the same manifest, now with both signatures the vault
+    // holds on it: one pack that verifies; and exporting once more gives that zip byte for byte.
+    const eventsBefore = f.vault.events().length;
     const second = await cutover(['pack', 'export', '--vault', vaultPath, f.runId, '--out', join(f.dir, 'second'), '--json']);
-    expect(JSON.parse(second.stdout).zipSha256).toBe(built.zipSha256);
-    expect(readFileSync(JSON.parse(second.stdout).zip).equals(readFileSync(built.zip))).toBe(true);
+    expect(second.code, second.stderr).toBe(0);
+    const secondBuilt = JSON.parse(second.stdout) as { zip: string; manifestSha256: string; zipSha256: string; signedBy: string[] };
+    expect(secondBuilt).toMatchObject({ manifestSha256: built.manifestSha256, signedBy: ['gov1', 'gov2'] });
+    const secondVerified = await cutover(['pack', 'verify', secondBuilt.zip, '--json']);
+    expect(secondVerified.code, secondVerified.stdout).toBe(0);
+    expect(JSON.parse(secondVerified.stdout)).toMatchObject({ ok: true, policy: { ok: true, approvedBy: ['gov1', 'gov2'] } });
+    const third = await cutover(['pack', 'export', '--vault', vaultPath, f.runId, '--out', join(f.dir, 'third'), '--json']);
+    expect(JSON.parse(third.stdout).zipSha256).toBe(secondBuilt.zipSha256);
+    expect(readFileSync(JSON.parse(third.stdout).zip).equals(readFileSync(secondBuilt.zip))).toBe(true);
+    expect(f.vault.events()).toHaveLength(eventsBefore);
   }, 300_000);
 
   it('exit 2 for bad input: no pack, not a pack, missing options, wrong key, unknown run, existing output', async () => {

@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_EVENT_TYPES } from '../../src/core/engine/state';
-import { PACK_EXPORTED_EVENT, PackExistsError, PackExportError, parseAllowedSigners, verifyPack } from '../../src/core/pack';
-import { canonicalJson } from '../../src/core/vault';
+import { PACK_EXPORTED_EVENT, PackExistsError, PackExportError, buildPack, parseAllowedSigners, verifyPack } from '../../src/core/pack';
+import { Vault, canonicalJson } from '../../src/core/vault';
 import { openVaultFile, unwrapDataKey } from '../helpers/cli';
-import { sha256sumCheck, tool, usePackFixture } from './fixture';
+import { PASSPHRASE, sha256sumCheck, tool, usePackFixture } from './fixture';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -23,12 +23,16 @@ describe('pack export', () => {
   it('writes the folder and the zip: in-toto manifest, SHA256SUMS, evidence, results, allowed_signers, PDF, VERIFY.txt', async () => {
     const f = await usePackFixture();
     const built = await f.exportTo(join(f.dir, 'out'));
-    expect(filesOf(built.folder)).toEqual([
-      'SHA256SUMS', 'VERIFY.txt', 'allowed_signers', 'decision.pdf',
+    expect(filesOf(built.folder).filter((p) => !p.startsWith('acts/'))).toEqual([
+      'SHA256SUMS', 'VERIFY.txt', 'allowed_signers', 'chain/events.jsonl', 'decision.pdf',
       'evidence/pre-snapshot_record.json', 'evidence/prod_heads_preflight.log', 'evidence/prod_upgrade_0019_to_head.log', 'evidence/prod_write_freeze_attestation.log',
       'evidence/results/p0-heads.json', 'evidence/results/p1-upgrade.json', 'evidence/results/pre-freeze.json', 'evidence/results/pre-snapshot.json',
-      'evidence/runbook-pack-test-v1.2.yaml', 'manifest.json',
+      'evidence/runbook-pack-test-v1.2.yaml', 'manifest.json', 'plan/approvals/gov1.sig', 'plan/approvals/gov2.sig', 'plan/plan.json',
     ]);
+    // The run's signed acts, in chain order (contents.test.ts checks each with ssh-keygen).
+    const acts = filesOf(built.folder).filter((p) => p.startsWith('acts/'));
+    expect(acts.filter((p) => p.endsWith('.json')).map((p) => p.replace(/^acts\/\d{6}-|-ana\.json$/g, ''))).toEqual(['run.start', 'step.attest', 'step.record', 'step.execute', 'step.execute']);
+    expect(acts.filter((p) => p.endsWith('.json.sig'))).toEqual(acts.filter((p) => p.endsWith('.json')).map((p) => `${p}.sig`));
 
     // Transcripts are exactly the vault's bytes.
     for (const a of f.vault.artifacts().filter((x) => x.name.startsWith('prod_'))) {
@@ -74,12 +78,12 @@ describe('pack export', () => {
     expect(sums).toMatch(/^[0-9a-f]{64} {2}VERIFY\.txt$/m);
     const check = await sha256sumCheck(built.folder);
     expect(check.code, check.stderr).toBe(0);
-    expect(check.stdout.trim().split('\n')).toHaveLength(13);
+    expect(check.stdout.trim().split('\n')).toHaveLength(27);
 
     // allowed_signers: OpenSSH format, one principal per identity, limited to the decision namespace.
     const allowed = readFileSync(join(built.folder, 'allowed_signers'), 'utf8');
-    expect(allowed).toMatch(/^gov1 namespaces="cutover-decision-v1" ssh-ed25519 AAAA\S+$/m);
-    expect(allowed).toMatch(/^gov2 namespaces="cutover-decision-v1" ssh-rsa AAAA\S+$/m);
+    expect(allowed).toMatch(/^gov1 namespaces="cutover-decision-v1,cutover-plan-v1,cutover-act-v1" ssh-ed25519 AAAA\S+$/m);
+    expect(allowed).toMatch(/^gov2 namespaces="cutover-decision-v1,cutover-plan-v1,cutover-act-v1" ssh-rsa AAAA\S+$/m);
     expect(parseAllowedSigners(allowed).signers.map((s) => s.principal)).toEqual(['ana', 'gov1', 'gov2', 'gov3']);
 
     // VERIFY.txt: the stock commands and the policy.
@@ -95,8 +99,8 @@ describe('pack export', () => {
     const listing = await tool('zipinfo', ['-v', built.zip]);
     expect(listing.code, listing.stderr).toBe(0);
     expect(listing.stdout).not.toMatch(/length of extra field:\s+[1-9]/);
-    expect(listing.stdout.match(/compression method:\s+none \(stored\)/g)).toHaveLength(14);
-    expect(listing.stdout.match(/Unix file attributes \(100644 octal\):\s+-rw-r--r--/g)).toHaveLength(14);
+    expect(listing.stdout.match(/compression method:\s+none \(stored\)/g)).toHaveLength(28);
+    expect(listing.stdout.match(/Unix file attributes \(100644 octal\):\s+-rw-r--r--/g)).toHaveLength(28);
     const unzipDir = join(f.dir, 'unzipped');
     const unzip = await tool('unzip', ['-q', built.zip, '-d', unzipDir]);
     expect(unzip.code, unzip.stderr).toBe(0);
@@ -107,10 +111,8 @@ describe('pack export', () => {
     expect(Math.abs(statSync(join(unzipDir, 'manifest.json')).mtime.getTime() - at.getTime())).toBeLessThan(24 * 3600 * 1000 + 2000);
     expect(statSync(join(built.folder, 'manifest.json')).mtime.getTime()).toBe(at.getTime());
 
-    // The export is in the vault (manifest and zip hashes), and verify finds the pack intact, awaiting signatures.
-    const exported = f.vault.events().filter((e) => e.type === PACK_EXPORTED_EVENT);
-    expect(exported).toHaveLength(1);
-    expect(exported[0]!.payload).toMatchObject({ runId: f.runId, manifestSha256: sha256(bytes), zipSha256: sha256(readFileSync(built.zip)), zipBytes: statSync(built.zip).size });
+    // What export returns is what it wrote; verify finds the pack intact, awaiting signatures.
+    expect(built).toMatchObject({ manifestSha256: sha256(bytes), zipSha256: sha256(readFileSync(built.zip)), zipBytes: statSync(built.zip).size, signedBy: [] });
     const report = await verifyPack(built.zip);
     expect(report.problems.map((x) => x.area)).toEqual(['policy']);
     expect(report.policy?.message).toMatch(/needs 2 approval\(s\).*has 0/);
@@ -120,14 +122,34 @@ describe('pack export', () => {
     const f = await usePackFixture();
     const first = await f.exportTo(join(f.dir, 'one'));
     f.vault.append({ actor: 'ana', type: 'note', payload: { text: 'a note between exports' } });
+    const head = f.vault.head();
     const second = await f.exportTo(join(f.dir, 'two'));
     expect(sha256(readFileSync(second.zip))).toBe(sha256(readFileSync(first.zip)));
     expect(readFileSync(second.zip).equals(readFileSync(first.zip))).toBe(true);
     for (const path of filesOf(first.folder)) expect(readFileSync(join(second.folder, path)).equals(readFileSync(join(first.folder, path))), path).toBe(true);
     expect(second.manifestSha256).toBe(first.manifestSha256);
-    // Both exports are recorded, neither moved the run's anchor.
-    expect(f.vault.events().filter((e) => e.type === PACK_EXPORTED_EVENT)).toHaveLength(2);
+    // Neither export moved the run's anchor, nor wrote to the vault.
     expect(second.chainHead).toEqual(first.chainHead);
+    expect(f.vault.head()).toEqual(head);
+  });
+
+  it('only reads the vault: the chain head and event count stay put, and a read-only handle exports the same bytes', async () => {
+    const f = await usePackFixture();
+    const before = { head: f.vault.head(), events: f.vault.events().length };
+    const built = await f.exportTo(join(f.dir, 'writable'));
+    expect({ head: f.vault.head(), events: f.vault.events().length }).toEqual(before);
+    expect(f.vault.events().some((e) => e.type === PACK_EXPORTED_EVENT)).toBe(false);
+    // Opened read-only (as `cutover pack export` does): SQLite refuses any write, the export works.
+    const readOnly = Vault.openReadOnly(f.vault.path, { passphrase: PASSPHRASE });
+    try {
+      const again = await buildPack(readOnly, f.runId, { outDir: join(f.dir, 'read-only') });
+      expect(again.zipSha256).toBe(built.zipSha256);
+      expect(readFileSync(again.zip).equals(readFileSync(built.zip))).toBe(true);
+    } finally {
+      readOnly.close();
+    }
+    expect(f.vault.head()).toEqual(before.head);
+    expect(f.vault.verify().ok).toBe(true);
   });
 
   it('never writes over an existing pack, and leaves nothing behind when the vault\'s bytes no longer match', async () => {

@@ -117,7 +117,7 @@ export async function makePackFixture(onCleanup: (fn: () => void) => void): Prom
   await op.executeStep(runId, 'p0-heads');
   for (const name of ['gov1', 'gov2'] as const) await engine(name).approve(runId, name, signers[name]);
   await op.executeStep(runId, 'p1-upgrade');
-  return { dir, vault, runId, keys, signers, keyring, engine, exportTo: (outDir) => buildPack(vault, runId, { outDir, actor: 'ana' }) };
+  return { dir, vault, runId, keys, signers, keyring, engine, exportTo: (outDir) => buildPack(vault, runId, { outDir }) };
 }
 
 export interface ToolRun {

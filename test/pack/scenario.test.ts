@@ -79,11 +79,18 @@ describe('decision pack of the alembic-governance cutover', () => {
       ['gov1', 'approve', built.manifestSha256],
       ['gov2', 'approve', built.manifestSha256],
     ]);
-    expect(s.vault.events().filter((e) => e.type === PACK_EXPORTED_EVENT)).toHaveLength(1);
+    // Exporting recorded nothing in the vault.
+    expect(s.vault.events().filter((e) => e.type === PACK_EXPORTED_EVENT)).toHaveLength(0);
     expect(s.vault.verify().ok).toBe(true);
 
-    // The same run exports to the same zip, byte for byte, after all of it.
+    // The same run exports to the same manifest after all of it, now carrying both signatures:
+    // one pack that verifies, the same zip on every export of this vault state.
     const again = await cutover(['pack', 'export', '--vault', s.vault.path, s.runId, '--out', join(work, 'again'), '--json']);
-    expect(JSON.parse(again.stdout).zipSha256).toBe(built.zipSha256);
+    const againBuilt = JSON.parse(again.stdout) as { zip: string; zipSha256: string; manifestSha256: string; signedBy: string[] };
+    expect(againBuilt).toMatchObject({ manifestSha256: built.manifestSha256, signedBy: ['gov1', 'gov2'] });
+    const reverified = await cutover(['pack', 'verify', againBuilt.zip, '--json']);
+    expect(reverified.code, reverified.stdout).toBe(0);
+    const once = await cutover(['pack', 'export', '--vault', s.vault.path, s.runId, '--out', join(work, 'once-more'), '--json']);
+    expect(JSON.parse(once.stdout).zipSha256).toBe(againBuilt.zipSha256);
   }, 300_000);
 });

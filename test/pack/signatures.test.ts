@@ -169,8 +169,13 @@ describe('importing a signature into the vault', () => {
     for (const ext of ['sig', 'json', 'json.sig']) cpSync(join(forged, `signatures/gov3.${ext}`), join(forged, `signatures/gov1.${ext}`));
     await expect(importSignature(f.vault, f.runId, forged, 'gov1')).rejects.toThrow(/not a good signature by gov1's key/);
 
-    // Importing is not a run event: the run exports to the same bytes as before.
-    const again = await buildPack(f.vault, f.runId, { outDir: join(f.dir, 'again'), actor: 'ana' });
-    expect(again.zipSha256).toBe(first.event.payload && (first.event.payload as { zipSha256: string }).zipSha256);
+    // Importing is not a run event: the run exports to the same manifest as before, now carrying
+    // both verdicts the vault holds on it (gov1's approval, gov2's rejection), as signed.
+    const again = await buildPack(f.vault, f.runId, { outDir: join(f.dir, 'again') });
+    expect(again.manifestSha256).toBe(first.manifestSha256);
+    expect(again.signedBy).toEqual(['gov1', 'gov2']);
+    const report = await verifyPack(again.zip);
+    expect(report.signatures.map((s) => [s.identity, s.status, s.decision])).toEqual([['gov1', 'valid', 'approve'], ['gov2', 'valid', 'reject']]);
+    expect(report.policy).toMatchObject({ ok: false, approvedBy: ['gov1'], rejectedBy: [{ identity: 'gov2', reason: 'heads not single' }] });
   });
 });

@@ -9,7 +9,6 @@ import type { PackVerifyReport } from '../../core/pack';
 // The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
 // file is dependency-free and the same module the pack index re-exports.
 import { PackError } from '../../core/pack/errors';
-import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
@@ -93,15 +92,15 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .requiredOption('--vault <path>', 'vault file')
     .argument('<run>', 'run id')
     .requiredOption('--out <dir>', 'folder to write decision-pack-<run>/ and decision-pack-<run>.zip into')
-    .option('--actor <name>', 'who exports (default: CUTOVER_ACTOR or your user name)')
     .option('--json', 'print JSON')
-    .action(async (runId: string, opts: { vault: string; out: string; actor?: string; json?: boolean }) => {
-      const vault = await openVault(opts.vault);
+    .action(async (runId: string, opts: { vault: string; out: string; json?: boolean }) => {
+      // Exporting only reads: the vault is opened read-only and nothing is appended.
+      const vault = await openVault(opts.vault, { readOnly: true });
       try {
         const { buildPack } = await packCore();
-        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out, actor: opts.actor ?? defaultActor() }));
+        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out }));
         if (opts.json) {
-          printJson({ ...built, event: { seq: built.event.seq, hash: built.event.hash } });
+          printJson(built);
           return;
         }
         const bytes = built.files.reduce((n, f) => n + f.size, 0);
@@ -110,6 +109,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
           `  folder   ${built.folder}`,
           `  zip      ${built.zip} (${formatBytes(built.zipBytes)}, sha256 ${built.zipSha256})`,
           `  manifest sha256 ${built.manifestSha256}; ${built.files.length} files, ${formatBytes(bytes)}; anchored at chain event #${built.chainHead.seq}`,
+          `  signatures ${built.signedBy.length ? `${built.signedBy.join(', ')} (every verdict the vault holds on this manifest)` : 'none yet'}`,
           '',
           'Approvers sign it offline (only the pack and their key):',
           `  cutover pack sign ${built.zip} --identity NAME --key ~/.ssh/id_ed25519      (or --agent; --reject --reason TEXT)`,

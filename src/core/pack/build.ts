@@ -4,31 +4,37 @@
 // entries go out in sorted order. Each transcript is then streamed from the vault once, into
 // the folder and the zip together, and re-hashed on the way (on background threads, with the
 // zip's own SHA-256): bytes that no longer match what the vault recorded stop the export.
-// Same run → same bytes, folder and zip.
+// Same vault state → same bytes, folder and zip. Exporting only reads the vault: nothing is
+// appended, so a read-only handle is enough.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RunEngine } from '../engine';
+import { runStateIn } from '../engine/state';
 import type { RunState } from '../engine/types';
 import { registryOf } from '../identity/registry';
-import { canonicalJson, type Vault, type VaultEvent } from '../vault';
+import { canonicalJson, type ReadOnlyVault, type Vault } from '../vault';
 import { deriveDecision, operatorDecisionFor, type Decision } from '../reports/decision';
 import { buildPackModel, type PackModel, type PackStep } from '../reports/pack-model';
 import { renderDecisionPdf } from '../reports/pdf';
-import { PackExistsError, PackExportError } from './errors';
+import { gatherContents, verdictFiles } from './contents';
+import { PackExistsError, PackExportError, PackInputError } from './errors';
 import { BackgroundHasher } from './hasher';
 import { verifyInstructions } from './instructions';
 import { ALLOWED_SIGNERS, DECISION_NAMESPACE, DECISION_PDF, EVIDENCE_DIR, MANIFEST, PREDICATE_TYPE, RESULTS_DIR, STATEMENT_TYPE, SUMS, VERIFY_TXT, comparePaths, formatAllowedSigners, formatSums } from './layout';
 import { manifestBytes, type DecisionPackPredicate, type ManifestSubject, type PackIdentity, type PackManifest, type PackPolicy, type SubjectKind } from './manifest';
 import { ZipWriter } from './zip-write';
 
+/**
+ * What exporting appended to the vault before exports became read-only. Nothing appends it any
+ * more; importSignature still accepts a manifest an old vault recorded this way.
+ */
 export const PACK_EXPORTED_EVENT = 'pack.exported';
 
 export interface BuildPackOptions {
   /** The folder <name>/ and the zip <name>.zip are written here (created if missing). */
   outDir: string;
-  /** Who exports (the actor of the `pack.exported` event). */
+  /** Who exports. Recorded nowhere: exporting appends nothing to the vault (accepted for older callers). */
   actor?: string;
   /**
    * decision.pdf. Default: renderDecisionPdf with an empty signature block (signatures are
@@ -55,7 +61,8 @@ export interface BuiltPack {
   /** Every file of the folder, sorted by path. */
   files: PackFileInfo[];
   chainHead: { seq: number; hash: string; at: string };
-  event: VaultEvent;
+  /** Identities whose verdicts on this manifest the vault holds, written into signatures/. */
+  signedBy: string[];
 }
 
 /** One file of the pack: bytes in memory, or an artifact streamed from the vault. */
@@ -93,29 +100,30 @@ class PathAllocator {
   }
 }
 
-/** A run's state without executing anything: the engine folds the chain (and records steps whose runner died). */
-function runState(vault: Vault, runId: string): RunState {
-  const engine = new RunEngine(vault, {
-    actor: 'system',
-    executors: () => {
-      throw new PackExportError('exporting a pack never runs a step');
-    },
-  });
-  return engine.status(runId);
+/** A run's state as the chain says, folded without writing anything. */
+function runState(vault: ReadOnlyVault, runId: string): RunState {
+  const state = runStateIn(vault, runId);
+  if (!state) throw new PackInputError(`No run ${runId} in this vault; see \`cutover run list\`.`);
+  return state;
 }
 
 interface Plan {
   name: string;
   files: PlannedFile[];
   manifest: Buffer;
+  manifestSha256: string;
   at: Date;
   chainHead: { seq: number; hash: string; at: string };
+  signedBy: string[];
 }
 
-async function planPack(vault: Vault, state: RunState, options: BuildPackOptions): Promise<Plan> {
-  const model = buildPackModel(vault, state);
+async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNullable<BuildPackOptions['renderPdf']>): Promise<Plan> {
+  // The reports only read the vault; they are typed for the writable handle, which a read-only
+  // one is at run time (every write through it is refused).
+  const reading = vault as Vault;
+  const model = buildPackModel(reading, state);
   // The decision: derived from the run, with what people recorded (`decision.recorded`).
-  const decision = deriveDecision(model, operatorDecisionFor(vault, state.runId));
+  const decision = deriveDecision(model, operatorDecisionFor(reading, state.runId));
   const paths = new PathAllocator();
   const files: PlannedFile[] = [];
 
@@ -174,10 +182,14 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
     rejection: 'veto',
   };
   const chainHead = { ...model.chainHead, at: model.exportedAt };
+  // The plan texts and approvals, the chain up to the anchor, the run's signed acts.
+  const events = vault.events();
+  const contents = gatherContents(events, state, model.chainHead);
+  for (const c of contents.files) files.push(inMemory(c.path, c.bytes, { kind: c.kind, mediaType: c.mediaType }));
 
   files.push(inMemory(ALLOWED_SIGNERS, Buffer.from(formatAllowedSigners(identities)), { kind: 'allowed-signers', mediaType: 'text/plain' }));
   files.push(inMemory(VERIFY_TXT, Buffer.from(verifyInstructions({ runId: model.run.runId, runbook: model.runbook, environment: model.run.environment, chainHead, policy, identities })), { kind: 'instructions', mediaType: 'text/plain' }));
-  files.push(inMemory(DECISION_PDF, await (options.renderPdf ?? defaultPdf)(model, decision, policy), { kind: 'decision-pdf', mediaType: 'application/pdf' }));
+  files.push(inMemory(DECISION_PDF, await renderPdf(model, decision, policy), { kind: 'decision-pdf', mediaType: 'application/pdf' }));
 
   const runbookPath = evidencePath.get(state.runbookArtifactId) ?? null;
   // The manifest's predicate says what each linked file is (DecisionPackPredicate is loose:
@@ -204,6 +216,9 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
     decision,
     policy,
     identities,
+    chain: contents.chain,
+    plans: contents.plans,
+    acts: contents.acts,
   };
   const subject: ManifestSubject[] = files
     .map((f) => ({ name: f.path, digest: { sha256: f.sha256 }, annotations: { size: f.size, ...f.subject! } }))
@@ -212,8 +227,23 @@ async function planPack(vault: Vault, state: RunState, options: BuildPackOptions
   const manifestData = manifestBytes(manifest);
   files.push(inMemory(MANIFEST, manifestData, null));
   files.push(inMemory(SUMS, Buffer.from(formatSums(files.map((f) => ({ path: f.path, sha256: f.sha256 })))), null));
+  // Every verdict the vault holds on exactly this manifest: detached, so neither the manifest
+  // nor SHA256SUMS covers them, and importing a signature never changes what they cover.
+  const manifestSha256 = sha256(manifestData);
+  const verdicts = verdictFiles(events, state.runId, manifestSha256);
+  for (const v of verdicts) files.push(inMemory(v.path, v.bytes, null));
   files.sort((a, b) => comparePaths(a.path, b.path));
-  return { name: `decision-pack-${model.run.runId}`, files, manifest: manifestData, at: new Date(chainHead.at), chainHead };
+  const signedBy = [...new Set(verdicts.map((v) => v.path.replace(/^signatures\/|(\.json\.sig|\.json|\.sig)$/g, '')))].sort(comparePaths);
+  return { name: `decision-pack-${model.run.runId}`, files, manifest: manifestData, manifestSha256, at: new Date(chainHead.at), chainHead, signedBy };
+}
+
+/**
+ * The manifest this vault exports for the run now, without writing a file: what a returned
+ * signature must be over (importSignature). Same steps as buildPack, so the same sha256.
+ */
+export async function currentManifest(vault: ReadOnlyVault, runId: string): Promise<{ manifest: Buffer; manifestSha256: string; chainHead: { seq: number; hash: string; at: string } }> {
+  const plan = await planPack(vault, runState(vault, runId), defaultPdf);
+  return { manifest: plan.manifest, manifestSha256: plan.manifestSha256, chainHead: plan.chainHead };
 }
 
 async function writeAll(file: import('node:fs/promises').FileHandle, data: Buffer): Promise<void> {
@@ -226,7 +256,7 @@ async function writeAll(file: import('node:fs/promises').FileHandle, data: Buffe
  * thread gets each chunk once it is written, and answers with its SHA-256 (checked against
  * what the vault recorded) and CRC-32 (for the zip header).
  */
-async function copyArtifact(vault: Vault, file: Extract<PlannedFile, { artifactId: string }>, folderPath: string, zip: ZipWriter, hasher: BackgroundHasher): Promise<void> {
+async function copyArtifact(vault: ReadOnlyVault, file: Extract<PlannedFile, { artifactId: string }>, folderPath: string, zip: ZipWriter, hasher: BackgroundHasher): Promise<void> {
   const out = await open(folderPath, 'wx', 0o644);
   const stream = hasher.begin();
   try {
@@ -259,13 +289,13 @@ async function copyArtifact(vault: Vault, file: Extract<PlannedFile, { artifactI
 }
 
 /**
- * Exports the run as `<outDir>/decision-pack-<runId>/` and `<outDir>/decision-pack-<runId>.zip`
- * and records `pack.exported` (not a run event: exporting again gives the same bytes).
+ * Exports the run as `<outDir>/decision-pack-<runId>/` and `<outDir>/decision-pack-<runId>.zip`,
+ * with every verdict the vault holds on its manifest. Reads the vault, never writes to it.
  * Writes under temporary names and renames at the end, so a failed export leaves nothing.
  */
-export async function buildPack(vault: Vault, runId: string, options: BuildPackOptions): Promise<BuiltPack> {
+export async function buildPack(vault: ReadOnlyVault, runId: string, options: BuildPackOptions): Promise<BuiltPack> {
   const state = runState(vault, runId);
-  const plan = await planPack(vault, state, options);
+  const plan = await planPack(vault, state, options.renderPdf ?? defaultPdf);
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const folder = join(outDir, plan.name);
@@ -321,21 +351,15 @@ export async function buildPack(vault: Vault, runId: string, options: BuildPackO
   await zipHasher.close();
   await rename(tmpFolder, folder);
   await rename(tmpZip, zipPath);
-  const manifestSha256 = sha256(plan.manifest);
-  const event = vault.append({
-    actor: options.actor ?? 'system',
-    type: PACK_EXPORTED_EVENT,
-    payload: { runId, name: plan.name, manifestSha256, zipSha256, zipBytes, files: plan.files.length, bytes: plan.files.reduce((n, f) => n + f.size, 0), chainHead: plan.chainHead },
-  });
   return {
     name: plan.name,
     folder,
     zip: zipPath,
-    manifestSha256,
+    manifestSha256: plan.manifestSha256,
     zipSha256,
     zipBytes,
     files: plan.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
     chainHead: plan.chainHead,
-    event,
+    signedBy: plan.signedBy,
   };
 }

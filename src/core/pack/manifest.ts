@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../vault';
 import { DECISION_NAMESPACE, PREDICATE_TYPE, STATEMENT_TYPE, VERDICT_FORMAT } from './layout';
 
-export type SubjectKind = 'evidence' | 'result' | 'runbook' | 'decision-pdf' | 'allowed-signers' | 'instructions';
+export type SubjectKind = 'evidence' | 'result' | 'runbook' | 'decision-pdf' | 'allowed-signers' | 'instructions' | 'plan' | 'plan-approval' | 'chain' | 'act' | 'act-signature';
 
 export interface ManifestSubject {
   /** Path inside the pack. */
@@ -47,6 +47,40 @@ export interface PackIdentity {
   publicKey: string;
 }
 
+/** chain/events.jsonl: the vault's chain from its first event to the anchor, one event a line. */
+export interface PackChainEntry {
+  path: string;
+  firstSeq: number;
+  /** The first line's prevHash (64 zeros: the chain starts at its genesis). */
+  firstPrevHash: string;
+  /** The anchor: chainHead.seq and chainHead.hash. */
+  headSeq: number;
+  headHash: string;
+  /** Lines in the file. */
+  events: number;
+}
+
+/** One plan text the approvers signed (plan/plan.json, or plan/vN/plan.json) and its approvals. */
+export interface PackPlanVersion {
+  version: number;
+  path: string;
+  sha256: string;
+  /** Each approver's SSHSIG over the plan, in namespace cutover-plan-v1; seq: its approval.added event. */
+  approvals: { signer: string; fingerprint: string; path: string; seq: number }[];
+}
+
+/** One signed act (acts/SEQ-KIND-NAME.json and .json.sig, namespace cutover-act-v1); seq: its event. */
+export interface PackActEntry {
+  seq: number;
+  kind: string;
+  signer: string;
+  fingerprint: string;
+  path: string;
+  signaturePath: string;
+  /** sha256 of the act's bytes, as its event records it. */
+  digest: string;
+}
+
 /** The predicate: everything a reviewer needs to know about the run, from the vault's chain. */
 export interface DecisionPackPredicate {
   run: Record<string, unknown> & { runId: string; operator: string; environment: string; status: string };
@@ -62,6 +96,10 @@ export interface DecisionPackPredicate {
   decision: unknown;
   policy: PackPolicy;
   identities: PackIdentity[];
+  /** Absent from packs exported before the chain, plans and acts were carried. */
+  chain?: PackChainEntry;
+  plans?: PackPlanVersion[];
+  acts?: PackActEntry[];
 }
 
 export interface PackManifest {
@@ -82,6 +120,35 @@ const subjectSchema = z.object({
   name: z.string().min(1),
   digest: z.object({ sha256: sha256Hex }).loose(),
   annotations: z.object({ size: z.number().int().min(0) }).loose(),
+}).loose();
+
+const packPath = z.string().min(1).max(1024);
+const fingerprintSchema = z.string().startsWith('SHA256:');
+
+const chainSchema = z.object({
+  path: packPath,
+  firstSeq: z.number().int().min(1),
+  firstPrevHash: sha256Hex,
+  headSeq: z.number().int().min(0),
+  headHash: sha256Hex,
+  events: z.number().int().min(0),
+}).loose();
+
+const planSchema = z.object({
+  version: z.number().int().min(1),
+  path: packPath,
+  sha256: sha256Hex,
+  approvals: z.array(z.object({ signer: z.string().min(1), fingerprint: fingerprintSchema, path: packPath, seq: z.number().int().min(1) }).loose()),
+}).loose();
+
+const actSchema = z.object({
+  seq: z.number().int().min(1),
+  kind: z.string().min(1),
+  signer: z.string().min(1),
+  fingerprint: fingerprintSchema,
+  path: packPath,
+  signaturePath: packPath,
+  digest: sha256Hex,
 }).loose();
 
 const identitySchema = z.object({
@@ -109,6 +176,9 @@ export const manifestSchema = z.object({
       namespace: z.literal(DECISION_NAMESPACE),
     }).loose(),
     identities: z.array(identitySchema),
+    chain: chainSchema.optional(),
+    plans: z.array(planSchema).optional(),
+    acts: z.array(actSchema).optional(),
   }).loose(),
 }).loose();
 

@@ -2,7 +2,8 @@
 // approve or reject with a reason, and two SSHSIG signatures in the decision namespace, one
 // over manifest.json and one over the verdict. A pack that does not verify is never signed.
 // And bringing a signature back: importSignature checks it against the vault's own key for
-// the identity and records it as a `pack.signed` event (not a run event).
+// the identity and that it is over the manifest this vault exports for the run, and records it
+// as a `pack.signed` event (not a run event); the next export carries it in signatures/.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,7 +13,8 @@ import { sshsigSign, sshsigVerify } from '../signing/sshsig';
 import { standingRefusal } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import type { Vault, VaultEvent } from '../vault';
-import { PACK_EXPORTED_EVENT } from './build';
+import { PACK_EXPORTED_EVENT, currentManifest } from './build';
+import { PACK_SIGNED_EVENT } from './contents';
 import { PackSignError } from './errors';
 import { DECISION_NAMESPACE, IDENTITY_NAME, MANIFEST, MAX_MANIFEST_BYTES, MAX_SMALL_FILE_BYTES, SIGNATURES_DIR, VERDICT_FORMAT, comparePaths, signaturePaths } from './layout';
 import { parseManifest, parseVerdict, verdictBytes, type ParsedManifest, type Verdict } from './manifest';
@@ -21,7 +23,7 @@ import { integrityProblems, verdictMismatch, verifySource } from './verify';
 import { extractZip, type ZipLimits } from './zip-read';
 import { ZipWriter } from './zip-write';
 
-export const PACK_SIGNED_EVENT = 'pack.signed';
+export { PACK_SIGNED_EVENT };
 
 export interface SignPackOptions {
   /** Whose signature this is: an identity of the pack (its allowed_signers principal). */
@@ -206,6 +208,40 @@ interface SignedPayload {
   verdictSha256: string;
 }
 
+/** An event of this vault's chain by its seq, or undefined. */
+function eventAt(vault: Vault, seq: number): VaultEvent | undefined {
+  return seq >= 1 ? vault.events({ afterSeq: seq - 1, limit: 1 }).find((e) => e.seq === seq) : undefined;
+}
+
+/**
+ * Whether the pack's manifest is the one this vault exports for the run now (exporting is
+ * deterministic, so it is recomputed, nothing is recorded at export), or one an older vault
+ * recorded with a `pack.exported` event. When it is neither, says why in words.
+ */
+async function checkExportedHere(vault: Vault, runId: string, manifestData: Buffer, manifestSha256: string): Promise<void> {
+  const recorded = vault.events().some((e) => {
+    const p = e.payload as { runId?: unknown; manifestSha256?: unknown } | null;
+    return e.type === PACK_EXPORTED_EVENT && p?.runId === runId && p.manifestSha256 === manifestSha256;
+  });
+  if (recorded) return;
+  const never = `This pack's manifest (sha256 ${manifestSha256}) was never exported from this vault for run ${runId}`;
+  const { manifest } = parseManifest(manifestData);
+  if (!manifest) throw new PackSignError(`${never}: its manifest.json is not a decision pack manifest.`);
+  const packRun = manifest.predicate.run.runId;
+  const anchor = manifest.predicate.chainHead;
+  const ours = eventAt(vault, anchor.seq);
+  if (!ours || ours.hash !== anchor.hash) {
+    throw new PackSignError(`${never}: it is anchored at chain event #${anchor.seq} (hash ${anchor.hash}), which is not an event of this vault's chain, so another vault exported it (run ${packRun}); import signatures into the vault that exported the pack.`);
+  }
+  if (packRun !== runId) throw new PackSignError(`${never}: it is the pack of run ${packRun}. Import the signature for run ${packRun}.`);
+  const now = await currentManifest(vault, runId);
+  if (now.manifestSha256 === manifestSha256) return;
+  if (anchor.seq < now.chainHead.seq) {
+    throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) is not the one this vault exports for run ${runId} now (sha256 ${now.manifestSha256}): the pack was exported before more evidence was stored for the run (it is anchored at chain event #${anchor.seq}, the run now at #${now.chainHead.seq}), so its signatures are over evidence that is no longer the whole story. Export the pack again and have it signed.`);
+  }
+  throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) is not the one this vault exports for run ${runId} (sha256 ${now.manifestSha256}), though both are anchored at chain event #${anchor.seq}: it was exported by another version of the app, or its manifest was changed after export. Export the pack again and have it signed.`);
+}
+
 /**
  * Brings `identity`'s signature and verdict from a pack into the vault, after checking both
  * against the key the vault holds for that identity, and that the manifest is one this vault
@@ -231,8 +267,7 @@ export async function importSignature(vault: Vault, runId: string, packPath: str
     await source.close();
   }
   const manifestSha256 = sha256(manifestData);
-  const exported = vault.events().some((e) => e.type === PACK_EXPORTED_EVENT && (e.payload as { runId?: string; manifestSha256?: string }).runId === runId && (e.payload as { manifestSha256?: string }).manifestSha256 === manifestSha256);
-  if (!exported) throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) was never exported from this vault for run ${runId}; import signatures into the vault that exported the pack.`);
+  await checkExportedHere(vault, runId, manifestData, manifestSha256);
   for (const [what, armored, message] of [[`the signature over ${MANIFEST}`, sig, manifestData], ['the signature over the verdict', verdictSig, verdictData]] as const) {
     const checked = sshsigVerify(armored.toString('utf8'), message, DECISION_NAMESPACE, identity.publicKey);
     if (!checked.ok) throw new PackSignError(`${what} is not a good signature by ${identityName}'s key ${identity.fingerprint} in namespace ${DECISION_NAMESPACE} (${checked.reason}: ${checked.message}).`);
