@@ -99,7 +99,10 @@ describe('cutover run decision / run broadcasts / report', () => {
     const d = await cutover(['report', 'decision', pass.runId, '--vault', passVault, '--out', decisionPdf]);
     expect(d.code, describeRun(d)).toBe(0);
     expect(d.stdout).toContain('(GO, status PASS)');
-    expect(pdfText(decisionPdf)).toContain('Awaiting signatures');
+    const previewText = pdfText(decisionPdf).replace(/\s+/g, ' ');
+    expect(previewText).toContain('How this decision is approved');
+    expect(previewText).toContain('This is a preview rendered by `cutover report decision`, outside any pack');
+    expect(previewText.toLowerCase()).not.toContain('awaiting');
     refused(await cutover(['report', 'decision', pass.runId, '--vault', passVault, '--out', decisionPdf]), /already exists/);
     expect(existsSync(decisionPdf)).toBe(true);
   });

@@ -3,7 +3,27 @@
 import { describe, expect, it } from 'vitest';
 import { broadcasts, formatBroadcasts, formatOffset, scribeTimeline } from '../../src/core/reports/broadcasts';
 import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, operatorDecisionOf, parseDecisionInput, recordDecisionHere } from '../../src/core/reports/decision';
+import type { PackModel } from '../../src/core/reports/pack-model';
 import { copyOf, recordedRun } from './runs';
+
+/** The model with every gate result's display text reworded (a later version's wording); `typed: false` also drops the typed fields, as an old vault has none. */
+function reworded(model: PackModel, options: { typed: boolean }): PackModel {
+  const copy = structuredClone(model);
+  for (const s of copy.steps) {
+    s.gates = s.gates.map((g, i) => {
+      const { check, ...rest } = g;
+      return { ...rest, gate: `Gate ${i + 1} of ${s.stepId}`, detail: `observed: ${g.detail.length}`, ...(options.typed && check ? { check } : {}) };
+    });
+  }
+  return copy;
+}
+
+/** The model as an old vault gives it: the engine's display text, no typed fields. */
+function untyped(model: PackModel): PackModel {
+  const copy = structuredClone(model);
+  for (const s of copy.steps) s.gates = s.gates.map(({ check: _check, ...rest }) => rest);
+  return copy;
+}
 
 describe('the formal decision of a run', () => {
   it('fills the template from a passing run: PASS, revision, single head, no drift, GO pending authorization', async () => {
@@ -12,8 +32,12 @@ describe('the formal decision of a run', () => {
     try {
       const { model, decision: d } = decisionContext(vault, run.runId);
       expect(d.status).toBe('PASS');
-      expect(d.target).toBe('netz-prod-postgres / netzprod');
-      expect(d.sources.target.from).toBe('runbook');
+      // The target the rehearsal actually reached (after --target), the runbook's production target beside it.
+      const db = model.targets.find((t) => t.name === 'prod_db')!;
+      expect(db.address).toMatch(/@127\.0\.0\.1:/);
+      expect(d.target).toBe(`prod_db (${db.address})`);
+      expect(d.productionTarget).toBe('netz-prod-postgres / netzprod');
+      expect(d.sources.target.from).toBe('run');
       expect(d.finalRevision).toBe('70a79686336c');
       expect(d.sources.finalRevision).toMatchObject({ from: 'run', refs: [{ stepId: 'p4-current', evidence: 'prod_post_upgrade_current.log' }] });
       expect(d.sources.finalRevision.refs[0]!.sha256).toBe(model.steps.find((s) => s.stepId === 'p4-current')!.evidence!.sha256);
@@ -28,9 +52,10 @@ describe('the formal decision of a run', () => {
       expect(d.goNoGo).toBe('GO');
       expect(d.statement).toMatch(/Mutating steps PASS \(p1-width-correction, p2-stamp-anchor, p3-upgrade-head\)/);
       expect(d.statement).toMatch(/No abort gates matched\. No rollback triggers observed\./);
-      expect(d.statement).toMatch(/authorization pending governance sign-off/);
+      expect(d.statement).toMatch(/^Rehearsal cutover alembic-governance-cutover v1\.0 on prod_db \(postgresql:\/\/[^)]*127\.0\.0\.1/);
+      expect(d.statement).toMatch(/Rehearsal GO; not an authorization for production \(none is recorded in the run\)\.$/);
       const text = formatDecision(d);
-      for (const label of ['Status: PASS', 'Target: netz-prod-postgres / netzprod', 'Final Revision: 70a79686336c', 'Heads State: single head', 'Errors: None', 'Drift detected: No', 'Root-cause classification:', 'Risk tier (updated): Not set', 'Production cutover authorization: Pending', 'GO/NO-GO Decision: GO']) expect(text).toContain(label);
+      for (const label of ['Status: PASS', `Target: prod_db (${db.address})\n    Runbook's production target (not used by this rehearsal): netz-prod-postgres / netzprod`, 'Final Revision: 70a79686336c', 'Heads State: single head', 'Errors: None', 'Drift detected: No', 'Root-cause classification:', 'Risk tier (updated): Not set', 'Production cutover authorization: Not recorded in the run', 'GO/NO-GO Decision: GO']) expect(text).toContain(label);
     } finally {
       vault.close();
     }
@@ -111,7 +136,7 @@ describe('the formal decision of a run', () => {
       await recordDecisionHere(vault, run.runId, 'gov1', { authorization: 'Approved' }, run.keyring);
       const approved = decisionFor(vault, run.runId);
       expect(approved).toMatchObject({ status: 'PASS', authorization: 'Approved', goNoGo: 'GO' });
-      expect(approved.statement).toMatch(/Production cutover authorization Approved by gov1 at .* GO confirmed for the production window\.$/);
+      expect(approved.statement).toMatch(/Production cutover authorization Approved by gov1 at .* Rehearsal GO; this rehearsal is not itself an authorization for production: the production run is approved and decided on its own\.$/);
       await recordDecisionHere(vault, run.runId, 'gov2', { authorization: 'Rejected', note: 'maintenance window moved' }, run.keyring);
       const rejected = decisionFor(vault, run.runId);
       expect(rejected).toMatchObject({ status: 'PASS', authorization: 'Rejected', goNoGo: 'NO-GO' });
@@ -193,6 +218,59 @@ describe('the scribe timeline and broadcasts', () => {
       expect(list.some((b) => /^GO/.test(b.text))).toBe(false);
     } finally {
       vault.close();
+    }
+  });
+});
+
+describe('the decision reads typed gate results', () => {
+  it('step.finished events carry each gate\'s typed check beside its words', async () => {
+    for (const variant of ['pass', 'blocked'] as const) {
+      const run = await recordedRun(variant);
+      const vault = run.open();
+      try {
+        const finished = vault.events().filter((e) => e.type === 'step.finished').map((e) => e.payload as { stepId: string; gates: { gate: string; check?: Record<string, unknown> }[] });
+        const gates = finished.flatMap((p) => p.gates.map((g) => ({ stepId: p.stepId, ...g })));
+        expect(gates.length).toBeGreaterThan(10);
+        for (const g of gates) expect(g.check, `${g.stepId}: ${g.gate}`).toBeDefined();
+        if (variant === 'pass') {
+          expect(gates.find((g) => g.stepId === 'p4-current' && g.check!.type === 'value')!.check).toEqual({ type: 'value', label: 'alembic current', column: null, pattern: expect.any(String), expected: '70a79686336c', actual: '70a79686336c' });
+          expect(gates.find((g) => g.stepId === 'p4-heads' && g.check!.type === 'output_contains')!.check).toEqual({ type: 'output_contains', text: '70a79686336c (head)', line: '70a79686336c (head)' });
+          expect(gates.find((g) => g.stepId === 'p4-ai4-objects' && g.check!.type === 'value')!.check).toEqual({ type: 'value', label: 'AI-4 objects present (of 6)', column: 'ai4_objects_present', pattern: null, expected: '6', actual: '6' });
+        } else {
+          expect(gates.find((g) => g.stepId === 'p3-upgrade-head' && g.check!.type === 'abort_on')!.check).toMatchObject({ type: 'abort_on', pattern: 'DuplicateTable', onMatch: expect.any(String), line: expect.stringContaining('DuplicateTable') });
+        }
+      } finally {
+        vault.close();
+      }
+    }
+  });
+
+  it('reworded gate labels still fill Final Revision, Heads State and the errors; an old vault\'s results (no typed fields) are read from their words', async () => {
+    const fieldsOf = (d: ReturnType<typeof deriveDecision>) => ({ finalRevision: d.finalRevision, headsState: d.headsState, errors: d.errors.map((e) => e.replace(/ \(observed: \d+\)/, '')) });
+    for (const variant of ['pass', 'blocked'] as const) {
+      const run = await recordedRun(variant);
+      const vault = run.open();
+      try {
+        const { model, decision } = decisionContext(vault, run.runId);
+        expect(decision.finalRevision).toBeTruthy();
+        expect(decision.headsState).toMatch(/^single head at 70a79686336c$/);
+        const typed = deriveDecision(reworded(model, { typed: true }));
+        expect(typed.finalRevision).toBe(decision.finalRevision);
+        expect(typed.headsState).toBe(decision.headsState);
+        // The old wording, no typed fields: what a vault written before them gives.
+        const legacy = deriveDecision(untyped(model));
+        expect(fieldsOf(legacy)).toEqual(fieldsOf(decision));
+        // Reworded and untyped, the words alone no longer say: the reason for the typed fields.
+        const lost = deriveDecision(reworded(model, { typed: false }));
+        expect(lost.headsState).toBe('single head');
+        if (variant === 'pass') expect(lost.finalRevision).toBeNull();
+        if (variant === 'blocked') {
+          expect(typed.errors[0]).toContain('abort gate /DuplicateTable/ matched (psycopg2.errors.DuplicateTable');
+          expect(lost.errors[0]).not.toContain('abort gate /DuplicateTable/');
+        }
+      } finally {
+        vault.close();
+      }
     }
   });
 });

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decisionContext } from '../../src/core/reports/decision';
 import type { PackModel } from '../../src/core/reports/pack-model';
-import { renderDecisionPdf, type DecisionSignature } from '../../src/core/reports/pdf';
+import { renderDecisionPdf } from '../../src/core/reports/pdf';
 import { PdfLayout, pdfSafe } from '../../src/core/reports/pdf-layout';
 import { overlappingWords, pdfInfo, pdfText, recordedRun, renderPages, type Variant } from './runs';
 
@@ -21,6 +21,10 @@ async function context(variant: Variant) {
 
 /** pdftotext output with line breaks folded, for phrases a layout may wrap. */
 const flat = (text: string) => text.replace(/\s+/g, ' ');
+/** pdftotext's pages (it ends each with a form feed). */
+const pagesOf = (text: string) => text.split('\f').slice(0, -1);
+const squeezed = (text: string) => text.replace(/\s+/g, '');
+const POLICY = { policy: { quorum: 2, role: 'approver', rejection: 'veto' } };
 
 function expectPages(pdf: Buffer): number {
   const { pages, pngs } = renderPages(pdf);
@@ -34,17 +38,16 @@ function expectPages(pdf: Buffer): number {
 }
 
 describe('decision.pdf', () => {
-  it('a passing run with its approvers\' signatures: the decision, every hash and fingerprint as text; deterministic', async () => {
-    const { model, decision, state } = await context('pass');
+  it('a passing rehearsal: REHEARSAL on every page, the target it used, the decision, every hash and fingerprint as text, plan approvals as files; deterministic', async () => {
+    const { model, decision } = await context('pass');
+    expect(model.run.environment).toBe('rehearsal');
     const approvers = model.identities.filter((i) => i.roles.includes('approver'));
     expect(approvers.map((a) => a.name)).toEqual(['gov1', 'gov2']);
-    const signatures: DecisionSignature[] = approvers.map((a) => ({ identity: a.name, fingerprint: a.fingerprint, decision: 'approve', at: model.exportedAt }));
-    const options = { quorum: state.runbook.policy.approvals.quorum, namespace: 'cutover-decision-v1' };
-    const pdf = await renderDecisionPdf(model, decision, signatures, options);
+    const pdf = await renderDecisionPdf(model, decision, POLICY);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     // Same input, same bytes (also on another render a moment later).
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await renderDecisionPdf(structuredClone(model), structuredClone(decision), signatures, options)).equals(pdf)).toBe(true);
+    expect((await renderDecisionPdf(structuredClone(model), structuredClone(decision), POLICY)).equals(pdf)).toBe(true);
     const info = pdfInfo(pdf);
     expect(info.CreationDate).toBe(model.exportedAt.replace(/\.\d+Z$/, 'Z'));
     expect(info.ModDate).toBe(info.CreationDate);
@@ -52,19 +55,42 @@ describe('decision.pdf', () => {
 
     const text = pdfText(pdf);
     const folded = flat(text);
+    for (const page of pagesOf(text)) expect(page).toContain('REHEARSAL');
+    expect(text).not.toContain('PRODUCTION');
     expect(folded).toContain('GOVERNANCE DECISION RECORD');
-    for (const phrase of ['Status PASS', 'Final Revision 70a79686336c', 'Heads State single head at 70a79686336c', 'Target netz-prod-postgres / netzprod', 'Production cutover authorization', 'GO / NO-GO Decision GO', 'No rollback triggers observed']) expect(folded).toContain(phrase);
+    // The first block: a rehearsal on the database it actually reached, not production.
+    const db = model.targets.find((t) => t.name === 'prod_db')!;
+    expect(db.address).toContain('127.0.0.1');
+    const first = flat(pagesOf(text)[0]!);
+    // (The address may wrap at a "/": compared without white space.)
+    expect(squeezed(first)).toContain(squeezed(`REHEARSAL Rehearsal on prod_db (${db.address}) — not an authorization for production`));
+    expect(first).toContain('The runbook\'s production target is netz-prod-postgres / netzprod; this rehearsal did not run against it.');
+    expect(first.indexOf('not an authorization for production')).toBeLessThan(first.indexOf('GO / NO-GO statement'));
+    for (const phrase of ['Status PASS', 'Final Revision 70a79686336c', 'Heads State single head at 70a79686336c', 'Target prod_db (postgresql://', 'Runbook\'s production target (not used by this rehearsal): netz-prod-postgres / netzprod', 'Production cutover authorization Not recorded in the run', 'GO / NO-GO Decision GO', 'No rollback triggers observed']) expect(folded).toContain(phrase);
     expect(folded).toContain(decision.statement.slice(0, 60));
+    expect(folded.toLowerCase()).not.toContain('awaiting');
     for (const a of model.artifacts) {
       expect(text, a.name).toContain(a.sha256);
       expect(folded).toContain(a.name);
     }
     for (const i of model.identities) expect(text, i.name).toContain(i.fingerprint);
-    for (const s of signatures) expect(text).toContain(s.fingerprint);
-    for (const a of model.approvals) expect(text).toContain(a.planDigest);
     expect(text).toContain(model.chainHead.hash);
     expect(text).toContain(model.runbook.hash);
-    expect(folded).toContain('2 of 2 required approval signature(s) present.');
+    // The plan approvals are files of the pack, with the command that checks them.
+    expect(model.plans).toHaveLength(1);
+    expect(text).toContain(model.plans![0]!.sha256);
+    expect(new Set(model.approvals.map((a) => a.planDigest))).toEqual(new Set([model.plans![0]!.sha256]));
+    expect(folded).toContain('Plan version 1: plan/plan.json');
+    for (const name of ['gov1', 'gov2']) expect(folded).toContain(`plan/approvals/${name}.sig`);
+    expect(folded).toContain('ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-plan-v1 -s plan/approvals/NAME.sig < plan/plan.json');
+    // How the decision is approved: the policy, the detached files, the commands; no status.
+    expect(folded).toContain('How this decision is approved');
+    expect(folded).toContain('Policy: 2 approving signatures from people with the approver role (in this pack\'s allowed_signers: gov1, gov2). The run\'s operator (ana) never counts toward it');
+    for (const f of ['signatures/NAME.sig', 'signatures/NAME.json', 'signatures/NAME.json.sig']) expect(folded).toContain(f);
+    expect(folded).toContain('ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-decision-v1 -s signatures/NAME.sig < manifest.json');
+    expect(folded).toContain('cutover pack verify PACK --allowed-signers');
+    expect(folded).toContain('printed by `cutover pack verify`');
+    expect(folded).not.toMatch(/nobody has signed|required approval signature\(s\) present/);
     // Preconditions with who and when; the scribe timeline; gate results.
     expect(folded).toMatch(/pre-approval .*The maintenance window is approved.* PASS gov1 \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/);
     expect(folded).toContain('Timeline (scribe format)');
@@ -74,18 +100,34 @@ describe('decision.pdf', () => {
     expect(pages).toBeGreaterThanOrEqual(4);
   });
 
-  it('the DuplicateTable run, unsigned: NO-GO, the blocker, an empty signature block awaiting the approvers', async () => {
-    const { model, decision, state } = await context('blocked');
-    const pdf = await renderDecisionPdf(model, decision, [], { quorum: state.runbook.policy.approvals.quorum });
+  it('the same run as production: PRODUCTION on every page, no rehearsal mark, the GO banner says what the authorization field holds', async () => {
+    const { model, decision } = await context('pass');
+    const prod: PackModel = { ...structuredClone(model), run: { ...model.run, environment: 'production' } };
+    const d = { ...structuredClone(decision), environment: 'production' as const };
+    const text = pdfText(await renderDecisionPdf(prod, d, POLICY));
+    for (const page of pagesOf(text)) expect(page).toContain('PRODUCTION');
+    expect(text).not.toContain('REHEARSAL');
+    const first = flat(pagesOf(text)[0]!);
+    expect(first).toContain('Status PASS · production cutover authorization: none recorded in the run GO GO / NO-GO statement');
+    expect(first).toContain('Runbook\'s production target: netz-prod-postgres / netzprod');
+    expect(flat(text).toLowerCase()).not.toContain('awaiting');
+    const recorded = { ...d, authorization: 'Approved' as const, sources: { ...d.sources, authorization: { from: 'operator' as const, detail: 'recorded by a person', refs: [], actor: 'gov1', at: model.exportedAt, seq: 77 } } };
+    expect(flat(pagesOf(pdfText(await renderDecisionPdf(prod, recorded, POLICY)))[0]!)).toContain('production cutover authorization: Approved, recorded by gov1 (event #77 of the chain)');
+  });
+
+  it('the DuplicateTable run: NO-GO, the blocker, how it would be approved, and nothing awaiting', async () => {
+    const { model, decision } = await context('blocked');
+    const pdf = await renderDecisionPdf(model, decision, POLICY);
     const text = pdfText(pdf);
     const folded = flat(text);
     expect(folded).toContain('NO-GO');
     expect(folded).toContain('Status BLOCKER');
+    expect(folded).toContain('Rehearsal result: NO-GO (status BLOCKER)');
     expect(folded).toContain('DuplicateTable');
     expect(folded).toContain('abort gate /DuplicateTable/ MATCHED');
     expect(folded).toMatch(/Rollback triggered by ana at .*DuplicateTable in 0023; PITR decision path/);
-    expect(folded).toContain('Awaiting signatures: nobody has signed this decision yet.');
-    expect(folded).toContain('Required: 2 approver signature(s) from gov1, gov2');
+    expect(folded.toLowerCase()).not.toContain('awaiting');
+    expect(folded).toContain('Who may sign toward the policy');
     for (const i of model.identities.filter((x) => x.roles.includes('approver'))) expect(text).toContain(i.fingerprint);
     for (const a of model.artifacts) expect(text).toContain(a.sha256);
     for (const t of model.targets.filter((x) => x.hostKey)) expect(text).toContain(t.hostKey!);
@@ -103,11 +145,7 @@ describe('decision.pdf', () => {
     big.steps[0]!.statement = `Write freeze → confirmed ≤ 5 min ✔ — “quoted” ${'long statement '.repeat(40)} 日本語 \u0007bell`;
     big.steps[1]!.statement = 'word '.repeat(6000);
     const many = { ...decision, errors: Array.from({ length: 300 }, (_, i) => `step-${i} FAIL: exit code ${i}`) };
-    const signatures: DecisionSignature[] = [
-      { identity: 'gov1', fingerprint: big.identities.find((i) => i.name === 'gov1')!.fingerprint, decision: 'approve', at: big.exportedAt },
-      { identity: 'gov2', fingerprint: big.identities.find((i) => i.name === 'gov2')!.fingerprint, decision: 'reject', reason: 'The PITR window was not validated on the replica; re-run after the DBA confirms it.', at: big.exportedAt },
-    ];
-    const pdf = await renderDecisionPdf(big, many, signatures, { quorum: 2 });
+    const pdf = await renderDecisionPdf(big, many, POLICY);
     const text = pdfText(pdf);
     // Blocks taller than a page are cut, saying so, instead of running off the page.
     expect(flat(text)).toMatch(/… \[\d+ more characters in the evidence\]/);
@@ -118,9 +156,6 @@ describe('decision.pdf', () => {
     expect(text.match(/SHA-256/g)!.length).toBeGreaterThan(3);
     expect(flat(text)).toContain('Write freeze -> confirmed <= 5 min v — “quoted”');
     expect(text).toContain('??? bell');
-    expect(flat(text)).toContain('REJECT');
-    expect(flat(text)).toContain('re-run after the DBA confirms it.');
-    expect(flat(text)).toContain('1 of 2 required approval signature(s) present; awaiting more.');
     expect(expectPages(pdf)).toBeGreaterThanOrEqual(7);
   });
 

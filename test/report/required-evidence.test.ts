@@ -188,8 +188,8 @@ describe('required evidence and abort gates in the decision record', () => {
     expect(decision.statement).toContain('Required evidence present: all 4 files of the runbook\'s evidence pack.');
     expect(formatDecision(decision)).toContain('- Errors: None\n    (run: no step failed; all required evidence present)');
 
-    const pdf = await renderDecisionPdf(model, decision, [], { quorum: 1 });
-    expect((await renderDecisionPdf(structuredClone(model), structuredClone(decision), [], { quorum: 1 })).equals(pdf)).toBe(true);
+    const pdf = await renderDecisionPdf(model, decision, { policy: { quorum: 1, role: 'approver', rejection: 'veto' } });
+    expect((await renderDecisionPdf(structuredClone(model), structuredClone(decision), { policy: { quorum: 1, role: 'approver', rejection: 'veto' } })).equals(pdf)).toBe(true);
     const folded = flat(pdfText(pdf));
     expect(folded).toContain('Required evidence');
     expect(folded).toContain('All 4 files present.');
@@ -243,8 +243,8 @@ describe('required evidence and abort gates in the decision record', () => {
     expect(template).toMatch(/^- Errors: p1-upgrade \(alembic upgrade head\) FAIL: abort gate \/DuplicateTable\/ matched/m);
     expect(template).toContain(`\n    ${finding}\n`);
 
-    const pdf = await renderDecisionPdf(model, decision, [], { quorum: 1 });
-    expect((await renderDecisionPdf(structuredClone(model), structuredClone(decision), [], { quorum: 1 })).equals(pdf)).toBe(true);
+    const pdf = await renderDecisionPdf(model, decision, { policy: { quorum: 1, role: 'approver', rejection: 'veto' } });
+    expect((await renderDecisionPdf(structuredClone(model), structuredClone(decision), { policy: { quorum: 1, role: 'approver', rejection: 'veto' } })).equals(pdf)).toBe(true);
     const folded = flat(pdfText(pdf));
     expect(folded).toContain('4 of 5 files present; 1 MISSING (ev_post_upgrade_current.log).');
     const lines = layoutLines(pdf);
@@ -280,7 +280,7 @@ describe('required evidence and abort gates in the decision record', () => {
       'p2-current (alembic current) skipped by ana: a deviation from the approved runbook',
       'required evidence missing: 1 of 4 files in the runbook\'s evidence pack (ev_post_upgrade_current.log: p2-current skipped by ana)',
     ]);
-    const pdf = await renderDecisionPdf(model, decision, [], { quorum: 1 });
+    const pdf = await renderDecisionPdf(model, decision, { policy: { quorum: 1, role: 'approver', rejection: 'veto' } });
     const lines = layoutLines(pdf);
     expect(row(lines, /^\s*\d+ ev_post_upgrade_current\.log\s/)).toEqual([expect.stringMatching(/MISSING\s+p2-current$/), expect.stringMatching(/p2-current skipped by ana\s+SKIPPED$/)]);
     expect(row(lines, /^\s*\d+ ev_rollback_pitr_decision\.json\s/)[0]).toMatch(/n\/a\s+rb-pitr$/);
@@ -314,7 +314,7 @@ describe('the reference scenario (alembic-governance-cutover.yaml: sshd, Alembic
       expect(model.requiredEvidence).toHaveLength(15);
       expect(model.requiredEvidence!.filter((e) => e.status !== 'present')).toEqual([]);
       expect(decision.errors).toEqual([]);
-      const lines = layoutLines(await renderDecisionPdf(model, decision, [], { quorum: 2 }));
+      const lines = layoutLines(await renderDecisionPdf(model, decision, { policy: { quorum: 2, role: 'approver', rejection: 'veto' } }));
       for (const e of model.requiredEvidence!) {
         const [first, second] = row(lines, new RegExp(`^\\s*\\d+ ${escape(e.name)}\\s`));
         expect(first).toMatch(/\s+present\s+\S+$/);

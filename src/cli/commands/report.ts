@@ -149,7 +149,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
       const { renderDecisionPdf } = await import('../../core/reports/pdf');
       await withVault(opts.vault, async (vault) => {
         const { state, model, decision } = decisionContext(vault, runId);
-        const bytes = await renderDecisionPdf(model, decision, [], { quorum: state.runbook.policy.approvals.quorum });
+        const { quorum, role } = state.runbook.policy.approvals;
+        const bytes = await renderDecisionPdf(model, decision, { policy: { quorum, role, rejection: 'veto' }, preview: true });
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, bytes);
         if (opts.json) printJson({ runId, path: opts.out, sha256: sha256(opts.out), bytes: bytes.length, decision: { status: decision.status, goNoGo: decision.goNoGo } });

@@ -6,16 +6,39 @@ import type { ExecResult } from '../targets/types';
 
 const MAX_LINE = 64 * 1024;
 
+/**
+ * What a gate checked and what the run found, as data: reports read these fields, never the
+ * display text (`gate`, `detail`), which may be reworded. Results recorded before these fields
+ * existed have none (`check` is absent).
+ */
+export type GateCheck =
+  | { type: 'exit_code'; expected: number; actual: number | null; implicit: boolean }
+  | { type: 'output_contains'; text: string; line: string | null }
+  | { type: 'output_not_contains'; text: string; line: string | null }
+  | { type: 'output_matches'; pattern: string; matched: string | null }
+  /** A value pulled from the output (pattern's first group) or an SQL column, against `expected`. */
+  | { type: 'value'; label: string | null; column: string | null; pattern: string | null; expected: string; actual: string | null }
+  /** A metric (a monitor's summary, a column, or a "metric: N" line) against a limit. */
+  | { type: 'threshold'; metric: string; op: string; limit: number; actual: number | null }
+  | { type: 'abort_on'; pattern: string; label: string | null; onMatch: 'block' | 'cancel'; line: string };
+
 export interface GateResult {
+  /** The gate in words ("exit code = 0", "abort on /X/"): for people, not to be parsed. */
   gate: string;
   kind: 'expect' | 'abort';
   passed: boolean;
+  /** What was found, in words ("value 64", "matched: <line>"). */
   detail: string;
+  /** The same, typed; absent from results recorded by older versions. */
+  check?: GateCheck;
 }
 
 export interface AbortMatch {
   pattern: string;
+  /** The gate's label, or its pattern when it has none. */
   label: string;
+  /** The label as the runbook declares it, or null. */
+  declaredLabel: string | null;
   onMatch: 'block' | 'cancel';
   line: string;
 }
@@ -87,7 +110,7 @@ export class GateWatcher {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     for (const { gate, re } of this.abortGates) {
       if (re.test(line) && !this.aborts.some((a) => a.pattern === gate.pattern)) {
-        const match = { pattern: gate.pattern, label: gate.label ?? gate.pattern, onMatch: gate.on_match, line: line.slice(0, 500) };
+        const match = { pattern: gate.pattern, label: gate.label ?? gate.pattern, declaredLabel: gate.label ?? null, onMatch: gate.on_match, line: line.slice(0, 500) };
         this.aborts.push(match);
         this.onAbort(match);
       }
@@ -110,25 +133,40 @@ export class GateWatcher {
     const out: GateResult[] = this.expectations.map((e) => {
       const gate = describeExpectation(e);
       const seen = this.seen.get(e);
-      if ('exit_code' in e) return { gate, kind: 'expect', passed: exec.exitCode === e.exit_code, detail: `exit code ${exec.exitCode ?? 'none'}` };
-      if ('output_contains' in e) return { gate, kind: 'expect', passed: seen !== undefined, detail: seen !== undefined ? `found in: ${seen.slice(0, 200)}` : 'not found in the output' };
-      if ('output_not_contains' in e) return { gate, kind: 'expect', passed: seen === undefined, detail: seen === undefined ? 'absent' : `found in: ${seen.slice(0, 200)}` };
-      if ('output_matches' in e) return { gate, kind: 'expect', passed: seen !== undefined, detail: seen !== undefined ? `matched: ${seen.slice(0, 200)}` : 'no line matched' };
+      if ('exit_code' in e) {
+        const actual = exec.exitCode ?? null;
+        return { gate, kind: 'expect', passed: actual === e.exit_code, detail: `exit code ${actual ?? 'none'}`, check: { type: 'exit_code', expected: e.exit_code, actual, implicit: false } };
+      }
+      if ('output_contains' in e) {
+        const line = seen !== undefined ? seen.slice(0, 200) : null;
+        return { gate, kind: 'expect', passed: line !== null, detail: line !== null ? `found in: ${line}` : 'not found in the output', check: { type: 'output_contains', text: e.output_contains, line } };
+      }
+      if ('output_not_contains' in e) {
+        const line = seen !== undefined ? seen.slice(0, 200) : null;
+        return { gate, kind: 'expect', passed: line === null, detail: line === null ? 'absent' : `found in: ${line}`, check: { type: 'output_not_contains', text: e.output_not_contains, line } };
+      }
+      if ('output_matches' in e) {
+        const matched = seen !== undefined ? seen.slice(0, 200) : null;
+        return { gate, kind: 'expect', passed: matched !== null, detail: matched !== null ? `matched: ${matched}` : 'no line matched', check: { type: 'output_matches', pattern: e.output_matches, matched } };
+      }
       if ('value' in e) {
-        const actual = e.value.column !== undefined ? firstRow?.[e.value.column] : seen;
-        const passed = actual !== undefined && actual !== null && String(actual).trim() === String(e.value.equals);
-        return { gate, kind: 'expect', passed, detail: actual === undefined || actual === null ? 'no value found' : `value ${String(actual).slice(0, 200)}` };
+        const raw = e.value.column !== undefined ? firstRow?.[e.value.column] : seen;
+        const actual = raw === undefined || raw === null ? null : String(raw).slice(0, 200);
+        const expected = String(e.value.equals);
+        const passed = raw !== undefined && raw !== null && String(raw).trim() === expected;
+        return { gate, kind: 'expect', passed, detail: actual === null ? 'no value found' : `value ${actual}`, check: { type: 'value', label: e.value.label ?? null, column: e.value.column ?? null, pattern: e.value.pattern ?? null, expected, actual: actual === null ? null : actual.trim() } };
       }
       const fromRow = firstRow?.[e.threshold.metric];
       const actual = fromRow !== undefined && fromRow !== null ? Number(fromRow) : seen !== undefined ? Number(seen) : NaN;
       const passed = Number.isFinite(actual) && compare(actual, e.threshold.op, e.threshold.value);
-      return { gate, kind: 'expect', passed, detail: Number.isFinite(actual) ? `${e.threshold.metric} = ${actual}` : `${e.threshold.metric} not found` };
+      const check: GateCheck = { type: 'threshold', metric: e.threshold.metric, op: e.threshold.op, limit: e.threshold.value, actual: Number.isFinite(actual) ? actual : null };
+      return { gate, kind: 'expect', passed, detail: Number.isFinite(actual) ? `${e.threshold.metric} = ${actual}` : `${e.threshold.metric} not found`, check };
     });
     // A step whose expectations name no exit code must exit 0: a failing command is never a PASS.
     if (exec.exitCode !== null && exec.exitCode !== undefined && !this.expectations.some((e) => 'exit_code' in e)) {
-      out.unshift({ gate: IMPLICIT_EXIT_GATE, kind: 'expect', passed: exec.exitCode === 0, detail: `exit code ${exec.exitCode}` });
+      out.unshift({ gate: IMPLICIT_EXIT_GATE, kind: 'expect', passed: exec.exitCode === 0, detail: `exit code ${exec.exitCode}`, check: { type: 'exit_code', expected: 0, actual: exec.exitCode, implicit: true } });
     }
-    for (const a of this.aborts) out.push({ gate: `abort on /${a.pattern}/`, kind: 'abort', passed: false, detail: `matched: ${a.line}` });
+    for (const a of this.aborts) out.push({ gate: `abort on /${a.pattern}/`, kind: 'abort', passed: false, detail: `matched: ${a.line}`, check: { type: 'abort_on', pattern: a.pattern, label: a.declaredLabel, onMatch: a.onMatch, line: a.line } });
     return out;
   }
 }

@@ -49,7 +49,7 @@ export function judge(thresholds: string[], summary: MonitorSummary): GateResult
     const actual = summary[metric as keyof MonitorSummary];
     const limit = Number(raw);
     const passed = summary.samples > 0 && (op === '<=' ? actual <= limit : op === '<' ? actual < limit : op === '>=' ? actual >= limit : actual > limit);
-    return { gate: t, kind: 'expect', passed, detail: `${metric} = ${actual} over ${summary.samples} samples` };
+    return { gate: t, kind: 'expect', passed, detail: `${metric} = ${actual} over ${summary.samples} samples`, check: { type: 'threshold', metric: metric!, op: op!, limit, actual: summary.samples > 0 ? actual : null } };
   });
 }
 

@@ -13,6 +13,7 @@ import { verifyAct } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import type { Keyring } from '../signing';
 import { VaultInputError, type Vault, type VaultEvent } from '../vault';
+import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactOf } from './gate-facts';
 import { buildPackModel, type PackModel, type PackStep } from './pack-model';
 
 export const DECISION_EVENT = 'decision.recorded';
@@ -43,7 +44,10 @@ export interface Decision {
   template: 'governance' | 'go-no-go';
   environment: PackModel['run']['environment'];
   status: 'PASS' | 'BLOCKER';
+  /** The target(s) the run actually used: "name (address)", a DSN without its password. */
   target: string | null;
+  /** The production target the runbook names (its decision.target), shown beside `target`; null when it names none. */
+  productionTarget: string | null;
   finalRevision: string | null;
   headsState: string | null;
   errors: string[];
@@ -230,12 +234,6 @@ export function scrubAddress(address: string): string {
   return address.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@]*@/g, '$1:***@');
 }
 
-/** "abort on /X/" → X */
-export function abortPattern(gate: string): string {
-  const m = /^abort on \/(.*)\/$/s.exec(gate);
-  return m ? m[1]! : gate;
-}
-
 /** Why a step failed, in one line. */
 export function failureSummary(s: PackStep): string {
   const parts: string[] = [];
@@ -243,8 +241,8 @@ export function failureSummary(s: PackStep): string {
   else if (s.failure) parts.push(`${s.failure.kind}: ${s.failure.message}${s.failure.sqlState ? ` (SQLSTATE ${s.failure.sqlState})` : ''}`);
   if (s.exitCode !== null && s.exitCode !== 0) parts.push(`exit code ${s.exitCode}`);
   const aborts = s.gates.filter((g) => g.kind === 'abort');
-  for (const g of aborts) parts.push(`abort gate /${abortPattern(g.gate)}/ matched (${g.detail.replace(/^matched: /, '')})`);
-  const failed = s.gates.filter((g) => g.kind === 'expect' && !g.passed && !(g.gate.startsWith('exit code') && s.exitCode !== null && s.exitCode !== 0));
+  for (const g of aborts) parts.push(`abort gate /${abortPatternOf(g)}/ matched (${abortLineOf(g)})`);
+  const failed = s.gates.filter((g) => g.kind === 'expect' && !g.passed && !(isExitCodeGate(g) && s.exitCode !== null && s.exitCode !== 0));
   if (failed.length) parts.push(`expectation${failed.length > 1 ? 's' : ''} failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`);
   return parts.join('; ') || 'failed';
 }
@@ -299,29 +297,25 @@ function requiredEvidenceFindings(model: PackModel): string[] {
   return errors;
 }
 
-function gateLabelValue(gate: { gate: string; detail: string }): { label: string; expected: string; value: string | null } {
-  const i = gate.gate.lastIndexOf(' = ');
-  const label = i >= 0 ? gate.gate.slice(0, i) : gate.gate;
-  const expected = i >= 0 ? gate.gate.slice(i + 3) : '';
-  const m = /^value (.*)$/s.exec(gate.detail);
-  return { label, expected, value: m ? m[1]!.trim() : null };
-}
-
 function deriveFinalRevision(model: PackModel): { value: string | null; source: FieldSource } {
+  // An "alembic current" value check: named so by its label, or run by a step that runs it.
   const candidates = chronological(model.steps.filter((s) => isMain(s) && done(s))).flatMap((s) =>
-    s.gates.filter((g) => g.kind === 'expect' && g.gate.includes(' = ') && /^value /.test(g.detail) && CURRENT.test(gateLabelValue(g).label)).map((g) => ({ s, g })));
+    s.gates.flatMap((g) => {
+      const fact = valueFactOf(g);
+      return fact && fact.actual !== null && (CURRENT.test(fact.label) || matches(s, CURRENT)) ? [{ s, g, fact }] : [];
+    }));
   const notRun = model.steps.filter((s) => isMain(s) && (s.status === 'pending' || s.status === 'skipped') && matches(s, CURRENT));
   const later = notRun.length ? `; ${notRun.map((s) => s.stepId).join(', ')} did not run` : '';
   const passed = candidates.filter(({ g }) => g.passed);
   const last = candidates.at(-1);
   if (!last) return { value: null, source: { from: 'none', detail: `no "alembic current" check has a result${later}`, refs: [] } };
-  const { value, expected } = gateLabelValue(last.g);
+  const { actual, expected } = last.fact;
   const failureAfter = model.steps.some((s) => isMain(s) && (s.status === 'FAIL' || s.status === 'INTERRUPTED') && when(s) > when(last.s));
   const caveat = failureAfter ? `; observed before a later step failed and not re-checked after it` : '';
-  if (last.g.passed) return { value, source: { from: 'run', detail: `${last.g.gate} PASS in ${last.s.stepId}${caveat}${later}`, refs: [refOf(last.s)] } };
+  if (last.g.passed) return { value: actual, source: { from: 'run', detail: `${last.g.gate} PASS in ${last.s.stepId}${caveat}${later}`, refs: [refOf(last.s)] } };
   const fallback = passed.at(-1);
   return {
-    value: `${value ?? 'unknown'} (expected ${expected}: FAIL)`,
+    value: `${actual ?? 'unknown'} (expected ${expected}: FAIL)`,
     source: { from: 'run', detail: `${last.g.gate} FAIL in ${last.s.stepId} (${last.g.detail})${fallback ? `; last passing check ${fallback.s.stepId}` : ''}${later}`, refs: [refOf(last.s)] },
   };
 }
@@ -332,13 +326,12 @@ function deriveHeads(model: PackModel): { value: string | null; source: FieldSou
   const later = notRun.length ? `; ${notRun.map((s) => s.stepId).join(', ')} did not run` : '';
   const last = checks.at(-1);
   if (!last) return { value: null, source: { from: 'none', detail: `no "alembic heads" check has a result${later}`, refs: [] } };
-  const headGate = last.gates.find((g) => g.kind === 'expect' && /\(head\)/.test(g.gate));
-  const head = headGate ? /"(?:Rev: )?(\S+) \(head\)"/.exec(headGate.gate)?.[1] ?? null : null;
+  const head = last.gates.map(headRevisionOf).find((h) => h !== null) ?? null;
   let value: string;
   if (last.status === 'PASS') value = head ? `single head at ${head}` : 'single head';
   else {
     const abort = last.gates.find((g) => g.kind === 'abort');
-    value = abort ? `more than one head / unexpected head: ${abort.detail.replace(/^matched: /, '')}` : `FAIL: ${failureSummary(last)}`;
+    value = abort ? `more than one head / unexpected head: ${abortLineOf(abort)}` : `FAIL: ${failureSummary(last)}`;
   }
   return { value, source: { from: 'run', detail: `${last.stepId} ${last.status} (${last.phaseTitle})${later}`, refs: [refOf(last)] } };
 }
@@ -380,14 +373,23 @@ function deriveRootCause(model: PackModel, op?: Recorded): { value: string | nul
     const failedStep = Object.entries(s.values!).find(([k]) => /step/i.test(k))?.[1];
     return { value: `${s.values![key!]}${failedStep ? ` (at ${failedStep})` : ''}`, source: { from: 'run', detail: `recorded in ${s.stepId} (${s.title})${s.actor ? ` by ${s.actor}` : ''}`, refs: [refOf(s)], ...(s.actor ? { actor: s.actor } : {}), ...(s.finishedAt ? { at: s.finishedAt } : {}) } };
   }
-  return { value: null, source: { from: 'none', detail: 'awaiting a person: `cutover run decision RUN --root-cause …`', refs: [] } };
+  return { value: null, source: { from: 'none', detail: 'not recorded by anyone (`cutover run decision RUN --root-cause …` records it)', refs: [] } };
 }
 
+/**
+ * The targets the run actually used (its targets after `--target` overrides): the postgres
+ * targets its steps ran against, else every target its steps ran against, else its postgres
+ * targets, else all of them. The runbook's decision.target (the production target it was
+ * written for) is kept beside it as productionTarget, never in its place.
+ */
 function deriveTarget(model: PackModel): { value: string | null; source: FieldSource } {
-  if (model.runbook.decisionTarget) return { value: model.runbook.decisionTarget, source: { from: 'runbook', detail: 'the runbook\'s decision.target', refs: [] } };
-  const pg = model.targets.find((t) => t.kind === 'postgres') ?? model.targets[0];
-  if (!pg) return { value: null, source: { from: 'none', detail: 'the run names no target', refs: [] } };
-  return { value: `${pg.name} (${scrubAddress(pg.address)})`, source: { from: 'run', detail: `the run's ${pg.kind} target`, refs: [] } };
+  const ran = new Set(model.steps.filter((s) => s.startedAt && s.target).map((s) => s.target!));
+  const used = model.targets.filter((t) => ran.has(t.name));
+  const pick = [used.filter((t) => t.kind === 'postgres'), used, model.targets.filter((t) => t.kind === 'postgres'), model.targets].find((l) => l.length) ?? [];
+  if (!pick.length) return { value: null, source: { from: 'none', detail: 'the run names no target', refs: [] } };
+  const value = pick.map((t) => `${t.name} (${scrubAddress(t.address)})`).join('; ');
+  const how = used.length ? 'the target(s) the run\'s steps ran against, as the run resolved them (after --target overrides)' : 'the run\'s target(s), as the run resolved them (after --target overrides)';
+  return { value, source: { from: 'run', detail: how, refs: [] } };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -415,8 +417,8 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
     const retries = retryNotes(main);
     if (retries.length) parts.push(`Retried after a signed decision: ${retries.join('; ')}.`);
     if (d.goNoGo === 'NO-GO') parts.push(`${authText} NO-GO.`);
-    else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? 'GO-LIVE confirmed.' : 'GO confirmed for the production window.'}`);
-    else parts.push(production ? 'GO recommended; production cutover authorization pending governance sign-off.' : 'Rehearsal GO; production cutover authorization pending governance sign-off.');
+    else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? 'GO-LIVE confirmed.' : 'Rehearsal GO; this rehearsal is not itself an authorization for production: the production run is approved and decided on its own.'}`);
+    else parts.push(production ? 'GO recommended; no production cutover authorization is recorded in the run: governance decides by recording it and by signing the decision pack.' : 'Rehearsal GO; not an authorization for production (none is recorded in the run).');
     return parts.join(' ').replace(/\s+/g, ' ').trim();
   }
   const parts: string[] = [];
@@ -434,7 +436,7 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
     const rbDone = rb.filter((s) => s.status === 'PASS');
     parts.push(`Rollback triggered by ${decision.actor} at ${decision.at}: ${decision.reason}. Rollback path ${rbDone.length}/${rb.length} steps done.`);
   } else if (decision?.decision === 'stop') parts.push(`Run stopped by ${decision.actor} at ${decision.at}: ${decision.reason}.`);
-  else if (model.run.status === 'BLOCKED') parts.push('Awaiting a decision: retry, rollback or stop.');
+  else if (model.run.status === 'BLOCKED') parts.push('No retry, rollback or stop decision recorded yet.');
   if (d.rootCause) parts.push(`Root cause: ${d.rootCause}.`);
   if (authText) parts.push(authText);
   parts.push('Production cutover not authorized. NO-GO.');
@@ -457,6 +459,7 @@ export function deriveDecision(model: PackModel, operator: OperatorDecision = {}
     environment: model.run.environment,
     status: st.status,
     target: target.value,
+    productionTarget: model.runbook.decisionTarget,
     finalRevision: finalRevision.value,
     headsState: heads.value,
     errors: st.errors,
@@ -481,9 +484,9 @@ export function deriveDecision(model: PackModel, operator: OperatorDecision = {}
         : { from: 'run', detail: (model.requiredEvidence ?? []).some((e) => e.status === 'present') ? 'no step failed; all required evidence present' : 'no step failed', refs: [] },
       driftDetected: drift.source,
       rootCause: rootCause.source,
-      riskTier: operatorSource(operator.riskTier, 'awaiting a person: `cutover run decision RUN --risk-tier …`'),
-      authorization: operatorSource(auth ?? undefined, 'awaiting governance: `cutover run decision RUN --authorization Approved|Rejected` by an approver, and the approvers\' signatures on the pack'),
-      goNoGo: { from: 'run', detail: auth ? `status ${st.status} and authorization ${auth.value}` : `status ${st.status}; authorization pending`, refs: [] },
+      riskTier: operatorSource(operator.riskTier, 'not recorded by anyone (`cutover run decision RUN --risk-tier …` records it)'),
+      authorization: operatorSource(auth ?? undefined, 'no decision.recorded event of the run holds an authorization (an approver records it with `cutover run decision RUN --authorization Approved|Rejected`); the approvers\' verdicts are the pack\'s signatures'),
+      goNoGo: { from: 'run', detail: auth ? `status ${st.status} and authorization ${auth.value}` : `status ${st.status}; no authorization recorded in the run`, refs: [] },
     },
   };
 }
@@ -506,7 +509,8 @@ export const TEMPLATE_LABELS: [Exclude<DecisionField, 'goNoGo'>, string][] = [
 export function fieldText(d: Decision, field: Exclude<DecisionField, 'goNoGo'>): string {
   switch (field) {
     case 'errors': return d.errors.length ? [...d.errors.slice(0, 10), ...(d.errors.length > 10 ? [`… and ${d.errors.length - 10} more (the full list is in the decision's JSON)`] : [])].join('\n') : 'None';
-    case 'authorization': return d.authorization ? `${d.authorization}${d.authorizationNote ? ` (${d.authorizationNote})` : ''}` : 'Pending (Approved | Rejected)';
+    case 'authorization': return d.authorization ? `${d.authorization}${d.authorizationNote ? ` (${d.authorizationNote})` : ''}` : 'Not recorded in the run (Approved | Rejected)';
+    case 'target': return `${d.target ?? 'Unknown (the run names no target)'}${d.productionTarget ? `\n${d.environment === 'production' ? 'Runbook\'s production target' : 'Runbook\'s production target (not used by this rehearsal)'}: ${d.productionTarget}` : ''}`;
     case 'rootCause': return d.rootCause ?? (d.status === 'PASS' ? 'n/a (no blocker)' : 'Not classified yet');
     case 'riskTier': return d.riskTier ?? 'Not set';
     default: return (d[field] as string | null) ?? 'Unknown (not observed by the run)';

@@ -11,7 +11,8 @@ import type { Step } from '../runbook/schema';
 import { redactText } from '../targets/redact';
 import { getSecrets, secretNames, VaultInputError, type Vault, type VaultEvent } from '../vault';
 import { scribeTimeline, type Timeline } from './broadcasts';
-import { abortPattern, decisionContext, failureSummary, fieldText, scrubAddress, sourceText, TEMPLATE_LABELS, type Decision, type DecisionRef } from './decision';
+import { decisionContext, failureSummary, fieldText, scrubAddress, sourceText, TEMPLATE_LABELS, type Decision, type DecisionRef } from './decision';
+import { abortLabelOf, abortLineOf, abortPatternOf } from './gate-facts';
 import type { PackArtifact, PackModel, PackStep } from './pack-model';
 import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
 
@@ -166,9 +167,9 @@ function failingDetail(vault: Vault, state: RunState, model: PackModel, step: Pa
   const def = allSteps(state).find(({ step: s }) => s.id === step.stepId)?.step as Step | undefined;
   const abortDefs = def && 'abort_on' in def ? def.abort_on : [];
   const aborts = step.gates.filter((g) => g.kind === 'abort').map((g) => {
-    const pattern = abortPattern(g.gate);
-    const label = abortDefs.find((a) => a.pattern === pattern)?.label ?? pattern;
-    return { label, pattern, line: g.detail.replace(/^matched: /, '') };
+    const pattern = abortPatternOf(g);
+    const label = abortLabelOf(g) ?? abortDefs.find((a) => a.pattern === pattern)?.label ?? pattern;
+    return { label, pattern, line: abortLineOf(g) };
   });
   const target = step.target ? model.targets.find((t) => t.name === step.target) : undefined;
   const finished = events.filter((e) => (e.type === 'step.finished' || e.type === 'step.interrupted') && (e.payload as { stepId?: string }).stepId === step.stepId).at(-1);

@@ -8,6 +8,7 @@ import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
 import type { Expectation, Step } from '../runbook/schema';
+import { planVersionsOf, type PlanVersion } from './plan-versions';
 
 /**
  * A gate the runbook declares on a step, with what the run made of it: the expectations judged
@@ -168,6 +169,11 @@ export interface PackModel {
    */
   linkedEvidence?: LinkedEvidence[];
   approvals: { signer: string; fingerprint: string; planDigest: string; seq: number }[];
+  /**
+   * The plan versions approvers signed, each with where the pack keeps it (plan/plan.json or
+   * plan/vN/plan.json) and its approvals' .sig files. Absent from snapshots written by hand.
+   */
+  plans?: Omit<PlanVersion, 'text'>[];
   /** Everyone who acted or signed in this run, with their keys (for allowed_signers). */
   identities: IdentityInfo[];
   /**
@@ -383,6 +389,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
     requiredEvidence: requiredEvidenceOf(state, steps, artifacts),
     linkedEvidence: linked.evidence,
     approvals: state.approvals.map((a) => ({ signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest, seq: a.seq })),
+    plans: planVersionsOf(state.approvals).map(({ text: _text, ...v }) => v),
     identities: identities.length ? identities : chain.filter((i) => i.name === state.operator),
     chainHead: head,
     exportedAt: headEvent?.at ?? new Date(0).toISOString(),

@@ -68,7 +68,32 @@ export interface Meta {
   header: string;
   /** Left part of the footer on every page. */
   footer: string;
+  /** A word in a coloured box at the top right of every page, the first included (PRODUCTION, REHEARSAL). */
+  badge?: { text: string; color: string };
+  /** A large light diagonal mark across every page, drawn as lines (so the text layer stays the document's). */
+  watermark?: string;
 }
+
+/**
+ * Capital letters as strokes on a box 0.6 wide and 1 high (y down): enough for the marks
+ * used. Each path is a list of commands: [x, y] moves or lines, [x1, y1, x2, y2, x, y] curves.
+ */
+const STROKE_LETTERS: Record<string, number[][][]> = {
+  R: [[[0, 1], [0, 0], [0.38, 0], [0.64, 0, 0.64, 0.5, 0.38, 0.5], [0, 0.5]], [[0.3, 0.5], [0.6, 1]]],
+  E: [[[0.6, 0], [0, 0], [0, 1], [0.6, 1]], [[0, 0.5], [0.45, 0.5]]],
+  H: [[[0, 0], [0, 1]], [[0.6, 0], [0.6, 1]], [[0, 0.5], [0.6, 0.5]]],
+  A: [[[0, 1], [0.3, 0], [0.6, 1]], [[0.1, 0.66], [0.5, 0.66]]],
+  S: [[[0.58, 0.12], [0.48, -0.04, 0.02, -0.04, 0.04, 0.26], [0.06, 0.5, 0.6, 0.44, 0.6, 0.72], [0.6, 1.04, 0.1, 1.06, 0, 0.86]]],
+  L: [[[0, 0], [0, 1], [0.6, 1]]],
+  P: [[[0, 1], [0, 0], [0.38, 0], [0.64, 0, 0.64, 0.5, 0.38, 0.5], [0, 0.5]]],
+  O: [[[0.3, 0], [0.7, 0, 0.7, 1, 0.3, 1], [-0.1, 1, -0.1, 0, 0.3, 0]]],
+  D: [[[0, 0], [0, 1], [0.25, 1], [0.68, 1, 0.68, 0, 0.25, 0], [0, 0]]],
+  U: [[[0, 0], [0, 0.7], [0, 1.05, 0.6, 1.05, 0.6, 0.7], [0.6, 0]]],
+  C: [[[0.6, 0.15], [0.45, -0.08, 0, -0.05, 0, 0.5], [0, 1.05, 0.45, 1.08, 0.6, 0.85]]],
+  T: [[[0, 0], [0.6, 0]], [[0.3, 0], [0.3, 1]]],
+  I: [[[0.3, 0], [0.3, 1]], [[0.1, 0], [0.5, 0]], [[0.1, 1], [0.5, 1]]],
+  N: [[[0, 1], [0, 0], [0.6, 1], [0.6, 0]]],
+};
 
 const MAX_CELL = 2400;
 const PAD = 3.5;
@@ -97,6 +122,12 @@ export class PdfLayout {
       this.doc.on('error', reject);
     });
     this.doc.fillColor(COLOR.text).font(FONT.sans).fontSize(9.5);
+    // Under everything else on the page: drawn as each page begins.
+    const mark = meta.watermark;
+    if (mark) {
+      this.watermark(mark);
+      this.doc.on('pageAdded', () => this.watermark(mark));
+    }
   }
 
   get left(): number {
@@ -240,6 +271,68 @@ export class PdfLayout {
     this.doc.x = this.left;
     this.doc.y = y + h + 8;
     this.doc.fillColor(COLOR.text);
+  }
+
+  /**
+   * A boxed notice in the document's flow: a short bold label over a paragraph, in `color`,
+   * as tall as its text needs (the rehearsal's first block).
+   */
+  notice(label: string, text: string, color: string, lines: string[] = []): void {
+    const inner = this.width - 28;
+    const body = [text, ...lines];
+    const sizes = body.map((t, i) => (i === 0 ? 13 : 9.5));
+    const fonts = body.map((_, i) => (i === 0 ? FONT.bold : FONT.sans));
+    const h = 14 + this.height(label, FONT.bold, 22, inner) + 4 + body.reduce((n, t, i) => n + this.height(t, fonts[i]!, sizes[i]!, inner) + 4, 0) + 8;
+    this.ensure(h + 6);
+    const y = this.doc.y;
+    this.doc.save().roundedRect(this.left, y, this.width, h, 4).lineWidth(2).fillAndStroke('#ffffff', color).restore();
+    this.doc.y = y + 12;
+    this.write(label, this.left + 14, inner, FONT.bold, 22, color);
+    this.doc.y += 4;
+    body.forEach((t, i) => {
+      this.write(t, this.left + 14, inner, fonts[i]!, sizes[i]!, i === 0 ? COLOR.text : COLOR.muted);
+      this.doc.y += 4;
+    });
+    this.doc.x = this.left;
+    this.doc.y = y + h + 8;
+    this.doc.fillColor(COLOR.text);
+  }
+
+  /** A word in a filled box whose right edge is at `right`; returns its width. */
+  private badge(badge: { text: string; color: string }, right: number, y: number): number {
+    const text = pdfSafe(badge.text);
+    this.doc.font(FONT.bold).fontSize(8);
+    const width = this.doc.widthOfString(text) + 12;
+    this.doc.save().roundedRect(right - width, y, width, 13, 2).fill(badge.color).restore();
+    this.doc.font(FONT.bold).fontSize(8).fillColor('#ffffff').text(text, right - width + 6, y + 3, { width: width - 12, lineBreak: false });
+    return width;
+  }
+
+  /** `word` drawn large, light and diagonal across the page, as strokes (letters STROKE_LETTERS knows). */
+  private watermark(word: string): void {
+    const { width, height } = this.doc.page;
+    const letters = [...word.toUpperCase()].filter((c) => STROKE_LETTERS[c]);
+    if (!letters.length) return;
+    const size = Math.min(110, (Math.hypot(width, height) * 0.7) / (letters.length * 0.85));
+    const advance = size * 0.85;
+    const total = letters.length * advance - size * 0.25;
+    this.doc.save();
+    this.doc.rotate(-Math.atan2(height, width) * (180 / Math.PI), { origin: [width / 2, height / 2] });
+    this.doc.lineWidth(size * 0.09).lineCap('round').lineJoin('round').strokeColor('#c8ccd1').strokeOpacity(0.35);
+    letters.forEach((c, i) => {
+      const x0 = width / 2 - total / 2 + i * advance;
+      const y0 = height / 2 - size / 2;
+      const at = (x: number, y: number): [number, number] => [x0 + x * size, y0 + y * size];
+      for (const path of STROKE_LETTERS[c]!) {
+        path.forEach((cmd, j) => {
+          if (j === 0) this.doc.moveTo(...at(cmd[0]!, cmd[1]!));
+          else if (cmd.length === 2) this.doc.lineTo(...at(cmd[0]!, cmd[1]!));
+          else this.doc.bezierCurveTo(...at(cmd[0]!, cmd[1]!), ...at(cmd[2]!, cmd[3]!), ...at(cmd[4]!, cmd[5]!));
+        });
+        this.doc.stroke();
+      }
+    });
+    this.doc.restore();
   }
 
   /** Label / value rows (the formal decision, the run's identification). */
@@ -393,8 +486,10 @@ export class PdfLayout {
       this.doc.font(FONT.sans).fontSize(7.5).fillColor(COLOR.muted);
       this.doc.text(pdfSafe(this.meta.footer), margins.left, footY, { width: w - 90, lineBreak: false, ellipsis: true });
       this.doc.text(`page ${i - range.start + 1} of ${range.count}`, margins.left + w - 90, footY, { width: 90, align: 'right', lineBreak: false });
+      const badgeWidth = this.meta.badge ? this.badge(this.meta.badge, margins.left + w, 26) + 8 : 0;
+      this.doc.font(FONT.sans).fontSize(7.5).fillColor(COLOR.muted);
       if (i > range.start) {
-        this.doc.text(pdfSafe(this.meta.header), margins.left, 30, { width: w, lineBreak: false, ellipsis: true });
+        this.doc.text(pdfSafe(this.meta.header), margins.left, 30, { width: w - badgeWidth, lineBreak: false, ellipsis: true });
         this.doc.moveTo(margins.left, 42).lineTo(margins.left + w, 42).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
       }
       margins.bottom = bottom;

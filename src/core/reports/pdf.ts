@@ -1,31 +1,31 @@
 // decision.pdf: what a governance board reads and signs. A cover with the formal decision and
-// the GO / NO-GO call; the runbook's required evidence, each file present (with its hash) or
-// MISSING; preconditions and attestations with who and when; the timeline in scribe format; gate
-// results, and every declared abort gate per phase (matched, clear or never watched); the schema
-// fingerprints and SQL previews stored for the run; the artifact table with sizes and full
-// SHA-256 hashes; the plan approvals; and the signatures on
-// the decision with their key fingerprints — or an empty signature block awaiting the required
-// signers. Same input, same bytes.
-import { abortPattern, failureSummary, fieldText, sourceText, TEMPLATE_LABELS, scrubAddress, type Decision } from './decision';
+// the GO / NO-GO call (a rehearsal's cover says first that it is a rehearsal on the target it
+// actually used, not an authorization for production); the runbook's required evidence, each
+// file present (with its hash) or MISSING; preconditions and attestations with who and when; the
+// timeline in scribe format; gate results, and every declared abort gate per phase (matched,
+// clear or never watched); the schema fingerprints and SQL previews stored for the run; the
+// artifact table with sizes and full SHA-256 hashes; the plan approvals as the files of the pack
+// that prove them; and how the decision is approved: the policy, the signature files and the
+// commands that check them. It is rendered at export, before anyone signs, and the signatures
+// then cover it, so it never claims who has signed: `cutover pack verify` says that. Every page
+// says PRODUCTION or REHEARSAL. Same input, same bytes.
+import { failureSummary, fieldText, sourceText, TEMPLATE_LABELS, scrubAddress, type Decision } from './decision';
 import { scribeTimeline } from './broadcasts';
+import { abortLineOf, abortPatternOf } from './gate-facts';
 import type { DeclaredGate, PackModel, PackStep, RequiredEvidence } from './pack-model';
+import { PDF_TEXT } from './pdf-text';
 import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
 
-export interface DecisionSignature {
-  identity: string;
-  fingerprint: string;
-  /** "approve" / "reject" (or the words the pack uses). */
-  decision: string;
-  reason?: string;
-  at?: string;
+export interface DecisionPdfOptions {
+  /** The approval policy of the pack: approving signatures needed, from which role; a rejection vetoes. */
+  policy?: { quorum: number; role: string; rejection?: 'veto' | string };
+  /** A preview outside any pack (`cutover report decision`): says so where it explains the signatures. */
+  preview?: boolean;
 }
 
-export interface DecisionPdfOptions {
-  /** Approver signatures the decision needs (the runbook's quorum). */
-  quorum?: number;
-  /** The SSHSIG namespace the pack's signatures use, for the verification note. */
-  namespace?: string;
-}
+/** A rehearsal's badge and first block; a production's badge. */
+const REHEARSAL_COLOR = '#8250df';
+const PRODUCTION_COLOR = '#0b3d91';
 
 const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' ? COLOR.warn : COLOR.muted);
 const statusText = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s === 'pending' ? 'not run' : s === 'running' ? 'RUNNING' : s);
@@ -37,7 +37,16 @@ function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
     `Runbook ${model.runbook.id} v${model.runbook.version} · run ${model.run.runId} · ${model.run.environment} · state as of ${timeText(model.exportedAt)} (chain head #${model.chainHead.seq})`,
   );
   const go = d.goNoGo === 'GO';
-  pdf.banner(d.goNoGo, `Status ${d.status} · production cutover authorization ${d.authorization ?? 'pending'}${d.authorization ? '' : ' (awaiting governance)'}`, go ? COLOR.pass : COLOR.fail);
+  if (model.run.environment === 'rehearsal') {
+    pdf.notice(PDF_TEXT.environment.rehearsal, PDF_TEXT.rehearsal.notice(d.target ?? 'targets the run does not name'), REHEARSAL_COLOR, [
+      d.productionTarget ? PDF_TEXT.rehearsal.productionTarget(d.productionTarget) : PDF_TEXT.rehearsal.noProductionTarget,
+      PDF_TEXT.rehearsal.result(d.goNoGo, d.status),
+    ]);
+  } else {
+    const source = d.sources.authorization;
+    const authorization = d.authorization ? PDF_TEXT.production.authorizationRecorded(d.authorization, source.actor ?? null, source.seq ?? null) : PDF_TEXT.production.authorizationNone;
+    pdf.banner(d.goNoGo, PDF_TEXT.production.bannerDetail(d.status, authorization), go ? COLOR.pass : COLOR.fail);
+  }
   pdf.paragraph('GO / NO-GO statement', { font: FONT.bold, size: 9, color: COLOR.muted });
   pdf.paragraph(`"${d.statement}"`, { size: 9.5 });
 
@@ -256,7 +265,7 @@ function gatesSection(pdf: PdfLayout, model: PackModel): void {
       const result = g.passed ? 'PASS' : 'FAIL';
       rows.push([
         i === 0 ? { text: s.stepId, bold: true, sub: head } : { text: s.stepId, color: COLOR.muted },
-        { text: g.kind === 'abort' ? `abort gate /${abortPattern(g.gate)}/ MATCHED` : g.gate, bold: g.kind === 'abort' },
+        { text: g.kind === 'abort' ? `abort gate /${abortPatternOf(g)}/ MATCHED` : g.gate, bold: g.kind === 'abort' },
         { text: g.kind === 'abort' ? 'ABORT' : result, bold: true, color: resultColor(g.kind === 'abort' ? 'FAIL' : result) },
         { text: g.detail },
       ]);
@@ -281,18 +290,36 @@ function artifactsSection(pdf: PdfLayout, model: PackModel): void {
 }
 
 function approvalsSection(pdf: PdfLayout, model: PackModel): void {
-  pdf.heading('Plan approvals', { keep: 70 });
+  const T = PDF_TEXT.plan;
+  pdf.heading(T.heading, { keep: 70 });
   if (!model.approvals.length) {
-    pdf.paragraph('No approver signed the plan of this run (no mutating step could run).', { color: COLOR.muted });
+    pdf.paragraph(T.none, { color: COLOR.muted });
     return;
   }
-  pdf.paragraph('Before the window, approvers signed the exact plan (commands, targets, environment) with their SSH keys; every mutating step ran under these approvals.', { size: 8, color: COLOR.muted });
   const roles = new Map(model.identities.map((i) => [i.name, i.roles.join(', ')]));
-  pdf.table(
-    [{ header: 'Signer', width: 96 }, { header: 'Key fingerprint / plan SHA-256', width: 0, mono: true, size: 7 }, { header: 'Vault event', width: 60, align: 'right' }],
-    model.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.fingerprint, sub: `plan ${a.planDigest}`, subMono: true }, `#${a.seq}`]),
-    { title: 'Plan approvals' },
-  );
+  const plans = model.plans;
+  if (!plans) {
+    // A snapshot written by hand: the approvals as the chain records them, without files.
+    pdf.table(
+      [{ header: 'Signer', width: 96 }, { header: 'Key fingerprint / plan SHA-256', width: 0, mono: true, size: 7 }, { header: 'Vault event', width: 60, align: 'right' }],
+      model.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.fingerprint, sub: `plan ${a.planDigest}`, subMono: true }, `#${a.seq}`]),
+      { title: T.heading },
+    );
+    return;
+  }
+  pdf.paragraph(T.intro, { size: 8, color: COLOR.muted });
+  if (plans.length > 1) pdf.paragraph(T.several(plans.length), { size: 8.5 });
+  for (const p of plans) {
+    pdf.paragraph(T.version(p.version, p.path), { font: FONT.bold, size: 9 });
+    pdf.code([{ n: null, text: T.command(p.dir) }]);
+    pdf.table(
+      [{ header: 'Signer', width: 90 }, { header: 'Approval file / key fingerprint', width: 0, size: 7.5 }, { header: 'Event', width: 50, align: 'right' }],
+      p.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.path, mono: true, sub: a.fingerprint, subMono: true }, `#${a.seq}`]),
+      { title: T.version(p.version, p.path) },
+    );
+    pdf.paragraph(`plan SHA-256 ${p.sha256}`, { font: FONT.mono, size: 7.5 });
+  }
+  pdf.paragraph(T.digest, { size: 8, color: COLOR.muted });
 }
 
 function identitiesSection(pdf: PdfLayout, model: PackModel): void {
@@ -313,40 +340,32 @@ function identitiesSection(pdf: PdfLayout, model: PackModel): void {
   );
 }
 
-function signaturesSection(pdf: PdfLayout, model: PackModel, signatures: DecisionSignature[], options: DecisionPdfOptions): void {
-  const approvers = model.identities.filter((i) => i.roles.includes('approver'));
-  const quorum = options.quorum ?? null;
-  pdf.heading('Signatures on this decision', { keep: 150 });
-  const how = `Each signature is an OpenSSH SSHSIG signature over manifest.json of the decision pack${options.namespace ? ` (namespace ${options.namespace})` : ''}, kept as signatures/<identity>.sig. Verify with: ssh-keygen -Y verify -f allowed_signers -I <identity> -n ${options.namespace ?? '<namespace>'} -s signatures/<identity>.sig < manifest.json. This page lists the signatures; it is not itself one.`;
-  pdf.paragraph(how, { size: 8, color: COLOR.muted });
-  if (quorum) pdf.paragraph(`Required: ${quorum} approver signature(s)${approvers.length ? ` from ${approvers.map((a) => a.name).join(', ')}` : ''}; the run's operator (${model.run.operator}) cannot sign for approval.`, { size: 8.5 });
-  if (signatures.length) {
-    pdf.table(
-      [{ header: 'Signer', width: 82 }, { header: 'Decision', width: 58 }, { header: 'Key fingerprint', width: 222, mono: true, size: 7 }, { header: 'Signed at / reason', width: 0 }],
-      signatures.map((s) => {
-        const approve = /^approv/i.test(s.decision);
-        return [{ text: s.identity, bold: true, sub: model.identities.find((i) => i.name === s.identity)?.roles.join(', ') }, { text: s.decision.toUpperCase(), bold: true, color: approve ? COLOR.pass : COLOR.fail }, s.fingerprint, { text: s.at ? timeText(s.at) : '—', sub: s.reason }];
-      }),
-      { title: 'Signatures' },
-    );
-    const approvals = signatures.filter((s) => /^approv/i.test(s.decision)).length;
-    if (quorum) pdf.paragraph(`${approvals} of ${quorum} required approval signature(s) present${approvals >= quorum ? '.' : '; awaiting more.'}`, { size: 8.5, font: FONT.bold, color: approvals >= quorum ? COLOR.pass : COLOR.warn });
+function signaturesSection(pdf: PdfLayout, model: PackModel, options: DecisionPdfOptions): void {
+  const T = PDF_TEXT.signatures;
+  const role = options.policy?.role ?? 'approver';
+  const approvers = model.identities.filter((i) => (i.roles as readonly string[]).includes(role) && i.name !== model.run.operator);
+  pdf.heading(T.heading, { keep: 150 });
+  if (options.policy) pdf.paragraph(T.policy(options.policy.quorum, options.policy.role, approvers.map((a) => a.name), model.run.operator, options.policy.rejection === 'veto'), { size: 9 });
+  pdf.paragraph(T.files, { size: 8.5 });
+  pdf.paragraph(T.commands, { size: 8.5 });
+  pdf.code([T.manifestCommand, T.verdictCommand, T.packCommand].map((text) => ({ n: null, text })));
+  pdf.paragraph(T.status, { size: 8.5, font: FONT.bold });
+  if (options.preview) pdf.paragraph(T.preview, { size: 8.5, color: COLOR.warn });
+  pdf.heading(T.eligibleHeading, { level: 2, keep: 40 });
+  if (!approvers.length) {
+    pdf.paragraph(T.eligibleNone, { size: 8.5, color: COLOR.muted });
+    return;
   }
-  const awaiting = approvers.filter((a) => !signatures.some((s) => s.identity === a.name || s.fingerprint === a.fingerprint));
-  if (!signatures.length || (awaiting.length && (!quorum || signatures.filter((s) => /^approv/i.test(s.decision)).length < quorum))) {
-    if (!signatures.length) pdf.paragraph('Awaiting signatures: nobody has signed this decision yet.', { font: FONT.bold, size: 9.5, color: COLOR.warn });
-    const rows = (awaiting.length ? awaiting.map((a) => ({ name: a.name, fp: a.fingerprint })) : Array.from({ length: quorum ?? 2 }, () => ({ name: '', fp: '' })));
-    pdf.table(
-      [{ header: 'Approver', width: 82 }, { header: 'Key fingerprint', width: 222, mono: true, size: 7 }, { header: 'APPROVE / REJECT', width: 80 }, { header: 'Date / reason', width: 0 }],
-      rows.map((r) => [{ text: r.name || ' ', bold: true, sub: 'awaiting signature' }, r.fp || ' ', ' \n \n ', ' ']),
-      { title: 'Awaiting signatures', zebra: false },
-    );
-  }
+  pdf.table(
+    [{ header: 'Identity', width: 90 }, { header: 'Roles', width: 80 }, { header: 'Key fingerprint', width: 0, mono: true, size: 7 }],
+    approvers.map((a) => [{ text: a.name, bold: true }, a.roles.join(', '), a.fingerprint]),
+    { title: T.eligibleHeading },
+  );
 }
 
 function rollbackSection(pdf: PdfLayout, model: PackModel): void {
   const observed: string[] = [];
-  for (const s of model.steps) for (const g of s.gates) if (g.kind === 'abort') observed.push(`${s.stepId}: abort gate /${abortPattern(g.gate)}/ matched — ${g.detail.replace(/^matched: /, '')}${s.evidence ? ` [${s.evidence.name}]` : ''}`);
+  for (const s of model.steps) for (const g of s.gates) if (g.kind === 'abort') observed.push(`${s.stepId}: abort gate /${abortPatternOf(g)}/ matched — ${abortLineOf(g)}${s.evidence ? ` [${s.evidence.name}]` : ''}`);
   for (const s of model.steps) if ((s.status === 'FAIL' || s.status === 'INTERRUPTED') && !s.gates.some((g) => g.kind === 'abort') && s.phaseId !== 'rollback') observed.push(`${s.stepId} ${s.status}: ${failureSummary(s)}`);
   for (const d of model.run.decisions) observed.push(`Decision ${d.decision} by ${d.actor} at ${timeText(d.at)}: ${d.reason}`);
   pdf.heading('Rollback triggers', { keep: 70 });
@@ -359,14 +378,18 @@ function rollbackSection(pdf: PdfLayout, model: PackModel): void {
 }
 
 /** Renders decision.pdf for a run snapshot and its decision. Deterministic: same input, same bytes. */
-export async function renderDecisionPdf(model: PackModel, decision: Decision, signatures: DecisionSignature[] = [], options: DecisionPdfOptions = {}): Promise<Buffer> {
+export async function renderDecisionPdf(model: PackModel, decision: Decision, options: DecisionPdfOptions = {}): Promise<Buffer> {
+  const rehearsal = model.run.environment === 'rehearsal';
+  const env = rehearsal ? PDF_TEXT.environment.rehearsal : PDF_TEXT.environment.production;
   const pdf = new PdfLayout({
     title: `Decision record: ${model.runbook.title}`,
-    subject: `${decision.goNoGo} (status ${decision.status}) for run ${model.run.runId} of ${model.runbook.id} v${model.runbook.version}`,
-    keywords: `cutover, decision, ${decision.goNoGo}, ${decision.status}, ${model.runbook.id}, ${model.run.runId}`,
+    subject: `${rehearsal ? `${env}: ` : ''}${decision.goNoGo} (status ${decision.status}) for run ${model.run.runId} of ${model.runbook.id} v${model.runbook.version}`,
+    keywords: `cutover, decision, ${model.run.environment}, ${decision.goNoGo}, ${decision.status}, ${model.runbook.id}, ${model.run.runId}`,
     date: new Date(model.exportedAt),
-    header: `Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
-    footer: `Cutover Workstation · run ${model.run.runId} · chain head #${model.chainHead.seq} ${model.chainHead.hash.slice(0, 16)}…`,
+    header: `${env} · Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
+    footer: `Cutover Workstation · ${env} · run ${model.run.runId} · chain head #${model.chainHead.seq} ${model.chainHead.hash.slice(0, 16)}…`,
+    badge: { text: env, color: rehearsal ? REHEARSAL_COLOR : PRODUCTION_COLOR },
+    ...(rehearsal ? { watermark: PDF_TEXT.rehearsal.mark } : {}),
   });
   cover(pdf, model, decision);
   runSection(pdf, model);
@@ -380,6 +403,6 @@ export async function renderDecisionPdf(model: PackModel, decision: Decision, si
   artifactsSection(pdf, model);
   approvalsSection(pdf, model);
   identitiesSection(pdf, model);
-  signaturesSection(pdf, model, signatures, options);
+  signaturesSection(pdf, model, options);
   return pdf.finish();
 }

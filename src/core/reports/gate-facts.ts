@@ -1,0 +1,65 @@
+// What the reports need to know from a step's gate results, read from the typed `check` the
+// engine records with each result. Results recorded before those fields existed (older
+// vaults) carry only display text; for them alone the text is parsed as that version wrote it.
+import type { GateResult } from '../engine/gates';
+
+/** The pattern of an abort gate that matched: "abort on /X/" → X. */
+export function abortPatternOf(g: GateResult): string {
+  if (g.check?.type === 'abort_on') return g.check.pattern;
+  const m = /^abort on \/(.*)\/$/s.exec(g.gate);
+  return m ? m[1]! : g.gate;
+}
+
+/** The output line an abort gate matched. */
+export function abortLineOf(g: GateResult): string {
+  if (g.check?.type === 'abort_on') return g.check.line;
+  return g.detail.replace(/^matched: /, '');
+}
+
+/** The runbook's label of an abort gate that matched, or null. */
+export function abortLabelOf(g: GateResult): string | null {
+  return g.check?.type === 'abort_on' ? g.check.label : null;
+}
+
+export interface ValueFact {
+  /** The runbook's label (or column, or pattern) of the value. */
+  label: string;
+  expected: string;
+  /** What the run found, or null when no value was found. */
+  actual: string | null;
+}
+
+/** A value expectation's label, expected and found value; null when the gate is not one. */
+export function valueFactOf(g: GateResult): ValueFact | null {
+  if (g.kind !== 'expect') return null;
+  if (g.check) {
+    if (g.check.type !== 'value') return null;
+    const c = g.check;
+    return { label: c.label ?? c.column ?? (c.pattern !== null ? `/${c.pattern}/` : ''), expected: c.expected, actual: c.actual };
+  }
+  // Legacy text: "<label> = <equals>" with detail "value <found>" or "no value found".
+  const i = g.gate.lastIndexOf(' = ');
+  if (i < 0) return null;
+  const m = /^value (.*)$/s.exec(g.detail);
+  if (!m && g.detail !== 'no value found') return null;
+  return { label: g.gate.slice(0, i), expected: g.gate.slice(i + 3), actual: m ? m[1]!.trim() : null };
+}
+
+const HEAD_LINE = /(?:Rev: )?(\S+) \(head\)/;
+
+/**
+ * The head revision an `alembic heads` expectation names: an output_contains of "<rev> (head)"
+ * (alembic's own output format, as the runbook expects it); null when the gate is not one.
+ */
+export function headRevisionOf(g: GateResult): string | null {
+  if (g.kind !== 'expect') return null;
+  if (g.check) return g.check.type === 'output_contains' ? (HEAD_LINE.exec(g.check.text)?.[1] ?? null) : null;
+  // Legacy text: output contains "<rev> (head)".
+  return /"(?:Rev: )?(\S+) \(head\)"/.exec(g.gate)?.[1] ?? null;
+}
+
+/** Whether a failed expectation is the exit-code check (reported with the exit code already). */
+export function isExitCodeGate(g: GateResult): boolean {
+  if (g.check) return g.check.type === 'exit_code';
+  return g.gate.startsWith('exit code');
+}
