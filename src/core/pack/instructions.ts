@@ -6,7 +6,7 @@
 // "FAILED: …" lines and ends with the step's result.
 import { ACT_NAMESPACE } from '../acts/document';
 import { PLAN_NAMESPACE } from '../engine/plan';
-import { ALLOWED_SIGNERS, DECISION_NAMESPACE, MANIFEST, SIGNATURES_DIR, SUMS, VERDICT_FORMAT } from './layout';
+import { ALLOWED_SIGNERS, DECISION_NAMESPACE, MANIFEST, SIGNATURES_DIR, SUMS, VERDICT_FORMAT, signaturePaths } from './layout';
 import type { PackIdentity, PackPolicy } from './manifest';
 import { actsStep, chainStep, filesStep, plansStep, quorumStep, signingBlock, verdictsStep, type InstructionsAct, type InstructionsChain, type InstructionsPlan } from './verify-steps';
 
@@ -129,7 +129,14 @@ function actsProse(acts: InstructionsAct[]): string[] {
   ];
 }
 
-function verdictsProse(): string[] {
+function verdictsProse(input: InstructionsInput): string[] {
+  const perApprover = countingApprovers(input).flatMap((a) => {
+    const p = signaturePaths(a.name);
+    return [
+      `  ssh-keygen -Y verify -f ${ALLOWED_SIGNERS} -I ${a.name} -n ${DECISION_NAMESPACE} -s ${p.sig} < ${MANIFEST}`,
+      `  ssh-keygen -Y verify -f ${ALLOWED_SIGNERS} -I ${a.name} -n ${DECISION_NAMESPACE} -s ${p.verdictSig} < ${p.verdict}`,
+    ];
+  });
   return [
     `Each approver signs twice, with namespace "${DECISION_NAMESPACE}": ${SIGNATURES_DIR}/NAME.sig over the exact`,
     `bytes of ${MANIFEST}, and ${SIGNATURES_DIR}/NAME.json.sig over their verdict ${SIGNATURES_DIR}/NAME.json (approve or`,
@@ -139,6 +146,7 @@ function verdictsProse(): string[] {
     `  ssh-keygen -Y verify -f ${ALLOWED_SIGNERS} -I NAME -n ${DECISION_NAMESPACE} -s ${SIGNATURES_DIR}/NAME.json.sig < ${SIGNATURES_DIR}/NAME.json`,
     `  sha256sum ${MANIFEST}      # must equal "manifestSha256" in ${SIGNATURES_DIR}/NAME.json`,
     '',
+    ...(perApprover.length ? ['For the approvers of this run, one by one:', '', ...perApprover, ''] : []),
     'Signatures are added after export, so this step checks whatever is in signatures/. A',
     'signature without its signed verdict counts as neither approval nor rejection.',
   ];
@@ -150,8 +158,8 @@ function quorumProse(input: InstructionsInput): string[] {
   return [
     `The decision is approved when at least ${policy.quorum} distinct identit${policy.quorum === 1 ? 'y' : 'ies'} with the role "${policy.role}" have a good`,
     `signature over ${MANIFEST} and a good verdict "approve" for it, and none of them signed "reject"`,
-    '(a rejection is a veto; its reason is in its verdict). One key counts once. The run\'s operator',
-    `(${policy.operator}${policy.operatorFingerprint ? `, key ${policy.operatorFingerprint}` : ''}) never counts, whatever they sign.`,
+    '(a rejection is a veto; its reason is in its verdict). One key counts once.',
+    `The run's operator (${policy.operator}${policy.operatorFingerprint ? `, key ${policy.operatorFingerprint}` : ''}) never counts, whatever they sign.`,
     `Who may count (role "${policy.role}", from ${MANIFEST} predicate.identities): ${approvers.length ? approvers.map((a) => a.name).join(', ') : 'nobody'}.`,
     '',
     `WARNING: ${ALLOWED_SIGNERS} in this pack comes from the vault that exported it. It proves the`,
@@ -218,7 +226,7 @@ export function verifyInstructions(input: InstructionsInput): string {
       : stepHeading(2, 'The chain of events', ['This pack has no chain/events.jsonl: nothing to check here.'], [])),
     ...stepHeading(3, 'Each plan approval', plansProse(plans), plansStep(plans, context)),
     ...stepHeading(4, 'Each signed act', actsProse(acts), actsStep(acts, context)),
-    ...stepHeading(5, 'Each pack verdict', verdictsProse(), verdictsStep(input.runId)),
+    ...stepHeading(5, 'Each pack verdict', verdictsProse(input), verdictsStep(input.runId)),
     ...stepHeading(6, 'The quorum, against your own allowed_signers', quorumProse(input), quorumStep({ runId: input.runId, policy: input.policy, approvers: countingApprovers(input).map((a) => a.name) })),
     ...verdictDoc(input),
     'With Cutover Workstation installed, one command checks all of the above and names what fails',
