@@ -89,10 +89,13 @@ describe('pack export', () => {
     // VERIFY.txt: the stock commands and the policy.
     const verify = readFileSync(join(built.folder, 'VERIFY.txt'), 'utf8');
     expect(verify).toContain('sha256sum -c SHA256SUMS');
-    expect(verify).toContain('ssh-keygen -Y verify -f allowed_signers -I gov1 -n cutover-decision-v1 -s signatures/gov1.sig < manifest.json');
-    expect(verify).toContain('ssh-keygen -Y verify -f allowed_signers -I gov2 -n cutover-decision-v1 -s signatures/gov2.json.sig < signatures/gov2.json');
+    expect(verify).toContain('ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-decision-v1 -s signatures/NAME.sig < manifest.json');
+    expect(verify).toContain('ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-plan-v1 -s plan/approvals/NAME.sig < plan/plan.json');
+    expect(verify).toContain('ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-act-v1 -s acts/X.json.sig < acts/X.json');
+    // It states the chain's expected head and length literally (it is a subject: the approvers sign it).
+    expect(verify).toContain(p.chain.headHash);
     expect(verify).toMatch(/at least 2 distinct identities with the role "approver"/);
-    expect(verify).toMatch(/operator \(ana, key SHA256:\S+\) never counts/);
+    expect(verify).toMatch(/\(ana, key SHA256:\S+\) never counts/);
     expect(readFileSync(join(built.folder, 'decision.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
 
     // The zip: the same files, stored, 0644, the chain head's time, no extra fields.

@@ -43,7 +43,7 @@ export interface BuildPackOptions {
   renderPdf?: (model: PackModel, decision: Decision, policy: PackPolicy) => Promise<Buffer>;
 }
 
-const defaultPdf = (model: PackModel, decision: Decision, policy: PackPolicy) => renderDecisionPdf(model, decision, { policy });
+const defaultPdf = (model: PackModel, decision: Decision, policy: PackPolicy) => renderDecisionPdf(model, decision, [], { quorum: policy.quorum, namespace: policy.namespace });
 
 export interface PackFileInfo {
   path: string;
@@ -188,7 +188,10 @@ async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNul
   for (const c of contents.files) files.push(inMemory(c.path, c.bytes, { kind: c.kind, mediaType: c.mediaType }));
 
   files.push(inMemory(ALLOWED_SIGNERS, Buffer.from(formatAllowedSigners(identities)), { kind: 'allowed-signers', mediaType: 'text/plain' }));
-  files.push(inMemory(VERIFY_TXT, Buffer.from(verifyInstructions({ runId: model.run.runId, runbook: model.runbook, environment: model.run.environment, chainHead, policy, identities })), { kind: 'instructions', mediaType: 'text/plain' }));
+  // Every subject but these two is in `files` by now: VERIFY.txt states the count, itself and the PDF included.
+  const subjectCount = files.length + 2;
+  const instructions = verifyInstructions({ runId: model.run.runId, runbook: model.runbook, environment: model.run.environment, chainHead, policy, identities, subjectCount, chain: contents.chain, plans: contents.plans, acts: contents.acts });
+  files.push(inMemory(VERIFY_TXT, Buffer.from(instructions), { kind: 'instructions', mediaType: 'text/plain' }));
   files.push(inMemory(DECISION_PDF, await renderPdf(model, decision, policy), { kind: 'decision-pdf', mediaType: 'application/pdf' }));
 
   const runbookPath = evidencePath.get(state.runbookArtifactId) ?? null;
