@@ -318,7 +318,7 @@ export class PdfLayout {
     const total = letters.length * advance - size * 0.25;
     this.doc.save();
     this.doc.rotate(-Math.atan2(height, width) * (180 / Math.PI), { origin: [width / 2, height / 2] });
-    this.doc.lineWidth(size * 0.09).lineCap('round').lineJoin('round').strokeColor('#c8ccd1').strokeOpacity(0.35);
+    this.doc.lineWidth(size * 0.09).lineCap('round').lineJoin('round').strokeColor('#b4bac2').strokeOpacity(0.45);
     letters.forEach((c, i) => {
       const x0 = width / 2 - total / 2 + i * advance;
       const y0 = height / 2 - size / 2;
