@@ -28,8 +28,8 @@ describe('cutover pack', () => {
     expect(built.zip).toBe(join(out, `decision-pack-${f.runId}.zip`));
 
     const human = await cutover(['pack', 'verify', built.zip]);
-    expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/: FAILED\n/);
+    expect(human.code).toBe(3);
+    expect(human.stdout).toMatch(/: AWAITING SIGNATURES \(against the pack's own allowed_signers only/);
     expect(human.stdout).toMatch(/files: 27 checked against manifest\.json and SHA256SUMS, all match/);
     expect(human.stdout).toMatch(/policy: NOT MET: needs 2 approval\(s\)/);
 
@@ -69,7 +69,7 @@ describe('cutover pack', () => {
     writeFileSync(auditorList, `gov1 ${f.keys.gov1.publicKey}\n`);
     const audited = await cutover(['pack', 'verify', signedZip, '--allowed-signers', auditorList]);
     expect(audited.code).toBe(1);
-    expect(audited.stdout).toMatch(/gov2 +SHA256:\S+ +FAIL unknown-key: signatures\/gov2\.sig: signed by SHA256:\S+, a key .*auditor_allowed_signers does not list \(no key for gov2 at all\)/);
+    expect(audited.stdout).toMatch(/gov2 +SHA256:\S+ +FAIL unknown-key: signatures\/gov2\.sig: signed by SHA256:\S+; gov2 is not in your roster .*auditor_allowed_signers at all: the organisation does not know this signer/);
 
     // Stock tools on the unpacked signed zip.
     const unpacked = join(f.dir, 'unpacked');

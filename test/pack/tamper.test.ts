@@ -159,9 +159,9 @@ describe('verify names every tampering with a signed pack', () => {
     const r = await verifyPack(dir);
     expect(r.ok).toBe(false);
     expect(messages(r).split('\n').sort()).toEqual([
-      'file: evidence/prod_extra_evidence.log: is not in manifest.json: a file that does not belong to the pack',
+      'file: evidence/prod_extra_evidence.log: is not in manifest.json: a file that does not belong to the pack (17 bytes; not read)',
       'file: evidence/prod_heads_preflight.log: is a symbolic link, not a regular file; it was not followed',
-      'file: notes/readme.txt: is not in manifest.json: a file that does not belong to the pack',
+      'file: notes/readme.txt: is not in manifest.json: a file that does not belong to the pack (1 bytes; not read)',
     ]);
   });
 
@@ -179,8 +179,9 @@ describe('verify names every tampering with a signed pack', () => {
     expect(r.ok).toBe(false);
     expect(r.signatures.map((s) => [s.identity, s.status])).toEqual([['gov1', 'wrong-namespace'], ['gov2', 'unknown-key']]);
     expect(messages(r)).toMatch(/^signature: gov1: signatures\/gov1\.sig: the signature is for namespace "file", not "cutover-decision-v1"$/m);
-    expect(messages(r)).toMatch(/^signature: gov2: signatures\/gov2\.sig: signed by SHA256:\S+, a key allowed_signers does not list for gov2 \(theirs: SHA256:\S+\)$/m);
-    expect(messages(r)).toMatch(/^policy: policy: needs 2 approval\(s\).*has 0$/m);
+    expect(messages(r)).toMatch(/^signature: gov2: signatures\/gov2\.sig: signed by SHA256:\S+, a key the pack's allowed_signers does not list for gov2 \(theirs: SHA256:\S+\)$/m);
+    expect(messages(r)).toMatch(/^policy: policy: needs 2 approval\(s\).*has 0; signatures that count for nothing: gov1 \(wrong-namespace\), gov2 \(unknown-key\)$/m);
+    expect(r.verdict).toBe('FAILED');
     expect((await keygenVerifyInPack(dir, 'gov2', 'signatures/gov2.sig', 'manifest.json')).code).not.toBe(0);
   });
 

@@ -3,88 +3,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { UnsafeZipError, ZipReader, ZipWriter, extractZip, verifyPack } from '../../src/core/pack';
 import { snapshotDir, useTempDir } from '../helpers/tmp';
 import { makeKey } from '../helpers/ssh-keys';
 import { cutover, tool } from './fixture';
-
-interface RawEntry {
-  name: string;
-  data?: Buffer;
-  method?: 0 | 8;
-  /** Claimed uncompressed size (default: the data's real size). */
-  size?: number;
-  /** Stored bytes (default: data, deflated for method 8). */
-  stored?: Buffer;
-  /** Claimed compressed size (default: stored.length). */
-  compressedSize?: number;
-  /** Unix mode for the external attributes (default 0100644). */
-  mode?: number;
-  flags?: number;
-  crc?: number;
-}
-
-/** A zip written by hand: local headers, data, central directory, end record (ZIP64 fields when a size needs them). */
-function rawZip(entries: RawEntry[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const data = e.data ?? Buffer.alloc(0);
-    const method = e.method ?? 0;
-    const stored = e.stored ?? (method === 8 ? deflateRawSync(data) : data);
-    const size = e.size ?? data.length;
-    const compressedSize = e.compressedSize ?? stored.length;
-    const crc = e.crc ?? crc32(data);
-    const name = Buffer.from(e.name, 'utf8');
-    const big = size >= 0xffffffff || compressedSize >= 0xffffffff;
-    const extra = big ? Buffer.alloc(20) : Buffer.alloc(0);
-    if (big) {
-      extra.writeUInt16LE(1, 0);
-      extra.writeUInt16LE(16, 2);
-      extra.writeBigUInt64LE(BigInt(size), 4);
-      extra.writeBigUInt64LE(BigInt(compressedSize), 12);
-    }
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(big ? 45 : 20, 4);
-    local.writeUInt16LE(e.flags ?? 0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(0x21, 12);
-    local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(big ? 0xffffffff : compressedSize, 18);
-    local.writeUInt32LE(big ? 0xffffffff : size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(extra.length, 28);
-    parts.push(local, name, extra, stored);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE((3 << 8) | (big ? 45 : 20), 4);
-    cd.writeUInt16LE(big ? 45 : 20, 6);
-    cd.writeUInt16LE(e.flags ?? 0x0800, 8);
-    cd.writeUInt16LE(method, 10);
-    cd.writeUInt16LE(0x21, 14);
-    cd.writeUInt32LE(crc >>> 0, 16);
-    cd.writeUInt32LE(big ? 0xffffffff : compressedSize, 20);
-    cd.writeUInt32LE(big ? 0xffffffff : size, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt16LE(extra.length, 30);
-    cd.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38);
-    cd.writeUInt32LE(offset, 42);
-    central.push(cd, name, extra);
-    offset += 30 + name.length + extra.length + stored.length;
-  }
-  const cdBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cdBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cdBytes, end]);
-}
+import { rawZip, type RawEntry } from './raw-zip';
 
 const file = (name: string, text = 'hello\n'): RawEntry => ({ name, data: Buffer.from(text) });
 const outsideName = `cutover-zip-abs-${process.pid}-${Date.now()}.txt`;
@@ -208,18 +133,22 @@ describe('hostile zips are refused safely', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('a changed byte inside a stored entry fails its CRC: verify names the file, the CLI exits 1; signing refuses (exit 2)', async () => {
+  it('a changed byte inside a stored entry fails its CRC: verify names it, the CLI exits 1 (not 2); signing refuses (exit 2)', async () => {
     const dir = useTempDir('cutover-hostile-');
     const zipPath = join(dir, 'pack.zip');
-    const bytes = rawZip([file('manifest.json', '{}'), file('evidence/a.log', 'original transcript\n')]);
+    const bytes = rawZip([file('manifest.json', '{"original":"manifest"}'), file('evidence/a.log', 'original transcript\n')]);
     const at = bytes.indexOf('original');
     bytes[at] = 'O'.charCodeAt(0);
     writeFileSync(zipPath, bytes);
     const report = await verifyPack(zipPath);
-    expect(report.files.find((f) => f.path === 'evidence/a.log')).toMatchObject({ status: 'unreadable', message: expect.stringMatching(/CRC-32/) });
+    expect(report.verdict).toBe('FAILED');
+    expect(report.problems).toContainEqual({ area: 'zip', subject: 'manifest.json', message: expect.stringMatching(/^manifest\.json cannot be read: its data does not match its CRC-32/) });
+    // Not listed by a manifest that could be read: refused by name, never inflated.
+    expect(report.files.find((f) => f.path === 'evidence/a.log')).toMatchObject({ status: 'extra', sha256: null });
     const cli = await cutover(['pack', 'verify', zipPath]);
     expect(cli.code, cli.stderr).toBe(1);
-    expect(cli.stdout).toMatch(/FAIL unreadable +evidence\/a\.log: cannot be read .*CRC-32/);
+    expect(cli.stdout).toMatch(/: FAILED\n/);
+    expect(cli.stdout).toMatch(/FAIL unreadable manifest\.json: cannot be read \(its data does not match its CRC-32/);
     const traversal = join(dir, 'traversal.zip');
     writeFileSync(traversal, rawZip([file('../evil.txt')]));
     const key = await makeKey(dir, 'ed25519');

@@ -1,15 +1,16 @@
 // `cutover pack export | sign | verify | import-signature`: the decision pack, from the vault to
 // an approver's air-gapped machine and back, and to an auditor a year later.
 //
-// Exit codes: 0 ok; 1 verify found a problem (or the policy is not met); 2 bad input (no such
-// pack, not a pack, an unsafe zip to sign, a wrong key, a missing option).
+// Exit codes: 0 ok (verify: VERIFIED); 1 verify FAILED (anything broken, a bad, untrusted or
+// rejecting signature); 3 verify AWAITING SIGNATURES (intact, the policy not met yet); 2 bad
+// input (no such pack, not a pack, an unreadable roster, an unsafe zip to sign, a wrong key).
 import type { Command } from 'commander';
 import type { Signer } from '../../core/signing';
 import type { PackVerifyReport } from '../../core/pack';
 // The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
 // file is dependency-free and the same module the pack index re-exports.
-import { PackError } from '../../core/pack/errors';
-import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { PackError, printable } from '../../core/pack/errors';
+import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
@@ -34,8 +35,20 @@ function signatureLine(s: PackVerifyReport['signatures'][number]): string {
   return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? '(key unknown)'}  ${what}${counted}`;
 }
 
+/** The verdict word, qualified when only the pack's own roster was used: never a bare OK. */
+function headline(r: PackVerifyReport): string {
+  if (r.trust.source === 'file' || r.verdict === 'FAILED') return r.verdict;
+  const claimed = r.signatures.filter((s) => s.status === 'valid').map((s) => s.identity);
+  return `${r.verdict} (against the pack's own allowed_signers only: intact and self-consistent; claimed signers: ${claimed.length ? claimed.join(', ') : 'none'}; who signed is not proven without --allowed-signers ORG_FILE)`;
+}
+
+/**
+ * `pack verify` for people. Every line is printed with control characters escaped: names,
+ * SHA256SUMS lines, reasons and identities come from the pack, and a raw ESC could repaint
+ * the verdict on a terminal.
+ */
 export function formatPackReport(r: PackVerifyReport): string {
-  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${r.ok ? 'OK' : 'FAILED'}`];
+  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${headline(r)}`, `  ${r.summary}`];
   if (r.runId) lines.push(`  run ${r.runId}; manifest.json sha256 ${r.manifestSha256}`);
   const bad = r.files.filter((f) => f.status !== 'ok');
   if (r.files.length) {
@@ -46,9 +59,11 @@ export function formatPackReport(r: PackVerifyReport): string {
   if (r.signatures.length === 0) lines.push('    none yet');
   for (const s of r.signatures) lines.push(signatureLine(s));
   if (r.policy) lines.push(`  policy: ${r.policy.ok ? 'MET' : 'NOT MET'}: ${r.policy.message}`);
+  if (r.trust.packSignersNotInRoster.length) lines.push(`  the pack's allowed_signers lists people your roster ${r.trust.path} does not: ${r.trust.packSignersNotInRoster.map((p) => `${p.principal} ${p.fingerprint}`).join(', ')}`);
+  for (const skipped of r.trust.skipped) lines.push(`  roster line not used: ${skipped}`);
   const other = r.problems.filter((p) => p.area !== 'file' && p.area !== 'signature' && p.area !== 'policy' && !bad.some((f) => f.path === p.subject));
   for (const p of other) lines.push(`  FAIL ${p.area}: ${p.message}`);
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }
 
 /** The key the pack names for an identity (to pick it from the agent without a fingerprint). */
@@ -122,16 +137,27 @@ export function registerPack(program: Command, setExit: SetExit): void {
     });
 
   pack.command('verify')
-    .description('check every hash, the manifest, each signature and the approval policy; exit 1 names what fails')
+    .description('check every hash, the manifest, each signature and the approval policy; says VERIFIED, AWAITING SIGNATURES or FAILED and names what fails')
     .argument('<pack>', 'pack folder or zip')
-    .option('--allowed-signers <file>', 'your own trusted allowed_signers: overrides the pack\'s')
+    .option('--allowed-signers <file>', 'your organisation\'s allowed_signers roster: only its keys count (namespaces, valid-after, valid-before honoured as ssh-keygen does; cert-authority lines refused)')
     .option('--json', 'print JSON')
+    .addHelpText('after', [
+      '',
+      'Exit codes:',
+      '  0  VERIFIED: intact and the approval policy met',
+      '  3  AWAITING SIGNATURES: intact, no broken or rejected signature, the policy not met yet (a pack as exported)',
+      '  1  FAILED: a file, the manifest, SHA256SUMS or the zip broken; a bad or untrusted signature; a rejection',
+      '  2  bad input: no such pack, not a pack, an unreadable or unusable --allowed-signers file',
+      '',
+      'Without --allowed-signers the signatures are checked against the pack\'s own allowed_signers:',
+      'that proves the pack is intact and self-consistent, not who signed it (the signers are "claimed").',
+    ].join('\n'))
     .action(async (path: string, opts: { allowedSigners?: string; json?: boolean }) => {
-      const { verifyPack } = await packCore();
+      const { verifyPack, VERDICT_EXIT_CODES } = await packCore();
       const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }));
       if (opts.json) printJson(report);
       else console.log(formatPackReport(report));
-      setExit(report.ok ? EXIT_OK : EXIT_FAILED);
+      setExit(VERDICT_EXIT_CODES[report.verdict]);
     });
 
   pack.command('sign')

@@ -45,9 +45,25 @@ export class PackSignError extends PackError {
   override readonly code = 'PACK_SIGN';
 }
 
+// C0 and C1 controls (ESC and the one-byte CSI 0x9b move a terminal's cursor), DEL, the line
+// and paragraph separators and the bidirectional overrides that reorder what a reader sees.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text taken from a pack (a file name, a SHA256SUMS line, an identity, a reason) as it may be
+ * printed: every control character shown as an escape ("\x1b", "\u202e"), so nothing in a pack
+ * can move the cursor, recolour or repaint what a terminal shows.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** A name as it can be shown in one line of a message: control characters escaped, length capped. */
 export function printableName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = printable(name);
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }

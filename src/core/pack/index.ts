@@ -1,7 +1,7 @@
 // The decision pack: export from a run, sign offline, verify anywhere, import signatures back.
 export { buildPack, PACK_EXPORTED_EVENT, type BuildPackOptions, type BuiltPack, type PackFileInfo } from './build';
 export { signPack, importSignature, zipPackFolder, PACK_SIGNED_EVENT, type SignPackOptions, type SignedPack, type ImportedSignature } from './sign';
-export { verifyPack, verifySource, integrityProblems, type PackVerifyReport, type PackProblem, type FileCheck, type SignatureCheck, type SignatureStatus, type PolicyResult, type VerifyPackOptions } from './verify';
+export { verifyPack, verifySource, integrityProblems, VERDICT_EXIT_CODES, type PackVerifyReport, type PackProblem, type FileCheck, type SignatureCheck, type SignatureStatus, type PolicyResult, type PackVerdict, type PackTrust, type VerifyPackOptions } from './verify';
 export { openPack, type PackSource, type PackFile } from './source';
 export { extractZip, ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-read';
 export { ZipWriter, dosDateTime } from './zip-write';

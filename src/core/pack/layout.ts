@@ -19,7 +19,7 @@
 // cutover-decision-v1` checks each of them. The plan approvals (cutover-plan-v1) and the signed
 // acts (cutover-act-v1) the pack carries are checked against the same allowed_signers, whose
 // lines allow exactly PACK_NAMESPACES.
-import { parsePublicKey } from '../signing/keys';
+import { allowsNamespace, type AllowedSigner } from './roster';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_TYPE = 'https://cutover-workstation.dev/decision-pack/v1';
@@ -121,14 +121,7 @@ export function comparePaths(a: string, b: string): number {
 
 // ---- allowed_signers -------------------------------------------------------------------------
 
-export interface AllowedSigner {
-  principal: string;
-  /** "type base64", without a comment. */
-  publicKey: string;
-  fingerprint: string;
-  /** null: every namespace (no namespaces= option). */
-  namespaces: string[] | null;
-}
+export { parseAllowedSigners, type AllowedSigner, type ParsedAllowedSigners } from './roster';
 
 /** allowed_signers lines for the identities, each limited to the pack's namespaces (decision, plan, act). */
 export function formatAllowedSigners(identities: { name: string; roles: string[]; publicKey: string }[]): string {
@@ -147,79 +140,7 @@ export function formatAllowedSigners(identities: { name: string; roles: string[]
   return `${lines.join('\n')}\n`;
 }
 
-export interface ParsedAllowedSigners {
-  signers: AllowedSigner[];
-  problems: string[];
-}
-
-/** Splits off the options field of an allowed_signers line (quoted values may hold spaces). */
-function splitOptions(rest: string): { options: string; key: string } | null {
-  let i = 0;
-  let quoted = false;
-  for (; i < rest.length; i++) {
-    const c = rest[i]!;
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && /\s/.test(c)) break;
-  }
-  if (quoted) return null;
-  return { options: rest.slice(0, i), key: rest.slice(i).trim() };
-}
-
-/**
- * Parses OpenSSH allowed_signers (ssh-keygen(1), "ALLOWED SIGNERS"): principals, optional
- * options, key. cert-authority lines and wildcard principals are reported and skipped: a pack's
- * signatures are plain keys, checked principal by principal.
- */
-export function parseAllowedSigners(text: string): ParsedAllowedSigners {
-  const signers: AllowedSigner[] = [];
-  const problems: string[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const where = `allowed_signers line ${i + 1}`;
-    const m = /^(\S+)\s+(.+)$/.exec(line);
-    if (!m) {
-      problems.push(`${where}: expected "PRINCIPALS [OPTIONS] KEYTYPE BASE64"`);
-      return;
-    }
-    const principals = m[1]!.split(',');
-    let rest = m[2]!;
-    let namespaces: string[] | null = null;
-    if (!/^(ssh-|ecdsa-|sk-)/.test(rest)) {
-      const split = splitOptions(rest);
-      if (!split) {
-        problems.push(`${where}: unbalanced quotes in the options`);
-        return;
-      }
-      for (const option of split.options.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
-        const [name, value] = option.split(/=(.*)/s) as [string, string | undefined];
-        if (name.toLowerCase() === 'cert-authority') {
-          problems.push(`${where}: cert-authority lines are not supported; list each signer's key`);
-          return;
-        }
-        if (name.toLowerCase() === 'namespaces' && value !== undefined) namespaces = value.replace(/^"|"$/g, '').split(',').map((n) => n.trim());
-      }
-      rest = split.key;
-    }
-    let key;
-    try {
-      key = parsePublicKey(rest);
-    } catch (error) {
-      problems.push(`${where}: ${(error as Error).message}`);
-      return;
-    }
-    for (const principal of principals) {
-      if (/[*?]/.test(principal)) {
-        problems.push(`${where}: wildcard principal "${principal}" is not supported; name each signer`);
-        continue;
-      }
-      signers.push({ principal, publicKey: `${key.type} ${key.blob.toString('base64')}`, fingerprint: key.fingerprint, namespaces });
-    }
-  });
-  return { signers, problems };
-}
-
 /** Whether a signer line lets its key sign in the decision namespace (as ssh-keygen decides it). */
 export function allowsDecisionNamespace(signer: AllowedSigner): boolean {
-  return signer.namespaces === null || signer.namespaces.includes(DECISION_NAMESPACE);
+  return allowsNamespace(signer, DECISION_NAMESPACE);
 }

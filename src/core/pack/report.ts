@@ -29,7 +29,8 @@ export interface FileCheck {
   message: string;
 }
 
-export type SignatureStatus = 'valid' | 'wrong-namespace' | 'unknown-key' | 'wrong-key' | 'bad-signature' | 'missing-signature' | 'no-verdict' | 'bad-verdict';
+/** outside-validity: the roster lists the key, but its valid-after / valid-before exclude the verdict's signedAt. */
+export type SignatureStatus = 'valid' | 'wrong-namespace' | 'unknown-key' | 'wrong-key' | 'outside-validity' | 'bad-signature' | 'missing-signature' | 'no-verdict' | 'bad-verdict';
 
 export interface SignatureCheck {
   identity: string;
@@ -55,17 +56,41 @@ export interface PolicyResult {
   approvedBy: string[];
   rejectedBy: { identity: string; reason: string }[];
   notCounted: { identity: string; reason: string }[];
+  /** Signers whose signature is not good against the roster used (so it counts for nothing). */
+  invalid: { identity: string; status: SignatureStatus }[];
   message: string;
 }
 
+/**
+ * VERIFIED (exit 0): intact and the policy met. AWAITING SIGNATURES (exit 3): intact, no broken
+ * or rejected signature, the policy not met yet (a pack as exported). FAILED (exit 1): anything
+ * broken, a bad or untrusted signature, a rejection.
+ */
+export type PackVerdict = 'VERIFIED' | 'AWAITING SIGNATURES' | 'FAILED';
+
+export interface PackTrust {
+  /** pack: the pack's own allowed_signers (proves integrity, not who signed); file: the organisation's roster. */
+  source: 'pack' | 'file';
+  path: string;
+  note: string;
+  /** Lines of the organisation's roster that were not used, each saying why. */
+  skipped: string[];
+  /** Lines of the pack's own allowed_signers (principal and key) the organisation's roster does not list. */
+  packSignersNotInRoster: { principal: string; fingerprint: string }[];
+}
+
 export interface PackVerifyReport {
+  /** verdict === 'VERIFIED'. */
   ok: boolean;
+  verdict: PackVerdict;
+  /** The verdict in one sentence that says what it proves (and, without a roster, what it does not). */
+  summary: string;
   pack: string;
   kind: 'folder' | 'zip' | null;
   runId: string | null;
   manifestSha256: string | null;
   /** Where the signers' keys came from. */
-  trust: { source: 'pack' | 'file'; path: string; note: string };
+  trust: PackTrust;
   files: FileCheck[];
   signatures: SignatureCheck[];
   policy: PolicyResult | null;
