@@ -43,7 +43,7 @@ export interface BuildPackOptions {
   renderPdf?: (model: PackModel, decision: Decision, policy: PackPolicy) => Promise<Buffer>;
 }
 
-const defaultPdf = (model: PackModel, decision: Decision, policy: PackPolicy) => renderDecisionPdf(model, decision, [], { quorum: policy.quorum, namespace: policy.namespace });
+const defaultPdf = (model: PackModel, decision: Decision, policy: PackPolicy) => renderDecisionPdf(model, decision, { policy });
 
 export interface PackFileInfo {
   path: string;
