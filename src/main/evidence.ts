@@ -98,6 +98,8 @@ export async function verifyPackAt(path: string): Promise<PackVerifyView> {
   const report = await verifyPack(path);
   return {
     ok: report.ok,
+    verdict: report.verdict,
+    summary: report.summary,
     intact: integrityProblems(report).length === 0,
     pack: report.pack,
     kind: report.kind,

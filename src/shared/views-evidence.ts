@@ -100,8 +100,12 @@ export interface PackExportView {
 }
 
 export interface PackVerifyView {
-  /** Everything holds: files, sums, signatures and the approval policy. */
+  /** Everything holds: files, sums, signatures and the approval policy (verdict VERIFIED). */
   ok: boolean;
+  /** VERIFIED, AWAITING SIGNATURES (intact, policy not met yet) or FAILED (broken, bad signature, rejected). */
+  verdict: 'VERIFIED' | 'AWAITING SIGNATURES' | 'FAILED';
+  /** The verdict in one sentence, saying what it proves (against the pack's own roster: not who signed). */
+  summary: string;
   /** The bytes are what was exported (no file, sum or manifest problem). */
   intact: boolean;
   pack: string;
