@@ -270,6 +270,21 @@ describe('VERIFY.txt, followed with coreutils, unzip and ssh-keygen alone', () =
     expect(results['STEP 1'].stdout).toContain('OK: every file SHA256SUMS lists has the sha256 it gives');
   });
 
+  it('a signature without its verdict, and a file name with terminal escapes: step 5 names both, escaped', async () => {
+    const folder = tampered(signed, 'odd-signatures', (f) => {
+      rmSync(join(f, 'signatures/gov2.json'));
+      rmSync(join(f, 'signatures/gov2.json.sig'));
+      writeFileSync(join(f, 'signatures/\u001b[32mOK\u001b[0m.sig'), readFileSync(join(f, 'signatures/gov1.sig')));
+    });
+    const results = await runSteps(folder);
+    const step5 = results['STEP 5'];
+    expectFailed(results, 'STEP 5', 'FAILED: gov2 signed manifest.json but has no signed verdict (signatures/gov2.json and signatures/gov2.json.sig): neither approve nor reject', 'FAILED: signatures/??32mOK??0m.sig is not a good signature by ??32mOK??0m');
+    expect(step5.stdout).not.toContain('\u001b');
+    expect(results['STEP 6'].stdout).not.toContain('\u001b');
+    expect(results['STEP 6'].stdout).toContain('never counts: ??32mOK??0m');
+    expectFailed(results, 'STEP 6', 'rejected or broken: gov2(broken)');
+  });
+
   it('a rejection counts as a veto; the verdict flipped from reject to approve is caught by step 5 and never counts', async () => {
     const honest = await runSteps(rejected);
     expectOk(honest, ['STEP 1', 'STEP 2', 'STEP 3', 'STEP 4', 'STEP 5']);

@@ -191,7 +191,7 @@ const READ_VERDICT = [
   `    why="${SIGNATURES_DIR}/$who.sig is not a good signature by $who (a key $keys lists for $who) over ${MANIFEST}"; return 1`,
   '  fi',
   '  fp=${out##* key }',
-  `  if [ ! -f "$v" ] || [ ! -f "$v.sig" ]; then why="$who signed ${MANIFEST} but has no signed verdict ($v and $v.sig): neither approve nor reject"; return 1; fi`,
+  `  if [ ! -f "$v" ] || [ ! -f "$v.sig" ]; then why="$who signed ${MANIFEST} but has no signed verdict (${SIGNATURES_DIR}/$who.json and ${SIGNATURES_DIR}/$who.json.sig): neither approve nor reject"; return 1; fi`,
   `  if ! out=$(ssh-keygen -Y verify -f "$keys" -I "$1" -n ${DECISION_NAMESPACE} -s "$v.sig" < "$v" 2>/dev/null) || [ "\${out##* key }" != "$fp" ]; then`,
   `    why="${SIGNATURES_DIR}/$who.json.sig is not a good signature by $who's key $fp over ${SIGNATURES_DIR}/$who.json (the verdict was changed?)"; return 1`,
   '  fi',
