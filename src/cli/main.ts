@@ -24,6 +24,7 @@ import { registerPack } from './commands/pack';
 import { registerReport } from './commands/report';
 import { registerRunbook } from './commands/runbook';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
+import { fileSystemMessage } from './fs-errors';
 
 const EXIT_HELP = `
 Exit codes:
@@ -94,6 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isUserError(error)) {
       process.stderr.write(`cutover: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    const fsMessage = fileSystemMessage(error);
+    if (fsMessage) {
+      process.stderr.write(`cutover: ${fsMessage}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(`cutover: internal error (please report it with this message): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

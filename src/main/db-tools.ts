@@ -1,5 +1,6 @@
 // The read-only database views: Alembic's revision graph against a database's alembic_version,
 // the PostgreSQL preflight, and structural parity between two databases. Nothing here writes.
+import { withDefaultUser } from '../core/targets/pg-user';
 import { buildRevisionGraph, historyOrder, inspectAlembic, readScriptDirectory } from '../core/alembic';
 import { diffFingerprints, fingerprintDatabase, preflight } from '../core/checks';
 import type { Vault } from '../core/vault';
@@ -7,7 +8,7 @@ import type { AlembicReportView, FingerprintDiffView, PreflightReportView } from
 import type { TargetStore } from './targets';
 
 function clientConfig(pg: { dsn: string; password: string | undefined }): { connectionString: string; password?: string } {
-  return { connectionString: pg.dsn, ...(pg.password !== undefined ? { password: pg.password } : {}) };
+  return { connectionString: withDefaultUser(pg.dsn), ...(pg.password !== undefined ? { password: pg.password } : {}) };
 }
 
 export async function alembicReport(vault: Vault, targets: TargetStore, input: { scripts: string; target?: string; revisionTarget?: string }): Promise<AlembicReportView> {

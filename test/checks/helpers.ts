@@ -21,8 +21,9 @@ export interface CheckDatabase extends TestDatabase {
   other(applicationName?: string): Promise<pg.Client>;
 }
 
-export async function useCheckDatabase(onFinished: OnFinished = onTestFinished): Promise<CheckDatabase> {
-  const db = await useTestDatabase(onFinished);
+/** A database of its own for a check test, on the shared server or on `server` (a private one, for cluster-wide state). */
+export async function useCheckDatabase(onFinished: OnFinished = onTestFinished, server?: string): Promise<CheckDatabase> {
+  const db = await useTestDatabase(onFinished, server);
   const { dsn: bare, password } = splitPassword(db.dsn);
   const sessionOptions: SessionOptions = password !== undefined ? { password } : {};
   const opened: Array<{ close(): Promise<void> }> = [];

@@ -303,7 +303,7 @@ describe('cutover identity', () => {
     const proveCases: [string[], RegExp][] = [
       [['--name', 'nobody', '--statement', `${key.path}.pub`, '--signature', `${key.path}.pub`], /No identity named "nobody"/],
       [['--name', 'ana', '--statement', `${key.path}.pub`], /both --statement and --signature/],
-      [['--name', 'ana', '--statement', join(dir, 'none.json'), '--signature', join(dir, 'none.sig')], /Cannot read the statement/],
+      [['--name', 'ana', '--statement', join(dir, 'none.json'), '--signature', join(dir, 'none.sig')], /No statement file at/],
     ];
     for (const [args, message] of proveCases) {
       const r = cutover(['identity', 'prove', '--vault', vault, ...args]);

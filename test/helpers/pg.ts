@@ -56,15 +56,15 @@ export interface TestDatabase {
 }
 
 /** Makes a database for this test and drops it (WITH FORCE) when the test finishes. */
-export async function useTestDatabase(onFinished: OnFinished = onTestFinished): Promise<TestDatabase> {
+export async function useTestDatabase(onFinished: OnFinished = onTestFinished, server = PGURL): Promise<TestDatabase> {
   const name = `cw_test_${randomBytes(6).toString('hex')}`;
-  await withClient(PGURL, (c) => c.query(`CREATE DATABASE ${name}`));
+  await withClient(server, (c) => c.query(`CREATE DATABASE ${name}`));
   const clients: pg.Client[] = [];
   onFinished(async () => {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-    await withClient(PGURL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await withClient(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   });
-  const dsn = dsnFor(name);
+  const dsn = dsnFor(name, server);
   const { dsn: bare, password } = splitPassword(dsn);
   const secrets: Record<string, string> = password !== undefined ? { db_password: password } : {};
   return {

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ChainIdentity, KeySource } from '../../core/identity';
 import type { Role } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
-import { printJson } from '../format';
+import { printJson, readBounded } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 
@@ -21,17 +21,13 @@ function parseRoles(values: string[], known: readonly Role[]): Role[] {
 function readPublicKey(value: string): string {
   if (/^(ssh-|ecdsa-|sk-)\S+\s+\S/.test(value.trim())) return value.trim();
   if (!existsSync(value)) throw new CliUsageError(`--public-key ${value}: no such file, and not a public key line ("ssh-ed25519 AAAA… comment").`);
-  const text = readFileSync(value, 'utf8').trim();
+  const text = readBounded(value, 64 << 10, 'public key').toString('utf8').trim();
   if (/-----BEGIN/.test(text)) throw new CliUsageError(`${value} holds a private key. Give the public key (${value}.pub); the private key stays with its owner.`);
   return text;
 }
 
 function readFileArg(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new CliUsageError(`Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
-  }
+  return readBounded(path, 64 << 10, what);
 }
 
 function status(i: ChainIdentity): 'owner' | 'proven' | 'unproven' | 'custodial' {

@@ -1,13 +1,13 @@
 // `cutover pg …`: the PostgreSQL preflight, schema fingerprints and their diff. Every query is
 // read-only. The DSN never carries a password (PGPASSWORD or ~/.pgpass give it).
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { CheckResult, FingerprintDiff, PreflightOptions, PreflightReport, RequiredObjects, SchemaFingerprint } from '../../core/checks';
 import { PgCheckError } from '../../core/checks/errors';
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
-import { printJson } from '../format';
+import { printJson, readBounded } from '../format';
 
 /** The checks (pg, the fingerprint's zod schema) load only when a command runs, not for --help. */
 const checks = () => import('../../core/checks');
@@ -97,12 +97,7 @@ async function readFingerprintArg(arg: string, vault: Vault | null): Promise<{ f
     const stored = loadFingerprint(vault, label);
     return { fingerprint: stored.fingerprint, source: `vault:${label} (${stored.database}, event #${stored.seq} at ${stored.at})` };
   }
-  let text: string;
-  try {
-    text = readFileSync(arg, 'utf8');
-  } catch (error) {
-    throw new CliUsageError(`Cannot read the fingerprint file ${arg} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
+  const text = readBounded(arg, 64 << 20, 'fingerprint').toString('utf8');
   return { fingerprint: parseFingerprint(text, `The file ${arg}`), source: arg };
 }
 

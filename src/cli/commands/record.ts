@@ -1,7 +1,7 @@
 // Things a scribe or operator adds by hand: notes (one event each) and files or piped
 // output kept as artifacts.
 import type { Command } from 'commander';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -56,6 +56,7 @@ export function registerRecord(program: Command): void {
     .action(async (file: string | undefined, opts: { vault: string; name?: string; mediaType: string; actor?: string; json?: boolean }) => {
       const fromStdin = file === undefined || file === '-';
       if (!fromStdin && !existsSync(file)) throw new CliUsageError(`No file at ${file}.`);
+      if (!fromStdin && statSync(file).isDirectory()) throw new CliUsageError(`${file} is a folder: add its files one by one (or a tar of it), nothing was stored.`);
       const name = opts.name ?? (fromStdin ? undefined : basename(file));
       if (!name) throw new CliUsageError('Name the artifact with --name when reading standard input.');
       const v = await openVault(opts.vault);

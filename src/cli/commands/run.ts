@@ -1,6 +1,6 @@
 // `cutover run …`, `cutover plan export`, `cutover approve`, `cutover secret set`.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 // Core and its dependencies load inside the actions (`await import`), so `--help` and the other
 // commands do not pay for them: keep the imports from core here `import type`.
 import type { Answer, RunEngine, RunState, StepOutcome } from '../../core/engine';
@@ -237,7 +237,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--accept-host-key <TARGET=FP...>', 'pin SSH host keys at first use')
     .action(async (runId: string, opts: CommonOpts & { answers?: string }) => {
       const { parse: parseYaml } = await import('yaml');
-      const answers = opts.answers ? (parseYaml(readFileSync(opts.answers, 'utf8')) as Record<string, unknown>) ?? {} : {};
+      const answers = opts.answers ? answersFrom(opts.answers, readBounded(opts.answers, 1 << 20, 'answers').toString('utf8'), parseYaml) : {};
       const { autoplay } = await import('../../core/engine');
       await withEngine(opts, async (engine) => {
         const result = await autoplay(engine, runId, { answers: answers as Record<string, Answer>, onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome) : line) });
@@ -302,4 +302,17 @@ export function registerRun(program: Command, setExit: SetExit): void {
         vault.close();
       }
     });
+}
+
+/** An answers file: a YAML or JSON mapping of step ids; anything else is refused with where it breaks. */
+function answersFrom(path: string, text: string, parseYaml: (text: string) => unknown): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new CliUsageError(`The answers file ${path} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}. It maps step ids to answers, e.g. "freeze: true" or "record-id: { ticket: OPS-1 }".`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliUsageError(`The answers file ${path} must map step ids to answers (e.g. "freeze: true"), not hold a ${Array.isArray(parsed) ? 'list' : typeof parsed}.`);
+  return parsed as Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
 // version_num, and whether the database holds other tables (a database with tables and no
 // alembic_version needs a stamp; an empty one is simply new). Failures become AlembicDbError
 // with a kind and a sentence saying what to do.
+import { withDefaultUser } from '../targets/pg-user';
 import pg from 'pg';
 import { AlembicDbError, type AlembicDbErrorKind } from './errors';
 import type { VersionTableState } from './types';
@@ -58,7 +59,7 @@ function describe(error: unknown, where: string): AlembicDbError {
  */
 export async function readVersionTable(dsn: string | pg.ClientConfig, options: ReadVersionTableOptions = {}): Promise<VersionTableState> {
   const table = options.versionTable ?? 'alembic_version';
-  const base: pg.ClientConfig = typeof dsn === 'string' ? { connectionString: normalizeDsn(dsn) } : { ...dsn };
+  const base: pg.ClientConfig = typeof dsn === 'string' ? { connectionString: withDefaultUser(normalizeDsn(dsn)) } : { ...dsn };
   const client = new pg.Client({
     ...base,
     application_name: options.applicationName ?? 'cutover-alembic-inspect',

@@ -1,6 +1,7 @@
 // The DSN a check connects with: a postgresql:// URL that never carries a password (a password
 // in an argument ends up in `ps`, shell history and the evidence). The password comes from
 // PGPASSWORD or a pgpass file, read here as libpq reads it.
+import { defaultPgUser } from '../targets/pg-user';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export function parseDsn(dsn: string, options: { allowPassword?: boolean } = {})
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PgCheckError('dsn', `The DSN's port "${portText}" is not a TCP port.`);
   const host = decodeURIComponent(url.hostname) || param('host') || process.env.PGHOST || 'localhost';
-  const user = decodeURIComponent(url.username) || param('user') || process.env.PGUSER || process.env.USER || 'postgres';
+  const user = decodeURIComponent(url.username) || param('user') || defaultPgUser();
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || param('dbname') || process.env.PGDATABASE || user;
   const unknown = [...url.searchParams.keys()].filter((k) => !KNOWN_PARAMS.has(k));
   if (unknown.length) throw new PgCheckError('dsn', `The DSN parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not supported here (supported: ${[...KNOWN_PARAMS].join(', ')}).`);

@@ -3,7 +3,7 @@
 // (hardware keys included) and an app-generated key are interchangeable for SSHSIG.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as cryptoSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import {
   KeyFileNotFoundError,
@@ -280,12 +280,19 @@ function isEncryptedOpenSshKey(text: string): boolean {
   }
 }
 
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
 /** Loads an OpenSSH (or PEM) private key file: ed25519, rsa or ecdsa, with or without a passphrase. */
 export async function loadKeyFile(path: string, passphrase?: string): Promise<Signer> {
   let text: string;
   try {
+    // A key file is a few KiB: a device, a pipe or a huge file is not one (and is never read whole).
+    const info = await stat(path);
+    if (!info.isFile()) throw new KeyFormatError(path, info.isDirectory() ? 'this is a folder, not a key file' : 'this is not a regular file (a device, a pipe or a socket)');
+    if (info.size > MAX_KEY_FILE_BYTES) throw new KeyFormatError(path, `the file is ${info.size} bytes; a private key file is at most ${MAX_KEY_FILE_BYTES}`);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof KeyFormatError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new KeyFileNotFoundError(path);
     if (code === 'EISDIR') throw new KeyFormatError(path, 'this is a folder, not a key file');

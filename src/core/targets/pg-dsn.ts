@@ -1,5 +1,6 @@
 // A postgresql:// DSN read the way libpq reads it, and libpq's sslmode mapped onto Node's TLS
 // options: what the target's connection needs before pg sees it.
+import { defaultPgUser } from './pg-user';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -52,13 +53,13 @@ export function parseDsn(dsn: string): Dsn {
   const host = param('host') ?? (decode(url.hostname).replace(/^\[(.*)\]$/, '$1') || 'localhost');
   const port = Number(param('port') ?? (url.port || '5432'));
   const out: Dsn = { host, port, label: '' };
-  const user = param('user') ?? (url.username ? decode(url.username) : undefined);
+  const user = param('user') ?? (url.username ? decode(url.username) : defaultPgUser());
   const database = param('dbname') ?? (url.pathname.length > 1 ? decode(url.pathname.slice(1)) : undefined);
   const fields = { user, database, options: param('options'), sslmode: param('sslmode'), sslrootcert: param('sslrootcert'), sslcert: param('sslcert'), sslkey: param('sslkey'), applicationName: param('application_name') };
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) (out as unknown as Record<string, string>)[key] = value;
   }
-  out.label = `${host}:${port}/${database ?? user ?? '(default database)'}`;
+  out.label = `${host}:${port}/${database ?? user}`;
   return out;
 }
 

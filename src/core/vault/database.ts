@@ -7,7 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as schema from './schema';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DATA_KEY_BYTES } from './keyslots';
-import { NotAVaultError, VaultBusyError, VaultCorruptError, VaultError, VaultReadOnlyError } from './errors';
+import { NotAVaultError, VaultBusyError, VaultCorruptError, VaultDiskFullError, VaultError, VaultReadOnlyError } from './errors';
 
 export type SqliteDatabase = Database.Database;
 
@@ -42,6 +42,7 @@ export function vaultErrorFrom(path: string, error: unknown): Error {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_IOERR_SHORT_READ') return new VaultCorruptError(path, `SQLite reports ${code}: ${message}`, { cause: error });
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new VaultBusyError(path);
   if (code.startsWith('SQLITE_READONLY')) return new VaultReadOnlyError(path, 'a write', { cause: error });
+  if (code === 'SQLITE_FULL') return new VaultDiskFullError(path, { cause: error });
   return error instanceof Error ? error : new Error(message);
 }
 

@@ -98,3 +98,11 @@ export class VaultUpgradeNeededError extends VaultError {
     super(`${path} has an older vault schema (${found}; this version uses ${current}), and inspecting never changes a vault. Upgrade it first with \`cutover vault upgrade --vault ${path}\` (any command that writes to it does the same), then inspect it again.`);
   }
 }
+
+/** The disk (or quota) is full: nothing was half-written; what was committed before stays intact. */
+export class VaultDiskFullError extends VaultError {
+  override readonly code = 'VAULT_DISK_FULL';
+  constructor(path: string, options?: { cause?: unknown }) {
+    super(`The disk holding ${path} is full, so the last write was refused and rolled back; everything recorded before it is intact (check with \`cutover vault verify --vault ${path}\`). Free some space and try again.`, options);
+  }
+}
