@@ -8,14 +8,14 @@
 // process reads that stamp and hands the binary to better-sqlite3 through the vault's
 // CUTOVER_SQLITE_NATIVE_BINDING. The two builds never overwrite each other.
 //
-// Needs: the Electron binary (`npx install-electron`, or ELECTRON_OVERRIDE_DIST_PATH pointing at
-// an unpacked Electron), and for the first run either network access to GitHub (prebuilt binary)
+// Needs: the Electron binary (downloaded on the first `npm start` by Electron's own installer, as
+// `npx install-electron` does; or ELECTRON_OVERRIDE_DIST_PATH pointing at an unpacked Electron), and for the first run either network access to GitHub (prebuilt binary)
 // or to electronjs.org/headers plus a C++ toolchain (python3, make, g++).
 //
 // Usage: node scripts/start-desktop.mjs [--prepare-only] [-- <extra Electron arguments>]
 //   --prepare-only  build and prepare the native module, do not require or launch Electron
 // Exit codes: 0 Electron exited cleanly (or preparation done), 1 a build step failed,
-//             2 the Electron binary is missing, or bad usage.
+//             2 the Electron binary is missing and could not be downloaded, or bad usage.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -149,12 +149,27 @@ function prepareNativeModule(electron) {
   return binding;
 }
 
+/**
+ * Electron's package fetches its binary on first use; so does `npm start`: its own installer
+ * (node_modules/electron/install.js, the `install-electron` command), once, in the foreground.
+ * Not when ELECTRON_OVERRIDE_DIST_PATH names an unpacked Electron, or with CUTOVER_NO_DOWNLOAD=1.
+ */
+function downloadElectron(electron) {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH || process.env.CUTOVER_NO_DOWNLOAD === '1') return electron;
+  say(`the Electron ${electron.version} binary is not installed yet: downloading it (node_modules/electron/install.js)…`);
+  const env = { ...process.env };
+  delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+  run(process.execPath, [join(packageDir('electron'), 'install.js')], { env, timeout: 15 * 60_000 });
+  return findElectron();
+}
+
 function main() {
-  const electron = findElectron();
+  let electron = findElectron();
+  if (!electron.path && !prepareOnly) electron = downloadElectron(electron);
   if (!electron.path && !prepareOnly) {
     stop(
       2,
-      `The Electron ${electron.version} binary is not installed (looked for ${electron.looked}).\n` +
+      `The Electron ${electron.version} binary is not installed (looked for ${electron.looked}), and downloading it failed (see above).\n` +
         '        The desktop app needs it. Either:\n' +
         '          npx install-electron            download it into node_modules/electron (needs network access to GitHub), or\n' +
         '          ELECTRON_OVERRIDE_DIST_PATH=/path/to/unpacked/electron npm start\n' +
