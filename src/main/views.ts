@@ -57,6 +57,7 @@ export function stepView(step: Step, phaseId: string): RunbookStepView {
     fields: [],
     gates: [],
     timeout: null,
+    window: null,
     env: {},
     secretEnv: {},
   };
@@ -73,6 +74,7 @@ export function stepView(step: Step, phaseId: string): RunbookStepView {
         target: step.probe.url,
         command: `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}`,
         gates: step.thresholds.map((text) => ({ kind: 'expect', text })),
+        window: step.probe.for,
       };
     case 'check':
     case 'command': {

@@ -63,6 +63,8 @@ export interface RunbookStepView {
   fields: RecordFieldView[];
   gates: GateSpecView[];
   timeout: string | null;
+  /** monitor: how long the probe runs (its `for`), e.g. "10m". */
+  window: string | null;
   env: Record<string, string>;
   /** Variables filled from vault secrets: variable → secret name (never a value). */
   secretEnv: Record<string, string>;

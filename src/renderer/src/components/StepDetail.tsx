@@ -6,6 +6,7 @@ import { useWorkspace } from '../workspace-context';
 import { ActElsewhere } from './ActElsewhere';
 import { ErrorNotice } from './ErrorNotice';
 import { StepKindTag, StepStatusBadge } from './StepBadges';
+import { StepTimers } from './StepTimers';
 
 // xterm.js is most of the bundle: it loads when a step first shows output, not with the app.
 const StepTerminal = lazy(() => import('./StepTerminal').then((m) => ({ default: m.StepTerminal })));
@@ -111,6 +112,7 @@ export function StepDetail({ run, step, spec, onRun, onPin }: { run: RunView; st
           </>
         )}
       </p>
+      <StepTimers step={step} spec={spec} />
       <StepActions run={run} step={step} spec={spec} onRun={onRun} onPin={onPin} />
       {executes && (step.status === 'running' || step.transcript) && (
         <Suspense fallback={<p className="hint">{t.app.loading}</p>}>

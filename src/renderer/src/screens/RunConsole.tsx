@@ -13,7 +13,7 @@ import { useWorkspace, useReloadingLoad } from '../workspace-context';
 
 /** The main screen: the run's phases as a timeline, the current step, and what to do about it. */
 export function RunConsole() {
-  const { runId, actor, report, reloadKey, go } = useWorkspace();
+  const { runId, actor, report, reloadKey, go, changed } = useWorkspace();
   const [run, setRun] = useState<RunView | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   /** Following: the selection moves with the run (the running step, else the next one). */
@@ -47,6 +47,12 @@ export function RunConsole() {
   const shown = follow ? current : selected;
   const stepTitles = useMemo(() => new Map(run?.runbook.phases.flatMap((p) => p.steps).concat(run.runbook.rollback?.steps ?? []).map((s) => [s.id, s]) ?? []), [run]);
 
+  // An act done here changed the run and the chain: the header and the other screens read them again.
+  const acted = (view: RunView) => {
+    setRun(view);
+    changed();
+  };
+
   if (!runId) return <NoRun />;
   if (!run) return <h1 tabIndex={-1}>{t.run.heading}</h1>;
 
@@ -61,7 +67,7 @@ export function RunConsole() {
   return (
     <div className="console">
       <RunHeader run={run} />
-      {(run.status === 'BLOCKED' || run.decisions.length > 0 || run.blockedBy) && <BlockedBanner run={run} onRun={setRun} />}
+      {(run.status === 'BLOCKED' || run.decisions.length > 0 || run.blockedBy) && <BlockedBanner run={run} onRun={acted} />}
       {run.status === 'COMPLETED' && (
         <div className="notice notice-ok" role="status" data-testid="all-passed">
           <span>
@@ -89,7 +95,7 @@ export function RunConsole() {
               run={run}
               step={shownStep}
               spec={spec}
-              onRun={setRun}
+              onRun={acted}
               onPin={() => {
                 // A step just started stays in view when it ends: its output and gates are what the DBA reads next.
                 setSelected(shownStep.stepId);
@@ -216,9 +222,13 @@ function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string |
   const states = new Map(run.steps.map((s) => [s.stepId, s]));
   const navRef = useRef<HTMLElement>(null);
   // The step in view stays in view in the timeline's own scroll area as the run moves on.
+  // Only the timeline's own box scrolls: scrollIntoView would scroll the page too, away from the header.
   useEffect(() => {
-    if (!shown) return;
-    navRef.current?.querySelector(`[data-step="${CSS.escape(shown)}"]`)?.scrollIntoView({ block: 'nearest' });
+    const nav = navRef.current;
+    const item = shown ? nav?.querySelector<HTMLElement>(`[data-step="${CSS.escape(shown)}"]`) : null;
+    if (!nav || !item) return;
+    const top = item.getBoundingClientRect().top - nav.getBoundingClientRect().top + nav.scrollTop;
+    if (top < nav.scrollTop || top + item.offsetHeight > nav.scrollTop + nav.clientHeight) nav.scrollTop = Math.max(0, top - nav.clientHeight / 3);
   }, [shown]);
   return (
     <nav className="phase-timeline" aria-label={t.run.timeline} ref={navRef}>
@@ -229,6 +239,7 @@ function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string |
               <span className="phase-id mono">{phase.id === 'preconditions' ? t.run.preconditions : phase.id === 'rollback' ? t.runbooks.rollback : phase.id}</span>
               {phase.id !== 'preconditions' && phase.id !== 'rollback' && <span className="phase-name">{phase.title}</span>}
               {phase.at && <span className="hint">{format(t.run.planned, { at: phase.at })}</span>}
+              <PhaseProgress steps={phase.steps.map((s) => states.get(s.id)?.status)} />
             </div>
             <ol className="steps">
               {phase.steps.map((step) => {
@@ -261,6 +272,17 @@ function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string |
         ))}
       </ol>
     </nav>
+  );
+}
+
+/** "3 of 5 done" for one phase: PASS and skipped count as done. */
+function PhaseProgress({ steps }: { steps: (string | undefined)[] }) {
+  const done = steps.filter((s) => s === 'PASS' || s === 'skipped').length;
+  return (
+    <span className={`phase-progress${done === steps.length ? ' phase-done' : ''}`} data-testid="phase-progress" data-done={done} data-total={steps.length}>
+      <progress max={steps.length} value={done} aria-hidden="true" />
+      <span className="hint">{format(t.window.phaseProgress, { done, total: steps.length })}</span>
+    </span>
   );
 }
 

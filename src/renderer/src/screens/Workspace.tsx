@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { IdentityRecord, RunbookOpenResult, SessionKeysView, VaultStatus } from '../../../shared/contract';
 import { api, errorCode } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { HostKeyDialog } from '../components/HostKeyDialog';
-import { formatMinutes, shortHash } from '../format';
-import { format, t } from '../i18n';
+import { WorkspaceHeader } from '../components/WorkspaceHeader';
+import { t } from '../i18n';
+import { usePush } from '../push';
 import { collectOutput } from '../transcripts';
 import { SCREENS, WorkspaceContext, type Screen, type WorkspaceApi } from '../workspace-context';
 import { Approvals } from './Approvals';
@@ -36,10 +37,8 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
 
 /** The open vault: a screen at a time, who is acting, and the host-key confirmations main asks for. */
 export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
-  const ids = useId();
   const [screen, setScreen] = useState<Screen>('run');
   const [reloadKey, setReloadKey] = useState(0);
-  const [locking, setLocking] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [identities, setIdentities] = useState<IdentityRecord[]>([]);
   const [keys, setKeys] = useState<SessionKeysView>({ keys: [], ownerLocked: null });
@@ -50,7 +49,9 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
 
   useEffect(() => {
     collectOutput();
-    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+    // Unlocked: the page starts at its top with the header in view.
+    window.scrollTo({ top: 0 });
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   }, []);
 
   /** Every screen reports errors here: a locked vault ends the session, anything else is shown. */
@@ -92,11 +93,18 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
     };
   }, [report]);
 
+  // The chain head in the header is read again whenever main says a run changed: never stale.
+  usePush((message) => {
+    if (message.type === 'run' && api) api.vault.status().then(onStatus, report);
+  });
+
   const go = useCallback((next: Screen) => {
     setError(null);
     setScreen(next);
+    // A new screen starts at its top, under the header.
+    mainRef.current?.scrollTo({ top: 0 });
     // Move focus to the new screen's heading, so keyboard and screen-reader users land on it.
-    requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+    requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true }));
   }, []);
 
   const changed = useCallback(
@@ -113,63 +121,11 @@ export function Workspace({ status, onStatus, onSessionLost }: WorkspaceProps) {
     [actor, identities, keys, reloadIdentities, report, go, runId, runbook, status, reloadKey, changed],
   );
 
-  async function lock() {
-    if (!api) return;
-    setLocking(true);
-    try {
-      onStatus(await api.vault.lock());
-    } catch (err) {
-      report(err);
-      setLocking(false);
-    }
-  }
-
   const View = SCREEN_VIEWS[screen];
   return (
     <WorkspaceContext.Provider value={workspace}>
       <div className="workspace">
-        <header className="topbar">
-          <div className="brand brand-inline">
-            <span className="brand-name">{t.app.title}</span>
-            <span className="subtitle">{t.app.subtitle}</span>
-          </div>
-          <dl className="vault-meta">
-            <div>
-              <dt>{t.header.vault}</dt>
-              <dd className="mono path" title={status.path ?? ''} data-testid="vault-path">
-                {status.path}
-              </dd>
-            </div>
-            {status.head && (
-              <div>
-                <dt>{t.header.head}</dt>
-                <dd className="mono" title={status.head.hash}>
-                  #{status.head.seq} · {shortHash(status.head.hash)}
-                </dd>
-              </div>
-            )}
-          </dl>
-          <div className="acting-as">
-            <label htmlFor={`${ids}-actor`}>{t.actor.label}</label>
-            <select id={`${ids}-actor`} value={actor ?? ''} onChange={(e) => setActor(e.target.value || null)} aria-describedby={`${ids}-actor-hint`}>
-              <option value="">{t.actor.none}</option>
-              {keys.keys.map((k) => (
-                <option key={k.name} value={k.name} data-fingerprint={k.fingerprint}>
-                  {k.name} ({k.roles.map((r) => t.identities.role[r]).join(', ')}) · {k.fingerprint}
-                </option>
-              ))}
-            </select>
-            <span id={`${ids}-actor-hint`} className="visually-hidden">
-              {t.actor.hint}
-            </span>
-          </div>
-          <div className="topbar-actions">
-            {status.autoLockMinutes !== null && <span className="hint">{format(t.header.autoLock, { minutes: formatMinutes(status.autoLockMinutes) })}</span>}
-            <button type="button" onClick={() => void lock()} disabled={locking}>
-              {locking ? t.header.locking : t.header.lock}
-            </button>
-          </div>
-        </header>
+        <WorkspaceHeader status={status} runId={runId} reloadKey={reloadKey} keys={keys} actor={actor} onActor={setActor} onStatus={onStatus} onError={report} />
 
         <div className="frame">
           <nav className="screens" aria-label={t.nav.label}>
