@@ -183,6 +183,19 @@ describe('VERIFY.txt, followed with coreutils, unzip and ssh-keygen alone', () =
     expect(results['STEP 6'].stdout).toMatch(/== STEP 6 \(quorum\): OK: approved by 2 of 2 required: gov1 gov2 ==/);
   });
 
+  it('the one line VERIFY.txt gives to run all six steps does so, with sh alone', async () => {
+    const line = readFileSync(join(signed, 'VERIFY.txt'), 'utf8').split('\n').find((l) => l.startsWith('    ( on=; while IFS= read -r l;'));
+    expect(line).toBeDefined();
+    const r = await shell.run(`${line!.slice(4)}\n`, signed, { ROSTER: roster });
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout.match(/^== STEP \d \(.*$/gm)).toEqual([
+      '== STEP 1 (files): OK ==', '== STEP 2 (chain): OK ==', '== STEP 3 (plan approvals): OK ==', '== STEP 4 (acts): OK ==', '== STEP 5 (verdicts): OK ==',
+      '== STEP 6 (quorum): OK: approved by 2 of 2 required: gov1 gov2 ==',
+    ]);
+    expect(r.stdout).not.toMatch(/FAILED/);
+    expect(r.stderr).toBe('');
+  });
+
   it('a pack as exported: intact (steps 1 to 5 OK), and step 6 says AWAITING SIGNATURES with exit 3', async () => {
     const results = await runSteps(unsigned);
     expectOk(results, ['STEP 1', 'STEP 2', 'STEP 3', 'STEP 4', 'STEP 5']);

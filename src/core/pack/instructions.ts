@@ -6,7 +6,7 @@
 // "FAILED: …" lines and ends with the step's result.
 import { ACT_NAMESPACE } from '../acts/document';
 import { PLAN_NAMESPACE } from '../engine/plan';
-import { ALLOWED_SIGNERS, DECISION_NAMESPACE, MANIFEST, SIGNATURES_DIR, SUMS, VERDICT_FORMAT, signaturePaths } from './layout';
+import { ALLOWED_SIGNERS, DECISION_NAMESPACE, MANIFEST, SIGNATURES_DIR, SUMS, VERDICT_FORMAT, VERIFY_TXT, signaturePaths } from './layout';
 import type { PackIdentity, PackPolicy } from './manifest';
 import { actsStep, chainStep, filesStep, plansStep, quorumStep, signingBlock, verdictsStep, type InstructionsAct, type InstructionsChain, type InstructionsPlan } from './verify-steps';
 
@@ -62,8 +62,16 @@ function header(input: InstructionsInput): string[] {
     `${MANIFEST}; steps 5 and 6 tie ${MANIFEST} to the approvers' keys. When every step is OK, the`,
     'expected values this file states are the ones the approvers signed.',
     '',
+    'To run all six steps one after another, read them first (they are what you rely on), set',
+    'ROSTER for step 6 (see there), and paste this line; it feeds the six blocks of this file to sh:',
+    '',
+    `    ${RUN_ALL_STEPS}`,
+    '',
   ];
 }
+
+/** The blocks of steps 1 to 6 of VERIFY.txt, taken out of it by sh alone and run in order. */
+const RUN_ALL_STEPS = `( on=; while IFS= read -r l; do case $l in '    # ---- BEGIN STEP '*) on=1 ;; esac; [ -n "$on" ] && printf '%s\\n' "\${l#    }"; case $l in '    # ---- END STEP '*) on= ;; esac; done < ${VERIFY_TXT} ) | ROSTER="$ROSTER" sh`;
 
 function stepHeading(n: number, title: string, prose: string[], block: string[]): string[] {
   return [`${n}. ${title}`, '', ...prose.map((l) => (l ? `   ${l}` : '')), ...(prose.length ? [''] : []), ...block.map((l) => (l ? `    ${l}` : '')), ''];
@@ -175,6 +183,25 @@ function quorumProse(input: InstructionsInput): string[] {
   ];
 }
 
+function claimsSection(): string[] {
+  return [
+    `WHERE EACH CLAIM OF decision.pdf IS CHECKED`,
+    '',
+    '  the runbook, its version and hash    evidence/runbook-*.yaml and predicate.runbook in manifest.json (step 1)',
+    '  each step\'s status, gates, exit code  evidence/results/STEP.json and the transcript it names (step 1);',
+    '                                       the step\'s events in chain/events.jsonl (step 2)',
+    '  the commands and targets approved,   plan/ (step 3): the plan text is plain JSON, read it with cat',
+    '  and who approved them',
+    '  who attested, recorded, executed,    acts/ (step 4): each act names its person, key, run, step and what',
+    '  skipped, decided; the formal         they attested, recorded or decided (decision.record acts)',
+    '  decision (GO / NO-GO)',
+    '  the order and time of everything     chain/events.jsonl (step 2): "at" and "seq" of each line',
+    '  who signed this pack, and how        signatures/ (steps 5 and 6); the PDF, made before anyone signed,',
+    '                                       states the policy and where the signatures are, never who signed',
+    '',
+  ];
+}
+
 function verdictDoc(input: InstructionsInput): string[] {
   const example = `{"decision":"approve","fingerprint":"SHA256:…","format":"${VERDICT_FORMAT}","manifestSha256":"<sha256 of ${MANIFEST}>","reason":null,"runId":"${input.runId}","signedAt":"2026-01-31T09:30:00Z","signer":"NAME"}`;
   return [
@@ -228,6 +255,7 @@ export function verifyInstructions(input: InstructionsInput): string {
     ...stepHeading(4, 'Each signed act', actsProse(acts), actsStep(acts, context)),
     ...stepHeading(5, 'Each pack verdict', verdictsProse(input), verdictsStep(input.runId)),
     ...stepHeading(6, 'The quorum, against your own allowed_signers', quorumProse(input), quorumStep({ runId: input.runId, policy: input.policy, approvers: countingApprovers(input).map((a) => a.name) })),
+    ...claimsSection(),
     ...verdictDoc(input),
     'With Cutover Workstation installed, one command checks all of the above and names what fails',
     '(exit 0 approved, 3 awaiting signatures, 1 failed, 2 bad input):',
