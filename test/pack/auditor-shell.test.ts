@@ -213,6 +213,13 @@ describe('VERIFY.txt, followed with coreutils, unzip and ssh-keygen alone', () =
     const results = await runSteps(signed, partial);
     expectOk(results, ['STEP 1', 'STEP 2', 'STEP 3', 'STEP 4', 'STEP 5']);
     expectFailed(results, 'STEP 6', /NOT COUNTED: signatures\/gov2\.sig is not a good signature by gov2 \(a key \S+roster_without_gov2 lists for gov2\)/, 'counts: gov1 approves');
+    // ssh-keygen itself honours the roster's options: gov2's key expired before the pack was signed.
+    const expired = join(dir, 'roster_gov2_expired');
+    const [gov1Line, gov2Line] = readFileSync(roster, 'utf8').split('\n');
+    writeFileSync(expired, `${gov1Line}\ngov2 valid-before="20200101" ${gov2Line!.replace(/^gov2 /, '')}\n`);
+    const step6 = await shell.run(verifyBlocks(readFileSync(join(signed, 'VERIFY.txt'), 'utf8')).get('STEP 6')!, signed, { ROSTER: expired });
+    expect(step6.code, show(step6)).toBe(1);
+    expect(step6.stdout).toMatch(/NOT COUNTED: signatures\/gov2\.sig is not a good signature by gov2/);
   });
 
   it('an event line edited: step 2 names the line whose prevHash no longer matches (and step 1 the file)', async () => {
