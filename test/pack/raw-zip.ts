@@ -1,6 +1,6 @@
 // Zips written by hand, byte by byte (local headers, data, central directory, end record), to
 // make the hostile and odd zips no honest writer makes.
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 
 export interface RawEntry {
   name: string;
@@ -78,3 +78,15 @@ export function rawZip(entries: RawEntry[]): Buffer {
   return Buffer.concat([...parts, cdBytes, end]);
 }
 
+
+/**
+ * A real deflate stream of `mib` MiB of zeros (1 MiB blocks, each ending on a sync flush, then
+ * an empty final block), about 1 KiB per MiB: a zip bomb any inflater accepts.
+ */
+export function deflatedZeros(mib: number): Pick<RawEntry, 'method' | 'stored' | 'size' | 'crc'> {
+  const block = deflateRawSync(Buffer.alloc(1 << 20), { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const zero = Buffer.alloc(1 << 20);
+  let crc = 0;
+  for (let i = 0; i < mib; i++) crc = crc32(zero, crc);
+  return { method: 8, stored: Buffer.concat([...Array.from({ length: mib }, () => block), Buffer.from([0x03, 0x00])]), size: mib * 2 ** 20, crc };
+}

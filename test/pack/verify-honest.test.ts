@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACT_NAMESPACE } from '../../src/core/acts/document';
 import { PLAN_NAMESPACE } from '../../src/core/engine/plan';
@@ -15,7 +14,7 @@ import { loadKeyFile, parsePublicKey } from '../../src/core/signing';
 import { useSuiteTempDir } from '../helpers/tmp';
 import { makeKey, type KeygenKey } from '../helpers/ssh-keys';
 import { cutover, keygenVerifyInPack, makePackFixture, tool, type PackFixture } from './fixture';
-import { rawZip, type RawEntry } from './raw-zip';
+import { deflatedZeros, rawZip, type RawEntry } from './raw-zip';
 
 const ESC = '\u001b';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -129,7 +128,7 @@ describe('pack verify is honest about what it proves', () => {
     const notYet = roster(`gov1 ${f.keys.gov1.publicKey}\ngov2 valid-after="209901011200" ${f.keys.gov2.publicKey}\n`);
     expect((await verifyPack(signed, { allowedSignersFile: notYet })).signatures.find((s) => s.identity === 'gov2')?.message).toMatch(/not yet valid .*valid-after 2099-01-01/);
 
-    const current = roster(`gov1 namespaces="cutover-*" ${f.keys.gov1.publicKey}\ngov2 valid-after="20200101",valid-before="20991231235959Z",namespaces="git,cutover-decision-v1" ${f.keys.gov2.publicKey}\n`);
+    const current = roster(`gov1 namespaces="cutover-*" ${f.keys.gov1.publicKey}\ngov2 valid-after="20200101",valid-before="20991231235959Z",namespaces="git,cutover-decision-v1,cutover-plan-v1,cutover-act-v1" ${f.keys.gov2.publicKey}\n`);
     const ok = await verifyPack(signed, { allowedSignersFile: current });
     expect(ok.verdict, ok.summary).toBe('VERIFIED');
     expect((await keygenVerifyInPack(signed, 'gov2', 'signatures/gov2.sig', 'manifest.json', current)).code).toBe(0);
@@ -160,6 +159,10 @@ describe('pack verify is honest about what it proves', () => {
     expect(cli.stdout).toMatch(/: FAILED\n {2}FAILED: 0 problem\(s\); REJECTED by gov2/);
     expect(cli.stdout).not.toContain(ESC);
     expect(cli.stdout).toContain('REJECT "heads not single\\x1b[1A\\x1b[2K\\x1b[32mVERIFIED"');
+    const imported = await cutover(['pack', 'import-signature', '--vault', f.vault.path, f.runId, '--pack', dir, '--identity', 'gov2']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).not.toContain(ESC);
+    expect(imported.stdout).toMatch(/^Imported: gov2 REJECTED \("heads not single\\x1b\[1A\\x1b\[2K\\x1b\[32mVERIFIED"\)/);
   }, 120_000);
 
   it('file names and SHA256SUMS lines holding terminal escapes are printed escaped, in text and in JSON', async () => {
@@ -182,15 +185,9 @@ describe('pack verify is honest about what it proves', () => {
   }, 120_000);
 
   it('a zip entry the manifest does not list, claiming 2 GiB, is refused by name and never inflated', async () => {
-    // A real deflate stream of 2 GiB of zeros (1 MiB blocks, each ending on a sync flush),
-    // beside every file of the exported pack, stored as they are.
-    const block = deflateRawSync(Buffer.alloc(1 << 20), { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const bomb = Buffer.concat([...Array.from({ length: 2048 }, () => block), Buffer.from([0x03, 0x00])]);
-    const zero = Buffer.alloc(1 << 20);
-    let crc = 0;
-    for (let i = 0; i < 2048; i++) crc = crc32(zero, crc);
+    // A real deflate stream of 2 GiB of zeros beside every file of the exported pack, stored as they are.
     const entries: RawEntry[] = listFiles(exportedFolder).map((name) => ({ name, data: readFileSync(join(exportedFolder, name)) }));
-    entries.push({ name: 'evidence/zz-extra.log', method: 8, stored: bomb, size: 2 ** 31, crc });
+    entries.push({ name: 'evidence/zz-extra.log', ...deflatedZeros(2048) });
     const zipPath = join(base, 'bomb.zip');
     writeFileSync(zipPath, rawZip(entries));
     const listed = await tool('unzip', ['-l', zipPath]);
@@ -203,6 +200,12 @@ describe('pack verify is honest about what it proves', () => {
     const cli = await cutover(['pack', 'verify', zipPath]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/FAIL extra +evidence\/zz-extra\.log: is not in manifest\.json/);
+    // Signing unpacks the zip: the unlisted entry is refused before anything is written.
+    const before = readdirSync(base).sort();
+    const sign = await cutover(['pack', 'sign', zipPath, '--identity', 'gov1', '--key', f.keys.gov1.path]);
+    expect(sign.code, sign.stdout).toBe(2);
+    expect(sign.stderr).toMatch(/refused entry "evidence\/zz-extra\.log": manifest\.json does not list it \(it claims 2147483648 bytes; it was not inflated\)/);
+    expect(readdirSync(base).sort()).toEqual(before);
   }, 120_000);
 
   it('a changed byte in a listed entry of a real pack zip fails its CRC: FAILED, exit 1 (not 2)', async () => {

@@ -19,12 +19,15 @@ type SetExit = (code: number) => void;
 
 const packCore = () => import('../../core/pack');
 
+/** Lines that may quote a pack (names, reasons), each with its control characters escaped. */
+const printableLines = (text: string) => text.split('\n').map(printable).join('\n');
+
 /** Pack errors are input the user can fix: exit 2 with the message, like every other CLI refusal. */
 async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof PackError) throw new CliUsageError(error.message);
+    if (error instanceof PackError) throw new CliUsageError(printableLines(error.message));
     throw error;
   }
 }
@@ -179,13 +182,13 @@ export function registerPack(program: Command, setExit: SetExit): void {
         printJson(signed);
         return;
       }
-      for (const w of signed.warnings) process.stderr.write(`cutover: warning: ${w}\n`);
-      console.log([
+      for (const w of signed.warnings) process.stderr.write(`cutover: warning: ${printable(w)}\n`);
+      console.log(printableLines([
         `${signed.identity} ${signed.decision === 'approve' ? 'APPROVED' : 'REJECTED'} the pack${signed.reason ? ` ("${signed.reason}")` : ''} with ${signed.fingerprint}${signed.replaced ? ' (replacing an earlier signature)' : ''}.`,
         `  manifest.json sha256 ${signed.manifestSha256}`,
         `  wrote ${signed.written.join(', ')} ${signed.kind === 'zip' ? `into ${signed.pack}` : `in ${signed.pack}`}`,
         'Send the pack back; it is imported with `cutover pack import-signature`.',
-      ].join('\n'));
+      ].join('\n')));
     });
 
   pack.command('import-signature')
@@ -201,7 +204,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
         const { importSignature } = await packCore();
         const imported = await asUsage(() => importSignature(vault, runId, opts.pack, opts.identity));
         if (opts.json) printJson({ ...imported, event: { seq: imported.event.seq, hash: imported.event.hash, type: imported.event.type } });
-        else console.log(`${imported.alreadyImported ? 'Already imported' : 'Imported'}: ${imported.identity} ${imported.decision === 'approve' ? 'APPROVED' : 'REJECTED'}${imported.reason ? ` ("${imported.reason}")` : ''} manifest ${imported.manifestSha256} (event #${imported.event.seq}).`);
+        else console.log(printableLines(`${imported.alreadyImported ? 'Already imported' : 'Imported'}: ${imported.identity} ${imported.decision === 'approve' ? 'APPROVED' : 'REJECTED'}${imported.reason ? ` ("${imported.reason}")` : ''} manifest ${imported.manifestSha256} (event #${imported.event.seq}).`));
       } finally {
         vault.close();
       }

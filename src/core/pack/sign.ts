@@ -18,9 +18,9 @@ import { PACK_SIGNED_EVENT } from './contents';
 import { PackSignError } from './errors';
 import { DECISION_NAMESPACE, IDENTITY_NAME, MANIFEST, MAX_MANIFEST_BYTES, MAX_SMALL_FILE_BYTES, SIGNATURES_DIR, VERDICT_FORMAT, comparePaths, signaturePaths } from './layout';
 import { parseManifest, parseVerdict, verdictBytes, type ParsedManifest, type Verdict } from './manifest';
-import { openPack, type PackSource } from './source';
+import { extractPackZip, openPack, type PackSource } from './source';
 import { integrityProblems, verdictMismatch, verifySource } from './verify';
-import { extractZip, type ZipLimits } from './zip-read';
+import type { ZipLimits } from './zip-read';
 import { ZipWriter } from './zip-write';
 
 export { PACK_SIGNED_EVENT };
@@ -169,7 +169,7 @@ export async function signPack(packPath: string, options: SignPackOptions): Prom
   const tag = randomBytes(4).toString('hex');
   const work = join(dirname(zipPath), `.${basename(zipPath)}.signing-${tag}`);
   const tmpZip = join(dirname(zipPath), `.${basename(zipPath)}.tmp-${tag}`);
-  await extractZip(zipPath, work, options.limits);
+  await extractPackZip(zipPath, work, options.limits);
   try {
     const unpacked = await openPack(work);
     let made;

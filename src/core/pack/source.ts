@@ -5,7 +5,8 @@ import { constants as fsConstants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PackInputError, UnsafeZipError } from './errors';
-import { ZipReader, type ZipEntry, type ZipLimits } from './zip-read';
+import { MANIFEST, MAX_MANIFEST_BYTES, SIGNATURES_DIR, SUMS } from './layout';
+import { ZipReader, extractZip, type ZipEntry, type ZipLimits } from './zip-read';
 
 export interface PackFile {
   path: string;
@@ -121,4 +122,36 @@ export async function openPack(path: string, limits?: Partial<ZipLimits>): Promi
   }
   if (head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50) throw new PackInputError(`${path} is not a zip (nor a folder): give a pack folder or a pack .zip.`);
   return openZip(path, limits);
+}
+
+/** The subject names manifest.json lists, read loosely (the verifier checks its shape), or null when it cannot be read. */
+function listedNames(manifest: Buffer): Set<string> | null {
+  try {
+    const value = JSON.parse(manifest.toString('utf8')) as { subject?: unknown };
+    if (!Array.isArray(value.subject)) return null;
+    return new Set(value.subject.map((s) => (s as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === 'string'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Unpacks a pack zip (to sign it) after refusing, by name and before a byte is inflated, every
+ * entry its manifest.json does not list (signatures/, manifest.json and SHA256SUMS excepted):
+ * a file that does not belong to the pack is never written, however large it claims to be.
+ */
+export async function extractPackZip(zipPath: string, destination: string, limits?: Partial<ZipLimits>): Promise<ZipEntry[]> {
+  const zip = await ZipReader.open(zipPath, limits);
+  try {
+    const manifest = zip.entries.find((e) => e.kind === 'file' && e.name === MANIFEST);
+    const listed = manifest ? listedNames(await zip.read(manifest, MAX_MANIFEST_BYTES)) : null;
+    if (!listed) throw new UnsafeZipError(zipPath, manifest ? MANIFEST : null, `${manifest ? `its ${MANIFEST} cannot be read as a manifest` : `it has no ${MANIFEST}`}, so it is not a decision pack`);
+    for (const e of zip.entries) {
+      if (e.kind !== 'file' || e.name === MANIFEST || e.name === SUMS || e.name.startsWith(`${SIGNATURES_DIR}/`) || listed.has(e.name)) continue;
+      throw new UnsafeZipError(zipPath, e.name, `${MANIFEST} does not list it (it claims ${e.size} bytes; it was not inflated)`);
+    }
+  } finally {
+    await zip.close();
+  }
+  return extractZip(zipPath, destination, limits);
 }
