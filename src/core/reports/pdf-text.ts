@@ -1,8 +1,70 @@
-// The words decision.pdf uses about the environment, the plan approvals and the signatures, in
-// one place so they can be translated together (English only for now). Values are passed in;
-// nothing here decides anything.
+// The words of decision.pdf (headings, explanations, the environment, the plan approvals and
+// the signatures) in one place, so they can be translated together: English only for now.
+// Values are passed in; nothing here decides anything. Table column headers and the decision
+// template's labels (decision.ts TEMPLATE_LABELS) are the next to move here.
 
 export const PDF_TEXT = {
+  cover: {
+    governance: 'Governance decision record',
+    goNoGo: 'GO / NO-GO decision record',
+    subtitle: (runbook: string, runId: string, environment: string, at: string, seq: number) => `Runbook ${runbook} · run ${runId} · ${environment} · state as of ${at} (chain head #${seq})`,
+    statement: 'GO / NO-GO statement',
+    formal: 'Formal decision',
+    goNoGoField: 'GO / NO-GO Decision',
+  },
+  run: {
+    heading: 'Run and runbook',
+    runId: 'Run ID',
+    runbook: 'Runbook',
+    runbookHash: 'Runbook SHA-256',
+    environment: 'Environment',
+    operator: 'Operator',
+    started: 'Started',
+    status: 'Run status',
+    chainHead: 'Chain head',
+    chainHeadNote: 'the last event of this run (or of evidence stored for it) in the vault\'s hash chain; this record reflects the run up to it',
+    targets: 'Targets',
+  },
+  required: {
+    heading: 'Required evidence',
+    none: 'The runbook lists no required evidence (no evidence_pack): the board named no files for the final decision.',
+    intro: 'The runbook\'s evidence pack: the files required for the final decision, matched by name to the evidence this run wrote. Each present file is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.',
+  },
+  linked: {
+    heading: 'Schema fingerprints and SQL previews',
+    none: 'None stored for this run (cutover pg fingerprint --run, cutover alembic sql --run).',
+  },
+  abortGates: {
+    heading: 'Abort gates per phase',
+    intro: 'Each abort gate is a pattern watched on the step\'s streaming output while it runs. MATCHED: the gate fired (on match "block": the step finishes and the run is BLOCKED; "cancel": the command is stopped at once). clear: watched over the whole output, never matched. not run: the step did not run, so the gate was never watched. not judged: the step started but ended without a result (interrupted).',
+    none: 'The runbook declares no abort gates.',
+  },
+  preconditions: {
+    heading: 'Preconditions and attestations',
+    none: 'The runbook has no preconditions or attestations.',
+  },
+  timeline: {
+    heading: 'Timeline (scribe format)',
+    intro: (t0: string, label: string) => `T: the runbook's time slot where it gives one, otherwise the actual offset from T-0 = ${t0} (${label}). Timestamps are UTC, from the vault's event chain.`,
+  },
+  gates: {
+    heading: 'Gate results per step',
+    intro: 'Expectations are judged when a step ends; abort gates are watched on the streaming output and stop the run when they match.',
+  },
+  artifacts: {
+    heading: 'Evidence artifacts',
+  },
+  people: {
+    heading: 'People and keys',
+    intro: 'Everyone who acted in this run or may sign its decision, with the key that identifies them (the pack\'s allowed_signers).',
+  },
+  rollback: {
+    heading: 'Rollback triggers',
+    none: '(the runbook names no rollback triggers)',
+    action: 'STOP; rollback decision path',
+    observed: (observed: string[]) => `Observed in this run:\n${observed.map((o) => `• ${o}`).join('\n')}`,
+    observedNone: 'Observed in this run: none. No rollback triggers observed.',
+  },
   environment: {
     production: 'PRODUCTION',
     rehearsal: 'REHEARSAL',

@@ -14,6 +14,8 @@ import { scribeTimeline } from './broadcasts';
 import { abortLineOf, abortPatternOf } from './gate-facts';
 import type { DeclaredGate, PackModel, PackStep, RequiredEvidence } from './pack-model';
 import { PDF_TEXT } from './pdf-text';
+
+const T = PDF_TEXT;
 import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
 
 export interface DecisionPdfOptions {
@@ -32,9 +34,9 @@ const statusText = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s =
 
 function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
   pdf.titleBlock(
-    d.template === 'governance' ? 'Governance decision record' : 'GO / NO-GO decision record',
+    d.template === 'governance' ? T.cover.governance : T.cover.goNoGo,
     model.runbook.title,
-    `Runbook ${model.runbook.id} v${model.runbook.version} · run ${model.run.runId} · ${model.run.environment} · state as of ${timeText(model.exportedAt)} (chain head #${model.chainHead.seq})`,
+    T.cover.subtitle(`${model.runbook.id} v${model.runbook.version}`, model.run.runId, model.run.environment, timeText(model.exportedAt), model.chainHead.seq),
   );
   const go = d.goNoGo === 'GO';
   if (model.run.environment === 'rehearsal') {
@@ -47,39 +49,39 @@ function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
     const authorization = d.authorization ? PDF_TEXT.production.authorizationRecorded(d.authorization, source.actor ?? null, source.seq ?? null) : PDF_TEXT.production.authorizationNone;
     pdf.banner(d.goNoGo, PDF_TEXT.production.bannerDetail(d.status, authorization), go ? COLOR.pass : COLOR.fail);
   }
-  pdf.paragraph('GO / NO-GO statement', { font: FONT.bold, size: 9, color: COLOR.muted });
+  pdf.paragraph(T.cover.statement, { font: FONT.bold, size: 9, color: COLOR.muted });
   pdf.paragraph(`"${d.statement}"`, { size: 9.5 });
 
-  pdf.heading('Formal decision', { keep: 120 });
+  pdf.heading(T.cover.formal, { keep: 120 });
   pdf.keyValues(TEMPLATE_LABELS.map(([field, label]) => ({
     label,
     value: fieldText(d, field),
     note: sourceText(d.sources[field]),
     ...(field === 'status' ? { color: d.status === 'PASS' ? COLOR.pass : COLOR.fail } : {}),
     ...(field === 'authorization' && d.authorization ? { color: d.authorization === 'Approved' ? COLOR.pass : COLOR.fail } : {}),
-  })).concat([{ label: 'GO / NO-GO Decision', value: d.goNoGo, note: sourceText(d.sources.goNoGo), color: go ? COLOR.pass : COLOR.fail }]), { labelWidth: 150 });
+  })).concat([{ label: T.cover.goNoGoField, value: d.goNoGo, note: sourceText(d.sources.goNoGo), color: go ? COLOR.pass : COLOR.fail }]), { labelWidth: 150 });
   // The cover is the decision alone; the evidence starts on the next page.
   pdf.newPage();
 }
 
 function runSection(pdf: PdfLayout, model: PackModel): void {
   const timeline = scribeTimeline(model);
-  pdf.heading('Run and runbook', { keep: 100 });
+  pdf.heading(T.run.heading, { keep: 100 });
   pdf.keyValues([
-    { label: 'Run ID', value: model.run.runId, mono: true },
-    { label: 'Runbook', value: `${model.runbook.id} v${model.runbook.version} — ${model.runbook.title}` },
-    { label: 'Runbook SHA-256', value: model.runbook.hash, mono: true },
-    { label: 'Environment', value: model.run.environment },
-    { label: 'Operator', value: model.run.operator },
-    { label: 'Started', value: timeText(model.run.startedAt) },
+    { label: T.run.runId, value: model.run.runId, mono: true },
+    { label: T.run.runbook, value: `${model.runbook.id} v${model.runbook.version} — ${model.runbook.title}` },
+    { label: T.run.runbookHash, value: model.runbook.hash, mono: true },
+    { label: T.run.environment, value: model.run.environment },
+    { label: T.run.operator, value: model.run.operator },
+    { label: T.run.started, value: timeText(model.run.startedAt) },
     { label: 'T-0', value: `${timeText(timeline.t0.at)} (${timeline.t0.label})` },
-    { label: 'Run status', value: `${model.run.status}${model.run.blockedBy ? ` — blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason}` : ''}`, color: model.run.status === 'ACTIVE' || model.run.status === 'COMPLETED' ? COLOR.text : COLOR.fail },
+    { label: T.run.status, value: `${model.run.status}${model.run.blockedBy ? ` — blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason}` : ''}`, color: model.run.status === 'ACTIVE' || model.run.status === 'COMPLETED' ? COLOR.text : COLOR.fail },
     ...model.run.decisions.map((dd, i) => ({ label: `Decision ${i + 1}`, value: `${dd.decision} — ${dd.reason}`, note: `by ${dd.actor} at ${timeText(dd.at)}` })),
-    { label: 'Chain head', value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: 'the last event of this run (or of evidence stored for it) in the vault\'s hash chain; this record reflects the run up to it' },
+    { label: T.run.chainHead, value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: T.run.chainHeadNote },
   ], { labelWidth: 110, size: 9 });
 
   if (model.targets.length) {
-    pdf.heading('Targets', { level: 2, keep: 40 });
+    pdf.heading(T.run.targets, { level: 2, keep: 40 });
     pdf.table(
       [{ header: 'Target', width: 80 }, { header: 'Kind', width: 52 }, { header: 'Address', width: 0 }, { header: 'Pinned SSH host key', width: 226, mono: true, size: 7 }],
       model.targets.map((t) => [{ text: t.name, bold: true }, t.kind, scrubAddress(t.address), t.hostKey ?? (t.kind === 'ssh' ? 'not pinned' : 'n/a')]),
@@ -111,16 +113,16 @@ function requiredEvidenceRow(e: RequiredEvidence, i: number): (string | Cell)[] 
 function requiredEvidenceSection(pdf: PdfLayout, model: PackModel): void {
   const list = model.requiredEvidence;
   if (!list) return;
-  pdf.heading('Required evidence', { keep: 90 });
+  pdf.heading(T.required.heading, { keep: 90 });
   if (!list.length) {
-    pdf.paragraph('The runbook lists no required evidence (no evidence_pack): the board named no files for the final decision.', { color: COLOR.muted });
+    pdf.paragraph(T.required.none, { color: COLOR.muted });
     return;
   }
   const required = list.filter((e) => e.status !== 'not-applicable');
   const present = required.filter((e) => e.status === 'present');
   const missing = required.filter((e) => e.status === 'missing');
   const incomplete = required.filter((e) => e.status === 'incomplete');
-  pdf.paragraph(`The runbook's evidence pack: the files required for the final decision, matched by name to the evidence this run wrote. Each present file is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
+  pdf.paragraph(T.required.intro, { size: 8, color: COLOR.muted });
   const summary = present.length === required.length
     ? `All ${files(required.length)} present.`
     : `${present.length} of ${files(required.length)} present${missing.length ? `; ${missing.length} MISSING (${missing.map((e) => e.name).join(', ')})` : ''}${incomplete.length ? `; ${incomplete.length} INCOMPLETE (${incomplete.map((e) => e.name).join(', ')})` : ''}.`;
@@ -141,9 +143,9 @@ const LINKED_KIND: Record<string, string> = { 'schema-fingerprint': 'Schema fing
 function linkedEvidenceSection(pdf: PdfLayout, model: PackModel): void {
   const list = model.linkedEvidence;
   if (!list) return;
-  pdf.heading('Schema fingerprints and SQL previews', { keep: 70 });
+  pdf.heading(T.linked.heading, { keep: 70 });
   if (!list.length) {
-    pdf.paragraph('None stored for this run (cutover pg fingerprint --run, cutover alembic sql --run).', { size: 8.5, color: COLOR.muted });
+    pdf.paragraph(T.linked.none, { size: 8.5, color: COLOR.muted });
     return;
   }
   pdf.paragraph(`${files(list.length)} stored with this run's id, outside its steps. Each is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
@@ -171,8 +173,8 @@ const GATE_RESULT: Record<DeclaredGate['outcome'], { text: string; color: string
 /** Every abort gate the runbook declares, phase by phase: matched, watched and clear, or never watched. */
 function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
   if (!model.steps.some((s) => s.declaredGates)) return;
-  pdf.heading('Abort gates per phase', { keep: 90 });
-  pdf.paragraph('Each abort gate is a pattern watched on the step\'s streaming output while it runs. MATCHED: the gate fired (on match "block": the step finishes and the run is BLOCKED; "cancel": the command is stopped at once). clear: watched over the whole output, never matched. not run: the step did not run, so the gate was never watched. not judged: the step started but ended without a result (interrupted).', { size: 8, color: COLOR.muted });
+  pdf.heading(T.abortGates.heading, { keep: 90 });
+  pdf.paragraph(T.abortGates.intro, { size: 8, color: COLOR.muted });
   const phases: { id: string; title: string; steps: PackStep[] }[] = [];
   for (const s of model.steps) {
     const phase = phases.find((p) => p.id === s.phaseId);
@@ -182,7 +184,7 @@ function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
   const gatesOf = (s: PackStep) => (s.declaredGates ?? []).filter((g) => g.kind === 'abort');
   const watched = phases.filter((p) => p.steps.some((s) => gatesOf(s).length));
   if (!watched.length) {
-    pdf.paragraph('The runbook declares no abort gates.', { color: COLOR.muted });
+    pdf.paragraph(T.abortGates.none, { color: COLOR.muted });
     return;
   }
   for (const phase of watched) {
@@ -211,9 +213,9 @@ function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
 
 function preconditions(pdf: PdfLayout, model: PackModel): void {
   const steps = model.steps.filter((s) => s.phaseId === 'preconditions' || s.kind === 'attest' || s.kind === 'record');
-  pdf.heading('Preconditions and attestations', { keep: 80 });
+  pdf.heading(T.preconditions.heading, { keep: 80 });
   if (!steps.length) {
-    pdf.paragraph('The runbook has no preconditions or attestations.', { color: COLOR.muted });
+    pdf.paragraph(T.preconditions.none, { color: COLOR.muted });
     return;
   }
   pdf.table(
@@ -231,8 +233,8 @@ function preconditions(pdf: PdfLayout, model: PackModel): void {
 
 function timelineSection(pdf: PdfLayout, model: PackModel): void {
   const timeline = scribeTimeline(model);
-  pdf.heading('Timeline (scribe format)', { keep: 80 });
-  pdf.paragraph(`T: the runbook's time slot where it gives one, otherwise the actual offset from T-0 = ${timeText(timeline.t0.at)} (${timeline.t0.label}). Timestamps are UTC, from the vault's event chain.`, { size: 8, color: COLOR.muted });
+  pdf.heading(T.timeline.heading, { keep: 80 });
+  pdf.paragraph(T.timeline.intro(timeText(timeline.t0.at), timeline.t0.label), { size: 8, color: COLOR.muted });
   pdf.table(
     [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: 'Step', width: 0 }, { header: 'Result', width: 62 }, { header: 'Timestamp (UTC)', width: 86, size: 7.5 }, { header: 'Actor', width: 52 }],
     timeline.entries.map((e) => [
@@ -252,8 +254,8 @@ function timelineSection(pdf: PdfLayout, model: PackModel): void {
 
 function gatesSection(pdf: PdfLayout, model: PackModel): void {
   const steps = model.steps.filter((s) => s.kind === 'check' || s.kind === 'command' || s.kind === 'monitor');
-  pdf.heading('Gate results per step', { keep: 80 });
-  pdf.paragraph('Expectations are judged when a step ends; abort gates are watched on the streaming output and stop the run when they match.', { size: 8, color: COLOR.muted });
+  pdf.heading(T.gates.heading, { keep: 80 });
+  pdf.paragraph(T.gates.intro, { size: 8, color: COLOR.muted });
   const rows: Cell[][] = [];
   for (const s of steps) {
     const head = `${statusText(s.status)}${s.exitCode !== null ? ` · exit ${s.exitCode}` : ''}${s.target ? ` · ${s.target}` : ''}`;
@@ -275,7 +277,7 @@ function gatesSection(pdf: PdfLayout, model: PackModel): void {
 }
 
 function artifactsSection(pdf: PdfLayout, model: PackModel): void {
-  pdf.heading('Evidence artifacts', { keep: 80 });
+  pdf.heading(T.artifacts.heading, { keep: 80 });
   pdf.paragraph(`${model.artifacts.length} file(s), ${sizeText(model.artifacts.reduce((n, a) => n + a.size, 0))} in all. Each is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
   pdf.table(
     [{ header: '#', width: 24, align: 'right' }, { header: 'File / SHA-256', width: 0, size: 8 }, { header: 'Size', width: 66, align: 'right' }, { header: 'Step', width: 92, size: 7.5 }],
@@ -290,10 +292,9 @@ function artifactsSection(pdf: PdfLayout, model: PackModel): void {
 }
 
 function approvalsSection(pdf: PdfLayout, model: PackModel): void {
-  const T = PDF_TEXT.plan;
-  pdf.heading(T.heading, { keep: 70 });
+  pdf.heading(T.plan.heading, { keep: 70 });
   if (!model.approvals.length) {
-    pdf.paragraph(T.none, { color: COLOR.muted });
+    pdf.paragraph(T.plan.none, { color: COLOR.muted });
     return;
   }
   const roles = new Map(model.identities.map((i) => [i.name, i.roles.join(', ')]));
@@ -303,28 +304,28 @@ function approvalsSection(pdf: PdfLayout, model: PackModel): void {
     pdf.table(
       [{ header: 'Signer', width: 96 }, { header: 'Key fingerprint / plan SHA-256', width: 0, mono: true, size: 7 }, { header: 'Vault event', width: 60, align: 'right' }],
       model.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.fingerprint, sub: `plan ${a.planDigest}`, subMono: true }, `#${a.seq}`]),
-      { title: T.heading },
+      { title: T.plan.heading },
     );
     return;
   }
-  pdf.paragraph(T.intro, { size: 8, color: COLOR.muted });
-  if (plans.length > 1) pdf.paragraph(T.several(plans.length), { size: 8.5 });
+  pdf.paragraph(T.plan.intro, { size: 8, color: COLOR.muted });
+  if (plans.length > 1) pdf.paragraph(T.plan.several(plans.length), { size: 8.5 });
   for (const p of plans) {
-    pdf.paragraph(T.version(p.version, p.path), { font: FONT.bold, size: 9 });
-    pdf.code([{ n: null, text: T.command(p.dir) }]);
+    pdf.paragraph(T.plan.version(p.version, p.path), { font: FONT.bold, size: 9 });
+    pdf.code([{ n: null, text: T.plan.command(p.dir) }]);
     pdf.table(
       [{ header: 'Signer', width: 90 }, { header: 'Approval file / key fingerprint', width: 0, size: 7.5 }, { header: 'Event', width: 50, align: 'right' }],
       p.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.path, mono: true, sub: a.fingerprint, subMono: true }, `#${a.seq}`]),
-      { title: T.version(p.version, p.path) },
+      { title: T.plan.version(p.version, p.path) },
     );
     pdf.paragraph(`plan SHA-256 ${p.sha256}`, { font: FONT.mono, size: 7.5 });
   }
-  pdf.paragraph(T.digest, { size: 8, color: COLOR.muted });
+  pdf.paragraph(T.plan.digest, { size: 8, color: COLOR.muted });
 }
 
 function identitiesSection(pdf: PdfLayout, model: PackModel): void {
-  pdf.heading('People and keys', { keep: 70 });
-  pdf.paragraph('Everyone who acted in this run or may sign its decision, with the key that identifies them (the pack\'s allowed_signers).', { size: 8, color: COLOR.muted });
+  pdf.heading(T.people.heading, { keep: 70 });
+  pdf.paragraph(T.people.intro, { size: 8, color: COLOR.muted });
   pdf.table(
     [{ header: 'Identity', width: 90 }, { header: 'Roles', width: 70 }, { header: 'Key fingerprint', width: 226, mono: true, size: 7 }, { header: 'In this run', width: 0 }],
     model.identities.map((i) => {
@@ -341,25 +342,24 @@ function identitiesSection(pdf: PdfLayout, model: PackModel): void {
 }
 
 function signaturesSection(pdf: PdfLayout, model: PackModel, options: DecisionPdfOptions): void {
-  const T = PDF_TEXT.signatures;
   const role = options.policy?.role ?? 'approver';
   const approvers = model.identities.filter((i) => (i.roles as readonly string[]).includes(role) && i.name !== model.run.operator);
-  pdf.heading(T.heading, { keep: 150 });
-  if (options.policy) pdf.paragraph(T.policy(options.policy.quorum, options.policy.role, approvers.map((a) => a.name), model.run.operator, options.policy.rejection === 'veto'), { size: 9 });
-  pdf.paragraph(T.files, { size: 8.5 });
-  pdf.paragraph(T.commands, { size: 8.5 });
-  pdf.code([T.manifestCommand, T.verdictCommand, T.packCommand].map((text) => ({ n: null, text })));
-  pdf.paragraph(T.status, { size: 8.5, font: FONT.bold });
-  if (options.preview) pdf.paragraph(T.preview, { size: 8.5, color: COLOR.warn });
-  pdf.heading(T.eligibleHeading, { level: 2, keep: 40 });
+  pdf.heading(T.signatures.heading, { keep: 150 });
+  if (options.policy) pdf.paragraph(T.signatures.policy(options.policy.quorum, options.policy.role, approvers.map((a) => a.name), model.run.operator, options.policy.rejection === 'veto'), { size: 9 });
+  pdf.paragraph(T.signatures.files, { size: 8.5 });
+  pdf.paragraph(T.signatures.commands, { size: 8.5 });
+  pdf.code([T.signatures.manifestCommand, T.signatures.verdictCommand, T.signatures.packCommand].map((text) => ({ n: null, text })));
+  pdf.paragraph(T.signatures.status, { size: 8.5, font: FONT.bold });
+  if (options.preview) pdf.paragraph(T.signatures.preview, { size: 8.5, color: COLOR.warn });
+  pdf.heading(T.signatures.eligibleHeading, { level: 2, keep: 40 });
   if (!approvers.length) {
-    pdf.paragraph(T.eligibleNone, { size: 8.5, color: COLOR.muted });
+    pdf.paragraph(T.signatures.eligibleNone, { size: 8.5, color: COLOR.muted });
     return;
   }
   pdf.table(
     [{ header: 'Identity', width: 90 }, { header: 'Roles', width: 80 }, { header: 'Key fingerprint', width: 0, mono: true, size: 7 }],
     approvers.map((a) => [{ text: a.name, bold: true }, a.roles.join(', '), a.fingerprint]),
-    { title: T.eligibleHeading },
+    { title: T.signatures.eligibleHeading },
   );
 }
 
@@ -368,13 +368,13 @@ function rollbackSection(pdf: PdfLayout, model: PackModel): void {
   for (const s of model.steps) for (const g of s.gates) if (g.kind === 'abort') observed.push(`${s.stepId}: abort gate /${abortPatternOf(g)}/ matched — ${abortLineOf(g)}${s.evidence ? ` [${s.evidence.name}]` : ''}`);
   for (const s of model.steps) if ((s.status === 'FAIL' || s.status === 'INTERRUPTED') && !s.gates.some((g) => g.kind === 'abort') && s.phaseId !== 'rollback') observed.push(`${s.stepId} ${s.status}: ${failureSummary(s)}`);
   for (const d of model.run.decisions) observed.push(`Decision ${d.decision} by ${d.actor} at ${timeText(d.at)}: ${d.reason}`);
-  pdf.heading('Rollback triggers', { keep: 70 });
+  pdf.heading(T.rollback.heading, { keep: 70 });
   pdf.table(
     [{ header: 'Trigger (runbook)', width: 0 }, { header: 'Action', width: 140 }],
-    (model.runbook.rollbackTriggers.length ? model.runbook.rollbackTriggers : ['(the runbook names no rollback triggers)']).map((t) => [t, { text: model.runbook.rollbackTriggers.length ? 'STOP; rollback decision path' : '' }]),
+    (model.runbook.rollbackTriggers.length ? model.runbook.rollbackTriggers : [T.rollback.none]).map((t) => [t, { text: model.runbook.rollbackTriggers.length ? T.rollback.action : '' }]),
     { title: 'Rollback triggers' },
   );
-  pdf.paragraph(observed.length ? `Observed in this run:\n${observed.map((o) => `• ${o}`).join('\n')}` : 'Observed in this run: none. No rollback triggers observed.', { size: 9 });
+  pdf.paragraph(observed.length ? T.rollback.observed(observed) : T.rollback.observedNone, { size: 9 });
 }
 
 /** Renders decision.pdf for a run snapshot and its decision. Deterministic: same input, same bytes. */
