@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunEngine } from '../../src/core/engine';
 import { buildPack, signPack } from '../../src/core/pack';
+import { decisionContext } from '../../src/core/reports/decision';
 import { Keyring, loadKeyFile } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { setSecret, Vault } from '../../src/core/vault';
@@ -110,6 +111,10 @@ describe('a rehearsal\'s decision.pdf, exported in a real pack', () => {
       const named = [...folded.matchAll(/\bplan\/approvals\/(gov\d)\.sig\b/g)].map((m) => m[1]!);
       expect(new Set(named)).toEqual(new Set(['gov1', 'gov2']));
       expect(folded).toContain('Plan version 1: plan/plan.json');
+      // The PDF's plan versions are the pack's, file for file.
+      const manifest = JSON.parse(readFileSync(join(built.folder, 'manifest.json'), 'utf8')) as { predicate: { plans: unknown[] } };
+      const { model } = decisionContext(vault, runId);
+      expect(model.plans!.map(({ dir: _dir, ...v }) => v)).toEqual(manifest.predicate.plans);
       for (const name of ['gov1', 'gov2']) {
         const v = await tool('ssh-keygen', ['-Y', 'verify', '-f', 'allowed_signers', '-I', name, '-n', 'cutover-plan-v1', '-s', `plan/approvals/${name}.sig`], { cwd: built.folder, input: readFileSync(join(built.folder, 'plan/plan.json')) });
         expect(v.code, v.stderr).toBe(0);
