@@ -17,6 +17,7 @@ import { alembicReport, parityDiff, preflightReport } from './db-tools';
 import { decisionView, exportDecisionAct, exportPack, importDecisionAct, importPackSignature, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
 import { SessionKeys } from './keys';
 import { DEFAULT_HOST_KEY_TIMEOUT_MS, HostKeyBroker } from './host-keys';
+import { PathGrants } from './path-grants';
 import { PushHub } from './push';
 import { RunService, StepRunningError } from './runs';
 import { VaultSession } from './session';
@@ -179,6 +180,8 @@ export function createContractService(host: HostServices): ContractService {
   session.setCloseListener(() => keys.drop());
   /** PDFs this session wrote: the only files the window may ask the OS to open. */
   const openable = new Set<string>();
+  /** Paths main's own dialogs returned; runbook.open and plan.save take only these. */
+  const grants = new PathGrants();
   /** Who an event is recorded as when the person acting has no identity yet (the very first one). */
   const actorOr = (actor: string | undefined) => actor ?? 'workstation';
 
@@ -373,20 +376,20 @@ export function createContractService(host: HostServices): ContractService {
     'targets.test': ({ name, actor }) => targets.test(session.require(), name, actorOr(actor)),
     'targets.answerHostKey': ({ requestId, accept }) => ({ pending: hostKeys.answer(requestId, accept) }),
 
-    'files.choose': async ({ purpose }) => ({ path: host.chooseFile ? await host.chooseFile(purpose) : null }),
+    'files.choose': async ({ purpose }) => {
+      const path = host.chooseFile ? await host.chooseFile(purpose) : null;
+      return { path, token: path && (purpose === 'runbook' || purpose === 'plan') ? grants.grant(purpose, path) : null };
+    },
 
-    'runbook.open': (input) =>
-      'path' in input
-        ? openRunbook(
-            () => loadRunbookFile(input.path),
-            () => readFileSync(input.path, 'utf8'),
-            input.path,
-          )
-        : openRunbook(
-            () => loadRunbook(input.text, input.source),
-            () => input.text,
-            input.source,
-          ),
+    'runbook.open': (input) => {
+      if (!('token' in input)) return openRunbook(() => loadRunbook(input.text, input.source), () => input.text, input.source);
+      const path = grants.resolve('runbook', input.token);
+      return openRunbook(
+        () => loadRunbookFile(path),
+        () => readFileSync(path, 'utf8'),
+        path,
+      );
+    },
 
     'run.start': (input) => runs.start(session.require(), input),
     'run.list': () => runs.list(session.require()),
@@ -403,7 +406,7 @@ export function createContractService(host: HostServices): ContractService {
     'step.skip': (input) => runs.skip(session.require(), input),
 
     'plan.export': ({ runId }) => runs.plan(session.require(), runId),
-    'plan.save': ({ runId, path }) => runs.savePlan(session.require(), runId, path),
+    'plan.save': ({ runId, token }) => runs.savePlan(session.require(), runId, grants.resolve('plan', token)),
     'approval.sign': (input) => runs.sign(session.require(), input),
     'approval.import': (input) => runs.importApproval(session.require(), input),
 

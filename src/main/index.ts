@@ -1,5 +1,5 @@
 // Electron main: one secure window, the contract's channels on IPC, the OS keychain.
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killStepProcessGroups } from '../core/targets/process-groups';
@@ -7,14 +7,20 @@ import { CHANNEL_PREFIX, channelNames } from '../shared/contract';
 import { PUSH_CHANNEL } from '../shared/push';
 import { fail } from '../shared/result';
 import { createContractService, DEFAULT_AUTO_LOCK_MS, type ContractService, type Keychain } from './handlers';
+import { devServerFrom } from './dev-server';
+import { menuTemplate } from './menu';
 import { configureNativeBinding } from './native-binding';
 import { APP_ORIGIN, hardenWebContents, lockDownSession, registerAppScheme, serveRenderer } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const log = (message: string): void => console.log(`[cutover] ${message}`);
 
-// electron-vite dev sets this; a packaged or `npm start` app always loads the built files.
-const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+// A development server only when asked for in so many words (CUTOVER_DEV=1 and a loopback
+// ELECTRON_RENDERER_URL, unpackaged); `npm start` and a packaged app load the built files.
+const devDecision = devServerFrom(process.env, app.isPackaged);
+const devServer = devDecision.url;
+/** DevTools and Reload in the menu, only in an explicit development session. */
+const devSession = !app.isPackaged && process.env.CUTOVER_DEV === '1';
 
 // Tests (and a user who wants a separate profile) point the app at another data folder.
 if (process.env.CUTOVER_USER_DATA_DIR) app.setPath('userData', process.env.CUTOVER_USER_DATA_DIR);
@@ -70,6 +76,7 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: devSession,
     },
   });
   win.once('ready-to-show', () => win.show());
@@ -172,7 +179,10 @@ function main(): void {
     mainWindow.focus();
   });
 
+  if (devDecision.ignored) log(`ELECTRON_RENDERER_URL ignored: ${devDecision.ignored}`);
+
   app.whenReady().then(() => {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev: devSession, platform: process.platform })));
     lockDownSession(devServer);
     serveRenderer(join(here, '../renderer'));
     const defaultVaultPath = join(app.getPath('userData'), 'vaults', 'cutover.vault');

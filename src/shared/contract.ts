@@ -172,6 +172,8 @@ const actor = identityName;
 /** An armored SSH signature as `ssh-keygen -Y sign` writes it. */
 const armoredSignature = z.string().trim().min(1, 'Paste the signature (-----BEGIN SSH SIGNATURE-----).').max(64 * 1024);
 const stepRef = { runId, stepId: idName, actor };
+/** What main's file dialog returned for a file the window may read or write (files.choose); a path is refused. */
+const dialogToken = z.uuid('Choose the file with “Browse…”: the window reads and writes only files picked in the system’s file dialog, never a typed path.');
 
 /** The runbook loader's own limit is 2 MiB of bytes; characters are at most that many. */
 const RUNBOOK_MAX_CHARS = 2 * 1024 * 1024;
@@ -316,14 +318,16 @@ export const contract = {
   'targets.answerHostKey': channel<{ pending: boolean }>()({ input: z.object({ requestId: z.uuid(), accept: z.boolean() }).strict() }),
 
   /** A native file dialog where there is one ('pack': a returned decision pack .zip); null without one or when cancelled. */
-  'files.choose': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key', 'pack', 'act', 'signature']) }).strict() }),
+  /** The chosen path (to show) and, for runbook and plan, the token runbook.open and plan.save take instead of a path. */
+  'files.choose': channel<{ path: string | null; token: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key', 'pack', 'act', 'signature']) }).strict() }),
 
   /** Validates a runbook (text, or a file main reads); problems come back as data with line:column. */
   'runbook.open': channel<RunbookOpenResult>()({
     input: z.union([
       z.object({ text: z.string().max(RUNBOOK_MAX_CHARS, 'The runbook is larger than 2 MiB.'), source: z.string().trim().min(1).max(4096) }).strict(),
-      z.object({ path: absolutePath }).strict(),
-    ]),
+      /** A runbook file picked in main's dialog: the token files.choose returned, never a path. */
+      z.object({ token: dialogToken }).strict(),
+    ], { error: 'Give the runbook’s text, or open the file with “Browse…”: the window opens only files picked in the system’s file dialog, never a typed path.' }),
   }),
 
   'run.start': channel<RunView>()({
@@ -381,7 +385,7 @@ export const contract = {
 
   'plan.export': channel<PlanView>()({ input: z.object({ runId }).strict() }),
   /** Writes the exact signed bytes to a file (for an approver on another machine). */
-  'plan.save': channel<{ path: string; bytes: number; digest: string }>()({ input: z.object({ runId, path: absolutePath }).strict() }),
+  'plan.save': channel<{ path: string; bytes: number; digest: string }>()({ input: z.object({ runId, token: dialogToken }).strict() }),
   /** Signs the plan as `signer`, with their key from this session's keyring. */
   'approval.sign': channel<ApprovalView>()({ input: z.object({ runId, signer: identityName }).strict() }),
   'approval.import': channel<ApprovalView>()({

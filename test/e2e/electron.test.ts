@@ -9,6 +9,8 @@
 // also crosses what only Electron has: the contract over IPC, main's pushes (live step output,
 // host keys to confirm) over IPC, the renderer and its hash worker served from cutover://.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +73,22 @@ async function expectSecureWindow(app: ElectronApplication, page: Page): Promise
   await page.evaluate(`window.location.href = 'https://example.com/'`);
   await page.waitForTimeout(500);
   expect(page.url()).toBe(APP_PAGE);
+  // No DevTools without CUTOVER_DEV=1: not in the menu, and asking for them opens nothing.
+  const devTools = await app.evaluate(({ BrowserWindow, Menu }) => {
+    const roles: string[] = [];
+    const walk = (items: Electron.MenuItem[]) => {
+      for (const item of items) {
+        if (item.role) roles.push(item.role);
+        if (item.submenu) walk(item.submenu.items);
+      }
+    };
+    walk(Menu.getApplicationMenu()?.items ?? []);
+    const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+    contents.openDevTools();
+    return { roles, opened: contents.isDevToolsOpened() };
+  });
+  expect(devTools.roles.map((r) => r.toLowerCase())).not.toContain('toggledevtools');
+  expect(devTools.opened).toBe(false);
 }
 
 describe('desktop app in Electron', () => {
@@ -99,6 +117,22 @@ describe('desktop app in Electron', () => {
       await screenshot(page, 'electron-01-verified');
     } finally {
       await app.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(skipReason !== null)(`loads its own files, not ELECTRON_RENDERER_URL, unless CUTOVER_DEV=1 asks for a development server${skipped}`, async () => {
+    // A page that would get the whole IPC surface if main loaded it.
+    const server = createServer((_req, res) => res.end('<!doctype html><title>not the app</title><h1>not the app</h1>'));
+    await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+    const tmp = mkdtempSync(join(tmpdir(), 'cutover-electron-'));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const { app, page } = await launchApp(join(tmp, 'user-data'), { ELECTRON_RENDERER_URL: `http://127.0.0.1:${port}/` });
+      expect(page.url()).toBe(APP_PAGE);
+      await app.close();
+    } finally {
+      server.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   });
@@ -137,6 +171,12 @@ describe('desktop app in Electron', () => {
             }, `${APP_PAGE}?lang=es`),
           // As a user would: the header's Lock button, in Spanish by then.
           lockVault: () => lock(page, es),
+          // Main's own dialog, answered as a person would pick the file.
+          answerNextFileDialog: (path) =>
+            electronApp.evaluate(({ dialog }, chosen) => {
+              dialog.showSaveDialog = (async () => ({ canceled: false, filePath: chosen })) as unknown as typeof dialog.showSaveDialog;
+              dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [chosen] })) as unknown as typeof dialog.showOpenDialog;
+            }, path),
         });
         expect(pageErrors).toEqual([]);
       } finally {

@@ -95,6 +95,8 @@ export interface GovernancePathEnv {
   reloadInSpanish(): Promise<void>;
   /** Locks the vault (the UI is in Spanish by then), so the test can open the file itself. */
   lockVault(): Promise<void>;
+  /** Makes the next system file dialog answer `path`, as a person picking it would (the window takes no typed path). */
+  answerNextFileDialog(path: string): Promise<void>;
 }
 
 export interface GovernancePathResult {
@@ -253,7 +255,9 @@ export async function driveGovernanceCutover(page: Page, env: GovernancePathEnv)
   await page.getByRole('button', { name: 'Sign the plan as gov1' }).click();
   await page.getByRole('status').filter({ hasText: 'gov1 signed the plan' }).waitFor();
   const planFile = join(dir, 'plan.json');
-  await page.getByLabel(en.approvals.savePathLabel, { exact: true }).fill(planFile);
+  await env.answerNextFileDialog(planFile);
+  await page.locator('form').filter({ has: page.getByLabel(en.approvals.savePathLabel, { exact: true }) }).getByRole('button', { name: en.runbooks.browse, exact: true }).click();
+  await page.getByLabel(en.approvals.savePathLabel, { exact: true }).and(page.locator(`[value="${planFile}"]`)).waitFor();
   await page.getByRole('button', { name: en.approvals.save, exact: true }).click();
   await page.getByRole('status').filter({ hasText: planFile }).waitFor();
   const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'cutover-plan-v1', '-f', gov2Key.path, planFile], { encoding: 'utf8' });

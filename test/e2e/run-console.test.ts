@@ -46,6 +46,8 @@ process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 /** The operator's host, and the harness that serves the UI against main's handlers using it. */
 interface OpsHost extends GovernanceHost {
   harness: Harness;
+  /** What the harness's "system file dialog" answers next. */
+  dialog: { next: string | null };
   cleanup(): Promise<void>;
 }
 
@@ -61,7 +63,9 @@ describe('the run console, end to end on real services', () => {
 
   async function startOpsHost(sshdConfig: string[] = []): Promise<OpsHost> {
     const host = await startGovernanceHost(sshdConfig);
+    const dialog: { next: string | null } = { next: null };
     const harness = await startHarness({
+      chooseFile: async () => dialog.next,
       rendererDir,
       defaultVaultPath: join(host.dir, 'default', 'cutover.vault'),
       keychain: processKeychain(),
@@ -72,6 +76,7 @@ describe('the run console, end to end on real services', () => {
     return {
       ...host,
       harness,
+      dialog,
       async cleanup() {
         await harness.close();
         await host.stop();
@@ -124,6 +129,9 @@ describe('the run console, end to end on real services', () => {
       reloadInSpanish: async () => void (await page.goto(`${harness.url}?lang=es`)),
       // main's handler directly; the Lock button is clicked in renderer.test.ts and, in Electron, electron.test.ts.
       lockVault: async () => void (await harness.service.dispatch('vault.lock', undefined)),
+      answerNextFileDialog: async (path) => {
+        host!.dialog.next = path;
+      },
     });
   });
 

@@ -211,7 +211,8 @@ function SignHere({ plan, run, onSigned }: { plan: PlanView; run: RunView; onSig
 
 function ImportSignature({ plan, onImported }: { plan: PlanView; onImported: () => void }) {
   const ids = useId();
-  const [path, setPath] = useState('');
+  /** The file main's save dialog returned: shown by path, saved by the token main issued for it. */
+  const [chosen, setChosen] = useState<{ path: string; token: string } | null>(null);
   const [signature, setSignature] = useState('');
   const { busy, error, setError, act } = useAction();
   const [saved, setSaved] = useState<{ path: string; bytes: number } | null>(null);
@@ -219,10 +220,10 @@ function ImportSignature({ plan, onImported }: { plan: PlanView; onImported: () 
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    if (!api) return;
+    if (!api || !chosen) return;
     setError(null);
     try {
-      setSaved(await api.plan.save({ runId: plan.runId, path }));
+      setSaved(await api.plan.save({ runId: plan.runId, token: chosen.token }));
     } catch (err) {
       setError(err);
     }
@@ -231,8 +232,8 @@ function ImportSignature({ plan, onImported }: { plan: PlanView; onImported: () 
   async function browse() {
     if (!api) return;
     try {
-      const chosen = await api.files.choose({ purpose: 'plan' });
-      if (chosen.path) setPath(chosen.path);
+      const answer = await api.files.choose({ purpose: 'plan' });
+      if (answer.path && answer.token) setChosen({ path: answer.path, token: answer.token });
     } catch (err) {
       setError(err);
     }
@@ -256,13 +257,15 @@ function ImportSignature({ plan, onImported }: { plan: PlanView; onImported: () 
       <form onSubmit={(e) => void save(e)}>
         <Field id={`${ids}-path`} label={t.approvals.savePathLabel}>
           <div className="input-row">
-            <input id={`${ids}-path`} type="text" className="mono" value={path} onChange={(e) => setPath(e.target.value)} autoComplete="off" spellCheck={false} required />
+            <input id={`${ids}-path`} type="text" className="mono" value={chosen?.path ?? ''} placeholder={t.approvals.chooseFirst} readOnly aria-readonly="true" />
             <button type="button" onClick={() => void browse()}>
               {t.runbooks.browse}
             </button>
           </div>
         </Field>
-        <button type="submit">{t.approvals.save}</button>
+        <button type="submit" disabled={!chosen}>
+          {t.approvals.save}
+        </button>
         <StatusNotice>{saved && format(t.approvals.saved, { bytes: saved.bytes, path: saved.path })}</StatusNotice>
       </form>
       <ActionForm

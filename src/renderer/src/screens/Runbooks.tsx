@@ -42,22 +42,15 @@ export function Runbooks() {
     await open(async () => client.runbook.open({ text: await file.text(), source: file.name }));
   }
 
-  function fromPath(event: FormEvent) {
-    event.preventDefault();
-    if (!api) return;
-    const client = api;
-    void open(() => client.runbook.open({ path }));
-  }
-
   async function browse() {
     if (!api) return;
     try {
       const chosen = await api.files.choose({ purpose: 'runbook' });
-      if (chosen.path) {
+      if (chosen.path && chosen.token) {
         setPath(chosen.path);
         const client = api;
-        const chosenPath = chosen.path;
-        await open(() => client.runbook.open({ path: chosenPath }));
+        const token = chosen.token;
+        await open(() => client.runbook.open({ token }));
       }
     } catch (err) {
       setError(err);
@@ -82,18 +75,15 @@ export function Runbooks() {
             }}
           />
         </div>
-        <form onSubmit={fromPath} className="field">
+        <div className="field">
           <label htmlFor={`${ids}-path`}>{t.runbooks.pathLabel}</label>
           <div className="input-row">
-            <input id={`${ids}-path`} type="text" className="mono" value={path} onChange={(e) => setPath(e.target.value)} autoComplete="off" spellCheck={false} required />
-            <button type="submit" disabled={busy}>
-              {busy ? t.runbooks.opening : t.runbooks.open}
-            </button>
+            <input id={`${ids}-path`} type="text" className="mono" value={path} placeholder={t.runbooks.chooseHint} readOnly aria-readonly="true" />
             <button type="button" onClick={() => void browse()} disabled={busy}>
-              {t.runbooks.browse}
+              {busy ? t.runbooks.opening : t.runbooks.browse}
             </button>
           </div>
-        </form>
+        </div>
         <ErrorNotice error={error} />
       </section>
       {invalid && <RunbookProblems result={invalid} />}
