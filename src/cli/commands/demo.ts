@@ -21,7 +21,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         console.log(`Approvers' machines (their own keys; they signed with ssh-keygen): ${opts.out}/machines/`);
         if (result.pack) {
           console.log(`Signed pack: ${result.pack.folder}\n             ${result.pack.zip}\nDecision PDF: ${result.pack.folder}/decision.pdf`);
-          console.log(`Pack verification: ${result.verify?.ok ? 'OK' : 'FAILED'}`);
+          console.log(`Pack verification: ${result.verify?.summary ?? 'not run'}`);
           console.log(`\nVerify it yourself:\n  cd ${result.pack.folder} && sha256sum -c SHA256SUMS\n  cat VERIFY.txt   (the ssh-keygen -Y verify line for each signature)\n  npx cutover pack verify ${result.pack.zip}`);
         }
         if (result.incident) console.log(`Run BLOCKED at the abort gate. Incident report:\n  ${result.incident.markdown}\n  ${result.incident.pdf}`);
