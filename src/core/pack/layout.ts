@@ -10,6 +10,10 @@
 //   decision.pdf               the decision for people
 //   evidence/<name>            every transcript, attestation and record, as the vault stored it
 //   evidence/results/<step>.json  each step's result: status, gates, exit code, evidence ref
+//   plan/plan.json, plan/approvals/<id>.sig   the plan text approvers signed and each approval
+//                              (plan/v1/…, plan/v2/… when several texts were approved)
+//   chain/events.jsonl         the vault's chain up to the anchor, one canonical event a line
+//   acts/<seq>-<kind>-<id>.json(.sig)  each signed act of the run and its signature
 //   signatures/<id>.sig        SSHSIG by <id> over the exact bytes of manifest.json
 //   signatures/<id>.json       <id>'s verdict: approve or reject, with a reason, bound to the
 //                              manifest's sha256
