@@ -156,7 +156,7 @@ describe('pack verify is honest about what it proves', () => {
     await signPack(dir, { identity: 'gov2', signer: await loadKeyFile(f.keys.gov2.path), decision: 'reject', reason: `heads not single${ESC}[1A${ESC}[2K${ESC}[32mVERIFIED` });
     const cli = await cutover(['pack', 'verify', dir]);
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toMatch(/: FAILED\n {2}FAILED: 0 problem\(s\); REJECTED by gov2/);
+    expect(cli.stdout).toMatch(/: FAILED\n {2}FAILED: REJECTED by gov2; checked against the pack's own allowed_signers/);
     expect(cli.stdout).not.toContain(ESC);
     expect(cli.stdout).toContain('REJECT "heads not single\\x1b[1A\\x1b[2K\\x1b[32mVERIFIED"');
     const imported = await cutover(['pack', 'import-signature', '--vault', f.vault.path, f.runId, '--pack', dir, '--identity', 'gov2']);

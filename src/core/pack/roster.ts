@@ -9,6 +9,8 @@ import { parsePublicKey } from '../signing/keys';
 export interface AllowedSigner {
   /** One principal pattern of the line (a plain name, or an ssh_config(5) pattern such as gov*). */
   principal: string;
+  /** The line's whole principals pattern-list (negations apply across it, as in ssh-keygen). */
+  principals: string[];
   /** "type base64", without a comment. */
   publicKey: string;
   fingerprint: string;
@@ -138,8 +140,10 @@ export function parseAllowedSigners(text: string, name = 'allowed_signers'): Par
       problems.push(`${where}: ${(error as Error).message}`);
       return;
     }
-    for (const principal of m[1]!.split(',')) {
-      signers.push({ principal, publicKey: `${key.type} ${key.blob.toString('base64')}`, fingerprint: key.fingerprint, ...options, line: i + 1 });
+    const principals = m[1]!.split(',');
+    for (const principal of principals) {
+      if (principal.startsWith('!')) continue;
+      signers.push({ principal, principals, publicKey: `${key.type} ${key.blob.toString('base64')}`, fingerprint: key.fingerprint, ...options, line: i + 1 });
     }
   });
   return { signers, problems };
@@ -147,7 +151,7 @@ export function parseAllowedSigners(text: string, name = 'allowed_signers'): Par
 
 /** Whether the line names `identity` (its principal pattern matches, as with `ssh-keygen -I`). */
 export function namesIdentity(signer: AllowedSigner, identity: string): boolean {
-  return matchPatternList(identity, [signer.principal]);
+  return matchPatternList(identity, signer.principals);
 }
 
 /** Whether the line lets its key sign in `namespace`. */

@@ -40,6 +40,6 @@ export function verdictSummary(verdict: PackVerdict, trust: PackTrust, signature
     return `AWAITING SIGNATURES: intact, no broken or rejected signature, the policy is not met yet (${policy?.message ?? ''}); ${rosterWords}`;
   }
   const counted = problems.filter((p) => p.area !== 'policy').length;
-  const rejected = policy?.rejectedBy.length ? `; REJECTED by ${policy.rejectedBy.map((r) => r.identity).join(', ')}` : '';
-  return `FAILED: ${counted} problem(s)${rejected}; ${fromPack ? rosterWords : `signers checked against your roster ${trust.path}`}`;
+  const why = [counted ? `${counted} problem(s)` : '', policy?.rejectedBy.length ? `REJECTED by ${policy.rejectedBy.map((r) => r.identity).join(', ')}` : ''].filter(Boolean);
+  return `FAILED: ${why.join('; ')}; ${fromPack ? rosterWords : `signers checked against your roster ${trust.path}`}`;
 }
