@@ -145,6 +145,10 @@ describe('decision.pdf', () => {
     big.steps[0]!.statement = `Write freeze → confirmed ≤ 5 min ✔ — “quoted” ${'long statement '.repeat(40)} 日本語 \u0007bell`;
     big.steps[1]!.statement = 'word '.repeat(6000);
     const many = { ...decision, errors: Array.from({ length: 300 }, (_, i) => `step-${i} FAIL: exit code ${i}`) };
+    // Re-approved after a change: two plan versions, each with its own folder.
+    const [v1] = big.plans!;
+    big.plans = [{ ...v1!, version: 1, dir: 'plan/v1', path: 'plan/v1/plan.json', approvals: v1!.approvals.map((a) => ({ ...a, path: `plan/v1/approvals/${a.signer}.sig` })) },
+      { ...v1!, version: 2, dir: 'plan/v2', path: 'plan/v2/plan.json', sha256: 'f'.repeat(64), approvals: v1!.approvals.slice(1).map((a) => ({ ...a, seq: a.seq + 100, path: `plan/v2/approvals/${a.signer}.sig` })) }];
     const pdf = await renderDecisionPdf(big, many, POLICY);
     const text = pdfText(pdf);
     // Blocks taller than a page are cut, saying so, instead of running off the page.
@@ -156,6 +160,13 @@ describe('decision.pdf', () => {
     expect(text.match(/SHA-256/g)!.length).toBeGreaterThan(3);
     expect(flat(text)).toContain('Write freeze -> confirmed <= 5 min v — “quoted”');
     expect(text).toContain('??? bell');
+    const folded = flat(text);
+    expect(folded).toContain('The plan was approved in 2 versions (re-approved after a change), kept as plan/v1/ … plan/v2/');
+    expect(folded).toContain('Plan version 2: plan/v2/plan.json');
+    expect(folded).toContain('ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-plan-v1 -s plan/v2/approvals/NAME.sig < plan/v2/plan.json');
+    expect(folded).toContain('plan/v2/approvals/gov2.sig');
+    expect(folded).not.toContain('plan/v2/approvals/gov1.sig');
+    expect(text).toContain('f'.repeat(64));
     expect(expectPages(pdf)).toBeGreaterThanOrEqual(7);
   });
 

@@ -455,7 +455,8 @@ export class PdfLayout {
   /** A monospace excerpt with line numbers; `mark` lines are highlighted. Breaks across pages line by line. */
   code(lines: { n: number | null; text: string; mark?: boolean }[], options: { size?: number } = {}): void {
     const size = options.size ?? 7;
-    const gutter = 30;
+    // Line numbers need a gutter; commands without them get the width (so they do not wrap).
+    const gutter = lines.some((l) => l.n !== null) ? 30 : 8;
     const textWidth = this.width - gutter - 2 * PAD;
     for (const line of lines) {
       const text = line.text.length ? line.text : ' ';

@@ -27,6 +27,8 @@ export interface DecisionPdfOptions {
 
 /** A rehearsal's badge and first block; a production's badge. */
 const REHEARSAL_COLOR = '#8250df';
+/** Commands an auditor types: small enough that each stays on one line. */
+const COMMAND = { size: 6.5 };
 const PRODUCTION_COLOR = '#0b3d91';
 
 const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' ? COLOR.warn : COLOR.muted);
@@ -312,7 +314,7 @@ function approvalsSection(pdf: PdfLayout, model: PackModel): void {
   if (plans.length > 1) pdf.paragraph(T.plan.several(plans.length), { size: 8.5 });
   for (const p of plans) {
     pdf.paragraph(T.plan.version(p.version, p.path), { font: FONT.bold, size: 9 });
-    pdf.code([{ n: null, text: T.plan.command(p.dir) }]);
+    pdf.code([{ n: null, text: T.plan.command(p.dir) }], COMMAND);
     pdf.table(
       [{ header: 'Signer', width: 90 }, { header: 'Approval file / key fingerprint', width: 0, size: 7.5 }, { header: 'Event', width: 50, align: 'right' }],
       p.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.path, mono: true, sub: a.fingerprint, subMono: true }, `#${a.seq}`]),
@@ -348,7 +350,7 @@ function signaturesSection(pdf: PdfLayout, model: PackModel, options: DecisionPd
   if (options.policy) pdf.paragraph(T.signatures.policy(options.policy.quorum, options.policy.role, approvers.map((a) => a.name), model.run.operator, options.policy.rejection === 'veto'), { size: 9 });
   pdf.paragraph(T.signatures.files, { size: 8.5 });
   pdf.paragraph(T.signatures.commands, { size: 8.5 });
-  pdf.code([T.signatures.manifestCommand, T.signatures.verdictCommand, T.signatures.packCommand].map((text) => ({ n: null, text })));
+  pdf.code([T.signatures.manifestCommand, T.signatures.verdictCommand, T.signatures.packCommand].map((text) => ({ n: null, text })), COMMAND);
   pdf.paragraph(T.signatures.status, { size: 8.5, font: FONT.bold });
   if (options.preview) pdf.paragraph(T.signatures.preview, { size: 8.5, color: COLOR.warn });
   pdf.heading(T.signatures.eligibleHeading, { level: 2, keep: 40 });
