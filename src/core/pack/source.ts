@@ -110,11 +110,16 @@ export async function openPack(path: string, limits?: Partial<ZipLimits>): Promi
   const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
     throw new PackInputError(error.code === 'ENOENT' ? `No pack at ${path}: give a pack folder or a pack .zip.` : `Cannot read ${path} (${error.code ?? error.message}).`);
   });
+  // The path itself cannot be read (permissions, a vanished file): bad input, not a broken pack.
+  const unreadable = (error: NodeJS.ErrnoException) => {
+    if (error instanceof PackInputError || !error.code) throw error;
+    throw new PackInputError(`Cannot read ${path} (${error.code}). Check the path and that you may read it.`, { cause: error });
+  };
   if (info.isSymbolicLink()) throw new PackInputError(`${path} is a symbolic link; give the pack folder or zip itself.`);
-  if (info.isDirectory()) return openFolder(path);
+  if (info.isDirectory()) return openFolder(path).catch(unreadable);
   if (!info.isFile()) throw new PackInputError(`${path} is neither a folder nor a file.`);
   const head = Buffer.alloc(4);
-  const file = await open(path, 'r');
+  const file = await open(path, 'r').catch(unreadable);
   try {
     await file.read(head, 0, 4, 0);
   } finally {
