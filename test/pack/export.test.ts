@@ -66,7 +66,7 @@ describe('pack export', () => {
     expect(upgrade).toMatchObject({ status: 'PASS', exitCode: 0, result: 'evidence/results/p1-upgrade.json', evidence: { path: 'evidence/prod_upgrade_0019_to_head.log' } });
     expect(upgrade.gates.map((g: { passed: boolean }) => g.passed)).toEqual([true, true]);
     expect(p.approvals.map((a: { signer: string }) => a.signer)).toEqual(['gov1', 'gov2']);
-    expect(p.decision).toMatchObject({ status: 'PASS', goNoGo: 'GO', target: 'local / packtest' });
+    expect(p.decision).toMatchObject({ status: 'PASS', goNoGo: 'GO', target: 'ws (local)' });
     expect(p.policy).toEqual({ quorum: 2, role: 'approver', operator: 'ana', operatorFingerprint: expect.stringMatching(/^SHA256:/), namespace: 'cutover-decision-v1', rejection: 'veto' });
     expect(p.identities.map((i: { name: string }) => i.name)).toEqual(['ana', 'gov1', 'gov2', 'gov3']);
     const record = JSON.parse(readFileSync(join(built.folder, 'evidence/results/pre-snapshot.json'), 'utf8'));

@@ -6,7 +6,8 @@
 // pure function of the chain, so the same vault state gives the same files.
 import { createHash } from 'node:crypto';
 import type { RunState } from '../engine/types';
-import { GENESIS_HASH, canonicalJson, type VaultEvent } from '../vault';
+import { GENESIS_HASH, canonicalJson } from '../vault/chain';
+import type { VaultEvent } from '../vault/types';
 import { PackExportError } from './errors';
 import { IDENTITY_NAME, signaturePaths } from './layout';
 import type { PackActEntry, PackChainEntry, PackPlanVersion, SubjectKind } from './manifest';

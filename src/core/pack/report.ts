@@ -1,6 +1,8 @@
 // What verifyPack reports: every file, every signature, the policy, and a flat list of
 // problems, each naming what fails.
 
+import type { ContentsReport } from './verify-contents';
+
 /**
  * zip, manifest, file, sums, chain, plan, act: integrity (the pack is not what was exported);
  * signature, trust, policy: who signed and whether that is enough.
@@ -93,6 +95,8 @@ export interface PackVerifyReport {
   trust: PackTrust;
   files: FileCheck[];
   signatures: SignatureCheck[];
+  /** The chain, plan approvals and acts the pack carries (verify-contents.ts); null without a readable manifest. */
+  contents: ContentsReport | null;
   policy: PolicyResult | null;
   problems: PackProblem[];
 }

@@ -13,6 +13,7 @@ import type { FileCheck, FileStatus, PackProblem, PackTrust, PackVerifyReport, P
 import { namesIdentity, parseAllowedSigners, type AllowedSigner } from './roster';
 import { applyPolicy, checkSignatures, type Trust } from './signatures';
 import { openPack, type PackSource } from './source';
+import { checkContents } from './verify-contents';
 import { packVerdict, verdictSummary } from './verdict-status';
 import type { ZipLimits } from './zip-read';
 
@@ -208,8 +209,9 @@ export async function verifySource(source: PackSource, options: VerifyPackOption
 
   const { trust, report: trustReport } = await loadTrust(source, manifest, options, problems);
   const signatures = manifestBytes ? await checkSignatures(source, manifestBytes, manifest, trust, problems) : [];
+  const contents = await checkContents(source, manifest, trust, problems);
   const policy = manifest ? applyPolicy(manifest, signatures, problems) : null;
-  return finish({ pack: source.path, kind: source.kind, runId: manifest?.predicate.run.runId ?? null, manifestSha256, trust: trustReport, files, signatures, policy, problems });
+  return finish({ pack: source.path, kind: source.kind, runId: manifest?.predicate.run.runId ?? null, manifestSha256, trust: trustReport, files, signatures, contents, policy, problems });
 }
 
 /** The verdict and its sentence, and every message made safe to print (a pack's names can hold terminal escapes). */
@@ -238,7 +240,7 @@ export async function verifyPack(path: string, options: VerifyPackOptions = {}):
   } catch (error) {
     if (!(error instanceof UnsafeZipError)) throw error;
     const trust: PackTrust = { source: options.allowedSignersFile ? 'file' : 'pack', path: options.allowedSignersFile ?? ALLOWED_SIGNERS, note: 'not reached: the zip was refused before any signature was read', skipped: [], packSignersNotInRoster: [] };
-    return finish({ pack: path, kind: 'zip', runId: null, manifestSha256: null, trust, files: [], signatures: [], policy: null, problems: [{ area: 'zip', subject: error.entry, message: error.message }] });
+    return finish({ pack: path, kind: 'zip', runId: null, manifestSha256: null, trust, files: [], signatures: [], contents: null, policy: null, problems: [{ area: 'zip', subject: error.entry, message: error.message }] });
   }
   try {
     return await verifySource(source, options);
