@@ -110,6 +110,10 @@ describe('the incident report of the DuplicateTable run', () => {
       const { pages, pngs } = renderPages(pdf);
       expect(pngs).toHaveLength(pages);
       for (let n = 1; n <= pages; n++) expect(text).toContain(`page ${n} of ${pages}`);
+      // A rehearsal's report says so on every page.
+      const pageTexts = text.split('\f').slice(0, -1);
+      expect(pageTexts).toHaveLength(pages);
+      for (const page of pageTexts) expect(page).toContain('REHEARSAL');
       expect(overlappingWords(pdf)).toEqual([]);
     } finally {
       vault.close();

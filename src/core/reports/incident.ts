@@ -15,6 +15,7 @@ import { decisionContext, failureSummary, fieldText, scrubAddress, sourceText, T
 import { abortLabelOf, abortLineOf, abortPatternOf } from './gate-facts';
 import type { PackArtifact, PackModel, PackStep } from './pack-model';
 import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
+import { environmentMarks } from './pdf';
 
 export type IncidentRef =
   | { kind: 'artifact'; name: string; sha256: string | null; size: number | null }
@@ -418,6 +419,7 @@ export async function renderIncidentPdf(r: IncidentReport): Promise<Buffer> {
     date: new Date(r.asOf),
     header: `Post-incident report — ${r.runbook.id} v${r.runbook.version} — run ${r.runId}`,
     footer: `Cutover Workstation · run ${r.runId} · chain head #${r.chainHead.seq} ${r.chainHead.hash.slice(0, 16)}…`,
+    ...environmentMarks(r.environment),
   });
   pdf.titleBlock('Post-incident report', r.runbook.title, `Runbook ${r.runbook.id} v${r.runbook.version} · run ${r.runId} · ${r.environment} · operator ${r.operator} · as of ${timeText(r.asOf)} (chain head #${r.chainHead.seq})`);
   pdf.banner(r.decision.goNoGo, `Run ${r.status} · status ${r.decision.status}${r.failing ? ` · failed at ${r.failing.stepId}` : ''}`, r.decision.goNoGo === 'GO' ? COLOR.pass : COLOR.fail);

@@ -9,7 +9,7 @@
 import PDFDocument from 'pdfkit';
 
 export const FONT = { sans: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique', mono: 'Courier', monoBold: 'Courier-Bold' } as const;
-export const COLOR = { text: '#1f2328', muted: '#57606a', rule: '#d0d7de', headFill: '#eaeef2', zebra: '#f6f8fa', pass: '#1a7f37', fail: '#cf222e', warn: '#9a6700', codeFill: '#f6f8fa', mark: '#fff1b8' } as const;
+export const COLOR = { text: '#1f2328', muted: '#57606a', rule: '#d0d7de', headFill: '#eaeef2', zebra: '#f6f8fa', pass: '#1a7f37', fail: '#cf222e', warn: '#9a6700', codeFill: '#f6f8fa', mark: '#fff1b8', rehearsal: '#8250df', production: '#0b3d91' } as const;
 
 const PAGE = { size: 'A4', margins: { top: 54, bottom: 54, left: 46, right: 46 } };
 

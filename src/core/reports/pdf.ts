@@ -16,7 +16,7 @@ import type { DeclaredGate, PackModel, PackStep, RequiredEvidence } from './pack
 import { PDF_TEXT } from './pdf-text';
 
 const T = PDF_TEXT;
-import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell } from './pdf-layout';
+import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell, type Meta } from './pdf-layout';
 
 export interface DecisionPdfOptions {
   /** The approval policy of the pack: approving signatures needed, from which role; a rejection vetoes. */
@@ -25,12 +25,8 @@ export interface DecisionPdfOptions {
   preview?: boolean;
 }
 
-/** A rehearsal's badge and first block; a production's badge. */
-const REHEARSAL_COLOR = '#8250df';
 /** Commands an auditor types: small enough that each stays on one line. */
 const COMMAND = { size: 6.5 };
-const PRODUCTION_COLOR = '#0b3d91';
-
 const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' ? COLOR.warn : COLOR.muted);
 const statusText = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s === 'pending' ? 'not run' : s === 'running' ? 'RUNNING' : s);
 
@@ -42,7 +38,7 @@ function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
   );
   const go = d.goNoGo === 'GO';
   if (model.run.environment === 'rehearsal') {
-    pdf.notice(PDF_TEXT.environment.rehearsal, PDF_TEXT.rehearsal.notice(d.target ?? 'targets the run does not name'), REHEARSAL_COLOR, [
+    pdf.notice(PDF_TEXT.environment.rehearsal, PDF_TEXT.rehearsal.notice(d.target ?? 'targets the run does not name'), COLOR.rehearsal, [
       d.productionTarget ? PDF_TEXT.rehearsal.productionTarget(d.productionTarget) : PDF_TEXT.rehearsal.noProductionTarget,
       PDF_TEXT.rehearsal.result(d.goNoGo, d.status),
     ]);
@@ -379,6 +375,13 @@ function rollbackSection(pdf: PdfLayout, model: PackModel): void {
   pdf.paragraph(observed.length ? T.rollback.observed(observed) : T.rollback.observedNone, { size: 9 });
 }
 
+/** Every page of a document about a run says which environment it ran in; a rehearsal's also carries the diagonal mark. */
+export function environmentMarks(environment: string): Pick<Meta, 'badge' | 'watermark'> {
+  return environment === 'rehearsal'
+    ? { badge: { text: PDF_TEXT.environment.rehearsal, color: COLOR.rehearsal }, watermark: PDF_TEXT.rehearsal.mark }
+    : { badge: { text: PDF_TEXT.environment.production, color: COLOR.production } };
+}
+
 /** Renders decision.pdf for a run snapshot and its decision. Deterministic: same input, same bytes. */
 export async function renderDecisionPdf(model: PackModel, decision: Decision, options: DecisionPdfOptions = {}): Promise<Buffer> {
   const rehearsal = model.run.environment === 'rehearsal';
@@ -390,8 +393,7 @@ export async function renderDecisionPdf(model: PackModel, decision: Decision, op
     date: new Date(model.exportedAt),
     header: `${env} · Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
     footer: `Cutover Workstation · ${env} · run ${model.run.runId} · chain head #${model.chainHead.seq} ${model.chainHead.hash.slice(0, 16)}…`,
-    badge: { text: env, color: rehearsal ? REHEARSAL_COLOR : PRODUCTION_COLOR },
-    ...(rehearsal ? { watermark: PDF_TEXT.rehearsal.mark } : {}),
+    ...environmentMarks(model.run.environment),
   });
   cover(pdf, model, decision);
   runSection(pdf, model);
