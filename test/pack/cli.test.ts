@@ -29,7 +29,7 @@ describe('cutover pack', () => {
 
     const human = await cutover(['pack', 'verify', built.zip]);
     expect(human.code).toBe(3);
-    expect(human.stdout).toMatch(/: AWAITING SIGNATURES \(against the pack's own allowed_signers only/);
+    expect(human.stdout).toMatch(/: AWAITING SIGNATURES: intact, no broken or rejected signature/);
     expect(human.stdout).toMatch(/files: 27 checked against manifest\.json and SHA256SUMS, all match/);
     expect(human.stdout).toMatch(/policy: NOT MET: needs 2 approval\(s\)/);
 

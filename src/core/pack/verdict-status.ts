@@ -22,24 +22,21 @@ export function packVerdict(problems: PackProblem[], signatures: SignatureCheck[
   return policy.ok ? 'VERIFIED' : 'AWAITING SIGNATURES';
 }
 
-const names = (list: string[]) => (list.length ? list.join(', ') : 'nobody');
+const names = (list: string[]) => (list.length ? list.join(', ') : 'nobody yet');
 
 /** One sentence: the verdict, what it rests on, and what to do next when there is something to do. */
 export function verdictSummary(verdict: PackVerdict, trust: PackTrust, signatures: SignatureCheck[], policy: PolicyResult | null, problems: PackProblem[]): string {
-  const signers = signatures.filter((s) => s.status === 'valid').map((s) => s.identity);
-  const fromPack = trust.source === 'pack';
-  const rosterWords = fromPack
-    ? `checked against the pack's own ${ALLOWED_SIGNERS}, which proves the pack is intact and self-consistent, not who signed it (claimed signers: ${names(signers)}); to know who signed, verify with --allowed-signers ORG_FILE, your organisation's roster`
-    : `signers checked against your roster ${trust.path}`;
+  const claimed = `claimed signers: ${names(signatures.filter((s) => s.status === 'valid').map((s) => s.identity))}`;
+  const notProven = `that file came with the pack, so it does not prove who signed: verify with --allowed-signers ORG_FILE, your organisation's roster`;
+  const basis = trust.source === 'pack' ? `checked against the pack's own ${ALLOWED_SIGNERS} only (${claimed}); ${notProven}` : `signers checked against your roster ${trust.path}`;
+  const policyWords = policy?.message ?? 'no policy could be read';
   if (verdict === 'VERIFIED') {
-    return fromPack
-      ? `VERIFIED against the pack's own ${ALLOWED_SIGNERS} only: ${rosterWords}; the policy is met by the claimed signers (${policy?.message ?? ''})`
-      : `VERIFIED: intact; ${policy?.message ?? ''}; every signer's key is in your roster ${trust.path}`;
+    return trust.source === 'pack'
+      ? `VERIFIED against the pack's own ${ALLOWED_SIGNERS} only (${claimed}): intact and self-consistent, and the policy is met (${policyWords}); ${notProven}`
+      : `VERIFIED: intact; ${policyWords}; every counted key is in your roster ${trust.path}`;
   }
-  if (verdict === 'AWAITING SIGNATURES') {
-    return `AWAITING SIGNATURES: intact, no broken or rejected signature, the policy is not met yet (${policy?.message ?? ''}); ${rosterWords}`;
-  }
+  if (verdict === 'AWAITING SIGNATURES') return `AWAITING SIGNATURES: intact, no broken or rejected signature, the policy is not met yet (${policyWords}); ${basis}`;
   const counted = problems.filter((p) => p.area !== 'policy').length;
   const why = [counted ? `${counted} problem(s)` : '', policy?.rejectedBy.length ? `REJECTED by ${policy.rejectedBy.map((r) => r.identity).join(', ')}` : ''].filter(Boolean);
-  return `FAILED: ${why.join('; ')}; ${fromPack ? rosterWords : `signers checked against your roster ${trust.path}`}`;
+  return `FAILED: ${why.join('; ')}; ${basis}`;
 }

@@ -96,10 +96,10 @@ async function loadTrust(source: PackSource, manifest: ParsedManifest | null, op
     const packSignersNotInRoster = packSigners
       .filter((p) => !roster.signers.some((o) => o.fingerprint === p.fingerprint && namesIdentity(o, p.principal)))
       .map((p) => ({ principal: p.principal, fingerprint: p.fingerprint }));
-    const note = `keys from ${path} (your roster: only its keys count; valid-after / valid-before compared with each verdict's signedAt); roles from ${MANIFEST}`;
+    const note = `keys from your roster ${path}, valid-after / valid-before compared with each verdict's signedAt; roles from ${MANIFEST}`;
     return { trust: { signers: roster.signers, source: 'file', path }, report: { source: 'file', path, note, skipped: roster.skipped, packSignersNotInRoster } };
   }
-  const note = `keys from the pack's own ${ALLOWED_SIGNERS}: this proves the pack is intact and self-consistent, not who signed it; the names below are claimed. Pass --allowed-signers ORG_FILE, your organisation's roster`;
+  const note = `keys from the pack's own ${ALLOWED_SIGNERS}: the names are claimed, not proven`;
   return { trust: { signers: packSigners, source: 'pack', path: ALLOWED_SIGNERS }, report: { source: 'pack', path: ALLOWED_SIGNERS, note, skipped: [], packSignersNotInRoster: [] } };
 }
 
