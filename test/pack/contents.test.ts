@@ -15,7 +15,7 @@ import { buildPack, formatSums, importSignature, signPack, verifyPack, type Pack
 import { recordDecisionHere } from '../../src/core/reports/decision';
 import { loadKeyFile, sshsigSign } from '../../src/core/signing';
 import { canonicalJson, type VaultEvent } from '../../src/core/vault';
-import { tool, usePackFixture, type PackFixture } from './fixture';
+import { cutover, tool, usePackFixture, type PackFixture } from './fixture';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
@@ -164,6 +164,9 @@ describe('the chain, the signed plan and the acts in a pack', () => {
     expect(sums.code, sums.stdout).toBe(0);
     for (const path of ['chain/events.jsonl', 'plan/plan.json', 'plan/approvals/gov1.sig', p.acts[0]!.path, p.acts[0]!.signaturePath]) expect(sums.stdout).toContain(`${path}: OK`);
 
+    const cli = await cutover(['pack', 'verify', folder]);
+    expect(cli.code, cli.stdout).toBe(3);
+    expect(cli.stdout).toContain(`  chain: chain/events.jsonl, ${p.chain.events} event(s) to #${p.chain.headSeq}: every line links to the next, up to the head hash\n  plan: 1 version(s), approvals 2 of 2 good\n  acts: 7 of 7 good\n`);
     const report = await verifyPack(folder);
     expect(report.problems.map((x) => x.area)).toEqual(['policy']);
     expect(report.contents?.chain).toEqual({ path: 'chain/events.jsonl', events: p.chain.events, headSeq: p.chain.headSeq, headHash: p.chain.headHash, ok: true });
@@ -349,6 +352,11 @@ describe('the chain, the signed plan and the acts in a pack', () => {
       const report = await verifyPack(old);
       expect(report.problems.map((x) => x.area)).toEqual(['policy']);
       expect(report.contents).toEqual({ chain: null, plans: [], acts: [], notes: [expect.stringMatching(/carries no chain, signed plan or signed acts \(it was exported before packs did\)/)] });
+      // The CLI says so, and the pack awaits signatures as any unsigned pack does.
+      const cli = await cutover(['pack', 'verify', old]);
+      expect(cli.code, cli.stdout).toBe(3);
+      expect(cli.stdout).toMatch(/^ {2}note: This pack carries no chain, signed plan or signed acts/m);
+      expect(cli.stdout).not.toMatch(/^ {2}chain:/m);
     });
   });
 });

@@ -38,19 +38,38 @@ function signatureLine(s: PackVerifyReport['signatures'][number]): string {
   return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? '(key unknown)'}  ${what}${counted}`;
 }
 
+/** The verdict word, qualified when only the pack's own roster was used: never a bare OK. */
+function headline(r: PackVerifyReport): string {
+  if (r.trust.source === 'file' || r.verdict === 'FAILED') return r.verdict;
+  const claimed = r.signatures.filter((s) => s.status === 'valid').map((s) => s.identity);
+  return `${r.verdict} (against the pack's own allowed_signers only: intact and self-consistent; claimed signers: ${claimed.length ? claimed.join(', ') : 'none'}; who signed is not proven without --allowed-signers ORG_FILE)`;
+}
+
+/** The chain, plan approvals and acts the pack carries, a line each, and any note about them. */
+function contentsLines(c: NonNullable<PackVerifyReport['contents']>): string[] {
+  const good = (list: { status: string }[]) => `${list.filter((x) => x.status !== 'failed').length} of ${list.length} good`;
+  const lines: string[] = [];
+  if (c.chain) lines.push(`  chain: ${c.chain.path}, ${c.chain.events} event(s) to #${c.chain.headSeq}: ${c.chain.ok ? 'every line links to the next, up to the head hash' : 'BROKEN'}`);
+  if (c.chain || c.plans.length) lines.push(`  plan: ${c.plans.length} version(s), approvals ${good(c.plans.flatMap((p) => p.approvals))}`);
+  if (c.chain || c.acts.length) lines.push(`  acts: ${good(c.acts)}`);
+  for (const note of c.notes) lines.push(`  note: ${note}`);
+  return lines;
+}
+
 /**
  * `pack verify` for people. Every line is printed with control characters escaped: names,
  * SHA256SUMS lines, reasons and identities come from the pack, and a raw ESC could repaint
  * the verdict on a terminal.
  */
 export function formatPackReport(r: PackVerifyReport): string {
-  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${r.summary}`];
+  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${headline(r)}`, `  ${r.summary}`];
   if (r.runId) lines.push(`  run ${r.runId}; manifest.json sha256 ${r.manifestSha256}`);
   const bad = r.files.filter((f) => f.status !== 'ok');
   if (r.files.length) {
     lines.push(`  files: ${r.files.length} checked against manifest.json and SHA256SUMS, ${bad.length ? `${bad.length} FAILED` : 'all match'}`);
     for (const f of bad) lines.push(`    FAIL ${f.status.padEnd(10)} ${f.path}: ${f.message}`);
   }
+  if (r.contents) lines.push(...contentsLines(r.contents));
   lines.push(`  signatures (${r.trust.note}):`);
   if (r.signatures.length === 0) lines.push('    none yet');
   for (const s of r.signatures) lines.push(signatureLine(s));
