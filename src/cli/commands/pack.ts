@@ -38,13 +38,6 @@ function signatureLine(s: PackVerifyReport['signatures'][number]): string {
   return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? '(key unknown)'}  ${what}${counted}`;
 }
 
-/** The verdict word, qualified when only the pack's own roster was used: never a bare OK. */
-function headline(r: PackVerifyReport): string {
-  if (r.trust.source === 'file' || r.verdict === 'FAILED') return r.verdict;
-  const claimed = r.signatures.filter((s) => s.status === 'valid').map((s) => s.identity);
-  return `${r.verdict} (against the pack's own allowed_signers only: intact and self-consistent; claimed signers: ${claimed.length ? claimed.join(', ') : 'none'}; who signed is not proven without --allowed-signers ORG_FILE)`;
-}
-
 /** The chain, plan approvals and acts the pack carries, a line each, and any note about them. */
 function contentsLines(c: NonNullable<PackVerifyReport['contents']>): string[] {
   const good = (list: { status: string }[]) => `${list.filter((x) => x.status !== 'failed').length} of ${list.length} good`;
@@ -62,7 +55,7 @@ function contentsLines(c: NonNullable<PackVerifyReport['contents']>): string[] {
  * the verdict on a terminal.
  */
 export function formatPackReport(r: PackVerifyReport): string {
-  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${headline(r)}`, `  ${r.summary}`];
+  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${r.summary}`];
   if (r.runId) lines.push(`  run ${r.runId}; manifest.json sha256 ${r.manifestSha256}`);
   const bad = r.files.filter((f) => f.status !== 'ok');
   if (r.files.length) {
