@@ -170,6 +170,8 @@ describe('the run console, end to end on real services', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('p0-heads');
+    // The page never grows past the window (the screen scrolls inside it), so the dialog's backdrop covers all of it.
+    expect(await page.evaluate('document.scrollingElement.scrollHeight <= window.innerHeight')).toBe(true);
     await shot('30-host-key-during-run');
     expect(await answerHostKey(page, true)).toBe(sshd.hostKeyFingerprint);
     expect(await waitForStatus(page, 'p0-heads', ['PASS', 'FAIL', 'BLOCKED'])).toBe('PASS');

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { Fact } from '../components/Fact';
 import { IncidentPanel } from '../components/IncidentPanel';
 import { PackPanel } from '../components/PackPanel';
+import { PageSections, type PageSection } from '../components/PageSections';
 import { PackSignatureImport } from '../components/PackSignatureImport';
 import { RequiredEvidence } from '../components/RequiredEvidence';
 import { RunStatusBadge } from '../components/StepBadges';
@@ -30,34 +31,59 @@ export function Decision() {
     );
   }
   const failed = run ? run.status !== 'ACTIVE' && run.status !== 'COMPLETED' : false;
+  const sections: PageSection[] = [
+    { id: 'section-decision', label: t.decision.recordHeading },
+    { id: 'section-pack', label: t.decision.packHeading },
+    { id: 'section-required', label: t.decision.requiredHeading },
+    { id: 'section-timeline', label: t.decision.timelineHeading },
+    { id: 'section-broadcasts', label: t.decision.broadcastsHeading },
+    ...(failed ? [{ id: 'section-incident', label: t.decision.incidentHeading }] : []),
+  ];
   return (
-    <div className="content">
-      <div className="primary-column">
-        <h1 tabIndex={-1}>{t.decision.heading}</h1>
-        {decision && run && (
-          <>
-            <DecisionSummary decision={decision} run={run} />
-            <RequiredEvidence decision={decision} />
-            <Timeline decision={decision} />
-            <Broadcasts decision={decision} />
-            {failed && <IncidentPanel runId={run.runId} />}
-          </>
-        )}
+    <>
+      <h1 tabIndex={-1}>{t.decision.heading}</h1>
+      {decision && run && <PageSections sections={sections} />}
+      <div className="content">
+        <div className="primary-column">
+          {decision && run && (
+            <>
+              <div id="section-decision" className="page-section">
+                <DecisionSummary decision={decision} run={run} />
+              </div>
+              <div id="section-required" className="page-section">
+                <RequiredEvidence decision={decision} />
+              </div>
+              <div id="section-timeline" className="page-section">
+                <Timeline decision={decision} />
+              </div>
+              <div id="section-broadcasts" className="page-section">
+                <Broadcasts decision={decision} />
+              </div>
+              {failed && (
+                <div id="section-incident" className="page-section">
+                  <IncidentPanel runId={run.runId} />
+                </div>
+              )}
+            </>
+          )}
+        </div>
+        <aside className="side-column">
+          {decision && (
+            <RecordDecision
+              runId={decision.runId}
+              onRecorded={(next) => {
+                setDecision(next);
+                changed();
+              }}
+            />
+          )}
+          <div id="section-pack" className="page-section">
+            {run && <PackPanel runId={run.runId} onChanged={() => changed()} />}
+            {run && <PackSignatureImport runId={run.runId} onImported={() => changed()} />}
+          </div>
+        </aside>
       </div>
-      <aside className="side-column">
-        {decision && (
-          <RecordDecision
-            runId={decision.runId}
-            onRecorded={(next) => {
-              setDecision(next);
-              changed();
-            }}
-          />
-        )}
-        {run && <PackPanel runId={run.runId} onChanged={() => changed()} />}
-        {run && <PackSignatureImport runId={run.runId} onImported={() => changed()} />}
-      </aside>
-    </div>
+    </>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ArtifactView } from '../../../shared/contract';
 import { api } from '../api';
 import { Identities } from '../components/Identities';
+import { PageSections, type PageSection } from '../components/PageSections';
 import { Timeline } from '../components/Timeline';
 import { VaultSettings } from '../components/VaultSettings';
 import { VerifyPanel } from '../components/VerifyPanel';
@@ -12,21 +13,36 @@ import { useWorkspace } from '../workspace-context';
 /** The vault itself: its chain of events, Verify, its artifacts, and its settings. */
 export function Evidence() {
   const { report, reloadKey, changed, status } = useWorkspace();
+  const sections: PageSection[] = [
+    { id: 'section-events', label: t.timeline.heading },
+    { id: 'section-artifacts', label: t.evidence.artifactsCaption },
+    { id: 'section-settings', label: t.settings.heading },
+    { id: 'section-identities', label: t.identities.heading },
+  ];
   return (
-    <div className="content">
-      <div className="primary-column">
-        <div className="section-head">
-          <h1 tabIndex={-1}>{t.timeline.heading}</h1>
-          <VerifyPanel onError={report} />
-        </div>
-        <Timeline reloadKey={reloadKey} onError={report} />
-        <Artifacts reloadKey={reloadKey} onError={report} />
+    <>
+      <div className="section-head" id="section-events">
+        <h1 tabIndex={-1}>{t.timeline.heading}</h1>
+        <VerifyPanel onError={report} />
       </div>
-      <aside className="side-column">
-        <VaultSettings status={status} onChanged={changed} onError={report} />
-        <Identities reloadKey={reloadKey} onError={report} />
-      </aside>
-    </div>
+      <PageSections sections={sections} />
+      <div className="content">
+        <div className="primary-column">
+          <Timeline reloadKey={reloadKey} onError={report} />
+          <div id="section-artifacts" className="page-section">
+            <Artifacts reloadKey={reloadKey} onError={report} />
+          </div>
+        </div>
+        <aside className="side-column">
+          <div id="section-settings" className="page-section">
+            <VaultSettings status={status} onChanged={changed} onError={report} />
+          </div>
+          <div id="section-identities" className="page-section">
+            <Identities reloadKey={reloadKey} onError={report} />
+          </div>
+        </aside>
+      </div>
+    </>
   );
 }
 
