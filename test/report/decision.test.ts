@@ -2,8 +2,8 @@
 // (sshd + Alembic + PostgreSQL): a passing run and the DuplicateTable variant.
 import { describe, expect, it } from 'vitest';
 import { broadcasts, formatBroadcasts, formatOffset, scribeTimeline } from '../../src/core/reports/broadcasts';
-import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, operatorDecisionOf, parseDecisionInput, recordDecisionHere } from '../../src/core/reports/decision';
-import type { PackModel } from '../../src/core/reports/pack-model';
+import { DecisionInputError, decisionContext, decisionFor, deriveDecision, formatDecision, loadRunState, operatorDecisionOf, parseDecisionInput, recordDecisionHere } from '../../src/core/reports/decision';
+import { buildPackModel, type PackModel } from '../../src/core/reports/pack-model';
 import { copyOf, recordedRun } from './runs';
 
 /** The model with every gate result's display text reworded (a later version's wording); `typed: false` also drops the typed fields, as an old vault has none. */
@@ -268,6 +268,25 @@ describe('the decision reads typed gate results', () => {
           expect(typed.errors[0]).toContain('abort gate /DuplicateTable/ matched (psycopg2.errors.DuplicateTable');
           expect(lost.errors[0]).not.toContain('abort gate /DuplicateTable/');
         }
+      } finally {
+        vault.close();
+      }
+    }
+  });
+
+  it('the declared gates of the pack model find their results by the typed check when the words differ', async () => {
+    for (const variant of ['pass', 'blocked'] as const) {
+      const run = await recordedRun(variant);
+      const vault = run.open();
+      try {
+        const state = loadRunState(vault, run.runId);
+        const outcomes = (steps: PackModel['steps']) => steps.flatMap((s) => (s.declaredGates ?? []).map((g) => `${s.stepId} ${g.kind} ${g.gate}: ${g.outcome}`));
+        const before = outcomes(buildPackModel(vault, state).steps);
+        expect(before.some((o) => o.endsWith(': pass'))).toBe(true);
+        if (variant === 'blocked') expect(before).toContain('p3-upgrade-head abort abort on /DuplicateTable/: matched');
+        const renamed = structuredClone(state);
+        for (const s of renamed.steps.values()) s.gates = s.gates?.map((g, i) => ({ ...g, gate: `Gate ${i + 1}`, detail: 'reworded' }));
+        expect(outcomes(buildPackModel(vault, renamed).steps)).toEqual(before);
       } finally {
         vault.close();
       }

@@ -2,6 +2,7 @@
 // engine records with each result. Results recorded before those fields existed (older
 // vaults) carry only display text; for them alone the text is parsed as that version wrote it.
 import type { GateResult } from '../engine/gates';
+import type { Expectation } from '../runbook/schema';
 
 /** The pattern of an abort gate that matched: "abort on /X/" → X. */
 export function abortPatternOf(g: GateResult): string {
@@ -62,4 +63,31 @@ export function headRevisionOf(g: GateResult): string | null {
 export function isExitCodeGate(g: GateResult): boolean {
   if (g.check) return g.check.type === 'exit_code';
   return g.gate.startsWith('exit code');
+}
+
+/**
+ * Whether a recorded result judged this declared expectation (or monitor threshold, as the
+ * runbook writes it): by its typed check, or for an old result without one, by its words.
+ */
+export function judgedBy(declared: Expectation | string, words: string, g: GateResult): boolean {
+  if (g.kind !== 'expect') return false;
+  const c = g.check;
+  if (!c) return g.gate === words;
+  if (typeof declared === 'string') {
+    const m = /^(\w+)\s*(<=|<|>=|>)\s*([\d.]+)$/.exec(declared.trim());
+    return c.type === 'threshold' && m !== null && c.metric === m[1] && c.op === m[2] && c.limit === Number(m[3]);
+  }
+  const e = declared;
+  if ('exit_code' in e) return c.type === 'exit_code' && !c.implicit && c.expected === e.exit_code;
+  if ('output_contains' in e) return c.type === 'output_contains' && c.text === e.output_contains;
+  if ('output_not_contains' in e) return c.type === 'output_not_contains' && c.text === e.output_not_contains;
+  if ('output_matches' in e) return c.type === 'output_matches' && c.pattern === e.output_matches;
+  if ('value' in e) return c.type === 'value' && c.expected === String(e.value.equals) && c.label === (e.value.label ?? null) && c.column === (e.value.column ?? null) && c.pattern === (e.value.pattern ?? null);
+  return c.type === 'threshold' && c.metric === e.threshold.metric && c.op === e.threshold.op && c.limit === e.threshold.value;
+}
+
+/** Whether a recorded result is the match of this declared abort gate (by its pattern; words for old results). */
+export function abortMatchOf(pattern: string, g: GateResult): boolean {
+  if (g.kind !== 'abort') return false;
+  return g.check ? g.check.type === 'abort_on' && g.check.pattern === pattern : g.gate === `abort on /${pattern}/`;
 }

@@ -8,6 +8,7 @@ import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
 import type { Expectation, Step } from '../runbook/schema';
+import { abortMatchOf, judgedBy } from './gate-facts';
 import { planVersionsOf, type PlanVersion } from './plan-versions';
 
 /**
@@ -194,18 +195,18 @@ function phaseInfo(state: RunState): Map<string, { title: string; at: string | n
 
 /** An expectation as the engine's gate results name it (src/core/engine/gates.ts). */
 /** An expectation's name as the engine's gate results use it, with its label and pattern. */
-function declaredExpectation(e: Expectation): { gate: string; label: string | null; pattern: string | null } {
+function declaredExpectation(e: Expectation): { gate: string; label: string | null; pattern: string | null; declared: Expectation } {
   const gate = describeExpectation(e);
-  if ('output_matches' in e) return { gate, label: null, pattern: e.output_matches };
-  if ('value' in e) return { gate, label: e.value.label ?? null, pattern: e.value.pattern ?? null };
-  return { gate, label: null, pattern: null };
+  if ('output_matches' in e) return { gate, label: null, pattern: e.output_matches, declared: e };
+  if ('value' in e) return { gate, label: e.value.label ?? null, pattern: e.value.pattern ?? null, declared: e };
+  return { gate, label: null, pattern: null, declared: e };
 }
 
 /** The gates a step declares, each with its outcome from the step's recorded results. */
 function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor') return [];
   const expects = step.kind === 'monitor'
-    ? step.thresholds.map((t) => ({ gate: t, label: null, pattern: null }))
+    ? step.thresholds.map((t) => ({ gate: t, label: null, pattern: null, declared: t as Expectation | string }))
     : step.expect.map(declaredExpectation);
   const aborts = step.kind === 'monitor' ? [] : step.abort_on;
   // Results exist once the step finished (step.finished records them, even for a failure);
@@ -219,9 +220,11 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   const out: DeclaredGate[] = expects.map((d, i) => {
     const base = { kind: 'expect' as const, gate: d.gate, label: d.label, pattern: d.pattern, onMatch: null };
     if (!results) return { ...base, ...unjudged };
-    // The engine judges expectations in the runbook's order; match by position, or by wording.
+    // The engine judges expectations in the runbook's order; match by position, or by what the
+    // result checked (its typed check; the words of an old result without one).
     const free = (j: number) => !used.has(j) && j < expectResults.length;
-    let index = free(i) && expectResults[i]!.gate === d.gate ? i : expectResults.findIndex((g, j) => free(j) && g.gate === d.gate);
+    const judges = (g: GateResult) => judgedBy(d.declared, d.gate, g);
+    let index = free(i) && judges(expectResults[i]!) ? i : expectResults.findIndex((g, j) => free(j) && judges(g));
     if (index < 0 && expectResults.length === expects.length && free(i)) index = i;
     if (index < 0) return { ...base, outcome: 'not-judged', detail: 'no result recorded for this gate' };
     used.add(index);
@@ -235,7 +238,7 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
       out.push({ ...base, ...unjudged });
       continue;
     }
-    const hit = results.find((g) => g.kind === 'abort' && g.gate === gate);
+    const hit = results.find((g) => abortMatchOf(a.pattern, g));
     out.push(hit ? { ...base, outcome: 'matched', detail: hit.detail } : { ...base, outcome: 'clear', detail: 'watched over the whole output; never matched' });
   }
   return out;
