@@ -1,11 +1,14 @@
 // Signing a pack with only the pack and a key, every signature checked by the real
 // `ssh-keygen -Y verify`, for Ed25519 and RSA keys, from key files and from ssh-agent; verdicts
 // (approve, reject with a reason); the auditor's own allowed_signers; import into the vault.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSigner, loadKeyFile } from '../../src/core/signing';
-import { PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verifyPack } from '../../src/core/pack';
+import { agentSigner, loadKeyFile, sshsigSign } from '../../src/core/signing';
+import { PACK_EXPORTED_EVENT, PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verdictBytes, verifyPack } from '../../src/core/pack';
+import { recordDecisionHere } from '../../src/core/reports/decision';
+import { canonicalJson } from '../../src/core/vault';
 import { makeKey, makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { keygenVerifyInPack, sha256sumCheck, tool, usePackFixture, type PackFixture } from './fixture';
 
@@ -178,4 +181,41 @@ describe('importing a signature into the vault', () => {
     expect(report.signatures.map((s) => [s.identity, s.status, s.decision])).toEqual([['gov1', 'valid', 'approve'], ['gov2', 'valid', 'reject']]);
     expect(report.policy).toMatchObject({ ok: false, approvedBy: ['gov1'], rejectedBy: [{ identity: 'gov2', reason: 'heads not single' }] });
   });
+
+  it('accepts only the manifest this vault exports for the run now, says why another is refused, and still accepts one an older vault recorded as exported', async () => {
+    const f = await usePackFixture();
+    const early = await exported(f, 'early');
+    await signPack(early.zip, { identity: 'gov1', signer: await loadKeyFile(f.keys.gov1.path), decision: 'approve' });
+    // More evidence of the run is stored after that export: the run's pack is now another one.
+    await recordDecisionHere(f.vault, f.runId, 'ana', { rootCause: 'None: all gates passed', riskTier: 'low', drift: 'None' }, f.keyring);
+    const head = f.vault.head();
+    await expect(importSignature(f.vault, f.runId, early.zip, 'gov1')).rejects.toThrow(/is not the one this vault exports for run \S+ now \(sha256 [0-9a-f]{64}\): the pack was exported before more evidence was stored for the run \(it is anchored at chain event #\d+, the run now at #\d+\).*Export the pack again and have it signed\./);
+    expect(f.vault.head()).toEqual(head);
+    // The pack exported now is accepted.
+    const now = await exported(f, 'now');
+    await signPack(now.zip, { identity: 'gov1', signer: await loadKeyFile(f.keys.gov1.path), decision: 'approve' });
+    expect((await importSignature(f.vault, f.runId, now.zip, 'gov1')).manifestSha256).toBe(now.manifestSha256);
+    // A vault made before exports became read-only recorded each export as pack.exported: a
+    // signature over a manifest it recorded is still accepted.
+    f.vault.append({ actor: 'ana', type: PACK_EXPORTED_EVENT, payload: { runId: f.runId, name: early.name, manifestSha256: early.manifestSha256, zipSha256: early.zipSha256 } });
+    expect((await importSignature(f.vault, f.runId, early.zip, 'gov1')).manifestSha256).toBe(early.manifestSha256);
+    // A manifest changed after export, anchored where this vault's pack is, is named as such.
+    const edited = join(f.dir, 'edited');
+    cpSync(now.folder, edited, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(edited, 'manifest.json'), 'utf8'));
+    manifest.predicate.environment = 'production';
+    const manifestData = Buffer.from(canonicalJson(manifest));
+    writeFileSync(join(edited, 'manifest.json'), manifestData);
+    // gov1 signs those bytes anyway, with plain SSHSIG (pack sign would refuse a pack that does not verify).
+    const gov1 = await loadKeyFile(f.keys.gov1.path);
+    const verdict = verdictBytes({ format: 'cutover-verdict/v1', runId: f.runId, manifestSha256: createHash('sha256').update(manifestData).digest('hex'), decision: 'approve', reason: null, signer: 'gov1', fingerprint: gov1.fingerprint, signedAt: new Date().toISOString() });
+    mkdirSync(join(edited, 'signatures'));
+    writeFileSync(join(edited, 'signatures/gov1.sig'), await sshsigSign(gov1, manifestData, 'cutover-decision-v1'));
+    writeFileSync(join(edited, 'signatures/gov1.json'), verdict);
+    writeFileSync(join(edited, 'signatures/gov1.json.sig'), await sshsigSign(gov1, verdict, 'cutover-decision-v1'));
+    const before = f.vault.head();
+    await expect(importSignature(f.vault, f.runId, edited, 'gov1')).rejects.toThrow(/is not the one this vault exports for run \S+ \(sha256 [0-9a-f]{64}\), though both are anchored at chain event #\d+: it was exported by another version of the app, or its manifest was changed after export\. Export the pack again and have it signed\./);
+    expect(f.vault.head()).toEqual(before);
+  });
 });
+
