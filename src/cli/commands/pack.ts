@@ -111,7 +111,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
   const pack = program.command('pack').description('the signed decision pack: export it, sign it offline, verify it with stock tools, import signatures');
 
   pack.command('export')
-    .description('export a run as a pack folder and a deterministic zip (same run, same bytes)')
+    .description('export a run as a pack folder and a deterministic zip: evidence, the signed plan and its approvals, the chain, the signed acts, and every verdict the vault holds on it (only reads the vault; same vault state, same bytes)')
     .requiredOption('--vault <path>', 'vault file')
     .argument('<run>', 'run id')
     .requiredOption('--out <dir>', 'folder to write decision-pack-<run>/ and decision-pack-<run>.zip into')
@@ -197,7 +197,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     });
 
   pack.command('import-signature')
-    .description('bring an identity\'s signature and verdict from a pack into the vault, checked against the vault\'s key for them')
+    .description('bring an identity\'s signature and verdict from a pack into the vault, checked against the vault\'s key for them and against the manifest this vault exports for the run now')
     .requiredOption('--vault <path>', 'vault file')
     .argument('<run>', 'run id')
     .requiredOption('--pack <pack>', 'pack folder or zip holding the signature')
