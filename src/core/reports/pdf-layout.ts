@@ -490,7 +490,7 @@ export class PdfLayout {
       const badgeWidth = this.meta.badge ? this.badge(this.meta.badge, margins.left + w, 26) + 8 : 0;
       this.doc.font(FONT.sans).fontSize(7.5).fillColor(COLOR.muted);
       if (i > range.start) {
-        this.doc.text(pdfSafe(this.meta.header), margins.left, 30, { width: w - badgeWidth, lineBreak: false, ellipsis: true });
+        this.doc.text(pdfSafe(this.meta.header), margins.left, 30, { width: w - badgeWidth, height: 10, lineBreak: false, ellipsis: true });
         this.doc.moveTo(margins.left, 42).lineTo(margins.left + w, 42).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
       }
       margins.bottom = bottom;

@@ -391,7 +391,7 @@ export async function renderDecisionPdf(model: PackModel, decision: Decision, op
     subject: `${rehearsal ? `${env}: ` : ''}${decision.goNoGo} (status ${decision.status}) for run ${model.run.runId} of ${model.runbook.id} v${model.runbook.version}`,
     keywords: `cutover, decision, ${model.run.environment}, ${decision.goNoGo}, ${decision.status}, ${model.runbook.id}, ${model.run.runId}`,
     date: new Date(model.exportedAt),
-    header: `${env} · Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
+    header: `Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
     footer: `Cutover Workstation · ${env} · run ${model.run.runId} · chain head #${model.chainHead.seq} ${model.chainHead.hash.slice(0, 16)}…`,
     ...environmentMarks(model.run.environment),
   });
