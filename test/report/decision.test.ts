@@ -190,7 +190,10 @@ describe('the scribe timeline and broadcasts', () => {
       expect(text('preflight')).toMatch(/^Pre-flight PASS: .*5 read-only check\(s\) PASS\. Log ref: p0-heads \(prod_heads_preflight\.log\)/);
       expect(text('backup')).toMatch(/^Backup PASS\. PITR \/ backup rollback window active and validated by the DBA \(attested by ana\)/);
       expect(text('deploy-smoke')).toMatch(/^Deploy\+Smoke PASS: 3 mutating step\(s\) PASS .*post-check\(s\) PASS \(p4-current, p4-heads, p4-ai4-objects\)\. Final revision 70a79686336c/);
-      expect(text('decision')).toMatch(/^GO recommended/);
+      // A rehearsal's GO is never worded as a production recommendation.
+      expect(text('decision')).toBe('Rehearsal GO: every step PASS, no rollback triggers observed. Not an authorization for production.');
+      const production = broadcasts({ ...model, run: { ...model.run, environment: 'production' } }, { ...decision, environment: 'production' });
+      expect(production.find((b) => b.kind === 'decision')!.text).toMatch(/^GO recommended: every step PASS/);
       expect(list.some((b) => b.kind === 'canary' || b.kind === 'rollback')).toBe(false);
       expect(formatBroadcasts(list)).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ T-\d\d:\d\d\] Cutover initiated/);
     } finally {

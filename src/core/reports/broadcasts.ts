@@ -190,7 +190,9 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
     const at = [latest(main), decision.sources.authorization.at ?? ''].sort().at(-1)!;
     const text = authorized
       ? model.run.environment === 'production' ? 'GO decision made. System live. Hypercare started.' : 'GO decision made (rehearsal): the production window may proceed.'
-      : 'GO recommended: every step PASS, no rollback triggers observed. Production cutover authorization pending governance sign-off.';
+      : model.run.environment === 'production'
+        ? 'GO recommended: every step PASS, no rollback triggers observed. Production cutover authorization pending governance sign-off.'
+        : 'Rehearsal GO: every step PASS, no rollback triggers observed. Not an authorization for production.';
     out.push({ kind: 'decision', at, steps: [], text: `${text} ${authorized ? `Authorization Approved by ${decision.sources.authorization.actor ?? 'governance'}.` : ''}`.trim() });
   } else if (decision.status === 'BLOCKER' && (!['ACTIVE', 'COMPLETED'].includes(model.run.status) || decision.authorization === 'Rejected')) {
     const at = [latest(main), model.run.decisions.at(-1)?.at ?? '', decision.sources.authorization.at ?? ''].sort().at(-1)!;
