@@ -9,6 +9,7 @@ import { agentSigner, loadKeyFile, sshsigSign } from '../../src/core/signing';
 import { PACK_EXPORTED_EVENT, PACK_SIGNED_EVENT, PackSignError, buildPack, importSignature, signPack, verdictBytes, verifyPack } from '../../src/core/pack';
 import { recordDecisionHere } from '../../src/core/reports/decision';
 import { canonicalJson } from '../../src/core/vault';
+import { addPerson } from '../helpers/people';
 import { makeKey, makeTempDir, removeTempDir, startAgent, type TestAgent } from '../helpers/ssh-keys';
 import { keygenVerifyInPack, sha256sumCheck, tool, usePackFixture, type PackFixture } from './fixture';
 
@@ -214,8 +215,15 @@ describe('importing a signature into the vault', () => {
     writeFileSync(join(edited, 'signatures/gov1.json'), verdict);
     writeFileSync(join(edited, 'signatures/gov1.json.sig'), await sshsigSign(gov1, verdict, 'cutover-decision-v1'));
     const before = f.vault.head();
-    await expect(importSignature(f.vault, f.runId, edited, 'gov1')).rejects.toThrow(/is not the one this vault exports for run \S+ \(sha256 [0-9a-f]{64}\), though both are anchored at chain event #\d+: it was exported by another version of the app, or its manifest was changed after export\. Export the pack again and have it signed\./);
+    await expect(importSignature(f.vault, f.runId, edited, 'gov1')).rejects.toThrow(/is not the one this vault exports for run \S+ \(sha256 [0-9a-f]{64}\), though both are anchored at chain event #\d+: it was exported by another version of the app, or its manifest was changed after export \(they differ in environment\)\. Export the pack again and have it signed\./);
     expect(f.vault.head()).toEqual(before);
+    // A new approver joins the vault after the export: the pack this vault exports now names them,
+    // so a signature over the earlier manifest is refused, with that reason.
+    await addPerson(f.vault, 'gov4', ['approver']);
+    const late = await exported(f, 'late');
+    expect(late.manifestSha256).not.toBe(now.manifestSha256);
+    await signPack(now.zip, { identity: 'gov2', signer: await loadKeyFile(f.keys.gov2.path), decision: 'approve' });
+    await expect(importSignature(f.vault, f.runId, now.zip, 'gov2')).rejects.toThrow(/the people of the vault changed since it was exported \(an identity added, or a key or role changed\), so allowed_signers would differ \(they differ in identities, VERIFY\.txt, allowed_signers, decision\.pdf\)/);
   });
 });
 

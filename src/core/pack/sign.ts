@@ -239,7 +239,23 @@ async function checkExportedHere(vault: Vault, runId: string, manifestData: Buff
   if (anchor.seq < now.chainHead.seq) {
     throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) is not the one this vault exports for run ${runId} now (sha256 ${now.manifestSha256}): the pack was exported before more evidence was stored for the run (it is anchored at chain event #${anchor.seq}, the run now at #${now.chainHead.seq}), so its signatures are over evidence that is no longer the whole story. Export the pack again and have it signed.`);
   }
-  throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) is not the one this vault exports for run ${runId} (sha256 ${now.manifestSha256}), though both are anchored at chain event #${anchor.seq}: it was exported by another version of the app, or its manifest was changed after export. Export the pack again and have it signed.`);
+  const differs = manifestDifference(manifest, parseManifest(now.manifest).manifest!);
+  const people = differs.includes('identities')
+    ? 'the people of the vault changed since it was exported (an identity added, or a key or role changed), so allowed_signers would differ'
+    : 'it was exported by another version of the app, or its manifest was changed after export';
+  throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) is not the one this vault exports for run ${runId} (sha256 ${now.manifestSha256}), though both are anchored at chain event #${anchor.seq}: ${people} (they differ in ${differs.join(', ') || 'their bytes'}). Export the pack again and have it signed.`);
+}
+
+/** What differs between two manifests, in words: predicate fields, then files. */
+function manifestDifference(a: ParsedManifest, b: ParsedManifest): string[] {
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  const pa = a.predicate as Record<string, unknown>;
+  const pb = b.predicate as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort().filter((k) => !same(pa[k], pb[k]));
+  const digests = new Map(b.subject.map((s) => [s.name, s.digest.sha256]));
+  const names = new Set(a.subject.map((s) => s.name));
+  const files = [...a.subject.filter((s) => digests.get(s.name) !== s.digest.sha256).map((s) => s.name), ...b.subject.filter((s) => !names.has(s.name)).map((s) => s.name)];
+  return [...fields, ...[...new Set(files)].sort(comparePaths)];
 }
 
 /**
