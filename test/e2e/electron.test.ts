@@ -156,7 +156,7 @@ describe('desktop app in Electron', () => {
         // The forbidden eval and navigation above are console errors by design; from here on none is allowed.
         const pageErrors = watchForPageErrors(page);
         // The Chromium test's viewport, so the screens lay out the same.
-        await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setContentSize(1440, 960));
+        await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setContentSize(1280, 800));
         const electronApp = app;
         await driveGovernanceCutover(page, {
           host,

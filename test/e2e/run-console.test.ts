@@ -106,7 +106,7 @@ describe('the run console, end to end on real services', () => {
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'en-US', colorScheme: 'light' });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', colorScheme: 'light' });
     page = await context.newPage();
     pageErrors = watchForPageErrors(page);
   });

@@ -68,9 +68,7 @@ export function WorkspaceHeader({ status, runId, reloadKey, keys, actor, onActor
             <dt>{t.window.runState}</dt>
             <dd data-testid="header-run-state">
               {run ? (
-                <>
-                  <RunStatusBadge status={run.status} /> <span className="hint">{t.environment[run.environment]}</span>
-                </>
+                <RunStatusBadge status={run.status} />
               ) : (
                 <span className="hint">{t.window.noRun}</span>
               )}
@@ -78,7 +76,7 @@ export function WorkspaceHeader({ status, runId, reloadKey, keys, actor, onActor
           </div>
         </dl>
         <WallClock />
-        <div className="acting-as">
+        <div className="acting-as acting-as-stacked">
           <label htmlFor={`${ids}-actor`}>{t.actor.label}</label>
           <select id={`${ids}-actor`} value={actor ?? ''} onChange={(e) => onActor(e.target.value || null)} aria-describedby={`${ids}-actor-hint`}>
             <option value="">{t.actor.none}</option>

@@ -1,5 +1,6 @@
-// Picks the UI language once at start-up: ?lang=xx wins, then the language the person chose
-// with the switch (remembered in this profile's localStorage), then the browser's preferences.
+// The UI language: ?lang=xx wins at start-up, then the language the person chose with the
+// switch (remembered in this profile's localStorage), then the browser's preferences. The
+// switch changes it in place (no reload: Electron's main refuses every navigation of the window).
 import { en, type Strings } from './en';
 import { es } from './es';
 
@@ -33,30 +34,42 @@ function pickLanguage(): string {
   return 'en';
 }
 
-export const lang = pickLanguage();
-export const t: Strings = languages[lang] ?? en;
+/** The current language's code (a live binding: it changes when the person switches). */
+export let lang = pickLanguage();
 
-/**
- * Remembers `code` and reloads the page in it (the strings are read once at start-up). Main keeps
- * the vault open across the reload, so the person lands back in the workspace.
- */
+/** The current language's strings; every read goes to the language in use now. */
+export const t: Strings = new Proxy({} as Strings, {
+  get: (_target, key: string) => (languages[lang] ?? en)[key as keyof Strings],
+  has: (_target, key: string) => key in en,
+  ownKeys: () => Reflect.ownKeys(en),
+  getOwnPropertyDescriptor: (_target, key: string) => ({ configurable: true, enumerable: true, value: (languages[lang] ?? en)[key as keyof Strings] }),
+});
+
+const listeners = new Set<() => void>();
+
+/** Calls `listener` after every switch; returns the function that stops it. */
+export function onLanguageChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Switches to `code` and remembers it for the next start. */
 export function switchLanguage(code: string): void {
-  if (!(code in languages)) return;
+  if (!(code in languages) || code === lang) return;
   try {
     window.localStorage.setItem(STORAGE_KEY, code);
   } catch {
-    // No storage (a locked-down profile): the switch still works for this page load.
+    // No storage (a locked-down profile): the switch still holds until the window closes.
   }
-  const remembered = storedLanguage() === code;
+  lang = code;
+  document.documentElement.lang = code;
+  // A ?lang= in the address would win over the choice at the next start: drop it (no navigation).
   const url = new URL(window.location.href);
-  if (remembered && !url.searchParams.has('lang')) {
-    // A reload, not a navigation: Electron's main refuses every navigation of the window.
-    window.location.reload();
-    return;
+  if (url.searchParams.has('lang')) {
+    url.searchParams.delete('lang');
+    window.history.replaceState(null, '', url.toString());
   }
-  url.searchParams.delete('lang');
-  if (!remembered) url.searchParams.set('lang', code);
-  window.location.replace(url.toString());
+  for (const listener of [...listeners]) listener();
 }
 
 /** Fills {name} placeholders. */
