@@ -235,6 +235,37 @@ describe('the window at 2 a.m.', () => {
     await screenshot(page, '43-rehearsal-complete-next');
   });
 
+  it('shows a monitor’s time left in its window while it probes', async () => {
+    // The harness itself is the service the monitor probes: a real HTTP GET every second for 4 s.
+    const monitor = `format: cutover-runbook/v1
+id: window-monitor
+title: Watch the service
+version: "1"
+targets:
+  ws: { kind: local }
+phases:
+  - id: P0
+    title: Watch
+    steps:
+      - id: watch
+        kind: monitor
+        title: Watch the service
+        probe: { url: "${harness.url}", every: 1s, for: 4s }
+        thresholds: ["error_rate_pct <= 100"]
+`;
+    const run = await call<RunView>('run.start', { text: monitor, source: 'window-monitor.yaml', environment: 'rehearsal', actor: 'ana' });
+    await page.goto(harness.url);
+    await page.getByText(`run ${run.runId}`).waitFor();
+    await actAs(page, 'ana');
+    await selectStep(page, 'watch');
+    await page.locator('[data-step-detail="watch"]').getByRole('button', { name: en.run.runStep, exact: true }).click();
+    const left = page.getByTestId('monitor-window');
+    await left.waitFor();
+    expect(await left.textContent()).toMatch(/^Monitor window: 00:0[0-4] left$/);
+    expect(await waitForStatus(page, 'watch', ['PASS', 'FAIL'])).toBe('PASS');
+    await expect.poll(() => left.count()).toBe(0);
+  });
+
   it('lands at the top after unlocking, and no screen scrolls sideways at 1280 px, in light and dark', async () => {
     // A run of its own, so Decision & pack has its sections whatever ran before.
     await call<RunView>('run.start', { text: REHEARSAL_RUNBOOK, source: 'window-rehearsal.yaml', environment: 'rehearsal', actor: 'ana' });
