@@ -272,6 +272,8 @@ export function createContractService(host: HostServices): ContractService {
       hostKeys.refuseAll();
       session.close();
       keys.drop();
+      // The next person at the window picks their own files again.
+      grants.clear();
       return status();
     },
 

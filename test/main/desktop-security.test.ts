@@ -145,4 +145,13 @@ describe('paths only from main’s own dialogs', () => {
     expect(saved.path).toBe(dialogAnswer);
     expect(readFileSync(dialogAnswer).length).toBe(saved.bytes);
   });
+
+  it('forgets every chosen file when the vault locks', async () => {
+    dialogAnswer = join(dir, 'runbook.yaml');
+    const chosen = await call<{ token: string }>('files.choose', { purpose: 'runbook' });
+    await call('vault.lock');
+    await call('vault.unlock', { path: join(dir, 'grants.vault'), passphrase: 'correct horse battery staple' });
+    const after = await dispatch('runbook.open', { token: chosen.token });
+    expect(after.ok ? null : after.error.code).toBe('PATH_NOT_CHOSEN');
+  });
 });
