@@ -4,6 +4,7 @@
 // any manifest that comes back from outside.
 import { z } from 'zod';
 import { canonicalJson } from '../vault';
+import { duplicateKey } from './json-keys';
 import { DECISION_NAMESPACE, PREDICATE_TYPE, STATEMENT_TYPE, VERDICT_FORMAT } from './layout';
 
 export type SubjectKind = 'evidence' | 'result' | 'runbook' | 'decision-pdf' | 'allowed-signers' | 'instructions' | 'plan' | 'plan-approval' | 'chain' | 'act' | 'act-signature';
@@ -243,6 +244,8 @@ export function parseVerdict(bytes: Buffer): { verdict: Verdict | null; problem:
   } catch {
     return { verdict: null, problem: 'the verdict is not JSON' };
   }
+  const twice = duplicateKey(bytes.toString('utf8'));
+  if (twice !== null) return { verdict: null, problem: `the verdict names "${twice}" twice, so it has two meanings; write each field once` };
   const result = verdictSchema.safeParse(value);
   if (!result.success) return { verdict: null, problem: `the verdict is malformed (${result.error.issues.map((i) => `${i.path.join('.') || 'top level'}: ${i.message}`).join('; ')})` };
   return { verdict: result.data, problem: null };

@@ -5,7 +5,7 @@
 // AWAITING SIGNATURES, FAILED); a damaged pack is a report, never an exception. Nothing the
 // manifest does not list is ever inflated or hashed.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { PackInputError, UnsafeZipError, printable } from './errors';
 import { ALLOWED_SIGNERS, MANIFEST, MAX_MANIFEST_BYTES, MAX_SMALL_FILE_BYTES, SIGNATURES_DIR, SUMS, comparePaths, parseSums, unsafePathReason } from './layout';
 import { parseManifest, type ParsedManifest } from './manifest';
@@ -57,9 +57,11 @@ async function readPackFile(source: PackSource, path: string, max: number, area:
 async function readRoster(path: string): Promise<{ signers: AllowedSigner[]; skipped: string[] }> {
   let text: string;
   try {
-    const data = await readFile(path);
-    if (data.length > MAX_SMALL_FILE_BYTES) throw new Error(`larger than ${MAX_SMALL_FILE_BYTES} bytes`);
-    text = data.toString('utf8');
+    // A roster is a small text file: a device, a pipe or a huge file is never read whole.
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(info.isDirectory() ? 'it is a folder' : 'it is not a regular file');
+    if (info.size > MAX_SMALL_FILE_BYTES) throw new Error(`larger than ${MAX_SMALL_FILE_BYTES} bytes`);
+    text = (await readFile(path)).toString('utf8');
   } catch (error) {
     throw new PackInputError(`Cannot read the allowed signers file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Give your organisation's allowed_signers roster (lines "NAME KEYTYPE BASE64").`);
   }

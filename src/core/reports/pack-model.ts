@@ -367,9 +367,6 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
   }
   const events = vault.events();
   const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
-  // People as the chain holds them (the identities table is not trusted).
-  const chain = registryOf(vault).all().map((i): IdentityInfo => ({ name: i.name, roles: i.roles, publicKey: i.publicKey, fingerprint: i.fingerprint, keySource: i.keySource, keyPath: null, createdAt: events.find((e) => e.seq === i.addedSeq)?.at ?? '' }));
-  const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   // The chain head of the run itself (its last run event), not the vault's: exporting or
   // signing later appends events, and the same run must export the same bytes.
   const runHead = events.filter((e) => RUN_EVENT_TYPES.includes(e.type) && (e.payload as { runId?: string }).runId === state.runId).at(-1);
@@ -383,6 +380,11 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
   const linked = linkedEvidenceOf(events, state.runId, artifactsById, new Set(artifacts.map((a) => a.artifactId)));
   const headEvent = linked.last && (!runHead || linked.last.seq > runHead.seq) ? linked.last : runHead;
   const head = headEvent ? { seq: headEvent.seq, hash: headEvent.hash } : vault.head();
+  // People as the chain holds them (the identities table is not trusted), as of the anchor: a
+  // person added after it is not in this pack, so adding one later changes no exported manifest
+  // (and no signature on it).
+  const chain = registryOf(vault).all().filter((i) => i.addedSeq <= head.seq).map((i): IdentityInfo => ({ name: i.name, roles: i.roles, publicKey: i.publicKey, fingerprint: i.fingerprint, keySource: i.keySource, keyPath: null, createdAt: events.find((e) => e.seq === i.addedSeq)?.at ?? '' }));
+  const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   return {
     run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, blockedBy: state.blockedBy, decisions: state.decisions },
     runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [] },
