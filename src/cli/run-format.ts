@@ -1,11 +1,13 @@
 // A run as a DBA reads it in a terminal: phases with offsets, each step's state.
 import type { RunState } from '../core/engine';
+import { formatOffset } from '../shared/t-offset';
 
 const MARK: Record<string, string> = { pending: '·', running: '▶', PASS: '✔', FAIL: '✘', INTERRUPTED: '!', skipped: '-' };
 
 export function formatRun(state: RunState): string {
   const rb = state.runbook;
   const lines = [`${rb.title} (${rb.id} v${rb.version}, sha256 ${state.runbookHash.slice(0, 12)}…) — ${state.environment}, operator ${state.operator}`, `Status: ${state.status}${state.blockedBy ? ` at ${state.blockedBy.stepId}: ${state.blockedBy.reason}` : ''}${state.completedAt ? ` at ${state.completedAt}` : ''}`];
+  if (state.t0) lines.push(`T-0 (planned): ${state.t0} — ${formatOffset(Date.now() - Date.parse(state.t0))} now`);
   const section = (title: string, steps: { id: string; kind: string; title: string }[]) => {
     lines.push(`\n${title}`);
     for (const step of steps) {
@@ -19,3 +21,4 @@ export function formatRun(state: RunState): string {
   if (state.approvals.length) lines.push(`\nApprovals: ${state.approvals.map((a) => `${a.signer} (${a.fingerprint})`).join(', ')}`);
   return lines.join('\n');
 }
+

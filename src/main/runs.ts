@@ -151,8 +151,8 @@ export class RunService {
       .reverse();
   }
 
-  async start(vault: Vault, input: { text: string; source: string; environment: 'rehearsal' | 'production'; targets: Record<string, string>; actor: string }): Promise<RunView> {
-    const state = await this.signing(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets });
+  async start(vault: Vault, input: { text: string; source: string; environment: 'rehearsal' | 'production'; targets: Record<string, string>; t0?: string; actor: string }): Promise<RunView> {
+    const state = await this.signing(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets, ...(input.t0 !== undefined ? { t0: input.t0 } : {}) });
     return this.view(vault, state, input.actor);
   }
 

@@ -5,6 +5,7 @@ import { authorize, type RunState } from '../core/engine';
 import type { ChainIdentity } from '../core/identity';
 import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
+import { timeZero } from '../core/reports/time-zero';
 import type { Vault } from '../core/vault';
 import type {
   GateSpecView,
@@ -210,6 +211,11 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
   return {
     runId: state.runId,
     startedAt: state.startedAt,
+    t0: state.t0,
+    timeZero: timeZero({
+      run: { startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}) },
+      steps: allSteps(state.runbook).map(({ step, phaseId }) => ({ phaseId, kind: step.kind, stepId: step.id, startedAt: state.steps.get(step.id)?.startedAt ?? null })),
+    }),
     operator: state.operator,
     environment: state.environment,
     status: state.status,

@@ -338,6 +338,8 @@ export const contract = {
         environment: z.enum(['rehearsal', 'production']),
         /** Runbook target name → override URI (postgresql://…, ssh://…, local[:DIR]). */
         targets: z.record(idName, z.string().trim().min(1).max(4096)).default({}),
+        /** The planned T-0: HH:MM (today, local) or ISO 8601 with its zone; the core checks it. */
+        t0: z.string().trim().min(1).max(64).optional(),
         actor,
       })
       .strict(),

@@ -71,6 +71,7 @@ describe('bad input on the command line', () => {
     refusedCleanly(await cli(['artifact', 'add', '--vault', vault, folder]), /a-folder is a folder.*nothing was stored/);
     refusedCleanly(await cli(['demo', '--out', file]), /a-file is a file, where a folder is needed/);
     refusedCleanly(await cli(['run', 'step', '--vault', vault, runId, 'look', '--key', '/dev/zero']), /not a regular file/);
+    refusedCleanly(await cli(['run', 'start', '--vault', vault, '--runbook', join(dir, 'rb.yaml'), '--env', 'rehearsal', '--t0', 'soon']), /T-0 "soon" is not a time: give HH:MM/);
     expect(await head()).toBe(before);
   });
 

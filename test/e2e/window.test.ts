@@ -235,6 +235,23 @@ describe('the window at 2 a.m.', () => {
     await screenshot(page, '43-rehearsal-complete-next');
   });
 
+  it('counts the run\'s clock from the planned T-0 set at start: before it, T-minus', async () => {
+    const t0 = new Date(Date.now() + 3600_000).toISOString();
+    const run = await call<RunView>('run.start', { text: REHEARSAL_RUNBOOK, source: 'window-rehearsal.yaml', environment: 'rehearsal', t0, actor: 'ana' });
+    expect(run.t0).toBe(t0);
+    expect(run.timeZero).toMatchObject({ at: t0, source: 'planned' });
+    await page.goto(harness.url);
+    await page.getByText(`run ${run.runId}`).waitFor();
+    const clock = page.getByTestId('run-clock');
+    await clock.waitFor();
+    expect(await clock.textContent()).toContain(en.run.t0Source.planned);
+    expect(await page.getByTestId('run-clock-now').textContent()).toMatch(/now T-(59|1:00):\d\d/);
+    // A T-0 that is not a time is refused with the reason, and no run starts.
+    const before = (await call<unknown[]>('run.list', undefined)).length;
+    await expect(call<RunView>('run.start', { text: REHEARSAL_RUNBOOK, source: 'window-rehearsal.yaml', environment: 'rehearsal', t0: 'tonight', actor: 'ana' })).rejects.toThrow(/T-0 "tonight" is not a time/);
+    expect((await call<unknown[]>('run.list', undefined)).length).toBe(before);
+  });
+
   it('shows a monitor’s time left in its window while it probes', async () => {
     // The harness itself is the service the monitor probes: a real HTTP GET every second for 4 s.
     const monitor = `format: cutover-runbook/v1

@@ -105,12 +105,13 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .requiredOption('--runbook <file>', 'runbook YAML')
     .requiredOption('--env <environment>', 'rehearsal or production')
     .option('--target <NAME=URI...>', 'point a runbook target elsewhere: postgresql://…, ssh://user@host:port, local')
-    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[] }) => {
+    .option('--t0 <time>', 'the planned T-0 (HH:MM today, local time, or ISO 8601 with its zone): the window, the PDF, the timeline and the broadcasts count from it')
+    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[]; t0?: string }) => {
       if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
       const { loadRunbookFile } = await import('../../core/runbook');
       const { text } = loadRunbookFile(opts.runbook);
       await withEngine(opts, async (engine) => {
-        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target) });
+        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}) });
         if (opts.json) printJson(stateJson(state));
         else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
       });

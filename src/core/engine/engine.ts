@@ -18,6 +18,7 @@ import { authorize, needsApproval, type Authorization } from './approvals';
 import { prepareExecution, RunRefusedError, type ExecutionOptions, type ExecutionResult } from './execute';
 import type { ExecResult } from '../targets/types';
 import type { GateResult } from './gates';
+import { parsePlannedT0 } from './t-zero';
 import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_FORMAT, PLAN_NAMESPACE, type PlanDocument } from './plan';
 import { applyOverrides } from './resolve';
 import { runIds, runStateIn } from './state';
@@ -148,7 +149,8 @@ export class RunEngine {
   }
 
   /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
-  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string> }): Promise<RunState> {
+  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string }): Promise<RunState> {
+    const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0);
     const loaded = loadRunbook(input.text, input.source);
     const targets = applyOverrides(loaded.runbook, input.targets ?? {});
     const runId = randomUUID();
@@ -158,7 +160,7 @@ export class RunEngine {
       const role = roleRefusal('run.start', loaded, undefined, me);
       if (role) throw new ActRefusedError(role);
     }
-    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets } });
+    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...(t0 ? { t0 } : {}) } });
     return this.commit(signed, (act) => {
       const role = roleRefusal('run.start', loaded, undefined, act.identity);
       if (role) throw new ActRefusedError(role);
@@ -170,7 +172,7 @@ export class RunEngine {
         stored = writer.finish();
         this.vault.append({ actor: act.identity.name, type: 'runbook.stored', payload: { id: loaded.runbook.id, version: loaded.runbook.version, hash: loaded.hash, artifactId: stored.id, source: input.source } });
       }
-      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets });
+      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets, ...(t0 ? { t0 } : {}) });
       return this.fold(runId);
     });
   }

@@ -4,4 +4,5 @@ export { buildPlan, planBytes, planDigest, PLAN_NAMESPACE, type PlanDocument, ty
 export { GateWatcher, type GateResult } from './gates';
 export type { ProgressUpdate } from './progress';
 export type * from './types';
+export { parsePlannedT0 } from './t-zero';
 export { autoplay, type Answer, type AutoplayOptions, type AutoplayResult } from './autoplay';

@@ -25,6 +25,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
       state = {
         runId,
         startedAt: e.at,
+        t0: typeof p.t0 === 'string' ? p.t0 : null,
         operator: p.operator as string,
         environment: p.environment as Environment,
         runbookHash: rb.hash,

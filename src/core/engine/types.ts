@@ -69,6 +69,8 @@ export interface ApprovalRecord {
 export interface RunState {
   runId: string;
   startedAt: string;
+  /** The planned T-0 the operator named when starting the run (signed in run.start), or null. */
+  t0: string | null;
   operator: string;
   environment: Environment;
   runbookHash: string;

@@ -2,6 +2,8 @@
 // format (T-offset, step, PASS/FAIL, timestamp, who) and the checkpoint broadcasts, ready to
 // copy — cutover start, pre-flight, backup, deploy + smoke, canary, the GO / NO-GO decision and
 // a rollback with its reason. Only what the run's evidence supports, in the order it happened.
+import { formatOffset } from '../../shared/t-offset';
+import { timeZero } from './time-zero';
 import { failureSummary, type Decision } from './decision';
 import type { PackModel, PackStep } from './pack-model';
 
@@ -21,32 +23,15 @@ export interface TimelineEntry {
 }
 
 export interface Timeline {
-  /** What T-0 is: the start of the first mutating step (or of the run when none ran). */
+  /** What T-0 is: the planned T-0 set at start, else the start of the first mutating step (or of the run when none ran). */
   t0: { at: string; label: string };
   entries: TimelineEntry[];
 }
 
 const isMain = (s: PackStep) => s.phaseId !== 'rollback';
 
-/** "T-02:15" / "T+1:02:03" for a signed offset in ms. */
-export function formatOffset(ms: number): string {
-  const sign = ms < 0 ? '-' : '+';
-  let rest = Math.round(Math.abs(ms) / 1000);
-  const h = Math.floor(rest / 3600);
-  rest -= h * 3600;
-  const m = Math.floor(rest / 60);
-  const s = rest - m * 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(s).padStart(2, '0');
-  if (h === 0 && m === 0 && s === 0) return 'T-0';
-  return h ? `T${sign}${h}:${mm}:${ss}` : `T${sign}${mm}:${ss}`;
-}
+export { formatOffset, timeZero };
 
-/** T-0 of a run: the start of its first mutating step, else its start. */
-export function timeZero(model: PackModel): { at: string; label: string } {
-  const first = model.steps.filter((s) => isMain(s) && s.kind === 'command' && s.startedAt).sort((a, b) => a.startedAt!.localeCompare(b.startedAt!))[0];
-  return first ? { at: first.startedAt!, label: `start of the first mutating step, ${first.stepId}` } : { at: model.run.startedAt, label: 'start of the run (no mutating step ran)' };
-}
 
 const RESULT: Record<string, string> = { PASS: 'PASS', FAIL: 'FAIL', INTERRUPTED: 'INTERRUPTED', skipped: 'SKIPPED', running: 'RUNNING' };
 

@@ -3,9 +3,11 @@ import type { RunSummary, RunView, StepStateView } from '../../../shared/contrac
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Fact } from '../components/Fact';
+import { RunClock } from '../components/RunClock';
 import { GettingStarted } from '../components/GettingStarted';
 import { RunStatusBadge, StepStatusBadge } from '../components/StepBadges';
 import { StepDetail } from '../components/StepDetail';
+import { formatOffset } from '../../../shared/t-offset';
 import { formatTime } from '../format';
 import { format, t } from '../i18n';
 import { usePush } from '../push';
@@ -201,20 +203,12 @@ function RunHeader({ run }: { run: RunView }) {
           <time dateTime={run.startedAt}>{formatTime(run.startedAt)}</time>
           <div className="hint">{format(t.run.progress, { done, total })}</div>
         </Fact>
+        <Fact label={t.run.t0}>
+          <RunClock run={run} />
+        </Fact>
       </dl>
     </header>
   );
-}
-
-/** "T+12:03": time since the run started, the scribe's clock. */
-function elapsed(from: string, to: string): string {
-  const seconds = Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
 function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string | null; onSelect: (stepId: string) => void }) {
@@ -260,7 +254,7 @@ function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string |
                       <span className="step-meta">
                         <span className="mono">{step.id}</span>
                         {step.at && <span> · {format(t.run.planned, { at: step.at })}</span>}
-                        {when && <span> · {format(t.run.elapsed, { time: elapsed(run.startedAt, when) })}</span>}
+                        {when && <span> · {format(t.run.elapsed, { time: formatOffset(Date.parse(when) - Date.parse(run.timeZero.at)) })}</span>}
                         {run.next === step.id && state.status !== 'running' && <strong> · {t.run.next}</strong>}
                       </span>
                     </button>

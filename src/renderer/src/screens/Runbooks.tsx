@@ -220,6 +220,7 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
   const ids = useId();
   const [environment, setEnvironment] = useState<'rehearsal' | 'production'>('rehearsal');
   const [overrides, setOverrides] = useState<Record<string, string>>({});
+  const [t0, setT0] = useState('');
   const [saved, setSaved] = useState<SavedTargetView[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -240,7 +241,7 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
     setError(null);
     try {
       const targets = Object.fromEntries(Object.entries(overrides).filter(([, uri]) => uri.trim() !== ''));
-      const run = await api.run.start({ text: opened.text, source: opened.source, environment, targets, actor });
+      const run = await api.run.start({ text: opened.text, source: opened.source, environment, targets, ...(t0.trim() ? { t0: t0.trim() } : {}), actor });
       openRun(run.runId);
       go('run');
     } catch (err) {
@@ -303,6 +304,13 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
             </div>
           );
         })}
+        <div className="field">
+          <label htmlFor={`${ids}-t0`}>{t.runbooks.t0Label}</label>
+          <input id={`${ids}-t0`} type="text" className="mono" value={t0} onChange={(e) => setT0(e.target.value)} placeholder="22:00" aria-describedby={`${ids}-t0-hint`} autoComplete="off" spellCheck={false} data-testid="start-t0" />
+          <p id={`${ids}-t0-hint`} className="hint">
+            {t.runbooks.t0Hint}
+          </p>
+        </div>
         <ErrorNotice error={error} />
         {!actor && <p className="notice notice-info">{t.runbooks.needsActor}</p>}
         <div className="actions">
