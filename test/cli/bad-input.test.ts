@@ -2,7 +2,7 @@
 // and stores nothing: missing, folder or broken answers files; --out into a missing folder, onto
 // a folder or onto a file; a folder given as an artifact; a full disk under the vault.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { describeRun, runCli, type CliResult } from '../helpers/cli';
@@ -21,6 +21,20 @@ phases:
     title: Look
     steps:
       - { id: look, kind: check, title: Look, target: ws, read_only: true, run: "echo ok" }
+`;
+
+// Prints 3 MB of text, then (were it not stopped) writes a marker file.
+const LOUD_RUNBOOK = `
+format: cutover-runbook/v1
+id: loud
+title: Loud
+version: "1"
+targets: { ws: { kind: local } }
+phases:
+  - id: P1
+    title: Loud
+    steps:
+      - { id: loud, kind: check, title: Loud, target: ws, read_only: true, run: "head -c 3000000 /dev/urandom | base64; sleep 5; touch MARKER" }
 `;
 
 function refusedCleanly(r: CliResult, message: RegExp): void {
@@ -105,5 +119,26 @@ describe('bad input on the command line', () => {
     expect(verified.stdout).toMatch(/OK/);
     const listed = await cli(['artifact', 'list', '--vault', vault, '--json']);
     expect(listed.stdout).toMatch(/small\.log/);
+
+    // A step whose output fills the disk: the command is stopped, the CLI says so (no crash), and
+    // what was recorded verifies; with space again, the step is recovered as interrupted.
+    const runbook = join(dir, 'loud.yaml');
+    writeFileSync(runbook, LOUD_RUNBOOK.replace('MARKER', join(dir, 'finished')));
+    expect((await cli(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate'])).code).toBe(0);
+    const started = await cli(['run', 'start', '--vault', vault, '--runbook', runbook, '--env', 'rehearsal', '--json']);
+    expect(started.code, describeRun(started)).toBe(0);
+    const runId = (JSON.parse(started.stdout) as { runId: string }).runId;
+    const step = await cli(['run', 'step', '--vault', vault, runId, 'loud']);
+    refusedCleanly(step, /disk holding .*ev\.vault is full \(it filled up while step loud ran: its command was stopped at once.*cutover run recover/s);
+    expect(existsSync(join(dir, 'finished')), 'the command went on after its transcript could not be written').toBe(false);
+    const after = await cli(['vault', 'verify', '--vault', vault]);
+    expect(after.code, describeRun(after)).toBe(0);
+    expect(spawnSync('mount', ['-o', 'remount,size=16m', mountPoint]).status).toBe(0);
+    const recovered = await cli(['run', 'recover', '--vault', vault, runId]);
+    expect(recovered.code, describeRun(recovered)).toBe(0);
+    const status = await cli(['run', 'status', '--vault', vault, runId, '--json']);
+    const loud = (JSON.parse(status.stdout) as { steps: { stepId: string; status: string }[] }).steps.find((s) => s.stepId === 'loud')!;
+    expect(loud.status).toBe('INTERRUPTED');
+    expect((await cli(['vault', 'verify', '--vault', vault])).code).toBe(0);
   });
 });

@@ -13,7 +13,9 @@ import { loadRunbook } from '../runbook/load';
 import type { Step } from '../runbook/schema';
 import type { Keyring, Signer } from '../signing';
 import { sshsigSign, sshsigVerify } from '../signing';
-import { processAlive, type ArtifactWriter, type Vault } from '../vault';
+import { processAlive, VaultDiskFullError, type ArtifactWriter, type Vault } from '../vault';
+import { vaultErrorFrom } from '../vault/database';
+import { TranscriptGuard } from './transcript-guard';
 import { authorize, needsApproval, type Authorization } from './approvals';
 import { prepareExecution, RunRefusedError, type ExecutionOptions, type ExecutionResult } from './execute';
 import type { ExecResult } from '../targets/types';
@@ -214,11 +216,32 @@ export class RunEngine {
       appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
       return { writer: w, actor: act.identity.name };
     }, refuseNow);
-    if (loginWarning) writer.write(`[cutover] WARNING (rehearsal; refused in production): ${loginWarning}\n\n`);
-    const result = await execution.run(writer, signal, (fingerprint) => {
+    const guard = new TranscriptGuard(writer, signal);
+    if (loginWarning) guard.sink.write(`[cutover] WARNING (rehearsal; refused in production): ${loginWarning}\n\n`);
+    const result = await execution.run(guard.sink, guard.stop.signal, (fingerprint) => {
       this.vault.append({ actor, type: 'target.host_key_pinned', payload: { runId, target: execution.target, fingerprint } });
     });
+    if (guard.failure) this.transcriptFailed(stepId, writer, guard.failure.error);
     return this.finishStep(state, step, writer, result);
+  }
+
+  /**
+   * The transcript could not be written (a full disk): the command was stopped at once. What was
+   * stored is sealed as incomplete if the disk allows; the step stays open in the chain, and the
+   * next writer records it as interrupted (it may have run: it runs again only after a signed
+   * retry). The error says so.
+   */
+  private transcriptFailed(stepId: string, writer: ArtifactWriter, error: unknown): never {
+    try {
+      writer.abandon();
+    } catch {
+      // Still no room: the next open of the vault seals it from what is stored.
+    }
+    const cause = vaultErrorFrom(this.vault.path, error);
+    if (cause instanceof VaultDiskFullError) {
+      throw new VaultDiskFullError(this.vault.path, { cause: error, during: `step ${stepId} ran: its command was stopped at once, and its transcript is kept up to the last byte that fit. Once there is space, \`cutover run recover\` records the step as interrupted; it runs again only after a signed retry decision` });
+    }
+    throw cause;
   }
 
   private finishStep(state: RunState, step: Step, writer: ArtifactWriter, result: ExecutionResult): StepOutcome {

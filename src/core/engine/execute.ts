@@ -4,7 +4,8 @@
 import { durationMs, type Step, type Target } from '../runbook/schema';
 import { assessExecutorLogin, checkLoginConnection, describeAssessment } from '../targets/check-login';
 import type { Executor, ExecResult, TargetContext } from '../targets/types';
-import { getSecrets, VaultInputError, type ArtifactWriter, type Vault } from '../vault';
+import { getSecrets, VaultInputError, type Vault } from '../vault';
+import type { TranscriptSink } from './transcript-guard';
 import { GateWatcher, type GateResult } from './gates';
 import { runMonitor } from './monitor';
 import { probeCommand } from './plan';
@@ -34,7 +35,7 @@ export interface Execution {
   readOnly?: 'enforced' | 'declared';
   /** SQL checks: what PostgreSQL says the check login may do beyond reading, in words ("" when nothing). */
   assessLogin?(): Promise<string>;
-  run(writer: ArtifactWriter, signal: AbortSignal | undefined, onPinned: (fingerprint: string) => void): Promise<ExecutionResult>;
+  run(writer: TranscriptSink, signal: AbortSignal | undefined, onPinned: (fingerprint: string) => void): Promise<ExecutionResult>;
 }
 
 export interface ExecutionResult {

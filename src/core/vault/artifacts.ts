@@ -36,6 +36,8 @@ export class ArtifactWriter {
   private chunks = 0;
   private lastFlush = Date.now();
   private closed = false;
+  /** The first write that failed (a full disk): every later write, flush and finish throws it. */
+  private failure: unknown = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly insertChunk;
   private readonly bumpArtifact;
@@ -62,6 +64,7 @@ export class ArtifactWriter {
 
   write(data: Buffer | string): void {
     if (this.closed) throw new Error(`artifact ${this.name} is already finished`);
+    if (this.failure) throw this.failure;
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     if (buf.length === 0) return;
     this.hash.update(buf);
@@ -72,7 +75,11 @@ export class ArtifactWriter {
       // Output that then goes quiet is made durable anyway, within the flush interval.
       this.timer = setTimeout(() => {
         this.timer = null;
-        if (!this.closed) this.flush();
+        try {
+          if (!this.closed) this.flush();
+        } catch {
+          // Kept in this.failure: the next write or finish throws it to whoever streams.
+        }
       }, FLUSH_AFTER_MS);
       this.timer.unref();
     }
@@ -80,6 +87,7 @@ export class ArtifactWriter {
 
   /** Makes every byte written so far durable. */
   flush(): void {
+    if (this.failure) throw this.failure;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -90,10 +98,17 @@ export class ArtifactWriter {
     this.pending = [];
     this.pendingBytes = 0;
     const idx = this.chunks;
-    this.db.transaction(() => {
-      this.insertChunk.run({ artifactId: this.id, idx, data });
-      this.bumpArtifact.run({ size: this.size + data.length, chunkCount: idx + 1, id: this.id });
-    }, { behavior: 'immediate' });
+    try {
+      this.db.transaction(() => {
+        this.insertChunk.run({ artifactId: this.id, idx, data });
+        this.bumpArtifact.run({ size: this.size + data.length, chunkCount: idx + 1, id: this.id });
+      }, { behavior: 'immediate' });
+    } catch (error) {
+      // The chunk did not become durable, and the running hash already covers it: nothing more
+      // may be appended or sealed as complete. abandon() seals what is stored, rehashed.
+      this.failure = error;
+      throw error;
+    }
     this.chunks += 1;
     this.size += data.length;
   }
@@ -116,7 +131,7 @@ export class ArtifactWriter {
 
   /** Keeps what was written but marks the artifact incomplete (a cancelled or failed stream). */
   abandon(): ArtifactInfo {
-    this.flush();
+    if (!this.failure) this.flush();
     this.closed = true;
     return markIncomplete(this.db, this.id, this.actor, this.record);
   }

@@ -102,7 +102,7 @@ export class VaultUpgradeNeededError extends VaultError {
 /** The disk (or quota) is full: nothing was half-written; what was committed before stays intact. */
 export class VaultDiskFullError extends VaultError {
   override readonly code = 'VAULT_DISK_FULL';
-  constructor(path: string, options?: { cause?: unknown }) {
-    super(`The disk holding ${path} is full, so the last write was refused and rolled back; everything recorded before it is intact (check with \`cutover vault verify --vault ${path}\`). Free some space and try again.`, options);
+  constructor(path: string, options?: { cause?: unknown; during?: string }) {
+    super(`The disk holding ${path} is full${options?.during ? ` (it filled up while ${options.during})` : ''}, so the last write was refused and rolled back; everything recorded before it is intact (check with \`cutover vault verify --vault ${path}\`). Free some space and try again.`, options);
   }
 }
