@@ -23,6 +23,7 @@ import { registerPg } from './commands/pg';
 import { registerPack } from './commands/pack';
 import { registerReport } from './commands/report';
 import { registerRunbook } from './commands/runbook';
+import { registerLedger } from './commands/ledger';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 import { fileSystemMessage } from './fs-errors';
 
@@ -61,6 +62,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerPg(program, setExit);
   registerPack(program, setExit);
   registerDemo(program, setExit);
+  registerLedger(program, setExit);
   return program;
 }
 

@@ -1,0 +1,162 @@
+// `cutover ledger …`: the team ledger on PostgreSQL. init makes its tables, triggers and role;
+// join makes a vault a workstation of it; publish pushes the vault's events not yet published;
+// verify checks every chain in it; watch follows it, checking each read against the heads seen.
+// The DSN carries no password (PGPASSWORD or ~/.pgpass give it).
+import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { FollowRead, LedgerFollower } from '../../core/ledger';
+import { defaultActor } from '../actor';
+import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { printJson } from '../format';
+import { readPassphrase } from '../passphrase';
+
+const ledgerCore = () => import('../../core/ledger');
+
+async function openVault(path: string) {
+  const { openVault: open } = await import('./vault');
+  return open(path);
+}
+
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', "Passphrase for the owner's key: ");
+
+function parseBatch(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new CliUsageError(`--batch takes a number from 1 to 1000, got "${value}".`);
+  return Number(value);
+}
+
+function parseInterval(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(`--poll takes milliseconds from 50 to 600000, got "${value}".`);
+  return Number(value);
+}
+
+/** Where a follower keeps its heads by default: one file per ledger URL under the user's state folder. */
+function defaultHeadsPath(label: string): string {
+  const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'cutover', 'ledger-heads', `${label.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+export function registerLedger(program: Command, setExit: (code: number) => void): void {
+  const ledger = program.command('ledger').description('the team ledger on PostgreSQL: workstations publish their signed chains; every reader checks what it reads (the DSN carries no password: use PGPASSWORD or ~/.pgpass)');
+
+  ledger.command('init')
+    .description('create the ledger in a database: its append-only tables (triggers refuse UPDATE, DELETE and TRUNCATE) and a role that may only INSERT and SELECT; idempotent')
+    .requiredOption('--db <dsn>', 'postgresql://user@host:port/dbname (a role that may create schemas and roles)')
+    .option('--role <name>', 'the INSERT-and-SELECT role to create', 'cutover_ledger_writer')
+    .option('--json', 'print JSON')
+    .action(async (opts: { db: string; role: string; json?: boolean }) => {
+      const { initLedger } = await ledgerCore();
+      const result = await initLedger(opts.db, opts.role);
+      if (opts.json) printJson(result);
+      else {
+        console.log(`${result.created ? 'Created' : 'Already there:'} the team ledger ${result.ledgerId} on ${result.label}.`);
+        console.log(`Role for workstations: ${result.role} (INSERT and SELECT only; it logs in without a password until you give it one):`);
+        console.log(`  psql "${opts.db}" -c "ALTER ROLE ${result.role} PASSWORD '…'"   (or \\password ${result.role} in psql)`);
+        console.log(`Workstations then use postgresql://${result.role}@HOST:PORT/DB with PGPASSWORD or ~/.pgpass.`);
+      }
+    });
+
+  ledger.command('join')
+    .description("make this vault a workstation of the ledger: its owner's key (proven in the vault) signs the membership and every event it publishes; records ledger.joined in the vault")
+    .requiredOption('--vault <path>', 'vault file')
+    .requiredOption('--db <dsn>', 'the ledger: postgresql://user@host:port/dbname')
+    .requiredOption('--name <workstation>', 'this workstation\'s name in the ledger (letters, digits, . _ -)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; db: string; name: string; json?: boolean }) => {
+      const { joinLedger } = await ledgerCore();
+      const vault = await openVault(opts.vault);
+      try {
+        const result = await joinLedger(vault, { db: opts.db, workstation: opts.name, actor: defaultActor(), passphrase: keyPassphrase });
+        if (opts.json) printJson(result);
+        else console.log(`${result.joined ? 'Joined' : 'Already joined'} ledger ${result.ledger} as ${result.workstation} (signed by ${result.owner}, ${result.fingerprint}).\nPublish with \`cutover ledger publish --vault ${opts.vault}\`.`);
+      } finally {
+        vault.close();
+      }
+    });
+
+  ledger.command('publish')
+    .description("push the vault's events the ledger does not hold yet, in order, each signed by the owner's key; safe to repeat and to interrupt (it goes on from the ledger's head); exit 1 if the vault no longer holds what it published")
+    .requiredOption('--vault <path>', 'vault file')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--batch <n>', 'events per transaction (1-1000)', '100')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; db?: string; batch: string; json?: boolean }) => {
+      const batch = parseBatch(opts.batch);
+      const { publishVault, LedgerDivergedError } = await ledgerCore();
+      const vault = await openVault(opts.vault);
+      try {
+        const result = await publishVault(vault, { ...(opts.db ? { db: opts.db } : {}), batch, passphrase: keyPassphrase });
+        if (opts.json) printJson(result);
+        else console.log(`Published ${result.published} event(s) of ${result.workstation}; the ledger holds its chain up to #${result.head}.`);
+      } catch (error) {
+        if (!(error instanceof LedgerDivergedError)) throw error;
+        if (opts.json) printJson({ ok: false, diverged: error.message });
+        else console.error(`cutover: ${error.message}`);
+        setExit(EXIT_FAILED);
+      } finally {
+        vault.close();
+      }
+    });
+
+  ledger.command('verify')
+    .description('check every chain in the ledger: memberships, seq contiguous from 1, links, hashes recomputed from the canonical bytes, each signature by its workstation\'s key (exit 1 naming the first bad event)')
+    .requiredOption('--db <dsn>', 'the ledger: postgresql://user@host:port/dbname')
+    .option('--json', 'print JSON')
+    .action(async (opts: { db: string; json?: boolean }) => {
+      const { verifyLedger, describeProblem } = await ledgerCore();
+      const report = await verifyLedger(opts.db);
+      if (opts.json) printJson(report);
+      else {
+        console.log(report.ok ? `OK: ledger ${report.ledger} on ${report.label}: ${report.chains.length} chain(s) hold.` : `BAD: ledger ${report.ledger} on ${report.label}: ${describeProblem(report.firstProblem!)}`);
+        for (const c of report.chains) console.log(`  ${c.problem ? 'BAD' : 'ok '}  ${c.workstation}  ${c.fingerprint}  ${c.events} event(s) checked${c.problem ? `; ${describeProblem(c.problem)}` : `, head #${c.head.seq}`}`);
+      }
+      setExit(report.ok ? EXIT_OK : EXIT_FAILED);
+    });
+
+  ledger.command('watch')
+    .description('follow the ledger: print each run event as a timeline line as it arrives (NOTIFY wakes it; it reads by seq, so nothing depends on a notification); checks each read against the heads it has seen and exits 1 naming an edited, deleted or reordered event or a ledger that went backwards')
+    .argument('[run]', 'only this run\'s events')
+    .requiredOption('--db <dsn>', 'the ledger: postgresql://user@host:port/dbname')
+    .option('--heads <file>', 'where this follower keeps the heads it has seen (default: ~/.local/state/cutover/ledger-heads/HOST_PORT_DB.json)')
+    .option('--once', 'read what is there now, print it and exit')
+    .option('--poll <ms>', 'read at least this often even without a notification', '2000')
+    .option('--json', 'print one JSON object per line')
+    .action(async (run: string | undefined, opts: { db: string; heads?: string; once?: boolean; poll: string; json?: boolean }) => {
+      const poll = parseInterval(opts.poll);
+      const core = await ledgerCore();
+      const { ledgerLabel } = await import('../../core/ledger/connect');
+      const headsPath = opts.heads ?? defaultHeadsPath(ledgerLabel(opts.db));
+      const follower: LedgerFollower = await core.LedgerFollower.open(opts.db, headsPath);
+      const stop = () => void follower.close().then(() => process.exit(EXIT_OK));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const show = (read: FollowRead): boolean => {
+        for (const e of read.events) {
+          if (run && core.runOf(e) !== run) continue;
+          const line = core.timelineLine(e);
+          if (line === null) continue;
+          if (opts.json) process.stdout.write(`${JSON.stringify({ workstation: e.workstation, seq: e.seq, at: e.at, actor: e.actor, type: e.type, runId: core.runOf(e), text: core.timelineText(e) })}\n`);
+          else process.stdout.write(`${line}\n`);
+        }
+        for (const p of read.problems) {
+          if (opts.json) process.stdout.write(`${JSON.stringify({ problem: p, text: core.describeProblem(p) })}\n`);
+          process.stderr.write(`cutover: LEDGER PROBLEM: ${core.describeProblem(p)}\n`);
+        }
+        return read.problems.length === 0;
+      };
+      try {
+        for (;;) {
+          if (!show(await follower.read())) {
+            setExit(EXIT_FAILED);
+            return;
+          }
+          if (opts.once) return;
+          await follower.waitForDoorbell(poll);
+        }
+      } finally {
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
+        await follower.close();
+      }
+    });
+}

@@ -1,0 +1,156 @@
+// A follower of the ledger (`cutover ledger watch`). It reads each workstation's rows by seq
+// (a NOTIFY only wakes it sooner; a missed one costs at most the poll interval), checks every
+// row like `ledger verify`, and checks each read against the heads it has seen, kept in its own
+// file: a head that is gone, rewritten or behind what it saw before (rows deleted, a ledger
+// restored from an older dump) is named. The first read of a process walks every chain from
+// genesis, so an edit anywhere below the heads is caught too; later reads go on from the heads.
+import { LEDGER_CHANNEL } from './limits';
+import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from './connect';
+import { HEADS_FORMAT, readHeads, writeHeads, type SeenHeads } from './heads';
+import { readHead, readLedgerId, readMembers, readRowAt, readRows } from './reads';
+import { ChainWalker, memberProblem, type LedgerMember, type PublishedEvent } from './record';
+import type { LedgerProblem } from './verify';
+
+export interface FollowRead {
+  events: PublishedEvent[];
+  problems: LedgerProblem[];
+}
+
+export class LedgerFollower {
+  private readonly walkers = new Map<string, ChainWalker>();
+  private readonly broken = new Set<string>();
+  private ring: (() => void) | null = null;
+  private rang = false;
+
+  private constructor(private readonly connection: LedgerConnection, private readonly headsPath: string, private heads: SeenHeads | null) {
+    connection.client.on('notification', () => {
+      this.rang = true;
+      this.ring?.();
+    });
+  }
+
+  static async open(url: string, headsPath: string): Promise<LedgerFollower> {
+    // A damaged heads file is bad input: refused before anything connects.
+    const heads = readHeads(headsPath);
+    const connection = await connectLedger(url, 'cutover-ledger-follower');
+    try {
+      await connection.client.query(`LISTEN ${LEDGER_CHANNEL}`);
+    } catch (error) {
+      await closeLedger(connection);
+      throw ledgerErrorFrom(error, connection.label, 'listening for new events');
+    }
+    return new LedgerFollower(connection, headsPath, heads);
+  }
+
+  get label(): string {
+    return this.connection.label;
+  }
+
+  /** Waits for a doorbell or `timeoutMs`, whichever is first. */
+  async waitForDoorbell(timeoutMs: number): Promise<void> {
+    if (this.rang) {
+      this.rang = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.ring = done;
+    });
+    this.ring = null;
+    this.rang = false;
+  }
+
+  /** Reads what is new since the last read, checked; saves the heads that held. */
+  async read(): Promise<FollowRead> {
+    const { client, label } = this.connection;
+    const out: FollowRead = { events: [], problems: [] };
+    let ledger: string;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      ledger = await readLedgerId(client, label);
+      if (this.heads && this.heads.ledger !== ledger) {
+        out.problems.push({ workstation: '*', seq: null, message: `this is not the ledger this follower followed (ledger id ${ledger}, its heads are of ${this.heads.ledger}): the ledger was re-created or replaced; nothing it holds is taken as a continuation` });
+        await client.query('COMMIT');
+        return out;
+      }
+      const members = await readMembers(client);
+      const seen = this.heads?.heads ?? {};
+      for (const name of Object.keys(seen)) {
+        if (!members.some((m) => m.name === name) && !this.broken.has(name)) {
+          this.broken.add(name);
+          out.problems.push({ workstation: name, seq: seen[name]!.seq, message: `the workstation is gone from the ledger, which this follower saw up to #${seen[name]!.seq}: its membership was deleted, or the ledger was restored from a backup older than its joining` });
+        }
+      }
+      for (const member of members) {
+        if (this.broken.has(member.name)) continue;
+        const problem = await this.readChain(member, ledger, seen[member.name], out.events);
+        if (problem) {
+          this.broken.add(member.name);
+          out.problems.push(problem);
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw ledgerErrorFrom(error, label, 'following the ledger');
+    }
+    const heads: SeenHeads = { format: HEADS_FORMAT, ledger, heads: { ...(this.heads?.heads ?? {}) } };
+    for (const [name, walker] of this.walkers) if (!this.broken.has(name) && walker.head.seq >= (heads.heads[name]?.seq ?? 0)) heads.heads[name] = walker.head;
+    writeHeads(this.headsPath, heads);
+    this.heads = heads;
+    return out;
+  }
+
+  private async readChain(member: LedgerMember, ledger: string, known: { seq: number; hash: string } | undefined, events: PublishedEvent[]): Promise<LedgerProblem | null> {
+    const { client } = this.connection;
+    const name = member.name;
+    const problem = (seq: number | null, message: string): LedgerProblem => ({ workstation: name, seq, message });
+    let walker = this.walkers.get(name);
+    if (!walker) {
+      const bad = memberProblem(member, ledger);
+      if (bad) return problem(null, `the workstation's membership does not hold: ${bad}`);
+      walker = new ChainWalker(member, ledger);
+      this.walkers.set(name, walker);
+    } else if (walker.head.seq > 0) {
+      const row = await readRowAt(client, name, walker.head.seq);
+      if (!row || row.hash !== walker.head.hash) return this.wentWrong(name, walker.head, row?.hash);
+    }
+    const knownSeq = known?.seq ?? 0;
+    for (;;) {
+      const rows = await readRows(client, name, walker.head.seq);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const accepted = walker.accept(row);
+        if (typeof accepted === 'string') {
+          const missing = /^event #(\d+) is missing/.exec(accepted);
+          return problem(missing ? Number(missing[1]) : row.seq, accepted);
+        }
+        if (known && accepted.seq === known.seq && accepted.hash !== known.hash) return this.wentWrong(name, known, accepted.hash);
+        if (accepted.seq > knownSeq) events.push(accepted);
+      }
+    }
+    if (known && walker.head.seq < known.seq) return this.wentWrong(name, known, undefined);
+    return null;
+  }
+
+  /** The head this follower saw is gone, rewritten, or the ledger is behind it: say which. */
+  private async wentWrong(name: string, seen: { seq: number; hash: string }, hashNow: string | undefined): Promise<LedgerProblem> {
+    if (hashNow !== undefined) {
+      return { workstation: name, seq: seen.seq, message: `event #${seen.seq} was rewritten after this follower read it (hash then ${seen.hash.slice(0, 12)}…, now ${hashNow.slice(0, 12)}…)` };
+    }
+    const head = await readHead(this.connection.client, name);
+    if (head.seq < seen.seq) {
+      return { workstation: name, seq: seen.seq, message: `the ledger went backwards: it holds ${name}'s events up to #${head.seq}, but this follower saw #${seen.seq}: it was restored from an older backup, or its newest rows were deleted` };
+    }
+    return { workstation: name, seq: seen.seq, message: `event #${seen.seq}, which this follower read, was deleted` };
+  }
+
+  async close(): Promise<void> {
+    this.ring?.();
+    await closeLedger(this.connection);
+  }
+}

@@ -1,0 +1,13 @@
+// The team ledger: a shared, untrusted relay on PostgreSQL where each workstation publishes its
+// own signed, hash-linked chain and every reader checks what it reads (DESIGN.md, issue 15).
+export * from './errors';
+export * from './limits';
+export { initLedger, type InitResult } from './init';
+export { joinLedger, type JoinResult } from './join';
+export { membershipOf, JOINED_EVENT, type Membership } from './membership';
+export { publishVault, LedgerDivergedError, type PublishOptions, type PublishResult } from './publish';
+export { verifyLedger, describeProblem, type LedgerVerifyReport, type LedgerProblem, type ChainReport } from './verify';
+export { LedgerFollower, type FollowRead } from './follow';
+export { timelineLine, timelineText, runOf } from './timeline';
+export { ChainWalker, eventStatement, joinStatement, type LedgerRow, type LedgerMember, type PublishedEvent } from './record';
+export { readHeads, writeHeads, HEADS_FORMAT, type SeenHeads } from './heads';

@@ -1,0 +1,124 @@
+// `cutover ledger publish`: pushes the vault's events the ledger does not hold yet, in order,
+// exactly once. No local bookkeeping to lose: the ledger's own head for this workstation is the
+// outbox's cursor, read back inside the transaction that inserts (under an advisory lock per
+// workstation), and (workstation, seq) is unique, so a crash or a lost connection between the
+// insert and anything else can neither duplicate nor skip: the next run starts from the head.
+import { createHash } from 'node:crypto';
+import { registryOf, signerFor, type OwnerKeyOptions } from '../identity';
+import { sshsigSign, type Signer } from '../signing';
+import { canonicalJson, type Vault, type VaultEvent } from '../vault';
+import { closeLedger, connectLedger, ledgerErrorFrom } from './connect';
+import { LedgerError } from './errors';
+import { LEDGER_EVENT_NAMESPACE, LEDGER_SCHEMA as S, MAX_EVENT_BYTES } from './limits';
+import { membershipOf } from './membership';
+import { readHead, readLedgerId, readMember } from './reads';
+import { eventStatement } from './record';
+
+/** The vault no longer holds what it published: its chain was rewritten or truncated after publishing. */
+export class LedgerDivergedError extends LedgerError {
+  override readonly code = 'LEDGER_DIVERGED';
+}
+
+export interface PublishOptions extends OwnerKeyOptions {
+  /** The ledger URL; default: the one the vault joined. */
+  db?: string;
+  /** Events per transaction (default 100). */
+  batch?: number;
+  /** Called after each committed batch. */
+  progress?: (published: number, head: number) => void;
+}
+
+export interface PublishResult {
+  workstation: string;
+  ledger: string;
+  /** Events inserted by this call. */
+  published: number;
+  /** The ledger's head for this workstation afterwards (= the vault's head). */
+  head: number;
+}
+
+const BATCH_BYTES = 8 << 20;
+
+function eventBytes(e: VaultEvent): Buffer {
+  const bytes = Buffer.from(canonicalJson({ prevHash: e.prevHash, seq: e.seq, at: e.at, actor: e.actor, type: e.type, payload: e.payload }), 'utf8');
+  if (createHash('sha256').update(bytes).digest('hex') !== e.hash) throw new LedgerError(`The vault's event #${e.seq} does not match its own hash; run \`cutover vault verify\` before publishing.`);
+  if (bytes.length > MAX_EVENT_BYTES) throw new LedgerError(`The vault's event #${e.seq} (${e.type}) is ${bytes.length} bytes, more than the ${MAX_EVENT_BYTES} a ledger event may carry; it was not published, nor anything after it.`);
+  return bytes;
+}
+
+async function signedRows(events: VaultEvent[], ledger: string, workstation: string, signer: Signer): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  for (const e of events) {
+    const bytes = eventBytes(e);
+    const signature = await sshsigSign(signer, eventStatement(ledger, workstation, e.seq, e.hash), LEDGER_EVENT_NAMESPACE);
+    rows.push([workstation, e.seq, ledger, signer.publicKey, e.prevHash, e.hash, bytes, signature]);
+  }
+  return rows;
+}
+
+/** The next events to publish after `head`, bounded by count and bytes. */
+function nextEvents(vault: Vault, head: number, batch: number): VaultEvent[] {
+  const events = vault.events({ afterSeq: head, limit: batch });
+  let bytes = 0;
+  const out: VaultEvent[] = [];
+  for (const e of events) {
+    bytes += JSON.stringify(e.payload).length;
+    if (out.length > 0 && bytes > BATCH_BYTES) break;
+    out.push(e);
+  }
+  return out;
+}
+
+export async function publishVault(vault: Vault, options: PublishOptions = {}): Promise<PublishResult> {
+  const membership = membershipOf(vault);
+  if (!membership) throw new LedgerError(`This vault has not joined a ledger; join first: \`cutover ledger join --vault ${vault.path} --db URL --name WORKSTATION\`.`);
+  const batch = options.batch ?? 100;
+  const { workstation, ledger } = membership;
+  const owner = registryOf(vault).get(membership.owner);
+  if (!owner || owner.fingerprint !== membership.fingerprint) throw new LedgerError(`The owner who joined (${membership.owner}, ${membership.fingerprint}) is not this vault's owner any more; nothing was published.`);
+  const signer = await signerFor(vault, membership.owner, options);
+  const connection = await connectLedger(options.db ?? membership.db, 'cutover-ledger-publisher');
+  const { client, label } = connection;
+  let published = 0;
+  try {
+    if ((await readLedgerId(client, label)) !== ledger) throw new LedgerError(`${label} is not the ledger this vault joined (${ledger}); give its URL with --db.`);
+    const member = await readMember(client, workstation);
+    if (!member || member.publicKey !== signer.publicKey) throw new LedgerError(`The ledger at ${label} does not list ${workstation} with this vault's owner key ${signer.fingerprint}; run \`cutover ledger join\` again.`);
+    for (;;) {
+      const head = await readHead(client, workstation);
+      checkSameChain(vault, head);
+      const events = nextEvents(vault, head.seq, batch);
+      if (events.length === 0) return { workstation, ledger, published, head: head.seq };
+      const rows = await signedRows(events, ledger, workstation, signer);
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cutover-ledger-publish:${workstation}`]);
+      // Another publisher of this vault may have gone first: start again from the head it left.
+      if ((await readHead(client, workstation)).seq !== head.seq) {
+        await client.query('ROLLBACK');
+        continue;
+      }
+      const values = rows.map((_, i) => `(${Array.from({ length: 8 }, (__, j) => `$${i * 8 + j + 1}`).join(', ')})`).join(', ');
+      await client.query(`INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}`, rows.flat());
+      await client.query('COMMIT');
+      published += rows.length;
+      options.progress?.(published, events.at(-1)!.seq);
+    }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw ledgerErrorFrom(error, label, `publishing ${workstation}'s events (${published} published by this run; the next run goes on from the ledger's head)`);
+  } finally {
+    await closeLedger(connection);
+  }
+}
+
+/** The ledger's head for this workstation must be an event the vault still holds, unchanged. */
+function checkSameChain(vault: Vault, head: { seq: number; hash: string | null }): void {
+  if (head.seq === 0) return;
+  const mine = vault.events({ afterSeq: head.seq - 1, limit: 1 })[0];
+  if (!mine || mine.seq !== head.seq) {
+    throw new LedgerDivergedError(`The ledger holds event #${head.seq} of this workstation, but the vault ends at #${vault.head().seq}: the vault's chain was truncated after it was published.`);
+  }
+  if (mine.hash !== head.hash) {
+    throw new LedgerDivergedError(`The vault's event #${head.seq} (${mine.type}) differs from the one it published (hash ${mine.hash.slice(0, 12)}…, the ledger holds ${head.hash!.slice(0, 12)}…): the vault's chain was rewritten after it was published.`);
+  }
+}

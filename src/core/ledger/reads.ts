@@ -1,0 +1,44 @@
+// The queries every ledger client reads with: the ledger's id, its members, a workstation's rows
+// by seq (keyset pages, so a reader's memory stays bounded) and its head.
+import type pg from 'pg';
+import { LedgerError } from './errors';
+import { LEDGER_SCHEMA as S } from './limits';
+import { ROW_COLUMNS, memberFrom, rowFrom, type LedgerMember, type LedgerRow } from './record';
+
+export const PAGE_ROWS = 200;
+
+export async function readLedgerId(client: pg.Client, label: string): Promise<string> {
+  const rows = (await client.query<{ id: string }>(`SELECT id::text AS id FROM ${S}.ledger`)).rows;
+  if (rows.length !== 1) throw new LedgerError(`${label} holds ${rows.length} ledger ids; a ledger has exactly one. Was it created with \`cutover ledger init\`?`);
+  return rows[0]!.id;
+}
+
+export async function readMembers(client: pg.Client): Promise<LedgerMember[]> {
+  return (await client.query(`SELECT name, ledger_id::text AS ledger_id, public_key, fingerprint, statement, signature FROM ${S}.workstations ORDER BY name`)).rows.map(memberFrom);
+}
+
+export async function readMember(client: pg.Client, name: string): Promise<LedgerMember | undefined> {
+  const rows = (await client.query(`SELECT name, ledger_id::text AS ledger_id, public_key, fingerprint, statement, signature FROM ${S}.workstations WHERE name = $1`, [name])).rows;
+  return rows[0] ? memberFrom(rows[0]) : undefined;
+}
+
+/** Workstations that have rows but no membership (only possible with the ledger's rules bypassed). */
+export async function readStrangers(client: pg.Client): Promise<string[]> {
+  return (await client.query<{ workstation: string }>(`SELECT DISTINCT workstation FROM ${S}.events e WHERE NOT EXISTS (SELECT 1 FROM ${S}.workstations w WHERE w.name = e.workstation) ORDER BY 1`)).rows.map((r) => r.workstation);
+}
+
+export async function readRows(client: pg.Client, workstation: string, afterSeq: number, limit = PAGE_ROWS): Promise<LedgerRow[]> {
+  const r = await client.query(`SELECT ${ROW_COLUMNS} FROM ${S}.events WHERE workstation = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [workstation, afterSeq, limit]);
+  return r.rows.map(rowFrom);
+}
+
+export async function readRowAt(client: pg.Client, workstation: string, seq: number): Promise<LedgerRow | undefined> {
+  const r = await client.query(`SELECT ${ROW_COLUMNS} FROM ${S}.events WHERE workstation = $1 AND seq = $2`, [workstation, seq]);
+  return r.rows[0] ? rowFrom(r.rows[0]) : undefined;
+}
+
+/** The newest row's seq and hash for a workstation ({0, null} when it has published nothing). */
+export async function readHead(client: pg.Client, workstation: string): Promise<{ seq: number; hash: string | null }> {
+  const r = await client.query<{ head_seq: string; hash: string }>(`SELECT seq::text AS head_seq, hash FROM ${S}.events WHERE workstation = $1 ORDER BY seq DESC LIMIT 1`, [workstation]);
+  return r.rows[0] ? { seq: Number(r.rows[0].head_seq), hash: r.rows[0].hash } : { seq: 0, hash: null };
+}
