@@ -1,6 +1,8 @@
-// `cutover runbook validate|schema`: check a runbook file before a window (compiler-style
-// `FILE:LINE:COL: message` lines, so editors and CI logs link to the place), and print the
-// format's JSON Schema for editors.
+// `cutover runbook validate|import|schema`: check a runbook file before a window (compiler-style
+// `FILE:LINE:COL: message` lines, so editors and CI logs link to the place), draft one from a
+// Markdown runbook, and print the format's JSON Schema for editors.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedRunbook, LocatedStep, RunbookIssue } from '../../core/runbook';
 // The runbook format (zod, yaml) loads inside the actions; errors.ts is dependency-free and the
@@ -72,10 +74,53 @@ export function registerRunbook(program: Command): void {
       console.log(`OK ${summary.id} v${summary.version} sha256 ${summary.sha256}: ${summary.phases} ${summary.phases === 1 ? 'phase' : 'phases'}, ${summary.steps} ${summary.steps === 1 ? 'step' : 'steps'} (${needing})`);
     });
 
+  runbook.command('import')
+    .description('draft a runbook from a Markdown runbook: YAML with a `# from FILE.md:LINE` comment on every element, and a coverage report of what each source line became (exit 0 drafted, 2 not a runbook or unreadable)')
+    .argument('<file>', 'Markdown runbook (.md, UTF-8, at most 1 MiB)')
+    .option('--out <file>', 'write the draft YAML here (the report then goes to stdout); without it the YAML goes to stdout and the report summary to stderr')
+    .option('--json', 'print the coverage report (and, without --out, the YAML) as JSON')
+    .addHelpText('after', '\nThe draft validates with `cutover runbook validate` once its TODO values (targets, gate patterns, placeholders) are filled: the report lists each one.')
+    .action(async (file: string, opts: { out?: string; json?: boolean }) => {
+      const { importMarkdownFile, formatCoverage, MarkdownImportError } = await import('../../core/runbook/import');
+      if (opts.out !== undefined && resolve(opts.out) === resolve(file)) throw new CliUsageError(`--out ${opts.out} is the Markdown file itself: give another path for the YAML draft`);
+      let imported;
+      try {
+        imported = importMarkdownFile(file, basename(file));
+      } catch (error) {
+        if (error instanceof MarkdownImportError) throw new CliUsageError(error.message);
+        throw error;
+      }
+      if (opts.out !== undefined) writeDraft(opts.out, imported.yaml);
+      const { coverage } = imported;
+      if (opts.json) {
+        printJson({ file, out: opts.out ?? null, ...(opts.out === undefined ? { yaml: imported.yaml } : {}), coverage });
+        return;
+      }
+      if (opts.out !== undefined) {
+        process.stdout.write(formatCoverage(coverage));
+        console.log(`Draft written to ${opts.out}: fill the ${coverage.todos.length} TODO values above, then \`cutover runbook validate ${opts.out}\`.`);
+      } else {
+        process.stdout.write(imported.yaml);
+        process.stderr.write(`${coverage.source}: ${coverage.percent}% of list items and code lines mapped; ${coverage.todos.length} TODO values to fill (--out FILE.yaml prints the full report).\n`);
+      }
+    });
+
   runbook.command('schema')
     .description('print the runbook format as JSON Schema (draft 2020-12), for editors')
     .action(async () => {
       const { runbookJsonSchema } = await import('../../core/runbook');
       printJson(runbookJsonSchema());
     });
+}
+
+/** Writes the draft beside its destination and renames it into place: never a half-written file. */
+function writeDraft(path: string, yaml: string): void {
+  const partial = `${path}.partial`;
+  try {
+    writeFileSync(partial, yaml, { flag: 'w' });
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw new CliUsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}: give a writable path for the YAML draft`);
+  }
 }
