@@ -14,9 +14,28 @@ export function durationMs(text: string): number {
   return Math.round(Number(m[1]) * factor);
 }
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'an id: letters, digits, _ . -, up to 64');
+/** "verificación" → "verificacion", "Größe" → "Grosse": the ASCII form of a name written with accents. */
+export function asciiForm(text: string): string {
+  return text.replace(/ß/g, 'ss').replace(/[Ææ]/g, (c) => (c === 'Æ' ? 'AE' : 'ae')).replace(/[Øø]/g, (c) => (c === 'Ø' ? 'O' : 'o'))
+    .normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_.-]+/g, '-');
+}
+
+/** The message for a name that breaks `rule`: accented letters get the ASCII form to use instead. */
+function nameMessage(rule: string) {
+  return (issue: { input?: unknown }): string => {
+    const input = typeof issue.input === 'string' ? issue.input : '';
+    // eslint-disable-next-line no-control-regex -- any character outside ASCII
+    if (/[^\u0000-\u007f]/.test(input)) {
+      const ascii = asciiForm(input);
+      return `${rule}; "${input}" has letters outside ASCII (ids and evidence names are kept ASCII so every tool, file system and signature reads them alike): write "${ascii}"`;
+    }
+    return rule;
+  };
+}
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: nameMessage('an id: letters, digits, _ . -, up to 64') });
 /** An evidence file name as it appears in the runbook's evidence pack list. */
-const evidenceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a plain file name like "prod_heads_preflight.log"');
+const evidenceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { error: nameMessage('a plain file name like "prod_heads_preflight.log"') });
 /** An environment variable name. */
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name like "PGOPTIONS" (letters, digits, _)');
 /** "T-60", "T-0", "T+30", optionally with a unit: "T-30m". */

@@ -9,6 +9,8 @@ export interface CoverageReport {
   codeLines: { total: number; mapped: number };
   /** Mapped list items and code lines over all of them, in percent (one decimal). */
   percent: number;
+  /** Of the mapped list items and code lines, those kept only as text in the runbook's description (not steps, gates or evidence). */
+  descriptionOnly: number;
   lines: CoverageLine[];
   todos: TodoEntry[];
 }
@@ -34,13 +36,14 @@ export function coverageReport(source: string, doc: MarkdownDocument, b: DraftBu
   const codeLines = { total: code.length, mapped: code.filter(isMapped).length };
   const total = listItems.total + codeLines.total;
   const percent = total ? Math.round(((listItems.mapped + codeLines.mapped) / total) * 1000) / 10 : 0;
+  const descriptionOnly = [...items, ...code].filter((line) => b.coverage.get(line)?.mapped === 'description').length;
   const lines = [...b.coverage.values()].sort((x, y) => x.line - y.line);
-  return { source, listItems, codeLines, percent, lines, todos: b.todos };
+  return { source, listItems, codeLines, percent, descriptionOnly, lines, todos: b.todos };
 }
 
 export function formatCoverage(report: CoverageReport): string {
   const out: string[] = [];
-  out.push(`${report.source}: ${report.percent}% of list items and code lines mapped (${report.listItems.mapped}/${report.listItems.total} list items, ${report.codeLines.mapped}/${report.codeLines.total} code lines)`);
+  out.push(`${report.source}: ${report.percent}% of list items and code lines mapped (${report.listItems.mapped}/${report.listItems.total} list items, ${report.codeLines.mapped}/${report.codeLines.total} code lines; ${report.descriptionOnly} of them kept only as text in the description)`);
   out.push('');
   const width = String(report.lines.at(-1)?.line ?? 1).length;
   for (const l of report.lines) {
