@@ -40,9 +40,11 @@ export interface RunVault {
   runId: string;
   /** Opens the vault, appends `n` notes as its owner would record them, closes it. */
   addNotes(n: number): void;
+  /** Opens the vault and runs a step as the operator ("look" again, or "change", which completes the run). */
+  execute(stepId: string): Promise<void>;
 }
 
-/** A vault owned by "op", with approver "ap1", and a run that was approved, attested and executed. */
+/** A vault owned by "op", with approver "ap1", and an active run: approved, attested, its check run; its command not yet. */
 export async function vaultWithRun(name = 'op'): Promise<RunVault> {
   const dir = useTempDir('cutover-ledger-');
   const path = join(dir, `${name}.vault`);
@@ -55,9 +57,16 @@ export async function vaultWithRun(name = 'op'): Promise<RunVault> {
     await engine('ap1').approve(runId, 'ap1', people.get('ap1')!.signer);
     await engine('op').attest(runId, 'freeze');
     expect((await engine('op').executeStep(runId, 'look')).status).toBe('PASS');
-    expect((await engine('op').executeStep(runId, 'change')).status).toBe('PASS');
     return {
       path, dir, runId,
+      async execute(stepId: string) {
+        const v = Vault.open(path, { passphrase: PASSPHRASE });
+        try {
+          expect((await new RunEngine(v, { actor: 'op', keyring, executors: createExecutor }).executeStep(runId, stepId)).status).toBe('PASS');
+        } finally {
+          v.close();
+        }
+      },
       addNotes(n: number) {
         const v = Vault.open(path, { passphrase: PASSPHRASE });
         try {

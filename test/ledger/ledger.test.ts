@@ -8,7 +8,7 @@ import { generateEd25519, signerFromGenerated, sshsigSign, type Signer } from '.
 import { canonicalJson } from '../../src/core/vault';
 import { describeRun, expectNoCrash, expectRefusal } from '../helpers/cli';
 import type { TestDatabase } from '../helpers/pg';
-import { asSuperuserBypassingTriggers, cli, ledgerRows, ok, publishedVault, useLedger } from './fixture';
+import { asSuperuserBypassingTriggers, cli, ledgerRows, ok, publishedVault, useLedger, vaultWithRun } from './fixture';
 
 const ROLE = 'cutover_ledger_writer';
 
@@ -180,6 +180,8 @@ describe('cutover ledger init, join, publish, verify', () => {
     expectRefusal(await cli(['ledger', 'init', '--db', db.dsn, '--role', 'Robert"; DROP']), 2, /not a plain role name/);
     expectRefusal(await cli(['ledger', 'join', '--vault', v.path, '--db', db.dsn, '--name', '../etc']), 2, /not a workstation name/);
     expectRefusal(await cli(['ledger', 'publish', '--vault', v.path, '--batch', '0']), 2, /--batch takes a number from 1 to 1000/);
+    const loner = await vaultWithRun('loner');
+    expectRefusal(await cli(['ledger', 'publish', '--vault', loner.path]), 2, /has not joined a ledger; join first: `cutover ledger join --vault .*loner\.vault --db URL --name WORKSTATION`/);
     expectRefusal(await cli(['ledger', 'verify', '--db', 'postgresql://postgres@127.0.0.1:1/x']), 2, /Cannot reach the ledger at 127.0.0.1:1\/x/);
     const plain = new URL(db.dsn);
     plain.pathname = '/postgres';

@@ -19,7 +19,7 @@ export function timelineText(e: PublishedEvent): string | null {
   switch (e.type) {
     case 'run.started': return `run started by ${e.actor} (${str(p.environment)}), runbook ${str((p.runbook as P | undefined)?.id)} v${str((p.runbook as P | undefined)?.version)}`;
     case 'step.started': return `step ${step} started by ${e.actor}${p.target ? ` on ${str(p.target)}` : ''}${typeof p.attempt === 'number' && p.attempt > 1 ? ` (attempt ${p.attempt})` : ''}`;
-    case 'step.finished': return `step ${step} finished: ${str(p.status)}${p.exitCode !== undefined && p.exitCode !== null ? ` (exit ${str(p.exitCode)})` : ''}${typeof p.durationMs === 'number' ? ` in ${p.durationMs} ms` : ''}`;
+    case 'step.finished': return `step ${step} finished: ${str(p.status)}${p.exitCode !== undefined && p.exitCode !== null ? ` (exit ${str(p.exitCode)})` : ''}${typeof p.durationMs === 'number' ? ` in ${Math.round(p.durationMs)} ms` : ''}`;
     case 'step.interrupted': return `step ${step} INTERRUPTED: ${str(p.reason)}`;
     case 'step.attested': return `step ${step} attested by ${e.actor}: "${str(p.statement)}"`;
     case 'step.recorded': return `step ${step} recorded by ${e.actor}: ${Object.entries((p.values ?? {}) as P).map(([k, v]) => `${k}=${str(v)}`).join(', ')}`;
