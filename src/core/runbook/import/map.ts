@@ -50,15 +50,15 @@ export class RunbookMapper {
   }
 
   run(): void {
-    const roles: SectionRole[] = [];
+    const roles: Array<SectionRole | undefined> = [];
     for (const section of this.doc.sections) {
+      // roles[i] is the role of the open heading of level i + 1 (undefined where none is open).
+      roles.length = Math.max(section.level - 1, 0);
       let role = sectionRole(section.title);
-      if (section.level > 1) {
-        const parentRole = roles[roles.length - 1];
-        if (role === 'phase' && parentRole && ['about', 'rollback', 'evidence'].includes(parentRole) && section.parents.length > 1) role = parentRole;
-      }
-      while (roles.length >= Math.max(section.level, 1)) roles.pop();
-      roles.push(role);
+      // A sub-heading of "Communication Plan" or "Rollback" inherits what its parent is about.
+      const parentRole = [...roles].reverse().find((r) => r !== undefined);
+      if (role === 'phase' && section.level > 1 && parentRole && ['about', 'rollback', 'evidence'].includes(parentRole)) role = parentRole;
+      roles[Math.max(section.level - 1, 0)] = role;
       this.enter(section, role);
     }
   }
@@ -251,7 +251,7 @@ export class RunbookMapper {
   private attest(text: string, line: number, item: ListItem | undefined): void {
     const children = item ? flatten(item.children) : [];
     const statement = [text.replace(/\s*(->|→)\s*(Result:\s*)?PASS\s*\/\s*FAIL\b/i, ''), ...children.map((c) => `- ${c.text}`)].join('\n');
-    const step = this.addStep({ kind: 'attest', title: clip(plainTitle(titleOf(text) || text)), statement }, line, false, statement);
+    const step = this.addStep({ kind: 'attest', title: clip(plainTitle(text.split(/\s+(?:->|→)\s+/)[0]!)), statement }, line, false, statement);
     for (const c of children) this.b.mapped(c.line, 'list-item', `${step.where}.statement`);
     if (item) for (const e of item.extra) this.b.mapped(e.line, 'paragraph', `${step.where}.statement`);
   }
