@@ -277,7 +277,7 @@ describe('cutover runbook import: Spanish section words', () => {
 });
 
 describe('cutover runbook import: Markdown that is not a runbook', () => {
-  it('a README, an empty file, a 20 MB file, binary bytes, a folder and a missing file: exit 2 with a message, nothing written', async () => {
+  it('a README, an empty file, a 20 MB file, binary bytes, 95,000 list items, a folder and a missing file: exit 2 with a message, nothing written', async () => {
     const dir = useTempDir('cutover-import-');
     const empty = join(dir, 'empty.md');
     writeFileSync(empty, '');
@@ -287,6 +287,8 @@ describe('cutover runbook import: Markdown that is not a runbook', () => {
     writeFileSync(binary, Buffer.from([0x23, 0x20, 0x00, 0xff, 0xfe, 0x01, 0x02, 0x89, 0x50, 0x4e, 0x47]));
     const nul = join(dir, 'nul.md');
     writeFileSync(nul, '# Runbook\n\n- step\u0000\n');
+    const list = join(dir, 'list.md');
+    writeFileSync(list, `# Runbook\n\n## Preconditions\n\n${'- [ ] step\n'.repeat(95_000)}`);
     const folder = join(dir, 'folder.md');
     mkdirSync(folder);
     const cases: Array<[string, RegExp]> = [
@@ -295,6 +297,7 @@ describe('cutover runbook import: Markdown that is not a runbook', () => {
       [big, /too large for a Markdown runbook \(at most 1048576 bytes\)/],
       [binary, /not UTF-8 text \(binary bytes\)/],
       [nul, /control byte U\+0000/],
+      [list, /95000 list items and code lines is not a runbook \(at most 5000/],
       [folder, /this is a folder/],
       [join(dir, 'missing.md'), /cannot open the file \(no such file\)/],
     ];

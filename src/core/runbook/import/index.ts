@@ -1,6 +1,6 @@
 // `cutover runbook import`: a Markdown runbook → a draft runbook (YAML, with the source line of
 // every element) and a coverage report. Deterministic: the same bytes in give the same bytes out.
-import { parseMarkdown } from './blocks';
+import { parseMarkdown, type ListItem, type MarkdownDocument } from './blocks';
 import { coverageReport, type CoverageReport } from './coverage';
 import { TODO, type Obj, type Path } from './draft';
 import { RunbookMapper } from './map';
@@ -11,6 +11,19 @@ import { writeDraftYaml } from './yaml-writer';
 export { MarkdownImportError, MAX_MARKDOWN_BYTES, readMarkdownFile, decodeMarkdown } from './source';
 export { formatCoverage, type CoverageReport } from './coverage';
 export { TODO } from './draft';
+
+/** List items plus code lines a runbook may have (the four real ones have 55 to 131). */
+export const MAX_STEP_LINES = 5000;
+
+function countLines(doc: MarkdownDocument): number {
+  const items = (list: ListItem[]): number => list.reduce((n, i) => n + 1 + i.code.length + items(i.children), 0);
+  let n = 0;
+  for (const section of doc.sections) for (const block of section.blocks) {
+    if (block.kind === 'list') n += items(block.items);
+    else if (block.kind === 'code') n += block.lines.length;
+  }
+  return n;
+}
 
 export interface ImportedRunbook {
   /** The draft, as YAML text. */
@@ -24,6 +37,10 @@ export interface ImportedRunbook {
 export function importMarkdownRunbook(text: string, source: string): ImportedRunbook {
   if (text.trim() === '') throw new MarkdownImportError(`${source}: the file is empty: give a Markdown runbook with headings and steps`);
   const doc = parseMarkdown(text);
+  const size = countLines(doc);
+  if (size > MAX_STEP_LINES) {
+    throw new MarkdownImportError(`${source}: ${size} list items and code lines is not a runbook (at most ${MAX_STEP_LINES}; a runbook has a few hundred): give the runbook itself, not a log or a generated list`);
+  }
   const mapper = new RunbookMapper(doc);
   mapper.run();
   if (mapper.steps.length === 0 || mapper.signals < 2) {
@@ -149,8 +166,5 @@ function assemble(m: RunbookMapper, source: string): { draft: Obj; comments: Arr
 }
 
 function uniqueId(m: RunbookMapper, base: string): string {
-  const taken = new Set([...m.steps.map((s) => s.obj.id as string), ...m.preconditions.map((p) => p.id as string)]);
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  return id;
+  return m.uniqueStepId(base);
 }

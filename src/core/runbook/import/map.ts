@@ -33,6 +33,9 @@ export class RunbookMapper {
   signals = 0;
   readonly steps: StepRef[] = [];
   private readonly stepIds = new Set<string>();
+  private readonly idCounters = new Map<string, number>();
+  private readonly describedSections = new Set<number>();
+  private readonly packNames = new Set<string>();
   private readonly phaseIds = new Set<string>();
   private readonly evidenceNames = new Set<string>();
   usesBaseUrl = 0;
@@ -378,7 +381,8 @@ export class RunbookMapper {
   }
 
   addEvidence(name: string, line: number): void {
-    if (this.evidencePack.some((e) => e.name === name)) return;
+    if (this.packNames.has(name)) return;
+    this.packNames.add(name);
     this.evidencePack.push({ name, line });
   }
 
@@ -395,8 +399,10 @@ export class RunbookMapper {
   }
 
   private describe(text: string, line: number, kind: LineKind): void {
-    const heading = this.section.title && this.description.every((d) => d.text !== `${this.section.title}:`) && this.section.level > 1 ? `${this.section.title}:` : undefined;
-    if (heading) this.description.push({ line: this.section.line, text: heading });
+    if (this.section.title && this.section.level > 1 && !this.describedSections.has(this.section.line)) {
+      this.describedSections.add(this.section.line);
+      this.description.push({ line: this.section.line, text: `${this.section.title}:` });
+    }
     this.description.push({ line, text: kind === 'list-item' ? `- ${text}` : text });
     this.b.mapped(line, kind, 'description');
   }
@@ -483,6 +489,16 @@ export class RunbookMapper {
     return phase;
   }
 
+  /** `base`, or `base-2`, `base-3`… (one counter per base, so thousands of equal titles stay linear). */
+  uniqueStepId(base: string): string {
+    let n = this.idCounters.get(base) ?? 1;
+    let id = n === 1 ? base : `${base.slice(0, 44)}-${n}`;
+    while (this.stepIds.has(id)) id = `${base.slice(0, 44)}-${++n}`;
+    this.idCounters.set(base, n + 1);
+    this.stepIds.add(id);
+    return id;
+  }
+
   private phaseWhere(): string {
     return `phases[${this.phase?.id as string}]`;
   }
@@ -490,9 +506,7 @@ export class RunbookMapper {
   private addStep(body: Obj, line: number, exec: boolean, words: string, idHint?: string, kind: LineKind = 'list-item'): StepRef {
     let base = slug(idHint ?? (body.title as string), 48) || 'step';
     if (!/^[a-z0-9]/.test(base)) base = `step-${base}`;
-    let id = base;
-    for (let n = 2; this.stepIds.has(id); n++) id = `${base.slice(0, 44)}-${n}`;
-    this.stepIds.add(id);
+    const id = this.uniqueStepId(base);
     const obj: Obj = { id, ...body };
     let path: Path;
     let where: string;
