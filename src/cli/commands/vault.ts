@@ -46,8 +46,9 @@ export function registerVault(program: Command, setExit: (code: number) => void)
   vault.command('verify')
     .description('walk the whole event chain and every artifact, recompute every hash (exit 1 if anything does not match); opens the vault read-only')
     .requiredOption('--vault <path>', 'vault file')
+    .option('--ledger <dsn>', 'also check the chain against what this vault published to the team ledger (a tail truncated or rewritten after publishing is named)')
     .option('--json', 'print JSON')
-    .action(async (opts: { vault: string; json?: boolean }) => {
+    .action(async (opts: { vault: string; ledger?: string; json?: boolean }) => {
       const v = await openVault(opts.vault, { readOnly: true });
       try {
         const report = v.verify();
@@ -57,13 +58,15 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const { identityTableDifferences } = await import('../../core/identity');
         const acts = auditActs(v.events());
         const identities = identityTableDifferences(v);
-        const ok = report.ok && acts.problems.length === 0 && identities.length === 0;
-        if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities });
+        const ledger = opts.ledger ? await (await import('../../core/ledger')).witnessVault(v, opts.ledger) : undefined;
+        const ok = report.ok && acts.problems.length === 0 && identities.length === 0 && (ledger?.ok ?? true);
+        if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities, ...(ledger ? { ledger } : {}) });
         else {
           const lines = formatVerify(opts.vault, { ...report, ok }).split('\n');
           lines.push(`  acts:      ${acts.signed} signed acts checked against the chain's keys${acts.unsignedLegacy ? `; ${acts.unsignedLegacy} unsigned from before this vault signed acts (not proven)` : ''}`);
           for (const p of acts.problems) lines.push(`  BAD ACT: event #${p.seq}: ${p.message}`);
           for (const d of identities) lines.push(`  IDENTITY ROW DIFFERS FROM THE CHAIN: ${d.message}`);
+          if (ledger) lines.push(ledger.ok ? `  ledger:    witnessed by ${ledger.label} as ${ledger.workstation} up to #${ledger.witnessed}${ledger.unpublished ? `; ${ledger.unpublished} event(s) not yet published` : ''}` : `  LEDGER WITNESS DIFFERS (${ledger.label}, ${ledger.workstation ?? 'no workstation'}): ${ledger.problem}`);
           console.log(lines.join('\n'));
         }
         setExit(ok ? EXIT_OK : EXIT_FAILED);

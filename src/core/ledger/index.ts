@@ -11,3 +11,4 @@ export { LedgerFollower, type FollowRead } from './follow';
 export { timelineLine, timelineText, runOf } from './timeline';
 export { ChainWalker, eventStatement, joinStatement, type LedgerRow, type LedgerMember, type PublishedEvent } from './record';
 export { readHeads, writeHeads, HEADS_FORMAT, type SeenHeads } from './heads';
+export { witnessVault, type WitnessReport } from './witness';
