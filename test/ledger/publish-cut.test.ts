@@ -56,4 +56,22 @@ describe('cutover ledger publish survives a lost connection', () => {
       vault.close();
     }
   });
+
+  it('two publishers of one vault at once: both succeed, every event is in the ledger once, in order', async () => {
+    const db = await useLedger();
+    const v = await publishedVault(db);
+    v.addNotes(40);
+    const [a, b] = await Promise.all([1, 2].map(() => cli(['ledger', 'publish', '--vault', v.path, '--batch', '4', '--json'])));
+    expect(a!.code, describeRun(a!)).toBe(0);
+    expect(b!.code, describeRun(b!)).toBe(0);
+    const counts = [a!, b!].map((r) => (JSON.parse(r.stdout) as { published: number }).published);
+    expect(counts[0]! + counts[1]!).toBe(40);
+    const rows = await ledgerRows(db, 'ops-1');
+    const vault = Vault.openReadOnly(v.path, { passphrase: PASSPHRASE });
+    try {
+      expect(rows.map((r) => r.hash)).toEqual(vault.events().map((e) => e.hash));
+    } finally {
+      vault.close();
+    }
+  });
 });
