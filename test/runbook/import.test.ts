@@ -216,7 +216,7 @@ describe('cutover runbook import: the four Markdown runbooks', () => {
 });
 
 describe('cutover runbook import: Spanish section words', () => {
-  it('Precondiciones, Fase, Compuertas de aborto, Esperado, Evidencias, Disparadores and Recuperación become the same runbook parts', async () => {
+  it('Precondiciones, Fase, Compuertas de aborto, Esperado, Arranque with thresholds, Evidencias, Disparadores and Recuperación become the same runbook parts', async () => {
     const dir = useTempDir('cutover-import-');
     const md = join(dir, 'corte.md');
     writeFileSync(md, [
@@ -241,6 +241,12 @@ describe('cutover runbook import: Spanish section words', () => {
       'Compuertas de aborto:',
       '',
       '- DuplicateTable',
+      '',
+      '## Arranque (T+0)',
+      '',
+      '1. Vigilar `GET /api/v1/health` durante 15 min:',
+      '   - `error_rate_pct <= 2.0`',
+      '   - `p95_ms <= 1200`',
       '',
       '## Recuperación',
       '',
@@ -270,6 +276,12 @@ describe('cutover runbook import: Spanish section words', () => {
     expect(phase.steps.map((s) => [s.kind, s.evidence])).toEqual([['check', 'verificacion_previa.log'], ['command', 'actualizacion.log']]);
     expect(phase.steps[1]!.abort_on).toEqual([{ pattern: 'DuplicateTable', label: 'DuplicateTable' }]);
     expect(phase.steps[1]!.expect).toEqual([{ output_contains: '70a79686336c' }]);
+    const arranque = draft.phases.find((p) => p.title === 'Arranque (T+0)')!;
+    expect(arranque.at).toBe('T+0');
+    expect(arranque.steps).toEqual([{
+      id: 'vigilar-get-api-v1-health-durante-15-min', kind: 'monitor', title: 'Vigilar GET /api/v1/health durante 15 min',
+      probe: { url: 'https://TODO/api/v1/health', every: '30s', for: '15m' }, thresholds: ['error_rate_pct <= 2.0', 'p95_ms <= 1200'],
+    }]);
     expect(draft.rollback?.triggers).toEqual(['Error en la migración.']);
     expect(draft.rollback?.steps?.map((s) => s.title)).toEqual(['Restaurar el snapshot']);
     expect(draft.evidence_pack).toEqual(['verificacion_previa.log', 'actualizacion.log']);

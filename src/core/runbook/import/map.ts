@@ -12,6 +12,7 @@ import {
 interface StepRef { obj: Obj; path: Path; where: string; line: number; exec: boolean; words: Set<string> }
 
 const BLANK = /_{3,}/;
+const THRESHOLD = /\b(error_rate_pct|p50_ms|p95_ms|p99_ms|max_ms)\s*(<=|<|>=|>)\s*(\d+(?:\.\d+)?)/g;
 const CHECKBOX = /^\[( |x|X)\]\s*/;
 const PASS_FAIL = /\bPASS\s*\/\s*FAIL\b/i;
 const CRITERIA_HEADING = /\b(criteria|criterios|checklist|lista de control|sign-off|completion)\b/i;
@@ -221,6 +222,11 @@ export class RunbookMapper {
       this.recordFromList(text, item.line);
       return;
     }
+    const thresholds = [item, ...flatten(item.children)].flatMap((i) => [...i.text.matchAll(THRESHOLD)].map((m) => `${m[1]} ${m[2]} ${m[3]}`));
+    if (thresholds.length) {
+      this.monitor(item, text, [...new Set(thresholds)]);
+      return;
+    }
     const created: StepRef[] = [];
     for (const command of commands) created.push(this.exec(command, title, item.line, 'list-item'));
     for (const c of item.code) created.push(this.exec(c.text, title, c.line, 'code'));
@@ -249,6 +255,19 @@ export class RunbookMapper {
         this.item(child, 'steps', context);
       }
     }
+  }
+
+  /** "Watch `GET /api/health` for 15 min: `error_rate_pct <= 2.0`, `p95_ms <= 1200`" — an HTTP probe over a window. */
+  private monitor(item: ListItem, text: string, thresholds: string[]): void {
+    const codes = [item, ...flatten(item.children)].flatMap((i) => i.codes);
+    const path = codes.map((c) => httpRequest(c)?.path ?? (isEndpointPath(c) ? c.trim() : undefined)).find(Boolean) ?? '/';
+    const window = /\b(\d+)\s*(min|minutes|minutos|m|h|hours?|horas?|s|seconds|segundos)\b/i.exec(text);
+    const unit = window ? ({ h: 'h', s: 's' } as Record<string, string>)[window[2]![0]!.toLowerCase()] ?? 'm' : undefined;
+    const probe: Obj = { url: `https://${TODO}${path.startsWith('/') ? path : `/${path}`}`, every: '30s', for: window ? `${window[1]}${unit}` : '10m' };
+    const step = this.addStep({ kind: 'monitor', title: clip(plainTitle(text)), probe, thresholds }, item.line, false, text);
+    this.b.todo(`${step.where}.probe.url`, 'the host of the probed URL', item.line);
+    if (!window) this.b.todo(`${step.where}.probe.for`, 'the monitoring window (10m assumed)', item.line);
+    for (const c of flatten(item.children)) this.b.mapped(c.line, 'list-item', `${step.where}.thresholds`);
   }
 
   private attest(text: string, line: number, item: ListItem | undefined): void {
