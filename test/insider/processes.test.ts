@@ -32,18 +32,22 @@ function cliEnvFor(w: World, actor = w.operator): Record<string, string | undefi
   return { CUTOVER_ACTOR: actor, SSH_AUTH_SOCK: undefined, SSH_AGENT_PID: undefined };
 }
 
-describe('insider: processes', () => {
-  it('SIGTERM to the CLI during an approved command kills the command; the step runs again only after a signed retry', { timeout: 600_000 }, async () => {
-    const w = await World.create();
-    const pidFile = join(w.dir, 'command.pid');
-    const go = join(w.dir, 'go');
-    const out = join(w.dir, 'finished.txt');
-    await w.addOwner('ana');
-    const gov1 = await w.addPerson('gov1', 'approver', { agent: true });
-    const runId = await w.startRun(`
+/**
+ * A world whose run has one approved command step, `migrate`, that writes its pid, waits (until
+ * the file `go` exists), then appends "finished" to finished.txt; the CLI is started on it and
+ * this returns once the command is running.
+ */
+async function commandRunning(id: string): Promise<{ w: World; runId: string; gov1: Awaited<ReturnType<World['addPerson']>>; running: ReturnType<typeof startCli>; pid: number; go: string; out: string }> {
+  const w = await World.create();
+  const pidFile = join(w.dir, 'command.pid');
+  const go = join(w.dir, 'go');
+  const out = join(w.dir, 'finished.txt');
+  await w.addOwner('ana');
+  const gov1 = await w.addPerson('gov1', 'approver', { agent: true });
+  const runId = await w.startRun(`
 format: cutover-runbook/v1
-id: insider-sigterm
-title: Insider SIGTERM
+id: ${id}
+title: Insider ${id}
 version: "1"
 targets: { ws: { kind: local } }
 phases:
@@ -57,14 +61,19 @@ phases:
         run: "echo $$ > ${pidFile}; if [ ! -e ${go} ]; then sleep 120; fi; echo finished >> ${out}"
         expect: [ { exit_code: 0 } ]
 `);
-    await w.approve(runId, gov1);
+  await w.approve(runId, gov1);
+  const running = startCli(['run', 'step', '--vault', w.vault, runId, 'migrate'], { env: cliEnvFor(w), timeoutMs: 120_000 });
+  running.child.stdin.end();
+  const started = await waitFor(() => existsSync(pidFile) && /^\d+\n$/.test(readFileSync(pidFile, 'utf8')), 60_000);
+  expect(started, 'the command never wrote its pid').toBe(true);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  expect(alive(pid)).toBe(true);
+  return { w, runId, gov1, running, pid, go, out };
+}
 
-    const running = startCli(['run', 'step', '--vault', w.vault, runId, 'migrate'], { env: cliEnvFor(w), timeoutMs: 120_000 });
-    running.child.stdin.end();
-    const started = await waitFor(() => existsSync(pidFile) && /^\d+\n$/.test(readFileSync(pidFile, 'utf8')), 60_000);
-    expect(started, 'the command never wrote its pid').toBe(true);
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    expect(alive(pid)).toBe(true);
+describe('insider: processes', () => {
+  it('SIGTERM to the CLI during an approved command kills the command; the step runs again only after a signed retry', { timeout: 600_000 }, async () => {
+    const { w, runId, gov1, running, pid, go, out } = await commandRunning('insider-sigterm');
     running.child.kill('SIGTERM');
     const r = await running.result;
     expect(r.signal, describeRun(r)).toBeNull();
@@ -102,36 +111,7 @@ phases:
   });
 
   it('SIGKILL to the CLI during an approved command (nothing can catch it): the step\'s lifeline kills the command; recovered, it runs again only after a signed retry', { timeout: 600_000 }, async () => {
-    const w = await World.create();
-    const pidFile = join(w.dir, 'command.pid');
-    const out = join(w.dir, 'finished.txt');
-    await w.addOwner('ana');
-    const gov1 = await w.addPerson('gov1', 'approver', { agent: true });
-    const runId = await w.startRun(`
-format: cutover-runbook/v1
-id: insider-sigkill
-title: Insider SIGKILL
-version: "1"
-targets: { ws: { kind: local } }
-phases:
-  - id: P1
-    title: Change
-    steps:
-      - id: migrate
-        kind: command
-        title: Migrate
-        target: ws
-        run: "echo $$ > ${pidFile}; sleep 120; echo finished >> ${out}"
-        expect: [ { exit_code: 0 } ]
-`);
-    await w.approve(runId, gov1);
-
-    const running = startCli(['run', 'step', '--vault', w.vault, runId, 'migrate'], { env: cliEnvFor(w), timeoutMs: 120_000 });
-    running.child.stdin.end();
-    const started = await waitFor(() => existsSync(pidFile) && /^\d+\n$/.test(readFileSync(pidFile, 'utf8')), 60_000);
-    expect(started, 'the command never wrote its pid').toBe(true);
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    expect(alive(pid)).toBe(true);
+    const { w, runId, running, pid, out } = await commandRunning('insider-sigkill');
     running.child.kill('SIGKILL');
     const r = await running.result;
     expect(r.signal, describeRun(r)).toBe('SIGKILL');

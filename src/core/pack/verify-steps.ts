@@ -8,34 +8,12 @@ import { ACT_NAMESPACE } from '../acts/document';
 import { PLAN_NAMESPACE } from '../engine/plan';
 import { PackExportError } from './errors';
 import { ALLOWED_SIGNERS, DECISION_NAMESPACE, MANIFEST, SIGNATURES_DIR, SUMS, VERDICT_FORMAT } from './layout';
-import type { PackPolicy } from './manifest';
+import type { PackActEntry, PackChainEntry, PackPlanVersion, PackPolicy } from './manifest';
 
-export interface InstructionsChain {
-  path: string;
-  firstSeq: number;
-  firstPrevHash: string;
-  headSeq: number;
-  headHash: string;
-  /** Number of lines (events). */
-  events: number;
-}
-
-export interface InstructionsPlan {
-  version: number | string;
-  path: string;
-  sha256: string;
-  approvals: { signer: string; fingerprint: string; path: string; seq: number }[];
-}
-
-export interface InstructionsAct {
-  seq: number;
-  kind: string;
-  signer: string;
-  fingerprint: string;
-  path: string;
-  signaturePath: string;
-  digest: string;
-}
+/** What VERIFY.txt states about the chain, the plans and the acts: the manifest's own entries. */
+export type InstructionsChain = PackChainEntry;
+export type InstructionsPlan = PackPlanVersion;
+export type InstructionsAct = PackActEntry;
 
 /** Text from the vault that goes into a shell pattern or message unquoted must be this plain. */
 function plain(value: string, what: string): string {
