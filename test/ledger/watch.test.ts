@@ -15,19 +15,19 @@ function shell(cmd: string, args: string[]): string {
   return r.stdout;
 }
 
-/** Resolves when the child's stdout has a line matching `pattern`. */
-function lineMatching(child: ReturnType<typeof startCli>['child'], pattern: RegExp): Promise<string> {
+/** Resolves when the child's stdout (or stderr) has a line matching `pattern`. */
+function lineMatching(child: ReturnType<typeof startCli>['child'], pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     const onData = (b: Buffer) => {
       text += b.toString('utf8');
       const line = text.split('\n').find((l) => pattern.test(l));
       if (line) {
-        child.stdout.off('data', onData);
+        child[stream].off('data', onData);
         resolve(line);
       }
     };
-    child.stdout.on('data', onData);
+    child[stream].on('data', onData);
     child.once('close', (code) => reject(new Error(`watch exited (${code}) before printing ${pattern}; it printed:\n${text}`)));
   });
 }
@@ -73,6 +73,30 @@ describe('cutover ledger watch', () => {
     watcher.child.kill('SIGTERM');
     const end = await watcher.result;
     expect(end.code, describeRun(end)).toBe(0);
+  });
+
+  it('a follower whose connection is cut reconnects and goes on from its heads: the next event is printed once', async () => {
+    const db = await useLedger();
+    const v = await publishedVault(db);
+    const heads = join(v.dir, 'heads.json');
+    const watcher = startCli(['ledger', 'watch', '--db', db.dsn, '--heads', heads, '--poll', '60000'], { timeoutMs: 90_000 });
+    watcher.child.stdin.end();
+    await lineMatching(watcher.child, /step look finished: PASS/);
+    const reconnected = lineMatching(watcher.child, /^cutover: reconnected to 127\.0\.0\.1:5432\//, 'stderr');
+    const cut = await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cutover-ledger-follower' AND datname = $1`, [db.name]);
+    expect(cut.rowCount).toBe(1);
+    await reconnected;
+    await v.execute('change');
+    const completed = lineMatching(watcher.child, /run COMPLETED: 3 of 3 steps passed/);
+    await ok(['ledger', 'publish', '--vault', v.path]);
+    await completed;
+    watcher.child.kill('SIGTERM');
+    const end = await watcher.result;
+    expect(end.code, describeRun(end)).toBe(0);
+    expect(end.stderr).toMatch(/^cutover: Lost the connection to the ledger at 127\.0\.0\.1:5432\/\S+ while following the ledger: .*; reconnecting…$/m);
+    // Printed once: the reconnected follower went on from the heads, not from genesis.
+    expect(end.stdout.match(/step look finished/g)).toHaveLength(1);
+    expect(end.stdout.match(/run COMPLETED/g)).toHaveLength(1);
   });
 
   it('a ledger restored from an older dump, and a row edited below the heads, are named by the follower (exit 1); ledger verify alone cannot see the restore', async () => {

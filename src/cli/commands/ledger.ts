@@ -36,6 +36,18 @@ function defaultHeadsPath(label: string): string {
   return join(state, 'cutover', 'ledger-heads', `${label.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
+/** Opens again until it works, waiting 0.5 s, 1 s, 2 s … up to 30 s between tries. */
+async function reconnect<T>(open: () => Promise<T>, retryable: abstract new (...args: never[]) => Error): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await open();
+    } catch (error) {
+      if (!(error instanceof retryable)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+    }
+  }
+}
+
 export function registerLedger(program: Command, setExit: (code: number) => void): void {
   const ledger = program.command('ledger').description('the team ledger on PostgreSQL: workstations publish their signed chains; every reader checks what it reads (the DSN carries no password: use PGPASSWORD or ~/.pgpass)');
 
@@ -114,7 +126,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     });
 
   ledger.command('watch')
-    .description('follow the ledger: print each run event as a timeline line as it arrives (NOTIFY wakes it; it reads by seq, so nothing depends on a notification); checks each read against the heads it has seen and exits 1 naming an edited, deleted or reordered event or a ledger that went backwards')
+    .description('follow the ledger: print each run event as a timeline line as it arrives (NOTIFY wakes it; it reads by seq, so nothing depends on a notification); checks each read against the heads it has seen and exits 1 naming an edited, deleted or reordered event or a ledger that went backwards; reconnects when the connection is lost')
     .argument('[run]', 'only this run\'s events')
     .requiredOption('--db <dsn>', 'the ledger: postgresql://user@host:port/dbname')
     .option('--heads <file>', 'where this follower keeps the heads it has seen (default: ~/.local/state/cutover/ledger-heads/HOST_PORT_DB.json)')
@@ -126,7 +138,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const core = await ledgerCore();
       const { ledgerLabel } = await import('../../core/ledger/connect');
       const headsPath = opts.heads ?? defaultHeadsPath(ledgerLabel(opts.db));
-      const follower: LedgerFollower = await core.LedgerFollower.open(opts.db, headsPath);
+      let follower: LedgerFollower = await core.LedgerFollower.open(opts.db, headsPath);
       const stop = () => void follower.close().then(() => process.exit(EXIT_OK));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -146,7 +158,19 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       };
       try {
         for (;;) {
-          if (!show(await follower.read())) {
+          let read: FollowRead;
+          try {
+            read = await follower.read();
+          } catch (error) {
+            if (opts.once || !(error instanceof core.LedgerConnectionError)) throw error;
+            // Following goes on: reconnect, and the new follower starts again from the heads file.
+            process.stderr.write(`cutover: ${error.message.replace(/ Nothing half-done.*$/, '')}; reconnecting…\n`);
+            await follower.close();
+            follower = await reconnect(() => core.LedgerFollower.open(opts.db, headsPath), core.LedgerConnectionError);
+            process.stderr.write(`cutover: reconnected to ${follower.label}.\n`);
+            continue;
+          }
+          if (!show(read)) {
             setExit(EXIT_FAILED);
             return;
           }

@@ -23,10 +23,14 @@ export class LedgerFollower {
   private rang = false;
 
   private constructor(private readonly connection: LedgerConnection, private readonly headsPath: string, private heads: SeenHeads | null) {
-    connection.client.on('notification', () => {
+    const wake = () => {
       this.rang = true;
       this.ring?.();
-    });
+    };
+    connection.client.on('notification', wake);
+    // A lost connection wakes the follower too, so its next read finds out at once, not a poll later.
+    connection.client.on('end', wake);
+    connection.client.on('error', wake);
   }
 
   static async open(url: string, headsPath: string): Promise<LedgerFollower> {
