@@ -7,7 +7,7 @@ import { eventStatement, LEDGER_EVENT_NAMESPACE } from '../../src/core/ledger';
 import { generateEd25519, signerFromGenerated, sshsigSign, type Signer } from '../../src/core/signing';
 import { canonicalJson } from '../../src/core/vault';
 import { describeRun, expectNoCrash, expectRefusal } from '../helpers/cli';
-import type { TestDatabase } from '../helpers/pg';
+import { withClient, type TestDatabase } from '../helpers/pg';
 import { asSuperuserBypassingTriggers, cli, ledgerRows, ok, publishedVault, useLedger, vaultWithRun } from './fixture';
 
 const ROLE = 'cutover_ledger_writer';
@@ -170,6 +170,29 @@ describe('cutover ledger init, join, publish, verify', () => {
     const forged = await forgedRow(db, forger);
     await writer.query(INSERT, forged.values);
     await expectBad(db, forged.seq, /its signature is not by ops-1's key/);
+  });
+
+  it('a workstation connecting as the INSERT-and-SELECT role joins, publishes, verifies and follows: the role is enough', async (ctx) => {
+    const db = await useLedger();
+    const url = new URL(db.dsn);
+    url.username = ROLE;
+    url.password = '';
+    const asRole = url.toString();
+    try {
+      await withClient(asRole, (c) => c.query('SELECT 1'));
+    } catch (error) {
+      // The role has no password (init leaves that to the DBA); a server that asks for one cannot be used here.
+      ctx.skip(`${ROLE} cannot log in without a password on this server (${(error as Error).message})`);
+    }
+    const v = await vaultWithRun();
+    await ok(['ledger', 'join', '--vault', v.path, '--db', asRole, '--name', 'ops-1']);
+    const published = await ok(['ledger', 'publish', '--vault', v.path, '--json']);
+    expect((JSON.parse(published.stdout) as { published: number }).published).toBeGreaterThan(10);
+    await ok(['ledger', 'verify', '--db', asRole]);
+    await ok(['ledger', 'watch', '--db', asRole, '--once', '--heads', `${v.dir}/heads.json`]);
+    await ok(['vault', 'verify', '--vault', v.path, '--ledger', asRole]);
+    const owner = (await db.query<{ owner: string }>(`SELECT pg_get_userbyid(c.relowner) AS owner FROM pg_class c WHERE c.oid = 'cutover_ledger.events'::regclass`)).rows[0]!.owner;
+    expect(owner).not.toBe(ROLE);
   });
 
   it('refuses bad arguments with exit 2 and a message: a DSN with a password, a bad name, a vault that has not joined, an unreachable ledger, a database with no ledger', async () => {

@@ -63,6 +63,7 @@ export function ledgerErrorFrom(error: unknown, label: string, doing: string): E
   if (code === '42P01' || code === '3F000') return new LedgerError(`${label} holds no team ledger (${message}); create it with \`cutover ledger init --db URL\`.`, { cause: error });
   if (code === '42501') return new LedgerRefusedError(`The ledger at ${label} refused ${doing}: ${message}.`, { cause: error });
   if (/^(23|P0)/.test(code)) return new LedgerRefusedError(`The ledger at ${label} refused ${doing}: ${message}.`, { cause: error });
+  if (code === '57014') return new LedgerConnectionError(`The ledger at ${label} took longer than its 60 s statement timeout while ${doing} (another session holding a lock?): ${message}. Nothing half-done was kept; run the command again.`, { cause: error });
   if (code.startsWith('57') || code.startsWith('08') || /terminat|Connection terminated|ECONNRESET|ECONNREFUSED|not queryable|timeout/i.test(message)) {
     return new LedgerConnectionError(`Lost the connection to the ledger at ${label} while ${doing}: ${message}. Nothing half-done was kept; run the command again.`, { cause: error });
   }
