@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { FollowRead, LedgerFollower } from '../../core/ledger';
+import type { FollowRead, LedgerFollower, PublishResult } from '../../core/ledger';
+import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
@@ -34,6 +35,55 @@ function parseInterval(value: string): number {
 function defaultHeadsPath(label: string): string {
   const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return join(state, 'cutover', 'ledger-heads', `${label.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+/**
+ * `publish --follow`: publishes whenever the vault's head moves, until SIGINT/SIGTERM. A lost
+ * ledger is said once and retried with back-off; the ledger's head stays the only cursor.
+ */
+async function followVault(vault: Vault, pollMs: number, publish: (progress: (n: number, head: number) => void) => Promise<PublishResult>, json?: boolean): Promise<void> {
+  const { LedgerConnectionError } = await ledgerCore();
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const stop = () => {
+    stopping = true;
+    wake?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  const say = (value: Record<string, unknown>, text: string) => (json ? process.stdout.write(`${JSON.stringify(value)}\n`) : console.log(text));
+  let publishedHead = -1;
+  let failures = 0;
+  try {
+    while (!stopping) {
+      const head = vault.head().seq;
+      if (head !== publishedHead) {
+        try {
+          const result = await publish((n, at) => say({ published: n, head: at }, `Published up to #${at}.`));
+          publishedHead = result.head;
+          if (failures > 0) say({ reconnected: true, head: result.head }, `The ledger is back; it holds the chain up to #${result.head}.`);
+          failures = 0;
+        } catch (error) {
+          if (!(error instanceof LedgerConnectionError)) throw error;
+          if (failures === 0) process.stderr.write(`cutover: ${error.message.replace(/ Nothing half-done.*$/, '')}; the vault keeps recording, retrying…\n`);
+          failures += 1;
+          await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+          continue;
+        }
+      }
+      await sleep(pollMs);
+    }
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
 }
 
 /** Opens again until it works, waiting 0.5 s, 1 s, 2 s … up to 30 s between tries. */
@@ -91,13 +141,22 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .requiredOption('--vault <path>', 'vault file')
     .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
     .option('--batch <n>', 'events per transaction (1-1000)', '100')
+    .option('--follow', 'keep publishing as the vault grows (run it beside the window or the CLI during the cutover); a lost ledger is retried, nothing is lost or duplicated; stop with Ctrl-C')
+    .option('--poll <ms>', 'with --follow: how often to look for new events', '500')
     .option('--json', 'print JSON')
-    .action(async (opts: { vault: string; db?: string; batch: string; json?: boolean }) => {
+    .action(async (opts: { vault: string; db?: string; batch: string; follow?: boolean; poll: string; json?: boolean }) => {
       const batch = parseBatch(opts.batch);
-      const { publishVault, LedgerDivergedError } = await ledgerCore();
+      const poll = parseInterval(opts.poll);
+      const { publishVault, publisherKey, LedgerDivergedError } = await ledgerCore();
       const vault = await openVault(opts.vault);
       try {
-        const result = await publishVault(vault, { ...(opts.db ? { db: opts.db } : {}), batch, passphrase: keyPassphrase });
+        const signer = await publisherKey(vault, { passphrase: keyPassphrase });
+        const options = { ...(opts.db ? { db: opts.db } : {}), batch, signer };
+        if (opts.follow) {
+          await followVault(vault, poll, (progress) => publishVault(vault, { ...options, progress }), opts.json);
+          return;
+        }
+        const result = await publishVault(vault, options);
         if (opts.json) printJson(result);
         else console.log(`Published ${result.published} event(s) of ${result.workstation}; the ledger holds its chain up to #${result.head}.`);
       } catch (error) {

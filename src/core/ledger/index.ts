@@ -5,7 +5,7 @@ export * from './limits';
 export { initLedger, type InitResult } from './init';
 export { joinLedger, type JoinResult } from './join';
 export { membershipOf, JOINED_EVENT, type Membership } from './membership';
-export { publishVault, LedgerDivergedError, type PublishOptions, type PublishResult } from './publish';
+export { publishVault, publisherKey, LedgerDivergedError, type PublishOptions, type PublishResult } from './publish';
 export { verifyLedger, describeProblem, type LedgerVerifyReport, type LedgerProblem, type ChainReport } from './verify';
 export { LedgerFollower, type FollowRead } from './follow';
 export { timelineLine, timelineText, runOf } from './timeline';

@@ -24,6 +24,8 @@ export interface PublishOptions extends OwnerKeyOptions {
   db?: string;
   /** Events per transaction (default 100). */
   batch?: number;
+  /** The owner's key, when the caller already holds it (a publisher that keeps following). */
+  signer?: Signer;
   /** Called after each committed batch. */
   progress?: (published: number, head: number) => void;
 }
@@ -69,6 +71,13 @@ function nextEvents(vault: Vault, head: number, batch: number): VaultEvent[] {
   return out;
 }
 
+/** The key a vault publishes with: its owner's, the one it joined with. */
+export async function publisherKey(vault: Vault, options: OwnerKeyOptions = {}): Promise<Signer> {
+  const membership = membershipOf(vault);
+  if (!membership) throw new LedgerError(`This vault has not joined a ledger; join first: \`cutover ledger join --vault ${vault.path} --db URL --name WORKSTATION\`.`);
+  return signerFor(vault, membership.owner, options);
+}
+
 export async function publishVault(vault: Vault, options: PublishOptions = {}): Promise<PublishResult> {
   const membership = membershipOf(vault);
   if (!membership) throw new LedgerError(`This vault has not joined a ledger; join first: \`cutover ledger join --vault ${vault.path} --db URL --name WORKSTATION\`.`);
@@ -76,7 +85,8 @@ export async function publishVault(vault: Vault, options: PublishOptions = {}): 
   const { workstation, ledger } = membership;
   const owner = registryOf(vault).get(membership.owner);
   if (!owner || owner.fingerprint !== membership.fingerprint) throw new LedgerError(`The owner who joined (${membership.owner}, ${membership.fingerprint}) is not this vault's owner any more; nothing was published.`);
-  const signer = await signerFor(vault, membership.owner, options);
+  const signer = options.signer ?? await signerFor(vault, membership.owner, options);
+  if (signer.fingerprint !== membership.fingerprint) throw new LedgerError(`The key given (${signer.fingerprint}) is not the one ${membership.owner} joined with (${membership.fingerprint}).`);
   const connection = await connectLedger(options.db ?? membership.db, 'cutover-ledger-publisher');
   const { client, label } = connection;
   let published = 0;
