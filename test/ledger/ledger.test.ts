@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventStatement, LEDGER_EVENT_NAMESPACE } from '../../src/core/ledger';
 import { generateEd25519, signerFromGenerated, sshsigSign, type Signer } from '../../src/core/signing';
-import { canonicalJson } from '../../src/core/vault';
-import { describeRun, expectNoCrash, expectRefusal } from '../helpers/cli';
+import { canonicalJson, Vault } from '../../src/core/vault';
+import { describeRun, expectNoCrash, expectRefusal, PASSPHRASE } from '../helpers/cli';
 import { withClient, type TestDatabase } from '../helpers/pg';
 import { asSuperuserBypassingTriggers, cli, ledgerRows, ok, publishedVault, useLedger, vaultWithRun } from './fixture';
 
@@ -195,7 +195,7 @@ describe('cutover ledger init, join, publish, verify', () => {
     expect(owner).not.toBe(ROLE);
   });
 
-  it('refuses bad arguments with exit 2 and a message: a DSN with a password, a bad name, a vault that has not joined, an unreachable ledger, a database with no ledger', async () => {
+  it('refuses bad input with exit 2 and a message: a DSN with a password, a bad name, an event too big for the ledger, a vault that has not joined, an unreachable ledger, a database with no ledger', async () => {
     const db = await useLedger();
     const v = await publishedVault(db);
     expectRefusal(await cli(['ledger', 'init', '--db', 'postgresql://u:secret@127.0.0.1/x']), 2, /carries a password/);
@@ -203,6 +203,13 @@ describe('cutover ledger init, join, publish, verify', () => {
     expectRefusal(await cli(['ledger', 'init', '--db', db.dsn, '--role', 'Robert"; DROP']), 2, /not a plain role name/);
     expectRefusal(await cli(['ledger', 'join', '--vault', v.path, '--db', db.dsn, '--name', '../etc']), 2, /not a workstation name/);
     expectRefusal(await cli(['ledger', 'publish', '--vault', v.path, '--batch', '0']), 2, /--batch takes a number from 1 to 1000/);
+    // An event too big for the ledger: refused and named before anything is sent; the ledger unchanged.
+    const before = await ledgerRows(db, 'ops-1');
+    const big = Vault.open(v.path, { passphrase: PASSPHRASE });
+    const bigSeq = big.append({ actor: 'op', type: 'note', payload: { text: 'y'.repeat((1 << 20) + 1) } }).seq;
+    big.close();
+    expectRefusal(await cli(['ledger', 'publish', '--vault', v.path]), 2, new RegExp(`The vault's event #${bigSeq} \\(note\\) is \\d+ bytes, more than the 1048576 a ledger event may carry; it was not published, nor anything after it`));
+    expect(await ledgerRows(db, 'ops-1')).toEqual(before);
     const loner = await vaultWithRun('loner');
     expectRefusal(await cli(['ledger', 'publish', '--vault', loner.path]), 2, /has not joined a ledger; join first: `cutover ledger join --vault .*loner\.vault --db URL --name WORKSTATION`/);
     expectRefusal(await cli(['ledger', 'verify', '--db', 'postgresql://postgres@127.0.0.1:1/x']), 2, /Cannot reach the ledger at 127.0.0.1:1\/x/);
