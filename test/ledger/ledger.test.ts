@@ -7,7 +7,7 @@ import { eventStatement, LEDGER_EVENT_NAMESPACE } from '../../src/core/ledger';
 import { generateEd25519, signerFromGenerated, sshsigSign, type Signer } from '../../src/core/signing';
 import { canonicalJson, Vault } from '../../src/core/vault';
 import { describeRun, expectNoCrash, expectRefusal, PASSPHRASE } from '../helpers/cli';
-import { withClient, type TestDatabase } from '../helpers/pg';
+import { useTestDatabase, withClient, type TestDatabase } from '../helpers/pg';
 import { asSuperuserBypassingTriggers, cli, ledgerRows, ok, publishedVault, useLedger, vaultWithRun } from './fixture';
 
 const ROLE = 'cutover_ledger_writer';
@@ -216,5 +216,9 @@ describe('cutover ledger init, join, publish, verify', () => {
     const plain = new URL(db.dsn);
     plain.pathname = '/postgres';
     expectRefusal(await cli(['ledger', 'verify', '--db', plain.toString()]), 2, /holds no team ledger.*cutover ledger init/);
+    // Something else that happens to use the schema's name: said, not an internal error.
+    const odd = await useTestDatabase();
+    await odd.query(`CREATE SCHEMA cutover_ledger; CREATE TABLE cutover_ledger.ledger (id uuid); INSERT INTO cutover_ledger.ledger VALUES (gen_random_uuid()); CREATE TABLE cutover_ledger.workstations (name text)`);
+    expectRefusal(await cli(['ledger', 'verify', '--db', odd.dsn]), 2, /answered an error while reading the ledger: .*SQLSTATE 42703.*cutover ledger init/);
   });
 });

@@ -67,6 +67,8 @@ export function ledgerErrorFrom(error: unknown, label: string, doing: string): E
   if (code.startsWith('57') || code.startsWith('08') || /terminat|Connection terminated|ECONNRESET|ECONNREFUSED|not queryable|timeout/i.test(message)) {
     return new LedgerConnectionError(`Lost the connection to the ledger at ${label} while ${doing}: ${message}. Nothing half-done was kept; run the command again.`, { cause: error });
   }
+  // Any other answer from the server (a SQLSTATE): a ledger not as init made it, said as such.
+  if (/^[0-9A-Z]{5}$/.test(code)) return new LedgerRefusedError(`The ledger at ${label} answered an error while ${doing}: ${message} (SQLSTATE ${code}). Is it a ledger made by this version's \`cutover ledger init\`?`, { cause: error });
   return error instanceof Error ? error : new Error(message);
 }
 

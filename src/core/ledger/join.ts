@@ -33,8 +33,7 @@ export async function joinLedger(vault: Vault, input: { db: string; workstation:
     }
     const existing = await readMember(client, workstation);
     if (existing) {
-      const statement = JSON.parse(existing.statement) as { vault?: string };
-      if (existing.publicKey !== signer.publicKey || statement.vault !== vault.id) {
+      if (existing.publicKey !== signer.publicKey || statementVault(existing.statement) !== vault.id) {
         throw new LedgerError(`The workstation name ${workstation} is taken in this ledger by another vault or key (${existing.fingerprint}); choose another --name.`);
       }
     } else {
@@ -51,5 +50,15 @@ export async function joinLedger(vault: Vault, input: { db: string; workstation:
     throw ledgerErrorFrom(error, label, 'the join');
   } finally {
     await closeLedger(connection);
+  }
+}
+
+/** The vault a join statement names, or null when it is not one. */
+function statementVault(statement: string): string | null {
+  try {
+    const vault = (JSON.parse(statement) as { vault?: unknown }).vault;
+    return typeof vault === 'string' ? vault : null;
+  } catch {
+    return null;
   }
 }
