@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { EvidenceKeyError } from '../core/signing/errors';
 import { VaultError } from '../core/vault/errors';
 import { RunbookError } from '../core/runbook/errors';
+import { PackError } from '../core/pack/errors';
 import { registerRecord } from './commands/record';
 import { registerVault } from './commands/vault';
 import { registerIdentity } from './commands/identity';
@@ -67,7 +68,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 function isUserError(error: unknown): error is Error {
-  return error instanceof VaultError || error instanceof CliUsageError || error instanceof EvidenceKeyError || error instanceof RunbookError;
+  return error instanceof VaultError || error instanceof CliUsageError || error instanceof EvidenceKeyError || error instanceof RunbookError || error instanceof PackError;
 }
 
 function vaultArgument(argv: string[]): string | undefined {

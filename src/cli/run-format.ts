@@ -7,6 +7,7 @@ const MARK: Record<string, string> = { pending: '·', running: '▶', PASS: '✔
 export function formatRun(state: RunState): string {
   const rb = state.runbook;
   const lines = [`${rb.title} (${rb.id} v${rb.version}, sha256 ${state.runbookHash.slice(0, 12)}…) — ${state.environment}, operator ${state.operator}`, `Status: ${state.status}${state.blockedBy ? ` at ${state.blockedBy.stepId}: ${state.blockedBy.reason}` : ''}${state.completedAt ? ` at ${state.completedAt}` : ''}`];
+  if (state.rehearsal) lines.push(`Bound to rehearsal run ${state.rehearsal.runId} (pack manifest sha256 ${state.rehearsal.manifestSha256})`);
   if (state.t0) lines.push(`T-0 (planned): ${state.t0} — ${formatOffset(Date.now() - Date.parse(state.t0))} now`);
   const section = (title: string, steps: { id: string; kind: string; title: string }[]) => {
     lines.push(`\n${title}`);

@@ -106,12 +106,15 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .requiredOption('--env <environment>', 'rehearsal or production')
     .option('--target <NAME=URI...>', 'point a runbook target elsewhere: postgresql://…, ssh://user@host:port, local')
     .option('--t0 <time>', 'the planned T-0 (HH:MM today, local time, or ISO 8601 with its zone): the window, the PDF, the timeline and the broadcasts count from it')
-    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[]; t0?: string }) => {
+    .option('--rehearsal <pack>', 'production only: the rehearsal\'s decision pack (folder or zip); it must verify, rehearse these exact runbook bytes and have COMPLETED with a GO. The run and its plan are bound to it')
+    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[]; t0?: string; rehearsal?: string }) => {
       if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
+      if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError('--rehearsal PACK binds a production run to its rehearsal: it goes with --env production.');
       const { loadRunbookFile } = await import('../../core/runbook');
-      const { text } = loadRunbookFile(opts.runbook);
+      const { text, hash } = loadRunbookFile(opts.runbook);
+      const rehearsal = opts.rehearsal === undefined ? undefined : await (await import('../../core/pack/rehearsal')).bindRehearsal(opts.rehearsal, { runbookHash: hash });
       await withEngine(opts, async (engine) => {
-        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}) });
+        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
         if (opts.json) printJson(stateJson(state));
         else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
       });

@@ -45,6 +45,7 @@ export function checkApproval(vault: Vault, state: RunState, approval: ApprovalR
   if (plan.runId !== state.runId) return refuse('it approves another run');
   if (plan.runbook?.hash !== state.runbookHash) return refuse('it approves another version of the runbook');
   if (plan.environment !== state.environment) return refuse(`it approves the ${plan.environment} environment, not ${state.environment}`);
+  if (!isDeepStrictEqual(plan.rehearsal ?? null, state.rehearsal)) return refuse(state.rehearsal ? `it does not name this run's rehearsal (pack manifest ${state.rehearsal.manifestSha256})` : 'it names a rehearsal this run is not bound to');
   const signed = plan.steps?.find((s) => s.stepId === step.id);
   if (!signed) return refuse(`the signed plan has no step ${step.id}`);
   const current = planEntry(state, step, phaseId, plan.format === 'cutover-plan/v2' ? 'cutover-plan/v2' : PLAN_FORMAT);

@@ -22,9 +22,9 @@ import type { ExecResult } from '../targets/types';
 import type { GateResult } from './gates';
 import { parsePlannedT0 } from './t-zero';
 import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_FORMAT, PLAN_NAMESPACE, type PlanDocument } from './plan';
-import { applyOverrides } from './resolve';
+import { applyOverrides, RunInputError } from './resolve';
 import { runIds, runStateIn } from './state';
-import type { ApprovalRecord, Environment, RunState, StepState, TranscriptRef } from './types';
+import type { ApprovalRecord, Environment, RehearsalRef, RunState, StepState, TranscriptRef } from './types';
 
 export { RunRefusedError, type ExecutorFactory } from './execute';
 export { skipRefusal } from '../acts/rules';
@@ -151,8 +151,10 @@ export class RunEngine {
   }
 
   /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
-  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string }): Promise<RunState> {
+  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef }): Promise<RunState> {
     const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0);
+    const rehearsal = input.rehearsal ?? null;
+    if (rehearsal && input.environment !== 'production') throw new RunInputError('Only a production run is bound to a rehearsal (--rehearsal PACK goes with --env production).');
     const loaded = loadRunbook(input.text, input.source);
     const targets = applyOverrides(loaded.runbook, input.targets ?? {});
     const runId = randomUUID();
@@ -162,7 +164,7 @@ export class RunEngine {
       const role = roleRefusal('run.start', loaded, undefined, me);
       if (role) throw new ActRefusedError(role);
     }
-    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...(t0 ? { t0 } : {}) } });
+    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) } });
     return this.commit(signed, (act) => {
       const role = roleRefusal('run.start', loaded, undefined, act.identity);
       if (role) throw new ActRefusedError(role);
@@ -174,7 +176,7 @@ export class RunEngine {
         stored = writer.finish();
         this.vault.append({ actor: act.identity.name, type: 'runbook.stored', payload: { id: loaded.runbook.id, version: loaded.runbook.version, hash: loaded.hash, artifactId: stored.id, source: input.source } });
       }
-      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets, ...(t0 ? { t0 } : {}) });
+      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
       return this.fold(runId);
     });
   }

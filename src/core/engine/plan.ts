@@ -6,7 +6,7 @@ import { canonicalJson } from '../vault';
 import type { Step, Target } from '../runbook/schema';
 import { allSteps as runbookSteps, type LocatedStep } from '../runbook/validate';
 import { resolveTargetRefs, targetAddress } from './target-address';
-import type { Environment, RunState } from './types';
+import type { Environment, RehearsalRef, RunState } from './types';
 
 export { targetAddress };
 
@@ -59,6 +59,8 @@ export interface PlanDocument {
   environment: Environment;
   operator: string;
   quorum: number;
+  /** A production run bound to its rehearsal: approving this plan approves "what that rehearsal did". */
+  rehearsal?: RehearsalRef;
   steps: PlanEntry[];
 }
 
@@ -99,6 +101,7 @@ export function buildPlan(state: RunState): PlanDocument {
     environment: state.environment,
     operator: state.operator,
     quorum: state.runbook.policy.approvals.quorum,
+    ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}),
     steps: allSteps(state).flatMap(({ step, phaseId }) => (executes(step) ? [planEntry(state, step, phaseId)] : [])),
   };
 }

@@ -5,7 +5,7 @@ import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
 import { allSteps } from './plan';
-import type { ApprovalRecord, Environment, RunDecision, RunState, StepState, TranscriptRef } from './types';
+import type { ApprovalRecord, Environment, RehearsalRef, RunDecision, RunState, StepState, TranscriptRef } from './types';
 
 interface Payload {
   runId?: string;
@@ -26,6 +26,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         runId,
         startedAt: e.at,
         t0: typeof p.t0 === 'string' ? p.t0 : null,
+        rehearsal: p.rehearsal && typeof p.rehearsal === 'object' ? (p.rehearsal as RehearsalRef) : null,
         operator: p.operator as string,
         environment: p.environment as Environment,
         runbookHash: rb.hash,

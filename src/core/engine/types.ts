@@ -71,6 +71,8 @@ export interface RunState {
   startedAt: string;
   /** The planned T-0 the operator named when starting the run (signed in run.start), or null. */
   t0: string | null;
+  /** A production run's rehearsal: the sha256 of the rehearsal pack's manifest and its run (signed in run.start), or null. */
+  rehearsal: RehearsalRef | null;
   operator: string;
   environment: Environment;
   runbookHash: string;
@@ -86,4 +88,10 @@ export interface RunState {
   hostKeys: Record<string, string>;
   /** When every step outside the rollback path was PASS or skipped (`run.completed`). */
   completedAt?: string;
+}
+
+/** The rehearsal a production run is bound to: its decision pack's manifest sha256 and run id. */
+export interface RehearsalRef {
+  manifestSha256: string;
+  runId: string;
 }

@@ -8,3 +8,4 @@ export { ZipWriter, dosDateTime } from './zip-write';
 export { parseManifest, parseVerdict, manifestBytes, verdictBytes, type PackManifest, type ManifestSubject, type DecisionPackPredicate, type PackPolicy, type PackIdentity, type Verdict } from './manifest';
 export * from './layout';
 export * from './errors';
+export { bindRehearsal, RehearsalRefusedError, type RehearsalBinding } from './rehearsal';

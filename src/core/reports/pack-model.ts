@@ -153,6 +153,8 @@ export interface PackModel {
     startedAt: string;
     /** The planned T-0 named when the run started (absent when none was). */
     t0?: string;
+    /** A production run's rehearsal: its pack's manifest sha256 and run id (absent when unbound). */
+    rehearsal?: { manifestSha256: string; runId: string };
     blockedBy: RunState['blockedBy'];
     decisions: RunState['decisions'];
   };
@@ -388,7 +390,7 @@ export function buildPackModel(vault: Vault, state: RunState): PackModel {
   const chain = registryOf(vault).all().filter((i) => i.addedSeq <= head.seq).map((i): IdentityInfo => ({ name: i.name, roles: i.roles, publicKey: i.publicKey, fingerprint: i.fingerprint, keySource: i.keySource, keyPath: null, createdAt: events.find((e) => e.seq === i.addedSeq)?.at ?? '' }));
   const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   return {
-    run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}), blockedBy: state.blockedBy, decisions: state.decisions },
+    run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}), ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}), blockedBy: state.blockedBy, decisions: state.decisions },
     runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [] },
     targets: Object.entries(state.targets).map(([name, t]) => ({ name, kind: t.kind, address: targetAddress(t), hostKey: t.kind === 'ssh' ? (state.hostKeys[name] ?? t.host_key ?? null) : null })),
     steps,
