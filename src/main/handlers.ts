@@ -380,7 +380,7 @@ export function createContractService(host: HostServices): ContractService {
 
     'files.choose': async ({ purpose }) => {
       const path = host.chooseFile ? await host.chooseFile(purpose) : null;
-      return { path, token: path && (purpose === 'runbook' || purpose === 'plan') ? grants.grant(purpose, path) : null };
+      return { path, token: path && (purpose === 'runbook' || purpose === 'plan' || purpose === 'pack') ? grants.grant(purpose, path) : null };
     },
 
     'runbook.open': (input) => {
@@ -393,7 +393,7 @@ export function createContractService(host: HostServices): ContractService {
       );
     },
 
-    'run.start': (input) => runs.start(session.require(), input),
+    'run.start': ({ rehearsal, ...input }) => runs.start(session.require(), { ...input, ...(rehearsal ? { rehearsalPack: grants.resolve('pack', rehearsal) } : {}) }),
     'run.list': () => runs.list(session.require()),
     'run.status': ({ runId, actor }) => runs.status(session.require(), runId, actor),
     'run.decide': (input) => runs.decide(session.require(), input),

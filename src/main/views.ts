@@ -212,6 +212,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     runId: state.runId,
     startedAt: state.startedAt,
     t0: state.t0,
+    rehearsal: state.rehearsal,
     timeZero: timeZero({
       run: { startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}) },
       steps: allSteps(state.runbook).map(({ step, phaseId }) => ({ phaseId, kind: step.kind, stepId: step.id, startedAt: state.steps.get(step.id)?.startedAt ?? null })),

@@ -340,6 +340,8 @@ export const contract = {
         targets: z.record(idName, z.string().trim().min(1).max(4096)).default({}),
         /** The planned T-0: HH:MM (today, local) or ISO 8601 with its zone; the core checks it. */
         t0: z.string().trim().min(1).max(64).optional(),
+        /** Production only: the rehearsal's decision pack, chosen in main's dialog (files.choose, purpose "pack"). */
+        rehearsal: dialogToken.optional(),
         actor,
       })
       .strict(),

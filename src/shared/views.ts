@@ -209,6 +209,8 @@ export interface RunView {
   startedAt: string;
   /** The planned T-0 set when the run started, or null. */
   t0: string | null;
+  /** A production run's rehearsal (its pack's manifest sha256 and run), or null. */
+  rehearsal: { manifestSha256: string; runId: string } | null;
   /** What the run's clock counts from (the PDF, the timeline and the broadcasts use the same): the planned T-0, else the first mutating step's start, else the run's. */
   timeZero: { at: string; label: string; source: 'planned' | 'first-mutating-step' | 'run-start' };
   operator: string;

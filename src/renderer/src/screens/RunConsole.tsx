@@ -206,6 +206,12 @@ function RunHeader({ run }: { run: RunView }) {
         <Fact label={t.run.t0}>
           <RunClock run={run} />
         </Fact>
+        {run.rehearsal && (
+          <Fact label={t.run.rehearsal} testId="run-rehearsal">
+            <span className="mono">{run.rehearsal.runId}</span>
+            <div className="hint mono">{format(t.run.rehearsalPack, { sha256: run.rehearsal.manifestSha256.slice(0, 16) })}</div>
+          </Fact>
+        )}
       </dl>
     </header>
   );

@@ -221,6 +221,17 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
   const [environment, setEnvironment] = useState<'rehearsal' | 'production'>('rehearsal');
   const [overrides, setOverrides] = useState<Record<string, string>>({});
   const [t0, setT0] = useState('');
+  const [rehearsal, setRehearsal] = useState<{ path: string; token: string } | null>(null);
+
+  async function chooseRehearsal() {
+    if (!api) return;
+    try {
+      const picked = await api.files.choose({ purpose: 'pack' });
+      if (picked.path && picked.token) setRehearsal({ path: picked.path, token: picked.token });
+    } catch (err) {
+      setError(err);
+    }
+  }
   const [saved, setSaved] = useState<SavedTargetView[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -241,7 +252,7 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
     setError(null);
     try {
       const targets = Object.fromEntries(Object.entries(overrides).filter(([, uri]) => uri.trim() !== ''));
-      const run = await api.run.start({ text: opened.text, source: opened.source, environment, targets, ...(t0.trim() ? { t0: t0.trim() } : {}), actor });
+      const run = await api.run.start({ text: opened.text, source: opened.source, environment, targets, ...(t0.trim() ? { t0: t0.trim() } : {}), ...(environment === 'production' && rehearsal ? { rehearsal: rehearsal.token } : {}), actor });
       openRun(run.runId);
       go('run');
     } catch (err) {
@@ -304,6 +315,18 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
             </div>
           );
         })}
+        {environment === 'production' && (
+          <div className="field" data-testid="start-rehearsal">
+            <span className="label">{t.runbooks.rehearsalLabel}</span>
+            <div className="input-row">
+              <button type="button" onClick={() => void chooseRehearsal()}>
+                {t.runbooks.rehearsalChoose}
+              </button>
+              {rehearsal && <span className="mono">{rehearsal.path}</span>}
+            </div>
+            <p className="hint">{t.runbooks.rehearsalHint}</p>
+          </div>
+        )}
         <div className="field">
           <label htmlFor={`${ids}-t0`}>{t.runbooks.t0Label}</label>
           <input id={`${ids}-t0`} type="text" className="mono" value={t0} onChange={(e) => setT0(e.target.value)} placeholder="22:00" aria-describedby={`${ids}-t0-hint`} autoComplete="off" spellCheck={false} data-testid="start-t0" />
