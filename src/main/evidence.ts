@@ -79,8 +79,8 @@ export function importDecisionAct(vault: Vault, runId: string, actPath: string, 
   return decisionView(vault, runId);
 }
 
-export async function exportPack(vault: Vault, runId: string, outDir: string, actor: string): Promise<PackExportView> {
-  const built = await buildPack(vault, runId, { outDir, actor });
+export async function exportPack(vault: Vault, runId: string, outDir: string): Promise<PackExportView> {
+  const built = await buildPack(vault, runId, { outDir });
   const pdf = join(built.folder, 'decision.pdf');
   return {
     name: built.name,

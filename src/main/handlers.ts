@@ -428,8 +428,8 @@ export function createContractService(host: HostServices): ContractService {
     'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input, keys),
     'decision.exportAct': ({ runId, by, path, ...input }) => exportDecisionAct(session.require(), runId, by, input, path),
     'decision.importAct': ({ runId, actPath, signaturePath }) => importDecisionAct(session.require(), runId, actPath, signaturePath),
-    'pack.export': async ({ runId, outDir, actor }) => {
-      const built = await exportPack(session.require(), runId, outDir, actor);
+    'pack.export': async ({ runId, outDir }) => {
+      const built = await exportPack(session.require(), runId, outDir);
       if (built.pdf) openable.add(built.pdf);
       return built;
     },

@@ -289,7 +289,7 @@ describe('required evidence and abort gates in the decision record', () => {
 
   it('the exported pack carries the missing file as absent, the finding in the signed decision, and the declared gates in the step results; same run, same bytes', async () => {
     const out = join(dir, 'packs');
-    const built = await buildPack(vault, blocked, { outDir: out, actor: 'ana' });
+    const built = await buildPack(vault, blocked, { outDir: out });
     const manifest = JSON.parse(readFileSync(join(built.folder, 'manifest.json'), 'utf8'));
     const pack = manifest.predicate.runbook.evidencePack as { name: string; path: string | null }[];
     expect(pack.find((e) => e.name === 'ev_post_upgrade_current.log')!.path).toBeNull();
@@ -299,7 +299,7 @@ describe('required evidence and abort gates in the decision record', () => {
     expect(result.declaredGates.map((g: { label: string | null; outcome: string }) => [g.label, g.outcome])).toEqual([[null, 'pass'], ['DuplicateTable', 'matched'], ['lock timeout', 'clear']]);
     const pdfText1 = flat(pdfText(join(built.folder, 'decision.pdf')));
     expect(pdfText1).toContain('1 MISSING (ev_post_upgrade_current.log)');
-    const again = await buildPack(vault, blocked, { outDir: join(dir, 'packs-again'), actor: 'ana' });
+    const again = await buildPack(vault, blocked, { outDir: join(dir, 'packs-again') });
     expect(again.zipSha256).toBe(built.zipSha256);
     expect(again.manifestSha256).toBe(built.manifestSha256);
   });

@@ -156,7 +156,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await recordDecisionHere(vault, run.runId, 'operator', { rootCause: 'None: all gates passed', riskTier: 'low', drift: 'None (0019 structural parity PASS)' }, keyring);
       await authorize('Approved');
       log(formatDecision(decisionFor(vault, run.runId)));
-      const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack'), actor: 'operator' });
+      const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack') });
       // The approvers sign the pack as they would on their own machines: with only the pack and their key.
       for (const name of APPROVERS) {
         await signPack(pack.folder, { identity: name, signer: await loadKeyFile(machines.get(name)!.keyFile), decision: 'approve' });

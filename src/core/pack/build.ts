@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { runStateIn } from '../engine/state';
 import type { RunState } from '../engine/types';
 import { registryOf } from '../identity/registry';
-import { canonicalJson, type ReadOnlyVault, type Vault } from '../vault';
+import { canonicalJson, type ReadOnlyVault } from '../vault';
 import { deriveDecision, operatorDecisionFor, type Decision } from '../reports/decision';
 import { buildPackModel, type PackModel, type PackStep } from '../reports/pack-model';
 import { renderDecisionPdf } from '../reports/pdf';
@@ -34,8 +34,6 @@ export const PACK_EXPORTED_EVENT = 'pack.exported';
 export interface BuildPackOptions {
   /** The folder <name>/ and the zip <name>.zip are written here (created if missing). */
   outDir: string;
-  /** Who exports. Recorded nowhere: exporting appends nothing to the vault (accepted for older callers). */
-  actor?: string;
   /**
    * decision.pdf. Default: renderDecisionPdf with an empty signature block (signatures are
    * detached files added after export; a PDF that showed them would change the signed manifest).
@@ -118,12 +116,9 @@ interface Plan {
 }
 
 async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNullable<BuildPackOptions['renderPdf']>): Promise<Plan> {
-  // The reports only read the vault; they are typed for the writable handle, which a read-only
-  // one is at run time (every write through it is refused).
-  const reading = vault as Vault;
-  const model = buildPackModel(reading, state);
+  const model = buildPackModel(vault, state);
   // The decision: derived from the run, with what people recorded (`decision.recorded`).
-  const decision = deriveDecision(model, operatorDecisionFor(reading, state.runId));
+  const decision = deriveDecision(model, operatorDecisionFor(vault, state.runId));
   const paths = new PathAllocator();
   const files: PlannedFile[] = [];
 

@@ -12,7 +12,7 @@ import { roleRefusal } from '../acts/rules';
 import { verifyAct } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import type { Keyring } from '../signing';
-import { VaultInputError, type Vault, type VaultEvent } from '../vault';
+import { VaultInputError, type ReadOnlyVault, type Vault, type VaultEvent } from '../vault';
 import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactOf } from './gate-facts';
 import { buildPackModel, type PackModel, type PackStep } from './pack-model';
 
@@ -135,7 +135,7 @@ export function loadRunState(vault: Vault, runId: string): RunState {
 }
 
 /** The operator's recorded decision for a run: each field's latest `decision.recorded` value. */
-export function operatorDecisionFor(vault: Vault, runId: string, events: VaultEvent[] = vault.events()): OperatorDecision {
+export function operatorDecisionFor(vault: ReadOnlyVault, runId: string, events: VaultEvent[] = vault.events()): OperatorDecision {
   const out: OperatorDecision = {};
   for (const e of events) {
     if (e.type !== DECISION_EVENT) continue;

@@ -2,7 +2,7 @@
 // plain snapshot of a run, taken from the vault's chain at export time: its steps, its
 // artifacts, and the evidence linked to it by run id (schema fingerprints, SQL previews).
 import { registryOf } from '../identity/registry';
-import type { ArtifactInfo, IdentityInfo, Vault, VaultEvent } from '../vault';
+import type { ArtifactInfo, IdentityInfo, ReadOnlyVault, VaultEvent } from '../vault';
 import type { RunState, StepState } from '../engine/types';
 import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
@@ -323,7 +323,7 @@ function linkedEvidenceOf(events: VaultEvent[], runId: string, artifactsById: Ma
 }
 
 /** Snapshot of a run for export. `exportedAt` is the time of the chain head, so the same run exports the same bytes. */
-export function buildPackModel(vault: Vault, state: RunState): PackModel {
+export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel {
   const phases = phaseInfo(state);
   const artifactsById = new Map(vault.artifacts().map((a) => [a.id, a]));
   const steps: PackStep[] = allSteps(state).map(({ step, phaseId }) => {
