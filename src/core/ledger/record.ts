@@ -5,7 +5,8 @@
 // recompute the hash from the bytes, check the link and the signature by the member's key.
 import { createHash } from 'node:crypto';
 import { sshsigVerify } from '../signing';
-import { GENESIS_HASH, canonicalJson } from '../vault/chain';
+import { GENESIS_HASH, canonicalJson, type ChainFields } from '../vault/chain';
+import type { VaultEvent } from '../vault/types';
 import { LEDGER_EVENT_NAMESPACE, LEDGER_JOIN_NAMESPACE, MAX_EVENT_BYTES } from './limits';
 
 export interface LedgerRow {
@@ -30,17 +31,7 @@ export interface LedgerMember {
 }
 
 /** A published event, read and checked: the vault event it carries and where it sits. */
-export interface PublishedEvent {
-  workstation: string;
-  seq: number;
-  at: string;
-  actor: string;
-  type: string;
-  payload: unknown;
-  prevHash: string;
-  hash: string;
-  publishedAt: string;
-}
+export type PublishedEvent = VaultEvent & { workstation: string; publishedAt: string };
 
 /** The bytes a workstation owner signs for one published event. */
 export function eventStatement(ledgerId: string, workstation: string, seq: number, hash: string): Buffer {
@@ -125,14 +116,8 @@ export class ChainWalker {
   }
 }
 
-interface ParsedEvent {
-  prevHash: string;
-  seq: number;
-  at: string;
-  actor: string;
-  type: string;
-  payload: unknown;
-}
+/** An event's bytes parsed: exactly the fields its hash covers. */
+type ParsedEvent = ChainFields;
 
 function parseEvent(bytes: Buffer): ParsedEvent | string {
   let value: unknown;
