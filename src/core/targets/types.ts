@@ -14,6 +14,11 @@ export interface ExecRequest {
   /** postgres: per-step settings. */
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  /**
+   * SQL only: values bound to the statement's placeholders ($1, $2… on postgres; ? on mysql),
+   * never spliced into its text. `${param:NAME}` and `${value:STEP.NAME}` in a step's SQL become these.
+   */
+  params?: ReadonlyArray<string | number | boolean | null>;
   /** Aborting cancels the command (ssh/local: signal; postgres: pg_cancel_backend). */
   signal?: AbortSignal;
   /** Output as it arrives, already redacted. Called often; keep it cheap. */
