@@ -27,6 +27,7 @@ import { registerRunbook } from './commands/runbook';
 import { registerLedger } from './commands/ledger';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 import { fileSystemMessage } from './fs-errors';
+import { publishAfterCommand } from './ledger-outbox';
 
 const EXIT_HELP = `
 Exit codes:
@@ -83,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   });
   try {
-    await program.parseAsync(argv);
+    // A vault that joined a team ledger publishes what the command appended (ledger-outbox.ts).
+    await publishAfterCommand(argv, () => program.parseAsync(argv));
     return exitCode;
   } catch (thrown) {
     let error = thrown;

@@ -17,6 +17,7 @@ import { alembicReport, parityDiff, preflightReport } from './db-tools';
 import { decisionView, exportDecisionAct, exportPack, importDecisionAct, importPackSignature, incidentView, recordDecisionInput, saveIncident, signPackAs, verifyPackAt } from './evidence';
 import { SessionKeys } from './keys';
 import { DEFAULT_HOST_KEY_TIMEOUT_MS, HostKeyBroker } from './host-keys';
+import { LedgerOutbox } from './ledger-outbox';
 import { PathGrants } from './path-grants';
 import { PushHub } from './push';
 import { RunService, StepRunningError } from './runs';
@@ -178,6 +179,7 @@ export function createContractService(host: HostServices): ContractService {
   const targets = new TargetStore(hostKeys, connection);
   session.setBusyCheck(() => runs.busy || hostKeys.waiting > 0);
   session.setCloseListener(() => keys.drop());
+  const ledgerOutbox = new LedgerOutbox((vault, fingerprint) => keys.keyringFor(vault).signerFor(fingerprint), log);
   /** PDFs this session wrote: the only files the window may ask the OS to open. */
   const openable = new Set<string>();
   /** Paths main's own dialogs returned; runbook.open and plan.save take only these. */
@@ -460,7 +462,10 @@ export function createContractService(host: HostServices): ContractService {
         const parsed: unknown = spec.input.parse(input);
         if (spec.activity) session.touch();
         const handler = handlers[channel] as (input: unknown) => unknown;
-        return ok(await handler(parsed));
+        const value = await handler(parsed);
+        // A vault that joined a team ledger publishes what the call appended, in the background.
+        ledgerOutbox.kick(session.current);
+        return ok(value);
       } catch (error) {
         const data = toErrorData(error);
         if (data.code === 'INTERNAL') log(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -3,8 +3,8 @@
 // version_num, and whether the database holds other tables (a database with tables and no
 // alembic_version needs a stamp; an empty one is simply new). Failures become AlembicDbError
 // with a kind and a sentence saying what to do.
-import { withDefaultUser } from '../targets/pg-user';
 import pg from 'pg';
+import { DsnError, findPgPassword, normalizePgDsn, openPgClient, parsePgDsn, redactPgDsn, type PgClientOptions, type PgDsn } from '../db/postgres';
 import { AlembicDbError, type AlembicDbErrorKind } from './errors';
 import type { VersionTableState } from './types';
 
@@ -22,14 +22,10 @@ export interface ReadVersionTableOptions {
 }
 
 /** SQLAlchemy-style URLs (postgresql+psycopg://) name a driver; `pg` wants the plain scheme. */
-export function normalizeDsn(dsn: string): string {
-  return dsn.replace(/^postgres(?:ql)?\+[\w-]+:\/\//, 'postgresql://');
-}
+export const normalizeDsn = normalizePgDsn;
 
 /** The DSN without its password, for messages. */
-export function redactDsn(dsn: string): string {
-  return dsn.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-}
+export const redactDsn = redactPgDsn;
 
 function describe(error: unknown, where: string): AlembicDbError {
   const e = error as { code?: string; message?: string; errno?: string };
@@ -59,20 +55,23 @@ function describe(error: unknown, where: string): AlembicDbError {
  */
 export async function readVersionTable(dsn: string | pg.ClientConfig, options: ReadVersionTableOptions = {}): Promise<VersionTableState> {
   const table = options.versionTable ?? 'alembic_version';
-  const base: pg.ClientConfig = typeof dsn === 'string' ? { connectionString: withDefaultUser(normalizeDsn(dsn)) } : { ...dsn };
-  const client = new pg.Client({
-    ...base,
-    application_name: options.applicationName ?? 'cutover-alembic-inspect',
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-  });
   let lost: Error | null = null;
   // A backend that dies between queries is reported on the client; without a listener it would crash the process.
-  client.on('error', (error) => {
+  const listen = (c: pg.Client) => c.on('error', (error) => {
     lost = error;
   });
+  const applicationName = options.applicationName ?? 'cutover-alembic-inspect';
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   let where = 'connecting';
+  let client: pg.Client | null = null;
   try {
-    await client.connect();
+    if (typeof dsn === 'string') {
+      client = (await openPgClient(alembicClientOptions(dsn, applicationName, connectTimeoutMs), listen)).client;
+    } else {
+      client = new pg.Client({ ...dsn, application_name: applicationName, connectionTimeoutMillis: connectTimeoutMs });
+      listen(client);
+      await client.connect();
+    }
     where = 'starting a read-only transaction';
     await client.query('BEGIN READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.statementTimeoutMs ?? 15_000))}`);
@@ -142,6 +141,29 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
     if (error instanceof AlembicDbError) throw error;
     throw describe(lost ?? error, where);
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
+}
+
+/**
+ * `alembic --db URL` connects as libpq (and so Alembic's psycopg) would: sslmode with libpq's
+ * meaning (prefer by default; require encrypts without verifying), the password from the URL,
+ * else PGPASSWORD, else the pgpass file.
+ */
+function alembicClientOptions(url: string, applicationName: string, connectTimeoutMs: number): PgClientOptions {
+  let dsn: PgDsn;
+  try {
+    dsn = parsePgDsn(url, { password: 'allow' });
+  } catch (error) {
+    if (error instanceof DsnError) throw new AlembicDbError('connect_failed', `${error.message} (${redactPgDsn(url)})`);
+    throw error;
+  }
+  return {
+    dsn, tls: dsn.sslmode ?? 'prefer', applicationName, connectTimeoutMs: dsn.connectTimeoutMs ?? connectTimeoutMs,
+    password: async () => {
+      const password = dsn.password ?? findPgPassword(dsn);
+      if (password === undefined) throw new AlembicDbError('auth_failed', `${dsn.label} asks for a password for "${dsn.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (never put it on the command line).`);
+      return password;
+    },
+  };
 }

@@ -2,10 +2,8 @@
 // statement_timeout and lock_timeout (SET LOCAL, so nothing outlives the transaction): a
 // check can neither write nor queue for long behind a lock. Errors come out as PgCheckError
 // with a message that says what happened and what to do.
-import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import type { ClientConfig } from 'pg';
-import { tlsOptions } from '../targets/postgres';
+import { DsnError, openPgClient } from '../db/postgres';
 import { findPassword, parseDsn, type ParsedDsn } from './dsn';
 import { PgCheckError } from './errors';
 
@@ -80,43 +78,25 @@ export class PgSession {
   static async connect(dsn: string, options: SessionOptions = {}): Promise<PgSession> {
     const target = parseDsn(dsn, { allowPassword: options.allowPasswordInDsn ?? false });
     const connectTimeoutMs = options.connectTimeoutMs ?? target.connectTimeoutMs ?? 10_000;
-    let ssl: false | ConnectionOptions;
-    try {
-      ssl = tlsOptions(target.sslmode, target);
-    } catch (error) {
-      throw new PgCheckError('connect', (error as Error).message, { cause: error });
-    }
-    // Fields, not pg's connectionString: its parser sets password to "" when the URL has
-    // none, which would silently replace the password callback below.
-    const config = (tls: false | ConnectionOptions): ClientConfig => ({
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      database: target.database,
-      ...(target.options !== undefined ? { options: target.options } : {}),
-      ssl: tls,
-      application_name: (options.applicationName ?? target.applicationName ?? 'cutover-checks').slice(0, 63),
-      connectionTimeoutMillis: connectTimeoutMs,
-      keepAlive: true,
-      // Never pg's own pgpass lookup (deprecated, and it warns on stderr): ours, as libpq does it.
-      password: async () => {
-        const password = options.password ?? target.password ?? findPassword(target);
-        if (password === undefined) throw new PgCheckError('auth', `${target.label} asks for a password for "${target.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (or the file PGPASSFILE names, readable by you alone).`);
-        return password;
-      },
-    });
     let client: pg.Client;
     try {
-      client = await open(config(ssl));
+      ({ client } = await openPgClient({
+        dsn: target,
+        tls: target.sslmode,
+        applicationName: options.applicationName ?? target.applicationName ?? 'cutover-checks',
+        connectTimeoutMs,
+        keepAlive: true,
+        // Never pg's own pgpass lookup (deprecated, and it warns on stderr): ours, as libpq does it.
+        password: async () => {
+          const password = options.password ?? target.password ?? findPassword(target);
+          if (password === undefined) throw new PgCheckError('auth', `${target.label} asks for a password for "${target.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (or the file PGPASSFILE names, readable by you alone).`);
+          return password;
+        },
+      }));
     } catch (error) {
-      // prefer: like libpq, fall back to a plain connection when the server has no TLS.
-      if (target.sslmode === 'prefer' && /does not support SSL/i.test((error as Error).message)) {
-        client = await open(config(false)).catch((e: unknown) => {
-          throw connectError(e, target, connectTimeoutMs);
-        });
-      } else {
-        throw connectError(error, target, connectTimeoutMs);
-      }
+      // A certificate file named in the DSN that cannot be read; prefer falls back to plain in openPgClient.
+      if (error instanceof DsnError) throw new PgCheckError('connect', error.message, { cause: error });
+      throw connectError(error, target, connectTimeoutMs);
     }
     try {
       const r = await client.query<{ pid: number; version: number }>("SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version");
@@ -231,19 +211,6 @@ export class PgSession {
     }
     return new PgCheckError('sql', `PostgreSQL refused the query reading ${what} on ${this.label}: ${message}${code ? ` (SQLSTATE ${code})` : ''}.`, { cause: error, ...(code ? { sqlState: code } : {}) });
   }
-}
-
-async function open(config: ClientConfig): Promise<pg.Client> {
-  const client = new pg.Client(config);
-  // Without a listener, a session that dies while idle would crash the process.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw error;
-  }
-  return client;
 }
 
 export function quoteIdent(name: string): string {

@@ -30,7 +30,8 @@ export function ledgerLabel(url: string): string {
   }
 }
 
-export async function connectLedger(url: string, applicationName: string): Promise<LedgerConnection> {
+/** `timeoutMs` bounds the connect (below the URL's connect_timeout, if that is shorter). */
+export async function connectLedger(url: string, applicationName: string, options: { timeoutMs?: number } = {}): Promise<LedgerConnection> {
   let dsn: ReturnType<typeof parseDsn>;
   try {
     dsn = parseDsn(url);
@@ -42,7 +43,7 @@ export async function connectLedger(url: string, applicationName: string): Promi
   const client = new pg.Client({
     host: dsn.host, port: dsn.port, database: dsn.database, user: dsn.user, ...(password !== undefined ? { password } : {}),
     ssl: sslFor(dsn), application_name: applicationName,
-    connectionTimeoutMillis: dsn.connectTimeoutMs ?? 10_000, statement_timeout: 60_000, query_timeout: 90_000,
+    connectionTimeoutMillis: Math.min(dsn.connectTimeoutMs ?? 10_000, options.timeoutMs ?? 10_000), statement_timeout: 60_000, query_timeout: 90_000,
   });
   client.on('error', () => undefined);
   try {

@@ -12,3 +12,5 @@ export { timelineLine, timelineText, runOf } from './timeline';
 export { ChainWalker, eventStatement, joinStatement, type LedgerRow, type LedgerMember, type PublishedEvent } from './record';
 export { readHeads, writeHeads, HEADS_FORMAT, type SeenHeads } from './heads';
 export { witnessVault, type WitnessReport } from './witness';
+export { drainOutbox, behindLine, DEFAULT_DRAIN_TIMEOUT_MS, type DrainOutcome, type DrainOptions } from './outbox';
+export { hasLedgerMarker, writeLedgerMarker, ledgerMarkerPath } from './marker';

@@ -7,6 +7,7 @@ import type { Vault } from '../vault';
 import { closeLedger, connectLedger, ledgerErrorFrom } from './connect';
 import { LedgerError } from './errors';
 import { LEDGER_JOIN_NAMESPACE, LEDGER_SCHEMA as S, WORKSTATION_NAME } from './limits';
+import { writeLedgerMarker } from './marker';
 import { JOINED_EVENT, membershipOf, type Membership } from './membership';
 import { readLedgerId, readMember } from './reads';
 import { joinStatement } from './record';
@@ -43,6 +44,7 @@ export async function joinLedger(vault: Vault, input: { db: string; workstation:
       if (inserted.rowCount !== 1) throw new LedgerError(`The workstation name ${workstation} was just taken in this ledger by someone else; choose another --name.`);
     }
     const membership = { ledger, workstation, db, owner: owner.name, fingerprint: signer.fingerprint };
+    writeLedgerMarker(vault.path, already ?? membership);
     if (already) return { ...already, joined: false };
     const event = vault.append({ actor: input.actor, type: JOINED_EVENT, payload: membership });
     return { ...membership, seq: event.seq, joined: true };

@@ -8,8 +8,9 @@ import { registryOf, signerFor, type OwnerKeyOptions } from '../identity';
 import { sshsigSign, type Signer } from '../signing';
 import { canonicalJson, type Vault, type VaultEvent } from '../vault';
 import { closeLedger, connectLedger, ledgerErrorFrom } from './connect';
-import { LedgerError } from './errors';
+import { LedgerConnectionError, LedgerError } from './errors';
 import { LEDGER_EVENT_NAMESPACE, LEDGER_SCHEMA as S, MAX_EVENT_BYTES } from './limits';
+import { writeLedgerMarker } from './marker';
 import { membershipOf } from './membership';
 import { readHead, readLedgerId, readMember } from './reads';
 import { eventStatement } from './record';
@@ -26,6 +27,11 @@ export interface PublishOptions extends OwnerKeyOptions {
   batch?: number;
   /** The owner's key, when the caller already holds it (a publisher that keeps following). */
   signer?: Signer;
+  /**
+   * Bounds the whole publish (connect, reads, inserts): past it the connection is closed, the
+   * open batch rolls back and a LedgerConnectionError says so; what was committed stays.
+   */
+  timeoutMs?: number;
   /** Called after each committed batch. */
   progress?: (published: number, head: number) => void;
 }
@@ -87,9 +93,15 @@ export async function publishVault(vault: Vault, options: PublishOptions = {}): 
   if (!owner || owner.fingerprint !== membership.fingerprint) throw new LedgerError(`The owner who joined (${membership.owner}, ${membership.fingerprint}) is not this vault's owner any more; nothing was published.`);
   const signer = options.signer ?? await signerFor(vault, membership.owner, options);
   if (signer.fingerprint !== membership.fingerprint) throw new LedgerError(`The key given (${signer.fingerprint}) is not the one ${membership.owner} joined with (${membership.fingerprint}).`);
-  const connection = await connectLedger(options.db ?? membership.db, 'cutover-ledger-publisher');
+  const started = Date.now();
+  const connection = await connectLedger(options.db ?? membership.db, 'cutover-ledger-publisher', options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
   const { client, label } = connection;
   let published = 0;
+  let timedOut = false;
+  const deadline = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    void client.end().catch(() => undefined);
+  }, Math.max(0, options.timeoutMs - (Date.now() - started)));
   try {
     if ((await readLedgerId(client, label)) !== ledger) throw new LedgerError(`${label} is not the ledger this vault joined (${ledger}); give its URL with --db.`);
     const member = await readMember(client, workstation);
@@ -98,7 +110,10 @@ export async function publishVault(vault: Vault, options: PublishOptions = {}): 
       const head = await readHead(client, workstation);
       checkSameChain(vault, head);
       const events = nextEvents(vault, head.seq, batch);
-      if (events.length === 0) return { workstation, ledger, published, head: head.seq };
+      if (events.length === 0) {
+        writeLedgerMarker(vault.path, membership);
+        return { workstation, ledger, published, head: head.seq };
+      }
       const rows = await signedRows(events, ledger, workstation, signer);
       await client.query('BEGIN');
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cutover-ledger-publish:${workstation}`]);
@@ -115,8 +130,10 @@ export async function publishVault(vault: Vault, options: PublishOptions = {}): 
     }
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if (timedOut) throw new LedgerConnectionError(`The ledger at ${label} did not take ${workstation}'s events within ${options.timeoutMs} ms (${published} published by this run); the rest go out with the next publish.`, { cause: error });
     throw ledgerErrorFrom(error, label, `publishing ${workstation}'s events (${published} published by this run; the next run goes on from the ledger's head)`);
   } finally {
+    if (deadline) clearTimeout(deadline);
     await closeLedger(connection);
   }
 }

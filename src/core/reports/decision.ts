@@ -16,6 +16,7 @@ import { VaultInputError, type ReadOnlyVault, type Vault, type VaultEvent } from
 import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactOf } from './gate-facts';
 import { buildPackModel, type PackModel, type PackStep } from './pack-model';
 
+import { redactDsnPassword } from '../db/redact-dsn';
 export const DECISION_EVENT = 'decision.recorded';
 
 export type DecisionField = 'status' | 'target' | 'finalRevision' | 'headsState' | 'errors' | 'driftDetected' | 'rootCause' | 'riskTier' | 'authorization' | 'goNoGo';
@@ -229,10 +230,8 @@ function chronological(steps: PackStep[]): PackStep[] {
   return steps.map((s, i) => ({ s, i })).sort((a, b) => when(a.s).localeCompare(when(b.s)) || a.i - b.i).map(({ s }) => s);
 }
 
-/** Removes a password from a URL-shaped address. */
-export function scrubAddress(address: string): string {
-  return address.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@]*@/g, '$1:***@');
-}
+/** Removes a password from a URL-shaped address (the databases' one redaction). */
+export const scrubAddress = redactDsnPassword;
 
 /** Why a step failed, in one line. */
 export function failureSummary(s: PackStep): string {

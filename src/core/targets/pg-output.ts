@@ -1,4 +1,4 @@
-// What a SQL step's transcript shows: results as psql prints them (aligned table, "(N rows)",
+// What a SQL step's transcript shows (PostgreSQL's, and MySQL's result sets too): results as psql prints them (aligned table, "(N rows)",
 // command tags) and errors as psql prints them, plus the SQLSTATE with its condition name in
 // the form Python drivers raise it (LockNotAvailable, DuplicateTable …) so the runbooks' abort
 // gates written for `alembic` output match SQL steps too.
@@ -81,7 +81,7 @@ export interface TextResult {
   command: string;
   rowCount: number | null;
   /** Column names and type OIDs; empty for a command without a result set. */
-  fields: Array<{ name: string; dataTypeID: number }>;
+  fields: Array<{ name: string; dataTypeID: number; alignRight?: boolean }>;
   /** Values as PostgreSQL sent them (text format), null for NULL. */
   rows: Array<Array<string | null>>;
 }
@@ -90,7 +90,7 @@ export interface TextResult {
 export function formatResult(result: TextResult): string {
   if (result.fields.length === 0) return commandTag(result) + '\n';
   const cols = result.fields.length;
-  const numeric = result.fields.map((f) => NUMERIC_TYPES.has(f.dataTypeID));
+  const numeric = result.fields.map((f) => f.alignRight ?? NUMERIC_TYPES.has(f.dataTypeID));
   const cells = result.rows.map((row) => result.fields.map((_f, i) => (row[i] ?? '').split('\n')));
   const widths = result.fields.map((f, i) => Math.max(f.name.length, ...cells.map((row) => Math.max(...(row[i] ?? ['']).map((l) => l.length)))));
   const lines: string[] = [];

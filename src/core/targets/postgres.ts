@@ -2,10 +2,10 @@
 // (the secret comes from the vault); TLS follows libpq's sslmode; read-only checks run as one
 // statement inside BEGIN READ ONLY, so PostgreSQL itself refuses a write; a cancel or a
 // timeout asks the server to cancel the statement from a second connection.
-import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { ClientConfig, FieldDef, QueryResult } from 'pg';
-import { effectiveTls, parseDsn, tlsOptions, type Dsn, type PostgresTarget, type TlsMode } from './pg-dsn';
+import { DsnError, openPgClient, pgClientConfig, type PgClientOptions } from '../db/postgres';
+import { effectiveTls, parseDsn, type Dsn, type PostgresTarget, type TlsMode } from './pg-dsn';
 import { describeSqlState, formatPgError, formatResult, type TextResult } from './pg-output';
 import { redactingOutput, redactText, type RedactingOutput } from './redact';
 import { TargetError } from './types';
@@ -119,40 +119,24 @@ export class PostgresExecutor implements Executor {
     return this.connecting;
   }
 
-  private clientConfig(ssl: false | ConnectionOptions): ClientConfig {
-    const config: ClientConfig = {
-      host: this.dsn.host,
-      port: this.dsn.port,
-      ...(this.dsn.user !== undefined ? { user: this.dsn.user } : {}),
-      ...(this.dsn.database !== undefined ? { database: this.dsn.database } : {}),
-      ...(this.dsn.options !== undefined ? { options: this.dsn.options } : {}),
-      ssl,
-      application_name: this.applicationName,
-      connectionTimeoutMillis: this.options.connectTimeoutMs,
-      keepAlive: true,
-    };
+  private clientOptions(tls: TlsMode = this.tls): PgClientOptions {
+    const options: PgClientOptions = { dsn: this.dsn, tls, applicationName: this.applicationName, connectTimeoutMs: this.options.connectTimeoutMs, keepAlive: true };
     const secretName = this.target.secret;
     if (secretName !== undefined) {
       const password = this.context.secrets[secretName];
       if (password === undefined) throw new TargetError('auth_failed', `The password for target "${this.name}" is the secret "${secretName}", which is not in the vault: add it with \`cutover secret set --name ${secretName}\`.`);
-      config.password = password;
+      options.password = password;
     }
-    return config;
+    return options;
   }
 
   private async open(): Promise<pg.Client> {
-    const ssl = tlsOptions(this.tls, this.dsn);
     let client: pg.Client;
     try {
-      try {
-        client = await this.connectClient(this.clientConfig(ssl));
-      } catch (error) {
-        // prefer: like libpq, fall back to a plain connection when the server has no TLS.
-        if (this.tls !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
-        client = await this.connectClient(this.clientConfig(false));
-      }
+      // prefer: like libpq, falls back to a plain connection when the server has no TLS.
+      ({ client } = await openPgClient(this.clientOptions(), (c) => this.listen(c)));
     } catch (error) {
-      throw this.connectError(error);
+      throw this.connectError(error instanceof DsnError ? new TargetError('connect_failed', error.message) : error);
     }
     try {
       const probe = await client.query<{ pid: number; ssl: boolean | null }>('SELECT pg_backend_pid() AS pid, (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) AS ssl');
@@ -167,21 +151,13 @@ export class PostgresExecutor implements Executor {
     return client;
   }
 
-  private async connectClient(config: ClientConfig): Promise<pg.Client> {
-    const client = new pg.Client(config);
+  private listen(client: pg.Client): void {
     // Without a listener, a session that dies while idle would crash the process.
     client.on('error', (error: Error) => this.sessionEnded(client, error.message));
     client.on('end', () => this.sessionEnded(client, 'the server closed the connection'));
     client.on('notice', (notice: { severity?: string; message?: string }) => {
       this.activeOutput?.write(Buffer.from(`${notice.severity ?? 'NOTICE'}:  ${notice.message ?? ''}\n`), 'stderr');
     });
-    try {
-      await client.connect();
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    return client;
   }
 
   private sessionEnded(client: pg.Client, reason: string): void {
@@ -333,8 +309,8 @@ export class PostgresExecutor implements Executor {
     if (pid === null || this.client !== client) return;
     let helper: pg.Client | null = null;
     try {
-      const config = this.clientConfig(tlsOptions(this.tls === 'prefer' && this.tlsInUse === false ? 'disable' : this.tls, this.dsn));
-      helper = new pg.Client({ ...config, application_name: `${this.applicationName} (cancel)`.slice(0, 63) });
+      const options = this.clientOptions(this.tls === 'prefer' && this.tlsInUse === false ? 'disable' : this.tls);
+      helper = new pg.Client(pgClientConfig({ ...options, applicationName: `${this.applicationName} (cancel)` }));
       helper.on('error', () => undefined);
       await helper.connect();
       await helper.query(how === 'cancel' ? 'SELECT pg_cancel_backend($1)' : 'SELECT pg_terminate_backend($1)', [pid]);
