@@ -2,7 +2,7 @@
 // reproduce say (step by step, evidence file by evidence file), their hash is the file's
 // SHA-256 as `sha256sum` computes it, and their gates match what the real `alembic` prints.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allSteps, loadRunbook, loadRunbookFile, type LoadedRunbook, type Step } from '../../src/core/runbook';
@@ -222,5 +222,36 @@ describe('examples/postgres-primary-cutover.yaml', () => {
     expect(rollback.filter((id) => id.startsWith('rb-runtime-'))).toHaveLength(3);
     expect(rollback.filter((id) => id.startsWith('rb-data-'))).toHaveLength(3);
     expect(runbook.decision?.template).toBe('go-no-go');
+  });
+});
+
+describe('every example in examples/', () => {
+  const files = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.yaml'));
+
+  it('there are the four examples, each loading with no warnings', () => {
+    expect(files.sort()).toEqual(['alembic-governance-cutover.yaml', 'go-live-rc-signoff.yaml', 'incremental-sync-bigbang-cutover.yaml', 'postgres-primary-cutover.yaml']);
+    for (const file of files) expect(loadRunbookFile(join(REPO_ROOT, 'examples', file)).warnings, file).toEqual([]);
+  });
+
+  it('the incremental sync example runs the source scripts and calls the endpoints its Markdown runbook names', () => {
+    const loaded = loadRunbookFile(join(REPO_ROOT, 'examples/incremental-sync-bigbang-cutover.yaml'));
+    const text = loaded.text;
+    for (const named of ['0012_sync_incremental_controls', '0013_sync_staging_rows', 'SYNC_MYSQL_INCREMENTAL_PUSHDOWN=true', 'alembic -c backend/alembic.ini upgrade head',
+      '/api/v1/analytics/portfolio/corte/summary', '/api/v1/analytics/cobranzas-cohorte/summary', '/api/v1/sync/status?domain=', '/docs', '/api/v1/sync/watermarks', '/api/v1/sync/chunks/${value:v-rerun.job_id}', '$.skipped_unchanged_chunks']) {
+      expect(text, named).toContain(named);
+    }
+    const deltas = allSteps(loaded.runbook).filter(({ step }) => step.id.startsWith('t5-delta-')).map(({ step }) => step.id);
+    expect(deltas).toEqual(['t5-delta-cobranzas', 't5-delta-cartera', 't5-delta-contratos', 't5-delta-gestores']);
+  });
+
+  it('the go-live example names the war-room roles, runs its scripts and never runs the restore drill in production', () => {
+    const loaded = loadRunbookFile(join(REPO_ROOT, 'examples/go-live-rc-signoff.yaml'));
+    expect(Object.keys(loaded.runbook.roles)).toEqual(expect.arrayContaining(['incident_commander', 'deployer', 'db_owner', 'payments_owner', 'scribe']));
+    const runs = allSteps(loaded.runbook).map(({ step }) => ('run' in step ? step.run : '')).join('\n');
+    for (const script of ['python3 scripts/verify_prod_env.py', 'bash scripts/db_restore_drill.sh', 'bash scripts/go_live_smoke.sh', 'python3 scripts/detect_stuck_finance_jobs.py', 'python3 scripts/daily_reconciliation_report.py']) {
+      expect(runs, script).toContain(script);
+    }
+    expect(stepById(loaded, 't30-restore-drill')).toMatchObject({ environments: ['rehearsal'] });
+    expect(loaded.runbook.phases.every((p) => p.skippable === false)).toBe(true);
   });
 });

@@ -9,6 +9,7 @@
 // Configuration: environment variables, or KEY=VALUE lines in the file RUNTIME_ENV names
 // (default ./runtime.env), read once at start:
 //   DATABASE_URL (PGPASSWORD if it needs one), ADMIN_USER, ADMIN_PASSWORD, WEBHOOK_SECRET,
+//   ADMIN_API_TOKEN (an operations bearer token for the admin routes, optional),
 //   RELEASE_SHA, APP_ENV, PORT and HOST (default 127.0.0.1:8000; PORT=0 picks a free port).
 // Maintenance mode is the file MAINTENANCE_FLAG (default ./maintenance.flag): while it exists
 // every route but /api/health and /api/admin/* answers 503.
@@ -27,7 +28,7 @@ function loadConfig() {
       if (m && !line.trim().startsWith('#')) values[m[1]] = m[2];
     }
   }
-  for (const key of ['DATABASE_URL', 'ADMIN_USER', 'ADMIN_PASSWORD', 'WEBHOOK_SECRET', 'RELEASE_SHA', 'APP_ENV', 'PORT', 'HOST', 'MAINTENANCE_FLAG']) {
+  for (const key of ['DATABASE_URL', 'ADMIN_USER', 'ADMIN_PASSWORD', 'ADMIN_API_TOKEN', 'WEBHOOK_SECRET', 'RELEASE_SHA', 'APP_ENV', 'PORT', 'HOST', 'MAINTENANCE_FLAG']) {
     if (process.env[key] !== undefined) values[key] = process.env[key];
   }
   return values;
@@ -77,7 +78,9 @@ function amountOf(body) {
 
 function requireAdmin(req) {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  if (!token || !sessions.has(token)) throw fail(401, 'admin login required (POST /api/auth/login)');
+  const apiToken = config.ADMIN_API_TOKEN;
+  const isApiToken = Boolean(token && apiToken) && token.length === apiToken.length && timingSafeEqual(Buffer.from(token), Buffer.from(apiToken));
+  if (!token || !(sessions.has(token) || isApiToken)) throw fail(401, 'admin login required (POST /api/auth/login, or the ADMIN_API_TOKEN bearer)');
 }
 
 async function withdrawal(c, id) {

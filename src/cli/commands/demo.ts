@@ -8,12 +8,15 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .description('run the bundled alembic-governance example end to end on this machine (a throwaway database on the local PostgreSQL, PGURL overrides): the operator owns the vault; two approvers each hold their own key in OUT/machines/NAME and sign with plain ssh-keygen -Y sign')
     .requiredOption('--out <dir>', 'a new or empty folder for the vault, the signed pack and the PDF')
     .option('--blocked', 'run the variant that hits the DuplicateTable abort gate and write the incident report')
+    .option('--example <name>', 'rehearse another shipped example end to end: alembic-governance (the default), incremental-sync (a throwaway MariaDB source too; MYSQL_URL overrides mysql://root@127.0.0.1:3306/) or go-live; each host API runs as a child process on a free loopback port and is stopped after')
     .option('--json', 'print JSON')
-    .action(async (opts: { out: string; blocked?: boolean; json?: boolean }) => {
+    .action(async (opts: { out: string; blocked?: boolean; example?: string; json?: boolean }) => {
       const generated = !process.env.CUTOVER_PASSPHRASE;
       const passphrase = process.env.CUTOVER_PASSPHRASE || randomBytes(12).toString('base64url');
-      const { runDemo } = await import('../../core/demo');
-      const result = await runDemo({ out: opts.out, blocked: opts.blocked, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
+      const demoOptions = { out: opts.out, blocked: opts.blocked, passphrase, log: opts.json ? undefined : (line: string) => console.log(line) };
+      const result = opts.example
+        ? await (await import('../../core/demo/examples')).runExampleDemo(opts.example, demoOptions)
+        : await (await import('../../core/demo')).runDemo(demoOptions);
       if (opts.json) {
         printJson({ ...result, passphrase: generated ? passphrase : undefined });
       } else {
@@ -27,6 +30,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         if (result.incident) console.log(`Run BLOCKED at the abort gate. Incident report:\n  ${result.incident.markdown}\n  ${result.incident.pdf}`);
         console.log(`\nSee the run: CUTOVER_PASSPHRASE=… npx cutover run status --vault ${result.vault} ${result.runId}`);
       }
-      setExit(result.pack ? (result.verify?.ok ? EXIT_OK : EXIT_FAILED) : EXIT_OK);
+      // An example's rehearsal that stops before its pack failed; the --blocked demo stops by design.
+      setExit(result.pack ? (result.verify?.ok ? EXIT_OK : EXIT_FAILED) : (opts.example && !result.incident ? EXIT_FAILED : EXIT_OK));
     });
 }

@@ -1,0 +1,321 @@
+// `cutover demo --example NAME`: each shipped example rehearsed end to end on this machine.
+// alembic-governance is `cutover demo` itself. incremental-sync and go-live get a throwaway
+// PostgreSQL database (and, for the sync, a throwaway MariaDB database and user), their host
+// folder copied to OUT/host and run as a local-shell target, and the host's API started as a
+// child process on a free loopback port and stopped after. The same vault, people and signing
+// as `cutover demo`: the operator owns the vault and plays the war-room roles; two approvers
+// each sign on their own "machine" with plain ssh-keygen (approver-1 is also the incident
+// commander, who decides). The run ends with the decision, a signed pack and its verification.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { ACT_NAMESPACE, actBytes } from '../acts';
+import { autoplay, PLAN_NAMESPACE, RunEngine, type Answer } from '../engine';
+import { allSteps, loadRunbook } from '../runbook';
+import { decisionAct, recordDecision } from '../reports/decision';
+import { buildPack, importSignature, signPack, verifyPack, zipPackFolder } from '../pack';
+import { addIdentityFrom, IDENTITY_NAMESPACE, identityStatementFor, proveIdentity, sessionKeyring } from '../identity';
+import { loadKeyFile } from '../signing';
+import { makeMachine, signOnMachine, type Machine } from './machines';
+import { createExecutor } from '../targets';
+import { Vault, VaultInputError, setSecret } from '../vault';
+import { runDemo, type DemoOptions, type DemoResult } from './index';
+
+const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
+
+export const EXAMPLE_NAMES = ['alembic-governance', 'postgres-primary', 'incremental-sync', 'go-live'] as const;
+export type ExampleName = (typeof EXAMPLE_NAMES)[number];
+
+/** The roles the operator plays in the demo; approver-1 is also the incident commander. */
+const OPERATOR_ROLES = ['operator', 'deployer', 'db_owner', 'payments_owner', 'scribe'];
+const PEOPLE = [
+  { name: 'approver-1', roles: ['approver', 'incident_commander'] },
+  { name: 'approver-2', roles: ['approver'] },
+] as const;
+
+interface Rehearsal {
+  runbook: string;
+  host: string;
+  /** Databases made, API started; returns the run's targets, params, secrets and a cleanup. */
+  setup: (ctx: SetupContext) => Promise<Prepared>;
+}
+
+interface SetupContext {
+  out: string;
+  hostDir: string;
+  pgServer: URL;
+  log: (line: string) => void;
+  cleanups: (() => Promise<void>)[];
+}
+
+interface Prepared {
+  targets: Record<string, string>;
+  params: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+const quiet = () => {};
+const token = (n = 12) => randomBytes(n).toString('hex');
+
+/** A throwaway PostgreSQL database; its URL (no password, sslmode=disable) and the admin URL it was made from. */
+async function throwawayPg(ctx: SetupContext, prefix: string): Promise<string> {
+  const name = `${prefix}_${token(4)}`;
+  const admin = ctx.pgServer.toString();
+  const client = new pg.Client({ connectionString: admin, application_name: 'cutover-demo' });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  ctx.cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: admin, application_name: 'cutover-demo' });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => c.end());
+  });
+  const url = new URL(admin);
+  url.password = '';
+  url.pathname = `/${name}`;
+  url.searchParams.set('sslmode', 'disable');
+  ctx.log(`Throwaway PostgreSQL database ${name} on ${url.host}.`);
+  return url.toString();
+}
+
+/** python3 -m alembic in the host folder, as the previous release left the database. */
+function alembicUpgrade(hostDir: string, databaseUrl: string, revision: string): void {
+  const r = spawnSync('python3', ['-m', 'alembic', '-c', 'backend/alembic.ini', 'upgrade', revision], {
+    cwd: hostDir, encoding: 'utf8', timeout: 120_000,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', DATABASE_URL: databaseUrl },
+  });
+  if (r.status !== 0) throw new VaultInputError(`alembic upgrade ${revision} in ${hostDir} failed: ${(r.stderr || r.error?.message || '').trim()}`);
+}
+
+/** Starts a host's API (node api/server.mjs from the repository, cwd the host copy) on a free loopback port. */
+async function startApi(ctx: SetupContext, server: string, env: Record<string, string>): Promise<string> {
+  mkdirSync(join(ctx.hostDir, 'logs'), { recursive: true });
+  const logFile = createWriteStream(join(ctx.hostDir, 'logs', 'api.log'), { flags: 'a' });
+  const child: ChildProcess = spawn(process.execPath, [server], {
+    cwd: ctx.hostDir, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', RUNTIME_ENV: join(ctx.hostDir, 'runtime.env'), ...env },
+  });
+  ctx.cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    logFile.end();
+  });
+  child.stderr!.pipe(logFile, { end: false });
+  const url = await new Promise<string>((done, fail) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      logFile.write(chunk);
+      seen += chunk.toString('utf8');
+      const m = /listening on (http:\/\/\S+)/.exec(seen);
+      if (m) done(m[1]!);
+    });
+    child.once('exit', (code) => fail(new VaultInputError(`the host API ${server} exited (${code}) before listening; see ${join(ctx.hostDir, 'logs', 'api.log')}`)));
+    child.once('error', fail);
+  });
+  ctx.log(`Host API started: ${url} (pid ${child.pid}; log ${join(ctx.hostDir, 'logs', 'api.log')}).`);
+  return url;
+}
+
+function writeRuntimeEnv(hostDir: string, values: Record<string, string>): void {
+  writeFileSync(join(hostDir, 'runtime.env'), `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+}
+
+const incrementalSync: Rehearsal = {
+  runbook: 'incremental-sync-bigbang-cutover.yaml',
+  host: 'incremental-sync-host',
+  async setup(ctx) {
+    // The source: a throwaway MariaDB database and a user of its own, with a password.
+    const mysqlServer = new URL(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/');
+    const db = `cutover_demo_src_${token(4)}`;
+    const user = `cutover_demo_${token(4)}`;
+    const password = token();
+    const admin = await mysql.createConnection({ host: mysqlServer.hostname, port: Number(mysqlServer.port || 3306), user: decodeURIComponent(mysqlServer.username), password: decodeURIComponent(mysqlServer.password), multipleStatements: true });
+    try {
+      await admin.query(`CREATE DATABASE ${db}`);
+      ctx.cleanups.push(async () => {
+        const c = await mysql.createConnection({ host: mysqlServer.hostname, port: Number(mysqlServer.port || 3306), user: decodeURIComponent(mysqlServer.username), password: decodeURIComponent(mysqlServer.password) });
+        await c.query(`DROP DATABASE IF EXISTS ${db}`).then(() => c.query(`DROP USER IF EXISTS '${user}'@'127.0.0.1'`)).finally(() => c.end());
+      });
+      await admin.query(`CREATE USER '${user}'@'127.0.0.1' IDENTIFIED BY '${password}'`);
+      await admin.query(`GRANT ALL ON ${db}.* TO '${user}'@'127.0.0.1'`);
+      await admin.query(`USE ${db}`);
+      await admin.query(readFileSync(join(ctx.hostDir, 'mysql/source_schema.sql'), 'utf8'));
+      // Precondition 2 holds before the window: the source was hardened with the runbook's script.
+      await admin.query(readFileSync(join(ctx.hostDir, 'scripts/mysql_incremental_indexes.sql'), 'utf8'));
+    } finally {
+      await admin.end();
+    }
+    ctx.log(`Throwaway MariaDB database ${db} (user ${user}), seeded and hardened with scripts/mysql_incremental_indexes.sql.`);
+    // The target as the previous release left it: 0011, every domain fully synced.
+    const target = await throwawayPg(ctx, 'cutover_demo_sync');
+    alembicUpgrade(ctx.hostDir, target, '0011_sync_baseline');
+    writeRuntimeEnv(ctx.hostDir, {
+      DATABASE_URL: target,
+      SYNC_SOURCE_URL: `mysql://${user}@${mysqlServer.hostname}:${mysqlServer.port || 3306}/${db}`,
+      SYNC_MYSQL_INCREMENTAL_PUSHDOWN: 'true',
+      SYNC_CHUNK_ROWS: '500',
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    const api = await startApi(ctx, join(EXAMPLES, 'incremental-sync-host/api/server.mjs'), { MYSQL_PWD: password });
+    for (const domain of ['cobranzas', 'cartera', 'contratos', 'gestores']) {
+      const r = await fetch(`${api}/api/v1/sync`, { method: 'POST', body: JSON.stringify({ domain, origin: 'ops', wait: true }) });
+      if (r.status !== 200) throw new VaultInputError(`the previous release's ${domain} sync failed: ${r.status} ${await r.text()}`);
+    }
+    ctx.log('Previous release: every domain synced by the full-copy path at 0011_sync_baseline.');
+    return {
+      targets: { app_host: `local:${ctx.hostDir}`, target_db: target },
+      params: { api_url: api, source_dsn: `mysql://${user}@${mysqlServer.hostname}:${mysqlServer.port || 3306}/${db}` },
+      secrets: { target_db_password: 'not-needed-with-trust-auth', source_db_password: password },
+    };
+  },
+};
+
+const goLive: Rehearsal = {
+  runbook: 'go-live-rc-signoff.yaml',
+  host: 'go-live-host',
+  async setup(ctx) {
+    const database = await throwawayPg(ctx, 'cutover_demo_pay');
+    alembicUpgrade(ctx.hostDir, database, '0006_payments_ledger');
+    const seed = new pg.Client({ connectionString: database });
+    await seed.connect();
+    await seed.query(`INSERT INTO accounts (id) VALUES ('canary-tenant')`).finally(() => seed.end());
+    const adminPassword = token();
+    const apiToken = token(24);
+    writeRuntimeEnv(ctx.hostDir, {
+      DATABASE_URL: database,
+      ADMIN_USER: 'ops-admin',
+      ADMIN_PASSWORD: adminPassword,
+      ADMIN_API_TOKEN: apiToken,
+      WEBHOOK_SECRET: `whsec_${token()}`,
+      APP_ENV: 'production',
+      CORS_ALLOWED_ORIGINS: 'https://pay.example',
+      STRIPE_SECRET_KEY: `sk_live_rehearsal${token(4)}`,
+      ADYEN_API_KEY: `live_rehearsal${token(4)}`,
+      TRUSTED_PROXIES: '10.0.0.0/8',
+      BOOTSTRAP_ENABLED: 'false',
+      RELEASE_SHA: '7e1d5c3',
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    const api = await startApi(ctx, join(EXAMPLES, 'go-live-host/api/server.mjs'), {});
+    return {
+      targets: { app_host: `local:${ctx.hostDir}`, payments_db: database },
+      params: { api_url: api },
+      secrets: { payments_db_password: 'not-needed-with-trust-auth', admin_password: adminPassword, admin_api_token: apiToken },
+    };
+  },
+};
+
+const REHEARSALS: Partial<Record<ExampleName, Rehearsal>> = { 'incremental-sync': incrementalSync, 'go-live': goLive };
+
+/** Prepared answers: attestations confirmed, records filled to their patterns, manual steps noted. */
+function answersFor(runbookText: string): Record<string, Answer> {
+  const answers: Record<string, Answer> = {};
+  for (const { step } of allSteps(loadRunbook(runbookText).runbook)) {
+    if (step.kind === 'attest') answers[step.id] = true;
+    if (step.kind === 'manual') answers[step.id] = 'done (demo rehearsal)';
+    if (step.kind === 'record') answers[step.id] = Object.fromEntries(step.fields.map((f) => [f.name, f.pattern?.includes('0-9a-f') ? '7e1d5c3' : `demo-${f.name}`]));
+  }
+  return answers;
+}
+
+export async function runExampleDemo(name: string, options: DemoOptions): Promise<DemoResult> {
+  if (!(EXAMPLE_NAMES as readonly string[]).includes(name)) throw new VaultInputError(`Unknown example "${name}": give one of ${EXAMPLE_NAMES.join(', ')}.`);
+  if (name === 'alembic-governance') return runDemo(options);
+  const rehearsal = REHEARSALS[name as ExampleName];
+  if (!rehearsal) throw new VaultInputError(`The example "${name}" has no host stand-in to rehearse on yet; \`cutover runbook validate examples/${name}-cutover.yaml\` checks it.`);
+  if (options.blocked) throw new VaultInputError('--blocked goes with the alembic-governance example only.');
+  const log = options.log ?? quiet;
+  const out = resolve(options.out);
+  if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(`${out} is not empty; give --out a new or empty folder.`);
+  mkdirSync(out, { recursive: true });
+  const hostDir = join(out, 'host');
+  cpSync(join(EXAMPLES, rehearsal.host), hostDir, { recursive: true });
+  const ctx: SetupContext = { out, hostDir, pgServer: new URL(options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'), log, cleanups: [] };
+  try {
+    const prepared = await rehearsal.setup(ctx);
+    return await rehearse(rehearsal, prepared, out, options.passphrase, log);
+  } finally {
+    for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch((error: Error) => log(`cleanup: ${error.message}`));
+  }
+}
+
+async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, passphrase: string, log: (line: string) => void): Promise<DemoResult> {
+  const vaultPath = join(out, 'cutover.vault');
+  const vault = Vault.create(vaultPath, passphrase, { actor: 'demo' });
+  try {
+    const owner = await addIdentityFrom(vault, { name: 'operator', roles: OPERATOR_ROLES, source: { kind: 'generate' }, actor: 'demo' });
+    log(`Identity operator (${OPERATOR_ROLES.join(', ')}): the vault's owner, key ${owner.fingerprint}.`);
+    const machines = new Map<string, Machine>();
+    for (const person of PEOPLE) {
+      const machine = makeMachine(join(out, 'machines'), person.name);
+      machines.set(person.name, machine);
+      await addIdentityFrom(vault, { name: person.name, roles: [...person.roles], source: { kind: 'public', publicKey: machine.publicKey }, actor: 'operator' });
+      const statement = identityStatementFor(vault, person.name);
+      proveIdentity(vault, { name: person.name, statement: Buffer.from(statement), signature: signOnMachine(machine, 'identity.json', statement, IDENTITY_NAMESPACE), actor: 'operator' });
+      log(`Identity ${person.name} (${person.roles.join(', ')}): public key only, proved with ssh-keygen on ${machine.dir}.`);
+    }
+    for (const [secret, value] of Object.entries(prepared.secrets)) setSecret(vault, secret, value, 'operator');
+    const keyring = await sessionKeyring(vault, { sock: '' });
+    const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor });
+    const text = readFileSync(join(EXAMPLES, rehearsal.runbook), 'utf8');
+    const run = await op.startRun({ text, source: `examples/${rehearsal.runbook}`, environment: 'rehearsal', targets: prepared.targets, params: prepared.params });
+    log(`Run ${run.runId} of ${run.runbook.title} (rehearsal).`);
+    const signed = (who: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(who)!, file, bytes, ACT_NAMESPACE) });
+    const holder = (role: string) => PEOPLE.find((p) => (p.roles as readonly string[]).includes(role))?.name;
+    const play = () => autoplay(op, run.runId, {
+      answers: answersFor(text),
+      attestElsewhere: async (stepId, role) => {
+        const who = OPERATOR_ROLES.includes(role) ? undefined : holder(role);
+        if (!who) return void (await op.attest(run.runId, stepId));
+        const { bytes } = op.exportAct(run.runId, who, { kind: 'step.attest', stepId });
+        await op.importAct(signed(who, `${stepId}.act.json`, bytes));
+        log(`  ${stepId}: attested by ${who} (${role}; act signed with ssh-keygen on their machine)`);
+      },
+      onStep: (line, outcome) => {
+        log(`  ${line}`);
+        for (const gate of outcome?.gates.filter((g) => !g.passed) ?? []) log(`    ${gate.level === 'warn' ? 'warning' : 'failed'}: ${gate.gate} (${gate.detail})`);
+      },
+    });
+    let result = await play();
+    if (result.stopped && op.authorization(run.runId, result.stopped.stepId)?.authorized === false) {
+      const { bytes: plan } = op.exportPlan(run.runId);
+      for (const person of PEOPLE) {
+        op.importApproval(run.runId, plan, signOnMachine(machines.get(person.name)!, 'plan.json', plan, PLAN_NAMESPACE));
+        log(`  plan approved by ${person.name} (ssh-keygen -Y sign -n ${PLAN_NAMESPACE} on their machine)`);
+      }
+      result = await play();
+    }
+    if (result.stopped) {
+      log(`The rehearsal stopped at ${result.stopped.stepId}: ${result.stopped.reason}. No decision, no pack.`);
+      return { runId: run.runId, vault: vaultPath, status: result.state.status, pack: null, verify: null, incident: null };
+    }
+    // The incident commander (approver-1) decides and authorizes, signing on their machine.
+    const decider = holder('incident_commander')!;
+    const act = actBytes(decisionAct(vault, run.runId, decider, { rootCause: 'None: every gate passed in rehearsal', riskTier: 'low', authorization: 'Approved' }));
+    recordDecision(vault, run.runId, signed(decider, 'decision.act.json', act));
+    log(`  decision recorded and authorized by ${decider} (incident commander)`);
+    const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack') });
+    for (const person of PEOPLE) {
+      await signPack(pack.folder, { identity: person.name, signer: await loadKeyFile(machines.get(person.name)!.keyFile), decision: 'approve' });
+      await importSignature(vault, run.runId, pack.folder, person.name);
+    }
+    rmSync(pack.zip);
+    await zipPackFolder(pack.folder, pack.zip, new Date(pack.chainHead.at));
+    const verify = await verifyPack(pack.folder);
+    return { runId: run.runId, vault: vaultPath, status: op.status(run.runId).status, pack, verify, incident: null };
+  } finally {
+    vault.close();
+  }
+}
