@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RUN_EVENT_TYPES } from '../../src/core/engine/state';
 import { PACK_EXPORTED_EVENT, PackExistsError, PackExportError, buildPack, parseAllowedSigners, verifyPack } from '../../src/core/pack';
 import { Vault, canonicalJson } from '../../src/core/vault';
-import { openVaultFile, unwrapDataKey } from '../helpers/cli';
+import { forgeSegmentArtifact } from '../vault/forge';
 import { PASSPHRASE, sha256sumCheck, tool, usePackFixture } from './fixture';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -162,15 +162,10 @@ describe('pack export', () => {
     await expect(f.exportTo(out)).rejects.toBeInstanceOf(PackExistsError);
     expect(readdirSync(out).sort()).toEqual([`${built.name}`, `${built.name}.zip`]);
 
-    // Someone with the data key drops the append-only trigger and rewrites a transcript chunk.
+    // Someone with the data key rewrites a transcript: new segment bytes under the artifact's own
+    // key, chunk records rewritten with the append-only triggers dropped (test/vault/forge.ts).
     const artifact = f.vault.artifacts().find((a) => a.name === 'prod_upgrade_0019_to_head.log')!;
-    const db = openVaultFile(f.vault.path, unwrapDataKey(f.vault.path).dataKey);
-    try {
-      for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'artifact_chunks'").all() as { name: string }[]) db.exec(`DROP TRIGGER "${name}"`);
-      db.prepare('UPDATE artifact_chunks SET data = ? WHERE artifact_id = ? AND idx = 0').run(Buffer.from('Running upgrade 0019 -> 70a79686336c; echo DONE!!'), artifact.id);
-    } finally {
-      db.close();
-    }
+    forgeSegmentArtifact(f.vault.path, artifact.id, Buffer.from('Running upgrade 0019 -> 70a79686336c; echo DONE!!'));
     const elsewhere = join(f.dir, 'elsewhere');
     mkdirSync(elsewhere);
     await expect(f.exportTo(elsewhere)).rejects.toThrow(PackExportError);

@@ -1,12 +1,12 @@
 // Real runs of the reference scenario (sshd + Alembic + PostgreSQL), made once per test file
 // and kept as a copy of the vault: the reports under test are rendered from that copy.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Keyring } from '../../src/core/signing';
-import { keyslotsPathFor, Vault } from '../../src/core/vault';
+import { keyslotsPathFor, segmentRootFor, Vault } from '../../src/core/vault';
 import { approveAll, play, startScenario } from '../scenario/governance';
 
 export const PASSPHRASE = 'correct horse battery staple';
@@ -41,6 +41,7 @@ async function make(variant: Variant): Promise<RecordedRun> {
     const vaultPath = join(dir, `${variant}.vault`);
     copyFileSync(source, vaultPath);
     copyFileSync(keyslotsPathFor(source), keyslotsPathFor(vaultPath));
+    cpSync(segmentRootFor(source), segmentRootFor(vaultPath), { recursive: true });
     const keys = { gov1: join(dir, `${variant}-gov1_ed25519`), gov2: join(dir, `${variant}-gov2_ed25519`) };
     for (const name of ['gov1', 'gov2'] as const) copyFileSync(s.keys[name].path, keys[name]);
     return { vaultPath, runId: s.runId, keyring: s.keyring, keys, open: () => Vault.open(vaultPath, { passphrase: PASSPHRASE }) };
@@ -135,5 +136,6 @@ export function copyVaultFile(run: RecordedRun): string {
   const target = join(mkdtempSync(join(dir, 'copy-')), 'run.vault');
   copyFileSync(run.vaultPath, target);
   copyFileSync(keyslotsPathFor(run.vaultPath), keyslotsPathFor(target));
+  cpSync(segmentRootFor(run.vaultPath), segmentRootFor(target), { recursive: true });
   return target;
 }

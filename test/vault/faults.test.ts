@@ -5,7 +5,7 @@
 // vault is exit 1 from `vault verify`, naming the record. Exit 70 (internal error) or a stack
 // trace is always a failure.
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, openSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, mkdirSync, openSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,12 +60,13 @@ beforeAll(async () => {
   template.artifactId = (JSON.parse(added.stdout) as { id: string }).id;
 });
 
-/** A copy of the template vault (file and .keys) in a fresh folder of its own. */
+/** A copy of the template vault (file, .keys and .d folder of segments) in a fresh folder of its own. */
 function copyOfTemplate(onFinished: OnFinished): { dir: string; vault: string } {
   const dir = useTempDir('cutover-fault-', onFinished);
   const vault = join(dir, 'copy.vault');
   copyFileSync(template.vault, vault);
   copyFileSync(`${template.vault}.keys`, `${vault}.keys`);
+  cpSync(`${template.vault}.d`, `${vault}.d`, { recursive: true });
   return { dir, vault };
 }
 
@@ -197,8 +198,9 @@ describe.concurrent('files that are not (whole) vaults', () => {
 
   it('a vault truncated to half its pages', async ({ onTestFinished }) => {
     const { dir, vault } = copyOfTemplate(onTestFinished);
+    // The transcript lives in the .d folder now (issue 17); the database holds the chain.
     const pages = statSync(vault).size / PAGE;
-    expect(pages).toBeGreaterThan(100);
+    expect(pages).toBeGreaterThan(8);
     truncateSync(vault, Math.floor(pages / 2) * PAGE);
     await expectRefused(dir, vault, /damaged/);
   });
@@ -299,18 +301,25 @@ describe.concurrent('a byte flipped inside the encrypted file', () => {
     await expectCorruptionReported(dir, vault);
   });
 
-  it('in a page holding artifact data: verify reports it, `artifact cat` refuses it', async ({ onTestFinished }) => {
+  it('in a segment file holding the transcript: verify names the artifact and the segment, `artifact cat` refuses it', { timeout: 300_000 }, async ({ onTestFinished }) => {
     const { dir, vault } = copyOfTemplate(onTestFinished);
-    const overflow = pagesOf(vault, 'artifact_chunks', 'overflow');
-    expect(overflow.length).toBeGreaterThan(500);
-    flipByte(vault, (overflow[Math.floor(overflow.length / 2)]! - 1) * PAGE + 2000);
-    await expectCorruptionReported(dir, vault);
-
+    const segment = join(`${vault}.d`, 'artifacts', template.artifactId, '000000.seg');
+    expect(statSync(segment).size).toBeGreaterThan(3 * 1024 * 1024);
+    flipByte(segment, 2 * 1024 * 1024 + 777);
     const before = snapshotStored(dir);
+    const r = await runCli(['vault', 'verify', '--vault', vault, '--json']);
+    expectNoCrash(r);
+    expect(r.code, describeRun(r)).toBe(1);
+    const report = parseVerify(r);
+    expect(report.corruption).toBeNull();
+    expect(report.badArtifacts).toHaveLength(1);
+    expect(report.badArtifacts[0]!.ref).toContain('transcript.log');
+    expect(report.badArtifacts[0]!.message).toMatch(/altered: segment .*000000\.seg chunk \d+ .*does not authenticate/);
+
     const cat = await runCli(['artifact', 'cat', '--vault', vault, template.artifactId]);
     expectNoCrash(cat);
-    expectRefusal(cat, 2, /damaged/);
-    expect(snapshotStored(dir)).toEqual(before);
+    expectRefusal(cat, 2, /segment file is damaged.*000000\.seg/);
+    expect(snapshotStored(dir), 'inspecting a damaged vault writes nothing').toEqual(before);
   });
 
   it('in a page holding events: reported, not a crash', async ({ onTestFinished }) => {
@@ -371,15 +380,15 @@ describe('rows changed through SQL by someone holding the key', () => {
     expect(human.stdout).toMatch(new RegExp(`FIRST BAD EVENT: event #${target.seq} \\(note\\)`));
   });
 
-  it('an artifact chunk changed: the trigger refuses, and once dropped, verify exits 1 naming the artifact', async ({ onTestFinished }) => {
+  it('an artifact chunk record changed: the trigger refuses, and once dropped, verify exits 1 naming the artifact', async ({ onTestFinished }) => {
     const { vault } = copyOfTemplate(onTestFinished);
     const db = openDirect(vault);
-    const chunk = db.prepare('SELECT idx, data FROM artifact_chunks WHERE artifact_id = ? ORDER BY idx LIMIT 1').get(template.artifactId) as { idx: number; data: Buffer };
-    const forged = Buffer.from(chunk.data);
-    forged[100] = forged[100]! ^ 1;
-    const update = 'UPDATE artifact_chunks SET data = ? WHERE artifact_id = ? AND idx = ?';
+    const chunk = db.prepare('SELECT idx, tag FROM artifact_file_chunks WHERE artifact_id = ? ORDER BY idx LIMIT 1').get(template.artifactId) as { idx: number; tag: Buffer };
+    const forged = Buffer.from(chunk.tag);
+    forged[3] = forged[3]! ^ 1;
+    const update = 'UPDATE artifact_file_chunks SET tag = ? WHERE artifact_id = ? AND idx = ?';
     expect(() => db.prepare(update).run(forged, template.artifactId, chunk.idx)).toThrow(/append-only/);
-    db.exec('DROP TRIGGER artifact_chunks_no_update');
+    db.exec('DROP TRIGGER artifact_file_chunks_no_update');
     expect(db.prepare(update).run(forged, template.artifactId, chunk.idx).changes).toBe(1);
     db.close();
 
@@ -389,7 +398,7 @@ describe('rows changed through SQL by someone holding the key', () => {
     expect(report.badArtifacts).toHaveLength(1);
     expect(report.badArtifacts[0]!.ref).toContain(template.artifactId);
     expect(report.badArtifacts[0]!.ref).toContain('transcript.log');
-    expect(report.badArtifacts[0]!.message).toMatch(/do not match/);
+    expect(report.badArtifacts[0]!.message).toMatch(/altered: .*chunk 0 .*not the chunk the vault recorded/);
   });
 
   it('an event deleted: the trigger refuses, and once dropped, verify exits 1 naming the gap', async ({ onTestFinished }) => {

@@ -1,18 +1,27 @@
-// Artifacts: large blobs (command transcripts) streamed into the vault in chunks, with a
-// running SHA-256 and byte count, never held whole in memory. Each flushed chunk is its own
-// durable transaction, so a crash keeps every byte flushed before it; the artifact is then
-// left `open` and marked `incomplete` by the next process that opens the vault.
-import { and, eq, sql } from 'drizzle-orm';
-import { createHash, randomUUID, type Hash } from 'node:crypto';
+// Artifacts: large blobs (command transcripts) streamed into the vault with a running SHA-256
+// and byte count, never held whole in memory. A vault's artifacts are written to AES-256-GCM
+// segment files beside it (segments.ts, issue 17); vaults from before that keep theirs in the
+// database's artifact_chunks, read as before. Either way a crash keeps every byte made durable
+// before it; the artifact is left `open` and sealed `incomplete` by the next writer that opens
+// the vault.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
+import { ftruncateSync, openSync, closeSync, fstatSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { VaultDb } from './database';
-import { artifactChunks, artifacts } from './schema';
+import { VaultDiskFullError } from './errors';
+import { artifactChunks, artifactFileChunks, artifactFiles, artifacts } from './schema';
+import { SEGMENT_FORMAT, SegmentError, SegmentFileWriter, artifactKey, readSegmentChunks, recordedLength, segmentPathFor, type ChunkRecord, type SegmentContext, type SegmentReadExtras } from './segments';
 import type { ArtifactInfo } from './types';
 
-/** Flush a chunk when this many bytes are pending... */
+/** A chunk is cut when this many bytes are pending (a segment file's chunks are this size)... */
 export const CHUNK_BYTES = 1024 * 1024;
 /** ...or when bytes have waited this long, so a slow transcript is not lost in memory. */
 const FLUSH_AFTER_MS = 250;
+/** Chunks per segment file (64 MiB of transcript). */
+export const SEGMENT_CHUNKS = 64;
+/** Written chunks are made durable (fsync, then one transaction recording them) at least this often. */
+const DURABLE_CHUNKS = 16;
 
 export type ArtifactRow = typeof artifacts.$inferSelect;
 
@@ -27,19 +36,42 @@ function getArtifact(db: VaultDb, id: string): ArtifactRow | undefined {
 /** Called by the vault when an artifact is finished or found incomplete, inside the same transaction. */
 export type RecordArtifactEvent = (type: 'artifact.completed' | 'artifact.incomplete', info: ArtifactInfo, actor: string) => void;
 
+/** Where a vault keeps segment files and the key they derive from. */
+export interface SegmentStore {
+  /** The vault file, for messages. */
+  vaultPath: string;
+  /** `<vault>.d` */
+  root: string;
+  vaultId: string;
+  dataKey: Buffer;
+}
+
+/** A full disk or quota, said as the vault's own error; anything else as it came. */
+function storageError(store: SegmentStore, name: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new VaultDiskFullError(store.vaultPath, { cause: error, during: `writing the transcript "${name}" into ${store.root}` });
+  return error;
+}
+
 export class ArtifactWriter {
   readonly id: string = randomUUID();
   private readonly hash: Hash = createHash('sha256');
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes and chunks recorded durably in the vault. */
   private size = 0;
   private chunks = 0;
+  /** Segment mode: chunks written to their segment but not yet recorded. */
+  private undurable: ChunkRecord[] = [];
+  private undurableBytes = 0;
   private lastFlush = Date.now();
   private closed = false;
   /** The first write that failed (a full disk): every later write, flush and finish throws it. */
   private failure: unknown = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly files: SegmentFileWriter | null = null;
   private readonly insertChunk;
+  private readonly insertFileChunk;
   private readonly bumpArtifact;
 
   constructor(
@@ -48,18 +80,28 @@ export class ArtifactWriter {
     readonly mediaType: string,
     private readonly actor: string,
     private readonly record: RecordArtifactEvent,
+    private readonly store: SegmentStore | null = null,
   ) {
-    db.insert(artifacts).values({ id: this.id, name, mediaType, state: 'open', writerPid: process.pid, writerHost: hostname(), createdAt: new Date().toISOString() }).run();
+    const salt = store ? randomBytes(32) : null;
+    db.transaction(() => {
+      db.insert(artifacts).values({ id: this.id, name, mediaType, state: 'open', writerPid: process.pid, writerHost: hostname(), createdAt: new Date().toISOString() }).run();
+      if (salt) db.insert(artifactFiles).values({ artifactId: this.id, format: SEGMENT_FORMAT, salt, segmentChunks: SEGMENT_CHUNKS }).run();
+    }, { behavior: 'immediate' });
+    if (store && salt) {
+      this.files = new SegmentFileWriter({ root: store.root, vaultId: store.vaultId, artifactId: this.id, key: artifactKey(store.dataKey, salt, this.id), segmentChunks: SEGMENT_CHUNKS });
+    }
     this.insertChunk = db.insert(artifactChunks)
       .values({ artifactId: sql.placeholder('artifactId'), idx: sql.placeholder('idx'), data: sql.placeholder('data') }).prepare();
+    this.insertFileChunk = db.insert(artifactFileChunks)
+      .values({ artifactId: sql.placeholder('artifactId'), idx: sql.placeholder('idx'), size: sql.placeholder('size'), tag: sql.placeholder('tag') }).prepare();
     this.bumpArtifact = db.update(artifacts)
       .set({ size: sql`${sql.placeholder('size')}`, chunkCount: sql`${sql.placeholder('chunkCount')}` })
       .where(eq(artifacts.id, sql.placeholder('id'))).prepare();
   }
 
-  /** Bytes accepted so far (flushed or pending). */
+  /** Bytes accepted so far (durable, written or pending). */
   get bytesWritten(): number {
-    return this.size + this.pendingBytes;
+    return this.size + this.undurableBytes + this.pendingBytes;
   }
 
   write(data: Buffer | string): void {
@@ -70,8 +112,13 @@ export class ArtifactWriter {
     this.hash.update(buf);
     this.pending.push(buf);
     this.pendingBytes += buf.length;
-    if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) this.flush();
-    else if (!this.timer) {
+    if (this.files) {
+      if (this.pendingBytes >= CHUNK_BYTES) this.guard(() => this.cutFullChunks());
+      if (this.undurable.length >= DURABLE_CHUNKS || (this.undurable.length > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS)) this.commitDurable();
+    } else if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) {
+      this.flush();
+    }
+    if (!this.timer && this.bytesWritten > this.size) {
       // Output that then goes quiet is made durable anyway, within the flush interval.
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -93,6 +140,11 @@ export class ArtifactWriter {
       this.timer = null;
     }
     this.lastFlush = Date.now();
+    if (this.files) {
+      if (this.pendingBytes > 0) this.guard(() => this.cutChunk(this.pendingBytes, false));
+      if (this.undurable.length > 0) this.commitDurable();
+      return;
+    }
     if (this.pendingBytes === 0) return;
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
@@ -115,17 +167,40 @@ export class ArtifactWriter {
 
   /** Flushes, seals the artifact with its SHA-256 and records `artifact.completed` in the chain. */
   finish(): ArtifactInfo {
-    this.flush();
+    if (this.failure) throw this.failure;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    let sealChunks: () => void = () => {};
+    if (this.files) {
+      // The last chunk, possibly empty, is sealed as the artifact's end (its AAD says final).
+      this.guard(() => this.cutChunk(this.pendingBytes, true));
+      this.guard(() => this.files!.sync());
+      const rows = this.undurable;
+      sealChunks = () => this.recordChunks(rows);
+    } else {
+      this.flush();
+    }
     this.closed = true;
     const sha256 = this.hash.digest('hex');
     const completedAt = new Date().toISOString();
     let info: ArtifactInfo | undefined;
-    this.db.transaction((tx) => {
-      tx.update(artifacts).set({ state: 'complete', sha256, size: this.size, chunkCount: this.chunks, completedAt, writerPid: null, writerHost: null })
-        .where(and(eq(artifacts.id, this.id), eq(artifacts.state, 'open'))).run();
-      info = artifactInfo(getArtifact(tx as unknown as VaultDb, this.id)!);
-      this.record('artifact.completed', info, this.actor);
-    }, { behavior: 'immediate' });
+    try {
+      this.db.transaction((tx) => {
+        sealChunks();
+        tx.update(artifacts).set({ state: 'complete', sha256, size: this.bytesWritten, chunkCount: this.chunks + this.undurable.length, completedAt, writerPid: null, writerHost: null })
+          .where(and(eq(artifacts.id, this.id), eq(artifacts.state, 'open'))).run();
+        info = artifactInfo(getArtifact(tx as unknown as VaultDb, this.id)!);
+        this.record('artifact.completed', info, this.actor);
+      }, { behavior: 'immediate' });
+    } catch (error) {
+      // Not sealed: abandon() or the next open seals what was recorded durably.
+      this.failure = error;
+      throw error;
+    } finally {
+      this.files?.close();
+    }
     return info!;
   }
 
@@ -133,12 +208,100 @@ export class ArtifactWriter {
   abandon(): ArtifactInfo {
     if (!this.failure) this.flush();
     this.closed = true;
-    return markIncomplete(this.db, this.id, this.actor, this.record);
+    if (this.timer) clearTimeout(this.timer);
+    this.files?.close();
+    return markIncomplete(this.db, this.id, this.actor, this.record, this.store);
+  }
+
+  /** Runs a segment-file operation; a failure is kept (and said as a full disk when it is one). */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.failure = this.store ? storageError(this.store, this.name, error) : error;
+      throw this.failure;
+    }
+  }
+
+  private cutFullChunks(): void {
+    while (this.pendingBytes >= CHUNK_BYTES) this.cutChunk(CHUNK_BYTES, false);
+  }
+
+  /** Encrypts the first `bytes` pending bytes as the next chunk and writes it to its segment. */
+  private cutChunk(bytes: number, final: boolean): void {
+    const pieces: Buffer[] = [];
+    let need = bytes;
+    while (need > 0) {
+      const head = this.pending[0]!;
+      if (head.length <= need) {
+        pieces.push(head);
+        this.pending.shift();
+        need -= head.length;
+      } else {
+        pieces.push(head.subarray(0, need));
+        this.pending[0] = head.subarray(need);
+        need = 0;
+      }
+    }
+    this.pendingBytes -= bytes;
+    const idx = this.chunks + this.undurable.length;
+    this.undurable.push(this.files!.append(idx, pieces, bytes, final));
+    this.undurableBytes += bytes;
+  }
+
+  private recordChunks(rows: ChunkRecord[]): void {
+    for (const r of rows) this.insertFileChunk.run({ artifactId: this.id, idx: r.idx, size: r.size, tag: r.tag });
+  }
+
+  /** fsyncs the written chunks, then records them in one transaction: a chunk is on disk before
+   *  the vault refers to it. */
+  private commitDurable(): void {
+    const rows = this.undurable;
+    this.guard(() => this.files!.sync());
+    const size = this.size + this.undurableBytes;
+    const chunkCount = this.chunks + rows.length;
+    try {
+      this.db.transaction(() => {
+        this.recordChunks(rows);
+        this.bumpArtifact.run({ size, chunkCount, id: this.id });
+      }, { behavior: 'immediate' });
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+    this.undurable = [];
+    this.undurableBytes = 0;
+    this.size = size;
+    this.chunks = chunkCount;
+    this.lastFlush = Date.now();
   }
 }
 
+/** How an artifact's bytes are stored, read from the vault. */
+interface SegmentLayout {
+  ctx: SegmentContext;
+  chunks: ChunkRecord[];
+  final: boolean;
+}
+
+/** The segment layout of an artifact kept in segment files, or null for one kept in the database. */
+export function segmentLayout(db: Pick<VaultDb, 'select'>, store: SegmentStore | null, row: ArtifactRow): SegmentLayout | null {
+  const file = db.select().from(artifactFiles).where(eq(artifactFiles.artifactId, row.id)).get();
+  if (!file) return null;
+  if (!store) throw new Error(`artifact ${row.id} is kept in segment files, and no segment store was given to read them`);
+  const all = db.select({ idx: artifactFileChunks.idx, size: artifactFileChunks.size, tag: artifactFileChunks.tag }).from(artifactFileChunks)
+    .where(eq(artifactFileChunks.artifactId, row.id)).orderBy(asc(artifactFileChunks.idx)).all();
+  // A sealed artifact is what its seal counted; an open one, every chunk recorded so far.
+  const chunks = row.state === 'open' ? all : all.filter((c) => c.idx < row.chunkCount);
+  return {
+    ctx: { root: store.root, vaultId: store.vaultId, artifactId: row.id, key: artifactKey(store.dataKey, file.salt, row.id), segmentChunks: file.segmentChunks },
+    chunks,
+    final: row.state === 'complete',
+  };
+}
+
 /** Hashes what an unfinished artifact holds and seals it as incomplete, in one transaction. */
-export function markIncomplete(db: VaultDb, id: string, actor: string, record: RecordArtifactEvent): ArtifactInfo {
+export function markIncomplete(db: VaultDb, id: string, actor: string, record: RecordArtifactEvent, store: SegmentStore | null = null): ArtifactInfo {
   let info: ArtifactInfo | undefined;
   db.transaction(() => {
     const row = getArtifact(db, id);
@@ -146,10 +309,26 @@ export function markIncomplete(db: VaultDb, id: string, actor: string, record: R
     const hash = createHash('sha256');
     let size = 0;
     let count = 0;
-    for (const chunk of readArtifactChunks(db, id)) {
-      hash.update(chunk);
-      size += chunk.length;
-      count += 1;
+    const layout = segmentLayout(db, store, row);
+    if (layout) {
+      // Sealed at the last durable chunk that still reads back; a chunk that does not (the
+      // segments were damaged meanwhile) and any after it are left out, and verify names them.
+      try {
+        for (const chunk of readSegmentChunks(layout.ctx, layout.chunks, false)) {
+          hash.update(chunk);
+          size += chunk.length;
+          count += 1;
+        }
+      } catch (error) {
+        if (!(error instanceof SegmentError)) throw error;
+      }
+      trimUnrecordedTail(layout.ctx, layout.chunks.slice(0, count));
+    } else {
+      for (const chunk of readArtifactChunks(db, id)) {
+        hash.update(chunk);
+        size += chunk.length;
+        count += 1;
+      }
     }
     db.update(artifacts).set({ state: 'incomplete', sha256: hash.digest('hex'), size, chunkCount: count, completedAt: new Date().toISOString(), writerPid: null, writerHost: null })
       .where(eq(artifacts.id, id)).run();
@@ -157,6 +336,30 @@ export function markIncomplete(db: VaultDb, id: string, actor: string, record: R
     record('artifact.incomplete', info, actor);
   }, { behavior: 'immediate' });
   return info ?? artifactInfo(getArtifact(db, id)!);
+}
+
+/**
+ * A writer that died may have written chunks after the last one it recorded: they were never
+ * durable evidence. The segment holding the last recorded chunk is cut back to its recorded
+ * frames (best effort: a failure leaves the bytes, which verify then reports). Later segment
+ * files, if any, are left where they are and reported as orphans.
+ */
+function trimUnrecordedTail(ctx: SegmentContext, kept: ChunkRecord[]): void {
+  const last = kept[kept.length - 1];
+  if (!last) return;
+  const segment = Math.floor(last.idx / ctx.segmentChunks);
+  const inSegment = kept.filter((c) => Math.floor(c.idx / ctx.segmentChunks) === segment);
+  try {
+    const fd = openSync(segmentPathFor(ctx.root, ctx.artifactId, segment), 'r+');
+    try {
+      const length = recordedLength(inSegment);
+      if (fstatSync(fd).size > length) ftruncateSync(fd, length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Reported by verify as bytes past the recorded end.
+  }
 }
 
 /** Whether a process on this host still runs (a crashed writer or runner does not). */
@@ -170,16 +373,24 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Open artifacts whose writer on this host is gone (crashed, killed) are sealed as incomplete. */
-export function recoverAbandoned(db: VaultDb, record: RecordArtifactEvent): ArtifactInfo[] {
+export function recoverAbandoned(db: VaultDb, record: RecordArtifactEvent, store: SegmentStore | null = null): ArtifactInfo[] {
   const open = db.select().from(artifacts).where(eq(artifacts.state, 'open')).all();
   const host = hostname();
   return open
     .filter((row) => row.writerHost === host && row.writerPid !== null && row.writerPid !== process.pid && !processAlive(row.writerPid))
-    .map((row) => markIncomplete(db, row.id, 'system', record));
+    .map((row) => markIncomplete(db, row.id, 'system', record, store));
 }
 
 /** Streams an artifact's chunks in order. drizzle has no row iterator, so this one read uses
  *  the driver's own statement iterator: a gigabyte transcript is never loaded whole. */
 export function* readArtifactChunks(db: VaultDb, id: string): Generator<Buffer> {
   yield* db.$client.prepare('SELECT data FROM artifact_chunks WHERE artifact_id = ? ORDER BY idx').pluck().iterate(id) as IterableIterator<Buffer>;
+}
+
+/** An artifact's bytes, in order, from its segment files or (an older vault's) database chunks. */
+export function* readArtifactBytes(db: VaultDb, store: SegmentStore | null, id: string, extras?: SegmentReadExtras): Generator<Buffer> {
+  const row = getArtifact(db, id);
+  const layout = row ? segmentLayout(db, store, row) : null;
+  if (layout) yield* readSegmentChunks(layout.ctx, layout.chunks, layout.final, extras);
+  else yield* readArtifactChunks(db, id);
 }

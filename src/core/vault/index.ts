@@ -1,6 +1,7 @@
 export { Vault, type CreateOptions, type OpenUpkeep, type ReadOnlyVault } from './vault';
 export type { VaultReadDb } from './database';
 export { ArtifactWriter, CHUNK_BYTES, processAlive } from './artifacts';
+export { SegmentError, segmentRootFor, type SegmentFaultKind } from './segments';
 export { keyslotsPathFor, defaultScryptParams, type KeychainUnwrap, type Unlock, type ScryptParams } from './keyslots';
 export { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 export * from './errors';

@@ -67,3 +67,29 @@ export const secrets = sqliteTable('secrets', {
   value: text('value').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+/** An artifact whose bytes live in AES-256-GCM segment files in `<vault>.d/artifacts/<id>/`
+ *  (issue 17). Artifacts without a row here keep their bytes in `artifact_chunks`. */
+export const artifactFiles = sqliteTable('artifact_files', {
+  artifactId: text('artifact_id').primaryKey().references(() => artifacts.id),
+  /** The segment format: 'aes-256-gcm/1'. */
+  format: text('format').notNull(),
+  /** HKDF salt of this artifact's key (random, 32 bytes). */
+  salt: blob('salt', { mode: 'buffer' }).notNull(),
+  /** Chunks per segment file. */
+  segmentChunks: integer('segment_chunks').notNull(),
+  /** Set when the bytes were moved here from artifact_chunks by `vault migrate-artifacts`. */
+  migratedAt: text('migrated_at'),
+});
+
+/** One durable chunk of a segment-file artifact: its plaintext size and GCM tag. */
+export const artifactFileChunks = sqliteTable(
+  'artifact_file_chunks',
+  {
+    artifactId: text('artifact_id').notNull().references(() => artifacts.id),
+    idx: integer('idx').notNull(),
+    size: integer('size').notNull(),
+    tag: blob('tag', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.artifactId, t.idx] })],
+);

@@ -60,9 +60,13 @@ export interface VerifyReport {
   incompleteArtifacts: ArtifactInfo[];
   /** Database-level corruption (a flipped byte in the encrypted file). */
   corruption: VerifyProblem | null;
+  /** Files in the vault's `.d` folder that no artifact's recorded chunks account for (a writer
+   *  killed before it recorded them, or something copied in): reported, never deleted, not a failure. */
+  orphanSegments: string[];
 }
 
-export type Role = 'operator' | 'approver' | 'observer';
+/** operator, approver, observer, or a role a runbook declares (lower_snake_case; identity/roles.ts). */
+export type Role = string;
 
 export interface IdentityInfo {
   name: string;

@@ -1,12 +1,14 @@
-// The vault: one encrypted SQLite file (SQLCipher 4) plus its keyslot file, holding the
-// hash-chained event log, streamed artifacts and identities. A writer (`Vault.open`) migrates
+// The vault: one encrypted SQLite file (SQLCipher 4), its keyslot file (`NAME.keys`) and its
+// folder of encrypted artifact segments (`NAME.d`), holding the hash-chained event log,
+// streamed artifacts and identities. A writer (`Vault.open`) migrates
 // the schema and seals artifacts a crashed writer left open; an inspector
 // (`Vault.openReadOnly`) does neither and cannot write at all.
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ArtifactWriter, artifactInfo, readArtifactChunks, recoverAbandoned, type RecordArtifactEvent } from './artifacts';
+import { ArtifactWriter, artifactInfo, readArtifactBytes, recoverAbandoned, type RecordArtifactEvent, type SegmentStore } from './artifacts';
+import { segmentRootFor } from './segments';
 import { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 import { checkVaultFileShape, drizzleOver, openDatabase, vaultErrorFrom, type VaultDb, type VaultReadDb } from './database';
 import { VaultCorruptError, VaultExistsError, VaultInputError, VaultNotFoundError, VaultReadOnlyError, VaultTooNewError, VaultUpgradeNeededError, WrongPassphraseError } from './errors';
@@ -85,7 +87,8 @@ export class Vault implements ReadOnlyVault {
   static create(path: string, passphrase: string, options: CreateOptions = {}): Vault {
     if (passphrase.length < 8) throw new VaultInputError('A vault passphrase needs at least 8 characters.');
     const keysPath = keyslotsPathFor(path);
-    if (existsSync(path) || existsSync(keysPath)) throw new VaultExistsError(existsSync(path) ? path : keysPath);
+    const segmentsRoot = segmentRootFor(path);
+    if (existsSync(path) || existsSync(keysPath) || existsSync(segmentsRoot)) throw new VaultExistsError([path, keysPath, segmentsRoot].find((p) => existsSync(p))!);
     if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new VaultInputError(`The folder ${dirname(path)} does not exist; create it first.`);
     // Reserve the path atomically so a concurrent create cannot share it.
     try {
@@ -125,7 +128,7 @@ export class Vault implements ReadOnlyVault {
       const schemaBefore = schemaVersionOf(db);
       migrate(db, path);
       vault.checkBelongsToKeyslots();
-      vault.upkeepDone = { schemaBefore, sealedIncomplete: recoverAbandoned(vault.db, vault.recordArtifact) };
+      vault.upkeepDone = { schemaBefore, sealedIncomplete: recoverAbandoned(vault.db, vault.recordArtifact, vault.segmentStore) };
       return vault;
     } catch (error) {
       db.close();
@@ -244,7 +247,7 @@ export class Vault implements ReadOnlyVault {
   createArtifact(meta: { name: string; mediaType?: string; actor: string }): ArtifactWriter {
     this.refuseWrite(`storing the artifact "${meta.name}"`);
     if (!meta.name || meta.name.length > 255 || /[/\\\0]/.test(meta.name)) throw new VaultInputError(`"${meta.name}" is not a valid artifact name (a file name, no slashes, up to 255 characters).`);
-    return new ArtifactWriter(this.db, meta.name, meta.mediaType ?? 'text/plain', meta.actor, this.recordArtifact);
+    return new ArtifactWriter(this.db, meta.name, meta.mediaType ?? 'text/plain', meta.actor, this.recordArtifact, this.segmentStore);
   }
 
   artifacts(): ArtifactInfo[] {
@@ -252,11 +255,16 @@ export class Vault implements ReadOnlyVault {
   }
 
   readArtifact(id: string): Generator<Buffer> {
-    return readArtifactChunks(this.db, id);
+    return readArtifactBytes(this.db, this.segmentStore, id);
   }
 
   verify(): VerifyReport {
-    return verifyVault(this.db, this.path);
+    return verifyVault(this.db, this.path, this.segmentStore);
+  }
+
+  /** Where this vault's artifacts are kept in segment files (`<vault>.d`) and their key's root. */
+  private get segmentStore(): SegmentStore {
+    return { vaultPath: this.path, root: segmentRootFor(this.path), vaultId: this.keyslots.vaultId, dataKey: this.dataKey };
   }
 
   /**

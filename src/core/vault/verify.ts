@@ -1,8 +1,11 @@
-// `vault verify`: walk the whole chain and every artifact's chunks, recompute, and name the
-// first event or every artifact that does not match. Reads only.
+// `vault verify`: walk the whole chain and every artifact's chunks (in the database, or in
+// segment files whose every GCM tag is checked), recompute, and name the first event or every
+// artifact that does not match, and every segment file no artifact accounts for. Reads only.
 import { asc } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import { artifactInfo, readArtifactChunks } from './artifacts';
+import { artifactInfo, readArtifactBytes, type SegmentStore } from './artifacts';
+import { findOrphanSegments } from './segment-orphans';
+import { SegmentError, type SegmentReadExtras } from './segments';
 import { GENESIS_HASH, eventHash } from './chain';
 import { vaultErrorFrom, type VaultDb } from './database';
 import { VaultCorruptError } from './errors';
@@ -53,11 +56,16 @@ function walkChain(db: VaultDb, report: VerifyReport, sealed: Map<string, Sealed
   report.headHash = prev;
 }
 
-function checkArtifacts(db: VaultDb, path: string, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
+function checkArtifacts(db: VaultDb, path: string, store: SegmentStore | null, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
   for (const row of db.select().from(artifacts).orderBy(asc(artifacts.createdAt)).all()) {
     try {
-      checkArtifact(db, row, report, sealed);
+      checkArtifact(db, store, row, report, sealed);
     } catch (error) {
+      if (error instanceof SegmentError) {
+        report.badArtifacts.push({ kind: 'artifact', ref: `artifact ${row.id} (${row.name})`, message: `${error.kind}: segment ${error.path} ${error.detail}` });
+        if (row.state === 'incomplete') report.incompleteArtifacts.push(artifactInfo(row));
+        continue;
+      }
       const mapped = vaultErrorFrom(path, error);
       if (!(mapped instanceof VaultCorruptError)) throw mapped;
       report.badArtifacts.push({ kind: 'artifact', ref: `artifact ${row.id} (${row.name})`, message: 'its stored bytes cannot be read: the pages holding them are damaged' });
@@ -65,7 +73,7 @@ function checkArtifacts(db: VaultDb, path: string, report: VerifyReport, sealed:
   }
 }
 
-function checkArtifact(db: VaultDb, row: typeof artifacts.$inferSelect, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
+function checkArtifact(db: VaultDb, store: SegmentStore | null, row: typeof artifacts.$inferSelect, report: VerifyReport, sealed: Map<string, SealedArtifact>): void {
   report.artifacts += 1;
   const ref = `artifact ${row.id} (${row.name})`;
   const problem = (message: string) => report.badArtifacts.push({ kind: 'artifact', ref, message });
@@ -75,10 +83,12 @@ function checkArtifact(db: VaultDb, row: typeof artifacts.$inferSelect, report: 
   }
   const hash = createHash('sha256');
   let size = 0;
-  for (const chunk of readArtifactChunks(db, row.id)) {
+  const extras: SegmentReadExtras = { trailing: [] };
+  for (const chunk of readArtifactBytes(db, store, row.id, extras)) {
     hash.update(chunk);
     size += chunk.length;
   }
+  for (const t of extras.trailing) problem(`altered: segment ${t.path} has ${t.bytes} bytes after the last chunk the vault records in it (appended or altered)`);
   report.bytes += size;
   const digest = hash.digest('hex');
   const seal = sealed.get(row.id);
@@ -92,8 +102,8 @@ function checkArtifact(db: VaultDb, row: typeof artifacts.$inferSelect, report: 
   if (row.state === 'incomplete') report.incompleteArtifacts.push(artifactInfo(row));
 }
 
-export function verifyVault(db: VaultDb, path: string): VerifyReport {
-  const report: VerifyReport = { ok: false, events: 0, artifacts: 0, bytes: 0, headHash: GENESIS_HASH, firstBadEvent: null, badArtifacts: [], incompleteArtifacts: [], corruption: null };
+export function verifyVault(db: VaultDb, path: string, store: SegmentStore | null = null): VerifyReport {
+  const report: VerifyReport = { ok: false, events: 0, artifacts: 0, bytes: 0, headHash: GENESIS_HASH, firstBadEvent: null, badArtifacts: [], incompleteArtifacts: [], corruption: null, orphanSegments: [] };
   const sealed = new Map<string, SealedArtifact>();
   // One read transaction: the chain and the artifacts are seen at the same instant, even
   // while another process is appending.
@@ -101,7 +111,8 @@ export function verifyVault(db: VaultDb, path: string): VerifyReport {
   client.exec('BEGIN');
   try {
     walkChain(db, report, sealed);
-    checkArtifacts(db, path, report, sealed);
+    checkArtifacts(db, path, store, report, sealed);
+    if (store) report.orphanSegments = findOrphanSegments(db, store.root);
     const check = client.pragma('quick_check', { simple: true });
     if (check !== 'ok') report.corruption = { kind: 'database', ref: 'database', message: `SQLite's page check found damage (${String(check)}): restore the vault from a backup, and keep this copy for forensics` };
   } catch (error) {

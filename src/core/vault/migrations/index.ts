@@ -33,5 +33,18 @@ export const migrations = [
     "statements": [
       "CREATE TABLE `secrets` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL,\n\t`updated_at` text NOT NULL\n);"
     ]
+  },
+  {
+    "idx": 3,
+    "tag": "0003_artifact_segments",
+    "sha256": "e2f07593e6ea18880aea90c9f727b518a687d25e95cea90e3b9732df2ae41642",
+    "statements": [
+      "CREATE TABLE `artifact_file_chunks` (\n\t`artifact_id` text NOT NULL,\n\t`idx` integer NOT NULL,\n\t`size` integer NOT NULL,\n\t`tag` blob NOT NULL,\n\tPRIMARY KEY(`artifact_id`, `idx`),\n\tFOREIGN KEY (`artifact_id`) REFERENCES `artifacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE TABLE `artifact_files` (\n\t`artifact_id` text PRIMARY KEY NOT NULL,\n\t`format` text NOT NULL,\n\t`salt` blob NOT NULL,\n\t`segment_chunks` integer NOT NULL,\n\t`migrated_at` text,\n\tFOREIGN KEY (`artifact_id`) REFERENCES `artifacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "-- A segment-file artifact's key salt and chunk records are evidence too: append-only.\nCREATE TRIGGER `artifact_files_no_update` BEFORE UPDATE ON `artifact_files`\nBEGIN SELECT RAISE(ABORT, 'artifact files are append-only'); END;",
+      "CREATE TRIGGER `artifact_files_no_delete` BEFORE DELETE ON `artifact_files`\nBEGIN SELECT RAISE(ABORT, 'artifact files are append-only'); END;",
+      "CREATE TRIGGER `artifact_file_chunks_no_update` BEFORE UPDATE ON `artifact_file_chunks`\nBEGIN SELECT RAISE(ABORT, 'artifact chunks are append-only'); END;",
+      "CREATE TRIGGER `artifact_file_chunks_no_delete` BEFORE DELETE ON `artifact_file_chunks`\nBEGIN SELECT RAISE(ABORT, 'artifact chunks are append-only'); END;"
+    ]
   }
 ] as const;
