@@ -8,7 +8,7 @@ import { PLAN_NAMESPACE, RunEngine, type ActInput, type ExecutorFactory, type Pl
 import { registryOf } from '../core/identity';
 import { createExecutor, type Executor } from '../core/targets';
 import { allSteps, loadRunbook } from '../core/runbook';
-import { bindRehearsal } from '../core/pack/rehearsal';
+import { bindRehearsalPack } from '../core/rehearsal/record';
 import type { Vault } from '../core/vault';
 import type { ActExportView, ApprovalView, PlanChangeView, PlanView, RunSummary, RunView } from '../shared/views';
 import type { HostKeyBroker } from './host-keys';
@@ -154,8 +154,8 @@ export class RunService {
 
   async start(vault: Vault, input: { text: string; source: string; environment: 'rehearsal' | 'production'; targets: Record<string, string>; t0?: string; rehearsalPack?: string; actor: string }): Promise<RunView> {
     // A production run bound to its rehearsal: the pack is checked by the core before anything is signed.
-    const rehearsal = input.rehearsalPack === undefined ? undefined : await bindRehearsal(input.rehearsalPack, { runbookHash: loadRunbook(input.text, input.source).hash });
-    const state = await this.signing(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets, ...(input.t0 !== undefined ? { t0: input.t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
+    const bound = input.rehearsalPack === undefined ? undefined : await bindRehearsalPack(input.rehearsalPack, { runbookHash: loadRunbook(input.text, input.source).hash });
+    const state = await this.signing(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets, ...(input.t0 !== undefined ? { t0: input.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
     return this.view(vault, state, input.actor);
   }
 

@@ -12,6 +12,7 @@ import { promptHidden, readPassphrase } from '../passphrase';
 import { formatRun } from '../run-format';
 import { actorKeyring } from '../keys';
 import { openVault } from './vault';
+import { registerRunCompare } from './run-compare';
 
 type SetExit = (code: number) => void;
 
@@ -99,6 +100,7 @@ function parseTargets(values: string[] = []): Record<string, string> {
 
 export function registerRun(program: Command, setExit: SetExit): void {
   const run = program.command('run').description('run a runbook step by step; every step is evidence in the vault');
+  registerRunCompare(run, setExit);
 
   common(run.command('start'))
     .description('start a run: the runbook is stored in the vault by content hash')
@@ -112,9 +114,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
       if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError('--rehearsal PACK binds a production run to its rehearsal: it goes with --env production.');
       const { loadRunbookFile } = await import('../../core/runbook');
       const { text, hash } = loadRunbookFile(opts.runbook);
-      const rehearsal = opts.rehearsal === undefined ? undefined : await (await import('../../core/pack/rehearsal')).bindRehearsal(opts.rehearsal, { runbookHash: hash });
+      // The rehearsal's pack is checked and what production is compared with is read from it, before anything is signed.
+      const bound = opts.rehearsal === undefined ? undefined : await (await import('../../core/rehearsal/record')).bindRehearsalPack(opts.rehearsal, { runbookHash: hash });
       await withEngine(opts, async (engine) => {
-        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
+        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
         if (opts.json) printJson(stateJson(state));
         else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
       });

@@ -21,6 +21,7 @@ const EVENT_OF: Record<ActKind, string> = {
   'step.skip': 'step.skipped',
   'run.decide': 'run.decision',
   'decision.record': 'decision.recorded',
+  'deviation.accept': 'deviation.accepted',
 };
 const ACT_EVENTS = new Set(Object.values(EVENT_OF));
 

@@ -12,7 +12,7 @@ export const ACT_FORMAT = 'cutover-act/v1';
 /** Bounds what an act may carry: a few values, a reason, never a transcript. */
 const MAX_ACT_BYTES = 64 * 1024;
 
-export const ACT_KINDS = ['run.start', 'step.execute', 'step.attest', 'step.record', 'step.done', 'step.skip', 'run.decide', 'decision.record'] as const;
+export const ACT_KINDS = ['run.start', 'step.execute', 'step.attest', 'step.record', 'step.done', 'step.skip', 'run.decide', 'decision.record', 'deviation.accept'] as const;
 export type ActKind = (typeof ACT_KINDS)[number];
 
 export class ActRefusedError extends VaultInputError {

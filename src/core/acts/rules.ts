@@ -24,6 +24,8 @@ export function rolesFor(kind: ActKind, state: Pick<RunState, 'runbook'>, step?:
     case 'run.decide':
     case 'decision.record':
       return decidingRoles(state);
+    case 'deviation.accept':
+      return [state.runbook.policy.approvals.role];
     default:
       return ['operator'];
   }
@@ -38,6 +40,7 @@ const ACT_WORDS: Record<ActKind, string> = {
   'step.skip': 'skip a step',
   'run.decide': 'decide on the run',
   'decision.record': 'record the decision',
+  'deviation.accept': 'accept a deviation from the rehearsal',
 };
 
 export function roleRefusal(kind: ActKind, state: Pick<RunState, 'runbook'>, step: Step | undefined, who: { name: string; roles: Role[] }): string | null {

@@ -58,6 +58,6 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
     const outcome = await engine.executeStep(runId, step.id);
     outcomes.push(outcome);
     say(`${step.id}: ${outcome.status}${outcome.failure ? ` (${outcome.failure.kind}: ${outcome.failure.message})` : ''}`, outcome);
-    if (outcome.status !== 'PASS') return stop(step.id, outcome.blocked ? 'the run is BLOCKED' : `${step.id} failed`);
+    if (outcome.status !== 'PASS' || outcome.blocked) return stop(step.id, outcome.blocked ? 'the run is BLOCKED' : `${step.id} failed`);
   }
 }

@@ -25,6 +25,7 @@ import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, P
 import { applyOverrides, RunInputError } from './resolve';
 import { runIds, runStateIn } from './state';
 import type { ApprovalRecord, Environment, RehearsalRef, RunState, StepState, TranscriptRef } from './types';
+import { applyDeviationAcceptance, checkRecordForStart, compareWithRehearsal, rehearsalRequiredRefusal, rehearsalValueRefusal, storeRehearsalRecord } from '../rehearsal/follow';
 
 export { RunRefusedError, type ExecutorFactory } from './execute';
 export { skipRefusal } from '../acts/rules';
@@ -56,7 +57,8 @@ export type ActInput =
   | { kind: 'step.record'; stepId: string; values: Record<string, string> }
   | { kind: 'step.done'; stepId: string; note?: string }
   | { kind: 'step.skip'; stepId: string; reason: string }
-  | { kind: 'run.decide'; decision: Decision; reason: string; stepId?: string };
+  | { kind: 'run.decide'; decision: Decision; reason: string; stepId?: string }
+  | { kind: 'deviation.accept'; stepId: string; diffSha256: string };
 
 export class RunEngine {
   constructor(private readonly vault: Vault, private readonly options: EngineOptions) {}
@@ -151,11 +153,14 @@ export class RunEngine {
   }
 
   /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
-  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef }): Promise<RunState> {
+  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef; rehearsalRecord?: Buffer }): Promise<RunState> {
     const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0);
     const rehearsal = input.rehearsal ?? null;
     if (rehearsal && input.environment !== 'production') throw new RunInputError('Only a production run is bound to a rehearsal (--rehearsal PACK goes with --env production).');
     const loaded = loadRunbook(input.text, input.source);
+    const unbound = rehearsalRequiredRefusal(loaded.runbook, input.environment, rehearsal);
+    if (unbound) throw new RunInputError(unbound);
+    checkRecordForStart(rehearsal, input.rehearsalRecord);
     const targets = applyOverrides(loaded.runbook, input.targets ?? {});
     const runId = randomUUID();
     const runbook = { id: loaded.runbook.id, version: loaded.runbook.version, title: loaded.runbook.title, hash: loaded.hash };
@@ -177,6 +182,7 @@ export class RunEngine {
         this.vault.append({ actor: act.identity.name, type: 'runbook.stored', payload: { id: loaded.runbook.id, version: loaded.runbook.version, hash: loaded.hash, artifactId: stored.id, source: input.source } });
       }
       appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
+      if (rehearsal && input.rehearsalRecord) storeRehearsalRecord(this.vault, runId, rehearsal, input.rehearsalRecord, act.identity.name);
       return this.fold(runId);
     });
   }
@@ -259,7 +265,9 @@ export class RunEngine {
       this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId: state.runId, stepId: step.id, reason, gates: failedGates } });
       blocked = true;
     }
-    if (status === 'PASS') this.settle(state.runId);
+    // A production run bound to its rehearsal: this step against the rehearsal's (a blocking deviation blocks like an abort gate).
+    if (compareWithRehearsal(this.vault, this.fold(state.runId), step, status === 'PASS')) blocked = true;
+    if (status === 'PASS' && !blocked) this.settle(state.runId);
     return { stepId: step.id, status, exitCode: result.exitCode, failure: result.failure, gates: result.gates, transcript, blocked };
   }
 
@@ -310,6 +318,11 @@ export class RunEngine {
     });
   }
 
+  /** An approver whose key is usable here accepts the deviation the run is blocked on (step and diff sha256). */
+  async acceptDeviation(runId: string, stepId: string, diffSha256: string, by: string): Promise<RunState> {
+    return this.importAct(await this.signed({ kind: 'deviation.accept', runId, stepId, what: { diffSha256 } }, by));
+  }
+
   /** Drafts an act for someone who signs it on their own machine (`ssh-keygen -Y sign -n cutover-act-v1`). */
   exportAct(runId: string, by: string, input: ActInput): { doc: ActDocument; bytes: Buffer } {
     const state = this.status(runId);
@@ -320,6 +333,7 @@ export class RunEngine {
       : input.kind === 'step.record' ? { values: input.values }
       : input.kind === 'step.done' ? { note: input.note ?? null }
       : input.kind === 'step.skip' ? { reason: input.reason.trim() }
+      : input.kind === 'deviation.accept' ? { diffSha256: input.diffSha256 }
       : { decision: input.decision, reason: input.reason.trim() };
     if (input.kind === 'step.record' && step?.step.kind === 'record') checkRecordValues(step.step, input.values);
     const doc = draftAct(this.vault, { kind: input.kind, runId, stepId, what }, by);
@@ -334,6 +348,10 @@ export class RunEngine {
     const doc = parseAct(signed.text);
     if (doc.act === 'run.start' || doc.act === 'step.execute') throw new ActRefusedError(`A ${doc.act} act is signed at the workstation that does it, by its operator; it cannot be imported.`);
     if (doc.act === 'decision.record') throw new ActRefusedError('A decision.record act is imported with `cutover run decision --act`.');
+    if (doc.act === 'deviation.accept') {
+      this.commit(signed, (act, now) => applyDeviationAcceptance(this.vault, act, now));
+      return this.settle(doc.run);
+    }
     if (doc.act === 'run.decide') {
       return this.commit(signed, (act, now) => {
         this.applyDecision(act, now);
@@ -374,6 +392,8 @@ export class RunEngine {
           if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already recorded.`);
           const values = what.values as Record<string, string>;
           checkRecordValues(step, values);
+          const unlike = rehearsalValueRefusal(this.vault, state, step, values);
+          if (unlike) throw new RunRefusedError(unlike);
           const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_record.json`, mediaType: 'application/json', actor: who });
           writer.write(`${JSON.stringify({ runId, stepId: step.id, title: step.title, values, recordedBy: who, actSha256: act.digest, at: new Date().toISOString() }, null, 2)}\n`);
           appendAct(this.vault, act, 'step.recorded', { runId, stepId: step.id, values, transcript: transcriptOf(writer.finish()) });

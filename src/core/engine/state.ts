@@ -12,7 +12,7 @@ interface Payload {
   [key: string]: unknown;
 }
 
-export const RUN_EVENT_TYPES = ['run.started', 'run.blocked', 'run.decision', 'run.completed', 'decision.recorded', 'step.started', 'step.finished', 'step.interrupted', 'step.attested', 'step.recorded', 'step.done', 'step.skipped', 'approval.added', 'target.host_key_pinned'];
+export const RUN_EVENT_TYPES = ['run.started', 'run.blocked', 'run.decision', 'run.completed', 'decision.recorded', 'step.started', 'step.finished', 'step.interrupted', 'step.attested', 'step.recorded', 'step.done', 'step.skipped', 'approval.added', 'target.host_key_pinned', 'rehearsal.stored', 'deviation.accepted'];
 
 export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artifactId: string, hash: string) => Runbook, from: RunState | null = null): RunState | null {
   let state: RunState | null = from;
@@ -84,6 +84,13 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         } else state.status = decision === 'rollback' ? 'ROLLBACK' : 'STOPPED';
         break;
       }
+      case 'deviation.accepted':
+        // A quorum of approvers accepted the deviation the run was blocked on (core/rehearsal/follow.ts).
+        if (p.cleared === true && state.status === 'BLOCKED' && state.blockedBy?.stepId === p.stepId) {
+          state.status = 'ACTIVE';
+          state.blockedBy = null;
+        }
+        break;
       case 'target.host_key_pinned':
         state.hostKeys[p.target as string] = p.fingerprint as string;
         break;

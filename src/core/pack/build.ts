@@ -18,6 +18,7 @@ import { deriveDecision, operatorDecisionFor, type Decision } from '../reports/d
 import { buildPackModel, type PackModel, type PackStep } from '../reports/pack-model';
 import { renderDecisionPdf } from '../reports/pdf';
 import { gatherContents, verdictFiles } from './contents';
+import { rehearsalPackFiles } from '../rehearsal/pack-files';
 import { PackExistsError, PackExportError, PackInputError } from './errors';
 import { BackgroundHasher } from './hasher';
 import { verifyInstructions } from './instructions';
@@ -181,6 +182,8 @@ async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNul
   const events = vault.events();
   const contents = gatherContents(events, state, model.chainHead);
   for (const c of contents.files) files.push(inMemory(c.path, c.bytes, { kind: c.kind, mediaType: c.mediaType }));
+  // A production run bound to its rehearsal: the rehearsal's manifest and the step-by-step comparison.
+  for (const r of rehearsalPackFiles(vault, state)) files.push(inMemory(r.path, r.bytes, { kind: 'rehearsal', mediaType: 'application/json' }));
 
   files.push(inMemory(ALLOWED_SIGNERS, Buffer.from(formatAllowedSigners(identities)), { kind: 'allowed-signers', mediaType: 'text/plain' }));
   // Every subject but these two is in `files` by now: VERIFY.txt states the count, itself and the PDF included.

@@ -7,6 +7,7 @@ import type { RunState, StepState } from '../engine/types';
 import { describeExpectation, type GateResult } from '../engine/gates';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
+import { runComparison, type RunComparison } from '../rehearsal/report';
 import type { Expectation, Step } from '../runbook/schema';
 import { abortMatchOf, judgedBy } from './gate-facts';
 import { planVersionsOf, type PlanVersion } from './plan-versions';
@@ -117,6 +118,8 @@ export const LINKED_EVIDENCE_KINDS: Record<string, string> = {
   'schema.fingerprinted': 'schema-fingerprint',
   // src/core/alembic/sql-preview.ts SQL_PREVIEW_EVENT.
   'alembic.sql_preview': 'sql-preview',
+  // src/core/rehearsal/follow.ts STEP_COMPARED: a step's normalised diff against its rehearsal.
+  'step.compared': 'rehearsal-diff',
 };
 
 /**
@@ -162,6 +165,8 @@ export interface PackModel {
   targets: { name: string; kind: string; address: string; hostKey: string | null }[];
   steps: PackStep[];
   artifacts: PackArtifact[];
+  /** A production run bound to its rehearsal: each step against the rehearsal's (core/rehearsal/report.ts). */
+  rehearsalComparison?: RunComparison;
   /**
    * The runbook's evidence pack (the files the governance board requires for the final
    * decision), in the runbook's order, each matched to this run's artifacts. Empty when the
@@ -289,6 +294,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 
 /** One line for the PDF: what the evidence says, from its storing event. */
 function linkedDetail(kind: string, p: Record<string, unknown>): string {
+  if (kind === 'rehearsal-diff') return `step ${String(p.stepId)}: ${String(p.verdict)} (${Array.isArray(p.differences) ? p.differences.map((d) => (d as { what?: unknown }).what).join(', ') : ''})`;
   if (kind === 'schema-fingerprint') {
     return [text(p.database) ? `database ${text(p.database)}` : null, text(p.sha256) ? `schema fingerprint sha256 ${text(p.sha256)}` : null].filter(Boolean).join('; ');
   }
@@ -397,6 +403,7 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
     artifacts,
     requiredEvidence: requiredEvidenceOf(state, steps, artifacts),
     linkedEvidence: linked.evidence,
+    ...(state.rehearsal ? { rehearsalComparison: runComparison(vault, state) } : {}),
     approvals: state.approvals.map((a) => ({ signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest, seq: a.seq })),
     plans: planVersionsOf(state.approvals).map(({ text: _text, ...v }) => v),
     identities: identities.length ? identities : chain.filter((i) => i.name === state.operator),

@@ -14,6 +14,7 @@ import { scribeTimeline } from './broadcasts';
 import { abortLineOf, abortPatternOf } from './gate-facts';
 import type { DeclaredGate, PackModel, PackStep, RequiredEvidence } from './pack-model';
 import { PDF_TEXT } from './pdf-text';
+import { rehearsalSection } from './rehearsal-section';
 
 const T = PDF_TEXT;
 import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell, type Meta } from './pdf-layout';
@@ -132,7 +133,7 @@ function requiredEvidenceSection(pdf: PdfLayout, model: PackModel): void {
   );
 }
 
-const LINKED_KIND: Record<string, string> = { 'schema-fingerprint': 'Schema fingerprint', 'sql-preview': 'SQL preview' };
+const LINKED_KIND: Record<string, string> = { 'schema-fingerprint': 'Schema fingerprint', 'sql-preview': 'SQL preview', 'rehearsal-diff': 'Diff against rehearsal' };
 
 /**
  * Evidence stored for this run outside its steps (`cutover pg fingerprint --run`, `cutover
@@ -397,6 +398,7 @@ export async function renderDecisionPdf(model: PackModel, decision: Decision, op
   });
   cover(pdf, model, decision);
   runSection(pdf, model);
+  rehearsalSection(pdf, model);
   requiredEvidenceSection(pdf, model);
   linkedEvidenceSection(pdf, model);
   preconditions(pdf, model);

@@ -170,6 +170,7 @@ const execCommon = {
    * from the vault when the step runs, never written in the runbook, and redacted from all output.
    */
   secret_env: z.record(envName, id).default({}),
+  must_match_rehearsal: z.boolean().optional().describe('Production bound to a rehearsal: whether a difference from the rehearsal\'s same step is a deviation (policy rehearsal.deviation says what it does). Default: true for command steps, false for checks (a differing check is shown, never blocks).'),
 };
 
 const attestStep = z.object({ ...stepBase, kind: z.literal('attest'), statement: z.string().min(1), by: roleSchema.default('operator') }).strict();
@@ -177,7 +178,7 @@ const attestStep = z.object({ ...stepBase, kind: z.literal('attest'), statement:
 const recordStep = z.object({
   ...stepBase,
   kind: z.literal('record'),
-  fields: z.array(z.object({ name: id, label: z.string().min(1), pattern: regex.optional(), required: z.boolean().default(true) }).strict()).min(1),
+  fields: z.array(z.object({ name: id, label: z.string().min(1), pattern: regex.optional(), required: z.boolean().default(true), same_as_rehearsal: z.boolean().optional().describe('Production bound to a rehearsal: the value must equal the one the rehearsal recorded (the migration commit, the release tag), or recording it is refused with both values shown.') }).strict()).min(1),
 }).strict();
 
 const checkStep = z.object({
@@ -255,6 +256,11 @@ export const runbookSchema = z.object({
     steps: z.array(stepSchema).default([]),
   }).strict().optional(),
   evidence_pack: z.array(evidenceName).default([]),
+  rehearsal: z.object({
+    required: z.boolean().default(false).describe('true: a production run starts only bound to a rehearsal pack (run start --rehearsal PACK).'),
+    deviation: z.enum(['block', 'warn']).default('block').describe('What a step that must match its rehearsal and differs does: block (the run is BLOCKED until a quorum of approvers signs a deviation.accept act naming the step and the diff, or it rolls back) or warn (shown, recorded, not blocking).'),
+  }).strict().optional().describe('How a production run follows its rehearsal (issue 14).'),
+  normalize: z.array(z.union([regex, z.object({ pattern: regex, replace: z.string().max(200) }).strict()])).default([]).describe('Extra masks applied to both transcripts before production is compared with its rehearsal (after the built-in ones: timestamps, durations, PIDs, host names, temporary paths). A pattern alone is replaced by <masked>.'),
   decision: z.object({
     template: z.enum(['governance', 'go-no-go']).default('governance'),
     target: z.string().optional(),

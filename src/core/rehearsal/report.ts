@@ -1,0 +1,112 @@
+// Production against its rehearsal, the whole run: each step's verdict (matches, differs, not in
+// rehearsal, or not compared), what differed, the diff's evidence and who accepted a deviation.
+// Read from the chain only (`step.compared`, `deviation.accepted`); `cutover run compare`, the
+// pack's rehearsal/comparison.json, the decision PDF and the incident report all show this.
+import { canonicalJson, type ReadOnlyVault } from '../vault';
+import { allSteps } from '../engine/plan';
+import type { RunState } from '../engine/types';
+import type { Difference } from './compare';
+import { acceptancesOf, STEP_COMPARED, type ComparedEvent } from './follow';
+
+export const COMPARISON_FORMAT = 'cutover-rehearsal-comparison/v1';
+
+export interface StepComparisonRow {
+  stepId: string;
+  title: string;
+  kind: string;
+  phaseId: string;
+  verdict: ComparedEvent['verdict'] | 'not_compared';
+  differences: Difference[];
+  durationRatio: number | null;
+  mustMatch: boolean;
+  deviation: ComparedEvent['deviation'];
+  diff: { artifactId: string; name: string; sha256: string; size: number } | null;
+  accepted: { signer: string; fingerprint: string; at: string }[];
+}
+
+export interface RunComparison {
+  format: typeof COMPARISON_FORMAT;
+  runId: string;
+  rehearsal: { runId: string; manifestSha256: string } | null;
+  steps: StepComparisonRow[];
+  counts: { matches: number; differs: number; notInRehearsal: number; notCompared: number; accepted: number };
+  /** Where production first left the rehearsed path (the first step that differs), or null. */
+  firstDeviation: string | null;
+}
+
+/** The comparison of a run with its rehearsal as its chain records it (last comparison of each step). */
+export function runComparison(vault: ReadOnlyVault, state: RunState): RunComparison {
+  const compared = new Map<string, ComparedEvent>();
+  for (const e of vault.events()) if (e.type === STEP_COMPARED && (e.payload as { runId?: unknown }).runId === state.runId) compared.set((e.payload as ComparedEvent).stepId, e.payload as ComparedEvent);
+  const acceptances = acceptancesOf(vault, state.runId);
+  const steps = allSteps(state).flatMap(({ step, phaseId }): StepComparisonRow[] => {
+    const c = compared.get(step.id);
+    const executed = ['check', 'command', 'monitor'].includes(step.kind);
+    if (!c && !executed) return [];
+    const diff = c?.diffArtifact ?? null;
+    return [{
+      stepId: step.id,
+      title: step.title,
+      kind: step.kind,
+      phaseId,
+      verdict: c?.verdict ?? 'not_compared',
+      differences: c?.differences ?? [],
+      durationRatio: c?.durationRatio ?? null,
+      mustMatch: c?.mustMatch ?? false,
+      deviation: c?.deviation ?? 'none',
+      diff,
+      accepted: diff ? acceptances.filter((a) => a.stepId === step.id && a.diffSha256 === diff.sha256).map(({ signer, fingerprint, at }) => ({ signer, fingerprint, at })) : [],
+    }];
+  });
+  const count = (v: StepComparisonRow['verdict']) => steps.filter((s) => s.verdict === v).length;
+  return {
+    format: COMPARISON_FORMAT,
+    runId: state.runId,
+    rehearsal: state.rehearsal ? { runId: state.rehearsal.runId, manifestSha256: state.rehearsal.manifestSha256 } : null,
+    steps,
+    counts: { matches: count('matches'), differs: count('differs'), notInRehearsal: count('not_in_rehearsal'), notCompared: count('not_compared'), accepted: steps.filter((s) => s.accepted.length > 0).length },
+    firstDeviation: steps.find((s) => s.verdict === 'differs')?.stepId ?? null,
+  };
+}
+
+/** rehearsal/comparison.json: canonical JSON, so the same chain gives the same bytes. */
+export function comparisonBytes(comparison: RunComparison): Buffer {
+  return Buffer.from(`${canonicalJson(comparison)}\n`);
+}
+
+const VERDICT_WORDS: Record<StepComparisonRow['verdict'], string> = {
+  matches: 'matches rehearsal',
+  differs: 'DIFFERS from rehearsal',
+  not_in_rehearsal: 'not in rehearsal',
+  not_compared: 'not compared (not run)',
+};
+
+export function verdictWords(row: Pick<StepComparisonRow, 'verdict' | 'mustMatch' | 'deviation'>): string {
+  if (row.verdict !== 'differs') return VERDICT_WORDS[row.verdict];
+  return `${VERDICT_WORDS.differs}${row.deviation === 'block' ? ' (deviation: blocks)' : row.deviation === 'warn' ? ' (deviation: warning)' : ' (need not match)'}`;
+}
+
+/** One line per difference and acceptance, for people. */
+export function rowDetails(row: StepComparisonRow): string[] {
+  const lines = row.differences.map((d) => `${d.what}: rehearsal ${oneLine(d.rehearsal)}; production ${oneLine(d.production)}`);
+  if (row.diff) lines.push(`diff: ${row.diff.name} (sha256 ${row.diff.sha256})`);
+  for (const a of row.accepted) lines.push(`accepted by ${a.signer} (${a.fingerprint}) at ${a.at}`);
+  return lines;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' | ');
+  return flat.length > 300 ? `${flat.slice(0, 297)}…` : flat;
+}
+
+/** `cutover run compare` in words. */
+export function formatComparison(c: RunComparison): string {
+  if (!c.rehearsal) return `Run ${c.runId} is not bound to a rehearsal (start production with --rehearsal PACK to compare it).`;
+  const lines = [`Production run ${c.runId} against rehearsal run ${c.rehearsal.runId} (pack manifest sha256 ${c.rehearsal.manifestSha256})`, ''];
+  for (const row of c.steps) {
+    lines.push(`${row.verdict === 'matches' ? '✔' : row.verdict === 'differs' ? '✘' : '·'} ${row.stepId}: ${verdictWords(row)}${row.durationRatio !== null ? `, duration ${row.durationRatio}×` : ''}`);
+    for (const d of rowDetails(row)) lines.push(`    ${d}`);
+  }
+  lines.push('', `${c.counts.matches} match, ${c.counts.differs} differ (${c.counts.accepted} accepted), ${c.counts.notInRehearsal} not in rehearsal, ${c.counts.notCompared} not compared.${c.firstDeviation ? ` Production first left the rehearsed path at ${c.firstDeviation}.` : ''}`);
+  return lines.join('\n');
+}
