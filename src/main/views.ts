@@ -6,6 +6,9 @@ import type { ChainIdentity } from '../core/identity';
 import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
 import { timeZero } from '../core/reports/time-zero';
+import { describeHttpExpectation, httpRequestText, isMutating } from '../core/engine/http-step';
+import { monitorWindow } from '../core/engine/monitor';
+import { probeCommand } from '../core/engine/plan';
 import type { Vault } from '../core/vault';
 import type {
   GateSpecView,
@@ -30,6 +33,7 @@ function describeExpectation(e: Expectation): string {
   if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
   if ('output_matches' in e) return `output matches /${e.output_matches}/`;
   if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`;
+  if ('that' in e) return e.label ?? e.that;
   return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
 }
 
@@ -72,10 +76,23 @@ export function stepView(step: Step, phaseId: string): RunbookStepView {
     case 'monitor':
       return {
         ...base,
-        target: step.probe.url,
-        command: `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}`,
-        gates: step.thresholds.map((text) => ({ kind: 'expect', text })),
-        window: step.probe.for,
+        target: step.probe ? step.probe.url : step.probes!.map((p) => p.target ?? p.url!).join(', '),
+        command: probeCommand(step),
+        gates: [...(step.probes ?? []).flatMap((p, i) => p.thresholds.map((text) => ({ kind: 'expect' as const, text: `${p.name ?? `probe ${i + 1}`}: ${text}` }))), ...step.thresholds.map((text) => ({ kind: 'expect' as const, text }))],
+        window: monitorWindow(step).for,
+      };
+    case 'http':
+      return {
+        ...base,
+        target: step.target,
+        command: httpRequestText(step, undefined),
+        language: 'http',
+        readOnly: isMutating(step) ? null : 'declared',
+        gates: [
+          ...step.expect.map((e): GateSpecView => ({ kind: 'expect', text: describeHttpExpectation(e) })),
+          ...step.abort_on.map((g): GateSpecView => ({ kind: 'abort', text: `abort on /${g.pattern}/`, label: g.label ?? g.pattern, onMatch: g.on_match })),
+        ],
+        timeout: step.timeout ?? null,
       };
     case 'check':
     case 'command': {
@@ -96,8 +113,9 @@ export function stepView(step: Step, phaseId: string): RunbookStepView {
 }
 
 export function targetAddressOf(target: Target): string {
-  if (target.kind === 'postgres') return target.dsn;
+  if (target.kind === 'postgres' || target.kind === 'mysql') return target.dsn;
   if (target.kind === 'ssh') return `${target.user ? `${target.user}@` : ''}${target.host}:${target.port ?? 22}`;
+  if (target.kind === 'http') return target.base_url;
   return target.cwd ? `local:${target.cwd}` : 'local';
 }
 
@@ -207,7 +225,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       refusal: refusalFor(state, step, phaseId, status, options.actor, isRunning, authorization),
     };
   });
-  const blockingGates = blockedStep ? (state.steps.get(blockedStep)?.gates ?? []).filter((g) => !g.passed) : [];
+  const blockingGates = blockedStep ? (state.steps.get(blockedStep)?.gates ?? []).filter((g) => !g.passed && g.level !== 'warn') : [];
   return {
     runId: state.runId,
     startedAt: state.startedAt,

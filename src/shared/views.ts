@@ -2,13 +2,14 @@
 // Main maps core's types onto these (src/main/views.ts); shared never imports core, so the
 // renderer depends on nothing but this file and the contract.
 
-export type Role = 'operator' | 'approver' | 'observer';
-export type StepKind = 'attest' | 'record' | 'check' | 'command' | 'manual' | 'monitor';
+/** operator, approver, observer, or a role a runbook declares (incident_commander, payments_owner, …). */
+export type Role = string;
+export type StepKind = 'attest' | 'record' | 'check' | 'command' | 'manual' | 'monitor' | 'http';
 export type Environment = 'rehearsal' | 'production';
-export type TargetKind = 'postgres' | 'ssh' | 'local';
+export type TargetKind = 'postgres' | 'mysql' | 'ssh' | 'local' | 'http';
 
 /** A step's state as the console shows it: the engine's, plus BLOCKED for the step that blocked the run. */
-export type StepStatusView = 'pending' | 'running' | 'PASS' | 'FAIL' | 'BLOCKED' | 'INTERRUPTED' | 'skipped';
+export type StepStatusView = 'pending' | 'running' | 'PASS' | 'FAIL' | 'BLOCKED' | 'INTERRUPTED' | 'skipped' | 'N/A';
 export type RunStatusView = 'ACTIVE' | 'BLOCKED' | 'ROLLBACK' | 'STOPPED' | 'COMPLETED';
 
 // ---- runbooks ----------------------------------------------------------------------------
@@ -54,7 +55,7 @@ export interface RunbookStepView {
   target: string | null;
   /** check/command: the SQL or shell command exactly as it will run; monitor: the probe. */
   command: string | null;
-  language: 'sql' | 'shell' | null;
+  language: 'sql' | 'shell' | 'http' | null;
   /** checks: how read-only is assured. */
   readOnly: 'enforced' | 'declared' | null;
   /** attest: the statement and who must attest it. */
@@ -127,6 +128,8 @@ export interface GateResultView {
   kind: 'expect' | 'abort';
   passed: boolean;
   detail: string;
+  /** 'warn': a failure is a warning (recorded and shown, never blocking). */
+  level?: 'warn';
 }
 
 export interface TranscriptView {
@@ -258,8 +261,8 @@ export interface PlanEntryView {
   stepId: string;
   phaseId: string;
   title: string;
-  /** command (mutating), check (read-only) or monitor (an HTTP probe): every step that executes is signed. */
-  kind: 'check' | 'command' | 'monitor';
+  /** command (mutating), check (read-only), monitor (HTTP probes) or http (a request; mutating unless GET or HEAD): every step that executes is signed. */
+  kind: 'check' | 'command' | 'monitor' | 'http';
   command: string;
   target: PlanTargetView;
   env: Record<string, string>;

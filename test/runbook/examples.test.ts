@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allSteps, loadRunbook, loadRunbookFile, type LoadedRunbook, type Step } from '../../src/core/runbook';
+import { GateWatcher } from '../../src/core/engine/gates';
+import { compilePattern } from '../../src/core/runbook/patterns';
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
 const ALEMBIC = join(REPO_ROOT, 'examples/alembic-governance-cutover.yaml');
@@ -44,8 +46,8 @@ function stepById(loaded: LoadedRunbook, id: string): Step {
 }
 
 /** Line by line, as the engine's gate watcher evaluates patterns on streaming output. */
-function anyLineMatches(pattern: string, output: string): RegExpExecArray | null {
-  const re = new RegExp(pattern, 'm');
+function anyLineMatches(pattern: string, output: string): (string | undefined)[] | null {
+  const re = compilePattern(pattern, '', 'm');
   for (const line of output.split('\n')) {
     const m = re.exec(line);
     if (m) return m;
@@ -163,10 +165,15 @@ describe('examples/alembic-governance-cutover.yaml', () => {
       if (step.kind !== 'check') throw new Error('not a check');
       for (const e of step.expect) if ('output_contains' in e) expect(output).toContain(e.output_contains);
       // The abort gate fires on a second head, and only then.
-      for (const gate of step.abort_on) {
-        expect(anyLineMatches(gate.pattern, output)).toBeNull();
-        expect(anyLineMatches(gate.pattern, `${output}\n1234abcd5678 (head)\n`)).not.toBeNull();
-      }
+      // Judged by the engine's own watcher: `pattern` and its `unless`, in RE2.
+      const fires = (text: string) => {
+        const watcher = new GateWatcher([], step.abort_on, () => undefined);
+        watcher.push(Buffer.from(text));
+        watcher.end();
+        return watcher.aborts.length;
+      };
+      expect(fires(output)).toBe(0);
+      expect(fires(`${output}\n1234abcd5678 (head)\n`)).toBe(step.abort_on.length);
     }
     const history = alembic(['history', '--verbose']);
     expect(history.status, history.stderr).toBe(0);
@@ -216,7 +223,7 @@ describe('examples/postgres-primary-cutover.yaml', () => {
     const smoke = stepById(loaded, 'smoke-script');
     expect(smoke).toMatchObject({ run: 'scripts/postgres_primary_smoke.sh', read_only: true });
     const monitor = stepById(loaded, 'health-monitor');
-    expect(monitor.kind === 'monitor' && monitor.probe.url).toMatch(/\/health$/);
+    expect(monitor.kind === 'monitor' && monitor.probe?.url).toMatch(/\/health$/);
     expect(monitor.kind === 'monitor' && monitor.thresholds).toEqual(['error_rate_pct <= 2.0', 'p95_ms <= 1200']);
     const rollback = runbook.rollback?.steps.map((s) => s.id) ?? [];
     expect(rollback.filter((id) => id.startsWith('rb-runtime-'))).toHaveLength(3);

@@ -67,7 +67,7 @@ describe('malformed runbooks: a clear error at the right place each', () => {
 
   it('an unknown step kind, at the kind, with the kinds there are', () => {
     const r = fixture('unknown-step-kind.yaml');
-    expect(only(r.errors)).toMatchObject({ ...at(r.text, 'shell'), path: 'phases[0].steps[0].kind', message: 'unknown step kind "shell": use one of attest, record, check, command, manual, monitor' });
+    expect(only(r.errors)).toMatchObject({ ...at(r.text, 'shell'), path: 'phases[0].steps[0].kind', message: 'unknown step kind "shell": use one of attest, record, check, command, manual, monitor, http' });
     expect(at(r.text, 'shell')).toEqual({ line: 12, column: 15 });
   });
 
@@ -86,7 +86,7 @@ describe('malformed runbooks: a clear error at the right place each', () => {
 
   it('a gate with an invalid regular expression, at the pattern', () => {
     const r = fixture('invalid-regex.yaml');
-    expect(only(r.errors)).toMatchObject({ ...at(r.text, '"(unclosed"'), path: 'phases[0].steps[0].abort_on[1].pattern', message: expect.stringMatching(/^`pattern`: not a valid regular expression \(.*Unterminated group\)$/) });
+    expect(only(r.errors)).toMatchObject({ ...at(r.text, '"(unclosed"'), path: 'phases[0].steps[0].abort_on[1].pattern', message: expect.stringMatching(/^`pattern`: not a valid regular expression \(missing closing \): `\(unclosed`; runbook patterns use RE2 syntax.*\)$/) });
   });
 
   it('a shell check not declared read-only, at the step', () => {
@@ -141,20 +141,20 @@ describe('malformed runbooks: a clear error at the right place each', () => {
     expect(only(failures(() => loadRunbook('  \n\n')).errors).message).toMatch(/empty/);
   });
 
-  it('missing keys, each named, at the mapping that lacks them; unknown roles and kinds listed', () => {
-    const r = failures(() => loadRunbook('# draft\ntitle: Cutover\nroles: {boss: {}}\n'));
+  it('missing keys, each named, at the mapping that lacks them; role names that are not lower_snake_case and unknown kinds listed', () => {
+    const r = failures(() => loadRunbook('# draft\ntitle: Cutover\nroles: {Boss: {}}\n'));
     expect(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
       '2:1 `format` is missing: the first line of a runbook is `format: cutover-runbook/v1`',
       '2:1 `id` is missing: add it (text)',
       '2:1 `version` is missing: add it (text or a number)',
       '2:1 `targets` is missing: add it (a mapping (`name: value` lines))',
       '2:1 `phases` is missing: add it (a list (`- item` lines))',
-      '3:9 unknown role `boss`: the roles are operator, approver and observer',
+      '3:9 `Boss` is not a valid name in `roles`: it must be a role name in lower_snake_case, like "incident_commander" or "payments_owner" (a letter first, then letters, digits and _, up to 40)',
     ]);
     const noKind = failures(() => loadRunbook(`${VALID_HEAD}phases: [{id: p, title: p, steps: [{id: s, title: t}]}]\n`));
-    expect(only(noKind.errors)).toMatchObject({ line: 6, column: 36, message: 'a step needs `kind`: one of attest, record, check, command, manual, monitor' });
+    expect(only(noKind.errors)).toMatchObject({ line: 6, column: 36, message: 'a step needs `kind`: one of attest, record, check, command, manual, monitor, http' });
     const badTarget = failures(() => loadRunbook(`${VALID_HEAD.replace('{h: {kind: local}}', '{h: {kind: mssql}}')}${ONE_PHASE}`));
-    expect(only(badTarget.errors).message).toBe('unknown `kind` "mssql": use one of postgres, ssh, local');
+    expect(only(badTarget.errors).message).toBe('unknown `kind` "mssql": use one of postgres, mysql, ssh, local, http');
   });
 
   it('cross-reference problems, each at its node', () => {

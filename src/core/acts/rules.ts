@@ -4,6 +4,7 @@
 import type { Step } from '../runbook/schema';
 import { allSteps } from '../runbook/validate';
 import type { RunState } from '../engine/types';
+import { isMutating } from '../engine/http-step';
 import type { Role } from '../vault/types';
 import type { ActKind } from './document';
 
@@ -21,6 +22,10 @@ export function rolesFor(kind: ActKind, state: Pick<RunState, 'runbook'>, step?:
   switch (kind) {
     case 'step.attest':
       return [step?.kind === 'attest' ? step.by : 'operator'];
+    // `by:` names the role whose holder signs a record or manual step (default: the operator).
+    case 'step.record':
+    case 'step.done':
+      return [step && (step.kind === 'record' || step.kind === 'manual') && step.by ? step.by : 'operator'];
     case 'run.decide':
     case 'decision.record':
       return decidingRoles(state);
@@ -58,14 +63,24 @@ export function skipRefusal(state: RunState, stepId: string, phaseId: string): s
   if (!current) return `The runbook has no step "${stepId}".`;
   if (current.status === 'running') return `Step ${stepId} is running; cancel it first.`;
   if (current.status === 'PASS' || current.status === 'skipped') return `Step ${stepId} is already ${current.status}.`;
+  if (current.status === 'N/A') return `Step ${stepId} is N/A (its condition was false): there is nothing to skip.`;
   if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more changes in it.`;
   if (state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId}; a person records a decision (retry, rollback or stop) before any step is skipped.`;
   if (state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps can be skipped now.';
   if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps are skipped only on the rollback path.';
+  return forbiddenSkip(state, stepId, phaseId);
+}
+
+/** `skippable: false` on the step or its phase: the runbook itself forbids skipping it. */
+function forbiddenSkip(state: RunState, stepId: string, phaseId: string): string | null {
+  const step = allSteps(state.runbook).find((s) => s.step.id === stepId)?.step;
+  if (step?.skippable === false) return `Step ${stepId} cannot be skipped: the runbook forbids skipping it (skippable: false). Run it, or record a decision (rollback or stop).`;
+  const phase = state.runbook.phases.find((p) => p.id === phaseId);
+  if (phase?.skippable === false) return `Step ${stepId} cannot be skipped: the runbook forbids skipping any step of phase ${phaseId} (skippable: false). Run it, or record a decision (rollback or stop).`;
   return null;
 }
 
-const settled = (status: string) => status === 'PASS' || status === 'skipped';
+const settled = (status: string) => status === 'PASS' || status === 'skipped' || status === 'N/A';
 
 /** The earlier steps a mutating step waits for: every precondition and earlier step of its path. */
 export function orderRefusal(state: RunState, stepId: string, phaseId: string): string | null {
@@ -83,17 +98,18 @@ export function orderRefusal(state: RunState, stepId: string, phaseId: string): 
 /** Why a check, command or monitor may not run now (state, order, one at a time), or null. */
 export function executeRefusal(state: RunState, step: Step, phaseId: string): string | null {
   const current = state.steps.get(step.id)!;
-  const mutating = step.kind === 'command';
+  const mutating = isMutating(step);
   if (current.status === 'running') return `Step ${step.id} is already running.`;
-  if (current.status === 'PASS' && step.kind !== 'check') return `Step ${step.id} already passed.`;
+  if (current.status === 'PASS' && step.kind !== 'check' && !(step.kind === 'http' && !mutating)) return `Step ${step.id} already passed.`;
   if (current.status === 'skipped') return `Step ${step.id} was skipped.`;
+  if (current.status === 'N/A') return `Step ${step.id} is N/A: its condition was false when the run reached it.`;
   if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more runs in it.`;
   if (mutating && state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId} (${state.blockedBy?.reason}). No mutating step runs until a person records a decision: \`cutover run decide --decision retry|rollback|stop\`.`;
   if (mutating && state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps run now.';
   if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps run only after a rollback decision.';
   if (mutating && (current.status === 'FAIL' || current.status === 'INTERRUPTED')) return `Step ${step.id} ${current.status === 'FAIL' ? 'failed' : 'was interrupted and may have run'}; it runs again only after a signed retry decision (\`cutover run decide --decision retry --reason …\`).`;
   const running = [...state.steps.values()].find((s) => s.status === 'running');
-  if (running && (mutating || running.kind === 'command')) return `Step ${running.stepId} is running in this run; a mutating step runs alone. Wait for it to finish.`;
+  if (running && (mutating || running.kind === 'command' || (running.kind === 'http' && !running.readOnly))) return `Step ${running.stepId} is running in this run; a mutating step runs alone. Wait for it to finish.`;
   if (mutating) return orderRefusal(state, step.id, phaseId);
   return null;
 }

@@ -7,6 +7,7 @@ import { standingRefusal } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import { sshsigVerify } from '../signing';
 import type { Vault } from '../vault';
+import { isMutating } from './http-step';
 import { PLAN_FORMAT, PLAN_NAMESPACE, parsePlanBytes, planEntry, type ExecutingStep } from './plan';
 import type { ApprovalRecord, RunState } from './types';
 
@@ -70,7 +71,7 @@ export function authorize(vault: Vault, state: RunState, step: ExecutingStep, ph
   return { authorized, quorum, valid, checks, reason };
 }
 
-/** Whether a step needs the plan's quorum before it runs: commands always; in production, everything that executes. */
+/** Whether a step needs the plan's quorum before it runs: commands and mutating HTTP requests always; in production, everything that executes. */
 export function needsApproval(state: Pick<RunState, 'environment'>, step: ExecutingStep): boolean {
-  return step.kind === 'command' || state.environment === 'production';
+  return isMutating(step) || state.environment === 'production';
 }

@@ -10,6 +10,7 @@ import { decideRefusal, executeRefusal, retryTarget, roleRefusal, skipRefusal, t
 import { verifyAct, type VerifiedAct } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import { loadRunbook } from '../runbook/load';
+import { compilePattern } from '../runbook/patterns';
 import type { Step } from '../runbook/schema';
 import type { Keyring, Signer } from '../signing';
 import { sshsigSign, sshsigVerify } from '../signing';
@@ -17,14 +18,17 @@ import { processAlive, VaultDiskFullError, type ArtifactWriter, type Vault } fro
 import { vaultErrorFrom } from '../vault/database';
 import { TranscriptGuard } from './transcript-guard';
 import { authorize, needsApproval, type Authorization } from './approvals';
+import { isMutating } from './http-step';
 import { prepareExecution, RunRefusedError, type ExecutionOptions, type ExecutionResult } from './execute';
 import type { ExecResult } from '../targets/types';
-import type { GateResult } from './gates';
+import { blocksStep, type GateResult } from './gates';
 import { parsePlannedT0 } from './t-zero';
 import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_FORMAT, PLAN_NAMESPACE, type PlanDocument } from './plan';
 import { applyOverrides, RunInputError } from './resolve';
 import { runIds, runStateIn } from './state';
-import type { ApprovalRecord, Environment, RehearsalRef, RunState, StepState, TranscriptRef } from './types';
+import { conditionsOf, describeChecks, evaluateConditions, judgeComparisons, notApplicableRefusal, reachedNotApplicable } from './conditions';
+import { captureInputOf, resolveParams, resolveTargets, takeCaptures } from './values';
+import type { ApprovalRecord, ConditionCheck, Environment, RehearsalRef, RunState, StepState, TranscriptRef } from './types';
 import { applyDeviationAcceptance, checkRecordForStart, compareWithRehearsal, rehearsalRequiredRefusal, rehearsalValueRefusal, storeRehearsalRecord } from '../rehearsal/follow';
 
 export { RunRefusedError, type ExecutorFactory } from './execute';
@@ -92,7 +96,7 @@ export class RunEngine {
         if (!this.runnerGone(step)) continue;
         const info = step.transcript ? this.vault.artifacts().find((a) => a.id === step.transcript!.artifactId) : undefined;
         this.vault.append({ actor: 'system', type: 'step.interrupted', payload: { runId, stepId: step.stepId, reason: 'the process running this step stopped while it ran; its partial transcript is kept and nothing was resumed', transcript: info ? transcriptOf(info) : step.transcript } });
-        if (step.kind === 'command' && state.status !== 'ROLLBACK') this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId, stepId: step.stepId, reason: `interrupted: the command may have run; retry only with a signed decision`, gates: [] } });
+        if ((step.kind === 'command' || (step.kind === 'http' && !step.readOnly)) && state.status !== 'ROLLBACK') this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId, stepId: step.stepId, reason: `interrupted: the command may have run; retry only with a signed decision`, gates: [] } });
         changed = true;
       }
       return changed ? this.fold(runId) : state;
@@ -109,6 +113,66 @@ export class RunEngine {
     const found = allSteps(state).find(({ step }) => step.id === stepId);
     if (!found) throw new RunRefusedError(`The runbook has no step "${stepId}".`);
     return found;
+  }
+
+  /**
+   * Moves the run past the steps it has reached whose condition is false: each is recorded N/A
+   * (a system event with the evaluated conditions, like run.completed), then the next step.
+   */
+  advance(runId: string): { step: Step; phaseId: string } | null {
+    inWriteTransaction(this.vault, () => {
+      const state = this.recover(runId);
+      if (state.status !== 'ACTIVE' && state.status !== 'ROLLBACK') return;
+      const reached = reachedNotApplicable(state);
+      for (const { step, phaseId, checks } of reached) this.recordNotApplicable(state, step, phaseId, checks);
+      if (reached.length) this.settle(runId);
+    });
+    return this.next(runId);
+  }
+
+  /** The step's conditions evaluated now (null when it has none); refused while a value they need is not there yet. */
+  private conditionVerdict(state: RunState, step: Step, phaseId: string): { applies: boolean; checks: ConditionCheck[] } | null {
+    if (conditionsOf(state, step, phaseId).length === 0) return null;
+    try {
+      return evaluateConditions(state, step, phaseId);
+    } catch (error) {
+      throw new RunRefusedError(`Step ${step.id}'s condition cannot be decided yet: ${(error as Error).message}`);
+    }
+  }
+
+  /** Appends step.not_applicable with its evidence file (inside the caller's write transaction). */
+  private recordNotApplicable(state: RunState, step: Step, phaseId: string, checks: ConditionCheck[]): TranscriptRef {
+    const writer = this.vault.createArtifact({ name: `${step.id}_not_applicable.json`, mediaType: 'application/json', actor: 'system' });
+    writer.write(`${JSON.stringify({ runId: state.runId, stepId: step.id, phaseId, title: step.title, status: 'N/A', environment: state.environment, why: describeChecks(checks), conditions: checks, at: new Date().toISOString() }, null, 2)}\n`);
+    const transcript = transcriptOf(writer.finish());
+    this.vault.append({ actor: 'system', type: 'step.not_applicable', payload: { runId: state.runId, stepId: step.id, phaseId, conditions: checks, transcript } });
+    return transcript;
+  }
+
+  /** Records a step N/A when a person asks to run or complete it and its condition is false. */
+  private notApplicableOutcome(runId: string, step: Step, phaseId: string, checks: ConditionCheck[]): StepOutcome {
+    const transcript = inWriteTransaction(this.vault, () => {
+      const now = this.recover(runId);
+      const refusal = notApplicableRefusal(now, step.id, phaseId);
+      if (refusal) throw new RunRefusedError(refusal);
+      const again = this.conditionVerdict(now, step, phaseId);
+      if (!again || again.applies) throw new RunRefusedError(`Step ${step.id}'s condition changed while it was being decided; try again.`);
+      const ref = this.recordNotApplicable(now, step, phaseId, again.checks);
+      this.settle(runId);
+      return ref;
+    });
+    void checks;
+    return { stepId: step.id, status: 'N/A', exitCode: null, failure: null, gates: [], transcript, blocked: false };
+  }
+
+  /** A manual, attest or record step whose condition is false: recorded N/A instead, its state returned; null when it applies. */
+  private notApplicableInstead(runId: string, stepId: string): StepState | null {
+    const state = this.status(runId);
+    const { step, phaseId } = this.findStep(state, stepId);
+    const verdict = this.conditionVerdict(state, step, phaseId);
+    if (!verdict || verdict.applies) return null;
+    this.notApplicableOutcome(runId, step, phaseId, verdict.checks);
+    return this.status(runId).steps.get(stepId)!;
   }
 
   /** The next step that is neither done nor skipped, in runbook order. */
@@ -153,7 +217,7 @@ export class RunEngine {
   }
 
   /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
-  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef; rehearsalRecord?: Buffer }): Promise<RunState> {
+  async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef; rehearsalRecord?: Buffer; params?: Record<string, string> }): Promise<RunState> {
     const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0);
     const rehearsal = input.rehearsal ?? null;
     if (rehearsal && input.environment !== 'production') throw new RunInputError('Only a production run is bound to a rehearsal (--rehearsal PACK goes with --env production).');
@@ -161,7 +225,10 @@ export class RunEngine {
     const unbound = rehearsalRequiredRefusal(loaded.runbook, input.environment, rehearsal);
     if (unbound) throw new RunInputError(unbound);
     checkRecordForStart(rehearsal, input.rehearsalRecord);
-    const targets = applyOverrides(loaded.runbook, input.targets ?? {});
+    // Parameters are resolved once, here: their values are signed in run.start and fill the targets.
+    const params = resolveParams(loaded.runbook, input.environment, input.params ?? {});
+    const signedParams = Object.keys(params).length ? { params } : {};
+    const targets = applyOverrides({ ...loaded.runbook, targets: resolveTargets(loaded.runbook.targets, params, input.environment) }, input.targets ?? {});
     const runId = randomUUID();
     const runbook = { id: loaded.runbook.id, version: loaded.runbook.version, title: loaded.runbook.title, hash: loaded.hash };
     const me = registryOf(this.vault).get(this.options.actor);
@@ -169,7 +236,7 @@ export class RunEngine {
       const role = roleRefusal('run.start', loaded, undefined, me);
       if (role) throw new ActRefusedError(role);
     }
-    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) } });
+    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...signedParams, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) } });
     return this.commit(signed, (act) => {
       const role = roleRefusal('run.start', loaded, undefined, act.identity);
       if (role) throw new ActRefusedError(role);
@@ -181,7 +248,7 @@ export class RunEngine {
         stored = writer.finish();
         this.vault.append({ actor: act.identity.name, type: 'runbook.stored', payload: { id: loaded.runbook.id, version: loaded.runbook.version, hash: loaded.hash, artifactId: stored.id, source: input.source } });
       }
-      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
+      appendAct(this.vault, act, 'run.started', { runId, environment: input.environment, operator: act.identity.name, runbook: { ...runbook, artifactId: stored.id }, targets, ...signedParams, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) });
       if (rehearsal && input.rehearsalRecord) storeRehearsalRecord(this.vault, runId, rehearsal, input.rehearsalRecord, act.identity.name);
       return this.fold(runId);
     });
@@ -194,7 +261,7 @@ export class RunEngine {
     if (refusal) return refusal;
     if (needsApproval(state, step)) {
       const auth = authorize(this.vault, state, step, phaseId);
-      if (!auth.authorized) return `Step ${step.id} is not approved${step.kind === 'command' ? '' : ' (in production nothing executes before the plan holds its quorum)'}: ${auth.reason}`;
+      if (!auth.authorized) return `Step ${step.id} is not approved${isMutating(step) ? '' : ' (in production nothing executes before the plan holds its quorum)'}: ${auth.reason}`;
     }
     return null;
   }
@@ -202,15 +269,18 @@ export class RunEngine {
   async executeStep(runId: string, stepId: string, signal?: AbortSignal): Promise<StepOutcome> {
     const state = this.status(runId);
     const { step, phaseId } = this.findStep(state, stepId);
+    // A step whose condition is false is recorded N/A instead of running (no approval needed: nothing runs).
+    const conditions = this.conditionVerdict(state, step, phaseId);
+    if (conditions && !conditions.applies) return this.notApplicableOutcome(runId, step, phaseId, conditions.checks);
     const blocker = this.executeBlocker(state, step, phaseId);
     if (blocker) throw new RunRefusedError(blocker);
-    const execution = prepareExecution(this.vault, this.options, state, step as Extract<Step, { kind: 'check' | 'command' | 'monitor' }>);
+    const execution = prepareExecution(this.vault, this.options, state, step as Extract<Step, { kind: 'check' | 'command' | 'monitor' | 'http' }>);
     // PostgreSQL's read-only transaction is not a sandbox: a check login that can run programs,
     // write files or signal backends is refused in production and named in a rehearsal's transcript.
     const loginWarning = execution.assessLogin ? await execution.assessLogin() : '';
     if (loginWarning && state.environment === 'production') throw new RunRefusedError(`Refused in production: ${loginWarning}`);
     const attempt = (state.steps.get(stepId)!.attempts ?? 0) + 1;
-    const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, target: execution.target, attempt } });
+    const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), target: execution.target, attempt } });
     // The check that the step may run and its step.started are one transaction: two processes
     // racing to start it cannot both win.
     const refuseNow = (now: RunState) => {
@@ -221,7 +291,7 @@ export class RunEngine {
       refuseNow(now);
       if (act.doc.what.attempt !== (now.steps.get(stepId)!.attempts ?? 0) + 1) throw new RunRefusedError(`This act starts attempt ${String(act.doc.what.attempt)} of ${stepId}, which is not the next one; sign a new one.`);
       const w = this.vault.createArtifact({ name: step.evidence ?? `${step.id}.log`, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: act.identity.name });
-      appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
+      appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), ...(conditions ? { conditions: conditions.checks } : {}), readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
       return { writer: w, actor: act.identity.name };
     }, refuseNow);
     const guard = new TranscriptGuard(writer, signal);
@@ -255,12 +325,21 @@ export class RunEngine {
   private finishStep(state: RunState, step: Step, writer: ArtifactWriter, result: ExecutionResult): StepOutcome {
     const info = writer.finish();
     const transcript = transcriptOf(info);
-    const failedGates = result.gates.filter((g) => !g.passed);
+    // Captures and `that:` comparisons are judged once the step has otherwise passed; a capture that finds nothing fails it.
+    const judged = !result.failure && !result.gates.some(blocksStep);
+    const captured = judged ? takeCaptures((step as { capture?: Parameters<typeof takeCaptures>[0] }).capture, captureInputOf(result)) : { values: {}, gates: [] };
+    if (judged) result.gates.push(...captured.gates, ...judgeComparisons(this.fold(state.runId), step, captured.values));
+    // A failed `level: warn` gate is recorded with the step and never fails it.
+    const failedGates = result.gates.filter(blocksStep);
     const status = !result.failure && failedGates.length === 0 ? 'PASS' : 'FAIL';
-    this.vault.append({ actor: 'system', type: 'step.finished', payload: { runId: state.runId, stepId: step.id, status, exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: result.gates, transcript, durationMs: result.durationMs, ...(result.summary ? { summary: result.summary } : {}) } });
+    // Each captured value is its own event, in the same transaction as the step's result.
+    inWriteTransaction(this.vault, () => {
+      this.vault.append({ actor: 'system', type: 'step.finished', payload: { runId: state.runId, stepId: step.id, status, exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: result.gates, transcript, durationMs: result.durationMs, ...(result.summary ? { summary: result.summary } : {}) } });
+      if (status === 'PASS') for (const [name, v] of Object.entries(captured.values)) this.vault.append({ actor: 'system', type: 'value.captured', payload: { runId: state.runId, stepId: step.id, name, value: v.value, source: v.source } });
+    });
     let blocked = false;
     if (status === 'FAIL' && this.fold(state.runId).status !== 'ROLLBACK') {
-      const aborts = result.gates.filter((g) => g.kind === 'abort');
+      const aborts = failedGates.filter((g) => g.kind === 'abort');
       const reason = aborts.length ? `abort gate ${aborts.map((g) => g.gate).join(', ')} matched` : result.failure ? `${result.failure.kind}: ${result.failure.message}` : `expectation failed: ${failedGates.map((g) => g.gate).join(', ')}`;
       this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId: state.runId, stepId: step.id, reason, gates: failedGates } });
       blocked = true;
@@ -274,12 +353,16 @@ export class RunEngine {
   /** A person confirms an attest step's statement; the attestation is kept as its evidence file. */
   async attest(runId: string, stepId: string): Promise<StepState> {
     const step = this.stepOfKind(runId, stepId, 'attest', 'an attestation');
+    const na = this.notApplicableInstead(runId, stepId);
+    if (na) return na;
     return this.stepAct(await this.signed({ kind: 'step.attest', runId, stepId, what: { statement: step.statement } }));
   }
 
   /** Records values (snapshot ID, release SHA, PITR window) for a record step. */
   async record(runId: string, stepId: string, values: Record<string, string>): Promise<StepState> {
     const step = this.stepOfKind(runId, stepId, 'record', 'a record step');
+    const na = this.notApplicableInstead(runId, stepId);
+    if (na) return na;
     checkRecordValues(step, values);
     return this.stepAct(await this.signed({ kind: 'step.record', runId, stepId, what: { values } }));
   }
@@ -287,6 +370,8 @@ export class RunEngine {
   /** Marks a manual step done, with an optional note. */
   async done(runId: string, stepId: string, note?: string): Promise<StepState> {
     this.stepOfKind(runId, stepId, 'manual', 'a manual step');
+    const na = this.notApplicableInstead(runId, stepId);
+    if (na) return na;
     return this.stepAct(await this.signed({ kind: 'step.done', runId, stepId, what: { note: note ?? null } }));
   }
 
@@ -438,9 +523,10 @@ export class RunEngine {
     const state = this.fold(runId);
     if (state.status !== 'ACTIVE') return state;
     const main = allSteps(state).filter(({ phaseId }) => phaseId !== 'rollback').map(({ step }) => state.steps.get(step.id)!);
-    if (!main.every((s) => s.status === 'PASS' || s.status === 'skipped')) return state;
+    if (!main.every((s) => s.status === 'PASS' || s.status === 'skipped' || s.status === 'N/A')) return state;
     const skipped = main.filter((s) => s.status === 'skipped').map((s) => s.stepId);
-    this.vault.append({ actor: 'system', type: 'run.completed', payload: { runId, steps: main.length, passed: main.length - skipped.length, skipped } });
+    const notApplicable = main.filter((s) => s.status === 'N/A').map((s) => s.stepId);
+    this.vault.append({ actor: 'system', type: 'run.completed', payload: { runId, steps: main.length, passed: main.length - skipped.length - notApplicable.length, skipped, ...(notApplicable.length ? { notApplicable } : {}) } });
     return this.fold(runId);
   }
 
@@ -502,6 +588,6 @@ function checkRecordValues(step: Extract<Step, { kind: 'record' }>, values: Reco
     const value = values[field.name];
     if (value !== undefined && typeof value !== 'string') throw new RunRefusedError(`${field.label} is text.`);
     if ((value === undefined || value === '') && field.required) throw new RunRefusedError(`Step ${step.id} needs ${field.label} (${field.name}).`);
-    if (value !== undefined && field.pattern && !new RegExp(field.pattern).test(value)) throw new RunRefusedError(`${field.label} "${value}" does not match /${field.pattern}/.`);
+    if (value !== undefined && field.pattern && !compilePattern(field.pattern, field.flags).test(value)) throw new RunRefusedError(`${field.label} "${value}" does not match /${field.pattern}/.`);
   }
 }

@@ -7,10 +7,12 @@ import type { Executor, ExecResult, TargetContext } from '../targets/types';
 import { getSecrets, VaultInputError, type Vault } from '../vault';
 import type { TranscriptSink } from './transcript-guard';
 import { GateWatcher, type GateResult } from './gates';
-import { runMonitor } from './monitor';
+import { prepareHttp } from './http-step';
+import { resolveProbes, runMonitor } from './monitor';
 import { probeCommand } from './plan';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { expandEnv, secretsUsed } from './resolve';
+import { fillStep, MAX_CAPTURE_OUTPUT, type CaptureInput, type FilledStep } from './values';
 import type { RunState } from './types';
 
 export class RunRefusedError extends VaultInputError {
@@ -29,8 +31,10 @@ export interface ExecutionOptions {
 }
 
 export interface Execution {
-  /** What the transcript's step.started records and the act signs. */
+  /** What the transcript's step.started records and the act signs (references filled). */
   command: string;
+  /** SQL: the values bound to the command's placeholders (signed with it). */
+  bind?: FilledStep['bind'];
   target: string;
   readOnly?: 'enforced' | 'declared';
   /** SQL checks: what PostgreSQL says the check login may do beyond reading, in words ("" when nothing). */
@@ -45,17 +49,28 @@ export interface ExecutionResult {
   gates: GateResult[];
   durationMs: number;
   summary?: unknown;
+  /** What the step's captures read (checks and commands that capture). */
+  capture?: CaptureInput;
+  /** http steps: the response (status, latency, parsed JSON body), for captured values. */
+  http?: ExecResult['http'];
 }
 
 /** Everything a step needs before it starts, checked up front so a refusal comes before any signature. */
-export function prepareExecution(vault: Vault, options: ExecutionOptions, state: RunState, step: Extract<Step, { kind: 'check' | 'command' | 'monitor' }>): Execution {
-  if (step.kind === 'monitor') return prepareMonitor(options, state, step);
+export function prepareExecution(vault: Vault, options: ExecutionOptions, state: RunState, step: Extract<Step, { kind: 'check' | 'command' | 'monitor' | 'http' }>): Execution {
+  if (step.kind === 'monitor') return prepareMonitor(vault, options, state, step);
+  if (step.kind === 'http') return prepareHttp(vault, options, state, step);
   const target = state.targets[step.target];
   if (!target) throw new RunRefusedError(`Step ${step.id} names an unknown target ${step.target}.`);
   if (step.kind === 'command' && target.kind === 'ssh' && !(state.hostKeys[step.target] ?? target.host_key)) {
     throw new RunRefusedError(`Target ${step.target}'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.`);
   }
-  const env = { ...state.runbook.env, ...step.env };
+  let filled: FilledStep;
+  try {
+    filled = fillStep(state, step);
+  } catch (error) {
+    throw new RunRefusedError((error as Error).message);
+  }
+  const env = filled.env;
   const checkLogin = target.kind === 'postgres' ? target.check_login?.secret : undefined;
   const secrets = getSecrets(vault, [...secretsUsed(env, target), ...Object.values(step.secret_env), ...state.runbook.secrets.map((s) => s.name), ...(checkLogin ? [checkLogin] : [])]);
   // SQL checks run through the runbook's check login (a login that can only read), not the target's own.
@@ -74,7 +89,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
     if (value === undefined) throw new RunRefusedError(`Step ${step.id} needs the secret "${secret}" (for ${name}); set it with \`cutover secret set --name ${secret}\`.`);
     expandedEnv[name] = value;
   }
-  const command = step.kind === 'check' ? (step.sql ?? step.run!) : step.run;
+  const { command, bind } = filled;
   const readOnly = step.kind === 'check' ? (step.sql ? 'enforced' as const : 'declared' as const) : undefined;
   const contextFor = (onPinned: (fingerprint: string) => void): TargetContext => ({
     secrets,
@@ -90,6 +105,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
   });
   return {
     command,
+    ...(bind ? { bind } : {}),
     target: step.target,
     readOnly,
     ...(sqlCheck ? {
@@ -111,10 +127,20 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
       const onOuterAbort = () => controller.abort();
       signal?.addEventListener('abort', onOuterAbort, { once: true });
       const progress = new ProgressThrottle(state.runId, step.id, options.onProgress ?? (() => {}));
-      const watcher = new GateWatcher(step.expect, step.abort_on, (match) => {
+      const watcher = new GateWatcher(filled.expect, step.abort_on, (match) => {
         if (match.onMatch === 'cancel') controller.abort();
       });
       const executor = options.executors(step.target, runTarget, context);
+      // Captures read the output (at most MAX_CAPTURE_OUTPUT bytes of it; the transcript keeps all).
+      const kept: Buffer[] | null = step.capture ? [] : null;
+      let keptBytes = 0;
+      let truncated = false;
+      const keep = (chunk: Buffer) => {
+        if (keptBytes + chunk.length > MAX_CAPTURE_OUTPUT) truncated = true;
+        const part = chunk.subarray(0, Math.max(0, MAX_CAPTURE_OUTPUT - keptBytes));
+        kept!.push(part);
+        keptBytes += part.length;
+      };
       let result: ExecResult;
       const started = Date.now();
       try {
@@ -127,11 +153,13 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
           timeoutMs: step.timeout ? durationMs(step.timeout) : undefined,
           statementTimeoutMs: step.statement_timeout ? durationMs(step.statement_timeout) : undefined,
           lockTimeoutMs: step.lock_timeout ? durationMs(step.lock_timeout) : undefined,
+          ...(bind ? { params: bind } : {}),
           signal: controller.signal,
           onOutput: (chunk) => {
             writer.write(chunk);
             watcher.push(chunk);
             progress.push(chunk);
+            if (kept) keep(chunk);
           },
         });
       } catch (error) {
@@ -145,15 +173,31 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
       }
       watcher.end();
       progress.flush();
-      return { exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: watcher.results(result), durationMs: result.durationMs };
+      const capture: CaptureInput | undefined = kept ? { output: Buffer.concat(kept).toString('utf8'), outputTruncated: truncated, rows: result.rows, fields: result.fields } : undefined;
+      return { exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: watcher.results(result), durationMs: result.durationMs, ...(capture ? { capture } : {}) };
     },
   };
 }
 
-function prepareMonitor(options: ExecutionOptions, state: RunState, step: Extract<Step, { kind: 'monitor' }>): Execution {
+function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState, step: Extract<Step, { kind: 'monitor' }>): Execution {
+  // Probes through http targets take the run's targets (so --target moves them) and tokens from the vault.
+  const names = new Set<string>();
+  for (const probe of step.probes ?? []) {
+    const target = probe.target ? state.targets[probe.target] : undefined;
+    if (probe.target && target?.kind !== 'http') throw new RunRefusedError(`Step ${step.id}: a probe names target ${probe.target}, which is not an http target of this run.`);
+    if (target?.kind === 'http' && target.auth) names.add('bearer' in target.auth ? target.auth.bearer : target.auth.secret);
+    for (const value of [...Object.values(target?.kind === 'http' ? target.headers : {}), ...Object.values(probe.headers)]) for (const m of value.matchAll(/\$\{secret:([A-Za-z0-9][A-Za-z0-9_.-]{0,63})\}/g)) names.add(m[1]!);
+  }
+  const secrets = getSecrets(vault, [...names]);
+  let probes: ReturnType<typeof resolveProbes>;
+  try {
+    probes = resolveProbes(step, state.targets, secrets);
+  } catch (error) {
+    throw new RunRefusedError(`Step ${step.id}: ${(error as Error).message}`);
+  }
   return {
-    command: probeCommand(step),
-    target: step.probe.url,
+    command: probeCommand(step, state.targets),
+    target: step.probe ? step.probe.url : probes.map((p) => p.url).join(', '),
     async run(writer, signal) {
       const started = Date.now();
       const progress = new ProgressThrottle(state.runId, step.id, options.onProgress ?? (() => {}));
@@ -161,7 +205,7 @@ function prepareMonitor(options: ExecutionOptions, state: RunState, step: Extrac
         const line = Buffer.from(`${JSON.stringify(sample)}\n`);
         writer.write(line);
         progress.push(line);
-      });
+      }, probes);
       progress.flush();
       const failure = cancelled ? { kind: 'cancelled' as const, message: 'the monitor was stopped before its window ended' } : null;
       return { exitCode: null, signal: null, failure, gates, durationMs: Date.now() - started, summary };

@@ -6,6 +6,9 @@ import { canonicalJson } from '../vault';
 import type { Step, Target } from '../runbook/schema';
 import { allSteps as runbookSteps, type LocatedStep } from '../runbook/validate';
 import { resolveTargetRefs, targetAddress } from './target-address';
+import { httpRequestText } from './http-step';
+import { monitorWindow, probeLines } from './monitor';
+import { planExtras, type PlanExtras } from './plan-references';
 import type { Environment, RehearsalRef, RunState } from './types';
 
 export { targetAddress };
@@ -13,10 +16,10 @@ export { targetAddress };
 export const PLAN_NAMESPACE = 'cutover-plan-v1';
 
 /** The steps that execute anything on a target: each is in the plan approvers sign. */
-export type ExecutingStep = Extract<Step, { kind: 'check' | 'command' | 'monitor' }>;
+export type ExecutingStep = Extract<Step, { kind: 'check' | 'command' | 'monitor' | 'http' }>;
 
 export function executes(step: Step): step is ExecutingStep {
-  return step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor';
+  return step.kind === 'check' || step.kind === 'command' || step.kind === 'monitor' || step.kind === 'http';
 }
 
 export interface PlanTarget {
@@ -42,6 +45,10 @@ export interface PlanEntry {
   /** Environment variables filled from vault secrets: the secret's name, never its value. */
   secretEnv: Record<string, string>;
   cwd: string | null;
+  /** The parameters (resolved) and captured values (their source) the step uses: plan-references.ts. */
+  references?: PlanExtras['references'];
+  /** When the step applies (its phase's and its own `environments:` / `when:`), as written. */
+  conditions?: string[];
 }
 
 /**
@@ -61,6 +68,8 @@ export interface PlanDocument {
   quorum: number;
   /** A production run bound to its rehearsal: approving this plan approves "what that rehearsal did". */
   rehearsal?: RehearsalRef;
+  /** The run's parameter values (signed in run.start); absent when the runbook declares none. */
+  params?: RunState['params'];
   steps: PlanEntry[];
 }
 
@@ -69,15 +78,27 @@ export function allSteps(state: Pick<RunState, 'runbook'>): LocatedStep[] {
   return runbookSteps(state.runbook);
 }
 
-/** What a monitor step does, as the plan shows it. */
-export function probeCommand(step: Extract<Step, { kind: 'monitor' }>): string {
-  return `${step.probe.method} ${step.probe.url} every ${step.probe.every} for ${step.probe.for}`;
+/** What a monitor step does, as the plan shows it (a single probe's text is as it always was). */
+export function probeCommand(step: Extract<Step, { kind: 'monitor' }>, targets: Record<string, Target> = {}): string {
+  const window = monitorWindow(step);
+  if (step.probe) return `${step.probe.method} ${step.probe.url} every ${window.every} for ${window.for}`;
+  return `${probeLines(step, targets).join(' + ')} (in parallel) every ${window.every} for ${window.for}`;
 }
 
 /** A step's plan entry as `format` writes it (an approval is checked against the entry in the format it signed). */
 export function planEntry(state: RunState, step: ExecutingStep, phaseId: string, format: PlanFormat = PLAN_FORMAT): PlanEntry {
+  // A step with parameters, captured values or conditions shows them; any other entry is as it always was.
+  const entry = basePlanEntry(state, step, phaseId, format);
+  return format === PLAN_FORMAT ? { ...entry, ...planExtras(state, step, phaseId) } : entry;
+}
+
+function basePlanEntry(state: RunState, step: ExecutingStep, phaseId: string, format: PlanFormat): PlanEntry {
   if (step.kind === 'monitor') {
-    return { stepId: step.id, phaseId, title: step.title, kind: 'monitor', command: probeCommand(step), target: { name: 'http', kind: 'http', address: step.probe.url, hostKey: null }, env: {}, secretEnv: {}, cwd: null };
+    return { stepId: step.id, phaseId, title: step.title, kind: 'monitor', command: probeCommand(step, state.targets), target: { name: 'http', kind: 'http', address: probeLines(step, state.targets).map((l) => l.replace(/^\S+ /, '')).join(', '), hostKey: null }, env: {}, secretEnv: {}, cwd: null };
+  }
+  if (step.kind === 'http') {
+    const target = state.targets[step.target];
+    return { stepId: step.id, phaseId, title: step.title, kind: 'http', command: httpRequestText(step, target), target: { name: step.target, kind: 'http', address: target ? targetAddress(target) : '?', hostKey: null }, env: {}, secretEnv: {}, cwd: null };
   }
   const target = state.targets[step.target]!;
   return {
@@ -89,7 +110,7 @@ export function planEntry(state: RunState, step: ExecutingStep, phaseId: string,
     target: { name: step.target, kind: target.kind, address: targetAddress(target), hostKey: target.kind === 'ssh' ? (state.hostKeys[step.target] ?? target.host_key ?? null) : null },
     env: format === PLAN_FORMAT ? resolveTargetRefs({ ...state.runbook.env, ...step.env }, state.targets) : { ...state.runbook.env, ...step.env },
     secretEnv: step.secret_env,
-    cwd: step.cwd ?? (target.kind === 'postgres' ? null : (target.cwd ?? null)),
+    cwd: step.cwd ?? (target.kind === 'ssh' || target.kind === 'local' ? (target.cwd ?? null) : null),
   };
 }
 
@@ -102,6 +123,7 @@ export function buildPlan(state: RunState): PlanDocument {
     operator: state.operator,
     quorum: state.runbook.policy.approvals.quorum,
     ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}),
+    ...(Object.keys(state.params ?? {}).length ? { params: state.params } : {}),
     steps: allSteps(state).flatMap(({ step, phaseId }) => (executes(step) ? [planEntry(state, step, phaseId)] : [])),
   };
 }

@@ -3,10 +3,12 @@
 import { targetSchema, type Runbook, type Target } from '../runbook/schema';
 import { VaultInputError } from '../vault';
 import { targetReference } from './target-address';
+import { redactDsnPassword } from '../db/redact-dsn';
+import { tlsModeOfUrl } from '../db/tls-mode';
 
 export class RunInputError extends VaultInputError {}
 
-/** NAME=URI: postgresql://user@host:port/db?sslmode=…, ssh://user@host:port[?cwd=…&host_key=SHA256:…], local or local:/dir. */
+/** NAME=URI: postgresql://user@host:port/db?sslmode=…, mysql://user@host:port/db[?ssl-mode=…], ssh://user@host:port[?cwd=…&host_key=SHA256:…], local or local:/dir, or an http target's new base_url. */
 export function applyOverrides(runbook: Runbook, overrides: Record<string, string>): Record<string, Target> {
   const targets: Record<string, Target> = structuredClone(runbook.targets);
   for (const [name, uri] of Object.entries(overrides)) {
@@ -18,15 +20,29 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
       const url = new URL(uri);
       const tls = url.searchParams.get('sslmode');
       next = { ...base, dsn: uri, ...(tls ? { tls } : {}) };
+    } else if (base.kind === 'mysql') {
+      if (!/^mysql:\/\//.test(uri)) throw new RunInputError(`--target ${name} is a mysql target: give a mysql:// DSN (mysql://user@host:3306/db, no password).`);
+      let url: URL;
+      try {
+        url = new URL(uri);
+      } catch {
+        throw new RunInputError(`--target ${name}: "${redactDsnPassword(uri)}" is not a valid mysql:// URL.`);
+      }
+      const tls = tlsModeOfUrl(url);
+      next = { ...base, dsn: uri, ...(tls ? { tls } : {}) };
+    } else if (base.kind === 'http') {
+      // Headers, token and TLS setting stay the runbook's; only where requests go changes.
+      if (!/^https?:\/\//.test(uri)) throw new RunInputError(`--target ${name} is an http target: give its base URL, http://… or https://….`);
+      next = { ...base, base_url: uri };
     } else if (uri.startsWith('ssh://')) {
       const url = new URL(uri);
       const hostKey = url.searchParams.get('host_key');
-      const cwd = url.searchParams.get('cwd') ?? (base.cwd || undefined);
+      const cwd = url.searchParams.get('cwd') ?? (('cwd' in base && base.cwd) || undefined);
       const sshBase = base.kind === 'ssh' ? base : { kind: 'ssh' as const, auth: 'agent' as const };
       next = { ...sshBase, host: url.hostname, port: url.port ? Number(url.port) : undefined, user: url.username ? decodeURIComponent(url.username) : (base.kind === 'ssh' ? base.user : undefined), ...(hostKey ? { host_key: hostKey } : {}), ...(cwd ? { cwd } : {}) };
     } else if (uri === 'local' || uri.startsWith('local:')) {
       // A shell target may run on the workstation instead (a rehearsal with a local checkout).
-      const cwd = uri.startsWith('local:') ? uri.slice(6) : base.cwd;
+      const cwd = uri.startsWith('local:') ? uri.slice(6) : ('cwd' in base ? base.cwd : undefined);
       next = { kind: 'local', ...(cwd ? { cwd } : {}), ...(base.kind === 'local' ? { shell: base.shell } : {}) };
     } else {
       throw new RunInputError(`--target ${name} is a shell target: give ssh://user@host:port[?cwd=DIR] or local[:DIR].`);

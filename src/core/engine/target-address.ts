@@ -1,11 +1,13 @@
 // How a target is named to people and to tools: its address (a DSN never carries a password;
 // the runbook schema refuses one), and a postgres target's libpq URL with its TLS mode.
+import { mysqlSslModeName } from '../db/tls-mode';
 import type { Target } from '../runbook/schema';
 
-/** DSN (postgres), user@host:port (ssh) or "local". */
+/** DSN (postgres, mysql), user@host:port (ssh), base_url (http) or "local". */
 export function targetAddress(target: Target): string {
-  if (target.kind === 'postgres') return target.dsn;
+  if (target.kind === 'postgres' || target.kind === 'mysql') return target.dsn;
   if (target.kind === 'ssh') return `${target.user ? `${target.user}@` : ''}${target.host}:${target.port ?? 22}`;
+  if (target.kind === 'http') return target.base_url;
   return 'local';
 }
 
@@ -16,9 +18,18 @@ export function libpqUrl(target: Extract<Target, { kind: 'postgres' }>): string 
   return url.toString();
 }
 
-/** What ${target:NAME} becomes in a step's environment: a postgres target's libpq URL, else its address. */
+/** A mysql target as a URL for tools (mysqlsh, scripts): its DSN (never a password) with its TLS mode as ssl-mode. */
+export function mysqlUrl(target: Extract<Target, { kind: 'mysql' }>): string {
+  const url = new URL(target.dsn);
+  if (!url.searchParams.has('ssl-mode') && !url.searchParams.has('sslmode')) url.searchParams.set('ssl-mode', mysqlSslModeName(target.tls));
+  return url.toString();
+}
+
+/** What ${target:NAME} becomes in a step's environment: a database target's URL with its TLS mode, else its address. */
 export function targetReference(target: Target): string {
-  return target.kind === 'postgres' ? libpqUrl(target) : targetAddress(target);
+  if (target.kind === 'postgres') return libpqUrl(target);
+  if (target.kind === 'mysql') return mysqlUrl(target);
+  return targetAddress(target);
 }
 
 const TARGET_REF = /\$\{target:([A-Za-z0-9_.-]+)\}/g;

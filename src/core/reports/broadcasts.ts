@@ -33,7 +33,7 @@ const isMain = (s: PackStep) => s.phaseId !== 'rollback';
 export { formatOffset, timeZero };
 
 
-const RESULT: Record<string, string> = { PASS: 'PASS', FAIL: 'FAIL', INTERRUPTED: 'INTERRUPTED', skipped: 'SKIPPED', running: 'RUNNING' };
+const RESULT: Record<string, string> = { PASS: 'PASS', FAIL: 'FAIL', INTERRUPTED: 'INTERRUPTED', skipped: 'SKIPPED', 'N/A': 'N/A', running: 'RUNNING' };
 
 /** The run's timeline in scribe format, oldest first. Pending steps are not in it. */
 export function scribeTimeline(model: PackModel): Timeline {
@@ -111,7 +111,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   const preflight = firstCommand >= 0 ? main.slice(0, firstCommand) : main;
   const preResult = groupResult(preflight);
   if (preResult) {
-    const checks = preflight.filter((s) => s.kind === 'check' || s.kind === 'monitor');
+    const checks = preflight.filter((s) => s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http');
     out.push({
       kind: 'preflight', at: latest(preflight), steps: preflight.map((s) => s.stepId),
       text: preResult === 'PASS'
@@ -139,7 +139,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   const canary = main.filter((s) => CANARY.test(`${s.stepId} ${s.title} ${s.phaseTitle}`));
   if (commands.length) {
     const lastCommand = main.lastIndexOf(commands.at(-1)!);
-    const smoke = main.slice(lastCommand + 1).filter((s) => (s.kind === 'check' || s.kind === 'monitor' || SMOKE.test(s.title)) && !canary.includes(s));
+    const smoke = main.slice(lastCommand + 1).filter((s) => (s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http' || SMOKE.test(s.title)) && !canary.includes(s));
     const deployResult = groupResult(commands);
     const smokeResult = groupResult(smoke);
     if (deployResult === 'FAIL') {
@@ -164,7 +164,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
     if (d.decision === 'rollback') out.push({ kind: 'rollback', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `Rollback triggered. Reason: ${d.reason}${model.run.blockedBy ? ` (blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason})` : ''}. Decided by ${d.actor}. Rollback path in progress.` });
     else out.push({ kind: 'stop', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `Cutover stopped. Reason: ${d.reason}. Decided by ${d.actor}. No further steps run; evidence preserved.` });
   }
-  if (model.run.status === 'ROLLBACK' && rb.length && rb.every((s) => s.status === 'PASS' || s.status === 'skipped')) {
+  if (model.run.status === 'ROLLBACK' && rb.length && rb.every((s) => s.status === 'PASS' || s.status === 'skipped' || s.status === 'N/A')) {
     const values = rb.flatMap((s) => Object.entries(s.values ?? {}).map(([k, v]) => `${k}=${v}`));
     out.push({ kind: 'rollback-complete', at: latest(rb), steps: rb.map((s) => s.stepId), text: `Rollback path complete: ${rb.length} step(s) done (${rb.map((s) => s.stepId).join(', ')}).${values.length ? ` Recorded: ${values.join(', ')}.` : ''}` });
   }

@@ -14,12 +14,13 @@ import { registryOf } from '../identity/registry';
 import type { Keyring } from '../signing';
 import { VaultInputError, type ReadOnlyVault, type Vault, type VaultEvent } from '../vault';
 import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactOf } from './gate-facts';
+import { blocksStep, warningsOf } from '../engine/gates';
 import { buildPackModel, type PackModel, type PackStep } from './pack-model';
-
 import { redactDsnPassword } from '../db/redact-dsn';
+
 export const DECISION_EVENT = 'decision.recorded';
 
-export type DecisionField = 'status' | 'target' | 'finalRevision' | 'headsState' | 'errors' | 'driftDetected' | 'rootCause' | 'riskTier' | 'authorization' | 'goNoGo';
+export type DecisionField = 'status' | 'target' | 'finalRevision' | 'headsState' | 'errors' | 'warnings' | 'driftDetected' | 'rootCause' | 'riskTier' | 'authorization' | 'goNoGo';
 
 /** A step and the evidence file a value was read from. */
 export interface DecisionRef {
@@ -52,6 +53,8 @@ export interface Decision {
   finalRevision: string | null;
   headsState: string | null;
   errors: string[];
+  /** Gates the runbook marks `level: warn` that failed: recorded and shown, never blocking. */
+  warnings: string[];
   driftDetected: string | null;
   rootCause: string | null;
   riskTier: string | null;
@@ -239,9 +242,9 @@ export function failureSummary(s: PackStep): string {
   if (s.status === 'INTERRUPTED') parts.push(`interrupted${s.failure ? `: ${s.failure.message}` : ''}`);
   else if (s.failure) parts.push(`${s.failure.kind}: ${s.failure.message}${s.failure.sqlState ? ` (SQLSTATE ${s.failure.sqlState})` : ''}`);
   if (s.exitCode !== null && s.exitCode !== 0) parts.push(`exit code ${s.exitCode}`);
-  const aborts = s.gates.filter((g) => g.kind === 'abort');
+  const aborts = s.gates.filter((g) => g.kind === 'abort' && blocksStep(g));
   for (const g of aborts) parts.push(`abort gate /${abortPatternOf(g)}/ matched (${abortLineOf(g)})`);
-  const failed = s.gates.filter((g) => g.kind === 'expect' && !g.passed && !(isExitCodeGate(g) && s.exitCode !== null && s.exitCode !== 0));
+  const failed = s.gates.filter((g) => g.kind === 'expect' && blocksStep(g) && !(isExitCodeGate(g) && s.exitCode !== null && s.exitCode !== 0));
   if (failed.length) parts.push(`expectation${failed.length > 1 ? 's' : ''} failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`);
   return parts.join('; ') || 'failed';
 }
@@ -278,6 +281,19 @@ function deriveStatus(model: PackModel): { status: 'PASS' | 'BLOCKER'; errors: s
     ? `all ${main.length} steps outside the rollback path PASS; run status ${model.run.status}`
     : `run status ${model.run.status}${model.run.blockedBy ? `, blocked at ${model.run.blockedBy.stepId} (${model.run.blockedBy.reason})` : ''}`) + (retries.length ? `; ${retries.join('; ')}` : '');
   return { status, errors, refs, detail };
+}
+
+/** The warn-level gates that failed in steps outside the rollback path, one line each: never blocking, always shown. */
+export function deriveWarnings(model: PackModel): { warnings: string[]; refs: DecisionRef[] } {
+  const warnings: string[] = [];
+  const refs: DecisionRef[] = [];
+  for (const s of model.steps.filter(isMain)) {
+    const failed = warningsOf(s.gates);
+    if (!failed.length) continue;
+    refs.push(refOf(s));
+    for (const g of failed) warnings.push(`${s.stepId} (${s.title}): ${g.kind === 'abort' ? `abort gate /${abortPatternOf(g)}/ matched (${abortLineOf(g)})` : `${g.gate} (${g.detail})`}`);
+  }
+  return { warnings, refs };
 }
 
 /** Each earlier attempt of a retried step, what happened and who decided to retry: the first attempt stays in the evidence. */
@@ -402,7 +418,7 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
   if (d.status === 'PASS') {
     const pre = main.filter((s) => s.phaseId === 'preconditions');
     const commands = main.filter((s) => s.kind === 'command');
-    const checks = main.filter((s) => s.kind === 'check' || s.kind === 'monitor');
+    const checks = main.filter((s) => s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http');
     const parts = [`${where} cutover ${model.runbook.id} v${model.runbook.version} on ${d.target ?? 'its targets'}:`];
     const preKinds = [plural(pre.filter((s) => s.kind === 'attest').length, 'attestation'), plural(pre.filter((s) => s.kind === 'record').length, 'record')].filter((t) => !t.startsWith('0 '));
     if (pre.length) parts.push(`preconditions PASS (${preKinds.join(', ')}).`);
@@ -445,6 +461,7 @@ function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' |
 /** The decision for a run snapshot, with the operator's part if given. Pure: same input, same output. */
 export function deriveDecision(model: PackModel, operator: OperatorDecision = {}): Decision {
   const st = deriveStatus(model);
+  const warned = deriveWarnings(model);
   const target = deriveTarget(model);
   const finalRevision = deriveFinalRevision(model);
   const heads = deriveHeads(model);
@@ -462,6 +479,7 @@ export function deriveDecision(model: PackModel, operator: OperatorDecision = {}
     finalRevision: finalRevision.value,
     headsState: heads.value,
     errors: st.errors,
+    warnings: warned.warnings,
     driftDetected: drift.value,
     rootCause: rootCause.value,
     riskTier: operator.riskTier?.value ?? null,
@@ -481,6 +499,9 @@ export function deriveDecision(model: PackModel, operator: OperatorDecision = {}
       errors: st.errors.length
         ? { from: 'run', detail: 'FAIL, INTERRUPTED, skipped and pending steps outside the rollback path, and required evidence missing or incomplete', refs: st.refs }
         : { from: 'run', detail: (model.requiredEvidence ?? []).some((e) => e.status === 'present') ? 'no step failed; all required evidence present' : 'no step failed', refs: [] },
+      warnings: warned.warnings.length
+        ? { from: 'run', detail: 'gates the runbook marks `level: warn` that failed (recorded, not blocking)', refs: warned.refs }
+        : { from: 'run', detail: 'no warn-level gate failed', refs: [] },
       driftDetected: drift.source,
       rootCause: rootCause.source,
       riskTier: operatorSource(operator.riskTier, 'not recorded by anyone (`cutover run decision RUN --risk-tier …` records it)'),
@@ -498,6 +519,7 @@ export const TEMPLATE_LABELS: [Exclude<DecisionField, 'goNoGo'>, string][] = [
   ['finalRevision', 'Final Revision'],
   ['headsState', 'Heads State'],
   ['errors', 'Errors'],
+  ['warnings', 'Warnings'],
   ['driftDetected', 'Drift detected'],
   ['rootCause', 'Root-cause classification'],
   ['riskTier', 'Risk tier (updated)'],
@@ -507,6 +529,7 @@ export const TEMPLATE_LABELS: [Exclude<DecisionField, 'goNoGo'>, string][] = [
 /** A field's value as the template shows it. */
 export function fieldText(d: Decision, field: Exclude<DecisionField, 'goNoGo'>): string {
   switch (field) {
+    case 'warnings': return d.warnings?.length ? [...d.warnings.slice(0, 10), ...(d.warnings.length > 10 ? [`… and ${d.warnings.length - 10} more (the full list is in the decision's JSON)`] : [])].join('\n') : 'None';
     case 'errors': return d.errors.length ? [...d.errors.slice(0, 10), ...(d.errors.length > 10 ? [`… and ${d.errors.length - 10} more (the full list is in the decision's JSON)`] : [])].join('\n') : 'None';
     case 'authorization': return d.authorization ? `${d.authorization}${d.authorizationNote ? ` (${d.authorizationNote})` : ''}` : 'Not recorded in the run (Approved | Rejected)';
     case 'target': return `${d.target ?? 'Unknown (the run names no target)'}${d.productionTarget ? `\n${d.environment === 'production' ? 'Runbook\'s production target' : 'Runbook\'s production target (not used by this rehearsal)'}: ${d.productionTarget}` : ''}`;

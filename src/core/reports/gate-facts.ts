@@ -74,6 +74,8 @@ export function judgedBy(declared: Expectation | string, words: string, g: GateR
   const c = g.check;
   if (!c) return g.gate === words;
   if (typeof declared === 'string') {
+    // An HTTP step's status/json/latency gate and a monitor probe's own threshold are declared by their words.
+    if (g.gate === declared) return true;
     const m = /^(\w+)\s*(<=|<|>=|>)\s*([\d.]+)$/.exec(declared.trim());
     return c.type === 'threshold' && m !== null && c.metric === m[1] && c.op === m[2] && c.limit === Number(m[3]);
   }
@@ -83,6 +85,7 @@ export function judgedBy(declared: Expectation | string, words: string, g: GateR
   if ('output_not_contains' in e) return c.type === 'output_not_contains' && c.text === e.output_not_contains;
   if ('output_matches' in e) return c.type === 'output_matches' && c.pattern === e.output_matches;
   if ('value' in e) return c.type === 'value' && c.expected === String(e.value.equals) && c.label === (e.value.label ?? null) && c.column === (e.value.column ?? null) && c.pattern === (e.value.pattern ?? null);
+  if ('that' in e) return c.type === 'that' && c.expr === e.that;
   return c.type === 'threshold' && c.metric === e.threshold.metric && c.op === e.threshold.op && c.limit === e.threshold.value;
 }
 

@@ -298,7 +298,7 @@ export function buildIncidentReport(vault: Vault, runId: string): IncidentReport
   }
   if (model.run.status === 'BLOCKED') followUps.push({ text: `Record a decision on the blocked run: rollback or stop (\`cutover run decide ${runId} --decision rollback|stop --reason …\`).`, refs: blockedEvent ? [eventRef(blockedEvent)] : [] });
   if (model.run.status === 'ROLLBACK' && rbPending.length) followUps.push({ text: `Complete the rollback path: ${rbPending.map((s) => s.stepId).join(', ')}.`, refs: [] });
-  const verification = main.filter((s) => s.status === 'pending' && (s.kind === 'check' || s.kind === 'monitor'));
+  const verification = main.filter((s) => s.status === 'pending' && (s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http'));
   if (failing && verification.length) {
     const revision = decision.finalRevision ? ` The last observed revision is ${decision.finalRevision} (${decision.sources.finalRevision.detail}).` : '';
     followUps.push({ text: `Establish the target's state after the failure: the read-only checks ${verification.map((s) => s.stepId).join(', ')} did not run.${revision}`, refs: refsOf(decision.sources.finalRevision.refs, model) });

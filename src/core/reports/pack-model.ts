@@ -5,6 +5,8 @@ import { registryOf } from '../identity/registry';
 import type { ArtifactInfo, IdentityInfo, ReadOnlyVault, VaultEvent } from '../vault';
 import type { RunState, StepState } from '../engine/types';
 import { describeExpectation, type GateResult } from '../engine/gates';
+import { describeHttpExpectation } from '../engine/http-step';
+import { probeName } from '../engine/monitor';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
 import { runComparison, type RunComparison } from '../rehearsal/report';
@@ -213,10 +215,13 @@ function declaredExpectation(e: Expectation): { gate: string; label: string | nu
 
 /** The gates a step declares, each with its outcome from the step's recorded results. */
 function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
-  if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor') return [];
+  if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor' && step.kind !== 'http') return [];
+  const byWords = (gate: string) => ({ gate, label: null, pattern: null, declared: gate as Expectation | string });
   const expects = step.kind === 'monitor'
-    ? step.thresholds.map((t) => ({ gate: t, label: null, pattern: null, declared: t as Expectation | string }))
-    : step.expect.map(declaredExpectation);
+    ? [...(step.probes ?? []).flatMap((p) => p.thresholds.map((t) => byWords(`${probeName(p)}: ${t}`))), ...step.thresholds.map(byWords)]
+    : step.kind === 'http'
+      ? step.expect.map((e) => ('status' in e || 'json' in e || 'latency_ms' in e ? byWords(describeHttpExpectation(e)) : declaredExpectation(e)))
+      : step.expect.map(declaredExpectation);
   const aborts = step.kind === 'monitor' ? [] : step.abort_on;
   // Results exist once the step finished (step.finished records them, even for a failure);
   // a step that started and has none is still running or was interrupted.
@@ -281,6 +286,9 @@ function requiredEvidenceOf(state: RunState, steps: PackStep[], artifacts: PackA
     else if (step.phaseId === 'rollback' && !rollbackTaken && step.status === 'pending') {
       status = 'not-applicable';
       reason = `only rollback step ${step.stepId} writes it, and this run did not take its rollback path`;
+    } else if (step.status === 'N/A') {
+      status = 'not-applicable';
+      reason = `${step.stepId} was N/A (its condition was false when the run reached it)`;
     } else if (step.status === 'pending') reason = `${step.stepId} not run`;
     else if (step.status === 'skipped') reason = `${step.stepId} skipped${ps?.actor ? ` by ${ps.actor}` : ''}`;
     else if (step.status === 'running') reason = `${step.stepId} still running`;

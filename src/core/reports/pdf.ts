@@ -28,7 +28,7 @@ export interface DecisionPdfOptions {
 
 /** Commands an auditor types: small enough that each stays on one line. */
 const COMMAND = { size: 6.5 };
-const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' ? COLOR.warn : COLOR.muted);
+const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' || r === 'WARN' ? COLOR.warn : COLOR.muted);
 const statusText = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s === 'pending' ? 'not run' : s === 'running' ? 'RUNNING' : s);
 
 function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
@@ -252,7 +252,7 @@ function timelineSection(pdf: PdfLayout, model: PackModel): void {
 }
 
 function gatesSection(pdf: PdfLayout, model: PackModel): void {
-  const steps = model.steps.filter((s) => s.kind === 'check' || s.kind === 'command' || s.kind === 'monitor');
+  const steps = model.steps.filter((s) => s.kind === 'check' || s.kind === 'command' || s.kind === 'monitor' || s.kind === 'http');
   pdf.heading(T.gates.heading, { keep: 80 });
   pdf.paragraph(T.gates.intro, { size: 8, color: COLOR.muted });
   const rows: Cell[][] = [];
@@ -263,11 +263,12 @@ function gatesSection(pdf: PdfLayout, model: PackModel): void {
       continue;
     }
     s.gates.forEach((g, i) => {
-      const result = g.passed ? 'PASS' : 'FAIL';
+      // A failed `level: warn` gate is a warning: shown, never blocking.
+      const result = g.passed ? 'PASS' : g.level === 'warn' ? 'WARN' : 'FAIL';
       rows.push([
         i === 0 ? { text: s.stepId, bold: true, sub: head } : { text: s.stepId, color: COLOR.muted },
         { text: g.kind === 'abort' ? `abort gate /${abortPatternOf(g)}/ MATCHED` : g.gate, bold: g.kind === 'abort' },
-        { text: g.kind === 'abort' ? 'ABORT' : result, bold: true, color: resultColor(g.kind === 'abort' ? 'FAIL' : result) },
+        { text: g.kind === 'abort' && result !== 'WARN' ? 'ABORT' : result, bold: true, color: resultColor(g.kind === 'abort' && result !== 'WARN' ? 'FAIL' : result) },
         { text: g.detail },
       ]);
     });

@@ -2,6 +2,9 @@
 // Everything the engine, the approval digest and the decision pack need comes from here.
 // `cutover runbook schema` exports this as JSON Schema so editors can complete it.
 import { dsnCarriesPassword } from './dsn';
+import { flagsProblem, patternProblem } from './patterns';
+import { ROLE_NAME, ROLE_NAME_RULE } from '../identity/roles';
+import { jsonPathProblem } from '../targets/json-path';
 import { z } from 'zod';
 
 /** Durations as people write them in runbooks: "90s", "5m", "2h", "1500ms". */
@@ -41,16 +44,23 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 /** "T-60", "T-0", "T+30", optionally with a unit: "T-30m". */
 const offset = z.string().regex(/^T[+-]\d+(m|h)?$/, 'a time offset like "T-60", "T-0" or "T+30"');
 
-/** A regular expression given as text; it must compile. */
+/** A regular expression in RE2 syntax (patterns.ts): it must compile, with no construct RE2 lacks. */
 const regex = z.string().min(1).superRefine((value, ctx) => {
-  try {
-    new RegExp(value, 'm');
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})` });
-  }
-});
+  const problem = patternProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).describe('A regular expression in RE2 syntax (linear-time matching, so no pattern can freeze a step): no backreferences, no lookahead or lookbehind. A leading (?i) ignores case.');
 
-export const roleSchema = z.enum(['operator', 'approver', 'observer']);
+/** Flags of a pattern: i (ignore case), m, s. */
+const patternFlags = z.string().superRefine((value, ctx) => {
+  const problem = flagsProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).optional().describe('Pattern flags: i (ignore case), m (^ and $ at every line), s (. matches a newline too). Example: flags: i');
+
+/** block (default): a failing gate fails the step. warn: it is recorded and shown, and never blocks. */
+const gateLevel = z.enum(['block', 'warn']).optional().describe('block (default): a failing gate fails the step and blocks the run. warn: recorded, shown and listed under Warnings in the decision, never blocking.');
+
+/** operator, approver, observer, or any role the runbook declares under `roles:` (validate.ts checks it is declared). */
+export const roleSchema = z.string().regex(ROLE_NAME, ROLE_NAME_RULE);
 export type RunbookRole = z.output<typeof roleSchema>;
 
 /** Who may decide (rollback, stop, retry, and the formal decision) when the runbook names nobody. */
@@ -79,13 +89,22 @@ const checkLogin = z.object({
 const postgresTarget = z.object({
   kind: z.literal('postgres'),
   /** DSN without the password: the secret lives in the vault (see `secret`). */
-  dsn: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// DSN').refine((dsn) => !dsnCarriesPassword(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)'),
+  dsn: z.string().regex(/^(postgres(ql)?:\/\/|\$\{param:)/, 'a postgresql:// DSN (or one from a parameter, ${param:NAME})').refine((dsn) => !dsnCarriesPassword(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)'),
   secret: id.optional(),
   check_login: checkLogin.optional(),
   tls: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer'),
   application_name: z.string().max(63).optional(),
   description: z.string().optional(),
 }).strict();
+
+const mysqlTarget = z.object({
+  kind: z.literal('mysql'),
+  dsn: z.string().regex(/^(mysql:\/\/|\$\{param:)/, 'a mysql:// DSN (or one from a parameter, ${param:NAME})').refine((dsn) => !dsnCarriesPassword(dsn) && !/^mysql:\/\/[^/@:]*:[^/@]*@/i.test(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)')
+    .describe('MySQL or MariaDB, without the password: mysql://user@host:3306/database. Optional parameters: sslmode (or MySQL\'s ssl-mode), ssl-ca, ssl-cert, ssl-key, socket.'),
+  secret: id.optional().describe('The secret (a name under `secrets:`) holding the password of the DSN\'s user.'),
+  tls: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer').describe('As for postgres, with libpq\'s meaning: require encrypts without checking the certificate; verify-ca checks it against ssl-ca; verify-full also checks the host name. The DSN\'s sslmode may only make it stricter.'),
+  description: z.string().optional(),
+}).strict().describe('A MySQL or MariaDB database (mysql2). Checks run as one statement in a read-only session inside START TRANSACTION READ ONLY; command steps may send several statements.');
 
 const sshTarget = z.object({
   kind: z.literal('ssh'),
@@ -109,23 +128,45 @@ const localTarget = z.object({
   description: z.string().optional(),
 }).strict();
 
-export const targetSchema = z.discriminatedUnion('kind', [postgresTarget, sshTarget, localTarget]);
+/** An HTTP header name (RFC 9110 token). */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name like "X-Request-Id"');
+/** Header values may name a vault secret as ${secret:NAME}: the plan shows the name, the request carries the value. */
+const httpHeaders = z.record(headerName, z.string()).describe('HTTP headers sent with every request. A value may be ${secret:NAME} (filled from the vault, redacted everywhere); never write a token in clear.');
+/** An http(s) URL, or one built from a parameter (`${param:api_url}`). */
+const httpUrl = z.string().min(1).refine((v) => /^https?:\/\/[^\s]+$/.test(v) || v.startsWith('${param:'), 'an http:// or https:// URL');
+
+const httpTarget = z.object({
+  kind: z.literal('http'),
+  base_url: httpUrl.describe('Where requests go: scheme, host, port and an optional base path, e.g. https://sync.example/api. `--target NAME=URL` replaces it at run start.'),
+  headers: httpHeaders.default({}),
+  auth: z.union([
+    z.object({ bearer: id.describe('The secret holding the bearer token (sent as Authorization: Bearer …).') }).strict(),
+    z.object({ header: headerName, secret: id }).strict(),
+  ]).optional().describe('A token from a vault secret: {bearer: SECRET} or {header: X-Api-Key, secret: SECRET}. The value is redacted from every transcript.'),
+  tls_verify: z.boolean().default(true).describe('Verify the server\'s TLS certificate (default true). false accepts any certificate: validation warns, and it is for rehearsals with self-signed certificates.'),
+  timeout: durationSchema.optional().describe('Default timeout of each request (a step\'s own timeout wins). Default 30s.'),
+  description: z.string().optional(),
+}).strict();
+
+export const targetSchema = z.discriminatedUnion('kind', [postgresTarget, mysqlTarget, sshTarget, localTarget, httpTarget]);
 
 // ---- gates -----------------------------------------------------------------------------
 
 const expectation = z.union([
-  z.object({ exit_code: z.number().int() }).strict(),
-  z.object({ output_contains: z.string().min(1) }).strict(),
-  z.object({ output_not_contains: z.string().min(1) }).strict(),
-  z.object({ output_matches: regex }).strict(),
+  z.object({ exit_code: z.number().int(), level: gateLevel }).strict(),
+  z.object({ output_contains: z.string().min(1), level: gateLevel }).strict(),
+  z.object({ output_not_contains: z.string().min(1), level: gateLevel }).strict(),
+  z.object({ output_matches: regex, flags: patternFlags, level: gateLevel }).strict(),
   z.object({
     /** A value pulled out of the output (first capture group) or an SQL result column. */
     value: z.object({
       pattern: regex.optional(),
+      flags: patternFlags,
       column: z.string().optional(),
       equals: z.union([z.string(), z.number(), z.boolean()]),
       label: z.string().optional(),
     }).strict(),
+    level: gateLevel,
   }).strict(),
   z.object({
     threshold: z.object({
@@ -133,16 +174,55 @@ const expectation = z.union([
       op: z.enum(['<', '<=', '>', '>=', '==', '!=']),
       value: z.number(),
     }).strict(),
+    level: gateLevel,
+  }).strict(),
+  z.object({
+    that: z.string().min(1).describe('A CEL comparison judged when the step ends, over params and captured values (this step\'s own included): "${value:after.p95_ms} <= ${value:baseline.p95_ms} * 1.2".'),
+    label: z.string().optional(),
+    level: gateLevel,
   }).strict(),
 ]);
 
 const abortGate = z.object({
   /** A regex evaluated on the streaming output. */
   pattern: regex,
+  flags: patternFlags,
+  /** A line that also matches this is not a match (RE2 has no lookahead: "X but not Y"). */
+  unless: regex.optional().describe('A line matching `pattern` that also matches this is not a match: "a line like X but not Y" (RE2 has no lookahead). Takes the same flags.'),
   label: z.string().optional(),
   /** block (default): the step finishes, the run becomes BLOCKED. cancel: stop the command at once. */
   on_match: z.enum(['block', 'cancel']).default('block'),
-}).strict();
+  level: gateLevel,
+}).strict().superRefine((gate, ctx) => {
+  if (gate.level === 'warn' && gate.on_match === 'cancel') ctx.addIssue({ code: 'custom', path: ['level'], message: 'a warn gate never blocks, and `on_match: cancel` stops the command: choose one (drop `level: warn`, or drop `on_match: cancel`)' });
+});
+
+// ---- parameters, captured values and conditions -----------------------------------------
+
+/** A parameter's or captured value's name: a plain identifier, so expressions can name it. */
+export const valueName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like "api_url" (letters, digits, _; not starting with a digit)');
+const paramScalar = z.union([z.string(), z.number(), z.boolean()]);
+const paramSchema = z.union([
+  paramScalar,
+  z.object({
+    rehearsal: paramScalar.optional(),
+    production: paramScalar.optional(),
+    default: paramScalar.optional(),
+    description: z.string().optional(),
+  }).strict(),
+]).describe('A value the runbook uses as ${param:NAME}: one value, or {rehearsal: V, production: V, default: V, description: TEXT}. `cutover run start --param NAME=VALUE` overrides it; the resolved values are signed in the run\'s start and in the plan.');
+
+/** Where a step takes a named value from its result. */
+const captureAs = { as: z.enum(['string', 'number', 'boolean']).optional().describe('The value\'s type in expressions (default: a JSON value keeps its type; a column or pattern is a string).') };
+export const captureSchema = z.union([
+  z.object({ json: z.string().min(1).describe('A JSON path ($.job_id, $.items[0].id) into the HTTP body, or into the step\'s output when it is JSON.'), ...captureAs }).strict(),
+  z.object({ column: z.union([z.string().min(1), z.number().int().min(1)]).describe('An SQL result column of the first row: its name, or its position counting from 1.'), ...captureAs }).strict(),
+  z.object({ pattern: z.string().min(1).describe('A regular expression (RE2 syntax) over the output; its first group (or the whole match) is the value.'), ...captureAs }).strict(),
+]);
+export const captures = z.record(valueName, captureSchema).describe('Named values taken from this step\'s result after it PASSes; later steps use them as ${value:STEP.NAME}. A capture that finds nothing fails the step.');
+
+const environments = z.array(z.enum(['rehearsal', 'production'])).min(1).describe('The environments this applies to; elsewhere it is N/A (not applicable), neither a skip nor a deviation.');
+const condition = z.string().min(1).describe('A CEL expression; false makes this N/A. ${param:NAME} and ${value:STEP.NAME} are typed values, e.g. "${param:domain} == \'cartera\'".');
 
 // ---- steps -----------------------------------------------------------------------------
 
@@ -153,7 +233,13 @@ const stepBase = {
   /** The evidence file this step produces, e.g. "prod_upgrade_0019_to_head.log". */
   evidence: evidenceName.optional(),
   at: offset.optional(),
+  when: condition.optional(),
+  environments: environments.optional(),
+  skippable: z.boolean().optional().describe('false: the runbook forbids skipping this step ("No skipping"); a skip is refused. Default true.'),
 };
+
+/** Who signs a record or manual step: a role (default operator). */
+const by = roleSchema.optional().describe('The role whose holder signs this step (a built-in role, or one declared under roles:). Default: operator.');
 
 const execCommon = {
   target: id,
@@ -170,6 +256,7 @@ const execCommon = {
    * from the vault when the step runs, never written in the runbook, and redacted from all output.
    */
   secret_env: z.record(envName, id).default({}),
+  capture: captures.optional(),
   must_match_rehearsal: z.boolean().optional().describe('Production bound to a rehearsal: whether a difference from the rehearsal\'s same step is a deviation (policy rehearsal.deviation says what it does). Default: true for command steps, false for checks (a differing check is shown, never blocks).'),
 };
 
@@ -178,7 +265,8 @@ const attestStep = z.object({ ...stepBase, kind: z.literal('attest'), statement:
 const recordStep = z.object({
   ...stepBase,
   kind: z.literal('record'),
-  fields: z.array(z.object({ name: id, label: z.string().min(1), pattern: regex.optional(), required: z.boolean().default(true), same_as_rehearsal: z.boolean().optional().describe('Production bound to a rehearsal: the value must equal the one the rehearsal recorded (the migration commit, the release tag), or recording it is refused with both values shown.') }).strict()).min(1),
+  fields: z.array(z.object({ name: id, label: z.string().min(1), pattern: regex.optional(), flags: patternFlags, required: z.boolean().default(true), same_as_rehearsal: z.boolean().optional().describe('Production bound to a rehearsal: the value must equal the one the rehearsal recorded (the migration commit, the release tag), or recording it is refused with both values shown.') }).strict()).min(1),
+  by,
 }).strict();
 
 const checkStep = z.object({
@@ -197,7 +285,71 @@ const checkStep = z.object({
 
 const commandStep = z.object({ ...stepBase, ...execCommon, kind: z.literal('command'), run: z.string().min(1) }).strict();
 
-const manualStep = z.object({ ...stepBase, kind: z.literal('manual'), instructions: z.string().min(1) }).strict();
+const manualStep = z.object({ ...stepBase, kind: z.literal('manual'), instructions: z.string().min(1), by }).strict();
+
+// ---- HTTP steps --------------------------------------------------------------------------
+
+/** GET and HEAD only read; any other method changes something and needs the plan's quorum like a command. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const READ_ONLY_HTTP_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+const compareOp = z.enum(['<', '<=', '>', '>=', '==', '!=']);
+const jsonPath = z.string().min(1).superRefine((value, ctx) => {
+  const problem = jsonPathProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const statusCode = z.number().int().min(100).max(599);
+
+const httpExpectation = z.union([
+  z.object({ status: z.union([statusCode, z.array(statusCode).min(1)]).describe('The response status, or a list of accepted ones. Without a status expectation, 2xx is required.') }).strict(),
+  z.object({
+    json: z.object({
+      path: jsonPath.describe('A JSON path into the response body: $.job_id, $.items[0].count, $[\'odd key\'].'),
+      op: z.enum(['<', '<=', '>', '>=', '==', '!=', 'exists']).default('=='),
+      value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+      label: z.string().optional(),
+    }).strict(),
+  }).strict(),
+  z.object({ latency_ms: z.object({ op: compareOp, value: z.number().min(0) }).strict().describe('The time to the full response, in milliseconds.') }).strict(),
+  expectation,
+]);
+
+const httpStep = z.object({
+  ...stepBase,
+  kind: z.literal('http'),
+  target: id.describe('An http target (kind: http).'),
+  request: z.object({
+    method: z.enum(HTTP_METHODS).default('GET').describe('GET and HEAD are read-only checks; any other method changes something and needs the plan\'s quorum, like a command.'),
+    path: z.string().regex(/^\//, 'a path starting with "/", e.g. "/api/v1/sync"').default('/'),
+    headers: httpHeaders.default({}),
+    body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe('Text sent as is, or a YAML mapping or list sent as JSON (Content-Type: application/json).'),
+  }).strict().default({ method: 'GET', path: '/', headers: {} }),
+  /** status, json, latency_ms, and the usual gates over the body text. */
+  expect: z.array(httpExpectation).default([]),
+  abort_on: z.array(abortGate).default([]),
+  timeout: durationSchema.optional(),
+  /** Declares the request a read-only check: a mutating method is then refused. */
+  read_only: z.boolean().optional(),
+}).strict();
+
+// ---- monitors --------------------------------------------------------------------------
+
+/** e.g. "error_rate_pct <= 2.0", "p95_ms <= 1200". */
+const monitorThreshold = z.string().regex(/^(error_rate_pct|p50_ms|p95_ms|p99_ms|max_ms)\s*(<=|<|>=|>)\s*\d+(\.\d+)?$/, 'a threshold like "error_rate_pct <= 2.0" or "p95_ms <= 1200"');
+
+const monitorProbe = z.object({
+  name: id.optional().describe('How the probe is named in the evidence (default: its URL).'),
+  target: id.optional().describe('An http target: its base_url, headers and token are used.'),
+  url: httpUrl.optional(),
+  path: z.string().regex(/^\//, 'a path starting with "/"').optional(),
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  headers: httpHeaders.default({}),
+  timeout: durationSchema.optional(),
+  ok_status: z.array(z.number().int()).optional(),
+  thresholds: z.array(monitorThreshold).default([]).describe('Thresholds judged on this probe\'s samples alone.'),
+}).strict().superRefine((probe, ctx) => {
+  if (Boolean(probe.target) === Boolean(probe.url)) ctx.addIssue({ code: 'custom', message: 'a probe has exactly one of `target` (an http target) or `url`' });
+  if (probe.path && !probe.target) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` goes with `target` (it is appended to the target\'s base_url); with `url`, write the whole URL' });
+});
 
 const monitorStep = z.object({
   ...stepBase,
@@ -210,18 +362,31 @@ const monitorStep = z.object({
     timeout: durationSchema.default('5s'),
     /** A response counts as an error when its status is outside this list (default 2xx/3xx). */
     ok_status: z.array(z.number().int()).optional(),
-  }).strict(),
-  /** e.g. "error_rate_pct <= 2.0", "p95_ms <= 1200". */
-  thresholds: z.array(z.string().regex(/^(error_rate_pct|p50_ms|p95_ms|p99_ms|max_ms)\s*(<=|<|>=|>)\s*\d+(\.\d+)?$/, 'a threshold like "error_rate_pct <= 2.0" or "p95_ms <= 1200"')).min(1),
-}).strict();
+  }).strict().optional(),
+  probes: z.array(monitorProbe).min(1).optional().describe('Several probes, run in parallel every interval; each is judged on its own thresholds, and all of them together on the step\'s.'),
+  every: durationSchema.optional().describe('With probes: the interval.'),
+  for: durationSchema.optional().describe('With probes: the window.'),
+  timeout: durationSchema.optional().describe('With probes: each request\'s timeout (default 5s).'),
+  /** Judged over every sample of every probe. */
+  thresholds: z.array(monitorThreshold).default([]),
+}).strict().superRefine((step, ctx) => {
+  if (Boolean(step.probe) === Boolean(step.probes)) ctx.addIssue({ code: 'custom', message: 'a monitor has exactly one of `probe` (one URL) or `probes` (a list)' });
+  if (step.probes && (!step.every || !step.for)) ctx.addIssue({ code: 'custom', message: 'a monitor with `probes` names its interval and window: `every: 30s` and `for: 10m`' });
+  if (step.probe && (step.every || step.for || step.timeout)) ctx.addIssue({ code: 'custom', message: 'with a single `probe`, `every`, `for` and `timeout` go inside it' });
+  const perProbe = step.probes?.every((p) => p.thresholds.length > 0) ?? false;
+  if (step.thresholds.length === 0 && !perProbe) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'name at least one threshold, e.g. "error_rate_pct <= 2.0" (on the step, or on every probe)' });
+});
 
-export const stepSchema = z.discriminatedUnion('kind', [attestStep, recordStep, checkStep, commandStep, manualStep, monitorStep]);
+export const stepSchema = z.discriminatedUnion('kind', [attestStep, recordStep, checkStep, commandStep, manualStep, monitorStep, httpStep]);
 
 const phaseSchema = z.object({
   id,
   title: z.string().min(1),
   at: offset.optional(),
   purpose: z.string().optional(),
+  when: condition.optional(),
+  environments: environments.optional(),
+  skippable: z.boolean().optional().describe('false: no step of this phase may be skipped ("No skipping").'),
   steps: z.array(stepSchema).min(1),
 }).strict();
 
@@ -234,7 +399,8 @@ export const runbookSchema = z.object({
   version: z.union([z.string().min(1), z.number()]).transform(String),
   description: z.string().optional(),
   status: z.string().optional(),
-  roles: z.partialRecord(roleSchema, z.object({ min: z.number().int().min(0).default(1), description: z.string().optional() }).strict()).default({}),
+  params: z.record(valueName, paramSchema).default({}),
+  roles: z.record(roleSchema, z.object({ min: z.number().int().min(0).default(1), description: z.string().optional() }).strict()).default({}).describe('The roles of this cutover, each with its minimum number of people: the built-in operator, approver and observer, and any other (incident_commander, scribe, payments_owner, db_owner, …). `by:`, `policy.decide` and `policy.approvals.role` name them.'),
   policy: z.object({
     approvals: z.object({
       /** Approver signatures over the plan a command step needs. The operator never counts. */
@@ -277,3 +443,9 @@ export type CheckLogin = z.output<typeof checkLogin>;
 export type Expectation = z.output<typeof expectation>;
 export type AbortGate = z.output<typeof abortGate>;
 export type ExecStep = Extract<Step, { kind: 'check' | 'command' }>;
+export type Capture = z.output<typeof captureSchema>;
+export type ParamSpec = z.output<typeof paramSchema>;
+export type HttpStep = Extract<Step, { kind: 'http' }>;
+export type HttpTarget = Extract<Target, { kind: 'http' }>;
+export type MonitorProbe = z.output<typeof monitorProbe>;
+export type HttpExpectation = z.output<typeof httpExpectation>;

@@ -4,6 +4,9 @@
 // Each issue carries the path of the node to point at; load.ts turns it into line and column.
 import { durationMs, type Runbook, type Step, type Target } from './schema';
 import type { DocPath, PathIssue } from './errors';
+import { validateHttp } from './validate-http';
+import { validateRoles } from './validate-roles';
+import { validateReferences } from './references';
 
 export interface SemanticIssue extends PathIssue {
   /** Another place the message refers to (e.g. the first use of a duplicate id): load.ts adds its line. */
@@ -142,11 +145,14 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
       if (URL_PASSWORD.test(text)) error([...path, field], 'the command carries a password inside a connection URL: remove it and use `secret_env` (e.g. `PGPASSWORD: <secret>`) so it comes from the vault');
       else if (INLINE_PASSWORD.test(text)) error([...path, field], 'the command sets a password inline: remove it and use `secret_env` (e.g. `PGPASSWORD: <secret>`) so it comes from the vault');
     }
-    if (step.kind === 'monitor' && durationMs(step.probe.for) < durationMs(step.probe.every)) {
-      warn([...path, 'probe', 'for'], `the monitor window (${step.probe.for}) is shorter than its interval (${step.probe.every}): it takes a single sample`);
+    const window = step.kind === 'monitor' ? (step.probe ?? step) : undefined;
+    if (window?.for && window.every && durationMs(window.for) < durationMs(window.every)) {
+      warn(step.kind === 'monitor' && step.probe ? [...path, 'probe', 'for'] : [...path, 'for'], `the monitor window (${window.for}) is shorter than its interval (${window.every}): it takes a single sample`);
     }
   }
   checkEnv(runbook.env, ['env'], error, warn);
+  validateHttp(runbook, steps, { error, warn, needSecret });
+  validateRoles(runbook, steps, { error });
 
   for (const [name, path] of declaredSecrets) if (!usedSecrets.has(name)) warn(path, `secret \`${name}\` is declared but no target or step uses it`);
 
@@ -185,6 +191,7 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
     if (m) error(path, `the text contains the invisible or control character ${describeCharacter(m[0])}: what an approver reads must be exactly what runs; remove it`, { code: 'hidden-character' });
   });
 
+  issues.push(...validateReferences(runbook));
   return issues;
 }
 

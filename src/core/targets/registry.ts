@@ -2,7 +2,9 @@
 // them all when a run ends or the app quits. Errors leave as plain data (name, kind, message)
 // so they cross IPC and are rebuilt into a TargetError on the other side.
 import type { Target } from '../runbook/schema';
+import { HttpExecutor } from './http';
 import { LocalExecutor, type LocalExecutorOptions } from './local';
+import { MysqlExecutor, type MysqlExecutorOptions } from './mysql';
 import { PostgresExecutor, type PostgresExecutorOptions } from './postgres';
 import { SshExecutor, type SshExecutorOptions } from './ssh';
 import { TargetError } from './types';
@@ -11,6 +13,7 @@ import type { ExecFailure, Executor, TargetContext } from './types';
 export interface ExecutorOptions {
   ssh?: SshExecutorOptions;
   postgres?: PostgresExecutorOptions;
+  mysql?: MysqlExecutorOptions;
   local?: LocalExecutorOptions;
 }
 
@@ -19,10 +22,14 @@ export function createExecutor(name: string, target: Target, context: TargetCont
   switch (target.kind) {
     case 'postgres':
       return new PostgresExecutor(name, target, context, options.postgres);
+    case 'mysql':
+      return new MysqlExecutor(name, target, context, options.mysql);
     case 'ssh':
       return new SshExecutor(name, target, context, options.ssh);
     case 'local':
       return new LocalExecutor(name, target, context, options.local);
+    case 'http':
+      return new HttpExecutor(name, target, context);
   }
 }
 
@@ -34,7 +41,7 @@ export interface TargetErrorData {
   message: string;
 }
 
-const KINDS = new Set<string>(['connection_lost', 'connect_failed', 'auth_failed', 'host_key_mismatch', 'host_key_unconfirmed', 'timeout', 'cancelled', 'sql_error', 'spawn_failed']);
+const KINDS = new Set<string>(['connection_lost', 'connect_failed', 'auth_failed', 'host_key_mismatch', 'host_key_unconfirmed', 'timeout', 'cancelled', 'sql_error', 'spawn_failed', 'tls_failed']);
 
 export function toErrorData(error: unknown): TargetErrorData {
   if (error instanceof TargetError) return { name: 'TargetError', kind: error.kind, message: error.message };

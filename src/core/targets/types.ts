@@ -19,6 +19,8 @@ export interface ExecRequest {
    * never spliced into its text. `${param:NAME}` and `${value:STEP.NAME}` in a step's SQL become these.
    */
   params?: ReadonlyArray<string | number | boolean | null>;
+  /** http: the request to send (`command` is then its request line, as the plan shows it). */
+  http?: HttpRequestSpec;
   /** Aborting cancels the command (ssh/local: signal; postgres: pg_cancel_backend). */
   signal?: AbortSignal;
   /** Output as it arrives, already redacted. Called often; keep it cheap. */
@@ -34,6 +36,7 @@ export type ExecFailure =
   | 'timeout'
   | 'cancelled'
   | 'sql_error'         // PostgreSQL refused the statement (incl. writes in READ ONLY)
+  | 'tls_failed'        // https: the certificate did not verify (self-signed, expired, wrong host)
   | 'spawn_failed';
 
 export interface ExecResult {
@@ -47,6 +50,28 @@ export interface ExecResult {
   rows?: Record<string, unknown>[];
   /** SQL checks: the column names. */
   fields?: string[];
+  /** http: the response, for expectations and captured values (`capture: {json: PATH}`). */
+  http?: HttpResponseFacts;
+}
+
+/** One HTTP request, its path relative to the target's base_url; header values already expanded. */
+export interface HttpRequestSpec {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Sent as is (a YAML object was already turned into JSON text by the step). */
+  body?: string;
+}
+
+export interface HttpResponseFacts {
+  status: number;
+  /** Time from sending the request to the last byte of the response. */
+  latencyMs: number;
+  /** The body parsed as JSON, when it is JSON (absent otherwise, or when the body was cut). */
+  json?: unknown;
+  /** The body as text, at most 1 MiB (bodyTruncated says when it was cut). */
+  bodyText: string;
+  bodyTruncated?: boolean;
 }
 
 /** Everything a connection needs beyond the runbook: secrets and host-key decisions. */
