@@ -2,7 +2,7 @@
 import type { RunState } from '../core/engine';
 import { formatOffset } from '../shared/t-offset';
 
-const MARK: Record<string, string> = { pending: '·', running: '▶', PASS: '✔', FAIL: '✘', INTERRUPTED: '!', skipped: '-' };
+const MARK: Record<string, string> = { pending: '·', running: '▶', PASS: '✔', FAIL: '✘', INTERRUPTED: '!', skipped: '-', 'N/A': '–' };
 
 export function formatRun(state: RunState): string {
   const rb = state.runbook;
@@ -13,7 +13,7 @@ export function formatRun(state: RunState): string {
     lines.push(`\n${title}`);
     for (const step of steps) {
       const s = state.steps.get(step.id)!;
-      lines.push(`  ${MARK[s.status] ?? '?'} ${s.status.padEnd(11)} ${step.id.padEnd(28)} ${step.kind.padEnd(8)} ${step.title}${s.skipReason ? ` (skipped by ${s.actor ?? '?'}: ${s.skipReason})` : ''}`);
+      lines.push(`  ${MARK[s.status] ?? '?'} ${s.status.padEnd(11)} ${step.id.padEnd(28)} ${step.kind.padEnd(8)} ${step.title}${s.skipReason ? ` (skipped by ${s.actor ?? '?'}: ${s.skipReason})` : ''}${s.status === 'N/A' && s.notApplicable ? ` (not applicable: ${s.notApplicable.filter((c) => !c.result).map((c) => c.expr ?? `only in ${c.environments?.join(', ')}`).join('; ')})` : ''}`);
     }
   };
   if (rb.preconditions.length) section('Preconditions', rb.preconditions);

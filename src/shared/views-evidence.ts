@@ -62,7 +62,7 @@ export interface RequiredEvidenceView {
   /** The step whose `evidence:` names this file, or null when no step does. */
   stepId: string | null;
   /** That step's status in this run. */
-  stepStatus: 'pending' | 'running' | 'PASS' | 'FAIL' | 'BLOCKED' | 'INTERRUPTED' | 'skipped' | null;
+  stepStatus: 'pending' | 'running' | 'PASS' | 'FAIL' | 'BLOCKED' | 'INTERRUPTED' | 'skipped' | 'N/A' | null;
   /** Why it is not present, in words ("p2-current not run"); null when present. */
   reason: string | null;
 }

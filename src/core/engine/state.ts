@@ -5,14 +5,14 @@ import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
 import { allSteps } from './plan';
-import type { ApprovalRecord, Environment, RehearsalRef, RunDecision, RunState, StepState, TranscriptRef } from './types';
+import type { ApprovalRecord, CapturedValue, ConditionCheck, Environment, RehearsalRef, RunDecision, RunState, StepState, TranscriptRef } from './types';
 
 interface Payload {
   runId?: string;
   [key: string]: unknown;
 }
 
-export const RUN_EVENT_TYPES = ['run.started', 'run.blocked', 'run.decision', 'run.completed', 'decision.recorded', 'step.started', 'step.finished', 'step.interrupted', 'step.attested', 'step.recorded', 'step.done', 'step.skipped', 'approval.added', 'target.host_key_pinned', 'rehearsal.stored', 'deviation.accepted'];
+export const RUN_EVENT_TYPES = ['run.started', 'run.blocked', 'run.decision', 'run.completed', 'decision.recorded', 'step.started', 'step.finished', 'step.interrupted', 'step.attested', 'step.recorded', 'step.done', 'step.skipped', 'approval.added', 'target.host_key_pinned', 'rehearsal.stored', 'deviation.accepted', 'value.captured', 'step.not_applicable'];
 
 export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artifactId: string, hash: string) => Runbook, from: RunState | null = null): RunState | null {
   let state: RunState | null = from;
@@ -39,6 +39,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         steps: new Map(allSteps({ runbook }).map(({ step, phaseId }) => [step.id, { stepId: step.id, phaseId, kind: step.kind, status: 'pending' } as StepState])),
         approvals: [],
         hostKeys: {},
+        params: p.params && typeof p.params === 'object' ? (p.params as RunState['params']) : {},
       };
       continue;
     }
@@ -63,6 +64,12 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         break;
       case 'step.skipped':
         if (step) Object.assign(step, { status: 'skipped', actor: e.actor, finishedAt: e.at, skipReason: p.reason as string | undefined });
+        break;
+      case 'step.not_applicable':
+        if (step) Object.assign(step, { status: 'N/A', finishedAt: e.at, notApplicable: p.conditions as ConditionCheck[], transcript: p.transcript as TranscriptRef | undefined });
+        break;
+      case 'value.captured':
+        if (step) step.captured = { ...step.captured, [p.name as string]: { value: p.value as CapturedValue['value'], source: p.source as CapturedValue['source'] } };
         break;
       case 'run.blocked':
         state.status = 'BLOCKED';

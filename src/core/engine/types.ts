@@ -3,7 +3,8 @@ import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
 
 export type Environment = 'rehearsal' | 'production';
-export type StepStatus = 'pending' | 'running' | 'PASS' | 'FAIL' | 'INTERRUPTED' | 'skipped';
+/** N/A: the step's `when:` (or `environments:`) was false when the run reached it; it counts as done, and is neither a skip nor a deviation. */
+export type StepStatus = 'pending' | 'running' | 'PASS' | 'FAIL' | 'INTERRUPTED' | 'skipped' | 'N/A';
 export type RunStatus = 'ACTIVE' | 'BLOCKED' | 'ROLLBACK' | 'STOPPED' | 'COMPLETED';
 
 export interface TranscriptRef {
@@ -31,6 +32,10 @@ export interface StepState {
   values?: Record<string, string>;
   /** Why an operator skipped the step. */
   skipReason?: string;
+  /** Values this step captured after it passed (`value.captured`), by name. */
+  captured?: Record<string, CapturedValue>;
+  /** Why the step was N/A: each condition evaluated, with its values (`step.not_applicable`). */
+  notApplicable?: ConditionCheck[];
   /** For shell checks: "declared" read-only; SQL checks: "enforced" by BEGIN READ ONLY. */
   readOnly?: 'enforced' | 'declared';
   /** Runner process, so a crashed runner can be told from a live one. */
@@ -86,8 +91,30 @@ export interface RunState {
   approvals: ApprovalRecord[];
   /** Pinned SSH host keys by target name. */
   hostKeys: Record<string, string>;
+  /** The run's parameter values (signed in run.start); {} when the runbook declares none. */
+  params: Record<string, string | number | boolean>;
   /** When every step outside the rollback path was PASS or skipped (`run.completed`). */
   completedAt?: string;
+}
+
+/** A value a step captured, and where it came from. */
+export interface CapturedValue {
+  value: string | number | boolean | null;
+  source: { kind: 'json' | 'column' | 'pattern'; expr: string };
+}
+
+/** One condition as evaluated when the run reached a step: a phase's or the step's `when:` or `environments:`. */
+export interface ConditionCheck {
+  /** Whose condition: the step's phase, or the step. */
+  on: 'phase' | 'step';
+  id: string;
+  /** `environments: [...]` as written, when that was the condition. */
+  environments?: string[];
+  /** The expression as written, when that was the condition. */
+  expr?: string;
+  /** Each reference's value (and `environment`). */
+  values: Record<string, string | number | boolean | null>;
+  result: boolean;
 }
 
 /** The rehearsal a production run is bound to: its decision pack's manifest sha256 and run id. */

@@ -256,13 +256,14 @@ export class PostgresExecutor implements Executor {
         inTransaction = true;
         for (const s of settings) await query(`SET LOCAL ${s}`);
         // The extended protocol runs exactly one statement: a check cannot COMMIT its way out.
-        results = [await query(request.command, { queryMode: 'extended' }) as QueryResult];
+        // Parameters and captured values arrive as bound values ($1…$n), never as SQL text.
+        results = [await query(request.command, { queryMode: 'extended', ...(request.params?.length ? { values: request.params } : {}) }) as QueryResult];
         await query('COMMIT');
         inTransaction = false;
       } else {
         for (const s of settings) await query(`SET ${s}`);
         try {
-          const r = await query(request.command);
+          const r = await query(request.command, request.params?.length ? { values: request.params } : {});
           results = Array.isArray(r) ? r : [r];
         } finally {
           if (settings.length > 0 && this.client === client) await client.query('RESET statement_timeout; RESET lock_timeout').catch(() => undefined);

@@ -10,6 +10,7 @@ const STEP_SYMBOL: Record<StepStatusView, string> = {
   BLOCKED: '⊘',
   INTERRUPTED: '⚠',
   skipped: '↷',
+  'N/A': '–',
 };
 
 export function StepStatusBadge({ status }: { status: StepStatusView }) {
