@@ -22,7 +22,7 @@ export function parseJsonPath(path: string): JsonPathSegment[] {
     const rest = path.slice(i);
     if (rest.startsWith('.')) {
       const m = IDENT.exec(rest.slice(1));
-      if (!m) throw new JsonPathError(path, `a name must follow "." at position ${i + 1}`);
+      if (!m) throw new JsonPathError(path, `a name must follow "." at position ${i + 2}`);
       segments.push(m[0]);
       i += 1 + m[0].length;
       continue;
