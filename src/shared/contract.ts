@@ -121,7 +121,8 @@ export interface VerifyResult {
 /** A person as the vault's chain holds them (never as the identities table says). */
 export interface IdentityRecord {
   name: string;
-  roles: ('operator' | 'approver' | 'observer')[];
+  /** operator, approver, observer, or any role a runbook declares. */
+  roles: string[];
   publicKey: string;
   fingerprint: string;
   /** public: registered by public key, the person keeps the private side. */
@@ -165,7 +166,8 @@ const identityName = z
 /** Names of runbook ids, steps, targets and secrets. */
 const idName = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Use letters, digits, _ . - (up to 64), starting with a letter or digit.');
 const runId = z.uuid('That is not a run id.');
-const role = z.enum(['operator', 'approver', 'observer']);
+/** operator, approver, observer, or any role a runbook declares (lower_snake_case). */
+const role = z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, 'A role is lower_snake_case, like operator, approver, observer or incident_commander.');
 const absolutePath = vaultPath;
 /** Who is signing in the UI: an identity of the vault whose key main holds this session (main and the engine check key and roles). */
 const actor = identityName;

@@ -41,7 +41,7 @@ phases:
         read_only: true
         expect: [ { exit_code: 0 }, { output_contains: "(head)" } ]
         abort_on:
-          - { pattern: '^(?!70a79686336c )\\w+ \\(head\\)', label: a second head }
+          - { pattern: '^\\w+ \\(head\\)', unless: '^70a79686336c \\(head\\)', label: a second head }
         evidence: ev_heads_preflight.log
   - id: P1
     title: Upgrade

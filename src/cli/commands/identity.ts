@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ChainIdentity, KeySource } from '../../core/identity';
 import type { Role } from '../../core/vault';
+import { isRoleName, ROLE_NAME_RULE } from '../../core/identity/roles';
 import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
@@ -10,11 +11,12 @@ import { openVault } from './vault';
 
 const NAMESPACE = 'cutover-identity-v1';
 
-function parseRoles(values: string[], known: readonly Role[]): Role[] {
+/** operator, approver, observer, or any role a runbook declares (incident_commander, payments_owner, …). */
+function parseRoles(values: string[]): Role[] {
   const roles = values.flatMap((v) => v.split(',')).map((r) => r.trim()).filter(Boolean);
-  for (const r of roles) if (!known.includes(r as Role)) throw new CliUsageError(`Unknown role "${r}": use operator, approver or observer.`);
-  if (roles.length === 0) throw new CliUsageError('Give at least one --role (operator, approver or observer).');
-  return roles as Role[];
+  for (const r of roles) if (!isRoleName(r)) throw new CliUsageError(`--role ${r}: not a role name; use ${ROLE_NAME_RULE}.`);
+  if (roles.length === 0) throw new CliUsageError('Give at least one --role (operator, approver, observer, or a role a runbook declares such as incident_commander).');
+  return roles;
 }
 
 /** --public-key takes an OpenSSH public key line, or the path of a file holding one (a .pub). */
@@ -47,7 +49,7 @@ export function registerIdentity(program: Command): void {
     .description('add an identity: --public-key for anyone (they prove it with `identity statement` and `identity prove`); --ssh-key, --agent or --generate only for the vault\'s owner')
     .requiredOption('--vault <path>', 'vault file')
     .requiredOption('--name <name>', 'identity name (the principal in allowed_signers)')
-    .requiredOption('--role <role...>', 'operator, approver or observer (repeat or comma-separate)')
+    .requiredOption('--role <role...>', 'operator, approver, observer, or any role a runbook declares, e.g. incident_commander, payments_owner (lower_snake_case; repeat or comma-separate)')
     .option('--public-key <file-or-line>', 'the person\'s OpenSSH public key: a .pub file or the key line; the private key stays with them')
     .option('--ssh-key <file>', 'owner only: OpenSSH private key file; its passphrase from CUTOVER_KEY_PASSPHRASE or the terminal')
     .option('--agent', 'owner only: a key held by ssh-agent (SSH_AUTH_SOCK); hardware keys work')
@@ -59,8 +61,7 @@ export function registerIdentity(program: Command): void {
       const sources = [opts.publicKey !== undefined, opts.sshKey !== undefined, Boolean(opts.agent), Boolean(opts.generate)].filter(Boolean).length;
       if (sources !== 1) throw new CliUsageError('Give exactly one key source: --public-key FILE_OR_LINE, or for the vault\'s owner --ssh-key FILE, --agent or --generate.');
       if (opts.key && !opts.agent) throw new CliUsageError('--key only goes with --agent.');
-      const { ROLES } = await import('../../core/vault');
-      const roles = parseRoles(opts.role, ROLES);
+      const roles = parseRoles(opts.role);
       const source: KeySource = opts.publicKey !== undefined
         ? { kind: 'public', publicKey: readPublicKey(opts.publicKey) }
         : opts.sshKey !== undefined

@@ -11,6 +11,7 @@ import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
+import { registerLedgerTeam } from './ledger-team';
 
 const ledgerCore = () => import('../../core/ledger');
 
@@ -168,6 +169,8 @@ export function registerLedger(program: Command, setExit: (code: number) => void
         vault.close();
       }
     });
+
+  registerLedgerTeam(ledger, setExit);
 
   ledger.command('verify')
     .description('check every chain in the ledger: memberships, seq contiguous from 1, links, hashes recomputed from the canonical bytes, each signature by its workstation\'s key (exit 1 naming the first bad event)')

@@ -84,7 +84,7 @@ function stateJson(state: RunState) {
 }
 
 function outcomeText(o: StepOutcome): string {
-  const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : 'FAIL'}  ${g.gate}: ${g.detail}`).join('\n');
+  const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : g.level === 'warn' ? 'WARN' : 'FAIL'}  ${g.gate}: ${g.detail}${!g.passed && g.level === 'warn' ? ' (level: warn, not blocking)' : ''}`).join('\n');
   return `\n${o.stepId}: ${o.status}${o.exitCode !== null ? ` (exit ${o.exitCode})` : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}\n${gates}\n  transcript ${o.transcript.name}: ${o.transcript.size} bytes, sha256 ${o.transcript.sha256}${o.blocked ? '\nThe run is BLOCKED: no mutating step runs until a person decides (`cutover run decide`).' : ''}`;
 }
 

@@ -11,9 +11,9 @@ export interface AutoplayOptions {
   /** stepId → true (attest, manual done), a note (manual), or field values (record). */
   answers: Record<string, Answer>;
   /** The engine acting as someone else whose key is usable here, for steps that need another role (attest by an approver). */
-  engineFor?: (role: 'operator' | 'approver' | 'observer') => RunEngine;
+  engineFor?: (role: string) => RunEngine;
   /** Someone not at this workstation attests: they sign the exported act on their own machine and it is imported. */
-  attestElsewhere?: (stepId: string, role: 'operator' | 'approver' | 'observer') => Promise<void>;
+  attestElsewhere?: (stepId: string, role: string) => Promise<void>;
   /** Stop before this step. */
   until?: string;
   /** stepId → why it is skipped (recorded as the operator's skip). */
@@ -48,8 +48,8 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
       if (answer === undefined) return stop(step.id, `no answer for ${step.kind} step ${step.id}`);
       if (step.kind === 'attest' && step.by !== 'operator' && options.attestElsewhere) await options.attestElsewhere(step.id, step.by);
       else if (step.kind === 'attest') await (step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).attest(runId, step.id);
-      else if (step.kind === 'manual') await engine.done(runId, step.id, typeof answer === 'string' ? answer : undefined);
-      else await engine.record(runId, step.id, answer as Record<string, string>);
+      else if (step.kind === 'manual') await (step.by && step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).done(runId, step.id, typeof answer === 'string' ? answer : undefined);
+      else await (step.by && step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).record(runId, step.id, answer as Record<string, string>);
       say(`${step.id}: PASS (${step.kind})`);
       continue;
     }

@@ -1,6 +1,7 @@
 // Gates: abort conditions watched on the streaming output, and expectations judged when a
 // step ends. Output is examined line by line as it arrives (lines longer than 64 KiB are
 // cut), so a transcript of gigabytes is never held in memory.
+import { compilePattern, type CompiledPattern } from '../runbook/patterns';
 import type { AbortGate, Expectation } from '../runbook/schema';
 import type { ExecResult } from '../targets/types';
 
@@ -31,7 +32,21 @@ export interface GateResult {
   detail: string;
   /** The same, typed; absent from results recorded by older versions. */
   check?: GateCheck;
+  /** 'warn': the runbook says this gate never blocks; a failure is a warning, the step still PASSes. Absent: it blocks. */
+  level?: 'warn';
 }
+
+/** Whether a failed gate fails its step (a `level: warn` gate never does). */
+export function blocksStep(g: GateResult): boolean {
+  return !g.passed && g.level !== 'warn';
+}
+
+/** The gates that failed without blocking: the step's warnings. */
+export function warningsOf(gates: readonly GateResult[]): GateResult[] {
+  return gates.filter((g) => !g.passed && g.level === 'warn');
+}
+
+const levelOf = (declared: { level?: 'block' | 'warn' }): Pick<GateResult, 'level'> => (declared.level === 'warn' ? { level: 'warn' } : {});
 
 export interface AbortMatch {
   pattern: string;
@@ -41,6 +56,8 @@ export interface AbortMatch {
   declaredLabel: string | null;
   onMatch: 'block' | 'cancel';
   line: string;
+  /** 'warn': recorded and shown, never blocking. */
+  level?: 'warn';
 }
 
 /** The gate every check and command has when its expectations name no exit code. */
@@ -51,8 +68,8 @@ export function describeExpectation(e: Expectation): string {
   if ('exit_code' in e) return `exit code = ${e.exit_code}`;
   if ('output_contains' in e) return `output contains "${e.output_contains}"`;
   if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
-  if ('output_matches' in e) return `output matches /${e.output_matches}/`;
-  if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`;
+  if ('output_matches' in e) return `output matches /${e.output_matches}/${e.flags ?? ''}`;
+  if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/${e.value.flags ?? ''}`} = ${String(e.value.equals)}`;
   return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
 }
 
@@ -70,8 +87,10 @@ function compare(a: number, op: string, b: number): boolean {
 /** Watches output as it streams; collects what the expectations need. */
 export class GateWatcher {
   private partial = '';
-  private readonly abortGates: { gate: AbortGate; re: RegExp }[];
-  private readonly matchers: { e: Expectation; re: RegExp }[] = [];
+  private readonly abortGates: { gate: AbortGate; re: CompiledPattern; unless: CompiledPattern | null }[];
+  // Runbook patterns run in RE2 (linear time: no pattern can freeze a step); the threshold
+  // matcher is the engine's own pattern around an escaped metric name.
+  private readonly matchers: { e: Expectation; re: CompiledPattern | RegExp }[] = [];
   private readonly seen = new Map<Expectation, string>();
   readonly aborts: AbortMatch[] = [];
   private readonly decoder = new TextDecoder('utf-8');
@@ -81,10 +100,10 @@ export class GateWatcher {
     abortOn: AbortGate[],
     private readonly onAbort: (match: AbortMatch) => void,
   ) {
-    this.abortGates = abortOn.map((gate) => ({ gate, re: new RegExp(gate.pattern, 'm') }));
+    this.abortGates = abortOn.map((gate) => ({ gate, re: compilePattern(gate.pattern, gate.flags, 'm'), unless: gate.unless ? compilePattern(gate.unless, gate.flags, 'm') : null }));
     for (const e of expectations) {
-      if ('output_matches' in e) this.matchers.push({ e, re: new RegExp(e.output_matches, 'm') });
-      if ('value' in e && e.value.pattern) this.matchers.push({ e, re: new RegExp(e.value.pattern, 'm') });
+      if ('output_matches' in e) this.matchers.push({ e, re: compilePattern(e.output_matches, e.flags, 'm') });
+      if ('value' in e && e.value.pattern) this.matchers.push({ e, re: compilePattern(e.value.pattern, e.value.flags, 'm') });
       if ('threshold' in e) this.matchers.push({ e, re: new RegExp(`\\b${e.threshold.metric.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b\\s*[:=]?\\s*(-?\\d+(?:\\.\\d+)?)`) });
     }
   }
@@ -108,9 +127,9 @@ export class GateWatcher {
 
   private line(raw: string): void {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    for (const { gate, re } of this.abortGates) {
-      if (re.test(line) && !this.aborts.some((a) => a.pattern === gate.pattern)) {
-        const match = { pattern: gate.pattern, label: gate.label ?? gate.pattern, declaredLabel: gate.label ?? null, onMatch: gate.on_match, line: line.slice(0, 500) };
+    for (const { gate, re, unless } of this.abortGates) {
+      if (re.test(line) && !unless?.test(line) && !this.aborts.some((a) => a.pattern === gate.pattern)) {
+        const match: AbortMatch = { pattern: gate.pattern, label: gate.label ?? gate.pattern, declaredLabel: gate.label ?? null, onMatch: gate.on_match, line: line.slice(0, 500), ...levelOf(gate) };
         this.aborts.push(match);
         this.onAbort(match);
       }
@@ -123,14 +142,15 @@ export class GateWatcher {
     for (const { e, re } of this.matchers) {
       if (this.seen.has(e)) continue;
       const m = re.exec(line);
-      if (m) this.seen.set(e, m[1] ?? m[0]);
+      if (m) this.seen.set(e, m[1] ?? m[0] ?? '');
     }
   }
 
   /** Judges every expectation and abort gate once the step has ended. */
   results(exec: Pick<ExecResult, 'exitCode' | 'rows'>): GateResult[] {
     const firstRow = exec.rows?.[0];
-    const out: GateResult[] = this.expectations.map((e) => {
+    const judged = this.expectations;
+    const out: GateResult[] = judged.map((e) => {
       const gate = describeExpectation(e);
       const seen = this.seen.get(e);
       if ('exit_code' in e) {
@@ -162,11 +182,12 @@ export class GateWatcher {
       const check: GateCheck = { type: 'threshold', metric: e.threshold.metric, op: e.threshold.op, limit: e.threshold.value, actual: Number.isFinite(actual) ? actual : null };
       return { gate, kind: 'expect', passed, detail: Number.isFinite(actual) ? `${e.threshold.metric} = ${actual}` : `${e.threshold.metric} not found`, check };
     });
+    out.forEach((result, i) => Object.assign(result, levelOf(judged[i]!)));
     // A step whose expectations name no exit code must exit 0: a failing command is never a PASS.
     if (exec.exitCode !== null && exec.exitCode !== undefined && !this.expectations.some((e) => 'exit_code' in e)) {
       out.unshift({ gate: IMPLICIT_EXIT_GATE, kind: 'expect', passed: exec.exitCode === 0, detail: `exit code ${exec.exitCode}`, check: { type: 'exit_code', expected: 0, actual: exec.exitCode, implicit: true } });
     }
-    for (const a of this.aborts) out.push({ gate: `abort on /${a.pattern}/`, kind: 'abort', passed: false, detail: `matched: ${a.line}`, check: { type: 'abort_on', pattern: a.pattern, label: a.declaredLabel, onMatch: a.onMatch, line: a.line } });
+    for (const a of this.aborts) out.push({ gate: `abort on /${a.pattern}/`, kind: 'abort', passed: false, detail: `matched: ${a.line}`, check: { type: 'abort_on', pattern: a.pattern, label: a.declaredLabel, onMatch: a.onMatch, line: a.line }, ...(a.level ? { level: a.level } : {}) });
     return out;
   }
 }

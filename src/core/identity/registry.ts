@@ -2,7 +2,8 @@
 // events, never from the identities table: the table is a convenience someone holding the vault
 // key can edit with SQL, the chain is not (its hashes are what verify and exported packs check).
 import { AgentNotConfiguredError, agentSigner, AgentUnreachableError, Keyring, listAgentKeys, parsePublicKey, sshsigVerify } from '../signing';
-import { getIdentity, listIdentities, ROLES, type ReadOnlyVault, type Role, type Vault, type VaultEvent } from '../vault';
+import { getIdentity, listIdentities, type ReadOnlyVault, type Role, type Vault, type VaultEvent } from '../vault';
+import { isRoleName } from './roles';
 import { ownerSigner, signerFromFile } from './owner';
 import { IDENTITY_NAMESPACE, identityStatementText } from './statement';
 
@@ -68,7 +69,7 @@ class RegistryFold {
   private added(seq: number, p: Record<string, unknown>): void {
     const { name, roles, publicKey, fingerprint, keySource } = p;
     if (typeof name !== 'string' || this.entries.has(name)) return;
-    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) return;
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRoleName)) return;
     if (typeof publicKey !== 'string' || typeof fingerprint !== 'string' || !KEY_SOURCES.includes(keySource as ChainKeySource)) return;
     try {
       if (parsePublicKey(publicKey).fingerprint !== fingerprint) return;

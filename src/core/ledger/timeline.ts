@@ -6,6 +6,17 @@ type P = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
 
+/** What a sent act decides, from its signed text (shown only; the receiver checks it). */
+function actWhat(text: unknown): string {
+  try {
+    const what = (JSON.parse(str(text)) as { what?: P }).what ?? {};
+    const fields = Object.entries(what).map(([k, v]) => `${k}=${str(v)}`).join(', ');
+    return fields ? `: ${fields}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** The run an event belongs to, or null for vault, identity and ledger events. */
 export function runOf(e: PublishedEvent): string | null {
   const p = e.payload as P | null;
@@ -30,6 +41,9 @@ export function timelineText(e: PublishedEvent): string | null {
     case 'run.decision': return `decision by ${e.actor}: ${str(p.decision)}${step ? ` (step ${step})` : ''}: ${str(p.reason)}`;
     case 'decision.recorded': return `decision recorded by ${e.actor}: ${Object.entries(p).filter(([k]) => k !== 'runId' && k !== 'act').map(([k, v]) => `${k}=${str(v)}`).join(', ')}`;
     case 'run.completed': return `run COMPLETED: ${str(p.passed)} of ${str(p.steps)} steps passed`;
+    case 'ledger.plan_offered': return `plan offered for approval by ${e.actor} (sha256 ${str(p.planDigest).slice(0, 12)}…)`;
+    case 'ledger.approval_sent': return `plan ${str(p.planDigest).slice(0, 12)}… approved by ${e.actor} (${str(p.fingerprint)}), sent to ${str((p.to as P | undefined)?.workstation)}`;
+    case 'ledger.act_sent': return `${str(p.act)} signed by ${e.actor}${actWhat(p.text)}, sent to ${str((p.to as P | undefined)?.workstation)}`;
     case 'target.host_key_pinned': return `host key of ${str(p.target)} pinned: ${str(p.fingerprint)}`;
     default: return null;
   }

@@ -5,8 +5,10 @@ import type { VaultDb } from './database';
 import { IdentityExistsError, VaultInputError } from './errors';
 import { identities } from './schema';
 import type { IdentityInfo, Role } from './types';
+import { isRoleName, ROLE_NAME_RULE } from '../identity/roles';
 import type { ReadOnlyVault, Vault } from './vault';
 
+/** The built-in roles; an identity may also carry any role a runbook declares (identity/roles.ts). */
 export const ROLES: readonly Role[] = ['operator', 'approver', 'observer'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
@@ -38,8 +40,8 @@ export function validateIdentityName(name: string): void {
 
 export function addIdentity(vault: Vault, identity: NewIdentity, actor: string, options: AddIdentityOptions = {}): IdentityInfo {
   validateIdentityName(identity.name);
-  if (identity.roles.length === 0) throw new VaultInputError('An identity needs at least one role: operator, approver or observer.');
-  for (const role of identity.roles) if (!ROLES.includes(role)) throw new VaultInputError(`Unknown role "${role}": use operator, approver or observer.`);
+  if (identity.roles.length === 0) throw new VaultInputError('An identity needs at least one role: operator, approver, observer, or a role a runbook declares (e.g. incident_commander).');
+  for (const role of identity.roles) if (!isRoleName(role)) throw new VaultInputError(`"${role}" is not a role name: use ${ROLE_NAME_RULE}.`);
   const db: VaultDb = vault.database;
   return db.transaction(() => {
     if (db.select().from(identities).where(eq(identities.name, identity.name)).get()) throw new IdentityExistsError(identity.name);

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { IdentityRecord, IdentityStatementView } from '../../../shared/contract';
 import { api } from '../api';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { ActionForm, useAction } from './ActionForm';
 import { Card } from './Card';
 import { Field } from './Field';
@@ -51,7 +51,7 @@ export function Identities({ reloadKey, onError, onChanged }: { reloadKey: numbe
                 <span className="tags">
                   {identity.roles.map((role) => (
                     <span key={role} className="tag">
-                      {t.identities.role[role]}
+                      {roleLabel(role)}
                     </span>
                   ))}
                   <span className={`tag standing-${standing}`}>{t.identities.standing[standing]}</span>

@@ -1,5 +1,5 @@
 import type { DecisionView, RunView } from '../../../shared/contract';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { nextAction, type NextWhat } from '../next-action';
 
 function whatText(what: NextWhat): string {
@@ -22,7 +22,7 @@ export function NextLine({ run, decision }: { run: RunView | null; decision: Dec
   const next = nextAction(run, decision);
   return (
     <p className="next-line" role="status" aria-label={t.window.nextLabel} data-testid="next-line" data-next={next.what.kind}>
-      {format(t.window.next, { what: whatText(next.what), who: t.window.who[next.who] })}
+      {format(t.window.next, { what: whatText(next.what), who: (t.window.who as Record<string, string>)[next.who] ?? roleLabel(next.who) })}
     </p>
   );
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
 import type { RefusalView, RunbookStepView, RunView, StepStateView } from '../../../shared/contract';
 import { api } from '../api';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { useWorkspace } from '../workspace-context';
 import { ActElsewhere } from './ActElsewhere';
 import { ErrorNotice } from './ErrorNotice';
@@ -25,7 +25,7 @@ export function refusalText(refusal: RefusalView): string {
     case 'rule':
       return format(t.run.refusal[refusal.code], { detail: refusal.detail });
     case 'wrongRole':
-      return format(t.run.refusal.wrongRole, { needs: t.identities.role[refusal.needs], actor: refusal.actor, roles: refusal.roles.map((r) => t.identities.role[r]).join(', ') });
+      return format(t.run.refusal.wrongRole, { needs: roleLabel(refusal.needs), actor: refusal.actor, roles: refusal.roles.map(roleLabel).join(', ') });
     default:
       return t.run.refusal[refusal.code];
   }
@@ -279,7 +279,7 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
           <summary>{t.elsewhere.heading}</summary>
           <ActElsewhere
             people={attesters}
-            role={t.identities.role[spec.by!]}
+            role={roleLabel(spec.by!)}
             testId={`act-elsewhere-${step.stepId}`}
             exportAct={(by, path) => client.act.export({ runId: run.runId, by, act: { kind: 'step.attest', stepId: step.stepId }, path })}
             importAct={async (actPath, signaturePath) => onRun(await client.act.import({ runId: run.runId, actPath, signaturePath, ...(actor ? { actor } : {}) }))}
@@ -355,9 +355,9 @@ function StepResult({ step }: { step: StepStateView }) {
               {step.gates.map((g, i) => (
                 <tr key={i} data-gate={g.kind} data-passed={g.passed}>
                   <td className="mono">{g.gate}</td>
-                  <td className={g.passed ? 'ok-text' : 'err-text'}>
-                    <span aria-hidden="true">{g.passed ? '✓ ' : '✗ '}</span>
-                    {g.passed ? t.run.gatePassed : t.run.gateFailed}
+                  <td className={g.passed ? 'ok-text' : g.level === 'warn' ? 'warn-text' : 'err-text'}>
+                    <span aria-hidden="true">{g.passed ? '✓ ' : g.level === 'warn' ? '! ' : '✗ '}</span>
+                    {g.passed ? t.run.gatePassed : g.level === 'warn' ? t.run.gateWarned : t.run.gateFailed}
                   </td>
                   <td className="mono wrap">{g.detail}</td>
                 </tr>

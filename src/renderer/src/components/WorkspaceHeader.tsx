@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { SessionKeysView, VaultStatus } from '../../../shared/contract';
 import { api } from '../api';
 import { formatMinutes, shortHash } from '../format';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { useOpenRun } from '../use-open-run';
 import { EnvironmentBanner } from './EnvironmentBanner';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -82,7 +82,7 @@ export function WorkspaceHeader({ status, runId, reloadKey, keys, actor, onActor
             <option value="">{t.actor.none}</option>
             {keys.keys.map((k) => (
               <option key={k.name} value={k.name} data-fingerprint={k.fingerprint}>
-                {k.name} ({k.roles.map((r) => t.identities.role[r]).join(', ')}) · {k.fingerprint}
+                {k.name} ({k.roles.map(roleLabel).join(', ')}) · {k.fingerprint}
               </option>
             ))}
           </select>

@@ -76,3 +76,9 @@ export function switchLanguage(code: string): void {
 export function format(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
 }
+
+/** A role's name for people: the built-in ones translated, a role a runbook declares (payments_owner) as "payments owner". */
+export function roleLabel(role: string): string {
+  const known: Record<string, string> = t.identities.role;
+  return known[role] ?? role.replace(/_/g, ' ');
+}

@@ -7,7 +7,7 @@ import { Field } from '../components/Field';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { StatusNotice } from '../components/StatusNotice';
 import { shortHash } from '../format';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { useRunWith } from '../use-run-with';
 import { useWorkspace } from '../workspace-context';
 
@@ -179,7 +179,7 @@ function SignHere({ plan, run, onSigned }: { plan: PlanView; run: RunView; onSig
   return (
     <Card heading={t.approvals.signHeading}>
       {!registered ? (
-        <p className="muted">{format(t.approvals.noApprovers, { role: t.identities.role[run.runbook.approverRole] })}</p>
+        <p className="muted">{format(t.approvals.noApprovers, { role: roleLabel(run.runbook.approverRole) })}</p>
       ) : approvers.length === 0 ? (
         <p className="muted" data-testid="no-usable-approver">
           {t.approvals.noUsableApprover}

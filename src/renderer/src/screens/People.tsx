@@ -4,7 +4,7 @@ import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Identities } from '../components/Identities';
 import { SessionKeys } from '../components/SessionKeys';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { useWorkspace } from '../workspace-context';
 
 type Role = IdentityRecord['roles'][number];
@@ -27,6 +27,7 @@ export function People() {
   const hasOwner = identities.some((i) => i.owner);
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<Role[]>(['operator']);
+  const [otherRoles, setOtherRoles] = useState('');
   const [chosenSource, setSource] = useState<Source>('generate');
   const [path, setPath] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -52,9 +53,11 @@ export function People() {
             : source === 'public'
               ? { kind: 'public' as const, publicKey }
               : { kind: 'generate' as const };
-      const identity = await api.identities.add({ name, roles, source: keySource, ...(actor ? { actor } : {}) });
+      const extra = otherRoles.split(',').map((r) => r.trim()).filter(Boolean);
+      const identity = await api.identities.add({ name, roles: [...new Set([...roles, ...extra])], source: keySource, ...(actor ? { actor } : {}) });
       setAdded(identity);
       setName('');
+      setOtherRoles('');
       setPassphrase('');
       setPublicKey('');
       reloadIdentities();
@@ -95,10 +98,17 @@ export function People() {
               {ROLES.map((role) => (
                 <label key={role}>
                   <input type="checkbox" checked={roles.includes(role)} onChange={(e) => toggleRole(role, e.target.checked)} />
-                  <span>{t.identities.role[role]}</span>
+                  <span>{roleLabel(role)}</span>
                 </label>
               ))}
             </fieldset>
+            <div className="field">
+              <label htmlFor={`${ids}-other-roles`}>{t.people.otherRolesLabel}</label>
+              <input id={`${ids}-other-roles`} type="text" value={otherRoles} onChange={(e) => setOtherRoles(e.target.value)} aria-describedby={`${ids}-other-roles-hint`} autoComplete="off" spellCheck={false} />
+              <p id={`${ids}-other-roles-hint`} className="hint">
+                {t.people.otherRolesHint}
+              </p>
+            </div>
             {!hasOwner && (
               <fieldset className="segmented">
                 <legend>{t.people.sourceLegend}</legend>

@@ -4,7 +4,7 @@ import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StepKindTag } from '../components/StepBadges';
 import { shortHash } from '../format';
-import { format, t } from '../i18n';
+import { format, t, roleLabel } from '../i18n';
 import { useWorkspace } from '../workspace-context';
 
 /** Open a runbook, read it (or its problems, at their lines), and start a run of it. */
@@ -144,7 +144,7 @@ function RunbookOutline({ runbook }: { runbook: RunbookView }) {
       <h2 id="runbook-title">{runbook.title}</h2>
       <p className="hint mono">{format(t.runbooks.loaded, { version: runbook.version, hash: shortHash(runbook.hash) })}</p>
       {runbook.status && <p className="muted">{runbook.status}</p>}
-      <p>{format(t.runbooks.approvalsNeeded, { quorum: runbook.quorum, role: t.identities.role[runbook.approverRole] })}</p>
+      <p>{format(t.runbooks.approvalsNeeded, { quorum: runbook.quorum, role: roleLabel(runbook.approverRole) })}</p>
       {runbook.warnings.length > 0 && (
         <>
           <h3>{t.runbooks.warnings}</h3>

@@ -1,0 +1,136 @@
+// `cutover ledger offer|approve|decide|receive`: acting from your own machine through the team
+// ledger. The operator offers a run's plan; an approver signs it on their own workstation; a
+// decider signs the GO / NO-GO (or a rollback, stop, retry) there too; the operator's workstation
+// receives each and records it through the engine, checked exactly like a file signed elsewhere.
+// Each command appends to its own vault, and the CLI's hook publishes it (ledger-outbox.ts).
+import type { Command } from 'commander';
+import type { PlanDocument } from '../../core/engine';
+import type { LedgerDecision } from '../../core/ledger';
+import type { Vault } from '../../core/vault';
+import { defaultActor } from '../actor';
+import { CliUsageError, EXIT_FAILED } from '../errors';
+import { printJson } from '../format';
+import { readPassphrase } from '../passphrase';
+import { openVault } from './vault';
+
+const ledgerCore = () => import('../../core/ledger');
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Passphrase for your key: ');
+
+function planText(plan: PlanDocument): string {
+  const lines = [`Plan of run ${plan.runId}: runbook ${plan.runbook.id} v${plan.runbook.version} (sha256 ${plan.runbook.hash.slice(0, 12)}…), ${plan.environment}, operator ${plan.operator}, quorum ${plan.quorum}`];
+  for (const s of plan.steps) lines.push(`  ${s.stepId}  ${s.kind}  on ${s.target.name} (${s.target.address}): ${s.command.split('\n')[0]}`);
+  return lines.join('\n');
+}
+
+async function withVault<T>(path: string, fn: (vault: Vault) => Promise<T>): Promise<T> {
+  const vault = await openVault(path);
+  try {
+    return await fn(vault);
+  } finally {
+    vault.close();
+  }
+}
+
+function decisionOf(opts: DecideOpts): LedgerDecision {
+  const record = { rootCause: opts.rootCause, riskTier: opts.riskTier, drift: opts.drift, authorization: opts.authorization, note: opts.note };
+  const given = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  if (opts.decision !== undefined) {
+    if (Object.keys(given).length) throw new CliUsageError('--decision (rollback, stop, retry) is one act and the formal decision (--authorization, --root-cause, …) another: give one of them.');
+    if (!['rollback', 'stop', 'retry'].includes(opts.decision)) throw new CliUsageError('--decision is rollback, stop or retry.');
+    if (!opts.reason?.trim()) throw new CliUsageError('--decision needs --reason (it goes into the evidence).');
+    return { kind: 'run.decide', decision: opts.decision as 'rollback' | 'stop' | 'retry', reason: opts.reason, ...(opts.step ? { stepId: opts.step } : {}) };
+  }
+  if (opts.reason !== undefined || opts.step !== undefined) throw new CliUsageError('--reason and --step go with --decision.');
+  if (!Object.keys(given).length) throw new CliUsageError('Say what is decided: --authorization Approved|Rejected (the GO / NO-GO), --root-cause, --risk-tier, --drift; or --decision rollback|stop|retry with --reason.');
+  if (given.authorization !== undefined) {
+    const a = given.authorization.trim().toLowerCase();
+    if (a !== 'approved' && a !== 'rejected') throw new CliUsageError(`--authorization is Approved or Rejected, got "${given.authorization}".`);
+    given.authorization = a === 'approved' ? 'Approved' : 'Rejected';
+  }
+  return { kind: 'decision.record', input: given };
+}
+
+interface DecideOpts { vault: string; db?: string; as?: string; authorization?: string; note?: string; rootCause?: string; riskTier?: string; drift?: string; decision?: string; reason?: string; step?: string; json?: boolean }
+
+export function registerLedgerTeam(ledger: Command, setExit: (code: number) => void): void {
+  ledger.command('offer')
+    .description('offer a run\'s plan to the team: its exact bytes go into this vault\'s chain (ledger.plan_offered) and out to the ledger, for approvers to sign on their own workstations with `cutover ledger approve`')
+    .argument('<run>', 'run id')
+    .requiredOption('--vault <path>', 'the operator\'s vault (joined to the ledger)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: { vault: string; json?: boolean }) => {
+      const { offerPlan } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = offerPlan(vault, runId, defaultActor());
+        if (opts.json) printJson(result);
+        else console.log(`${result.offered ? 'Offered' : 'Already offered'} the plan of run ${runId} (${result.entries} step(s) that execute, sha256 ${result.planDigest}) as event #${result.seq}.\nApprovers sign it on their own workstations: cutover ledger approve --vault THEIR_VAULT ${runId}`);
+      });
+    });
+
+  ledger.command('approve')
+    .description('sign, on your own workstation, the plan the operator offered through the ledger: read from the operator\'s checked chain, signed with your vault owner\'s key, sent as an event of your own chain; the operator\'s `ledger receive` records it')
+    .argument('<run>', 'run id')
+    .requiredOption('--vault <path>', 'your own vault (joined to the same ledger; its owner is you, the approver)')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--dry-run', 'show the plan that would be signed; sign and send nothing')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: { vault: string; db?: string; dryRun?: boolean; json?: boolean }) => {
+      const { approveThroughLedger } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = await approveThroughLedger(vault, { runId, ...(opts.db ? { db: opts.db } : {}), dryRun: Boolean(opts.dryRun), passphrase: keyPassphrase });
+        if (opts.json) printJson(result);
+        else {
+          console.log(planText(result.plan));
+          console.log(result.dryRun ? `Not signed (--dry-run). Plan sha256 ${result.planDigest}, offered by ${result.to.workstation}.`
+            : `${result.sent ? 'Signed' : 'Already signed'} plan sha256 ${result.planDigest} with ${result.fingerprint}; sent to ${result.to.workstation} through the ledger.`);
+        }
+      });
+    });
+
+  ledger.command('decide')
+    .description('sign, on your own workstation, a decision on a run the ledger holds: the formal decision (the GO / NO-GO: --authorization Approved|Rejected, --root-cause, --risk-tier, --drift) or --decision rollback|stop|retry; sent to the operator\'s workstation, whose `ledger receive` checks and records it')
+    .argument('<run>', 'run id')
+    .requiredOption('--vault <path>', 'your own vault (joined to the same ledger)')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--as <name>', 'your name in the operator\'s vault (default: the identity its chain holds for your key)')
+    .option('--authorization <value>', 'the production cutover authorization: Approved (GO) or Rejected (NO-GO)')
+    .option('--note <text>', 'a note with the authorization')
+    .option('--root-cause <text>', 'root-cause classification')
+    .option('--risk-tier <text>', 'risk tier')
+    .option('--drift <text>', 'drift detected')
+    .option('--decision <decision>', 'rollback, stop or retry (with --reason; retry with --step)')
+    .option('--reason <text>', 'why (with --decision)')
+    .option('--step <step>', 'the step to retry (with --decision retry)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: DecideOpts) => {
+      const decision = decisionOf(opts);
+      const { decideThroughLedger } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = await decideThroughLedger(vault, { runId, decision, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
+        if (opts.json) printJson(result);
+        else console.log(`Signed ${result.act.act} on run ${runId} as ${result.act.by.name} (${result.act.by.fingerprint}): ${Object.entries(result.act.what).map(([k, v]) => `${k}=${String(v)}`).join(', ')}; sent to ${result.to.workstation} through the ledger.`);
+      });
+    });
+
+  ledger.command('receive')
+    .description('take what the team sent this vault through the ledger (approvals of its plans, signed acts, decisions) and record each through the engine, checked like a file signed elsewhere; refusals append nothing and are named (exit 1)')
+    .requiredOption('--vault <path>', 'the operator\'s vault (joined to the ledger)')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; db?: string; json?: boolean }) => {
+      const { receiveFromLedger, describeProblem } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = await receiveFromLedger(vault, opts.db ? { db: opts.db } : {});
+        const refused = result.items.filter((i) => i.status === 'refused');
+        if (opts.json) printJson(result);
+        else {
+          const fresh = result.items.filter((i) => i.status === 'recorded');
+          console.log(`${fresh.length} recorded, ${result.items.length - fresh.length - refused.length} already recorded, ${refused.length} refused.`);
+          for (const i of result.items.filter((x) => x.status !== 'already')) console.log(`  ${i.status === 'recorded' ? 'recorded' : 'REFUSED '}  ${i.from} #${i.seq}  ${i.kind} of run ${i.runId} by ${i.by}: ${i.message}`);
+        }
+        for (const i of refused) process.stderr.write(`cutover: refused ${i.kind} from ${i.from} event #${i.seq} (run ${i.runId}, by ${i.by}): ${i.message}\n`);
+        for (const p of result.problems) process.stderr.write(`cutover: LEDGER PROBLEM: ${describeProblem(p)}\n`);
+        if (refused.length || result.problems.length) setExit(EXIT_FAILED);
+      });
+    });
+}
