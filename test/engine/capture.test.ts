@@ -2,7 +2,9 @@
 // pattern's group) becomes a named value, each one a `value.captured` event in the transaction of
 // step.finished; later steps use it (${value:STEP.NAME}); the plan shows the template and its
 // source, the act and step.started the resolved text. A capture that finds nothing fails the step.
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildPlan } from '../../src/core/engine';
 import { useTestDatabase } from '../helpers/pg';
 import { useEngineFixture } from './setup';
@@ -155,5 +157,63 @@ describe('captured values', () => {
     expect(wm.gates.find((g) => g.gate === 'rows match')).toMatchObject({ passed: false, detail: 'false with ${value:watermark.rows} = 3, ${value:count.n} = 1', check: { type: 'that', result: false } });
     // A failed step captures nothing.
     expect(op.status(run.runId).steps.get('watermark')!.captured).toBeUndefined();
+  });
+});
+
+describe('captured values over HTTP', () => {
+  it('a POST returns the job id (json capture); a later GET takes it in its path, with the base URL from a parameter', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.method === 'POST' ? { job_id: 'job-9/x', skipped_unchanged_chunks: 12 } : { job: req.url, done: true }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const run = await op.startRun({ source: 'h.yaml', environment: 'rehearsal', text: `
+format: cutover-runbook/v1
+id: http-capture
+title: HTTP capture
+version: "1"
+policy: { approvals: { quorum: 1 } }
+params:
+  api_url: { rehearsal: "${api}", production: "https://sync.example" }
+targets:
+  sync: { kind: http, base_url: "\${param:api_url}" }
+phases:
+  - id: P1
+    title: Sync
+    steps:
+      - id: start_sync
+        kind: http
+        title: Start the sync
+        target: sync
+        request: { method: POST, path: /api/v1/sync, body: { source: assets } }
+        capture: { job_id: { json: "$.job_id" }, skipped: { json: "$.skipped_unchanged_chunks" } }
+        expect: [ { status: 201 }, { that: "\${value:start_sync.skipped} > 0", label: unchanged chunks were skipped } ]
+      - id: chunks
+        kind: http
+        title: Chunks of the job
+        target: sync
+        request: { method: GET, path: "/api/v1/sync/chunks/\${value:start_sync.job_id}" }
+        expect: [ { json: { path: "$.done", value: true } } ]
+` });
+    expect(run.targets.sync).toMatchObject({ kind: 'http', base_url: api });
+    await fx.engine('ap1').approve(run.runId, 'ap1', fx.signer('ap1'));
+    const start = await op.executeStep(run.runId, 'start_sync');
+    expect(start.status).toBe('PASS');
+    expect(start.gates.find((g) => g.check?.type === 'that')).toMatchObject({ passed: true });
+    expect(op.status(run.runId).steps.get('start_sync')!.captured).toEqual({ job_id: { value: 'job-9/x', source: { kind: 'json', expr: '$.job_id' } }, skipped: { value: 12, source: { kind: 'json', expr: '$.skipped_unchanged_chunks' } } });
+    const chunks = await op.executeStep(run.runId, 'chunks');
+    expect(chunks.status).toBe('PASS');
+    expect(seen).toEqual(['POST /api/v1/sync', 'GET /api/v1/sync/chunks/job-9/x']);
+    const started = fx.vault.events().filter((e) => e.type === 'step.started').at(-1)!.payload as { command: string };
+    expect(started.command).toBe(`GET ${api}/api/v1/sync/chunks/job-9/x`);
+    const entry = buildPlan(op.status(run.runId)).steps.find((s) => s.stepId === 'chunks')!;
+    expect(entry.command).toBe(`GET ${api}/api/v1/sync/chunks/\${value:start_sync.job_id}`);
+    expect(entry.references).toEqual({ 'value:start_sync.job_id': { value: { step: 'start_sync', name: 'job_id', from: "captured from the http step's result: json $.job_id" } } });
   });
 });

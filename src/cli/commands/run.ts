@@ -98,6 +98,19 @@ function parseTargets(values: string[] = []): Record<string, string> {
   return out;
 }
 
+/** --param NAME=VALUE, repeated; a name given twice is a mistake, not an override. */
+function parseParams(values: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new CliUsageError(`--param takes NAME=VALUE, got "${v}".`);
+    const name = v.slice(0, i);
+    if (Object.hasOwn(out, name)) throw new CliUsageError(`--param ${name} is given twice.`);
+    out[name] = v.slice(i + 1);
+  }
+  return out;
+}
+
 export function registerRun(program: Command, setExit: SetExit): void {
   const run = program.command('run').description('run a runbook step by step; every step is evidence in the vault');
   registerRunCompare(run, setExit);
@@ -108,16 +121,18 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .requiredOption('--env <environment>', 'rehearsal or production')
     .option('--target <NAME=URI...>', 'point a runbook target elsewhere: postgresql://…, ssh://user@host:port, local')
     .option('--t0 <time>', 'the planned T-0 (HH:MM today, local time, or ISO 8601 with its zone): the window, the PDF, the timeline and the broadcasts count from it')
+    .option('--param <NAME=VALUE>', 'set a runbook parameter (repeatable); its value is signed in the run\'s start and shown in the plan', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--rehearsal <pack>', 'production only: the rehearsal\'s decision pack (folder or zip); it must verify, rehearse these exact runbook bytes and have COMPLETED with a GO. The run and its plan are bound to it')
-    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[]; t0?: string; rehearsal?: string }) => {
+    .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[]; t0?: string; rehearsal?: string; param: string[] }) => {
       if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
+      const params = parseParams(opts.param);
       if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError('--rehearsal PACK binds a production run to its rehearsal: it goes with --env production.');
       const { loadRunbookFile } = await import('../../core/runbook');
       const { text, hash } = loadRunbookFile(opts.runbook);
       // The rehearsal's pack is checked and what production is compared with is read from it, before anything is signed.
       const bound = opts.rehearsal === undefined ? undefined : await (await import('../../core/rehearsal/record')).bindRehearsalPack(opts.rehearsal, { runbookHash: hash });
       await withEngine(opts, async (engine) => {
-        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
+        const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), params, ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
         if (opts.json) printJson(stateJson(state));
         else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
       });

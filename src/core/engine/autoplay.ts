@@ -33,7 +33,8 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
   const say = options.onStep ?? (() => {});
   const stop = (stepId: string, reason: string): AutoplayResult => ({ state: engine.status(runId), outcomes, stopped: { stepId, reason } });
   for (;;) {
-    const next = engine.next(runId);
+    // Steps whose condition is false are recorded N/A as the run reaches them.
+    const next = engine.advance(runId);
     if (!next) return { state: engine.status(runId), outcomes, stopped: null };
     const { step } = next;
     if (step.id === options.until) return stop(step.id, `stopped before ${step.id} as asked`);

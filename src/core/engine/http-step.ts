@@ -11,6 +11,7 @@ import type { Execution, ExecutionOptions } from './execute';
 import { describeExpectation, GateWatcher, type GateResult } from './gates';
 import { ProgressThrottle } from './progress';
 import { RunInputError } from './resolve';
+import { fillHttpRequest } from './values';
 import type { RunState } from './types';
 
 /** A step that changes something when it runs: a command, or an HTTP request other than GET or HEAD. */
@@ -136,11 +137,18 @@ export function prepareHttp(vault: Vault, options: ExecutionOptions, state: RunS
   const secrets = getSecrets(vault, needed);
   const missing = needed.filter((name) => secrets[name] === undefined);
   if (missing.length) throw new RunInputError(`Step ${step.id} needs the secret${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} for its request; set ${missing.length > 1 ? 'them' : 'it'} with \`cutover secret set --name ${missing[0]}\`.`);
-  const body = httpBody(step);
-  const headers = requestHeaders(step);
+  // ${param:…} and ${value:…} in the path, headers and body are filled now: the plan shows them as written, the act as sent.
+  let filled: HttpStep;
+  try {
+    filled = { ...step, request: fillHttpRequest(state, step.request) };
+  } catch (error) {
+    throw new RunInputError((error as Error).message);
+  }
+  const body = httpBody(filled);
+  const headers = requestHeaders(filled);
   const basic = step.expect.filter((e): e is Expectation => !isHttpOnly(e));
   return {
-    command: httpRequestText(step, target),
+    command: httpRequestText(filled, target),
     target: step.target,
     readOnly: isMutating(step) ? undefined : 'declared',
     async run(writer, signal) {
@@ -152,8 +160,8 @@ export function prepareHttp(vault: Vault, options: ExecutionOptions, state: RunS
       try {
         await executor.connect();
         result = await executor.exec({
-          command: `${step.request.method} ${step.request.path}`,
-          http: { method: step.request.method, path: step.request.path, headers, ...(body !== undefined ? { body } : {}) },
+          command: `${step.request.method} ${filled.request.path}`,
+          http: { method: step.request.method, path: filled.request.path, headers, ...(body !== undefined ? { body } : {}) },
           timeoutMs: step.timeout ? durationMs(step.timeout) : undefined,
           signal,
           onOutput: (chunk) => {

@@ -296,3 +296,15 @@ export function captureInputOf(result: { capture?: CaptureInput; http?: { bodyTe
   if (result.http) return { output: result.http.bodyText, outputTruncated: result.http.bodyTruncated, ...(result.http.json !== undefined ? { json: { value: result.http.json } } : {}) };
   return { output: '' };
 }
+
+/** An HTTP step's request with ${param:…} and ${value:…} filled in its path, headers and text body (a YAML body: in every string). */
+export function fillHttpRequest<R extends { path: string; headers: Record<string, string>; body?: unknown }>(state: Pick<RunState, 'environment' | 'params' | 'steps'>, request: R): R {
+  const scope = scopeOf(state);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return resolveText(v, scope);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return { ...request, path: resolveText(request.path, scope), headers: walk(request.headers) as Record<string, string>, ...(request.body !== undefined ? { body: walk(request.body) } : {}) };
+}

@@ -269,6 +269,12 @@ const recordStep = z.object({
   by,
 }).strict();
 
+/** Hypercare: the step runs again every `every` for `for` after its first run; a GO does not wait for it. */
+const repeatSchema = z.object({
+  every: durationSchema.describe('How often the step runs again, e.g. "30m".'),
+  for: durationSchema.describe('How long after its first run, e.g. "72h".'),
+}).strict().describe('Run this read-only step again every `every` for `for` (hypercare). Each occurrence is evidence in the run; the run completes, and a GO is taken, without waiting for the schedule; `cutover run watch` runs the occurrences that are due.');
+
 const checkStep = z.object({
   ...stepBase,
   ...execCommon,
@@ -278,6 +284,7 @@ const checkStep = z.object({
   /** A shell command on an ssh or local target; must be declared read_only: true. */
   run: z.string().min(1).optional(),
   read_only: z.boolean().optional(),
+  repeat: repeatSchema.optional(),
 }).strict().superRefine((step, ctx) => {
   if (Boolean(step.sql) === Boolean(step.run)) ctx.addIssue({ code: 'custom', message: 'a check has exactly one of `sql` or `run`' });
   if (step.run && step.read_only !== true) ctx.addIssue({ code: 'custom', path: ['read_only'], message: 'a shell check must be declared `read_only: true` (it is shown as "declared read-only"); a command that changes anything is a `command` step' });
@@ -326,9 +333,11 @@ const httpStep = z.object({
   /** status, json, latency_ms, and the usual gates over the body text. */
   expect: z.array(httpExpectation).default([]),
   abort_on: z.array(abortGate).default([]),
+  capture: captures.optional(),
   timeout: durationSchema.optional(),
   /** Declares the request a read-only check: a mutating method is then refused. */
   read_only: z.boolean().optional(),
+  repeat: repeatSchema.optional(),
 }).strict();
 
 // ---- monitors --------------------------------------------------------------------------
