@@ -21,7 +21,11 @@ export type GateCheck =
   | { type: 'value'; label: string | null; column: string | null; pattern: string | null; expected: string; actual: string | null }
   /** A metric (a monitor's summary, a column, or a "metric: N" line) against a limit. */
   | { type: 'threshold'; metric: string; op: string; limit: number; actual: number | null }
-  | { type: 'abort_on'; pattern: string; label: string | null; onMatch: 'block' | 'cancel'; line: string };
+  | { type: 'abort_on'; pattern: string; label: string | null; onMatch: 'block' | 'cancel'; line: string }
+  /** A `that:` comparison: the expression, each reference's value, and what it gave (null when it could not be evaluated). */
+  | { type: 'that'; expr: string; label: string | null; values: Record<string, string | number | boolean | null>; result: boolean | null; error?: string }
+  /** A `capture:` that found nothing (the step fails), or found its value. */
+  | { type: 'capture'; name: string; source: { kind: 'json' | 'column' | 'pattern'; expr: string }; found: boolean };
 
 export interface GateResult {
   /** The gate in words ("exit code = 0", "abort on /X/"): for people, not to be parsed. */
@@ -70,6 +74,7 @@ export function describeExpectation(e: Expectation): string {
   if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
   if ('output_matches' in e) return `output matches /${e.output_matches}/${e.flags ?? ''}`;
   if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/${e.value.flags ?? ''}`} = ${String(e.value.equals)}`;
+  if ('that' in e) return e.label ?? e.that;
   return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
 }
 
@@ -82,6 +87,11 @@ function compare(a: number, op: string, b: number): boolean {
     case '==': return a === b;
     default: return a !== b;
   }
+}
+
+/** The expectations judged on the output and result; `that:` is judged after them (engine/conditions.ts). */
+function watched<E extends Expectation>(e: E): e is Exclude<E, { that: string }> {
+  return !('that' in e);
 }
 
 /** Watches output as it streams; collects what the expectations need. */
@@ -149,7 +159,8 @@ export class GateWatcher {
   /** Judges every expectation and abort gate once the step has ended. */
   results(exec: Pick<ExecResult, 'exitCode' | 'rows'>): GateResult[] {
     const firstRow = exec.rows?.[0];
-    const judged = this.expectations;
+    // `that:` comparisons are judged by the engine once the step's captured values are known.
+    const judged = this.expectations.filter(watched);
     const out: GateResult[] = judged.map((e) => {
       const gate = describeExpectation(e);
       const seen = this.seen.get(e);
