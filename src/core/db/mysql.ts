@@ -9,9 +9,9 @@ import mysql from 'mysql2/promise';
 import type { Connection, ConnectionOptions, SslOptions } from 'mysql2/promise';
 import { dsnCarriesPassword } from '../runbook/dsn';
 import { redactDsnPassword } from './redact-dsn';
-import { DsnError, TLS_MODES, type TlsMode } from './tls-mode';
+import { DsnError, MYSQL_SSL_MODES, TLS_MODES, type TlsMode } from './tls-mode';
 
-export { DsnError, effectiveTls, TLS_MODES, type TlsMode } from './tls-mode';
+export { DsnError, effectiveTls, mysqlSslModeName, TLS_MODES, type TlsMode } from './tls-mode';
 
 export interface MysqlDsn {
   host: string;
@@ -30,8 +30,6 @@ export interface MysqlDsn {
   label: string;
 }
 
-/** MySQL's own --ssl-mode names, read as the libpq modes they are. */
-const MYSQL_SSL_MODES: Record<string, TlsMode> = { DISABLED: 'disable', PREFERRED: 'prefer', REQUIRED: 'require', VERIFY_CA: 'verify-ca', VERIFY_IDENTITY: 'verify-full' };
 const KNOWN_PARAMS = ['sslmode', 'ssl-mode', 'ssl-ca', 'ssl-cert', 'ssl-key', 'socket'];
 
 export const MYSQL_PASSWORD_REFUSED = 'The DSN carries a password: remove it and name a secret instead (the secret lives in the vault; a password in a DSN shows in the plan, in `ps` and in the evidence).';

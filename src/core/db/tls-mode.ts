@@ -19,3 +19,19 @@ export class DsnError extends Error {
     this.name = 'DsnError';
   }
 }
+
+/** MySQL's own --ssl-mode names, read as the libpq modes they are. */
+export const MYSQL_SSL_MODES: Readonly<Record<string, TlsMode>> = { DISABLED: 'disable', PREFERRED: 'prefer', REQUIRED: 'require', VERIFY_CA: 'verify-ca', VERIFY_IDENTITY: 'verify-full' };
+
+/** A TLS mode under MySQL's name (ssl-mode=REQUIRED), for URLs handed to MySQL tools. */
+export function mysqlSslModeName(mode: TlsMode): string {
+  return Object.entries(MYSQL_SSL_MODES).find(([, m]) => m === mode)![0];
+}
+
+/** The TLS mode a URL names (libpq's sslmode, or MySQL's ssl-mode), if it names a known one. */
+export function tlsModeOfUrl(url: URL): TlsMode | undefined {
+  const libpq = url.searchParams.get('sslmode');
+  if (libpq !== null) return libpq === 'allow' ? 'prefer' : TLS_MODES.find((m) => m === libpq);
+  const mysql = url.searchParams.get('ssl-mode');
+  return mysql !== null ? MYSQL_SSL_MODES[mysql.toUpperCase()] : undefined;
+}

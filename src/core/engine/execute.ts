@@ -12,7 +12,7 @@ import { resolveProbes, runMonitor } from './monitor';
 import { probeCommand } from './plan';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { expandEnv, secretsUsed } from './resolve';
-import { fillStep, MAX_CAPTURE_OUTPUT, type CaptureInput, type FilledStep } from './values';
+import { fillStep, MAX_CAPTURE_OUTPUT, resolveSql, scopeOf, type CaptureInput, type FilledStep } from './values';
 import type { RunState } from './types';
 
 export class RunRefusedError extends VaultInputError {
@@ -66,7 +66,13 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
   }
   let filled: FilledStep;
   try {
-    filled = fillStep(state, step);
+    // SQL references become bound placeholders: $1… on postgres, ? on mysql.
+    filled = fillStep(state, step.kind === 'command' && target.kind === 'mysql' ? { ...step, run: '' } : step, target.kind === 'mysql' ? 'mysql' : 'postgres');
+    if (step.kind === 'command' && target.kind === 'mysql') {
+      // A command on a mysql target is SQL: its references are bound (?), never spliced into its text.
+      const sql = resolveSql(step.run, scopeOf(state), 'mysql');
+      filled = { ...filled, command: sql.text, ...(sql.params.length ? { bind: sql.params } : {}) };
+    }
   } catch (error) {
     throw new RunRefusedError((error as Error).message);
   }

@@ -87,7 +87,7 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
   // ---- targets -------------------------------------------------------------------------
   for (const [name, target] of Object.entries(runbook.targets)) {
     const at: DocPath = ['targets', name];
-    if ((target.kind === 'postgres' || target.kind === 'ssh') && target.secret) needSecret([...at, 'secret'], target.secret, `target \`${name}\``);
+    if ((target.kind === 'postgres' || target.kind === 'mysql' || target.kind === 'ssh') && target.secret) needSecret([...at, 'secret'], target.secret, `target \`${name}\``);
     if (target.kind === 'postgres' && target.check_login) needSecret([...at, 'check_login', 'secret'], target.check_login.secret, `the check login of target \`${name}\``);
     if (target.kind === 'ssh') {
       if (target.auth === 'password' && !target.secret) error([...at, 'auth'], `target \`${name}\` uses password authentication but names no \`secret\` holding the password`);
@@ -129,14 +129,14 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
       if (!target) {
         const suggestion = targetNames.find((t) => t.toLowerCase() === step.target.toLowerCase());
         error([...path, 'target'], `unknown target \`${step.target}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}: declared targets are ${targetNames.map((t) => `\`${t}\``).join(', ')}`);
-      } else if (step.kind === 'check' && step.sql !== undefined && target.kind !== 'postgres') {
-        error([...path, 'sql'], `an SQL check runs on a postgres target, and \`${step.target}\` is ${aTarget(target.kind)}: point \`target\` at a postgres target, or make it a shell check with \`run\``);
-      } else if (step.run !== undefined && !SHELL_TARGETS.has(target.kind)) {
+      } else if (step.kind === 'check' && step.sql !== undefined && target.kind !== 'postgres' && target.kind !== 'mysql') {
+        error([...path, 'sql'], `an SQL check runs on a postgres target, and \`${step.target}\` is ${aTarget(target.kind)}: point \`target\` at a postgres or mysql target, or make it a shell check with \`run\``);
+      } else if (step.run !== undefined && !SHELL_TARGETS.has(target.kind) && !(step.kind === 'command' && target.kind === 'mysql')) {
         error([...path, 'run'], `\`run\` is a shell command and runs on an ssh or local target, and \`${step.target}\` is ${aTarget(target.kind)}: ${step.kind === 'check' ? 'use `sql` for a read-only query' : 'run psql (or a script) on an ssh or local target instead'}`);
       }
-      if (target && target.kind !== 'postgres') {
-        if (step.statement_timeout) warn([...path, 'statement_timeout'], `\`statement_timeout\` only applies to SQL on a postgres target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c statement_timeout=..." in \`env\` for psql)`);
-        if (step.lock_timeout) warn([...path, 'lock_timeout'], `\`lock_timeout\` only applies to SQL on a postgres target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c lock_timeout=..." in \`env\` for psql)`);
+      if (target && target.kind !== 'postgres' && target.kind !== 'mysql') {
+        if (step.statement_timeout) warn([...path, 'statement_timeout'], `\`statement_timeout\` only applies to SQL on a postgres or mysql target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c statement_timeout=..." in \`env\` for psql)`);
+        if (step.lock_timeout) warn([...path, 'lock_timeout'], `\`lock_timeout\` only applies to SQL on a postgres or mysql target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c lock_timeout=..." in \`env\` for psql)`);
       }
       for (const [variable, secret] of Object.entries(step.secret_env)) needSecret([...path, 'secret_env', variable], secret, `\`secret_env.${variable}\``);
       checkEnv(step.env, [...path, 'env'], error, warn);
