@@ -288,7 +288,7 @@ describe('cutover identity', () => {
       [['--name', 'x1', '--role', 'operator'], /exactly one key source/],
       [['--name', 'x2', '--role', 'operator', '--generate', '--agent'], /exactly one key source/],
       [['--name', 'x2', '--role', 'operator', '--generate', '--public-key', `${key.path}.pub`], /exactly one key source/],
-      [['--name', 'x3', '--role', 'king', '--public-key', `${key.path}.pub`], /Unknown role "king"/],
+      [['--name', 'x3', '--role', 'King!', '--public-key', `${key.path}.pub`], /--role King!: not a role name; use a role name in lower_snake_case/],
       [['--name', 'bad name!', '--role', 'operator', '--public-key', `${key.path}.pub`], /not a valid identity name/],
       [['--name', 'ana', '--role', 'operator', '--public-key', `${key.path}.pub`], /already exists/],
       [['--name', 'x4', '--role', 'operator', '--public-key', join(dir, 'missing.pub')], /missing\.pub/],
