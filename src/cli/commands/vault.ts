@@ -40,7 +40,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
       const head = v.head();
       v.close();
       if (opts.json) printJson({ vault: opts.vault, keys: `${opts.vault}.keys`, id: v.id, head });
-      else console.log(`Created vault ${opts.vault} (id ${v.id}).\nKeep ${opts.vault}.keys beside it: without it the vault cannot be opened.`);
+      else console.log(`Created vault ${opts.vault} (id ${v.id}).\nKeep ${opts.vault}.keys beside it (without it the vault cannot be opened), and ${opts.vault}.d, where its transcripts will be: back up and copy the three together.`);
     });
 
   vault.command('verify')
@@ -63,6 +63,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities, ...(ledger ? { ledger } : {}) });
         else {
           const lines = formatVerify(opts.vault, { ...report, ok }).split('\n');
+          for (const o of report.orphanSegments) lines.push(`  orphan file in ${opts.vault}.d (no artifact records it; kept, not a failure): ${o}`);
           lines.push(`  acts:      ${acts.signed} signed acts checked against the chain's keys${acts.unsignedLegacy ? `; ${acts.unsignedLegacy} unsigned from before this vault signed acts (not proven)` : ''}`);
           for (const p of acts.problems) lines.push(`  BAD ACT: event #${p.seq}: ${p.message}`);
           for (const d of identities) lines.push(`  IDENTITY ROW DIFFERS FROM THE CHAIN: ${d.message}`);
@@ -110,6 +111,28 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         console.log(`Vault ${opts.vault}: schema ${v.schemaVersion}${schemaBefore < v.schemaVersion ? ` (upgraded from ${schemaBefore})` : ', already current'}.`);
         for (const a of sealedIncomplete) console.log(`  sealed as incomplete (its writer is gone): ${a.name} (${a.id}), ${a.size} bytes`);
         for (const a of stillOpen) console.log(`  still being written by a running process: ${a.name} (${a.id})`);
+      } finally {
+        v.close();
+      }
+    });
+
+  vault.command('migrate-artifacts')
+    .description('move the transcripts an older vault keeps inside its database into encrypted segment files in <vault>.d, each read back and checked against its seal before the database copy is deleted (an artifact.migrated event each); then compact the database')
+    .requiredOption('--vault <path>', 'vault file')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; json?: boolean }) => {
+      const v = await openVault(opts.vault);
+      try {
+        const result = v.migrateArtifacts(process.env.CUTOVER_ACTOR?.trim() || 'system');
+        if (opts.json) printJson({ vault: opts.vault, segments: `${opts.vault}.d`, ...result });
+        else {
+          if (result.migrated.length === 0 && result.refused.length === 0) console.log(`Vault ${opts.vault}: nothing to move; every sealed artifact is already in segment files in ${opts.vault}.d.`);
+          for (const a of result.migrated) console.log(`  moved ${a.name} (${a.id}): ${a.size} bytes, sha256 ${a.sha256}, into ${a.segments} segment file(s), read back and checked`);
+          for (const a of result.skippedOpen) console.log(`  left in the database (still being written; run this again once it is finished): ${a.name} (${a.id})`);
+          for (const a of result.refused) console.log(`  NOT MOVED: ${a.name} (${a.id}): ${a.reason}; run \`cutover vault verify\``);
+          if (result.migrated.length > 0) console.log(`Moved ${result.migrated.length} artifact(s) into ${opts.vault}.d; the database went from ${result.databaseBytes.before} to ${result.databaseBytes.after} bytes. Keep ${opts.vault}, ${opts.vault}.keys and ${opts.vault}.d together.`);
+        }
+        setExit(result.refused.length === 0 ? EXIT_OK : EXIT_FAILED);
       } finally {
         v.close();
       }

@@ -291,8 +291,9 @@ export function segmentLayout(db: Pick<VaultDb, 'select'>, store: SegmentStore |
   if (!store) throw new Error(`artifact ${row.id} is kept in segment files, and no segment store was given to read them`);
   const all = db.select({ idx: artifactFileChunks.idx, size: artifactFileChunks.size, tag: artifactFileChunks.tag }).from(artifactFileChunks)
     .where(eq(artifactFileChunks.artifactId, row.id)).orderBy(asc(artifactFileChunks.idx)).all();
-  // A sealed artifact is what its seal counted; an open one, every chunk recorded so far.
-  const chunks = row.state === 'open' ? all : all.filter((c) => c.idx < row.chunkCount);
+  // A sealed artifact is what its seal counted; an open one, every chunk recorded so far; a
+  // migrated one (its row's count is of its old database chunks), every chunk it was moved into.
+  const chunks = row.state === 'open' || file.migratedAt ? all : all.filter((c) => c.idx < row.chunkCount);
   return {
     ctx: { root: store.root, vaultId: store.vaultId, artifactId: row.id, key: artifactKey(store.dataKey, file.salt, row.id), segmentChunks: file.segmentChunks },
     chunks,

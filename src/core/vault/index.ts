@@ -2,6 +2,7 @@ export { Vault, type CreateOptions, type OpenUpkeep, type ReadOnlyVault } from '
 export type { VaultReadDb } from './database';
 export { ArtifactWriter, CHUNK_BYTES, processAlive } from './artifacts';
 export { SegmentError, segmentRootFor, type SegmentFaultKind } from './segments';
+export type { MigrateArtifactsResult, MigratedArtifact } from './migrate-artifacts';
 export { keyslotsPathFor, defaultScryptParams, type KeychainUnwrap, type Unlock, type ScryptParams } from './keyslots';
 export { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 export * from './errors';

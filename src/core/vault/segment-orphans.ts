@@ -14,7 +14,7 @@ export function findOrphanSegments(db: Pick<VaultDb, 'select'>, root: string): s
   const dir = join(root, 'artifacts');
   if (!existsSync(dir)) return [];
   const orphans: string[] = [];
-  const known = new Map(db.select({ id: artifactFiles.artifactId, segmentChunks: artifactFiles.segmentChunks, state: artifacts.state, chunkCount: artifacts.chunkCount })
+  const known = new Map(db.select({ id: artifactFiles.artifactId, segmentChunks: artifactFiles.segmentChunks, migratedAt: artifactFiles.migratedAt, state: artifacts.state, chunkCount: artifacts.chunkCount })
     .from(artifactFiles).innerJoin(artifacts, eq(artifacts.id, artifactFiles.artifactId)).all().map((r) => [r.id, r]));
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
@@ -26,7 +26,7 @@ export function findOrphanSegments(db: Pick<VaultDb, 'select'>, root: string): s
     // An open artifact's writer may be creating its next segment right now.
     if (artifact.state === 'open') continue;
     const recorded = db.select({ idx: artifactFileChunks.idx }).from(artifactFileChunks).where(eq(artifactFileChunks.artifactId, name)).all()
-      .filter((c) => c.idx < artifact.chunkCount);
+      .filter((c) => artifact.migratedAt !== null || c.idx < artifact.chunkCount);
     const segments = new Set(recorded.map((c) => Math.floor(c.idx / artifact.segmentChunks)));
     for (const file of readdirSync(path).sort()) {
       const match = SEGMENT_FILE.exec(file);

@@ -8,6 +8,7 @@ import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ArtifactWriter, artifactInfo, readArtifactBytes, recoverAbandoned, type RecordArtifactEvent, type SegmentStore } from './artifacts';
+import { migrateArtifacts, type MigrateArtifactsResult } from './migrate-artifacts';
 import { segmentRootFor } from './segments';
 import { GENESIS_HASH, canonicalJson, eventHash } from './chain';
 import { checkVaultFileShape, drizzleOver, openDatabase, vaultErrorFrom, type VaultDb, type VaultReadDb } from './database';
@@ -260,6 +261,22 @@ export class Vault implements ReadOnlyVault {
 
   verify(): VerifyReport {
     return verifyVault(this.db, this.path, this.segmentStore);
+  }
+
+  /**
+   * Moves the artifacts an older vault kept in its database out into segment files, each one
+   * read back and checked against its seal before its database copy is deleted, with an
+   * `artifact.migrated` event per artifact; then VACUUMs, so the file gives the space back.
+   */
+  migrateArtifacts(actor = 'system'): MigrateArtifactsResult & { databaseBytes: { before: number; after: number } } {
+    this.refuseWrite('moving its artifacts into segment files');
+    const before = statSync(this.path).size;
+    const result = migrateArtifacts(this.db, this.segmentStore, (event) => this.append(event), actor);
+    if (result.migrated.length > 0) {
+      this.db.$client.exec('VACUUM');
+      this.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return { ...result, databaseBytes: { before, after: statSync(this.path).size } };
   }
 
   /** Where this vault's artifacts are kept in segment files (`<vault>.d`) and their key's root. */

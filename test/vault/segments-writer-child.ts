@@ -1,0 +1,35 @@
+// The writer that segments-kill.test.ts kills: opens the vault and streams artifacts into it
+// one after another as fast as it can (64 KiB writes, each artifact 0.5–24 MiB of a keystream
+// the test can regenerate from the artifact's name), printing one JSON line per finished
+// artifact. Usage: CUTOVER_SEGMENTS_CHILD=1 node --import tsx segments-writer-child.ts VAULT ROUND
+import { createCipheriv, createHash } from 'node:crypto';
+import { Vault } from '../../src/core/vault';
+
+/** The bytes of artifact `name`: AES-256-CTR keystream under sha256(name), from offset 0. */
+export function contentStream(name: string) {
+  const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(name).digest(), Buffer.alloc(16));
+  return (n: number): Buffer => cipher.update(Buffer.alloc(n));
+}
+
+function main(): void {
+  const [path, round] = process.argv.slice(2);
+  if (!path || round === undefined) throw new Error('usage: segments-writer-child.ts VAULT ROUND');
+  const vault = Vault.open(path, { passphrase: process.env.CUTOVER_PASSPHRASE ?? '' });
+  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+  for (let k = 0; ; k++) {
+    const name = `r${round}-a${k}.bin`;
+    const next = contentStream(name);
+    // Sizes from the name too, so they are not all whole chunks: 0.5 MiB to 24 MiB, odd bytes.
+    const size = 512 * 1024 + (createHash('sha256').update(`size:${name}`).digest().readUInt32BE(0) % (24 * 1024 * 1024));
+    const writer = vault.createArtifact({ name, mediaType: 'application/octet-stream', actor: 'system' });
+    for (let done = 0; done < size; ) {
+      const n = Math.min(64 * 1024, size - done);
+      writer.write(next(n));
+      done += n;
+    }
+    const info = writer.finish();
+    process.stdout.write(`${JSON.stringify({ name, id: info.id, size: info.size, sha256: info.sha256 })}\n`);
+  }
+}
+
+if (process.env.CUTOVER_SEGMENTS_CHILD === '1') main();
