@@ -13,8 +13,12 @@ export interface ParsedDsn extends Omit<PgDsn, 'sslmode' | 'unknownParams'> {
 
 export const PASSWORD_REFUSED = pgPasswordRefusal();
 
+/** Preflight, fingerprints, diffs and the ledger read PostgreSQL's catalogs: a MySQL DSN is named as such, not as a malformed URL. */
+export const MYSQL_NOT_HERE = 'This reads PostgreSQL only (preflight, fingerprints, diffs and the ledger use PostgreSQL\'s catalogs): a mysql:// DSN cannot be used here. MySQL/MariaDB is a runbook target (kind: mysql) for SQL checks and commands.';
+
 /** Parses a postgresql:// DSN; refuses a malformed one, one with a password, and parameters a check does not use. */
 export function parseDsn(dsn: string, options: { allowPassword?: boolean } = {}): ParsedDsn {
+  if (/^mysql:\/\//i.test(dsn)) throw new PgCheckError('dsn', MYSQL_NOT_HERE);
   let parsed: PgDsn;
   try {
     parsed = parsePgDsn(dsn, { password: options.allowPassword ? 'allow' : 'refuse' });
