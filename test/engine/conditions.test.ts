@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { autoplay } from '../../src/core/engine';
+import { decisionFor } from '../../src/core/reports/decision';
 import { useEngineFixture } from './setup';
 
 function runbook(dir: string): string {
@@ -86,6 +87,10 @@ describe('conditions', () => {
     // Completed with nothing skipped: N/A is not a skip.
     const completed = fx.vault.events().find((e) => e.type === 'run.completed')!.payload;
     expect(completed).toMatchObject({ skipped: [], notApplicable: ['cartera_only', 'drill', 'p2a', 'p2b'] });
+    // The decision lists no error or deviation for them: N/A is what the runbook said to do here.
+    const decision = decisionFor(fx.vault, run.runId);
+    expect(decision.errors).toEqual([]);
+    expect(decision.status).toBe('PASS');
   });
 
   it('an explicit exec (or done) of a step whose condition is false records N/A instead of running it; it cannot then be skipped or run', async () => {

@@ -150,7 +150,7 @@ export class RunEngine {
   }
 
   /** Records a step N/A when a person asks to run or complete it and its condition is false. */
-  private notApplicableOutcome(runId: string, step: Step, phaseId: string, checks: ConditionCheck[]): StepOutcome {
+  private notApplicableOutcome(runId: string, step: Step, phaseId: string): StepOutcome {
     const transcript = inWriteTransaction(this.vault, () => {
       const now = this.recover(runId);
       const refusal = notApplicableRefusal(now, step.id, phaseId);
@@ -161,7 +161,6 @@ export class RunEngine {
       this.settle(runId);
       return ref;
     });
-    void checks;
     return { stepId: step.id, status: 'N/A', exitCode: null, failure: null, gates: [], transcript, blocked: false };
   }
 
@@ -171,7 +170,7 @@ export class RunEngine {
     const { step, phaseId } = this.findStep(state, stepId);
     const verdict = this.conditionVerdict(state, step, phaseId);
     if (!verdict || verdict.applies) return null;
-    this.notApplicableOutcome(runId, step, phaseId, verdict.checks);
+    this.notApplicableOutcome(runId, step, phaseId);
     return this.status(runId).steps.get(stepId)!;
   }
 
@@ -271,7 +270,7 @@ export class RunEngine {
     const { step, phaseId } = this.findStep(state, stepId);
     // A step whose condition is false is recorded N/A instead of running (no approval needed: nothing runs).
     const conditions = this.conditionVerdict(state, step, phaseId);
-    if (conditions && !conditions.applies) return this.notApplicableOutcome(runId, step, phaseId, conditions.checks);
+    if (conditions && !conditions.applies) return this.notApplicableOutcome(runId, step, phaseId);
     const blocker = this.executeBlocker(state, step, phaseId);
     if (blocker) throw new RunRefusedError(blocker);
     const execution = prepareExecution(this.vault, this.options, state, step as Extract<Step, { kind: 'check' | 'command' | 'monitor' | 'http' }>);

@@ -227,7 +227,7 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   // a step that started and has none is still running or was interrupted.
   const results = s.gates;
   const unjudged = !s.startedAt
-    ? { outcome: 'not-run' as const, detail: s.status === 'skipped' ? 'the step was skipped' : null }
+    ? { outcome: 'not-run' as const, detail: s.status === 'skipped' ? 'the step was skipped' : s.status === 'N/A' ? 'the step was N/A (its condition was false), neither run nor skipped' : null }
     : { outcome: 'not-judged' as const, detail: s.status === 'running' ? 'the step is still running' : 'the step ended before its gates were judged (interrupted)' };
   const expectResults = (results ?? []).filter((g) => g.kind === 'expect');
   const used = new Set<number>();
