@@ -2,7 +2,7 @@
 // failing warn gate is recorded (GateResult.level), the step still PASSes, the run goes on, and
 // the decision lists it under Warnings; a gate without a level still blocks.
 import { describe, expect, it } from 'vitest';
-import { decisionFor, formatDecision } from '../../src/core/reports/decision';
+import { decisionContext, decisionFor, formatDecision } from '../../src/core/reports/decision';
 import { loadRunbook, RunbookError } from '../../src/core/runbook';
 import { useEngineFixture } from './setup';
 
@@ -69,6 +69,9 @@ describe('gate levels', () => {
     const text = formatDecision(decision);
     expect(text).toContain('- Warnings: latency (p95 latency (monitor, do not block)): p95_ms <= 1200 (p95_ms = 1450)');
     expect(text).toContain('- Errors: None');
+    // The pack's declared gates carry the level (the PDF's abort-gate table says "level: warn").
+    const declared = decisionContext(fx.vault, run.runId).model.steps.find((s) => s.stepId === 'latency')!.declaredGates!;
+    expect(declared.filter((g) => g.level === 'warn').map((g) => [g.kind, g.outcome])).toEqual([['expect', 'fail'], ['abort', 'matched']]);
   });
 
   it('the same gates without a level block: the step FAILs and the run is BLOCKED', async () => {

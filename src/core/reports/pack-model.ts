@@ -29,6 +29,8 @@ export interface DeclaredGate {
   pattern: string | null;
   /** Abort gates: what a match does (block: the run becomes BLOCKED; cancel: the command is stopped at once). */
   onMatch: 'block' | 'cancel' | null;
+  /** 'warn': the runbook marks the gate `level: warn` (a failure is a warning, never blocking). */
+  level?: 'warn';
   /**
    * pass / fail: an expectation's result. matched / clear: an abort gate matched the output, or
    * was watched over the whole output and never matched. not-run: the step has not run (pending,
@@ -232,7 +234,7 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   const expectResults = (results ?? []).filter((g) => g.kind === 'expect');
   const used = new Set<number>();
   const out: DeclaredGate[] = expects.map((d, i) => {
-    const base = { kind: 'expect' as const, gate: d.gate, label: d.label, pattern: d.pattern, onMatch: null };
+    const base = { kind: 'expect' as const, gate: d.gate, label: d.label, pattern: d.pattern, onMatch: null, ...(typeof d.declared !== 'string' && d.declared.level === 'warn' ? { level: 'warn' as const } : {}) };
     if (!results) return { ...base, ...unjudged };
     // The engine judges expectations in the runbook's order; match by position, or by what the
     // result checked (its typed check; the words of an old result without one).
@@ -247,7 +249,7 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   });
   for (const a of aborts) {
     const gate = `abort on /${a.pattern}/`;
-    const base = { kind: 'abort' as const, gate, label: a.label ?? null, pattern: a.pattern, onMatch: a.on_match };
+    const base = { kind: 'abort' as const, gate, label: a.label ?? null, pattern: a.pattern, onMatch: a.on_match, ...(a.level === 'warn' ? { level: 'warn' as const } : {}) };
     if (!results) {
       out.push({ ...base, ...unjudged });
       continue;

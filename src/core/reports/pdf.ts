@@ -198,7 +198,7 @@ function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
         const r = GATE_RESULT[g.outcome];
         rows.push([
           i === 0 ? { text: s.stepId, bold: true, sub: statusText(s.status) } : { text: s.stepId, color: COLOR.muted },
-          { text: g.label ?? `/${g.pattern ?? ''}/`, bold: g.outcome === 'matched', sub: `/${g.pattern ?? ''}/ · on match: ${g.onMatch ?? 'block'}`, subMono: false },
+          { text: g.label ?? `/${g.pattern ?? ''}/`, bold: g.outcome === 'matched', sub: `/${g.pattern ?? ''}/ · on match: ${g.onMatch ?? 'block'}${g.level === 'warn' ? ' · level: warn (never blocks)' : ''}`, subMono: false },
           { text: r.text, bold: true, color: r.color },
           { text: g.detail ?? '', color: g.outcome === 'matched' ? COLOR.text : COLOR.muted },
         ]);
