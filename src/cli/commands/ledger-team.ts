@@ -112,6 +112,22 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       });
     });
 
+  ledger.command('checkpoint')
+    .description('ask the ledger for the row it holds at the vault\'s head (or, with RUN, at the event a pack of that run is anchored at), check it against the vault, and record it in the chain (ledger.checkpoint); the run\'s pack carries it as ledger/checkpoints.json: record it before exporting the pack for signatures')
+    .argument('[run]', 'the run whose pack anchor to witness')
+    .requiredOption('--vault <path>', 'vault file (joined to the ledger)')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string | undefined, opts: { vault: string; db?: string; json?: boolean }) => {
+      const { recordCheckpoint } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = await recordCheckpoint(vault, { ...(opts.db ? { db: opts.db } : {}), ...(runId !== undefined ? { runId } : {}), actor: defaultActor() });
+        const c = result.checkpoint;
+        if (opts.json) printJson(result);
+        else console.log(`Checkpoint recorded as event #${result.seq}: ledger ${c.ledger} holds ${c.workstation}'s event #${c.seq} (hash ${c.hash.slice(0, 12)}…, published ${c.publishedAt}).`);
+      });
+    });
+
   ledger.command('receive')
     .description('take what the team sent this vault through the ledger (approvals of its plans, signed acts, decisions) and record each through the engine, checked like a file signed elsewhere; refusals append nothing and are named (exit 1)')
     .requiredOption('--vault <path>', 'the operator\'s vault (joined to the ledger)')

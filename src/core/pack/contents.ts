@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { RunState } from '../engine/types';
 import { GENESIS_HASH, canonicalJson } from '../vault/chain';
 import type { VaultEvent } from '../vault/types';
+import { CHECKPOINTS_FILE, checkpointsFile } from '../ledger/checkpoints-file';
 import { PackExportError } from './errors';
 import { IDENTITY_NAME, signaturePaths } from './layout';
 import type { PackActEntry, PackChainEntry, PackPlanVersion, SubjectKind } from './manifest';
@@ -165,7 +166,10 @@ export function gatherContents(events: VaultEvent[], state: RunState, anchor: { 
   const chain = chainFile(events, anchor);
   const plan = planFiles(state);
   const acts = actFiles(events, state.runId, anchor.seq);
-  return { files: [chain.file, ...plan.files, ...acts.files], chain: chain.entry, plans: plan.plans, acts: acts.acts };
+  // The team ledger's checkpoints of the chain up to the anchor (none: no file, as before).
+  const checkpoints = checkpointsFile(events, anchor);
+  const ledger: ContentFile[] = checkpoints ? [{ path: CHECKPOINTS_FILE, bytes: checkpoints, kind: 'ledger-checkpoints', mediaType: 'application/json' }] : [];
+  return { files: [chain.file, ...plan.files, ...acts.files, ...ledger], chain: chain.entry, plans: plan.plans, acts: acts.acts };
 }
 
 /**

@@ -7,7 +7,7 @@ import { canonicalJson } from '../vault';
 import { duplicateKey } from './json-keys';
 import { DECISION_NAMESPACE, PREDICATE_TYPE, STATEMENT_TYPE, VERDICT_FORMAT } from './layout';
 
-export type SubjectKind = 'evidence' | 'result' | 'runbook' | 'decision-pdf' | 'allowed-signers' | 'instructions' | 'plan' | 'plan-approval' | 'chain' | 'act' | 'act-signature' | 'rehearsal';
+export type SubjectKind = 'evidence' | 'result' | 'runbook' | 'decision-pdf' | 'allowed-signers' | 'instructions' | 'plan' | 'plan-approval' | 'chain' | 'act' | 'act-signature' | 'rehearsal' | 'ledger-checkpoints';
 
 export interface ManifestSubject {
   /** Path inside the pack. */
