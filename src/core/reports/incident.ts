@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allSteps } from '../engine/plan';
 import type { RunState } from '../engine/types';
+import { compilePattern } from '../runbook/patterns';
 import type { Step } from '../runbook/schema';
 import { redactText } from '../targets/redact';
 import { getSecrets, secretNames, VaultInputError, type Vault, type VaultEvent } from '../vault';
@@ -84,7 +85,7 @@ const eventRef = (e: VaultEvent): IncidentRef => ({ kind: 'event', seq: e.seq, t
 const stepRefs = (s: PackStep | undefined): IncidentRef[] => (s?.evidence ? [artifactRef(s.evidence)] : []);
 
 /** Reads a transcript line by line (bounded memory) and keeps the lines around the first abort match and its end. */
-export function transcriptExcerpt(chunks: Iterable<Buffer>, patterns: RegExp[]): { lines: ExcerptLine[]; totalLines: number; matchedLine: number | null } {
+export function transcriptExcerpt(chunks: Iterable<Buffer>, patterns: { test(text: string): boolean }[]): { lines: ExcerptLine[]; totalLines: number; matchedLine: number | null } {
   const decoder = new TextDecoder('utf-8');
   const before: ExcerptLine[] = [];
   const window: ExcerptLine[] = [];
@@ -177,13 +178,15 @@ function failingDetail(vault: Vault, state: RunState, model: PackModel, step: Pa
   const blocked = events.filter((e) => e.type === 'run.blocked' && (e.payload as { stepId?: string }).stepId === step.stepId).at(-1);
   let excerpt: FailingStep['excerpt'] = null;
   if (step.evidence) {
-    const patterns = aborts.map((a) => {
+    // The abort patterns run in RE2, as the engine ran them: linear time, so a transcript cannot freeze the report.
+    const patterns = aborts.flatMap((a) => {
+      const declared = abortDefs.find((d) => d.pattern === a.pattern);
       try {
-        return new RegExp(a.pattern, 'm');
+        return [compilePattern(a.pattern, declared?.flags, 'm')];
       } catch {
-        return null;
+        return [];
       }
-    }).filter((r): r is RegExp => r !== null);
+    });
     const raw = transcriptExcerpt(vault.readArtifact(step.evidence.artifactId), patterns);
     // Transcripts were redacted as they streamed; redact again with every secret the vault knows now.
     const { lines, redactions } = redactExcerpt(raw.lines, vaultSecrets(vault));
@@ -256,6 +259,8 @@ export function buildIncidentReport(vault: Vault, runId: string): IncidentReport
     summary.push({ text: `Run ${runId} of ${model.runbook.id} v${model.runbook.version} has no failing step (status ${model.run.status}).`, refs: [] });
   }
   summary.push({ text: `Decision: status ${decision.status}, ${decision.goNoGo}. ${decision.statement}`, refs: refsOf(decision.sources.status.refs, model) });
+  // A production run bound to its rehearsal: where it left the rehearsed path (core/rehearsal/report.ts).
+  for (const row of model.rehearsalComparison?.steps.filter((s) => s.verdict === 'differs') ?? []) summary.push({ text: `Production left the rehearsed path at ${row.stepId} (rehearsal run ${model.rehearsalComparison!.rehearsal?.runId}): ${row.differences.map((x) => x.what).join(', ')} differ${row.deviation === 'block' ? '; a blocking deviation' : ''}${row.accepted.length ? `, accepted by ${row.accepted.map((a) => a.signer).join(', ')}` : ''}.`, refs: row.diff ? [artifactRef(row.diff)] : [] });
 
   // Classification (the formal decision's fields, with where each came from).
   const classification = TEMPLATE_LABELS.map(([field, label]) => {

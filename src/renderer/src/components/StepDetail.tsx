@@ -194,7 +194,6 @@ function StepActions({ run, step, spec, onRun, onPin }: { run: RunView; step: St
                 className="mono"
                 value={values[f.name] ?? ''}
                 onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-                pattern={f.pattern ?? undefined}
                 required={f.required}
                 aria-describedby={f.pattern ? `${ids}-${f.name}-hint` : undefined}
                 autoComplete="off"
