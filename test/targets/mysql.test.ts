@@ -168,6 +168,18 @@ describe('mysql executor (MariaDB)', () => {
     }
   });
 
+  it('closing the executor while a statement runs kills it on the server, and the exec ends as connection_lost', { timeout: 30_000 }, async () => {
+    const db = await useTestMysql();
+    const ex = executor(db);
+    await ex.connect();
+    const pending = run(ex, 'SELECT SLEEP(30)', { readOnly: true });
+    await waitForProcesses(db.user, (rows) => rows.some((r) => /SLEEP\(30\)/.test(r.info ?? '')), 'the SLEEP running');
+    await ex.close();
+    const { result } = await pending;
+    expect(result.failure?.kind).toBe('connection_lost');
+    await waitForProcesses(db.user, (rows) => rows.length === 0, 'no session of the test login left');
+  });
+
   it('redacts the vault secret from rows and messages', async () => {
     const db = await useTestMysql();
     const ex = executor(db);

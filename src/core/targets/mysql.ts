@@ -34,6 +34,8 @@ interface Session {
   lockWait: number;
   innodbLockWait: number;
   lost: string | null;
+  /** A statement of a step is running on it. */
+  busy: boolean;
 }
 
 interface MysqlError extends Error {
@@ -99,11 +101,17 @@ export class MysqlExecutor implements Executor {
     await this.session('check');
   }
 
+  /** Closes both sessions; one running a statement is killed on the server first (ending it politely would wait for the statement). */
   async close(): Promise<void> {
-    const open = [this.sessions.check, this.sessions.command];
+    const open = [this.sessions.check, this.sessions.command].filter((s): s is Session => s !== null);
     this.sessions.check = null;
     this.sessions.command = null;
-    await Promise.all(open.map((s) => s?.connection.end().catch(() => s.connection.destroy())));
+    await Promise.all(open.map(async (s) => {
+      if (!s.busy) return s.connection.end().catch(() => s.connection.destroy());
+      s.lost ??= 'the session was closed';
+      await this.kill(s, 'CONNECTION');
+      hardClose(s.connection);
+    }));
   }
 
   exec(request: ExecRequest): Promise<ExecResult> {
@@ -145,7 +153,7 @@ export class MysqlExecutor implements Executor {
       const row = rows[0]!;
       // A check session stays read-only: DDL inside START TRANSACTION READ ONLY would commit implicitly and run.
       if (role === 'check') await connection.query('SET SESSION TRANSACTION READ ONLY');
-      const session: Session = { connection, id: Number(row.id), mariadb: /mariadb/i.test(row.version), tls, lockWait: Number(row.lw), innodbLockWait: Number(row.ilw), lost: null };
+      const session: Session = { connection, id: Number(row.id), mariadb: /mariadb/i.test(row.version), tls, lockWait: Number(row.lw), innodbLockWait: Number(row.ilw), lost: null, busy: false };
       connection.on('error', (error: MysqlError) => {
         session.lost ??= error.message;
       });
@@ -214,7 +222,7 @@ export class MysqlExecutor implements Executor {
         if (!stop) return;
         stop.message += `; the statement did not stop within ${seconds(this.options.killGraceMs)}, so the connection was killed`;
         session.lost ??= 'killed after a timeout or cancel';
-        void this.kill(session, 'CONNECTION').finally(() => session.connection.destroy());
+        void this.kill(session, 'CONNECTION').finally(() => hardClose(session.connection));
       }, this.options.killGraceMs));
     };
     const onAbort = () => requestStop({ kind: 'cancelled', message: 'Cancelled by the operator: the statement was stopped (KILL QUERY)' });
@@ -230,6 +238,7 @@ export class MysqlExecutor implements Executor {
     };
 
     let inTransaction = false;
+    session.busy = true;
     // statement_timeout is the server's limit; the step's timeout is ours (KILL QUERY above).
     const serverLimit = Math.max(0, request.statementTimeoutMs ?? 0);
     try {
@@ -275,6 +284,7 @@ export class MysqlExecutor implements Executor {
       if (e.errno !== undefined && e.sqlState) return failed('sql_error', `MySQL refused the statement: ${what}.`, e.sqlState);
       return failed('sql_error', `The statement failed: ${e.message}.`);
     } finally {
+      session.busy = false;
       for (const t of timers) clearTimeout(t);
       request.signal?.removeEventListener('abort', onAbort);
     }
@@ -305,6 +315,16 @@ export class MysqlExecutor implements Executor {
       await helper?.end().catch(() => helper?.destroy());
     }
   }
+}
+
+/**
+ * Drops the socket now, so a running statement's promise rejects (connection lost). mysql2's
+ * destroy() would instead let the statement's answer arrive, and after it no error is reported.
+ */
+function hardClose(connection: Connection): void {
+  const stream = (connection as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+  if (stream) stream.destroy();
+  else connection.destroy();
 }
 
 interface OneResult {
