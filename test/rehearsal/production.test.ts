@@ -12,6 +12,7 @@ import { buildPack, type BuiltPack } from '../../src/core/pack';
 import { blockingDeviation } from '../../src/core/rehearsal/follow';
 import { bindRehearsalPack } from '../../src/core/rehearsal/record';
 import { runComparison } from '../../src/core/rehearsal/report';
+import { writeIncidentReport } from '../../src/core/reports/incident';
 import { loadRunbook } from '../../src/core/runbook';
 import { describeRun, runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/tmp';
@@ -47,7 +48,7 @@ describe('production follows its rehearsal', () => {
     expect(d.engine.status(run.runId).status).toBe('COMPLETED');
     const comparison = runComparison(d.vault, d.engine.status(run.runId));
     const differing = comparison.steps.filter((s) => s.verdict !== 'matches');
-    expect(differing, JSON.stringify(differing, null, 2)).toEqual([]);
+    expect(differing, differing.map((s) => (s.diff ? Buffer.concat([...d.vault.readArtifact(s.diff.artifactId)]).toString('utf8') : s.stepId)).join('\n')).toEqual([]);
     expect(comparison.steps.map((s) => s.stepId)).toEqual(expect.arrayContaining(['p0-heads', 'p1-width-correction', 'p2-stamp-anchor', 'p3-upgrade-head', 'p4-ai4-objects']));
 
     const vault = d.vault.path;
@@ -110,6 +111,11 @@ describe('production follows its rehearsal', () => {
       await expect(act()).rejects.toThrow(message);
       expect(d.vault.head()).toEqual(before);
     }
+    // The incident report says where production left the rehearsed path, with the diff as its evidence.
+    const incident = await writeIncidentReport(d.vault, run.runId, join(d.out, 'incident'));
+    const md = readFileSync(incident.markdown, 'utf8');
+    expect(md).toMatch(/Production left the rehearsed path at p3-upgrade-head \(rehearsal run .*\): Alembic revision path, transcript differ; a blocking deviation/);
+    expect(md).toContain(p3.diff!.sha256);
     // Through the CLI: compare exits 1 while a deviation stands unaccepted.
     const blockedCompare = await runCli(['run', 'compare', '--vault', d.vault.path, run.runId], { env: { CUTOVER_PASSPHRASE: PASSPHRASE } });
     expect(blockedCompare.code, describeRun(blockedCompare)).toBe(1);
@@ -120,8 +126,16 @@ describe('production follows its rehearsal', () => {
     const twice = d.vault.head();
     await expect(d.acceptDeviation(run.runId, ['approver-1'])).rejects.toThrow(/approver-1 already accepted this deviation/);
     expect(d.vault.head()).toEqual(twice);
-    state = await d.acceptDeviation(run.runId, ['approver-2']);
-    expect(state.status).toBe('ACTIVE');
+    // approver-2 accepts through the CLI: the act exported, signed with plain ssh-keygen on their machine, imported.
+    const actFile = join(d.machines.get('approver-2')!.dir, 'accept.json');
+    const exported = await runCli(['act', 'export', '--vault', d.vault.path, run.runId, 'p3-upgrade-head', '--as', 'approver-2', '--accept-deviation', blocking.diffSha256, '--out', actFile], { env: { CUTOVER_PASSPHRASE: PASSPHRASE } });
+    expect(exported.code, describeRun(exported)).toBe(0);
+    const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'cutover-act-v1', '-f', d.machines.get('approver-2')!.keyFile, actFile], { encoding: 'utf8' });
+    expect(signed.status, signed.stderr).toBe(0);
+    const imported = await runCli(['act', 'import', '--vault', d.vault.path, '--act', actFile, '--signature', `${actFile}.sig`], { env: { CUTOVER_PASSPHRASE: PASSPHRASE } });
+    expect(imported.code, describeRun(imported)).toBe(0);
+    expect(imported.stdout).toMatch(/Imported deviation.accept p3-upgrade-head signed by approver-2 .*; the run is ACTIVE/);
+    expect(d.engine.status(run.runId).status).toBe('ACTIVE');
     const rest = await d.play(run.runId);
     expect(rest.stopped).toBeNull();
     expect(d.engine.status(run.runId).status).toBe('COMPLETED');
@@ -148,7 +162,7 @@ describe('production follows its rehearsal', () => {
     expect(text).toMatch(/p3-upgrade-head\s+DIFFERS from rehearsal/);
     expect(text).toMatch(/accepted by approver-1/);
     expect(text).toMatch(/accepted by approver-2/);
-    expect(text).toContain('Production first left the rehearsed path at p0-history');
+    expect(text).toMatch(/Production first left\s+the\s+rehearsed\s+path\s+at\s+p0-history/);
   });
 
   it('a different migration commit recorded in production is refused with both values; the chain does not move', { timeout: 120_000 }, async () => {

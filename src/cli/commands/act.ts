@@ -19,7 +19,7 @@ function parseValues(values: string[] = []): Record<string, string> {
   return out;
 }
 
-interface ExportOpts { vault: string; as: string; out: string; decision?: string; reason?: string; value?: string[]; note?: string; skip?: boolean; json?: boolean }
+interface ExportOpts { vault: string; as: string; out: string; decision?: string; reason?: string; value?: string[]; note?: string; skip?: boolean; acceptDeviation?: string; json?: boolean }
 
 /** Which act the options describe; the step's kind says the rest. */
 function actInput(stepKind: string | null, stepId: string | undefined, opts: ExportOpts): ActInput {
@@ -29,6 +29,10 @@ function actInput(stepKind: string | null, stepId: string | undefined, opts: Exp
     return { kind: 'run.decide', decision: opts.decision as 'retry' | 'rollback' | 'stop', reason: opts.reason, ...(stepId ? { stepId } : {}) };
   }
   if (!stepId) throw new CliUsageError('Name the STEP, or give --decision for a decision on the run.');
+  if (opts.acceptDeviation !== undefined) {
+    if (!/^[0-9a-f]{64}$/.test(opts.acceptDeviation)) throw new CliUsageError('--accept-deviation takes the sha256 of the diff the run is blocked on (64 hex digits; `cutover run compare` shows it).');
+    return { kind: 'deviation.accept', stepId, diffSha256: opts.acceptDeviation };
+  }
   if (opts.skip) {
     if (!opts.reason?.trim()) throw new CliUsageError('Skipping a step needs --reason.');
     return { kind: 'step.skip', stepId, reason: opts.reason };
@@ -59,6 +63,7 @@ export function registerAct(program: Command): void {
     .option('--skip', 'skip the step (with --reason)')
     .option('--decision <decision>', 'a decision on the run: retry, rollback or stop (with --reason)')
     .option('--reason <text>', 'why (skip, decision)')
+    .option('--accept-deviation <sha256>', 'an approver accepts the deviation from the rehearsal the run is blocked on at STEP: the sha256 of its diff (`cutover run compare`)')
     .option('--json', 'print JSON')
     .action(async (runId: string, stepId: string | undefined, opts: ExportOpts) => {
       // Exporting reads only: the read-only handle refuses writes, so only its type is widened.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { EXIT_FAILED, EXIT_OK } from '../errors';
+import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
@@ -9,10 +9,23 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .requiredOption('--out <dir>', 'a new or empty folder for the vault, the signed pack and the PDF')
     .option('--blocked', 'run the variant that hits the DuplicateTable abort gate and write the incident report')
     .option('--example <name>', 'rehearse another shipped example end to end: alembic-governance (the default), incremental-sync (a throwaway MariaDB source too; MYSQL_URL overrides mysql://root@127.0.0.1:3306/) or go-live; each host API runs as a child process on a free loopback port and is stopped after')
+    .option('--production', 'rehearse the alembic-governance example, export its pack, then run production on a second throwaway database bound to that rehearsal, compared step by step')
+    .option('--deviation', 'with --production: production\'s checkout has one extra pending revision, so P3 deviates and BLOCKS until both approvers accept the diff')
     .option('--json', 'print JSON')
-    .action(async (opts: { out: string; blocked?: boolean; example?: string; json?: boolean }) => {
+    .action(async (opts: { out: string; blocked?: boolean; example?: string; production?: boolean; deviation?: boolean; json?: boolean }) => {
       const generated = !process.env.CUTOVER_PASSPHRASE;
       const passphrase = process.env.CUTOVER_PASSPHRASE || randomBytes(12).toString('base64url');
+      if (opts.deviation && !opts.production) throw new CliUsageError('--deviation goes with --production.');
+      if (opts.production) {
+        if (opts.blocked || opts.example) throw new CliUsageError('--production runs the alembic-governance example\'s rehearsal and production; it does not go with --blocked or --example.');
+        const { runProductionDemo } = await import('../../core/demo/production');
+        const { formatComparison } = await import('../../core/rehearsal/report');
+        const result = await runProductionDemo({ out: opts.out, deviation: opts.deviation, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
+        if (opts.json) printJson({ ...result, passphrase: generated ? passphrase : undefined });
+        else console.log(`\n${formatComparison(result.production.comparison)}\n\nVault: ${result.vault}${generated ? `  (passphrase: ${passphrase})` : ''}\nRehearsal pack: ${result.rehearsal.pack.folder}\nProduction pack: ${result.production.pack?.folder ?? '(none)'}\n  (rehearsal/manifest.json, rehearsal/comparison.json; decision.pdf "Production against rehearsal")`);
+        setExit(result.production.status === 'COMPLETED' ? EXIT_OK : EXIT_FAILED);
+        return;
+      }
       const demoOptions = { out: opts.out, blocked: opts.blocked, passphrase, log: opts.json ? undefined : (line: string) => console.log(line) };
       const result = opts.example
         ? await (await import('../../core/demo/examples')).runExampleDemo(opts.example, demoOptions)

@@ -56,6 +56,8 @@ export function runbookRules(runbook: Pick<Runbook, 'normalize'>): MaskRule[] {
 /** Masks one run's transcript: its own targets' places first, then the built-in rules, then the runbook's. */
 export function normalizeTranscript(text: string, context: { targets: Record<string, Target>; runbook: Pick<Runbook, 'normalize'> }): string {
   let out = text.replace(/\r\n/g, '\n');
+  // Alembic lists a revision's branches (a Python set) in hash order, which changes from one process to the next.
+  out = out.replace(/^(\s*(?:Branches into|Merges|Revises|Parent): )(.+)$/gm, (_line, label: string, list: string) => `${label}${list.split(/,\s*/).sort().join(', ')}`);
   for (const w of targetWords(context.targets)) out = out.replace(new RegExp(escape(w.text), 'g'), w.replace);
   for (const rule of [...DEFAULT_RULES, ...runbookRules(context.runbook)]) out = out.replace(rule.pattern, rule.replace);
   return out;
