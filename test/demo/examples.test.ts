@@ -81,9 +81,11 @@ describe('cutover demo --example', () => {
   it('go-live: payments API over a real ledger; smoke script, canary money loop and ledger settlement', async () => {
     const folder = await rehearseExample('go-live');
     const evidence = readdirSync(join(folder, 'evidence'));
-    expect(evidence).toEqual(expect.arrayContaining(['golive_verify_prod_env.log', 'golive_smoke.log', 'golive_canary_ledger.log', 'golive_restore_drill.log']));
+    expect(evidence).toEqual(expect.arrayContaining(['golive_verify_prod_env.log', 'golive_smoke.log', 'golive_canary_ledger.log', 'golive_restore_drill.log', 'golive_migration_dry_run.log']));
     expect(readFileSync(join(folder, 'evidence', 'golive_smoke.log'), 'utf8')).toMatch(/Migrations OK[\s\S]*Payouts Router reachable[\s\S]*SMOKE: PASS/);
     expect(readFileSync(join(folder, 'evidence', 'golive_restore_drill.log'), 'utf8')).toMatch(/RESTORE DRILL: PASS/);
+    // The dry-run ran (its condition true: the demo made a copy of "production") on the copy.
+    expect(readFileSync(join(folder, 'evidence', 'golive_migration_dry_run.log'), 'utf8')).toMatch(/0006_payments_ledger -> 0007_withdrawals_payouts/);
     expect(await pgDatabases('cutover_demo_pay_')).toEqual([]);
   }, REHEARSAL_MS);
 

@@ -3,7 +3,7 @@
 // backtracking engine (`^(a+)+$` on 35 a's and a "!") lets a real local step finish.
 import { describe, expect, it } from 'vitest';
 import { loadRunbook, RunbookError } from '../../src/core/runbook';
-import { patternProblem } from '../../src/core/runbook/patterns';
+import { patternProblem, withStoredPatterns } from '../../src/core/runbook/patterns';
 import { useEngineFixture } from './setup';
 
 function runbook(steps: string): string {
@@ -140,5 +140,21 @@ describe('runbook patterns (RE2)', () => {
     expect(patternProblem('\\u0041')).toMatch(/write `\\x\{0041\}`/);
     expect(patternProblem('(?U)a')).toMatch(/inline group/);
     expect(patternProblem('(unclosed')).toMatch(/^not a valid regular expression \(missing closing \)/);
+  });
+});
+
+describe('runs started before patterns moved to RE2', () => {
+  it('a run whose stored runbook has a lookahead (valid JavaScript then) still folds, runs and reports; the same runbook is refused for a new run', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const text = runbook(check('heads', "echo '70a79686336c (head)'; echo '1234abcd5678 (head)'", "        abort_on: [ { pattern: '^(?!70a79686336c )\\w+ \\(head\\)', label: a second head } ]"));
+    expect(() => loadRunbook(text, 'old.yaml')).toThrow(/lookahead/);
+    // As an older version started it: the runbook stored in the vault was validated then.
+    const run = await withStoredPatterns(() => op.startRun({ text, source: 'old.yaml', environment: 'rehearsal' }));
+    expect(op.status(run.runId).steps.get('heads')!.status).toBe('pending');
+    const outcome = await op.executeStep(run.runId, 'heads');
+    expect(outcome.status).toBe('FAIL');
+    expect(outcome.gates.find((g) => g.kind === 'abort')).toMatchObject({ detail: 'matched: 1234abcd5678 (head)' });
+    await expect(op.startRun({ text, source: 'old.yaml', environment: 'rehearsal' })).rejects.toThrow(/lookahead/);
   });
 });

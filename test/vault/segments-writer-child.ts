@@ -1,7 +1,8 @@
 // The writer that segments-kill.test.ts kills: opens the vault and streams artifacts into it
 // one after another as fast as it can (64 KiB writes, each artifact 0.5–24 MiB of a keystream
 // the test can regenerate from the artifact's name), printing one JSON line per finished
-// artifact. Usage: CUTOVER_SEGMENTS_CHILD=1 node --import tsx segments-writer-child.ts VAULT ROUND
+// artifact; or, with `fill`, fills the disk (segments-disk-full.test.ts).
+// Usage: CUTOVER_SEGMENTS_CHILD=1 node --import tsx segments-writer-child.ts VAULT ROUND|fill
 import { createCipheriv, createHash } from 'node:crypto';
 import { Vault } from '../../src/core/vault';
 
@@ -11,9 +12,48 @@ export function contentStream(name: string) {
   return (n: number): Buffer => cipher.update(Buffer.alloc(n));
 }
 
+/** `fill`: streams `loud.log` until a write fails (a full disk), abandons it as the engine does,
+ *  and prints what happened: the error, the bytes accepted, whether abandon() could seal it. */
+function fill(path: string): void {
+  const vault = Vault.open(path, { passphrase: process.env.CUTOVER_PASSPHRASE ?? '' });
+  const writer = vault.createArtifact({ name: 'loud.log', actor: 'dba' });
+  const next = contentStream('loud.log');
+  let sent = 0;
+  let error: Error | null = null;
+  while (!error && sent < 1024 * 1024 * 1024) {
+    const piece = next(64 * 1024);
+    try {
+      writer.write(piece);
+      sent += piece.length;
+    } catch (e) {
+      error = e as Error;
+    }
+  }
+  const more = (() => {
+    try {
+      writer.write('more');
+      return 'accepted';
+    } catch (e) {
+      return (e as Error).name;
+    }
+  })();
+  let abandoned: string;
+  try {
+    abandoned = writer.abandon().state;
+  } catch (e) {
+    abandoned = `failed: ${(e as Error).message}`;
+  }
+  process.stdout.write(`${JSON.stringify({ error: error && { name: error.name, message: error.message }, sent, more, abandoned })}\n`);
+  vault.close();
+}
+
 function main(): void {
   const [path, round] = process.argv.slice(2);
-  if (!path || round === undefined) throw new Error('usage: segments-writer-child.ts VAULT ROUND');
+  if (!path || round === undefined) throw new Error('usage: segments-writer-child.ts VAULT ROUND|fill');
+  if (round === 'fill') {
+    fill(path);
+    return;
+  }
   const vault = Vault.open(path, { passphrase: process.env.CUTOVER_PASSPHRASE ?? '' });
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
   for (let k = 0; ; k++) {

@@ -61,14 +61,14 @@ interface Prepared {
 const quiet = () => {};
 const token = (n = 12) => randomBytes(n).toString('hex');
 
-/** A throwaway PostgreSQL database; its URL (no password, sslmode=disable) and the admin URL it was made from. */
-async function throwawayPg(ctx: SetupContext, prefix: string): Promise<string> {
+/** A throwaway PostgreSQL database (a copy of `template` if given); its URL, with no password and sslmode=disable. */
+async function throwawayPg(ctx: SetupContext, prefix: string, template?: string): Promise<string> {
   const name = `${prefix}_${token(4)}`;
   const admin = ctx.pgServer.toString();
   const client = new pg.Client({ connectionString: admin, application_name: 'cutover-demo' });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   } finally {
     await client.end();
   }
@@ -81,7 +81,7 @@ async function throwawayPg(ctx: SetupContext, prefix: string): Promise<string> {
   url.password = '';
   url.pathname = `/${name}`;
   url.searchParams.set('sslmode', 'disable');
-  ctx.log(`Throwaway PostgreSQL database ${name} on ${url.host}.`);
+  ctx.log(`Throwaway PostgreSQL database ${name} on ${url.host}${template ? ` (a copy of ${template})` : ''}.`);
   return url.toString();
 }
 
@@ -190,6 +190,8 @@ const goLive: Rehearsal = {
     const seed = new pg.Client({ connectionString: database });
     await seed.connect();
     await seed.query(`INSERT INTO accounts (id) VALUES ('canary-tenant')`).finally(() => seed.end());
+    // A copy of "production" for the migration dry-run ("if possible": here it is).
+    const copy = await throwawayPg(ctx, 'cutover_demo_pay', new URL(database).pathname.slice(1));
     const adminPassword = token();
     const apiToken = token(24);
     writeRuntimeEnv(ctx.hostDir, {
@@ -211,7 +213,7 @@ const goLive: Rehearsal = {
     const api = await startApi(ctx, join(EXAMPLES, 'go-live-host/api/server.mjs'), {});
     return {
       targets: { app_host: `local:${ctx.hostDir}`, payments_db: database },
-      params: { api_url: api },
+      params: { api_url: api, prod_copy_url: copy },
       secrets: { payments_db_password: 'not-needed-with-trust-auth', admin_password: adminPassword, admin_api_token: apiToken },
     };
   },

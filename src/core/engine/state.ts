@@ -1,6 +1,7 @@
 // Folds a run's events from the chain into its state. Nothing about a run is stored anywhere
 // else, so what the app shows is always what the evidence says.
 import { loadRunbook } from '../runbook/load';
+import { withStoredPatterns } from '../runbook/patterns';
 import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
@@ -159,7 +160,8 @@ export function storedRunbook(vault: Pick<Vault, 'readArtifact'>, artifactId: st
   if (!parsed) storedRunbooks.set(vault, (parsed = new Map()));
   const cached = parsed.get(hash);
   if (cached) return cached;
-  const loaded = loadRunbook(Buffer.concat([...vault.readArtifact(artifactId)]), `runbook ${hash.slice(0, 12)} in the vault`);
+  // A run started before patterns moved to RE2 keeps the runbook it was validated with.
+  const loaded = withStoredPatterns(() => loadRunbook(Buffer.concat([...vault.readArtifact(artifactId)]), `runbook ${hash.slice(0, 12)} in the vault`));
   if (loaded.hash !== hash) throw new VaultInputError(`The stored runbook ${artifactId} does not match its hash ${hash}; run \`cutover vault verify\`.`);
   parsed.set(hash, loaded.runbook);
   return loaded.runbook;

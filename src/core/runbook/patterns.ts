@@ -62,8 +62,34 @@ function unsupportedConstruct(source: string): string | null {
   return null;
 }
 
+let storedDepth = 0;
+
+/**
+ * Reads a runbook a run already stored in a vault (engine/state.ts). Runs started before patterns
+ * moved to RE2 were validated with JavaScript's engine; their runbook must still load, so inside
+ * `fn` a pattern JavaScript accepts is accepted. Runbooks being validated or started never are.
+ */
+export function withStoredPatterns<T>(fn: () => T): T {
+  storedDepth++;
+  try {
+    return fn();
+  } finally {
+    storedDepth--;
+  }
+}
+
+function compilesInJavaScript(source: string): boolean {
+  try {
+    new RegExp(source, 'm');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Why a runbook pattern cannot be used (not RE2 syntax, or invalid), or null. */
 export function patternProblem(source: string): string | null {
+  if (storedDepth > 0 && compilesInJavaScript(source)) return null;
   const unsupported = unsupportedConstruct(source);
   if (unsupported) return unsupported;
   try {
@@ -91,7 +117,16 @@ export interface CompiledPattern {
 export function compilePattern(source: string, flags = '', extra = ''): CompiledPattern {
   let bits = 0;
   for (const f of new Set(flags + extra)) bits |= FLAG_BITS[f] ?? 0;
-  const re = RE2JS.compile(source, bits);
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(source, bits);
+  } catch (error) {
+    // Only a runbook stored by a run started before RE2 (withStoredPatterns) gets here: that run
+    // keeps the JavaScript engine it was validated with. A pattern nothing accepts is a bug.
+    if (!compilesInJavaScript(source)) throw error;
+    const legacy = new RegExp(source, [...new Set(flags + extra)].filter((f) => PATTERN_FLAGS.includes(f)).join(''));
+    return { source, test: (text) => legacy.test(text), exec: (text) => legacy.exec(text) };
+  }
   return {
     source,
     test: (text) => re.test(text),

@@ -207,10 +207,31 @@ export class ArtifactWriter {
   /** Keeps what was written but marks the artifact incomplete (a cancelled or failed stream). */
   abandon(): ArtifactInfo {
     if (!this.failure) this.flush();
+    else this.salvageWritten();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.files?.close();
     return markIncomplete(this.db, this.id, this.actor, this.record, this.store);
+  }
+
+  /** After a failed write (a full disk): the chunks written whole before it are made durable and
+   *  recorded, if the disk still allows; otherwise they are left out, as a crash would. */
+  private salvageWritten(): void {
+    if (!this.files || this.undurable.length === 0) return;
+    const rows = this.undurable;
+    try {
+      this.files.sync();
+      this.db.transaction(() => {
+        this.recordChunks(rows);
+        this.bumpArtifact.run({ size: this.size + this.undurableBytes, chunkCount: this.chunks + rows.length, id: this.id });
+      }, { behavior: 'immediate' });
+    } catch {
+      return;
+    }
+    this.size += this.undurableBytes;
+    this.chunks += rows.length;
+    this.undurable = [];
+    this.undurableBytes = 0;
   }
 
   /** Runs a segment-file operation; a failure is kept (and said as a full disk when it is one). */
