@@ -2,8 +2,10 @@
 // `--param` overrides (typed like the runbook's value), signed in run.start and shown in the
 // plan; in SQL a reference is a bound parameter on the real PostgreSQL, never spliced text.
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildPlan } from '../../src/core/engine';
 import { describeRun, runCli } from '../helpers/cli';
 import { useTestDatabase } from '../helpers/pg';
@@ -169,5 +171,46 @@ phases:
     const status = await ok(['run', 'status', runId, '--vault', vault]);
     expect(status.stdout).toMatch(/Status: COMPLETED/);
     expect(status.stdout).toMatch(/N\/A\s+dry .*not applicable: \$\{param:mode\} == 'dry'/);
+  });
+});
+
+describe('parameters in a monitor', () => {
+  it('a probe URL from a parameter is probed at its value; the plan shows it as written', async () => {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url!);
+      res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const run = await op.startRun({ source: 'm.yaml', environment: 'rehearsal', text: `
+format: cutover-runbook/v1
+id: monitor-param
+title: Monitor param
+version: "1"
+params:
+  app: { rehearsal: "${url}", production: "https://app.example" }
+targets:
+  ws: { kind: local }
+phases:
+  - id: P1
+    title: Watch
+    steps:
+      - id: watch
+        kind: monitor
+        title: Health
+        probe: { url: "\${param:app}/health", every: 50ms, for: 120ms }
+        thresholds: [ "error_rate_pct <= 0" ]
+` });
+    const outcome = await op.executeStep(run.runId, 'watch');
+    expect(outcome.status).toBe('PASS');
+    expect(hits.length).toBeGreaterThan(0);
+    expect(new Set(hits)).toEqual(new Set(['/health']));
+    const entry = buildPlan(op.status(run.runId)).steps.find((s) => s.stepId === 'watch')!;
+    expect(entry.command).toContain('${param:app}/health');
+    expect(entry.references).toEqual({ 'param:app': { param: url } });
   });
 });

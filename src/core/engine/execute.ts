@@ -12,7 +12,7 @@ import { resolveProbes, runMonitor } from './monitor';
 import { probeCommand } from './plan';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { expandEnv, secretsUsed } from './resolve';
-import { fillStep, MAX_CAPTURE_OUTPUT, resolveSql, scopeOf, type CaptureInput, type FilledStep } from './values';
+import { fillMonitorProbes, fillStep, MAX_CAPTURE_OUTPUT, resolveSql, scopeOf, type CaptureInput, type FilledStep } from './values';
 import type { RunState } from './types';
 
 export class RunRefusedError extends VaultInputError {
@@ -185,7 +185,14 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
   };
 }
 
-function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState, step: Extract<Step, { kind: 'monitor' }>): Execution {
+function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState, declared: Extract<Step, { kind: 'monitor' }>): Execution {
+  // ${param:…} and ${value:…} in probe URLs, paths and headers are filled now; the plan shows them as written.
+  let step: typeof declared;
+  try {
+    step = fillMonitorProbes(state, declared);
+  } catch (error) {
+    throw new RunRefusedError(`Step ${declared.id}: ${(error as Error).message}`);
+  }
   // Probes through http targets take the run's targets (so --target moves them) and tokens from the vault.
   const names = new Set<string>();
   for (const probe of step.probes ?? []) {

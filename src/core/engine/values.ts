@@ -308,3 +308,15 @@ export function fillHttpRequest<R extends { path: string; headers: Record<string
   };
   return { ...request, path: resolveText(request.path, scope), headers: walk(request.headers) as Record<string, string>, ...(request.body !== undefined ? { body: walk(request.body) } : {}) };
 }
+
+/** A monitor with ${param:…} and ${value:…} filled in its probes' URLs, paths and headers (the plan shows them as written). */
+export function fillMonitorProbes<M extends { probe?: { url: string } & Record<string, unknown>; probes?: Array<Record<string, unknown>> }>(state: Pick<RunState, 'environment' | 'params' | 'steps'>, step: M): M {
+  const scope = scopeOf(state);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return resolveText(v, scope);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return { ...step, ...(step.probe ? { probe: walk(step.probe) } : {}), ...(step.probes ? { probes: walk(step.probes) } : {}) };
+}

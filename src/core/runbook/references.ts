@@ -108,6 +108,10 @@ export function validateReferences(runbook: Runbook): SemanticIssue[] {
     }
     const request = (step as { request?: unknown }).request;
     if (request) texts(request, [...path, 'request'], before);
+    if (step.kind === 'monitor') {
+      if (step.probe) texts(step.probe, [...path, 'probe'], before);
+      if (step.probes) texts(step.probes, [...path, 'probes'], before);
+    }
     const expect = (step as { expect?: unknown[] }).expect ?? [];
     expect.forEach((e, i) => {
       const at: DocPath = [...path, 'expect', i];

@@ -364,7 +364,7 @@ const monitorStep = z.object({
   ...stepBase,
   kind: z.literal('monitor'),
   probe: z.object({
-    url: z.string().url(),
+    url: httpUrl,
     method: z.enum(['GET', 'HEAD']).default('GET'),
     every: durationSchema,
     for: durationSchema,
