@@ -199,6 +199,26 @@ export function registerRun(program: Command, setExit: SetExit): void {
       });
     });
 
+  common(run.command('watch'))
+    .description('run the occurrences of repeating steps (repeat: every/for) as they fall due, saying what is due and overdue, until every schedule is over; exit 1 when an occurrence failed')
+    .argument('<run>', 'run id')
+    .option('--once', 'run what is due now and stop')
+    .action(async (runId: string, opts: CommonOpts & { once?: boolean }) => {
+      await withEngine(opts, async (engine) => {
+        const { watchSchedules } = await import('../../core/engine/watch');
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        try {
+          const result = await watchSchedules(engine, runId, { once: opts.once, signal: controller.signal, onLine: opts.json ? undefined : (line) => console.log(line) });
+          if (opts.json) printJson({ outcomes: result.outcomes, schedules: result.schedules });
+          setExit(result.outcomes.every((o) => o.status === 'PASS') ? EXIT_OK : EXIT_FAILED);
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      });
+    });
+
   common(run.command('attest')).description('attest a statement (attest steps)').argument('<run>').argument('<step>')
     .action(async (runId: string, stepId: string, opts: CommonOpts) => {
       await withEngine(opts, async (engine) => {

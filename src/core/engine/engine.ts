@@ -26,6 +26,7 @@ import { parsePlannedT0 } from './t-zero';
 import { allSteps, buildPlan, executes, parsePlanBytes, planBytes, planDigest, PLAN_FORMAT, PLAN_NAMESPACE, type PlanDocument } from './plan';
 import { applyOverrides, RunInputError } from './resolve';
 import { runIds, runStateIn } from './state';
+import { occurrenceRefusal, schedulesOf, scheduleStatus, type ScheduleStatus } from './schedule';
 import { conditionsOf, describeChecks, evaluateConditions, judgeComparisons, notApplicableRefusal, reachedNotApplicable } from './conditions';
 import { captureInputOf, resolveParams, resolveTargets, takeCaptures } from './values';
 import type { ApprovalRecord, ConditionCheck, Environment, RehearsalRef, RunState, StepState, TranscriptRef } from './types';
@@ -39,6 +40,8 @@ export interface EngineOptions extends ExecutionOptions {
   actor: string;
   /** The keys usable at this workstation this session. */
   keyring?: Keyring;
+  /** The clock schedules (repeat:) are judged by; default Date.now. */
+  now?: () => number;
 }
 
 export interface StepOutcome {
@@ -254,9 +257,22 @@ export class RunEngine {
   }
 
   /** Why a step may not execute now (state, order, approvals), or null. */
+  /** Every repeating step's schedule now: runs so far, the next occurrence, due or overdue (reading changes nothing). */
+  schedules(runId: string): ScheduleStatus[] {
+    const state = this.status(runId);
+    return schedulesOf(state, allSteps(state), (this.options.now ?? Date.now)());
+  }
+
+  /** A repeating step that has PASSed once: where its schedule stands (its next run is an occurrence). */
+  private scheduleOf(state: RunState, step: Step): ScheduleStatus | null {
+    const current = state.steps.get(step.id);
+    return current?.firstPassAt ? scheduleStatus(step, current, (this.options.now ?? Date.now)()) : null;
+  }
+
   private executeBlocker(state: RunState, step: Step, phaseId: string): string | null {
     if (!executes(step)) return `Step ${step.id} is a ${step.kind} step: use \`cutover run ${step.kind === 'attest' ? 'attest' : step.kind === 'record' ? 'record' : 'done'}\`.`;
-    const refusal = executeRefusal(state, step, phaseId);
+    const schedule = this.scheduleOf(state, step);
+    const refusal = schedule ? occurrenceRefusal(state, schedule) : executeRefusal(state, step, phaseId);
     if (refusal) return refusal;
     if (needsApproval(state, step)) {
       const auth = authorize(this.vault, state, step, phaseId);
@@ -279,7 +295,9 @@ export class RunEngine {
     const loginWarning = execution.assessLogin ? await execution.assessLogin() : '';
     if (loginWarning && state.environment === 'production') throw new RunRefusedError(`Refused in production: ${loginWarning}`);
     const attempt = (state.steps.get(stepId)!.attempts ?? 0) + 1;
-    const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), target: execution.target, attempt } });
+    // A repeating step's later runs are occurrences: evidence of their own that never block the run.
+    const occurrence = this.scheduleOf(state, step)?.next?.n;
+    const signed = await this.signed({ kind: 'step.execute', runId, stepId, what: { command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), target: execution.target, attempt, ...(occurrence ? { occurrence } : {}) } });
     // The check that the step may run and its step.started are one transaction: two processes
     // racing to start it cannot both win.
     const refuseNow = (now: RunState) => {
@@ -289,8 +307,10 @@ export class RunEngine {
     const { writer, actor } = this.commit(signed, (act, now) => {
       refuseNow(now);
       if (act.doc.what.attempt !== (now.steps.get(stepId)!.attempts ?? 0) + 1) throw new RunRefusedError(`This act starts attempt ${String(act.doc.what.attempt)} of ${stepId}, which is not the next one; sign a new one.`);
-      const w = this.vault.createArtifact({ name: step.evidence ?? `${step.id}.log`, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: act.identity.name });
-      appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), ...(conditions ? { conditions: conditions.checks } : {}), readOnly: execution.readOnly, environment: now.environment, attempt, transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
+      if (occurrence !== this.scheduleOf(now, step)?.next?.n) throw new RunRefusedError(`Occurrence ${String(occurrence)} of ${stepId} is no longer the next one; run it again.`);
+      const evidenceName = step.evidence ?? `${step.id}.log`;
+      const w = this.vault.createArtifact({ name: occurrence ? evidenceName.replace(/(\.[A-Za-z0-9]+)?$/, (ext) => `.occurrence-${occurrence}${ext}`) : evidenceName, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: act.identity.name });
+      appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), ...(conditions ? { conditions: conditions.checks } : {}), readOnly: execution.readOnly, environment: now.environment, attempt, ...(occurrence ? { occurrence } : {}), transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
       return { writer: w, actor: act.identity.name };
     }, refuseNow);
     const guard = new TranscriptGuard(writer, signal);
@@ -299,7 +319,16 @@ export class RunEngine {
       this.vault.append({ actor, type: 'target.host_key_pinned', payload: { runId, target: execution.target, fingerprint } });
     });
     if (guard.failure) this.transcriptFailed(stepId, writer, guard.failure.error);
+    if (occurrence) return this.finishOccurrence(state, step, writer, result, occurrence);
     return this.finishStep(state, step, writer, result);
+  }
+
+  /** An occurrence's result: recorded in the chain with its gates; the step's status and the run's do not change. */
+  private finishOccurrence(state: RunState, step: Step, writer: ArtifactWriter, result: ExecutionResult, occurrence: number): StepOutcome {
+    const transcript = transcriptOf(writer.finish());
+    const status = !result.failure && !result.gates.some(blocksStep) ? 'PASS' : 'FAIL';
+    this.vault.append({ actor: 'system', type: 'step.finished', payload: { runId: state.runId, stepId: step.id, occurrence, status, exitCode: result.exitCode, signal: result.signal, failure: result.failure, gates: result.gates, transcript, durationMs: result.durationMs, ...(result.summary ? { summary: result.summary } : {}) } });
+    return { stepId: step.id, status, exitCode: result.exitCode, failure: result.failure, gates: result.gates, transcript, blocked: false };
   }
 
   /**

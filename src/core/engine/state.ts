@@ -6,7 +6,7 @@ import { VaultInputError, type Vault, type VaultEvent } from '../vault';
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
 import { allSteps } from './plan';
-import type { ApprovalRecord, CapturedValue, ConditionCheck, Environment, RehearsalRef, RunDecision, RunState, StepState, TranscriptRef } from './types';
+import type { ApprovalRecord, CapturedValue, ConditionCheck, Environment, RehearsalRef, RunDecision, RunState, StepState, StepStatus, TranscriptRef } from './types';
 
 interface Payload {
   runId?: string;
@@ -48,10 +48,13 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
     const step = typeof p.stepId === 'string' ? state.steps.get(p.stepId) : undefined;
     switch (e.type) {
       case 'step.started':
-        if (step) Object.assign(step, { attempts: (step.attempts ?? 0) + 1, status: 'running', actor: e.actor, startedAt: e.at, target: p.target, command: p.command, readOnly: p.readOnly, runner: p.runner, transcript: p.transcript as TranscriptRef, finishedAt: undefined, gates: undefined, failure: undefined });
+        // A scheduled occurrence (repeat:) is its own record; the step's status stays its first run's.
+        if (step && typeof p.occurrence === 'number') step.occurrences = [...(step.occurrences ?? []), { n: p.occurrence, startedAt: e.at, status: 'running', transcript: p.transcript as TranscriptRef }];
+        else if (step) Object.assign(step, { attempts: (step.attempts ?? 0) + 1, status: 'running', actor: e.actor, startedAt: e.at, target: p.target, command: p.command, readOnly: p.readOnly, runner: p.runner, transcript: p.transcript as TranscriptRef, finishedAt: undefined, gates: undefined, failure: undefined });
         break;
       case 'step.finished':
-        if (step) Object.assign(step, { status: p.status, finishedAt: e.at, exitCode: p.exitCode, signal: p.signal, failure: p.failure, gates: p.gates as GateResult[], transcript: p.transcript as TranscriptRef });
+        if (step && typeof p.occurrence === 'number') step.occurrences = (step.occurrences ?? []).map((o) => (o.n === p.occurrence ? { ...o, status: p.status as StepStatus, finishedAt: e.at, gates: p.gates as GateResult[], failure: p.failure as StepState['failure'], transcript: p.transcript as TranscriptRef } : o));
+        else if (step) Object.assign(step, { status: p.status, finishedAt: e.at, exitCode: p.exitCode, signal: p.signal, failure: p.failure, gates: p.gates as GateResult[], transcript: p.transcript as TranscriptRef, ...(p.status === 'PASS' && !step.firstPassAt ? { firstPassAt: step.startedAt } : {}) });
         break;
       case 'step.interrupted':
         if (step) Object.assign(step, { status: 'INTERRUPTED', finishedAt: e.at, transcript: p.transcript as TranscriptRef, failure: { kind: 'interrupted', message: p.reason as string } });

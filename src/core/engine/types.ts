@@ -44,8 +44,23 @@ export interface StepState {
   runnerGone?: boolean;
   /** How many times the step was started. */
   attempts?: number;
+  /** When the run that first PASSed started: a repeating step's schedule counts from it. */
+  firstPassAt?: string;
+  /** A repeating step's later runs (repeat:), each its own evidence; they never change `status`. */
+  occurrences?: Occurrence[];
   /** Earlier attempts that failed or were interrupted before a retry decision; kept as evidence. */
   previousAttempts?: StepAttempt[];
+}
+
+export interface Occurrence {
+  /** 2 for the first repeat (the step's own first run is 1). */
+  n: number;
+  status: StepStatus;
+  startedAt: string;
+  finishedAt?: string;
+  gates?: GateResult[];
+  failure?: StepState['failure'];
+  transcript?: TranscriptRef;
 }
 
 export interface StepAttempt {

@@ -385,6 +385,14 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
       artifacts.push({ artifactId: a.id, path: `evidence/${a.name}`, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, state: a.state, stepId: s.stepId });
     }
   }
+  // A repeating step's later occurrences (repeat:): their transcripts go in too.
+  for (const [stepId, s] of state.steps) {
+    for (const occurrence of s.occurrences ?? []) {
+      const a = occurrence.transcript ? artifactsById.get(occurrence.transcript.artifactId) : undefined;
+      if (!a || a.state === 'open' || !a.sha256) continue;
+      artifacts.push({ artifactId: a.id, path: `evidence/${a.name}`, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, state: a.state, stepId });
+    }
+  }
   const events = vault.events();
   const people = new Set<string>([state.operator, ...steps.map((s) => s.actor).filter((a): a is string => Boolean(a)), ...state.approvals.map((a) => a.signer)]);
   // The chain head of the run itself (its last run event), not the vault's: exporting or

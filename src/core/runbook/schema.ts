@@ -102,6 +102,11 @@ const mysqlTarget = z.object({
   dsn: z.string().regex(/^(mysql:\/\/|\$\{param:)/, 'a mysql:// DSN (or one from a parameter, ${param:NAME})').refine((dsn) => !dsnCarriesPassword(dsn) && !/^mysql:\/\/[^/@:]*:[^/@]*@/i.test(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)')
     .describe('MySQL or MariaDB, without the password: mysql://user@host:3306/database. Optional parameters: sslmode (or MySQL\'s ssl-mode), ssl-ca, ssl-cert, ssl-key, socket.'),
   secret: id.optional().describe('The secret (a name under `secrets:`) holding the password of the DSN\'s user.'),
+  check_login: z.object({
+    /** The MySQL user to log in as, e.g. "cutover_check". */
+    user: z.string().min(1).max(80),
+    secret: id,
+  }).strict().optional().describe('The login SQL checks use instead of the DSN\'s user (user and secret; host, port and database stay). Give it SELECT only: CREATE USER cutover_check IDENTIFIED BY \'…\'; GRANT SELECT ON sales.* TO cutover_check. Command steps keep the DSN\'s user.'),
   tls: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer').describe('As for postgres, with libpq\'s meaning: require encrypts without checking the certificate; verify-ca checks it against ssl-ca; verify-full also checks the host name. The DSN\'s sslmode may only make it stricter.'),
   description: z.string().optional(),
 }).strict().describe('A MySQL or MariaDB database (mysql2). Checks run as one statement in a read-only session inside START TRANSACTION READ ONLY; command steps may send several statements.');

@@ -1,8 +1,8 @@
-// Checks for HTTP targets, HTTP steps and monitor probes that need the whole runbook: targets
+// Checks for HTTP targets, HTTP steps, monitor probes and schedules that need the whole runbook: targets
 // that must exist and be http ones, secrets that must be declared, tokens that must not be
 // written in clear, a mutating method where only reading was declared. validate.ts calls this.
 import type { DocPath } from './errors';
-import { READ_ONLY_HTTP_METHODS, type Runbook, type Target } from './schema';
+import { durationMs, READ_ONLY_HTTP_METHODS, type Runbook, type Target } from './schema';
 import type { LocatedStep } from './validate';
 
 export interface HttpCheckSink {
@@ -65,6 +65,11 @@ export function validateHttp(runbook: Runbook, steps: LocatedStep[], sink: HttpC
       step.expect.forEach((e, i) => {
         if ('exit_code' in e) sink.error([...path, 'expect', i], 'an HTTP step has no exit code: expect `status: 200` (or a list of statuses) instead');
       });
+    }
+    if ((step.kind === 'check' || step.kind === 'http') && step.repeat) {
+      if (step.kind === 'http' && !READ_ONLY_HTTP_METHODS.has(step.request.method)) sink.error([...path, 'repeat'], `only read-only steps repeat: a ${step.request.method} request changes something each time it runs; repeat a GET or HEAD, or a check`);
+      if (durationMs(step.repeat.every) > durationMs(step.repeat.for)) sink.warn([...path, 'repeat', 'every'], `the schedule repeats every ${step.repeat.every} for only ${step.repeat.for}: it never runs again after its first run`);
+      if (durationMs(step.repeat.every) < 60_000) sink.warn([...path, 'repeat', 'every'], `every ${step.repeat.every} is under a minute: each occurrence is a signed act and a transcript in the vault`);
     }
     if (step.kind === 'monitor' && step.probes) {
       step.probes.forEach((probe, i) => {
