@@ -268,6 +268,10 @@ export interface PlanEntryView {
   env: Record<string, string>;
   secretEnv: Record<string, string>;
   cwd: string | null;
+  /** The parameters (their values) and captured values (where each comes from) the step uses. */
+  references?: Record<string, { param: string | number | boolean } | { value: { step: string; name: string; from: string } }>;
+  /** When the step applies (its phase's and its own `environments:` / `when:`), as written. */
+  conditions?: string[];
 }
 
 export interface PlanChangeView {

@@ -119,6 +119,34 @@ function PlanReview({ plan }: { plan: PlanView }) {
                       </ul>
                     </dd>
                   </div>
+                  {s.references && (
+                    <div data-testid="plan-references">
+                      <dt>{t.approvals.references}</dt>
+                      <dd>
+                        <ul className="env-list">
+                          {Object.entries(s.references).map(([k, r]) => (
+                            <li key={k} className="mono wrap">
+                              {'param' in r ? `\${${k}} = ${JSON.stringify(r.param)}` : `\${${k}} ${t.approvals.comesFrom} ${r.value.from}`}
+                            </li>
+                          ))}
+                        </ul>
+                      </dd>
+                    </div>
+                  )}
+                  {s.conditions && (
+                    <div>
+                      <dt>{t.approvals.conditions}</dt>
+                      <dd>
+                        <ul className="env-list">
+                          {s.conditions.map((c) => (
+                            <li key={c} className="mono wrap">
+                              {c}
+                            </li>
+                          ))}
+                        </ul>
+                      </dd>
+                    </div>
+                  )}
                 </dl>
               </li>
             ))}
