@@ -230,8 +230,8 @@ export async function runProductionDemo(options: ProductionDemoOptions & { devia
   try {
     log('Rehearsal:');
     const rehearsal = await demo.rehearse();
-    log(`Production, bound to ${rehearsal.pack.zip}:`);
-    const run = await demo.start('production', await demo.database('production'), demo.host('production', { extraRevision: options.deviation }), rehearsal.pack.zip);
+    log(`Production, bound to ${rehearsal.pack.folder}:`);
+    const run = await demo.start('production', await demo.database('production'), demo.host('production', { extraRevision: options.deviation }), rehearsal.pack.folder);
     demo.approvePlan(run.runId);
     let result = await demo.play(run.runId);
     if (options.deviation) {
