@@ -209,9 +209,10 @@ phases:
     expect(op.status(run.runId).steps.get('start_sync')!.captured).toEqual({ job_id: { value: 'job-9/x', source: { kind: 'json', expr: '$.job_id' } }, skipped: { value: 12, source: { kind: 'json', expr: '$.skipped_unchanged_chunks' } } });
     const chunks = await op.executeStep(run.runId, 'chunks');
     expect(chunks.status).toBe('PASS');
-    expect(seen).toEqual(['POST /api/v1/sync', 'GET /api/v1/sync/chunks/job-9/x']);
+    // A captured value is one path segment: its `/` is encoded, so a server's answer cannot change where the request goes.
+    expect(seen).toEqual(['POST /api/v1/sync', 'GET /api/v1/sync/chunks/job-9%2Fx']);
     const started = fx.vault.events().filter((e) => e.type === 'step.started').at(-1)!.payload as { command: string };
-    expect(started.command).toBe(`GET ${api}/api/v1/sync/chunks/job-9/x`);
+    expect(started.command).toBe(`GET ${api}/api/v1/sync/chunks/job-9%2Fx`);
     const entry = buildPlan(op.status(run.runId)).steps.find((s) => s.stepId === 'chunks')!;
     expect(entry.command).toBe(`GET ${api}/api/v1/sync/chunks/\${value:start_sync.job_id}`);
     expect(entry.references).toEqual({ 'value:start_sync.job_id': { value: { step: 'start_sync', name: 'job_id', from: "captured from the http step's result: json $.job_id" } } });

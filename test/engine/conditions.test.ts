@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { autoplay } from '../../src/core/engine';
+import { ACT_NAMESPACE } from '../../src/core/acts/document';
 import { decisionFor } from '../../src/core/reports/decision';
+import { sshsigSign } from '../../src/core/signing';
 import { useEngineFixture } from './setup';
 
 function runbook(dir: string): string {
@@ -125,5 +127,21 @@ describe('conditions', () => {
     expect(result.stopped).toBeNull();
     const state = op.status(prod.runId);
     expect(Object.fromEntries([...state.steps.values()].map((s) => [s.stepId, s.status]))).toEqual({ ready: 'PASS', tables: 'PASS', stamp: 'PASS', cartera_only: 'PASS', drill: 'PASS', p2a: 'PASS', p2b: 'PASS' });
+  });
+});
+
+describe('an act signed elsewhere for a step that does not apply', () => {
+  it('is refused (the step is N/A, not done) and the chain does not move', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const run = await op.startRun({ text: runbook(fx.dir), source: 'w.yaml', environment: 'rehearsal' });
+    await op.attest(run.runId, 'ready');
+    await op.executeStep(run.runId, 'tables');
+    // drill applies only in production; a done act for it, signed on the operator's own machine, is refused.
+    const { bytes } = op.exportAct(run.runId, 'op', { kind: 'step.done', stepId: 'drill' });
+    const signature = await sshsigSign(fx.signer('op'), bytes, ACT_NAMESPACE);
+    const before = fx.vault.head();
+    await expect(op.importAct({ text: bytes.toString(), signature })).rejects.toThrow(/Step drill does not apply in this run \(step drill applies to production, and this run is rehearsal\): it is recorded N\/A when the run reaches it, not done/);
+    expect(fx.vault.head()).toEqual(before);
   });
 });

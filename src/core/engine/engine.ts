@@ -487,6 +487,9 @@ export class RunEngine {
       const runId = act.doc.run;
       if (!step || !phaseId) throw new ActRefusedError(`A ${act.doc.act} act names a step.`);
       const current = state.steps.get(step.id)!;
+      // A step whose condition is false is N/A, not attested, recorded or done (an act signed elsewhere included).
+      const verdict = act.doc.act === 'step.skip' ? null : this.conditionVerdict(state, step, phaseId);
+      if (verdict && !verdict.applies) throw new RunRefusedError(`Step ${step.id} does not apply in this run (${describeChecks(verdict.checks)}): it is recorded N/A when the run reaches it, not ${act.doc.act === 'step.attest' ? 'attested' : act.doc.act === 'step.record' ? 'recorded' : 'done'}.`);
       const what = act.doc.what;
       const who = act.identity.name;
       if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(`The run is ${state.status}; nothing more changes in it.`);

@@ -297,7 +297,11 @@ export function captureInputOf(result: { capture?: CaptureInput; http?: { bodyTe
   return { output: '' };
 }
 
-/** An HTTP step's request with ${param:…} and ${value:…} filled in its path, headers and text body (a YAML body: in every string). */
+/**
+ * An HTTP step's request with ${param:…} and ${value:…} filled in its path, headers and text body
+ * (a YAML body: in every string). In the path a captured value is percent-encoded: what a server
+ * returned is one path segment's text, never `/` or `..` that change where the request goes.
+ */
 export function fillHttpRequest<R extends { path: string; headers: Record<string, string>; body?: unknown }>(state: Pick<RunState, 'environment' | 'params' | 'steps'>, request: R): R {
   const scope = scopeOf(state);
   const walk = (v: unknown): unknown => {
@@ -306,7 +310,11 @@ export function fillHttpRequest<R extends { path: string; headers: Record<string
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return { ...request, path: resolveText(request.path, scope), headers: walk(request.headers) as Record<string, string>, ...(request.body !== undefined ? { body: walk(request.body) } : {}) };
+  const path = replaceReferences(request.path, (ref) => {
+    const text = valueText(lookup(scope, ref));
+    return ref.kind === 'value' ? encodeURIComponent(text) : text;
+  });
+  return { ...request, path, headers: walk(request.headers) as Record<string, string>, ...(request.body !== undefined ? { body: walk(request.body) } : {}) };
 }
 
 /** A monitor with ${param:…} and ${value:…} filled in its probes' URLs, paths and headers (the plan shows them as written). */
