@@ -1,7 +1,7 @@
 // `level: warn` on expectations and abort gates, on real local commands and the real engine: a
 // failing warn gate is recorded (GateResult.level), the step still PASSes, the run goes on, and
 // the decision lists it under Warnings; a gate without a level still blocks.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { decisionContext, decisionFor, formatDecision } from '../../src/core/reports/decision';
 import { loadRunbook, RunbookError } from '../../src/core/runbook';
 import { useEngineFixture } from './setup';
@@ -105,5 +105,47 @@ describe('gate levels', () => {
 
   it('level takes block or warn only', () => {
     expect(() => loadRunbook(runbook(', level: info'), 'bad-level.yaml')).toThrow(/level/);
+  });
+});
+
+describe('gate levels on HTTP expectations', () => {
+  it('status, json and latency expectations with level: warn record a warning and the GET check still PASSes', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ queue_backlog: 900 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as { port: number }).port;
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const text = `
+format: cutover-runbook/v1
+id: http-levels
+title: HTTP levels
+version: "1"
+targets:
+  api: { kind: http, base_url: "http://127.0.0.1:${port}" }
+phases:
+  - id: H
+    title: Hypercare
+    steps:
+      - id: backlog
+        kind: http
+        title: Queue backlog (monitor)
+        target: api
+        request: { method: GET, path: /queue }
+        expect:
+          - { status: 200, level: warn }
+          - { json: { path: $.queue_backlog, op: '<', value: 100 }, level: warn }
+          - { latency_ms: { op: '<=', value: 60000 }, level: warn }
+`;
+    const run = await op.startRun({ text, source: 'http-levels.yaml', environment: 'rehearsal' });
+    const outcome = await op.executeStep(run.runId, 'backlog');
+    expect(outcome.status).toBe('PASS');
+    const failed = outcome.gates.filter((g) => !g.passed);
+    expect(failed.map((g) => [g.gate, g.level])).toEqual([['status = 200', 'warn'], [expect.stringContaining('$.queue_backlog'), 'warn']]);
+    expect(outcome.gates.find((g) => g.gate.startsWith('latency_ms'))).toMatchObject({ passed: true, level: 'warn' });
+    expect(decisionFor(fx.vault, run.runId).warnings).toHaveLength(2);
   });
 });

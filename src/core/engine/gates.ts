@@ -50,7 +50,9 @@ export function warningsOf(gates: readonly GateResult[]): GateResult[] {
   return gates.filter((g) => !g.passed && g.level === 'warn');
 }
 
-const levelOf = (declared: { level?: 'block' | 'warn' }): Pick<GateResult, 'level'> => (declared.level === 'warn' ? { level: 'warn' } : {});
+/** `{ level: 'warn' }` for a gate the runbook marks `level: warn`, else nothing (a result without a level blocks). */
+export const gateLevelOf = (declared: { level?: 'block' | 'warn' }): Pick<GateResult, 'level'> => (declared.level === 'warn' ? { level: 'warn' } : {});
+const levelOf = gateLevelOf;
 
 export interface AbortMatch {
   pattern: string;

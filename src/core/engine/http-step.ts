@@ -8,7 +8,7 @@ import { evaluateJsonPath } from '../targets/json-path';
 import type { ExecResult, TargetContext } from '../targets/types';
 import { getSecrets, type Vault } from '../vault';
 import type { Execution, ExecutionOptions } from './execute';
-import { describeExpectation, GateWatcher, type GateResult } from './gates';
+import { describeExpectation, gateLevelOf, GateWatcher, type GateResult } from './gates';
 import { ProgressThrottle } from './progress';
 import { RunInputError } from './resolve';
 import { fillHttpRequest } from './values';
@@ -93,13 +93,13 @@ export function judgeHttp(expectations: HttpExpectation[], http: ExecResult['htt
       const accepted = Array.isArray(e.status) ? e.status : [e.status];
       const gate = accepted.length === 1 ? `status = ${accepted[0]}` : `status in ${accepted.join(', ')}`;
       const status = http?.status ?? null;
-      out.push({ gate, kind: 'expect', passed: status !== null && accepted.includes(status), detail: status === null ? none : `status ${status}`, check: { type: 'value', label: 'HTTP status', column: null, pattern: null, expected: accepted.join(', '), actual: status === null ? null : String(status) } });
+      out.push({ gate, kind: 'expect', passed: status !== null && accepted.includes(status), detail: status === null ? none : `status ${status}`, check: { type: 'value', label: 'HTTP status', column: null, pattern: null, expected: accepted.join(', '), actual: status === null ? null : String(status) }, ...gateLevelOf(e) });
     } else if ('latency_ms' in e) {
       const { op, value } = e.latency_ms;
       const actual = http?.latencyMs ?? null;
-      out.push({ gate: `latency_ms ${op} ${value}`, kind: 'expect', passed: actual !== null && compare(actual, op, value), detail: actual === null ? none : `latency_ms = ${actual}`, check: { type: 'threshold', metric: 'latency_ms', op, limit: value, actual } });
+      out.push({ gate: `latency_ms ${op} ${value}`, kind: 'expect', passed: actual !== null && compare(actual, op, value), detail: actual === null ? none : `latency_ms = ${actual}`, check: { type: 'threshold', metric: 'latency_ms', op, limit: value, actual }, ...gateLevelOf(e) });
     } else {
-      out.push(judgeJson(e.json, http, none));
+      out.push({ ...judgeJson(e.json, http, none), ...gateLevelOf(e) });
     }
   }
   return out;

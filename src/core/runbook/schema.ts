@@ -312,7 +312,7 @@ const jsonPath = z.string().min(1).superRefine((value, ctx) => {
 const statusCode = z.number().int().min(100).max(599);
 
 const httpExpectation = z.union([
-  z.object({ status: z.union([statusCode, z.array(statusCode).min(1)]).describe('The response status, or a list of accepted ones. Without a status expectation, 2xx is required.') }).strict(),
+  z.object({ status: z.union([statusCode, z.array(statusCode).min(1)]).describe('The response status, or a list of accepted ones. Without a status expectation, 2xx is required.'), level: gateLevel }).strict(),
   z.object({
     json: z.object({
       path: jsonPath.describe('A JSON path into the response body: $.job_id, $.items[0].count, $[\'odd key\'].'),
@@ -320,8 +320,9 @@ const httpExpectation = z.union([
       value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
       label: z.string().optional(),
     }).strict(),
+    level: gateLevel,
   }).strict(),
-  z.object({ latency_ms: z.object({ op: compareOp, value: z.number().min(0) }).strict().describe('The time to the full response, in milliseconds.') }).strict(),
+  z.object({ latency_ms: z.object({ op: compareOp, value: z.number().min(0) }).strict().describe('The time to the full response, in milliseconds.'), level: gateLevel }).strict(),
   expectation,
 ]);
 
