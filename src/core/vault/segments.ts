@@ -278,7 +278,9 @@ export function* readSegmentChunks(ctx: SegmentContext, chunks: readonly ChunkRe
           throw new SegmentError('altered', path, `chunk ${c.idx} at byte ${position} does not authenticate: its bytes were altered${final && i === chunks.length - 1 ? ' (or the artifact\'s tail was cut off)' : ''}`);
         }
         position += frame;
-        yield plain;
+        // A finished artifact's last chunk may be empty (it carries the final flag): not yielded,
+        // as readers never met an empty chunk (the pack's zip CRC went wrong on one).
+        if (plain.length > 0) yield plain;
       }
       if (extras && fileSize > position) extras.trailing.push({ path, bytes: fileSize - position });
     } finally {
