@@ -2,12 +2,12 @@
 // vault secret, an SQL check with a value gate on a column and a parameter bound with ?, a
 // check that tries to write (refused, FAIL), an approved multi-statement command, the secret
 // redacted from the evidence, ${target:NAME} as a URL without password, and --target overrides.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { applyOverrides } from '../../src/core/engine/resolve';
 import { targetReference } from '../../src/core/engine/target-address';
 import { loadRunbook, RunbookError } from '../../src/core/runbook';
 import { useEngineFixture } from '../engine/setup';
-import { useTestMysql } from '../helpers/mysql';
+import { adminQuery, useTestMysql } from '../helpers/mysql';
 
 function runbook(dsn: string): string {
   return `
@@ -87,6 +87,44 @@ describe('the engine with a mysql target (MariaDB)', () => {
     const sneakyText = Buffer.concat([...fx.vault.readArtifact(sneaky.transcript.artifactId)]).toString();
     expect(sneakyText).toContain('ERROR 1792 (25006): Cannot execute statement in a READ ONLY transaction');
     expect(await db.query('SELECT SUM(done) AS d FROM chunks')).toEqual([{ d: '2' }]);
+  });
+
+  it('check_login: SQL checks run as the read-only login (its secret from the vault), commands as the DSN\'s user', { timeout: 60_000 }, async () => {
+    const db = await useTestMysql();
+    const login = `${db.user}_ro`;
+    const loginPassword = `ro-${db.password}`;
+    await adminQuery(`CREATE USER '${login}'@'%' IDENTIFIED BY '${loginPassword}'`);
+    await adminQuery(`CREATE USER '${login}'@'localhost' IDENTIFIED BY '${loginPassword}'`);
+    onTestFinished(async () => {
+      await adminQuery(`DROP USER IF EXISTS '${login}'@'%', '${login}'@'localhost'`);
+    });
+    await adminQuery(`GRANT SELECT ON ${db.database}.* TO '${login}'@'%', '${login}'@'localhost'`);
+    await db.query('CREATE TABLE t (a INT)');
+    const text = `
+format: cutover-runbook/v1
+id: mysql-login-test
+title: MySQL check login
+version: "1"
+policy: { approvals: { quorum: 1 } }
+targets:
+  src: { kind: mysql, dsn: "${db.dsn}", secret: db_password, tls: disable, check_login: { user: ${login}, secret: ro_password } }
+secrets: [ { name: db_password }, { name: ro_password } ]
+phases:
+  - id: P0
+    title: Checks
+    steps:
+      - { id: who, kind: check, title: Who checks, target: src, sql: "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1) AS who", expect: [ { value: { column: who, equals: "${login}" } } ] }
+      - { id: write, kind: command, title: Write as the owner, target: src, run: "INSERT INTO t VALUES (1); SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1) AS who", expect: [ { value: { column: who, equals: "${db.user}" } } ] }
+`;
+    const fx = await useEngineFixture({ db_password: db.password, ro_password: loginPassword });
+    const op = fx.engine('op');
+    const run = await op.startRun({ text, source: 'login.yaml', environment: 'rehearsal' });
+    const who = await op.executeStep(run.runId, 'who');
+    expect(who.status, Buffer.concat([...fx.vault.readArtifact(who.transcript.artifactId)]).toString() + JSON.stringify(who.gates)).toBe('PASS');
+    await fx.engine('ap1').approve(run.runId, 'ap1', fx.signer('ap1'));
+    const write = await op.executeStep(run.runId, 'write');
+    expect(write.status).toBe('PASS');
+    expect(await db.query('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 1 }]);
   });
 
   it('${target:NAME} is the DSN with its TLS mode and no password; --target NAME=mysql://… overrides the DSN and the mode', async () => {

@@ -3,6 +3,7 @@
 // the gates watched on it, and the result. Who may run what, and when, is decided elsewhere.
 import { durationMs, type Step, type Target } from '../runbook/schema';
 import { assessExecutorLogin, checkLoginConnection, describeAssessment } from '../targets/check-login';
+import { mysqlCheckTarget } from '../targets/mysql';
 import type { Executor, ExecResult, TargetContext } from '../targets/types';
 import { getSecrets, VaultInputError, type Vault } from '../vault';
 import type { TranscriptSink } from './transcript-guard';
@@ -77,7 +78,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
     throw new RunRefusedError((error as Error).message);
   }
   const env = filled.env;
-  const checkLogin = target.kind === 'postgres' ? target.check_login?.secret : undefined;
+  const checkLogin = target.kind === 'postgres' || target.kind === 'mysql' ? target.check_login?.secret : undefined;
   const secrets = getSecrets(vault, [...secretsUsed(env, target), ...Object.values(step.secret_env), ...state.runbook.secrets.map((s) => s.name), ...(checkLogin ? [checkLogin] : [])]);
   // SQL checks run through the runbook's check login (a login that can only read), not the target's own.
   const sqlCheck = step.kind === 'check' && Boolean(step.sql) && target.kind === 'postgres';
@@ -88,6 +89,10 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
     } catch (error) {
       throw new RunRefusedError((error as Error).message);
     }
+  }
+  if (step.kind === 'check' && step.sql && target.kind === 'mysql' && target.check_login) {
+    // A mysql check runs as its check login (the DSN's host, port and database stay); commands keep the DSN's user.
+    runTarget = mysqlCheckTarget(target, target.check_login);
   }
   const expandedEnv = expandEnv(env, secrets, state.targets);
   for (const [name, secret] of Object.entries(step.secret_env)) {

@@ -88,7 +88,7 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
   for (const [name, target] of Object.entries(runbook.targets)) {
     const at: DocPath = ['targets', name];
     if ((target.kind === 'postgres' || target.kind === 'mysql' || target.kind === 'ssh') && target.secret) needSecret([...at, 'secret'], target.secret, `target \`${name}\``);
-    if (target.kind === 'postgres' && target.check_login) needSecret([...at, 'check_login', 'secret'], target.check_login.secret, `the check login of target \`${name}\``);
+    if ((target.kind === 'postgres' || target.kind === 'mysql') && target.check_login) needSecret([...at, 'check_login', 'secret'], target.check_login.secret, `the check login of target \`${name}\``);
     if (target.kind === 'ssh') {
       if (target.auth === 'password' && !target.secret) error([...at, 'auth'], `target \`${name}\` uses password authentication but names no \`secret\` holding the password`);
       if (target.auth === 'key' && !target.key_file) error([...at, 'auth'], `target \`${name}\` uses key authentication but names no \`key_file\``);

@@ -15,6 +15,14 @@ import type { ExecFailure, ExecRequest, ExecResult, Executor, TargetContext } fr
 
 export type MysqlTarget = Extract<Target, { kind: 'mysql' }>;
 
+/** The target SQL checks connect through when it names a check_login: its user and secret, the DSN's host, port, database and TLS. */
+export function mysqlCheckTarget(target: MysqlTarget, login: { user: string; secret: string }): MysqlTarget {
+  const url = new URL(target.dsn);
+  url.username = encodeURIComponent(login.user);
+  const { check_login: _login, ...rest } = target;
+  return { ...rest, dsn: url.toString(), secret: login.secret };
+}
+
 export interface MysqlExecutorOptions {
   /** TCP connect + TLS + authentication (default 15 s). */
   connectTimeoutMs?: number;
