@@ -9,6 +9,7 @@ import { ProductionDemo } from '../../src/core/demo/production';
 import { bindRehearsalPack } from '../../src/core/rehearsal/record';
 import { runComparison } from '../../src/core/rehearsal/report';
 import { loadRunbook } from '../../src/core/runbook';
+import { describeRun, runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/tmp';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
@@ -58,7 +59,7 @@ function folder(name: string, notes: string): string {
 }
 
 /** Rehearses `text` on notes "v1", exports it, then runs production on `notes`; returns the production run's state. */
-async function rehearseThenProduce(label: string, text: string, notes: string) {
+async function rehearseThenProduce(label: string, text: string, notes: string, options: { cli?: boolean } = {}) {
   const engine = d.engine;
   const rehearsal = await engine.startRun({ text, source: `${label}.yaml`, environment: 'rehearsal', targets: { sh: `local:${folder(`${label}-rehearsal`, 'release v1\n')}` } });
   d.approvePlan(rehearsal.runId);
@@ -67,6 +68,7 @@ async function rehearseThenProduce(label: string, text: string, notes: string) {
   const bound = await bindRehearsalPack(pack.folder, { runbookHash: loadRunbook(text).hash });
   const production = await engine.startRun({ text, source: `${label}.yaml`, environment: 'production', targets: { sh: `local:${folder(`${label}-production`, notes)}` }, rehearsal: bound.binding, rehearsalRecord: bound.record });
   d.approvePlan(production.runId);
+  if (options.cli) return d.engine.status(production.runId);
   await d.play(production.runId);
   return d.engine.status(production.runId);
 }
@@ -93,5 +95,15 @@ describe('what a deviation from the rehearsal does', () => {
     expect(blocked.blockedBy).toMatchObject({ stepId: 'publish', reason: expect.stringMatching(/^deviation from rehearsal: transcript differ/) });
     const after = await d.engine.decide(blocked.runId, 'rollback', 'production did not publish what was rehearsed');
     expect(after.status).toBe('ROLLBACK');
+  });
+
+  it('the CLI says beside the step what the rehearsal comparison found, and how to go on; exit 1 while blocked', { timeout: 120_000 }, async () => {
+    const run = await rehearseThenProduce('cli', runbook(''), 'release v2\n', { cli: true });
+    const r = await runCli(['run', 'play', '--vault', d.vault.path, '--actor', 'operator', run.runId], { env: { CUTOVER_PASSPHRASE: 'correct horse battery staple' } });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(/publish: PASS \(exit 0\)/);
+    expect(r.stdout).toMatch(/rehearsal: DIFFERS from rehearsal \(deviation: blocks\): transcript, duration .*× the rehearsal's — diff publish\.rehearsal-diff\.txt, sha256 [0-9a-f]{64}/);
+    expect(r.stdout).toMatch(/--accept-deviation [0-9a-f]{64} --out act\.json/);
+    expect(r.stderr).toMatch(/Stopped at publish: the run is BLOCKED/);
   });
 });

@@ -83,9 +83,9 @@ function stateJson(state: RunState) {
   return { ...state, steps: [...state.steps.values()] };
 }
 
-function outcomeText(o: StepOutcome): string {
+function outcomeText(o: StepOutcome, rehearsal: string | null = null): string {
   const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : g.level === 'warn' ? 'WARN' : 'FAIL'}  ${g.gate}: ${g.detail}${!g.passed && g.level === 'warn' ? ' (level: warn, not blocking)' : ''}`).join('\n');
-  return `\n${o.stepId}: ${o.status}${o.exitCode !== null ? ` (exit ${o.exitCode})` : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}\n${gates}\n  transcript ${o.transcript.name}: ${o.transcript.size} bytes, sha256 ${o.transcript.sha256}${o.blocked ? '\nThe run is BLOCKED: no mutating step runs until a person decides (`cutover run decide`).' : ''}`;
+  return `\n${o.stepId}: ${o.status}${o.exitCode !== null ? ` (exit ${o.exitCode})` : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}\n${gates}\n  transcript ${o.transcript.name}: ${o.transcript.size} bytes, sha256 ${o.transcript.sha256}${rehearsal ? `\n  rehearsal: ${rehearsal}` : ''}${o.blocked && o.status !== 'PASS' ? '\nThe run is BLOCKED: no mutating step runs until a person decides (`cutover run decide`).' : ''}`;
 }
 
 function parseTargets(values: string[] = []): Record<string, string> {
@@ -176,7 +176,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .argument('<run>', 'run id').argument('<step>', 'step id')
     .option('--accept-host-key <TARGET=FP...>', 'pin an SSH host key at first use without a prompt')
     .action(async (runId: string, stepId: string, opts: CommonOpts) => {
-      await withEngine(opts, async (engine) => {
+      await withEngine(opts, async (engine, vault) => {
         // SIGINT, SIGTERM or SIGHUP: the step's process group is killed and the step is recorded
         // as failed, so it can run again only after a signed retry decision.
         const controller = new AbortController();
@@ -190,9 +190,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
           const execution = engine.executeStep(runId, stepId, controller.signal);
           running = execution;
           const outcome = await execution;
+          const { rehearsalLine } = await import('../../core/rehearsal/report');
           if (opts.json) printJson(outcome);
-          else console.log(outcomeText(outcome));
-          setExit(outcome.status === 'PASS' ? EXIT_OK : EXIT_FAILED);
+          else console.log(outcomeText(outcome, rehearsalLine(vault, runId, stepId)));
+          setExit(outcome.status === 'PASS' && !outcome.blocked ? EXIT_OK : EXIT_FAILED);
         } finally {
           uninstall?.();
         }
@@ -281,8 +282,9 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const { parse: parseYaml } = await import('yaml');
       const answers = opts.answers ? answersFrom(opts.answers, readBounded(opts.answers, 1 << 20, 'answers').toString('utf8'), parseYaml) : {};
       const { autoplay } = await import('../../core/engine');
-      await withEngine(opts, async (engine) => {
-        const result = await autoplay(engine, runId, { answers: answers as Record<string, Answer>, onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome) : line) });
+      const { rehearsalLine } = await import('../../core/rehearsal/report');
+      await withEngine(opts, async (engine, vault) => {
+        const result = await autoplay(engine, runId, { answers: answers as Record<string, Answer>, onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId)) : line) });
         if (result.stopped) {
           console.error(`Stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
           setExit(EXIT_FAILED);

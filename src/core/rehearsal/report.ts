@@ -110,3 +110,16 @@ export function formatComparison(c: RunComparison): string {
   lines.push('', `${c.counts.matches} match, ${c.counts.differs} differ (${c.counts.accepted} accepted), ${c.counts.notInRehearsal} not in rehearsal, ${c.counts.notCompared} not compared.${c.firstDeviation ? ` Production first left the rehearsed path at ${c.firstDeviation}.` : ''}`);
   return lines.join('\n');
 }
+
+/** The step's latest comparison with its rehearsal in one line for the console, or null when none was made. */
+export function rehearsalLine(vault: ReadOnlyVault, runId: string, stepId: string): string | null {
+  const last = vault.events().filter((e) => e.type === STEP_COMPARED && (e.payload as { runId?: unknown; stepId?: unknown }).runId === runId && (e.payload as { stepId?: unknown }).stepId === stepId).at(-1);
+  if (!last) return null;
+  const c = last.payload as ComparedEvent;
+  const ratio = c.durationRatio !== null ? `, duration ${c.durationRatio}× the rehearsal's` : '';
+  if (c.verdict !== 'differs') return `${VERDICT_WORDS[c.verdict]}${ratio}`;
+  const what = c.differences.map((d) => d.what).join(', ');
+  const diff = c.diffArtifact ? ` — diff ${c.diffArtifact.name}, sha256 ${c.diffArtifact.sha256}` : '';
+  const next = c.deviation === 'block' && c.diffArtifact ? `\n  The run is BLOCKED on this deviation: it continues when approvers each sign \`cutover act export --vault V ${runId} ${stepId} --as NAME --accept-deviation ${c.diffArtifact.sha256} --out act.json\` (ssh-keygen -Y sign -n cutover-act-v1, then act import), or it rolls back.` : '';
+  return `${verdictWords(c)}: ${what}${ratio}${diff}${next}`;
+}
