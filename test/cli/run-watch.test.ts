@@ -5,7 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeRun, runCli } from '../helpers/cli';
+import { RunEngine } from '../../src/core/engine';
+import { addIdentityFrom } from '../../src/core/identity';
+import { createExecutor } from '../../src/core/targets';
+import { Vault } from '../../src/core/vault';
+import { PASSPHRASE, describeRun, runCli, startCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/tmp';
 
 const RUNBOOK = `
@@ -51,5 +55,59 @@ describe('cutover run watch', () => {
     expect(kpi.status).toBe('PASS');
     expect((kpi.occurrences ?? []).map((o) => [o.n, o.status])).toEqual(ran.map(([n, s]) => [n, s]));
     expect(ran.every(([n, s, name]) => s === 'PASS' && name === `kpi.occurrence-${n}.log`)).toBe(true);
+  }, 180_000);
+});
+
+describe('an occurrence whose process dies', () => {
+  it('is recorded INTERRUPTED by the next writer, and the schedule goes on with the next occurrence', async () => {
+    const dir = useTempDir('cutover-cli-watch-kill-');
+    const vaultPath = join(dir, 'ev.vault');
+    const runbook = join(dir, 'hypercare.yaml');
+    const slow = join(dir, 'SLOW');
+    writeFileSync(runbook, RUNBOOK.replace('run: "echo totals equal"', `run: "if [ -f ${slow} ]; then echo slow-occurrence; sleep 20; fi; echo totals equal"`).replace('for: 6s', 'for: 10m'));
+    const vault = Vault.create(vaultPath, PASSPHRASE);
+    await addIdentityFrom(vault, { name: 'op', roles: ['operator'], source: { kind: 'generate' }, actor: 'setup' });
+    vault.close();
+    const env = { CUTOVER_ACTOR: 'op' };
+    const started = await runCli(['run', 'start', '--vault', vaultPath, '--runbook', runbook, '--env', 'rehearsal', '--json'], { env });
+    expect(started.code, describeRun(started)).toBe(0);
+    const runId = (JSON.parse(started.stdout) as { runId: string }).runId;
+    const first = await runCli(['run', 'step', '--vault', vaultPath, runId, 'kpi'], { env });
+    expect(first.code, describeRun(first)).toBe(0);
+
+    writeFileSync(slow, '');
+    const watch = startCli(['run', 'watch', '--vault', vaultPath, runId], { env });
+    watch.child.stdin.end();
+    let seen = '';
+    watch.child.stderr.on('data', (b: Buffer) => (seen += b.toString()));
+    // Waits for the occurrence's own output, not for time.
+    await new Promise<void>((resolve, reject) => {
+      const onData = () => {
+        if (!seen.includes('slow-occurrence')) return;
+        watch.child.stderr.off('data', onData);
+        resolve();
+      };
+      watch.child.stderr.on('data', onData);
+      watch.child.on('close', () => reject(new Error(`run watch ended before its occurrence started: ${seen}`)));
+    });
+    watch.child.kill('SIGKILL');
+    expect((await watch.result).signal).toBe('SIGKILL');
+
+    const reopened = Vault.open(vaultPath, { passphrase: PASSPHRASE });
+    try {
+      const engine = new RunEngine(reopened, { actor: 'op', executors: createExecutor });
+      expect(engine.status(runId).steps.get('kpi')!.occurrences!.map((o) => o.status)).toEqual(['running']);
+      const state = engine.recover(runId);
+      const kpi = state.steps.get('kpi')!;
+      expect(kpi.status).toBe('PASS');
+      expect(kpi.occurrences!.map((o) => [o.n, o.status])).toEqual([[2, 'INTERRUPTED']]);
+      expect(state.status).toBe('COMPLETED');
+      expect(engine.schedules(runId)[0]).toMatchObject({ running: false, runs: 2, next: { n: 3 } });
+      engine.recover(runId);
+      expect(reopened.events().filter((e) => e.type === 'step.interrupted')).toHaveLength(1);
+      expect(reopened.verify().ok).toBe(true);
+    } finally {
+      reopened.close();
+    }
   }, 180_000);
 });

@@ -102,6 +102,15 @@ export class RunEngine {
         if ((step.kind === 'command' || (step.kind === 'http' && !step.readOnly)) && state.status !== 'ROLLBACK') this.vault.append({ actor: 'system', type: 'run.blocked', payload: { runId, stepId: step.stepId, reason: `interrupted: the command may have run; retry only with a signed decision`, gates: [] } });
         changed = true;
       }
+      // A scheduled occurrence whose runner died: recorded INTERRUPTED so the schedule goes on (it only reads; nothing blocks).
+      for (const step of state.steps.values()) {
+        for (const o of step.occurrences ?? []) {
+          if (o.status !== 'running' || !o.runner || !this.runnerGone({ ...step, status: 'running', runner: o.runner })) continue;
+          const info = o.transcript ? this.vault.artifacts().find((a) => a.id === o.transcript!.artifactId) : undefined;
+          this.vault.append({ actor: 'system', type: 'step.interrupted', payload: { runId, stepId: step.stepId, occurrence: o.n, reason: 'the process running this occurrence stopped while it ran; its partial transcript is kept', transcript: info ? transcriptOf(info) : o.transcript } });
+          changed = true;
+        }
+      }
       return changed ? this.fold(runId) : state;
     });
   }

@@ -49,7 +49,7 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
     switch (e.type) {
       case 'step.started':
         // A scheduled occurrence (repeat:) is its own record; the step's status stays its first run's.
-        if (step && typeof p.occurrence === 'number') step.occurrences = [...(step.occurrences ?? []), { n: p.occurrence, startedAt: e.at, status: 'running', transcript: p.transcript as TranscriptRef }];
+        if (step && typeof p.occurrence === 'number') step.occurrences = [...(step.occurrences ?? []), { n: p.occurrence, startedAt: e.at, status: 'running', transcript: p.transcript as TranscriptRef, runner: p.runner as { pid: number; host: string } }];
         else if (step) Object.assign(step, { attempts: (step.attempts ?? 0) + 1, status: 'running', actor: e.actor, startedAt: e.at, target: p.target, command: p.command, readOnly: p.readOnly, runner: p.runner, transcript: p.transcript as TranscriptRef, finishedAt: undefined, gates: undefined, failure: undefined });
         break;
       case 'step.finished':
@@ -57,7 +57,8 @@ export function foldRun(runId: string, events: VaultEvent[], loadRunbook: (artif
         else if (step) Object.assign(step, { status: p.status, finishedAt: e.at, exitCode: p.exitCode, signal: p.signal, failure: p.failure, gates: p.gates as GateResult[], transcript: p.transcript as TranscriptRef, ...(p.status === 'PASS' && !step.firstPassAt ? { firstPassAt: step.startedAt } : {}) });
         break;
       case 'step.interrupted':
-        if (step) Object.assign(step, { status: 'INTERRUPTED', finishedAt: e.at, transcript: p.transcript as TranscriptRef, failure: { kind: 'interrupted', message: p.reason as string } });
+        if (step && typeof p.occurrence === 'number') step.occurrences = (step.occurrences ?? []).map((o) => (o.n === p.occurrence ? { ...o, status: 'INTERRUPTED' as StepStatus, finishedAt: e.at, transcript: p.transcript as TranscriptRef, failure: { kind: 'interrupted', message: p.reason as string } } : o));
+        else if (step) Object.assign(step, { status: 'INTERRUPTED', finishedAt: e.at, transcript: p.transcript as TranscriptRef, failure: { kind: 'interrupted', message: p.reason as string } });
         break;
       case 'step.attested':
       case 'step.done':

@@ -61,6 +61,8 @@ export interface Occurrence {
   gates?: GateResult[];
   failure?: StepState['failure'];
   transcript?: TranscriptRef;
+  /** The process running it, so a crashed runner can be told from a live one. */
+  runner?: { pid: number; host: string };
 }
 
 export interface StepAttempt {
