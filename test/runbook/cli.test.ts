@@ -61,7 +61,7 @@ describe('cutover runbook (bin/cutover.mjs)', () => {
     const file = join(FIXTURES, 'malformed/unknown-step-kind.yaml');
     const r = cutover(['runbook', 'validate', file, '--json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ file, ok: false, issues: [{ severity: 'error', stage: 'schema', line: 12, column: 15, path: 'phases[0].steps[0].kind', message: 'unknown step kind "shell": use one of attest, record, check, command, manual, monitor' }] });
+    expect(JSON.parse(r.stdout)).toEqual({ file, ok: false, issues: [{ severity: 'error', stage: 'schema', line: 12, column: 15, path: 'phases[0].steps[0].kind', message: 'unknown step kind "shell": use one of attest, record, check, command, manual, monitor, http' }] });
   });
 
   it('unreadable, huge and hostile files: a clear refusal, exit 2', () => {
