@@ -2,7 +2,8 @@
 // them, the password rules each caller picks, redaction, libpq's sslmode meaning — and, against
 // a private server with TLS whose certificate this machine does not trust, the same DSN gives the
 // same answer through a target, a check session and `alembic --db` (before, Alembic handed
-// sslmode to pg's connectionString, where require verified the certificate).
+// sslmode to pg's connectionString, where require verified the certificate; so did the window's
+// Alembic view, which passes a saved target as { connectionString, password }).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readVersionTable } from '../../src/core/alembic';
 import { PgSession } from '../../src/core/checks';
@@ -128,16 +129,28 @@ describe.skipIf(process.getuid?.() !== 0)('one DSN, one meaning: target, check s
     }
   }
 
+  async function viaWindow(dsn: string): Promise<string> {
+    // The window's Alembic view passes a saved target as { connectionString, password }.
+    try {
+      const state = await readVersionTable({ connectionString: dsn, password: server!.password }, { connectTimeoutMs: 5_000 });
+      return state.exists === false ? 'read' : 'unexpected';
+    } catch (error) {
+      return `refused: ${(error as Error).message}`;
+    }
+  }
+
   it('sslmode=require encrypts without verifying, for all three; verify-full with the wrong CA is refused by all three', { timeout: 60_000 }, async () => {
     const require = server!.dsn('127.0.0.1', { sslmode: 'require' });
     expect(await viaTarget(require)).toBe('encrypted');
     expect(await viaCheck(require)).toBe('encrypted');
     expect(await viaAlembic(require)).toBe('read');
+    expect(await viaWindow(require)).toBe('read');
 
     const wrongCa = server!.dsn('localhost', { sslmode: 'verify-full', sslrootcert: server!.otherCaFile });
     expect(await viaTarget(wrongCa)).toMatch(/^refused: .*(certificate|verif)/i);
     expect(await viaCheck(wrongCa)).toMatch(/^refused: /);
     expect(await viaAlembic(wrongCa)).toMatch(/^refused: /);
+    expect(await viaWindow(wrongCa)).toMatch(/^refused: /);
 
     const rightCa = server!.dsn('localhost', { sslmode: 'verify-full', sslrootcert: server!.caFile });
     expect(await viaTarget(rightCa)).toBe('encrypted');

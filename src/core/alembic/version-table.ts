@@ -65,8 +65,12 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
   let where = 'connecting';
   let client: pg.Client | null = null;
   try {
-    if (typeof dsn === 'string') {
-      client = (await openPgClient(alembicClientOptions(dsn, applicationName, connectTimeoutMs), listen)).client;
+    // A URL (the CLI's --db, or the window's connectionString with its password) goes through the
+    // one PostgreSQL connection module: sslmode as libpq means it, not as pg's own URL parser does.
+    if (typeof dsn === 'string' || dsn.connectionString !== undefined) {
+      const url = typeof dsn === 'string' ? dsn : dsn.connectionString!;
+      const given = typeof dsn !== 'string' && typeof dsn.password === 'string' ? dsn.password : undefined;
+      client = (await openPgClient(alembicClientOptions(url, applicationName, connectTimeoutMs, given), listen)).client;
     } else {
       client = new pg.Client({ ...dsn, application_name: applicationName, connectionTimeoutMillis: connectTimeoutMs });
       listen(client);
@@ -147,10 +151,10 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
 
 /**
  * `alembic --db URL` connects as libpq (and so Alembic's psycopg) would: sslmode with libpq's
- * meaning (prefer by default; require encrypts without verifying), the password from the URL,
- * else PGPASSWORD, else the pgpass file.
+ * meaning (prefer by default; require encrypts without verifying), the password given with it
+ * (the window's saved target), else the URL's, else PGPASSWORD, else the pgpass file.
  */
-function alembicClientOptions(url: string, applicationName: string, connectTimeoutMs: number): PgClientOptions {
+function alembicClientOptions(url: string, applicationName: string, connectTimeoutMs: number, given?: string): PgClientOptions {
   let dsn: PgDsn;
   try {
     dsn = parsePgDsn(url, { password: 'allow' });
@@ -161,7 +165,7 @@ function alembicClientOptions(url: string, applicationName: string, connectTimeo
   return {
     dsn, tls: dsn.sslmode ?? 'prefer', applicationName, connectTimeoutMs: dsn.connectTimeoutMs ?? connectTimeoutMs,
     password: async () => {
-      const password = dsn.password ?? findPgPassword(dsn);
+      const password = given ?? dsn.password ?? findPgPassword(dsn);
       if (password === undefined) throw new AlembicDbError('auth_failed', `${dsn.label} asks for a password for "${dsn.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (never put it on the command line).`);
       return password;
     },
