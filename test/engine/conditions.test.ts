@@ -66,8 +66,11 @@ describe('conditions', () => {
     const op = fx.engine('op');
     const run = await op.startRun({ text: runbook(fx.dir), source: 'w.yaml', environment: 'rehearsal' });
     await fx.engine('ap1').approve(run.runId, 'ap1', fx.signer('ap1'));
-    const result = await autoplay(op, run.runId, { answers: { ready: true } });
+    const said: string[] = [];
+    const result = await autoplay(op, run.runId, { answers: { ready: true }, onStep: (line) => said.push(line) });
     expect(result.stopped).toBeNull();
+    expect(said).toContain('cartera_only: N/A (its condition is false in this run)');
+    expect(said).toContain('p2b: N/A (its condition is false in this run)');
     const state = op.status(run.runId);
     expect(state.status).toBe('COMPLETED');
     expect(Object.fromEntries([...state.steps.values()].map((s) => [s.stepId, s.status]))).toEqual({ ready: 'PASS', tables: 'PASS', stamp: 'PASS', cartera_only: 'N/A', drill: 'N/A', p2a: 'N/A', p2b: 'N/A' });

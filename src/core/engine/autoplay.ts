@@ -33,8 +33,11 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
   const say = options.onStep ?? (() => {});
   const stop = (stepId: string, reason: string): AutoplayResult => ({ state: engine.status(runId), outcomes, stopped: { stepId, reason } });
   for (;;) {
-    // Steps whose condition is false are recorded N/A as the run reaches them.
+    // Steps whose condition is false are recorded N/A as the run reaches them, and said.
+    const notApplicable = (): string[] => [...engine.status(runId).steps.values()].filter((s) => s.status === 'N/A').map((s) => s.stepId);
+    const before = new Set(notApplicable());
     const next = engine.advance(runId);
+    for (const stepId of notApplicable()) if (!before.has(stepId)) say(`${stepId}: N/A (its condition is false in this run)`);
     if (!next) return { state: engine.status(runId), outcomes, stopped: null };
     const { step } = next;
     if (step.id === options.until) return stop(step.id, `stopped before ${step.id} as asked`);
