@@ -84,23 +84,33 @@ export class ProductionDemo {
     if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(`${out} is not empty; give --out a new or empty folder.`);
     mkdirSync(out, { recursive: true });
     const admin = options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+    const runbookText = options.runbookText ?? readFileSync(EXAMPLE_RUNBOOK, 'utf8');
+    loadRunbook(runbookText);
     const role = `cutover_demo_owner_${randomBytes(4).toString('hex')}`;
     const password = decodeURIComponent(new URL(admin).password);
     await withClient(admin, (c) => c.query(`CREATE ROLE ${role} LOGIN${password ? ` PASSWORD '${password.replace(/'/g, "''")}'` : ''}`));
-    const vault = Vault.create(join(out, 'cutover.vault'), options.passphrase, { actor: 'demo' });
-    await addIdentityFrom(vault, { name: 'operator', roles: ['operator'], source: { kind: 'generate' }, actor: 'demo' });
-    const machines = new Map<string, Machine>();
-    for (const name of APPROVERS) {
-      const machine = makeMachine(join(out, 'machines'), name);
-      machines.set(name, machine);
-      await addIdentityFrom(vault, { name, roles: ['approver'], source: { kind: 'public', publicKey: machine.publicKey }, actor: 'operator' });
-      const statement = identityStatementFor(vault, name);
-      proveIdentity(vault, { name, statement: Buffer.from(statement), signature: signOnMachine(machine, 'identity.json', statement, IDENTITY_NAMESPACE), actor: 'operator' });
+    // Anything failing from here on drops the throwaway login again: nothing of the demo is left behind.
+    let vault: Vault | undefined;
+    try {
+      vault = Vault.create(join(out, 'cutover.vault'), options.passphrase, { actor: 'demo' });
+      await addIdentityFrom(vault, { name: 'operator', roles: ['operator'], source: { kind: 'generate' }, actor: 'demo' });
+      const machines = new Map<string, Machine>();
+      for (const name of APPROVERS) {
+        const machine = makeMachine(join(out, 'machines'), name);
+        machines.set(name, machine);
+        await addIdentityFrom(vault, { name, roles: ['approver'], source: { kind: 'public', publicKey: machine.publicKey }, actor: 'operator' });
+        const statement = identityStatementFor(vault, name);
+        proveIdentity(vault, { name, statement: Buffer.from(statement), signature: signOnMachine(machine, 'identity.json', statement, IDENTITY_NAMESPACE), actor: 'operator' });
+      }
+      setSecret(vault, 'prod_db_password', password || 'not-needed-with-trust-auth', 'operator');
+      const keyring = await sessionKeyring(vault, { sock: '' });
+      log(`Vault ${vault.path}: operator (its owner) and ${APPROVERS.join(', ')} (their own keys in ${join(out, 'machines')}).`);
+      return new ProductionDemo(out, vault, machines, keyring, runbookText, admin, role, log);
+    } catch (error) {
+      vault?.close();
+      await withClient(admin, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => undefined);
+      throw error;
     }
-    setSecret(vault, 'prod_db_password', password || 'not-needed-with-trust-auth', 'operator');
-    const keyring = await sessionKeyring(vault, { sock: '' });
-    log(`Vault ${vault.path}: operator (its owner) and ${APPROVERS.join(', ')} (their own keys in ${join(out, 'machines')}).`);
-    return new ProductionDemo(out, vault, machines, keyring, options.runbookText ?? readFileSync(EXAMPLE_RUNBOOK, 'utf8'), admin, role, log);
   }
 
   get engine(): RunEngine {
