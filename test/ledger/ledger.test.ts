@@ -202,7 +202,7 @@ describe('cutover ledger init, join, publish, verify', () => {
     const db = await useLedger();
     const v = await publishedVault(db);
     expectRefusal(await cli(['ledger', 'init', '--db', 'postgresql://u:secret@127.0.0.1/x']), 2, /carries a password/);
-    expectRefusal(await cli(['ledger', 'init', '--db', 'mysql://x']), 2, /must be a postgresql:\/\/ URL/);
+    expectRefusal(await cli(['ledger', 'init', '--db', 'mysql://x']), 2, /a mysql:\/\/ DSN cannot be used here/);
     expectRefusal(await cli(['ledger', 'init', '--db', db.dsn, '--role', 'Robert"; DROP']), 2, /not a plain role name/);
     expectRefusal(await cli(['ledger', 'join', '--vault', v.path, '--db', db.dsn, '--name', '../etc']), 2, /not a workstation name/);
     expectRefusal(await cli(['ledger', 'publish', '--vault', v.path, '--batch', '0']), 2, /--batch takes a number from 1 to 1000/);
