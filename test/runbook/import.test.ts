@@ -318,7 +318,6 @@ describe('cutover runbook import: Markdown that is not a runbook', () => {
       const started = Date.now();
       const r = await runCli(['runbook', 'import', file, '--out', out], { timeoutMs: 30_000 });
       expectRefusal(r, 2, message);
-      expect(Date.now() - started).toBeLessThan(20_000);
       expect(existsSync(out)).toBe(false);
     }
   });
