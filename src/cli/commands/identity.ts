@@ -2,7 +2,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ChainIdentity, KeySource } from '../../core/identity';
 import type { Role } from '../../core/vault';
-import { isRoleName, ROLE_NAME_RULE } from '../../core/identity/roles';
 import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
@@ -12,7 +11,9 @@ import { openVault } from './vault';
 const NAMESPACE = 'cutover-identity-v1';
 
 /** operator, approver, observer, or any role a runbook declares (incident_commander, payments_owner, …). */
-function parseRoles(values: string[]): Role[] {
+async function parseRoles(values: string[]): Promise<Role[]> {
+  // Loaded here, not at the top: `--help` loads no core (test/cli/startup.test.ts).
+  const { isRoleName, ROLE_NAME_RULE } = await import('../../core/identity/roles');
   const roles = values.flatMap((v) => v.split(',')).map((r) => r.trim()).filter(Boolean);
   for (const r of roles) if (!isRoleName(r)) throw new CliUsageError(`--role ${r}: not a role name; use ${ROLE_NAME_RULE}.`);
   if (roles.length === 0) throw new CliUsageError('Give at least one --role (operator, approver, observer, or a role a runbook declares such as incident_commander).');
@@ -61,7 +62,7 @@ export function registerIdentity(program: Command): void {
       const sources = [opts.publicKey !== undefined, opts.sshKey !== undefined, Boolean(opts.agent), Boolean(opts.generate)].filter(Boolean).length;
       if (sources !== 1) throw new CliUsageError('Give exactly one key source: --public-key FILE_OR_LINE, or for the vault\'s owner --ssh-key FILE, --agent or --generate.');
       if (opts.key && !opts.agent) throw new CliUsageError('--key only goes with --agent.');
-      const roles = parseRoles(opts.role);
+      const roles = await parseRoles(opts.role);
       const source: KeySource = opts.publicKey !== undefined
         ? { kind: 'public', publicKey: readPublicKey(opts.publicKey) }
         : opts.sshKey !== undefined

@@ -261,8 +261,6 @@ export function buildIncidentReport(vault: Vault, runId: string): IncidentReport
   summary.push({ text: `Decision: status ${decision.status}, ${decision.goNoGo}. ${decision.statement}`, refs: refsOf(decision.sources.status.refs, model) });
   // A production run bound to its rehearsal: where it left the rehearsed path (core/rehearsal/report.ts).
   for (const row of model.rehearsalComparison?.steps.filter((s) => s.verdict === 'differs') ?? []) summary.push({ text: `Production left the rehearsed path at ${row.stepId} (rehearsal run ${model.rehearsalComparison!.rehearsal?.runId}): ${row.differences.map((x) => x.what).join(', ')} differ${row.deviation === 'block' ? '; a blocking deviation' : ''}${row.accepted.length ? `, accepted by ${row.accepted.map((a) => a.signer).join(', ')}` : ''}.`, refs: row.diff ? [artifactRef(row.diff)] : [] });
-  // A production run bound to its rehearsal: where it left the rehearsed path (core/rehearsal/report.ts).
-  for (const row of model.rehearsalComparison?.steps.filter((s) => s.verdict === 'differs') ?? []) summary.push({ text: `Production left the rehearsed path at ${row.stepId} (rehearsal run ${model.rehearsalComparison!.rehearsal?.runId}): ${row.differences.map((x) => x.what).join(', ')} differ${row.deviation === 'block' ? '; a blocking deviation' : ''}${row.accepted.length ? `, accepted by ${row.accepted.map((a) => a.signer).join(', ')}` : ''}.`, refs: row.diff ? [artifactRef(row.diff)] : [] });
 
   // Classification (the formal decision's fields, with where each came from).
   const classification = TEMPLATE_LABELS.map(([field, label]) => {
