@@ -315,7 +315,6 @@ describe('cutover runbook import: Markdown that is not a runbook', () => {
     ];
     for (const [file, message] of cases) {
       const out = join(dir, 'out.yaml');
-      const started = Date.now();
       const r = await runCli(['runbook', 'import', file, '--out', out], { timeoutMs: 30_000 });
       expectRefusal(r, 2, message);
       expect(existsSync(out)).toBe(false);
