@@ -80,7 +80,8 @@ export function describeExpectation(e: Expectation): string {
   return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
 }
 
-function compare(a: number, op: string, b: number): boolean {
+/** `a OP b` for the comparison operators runbooks write (<, <=, >, >=, ==, !=). */
+export function compareNumbers(a: number, op: string, b: number): boolean {
   switch (op) {
     case '<': return a < b;
     case '<=': return a <= b;
@@ -191,7 +192,7 @@ export class GateWatcher {
       }
       const fromRow = firstRow?.[e.threshold.metric];
       const actual = fromRow !== undefined && fromRow !== null ? Number(fromRow) : seen !== undefined ? Number(seen) : NaN;
-      const passed = Number.isFinite(actual) && compare(actual, e.threshold.op, e.threshold.value);
+      const passed = Number.isFinite(actual) && compareNumbers(actual, e.threshold.op, e.threshold.value);
       const check: GateCheck = { type: 'threshold', metric: e.threshold.metric, op: e.threshold.op, limit: e.threshold.value, actual: Number.isFinite(actual) ? actual : null };
       return { gate, kind: 'expect', passed, detail: Number.isFinite(actual) ? `${e.threshold.metric} = ${actual}` : `${e.threshold.metric} not found`, check };
     });

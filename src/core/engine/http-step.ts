@@ -8,7 +8,7 @@ import { evaluateJsonPath } from '../targets/json-path';
 import type { ExecResult, TargetContext } from '../targets/types';
 import { getSecrets, type Vault } from '../vault';
 import type { Execution, ExecutionOptions } from './execute';
-import { describeExpectation, gateLevelOf, GateWatcher, type GateResult } from './gates';
+import { compareNumbers as compare, describeExpectation, gateLevelOf, GateWatcher, type GateResult } from './gates';
 import { ProgressThrottle } from './progress';
 import { RunInputError } from './resolve';
 import { fillHttpRequest } from './values';
@@ -56,19 +56,6 @@ export function httpSecretsUsed(step: HttpStep, target: Extract<Target, { kind: 
   if (target.auth) names.add('bearer' in target.auth ? target.auth.bearer : target.auth.secret);
   for (const value of [...Object.values(target.headers), ...Object.values(step.request.headers)]) for (const m of value.matchAll(SECRET_REF)) names.add(m[1]!);
   return [...names];
-}
-
-type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';
-
-function compare(a: number, op: Op, b: number): boolean {
-  switch (op) {
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '==': return a === b;
-    default: return a !== b;
-  }
 }
 
 const show = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 200);
