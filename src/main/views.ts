@@ -10,6 +10,7 @@ import { describeHttpExpectation, httpRequestText, isMutating } from '../core/en
 import { monitorWindow } from '../core/engine/monitor';
 import { probeCommand } from '../core/engine/plan';
 import type { Vault } from '../core/vault';
+import { stepVerdicts } from '../core/rehearsal/step-verdicts';
 import type {
   GateSpecView,
   RefusalView,
@@ -198,6 +199,7 @@ function refusalFor(state: RunState, step: Step, phaseId: string, status: StepSt
 
 export function runView(vault: Vault, state: RunState, options: { next: string | null; running: string[]; actor: ChainIdentity | null }): RunView {
   const blockedStep = state.blockedBy?.stepId ?? null;
+  const verdicts = stepVerdicts(vault, state);
   const steps: StepStateView[] = allSteps(state.runbook).map(({ step, phaseId }) => {
     const s = state.steps.get(step.id)!;
     const status: StepStatusView = s.status === 'FAIL' && blockedStep === step.id ? 'BLOCKED' : s.status;
@@ -223,6 +225,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       skippable: !isRunning && skipRefusal(state, step.id, phaseId) === null,
       authorization,
       refusal: refusalFor(state, step, phaseId, status, options.actor, isRunning, authorization),
+      rehearsal: verdicts.get(step.id) ?? null,
     };
   });
   const blockingGates = blockedStep ? (state.steps.get(blockedStep)?.gates ?? []).filter((g) => !g.passed && g.level !== 'warn') : [];

@@ -171,6 +171,30 @@ export interface StepStateView {
   authorization: AuthorizationView | null;
   /** Why this step cannot be run/attested/recorded now, or null (advisory: the engine decides). */
   refusal: RefusalView | null;
+  /** A production run bound to a rehearsal: what comparing this step with the rehearsal found, or null (not bound, not compared yet). */
+  rehearsal: StepRehearsalView | null;
+}
+
+/** One step of production against the same step of its rehearsal (the core's `step.compared`). */
+export interface StepRehearsalView {
+  verdict: 'matches' | 'differs' | 'not_in_rehearsal';
+  /** What differed, in the core's words: resolved command, exit code, gate outcomes, captured value X, Alembic revision path, SQL row counts, transcript. */
+  differences: { what: string; rehearsal: string; production: string }[];
+  /** Production's duration over the rehearsal's, or null. */
+  durationRatio: number | null;
+  mustMatch: boolean;
+  /** What the difference does by the runbook's policy. */
+  deviation: 'block' | 'warn' | 'none';
+  /** The normalised diff, vault evidence (read like a transcript), or null when it matches. */
+  diff: { artifactId: string; name: string; sha256: string; size: number } | null;
+  /** The run is BLOCKED on this deviation now. */
+  blocking: boolean;
+  /** Approvers needed to accept a blocking deviation. */
+  quorum: number;
+  /** Who signed deviation.accept for this step and diff. */
+  accepted: { signer: string; fingerprint: string; at: string }[];
+  /** While blocking: the CLI line each approver runs to draft the accept act. */
+  acceptCommand: string | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import { RunClock } from '../components/RunClock';
 import { GettingStarted } from '../components/GettingStarted';
 import { RunStatusBadge, StepStatusBadge } from '../components/StepBadges';
 import { StepDetail } from '../components/StepDetail';
+import { RehearsalMark, RehearsalVerdict } from '../components/RehearsalVerdict';
 import { formatOffset } from '../../../shared/t-offset';
 import { formatTime } from '../format';
 import { format, t } from '../i18n';
@@ -105,6 +106,7 @@ export function RunConsole() {
               }}
             />
           )}
+          {shownStep?.rehearsal && <RehearsalVerdict key={`${shownStep.stepId}-vs`} stepId={shownStep.stepId} verdict={shownStep.rehearsal} />}
         </div>
       </div>
     </div>
@@ -262,6 +264,7 @@ function PhaseTimeline({ run, shown, onSelect }: { run: RunView; shown: string |
                         {step.at && <span> · {format(t.run.planned, { at: step.at })}</span>}
                         {when && <span> · {format(t.run.elapsed, { time: formatOffset(Date.parse(when) - Date.parse(run.timeZero.at)) })}</span>}
                         {run.next === step.id && state.status !== 'running' && <strong> · {t.run.next}</strong>}
+                        <RehearsalMark verdict={state.rehearsal} />
                       </span>
                     </button>
                   </li>
