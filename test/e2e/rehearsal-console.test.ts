@@ -4,6 +4,7 @@
 // production run is started from the Runbooks screen with that pack chosen in main's dialog (its
 // record is kept in the vault: `rehearsal.stored`); one step matches, a check differs (need not
 // match), and a command differs and blocks, with the act that unblocks it shown as the CLI words it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import type { Result } from '../../src/shared/result';
 import { en } from '../../src/renderer/src/i18n/en';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
-import { makeClientKey } from '../helpers/sshd';
+import { makeClientKey, type ClientKey } from '../helpers/sshd';
+import { cutover, PASSPHRASE } from '../pack/fixture';
 import { actAs, openRunbookFile, selectStep, startRun, waitForStatus } from './console-flows';
 import { screenshot, watchForPageErrors } from './flows';
 import { addProvenApprover } from './people-flows';
@@ -44,6 +46,10 @@ describe('the run console against the rehearsal', () => {
   let browser: Browser;
   let harness: Harness;
   const dialog: { next: string | null } = { next: null };
+  let vaultPath: string;
+  /** bea's own machine: her key file. */
+  let machine: string;
+  let key: ClientKey;
 
   async function call<T>(channel: ChannelName, input?: unknown): Promise<T> {
     const result = (await harness.service.dispatch(channel, input)) as Result<T>;
@@ -74,12 +80,13 @@ describe('the run console against the rehearsal', () => {
     tmp = mkdtempSync(join(tmpdir(), 'cutover-vs-rehearsal-'));
     await buildRenderer(join(tmp, 'renderer'));
     harness = await startHarness({ rendererDir: join(tmp, 'renderer'), defaultVaultPath: join(tmp, 'default.vault'), keychain: null, autoLockMs: null, sshConfigPath: join(tmp, 'no-ssh-config'), chooseFile: async () => dialog.next });
-    await call('vault.create', { path: join(tmp, 'vs.vault'), passphrase: 'correct horse battery staple' });
+    vaultPath = join(tmp, 'vs.vault');
+    await call('vault.create', { path: vaultPath, passphrase: PASSPHRASE });
     await call('identities.add', { name: 'ana', roles: ['operator'], source: { kind: 'generate' } });
     // bea approves with a key of her own, brought to this session (so the window signs as her).
-    const machine = join(tmp, 'bea-machine');
+    machine = join(tmp, 'bea-machine');
     mkdirSync(machine);
-    const key = makeClientKey(machine, 'id_ed25519');
+    key = makeClientKey(machine, 'id_ed25519');
     await addProvenApprover(call as never, { name: 'bea', key, machine });
     await call('keys.bring', { path: key.path });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -161,6 +168,26 @@ describe('the run console against the rehearsal', () => {
       `cutover act export --vault V ${production.runId} tag --as NAME --accept-deviation ${tag.diff!.sha256} --out act.json`,
     );
     await screenshot(page, '47-run-against-rehearsal');
+
+    // bea accepts it as the console says: the printed line run as written (V and NAME filled in),
+    // signed on her machine with ssh-keygen, and the act imported; the console names her.
+    const actPath = join(machine, 'tag.deviation.act.json');
+    const printed = (await verdict.getByTestId('accept-deviation-command').textContent())!.split(' ');
+    expect(printed[0]).toBe('cutover');
+    const exported = await cutover(printed.slice(1).map((a) => (a === 'V' ? vaultPath : a === 'NAME' ? 'bea' : a === 'act.json' ? actPath : a)));
+    expect(exported.code, exported.stderr).toBe(0);
+    const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'cutover-act-v1', '-f', key.path, actPath], { encoding: 'utf8' });
+    expect(signed.status, signed.stderr).toBe(0);
+    const accepted = await call<RunView>('act.import', { runId: production.runId, actPath, signaturePath: `${actPath}.sig`, actor: 'ana' });
+    expect(accepted.status).not.toBe('BLOCKED');
+    expect(accepted.steps.find((s) => s.stepId === 'tag')?.rehearsal).toMatchObject({ blocking: false, acceptCommand: null, accepted: [{ signer: 'bea' }] });
+    // The act came in through the contract, not this page's buttons: the page reads the run again.
+    await page.reload();
+    await page.locator('.phase-timeline').waitFor();
+    await selectStep(page, 'tag');
+    await verdict.and(page.locator('[data-step="tag"]')).waitFor();
+    await verdict.getByTestId('rehearsal-accepted').getByText('Accepted by bea').waitFor();
+    expect(await verdict.getByTestId('rehearsal-unblock').count()).toBe(0);
 
     await page.close();
     expect(errors).toEqual([]);
