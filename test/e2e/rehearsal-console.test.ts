@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelName, PackExportView, RunView, TimelinePage } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import { en } from '../../src/renderer/src/i18n/en';
+import { es } from '../../src/renderer/src/i18n/es';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
 import { makeClientKey, type ClientKey } from '../helpers/sshd';
 import { cutover, PASSPHRASE } from '../pack/fixture';
-import { actAs, openRunbookFile, selectStep, startRun, waitForStatus } from './console-flows';
+import { actAs, expectAccessible, openRunbookFile, selectStep, startRun, waitForStatus, type AxeViolation } from './console-flows';
 import { screenshot, watchForPageErrors } from './flows';
 import { addProvenApprover } from './people-flows';
 
@@ -168,6 +169,7 @@ describe('the run console against the rehearsal', () => {
       `cutover act export --vault V ${production.runId} tag --as NAME --accept-deviation ${tag.diff!.sha256} --out act.json`,
     );
     await screenshot(page, '47-run-against-rehearsal');
+    await expectAccessible(page, 'run-against-rehearsal', new Map<string, AxeViolation[]>());
 
     // bea accepts it as the console says: the printed line run as written (V and NAME filled in),
     // signed on her machine with ssh-keygen, and the act imported; the console names her.
@@ -189,6 +191,15 @@ describe('the run console against the rehearsal', () => {
     await verdict.getByTestId('rehearsal-accepted').getByText('Accepted by bea').waitFor();
     expect(await verdict.getByTestId('rehearsal-unblock').count()).toBe(0);
 
+    // In Spanish.
+    await page.getByTestId('language-switch').selectOption('es');
+    await page.getByRole('navigation', { name: es.nav.label }).waitFor();
+    await verdict.getByTestId('rehearsal-accepted').getByText('Aceptada por bea').waitFor();
+    expect(await verdict.getByTestId('rehearsal-headline').textContent()).toBe('Difiere del ensayo: transcript');
+    expect(await mark('publish').textContent()).toBe(` · ${es.run.vsRehearsal.short.matches}`);
+    await selectStep(page, 'publish');
+    await verdict.and(page.locator('[data-step="publish"]')).waitFor();
+    expect(await verdict.getByTestId('rehearsal-headline').textContent()).toBe(es.run.vsRehearsal.matches);
     await page.close();
     expect(errors).toEqual([]);
   });
