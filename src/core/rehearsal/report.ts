@@ -8,6 +8,11 @@ import type { RunState } from '../engine/types';
 import type { Difference } from './compare';
 import { acceptancesOf, STEP_COMPARED, type ComparedEvent } from './follow';
 
+/** `cutover act export … --accept-deviation SHA256 …`: what each approver signs to accept a deviation (the CLI and the window print it alike). */
+export function acceptDeviationCommand(runId: string, stepId: string, diffSha256: string): string {
+  return `cutover act export --vault V ${runId} ${stepId} --as NAME --accept-deviation ${diffSha256} --out act.json`;
+}
+
 export const COMPARISON_FORMAT = 'cutover-rehearsal-comparison/v1';
 
 export interface StepComparisonRow {
@@ -120,6 +125,6 @@ export function rehearsalLine(vault: ReadOnlyVault, runId: string, stepId: strin
   if (c.verdict !== 'differs') return `${VERDICT_WORDS[c.verdict]}${ratio}`;
   const what = c.differences.map((d) => d.what).join(', ');
   const diff = c.diffArtifact ? ` — diff ${c.diffArtifact.name}, sha256 ${c.diffArtifact.sha256}` : '';
-  const next = c.deviation === 'block' && c.diffArtifact ? `\n  The run is BLOCKED on this deviation: it continues when approvers each sign \`cutover act export --vault V ${runId} ${stepId} --as NAME --accept-deviation ${c.diffArtifact.sha256} --out act.json\` (ssh-keygen -Y sign -n cutover-act-v1, then act import), or it rolls back.` : '';
+  const next = c.deviation === 'block' && c.diffArtifact ? `\n  The run is BLOCKED on this deviation: it continues when approvers each sign \`${acceptDeviationCommand(runId, stepId, c.diffArtifact.sha256)}\` (ssh-keygen -Y sign -n cutover-act-v1, then act import), or it rolls back.` : '';
   return `${verdictWords(c)}: ${what}${ratio}${diff}${next}`;
 }

@@ -5,7 +5,7 @@
 import type { RunState } from '../engine/types';
 import type { ReadOnlyVault } from '../vault';
 import { blockingDeviation } from './follow';
-import { runComparison, type StepComparisonRow } from './report';
+import { acceptDeviationCommand, runComparison, type StepComparisonRow } from './report';
 
 export interface StepVerdict extends Omit<StepComparisonRow, 'verdict' | 'title' | 'kind' | 'phaseId'> {
   verdict: Exclude<StepComparisonRow['verdict'], 'not_compared'>;
@@ -17,10 +17,6 @@ export interface StepVerdict extends Omit<StepComparisonRow, 'verdict' | 'title'
   acceptCommand: string | null;
 }
 
-/** `cutover act export … --accept-deviation SHA256 …`, as `cutover run step` prints it. */
-export function acceptDeviationCommand(runId: string, stepId: string, diffSha256: string): string {
-  return `cutover act export --vault V ${runId} ${stepId} --as NAME --accept-deviation ${diffSha256} --out act.json`;
-}
 
 /** Each compared step's verdict by step id; empty for a run not bound to a rehearsal. */
 export function stepVerdicts(vault: ReadOnlyVault, state: RunState): Map<string, StepVerdict> {
