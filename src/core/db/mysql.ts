@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
 import type { Connection, ConnectionOptions, SslOptions } from 'mysql2/promise';
 import { dsnCarriesPassword } from '../runbook/dsn';
 import { redactDsnPassword } from './redact-dsn';
@@ -161,6 +160,8 @@ function connectionOptions(options: MysqlConnectOptions, ssl: SslOptions | undef
 export async function openMysqlConnection(options: MysqlConnectOptions): Promise<{ connection: Connection; tls: boolean }> {
   const ssl = mysqlTlsOptions(options.tls, options.dsn);
   const open = async (s: SslOptions | undefined) => {
+    // mysql2 is loaded when a MySQL connection is first made: every other command starts without it.
+    const { default: mysql } = await import('mysql2/promise');
     const connection = await mysql.createConnection(connectionOptions(options, s));
     // Without a listener, a connection that dies while idle would crash the process.
     connection.on('error', () => undefined);
