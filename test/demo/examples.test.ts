@@ -64,7 +64,9 @@ async function rehearseExample(name: string): Promise<string> {
 const REHEARSAL_MS = 300_000;
 
 describe('cutover demo --example', () => {
+  // Leftovers are what this demo adds: a database left by an earlier, killed test run is not this one's.
   it('incremental-sync: MariaDB source, PostgreSQL target, sync API; the rerun skips unchanged chunks and the KPIs reconcile', async () => {
+    const [pgBefore, mysqlBefore] = [await pgDatabases('cutover_demo_sync_'), await mysqlLeftovers()];
     const folder = await rehearseExample('incremental-sync');
     const evidence = readdirSync(join(folder, 'evidence'));
     expect(evidence).toEqual(expect.arrayContaining(['sync_t0_alembic_upgrade_head.log', 'sync_validation_chunks.json', 'sync_validation_kpi_reconciliation.json', 'sync_exit_no_duplicates.log']));
@@ -74,11 +76,12 @@ describe('cutover demo --example', () => {
     const chunks = readFileSync(join(folder, 'evidence', 'sync_validation_chunks.json'), 'utf8');
     expect(chunks).toMatch(/"skipped_unchanged_chunks": [1-9]/);
     expect(chunks).toMatch(/"copied_chunks": 0/);
-    expect(await pgDatabases('cutover_demo_sync_')).toEqual([]);
-    expect(await mysqlLeftovers()).toEqual([]);
+    expect(await pgDatabases('cutover_demo_sync_')).toEqual(pgBefore);
+    expect(await mysqlLeftovers()).toEqual(mysqlBefore);
   }, REHEARSAL_MS);
 
   it('go-live: payments API over a real ledger; smoke script, canary money loop and ledger settlement', async () => {
+    const pgBefore = await pgDatabases('cutover_demo_pay_');
     const folder = await rehearseExample('go-live');
     const evidence = readdirSync(join(folder, 'evidence'));
     expect(evidence).toEqual(expect.arrayContaining(['golive_verify_prod_env.log', 'golive_smoke.log', 'golive_canary_ledger.log', 'golive_restore_drill.log', 'golive_migration_dry_run.log']));
@@ -86,7 +89,7 @@ describe('cutover demo --example', () => {
     expect(readFileSync(join(folder, 'evidence', 'golive_restore_drill.log'), 'utf8')).toMatch(/RESTORE DRILL: PASS/);
     // The dry-run ran (its condition true: the demo made a copy of "production") on the copy.
     expect(readFileSync(join(folder, 'evidence', 'golive_migration_dry_run.log'), 'utf8')).toMatch(/0006_payments_ledger -> 0007_withdrawals_payouts/);
-    expect(await pgDatabases('cutover_demo_pay_')).toEqual([]);
+    expect(await pgDatabases('cutover_demo_pay_')).toEqual(pgBefore);
   }, REHEARSAL_MS);
 
   it('alembic-governance is `cutover demo` itself', async () => {

@@ -33,6 +33,16 @@ function segmentFiles(vault: string): string[] {
   return (readdirSync(join(segmentRootFor(vault), 'artifacts'), { recursive: true }) as string[]).filter((f) => f.endsWith('.seg')).sort();
 }
 
+/** The size the vault has recorded as durable of the artifact being written (0 when none is open). */
+function openRecordedSize(vault: string, dataKey: Buffer): number {
+  const reader = openVaultFile(vault, dataKey);
+  try {
+    return (reader.prepare("SELECT size FROM artifacts WHERE state = 'open'").get() as { size: number } | undefined)?.size ?? 0;
+  } finally {
+    reader.close();
+  }
+}
+
 /** Starts the writer; resolves once it has opened the vault, with what it prints as it goes. */
 async function startWriter(vault: string, round: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, vault, String(round)], { cwd: REPO_ROOT, env: cliEnv({ CUTOVER_SEGMENTS_CHILD: '1' }), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,8 +80,15 @@ describe('SIGKILL while streaming into segment files', () => {
 
     for (let round = 0; round < ROUNDS; round++) {
       const writer = await startWriter(vault, round);
-      // A random point: sometimes before the first artifact is finished, sometimes well after.
-      await sleep(Math.floor(Math.random() * 2500));
+      if (round % 2 === 0) {
+        // Every other round waits until the vault has recorded some bytes of the artifact being
+        // written (an event, polled with a bound), so cuts with bytes happen on a loaded machine too.
+        const deadline = Date.now() + 60_000;
+        while (openRecordedSize(vault, dataKey) === 0 && Date.now() < deadline) await sleep(20);
+      } else {
+        // A random point: sometimes before the first artifact is finished, sometimes well after.
+        await sleep(Math.floor(Math.random() * 2500));
+      }
       // What the vault had recorded as durable of the artifact being written, just before the kill.
       const reader = openVaultFile(vault, dataKey);
       const recorded = reader.prepare("SELECT name, size FROM artifacts WHERE state = 'open'").get() as { name: string; size: number } | undefined;
