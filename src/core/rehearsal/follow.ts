@@ -137,7 +137,12 @@ export function blockingDeviation(vault: ReadOnlyVault, state: RunState): { step
 
 /** Who accepted a deviation of this run: each approver once, per step and diff. */
 export function acceptancesOf(vault: ReadOnlyVault, runId: string): { stepId: string; diffSha256: string; signer: string; fingerprint: string; at: string; seq: number }[] {
-  return vault.events().filter((e) => e.type === DEVIATION_ACCEPTED && (e.payload as { runId?: unknown }).runId === runId).map((e) => {
+  return acceptancesIn(vault.events(), runId);
+}
+
+/** The same, from events already read (a reader that walks the chain once). */
+export function acceptancesIn(events: ReturnType<ReadOnlyVault['events']>, runId: string): ReturnType<typeof acceptancesOf> {
+  return events.filter((e) => e.type === DEVIATION_ACCEPTED && (e.payload as { runId?: unknown }).runId === runId).map((e) => {
     const p = e.payload as { stepId: string; diffSha256: string; signer: string; fingerprint: string };
     return { stepId: p.stepId, diffSha256: p.diffSha256, signer: p.signer, fingerprint: p.fingerprint, at: e.at, seq: e.seq };
   });

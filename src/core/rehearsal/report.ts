@@ -6,7 +6,7 @@ import { canonicalJson, type ReadOnlyVault } from '../vault';
 import { allSteps } from '../engine/plan';
 import type { RunState } from '../engine/types';
 import type { Difference } from './compare';
-import { acceptancesOf, STEP_COMPARED, type ComparedEvent } from './follow';
+import { acceptancesIn, STEP_COMPARED, type ComparedEvent } from './follow';
 
 /** `cutover act export … --accept-deviation SHA256 …`: what each approver signs to accept a deviation (the CLI and the window print it alike). */
 export function acceptDeviationCommand(runId: string, stepId: string, diffSha256: string): string {
@@ -42,8 +42,10 @@ export interface RunComparison {
 /** The comparison of a run with its rehearsal as its chain records it (last comparison of each step). */
 export function runComparison(vault: ReadOnlyVault, state: RunState): RunComparison {
   const compared = new Map<string, ComparedEvent>();
-  for (const e of vault.events()) if (e.type === STEP_COMPARED && (e.payload as { runId?: unknown }).runId === state.runId) compared.set((e.payload as ComparedEvent).stepId, e.payload as ComparedEvent);
-  const acceptances = acceptancesOf(vault, state.runId);
+  // One walk of the chain for both the comparisons and the acceptances (the window reads this on every push).
+  const events = vault.events();
+  for (const e of events) if (e.type === STEP_COMPARED && (e.payload as { runId?: unknown }).runId === state.runId) compared.set((e.payload as ComparedEvent).stepId, e.payload as ComparedEvent);
+  const acceptances = acceptancesIn(events, state.runId);
   const steps = allSteps(state).flatMap(({ step, phaseId }): StepComparisonRow[] => {
     const c = compared.get(step.id);
     const executed = ['check', 'command', 'monitor'].includes(step.kind);

@@ -17,7 +17,6 @@ export interface StepVerdict extends Omit<StepComparisonRow, 'verdict' | 'title'
   acceptCommand: string | null;
 }
 
-
 /** Each compared step's verdict by step id; empty for a run not bound to a rehearsal. */
 export function stepVerdicts(vault: ReadOnlyVault, state: RunState): Map<string, StepVerdict> {
   const verdicts = new Map<string, StepVerdict>();
