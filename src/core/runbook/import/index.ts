@@ -3,6 +3,7 @@
 import { parseMarkdown, type ListItem, type MarkdownDocument } from './blocks';
 import { coverageReport, type CoverageReport } from './coverage';
 import { TODO, type Obj, type Path } from './draft';
+import { draftElements, type DraftElement } from './elements';
 import { RunbookMapper } from './map';
 import { decodeMarkdown, MarkdownImportError, readMarkdownFile } from './source';
 import { slug, stems } from './words';
@@ -11,6 +12,7 @@ import { writeDraftYaml } from './yaml-writer';
 export { MarkdownImportError, MAX_MARKDOWN_BYTES, readMarkdownFile, decodeMarkdown } from './source';
 export { formatCoverage, type CoverageReport } from './coverage';
 export { TODO } from './draft';
+export { elementOfLine, type DraftElement } from './elements';
 
 /** List items plus code lines a runbook may have (the four real ones have 55 to 131). */
 export const MAX_STEP_LINES = 5000;
@@ -31,6 +33,10 @@ export interface ImportedRunbook {
   /** The draft as data (what the YAML holds). */
   draft: Obj;
   coverage: CoverageReport;
+  /** The source's lines (line N is lines[N - 1]). */
+  lines: string[];
+  /** Each commented element of the draft: its line in `yaml` and the source lines it came from. */
+  elements: DraftElement[];
 }
 
 /** Imports Markdown text; `source` is the file name used in the comments and the report. */
@@ -53,7 +59,7 @@ export function importMarkdownRunbook(text: string, source: string): ImportedRun
     'command) and expectation, then: cutover runbook validate THIS_FILE.yaml',
   ].join('\n');
   const yaml = writeDraftYaml(draft, comments, source, header);
-  return { yaml, draft, coverage: coverageReport(source, doc, mapper.b) };
+  return { yaml, draft, coverage: coverageReport(source, doc, mapper.b), lines: doc.lines, elements: draftElements(yaml, draft, comments) };
 }
 
 /** Reads FILE (bounded) and imports it. */

@@ -9,6 +9,8 @@ export const MAX_MARKDOWN_BYTES = 1024 * 1024;
 /** Bad input to the importer: the CLI prints the message and exits 2. */
 export class MarkdownImportError extends Error {
   override name = 'MarkdownImportError';
+  /** The window's error envelope carries this code (bad input, not a failure of the app). */
+  readonly code = 'NOT_A_MARKDOWN_RUNBOOK';
 }
 
 /** Reads FILE (at most MAX_MARKDOWN_BYTES + 1 bytes are ever read) and decodes it. */
