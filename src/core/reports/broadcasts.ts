@@ -6,6 +6,7 @@ import { formatOffset } from '../../shared/t-offset';
 import { timeZero } from './time-zero';
 import { failureSummary, type Decision } from './decision';
 import type { PackModel, PackStep } from './pack-model';
+import type { BroadcastCheckpoint } from '../runbook/schema';
 
 export interface TimelineEntry {
   /** "T-30m" from the runbook, or the actual offset from T-0 ("T-02:15", "T+00:41"). */
@@ -97,7 +98,14 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   const out: Omit<Broadcast, 't'>[] = [];
   const main = model.steps.filter(isMain);
   const rb = model.steps.filter((s) => !isMain(s));
-  const window = main.some((s) => s.kind === 'attest' && s.status === 'PASS' && WINDOW.test(`${s.title} ${s.statement ?? ''}`));
+  // Steps may declare their checkpoint (`broadcast: backup`): then the declarations replace the
+  // guesses from English words in titles; preflight, deploy and smoke keep their structural
+  // defaults (before the first command, the commands, the read-only steps after them) unless declared.
+  const declared = main.some((s) => s.broadcast);
+  const marked = (c: BroadcastCheckpoint) => main.filter((s) => s.broadcast === c);
+  const window = declared
+    ? marked('window').some((s) => s.status === 'PASS')
+    : main.some((s) => s.kind === 'attest' && s.status === 'PASS' && WINDOW.test(`${s.title} ${s.statement ?? ''}`));
   const first = main.filter((s) => s.startedAt || s.finishedAt).map((s) => s.startedAt ?? s.finishedAt!).sort()[0];
   if (first || model.run.status !== 'ACTIVE') {
     out.push({
@@ -108,7 +116,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
 
   // Pre-flight: everything before the first mutating step (preconditions and read-only checks).
   const firstCommand = main.findIndex((s) => s.kind === 'command');
-  const preflight = firstCommand >= 0 ? main.slice(0, firstCommand) : main;
+  const preflight = marked('preflight').length ? marked('preflight') : firstCommand >= 0 ? main.slice(0, firstCommand) : main;
   const preResult = groupResult(preflight);
   if (preResult) {
     const checks = preflight.filter((s) => s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http');
@@ -121,7 +129,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   }
 
   // Backup: record steps that hold a snapshot / backup id, and backup or PITR attestations.
-  const backup = main.filter((s) => (s.kind === 'record' || s.kind === 'attest' || s.kind === 'command') && (BACKUP.test(s.title) || Object.keys(s.values ?? {}).some((k) => BACKUP.test(k))));
+  const backup = declared ? marked('backup') : main.filter((s) => (s.kind === 'record' || s.kind === 'attest' || s.kind === 'command') && (BACKUP.test(s.title) || Object.keys(s.values ?? {}).some((k) => BACKUP.test(k))));
   const backupResult = groupResult(backup);
   if (backupResult) {
     const ids = backup.flatMap((s) => Object.entries(s.values ?? {}).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`));
@@ -135,11 +143,13 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   }
 
   // Deploy + smoke: the mutating steps, then the checks after the last one.
-  const commands = main.filter((s) => s.kind === 'command');
-  const canary = main.filter((s) => CANARY.test(`${s.stepId} ${s.title} ${s.phaseTitle}`));
+  const commands = marked('deploy').length ? marked('deploy') : main.filter((s) => s.kind === 'command');
+  const canary = declared ? marked('canary') : main.filter((s) => CANARY.test(`${s.stepId} ${s.title} ${s.phaseTitle}`));
   if (commands.length) {
     const lastCommand = main.lastIndexOf(commands.at(-1)!);
-    const smoke = main.slice(lastCommand + 1).filter((s) => (s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http' || SMOKE.test(s.title)) && !canary.includes(s));
+    const smoke = marked('smoke').length
+      ? marked('smoke')
+      : main.slice(lastCommand + 1).filter((s) => (s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http' || (!declared && SMOKE.test(s.title))) && !canary.includes(s) && !s.broadcast);
     const deployResult = groupResult(commands);
     const smokeResult = groupResult(smoke);
     if (deployResult === 'FAIL') {

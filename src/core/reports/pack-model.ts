@@ -10,7 +10,8 @@ import { probeName } from '../engine/monitor';
 import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
 import { runComparison, type RunComparison } from '../rehearsal/report';
-import type { Expectation, Step } from '../runbook/schema';
+import type { BroadcastCheckpoint, Expectation, Step } from '../runbook/schema';
+import type { Lang } from '../../shared/i18n/languages';
 import { abortMatchOf, judgedBy } from './gate-facts';
 import { planVersionsOf, type PlanVersion } from './plan-versions';
 
@@ -90,6 +91,8 @@ export interface PackStep {
   statement: string | null;
   /** Attempts that failed or were interrupted before a signed retry; their transcripts are in the pack too. */
   previousAttempts?: PackAttempt[];
+  /** The broadcast checkpoint the runbook declares for this step (`broadcast: backup`); absent when none. */
+  broadcast?: BroadcastCheckpoint;
 }
 
 export interface PackAttempt {
@@ -165,7 +168,8 @@ export interface PackModel {
     blockedBy: RunState['blockedBy'];
     decisions: RunState['decisions'];
   };
-  runbook: { id: string; version: string; title: string; hash: string; decisionTemplate: 'governance' | 'go-no-go'; decisionTarget: string | null; rollbackTriggers: string[] };
+  /** language: the runbook's `language:` (absent when it declares none: English). */
+  runbook: { id: string; version: string; title: string; hash: string; decisionTemplate: 'governance' | 'go-no-go'; decisionTarget: string | null; rollbackTriggers: string[]; language?: Lang };
   targets: { name: string; kind: string; address: string; hostKey: string | null }[];
   steps: PackStep[];
   artifacts: PackArtifact[];
@@ -368,6 +372,7 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
       values: s.values ?? null,
       statement: step.kind === 'attest' ? step.statement : null,
       ...(s.previousAttempts?.length ? { previousAttempts: attemptsOf(state, step.id, s.previousAttempts, artifactsById) } : {}),
+      ...(step.broadcast ? { broadcast: step.broadcast } : {}),
     };
   });
   const stepOfArtifact = new Map(steps.filter((s) => s.evidence).map((s) => [s.evidence!.artifactId, s.stepId]));
@@ -415,7 +420,7 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
   const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   return {
     run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}), ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}), blockedBy: state.blockedBy, decisions: state.decisions },
-    runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [] },
+    runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [], ...(state.runbook.language ? { language: state.runbook.language } : {}) },
     targets: Object.entries(state.targets).map(([name, t]) => ({ name, kind: t.kind, address: targetAddress(t), hostKey: t.kind === 'ssh' ? (state.hostKeys[name] ?? t.host_key ?? null) : null })),
     steps,
     artifacts,

@@ -5,6 +5,8 @@ import { dsnCarriesPassword } from './dsn';
 import { flagsProblem, patternProblem } from './patterns';
 import { ROLE_NAME, ROLE_NAME_RULE } from '../identity/roles';
 import { jsonPathProblem } from '../targets/json-path';
+import { thresholdProblem } from './thresholds';
+import { LANGUAGES } from '../../shared/i18n/languages';
 import { z } from 'zod';
 
 /** Durations as people write them in runbooks: "90s", "5m", "2h", "1500ms". */
@@ -231,6 +233,14 @@ const condition = z.string().min(1).describe('A CEL expression; false makes this
 
 // ---- steps -----------------------------------------------------------------------------
 
+/**
+ * The checkpoints of the war-room broadcasts a step can declare (`broadcast: backup`): the
+ * pre-flight, the maintenance window attestation, the backup, the deploy, the smoke checks after
+ * it and the canary (src/core/reports/broadcasts.ts).
+ */
+export const BROADCAST_CHECKPOINTS = ['preflight', 'window', 'backup', 'deploy', 'smoke', 'canary'] as const;
+export type BroadcastCheckpoint = (typeof BROADCAST_CHECKPOINTS)[number];
+
 const stepBase = {
   id,
   title: z.string().min(1),
@@ -241,6 +251,8 @@ const stepBase = {
   when: condition.optional(),
   environments: environments.optional(),
   skippable: z.boolean().optional().describe('false: the runbook forbids skipping this step ("No skipping"); a skip is refused. Default true.'),
+  broadcast: z.enum(BROADCAST_CHECKPOINTS).optional()
+    .describe('The checkpoint broadcast this step belongs to (preflight, window, backup, deploy, smoke, canary). Once any step declares one, the broadcasts follow the declarations instead of words in step titles; a runbook that declares none keeps the built-in guesses.'),
 };
 
 /** Who signs a record or manual step: a role (default operator). */
@@ -348,8 +360,21 @@ const httpStep = z.object({
 
 // ---- monitors --------------------------------------------------------------------------
 
-/** e.g. "error_rate_pct <= 2.0", "p95_ms <= 1200". */
-const monitorThreshold = z.string().regex(/^(error_rate_pct|p50_ms|p95_ms|p99_ms|max_ms)\s*(<=|<|>=|>)\s*\d+(\.\d+)?$/, 'a threshold like "error_rate_pct <= 2.0" or "p95_ms <= 1200"');
+/** e.g. "error_rate_pct <= 2.0", "p95_ms <= 1200", "p95_ms <= ${value:baseline.p95_ms} * 1.2" (thresholds.ts). */
+const thresholdText = z.string().superRefine((value, ctx) => {
+  const problem = thresholdProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).describe('METRIC OP LIMIT: error_rate_pct, p50_ms, p95_ms, p99_ms or max_ms; <=, <, >= or >; a number, or arithmetic over ${param:NAME} and ${value:STEP.NAME} that gives one ("p95_ms <= ${value:baseline.p95_ms} * 1.2"), resolved when the monitor starts.');
+const monitorThreshold = z.union([
+  thresholdText,
+  z.object({ threshold: thresholdText, level: gateLevel }).strict(),
+]).describe('A threshold as text ("p95_ms <= 1200"), or {threshold: TEXT, level: warn} for one that is recorded and shown under Warnings, never blocking.');
+
+/** Thresholds as the engine reads them: their texts, and their levels when any is `warn`. */
+function thresholdLevels<T extends { thresholds: Array<z.output<typeof monitorThreshold>> }>(owner: T): Omit<T, 'thresholds'> & { thresholds: string[]; threshold_levels?: Array<'block' | 'warn'> } {
+  const levels = owner.thresholds.map((t) => (typeof t === 'string' ? 'block' : (t.level ?? 'block')));
+  return { ...owner, thresholds: owner.thresholds.map((t) => (typeof t === 'string' ? t : t.threshold)), ...(levels.includes('warn') ? { threshold_levels: levels } : {}) };
+}
 
 const monitorProbe = z.object({
   name: id.optional().describe('How the probe is named in the evidence (default: its URL).'),
@@ -364,7 +389,7 @@ const monitorProbe = z.object({
 }).strict().superRefine((probe, ctx) => {
   if (Boolean(probe.target) === Boolean(probe.url)) ctx.addIssue({ code: 'custom', message: 'a probe has exactly one of `target` (an http target) or `url`' });
   if (probe.path && !probe.target) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` goes with `target` (it is appended to the target\'s base_url); with `url`, write the whole URL' });
-});
+}).transform(thresholdLevels);
 
 const monitorStep = z.object({
   ...stepBase,
@@ -390,7 +415,7 @@ const monitorStep = z.object({
   if (step.probe && (step.every || step.for || step.timeout)) ctx.addIssue({ code: 'custom', message: 'with a single `probe`, `every`, `for` and `timeout` go inside it' });
   const perProbe = step.probes?.every((p) => p.thresholds.length > 0) ?? false;
   if (step.thresholds.length === 0 && !perProbe) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'name at least one threshold, e.g. "error_rate_pct <= 2.0" (on the step, or on every probe)' });
-});
+}).transform(thresholdLevels);
 
 export const stepSchema = z.discriminatedUnion('kind', [attestStep, recordStep, checkStep, commandStep, manualStep, monitorStep, httpStep]);
 
@@ -414,6 +439,8 @@ export const runbookSchema = z.object({
   version: z.union([z.string().min(1), z.number()]).transform(String),
   description: z.string().optional(),
   status: z.string().optional(),
+  language: z.enum(LANGUAGES).optional()
+    .describe('The language the core writes this run\'s evidence in: the decision PDF, VERIFY.txt, the incident report, the broadcasts, gate descriptions, refusals and the CLI\'s human output. en (default) or es.'),
   params: z.record(valueName, paramSchema).default({}),
   roles: z.record(roleSchema, z.object({ min: z.number().int().min(0).default(1), description: z.string().optional() }).strict()).default({}).describe('The roles of this cutover, each with its minimum number of people: the built-in operator, approver and observer, and any other (incident_commander, scribe, payments_owner, db_owner, …). `by:`, `policy.decide` and `policy.approvals.role` name them.'),
   policy: z.object({
