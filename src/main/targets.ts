@@ -3,7 +3,7 @@
 // secret's value is sealed by core and never comes back out through the contract.
 import { performance } from 'node:perf_hooks';
 import { targetSchema, type Target } from '../core/runbook';
-import { createExecutor, TargetError } from '../core/targets';
+import { createExecutor, TargetError, type Executor } from '../core/targets';
 import { getSecrets, secretNames, type Vault, type VaultEvent } from '../core/vault';
 import type { SavedTargetView, SecretView, TargetSpec, TargetTestResult } from '../shared/views';
 import type { HostKeyBroker } from './host-keys';
@@ -40,16 +40,28 @@ export function toTarget(spec: TargetSpec): Target {
       });
     case 'local':
       return targetSchema.parse({ kind: 'local', ...(spec.cwd ? { cwd: spec.cwd } : {}), ...(spec.description ? { description: spec.description } : {}) });
+    case 'mysql':
+      return targetSchema.parse({ kind: 'mysql', dsn: spec.dsn, tls: spec.tls, ...(spec.secret ? { secret: spec.secret } : {}), ...(spec.description ? { description: spec.description } : {}) });
+    case 'http':
+      return targetSchema.parse({
+        kind: 'http',
+        base_url: spec.baseUrl,
+        ...(spec.secret ? { auth: spec.authHeader ? { header: spec.authHeader, secret: spec.secret } : { bearer: spec.secret } } : {}),
+        tls_verify: spec.tlsVerify,
+        ...(spec.description ? { description: spec.description } : {}),
+      });
   }
 }
 
 /** What `run.start` takes to point a runbook target at this one (the engine's --target NAME=URI). */
 export function overrideUri(spec: TargetSpec, hostKey: string | null): string {
-  if (spec.kind === 'postgres') {
+  if (spec.kind === 'postgres' || spec.kind === 'mysql') {
     const url = new URL(spec.dsn);
-    if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', spec.tls);
+    if (!url.searchParams.has('sslmode') && !url.searchParams.has('ssl-mode')) url.searchParams.set('sslmode', spec.tls);
     return url.toString();
   }
+  // As an override only the base URL changes: the runbook's headers, token and TLS setting stay.
+  if (spec.kind === 'http') return spec.baseUrl;
   if (spec.kind === 'ssh') {
     const user = spec.user ? `${encodeURIComponent(spec.user)}@` : '';
     const params = new URLSearchParams();
@@ -128,7 +140,7 @@ export class TargetStore {
     const entry = this.entries(vault).get(name);
     if (!entry) throw new TargetNotFoundError(name);
     const target = toTarget(entry.spec);
-    const secret = 'secret' in target ? target.secret : undefined;
+    const secret = target.kind === 'http' ? (target.auth ? ('bearer' in target.auth ? target.auth.bearer : target.auth.secret) : undefined) : 'secret' in target ? target.secret : undefined;
     const address = targetAddressOf(target);
     const executor = createExecutor(name, target, {
       secrets: secret ? getSecrets(vault, [secret]) : {},
@@ -141,6 +153,7 @@ export class TargetStore {
     const started = performance.now();
     try {
       await executor.connect();
+      if (target.kind === 'http') return await this.probeHttp(executor, name, started);
       const source = (executor as { hostKeySource?: string }).hostKeySource ?? null;
       const hostKey = executor.hostKey ?? null;
       if (hostKey && source === 'confirmed') vault.append({ actor, type: CONFIRMED, payload: { name, fingerprint: hostKey } });
@@ -151,6 +164,14 @@ export class TargetStore {
     } finally {
       await executor.close().catch(() => undefined);
     }
+  }
+
+  /** An http target answers at all: a HEAD of its base URL; any status proves the address, TLS and token. */
+  private async probeHttp(executor: Executor, name: string, started: number): Promise<TargetTestResult> {
+    const result = await executor.exec({ command: 'HEAD /', http: { method: 'HEAD', path: '', headers: {} }, timeoutMs: 15_000, onOutput: () => undefined });
+    const durationMs = Math.round(performance.now() - started);
+    if (result.failure || !result.http) return { ok: false, name, kind: 'http', failure: result.failure?.kind ?? 'connect_failed', message: result.failure?.message ?? 'No HTTP response.', durationMs };
+    return { ok: true, name, kind: 'http', hostKey: null, hostKeySource: null, durationMs, httpStatus: result.http.status };
   }
 
   /** A saved postgres target as what the read-only inspections need: its DSN and password. */

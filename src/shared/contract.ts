@@ -229,6 +229,32 @@ interface ChannelSpec<I extends z.ZodType, O> {
   readonly output: O;
   /** Whether a call counts as user activity for the idle auto-lock (polling status does not). */
   readonly activity: boolean;
+  z
+    .object({
+      kind: z.literal('mysql'),
+      dsn: z.string().trim().max(4096).regex(/^mysql:\/\//, 'Enter a mysql:// DSN (without the password: it goes in the secret).'),
+      tls: tlsMode.default('prefer'),
+      secret: idName.optional().or(z.literal('').transform(() => undefined)),
+      description: optionalText(500),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('http'),
+      baseUrl: z.string().trim().max(4096).regex(/^https?:\/\/\S+$/, 'Enter an http:// or https:// base URL.'),
+      /** The vault secret holding the token; sent as Authorization: Bearer … unless authHeader names another header. */
+      secret: idName.optional().or(z.literal('').transform(() => undefined)),
+      authHeader: z
+        .string()
+        .trim()
+        .max(100)
+        .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'A header name looks like X-Api-Key.')
+        .optional()
+        .or(z.literal('').transform(() => undefined)),
+      tlsVerify: z.boolean().default(true),
+      description: optionalText(500),
+    })
+    .strict(),
 }
 
 /** Declares a channel answering with O; curried so I is inferred from the schema. */

@@ -346,10 +346,12 @@ export interface SavedTargetView {
 export type TargetSpec =
   | { kind: 'postgres'; dsn: string; tls: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'; secret?: string; description?: string }
   | { kind: 'ssh'; host: string; port?: number; user?: string; auth: 'agent' | 'key' | 'password'; keyFile?: string; secret?: string; cwd?: string; hostKey?: string; description?: string }
-  | { kind: 'local'; cwd?: string; description?: string };
+  | { kind: 'local'; cwd?: string; description?: string }
+  | { kind: 'mysql'; dsn: string; tls: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'; secret?: string; description?: string }
+  | { kind: 'http'; baseUrl: string; secret?: string; authHeader?: string; tlsVerify: boolean; description?: string };
 
 export type TargetTestResult =
-  | { ok: true; name: string; kind: TargetKind; hostKey: string | null; hostKeySource: string | null; durationMs: number }
+  | { ok: true; name: string; kind: TargetKind; hostKey: string | null; hostKeySource: string | null; durationMs: number; /** http: the status its base URL answered a HEAD request with. */ httpStatus?: number }
   | { ok: false; name: string; kind: TargetKind; failure: string; message: string; durationMs: number };
 
 export interface SecretView {

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { RunbookIssueView, RunbookOpenResult, RunbookView, SavedTargetView } from '../../../shared/contract';
+import { canStandIn } from '../../../shared/target-kinds';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StepKindTag } from '../components/StepBadges';
@@ -277,7 +278,7 @@ function StartRun({ opened }: { opened: Extract<RunbookOpenResult, { ok: true }>
           ))}
         </fieldset>
         {opened.runbook.targets.map((target) => {
-          const compatible = saved.filter((s) => (target.kind === 'postgres' ? s.kind === 'postgres' : s.kind !== 'postgres'));
+          const compatible = saved.filter((s) => canStandIn(target.kind, s.kind));
           const value = overrides[target.name] ?? '';
           return (
             <div className="field override" key={target.name}>

@@ -115,6 +115,7 @@ function TargetList({ targets, actor, onChanged, onError }: { targets: SavedTarg
                   <span className="ok-text">
                     <span aria-hidden="true">✓ </span>
                     {format(t.targets.testOk, { name: result.name, ms: result.durationMs })}
+                    {result.httpStatus !== undefined && <> {format(t.targets.testHttpStatus, { status: result.httpStatus })}</>}
                     {result.hostKey && (
                       <>
                         {' '}
@@ -155,13 +156,17 @@ function AddTarget({ secrets, actor, onSaved }: { secrets: SecretView[]; actor: 
   const [keyFile, setKeyFile] = useState('');
   const [cwd, setCwd] = useState('');
   const [hostKey, setHostKey] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [authHeader, setAuthHeader] = useState('');
+  const [tlsVerify, setTlsVerify] = useState(true);
   const [description, setDescription] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
   function spec(): TargetSpec {
-    if (kind === 'postgres') return { kind, dsn, tls, ...(secret ? { secret } : {}), ...(description ? { description } : {}) };
+    if (kind === 'postgres' || kind === 'mysql') return { kind, dsn, tls, ...(secret ? { secret } : {}), ...(description ? { description } : {}) };
+    if (kind === 'http') return { kind, baseUrl, ...(secret ? { secret } : {}), ...(secret && authHeader ? { authHeader } : {}), tlsVerify, ...(description ? { description } : {}) };
     if (kind === 'ssh')
       return {
         kind,
@@ -228,7 +233,7 @@ function AddTarget({ secrets, actor, onSaved }: { secrets: SecretView[]; actor: 
       <form onSubmit={(e) => void save(e)} aria-busy={busy}>
         <fieldset className="segmented">
           <legend>{t.targets.kindLegend}</legend>
-          {(['ssh', 'postgres', 'local'] as const).map((k) => (
+          {(['ssh', 'postgres', 'mysql', 'http', 'local'] as const).map((k) => (
             <label key={k}>
               <input type="radio" name={`${ids}-kind`} value={k} checked={kind === k} onChange={() => setKind(k)} />
               <span>{t.targets.kindName[k]}</span>
@@ -236,9 +241,9 @@ function AddTarget({ secrets, actor, onSaved }: { secrets: SecretView[]; actor: 
           ))}
         </fieldset>
         {field('name', t.targets.name, name, setName, { required: true, mono: true })}
-        {kind === 'postgres' && (
+        {(kind === 'postgres' || kind === 'mysql') && (
           <>
-            {field('dsn', t.targets.dsnLabel, dsn, setDsn, { required: true, mono: true, hint: t.targets.dsnHint })}
+            {field('dsn', t.targets.dsnLabel, dsn, setDsn, { required: true, mono: true, hint: kind === 'mysql' ? t.targets.mysqlDsnHint : t.targets.dsnHint })}
             <div className="field">
               <label htmlFor={`${ids}-tls`}>{t.targets.tlsLabel}</label>
               <select id={`${ids}-tls`} value={tls} onChange={(e) => setTls(e.target.value as (typeof TLS)[number])}>
@@ -273,10 +278,23 @@ function AddTarget({ secrets, actor, onSaved }: { secrets: SecretView[]; actor: 
           </>
         )}
         {kind === 'local' && field('cwd', t.targets.cwdLabel, cwd, setCwd, { mono: true })}
+        {kind === 'http' && (
+          <>
+            {field('baseurl', t.targets.baseUrlLabel, baseUrl, setBaseUrl, { required: true, mono: true, hint: t.targets.baseUrlHint })}
+            <div className="field">
+              <label>
+                <input type="checkbox" checked={tlsVerify} onChange={(e) => setTlsVerify(e.target.checked)} aria-describedby={`${ids}-tlsverify-hint`} /> {t.targets.tlsVerifyLabel}
+              </label>
+              <p id={`${ids}-tlsverify-hint`} className="hint">
+                {t.targets.tlsVerifyHint}
+              </p>
+            </div>
+          </>
+        )}
         {kind !== 'local' && (
           <div className="field">
             <label htmlFor={`${ids}-secret`}>
-              {t.targets.secretLabel}
+              {kind === 'http' ? t.targets.tokenSecretLabel : t.targets.secretLabel}
               <span className="muted"> {t.common.optional}</span>
             </label>
             <input id={`${ids}-secret`} type="text" className="mono" list={`${ids}-secrets`} value={secret} onChange={(e) => setSecret(e.target.value)} aria-describedby={`${ids}-secret-hint`} autoComplete="off" spellCheck={false} />
@@ -286,10 +304,11 @@ function AddTarget({ secrets, actor, onSaved }: { secrets: SecretView[]; actor: 
               ))}
             </datalist>
             <p id={`${ids}-secret-hint`} className="hint">
-              {t.targets.secretHint}
+              {kind === 'http' ? t.targets.tokenSecretHint : t.targets.secretHint}
             </p>
           </div>
         )}
+        {kind === 'http' && secret && field('authheader', t.targets.authHeaderLabel, authHeader, setAuthHeader, { mono: true, hint: t.targets.authHeaderHint })}
         {field('description', t.targets.descriptionLabel, description, setDescription)}
         <ErrorNotice error={error} />
         {saved && (
