@@ -278,19 +278,34 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .argument('<run>', 'run id')
     .option('--answers <file>', 'YAML/JSON: stepId → true (attest / manual done) or {field: value} (record)')
     .option('--accept-host-key <TARGET=FP...>', 'pin SSH host keys at first use')
-    .action(async (runId: string, opts: CommonOpts & { answers?: string }) => {
+    .option('--wait <duration>', 'a vault that joined a team ledger: how long to wait each time the run waits on the team (the plan\'s approvals, which it offers; another role\'s attestation; a decision on a BLOCKED run; after the last step, the GO / NO-GO), receiving and recording what they send through the ledger as it arrives; 0 stops at once, as without a ledger', '30m')
+    .action(async (runId: string, opts: CommonOpts & { answers?: string; wait: string }) => {
+      const waitMs = opts.wait === '0' ? 0 : /^\d+(\.\d+)?(ms|s|m|h)$/.test(opts.wait) ? (await import('../../core/runbook/schema')).durationMs(opts.wait) : NaN;
+      if (!Number.isFinite(waitMs)) throw new CliUsageError(`--wait takes a duration like 90s, 30m or 2h (or 0), got "${opts.wait}".`);
       const { parse: parseYaml } = await import('yaml');
       const answers = opts.answers ? answersFrom(opts.answers, readBounded(opts.answers, 1 << 20, 'answers').toString('utf8'), parseYaml) : {};
       const { autoplay } = await import('../../core/engine');
       const { rehearsalLine } = await import('../../core/rehearsal/report');
       await withEngine(opts, async (engine, vault) => {
-        const result = await autoplay(engine, runId, { answers: answers as Record<string, Answer>, onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId)) : line) });
-        if (result.stopped) {
-          console.error(`Stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
-          setExit(EXIT_FAILED);
-          return;
+        const inbox = waitMs > 0 ? await teamInbox(vault, waitMs, opts.actor ?? defaultActor()) : null;
+        try {
+          const result = await autoplay(engine, runId, {
+            answers: answers as Record<string, Answer>,
+            onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId)) : line),
+            ...(inbox ? { waitForTeam: inbox.waiter(engine) } : {}),
+          });
+          if (result.stopped) {
+            console.error(`Stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
+            setExit(EXIT_FAILED);
+            return;
+          }
+          console.log(`\nAll steps done.\n${formatRun(result.state)}`);
+          if (inbox && result.state.status === 'COMPLETED' && !(await inbox.waitForAuthorization(runId))) {
+            console.log(`No GO / NO-GO yet: when the decider sends it, \`cutover ledger receive --vault ${opts.vault}\` records it.`);
+          }
+        } finally {
+          await inbox?.close();
         }
-        console.log(`\nAll steps done.\n${formatRun(result.state)}`);
       });
     });
 
@@ -349,6 +364,18 @@ export function registerRun(program: Command, setExit: SetExit): void {
 }
 
 /** An answers file: a YAML or JSON mapping of step ids; anything else is refused with where it breaks. */
+/** The team ledger's inbox of a joined vault (null otherwise): what the run waits on arrives through it. */
+async function teamInbox(vault: Vault, timeoutMs: number, actor: string) {
+  const { membershipOf } = await import('../../core/ledger/membership');
+  if (!membershipOf(vault)) return null;
+  const { LedgerInbox } = await import('../../core/ledger/auto-receive');
+  return LedgerInbox.open(vault, {
+    timeoutMs, actor,
+    passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Passphrase for your key: '),
+    say: (line, refusal) => (refusal ? process.stderr.write(`cutover: ${line}\n`) : console.log(`  ${line}`)),
+  });
+}
+
 function answersFrom(path: string, text: string, parseYaml: (text: string) => unknown): Record<string, unknown> {
   let parsed: unknown;
   try {

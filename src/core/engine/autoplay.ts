@@ -19,6 +19,22 @@ export interface AutoplayOptions {
   /** stepId → why it is skipped (recorded as the operator's skip). */
   skip?: Record<string, string>;
   onStep?: (line: string, outcome?: StepOutcome) => void;
+  /**
+   * The team acts through its ledger: called when the run waits on someone who is not at this
+   * workstation (the plan's approvals, another role's attest/record/manual step, a decision on a
+   * BLOCKED run). Resolves true once what arrived lets the run go on, false to stop as before.
+   */
+  waitForTeam?: (need: TeamNeed) => Promise<boolean>;
+}
+
+/** What a run waits on from someone not at this workstation. */
+export interface TeamNeed {
+  runId: string;
+  stepId: string;
+  /** approval: the plan's signatures; act: another role's step act; decision: retry, rollback or stop. */
+  kind: 'approval' | 'act' | 'decision';
+  /** The role whose act is awaited (act), or the reason the run waits. */
+  detail: string;
 }
 
 export interface AutoplayResult {
@@ -49,6 +65,11 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
     }
     const answer = options.answers[step.id];
     if (step.kind === 'attest' || step.kind === 'manual' || step.kind === 'record') {
+      const by = step.by ?? 'operator';
+      if (by !== 'operator' && options.waitForTeam && !options.attestElsewhere && !options.engineFor) {
+        if (await options.waitForTeam({ runId, stepId: step.id, kind: 'act', detail: by })) continue;
+        return stop(step.id, `no ${by} signed ${step.kind} step ${step.id} in time`);
+      }
       if (answer === undefined) return stop(step.id, `no answer for ${step.kind} step ${step.id}`);
       if (step.kind === 'attest' && step.by !== 'operator' && options.attestElsewhere) await options.attestElsewhere(step.id, step.by);
       else if (step.kind === 'attest') await (step.by !== 'operator' && options.engineFor ? options.engineFor(step.by) : engine).attest(runId, step.id);
@@ -58,10 +79,17 @@ export async function autoplay(engine: RunEngine, runId: string, options: Autopl
       continue;
     }
     const auth = engine.authorization(runId, step.id);
-    if (auth && !auth.authorized) return stop(step.id, auth.reason);
+    if (auth && !auth.authorized) {
+      if (options.waitForTeam && await options.waitForTeam({ runId, stepId: step.id, kind: 'approval', detail: auth.reason })) continue;
+      return stop(step.id, auth.reason);
+    }
     const outcome = await engine.executeStep(runId, step.id);
     outcomes.push(outcome);
     say(`${step.id}: ${outcome.status}${outcome.failure ? ` (${outcome.failure.kind}: ${outcome.failure.message})` : ''}`, outcome);
+    if (outcome.blocked && options.waitForTeam && await options.waitForTeam({ runId, stepId: step.id, kind: 'decision', detail: 'the run is BLOCKED' })) {
+      if (engine.status(runId).status === 'STOPPED') return stop(step.id, 'the run was stopped by a decision');
+      continue;
+    }
     if (outcome.status !== 'PASS' || outcome.blocked) return stop(step.id, outcome.blocked ? 'the run is BLOCKED' : `${step.id} failed`);
   }
 }

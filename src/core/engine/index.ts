@@ -5,4 +5,4 @@ export { GateWatcher, type GateResult } from './gates';
 export type { ProgressUpdate } from './progress';
 export type * from './types';
 export { parsePlannedT0 } from './t-zero';
-export { autoplay, type Answer, type AutoplayOptions, type AutoplayResult } from './autoplay';
+export { autoplay, type Answer, type AutoplayOptions, type AutoplayResult, type TeamNeed } from './autoplay';

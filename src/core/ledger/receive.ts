@@ -13,7 +13,7 @@ import { sshsigVerify } from '../signing';
 import { createExecutor } from '../targets/registry';
 import { VaultError, type Vault } from '../vault';
 import { joinedOrRefuse, teamOf } from './approve';
-import { ACT_SENT, actSentSchema, APPROVAL_SENT, approvalSentSchema } from './messages';
+import { ACT_SENT, actSentSchema, APPROVAL_SENT, approvalSentSchema, PLAN_OFFERED } from './messages';
 import type { PublishedEvent } from './record';
 import type { LedgerProblem } from './verify';
 
@@ -54,6 +54,14 @@ function keyRefusal(signature: string, message: Buffer, namespace: string, membe
   return result.ok ? null : `it is not signed by ${from}'s own key ${memberFingerprint} (${result.message}): a workstation sends only its owner's approvals and acts`;
 }
 
+/** An approval through the ledger covers a plan this workstation offered for the run, nothing else. */
+function offerRefusal(vault: Vault, runId: string, digest: string): string | null {
+  const offered = vault.events().filter((e) => e.type === PLAN_OFFERED && (e.payload as { runId?: unknown } | null)?.runId === runId).map((e) => (e.payload as { planDigest: string }).planDigest);
+  if (offered.includes(digest)) return null;
+  const latest = offered.at(-1);
+  return `it approves plan ${digest.slice(0, 12)}…, which this workstation never offered for run ${runId} (${latest ? `it offered ${latest.slice(0, 12)}…` : 'it offered none'}): an approval sent through the ledger covers only a plan offered with \`cutover ledger offer\``;
+}
+
 export async function receiveFromLedger(vault: Vault, input: { db?: string } = {}): Promise<ReceiveResult> {
   const membership = joinedOrRefuse(vault);
   const team = await teamOf(membership, input.db);
@@ -81,6 +89,8 @@ async function receiveOne(vault: Vault, engine: RunEngine, from: string, memberK
     const bad = keyRefusal(p.signature, bytes, PLAN_NAMESPACE, memberKey, memberFingerprint, from);
     if (bad) return { ...base, status: 'refused', message: bad };
     const digest = planDigest(bytes);
+    const notOffered = offerRefusal(vault, p.runId, digest);
+    if (notOffered) return { ...base, status: 'refused', message: notOffered };
     return attempt(base, () => {
       if (engine.status(p.runId).approvals.some((a) => a.planDigest === digest && a.fingerprint === memberFingerprint)) throw new AlreadyRecorded('this approval is recorded already');
       const approval = engine.importApproval(p.runId, bytes, p.signature);
