@@ -20,6 +20,7 @@ import { DEFAULT_HOST_KEY_TIMEOUT_MS, HostKeyBroker } from './host-keys';
 import { LedgerOutbox } from './ledger-outbox';
 import { PathGrants } from './path-grants';
 import { PushHub } from './push';
+import { importMarkdownView, saveImportedDraft } from './runbook-import';
 import { RunService, StepRunningError } from './runs';
 import { VaultSession } from './session';
 import { listSecrets, TargetStore } from './targets';
@@ -41,8 +42,8 @@ export interface HostServices {
   chooseVaultPath?: (purpose: 'create' | 'open') => Promise<string | null>;
   /** Opens a file with the OS's viewer (Electron: shell.openPath), where there is one. */
   openPath?: (path: string) => Promise<boolean>;
-  /** A native file dialog for runbooks, plan files and keys, where there is one. */
-  chooseFile?: (purpose: 'runbook' | 'plan' | 'key' | 'pack' | 'act' | 'signature') => Promise<string | null>;
+  /** A native file dialog for runbooks, plan files and keys, where there is one; `name` is what a save dialog suggests. */
+  chooseFile?: (purpose: 'runbook' | 'plan' | 'key' | 'pack' | 'act' | 'signature' | 'markdown' | 'draft', name?: string) => Promise<string | null>;
   /** Idle time before the open vault locks itself; null never locks. Default 15 minutes. */
   autoLockMs?: number | null;
   /** The ssh-agent for SSH targets and agent identities (default SSH_AUTH_SOCK). */
@@ -380,9 +381,9 @@ export function createContractService(host: HostServices): ContractService {
     'targets.test': ({ name, actor }) => targets.test(session.require(), name, actorOr(actor)),
     'targets.answerHostKey': ({ requestId, accept }) => ({ pending: hostKeys.answer(requestId, accept) }),
 
-    'files.choose': async ({ purpose }) => {
-      const path = host.chooseFile ? await host.chooseFile(purpose) : null;
-      return { path, token: path && (purpose === 'runbook' || purpose === 'plan' || purpose === 'pack') ? grants.grant(purpose, path) : null };
+    'files.choose': async ({ purpose, name }) => {
+      const path = host.chooseFile ? await host.chooseFile(purpose, name) : null;
+      return { path, token: path && (purpose === 'runbook' || purpose === 'plan' || purpose === 'pack' || purpose === 'markdown' || purpose === 'draft') ? grants.grant(purpose, path) : null };
     },
 
     'runbook.open': (input) => {
@@ -394,6 +395,9 @@ export function createContractService(host: HostServices): ContractService {
         path,
       );
     },
+
+    'runbook.importMarkdown': ({ token }) => importMarkdownView(grants.resolve('markdown', token)),
+    'runbook.saveImportedDraft': ({ source, token, ...input }) => saveImportedDraft(grants.resolve('markdown', source), grants.resolve('draft', token), input),
 
     'run.start': ({ rehearsal, ...input }) => runs.start(session.require(), { ...input, ...(rehearsal ? { rehearsalPack: grants.resolve('pack', rehearsal) } : {}) }),
     'run.list': () => runs.list(session.require()),

@@ -127,12 +127,19 @@ const FILE_FILTERS = {
   pack: [{ name: 'Decision pack (zip)', extensions: ['zip'] }],
   act: [{ name: 'Act', extensions: ['json'] }],
   signature: [{ name: 'SSH signature', extensions: ['sig'] }],
+  markdown: [{ name: 'Markdown runbook', extensions: ['md', 'markdown'] }],
+  draft: [{ name: 'Runbook', extensions: ['yaml', 'yml'] }],
 } as const;
 
-async function chooseFile(purpose: keyof typeof FILE_FILTERS): Promise<string | null> {
+/** Files the window writes get a save dialog (the contract's own refusal guards an existing draft). */
+const SAVE_AS: Partial<Record<keyof typeof FILE_FILTERS, string>> = { plan: 'plan.json', draft: 'runbook.yaml' };
+
+async function chooseFile(purpose: keyof typeof FILE_FILTERS, name?: string): Promise<string | null> {
   const filters = FILE_FILTERS[purpose].map((f) => ({ name: f.name, extensions: [...f.extensions] }));
-  if (purpose === 'plan') {
-    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, { filters, defaultPath: 'plan.json' }) : await dialog.showSaveDialog({ filters, defaultPath: 'plan.json' });
+  const saveAs = SAVE_AS[purpose];
+  if (saveAs) {
+    const defaultPath = name ?? saveAs;
+    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, { filters, defaultPath }) : await dialog.showSaveDialog({ filters, defaultPath });
     return result.canceled || !result.filePath ? null : result.filePath;
   }
   const options = { filters, properties: ['openFile' as const] };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MIN_NEW_PASSPHRASE_LENGTH } from './limits';
 import type { Subscribe } from './push';
 import type { Result } from './result';
+import type { ImportedDraftSaved, MarkdownImportView } from './views-import';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from './views-evidence';
 import type {
   AlembicReportView,
@@ -33,6 +34,7 @@ import type {
 export { MIN_NEW_PASSPHRASE_LENGTH };
 export type * from './views';
 export type * from './views-db';
+export type * from './views-import';
 export type * from './views-evidence';
 export type * from './push';
 
@@ -347,7 +349,15 @@ export const contract = {
 
   /** A native file dialog where there is one ('pack': a returned decision pack .zip); null without one or when cancelled. */
   /** The chosen path (to show) and, for runbook and plan, the token runbook.open and plan.save take instead of a path. */
-  'files.choose': channel<{ path: string | null; token: string | null }>()({ input: z.object({ purpose: z.enum(['runbook', 'plan', 'key', 'pack', 'act', 'signature']) }).strict() }),
+  /** 'markdown' opens a Markdown runbook to import; 'draft' is where its YAML draft is saved (`name`: the file name the save dialog suggests). */
+  'files.choose': channel<{ path: string | null; token: string | null }>()({
+    input: z
+      .object({
+        purpose: z.enum(['runbook', 'plan', 'key', 'pack', 'act', 'signature', 'markdown', 'draft']),
+        name: z.string().trim().regex(/^[^/\\\0]{1,255}$/, 'A file name, without folders.').optional(),
+      })
+      .strict(),
+  }),
 
   /** Validates a runbook (text, or a file main reads); problems come back as data with line:column. */
   'runbook.open': channel<RunbookOpenResult>()({
@@ -356,6 +366,20 @@ export const contract = {
       /** A runbook file picked in main's dialog: the token files.choose returned, never a path. */
       z.object({ token: dialogToken }).strict(),
     ], { error: 'Give the runbook’s text, or open the file with “Browse…”: the window opens only files picked in the system’s file dialog, never a typed path.' }),
+  }),
+
+  /** A Markdown runbook picked in main's dialog (files.choose 'markdown'), imported as `cutover runbook import` does: source, draft YAML, what each line became. */
+  'runbook.importMarkdown': channel<MarkdownImportView>()({ input: z.object({ token: dialogToken }).strict() }),
+  /** Writes that draft (imported again from the same file, and only if it is still the YAML shown) where the save dialog chose (files.choose 'draft'); an existing file only with `overwrite`. */
+  'runbook.saveImportedDraft': channel<ImportedDraftSaved>()({
+    input: z
+      .object({
+        source: dialogToken,
+        token: dialogToken,
+        yamlSha256: z.string().regex(/^[0-9a-f]{64}$/, 'The draft’s SHA-256 (64 hex digits) is missing: import the Markdown again.'),
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
   }),
 
   'run.start': channel<RunView>()({

@@ -1,0 +1,70 @@
+// The window's Markdown import: the core importer (the one `cutover runbook import` runs) on a
+// file picked in main's dialog, shown as the source beside its draft, and the draft written where
+// the save dialog chose. The draft is imported again from the same file when it is saved, and
+// written only if it is still the YAML the person saw; an existing file is replaced only when
+// they confirmed it. Never a half-written file.
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { elementOfLine, importMarkdownFile, type ImportedRunbook } from '../core/runbook/import';
+import type { ImportedDraftSaved, MarkdownImportView } from '../shared/views-import';
+
+/** A save the person must confirm, or cannot make: the error envelope's code says which. */
+export class DraftSaveError extends Error {
+  constructor(
+    readonly code: 'DRAFT_EXISTS' | 'DRAFT_CHANGED' | 'BAD_INPUT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DraftSaveError';
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** What `cutover runbook import FILE` writes, named as the CLI names it (the file's base name). */
+function importFile(path: string): ImportedRunbook {
+  return importMarkdownFile(path, basename(path));
+}
+
+export function importMarkdownView(path: string): MarkdownImportView {
+  const imported = importFile(path);
+  const { coverage, elements } = imported;
+  return {
+    source: coverage.source,
+    lines: imported.lines,
+    yaml: imported.yaml,
+    yamlSha256: sha256(imported.yaml),
+    coverage: coverage.lines.map((l) => ({ line: l.line, kind: l.kind, mapped: l.mapped ?? null, why: l.mapped ? null : (l.why ?? null), element: elementOfLine(elements, l) ?? null })),
+    elements: elements.map((e) => ({ where: e.where, yamlLine: e.yamlLine, sourceLines: [...e.sourceLines] })),
+    listItems: { ...coverage.listItems },
+    codeLines: { ...coverage.codeLines },
+    percent: coverage.percent,
+    todos: coverage.todos.map((t) => ({ ...t })),
+  };
+}
+
+export function saveImportedDraft(markdownPath: string, out: string, input: { yamlSha256: string; overwrite: boolean }): ImportedDraftSaved {
+  if (resolve(out) === resolve(markdownPath)) {
+    throw new DraftSaveError('BAD_INPUT', `${basename(out)} is the Markdown runbook itself: choose another file for the YAML draft (for example ${basename(markdownPath).replace(/\.(md|markdown)$/i, '')}.yaml).`);
+  }
+  const { yaml } = importFile(markdownPath);
+  const digest = sha256(yaml);
+  if (digest !== input.yamlSha256) {
+    throw new DraftSaveError('DRAFT_CHANGED', `${basename(markdownPath)} changed since it was imported: the draft shown is not what it gives now. Import it again, check the draft, then save.`);
+  }
+  if (existsSync(out)) {
+    if (!statSync(out).isFile()) throw new DraftSaveError('BAD_INPUT', `${out} is not a regular file: choose a file name for the YAML draft.`);
+    if (!input.overwrite) throw new DraftSaveError('DRAFT_EXISTS', `${out} already exists. Replace it with the draft, or choose another name.`);
+  }
+  const partial = `${out}.partial`;
+  try {
+    writeFileSync(partial, yaml, { flag: 'w' });
+    renameSync(partial, out);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DraftSaveError('BAD_INPUT', `Cannot write ${out} (${code ?? (error as Error).message}): choose a folder you can write to.`);
+  }
+  return { path: out, bytes: Buffer.byteLength(yaml, 'utf8'), sha256: digest };
+}
