@@ -4,7 +4,10 @@
 // artifact; or, with `fill`, fills the disk (segments-disk-full.test.ts).
 // Usage: CUTOVER_SEGMENTS_CHILD=1 node --import tsx segments-writer-child.ts VAULT ROUND|fill
 import { createCipheriv, createHash } from 'node:crypto';
-import { Vault } from '../../src/core/vault';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Vault, segmentRootFor } from '../../src/core/vault';
+import { artifactDirFor } from '../../src/core/vault/segments';
 
 /** The bytes of artifact `name`: AES-256-CTR keystream under sha256(name), from offset 0. */
 export function contentStream(name: string) {
@@ -13,7 +16,9 @@ export function contentStream(name: string) {
 }
 
 /** `fill`: streams `loud.log` until a write fails (a full disk), abandons it as the engine does,
- *  and prints what happened: the error, the bytes accepted, whether abandon() could seal it. */
+ *  and prints what happened: the error, the bytes accepted, what the artifact's segment files
+ *  held and what the vault recorded the moment the write was refused, whether abandon() could
+ *  seal it. */
 function fill(path: string): void {
   const vault = Vault.open(path, { passphrase: process.env.CUTOVER_PASSPHRASE ?? '' });
   const writer = vault.createArtifact({ name: 'loud.log', actor: 'dba' });
@@ -29,6 +34,9 @@ function fill(path: string): void {
       error = e as Error;
     }
   }
+  const folder = artifactDirFor(segmentRootFor(path), writer.id);
+  const onDisk = existsSync(folder) ? readdirSync(folder).map((f) => ({ file: f, bytes: statSync(join(folder, f)).size })) : [];
+  const recorded = vault.artifacts().find((a) => a.id === writer.id)?.size ?? null;
   const more = (() => {
     try {
       writer.write('more');
@@ -43,7 +51,7 @@ function fill(path: string): void {
   } catch (e) {
     abandoned = `failed: ${(e as Error).message}`;
   }
-  process.stdout.write(`${JSON.stringify({ error: error && { name: error.name, message: error.message }, sent, more, abandoned })}\n`);
+  process.stdout.write(`${JSON.stringify({ error: error && { name: error.name, message: error.message }, sent, onDisk, recorded, more, abandoned })}\n`);
   vault.close();
 }
 

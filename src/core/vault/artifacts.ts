@@ -49,7 +49,7 @@ export interface SegmentStore {
 /** A full disk or quota, said as the vault's own error; anything else as it came. */
 function storageError(store: SegmentStore, name: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new VaultDiskFullError(store.vaultPath, { cause: error, during: `writing the transcript "${name}" into ${store.root}` });
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return new VaultDiskFullError(store.vaultPath, { cause: error, during: `writing the transcript "${name}" into ${store.root}` });
   return error;
 }
 
@@ -70,6 +70,8 @@ export class ArtifactWriter {
   private failure: unknown = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly files: SegmentFileWriter | null = null;
+  /** The chunk sealed as the artifact's end, once finish() wrote it. */
+  private finalIdx: number | null = null;
   private readonly insertChunk;
   private readonly insertFileChunk;
   private readonly bumpArtifact;
@@ -196,8 +198,7 @@ export class ArtifactWriter {
       }, { behavior: 'immediate' });
     } catch (error) {
       // Not sealed: abandon() or the next open seals what was recorded durably.
-      this.failure = error;
-      throw error;
+      throw this.fail(error);
     } finally {
       this.files?.close();
     }
@@ -207,31 +208,55 @@ export class ArtifactWriter {
   /** Keeps what was written but marks the artifact incomplete (a cancelled or failed stream). */
   abandon(): ArtifactInfo {
     if (!this.failure) this.flush();
-    else this.salvageWritten();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.files?.close();
     return markIncomplete(this.db, this.id, this.actor, this.record, this.store);
   }
 
-  /** After a failed write (a full disk): the chunks written whole before it are made durable and
-   *  recorded, if the disk still allows; otherwise they are left out, as a crash would. */
+  /**
+   * Keeps `error` as the writer's failure and gives back the space of every byte it wrote that
+   * no transaction recorded, so a refused write really is rolled back (on a full disk, the disk
+   * is as full as what the vault records). The chunks written whole before the failure are
+   * first made durable and recorded, if the disk still allows (the frame cut short is taken back
+   * first, to make room); what cannot be recorded is taken back too. Returns the error to throw.
+   */
+  private fail(error: unknown): unknown {
+    this.failure = this.store ? storageError(this.store, this.name, error) : error;
+    if (this.files) {
+      try {
+        this.files.discardFrom(this.chunks + this.undurable.length);
+        this.salvageWritten();
+        this.files.discardFrom(this.chunks);
+      } catch {
+        // What could not be taken back is reported by verify (bytes past a segment's recorded end).
+      }
+      this.undurable = [];
+      this.undurableBytes = 0;
+      this.files.close();
+    }
+    return this.failure;
+  }
+
+  /** After a failed write: the chunks written whole before it are made durable and recorded, if
+   *  the disk still allows; otherwise they are left out, as a crash would. Never the artifact's
+   *  final chunk (its AAD seals a complete artifact; a failed seal leaves an incomplete one). */
   private salvageWritten(): void {
-    if (!this.files || this.undurable.length === 0) return;
-    const rows = this.undurable;
+    if (!this.files) return;
+    const rows = this.undurable.filter((r) => r.idx !== this.finalIdx);
+    if (rows.length === 0) return;
+    const bytes = rows.reduce((n, r) => n + r.size, 0);
     try {
       this.files.sync();
       this.db.transaction(() => {
         this.recordChunks(rows);
-        this.bumpArtifact.run({ size: this.size + this.undurableBytes, chunkCount: this.chunks + rows.length, id: this.id });
+        this.bumpArtifact.run({ size: this.size + bytes, chunkCount: this.chunks + rows.length, id: this.id });
       }, { behavior: 'immediate' });
     } catch {
       return;
     }
-    this.size += this.undurableBytes;
+    this.size += bytes;
     this.chunks += rows.length;
-    this.undurable = [];
-    this.undurableBytes = 0;
   }
 
   /** Runs a segment-file operation; a failure is kept (and said as a full disk when it is one). */
@@ -239,8 +264,7 @@ export class ArtifactWriter {
     try {
       fn();
     } catch (error) {
-      this.failure = this.store ? storageError(this.store, this.name, error) : error;
-      throw this.failure;
+      throw this.fail(error);
     }
   }
 
@@ -268,6 +292,7 @@ export class ArtifactWriter {
     const idx = this.chunks + this.undurable.length;
     this.undurable.push(this.files!.append(idx, pieces, bytes, final));
     this.undurableBytes += bytes;
+    if (final) this.finalIdx = idx;
   }
 
   private recordChunks(rows: ChunkRecord[]): void {
@@ -287,8 +312,7 @@ export class ArtifactWriter {
         this.bumpArtifact.run({ size, chunkCount, id: this.id });
       }, { behavior: 'immediate' });
     } catch (error) {
-      this.failure = error;
-      throw error;
+      throw this.fail(error);
     }
     this.undurable = [];
     this.undurableBytes = 0;

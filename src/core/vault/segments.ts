@@ -11,7 +11,7 @@
 // place, another artifact or another vault, or a tail cut off, does not authenticate. Every
 // chunk's size and tag is also recorded in the vault (artifact_file_chunks).
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readSync, writevSync, existsSync, fstatSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writevSync, existsSync, fstatSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VaultError } from './errors';
 
@@ -113,10 +113,16 @@ export interface ChunkRecord {
  * Appends encrypted chunks to an artifact's segment files. `append` writes (page cache);
  * `sync` makes every chunk appended so far durable. Segments are created as needed (the
  * new file's folder entry fsynced), and fsynced when the writer moves past them.
+ * `discardFrom` takes back the bytes of chunks no transaction recorded (a refused write).
  */
 export class SegmentFileWriter {
   private fd: number | null = null;
   private segment = -1;
+  /** Segments this writer created (never another's: each is opened exclusively). */
+  private readonly created: number[] = [];
+  /** Where each chunk's frame ends in its segment, once the whole frame was written. */
+  private readonly frameEnds: number[] = [];
+  private position = 0;
 
   constructor(private readonly ctx: SegmentContext) {}
 
@@ -143,7 +149,48 @@ export class SegmentFileWriter {
       const n = writevSync(this.fd!, done === 0 ? parts : remaining(parts, done));
       done += n;
     }
+    this.position += expected;
+    this.frameEnds[idx] = this.position;
     return { idx, size, tag };
+  }
+
+  /**
+   * Takes back the bytes of chunk `idx` and every chunk after it (also a frame cut short by a
+   * failed write): the segment holding chunk `idx - 1` is cut back to that chunk's end, and the
+   * segments after it that this writer created are deleted, so a full disk gets its space back.
+   * Only this writer's own files are touched. Best effort: what stays is reported by verify.
+   */
+  discardFrom(idx: number): void {
+    const keepSegment = idx > 0 ? Math.floor((idx - 1) / this.ctx.segmentChunks) : -1;
+    const dir = artifactDirFor(this.ctx.root, this.ctx.artifactId);
+    let unlinked = false;
+    for (const segment of this.created.filter((s) => s > keepSegment)) {
+      if (segment === this.segment) this.close();
+      try {
+        unlinkSync(segmentPathFor(this.ctx.root, this.ctx.artifactId, segment));
+        unlinked = true;
+      } catch {
+        // Gone already, or not ours to remove any more: verify reports what is left.
+      }
+    }
+    this.created.splice(0, this.created.length, ...this.created.filter((s) => s <= keepSegment));
+    if (unlinked) {
+      try {
+        fsyncPath(dir);
+      } catch {
+        // The unlink itself has freed the space; a crash before the folder is synced only brings back an orphan.
+      }
+    }
+    const end = this.frameEnds[idx - 1];
+    this.frameEnds.length = Math.min(this.frameEnds.length, idx);
+    if (end === undefined || !this.created.includes(keepSegment)) return;
+    const fd = keepSegment === this.segment && this.fd !== null ? this.fd : openSync(segmentPathFor(this.ctx.root, this.ctx.artifactId, keepSegment), 'r+');
+    try {
+      if (fstatSync(fd).size > end) ftruncateSync(fd, end);
+      if (fd === this.fd) this.position = end;
+    } finally {
+      if (fd !== this.fd) closeSync(fd);
+    }
   }
 
   /** Every chunk appended so far is on disk when this returns. */
@@ -168,9 +215,12 @@ export class SegmentFileWriter {
     // Never over an existing file: a segment is written once.
     this.fd = openSync(path, 'wx', 0o600);
     this.segment = segment;
+    this.created.push(segment);
+    this.position = 0;
     const h = header(this.ctx, segment);
     let done = 0;
     while (done < h.length) done += writevSync(this.fd, [h.subarray(done)]);
+    this.position = HEADER_BYTES;
     fsyncPath(dir);
   }
 }
