@@ -24,6 +24,7 @@ import { importMarkdownView, saveImportedDraft } from './runbook-import';
 import { RunService, StepRunningError } from './runs';
 import { VaultSession } from './session';
 import { listSecrets, TargetStore } from './targets';
+import { WarRoom } from './war-room';
 import { issueView, runbookView } from './views';
 
 /** The OS keychain as main sees it (Electron: safeStorage). Wraps and unwraps the vault's data key. */
@@ -179,7 +180,12 @@ export function createContractService(host: HostServices): ContractService {
   const runs = new RunService({ hub, hostKeys, keys, ...connection, log });
   const targets = new TargetStore(hostKeys, connection);
   session.setBusyCheck(() => runs.busy || hostKeys.waiting > 0);
-  session.setCloseListener(() => keys.drop());
+  const warRoom = new WarRoom(hub, log);
+  // Locking (or switching) the vault ends its session keys and its War room follower with it.
+  session.setCloseListener(() => {
+    keys.drop();
+    warRoom.stop();
+  });
   const ledgerOutbox = new LedgerOutbox((vault, fingerprint) => keys.keyringFor(vault).signerFor(fingerprint), log);
   /** PDFs this session wrote: the only files the window may ask the OS to open. */
   const openable = new Set<string>();
@@ -452,6 +458,30 @@ export function createContractService(host: HostServices): ContractService {
       openable.add(written.pdf);
       return written;
     },
+
+    'warRoom.view': ({ runId }) => warRoom.view(session.require(), runId ?? null),
+    'warRoom.connect': async ({ url, runId }) => {
+      const vault = session.require();
+      await warRoom.connect(vault, url);
+      return warRoom.view(vault, runId ?? null);
+    },
+    'warRoom.disconnect': () => {
+      warRoom.stop();
+      return warRoom.view(session.require(), null);
+    },
+    'warRoom.approve': async ({ runId }) => {
+      const vault = session.require();
+      await warRoom.act(vault, runId, { kind: 'approve' }, (fingerprint) => keys.keyringFor(vault).signerFor(fingerprint));
+      return warRoom.view(vault, runId);
+    },
+    'warRoom.decide': async ({ runId, decision }) => {
+      const vault = session.require();
+      const what = decision.kind === 'decision.record'
+        ? { kind: 'decision.record' as const, input: { authorization: decision.authorization, ...(decision.note ? { note: decision.note } : {}) } }
+        : { kind: 'run.decide' as const, decision: decision.decision, reason: decision.reason, ...(decision.stepId ? { stepId: decision.stepId } : {}) };
+      await warRoom.act(vault, runId, { kind: 'decide', decision: what }, (fingerprint) => keys.keyringFor(vault).signerFor(fingerprint));
+      return warRoom.view(vault, runId);
+    },
   };
 
   return {
@@ -482,6 +512,7 @@ export function createContractService(host: HostServices): ContractService {
     dispose() {
       runs.cancelAll();
       hostKeys.refuseAll();
+      warRoom.stop();
       session.close();
       keys.drop();
     },

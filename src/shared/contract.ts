@@ -10,6 +10,7 @@ import type { Subscribe } from './push';
 import type { Result } from './result';
 import type { ImportedDraftSaved, MarkdownImportView } from './views-import';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from './views-evidence';
+import type { WarRoomView } from './views-war-room';
 import type {
   AlembicReportView,
   FingerprintDiffView,
@@ -36,6 +37,7 @@ export type * from './views';
 export type * from './views-db';
 export type * from './views-import';
 export type * from './views-evidence';
+export type * from './views-war-room';
 export type * from './push';
 
 /** Every IPC channel is this prefix plus a contract channel name; main and preload allow nothing else. */
@@ -168,6 +170,13 @@ const identityName = z
 /** Names of runbook ids, steps, targets and secrets. */
 const idName = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Use letters, digits, _ . - (up to 64), starting with a letter or digit.');
 const runId = z.uuid('That is not a run id.');
+/** A team ledger's URL: postgresql://user@host:port/db, never with a password. */
+const ledgerUrl = z
+  .string()
+  .trim()
+  .min(1, 'Enter the ledger’s URL, for example postgresql://cutover_ledger_writer@db.example:5432/cutover_ledger.')
+  .max(2048, 'The URL is too long.')
+  .regex(/^postgres(ql)?:\/\//, 'A ledger URL starts with postgresql://, for example postgresql://cutover_ledger_writer@db.example:5432/cutover_ledger.');
 /** operator, approver, observer, or any role a runbook declares (lower_snake_case). */
 const role = z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, 'A role is lower_snake_case, like operator, approver, observer or incident_commander.');
 const absolutePath = vaultPath;
@@ -220,17 +229,6 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('local'), cwd: optionalText(4096), description: optionalText(500) }).strict(),
-]);
-
-// ---------------------------------------------------------------------------------------
-// The channels.
-
-interface ChannelSpec<I extends z.ZodType, O> {
-  readonly input: I;
-  /** Type-only: the value a successful call answers with. Never read at run time. */
-  readonly output: O;
-  /** Whether a call counts as user activity for the idle auto-lock (polling status does not). */
-  readonly activity: boolean;
   z
     .object({
       kind: z.literal('mysql'),
@@ -257,6 +255,17 @@ interface ChannelSpec<I extends z.ZodType, O> {
       description: optionalText(500),
     })
     .strict(),
+]);
+
+// ---------------------------------------------------------------------------------------
+// The channels.
+
+interface ChannelSpec<I extends z.ZodType, O> {
+  readonly input: I;
+  /** Type-only: the value a successful call answers with. Never read at run time. */
+  readonly output: O;
+  /** Whether a call counts as user activity for the idle auto-lock (polling status does not). */
+  readonly activity: boolean;
 }
 
 /** Declares a channel answering with O; curried so I is inferred from the schema. */
@@ -521,6 +530,26 @@ export const contract = {
   'files.openPdf': channel<{ opened: boolean }>()({ input: z.object({ path: absolutePath }).strict() }),
   'incident.get': channel<IncidentView>()({ input: z.object({ runId }).strict() }),
   'incident.save': channel<{ markdown: string; pdf: string }>()({ input: z.object({ runId, dir: absolutePath }).strict() }),
+
+  /** The War room: the shared run (given, or the newest) as this window's follower of the team ledger holds it. */
+  'warRoom.view': channel<WarRoomView>()({ input: z.object({ runId: runId.optional() }).strict(), activity: false }),
+  /** Follows the team ledger at `url` (no password: PGPASSWORD or ~/.pgpass), remembered for this vault; its history is read and checked first. */
+  'warRoom.connect': channel<WarRoomView>()({ input: z.object({ url: ledgerUrl, runId: runId.optional() }).strict() }),
+  'warRoom.disconnect': channel<WarRoomView>()({ input: z.void() }),
+  /** This vault's owner approves the plan offered for the run, signed with their key and sent through the ledger (core's ledger approve). */
+  'warRoom.approve': channel<WarRoomView>()({ input: z.object({ runId }).strict() }),
+  /** This vault's owner signs a decision (the GO / NO-GO, or rollback / stop / retry) and sends it through the ledger (core's ledger decide). */
+  'warRoom.decide': channel<WarRoomView>()({
+    input: z
+      .object({
+        runId,
+        decision: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('decision.record'), authorization: z.enum(['Approved', 'Rejected']), note: z.string().trim().max(1000).optional() }).strict(),
+          z.object({ kind: z.literal('run.decide'), decision: z.enum(['rollback', 'stop', 'retry']), reason: z.string().trim().min(1, 'Say why: the reason goes into the evidence.').max(4000), stepId: idName.optional() }).strict(),
+        ]),
+      })
+      .strict(),
+  }),
 } as const;
 
 // ---------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // changed, fetch it again", and host keys waiting for a person's confirmation. In Electron they
 // travel on the one allow-listed channel PUSH_CHANNEL; in the test harness, as server-sent
 // events from the same origin. Either way the renderer sees the same objects.
+import type { WarRoomState } from './views-war-room';
 
 /** The only main→renderer IPC channel (the contract's prefix plus "push"). */
 export const PUSH_CHANNEL = 'cutover:push';
@@ -46,14 +47,22 @@ export interface HostKeyClosedPush {
   accepted: boolean;
 }
 
-export type PushMessage = OutputPush | RunChangedPush | HostKeyPush | HostKeyClosedPush;
+/** The War room's follower read something new from the team ledger (or lost / regained it): ask for the view again. */
+export interface WarRoomPush {
+  type: 'warRoom';
+  state: WarRoomState;
+  /** Tamper findings so far. */
+  problems: number;
+}
+
+export type PushMessage = OutputPush | RunChangedPush | HostKeyPush | HostKeyClosedPush | WarRoomPush;
 
 export type PushListener = (message: PushMessage) => void;
 
 /** Subscribes to pushes; returns the function that unsubscribes. */
 export type Subscribe = (listener: PushListener) => () => void;
 
-const TYPES = new Set(['output', 'run', 'hostKey', 'hostKeyClosed']);
+const TYPES = new Set(['output', 'run', 'hostKey', 'hostKeyClosed', 'warRoom']);
 
 /** A cheap shape check for what arrives over a transport (the preload and the harness bridge use it). */
 export function isPushMessage(value: unknown): value is PushMessage {

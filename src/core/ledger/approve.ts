@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { PLAN_NAMESPACE } from '../engine';
 import { parsePlanBytes, type PlanDocument } from '../engine/plan';
 import type { OwnerKeyOptions } from '../identity';
-import { sshsigSign } from '../signing';
+import { sshsigSign, type Signer } from '../signing';
 import type { Vault } from '../vault';
 import { LedgerError } from './errors';
 import { membershipOf, type Membership } from './membership';
@@ -74,14 +74,21 @@ export function offeredPlan(team: TeamView, runId: string, self: string): OfferF
   throw new LedgerError(bad ? `The plan offered for run ${runId} does not hold: ${bad}; nothing was signed.` : `No workstation of the ledger at ${team.label} has offered the plan of run ${runId}${problems}. The operator offers it with \`cutover ledger offer --vault VAULT ${runId}\`.`);
 }
 
-export async function approveThroughLedger(vault: Vault, input: { runId: string; db?: string; dryRun?: boolean } & OwnerKeyOptions): Promise<ApproveResult> {
+/** The owner's key: `signer` when the caller holds it already (the window's session key), else found as the CLI finds it. */
+export async function ownerKey(vault: Vault, membership: Membership, input: { signer?: Signer } & OwnerKeyOptions): Promise<Signer> {
+  const signer = input.signer ?? (await publisherKey(vault, input));
+  if (signer.fingerprint !== membership.fingerprint) throw new LedgerError(`The key given (${signer.fingerprint}) is not the one ${membership.owner} joined the ledger with (${membership.fingerprint}); nothing was signed.`);
+  return signer;
+}
+
+export async function approveThroughLedger(vault: Vault, input: { runId: string; db?: string; dryRun?: boolean; signer?: Signer } & OwnerKeyOptions): Promise<ApproveResult> {
   const membership = joinedOrRefuse(vault);
   const team = await teamOf(membership, input.db);
   const offer = offeredPlan(team, input.runId, membership.workstation);
   const to = { workstation: offer.workstation, vault: offer.vault };
   const base = { runId: input.runId, to, plan: offer.plan, planDigest: offer.digest };
   if (input.dryRun) return { ...base, fingerprint: membership.fingerprint, sent: false, dryRun: true };
-  const signer = await publisherKey(vault, input);
+  const signer = await ownerKey(vault, membership, input);
   const already = vault.events().some((e) => e.type === APPROVAL_SENT && (e.payload as { runId?: unknown }).runId === input.runId && (e.payload as { planDigest?: unknown }).planDigest === offer.digest);
   if (already) return { ...base, fingerprint: signer.fingerprint, sent: false, dryRun: false };
   const signature = await sshsigSign(signer, offer.bytes, PLAN_NAMESPACE);

@@ -7,11 +7,11 @@
 import { ACT_FORMAT, actBytes, parseAct, signAct, type ActDocument } from '../acts';
 import { identityRegistry, type OwnerKeyOptions } from '../identity';
 import { decisionActWhat, type DecisionInput } from '../reports/decision';
+import type { Signer } from '../signing';
 import type { Vault } from '../vault';
-import { joinedOrRefuse, teamOf } from './approve';
+import { joinedOrRefuse, ownerKey, teamOf } from './approve';
 import { LedgerError } from './errors';
 import { ACT_SENT } from './messages';
-import { publisherKey } from './publish';
 import type { TeamView, TeamWorkstation } from './team';
 
 export type LedgerDecision =
@@ -41,12 +41,12 @@ function whatOf(decision: LedgerDecision): { what: Record<string, unknown>; step
   return { what: { decision: decision.decision, reason: decision.reason.trim() }, step: decision.stepId ?? null };
 }
 
-export async function decideThroughLedger(vault: Vault, input: { runId: string; decision: LedgerDecision; as?: string; db?: string } & OwnerKeyOptions): Promise<DecideResult> {
+export async function decideThroughLedger(vault: Vault, input: { runId: string; decision: LedgerDecision; as?: string; db?: string; signer?: Signer } & OwnerKeyOptions): Promise<DecideResult> {
   const membership = joinedOrRefuse(vault);
   const { what, step } = whatOf(input.decision);
   const team = await teamOf(membership, input.db);
   const [workstation, operator] = operatorOf(team, input.runId, membership.workstation);
-  const signer = await publisherKey(vault, input);
+  const signer = await ownerKey(vault, membership, input);
   const known = identityRegistry(operator.events).byFingerprint(signer.fingerprint).filter((i) => i.proven && !i.custodial);
   const name = input.as ?? known[0]?.name;
   if (!name) throw new LedgerError(`${workstation}'s chain holds no proven identity with your key ${signer.fingerprint}: the operator registers you by public key and you prove it (\`cutover identity statement\`, \`ssh-keygen -Y sign\`, \`cutover identity prove\`) before your acts count there.`);

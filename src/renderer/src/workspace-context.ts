@@ -3,9 +3,9 @@
 import { createContext, useContext, useEffect } from 'react';
 import type { IdentityRecord, RunbookOpenResult, SessionKeysView, VaultStatus } from '../../shared/contract';
 
-export type Screen = 'run' | 'runbooks' | 'approvals' | 'decision' | 'targets' | 'people' | 'evidence' | 'database';
+export type Screen = 'run' | 'runbooks' | 'approvals' | 'decision' | 'warRoom' | 'targets' | 'people' | 'evidence' | 'database';
 
-export const SCREENS: Screen[] = ['run', 'runbooks', 'approvals', 'decision', 'targets', 'people', 'evidence', 'database'];
+export const SCREENS: Screen[] = ['run', 'runbooks', 'approvals', 'decision', 'warRoom', 'targets', 'people', 'evidence', 'database'];
 
 export interface WorkspaceApi {
   /** Who is signing: a person whose key is usable at this workstation, or null. */

@@ -16,6 +16,7 @@ import { People } from './People';
 import { RunConsole } from './RunConsole';
 import { Runbooks } from './Runbooks';
 import { Targets } from './Targets';
+import { WarRoom } from './WarRoom';
 
 export interface WorkspaceProps {
   status: VaultStatus;
@@ -29,6 +30,7 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   runbooks: Runbooks,
   approvals: Approvals,
   decision: Decision,
+  warRoom: WarRoom,
   targets: Targets,
   people: People,
   evidence: Evidence,
