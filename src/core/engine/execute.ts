@@ -9,11 +9,12 @@ import { getSecrets, VaultInputError, type Vault } from '../vault';
 import type { TranscriptSink } from './transcript-guard';
 import { GateWatcher, type GateResult } from './gates';
 import { prepareHttp } from './http-step';
-import { resolveProbes, runMonitor } from './monitor';
+import { resolveProbes, resolveThresholds, runMonitor } from './monitor';
 import { probeCommand } from './plan';
 import { ProgressThrottle, type ProgressUpdate } from './progress';
 import { expandEnv, secretsUsed } from './resolve';
-import { fillMonitorProbes, fillStep, MAX_CAPTURE_OUTPUT, resolveSql, scopeOf, type CaptureInput, type FilledStep } from './values';
+import { fillMonitorProbes, fillStep, lookup, MAX_CAPTURE_OUTPUT, resolveSql, scopeOf, type CaptureInput, type FilledStep } from './values';
+import type { Reference } from '../runbook/expression';
 import type { RunState } from './types';
 
 export class RunRefusedError extends VaultInputError {
@@ -208,13 +209,18 @@ function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState
   }
   const secrets = getSecrets(vault, [...names]);
   let probes: ReturnType<typeof resolveProbes>;
+  let thresholds: ReturnType<typeof resolveThresholds>;
+  // Computed limits ("p95_ms <= ${value:baseline.p95_ms} * 1.2") are computed now, before anything is signed.
+  const scope = scopeOf(state);
+  const values = { lookup: (ref: Reference) => lookup(scope, ref), environment: state.environment };
   try {
-    probes = resolveProbes(step, state.targets, secrets);
+    probes = resolveProbes(step, state.targets, secrets, values);
+    thresholds = resolveThresholds(step, values);
   } catch (error) {
     throw new RunRefusedError(`Step ${step.id}: ${(error as Error).message}`);
   }
   return {
-    command: probeCommand(step, state.targets),
+    command: probeCommand(step, state.targets, { step: thresholds, probes }),
     target: step.probe ? step.probe.url : probes.map((p) => p.url).join(', '),
     async run(writer, signal) {
       const started = Date.now();
@@ -223,10 +229,11 @@ function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState
         const line = Buffer.from(`${JSON.stringify(sample)}\n`);
         writer.write(line);
         progress.push(line);
-      }, probes);
+      }, probes, thresholds);
       progress.flush();
       const failure = cancelled ? { kind: 'cancelled' as const, message: 'the monitor was stopped before its window ended' } : null;
-      return { exitCode: null, signal: null, failure, gates, durationMs: Date.now() - started, summary };
+      // A monitor's captures read its summary as JSON: `capture: {p95_ms: {json: $.p95_ms}}`, `$.probes.health.p95_ms`.
+      return { exitCode: null, signal: null, failure, gates, durationMs: Date.now() - started, summary, ...(step.capture ? { capture: { output: '', json: { value: summary } } } : {}) };
     },
   };
 }

@@ -19,8 +19,8 @@ export type GateCheck =
   | { type: 'output_matches'; pattern: string; matched: string | null }
   /** A value pulled from the output (pattern's first group) or an SQL column, against `expected`. */
   | { type: 'value'; label: string | null; column: string | null; pattern: string | null; expected: string; actual: string | null }
-  /** A metric (a monitor's summary, a column, or a "metric: N" line) against a limit. */
-  | { type: 'threshold'; metric: string; op: string; limit: number; actual: number | null }
+  /** A metric (a monitor's summary, a column, or a "metric: N" line) against a limit; a monitor's computed limit keeps its expression and the values it took. */
+  | { type: 'threshold'; metric: string; op: string; limit: number; actual: number | null; limitExpr?: string; values?: Record<string, string | number | boolean | null> }
   | { type: 'abort_on'; pattern: string; label: string | null; onMatch: 'block' | 'cancel'; line: string }
   /** A `that:` comparison: the expression, each reference's value, and what it gave (null when it could not be evaluated). */
   | { type: 'that'; expr: string; label: string | null; values: Record<string, string | number | boolean | null>; result: boolean | null; error?: string }

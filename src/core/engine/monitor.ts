@@ -4,10 +4,15 @@
 // step's). Every sample is a JSON line in the step's transcript, so the evidence shows each
 // probe, not only the verdict. A probe may name an http target: its base_url (so --target
 // overrides it), headers, token (from the vault, never in the transcript) and TLS setting.
+// A threshold may say `level: warn` (a breach is a warning, never blocking), and its limit may be
+// arithmetic over parameters and captured values ("p95_ms <= ${value:baseline.p95_ms} * 1.2"),
+// computed once when the monitor starts: the plan shows the template, the evidence the numbers.
+import { compileNumberExpression, describeValues, type ExpressionValue, type Reference } from '../runbook/expression';
 import { durationMs, type HttpTarget, type Step, type Target } from '../runbook/schema';
+import { parseThreshold, type MonitorMetric, type ThresholdOp } from '../runbook/thresholds';
 import { joinUrl, sendHttp, targetHeaders } from '../targets/http';
 import { resolveSecretEnv } from '../targets/redact';
-import type { GateResult } from './gates';
+import { compareNumbers, type GateResult } from './gates';
 
 type MonitorStep = Extract<Step, { kind: 'monitor' }>;
 
@@ -42,7 +47,48 @@ export interface ResolvedProbe {
   tlsVerify: boolean;
   timeoutMs: number;
   okStatus?: number[];
+  thresholds: Threshold[];
+}
+
+/** A threshold ready to judge: its limit a number, computed from the run's values when it names any. */
+export interface Threshold {
+  /** As the runbook writes it (the gate is named so). */
+  text: string;
+  metric: MonitorMetric;
+  op: ThresholdOp;
+  limit: number;
+  /** The limit's expression and the values it was computed from, when it is not a plain number. */
+  limitExpr?: string;
+  values?: Record<string, ExpressionValue>;
+  level?: 'warn';
+}
+
+/** Where a limit's ${param:…} and ${value:…} take their values (the run's scope). */
+export interface LimitValues {
+  lookup: (ref: Reference) => ExpressionValue;
+  environment: string;
+}
+
+/** Thresholds as the runbook declares them on a monitor or a probe (schema.ts: texts, and levels when any is warn). */
+export interface DeclaredThresholds {
   thresholds: string[];
+  threshold_levels?: Array<'block' | 'warn'>;
+}
+
+/**
+ * Each threshold with its limit computed. Throws when a limit needs a value the run does not
+ * have (ValueUnavailableError from `lookup`) or does not give a number (ExpressionError).
+ */
+export function resolveThresholds(declared: DeclaredThresholds, values?: LimitValues): Threshold[] {
+  return declared.thresholds.map((text, i) => {
+    const parsed = parseThreshold(text);
+    if ('problem' in parsed) throw new Error(parsed.problem);
+    const level = declared.threshold_levels?.[i] === 'warn' ? { level: 'warn' as const } : {};
+    if (parsed.limitExpr === null) return { text, metric: parsed.metric, op: parsed.op, limit: parsed.limit!, ...level };
+    if (!values) throw new Error(`the threshold "${text}" needs the run's values to compute its limit`);
+    const evaluation = compileNumberExpression(parsed.limitExpr).evaluate(values.lookup, values.environment);
+    return { text, metric: parsed.metric, op: parsed.op, limit: evaluation.result, limitExpr: parsed.limitExpr, values: evaluation.values, ...level };
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -64,16 +110,46 @@ export function summarize(samples: Sample[]): MonitorSummary {
   };
 }
 
-/** Judges thresholds on a summary; `scope` (a probe's name) prefixes each gate when given. */
-export function judge(thresholds: string[], summary: MonitorSummary, scope?: string): GateResult[] {
-  return thresholds.map((t) => {
-    const [, metric, op, raw] = /^(\w+)\s*(<=|<|>=|>)\s*([\d.]+)$/.exec(t.trim())!;
-    const actual = summary[metric as Exclude<keyof MonitorSummary, 'probes'>];
-    const limit = Number(raw);
-    const passed = summary.samples > 0 && (op === '<=' ? actual <= limit : op === '<' ? actual < limit : op === '>=' ? actual >= limit : actual > limit);
-    const name = scope ? `${scope}: ${metric!}` : metric!;
-    return { gate: scope ? `${scope}: ${t}` : t, kind: 'expect', passed, detail: `${name} = ${actual} over ${summary.samples} samples`, check: { type: 'threshold', metric: name, op: op!, limit, actual: summary.samples > 0 ? actual : null } };
+/** Judges thresholds on a summary; `scope` (a probe's name) prefixes each gate when given. A text is a fixed threshold. */
+export function judge(thresholds: ReadonlyArray<string | Threshold>, summary: MonitorSummary, scope?: string): GateResult[] {
+  const resolved = thresholds.map((t) => (typeof t === 'string' ? resolveThresholds({ thresholds: [t] })[0]! : t));
+  return resolved.map((t) => {
+    const actual = summary[t.metric];
+    const passed = summary.samples > 0 && compareNumbers(actual, t.op, t.limit);
+    const name = scope ? `${scope}: ${t.metric}` : t.metric;
+    const computed = t.limitExpr !== undefined ? `; limit ${t.limit} = ${t.limitExpr} with ${describeValues(t.values ?? {})}` : '';
+    return {
+      gate: scope ? `${scope}: ${t.text}` : t.text,
+      kind: 'expect',
+      passed,
+      detail: `${name} = ${actual} over ${summary.samples} samples${computed}`,
+      check: { type: 'threshold', metric: name, op: t.op, limit: t.limit, actual: summary.samples > 0 ? actual : null, ...(t.limitExpr !== undefined ? { limitExpr: t.limitExpr, values: t.values ?? {} } : {}) },
+      ...(t.level ? { level: t.level } : {}),
+    };
   });
+}
+
+/** Whether any threshold of the monitor (its own or a probe's) computes its limit from a value or parameter. */
+export function hasComputedLimits(step: MonitorStep): boolean {
+  return [...step.thresholds, ...(step.probes ?? []).flatMap((p) => p.thresholds)].some((t) => {
+    const parsed = parseThreshold(t);
+    return !('problem' in parsed) && parsed.limitExpr !== null;
+  });
+}
+
+/**
+ * "; thresholds: p95_ms <= ${value:t60.p95_ms} * 1.2 (warn), …" for a monitor whose limits name
+ * values (any other is shown as it always was). With `resolved`, each computed limit as it came
+ * out: "p95_ms <= 1440 (= ${value:t60.p95_ms} * 1.2 with ${value:t60.p95_ms} = 1200)".
+ */
+export function thresholdsText(step: MonitorStep, resolved?: { step: Threshold[]; probes: ResolvedProbe[] }): string {
+  if (!hasComputedLimits(step)) return '';
+  const show = (t: Threshold) => `${t.metric} ${t.op} ${t.limitExpr !== undefined ? `${t.limit} (= ${t.limitExpr} with ${describeValues(t.values ?? {})})` : t.limit}${t.level ? ' (warn)' : ''}`;
+  const written = (d: DeclaredThresholds, i: number) => `${d.thresholds[i]!}${d.threshold_levels?.[i] === 'warn' ? ' (warn)' : ''}`;
+  const parts = resolved
+    ? [...resolved.probes.flatMap((p) => p.thresholds.map((t) => `${p.name}: ${show(t)}`)), ...resolved.step.map(show)]
+    : [...(step.probes ?? []).flatMap((p) => p.thresholds.map((_, i) => `${probeName(p)}: ${written(p, i)}`)), ...step.thresholds.map((_, i) => written(step, i))];
+  return `; thresholds: ${parts.join(', ')}`;
 }
 
 /** The monitor's interval and window, from its single probe or from the step (with `probes`). */
@@ -104,8 +180,11 @@ export function probeName(probe: Pick<NonNullable<MonitorStep['probes']>[number]
   return probe.name ?? (probe.target ? `${probe.target}${probe.path ?? '/'}` : probe.url!);
 }
 
-/** The probes of a step, resolved against the run's targets and the vault's secrets. Throws on an unknown target or a missing secret. */
-export function resolveProbes(step: MonitorStep, targets: Record<string, Target>, secrets: Record<string, string>): ResolvedProbe[] {
+/**
+ * The probes of a step, resolved against the run's targets, the vault's secrets and (for computed
+ * limits) the run's values. Throws on an unknown target, a missing secret or a limit it cannot compute.
+ */
+export function resolveProbes(step: MonitorStep, targets: Record<string, Target>, secrets: Record<string, string>, values?: LimitValues): ResolvedProbe[] {
   if (step.probe) {
     return [{ name: step.probe.url, url: step.probe.url, method: step.probe.method, headers: {}, tlsVerify: true, timeoutMs: durationMs(step.probe.timeout), okStatus: step.probe.ok_status, thresholds: [] }];
   }
@@ -117,7 +196,7 @@ export function resolveProbes(step: MonitorStep, targets: Record<string, Target>
     const seen = names.get(name) ?? 0;
     names.set(name, seen + 1);
     if (seen > 0) name = `${name}#${seen + 1}`;
-    return { name, url: probeUrl(p, targets), method: p.method, headers, tlsVerify: target?.tls_verify ?? true, timeoutMs: durationMs(p.timeout ?? step.timeout ?? target?.timeout ?? '5s'), okStatus: p.ok_status, thresholds: p.thresholds };
+    return { name, url: probeUrl(p, targets), method: p.method, headers, tlsVerify: target?.tls_verify ?? true, timeoutMs: durationMs(p.timeout ?? step.timeout ?? target?.timeout ?? '5s'), okStatus: p.ok_status, thresholds: resolveThresholds(p, values) };
   });
 }
 
@@ -140,7 +219,7 @@ async function probeOnce(probe: ResolvedProbe, signal: AbortSignal, named: boole
  * Probes for the whole window (or until cancelled): every probe at once each interval; each
  * sample goes to `onSample`. Thresholds are judged per probe and over all samples.
  */
-export async function runMonitor(step: MonitorStep, signal: AbortSignal, onSample: (s: Sample) => void, probes: ResolvedProbe[] = resolveProbes(step, {}, {})): Promise<{ summary: MonitorSummary; gates: GateResult[]; cancelled: boolean }> {
+export async function runMonitor(step: MonitorStep, signal: AbortSignal, onSample: (s: Sample) => void, probes: ResolvedProbe[] = resolveProbes(step, {}, {}), thresholds: Threshold[] = resolveThresholds(step)): Promise<{ summary: MonitorSummary; gates: GateResult[]; cancelled: boolean }> {
   const window = monitorWindow(step);
   const every = durationMs(window.every);
   const end = Date.now() + durationMs(window.for);
@@ -156,9 +235,11 @@ export async function runMonitor(step: MonitorStep, signal: AbortSignal, onSampl
     }
     next += every;
     const wait = Math.min(next, end) - Date.now();
+    // The listener goes when the interval ends: a long window must not pile one up per interval.
     if (wait > 0) await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, wait);
-      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      const onAbort = () => { clearTimeout(t); resolve(); };
+      const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, wait);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
   const summary = summarize(samples);
@@ -171,6 +252,6 @@ export async function runMonitor(step: MonitorStep, signal: AbortSignal, onSampl
       gates.push(...judge(probe.thresholds, own, probe.name));
     }
   }
-  gates.push(...judge(step.thresholds, summary));
+  gates.push(...judge(thresholds, summary));
   return { summary, gates, cancelled: signal.aborted };
 }

@@ -7,7 +7,7 @@ import type { Step, Target } from '../runbook/schema';
 import { allSteps as runbookSteps, type LocatedStep } from '../runbook/validate';
 import { resolveTargetRefs, targetAddress } from './target-address';
 import { httpRequestText } from './http-step';
-import { monitorWindow, probeLines } from './monitor';
+import { monitorWindow, probeLines, thresholdsText } from './monitor';
 import { planExtras, type PlanExtras } from './plan-references';
 import type { Environment, RehearsalRef, RunState } from './types';
 
@@ -78,11 +78,11 @@ export function allSteps(state: Pick<RunState, 'runbook'>): LocatedStep[] {
   return runbookSteps(state.runbook);
 }
 
-/** What a monitor step does, as the plan shows it (a single probe's text is as it always was). */
-export function probeCommand(step: Extract<Step, { kind: 'monitor' }>, targets: Record<string, Target> = {}): string {
+/** What a monitor step does, as the plan shows it (a single probe's text is as it always was); computed limits as written, or with `resolved` as computed. */
+export function probeCommand(step: Extract<Step, { kind: 'monitor' }>, targets: Record<string, Target> = {}, resolved?: Parameters<typeof thresholdsText>[1]): string {
   const window = monitorWindow(step);
-  if (step.probe) return `${step.probe.method} ${step.probe.url} every ${window.every} for ${window.for}`;
-  return `${probeLines(step, targets).join(' + ')} (in parallel) every ${window.every} for ${window.for}`;
+  if (step.probe) return `${step.probe.method} ${step.probe.url} every ${window.every} for ${window.for}${thresholdsText(step, resolved)}`;
+  return `${probeLines(step, targets).join(' + ')} (in parallel) every ${window.every} for ${window.for}${thresholdsText(step, resolved)}`;
 }
 
 /** A step's plan entry as `format` writes it (an approval is checked against the entry in the format it signed). */

@@ -317,7 +317,11 @@ export function fillHttpRequest<R extends { path: string; headers: Record<string
   return { ...request, path, headers: walk(request.headers) as Record<string, string>, ...(request.body !== undefined ? { body: walk(request.body) } : {}) };
 }
 
-/** A monitor with ${param:…} and ${value:…} filled in its probes' URLs, paths and headers (the plan shows them as written). */
+/**
+ * A monitor with ${param:…} and ${value:…} filled in its probes' URLs, paths and headers (the plan
+ * shows them as written). Thresholds are left as written: their limits are typed arithmetic
+ * (monitor.ts resolveThresholds), never spliced text.
+ */
 export function fillMonitorProbes<M extends { probe?: { url: string } & Record<string, unknown>; probes?: Array<Record<string, unknown>> }>(state: Pick<RunState, 'environment' | 'params' | 'steps'>, step: M): M {
   const scope = scopeOf(state);
   const walk = (v: unknown): unknown => {
@@ -326,5 +330,6 @@ export function fillMonitorProbes<M extends { probe?: { url: string } & Record<s
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return { ...step, ...(step.probe ? { probe: walk(step.probe) } : {}), ...(step.probes ? { probes: walk(step.probes) } : {}) };
+  const probes = step.probes?.map(({ thresholds, ...probe }) => ({ ...(walk(probe) as Record<string, unknown>), ...(thresholds !== undefined ? { thresholds } : {}) }));
+  return { ...step, ...(step.probe ? { probe: walk(step.probe) } : {}), ...(probes ? { probes } : {}) };
 }

@@ -103,11 +103,28 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
+/** An expression that gives a number (a monitor threshold's limit: "${value:baseline.p95_ms} * 1.2"). */
+export interface CompiledNumber {
+  expr: string;
+  references: Reference[];
+  /** `lookup` gives each reference's value; the result must be a number. Throws ExpressionError. */
+  evaluate(lookup: (ref: Reference) => ExpressionValue, environment: string): { expr: string; values: Record<string, ExpressionValue>; result: number };
+}
+
 /**
  * Parses and type-checks an expression. Every reference becomes a CEL variable; any other
  * name but `environment` is an error. Throws ExpressionError saying what is wrong.
  */
 export function compileExpression(expr: string): CompiledExpression {
+  return compile(expr, 'bool') as CompiledExpression;
+}
+
+/** As compileExpression, for arithmetic that gives a number (int or double). */
+export function compileNumberExpression(expr: string): CompiledNumber {
+  return compile(expr, 'number') as CompiledNumber;
+}
+
+function compile(expr: string, gives: 'bool' | 'number'): { expr: string; references: Reference[]; evaluate(lookup: (ref: Reference) => ExpressionValue, environment: string): { expr: string; values: Record<string, ExpressionValue>; result: boolean | number } } {
   const found = findReferences(expr);
   const bad = found.find((f) => !f.ref);
   if (bad) throw new ExpressionError(expr, bad.problem!);
@@ -137,7 +154,13 @@ export function compileExpression(expr: string): CompiledExpression {
       ? `the expression \`${expr}\` names \`${unknown[1]}\`, which is not a value it knows: write \${param:NAME} or \${value:STEP.NAME} (strings in quotes: 'cartera')`
       : `the expression \`${expr}\` is not well typed: ${message}`);
   }
-  if (checked.type !== 'bool' && checked.type !== 'dyn') throw new ExpressionError(expr, `the expression \`${expr}\` gives ${/^[aeiou]/.test(checked.type ?? '') ? 'an' : 'a'} ${checked.type}, not true or false: compare it (==, <, >=, …)`);
+  const typed = gives === 'bool' ? ['bool', 'dyn'] : ['int', 'double', 'dyn'];
+  if (!typed.includes(checked.type ?? '')) {
+    const article = /^[aeiou]/.test(checked.type ?? '') ? 'an' : 'a';
+    throw new ExpressionError(expr, gives === 'bool'
+      ? `the expression \`${expr}\` gives ${article} ${checked.type}, not true or false: compare it (==, <, >=, …)`
+      : `the expression \`${expr}\` gives ${article} ${checked.type}, not a number: write arithmetic over numbers (\${value:baseline.p95_ms} * 1.2)`);
+  }
   return {
     expr,
     references: [...variables.values()].map((v) => v.ref),
@@ -153,7 +176,14 @@ export function compileExpression(expr: string): CompiledExpression {
       try {
         result = parsed(activation);
       } catch (error) {
-        throw new ExpressionError(expr, `\`${expr}\` could not be evaluated with ${describeValues(values)}: ${firstLine(error)}`);
+        const hint = gives === 'number' && Object.values(values).some((v) => typeof v === 'string') ? ' (a captured value is text unless its capture says `as: number`)' : '';
+        throw new ExpressionError(expr, `\`${expr}\` could not be evaluated with ${describeValues(values)}: ${firstLine(error)}${hint}`);
+      }
+      if (gives === 'number') {
+        // CEL ints are BigInts in cel-js; a limit is compared as a plain number.
+        const n = typeof result === 'bigint' ? Number(result) : result;
+        if (typeof n !== 'number' || !Number.isFinite(n)) throw new ExpressionError(expr, `\`${expr}\` gave ${JSON.stringify(typeof result === 'bigint' ? String(result) : result) ?? String(result)} with ${describeValues(values)}, not a number (a captured value is text unless its capture says \`as: number\`)`);
+        return { expr, values, result: n };
       }
       if (typeof result !== 'boolean') throw new ExpressionError(expr, `\`${expr}\` gave ${String(result)} with ${describeValues(values)}, not true or false`);
       return { expr, values, result };

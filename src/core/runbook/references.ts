@@ -111,6 +111,8 @@ export function validateReferences(runbook: Runbook): SemanticIssue[] {
     if (step.kind === 'monitor') {
       if (step.probe) texts(step.probe, [...path, 'probe'], before);
       if (step.probes) texts(step.probes, [...path, 'probes'], before);
+      // A threshold's limit may compare against an earlier step's value: "p95_ms <= ${value:baseline.p95_ms} * 1.2".
+      texts(step.thresholds, [...path, 'thresholds'], before);
     }
     const expect = (step as { expect?: unknown[] }).expect ?? [];
     expect.forEach((e, i) => {

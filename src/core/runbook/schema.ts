@@ -409,6 +409,10 @@ const monitorStep = z.object({
   timeout: durationSchema.optional().describe('With probes: each request\'s timeout (default 5s).'),
   /** Judged over every sample of every probe. */
   thresholds: z.array(monitorThreshold).default([]),
+  capture: z.record(valueName, z.object({
+    json: z.string().min(1).describe('A JSON path into the monitor\'s summary: $.p95_ms, $.error_rate_pct, $.probes.NAME.p95_ms (a probe\'s own).'),
+    ...captureAs,
+  }).strict()).optional().describe('Named values taken from the monitor\'s summary after it PASSes ({p95_ms: {json: $.p95_ms}}), e.g. a T-60 baseline that a later monitor\'s threshold compares against: "p95_ms <= ${value:baseline.p95_ms} * 1.2".'),
 }).strict().superRefine((step, ctx) => {
   if (Boolean(step.probe) === Boolean(step.probes)) ctx.addIssue({ code: 'custom', message: 'a monitor has exactly one of `probe` (one URL) or `probes` (a list)' });
   if (step.probes && (!step.every || !step.for)) ctx.addIssue({ code: 'custom', message: 'a monitor with `probes` names its interval and window: `every: 30s` and `for: 10m`' });
