@@ -11,6 +11,7 @@ import { monitorWindow } from '../core/engine/monitor';
 import { probeCommand } from '../core/engine/plan';
 import type { Vault } from '../core/vault';
 import { stepVerdicts } from '../core/rehearsal/step-verdicts';
+import { schedulesOf } from '../core/engine/schedule';
 import type {
   GateSpecView,
   RefusalView,
@@ -255,6 +256,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     approvals: state.approvals.map((a) => ({ seq: a.seq, signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest })),
     next: options.next,
     running: options.running,
+    schedules: schedulesOf(state, allSteps(state.runbook), Date.now()),
   };
 }
 

@@ -256,6 +256,21 @@ export interface RunView {
   next: string | null;
   /** Steps being executed by this app right now. */
   running: string[];
+  /** Repeating steps (repeat:) that have passed once: where each schedule stands (due flags as of this view). */
+  schedules: ScheduleView[];
+}
+
+/** A repeating step's schedule: each occurrence is a signed execution of its own that never blocks the run. */
+export interface ScheduleView {
+  stepId: string;
+  every: string;
+  for: string;
+  firstAt: string | null;
+  runs: number;
+  windowEndsAt: string | null;
+  next: { n: number; dueAt: string; due: boolean; overdue: boolean } | null;
+  closed: boolean;
+  running: boolean;
 }
 
 export interface RunSummary {

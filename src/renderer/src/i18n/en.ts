@@ -259,6 +259,17 @@ export const en = {
     proving: 'Importing…',
     proven: '{name} proved their key ({fingerprint}).',
   },
+  schedules: {
+    heading: 'Repeating checks',
+    intro: 'Each occurrence is signed evidence of its own; none changes its step’s status or blocks the run, and a GO does not wait for them.',
+    auto: 'Run them as they fall due, as {actor}, while this console is open',
+    actFirst: 'Choose who is acting to run them.',
+    every: 'every {every} for {for}; {runs} run(s) so far.',
+    over: 'Schedule over (window ended {at}).',
+    unstarted: 'Starts when the step first passes.',
+    state: { waiting: 'Occurrence {n} at {at}.', due: 'Occurrence {n} due since {at}.', overdue: 'Occurrence {n} OVERDUE since {at}.', running: 'Occurrence {n} is running.' },
+    runNow: 'Run occurrence {n} as {actor}',
+  },
   targets: {
     heading: 'Targets & secrets',
     intro: 'Where steps run. A run points each runbook target at one of these (or keeps the runbook’s own).',

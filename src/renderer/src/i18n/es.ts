@@ -259,6 +259,17 @@ export const es: Strings = {
     proving: 'Importando…',
     proven: '{name} verificó su clave ({fingerprint}).',
   },
+  schedules: {
+    heading: 'Comprobaciones repetidas',
+    intro: 'Cada repetición es evidencia firmada por sí misma; ninguna cambia el estado de su paso ni bloquea la ejecución, y un GO no las espera.',
+    auto: 'Ejecutarlas cuando toquen, como {actor}, mientras esta consola esté abierta',
+    actFirst: 'Elija quién actúa para ejecutarlas.',
+    every: 'cada {every} durante {for}; {runs} ejecución(es) hasta ahora.',
+    over: 'Programación terminada (la ventana acabó {at}).',
+    unstarted: 'Empieza cuando el paso pase por primera vez.',
+    state: { waiting: 'Repetición {n} a las {at}.', due: 'Repetición {n} pendiente desde {at}.', overdue: 'Repetición {n} ATRASADA desde {at}.', running: 'La repetición {n} se está ejecutando.' },
+    runNow: 'Ejecutar la repetición {n} como {actor}',
+  },
   targets: {
     heading: 'Destinos y secretos',
     intro: 'Dónde se ejecutan los pasos. Una ejecución apunta cada destino del runbook a uno de estos (o deja el del runbook).',

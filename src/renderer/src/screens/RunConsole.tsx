@@ -8,6 +8,7 @@ import { GettingStarted } from '../components/GettingStarted';
 import { RunStatusBadge, StepStatusBadge } from '../components/StepBadges';
 import { StepDetail } from '../components/StepDetail';
 import { RehearsalMark, RehearsalVerdict } from '../components/RehearsalVerdict';
+import { Schedules } from '../components/Schedules';
 import { formatOffset } from '../../../shared/t-offset';
 import { formatTime } from '../format';
 import { format, t } from '../i18n';
@@ -107,6 +108,7 @@ export function RunConsole() {
             />
           )}
           {shownStep?.rehearsal && <RehearsalVerdict key={`${shownStep.stepId}-vs`} stepId={shownStep.stepId} verdict={shownStep.rehearsal} />}
+          <Schedules run={run} actor={actor} onRun={acted} />
         </div>
       </div>
     </div>
