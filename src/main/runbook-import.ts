@@ -32,7 +32,8 @@ export function importMarkdownView(path: string): MarkdownImportView {
   const { coverage, elements } = imported;
   return {
     source: coverage.source,
-    lines: imported.lines,
+    // A final newline ends the last line; it does not start another.
+    lines: imported.lines.at(-1) === '' ? imported.lines.slice(0, -1) : imported.lines,
     yaml: imported.yaml,
     yamlSha256: sha256(imported.yaml),
     coverage: coverage.lines.map((l) => ({ line: l.line, kind: l.kind, mapped: l.mapped ?? null, why: l.mapped ? null : (l.why ?? null), element: elementOfLine(elements, l) ?? null })),

@@ -7,6 +7,7 @@ import { StepKindTag } from '../components/StepBadges';
 import { shortHash } from '../format';
 import { format, t, roleLabel } from '../i18n';
 import { useWorkspace } from '../workspace-context';
+import { RunbookImport } from './RunbookImport';
 
 /** Open a runbook, read it (or its problems, at their lines), and start a run of it. */
 export function Runbooks() {
@@ -16,6 +17,9 @@ export function Runbooks() {
   const [busy, setBusy] = useState(false);
   const [invalid, setInvalid] = useState<Extract<RunbookOpenResult, { ok: false }> | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [importing, setImporting] = useState(false);
+
+  if (importing) return <RunbookImport onClose={() => setImporting(false)} />;
 
   async function open(load: () => Promise<RunbookOpenResult>) {
     setBusy(true);
@@ -86,6 +90,14 @@ export function Runbooks() {
           </div>
         </div>
         <ErrorNotice error={error} />
+        <div className="field">
+          <button type="button" onClick={() => setImporting(true)} aria-describedby={`${ids}-import-hint`}>
+            {t.runbookImport.open}
+          </button>
+          <p id={`${ids}-import-hint`} className="hint">
+            {t.runbookImport.openHint}
+          </p>
+        </div>
       </section>
       {invalid && <RunbookProblems result={invalid} />}
       {runbook && (

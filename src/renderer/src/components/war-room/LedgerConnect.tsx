@@ -37,14 +37,13 @@ export function LedgerConnect({ view, onView, runId }: { view: WarRoomView; onVi
         {line}
       </p>
       {view.workstations.length > 0 && (
-        <p className="tags" data-testid="war-room-workstations">
-          <span className="visually-hidden">{t.warRoom.workstations}: </span>
+        <ul className="tags" aria-label={t.warRoom.workstations}>
           {view.workstations.map((w) => (
-            <span key={w.name} className="tag mono" data-workstation={w.name}>
+            <li key={w.name} className="tag mono" data-workstation={w.name}>
               {w.name} #{w.head}
-            </span>
+            </li>
           ))}
-        </p>
+        </ul>
       )}
       {view.state === 'idle' ? (
         <ActionForm onSubmit={follow} busy={busy} error={error} submit={t.warRoom.follow} submitting={t.warRoom.connecting}>
