@@ -1,5 +1,6 @@
-// Automatic receive: the operator's autoplay reaches a command step nobody approved yet, offers
-// the plan to the team and waits on the ledger. The approver's workstation first sends a
+// Automatic receive: the operator's autoplay waits on the ledger for the approver's attestation
+// (sent with attestThroughLedger from their own vault, after two refused attempts that sign
+// nothing), then reaches a command step nobody approved yet, offers the plan and waits again. The approver's workstation first sends a
 // signature over a plan that is not the one offered (a command edited): it is refused, named once,
 // and the operator's chain head does not move. Then the approver signs the plan offered: it
 // arrives, is recorded, and the run goes on to the end with nobody typing `ledger receive`.
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoplay, PLAN_NAMESPACE, RunEngine } from '../../src/core/engine';
 import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentity } from '../../src/core/identity';
-import { APPROVAL_SENT, approveThroughLedger, joinLedger, LedgerInbox, publishVault, readTeam } from '../../src/core/ledger';
+import { APPROVAL_SENT, approveThroughLedger, attestThroughLedger, joinLedger, LedgerInbox, publishVault, readTeam } from '../../src/core/ledger';
 import { offeredPlan } from '../../src/core/ledger/approve';
 import { planDigest } from '../../src/core/engine/plan';
 import { sshsigSign } from '../../src/core/signing';
@@ -28,6 +29,7 @@ targets:
   ws: { kind: local, cwd: "DIR" }
 preconditions:
   - { id: freeze, kind: attest, title: Write freeze, statement: "Write freeze confirmed" }
+  - { id: window, kind: attest, title: Window, statement: "The maintenance window is approved", by: approver }
 phases:
   - id: P1
     title: Change
@@ -62,7 +64,7 @@ afterEach(() => {
 });
 
 describe('automatic receive while a run waits on the team', () => {
-  it('offers the plan, refuses an approval of another plan with the head unchanged, records the approval of the plan offered as it arrives, and the run completes', async () => {
+  it('receives the approver\'s attestation, offers the plan, refuses an approval of another plan with the head unchanged, records the approval of the plan offered as it arrives, and the run completes', async () => {
     const db = await useLedger();
     const dir = useTempDir('cutover-auto-receive-');
     const op = Vault.create(join(dir, 'op.vault'), PASSPHRASE);
@@ -79,13 +81,22 @@ describe('automatic receive while a run waits on the team', () => {
 
     const { Keyring } = await import('../../src/core/signing');
     const engine = new RunEngine(op, { actor: 'op', keyring: new Keyring([opOwner.signer]), executors: createExecutor });
-    const { runId } = await engine.startRun({ text: RUNBOOK.replace('DIR', dir), source: 'auto-receive.yaml', environment: 'rehearsal' });
+    const runbookText = RUNBOOK.replace('DIR', dir);
+    const { runId } = await engine.startRun({ text: runbookText, source: 'auto-receive.yaml', environment: 'rehearsal' });
     await publishVault(ap, {});
 
     const said = transcript();
     const inbox = (await LedgerInbox.open(op, { timeoutMs: 300_000, pollMs: 1_000, actor: 'op', say: said.say }))!;
     try {
       const played = autoplay(engine, runId, { answers: { freeze: true }, waitForTeam: inbox.waiter(engine) });
+      await said.next(/^waiting for the approver's signed act for window through the team ledger/);
+      const apHead = ap.head();
+      await expect(attestThroughLedger(ap, { runId, stepId: 'window', runbookText: runbookText.replace('version: "1"', 'version: "2"') })).rejects.toThrow(/^The runbook you gave \(sha256 [0-9a-f]{12}…\) is not the one run .* follows/);
+      await expect(attestThroughLedger(ap, { runId, stepId: 'freeze', runbookText })).rejects.toThrow('ap1 is approver; only operator attests freeze. Nothing was signed.');
+      expect(ap.head()).toEqual(apHead);
+      expect((await attestThroughLedger(ap, { runId, stepId: 'window', runbookText })).sent).toBe(true);
+      await publishVault(ap, {});
+      await said.next(/^received from ap1-ws #\d+: step\.attest window by ap1 recorded$/);
       await said.next(/^waiting for approvals of the plan before change/);
       expect(said.lines.some((l) => /^offered the plan of run .* to the team \(sha256 [0-9a-f]{12}…, 1 step\(s\) that execute\)$/.test(l))).toBe(true);
 

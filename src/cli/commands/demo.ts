@@ -11,11 +11,24 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .option('--example <name>', 'rehearse another shipped example end to end: alembic-governance (the default), incremental-sync (a throwaway MariaDB source too; MYSQL_URL overrides mysql://root@127.0.0.1:3306/) or go-live; each host API runs as a child process on a free loopback port and is stopped after')
     .option('--production', 'rehearse the alembic-governance example, export its pack, then run production on a second throwaway database bound to that rehearsal, compared step by step')
     .option('--deviation', 'with --production: production\'s checkout has one extra pending revision, so P3 deviates and BLOCKS until both approvers accept the diff')
+    .option('--team', 'three people and the operator on four workstations through the team ledger at --db: separate vaults in OUT, each person acting in their own CLI processes (the operator\'s run play receives the approvals, the attestation and the incident commander\'s GO as they arrive); ends with a verified, signed pack carrying ledger checkpoints')
+    .option('--db <url>', 'with --team: the team ledger\'s PostgreSQL URL (made with `ledger init` if it is not there)')
     .option('--json', 'print JSON')
-    .action(async (opts: { out: string; blocked?: boolean; example?: string; production?: boolean; deviation?: boolean; json?: boolean }) => {
+    .action(async (opts: { out: string; blocked?: boolean; example?: string; production?: boolean; deviation?: boolean; team?: boolean; db?: string; json?: boolean }) => {
       const generated = !process.env.CUTOVER_PASSPHRASE;
       const passphrase = process.env.CUTOVER_PASSPHRASE || randomBytes(12).toString('base64url');
       if (opts.deviation && !opts.production) throw new CliUsageError('--deviation goes with --production.');
+      if (opts.db !== undefined && !opts.team) throw new CliUsageError('--db goes with --team.');
+      if (opts.team) {
+        if (opts.blocked || opts.example || opts.production) throw new CliUsageError('--team runs the alembic-governance example through the team ledger; it does not go with --blocked, --example or --production.');
+        if (!opts.db) throw new CliUsageError('--team needs the team ledger\'s URL: --db postgresql://USER@HOST:5432/DATABASE.');
+        const { runTeamDemo } = await import('../../core/demo/team');
+        const result = await runTeamDemo({ out: opts.out, db: opts.db, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
+        if (opts.json) printJson({ ...result, passphrase: generated ? passphrase : undefined });
+        else console.log(teamSummary(result, generated ? passphrase : null, opts.db));
+        setExit(result.verify.ok && result.ledger.ok ? EXIT_OK : EXIT_FAILED);
+        return;
+      }
       if (opts.production) {
         if (opts.blocked || opts.example) throw new CliUsageError('--production runs the alembic-governance example\'s rehearsal and production; it does not go with --blocked or --example.');
         const { runProductionDemo } = await import('../../core/demo/production');
@@ -46,4 +59,16 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
       // An example's rehearsal that stops before its pack failed; the --blocked demo stops by design.
       setExit(result.pack ? (result.verify?.ok ? EXIT_OK : EXIT_FAILED) : (opts.example && !result.incident ? EXIT_FAILED : EXIT_OK));
     });
+}
+
+function teamSummary(result: import('../../core/demo/team').TeamDemoResult, passphrase: string | null, db: string): string {
+  const lines = ['', `Run ${result.runId}: ${result.status}. What each person did, each in their own processes on their own vault:`];
+  for (const p of result.people) {
+    lines.push('', `${p.name} (${p.roles.join(', ')}) ${p.part}; workstation ${p.workstation}, vault ${p.vault}`);
+    for (const d of p.did) lines.push(`  $ ${d.command}`, ...d.said.map((s) => `      ${s}`));
+  }
+  lines.push('', `Vault passphrase (all four): ${passphrase ?? 'as given in CUTOVER_PASSPHRASE'}`, `Runbook: ${result.runbook} (the reference with policy.decide: incident_commander)`);
+  lines.push(`Signed pack: ${result.pack.folder}\n             ${result.pack.zip}`, `Pack verification: ${result.verify.summary}`, `Ledger verification: ${result.ledger.summary}`);
+  lines.push('', 'Verify it yourself:', `  cd ${result.pack.folder} && sha256sum -c SHA256SUMS`, `  npx cutover pack verify ${result.pack.zip}`, `  npx cutover ledger verify --db ${db}`);
+  return lines.join('\n');
 }

@@ -112,6 +112,26 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       });
     });
 
+  ledger.command('attest')
+    .description('confirm, on your own workstation, an attest step of a run the ledger holds: the statement is read from your copy of the runbook (the exact runbook the run follows, checked by its sha256), shown, signed with your own key and sent to the operator\'s workstation, which records it (by itself while its run waits, or `ledger receive`)')
+    .argument('<run>', 'run id')
+    .argument('<step>', 'the attest step')
+    .requiredOption('--vault <path>', 'your own vault (joined to the same ledger)')
+    .requiredOption('--runbook <file>', 'the runbook the run follows')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--as <name>', 'your name in the operator\'s vault (default: the identity its chain holds for your key)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, stepId: string, opts: { vault: string; runbook: string; db?: string; as?: string; json?: boolean }) => {
+      const { loadRunbookFile } = await import('../../core/runbook');
+      const { text } = loadRunbookFile(opts.runbook);
+      const { attestThroughLedger } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = await attestThroughLedger(vault, { runId, stepId, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
+        if (opts.json) printJson(result);
+        else console.log(`${result.sent ? 'Attested' : 'Already attested'} ${stepId} of run ${runId} as ${result.by.name} (${result.by.fingerprint}): "${result.statement}"; sent to ${result.to.workstation} through the ledger.`);
+      });
+    });
+
   ledger.command('checkpoint')
     .description('ask the ledger for the row it holds at the vault\'s head (or, with RUN, at the event a pack of that run is anchored at), check it against the vault, and record it in the chain (ledger.checkpoint); the run\'s pack carries it as ledger/checkpoints.json: record it before exporting the pack for signatures')
     .argument('[run]', 'the run whose pack anchor to witness')

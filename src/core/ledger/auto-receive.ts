@@ -35,7 +35,8 @@ function minutes(ms: number): string {
 
 function needText(need: TeamNeed | { kind: 'authorization'; runId: string }): string {
   switch (need.kind) {
-    case 'approval': return `approvals of the plan before ${need.stepId} (${need.detail.replace(/\.$/, '')})`;
+    // The engine's reason ends with how to sign by file; through the ledger only its first sentence holds.
+    case 'approval': return `approvals of the plan before ${need.stepId} (${need.detail.split('. ')[0]!.replace(/\.$/, '')})`;
     case 'act': return `the ${need.detail}'s signed act for ${need.stepId}`;
     case 'decision': return `a decision on the BLOCKED run (retry, rollback or stop) from a deciding role`;
     case 'authorization': return 'the GO / NO-GO: the formal decision, signed by the deciding role';

@@ -20,6 +20,7 @@ export { approveThroughLedger, type ApproveResult } from './approve';
 export { decideThroughLedger, type DecideResult, type LedgerDecision } from './decide';
 export { receiveFromLedger, type ReceiveResult, type ReceivedItem } from './receive';
 export { LedgerInbox, type InboxOptions } from './auto-receive';
+export { attestThroughLedger, type AttestResult } from './attest';
 export { PLAN_OFFERED, APPROVAL_SENT, ACT_SENT } from './messages';
 export { recordCheckpoint } from './checkpoint';
 export { CHECKPOINT_EVENT, CHECKPOINTS_FILE, checkpointsFile, type LedgerCheckpoint } from './checkpoints-file';

@@ -131,8 +131,24 @@ export function formatPublicKey(blob: Buffer, comment = ''): string {
 
 const b64url = (b: Buffer): string => b.toString('base64url');
 
+// Decoded keys by their blob: a follower checks every event of a workstation against the same
+// key, and building a KeyObject costs more than the ed25519 verify itself. Only keys that
+// decoded are kept (a bad blob is refused afresh each time); a KeyObject is immutable.
+const DECODED_KEYS_KEPT = 256;
+const decodedKeys = new Map<string, Readonly<DecodedPublicKey>>();
+
 /** Decodes and validates a public key blob; throws PublicKeyFormatError. */
-export function decodePublicKeyBlob(blob: Buffer): DecodedPublicKey {
+export function decodePublicKeyBlob(blob: Buffer): Readonly<DecodedPublicKey> {
+  const id = blob.toString('base64');
+  const kept = decodedKeys.get(id);
+  if (kept) return kept;
+  const decoded = Object.freeze(decodeBlob(blob));
+  if (decodedKeys.size >= DECODED_KEYS_KEPT) decodedKeys.delete(decodedKeys.keys().next().value!);
+  decodedKeys.set(id, decoded);
+  return decoded;
+}
+
+function decodeBlob(blob: Buffer): DecodedPublicKey {
   try {
     const r = new SshReader(blob);
     const type = r.text();
@@ -176,6 +192,20 @@ export function decodePublicKeyBlob(blob: Buffer): DecodedPublicKey {
   }
 }
 
+/** "SHA256:…" of a public key line or of a fingerprint given as such; the line is parsed (and validated) once. */
+const lineFingerprints = new Map<string, string>();
+export function fingerprintOfKeyLine(lineOrFingerprint: string): string {
+  const wanted = lineOrFingerprint.trim();
+  if (wanted.startsWith('SHA256:')) return wanted;
+  let fingerprint = lineFingerprints.get(wanted);
+  if (fingerprint === undefined) {
+    fingerprint = parsePublicKey(wanted).fingerprint;
+    if (lineFingerprints.size >= DECODED_KEYS_KEPT) lineFingerprints.delete(lineFingerprints.keys().next().value!);
+    lineFingerprints.set(wanted, fingerprint);
+  }
+  return fingerprint;
+}
+
 /** Parses and validates one OpenSSH public key line ("type base64 [comment]"). */
 export function parsePublicKey(line: string): ParsedPublicKey {
   const trimmed = line.trim();
@@ -200,29 +230,52 @@ function signAsync(algorithm: string | null, data: Buffer, key: KeyObject | { ke
   });
 }
 
+/**
+ * Signers whose private key is held here, in node:crypto, and was found to be the private half
+ * of the public key they name when they were made. Their signatures need no check one by one
+ * (sshsig.ts checks every other signer's: an agent or a token can misbehave).
+ */
+const inProcessSigners = new WeakSet<Signer>();
+
+/** True for a Signer made here from a private key that matches its public key (frozen, so it stays so). */
+export function signsInProcess(signer: Signer): boolean {
+  return inProcessSigners.has(signer);
+}
+
+/** The private key is the other half of the public key blob (a key file can carry a public part that is not). */
+function keysMatch(privateKey: KeyObject, decoded: Readonly<DecodedPublicKey>): boolean {
+  const derived = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return derived.equals(decoded.key.export({ format: 'der', type: 'spki' }));
+}
+
 function privateKeySigner(blob: Buffer, comment: string, privateKey: KeyObject): Signer {
-  const { type, hash, coordinateBytes } = decodePublicKeyBlob(blob);
+  const decoded = decodePublicKeyBlob(blob);
+  const { type, hash, coordinateBytes } = decoded;
   const publicKey = formatPublicKey(blob, comment);
   const fingerprint = fingerprintOf(blob);
-  return {
+  const signer: Signer = Object.freeze({
     publicKey,
     fingerprint,
     async sign(data: Buffer): Promise<Buffer> {
+      // Ed25519 and ECDSA take tens of microseconds: signed in place, not through the thread
+      // pool (a publisher signs every event; a round trip per signature was most of its cost).
       if (type === 'ssh-ed25519') {
-        return Buffer.concat([sshString(type), sshString(await signAsync(null, data, privateKey))]);
+        return Buffer.concat([sshString(type), sshString(cryptoSign(null, data, privateKey))]);
       }
       if (type === 'ssh-rsa') {
         // rsa-sha2-512, as `ssh-keygen -Y sign` does; SSHSIG refuses SHA-1 "ssh-rsa".
         return Buffer.concat([sshString('rsa-sha2-512'), sshString(await signAsync('sha512', data, privateKey))]);
       }
       if (hash && coordinateBytes) {
-        const rs = await signAsync(hash, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+        const rs = cryptoSign(hash, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
         const inner = Buffer.concat([sshMpint(rs.subarray(0, coordinateBytes)), sshMpint(rs.subarray(coordinateBytes))]);
         return Buffer.concat([sshString(type), sshString(inner)]);
       }
       throw new Error(`${type} keys sign only through an ssh-agent`);
     },
-  };
+  });
+  if (keysMatch(privateKey, decoded)) inProcessSigners.add(signer);
+  return signer;
 }
 
 /**

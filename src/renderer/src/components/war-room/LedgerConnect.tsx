@@ -37,13 +37,14 @@ export function LedgerConnect({ view, onView, runId }: { view: WarRoomView; onVi
         {line}
       </p>
       {view.workstations.length > 0 && (
-        <ul className="tags" aria-label={t.warRoom.workstations}>
+        <p className="tags" data-testid="war-room-workstations">
+          <span className="visually-hidden">{t.warRoom.workstations}: </span>
           {view.workstations.map((w) => (
-            <li key={w.name} className="tag mono" data-workstation={w.name}>
+            <span key={w.name} className="tag mono" data-workstation={w.name}>
               {w.name} #{w.head}
-            </li>
+            </span>
           ))}
-        </ul>
+        </p>
       )}
       {view.state === 'idle' ? (
         <ActionForm onSubmit={follow} busy={busy} error={error} submit={t.warRoom.follow} submitting={t.warRoom.connecting}>

@@ -1,0 +1,217 @@
+// The War room, end to end: the real renderer in Debian's Chromium, the real core behind the
+// loopback harness, a team ledger on the real PostgreSQL (a database of the test's own). The
+// operator's vault publishes a run (core's API, in-process); the window follows it live and shows
+// a new step state after the operator acts; a row a superuser rewrites is named as tampering (and
+// again after the vault is locked and the ledger followed anew); Spanish; axe. Then, from an
+// incident commander's own vault joined to the ledger, the window approves the offered plan and
+// signs the GO, and the operator's vault receives and records both.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentity } from '../../src/core/identity';
+import { initLedger, joinLedger, offerPlan, publishVault, receiveFromLedger } from '../../src/core/ledger';
+import { sshsigSign } from '../../src/core/signing';
+import { Vault } from '../../src/core/vault';
+import { en } from '../../src/renderer/src/i18n/en';
+import { es } from '../../src/renderer/src/i18n/es';
+import type { ChannelName, WarRoomView } from '../../src/shared/contract';
+import type { Result } from '../../src/shared/result';
+import { buildRenderer } from '../harness/build-renderer';
+import { startHarness, type Harness } from '../harness/server';
+import { PASSPHRASE } from '../helpers/cli';
+import { addOwner } from '../helpers/people';
+import { useTestDatabase, type TestDatabase } from '../helpers/pg';
+import { useTempDir } from '../helpers/tmp';
+import { asSuperuserBypassingTriggers, ledgerRows, vaultWithRun } from '../ledger/fixture';
+import { expectAccessible, type AxeViolation } from './console-flows';
+import { openScreen, screenshot, watchForPageErrors } from './flows';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Opens the operator's vault (another workstation's), does `fn`, closes it. */
+async function withVault<T>(path: string, fn: (vault: Vault) => Promise<T> | T): Promise<T> {
+  const vault = Vault.open(path, { passphrase: PASSPHRASE });
+  try {
+    return await fn(vault);
+  } finally {
+    vault.close();
+  }
+}
+
+async function ledgerDb(): Promise<TestDatabase> {
+  const db = await useTestDatabase();
+  await initLedger(db.dsn);
+  return db;
+}
+
+describe('the War room', () => {
+  let tmp: string;
+  let browser: Browser;
+  let harness: Harness;
+  const axe = new Map<string, AxeViolation[]>();
+
+  async function call<T>(channel: ChannelName, input?: unknown): Promise<T> {
+    const result = (await harness.service.dispatch(channel, input)) as Result<T>;
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  }
+
+  async function follow(page: Page, url: string | null): Promise<void> {
+    await openScreen(page, en.nav.warRoom);
+    const field = page.getByLabel(en.warRoom.urlLabel, { exact: true });
+    if (url !== null) await field.fill(url);
+    await page.getByRole('button', { name: en.warRoom.follow, exact: true }).click();
+    await page.locator('[data-testid="war-room-state"][data-state="following"]').waitFor();
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`);
+    tmp = mkdtempSync(join(tmpdir(), 'cutover-war-room-'));
+    await buildRenderer(join(tmp, 'renderer'));
+    harness = await startHarness({ rendererDir: join(tmp, 'renderer'), defaultVaultPath: join(tmp, 'default.vault'), keychain: null, autoLockMs: null, sshConfigPath: join(tmp, 'no-ssh-config') });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('follows a shared run live, names a rewritten event in red, and says so in Spanish', async () => {
+    const db = await ledgerDb();
+    const ops = await vaultWithRun();
+    await withVault(ops.path, async (v) => {
+      await joinLedger(v, { db: db.dsn, workstation: 'ops-1', actor: 'op' });
+      await publishVault(v);
+    });
+    const observer = join(ops.dir, 'observer.vault');
+    await call('vault.create', { path: observer, passphrase: PASSPHRASE });
+    await call('identities.add', { name: 'obs', roles: ['observer'], source: { kind: 'generate' } });
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    const errors = watchForPageErrors(page);
+    await page.goto(harness.url);
+    await follow(page, db.dsn);
+    const steps = page.getByTestId('war-room-steps');
+    await steps.locator('tr[data-step="look"][data-status="PASS"]').waitFor();
+    expect(await page.getByTestId('war-room-run').getAttribute('data-run')).toBe(ops.runId);
+    expect(await steps.locator('tr[data-step="change"]').count()).toBe(0);
+    await expectAccessible(page, 'war-room', axe);
+
+    // The operator, on their own workstation, runs the command step and publishes: the window shows it, woken by the doorbell.
+    await ops.execute('change');
+    await withVault(ops.path, (v) => publishVault(v));
+    await steps.locator('tr[data-step="change"][data-status="PASS"]').waitFor();
+    await page.locator('[data-testid="war-room-status"] [data-run-status="COMPLETED"]').waitFor();
+    await page.getByTestId('war-room-timeline').getByText('run COMPLETED: 3 of 3 steps passed').waitFor();
+    await screenshot(page, '60-war-room-following');
+
+    // A superuser rewrites the newest row the window read (triggers bypassed): named in the red banner.
+    const head = (await ledgerRows(db, 'ops-1')).at(-1)!;
+    await asSuperuserBypassingTriggers(db, `UPDATE cutover_ledger.events SET hash = $1 WHERE workstation = 'ops-1' AND seq = $2`, ['0'.repeat(64), head.seq]);
+    const banner = page.getByTestId('war-room-tamper');
+    await banner.getByText(new RegExp(`ops-1 event #${head.seq}: event #${head.seq} was rewritten after this follower read it`)).waitFor();
+    expect(await banner.getAttribute('role')).toBe('alert');
+    await expectAccessible(page, 'war-room-tamper', axe);
+    await screenshot(page, '61-war-room-tamper');
+
+    // Spanish: the same view, main's follower still following.
+    await page.goto(`${harness.url}?lang=es`);
+    await page.getByRole('navigation', { name: es.nav.label }).getByRole('button', { name: es.nav.warRoom, exact: true }).click();
+    await page.getByRole('heading', { name: es.warRoom.heading }).waitFor();
+    await page.getByTestId('war-room-tamper').getByText(es.warRoom.tamperHeading).waitFor();
+    expect(await page.getByRole('button', { name: es.warRoom.stop, exact: true }).count()).toBe(1);
+    await expectAccessible(page, 'war-room-es', axe);
+    await page.close();
+    expect(errors).toEqual([]);
+
+    // Locking stops the follower; the URL is remembered for this vault; following anew walks from genesis and names the row again.
+    await call('vault.lock');
+    await call('vault.unlock', { path: observer, passphrase: PASSPHRASE });
+    const idle = await call<WarRoomView>('warRoom.view', {});
+    expect(idle).toMatchObject({ state: 'idle', rememberedUrl: db.dsn, problems: [] });
+    const again = await call<WarRoomView>('warRoom.connect', { url: db.dsn });
+    expect(again.problems.map((p) => p.text)).toContainEqual(expect.stringMatching(new RegExp(`^ops-1 event #${head.seq}: its bytes do not hash to its hash`)));
+    const bad = (await harness.service.dispatch('warRoom.connect', { url: 'postgresql://postgres:secret@127.0.0.1:5432/x' })) as Result<WarRoomView>;
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toMatch(/password/);
+    await call('warRoom.disconnect');
+  });
+
+  it("an incident commander's window approves the offered plan and signs the GO; the operator's vault records both", async () => {
+    const db = await ledgerDb();
+    const ops = await vaultWithRun();
+    const dir = useTempDir('cutover-war-room-ic-');
+    const icPath = join(dir, 'ic.vault');
+    const ic = await (async () => {
+      const vault = Vault.create(icPath, PASSPHRASE);
+      try {
+        const owner = await addOwner(vault, 'ic', ['approver']);
+        await joinLedger(vault, { db: db.dsn, workstation: 'ic-1', actor: 'ic' });
+        return owner;
+      } finally {
+        vault.close();
+      }
+    })();
+    // The operator registers the incident commander by public key, proven with the commander's own key, and offers the plan.
+    await withVault(ops.path, async (v) => {
+      await addIdentityFrom(v, { name: 'ic', roles: ['approver'], source: { kind: 'public', publicKey: ic.signer.publicKey }, actor: 'op' });
+      const statement = Buffer.from(identityStatementFor(v, 'ic'));
+      proveIdentity(v, { name: 'ic', statement, signature: await sshsigSign(ic.signer, statement, IDENTITY_NAMESPACE), actor: 'op' });
+      await joinLedger(v, { db: db.dsn, workstation: 'ops-1', actor: 'op' });
+      offerPlan(v, ops.runId, 'op');
+      await publishVault(v);
+    });
+    const receive = () => withVault(ops.path, async (v) => {
+      const result = await receiveFromLedger(v);
+      await publishVault(v);
+      return result.items;
+    });
+
+    await call('vault.unlock', { path: icPath, passphrase: PASSPHRASE });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    const errors = watchForPageErrors(page);
+    await page.goto(harness.url);
+    await openScreen(page, en.nav.warRoom);
+    // The vault joined this ledger: its URL is offered.
+    expect(await page.getByLabel(en.warRoom.urlLabel, { exact: true }).inputValue()).toBe(db.dsn);
+    await follow(page, null);
+
+    const approvals = page.getByTestId('war-room-approvals');
+    await approvals.getByRole('button', { name: 'Approve this plan as ic', exact: true }).click();
+    await approvals.locator('li[data-signer="ic"][data-state="sent"]').waitFor();
+    const approved = await receive();
+    expect(approved).toEqual([expect.objectContaining({ from: 'ic-1', kind: 'approval', by: 'ic', status: 'recorded' })]);
+    await approvals.locator('li[data-signer="ic"][data-state="recorded"]').waitFor();
+    // The run goes on to its end on the operator's workstation; then the commander calls GO.
+    await ops.execute('change');
+    await withVault(ops.path, (v) => publishVault(v));
+    await page.locator('[data-testid="war-room-status"] [data-run-status="COMPLETED"]').waitFor();
+
+    const decisions = page.getByTestId('war-room-decisions');
+    await decisions.getByLabel(en.warRoom.go).check();
+    await decisions.getByLabel(en.warRoom.noteLabel, { exact: true }).fill('GO from the bridge');
+    await decisions.getByRole('button', { name: en.warRoom.decide, exact: true }).click();
+    await decisions.locator('li[data-state="sent"]').waitFor();
+    const decided = await receive();
+    expect(decided).toContainEqual(expect.objectContaining({ from: 'ic-1', kind: 'decision.record', by: 'ic', status: 'recorded' }));
+    await decisions.locator('li[data-kind="decision.recorded"][data-verdict="Approved"]').waitFor();
+    expect(await decisions.locator('li[data-state="sent"]').count()).toBe(0);
+    await expectAccessible(page, 'war-room-acts', axe);
+    await screenshot(page, '62-war-room-acts');
+
+    // Each act is the commander's own signature, as the operator's chain recorded it.
+    await withVault(ops.path, (v) => {
+      const added = v.events().filter((e) => e.type === 'approval.added').map((e) => (e.payload as { fingerprint: string }).fingerprint);
+      expect(added).toContain(ic.signer.fingerprint);
+      expect(v.events().some((e) => e.type === 'decision.recorded' && e.actor === 'ic')).toBe(true);
+    });
+    await page.close();
+    expect(errors).toEqual([]);
+    await call('warRoom.disconnect');
+  });
+});
