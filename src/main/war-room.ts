@@ -74,6 +74,7 @@ export class WarRoom {
   private current: Following | null = null;
   /** Bumped by every connect and stop: a connect that another overtook (or a lock interrupted) lets go. */
   private generation = 0;
+  private readonly joined = new WeakMap<Vault, { seq: number; membership: Membership | null }>();
 
   constructor(
     private readonly hub: PushHub,
@@ -83,7 +84,17 @@ export class WarRoom {
 
   /** The URL to offer for this vault: the last one followed, else the ledger it joined. */
   rememberedUrl(vault: Vault): string | null {
-    return readRemembered(vault.path) ?? membershipOf(vault)?.db ?? null;
+    return readRemembered(vault.path) ?? this.membership(vault)?.db ?? null;
+  }
+
+  /** The vault's membership, read again only when its chain moved (the view is asked for on every push). */
+  private membership(vault: Vault): Membership | null {
+    const seq = vault.head().seq;
+    const cached = this.joined.get(vault);
+    if (cached?.seq === seq) return cached.membership;
+    const membership = membershipOf(vault);
+    this.joined.set(vault, { seq, membership });
+    return membership;
   }
 
   /**
@@ -97,7 +108,7 @@ export class WarRoom {
     const headsPath = warRoomHeadsPath(vault.path, label);
     const f: Following = {
       vaultPath: vault.path, url, label, headsPath, follower: null, log: new WarRoomLog(), heads: new Map(), problems: [],
-      state: 'connecting', message: null, readAt: null, ledgerId: null, membership: membershipOf(vault), stopped: false, wake: null,
+      state: 'connecting', message: null, readAt: null, ledgerId: null, membership: this.membership(vault), stopped: false, wake: null,
     };
     // With heads kept from an earlier session the follower returns only what is new: the history comes from one checked walk.
     if (existsSync(headsPath)) {
