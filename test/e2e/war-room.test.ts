@@ -129,6 +129,13 @@ describe('the War room', () => {
     await page.close();
     expect(errors).toEqual([]);
 
+    // This vault never joined the ledger: acting through it is refused, nothing signed, its chain head unmoved.
+    const before = await call<{ head: { seq: number; hash: string } }>('vault.status');
+    const refused = (await harness.service.dispatch('warRoom.approve', { runId: ops.runId })) as Result<WarRoomView>;
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error).toMatchObject({ code: 'LEDGER_ERROR', message: expect.stringMatching(/has not joined the ledger it follows .*cutover ledger join/) });
+    expect((await call<{ head: { seq: number; hash: string } }>('vault.status')).head).toEqual(before.head);
+
     // Locking stops the follower; the URL is remembered for this vault; following anew walks from genesis and names the row again.
     await call('vault.lock');
     await call('vault.unlock', { path: observer, passphrase: PASSPHRASE });
