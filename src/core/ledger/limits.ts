@@ -13,5 +13,11 @@ export const LEDGER_FORMAT = 'cutover-ledger-v1';
 /** SSHSIG namespaces: one for each published event, one for a workstation's membership. */
 export const LEDGER_EVENT_NAMESPACE = 'cutover-ledger-event-v1';
 export const LEDGER_JOIN_NAMESPACE = 'cutover-ledger-join-v1';
+/** SSHSIG namespace of a published transcript chunk (issue 15: transcripts follow by chunk). */
+export const LEDGER_TRANSCRIPT_NAMESPACE = 'cutover-ledger-transcript-v1';
+/** The largest transcript chunk a ledger row may carry (the schema refuses more). */
+export const MAX_TRANSCRIPT_CHUNK_BYTES = 256 << 10;
+/** The NOTIFY channel for transcript chunks: {ledger, workstation, artifact, n}; event followers do not wake for bytes. */
+export const LEDGER_TRANSCRIPT_CHANNEL = 'cutover_ledger_transcript';
 export const WORKSTATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

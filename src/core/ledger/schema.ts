@@ -2,9 +2,76 @@
 // events. Append-only: triggers refuse UPDATE, DELETE and TRUNCATE for everyone (a superuser can
 // bypass triggers, which is why every reader checks what it reads); the insert trigger refuses
 // an event that does not extend its workstation's chain. Every statement is idempotent.
-import { LEDGER_CHANNEL, LEDGER_FORMAT, LEDGER_SCHEMA as S, MAX_EVENT_BYTES, MAX_TEXT_BYTES } from './limits';
+import { LEDGER_CHANNEL, LEDGER_FORMAT, LEDGER_SCHEMA as S, LEDGER_TRANSCRIPT_CHANNEL, MAX_EVENT_BYTES, MAX_TEXT_BYTES, MAX_TRANSCRIPT_CHUNK_BYTES } from './limits';
 
 const GENESIS = `repeat('0', 64)`;
+
+// Transcript chunks (issue 15: transcripts follow by chunk): the bytes of a workstation's step
+// transcripts, already redacted in its vault, each chunk signed by the workstation's key over
+// {ledger, workstation, artifact, n, offset, sha256}. The insert trigger keeps each artifact's
+// chunks contiguous (n from 0, each offset the previous chunk's end) and from the member's key.
+const TRANSCRIPT_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS ${S}.transcript_chunks (
+  workstation text NOT NULL REFERENCES ${S}.workstations (name),
+  artifact_id text NOT NULL CHECK (artifact_id ~ '^[A-Za-z0-9-]{1,64}$'),
+  n integer NOT NULL CHECK (n >= 0),
+  byte_offset bigint NOT NULL CHECK (byte_offset >= 0),
+  ledger_id uuid NOT NULL,
+  public_key text NOT NULL CHECK (octet_length(public_key) <= ${MAX_TEXT_BYTES}),
+  bytes bytea NOT NULL CONSTRAINT chunk_of_1_to_${MAX_TRANSCRIPT_CHUNK_BYTES}_bytes CHECK (octet_length(bytes) BETWEEN 1 AND ${MAX_TRANSCRIPT_CHUNK_BYTES}),
+  sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  signature text NOT NULL CHECK (octet_length(signature) <= ${MAX_TEXT_BYTES}),
+  published_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (workstation, artifact_id, n)
+);
+
+CREATE OR REPLACE FUNCTION ${S}.check_transcript_chunk() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  this_ledger uuid;
+  member_key text;
+  prev_n integer;
+  prev_end bigint;
+BEGIN
+  SELECT id INTO this_ledger FROM ${S}.ledger;
+  IF NEW.ledger_id IS DISTINCT FROM this_ledger THEN
+    RAISE EXCEPTION 'cutover ledger: transcript chunk #% of % names ledger %, not this ledger (%)', NEW.n, NEW.artifact_id, NEW.ledger_id, this_ledger USING ERRCODE = 'check_violation';
+  END IF;
+  SELECT public_key INTO member_key FROM ${S}.workstations WHERE name = NEW.workstation;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'cutover ledger: % has not joined this ledger (cutover ledger join)', NEW.workstation USING ERRCODE = 'check_violation';
+  END IF;
+  IF NEW.public_key IS DISTINCT FROM member_key THEN
+    RAISE EXCEPTION 'cutover ledger: transcript chunk #% of % (%) carries a key that is not the workstation''s', NEW.n, NEW.artifact_id, NEW.workstation USING ERRCODE = 'check_violation';
+  END IF;
+  SELECT n, byte_offset + octet_length(bytes) INTO prev_n, prev_end FROM ${S}.transcript_chunks
+    WHERE workstation = NEW.workstation AND artifact_id = NEW.artifact_id ORDER BY n DESC LIMIT 1;
+  IF NEW.n <> coalesce(prev_n + 1, 0) OR NEW.byte_offset <> coalesce(prev_end, 0) THEN
+    RAISE EXCEPTION 'cutover ledger: transcript chunk #% of % (%) at byte % does not follow the previous one: the ledger holds chunks up to #% ending at byte %', NEW.n, NEW.artifact_id, NEW.workstation, NEW.byte_offset, coalesce(prev_n, -1), coalesce(prev_end, 0) USING ERRCODE = 'check_violation';
+  END IF;
+  IF encode(sha256(NEW.bytes), 'hex') <> NEW.sha256 THEN
+    RAISE EXCEPTION 'cutover ledger: transcript chunk #% of % (%) does not hash to its sha256', NEW.n, NEW.artifact_id, NEW.workstation USING ERRCODE = 'check_violation';
+  END IF;
+  NEW.published_at := clock_timestamp();
+  RETURN NEW;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${S}.ring_transcript_doorbell() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify('${LEDGER_TRANSCRIPT_CHANNEL}', json_build_object('ledger', NEW.ledger_id, 'workstation', NEW.workstation, 'artifact', NEW.artifact_id, 'n', NEW.n)::text);
+  RETURN NULL;
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS refuse_update_delete ON ${S}.transcript_chunks;
+CREATE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE ON ${S}.transcript_chunks FOR EACH ROW EXECUTE FUNCTION ${S}.refuse_change();
+DROP TRIGGER IF EXISTS refuse_truncate ON ${S}.transcript_chunks;
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON ${S}.transcript_chunks FOR EACH STATEMENT EXECUTE FUNCTION ${S}.refuse_change();
+DROP TRIGGER IF EXISTS check_append ON ${S}.transcript_chunks;
+CREATE TRIGGER check_append BEFORE INSERT ON ${S}.transcript_chunks FOR EACH ROW EXECUTE FUNCTION ${S}.check_transcript_chunk();
+DROP TRIGGER IF EXISTS ring_doorbell ON ${S}.transcript_chunks;
+CREATE TRIGGER ring_doorbell AFTER INSERT ON ${S}.transcript_chunks FOR EACH ROW EXECUTE FUNCTION ${S}.ring_transcript_doorbell();
+`;
 
 export const LEDGER_TABLES_SQL = `
 CREATE SCHEMA IF NOT EXISTS ${S};
@@ -103,7 +170,7 @@ DROP TRIGGER IF EXISTS check_append ON ${S}.events;
 CREATE TRIGGER check_append BEFORE INSERT ON ${S}.events FOR EACH ROW EXECUTE FUNCTION ${S}.check_append();
 DROP TRIGGER IF EXISTS ring_doorbell ON ${S}.events;
 CREATE TRIGGER ring_doorbell AFTER INSERT ON ${S}.events FOR EACH ROW EXECUTE FUNCTION ${S}.ring_doorbell();
-`;
+${TRANSCRIPT_TABLES_SQL}`;
 
 /** The role that publishes and follows: INSERT and SELECT, nothing else. `role` is checked by the caller. */
 export function ledgerRoleSql(role: string): string {
@@ -115,6 +182,6 @@ END $do$;
 REVOKE ALL ON ALL TABLES IN SCHEMA ${S} FROM ${role};
 GRANT USAGE ON SCHEMA ${S} TO ${role};
 GRANT SELECT ON ${S}.ledger TO ${role};
-GRANT SELECT, INSERT ON ${S}.workstations, ${S}.events TO ${role};
+GRANT SELECT, INSERT ON ${S}.workstations, ${S}.events, ${S}.transcript_chunks TO ${role};
 `;
 }

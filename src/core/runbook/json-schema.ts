@@ -15,6 +15,7 @@ const DESCRIPTIONS: Record<string, string> = {
   title: 'What this cutover does, in a line.',
   version: 'The runbook\'s version. Quote it ("1.10") to keep it as written.',
   language: 'The language of the evidence the core writes for this runbook\'s runs (decision PDF, VERIFY.txt, incident report, broadcasts, CLI output): en (default) or es.',
+  share_transcripts: 'Whether step transcripts follow through the team ledger by chunk (already redacted) for followers to read live: true (default) or false (only their hash and size are published).',
   roles: 'Who takes part: operator, approver, observer, with a minimum count each.',
   policy: 'Approval policy: how many approver signatures a command step needs, and which role(s) decide (rollback, stop, retry, the formal decision).',
   targets: 'Named targets steps run against: postgres (DSN without password; check_login names the read-only login SQL checks use), ssh (host, pinned host key) or local.',

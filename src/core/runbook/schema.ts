@@ -445,6 +445,8 @@ export const runbookSchema = z.object({
   status: z.string().optional(),
   language: z.enum(LANGUAGES).optional()
     .describe('The language the core writes this run\'s evidence in: the decision PDF, VERIFY.txt, the incident report, the broadcasts, gate descriptions, refusals and the CLI\'s human output. en (default) or es.'),
+  share_transcripts: z.boolean().default(true)
+    .describe('Whether the step transcripts of this runbook\'s runs follow through the team ledger by chunk (already redacted), for followers to read live. false: only their hash and size are published. Default true.'),
   params: z.record(valueName, paramSchema).default({}),
   roles: z.record(roleSchema, z.object({ min: z.number().int().min(0).default(1), description: z.string().optional() }).strict()).default({}).describe('The roles of this cutover, each with its minimum number of people: the built-in operator, approver and observer, and any other (incident_commander, scribe, payments_owner, db_owner, …). `by:`, `policy.decide` and `policy.approvals.role` name them.'),
   policy: z.object({
