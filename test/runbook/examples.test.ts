@@ -216,10 +216,12 @@ describe('examples/postgres-primary-cutover.yaml', () => {
     expect(runbook.phases.map((p) => `${p.at} ${p.id}`)).toEqual(['T-30m snapshot', 'T-20m bootstrap', 'T-15m import', 'T-10m smoke', 'T-0 switch', 'T+10m validate', 'T+30m close']);
   });
 
-  it('has snapshot records, the bootstrap command, read-only smoke checks, the /health monitor and both rollbacks', () => {
+  it('has the SQLite backup (its path and hash captured) and snapshot record, the bootstrap command, read-only smoke checks, the /health monitor and both rollbacks', () => {
     const steps = allSteps(runbook);
     const kinds = Object.fromEntries(steps.map(({ step }) => [step.id, step.kind]));
-    expect(kinds).toMatchObject({ 'sqlite-backup-record': 'record', 'pg-snapshot-record': 'record', 'pg-bootstrap': 'command', 'smoke-script': 'check', 'smoke-cutover': 'check', 'health-monitor': 'monitor' });
+    expect(kinds).toMatchObject({ 'sqlite-export': 'command', 'pg-snapshot-record': 'record', 'pg-bootstrap': 'command', 'smoke-script': 'check', 'smoke-cutover': 'check', 'health-monitor': 'monitor' });
+    const backup = stepById(loaded, 'sqlite-export');
+    expect(backup.kind === 'command' && Object.keys(backup.capture ?? {})).toEqual(['backup_path', 'backup_sha256']);
     const smoke = stepById(loaded, 'smoke-script');
     expect(smoke).toMatchObject({ run: 'scripts/postgres_primary_smoke.sh', read_only: true });
     const monitor = stepById(loaded, 'health-monitor');

@@ -1,8 +1,8 @@
 // `cutover demo --example NAME`: each shipped example rehearsed end to end on this machine.
-// alembic-governance is `cutover demo` itself. incremental-sync and go-live get a throwaway
-// PostgreSQL database (and, for the sync, a throwaway MariaDB database and user), their host
-// folder copied to OUT/host and run as a local-shell target, and the host's API started as a
-// child process on a free loopback port and stopped after. The same vault, people and signing
+// alembic-governance is `cutover demo` itself. postgres-primary, incremental-sync and go-live get
+// a throwaway PostgreSQL database (and, for the sync, a throwaway MariaDB database and user),
+// their host folder copied to OUT/host and run as a local-shell target, and the host's API
+// started as a child process on a free loopback port and stopped after. The same vault, people and signing
 // as `cutover demo`: the operator owns the vault and plays the war-room roles; two approvers
 // each sign on their own "machine" with plain ssh-keygen (approver-1 is also the incident
 // commander, who decides). The run ends with the decision, a signed pack and its verification.
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3-multiple-ciphers';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ACT_NAMESPACE, actBytes } from '../acts';
@@ -42,6 +43,8 @@ interface Rehearsal {
   host: string;
   /** Databases made, API started; returns the run's targets, params, secrets and a cleanup. */
   setup: (ctx: SetupContext) => Promise<Prepared>;
+  /** Answers that the generic ones (answersFor) cannot guess, by step id. */
+  answers?: Record<string, Answer>;
 }
 
 interface SetupContext {
@@ -219,7 +222,34 @@ const goLive: Rehearsal = {
   },
 };
 
-const REHEARSALS: Partial<Record<ExampleName, Rehearsal>> = { 'incremental-sync': incrementalSync, 'go-live': goLive };
+const postgresPrimary: Rehearsal = {
+  runbook: 'postgres-primary-cutover.yaml',
+  host: 'postgres-primary-host',
+  // The target profile recorded before the window is the one the run moves (a check compares them).
+  answers: { 'pre-target-profile': { source_id: 'assets_1' } },
+  async setup(ctx) {
+    // The API's SQLite file as it is before the cutover: two profiles, assets_1 moves.
+    mkdirSync(join(ctx.hostDir, 'data'), { recursive: true });
+    const sqlite = new Database(join(ctx.hostDir, 'data', 'sx.db'));
+    try {
+      sqlite.exec(readFileSync(join(ctx.hostDir, 'data', 'seed.sql'), 'utf8'));
+    } finally {
+      sqlite.close();
+    }
+    const primary = await throwawayPg(ctx, 'cutover_demo_sx');
+    // Section 0's prerequisite: the runtime mode is already POSTGRES_PRIMARY; assets_1 has no schema yet, so it is still served from SQLite.
+    writeRuntimeEnv(ctx.hostDir, { SX_DB_BACKEND_MODE: 'POSTGRES_PRIMARY', SX_POSTGRES_DSN: primary, SX_SQLITE_PATH: 'data/sx.db', HOST: '127.0.0.1', PORT: '0' });
+    const api = await startApi(ctx, join(EXAMPLES, 'postgres-primary-host/api/server.mjs'), {});
+    return {
+      targets: { api_host: `local:${ctx.hostDir}`, sx_pg: primary },
+      // The host's stand-ins for sx_db, sudo, systemctl and journalctl come first on PATH.
+      params: { api_url: api, api_public_url: api, path: `${join(ctx.hostDir, 'standin')}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+      secrets: { sx_pg_password: 'not-needed-with-trust-auth' },
+    };
+  },
+};
+
+const REHEARSALS: Partial<Record<ExampleName, Rehearsal>> = { 'postgres-primary': postgresPrimary, 'incremental-sync': incrementalSync, 'go-live': goLive };
 
 /** Prepared answers: attestations confirmed, records filled to their patterns, manual steps noted. */
 function answersFor(runbookText: string): Record<string, Answer> {
@@ -277,7 +307,7 @@ async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, p
     const signed = (who: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(who)!, file, bytes, ACT_NAMESPACE) });
     const holder = (role: string) => PEOPLE.find((p) => (p.roles as readonly string[]).includes(role))?.name;
     const play = () => autoplay(op, run.runId, {
-      answers: answersFor(text),
+      answers: { ...answersFor(text), ...rehearsal.answers },
       attestElsewhere: async (stepId, role) => {
         const who = OPERATOR_ROLES.includes(role) ? undefined : holder(role);
         if (!who) return void (await op.attest(run.runId, stepId));
