@@ -10,6 +10,7 @@ import type { OwnerKeyOptions } from '../identity';
 import { operatorDecisionFor } from '../reports/decision';
 import type { Vault } from '../vault';
 import { closeLedger, connectLedger, type LedgerConnection } from './connect';
+import { Doorbell } from './doorbell';
 import { LedgerConnectionError } from './errors';
 import { LEDGER_CHANNEL } from './limits';
 import { membershipOf, type Membership } from './membership';
@@ -45,8 +46,7 @@ function needText(need: TeamNeed | { kind: 'authorization'; runId: string }): st
 
 export class LedgerInbox {
   private listener: LedgerConnection | null = null;
-  private rang = false;
-  private ring: (() => void) | null = null;
+  private readonly bell = new Doorbell();
   /** Refusals, problems and notes already said: each is said once, not at every read. */
   private readonly told = new Set<string>();
   private readonly say: (line: string, refusal?: boolean) => void;
@@ -74,10 +74,7 @@ export class LedgerInbox {
     try {
       connection = await connectLedger(this.membership.db, 'cutover-ledger-inbox', { timeoutMs: 5_000 });
       const { client } = connection;
-      const wake = () => {
-        this.rang = true;
-        this.ring?.();
-      };
+      const wake = () => this.bell.ring();
       client.on('notification', (message) => {
         // Our own publishing rings too; only another workstation's event can be for us.
         try {
@@ -99,21 +96,6 @@ export class LedgerInbox {
       if (connection) await closeLedger(connection);
       this.listener = null;
     }
-  }
-
-  private async doorbell(timeoutMs: number): Promise<void> {
-    if (!this.rang) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutMs);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.ring = done;
-      });
-      this.ring = null;
-    }
-    this.rang = false;
   }
 
   private once(key: string, line: string, refusal = false): void {
@@ -175,7 +157,7 @@ export class LedgerInbox {
         announced = true;
       }
       if (!this.listener) await this.listen();
-      await this.doorbell(Math.min(left, poll));
+      await this.bell.wait(Math.min(left, poll));
     }
   }
 
@@ -200,7 +182,7 @@ export class LedgerInbox {
   }
 
   async close(): Promise<void> {
-    this.ring?.();
+    this.bell.ring();
     const listener = this.listener;
     this.listener = null;
     if (listener) await closeLedger(listener);
