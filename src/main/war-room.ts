@@ -206,7 +206,7 @@ export class WarRoom {
 
   private apply(f: Following, read: FollowRead): boolean {
     const added = this.take(f, read.events) + this.findings(f, read.problems);
-    f.readAt = new Date().toISOString();
+    if (added > 0 || f.readAt === null) f.readAt = new Date().toISOString();
     f.ledgerId ??= safeLedgerId(f.headsPath);
     return added > 0;
   }

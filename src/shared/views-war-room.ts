@@ -113,7 +113,7 @@ export interface WarRoomView {
   rememberedUrl: string | null;
   /** Why the follower is reconnecting, or null. */
   message: string | null;
-  /** When the follower last read the ledger (ISO). */
+  /** When the follower last read something new (or first read the ledger), ISO. */
   readAt: string | null;
   workstations: { name: string; head: number }[];
   runs: WarRoomRunSummary[];

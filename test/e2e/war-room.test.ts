@@ -52,6 +52,8 @@ describe('the War room', () => {
   let browser: Browser;
   let harness: Harness;
   const axe = new Map<string, AxeViolation[]>();
+  /** What main logged (the harness's log): says when the follower lost the ledger and followed it again. */
+  const logs: string[] = [];
 
   async function call<T>(channel: ChannelName, input?: unknown): Promise<T> {
     const result = (await harness.service.dispatch(channel, input)) as Result<T>;
@@ -71,7 +73,7 @@ describe('the War room', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`);
     tmp = mkdtempSync(join(tmpdir(), 'cutover-war-room-'));
     await buildRenderer(join(tmp, 'renderer'));
-    harness = await startHarness({ rendererDir: join(tmp, 'renderer'), defaultVaultPath: join(tmp, 'default.vault'), keychain: null, autoLockMs: null, sshConfigPath: join(tmp, 'no-ssh-config') });
+    harness = await startHarness({ rendererDir: join(tmp, 'renderer'), defaultVaultPath: join(tmp, 'default.vault'), keychain: null, autoLockMs: null, sshConfigPath: join(tmp, 'no-ssh-config'), log: (m) => logs.push(m) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   }, 180_000);
 
@@ -102,12 +104,17 @@ describe('the War room', () => {
     expect(await steps.locator('tr[data-step="change"]').count()).toBe(0);
     await expectAccessible(page, 'war-room', axe);
 
-    // The operator, on their own workstation, runs the command step and publishes: the window shows it, woken by the doorbell.
+    // The window's connection is cut (its backend terminated): it reconnects, going on from its heads.
+    await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'cutover-ledger-follower'`, [db.name]);
+    // The operator, on their own workstation, runs the command step and publishes: the window shows it.
     await ops.execute('change');
     await withVault(ops.path, (v) => publishVault(v));
     await steps.locator('tr[data-step="change"][data-status="PASS"]').waitFor();
     await page.locator('[data-testid="war-room-status"] [data-run-status="COMPLETED"]').waitFor();
     await page.getByTestId('war-room-timeline').getByText('run COMPLETED: 3 of 3 steps passed').waitFor();
+    expect(await page.getByTestId('war-room-timeline').getByText('run COMPLETED: 3 of 3 steps passed').count()).toBe(1);
+    expect(await page.locator('[data-testid="war-room-state"]').getAttribute('data-state')).toBe('following');
+    expect(logs).toContainEqual(expect.stringMatching(/^war room: following 127\.0\.0\.1:\d+\/cw_test_\w+ again$/));
     await screenshot(page, '60-war-room-following');
 
     // A superuser rewrites the newest row the window read (triggers bypassed): named in the red banner.

@@ -785,7 +785,7 @@ export const en = {
     follow: 'Follow',
     connecting: 'Connecting and checking…',
     stop: 'Stop following',
-    following: 'Following {label}: {count} workstation(s), read at {time}.',
+    following: 'Following {label}: {count} workstation(s); the newest news arrived at {time}.',
     reconnecting: 'The ledger at {label} is away: {message} Reconnecting; nothing read is lost.',
     idle: 'Not following a ledger.',
     workstations: 'Workstations and the newest event read from each',

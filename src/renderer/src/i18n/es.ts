@@ -785,7 +785,7 @@ export const es: Strings = {
     follow: 'Seguir',
     connecting: 'Conectando y comprobando…',
     stop: 'Dejar de seguir',
-    following: 'Siguiendo {label}: {count} estación(es), leído a las {time}.',
+    following: 'Siguiendo {label}: {count} estación(es); las últimas novedades llegaron a las {time}.',
     reconnecting: 'El registro en {label} no responde: {message} Reconectando; no se pierde nada de lo leído.',
     idle: 'No se sigue ningún registro.',
     workstations: 'Estaciones y el evento más reciente leído de cada una',
