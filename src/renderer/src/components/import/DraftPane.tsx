@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ImportElementView } from '../../../../shared/contract';
 import { format, t } from '../../i18n';
+import { LineContent } from './LineContent';
 
 export interface DraftPaneProps {
   yaml: string;
@@ -40,30 +41,13 @@ export function DraftPane({ yaml, elements, selected, scroll, onPick }: DraftPan
         const element = startOf.get(n);
         const inRange = range !== null && n >= range.from && n <= range.to;
         const todo = /\bTODO\b/.test(text) && !text.trimStart().startsWith('#');
-        const body = (
-          <>
-            <span className="import-ln" aria-hidden="true">
-              {n}
-            </span>
-            <span className="visually-hidden">{format(t.runbookImport.lineLabel, { line: n })}: </span>
-            <span className="import-text">{text || ' '}</span>
-          </>
-        );
         return (
           <li key={n} data-yaml-line={n} data-element={element} data-selected={inRange ? 'true' : undefined} className={`import-line${inRange ? ' selected' : ''}${todo ? ' todo' : ''}`}>
-            {element !== undefined ? (
-              <button
-                type="button"
-                className="import-link"
-                aria-pressed={selected === element}
-                title={format(t.runbookImport.fromSource, { lines: elements[element]!.sourceLines.join(', ') })}
-                onClick={() => onPick(element)}
-              >
-                {body}
-              </button>
-            ) : (
-              <div className="import-static">{body}</div>
-            )}
+            <LineContent
+              n={n}
+              text={text}
+              link={element !== undefined ? { pressed: selected === element, title: format(t.runbookImport.fromSource, { lines: elements[element]!.sourceLines.join(', ') }), onClick: () => onPick(element) } : undefined}
+            />
           </li>
         );
       })}

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ImportCoverageLineView } from '../../../../shared/contract';
 import { format, t } from '../../i18n';
+import { LineContent } from './LineContent';
 
 export interface SourcePaneProps {
   source: string;
@@ -32,21 +33,7 @@ export function SourcePane({ source, lines, coverage, selected, scrollTo, onPick
         const line = coverage.get(n);
         const state = !line ? 'plain' : line.mapped ? 'mapped' : 'unmapped';
         const isSelected = selected.has(n);
-        const body = (
-          <>
-            <span className="import-ln" aria-hidden="true">
-              {n}
-            </span>
-            <span className="visually-hidden">{format(t.runbookImport.lineLabel, { line: n })}: </span>
-            <span className="import-text">{text || ' '}</span>
-            {state === 'unmapped' && (
-              <span className="import-why">
-                <span aria-hidden="true"> ⚠ </span>
-                <span className="visually-hidden">{format(t.runbookImport.unmapped, { why: line?.why ?? '' })}</span>
-              </span>
-            )}
-          </>
-        );
+        const why = format(t.runbookImport.unmapped, { why: line?.why ?? '' });
         return (
           <li
             key={n}
@@ -54,15 +41,21 @@ export function SourcePane({ source, lines, coverage, selected, scrollTo, onPick
             data-state={state}
             data-selected={isSelected ? 'true' : undefined}
             className={`import-line ${state}${isSelected ? ' selected' : ''}`}
-            title={state === 'unmapped' ? format(t.runbookImport.unmapped, { why: line?.why ?? '' }) : line?.mapped ? format(t.runbookImport.mapped, { what: line.mapped }) : undefined}
+            title={state === 'unmapped' ? why : line?.mapped ? format(t.runbookImport.mapped, { what: line.mapped }) : undefined}
           >
-            {line && line.element !== null ? (
-              <button type="button" className="import-link" aria-pressed={isSelected} onClick={() => onPick(line)}>
-                {body}
-              </button>
-            ) : (
-              <div className="import-static">{body}</div>
-            )}
+            <LineContent
+              n={n}
+              text={text}
+              after={
+                state === 'unmapped' && (
+                  <span className="import-why">
+                    <span aria-hidden="true"> ⚠ </span>
+                    <span className="visually-hidden">{why}</span>
+                  </span>
+                )
+              }
+              link={line && line.element !== null ? { pressed: isSelected, onClick: () => onPick(line) } : undefined}
+            />
           </li>
         );
       })}
