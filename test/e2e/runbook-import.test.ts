@@ -274,6 +274,8 @@ describe('importing a Markdown runbook in the window', () => {
     await page.getByRole('button', { name: es.runbookImport.save, exact: true }).waitFor();
     await page.getByRole('button', { name: es.runbookImport.back, exact: true }).click();
     await page.getByRole('button', { name: es.runbookImport.open, exact: true }).waitFor();
+    // Back on Runbooks, the focus is on its heading.
+    await page.waitForFunction((heading) => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent === heading, es.runbooks.heading);
     await page.close();
     expect(errors).toEqual([]);
   });

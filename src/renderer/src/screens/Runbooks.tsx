@@ -19,7 +19,14 @@ export function Runbooks() {
   const [error, setError] = useState<unknown>(null);
   const [importing, setImporting] = useState(false);
 
-  if (importing) return <RunbookImport onClose={() => setImporting(false)} />;
+  if (importing) {
+    const back = () => {
+      setImporting(false);
+      // Back on this screen: keyboard and screen-reader users land on its heading.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+    };
+    return <RunbookImport onClose={back} />;
+  }
 
   async function open(load: () => Promise<RunbookOpenResult>) {
     setBusy(true);
