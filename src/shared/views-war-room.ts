@@ -91,6 +91,11 @@ export interface WarRoomPlanView {
 export interface WarRoomRunView {
   summary: WarRoomRunSummary;
   blockedBy: { stepId: string; reason: string } | null;
+  /**
+   * Every workstation whose chain starts this run. More than one is a warning: a run id is made by
+   * the operator's vault, so another chain starting it copies it (only the first, by time, is shown).
+   */
+  claimedBy: string[];
   plan: WarRoomPlanView | null;
   steps: WarRoomStepView[];
   approvals: WarRoomApprovalView[];

@@ -166,6 +166,8 @@ describe('the War room', () => {
       try {
         const owner = await addOwner(vault, 'ic', ['approver']);
         await joinLedger(vault, { db: db.dsn, workstation: 'ic-1', actor: 'ic' });
+        // A chain may carry anything its owner appends: this one copies the operator's run id into a run.started of its own.
+        vault.append({ actor: 'ic', type: 'run.started', payload: { runId: ops.runId, environment: 'production', operator: 'ic', runbook: { id: 'copied', version: '1', title: 'Copied' } } });
         return owner;
       } finally {
         vault.close();
@@ -194,6 +196,8 @@ describe('the War room', () => {
     // The vault joined this ledger: its URL is offered.
     expect(await page.getByLabel(en.warRoom.urlLabel, { exact: true }).inputValue()).toBe(db.dsn);
     await follow(page, null);
+    // The copy does not take the run over: the operator's chain is shown, and the copy is named.
+    expect(await page.getByTestId('war-room-claimed').textContent()).toContain('(ops-1, ic-1): a run id is made by its operator’s vault, so all but one copied it. Shown: ops-1’s.');
 
     const approvals = page.getByTestId('war-room-approvals');
     await approvals.getByRole('button', { name: 'Approve this plan as ic', exact: true }).click();

@@ -242,6 +242,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
   return {
     summary,
     blockedBy,
+    claimedBy: [...new Set(events.filter((e) => e.type === 'run.started').map((e) => e.workstation))],
     plan,
     steps: [...steps.values()].sort((a, b) => a.order - b.order).map(({ order: _order, ...s }) => s),
     approvals: [...approvals, ...sentApprovals.filter((a) => !recorded.has(`${a.fingerprint} ${a.planDigest}`))],

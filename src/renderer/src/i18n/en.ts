@@ -801,6 +801,7 @@ export const en = {
     environment: 'Environment',
     started: 'Started',
     blocked: 'BLOCKED at {step}: {reason}',
+    claimed: 'More than one workstation’s chain starts this run ({workstations}): a run id is made by its operator’s vault, so all but one copied it. Shown: {shown}’s. Ask who started it before trusting this view.',
     stepsHeading: 'Steps',
     stepsCaption: 'Each step as the operator’s chain records it; steps not yet reached come from the plan offered.',
     step: 'Step',

@@ -801,6 +801,7 @@ export const es: Strings = {
     environment: 'Entorno',
     started: 'Inicio',
     blocked: 'BLOQUEADA en {step}: {reason}',
+    claimed: 'La cadena de más de una estación inicia esta ejecución ({workstations}): el identificador lo crea la bóveda de su operador, así que todas menos una lo copiaron. Se muestra la de {shown}. Pregunte quién la inició antes de fiarse de esta vista.',
     stepsHeading: 'Pasos',
     stepsCaption: 'Cada paso tal como lo registra la cadena del operador; los pasos aún no alcanzados vienen del plan ofrecido.',
     step: 'Paso',

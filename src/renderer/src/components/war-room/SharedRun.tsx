@@ -29,6 +29,11 @@ export function SharedRun({ run, member, onView }: { run: WarRoomRunView; member
           </Fact>
         </dl>
         <p className="hint mono">{s.runId}</p>
+        {run.claimedBy.length > 1 && (
+          <p className="notice notice-error" role="alert" data-testid="war-room-claimed">
+            {format(t.warRoom.claimed, { workstations: run.claimedBy.join(', '), shown: s.workstation })}
+          </p>
+        )}
         {run.blockedBy && (
           <p className="notice notice-error" role="note" data-testid="war-room-blocked">
             {format(t.warRoom.blocked, { step: run.blockedBy.stepId, reason: run.blockedBy.reason })}
