@@ -8,16 +8,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoplay, PLAN_NAMESPACE, RunEngine } from '../../src/core/engine';
 import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentity } from '../../src/core/identity';
-import { APPROVAL_SENT, approveThroughLedger, attestThroughLedger, joinLedger, LedgerInbox, publishVault, readTeam } from '../../src/core/ledger';
+import { APPROVAL_SENT, approveThroughLedger, attestThroughLedger, joinLedger, LedgerInbox, offerPlan, publishVault, readTeam } from '../../src/core/ledger';
+import { runStateIn } from '../../src/core/engine/state';
 import { offeredPlan } from '../../src/core/ledger/approve';
 import { planDigest } from '../../src/core/engine/plan';
-import { sshsigSign } from '../../src/core/signing';
+import { Keyring, sshsigSign } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { canonicalJson, Vault } from '../../src/core/vault';
-import { PASSPHRASE } from '../helpers/cli';
+import { describeRun, PASSPHRASE, startCli } from '../helpers/cli';
 import { addOwner } from '../helpers/people';
 import { useTempDir } from '../helpers/tmp';
-import { useLedger } from './fixture';
+import { ledgerRows, useLedger } from './fixture';
 
 const RUNBOOK = `
 format: cutover-runbook/v1
@@ -63,26 +64,30 @@ afterEach(() => {
   for (const v of open.splice(0)) v.close();
 });
 
+/** The operator's and the approver's workstations, each its own vault joined to the ledger, and a run started. */
+async function twoWorkstations(dir: string, dsn: string) {
+  const op = Vault.create(join(dir, 'op.vault'), PASSPHRASE);
+  const ap = Vault.create(join(dir, 'ap1.vault'), PASSPHRASE);
+  open.push(op, ap);
+  const opOwner = await addOwner(op, 'op', ['operator']);
+  const apOwner = await addOwner(ap, 'ap1', ['approver']);
+  // The operator registers the approver by public key; the approver proves it with their own key.
+  await addIdentityFrom(op, { name: 'ap1', roles: ['approver'], source: { kind: 'public', publicKey: apOwner.signer.publicKey }, actor: 'op' });
+  const statement = Buffer.from(identityStatementFor(op, 'ap1'));
+  proveIdentity(op, { name: 'ap1', statement, signature: await sshsigSign(apOwner.signer, statement, IDENTITY_NAMESPACE), actor: 'op' });
+  await joinLedger(op, { db: dsn, workstation: 'op-ws', actor: 'op' });
+  await joinLedger(ap, { db: dsn, workstation: 'ap1-ws', actor: 'ap1' });
+  const engine = new RunEngine(op, { actor: 'op', keyring: new Keyring([opOwner.signer]), executors: createExecutor });
+  const runbookText = RUNBOOK.replace('DIR', dir);
+  const { runId } = await engine.startRun({ text: runbookText, source: 'auto-receive.yaml', environment: 'rehearsal' });
+  return { op, ap, apOwner, engine, runbookText, runId };
+}
+
 describe('automatic receive while a run waits on the team', () => {
   it('receives the approver\'s attestation, offers the plan, refuses an approval of another plan with the head unchanged, records the approval of the plan offered as it arrives, and the run completes', async () => {
     const db = await useLedger();
     const dir = useTempDir('cutover-auto-receive-');
-    const op = Vault.create(join(dir, 'op.vault'), PASSPHRASE);
-    const ap = Vault.create(join(dir, 'ap1.vault'), PASSPHRASE);
-    open.push(op, ap);
-    const opOwner = await addOwner(op, 'op', ['operator']);
-    const apOwner = await addOwner(ap, 'ap1', ['approver']);
-    // The operator registers the approver by public key; the approver proves it with their own key.
-    await addIdentityFrom(op, { name: 'ap1', roles: ['approver'], source: { kind: 'public', publicKey: apOwner.signer.publicKey }, actor: 'op' });
-    const statement = Buffer.from(identityStatementFor(op, 'ap1'));
-    proveIdentity(op, { name: 'ap1', statement, signature: await sshsigSign(apOwner.signer, statement, IDENTITY_NAMESPACE), actor: 'op' });
-    await joinLedger(op, { db: db.dsn, workstation: 'op-ws', actor: 'op' });
-    await joinLedger(ap, { db: db.dsn, workstation: 'ap1-ws', actor: 'ap1' });
-
-    const { Keyring } = await import('../../src/core/signing');
-    const engine = new RunEngine(op, { actor: 'op', keyring: new Keyring([opOwner.signer]), executors: createExecutor });
-    const runbookText = RUNBOOK.replace('DIR', dir);
-    const { runId } = await engine.startRun({ text: runbookText, source: 'auto-receive.yaml', environment: 'rehearsal' });
+    const { op, ap, apOwner, engine, runbookText, runId } = await twoWorkstations(dir, db.dsn);
     await publishVault(ap, {});
 
     const said = transcript();
@@ -128,4 +133,48 @@ describe('automatic receive while a run waits on the team', () => {
       await inbox.close();
     }
   }, 180_000);
+
+  it('ledger publish --follow --receive records the approval as it arrives and publishes that too', async () => {
+    const db = await useLedger();
+    const dir = useTempDir('cutover-auto-receive-');
+    const { op, ap, runId } = await twoWorkstations(dir, db.dsn);
+    const offer = offerPlan(op, runId, 'op');
+    const head = op.head().seq;
+    op.close();
+    open.splice(open.indexOf(op), 1);
+    const follow = startCli(['ledger', 'publish', '--vault', join(dir, 'op.vault'), '--follow', '--receive', '--poll', '200'], { env: { CUTOVER_ACTOR: 'op' } });
+    let stdout = '';
+    follow.child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    /** Resolves once the follower has printed a line matching `re` (listeners run in order: the text is in `stdout`). */
+    const printed = (re: RegExp) => new Promise<void>((resolve) => {
+      const look = () => {
+        if (!re.test(stdout)) return;
+        follow.child.stdout.off('data', look);
+        resolve();
+      };
+      follow.child.stdout.on('data', look);
+      look();
+    });
+    try {
+      await printed(new RegExp(`^Published up to #${head}\\.$`, 'm'));
+      await approveThroughLedger(ap, { runId });
+      await publishVault(ap, {});
+      await printed(/^received from ap1-ws #\d+: approval of plan [0-9a-f]{12}… by ap1 recorded$/m);
+      // The approval the vault recorded goes out to the ledger like every other event.
+      await printed(new RegExp(`^Published up to #${head + 1}\\.$`, 'm'));
+    } finally {
+      follow.child.kill('SIGINT');
+    }
+    const r = await follow.result;
+    expect(r.code, describeRun(r)).toBe(0);
+    const after = Vault.openReadOnly(join(dir, 'op.vault'), { passphrase: PASSPHRASE });
+    try {
+      expect(runStateIn(after, runId)!.approvals.map((a) => [a.signer, a.planDigest])).toEqual([['ap1', offer.planDigest]]);
+      expect((await ledgerRows(db, 'op-ws')).length).toBe(after.head().seq);
+    } finally {
+      after.close();
+    }
+  });
 });

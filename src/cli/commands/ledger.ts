@@ -42,7 +42,7 @@ function defaultHeadsPath(label: string): string {
  * `publish --follow`: publishes whenever the vault's head moves, until SIGINT/SIGTERM. A lost
  * ledger is said once and retried with back-off; the ledger's head stays the only cursor.
  */
-async function followVault(vault: Vault, pollMs: number, publish: (progress: (n: number, head: number) => void) => Promise<PublishResult>, json?: boolean): Promise<void> {
+async function followVault(vault: Vault, pollMs: number, publish: (progress: (n: number, head: number) => void) => Promise<PublishResult>, json?: boolean, receive?: () => Promise<unknown>): Promise<void> {
   const { LedgerConnectionError } = await ledgerCore();
   let stopping = false;
   let wake: (() => void) | null = null;
@@ -79,6 +79,7 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
           continue;
         }
       }
+      if (receive) await receive();
       await sleep(pollMs);
     }
   } finally {
@@ -144,8 +145,10 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .option('--batch <n>', 'events per transaction (1-1000)', '100')
     .option('--follow', 'keep publishing as the vault grows (run it beside the window or the CLI during the cutover); a lost ledger is retried, nothing is lost or duplicated; stop with Ctrl-C')
     .option('--poll <ms>', 'with --follow: how often to look for new events', '500')
+    .option('--receive', 'with --follow: also receive what the team sends this vault through the ledger (approvals of its plans, signed acts, decisions) as it arrives, checked and recorded as `ledger receive` does; refusals are said once on stderr and append nothing')
     .option('--json', 'print JSON')
-    .action(async (opts: { vault: string; db?: string; batch: string; follow?: boolean; poll: string; json?: boolean }) => {
+    .action(async (opts: { vault: string; db?: string; batch: string; follow?: boolean; poll: string; receive?: boolean; json?: boolean }) => {
+      if (opts.receive && !opts.follow) throw new CliUsageError('--receive goes with --follow (once: `cutover ledger receive`).');
       const batch = parseBatch(opts.batch);
       const poll = parseInterval(opts.poll);
       const { publishVault, publisherKey, LedgerDivergedError } = await ledgerCore();
@@ -154,7 +157,15 @@ export function registerLedger(program: Command, setExit: (code: number) => void
         const signer = await publisherKey(vault, { passphrase: keyPassphrase });
         const options = { ...(opts.db ? { db: opts.db } : {}), batch, signer };
         if (opts.follow) {
-          await followVault(vault, poll, (progress) => publishVault(vault, { ...options, progress }), opts.json);
+          const inbox = opts.receive ? await (await ledgerCore()).LedgerInbox.open(vault, {
+            timeoutMs: 0, actor: defaultActor(), signer,
+            say: (line, refusal) => (opts.json ? process.stdout.write(`${JSON.stringify(refusal ? { refused: line } : { received: line })}\n`) : refusal ? process.stderr.write(`cutover: ${line}\n`) : console.log(line)),
+          }) : null;
+          try {
+            await followVault(vault, poll, (progress) => publishVault(vault, { ...options, progress }), opts.json, inbox ? () => inbox.receiveIfDue() : undefined);
+          } finally {
+            await inbox?.close();
+          }
           return;
         }
         const result = await publishVault(vault, options);

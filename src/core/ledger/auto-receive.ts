@@ -7,6 +7,7 @@
 // a lost ledger is retried until the wait's time is up, so nothing depends on a notification.
 import type { RunEngine, TeamNeed } from '../engine';
 import type { OwnerKeyOptions } from '../identity';
+import type { Signer } from '../signing';
 import { operatorDecisionFor } from '../reports/decision';
 import type { Vault } from '../vault';
 import { closeLedger, connectLedger, type LedgerConnection } from './connect';
@@ -20,6 +21,8 @@ import { receiveFromLedger, type ReceivedItem } from './receive';
 import { describeProblem } from './verify';
 
 export interface InboxOptions extends OwnerKeyOptions {
+  /** The owner's key, when the caller holds it already (publishing while it waits). */
+  signer?: Signer;
   /** The longest one wait lasts (ms); past it the run stops as it would without the ledger. */
   timeoutMs: number;
   /** Read again at least this often with no doorbell (default 2 s). */
@@ -172,6 +175,19 @@ export class LedgerInbox {
       if (need.kind === 'act') return this.waitFor(need, () => engine.status(need.runId).steps.get(need.stepId)?.status !== 'pending');
       return this.waitFor(need, () => engine.status(need.runId).status !== 'BLOCKED');
     };
+  }
+
+  private lastReceive = 0;
+
+  /**
+   * For a publisher that keeps following (`ledger publish --follow --receive`): receives when
+   * another workstation rang, or every `everyMs` anyway; returns how many were recorded.
+   */
+  async receiveIfDue(everyMs = 10_000): Promise<number> {
+    if (!this.bell.take() && Date.now() - this.lastReceive < everyMs) return 0;
+    if (!this.listener) await this.listen();
+    this.lastReceive = Date.now();
+    return this.receive();
   }
 
   /** After the last step: waits for the GO / NO-GO (an authorization, always another person's). */

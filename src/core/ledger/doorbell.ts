@@ -9,6 +9,13 @@ export class Doorbell {
     this.wake?.();
   }
 
+  /** Whether it rang since the last wait or take; clears it. */
+  take(): boolean {
+    const rang = this.rang;
+    this.rang = false;
+    return rang;
+  }
+
   /** Resolves on the next ring (or one since the last wait), or after `timeoutMs`. */
   async wait(timeoutMs: number): Promise<void> {
     if (!this.rang) {
