@@ -233,7 +233,7 @@ function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState
       progress.flush();
       const failure = cancelled ? { kind: 'cancelled' as const, message: 'the monitor was stopped before its window ended' } : null;
       // A monitor's captures read its summary as JSON: `capture: {p95_ms: {json: $.p95_ms}}`, `$.probes.health.p95_ms`.
-      return { exitCode: null, signal: null, failure, gates, durationMs: Date.now() - started, summary, ...(step.capture ? { capture: { output: '', json: { value: summary } } } : {}) };
+      return { exitCode: null, signal: null, failure, gates, durationMs: Date.now() - started, summary, ...(step.capture ? { capture: { output: '', json: { value: summary, name: 'the monitor\'s summary' } } } : {}) };
     },
   };
 }

@@ -178,8 +178,8 @@ export interface CaptureInput {
   outputTruncated?: boolean;
   rows?: Record<string, unknown>[];
   fields?: string[];
-  /** An HTTP body parsed as JSON (H's http steps), when there is one. */
-  json?: { value: unknown } | undefined;
+  /** An HTTP body parsed as JSON (H's http steps), or a monitor's summary, when there is one; `name` says which in messages. */
+  json?: { value: unknown; name?: string } | undefined;
 }
 
 /** How much output is kept for captures (the transcript keeps all of it). */
@@ -247,7 +247,7 @@ export function takeCaptures(capture: Record<string, Capture> | undefined, input
   const gates: GateResult[] = [];
   for (const [name, spec] of Object.entries(capture ?? {})) {
     const source = captureSource(spec);
-    const where = source.kind === 'column' ? 'the SQL result' : input.json ? 'the response body' : 'the output';
+    const where = source.kind === 'column' ? 'the SQL result' : input.json ? (input.json.name ?? 'the response body') : 'the output';
     const found = find(spec, input);
     const result = 'missing' in found ? found : typed(found.value, spec.as, source.kind);
     const text = 'value' in result ? valueText(result.value) : '';
