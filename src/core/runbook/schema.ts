@@ -4,7 +4,7 @@
 import { dsnCarriesPassword } from './dsn';
 import { flagsProblem, patternProblem } from './patterns';
 import { ROLE_NAME, ROLE_NAME_RULE } from '../identity/roles';
-import { jsonPathProblem } from '../targets/json-path';
+import { evaluateJsonPath, jsonPathProblem } from '../targets/json-path';
 import { thresholdProblem } from './thresholds';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { z } from 'zod';
@@ -419,6 +419,14 @@ const monitorStep = z.object({
   if (step.probe && (step.every || step.for || step.timeout)) ctx.addIssue({ code: 'custom', message: 'with a single `probe`, `every`, `for` and `timeout` go inside it' });
   const perProbe = step.probes?.every((p) => p.thresholds.length > 0) ?? false;
   if (step.thresholds.length === 0 && !perProbe) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'name at least one threshold, e.g. "error_rate_pct <= 2.0" (on the step, or on every probe)' });
+  // A capture reads the summary the monitor will have: its fields, and with probes each probe's (by name).
+  const fields = Object.fromEntries(['samples', 'errors', 'error_rate_pct', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms'].map((f) => [f, 0]));
+  const names = (step.probes ?? []).map((p) => p.name ?? (p.target ? `${p.target}${p.path ?? '/'}` : p.url!));
+  const summary = step.probes ? { ...fields, probes: Object.fromEntries(names.map((n) => [n, fields])) } : fields;
+  for (const [name, spec] of Object.entries(step.capture ?? {})) {
+    if (jsonPathProblem(spec.json) || evaluateJsonPath(summary, spec.json).found) continue;
+    ctx.addIssue({ code: 'custom', path: ['capture', name, 'json'], message: `${spec.json} is not in the monitor's summary: it has $.${Object.keys(fields).join(', $.')}${names.length ? `, and $.probes.NAME.FIELD for the probes ${names.map((n) => (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(n) ? n : `['${n}']`)).join(', ')}` : ''}` });
+  }
 }).transform(thresholdLevels);
 
 export const stepSchema = z.discriminatedUnion('kind', [attestStep, recordStep, checkStep, commandStep, manualStep, monitorStep, httpStep]);
