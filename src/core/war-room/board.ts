@@ -15,6 +15,8 @@ type P = Record<string, unknown>;
 
 /** The newest timeline lines a view carries. */
 export const TIMELINE_LINES = 400;
+/** The newest shared runs a view lists. */
+export const MAX_RUNS = 200;
 /** Run events kept in memory; past this the oldest go (a follower's window, not an archive). */
 export const MAX_KEPT_EVENTS = 50_000;
 
@@ -85,7 +87,7 @@ export class WarRoomLog {
       const board = fold(runId, events, this.offers);
       if (board) out.push(board.summary);
     }
-    return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, MAX_RUNS);
   }
 
   board(runId: string): WarRoomRunView | null {
