@@ -30,7 +30,7 @@ function stampOf(path: string): string {
 async function drainAfterCommand(path: string): Promise<void> {
   const { hasLedgerMarker } = await import('../core/ledger/marker');
   if (!hasLedgerMarker(path)) return;
-  const { behindLine, drainOutbox } = await import('../core/ledger');
+  const { behindLine, drainOutbox, publisherKey } = await import('../core/ledger');
   const passphrase = process.env.CUTOVER_PASSPHRASE;
   if (!passphrase) {
     process.stderr.write(`cutover: the team ledger is behind this vault: publishing after each command needs the vault passphrase in CUTOVER_PASSPHRASE (it is not asked twice); run \`cutover ledger publish --vault ${path} --follow\` beside your commands instead.\n`);
@@ -41,15 +41,24 @@ async function drainAfterCommand(path: string): Promise<void> {
     // Publishing only reads the vault: a read-only handle (every write refused), its type widened.
     const vault = Vault.openReadOnly(path, { passphrase }) as unknown as import('../core/vault').Vault;
     try {
-      const outcome = await drainOutbox(vault, {
-        timeoutMs: drainTimeoutMs(),
+      const keyOptions = {
         passphrase: async () => {
           const key = process.env.CUTOVER_KEY_PASSPHRASE;
           if (!key) throw new Error("the owner's key file needs its passphrase in CUTOVER_KEY_PASSPHRASE");
           return key;
         },
-      });
+      };
+      // The key once, for the events and the transcripts; without it the drain says why, as before.
+      const signer = await publisherKey(vault, keyOptions).catch(() => undefined);
+      const outcome = await drainOutbox(vault, { timeoutMs: drainTimeoutMs(), ...keyOptions, ...(signer ? { signer } : {}) });
       if (outcome.state === 'behind' || outcome.state === 'diverged') process.stderr.write(`${behindLine(outcome, path)}\n`);
+      if (outcome.state === 'published' && signer) {
+        // Transcripts follow the events that name them (issue 15); a runbook may keep them home.
+        const { drainTranscripts, TRANSCRIPTS_NEED_INIT } = await import('../core/ledger/transcripts-publish');
+        const shared = await drainTranscripts(vault, { signer, timeoutMs: drainTimeoutMs() });
+        if (shared.state === 'needs-init') process.stderr.write(`cutover: ${TRANSCRIPTS_NEED_INIT}.\n`);
+        if (shared.state === 'behind') process.stderr.write(`cutover: the team ledger has not taken this vault's transcripts yet (${shared.reason.replace(/\.$/, '')}); they go out with the next command, or \`cutover ledger publish --vault ${path}\`.\n`);
+      }
     } finally {
       vault.close();
     }

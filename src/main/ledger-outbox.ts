@@ -4,14 +4,20 @@
 // that is away is logged once per spell and retried at the next contract call; nothing the
 // window does waits for it or fails because of it.
 import { drainOutbox, hasLedgerMarker, membershipOf, type DrainOutcome } from '../core/ledger';
+import { drainTranscripts, TRANSCRIPTS_NEED_INIT, writingTranscript } from '../core/ledger/transcripts-publish';
 import type { Signer } from '../core/signing';
 import type { Vault } from '../core/vault';
+
+const TRANSCRIPT_FOLLOW_MS = 1_000;
 
 export class LedgerOutbox {
   private draining: Promise<void> | null = null;
   private again: Vault | null = null;
   private readonly drainedAt = new WeakMap<Vault, number>();
   private behind = false;
+  private saidNeedsInit = false;
+  /** While a step writes its transcript, its bytes follow every TRANSCRIPT_FOLLOW_MS. */
+  private following: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly signerOf: (vault: Vault, fingerprint: string) => Signer | undefined,
@@ -63,9 +69,51 @@ export class LedgerOutbox {
       if (this.behind && outcome.state === 'published') this.log(`ledger: caught up; the ledger holds ${outcome.workstation}'s chain up to #${outcome.head}`);
       this.behind = false;
       this.drainedAt.set(vault, head);
+      if (outcome.state === 'published') await this.shareTranscripts(vault);
       return;
     }
     if (!this.behind) this.log(`ledger: behind (${outcome.reason}); the events stay in the vault and go out after the next change`);
     this.behind = true;
+  }
+
+  /**
+   * Transcripts follow the events that name them (issue 15). While a step is writing one, this
+   * goes on every TRANSCRIPT_FOLLOW_MS (no contract call comes while a step runs), until the
+   * vault closes or nothing is being written.
+   */
+  private async shareTranscripts(vault: Vault): Promise<void> {
+    let signer: Signer | undefined;
+    try {
+      const membership = membershipOf(vault);
+      signer = membership ? this.signerOf(vault, membership.fingerprint) : undefined;
+    } catch {
+      return; // The vault closed (locked, switched): the next session follows.
+    }
+    if (!signer) return;
+    const shared = await drainTranscripts(vault, { signer, timeoutMs: TRANSCRIPT_FOLLOW_MS * 5 });
+    if (shared.state === 'needs-init' && !this.saidNeedsInit) this.log(`ledger: ${TRANSCRIPTS_NEED_INIT}`);
+    if (shared.state === 'needs-init') this.saidNeedsInit = true;
+    let writing = false;
+    try {
+      writing = shared.state !== 'needs-init' && writingTranscript(vault);
+    } catch {
+      // The vault closed: nothing more to follow.
+    }
+    if (writing) this.followTranscripts(vault);
+  }
+
+  private followTranscripts(vault: Vault): void {
+    if (this.following) return;
+    this.following = setTimeout(() => {
+      this.following = null;
+      if (this.draining) {
+        this.followTranscripts(vault);
+        return;
+      }
+      this.draining = this.shareTranscripts(vault).finally(() => {
+        this.draining = null;
+      });
+    }, TRANSCRIPT_FOLLOW_MS);
+    this.following.unref();
   }
 }

@@ -15,11 +15,11 @@ import { publishVault } from '../../src/core/ledger/publish';
 import { generateEd25519, signerFromGenerated, sshsigSign, type Signer } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
-import { PASSPHRASE } from '../helpers/cli';
+import { describeRun, PASSPHRASE } from '../helpers/cli';
 import { addPeople } from '../helpers/people';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
 import { useTempDir } from '../helpers/tmp';
-import { asSuperuserBypassingTriggers } from './fixture';
+import { asSuperuserBypassingTriggers, cli } from './fixture';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 
@@ -150,6 +150,13 @@ describe('transcripts follow through the ledger by chunk', () => {
     expect((await publish(s)).chunks).toBe(1);
     const clean = await TranscriptReader.open(s.db.dsn, 'ops-1', artifactId);
     expect(await clean.read().finally(() => clean.close())).toMatchObject({ problem: null, complete: true });
+    const printed = await cli(['ledger', 'transcript', '--db', s.db.dsn, 'ops-1', artifactId]);
+    expect(printed.code, describeRun(printed)).toBe(0);
+    expect(printed.stdout).toBe('one\ntwo\n');
+    expect(printed.stderr).toMatch(/transcript .*: complete: 8 bytes, sha256 [0-9a-f]{12}… as event #\d+/);
+    const bad = await cli(['ledger', 'transcript', '--db', s.db.dsn, 'ops-1', 'not/an-id']);
+    expect(bad.code, describeRun(bad)).toBe(2);
+    expect(bad.stderr).toMatch(/"not\/an-id" is not an artifact id/);
 
     // Through the ordinary path (triggers on), a chunk under another key, or out of order, is refused.
     const member = (await s.db.query<{ public_key: string; ledger_id: string }>("SELECT public_key, ledger_id::text AS ledger_id FROM cutover_ledger.workstations WHERE name = 'ops-1'")).rows[0]!;
@@ -176,6 +183,9 @@ describe('transcripts follow through the ledger by chunk', () => {
     await asSuperuserBypassingTriggers(s.db, "UPDATE cutover_ledger.transcript_chunks SET bytes = $2 WHERE artifact_id = $1 AND n = 0", [artifactId, Buffer.from('one\ntwo!\n')]);
     const altered = await TranscriptReader.open(s.db.dsn, 'ops-1', artifactId);
     expect(describeTranscriptProblem((await altered.read().finally(() => altered.close())).problem!)).toMatch(/chunk #0: its bytes do not hash to its sha256/);
+    const named = await cli(['ledger', 'transcript', '--db', s.db.dsn, 'ops-1', artifactId]);
+    expect(named.code, describeRun(named)).toBe(1);
+    expect(named.stderr).toMatch(/cutover: TRANSCRIPT PROBLEM: ops-1 transcript .* chunk #0: its bytes do not hash/);
 
     // The first chunk deleted: the next is named missing.
     await asSuperuserBypassingTriggers(s.db, 'DELETE FROM cutover_ledger.transcript_chunks WHERE artifact_id = $1 AND n = 0', [artifactId]);

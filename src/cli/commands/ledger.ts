@@ -12,6 +12,7 @@ import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { registerLedgerTeam } from './ledger-team';
+import { publishTranscriptsOnce, registerLedgerTranscript, transcriptTicker } from './ledger-transcript';
 
 const ledgerCore = () => import('../../core/ledger');
 
@@ -161,16 +162,26 @@ export function registerLedger(program: Command, setExit: (code: number) => void
             timeoutMs: 0, actor: defaultActor(), signer,
             say: (line, refusal) => (opts.json ? process.stdout.write(`${JSON.stringify(refusal ? { refused: line } : { received: line })}\n`) : refusal ? process.stderr.write(`cutover: ${line}\n`) : console.log(line)),
           }) : null;
+          // Transcripts follow the events that name them, while a step writes them too (issue 15).
+          const transcripts = await transcriptTicker(vault, signer, opts.db, opts.json);
+          const tick = async () => {
+            if (inbox) await inbox.receiveIfDue();
+            await transcripts();
+          };
           try {
-            await followVault(vault, poll, (progress) => publishVault(vault, { ...options, progress }), opts.json, inbox ? () => inbox.receiveIfDue() : undefined);
+            await followVault(vault, poll, (progress) => publishVault(vault, { ...options, progress }), opts.json, tick);
           } finally {
             await inbox?.close();
           }
           return;
         }
         const result = await publishVault(vault, options);
-        if (opts.json) printJson(result);
-        else console.log(`Published ${result.published} event(s) of ${result.workstation}; the ledger holds its chain up to #${result.head}.`);
+        const transcripts = await publishTranscriptsOnce(vault, signer, opts.db);
+        if (opts.json) printJson({ ...result, transcripts });
+        else {
+          console.log(`Published ${result.published} event(s) of ${result.workstation}; the ledger holds its chain up to #${result.head}.`);
+          if (!transcripts.needsInit) console.log(`Transcripts: ${transcripts.chunks} chunk(s), ${transcripts.bytes} byte(s) published; ${transcripts.shared} shared, ${transcripts.withheld} kept home (share_transcripts: false).`);
+        }
       } catch (error) {
         if (!(error instanceof LedgerDivergedError)) throw error;
         if (opts.json) printJson({ ok: false, diverged: error.message });
@@ -182,6 +193,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     });
 
   registerLedgerTeam(ledger, setExit);
+  registerLedgerTranscript(ledger, setExit);
 
   ledger.command('verify')
     .description('check every chain in the ledger: memberships, seq contiguous from 1, links, hashes recomputed from the canonical bytes, each signature by its workstation\'s key (exit 1 naming the first bad event)')

@@ -183,3 +183,25 @@ export async function publishTranscripts(vault: ReadOnlyVault, options: Transcri
     }
   }
 }
+
+export type TranscriptDrain =
+  | { state: 'published'; chunks: number; bytes: number }
+  /** The ledger predates the transcript table: say TRANSCRIPTS_NEED_INIT once. */
+  | { state: 'needs-init' }
+  /** The ledger did not take them now: they go out with the next drain. */
+  | { state: 'behind'; reason: string };
+
+/** One bounded publish of the transcripts, after the events went out; never throws. */
+export async function drainTranscripts(vault: ReadOnlyVault, options: TranscriptPublishOptions): Promise<TranscriptDrain> {
+  try {
+    const result = await publishTranscripts(vault, options);
+    return result.needsInit ? { state: 'needs-init' } : { state: 'published', chunks: result.chunks, bytes: result.bytes };
+  } catch (error) {
+    return { state: 'behind', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Whether the vault is writing a transcript now (a step running): its bytes are worth following. */
+export function writingTranscript(vault: ReadOnlyVault): boolean {
+  return vault.artifacts().some((a) => a.state === 'open');
+}
