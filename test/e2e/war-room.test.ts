@@ -228,6 +228,12 @@ describe('the War room', () => {
       expect(added).toContain(ic.signer.fingerprint);
       expect(v.events().some((e) => e.type === 'decision.recorded' && e.actor === 'ic')).toBe(true);
     });
+    // A retry sent through the ledger names its step: refused before anything is signed, the commander's chain head unmoved.
+    const before = await call<{ head: { seq: number; hash: string } }>('vault.status');
+    const retry = (await harness.service.dispatch('warRoom.decide', { runId: ops.runId, decision: { kind: 'run.decide', decision: 'retry', reason: 'flaky' } })) as Result<WarRoomView>;
+    expect(retry.ok).toBe(false);
+    if (!retry.ok) expect(retry.error.message).toMatch(/A retry decided through the ledger names the step to run again/);
+    expect((await call<{ head: { seq: number; hash: string } }>('vault.status')).head).toEqual(before.head);
     await page.close();
     expect(errors).toEqual([]);
     await call('warRoom.disconnect');
