@@ -5,7 +5,9 @@
 import { formatOffset } from '../../shared/t-offset';
 import { timeZero } from './time-zero';
 import { failureSummary, type Decision } from './decision';
-import type { PackModel, PackStep } from './pack-model';
+import { languageOf, type PackModel, type PackStep } from './pack-model';
+import { environmentText, statusText } from './words';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 import type { BroadcastCheckpoint } from '../runbook/schema';
 
 export interface TimelineEntry {
@@ -38,6 +40,7 @@ const RESULT: Record<string, string> = { PASS: 'PASS', FAIL: 'FAIL', INTERRUPTED
 
 /** The run's timeline in scribe format, oldest first. Pending steps are not in it. */
 export function scribeTimeline(model: PackModel): Timeline {
+  const tr = translator(languageOf(model));
   const t0 = timeZero(model);
   const zero = Date.parse(t0.at);
   const offset = (at: string, planned: string | null) => (planned ? { t: planned, tSource: 'runbook' as const } : { t: formatOffset(Date.parse(at) - zero), tSource: 'actual' as const });
@@ -47,11 +50,11 @@ export function scribeTimeline(model: PackModel): Timeline {
     if (!at || s.status === 'pending') return;
     rows.push({ ...offset(at, s.at), at, kind: 'step', stepId: s.stepId, phase: s.phaseTitle, title: s.title, result: RESULT[s.status] ?? s.status, actor: s.actor, evidence: s.evidence ? { name: s.evidence.name, sha256: s.evidence.sha256 } : null, order: i });
     if (model.run.blockedBy?.stepId === s.stepId && s.finishedAt && s.status !== 'PASS') {
-      rows.push({ ...offset(at, s.at), at, kind: 'blocked', stepId: s.stepId, phase: s.phaseTitle, title: `Run BLOCKED: ${model.run.blockedBy.reason}`, result: 'BLOCKED', actor: 'system', evidence: s.evidence ? { name: s.evidence.name, sha256: s.evidence.sha256 } : null, order: i + 0.5 });
+      rows.push({ ...offset(at, s.at), at, kind: 'blocked', stepId: s.stepId, phase: s.phaseTitle, title: tr.t('timeline.blocked', { reason: model.run.blockedBy.reason }), result: 'BLOCKED', actor: 'system', evidence: s.evidence ? { name: s.evidence.name, sha256: s.evidence.sha256 } : null, order: i + 0.5 });
     }
   });
   model.run.decisions.forEach((d, i) => {
-    rows.push({ ...offset(d.at, null), at: d.at, kind: 'decision', stepId: null, phase: null, title: `Decision: ${d.decision === 'rollback' ? 'take the rollback path' : 'stop the run'}. Reason: ${d.reason}`, result: d.decision === 'rollback' ? 'ROLLBACK' : 'STOP', actor: d.actor, evidence: null, order: model.steps.length + i });
+    rows.push({ ...offset(d.at, null), at: d.at, kind: 'decision', stepId: null, phase: null, title: tr.t(d.decision === 'rollback' ? 'timeline.decision.rollback' : 'timeline.decision.stop', { reason: d.reason }), result: d.decision === 'rollback' ? 'ROLLBACK' : 'STOP', actor: d.actor, evidence: null, order: model.steps.length + i });
   });
   rows.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
   return { t0, entries: rows.map(({ order: _order, ...e }) => e) };
@@ -87,13 +90,14 @@ function groupResult(steps: PackStep[]): 'PASS' | 'FAIL' | null {
   return null;
 }
 
-function failureLine(steps: PackStep[]): string {
+function failureLine(tr: Translator, steps: PackStep[]): string {
   const f = steps.find(failed)!;
-  return `${f.stepId} ${f.status}: ${failureSummary(f)}`;
+  return `${f.stepId} ${statusText(tr, f.status)}: ${failureSummary(f, tr.lang)}`;
 }
 
 /** The checkpoint messages the run's state supports, oldest first, each with its timestamp. */
 export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
+  const tr = translator(languageOf(model));
   const zero = Date.parse(timeZero(model).at);
   const out: Omit<Broadcast, 't'>[] = [];
   const main = model.steps.filter(isMain);
@@ -110,7 +114,7 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   if (first || model.run.status !== 'ACTIVE') {
     out.push({
       kind: 'cutover-start', at: model.run.startedAt, steps: [],
-      text: `Cutover initiated: ${model.runbook.title} (${model.runbook.id} v${model.runbook.version}), ${model.run.environment}, run ${model.run.runId.slice(0, 8)}, operator ${model.run.operator}.${window ? ' Maintenance window active.' : ''} Updates every 15m or at checkpoints.`,
+      text: `${tr.t('broadcast.start', { title: model.runbook.title, runbook: model.runbook.id, version: model.runbook.version, environment: environmentText(tr, model.run.environment), run: model.run.runId.slice(0, 8), operator: model.run.operator })}${window ? tr.t('broadcast.window') : ''}${tr.t('broadcast.updates')}`,
     });
   }
 
@@ -123,8 +127,8 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
     out.push({
       kind: 'preflight', at: latest(preflight), steps: preflight.map((s) => s.stepId),
       text: preResult === 'PASS'
-        ? `Pre-flight PASS: ${preflight.length - checks.length} attestation(s)/record(s) and ${checks.length} read-only check(s) PASS. Log ref: ${checks.map(stepText).join(', ') || 'attestations'}.`
-        : `Pre-flight FAIL: ${failureLine(preflight)}. Log ref: ${stepText(preflight.find(failed)!)}.`,
+        ? tr.t('broadcast.preflight.pass', { other: preflight.length - checks.length, checks: checks.length, refs: checks.map(stepText).join(', ') || tr.t('broadcast.preflight.attestations') })
+        : tr.t('broadcast.preflight.fail', { failure: failureLine(tr, preflight), ref: stepText(preflight.find(failed)!) }),
     });
   }
 
@@ -133,12 +137,12 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
   const backupResult = groupResult(backup);
   if (backupResult) {
     const ids = backup.flatMap((s) => Object.entries(s.values ?? {}).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`));
-    const attested = backup.filter((s) => s.kind === 'attest').map((s) => `${s.title} (attested by ${s.actor ?? '?'})`);
+    const attested = backup.filter((s) => s.kind === 'attest').map((s) => tr.t('broadcast.backup.attestedBy', { title: s.title, actor: s.actor ?? '?' }));
     out.push({
       kind: 'backup', at: latest(backup), steps: backup.map((s) => s.stepId),
       text: backupResult === 'PASS'
-        ? `Backup PASS.${ids.length ? ` Snapshot/backup: ${ids.join(', ')}.` : ''}${attested.length ? ` ${attested.join('; ')}.` : ''} Ref: ${backup.map(stepText).join(', ')}.`
-        : `Backup FAIL: ${failureLine(backup)}.`,
+        ? `${tr.t('broadcast.backup.pass')}${ids.length ? tr.t('broadcast.backup.ids', { ids: ids.join(', ') }) : ''}${attested.length ? ` ${attested.join('; ')}.` : ''}${tr.t('broadcast.backup.ref', { refs: backup.map(stepText).join(', ') })}`
+        : tr.t('broadcast.backup.fail', { failure: failureLine(tr, backup) }),
     });
   }
 
@@ -153,30 +157,30 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
     const deployResult = groupResult(commands);
     const smokeResult = groupResult(smoke);
     if (deployResult === 'FAIL') {
-      out.push({ kind: 'deploy-smoke', at: latest(commands.filter((s) => s.status !== 'pending')), steps: commands.filter((s) => s.status !== 'pending').map((s) => s.stepId), text: `Deploy+Smoke FAIL: ${failureLine(commands)}. Ref: ${stepText(commands.find(failed)!)}.` });
+      out.push({ kind: 'deploy-smoke', at: latest(commands.filter((s) => s.status !== 'pending')), steps: commands.filter((s) => s.status !== 'pending').map((s) => s.stepId), text: tr.t('broadcast.deploy.fail', { failure: failureLine(tr, commands), ref: stepText(commands.find(failed)!) }) });
     } else if (deployResult === 'PASS' && (smokeResult || !smoke.length)) {
       const all = [...commands, ...smoke];
       out.push({
         kind: 'deploy-smoke', at: latest(all), steps: all.map((s) => s.stepId),
         text: smokeResult === 'FAIL'
-          ? `Deploy PASS (${commands.map((s) => s.stepId).join(', ')}); Smoke FAIL: ${failureLine(smoke)}.`
-          : `Deploy+Smoke PASS: ${commands.length} mutating step(s) PASS (${commands.map((s) => s.stepId).join(', ')})${smoke.length ? `; ${smoke.length} post-check(s) PASS (${smoke.map((s) => s.stepId).join(', ')})` : ''}.${decision.finalRevision && smoke.length ? ` Final revision ${decision.finalRevision}${decision.headsState ? `, ${decision.headsState}` : ''}.` : ''}`,
+          ? tr.t('broadcast.deploy.smokeFail', { steps: commands.map((s) => s.stepId).join(', '), failure: failureLine(tr, smoke) })
+          : `${tr.t('broadcast.deploy.pass', { n: commands.length, steps: commands.map((s) => s.stepId).join(', ') })}${smoke.length ? tr.t('broadcast.deploy.postChecks', { n: smoke.length, steps: smoke.map((s) => s.stepId).join(', ') }) : ''}.${decision.finalRevision && smoke.length ? `${tr.t('broadcast.deploy.revision', { revision: decision.finalRevision })}${decision.headsState ? `, ${decision.headsState}` : ''}.` : ''}`,
       });
     }
   }
 
   const canaryResult = groupResult(canary);
   if (canaryResult) {
-    out.push({ kind: 'canary', at: latest(canary), steps: canary.map((s) => s.stepId), text: canaryResult === 'PASS' ? `Canary PASS (${canary.map(stepText).join(', ')}).` : `Canary FAIL: ${failureLine(canary)}. Canary FAIL = NO-GO.` });
+    out.push({ kind: 'canary', at: latest(canary), steps: canary.map((s) => s.stepId), text: canaryResult === 'PASS' ? tr.t('broadcast.canary.pass', { refs: canary.map(stepText).join(', ') }) : tr.t('broadcast.canary.fail', { failure: failureLine(tr, canary) }) });
   }
 
   for (const d of model.run.decisions) {
-    if (d.decision === 'rollback') out.push({ kind: 'rollback', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `Rollback triggered. Reason: ${d.reason}${model.run.blockedBy ? ` (blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason})` : ''}. Decided by ${d.actor}. Rollback path in progress.` });
-    else out.push({ kind: 'stop', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `Cutover stopped. Reason: ${d.reason}. Decided by ${d.actor}. No further steps run; evidence preserved.` });
+    if (d.decision === 'rollback') out.push({ kind: 'rollback', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: `${tr.t('broadcast.rollback', { reason: d.reason })}${model.run.blockedBy ? tr.t('broadcast.rollback.blocked', { step: model.run.blockedBy.stepId, blocked: model.run.blockedBy.reason }) : ''}${tr.t('broadcast.rollback.by', { actor: d.actor })}` });
+    else out.push({ kind: 'stop', at: d.at, steps: model.run.blockedBy ? [model.run.blockedBy.stepId] : [], text: tr.t('broadcast.stop', { reason: d.reason, actor: d.actor }) });
   }
   if (model.run.status === 'ROLLBACK' && rb.length && rb.every((s) => s.status === 'PASS' || s.status === 'skipped' || s.status === 'N/A')) {
     const values = rb.flatMap((s) => Object.entries(s.values ?? {}).map(([k, v]) => `${k}=${v}`));
-    out.push({ kind: 'rollback-complete', at: latest(rb), steps: rb.map((s) => s.stepId), text: `Rollback path complete: ${rb.length} step(s) done (${rb.map((s) => s.stepId).join(', ')}).${values.length ? ` Recorded: ${values.join(', ')}.` : ''}` });
+    out.push({ kind: 'rollback-complete', at: latest(rb), steps: rb.map((s) => s.stepId), text: `${tr.t('broadcast.rollbackComplete', { n: rb.length, steps: rb.map((s) => s.stepId).join(', ') })}${values.length ? tr.t('broadcast.recorded', { values: values.join(', ') }) : ''}` });
   }
 
   // The decision: GO once every step outside the rollback path passed; NO-GO once the run is blocked.
@@ -184,16 +188,16 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
     const authorized = decision.authorization === 'Approved';
     const at = [latest(main), decision.sources.authorization.at ?? ''].sort().at(-1)!;
     const text = authorized
-      ? model.run.environment === 'production' ? 'GO decision made. System live. Hypercare started.' : 'GO decision made (rehearsal): the production window may proceed.'
+      ? model.run.environment === 'production' ? tr.t('broadcast.go.live') : tr.t('broadcast.go.rehearsalApproved')
       : model.run.environment === 'production'
-        ? 'GO recommended: every step PASS, no rollback triggers observed. Production cutover authorization pending governance sign-off.'
-        : 'Rehearsal GO: every step PASS, no rollback triggers observed. Not an authorization for production.';
-    out.push({ kind: 'decision', at, steps: [], text: `${text} ${authorized ? `Authorization Approved by ${decision.sources.authorization.actor ?? 'governance'}.` : ''}`.trim() });
+        ? tr.t('broadcast.go.recommended')
+        : tr.t('broadcast.go.rehearsal');
+    out.push({ kind: 'decision', at, steps: [], text: `${text} ${authorized ? tr.t('broadcast.go.approvedBy', { actor: decision.sources.authorization.actor ?? tr.t('broadcast.go.governance') }) : ''}`.trim() });
   } else if (decision.status === 'BLOCKER' && (!['ACTIVE', 'COMPLETED'].includes(model.run.status) || decision.authorization === 'Rejected')) {
     const at = [latest(main), model.run.decisions.at(-1)?.at ?? '', decision.sources.authorization.at ?? ''].sort().at(-1)!;
-    out.push({ kind: 'decision', at, steps: [], text: `NO-GO decision. ${decision.rootCause ? `Root cause: ${decision.rootCause}. ` : ''}${decision.authorization === 'Rejected' ? `Production cutover authorization Rejected${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` : 'Production cutover not authorized.'}` });
+    out.push({ kind: 'decision', at, steps: [], text: `${tr.t('broadcast.noGo')}${decision.rootCause ? tr.t('broadcast.noGo.rootCause', { cause: decision.rootCause }) : ''}${decision.authorization === 'Rejected' ? `${tr.t('broadcast.noGo.rejected')}${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` : tr.t('broadcast.noGo.notAuthorized')}` });
   } else if (decision.authorization === 'Rejected') {
-    out.push({ kind: 'decision', at: decision.sources.authorization.at ?? latest(main), steps: [], text: `NO-GO decision: production cutover authorization Rejected${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` });
+    out.push({ kind: 'decision', at: decision.sources.authorization.at ?? latest(main), steps: [], text: `${tr.t('broadcast.noGo.rejectedOnly')}${decision.authorizationNote ? ` (${decision.authorizationNote})` : ''}.` });
   }
 
   return out
@@ -202,8 +206,9 @@ export function broadcasts(model: PackModel, decision: Decision): Broadcast[] {
     .map(({ b }) => ({ ...b, t: formatOffset(Date.parse(b.at) - zero) }));
 }
 
-/** The broadcasts as text to copy: one block per message. */
-export function formatBroadcasts(list: Broadcast[]): string {
-  if (!list.length) return 'No checkpoint reached yet: nothing to broadcast.';
-  return list.map((b) => `[${shortTime(b.at)} ${b.t}] ${b.text}`).join('\n\n');
+/** The broadcasts as text to copy: one block per message, in `lang` (the run's language). */
+export function formatBroadcasts(list: Broadcast[], lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  if (!list.length) return tr.t('broadcast.none');
+  return list.map((b) => `[${lang === 'en' ? shortTime(b.at) : tr.time(b.at)} ${b.t}] ${b.text}`).join('\n\n');
 }

@@ -14,9 +14,12 @@ import { registryOf } from '../identity/registry';
 import type { Keyring } from '../signing';
 import { VaultInputError, type ReadOnlyVault, type Vault, type VaultEvent } from '../vault';
 import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactOf } from './gate-facts';
-import { blocksStep, warningsOf } from '../engine/gates';
-import { buildPackModel, type PackModel, type PackStep } from './pack-model';
+import { blocksStep, warningsOf, type GateResult } from '../engine/gates';
+import { buildPackModel, languageOf, type PackModel, type PackStep } from './pack-model';
 import { redactDsnPassword } from '../db/redact-dsn';
+import { gateDetailText, gateText } from './gate-words';
+import { runStatusText, statusText } from './words';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 
 export const DECISION_EVENT = 'decision.recorded';
 
@@ -65,6 +68,8 @@ export interface Decision {
   statement: string;
   /** Where each field's value came from: the run, the runbook or a person. */
   sources: Record<DecisionField, FieldSource>;
+  /** The language its words are in, when the runbook declares one (absent: English). */
+  language?: Lang;
 }
 
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
@@ -236,83 +241,92 @@ function chronological(steps: PackStep[]): PackStep[] {
 /** Removes a password from a URL-shaped address (the databases' one redaction). */
 export const scrubAddress = redactDsnPassword;
 
-/** Why a step failed, in one line. */
-export function failureSummary(s: PackStep): string {
+/** Why a step failed, in one line (in `lang`). */
+export function failureSummary(s: PackStep, lang: Lang = 'en'): string {
+  const tr = translator(lang);
   const parts: string[] = [];
-  if (s.status === 'INTERRUPTED') parts.push(`interrupted${s.failure ? `: ${s.failure.message}` : ''}`);
+  if (s.status === 'INTERRUPTED') parts.push(s.failure ? tr.t('finding.interruptedBecause', { message: s.failure.message }) : tr.t('finding.interrupted'));
   else if (s.failure) parts.push(`${s.failure.kind}: ${s.failure.message}${s.failure.sqlState ? ` (SQLSTATE ${s.failure.sqlState})` : ''}`);
-  if (s.exitCode !== null && s.exitCode !== 0) parts.push(`exit code ${s.exitCode}`);
+  if (s.exitCode !== null && s.exitCode !== 0) parts.push(tr.t('finding.exitCode', { code: s.exitCode }));
   const aborts = s.gates.filter((g) => g.kind === 'abort' && blocksStep(g));
-  for (const g of aborts) parts.push(`abort gate /${abortPatternOf(g)}/ matched (${abortLineOf(g)})`);
+  for (const g of aborts) parts.push(abortFinding(tr, g));
   const failed = s.gates.filter((g) => g.kind === 'expect' && blocksStep(g) && !(isExitCodeGate(g) && s.exitCode !== null && s.exitCode !== 0));
-  if (failed.length) parts.push(`expectation${failed.length > 1 ? 's' : ''} failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`);
-  return parts.join('; ') || 'failed';
+  if (failed.length) parts.push(tr.count('finding.expectationsFailed', failed.length, { list: failed.map((g) => gateFinding(tr, g)).join('; ') }));
+  return parts.join('; ') || tr.t('finding.failed');
 }
+
+/** "abort gate /X/ matched (<line>)" */
+const abortFinding = (tr: Translator, g: GateResult) => tr.t('finding.abortMatched', { pattern: abortPatternOf(g), line: abortLineOf(g) });
+/** "<gate> (<detail>)" */
+const gateFinding = (tr: Translator, g: GateResult) => `${gateText(tr.lang, g)} (${gateDetailText(tr.lang, g)})`;
 
 const CURRENT = /\balembic\s+current\b|\bcurrent revision\b/i;
 const HEADS = /\balembic\s+heads\b/i;
 const DRIFT = /parity|drift/i;
 const matches = (s: PackStep, re: RegExp) => re.test(s.command ?? '') || re.test(s.title) || re.test(s.stepId);
 
-function deriveStatus(model: PackModel): { status: 'PASS' | 'BLOCKER'; errors: string[]; refs: DecisionRef[]; detail: string } {
+function deriveStatus(tr: Translator, model: PackModel): { status: 'PASS' | 'BLOCKER'; errors: string[]; refs: DecisionRef[]; detail: string } {
   const main = model.steps.filter(isMain);
   const errors: string[] = [];
   const refs: DecisionRef[] = [];
   for (const s of main) {
     if (s.status === 'FAIL' || s.status === 'INTERRUPTED') {
-      errors.push(`${s.stepId} (${s.title}) ${s.status}: ${failureSummary(s)}`);
+      errors.push(tr.t('decision.error.failed', { step: s.stepId, title: s.title, status: statusText(tr, s.status), summary: failureSummary(s, tr.lang) }));
       refs.push(refOf(s));
     }
   }
   for (const s of main.filter((x) => x.status === 'skipped')) {
-    errors.push(`${s.stepId} (${s.title}) skipped${s.actor ? ` by ${s.actor}` : ''}: a deviation from the approved runbook`);
+    errors.push(s.actor ? tr.t('decision.error.skippedBy', { step: s.stepId, title: s.title, actor: s.actor }) : tr.t('decision.error.skipped', { step: s.stepId, title: s.title }));
     refs.push(refOf(s));
   }
   const running = main.filter((s) => s.status === 'running');
-  if (running.length) errors.push(`still running: ${running.map((s) => s.stepId).join(', ')}`);
+  if (running.length) errors.push(tr.t('decision.error.running', { steps: running.map((s) => s.stepId).join(', ') }));
   const pending = main.filter((s) => s.status === 'pending');
   const blocked = model.run.status === 'BLOCKED' || model.run.status === 'ROLLBACK' || model.run.status === 'STOPPED';
-  if (pending.length) errors.push(`${blocked || errors.length ? 'not run' : 'run not finished'}: ${pending.length} step${pending.length > 1 ? 's' : ''} pending (${pending.map((s) => s.stepId).join(', ')})`);
+  if (pending.length) errors.push(tr.count(blocked || errors.length ? 'decision.error.notRun' : 'decision.error.unfinished', pending.length, { steps: pending.map((s) => s.stepId).join(', ') }));
   // No refs for these: a missing file has none, and an incomplete one belongs to an INTERRUPTED step already referenced.
-  errors.push(...requiredEvidenceFindings(model));
+  errors.push(...requiredEvidenceFindings(tr, model));
   const status = blocked || errors.length ? 'BLOCKER' : 'PASS';
-  const retries = retryNotes(main);
+  const retries = retryNotes(main, tr.lang);
+  const runStatus = runStatusText(tr, model.run.status);
   const detail = (status === 'PASS'
-    ? `all ${main.length} steps outside the rollback path PASS; run status ${model.run.status}`
-    : `run status ${model.run.status}${model.run.blockedBy ? `, blocked at ${model.run.blockedBy.stepId} (${model.run.blockedBy.reason})` : ''}`) + (retries.length ? `; ${retries.join('; ')}` : '');
+    ? tr.t('decision.detail.pass', { n: main.length, status: runStatus })
+    : `${tr.t('decision.detail.status', { status: runStatus })}${model.run.blockedBy ? tr.t('decision.detail.blockedAt', { step: model.run.blockedBy.stepId, reason: model.run.blockedBy.reason }) : ''}`) + (retries.length ? `; ${retries.join('; ')}` : '');
   return { status, errors, refs, detail };
 }
 
 /** The warn-level gates that failed in steps outside the rollback path, one line each: never blocking, always shown. */
 export function deriveWarnings(model: PackModel): { warnings: string[]; refs: DecisionRef[] } {
+  const tr = translator(languageOf(model));
   const warnings: string[] = [];
   const refs: DecisionRef[] = [];
   for (const s of model.steps.filter(isMain)) {
     const failed = warningsOf(s.gates);
     if (!failed.length) continue;
     refs.push(refOf(s));
-    for (const g of failed) warnings.push(`${s.stepId} (${s.title}): ${g.kind === 'abort' ? `abort gate /${abortPatternOf(g)}/ matched (${abortLineOf(g)})` : `${g.gate} (${g.detail})`}`);
+    for (const g of failed) warnings.push(`${s.stepId} (${s.title}): ${g.kind === 'abort' ? abortFinding(tr, g) : gateFinding(tr, g)}`);
   }
   return { warnings, refs };
 }
 
 /** Each earlier attempt of a retried step, what happened and who decided to retry: the first attempt stays in the evidence. */
-export function retryNotes(steps: PackStep[]): string[] {
-  return steps.flatMap((s) => (s.previousAttempts ?? []).map((a) => `${s.stepId} attempt ${a.attempt} ${a.status}${a.failure ? ` (${a.failure.kind}: ${a.failure.message})` : a.exitCode !== null ? ` (exit code ${a.exitCode})` : ''}${a.evidence?.sha256 ? `, transcript ${a.evidence.name} sha256 ${a.evidence.sha256}` : ''}; retried${a.retry ? ` by ${a.retry.actor} at ${a.retry.at}: ${a.retry.reason}` : ''}`));
+export function retryNotes(steps: PackStep[], lang: Lang = 'en'): string[] {
+  const tr = translator(lang);
+  return steps.flatMap((s) => (s.previousAttempts ?? []).map((a) => `${tr.t('decision.retry.attempt', { step: s.stepId, n: a.attempt, status: statusText(tr, a.status) })}${a.failure ? ` (${a.failure.kind}: ${a.failure.message})` : a.exitCode !== null ? tr.t('decision.retry.exit', { code: a.exitCode }) : ''}${a.evidence?.sha256 ? tr.t('decision.retry.transcript', { name: a.evidence.name, sha256: a.evidence.sha256 }) : ''}${a.retry ? tr.t('decision.retry.retriedBy', { actor: a.retry.actor, at: tr.stamp(a.retry.at), reason: a.retry.reason }) : tr.t('decision.retry.retried')}`));
 }
 
 /** The runbook's evidence pack ("Required for Final Decision"): findings for files missing or incomplete. */
-function requiredEvidenceFindings(model: PackModel): string[] {
+function requiredEvidenceFindings(tr: Translator, model: PackModel): string[] {
   const required = (model.requiredEvidence ?? []).filter((e) => e.status !== 'not-applicable');
   const missing = required.filter((e) => e.status === 'missing');
   const incomplete = required.filter((e) => e.status === 'incomplete');
   const errors: string[] = [];
-  if (missing.length) errors.push(`required evidence missing: ${missing.length} of ${plural(required.length, 'file')} in the runbook's evidence pack (${missing.map((e) => `${e.name}: ${e.reason}`).join('; ')})`);
-  if (incomplete.length) errors.push(`required evidence incomplete: ${incomplete.map((e) => `${e.name} (${e.reason})`).join('; ')}`);
+  if (missing.length) errors.push(tr.t('decision.error.requiredMissing', { n: missing.length, files: tr.count('files', required.length), list: missing.map((e) => `${e.name}: ${e.reason}`).join('; ') }));
+  if (incomplete.length) errors.push(tr.t('decision.error.requiredIncomplete', { list: incomplete.map((e) => `${e.name} (${e.reason})`).join('; ') }));
   return errors;
 }
 
-function deriveFinalRevision(model: PackModel): { value: string | null; source: FieldSource } {
+function deriveFinalRevision(tr: Translator, model: PackModel): { value: string | null; source: FieldSource } {
   // An "alembic current" value check: named so by its label, or run by a step that runs it.
   const candidates = chronological(model.steps.filter((s) => isMain(s) && done(s))).flatMap((s) =>
     s.gates.flatMap((g) => {
@@ -320,65 +334,67 @@ function deriveFinalRevision(model: PackModel): { value: string | null; source: 
       return fact && fact.actual !== null && (CURRENT.test(fact.label) || matches(s, CURRENT)) ? [{ s, g, fact }] : [];
     }));
   const notRun = model.steps.filter((s) => isMain(s) && (s.status === 'pending' || s.status === 'skipped') && matches(s, CURRENT));
-  const later = notRun.length ? `; ${notRun.map((s) => s.stepId).join(', ')} did not run` : '';
+  const later = notRun.length ? tr.t('decision.src.didNotRun', { steps: notRun.map((s) => s.stepId).join(', ') }) : '';
   const passed = candidates.filter(({ g }) => g.passed);
   const last = candidates.at(-1);
-  if (!last) return { value: null, source: { from: 'none', detail: `no "alembic current" check has a result${later}`, refs: [] } };
+  if (!last) return { value: null, source: { from: 'none', detail: `${tr.t('decision.src.noCurrent')}${later}`, refs: [] } };
   const { actual, expected } = last.fact;
   const failureAfter = model.steps.some((s) => isMain(s) && (s.status === 'FAIL' || s.status === 'INTERRUPTED') && when(s) > when(last.s));
-  const caveat = failureAfter ? `; observed before a later step failed and not re-checked after it` : '';
-  if (last.g.passed) return { value: actual, source: { from: 'run', detail: `${last.g.gate} PASS in ${last.s.stepId}${caveat}${later}`, refs: [refOf(last.s)] } };
+  const caveat = failureAfter ? tr.t('decision.src.caveat') : '';
+  const gate = gateText(tr.lang, last.g);
+  if (last.g.passed) return { value: actual, source: { from: 'run', detail: `${tr.t('decision.src.passIn', { gate, step: last.s.stepId })}${caveat}${later}`, refs: [refOf(last.s)] } };
   const fallback = passed.at(-1);
   return {
-    value: `${actual ?? 'unknown'} (expected ${expected}: FAIL)`,
-    source: { from: 'run', detail: `${last.g.gate} FAIL in ${last.s.stepId} (${last.g.detail})${fallback ? `; last passing check ${fallback.s.stepId}` : ''}${later}`, refs: [refOf(last.s)] },
+    value: tr.t('decision.value.revisionFail', { actual: actual ?? tr.t('decision.value.unknown'), expected }),
+    source: { from: 'run', detail: `${tr.t('decision.src.failIn', { gate, step: last.s.stepId, detail: gateDetailText(tr.lang, last.g) })}${fallback ? tr.t('decision.src.lastPassing', { step: fallback.s.stepId }) : ''}${later}`, refs: [refOf(last.s)] },
   };
 }
 
-function deriveHeads(model: PackModel): { value: string | null; source: FieldSource } {
+function deriveHeads(tr: Translator, model: PackModel): { value: string | null; source: FieldSource } {
   const checks = chronological(model.steps.filter((s) => isMain(s) && done(s) && matches(s, HEADS)));
   const notRun = model.steps.filter((s) => isMain(s) && (s.status === 'pending' || s.status === 'skipped') && matches(s, HEADS));
-  const later = notRun.length ? `; ${notRun.map((s) => s.stepId).join(', ')} did not run` : '';
+  const later = notRun.length ? tr.t('decision.src.didNotRun', { steps: notRun.map((s) => s.stepId).join(', ') }) : '';
   const last = checks.at(-1);
-  if (!last) return { value: null, source: { from: 'none', detail: `no "alembic heads" check has a result${later}`, refs: [] } };
+  if (!last) return { value: null, source: { from: 'none', detail: `${tr.t('decision.src.noHeads')}${later}`, refs: [] } };
   const head = last.gates.map(headRevisionOf).find((h) => h !== null) ?? null;
   let value: string;
-  if (last.status === 'PASS') value = head ? `single head at ${head}` : 'single head';
+  if (last.status === 'PASS') value = head ? tr.t('decision.value.singleHeadAt', { head }) : tr.t('decision.value.singleHead');
   else {
     const abort = last.gates.find((g) => g.kind === 'abort');
-    value = abort ? `more than one head / unexpected head: ${abortLineOf(abort)}` : `FAIL: ${failureSummary(last)}`;
+    value = abort ? tr.t('decision.value.manyHeads', { line: abortLineOf(abort) }) : `FAIL: ${failureSummary(last, tr.lang)}`;
   }
-  return { value, source: { from: 'run', detail: `${last.stepId} ${last.status} (${last.phaseTitle})${later}`, refs: [refOf(last)] } };
+  return { value, source: { from: 'run', detail: `${last.stepId} ${statusText(tr, last.status)} (${last.phaseTitle})${later}`, refs: [refOf(last)] } };
 }
 
-function deriveDrift(model: PackModel, op?: Recorded): { value: string | null; source: FieldSource } {
-  if (op) return { value: op.value, source: { from: 'operator', detail: 'recorded by a person (overrides the parity checks)', refs: [], ...attribution(op) } };
+function deriveDrift(tr: Translator, model: PackModel, op?: Recorded): { value: string | null; source: FieldSource } {
+  if (op) return { value: op.value, source: { from: 'operator', detail: tr.t('decision.src.personOverrides'), refs: [], ...attribution(op) } };
   const checks = model.steps.filter((s) => isMain(s) && (DRIFT.test(s.stepId) || DRIFT.test(s.title) || DRIFT.test(s.evidence?.name ?? '')));
   const ran = checks.filter(done);
   const notRun = checks.filter((s) => s.status === 'pending' || s.status === 'skipped');
-  const later = notRun.length ? `; not run: ${notRun.map((s) => s.stepId).join(', ')}` : '';
-  if (!ran.length) return { value: null, source: { from: 'none', detail: `no parity check has a result${later}`, refs: [] } };
+  const later = notRun.length ? tr.t('decision.src.notRunList', { steps: notRun.map((s) => s.stepId).join(', ') }) : '';
+  if (!ran.length) return { value: null, source: { from: 'none', detail: `${tr.t('decision.src.noParity')}${later}`, refs: [] } };
   const failed = ran.filter((s) => s.status !== 'PASS');
   const lastCheck = chronological(ran).at(-1)!;
   const failureAfter = chronological(model.steps.filter((s) => isMain(s) && (s.status === 'FAIL' || s.status === 'INTERRUPTED') && when(s) > when(lastCheck))).at(0);
+  const steps = ran.map((s) => s.stepId).join(', ');
   const value = failed.length
-    ? `Yes: ${failed.map((s) => `${s.stepId} ${s.status} (${failureSummary(s)})`).join('; ')}`
+    ? tr.t('decision.value.driftYes', { list: failed.map((s) => `${s.stepId} ${statusText(tr, s.status)} (${failureSummary(s, tr.lang)})`).join('; ') })
     : failureAfter
-      ? `None before the failure: parity checks PASS (${ran.map((s) => s.stepId).join(', ')}); not re-checked after ${failureAfter.stepId} failed`
-      : `No: parity checks PASS (${ran.map((s) => s.stepId).join(', ')})${later}`;
-  return { value, source: { from: 'run', detail: `parity checks ${ran.map((s) => `${s.stepId} ${s.status}`).join(', ')}${later}`, refs: ran.map(refOf) } };
+      ? tr.t('decision.value.driftBeforeFailure', { steps, failed: failureAfter.stepId })
+      : `${tr.t('decision.value.driftNo', { steps })}${later}`;
+  return { value, source: { from: 'run', detail: `${tr.t('decision.src.parity', { list: ran.map((s) => `${s.stepId} ${statusText(tr, s.status)}`).join(', ') })}${later}`, refs: ran.map(refOf) } };
 }
 
 function attribution(r: Recorded): Pick<FieldSource, 'actor' | 'at' | 'seq'> {
   return { ...(r.actor ? { actor: r.actor } : {}), ...(r.at ? { at: r.at } : {}), ...(r.seq !== null ? { seq: r.seq } : {}) };
 }
 
-function operatorSource(r: Recorded | undefined, missing: string): FieldSource {
-  return r ? { from: 'operator', detail: 'recorded by a person', refs: [], ...attribution(r) } : { from: 'none', detail: missing, refs: [] };
+function operatorSource(tr: Translator, r: Recorded | undefined, missing: string): FieldSource {
+  return r ? { from: 'operator', detail: tr.t('decision.src.person'), refs: [], ...attribution(r) } : { from: 'none', detail: missing, refs: [] };
 }
 
-function deriveRootCause(model: PackModel, op?: Recorded): { value: string | null; source: FieldSource } {
-  if (op) return { value: op.value, source: operatorSource(op, '') };
+function deriveRootCause(tr: Translator, model: PackModel, op?: Recorded): { value: string | null; source: FieldSource } {
+  if (op) return { value: op.value, source: operatorSource(tr, op, '') };
   // A blocker classification recorded during the run (a record step on the rollback path).
   const record = chronological(model.steps.filter((s) => s.kind === 'record' && s.status === 'PASS' && s.values)).reverse()
     .map((s) => ({ s, key: Object.keys(s.values!).find((k) => /classif|root.?cause|cause/i.test(k)) }))
@@ -386,9 +402,10 @@ function deriveRootCause(model: PackModel, op?: Recorded): { value: string | nul
   if (record) {
     const { s, key } = record;
     const failedStep = Object.entries(s.values!).find(([k]) => /step/i.test(k))?.[1];
-    return { value: `${s.values![key!]}${failedStep ? ` (at ${failedStep})` : ''}`, source: { from: 'run', detail: `recorded in ${s.stepId} (${s.title})${s.actor ? ` by ${s.actor}` : ''}`, refs: [refOf(s)], ...(s.actor ? { actor: s.actor } : {}), ...(s.finishedAt ? { at: s.finishedAt } : {}) } };
+    const value = s.values![key!]!;
+    return { value: failedStep ? tr.t('decision.value.rootCauseAt', { value, step: failedStep }) : value, source: { from: 'run', detail: `${tr.t('decision.src.recordedIn', { step: s.stepId, title: s.title })}${s.actor ? tr.t('decision.src.by', { actor: s.actor }) : ''}`, refs: [refOf(s)], ...(s.actor ? { actor: s.actor } : {}), ...(s.finishedAt ? { at: s.finishedAt } : {}) } };
   }
-  return { value: null, source: { from: 'none', detail: 'not recorded by anyone (`cutover run decision RUN --root-cause …` records it)', refs: [] } };
+  return { value: null, source: { from: 'none', detail: tr.t('decision.src.noRootCause'), refs: [] } };
 }
 
 /**
@@ -397,76 +414,82 @@ function deriveRootCause(model: PackModel, op?: Recorded): { value: string | nul
  * targets, else all of them. The runbook's decision.target (the production target it was
  * written for) is kept beside it as productionTarget, never in its place.
  */
-function deriveTarget(model: PackModel): { value: string | null; source: FieldSource } {
+function deriveTarget(tr: Translator, model: PackModel): { value: string | null; source: FieldSource } {
   const ran = new Set(model.steps.filter((s) => s.startedAt && s.target).map((s) => s.target!));
   const used = model.targets.filter((t) => ran.has(t.name));
   const pick = [used.filter((t) => t.kind === 'postgres'), used, model.targets.filter((t) => t.kind === 'postgres'), model.targets].find((l) => l.length) ?? [];
-  if (!pick.length) return { value: null, source: { from: 'none', detail: 'the run names no target', refs: [] } };
+  if (!pick.length) return { value: null, source: { from: 'none', detail: tr.t('decision.src.noTarget'), refs: [] } };
   const value = pick.map((t) => `${t.name} (${scrubAddress(t.address)})`).join('; ');
-  const how = used.length ? 'the target(s) the run\'s steps ran against, as the run resolved them (after --target overrides)' : 'the run\'s target(s), as the run resolved them (after --target overrides)';
+  const how = used.length ? tr.t('decision.src.targetsRan') : tr.t('decision.src.targets');
   return { value, source: { from: 'run', detail: how, refs: [] } };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function statement(model: PackModel, d: Omit<Decision, 'statement' | 'sources' | 'goNoGo'> & { goNoGo: Decision['goNoGo'] }, op: OperatorDecision): string {
+function statement(tr: Translator, model: PackModel, d: Omit<Decision, 'statement' | 'sources' | 'goNoGo'> & { goNoGo: Decision['goNoGo'] }, op: OperatorDecision): string {
   const main = model.steps.filter(isMain);
   const production = model.run.environment === 'production';
-  const where = production ? 'Production' : 'Rehearsal';
+  const where = production ? 'production' : 'rehearsal';
+  const ids = { runbook: model.runbook.id, version: model.runbook.version };
   const auth = op.authorization;
-  const authText = auth ? `Production cutover authorization ${auth.value}${auth.actor ? ` by ${auth.actor}` : ''}${auth.at ? ` at ${auth.at}` : ''}${auth.note ? ` (${auth.note})` : ''}.` : '';
+  const authText = auth ? `${tr.t('decision.st.auth', { value: authorizationText(tr, auth.value) })}${auth.actor ? tr.t('decision.st.authBy', { actor: auth.actor }) : ''}${auth.at ? tr.t('decision.st.authAt', { at: tr.stamp(auth.at) }) : ''}${auth.note ? ` (${auth.note})` : ''}.` : '';
   if (d.status === 'PASS') {
     const pre = main.filter((s) => s.phaseId === 'preconditions');
     const commands = main.filter((s) => s.kind === 'command');
     const checks = main.filter((s) => s.kind === 'check' || s.kind === 'monitor' || s.kind === 'http');
-    const parts = [`${where} cutover ${model.runbook.id} v${model.runbook.version} on ${d.target ?? 'its targets'}:`];
-    const preKinds = [plural(pre.filter((s) => s.kind === 'attest').length, 'attestation'), plural(pre.filter((s) => s.kind === 'record').length, 'record')].filter((t) => !t.startsWith('0 '));
-    if (pre.length) parts.push(`preconditions PASS (${preKinds.join(', ')}).`);
-    if (checks.length) parts.push(`Read-only checks PASS (${checks.length}/${checks.length}).`);
-    if (commands.length) parts.push(`Mutating steps PASS (${commands.map((s) => s.stepId).join(', ')}).`);
-    const facts = [d.finalRevision ? `final revision ${d.finalRevision}` : null, d.headsState, d.driftDetected?.startsWith('No') ? 'no drift (parity checks PASS)' : d.driftDetected ? `drift: ${d.driftDetected}` : null].filter(Boolean);
-    if (facts.length) parts.push(`Post-checks PASS: ${facts.join('; ')}.`);
+    const parts = [tr.t(`decision.st.open.${where}`, { ...ids, target: d.target ?? tr.t('decision.st.itsTargets') })];
+    const attests = pre.filter((s) => s.kind === 'attest').length;
+    const records = pre.filter((s) => s.kind === 'record').length;
+    const preKinds = [attests ? tr.count('decision.st.attestations', attests) : null, records ? tr.count('decision.st.records', records) : null].filter(Boolean);
+    if (pre.length) parts.push(tr.t('decision.st.preconditions', { kinds: preKinds.join(', ') }));
+    if (checks.length) parts.push(tr.t('decision.st.checks', { n: checks.length }));
+    if (commands.length) parts.push(tr.t('decision.st.mutating', { steps: commands.map((s) => s.stepId).join(', ') }));
+    const facts = [d.finalRevision ? tr.t('decision.st.finalRevision', { revision: d.finalRevision }) : null, d.headsState, d.driftDetected?.startsWith('No') ? tr.t('decision.st.noDrift') : d.driftDetected ? tr.t('decision.st.drift', { drift: d.driftDetected }) : null].filter(Boolean);
+    if (facts.length) parts.push(tr.t('decision.st.postChecks', { facts: facts.join('; ') }));
     const required = (model.requiredEvidence ?? []).filter((e) => e.status !== 'not-applicable');
-    if (required.length) parts.push(`Required evidence present: all ${plural(required.length, 'file')} of the runbook's evidence pack.`);
-    parts.push('No abort gates matched. No rollback triggers observed.');
-    const retries = retryNotes(main);
-    if (retries.length) parts.push(`Retried after a signed decision: ${retries.join('; ')}.`);
+    if (required.length) parts.push(tr.t('decision.st.required', { files: tr.count('files', required.length) }));
+    parts.push(tr.t('decision.st.noAborts'));
+    const retries = retryNotes(main, tr.lang);
+    if (retries.length) parts.push(tr.t('decision.st.retried', { notes: retries.join('; ') }));
     if (d.goNoGo === 'NO-GO') parts.push(`${authText} NO-GO.`);
-    else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? 'GO-LIVE confirmed.' : 'Rehearsal GO; this rehearsal is not itself an authorization for production: the production run is approved and decided on its own.'}`);
-    else parts.push(production ? 'GO recommended; no production cutover authorization is recorded in the run: governance decides by recording it and by signing the decision pack.' : 'Rehearsal GO; not an authorization for production (none is recorded in the run).');
+    else if (auth?.value === 'Approved') parts.push(`${authText} ${production ? tr.t('decision.st.goLive') : tr.t('decision.st.rehearsalGoApproved')}`);
+    else parts.push(production ? tr.t('decision.st.goRecommended') : tr.t('decision.st.rehearsalGo'));
     return parts.join(' ').replace(/\s+/g, ' ').trim();
   }
   const parts: string[] = [];
   const blockedAt = model.run.blockedBy ? main.find((s) => s.stepId === model.run.blockedBy!.stepId) : main.find((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
   if (blockedAt) {
-    parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} BLOCKED at ${blockedAt.stepId} (${blockedAt.title}): ${failureSummary(blockedAt)}.`);
+    parts.push(tr.t(`decision.st.blocked.${where}`, { ...ids, step: blockedAt.stepId, title: blockedAt.title, summary: failureSummary(blockedAt, tr.lang) }));
     const after = main.filter((s) => s.status === 'pending');
-    if (after.length) parts.push(`${plural(after.length, 'later step')} not run.`);
+    if (after.length) parts.push(tr.count('decision.st.laterNotRun', after.length));
     const missing = (model.requiredEvidence ?? []).filter((e) => e.status === 'missing' || e.status === 'incomplete');
-    if (missing.length) parts.push(`Required evidence ${missing.every((e) => e.status === 'missing') ? 'missing' : 'missing or incomplete'}: ${missing.map((e) => e.name).join(', ')}.`);
-  } else parts.push(`${where} cutover ${model.runbook.id} v${model.runbook.version} is not complete: ${d.errors.join('; ')}.`);
+    if (missing.length) parts.push(tr.t(missing.every((e) => e.status === 'missing') ? 'decision.st.requiredMissing' : 'decision.st.requiredMissingOrIncomplete', { names: missing.map((e) => e.name).join(', ') }));
+  } else parts.push(tr.t(`decision.st.incomplete.${where}`, { ...ids, errors: d.errors.join('; ') }));
   const decision = model.run.decisions.filter((d) => d.decision !== 'retry').at(-1);
   if (decision?.decision === 'rollback') {
     const rb = model.steps.filter((s) => s.phaseId === 'rollback');
     const rbDone = rb.filter((s) => s.status === 'PASS');
-    parts.push(`Rollback triggered by ${decision.actor} at ${decision.at}: ${decision.reason}. Rollback path ${rbDone.length}/${rb.length} steps done.`);
-  } else if (decision?.decision === 'stop') parts.push(`Run stopped by ${decision.actor} at ${decision.at}: ${decision.reason}.`);
-  else if (model.run.status === 'BLOCKED') parts.push('No retry, rollback or stop decision recorded yet.');
-  if (d.rootCause) parts.push(`Root cause: ${d.rootCause}.`);
+    parts.push(tr.t('decision.st.rollback', { actor: decision.actor, at: tr.stamp(decision.at), reason: decision.reason, done: rbDone.length, total: rb.length }));
+  } else if (decision?.decision === 'stop') parts.push(tr.t('decision.st.stopped', { actor: decision.actor, at: tr.stamp(decision.at), reason: decision.reason }));
+  else if (model.run.status === 'BLOCKED') parts.push(tr.t('decision.st.noDecision'));
+  if (d.rootCause) parts.push(tr.t('decision.st.rootCause', { cause: d.rootCause }));
   if (authText) parts.push(authText);
-  parts.push('Production cutover not authorized. NO-GO.');
+  parts.push(tr.t('decision.st.notAuthorized'));
   return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
+/** Approved / Rejected in words. */
+const authorizationText = (tr: Translator, value: 'Approved' | 'Rejected') => tr.t(`decision.authorization.${value}`);
+
 /** The decision for a run snapshot, with the operator's part if given. Pure: same input, same output. */
 export function deriveDecision(model: PackModel, operator: OperatorDecision = {}): Decision {
-  const st = deriveStatus(model);
+  const language = languageOf(model);
+  const tr = translator(language);
+  const st = deriveStatus(tr, model);
   const warned = deriveWarnings(model);
-  const target = deriveTarget(model);
-  const finalRevision = deriveFinalRevision(model);
-  const heads = deriveHeads(model);
-  const drift = deriveDrift(model, operator.drift);
-  const rootCause = deriveRootCause(model, operator.rootCause);
+  const target = deriveTarget(tr, model);
+  const finalRevision = deriveFinalRevision(tr, model);
+  const heads = deriveHeads(tr, model);
+  const drift = deriveDrift(tr, model, operator.drift);
+  const rootCause = deriveRootCause(tr, model, operator.rootCause);
   const auth = operator.authorization ?? null;
   const goNoGo: Decision['goNoGo'] = st.status === 'PASS' && auth?.value !== 'Rejected' ? 'GO' : 'NO-GO';
   const base = {
@@ -490,73 +513,76 @@ export function deriveDecision(model: PackModel, operator: OperatorDecision = {}
   const runRefs = model.steps.filter((s) => isMain(s) && done(s)).map(refOf);
   return {
     ...base,
-    statement: statement(model, base, operator),
+    statement: statement(tr, model, base, operator),
     sources: {
       status: { from: 'run', detail: st.detail, refs: st.status === 'PASS' ? runRefs : st.refs },
       target: target.source,
       finalRevision: finalRevision.source,
       headsState: heads.source,
       errors: st.errors.length
-        ? { from: 'run', detail: 'FAIL, INTERRUPTED, skipped and pending steps outside the rollback path, and required evidence missing or incomplete', refs: st.refs }
-        : { from: 'run', detail: (model.requiredEvidence ?? []).some((e) => e.status === 'present') ? 'no step failed; all required evidence present' : 'no step failed', refs: [] },
+        ? { from: 'run', detail: tr.t('decision.src.errors'), refs: st.refs }
+        : { from: 'run', detail: (model.requiredEvidence ?? []).some((e) => e.status === 'present') ? tr.t('decision.src.noFailureAllPresent') : tr.t('decision.src.noFailure'), refs: [] },
       warnings: warned.warnings.length
-        ? { from: 'run', detail: 'gates the runbook marks `level: warn` that failed (recorded, not blocking)', refs: warned.refs }
-        : { from: 'run', detail: 'no warn-level gate failed', refs: [] },
+        ? { from: 'run', detail: tr.t('decision.src.warnings'), refs: warned.refs }
+        : { from: 'run', detail: tr.t('decision.src.noWarnings'), refs: [] },
       driftDetected: drift.source,
       rootCause: rootCause.source,
-      riskTier: operatorSource(operator.riskTier, 'not recorded by anyone (`cutover run decision RUN --risk-tier …` records it)'),
-      authorization: operatorSource(auth ?? undefined, 'no decision.recorded event of the run holds an authorization (an approver records it with `cutover run decision RUN --authorization Approved|Rejected`); the approvers\' verdicts are the pack\'s signatures'),
-      goNoGo: { from: 'run', detail: auth ? `status ${st.status} and authorization ${auth.value}` : `status ${st.status}; no authorization recorded in the run`, refs: [] },
+      riskTier: operatorSource(tr, operator.riskTier, tr.t('decision.src.noRiskTier')),
+      authorization: operatorSource(tr, auth ?? undefined, tr.t('decision.src.noAuthorization')),
+      goNoGo: { from: 'run', detail: auth ? tr.t('decision.src.goNoGoAuth', { status: st.status, authorization: authorizationText(tr, auth.value) }) : tr.t('decision.src.goNoGo', { status: st.status }), refs: [] },
     },
+    ...(model.runbook.language ? { language } : {}),
   };
 }
 
 // ---- the filled template as text ------------------------------------------------------------
 
-export const TEMPLATE_LABELS: [Exclude<DecisionField, 'goNoGo'>, string][] = [
-  ['status', 'Status'],
-  ['target', 'Target'],
-  ['finalRevision', 'Final Revision'],
-  ['headsState', 'Heads State'],
-  ['errors', 'Errors'],
-  ['warnings', 'Warnings'],
-  ['driftDetected', 'Drift detected'],
-  ['rootCause', 'Root-cause classification'],
-  ['riskTier', 'Risk tier (updated)'],
-  ['authorization', 'Production cutover authorization'],
-];
+const TEMPLATE_FIELDS: Exclude<DecisionField, 'goNoGo'>[] = ['status', 'target', 'finalRevision', 'headsState', 'errors', 'warnings', 'driftDetected', 'rootCause', 'riskTier', 'authorization'];
 
-/** A field's value as the template shows it. */
+/** The formal decision template's fields with their labels, in `lang`. */
+export function templateLabels(lang: Lang = 'en'): [Exclude<DecisionField, 'goNoGo'>, string][] {
+  const tr = translator(lang);
+  return TEMPLATE_FIELDS.map((field) => [field, tr.t(`decision.label.${field}`)]);
+}
+
+/** The template's labels in English (what the decision's JSON and the window's field ids use). */
+export const TEMPLATE_LABELS = templateLabels('en');
+
+/** A field's value as the template shows it, in the decision's language. */
 export function fieldText(d: Decision, field: Exclude<DecisionField, 'goNoGo'>): string {
+  const tr = translator(d.language);
+  const list = (items: string[]) => (items.length ? [...items.slice(0, 10), ...(items.length > 10 ? [tr.t('decision.field.more', { n: items.length - 10 })] : [])].join('\n') : tr.t('decision.field.none'));
   switch (field) {
-    case 'warnings': return d.warnings?.length ? [...d.warnings.slice(0, 10), ...(d.warnings.length > 10 ? [`… and ${d.warnings.length - 10} more (the full list is in the decision's JSON)`] : [])].join('\n') : 'None';
-    case 'errors': return d.errors.length ? [...d.errors.slice(0, 10), ...(d.errors.length > 10 ? [`… and ${d.errors.length - 10} more (the full list is in the decision's JSON)`] : [])].join('\n') : 'None';
-    case 'authorization': return d.authorization ? `${d.authorization}${d.authorizationNote ? ` (${d.authorizationNote})` : ''}` : 'Not recorded in the run (Approved | Rejected)';
-    case 'target': return `${d.target ?? 'Unknown (the run names no target)'}${d.productionTarget ? `\n${d.environment === 'production' ? 'Runbook\'s production target' : 'Runbook\'s production target (not used by this rehearsal)'}: ${d.productionTarget}` : ''}`;
-    case 'rootCause': return d.rootCause ?? (d.status === 'PASS' ? 'n/a (no blocker)' : 'Not classified yet');
-    case 'riskTier': return d.riskTier ?? 'Not set';
-    default: return (d[field] as string | null) ?? 'Unknown (not observed by the run)';
+    case 'warnings': return list(d.warnings ?? []);
+    case 'errors': return list(d.errors);
+    case 'authorization': return d.authorization ? `${authorizationText(tr, d.authorization)}${d.authorizationNote ? ` (${d.authorizationNote})` : ''}` : tr.t('decision.field.noAuthorization');
+    case 'target': return `${d.target ?? tr.t('decision.field.noTarget')}${d.productionTarget ? `\n${d.environment === 'production' ? tr.t('decision.field.productionTarget') : tr.t('decision.field.productionTargetUnused')}: ${d.productionTarget}` : ''}`;
+    case 'rootCause': return d.rootCause ?? (d.status === 'PASS' ? tr.t('decision.field.noBlocker') : tr.t('decision.field.notClassified'));
+    case 'riskTier': return d.riskTier ?? tr.t('decision.field.notSet');
+    default: return (d[field] as string | null) ?? tr.t('decision.field.unknown');
   }
 }
 
-/** Where a field came from, in a few words ("run: p4-current (prod_post_upgrade_current.log)"). */
-export function sourceText(s: FieldSource): string {
-  if (s.from === 'operator') return `recorded by ${s.actor ?? 'a person'}${s.at ? ` at ${s.at}` : ''}${s.seq ? ` (event #${s.seq})` : ''}`;
+/** Where a field came from, in a few words ("run: p4-current (prod_post_upgrade_current.log)"), in `lang`. */
+export function sourceText(s: FieldSource, lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  if (s.from === 'operator') return `${tr.t('decision.source.recordedBy', { actor: s.actor ?? tr.t('decision.source.aPerson') })}${s.at ? tr.t('decision.source.at', { at: tr.stamp(s.at) }) : ''}${s.seq ? tr.t('decision.source.event', { seq: s.seq }) : ''}`;
   if (s.from === 'none') return s.detail;
   const refs = s.refs.length <= 3 ? s.refs.map((r) => (r.evidence ? `${r.stepId} (${r.evidence})` : r.stepId)).join(', ') : '';
-  return `${s.from}: ${s.detail}${refs && !s.detail.includes(s.refs[0]!.stepId) ? ` [${refs}]` : ''}`;
+  return `${tr.t(`decision.source.${s.from}`)}: ${s.detail}${refs && !s.detail.includes(s.refs[0]!.stepId) ? ` [${refs}]` : ''}`;
 }
 
-/** The filled formal decision template, as plain text. */
+/** The filled formal decision template, as plain text, in the decision's language. */
 export function formatDecision(d: Decision, options: { sources?: boolean } = {}): string {
-  const lines = ['Formal Decision (post-run)', ''];
-  for (const [field, label] of TEMPLATE_LABELS) {
+  const tr = translator(d.language);
+  const lines = [tr.t('decision.text.title'), ''];
+  for (const [field, label] of templateLabels(tr.lang)) {
     const value = fieldText(d, field);
     const [first, ...rest] = value.split('\n');
     lines.push(`- ${label}: ${first}`);
     for (const r of rest) lines.push(`    ${r}`);
-    if (options.sources !== false) lines.push(`    (${sourceText(d.sources[field])})`);
+    if (options.sources !== false) lines.push(`    (${sourceText(d.sources[field], tr.lang)})`);
   }
-  lines.push('', `GO/NO-GO Decision: ${d.goNoGo}`, '', d.statement);
+  lines.push('', tr.t('decision.text.goNoGo', { goNoGo: d.goNoGo }), '', d.statement);
   return lines.join('\n');
 }

@@ -11,7 +11,8 @@ import { allSteps, targetAddress } from '../engine/plan';
 import { RUN_EVENT_TYPES } from '../engine/state';
 import { runComparison, type RunComparison } from '../rehearsal/report';
 import type { BroadcastCheckpoint, Expectation, Step } from '../runbook/schema';
-import type { Lang } from '../../shared/i18n/languages';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
+import { blockReasonText, gateDetailText } from './gate-words';
 import { abortMatchOf, judgedBy } from './gate-facts';
 import { planVersionsOf, type PlanVersion } from './plan-versions';
 
@@ -202,11 +203,16 @@ export interface PackModel {
   exportedAt: string;
 }
 
-function phaseInfo(state: RunState): Map<string, { title: string; at: string | null }> {
+/** The language a run's documents are written in: its runbook's `language:`, else English. */
+export function languageOf(model: { runbook: { language?: Lang } }): Lang {
+  return model.runbook.language ?? 'en';
+}
+
+function phaseInfo(tr: Translator, state: RunState): Map<string, { title: string; at: string | null }> {
   const map = new Map<string, { title: string; at: string | null }>();
-  map.set('preconditions', { title: 'Preconditions', at: null });
+  map.set('preconditions', { title: tr.t('model.phase.preconditions'), at: null });
   for (const p of state.runbook.phases) map.set(p.id, { title: p.title, at: p.at ?? null });
-  map.set('rollback', { title: 'Rollback', at: null });
+  map.set('rollback', { title: tr.t('model.phase.rollback'), at: null });
   return map;
 }
 
@@ -220,7 +226,7 @@ function declaredExpectation(e: Expectation): { gate: string; label: string | nu
 }
 
 /** The gates a step declares, each with its outcome from the step's recorded results. */
-function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
+function declaredGatesOf(tr: Translator, step: Step, s: StepState): DeclaredGate[] {
   if (step.kind !== 'check' && step.kind !== 'command' && step.kind !== 'monitor' && step.kind !== 'http') return [];
   const byWords = (gate: string) => ({ gate, label: null, pattern: null, declared: gate as Expectation | string });
   const expects = step.kind === 'monitor'
@@ -233,8 +239,8 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
   // a step that started and has none is still running or was interrupted.
   const results = s.gates;
   const unjudged = !s.startedAt
-    ? { outcome: 'not-run' as const, detail: s.status === 'skipped' ? 'the step was skipped' : s.status === 'N/A' ? 'the step was N/A (its condition was false), neither run nor skipped' : null }
-    : { outcome: 'not-judged' as const, detail: s.status === 'running' ? 'the step is still running' : 'the step ended before its gates were judged (interrupted)' };
+    ? { outcome: 'not-run' as const, detail: s.status === 'skipped' ? tr.t('model.gate.skipped') : s.status === 'N/A' ? tr.t('model.gate.notApplicable') : null }
+    : { outcome: 'not-judged' as const, detail: s.status === 'running' ? tr.t('model.gate.running') : tr.t('model.gate.interrupted') };
   const expectResults = (results ?? []).filter((g) => g.kind === 'expect');
   const used = new Set<number>();
   const out: DeclaredGate[] = expects.map((d, i) => {
@@ -246,10 +252,10 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
     const judges = (g: GateResult) => judgedBy(d.declared, d.gate, g);
     let index = free(i) && judges(expectResults[i]!) ? i : expectResults.findIndex((g, j) => free(j) && judges(g));
     if (index < 0 && expectResults.length === expects.length && free(i)) index = i;
-    if (index < 0) return { ...base, outcome: 'not-judged', detail: 'no result recorded for this gate' };
+    if (index < 0) return { ...base, outcome: 'not-judged', detail: tr.t('model.gate.noResult') };
     used.add(index);
     const r = expectResults[index]!;
-    return { ...base, outcome: r.passed ? 'pass' : 'fail', detail: r.detail };
+    return { ...base, outcome: r.passed ? 'pass' : 'fail', detail: gateDetailText(tr.lang, r) };
   });
   for (const a of aborts) {
     const gate = `abort on /${a.pattern}/`;
@@ -259,13 +265,13 @@ function declaredGatesOf(step: Step, s: StepState): DeclaredGate[] {
       continue;
     }
     const hit = results.find((g) => abortMatchOf(a.pattern, g));
-    out.push(hit ? { ...base, outcome: 'matched', detail: hit.detail } : { ...base, outcome: 'clear', detail: 'watched over the whole output; never matched' });
+    out.push(hit ? { ...base, outcome: 'matched', detail: gateDetailText(tr.lang, hit) } : { ...base, outcome: 'clear', detail: tr.t('model.gate.clear') });
   }
   return out;
 }
 
 /** The runbook's evidence pack against the run's artifacts. */
-function requiredEvidenceOf(state: RunState, steps: PackStep[], artifacts: PackArtifact[]): RequiredEvidence[] {
+function requiredEvidenceOf(tr: Translator, state: RunState, steps: PackStep[], artifacts: PackArtifact[]): RequiredEvidence[] {
   const producers = new Map<string, { step: Step; phaseId: string }>();
   for (const entry of allSteps(state)) if (entry.step.evidence && !producers.has(entry.step.evidence)) producers.set(entry.step.evidence, entry);
   const stepById = new Map(steps.map((s) => [s.stepId, s]));
@@ -282,23 +288,24 @@ function requiredEvidenceOf(state: RunState, steps: PackStep[], artifacts: PackA
       const artifact = { artifactId: found.artifactId, path: found.path, sha256: found.sha256, size: found.size, state: found.state, stepId: found.stepId };
       out.push(found.state === 'complete'
         ? { name, status: 'present', step, artifact, reason: null }
-        : { name, status: 'incomplete', step, artifact, reason: `the transcript of ${found.stepId} was cut short (the step was interrupted) and is kept as written` });
+        : { name, status: 'incomplete', step, artifact, reason: tr.t('model.required.cutShort', { step: found.stepId ?? '' }) });
       continue;
     }
     let reason: string;
     let status: RequiredEvidence['status'] = 'missing';
-    if (!producer || !step) reason = 'no step of the runbook writes it';
-    else if (producer.step.kind === 'manual') reason = `${step.stepId} is a manual step, which writes no file`;
+    const id = { step: step?.stepId ?? '' };
+    if (!producer || !step) reason = tr.t('model.required.noStep');
+    else if (producer.step.kind === 'manual') reason = tr.t('model.required.manual', id);
     else if (step.phaseId === 'rollback' && !rollbackTaken && step.status === 'pending') {
       status = 'not-applicable';
-      reason = `only rollback step ${step.stepId} writes it, and this run did not take its rollback path`;
+      reason = tr.t('model.required.rollbackOnly', id);
     } else if (step.status === 'N/A') {
       status = 'not-applicable';
-      reason = `${step.stepId} was N/A (its condition was false when the run reached it)`;
-    } else if (step.status === 'pending') reason = `${step.stepId} not run`;
-    else if (step.status === 'skipped') reason = `${step.stepId} skipped${ps?.actor ? ` by ${ps.actor}` : ''}`;
-    else if (step.status === 'running') reason = `${step.stepId} still running`;
-    else reason = `${step.stepId} ${step.status}, but no file of this name is in the vault`;
+      reason = tr.t('model.required.notApplicable', id);
+    } else if (step.status === 'pending') reason = tr.t('model.required.notRun', id);
+    else if (step.status === 'skipped') reason = ps?.actor ? tr.t('model.required.skippedBy', { ...id, actor: ps.actor }) : tr.t('model.required.skipped', id);
+    else if (step.status === 'running') reason = tr.t('model.required.running', id);
+    else reason = tr.t('model.required.noFile', { ...id, status: step.status === 'PASS' || step.status === 'FAIL' || step.status === 'INTERRUPTED' ? tr.t(`stepStatus.${step.status}`) : step.status });
     out.push({ name, status, step, artifact: null, reason });
   }
   return out;
@@ -307,24 +314,24 @@ function requiredEvidenceOf(state: RunState, steps: PackStep[], artifacts: PackA
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** One line for the PDF: what the evidence says, from its storing event. */
-function linkedDetail(kind: string, p: Record<string, unknown>): string {
-  if (kind === 'rehearsal-diff') return `step ${String(p.stepId)}: ${String(p.verdict)} (${Array.isArray(p.differences) ? p.differences.map((d) => (d as { what?: unknown }).what).join(', ') : ''})`;
+function linkedDetail(tr: Translator, kind: string, p: Record<string, unknown>): string {
+  if (kind === 'rehearsal-diff') return tr.t('model.linked.diff', { step: String(p.stepId), verdict: String(p.verdict), what: Array.isArray(p.differences) ? p.differences.map((d) => (d as { what?: unknown }).what).join(', ') : '' });
   if (kind === 'schema-fingerprint') {
-    return [text(p.database) ? `database ${text(p.database)}` : null, text(p.sha256) ? `schema fingerprint sha256 ${text(p.sha256)}` : null].filter(Boolean).join('; ');
+    return [text(p.database) ? tr.t('model.linked.database', { database: text(p.database)! }) : null, text(p.sha256) ? tr.t('model.linked.fingerprint', { sha256: text(p.sha256)! }) : null].filter(Boolean).join('; ');
   }
   if (kind === 'sql-preview') {
     const from = Array.isArray(p.from) && p.from.length ? p.from.filter((r) => typeof r === 'string').join(', ') : 'base';
     const rendered = Array.isArray(p.rendered) ? p.rendered.length : null;
-    return [`alembic upgrade ${from} -> ${text(p.to) ?? '?'} --sql`, rendered !== null ? `${rendered} migration(s)` : null, text(p.database) ? `revisions read from ${text(p.database)}` : null].filter(Boolean).join('; ');
+    return [`alembic upgrade ${from} -> ${text(p.to) ?? '?'} --sql`, rendered !== null ? tr.t('model.linked.migrations', { n: rendered }) : null, text(p.database) ? tr.t('model.linked.revisionsFrom', { database: text(p.database)! }) : null].filter(Boolean).join('; ');
   }
-  return `stored by a ${kind} event`;
+  return tr.t('model.linked.storedBy', { kind });
 }
 
 /**
  * Every complete artifact named by an event that carries the run's id and is not one of the
  * run's own events (those are the steps' transcripts, already in the pack), in chain order.
  */
-function linkedEvidenceOf(events: VaultEvent[], runId: string, artifactsById: Map<string, ArtifactInfo>, already: Set<string>): { evidence: LinkedEvidence[]; last: VaultEvent | null } {
+function linkedEvidenceOf(tr: Translator, events: VaultEvent[], runId: string, artifactsById: Map<string, ArtifactInfo>, already: Set<string>): { evidence: LinkedEvidence[]; last: VaultEvent | null } {
   const evidence: LinkedEvidence[] = [];
   const seen = new Set(already);
   let last: VaultEvent | null = null;
@@ -336,7 +343,7 @@ function linkedEvidenceOf(events: VaultEvent[], runId: string, artifactsById: Ma
     if (!a || a.state !== 'complete' || !a.sha256) continue;
     seen.add(a.id);
     const kind = LINKED_EVIDENCE_KINDS[e.type] ?? e.type;
-    evidence.push({ kind, label: text(p.label), artifactId: a.id, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, detail: linkedDetail(kind, p), seq: e.seq, at: e.at, actor: e.actor });
+    evidence.push({ kind, label: text(p.label), artifactId: a.id, name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size, detail: linkedDetail(tr, kind, p), seq: e.seq, at: e.at, actor: e.actor });
     last = e;
   }
   return { evidence, last };
@@ -344,7 +351,8 @@ function linkedEvidenceOf(events: VaultEvent[], runId: string, artifactsById: Ma
 
 /** Snapshot of a run for export. `exportedAt` is the time of the chain head, so the same run exports the same bytes. */
 export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel {
-  const phases = phaseInfo(state);
+  const tr = translator(state.runbook.language);
+  const phases = phaseInfo(tr, state);
   const artifactsById = new Map(vault.artifacts().map((a) => [a.id, a]));
   const steps: PackStep[] = allSteps(state).map(({ step, phaseId }) => {
     const s = state.steps.get(step.id)!;
@@ -367,7 +375,7 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
       exitCode: s.exitCode ?? null,
       failure: s.failure ?? null,
       gates: s.gates ?? [],
-      declaredGates: declaredGatesOf(step, s),
+      declaredGates: declaredGatesOf(tr, step, s),
       evidence: info ? { artifactId: info.id, name: info.name, sha256: info.sha256, size: info.size } : null,
       values: s.values ?? null,
       statement: step.kind === 'attest' ? step.statement : null,
@@ -410,7 +418,7 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
   // to it finds each one). Only run events and linked-evidence events move it: exports,
   // signatures and notes do not, so the same run with the same evidence exports the same
   // bytes; storing more evidence for the run gives a new pack, anchored at the new evidence.
-  const linked = linkedEvidenceOf(events, state.runId, artifactsById, new Set(artifacts.map((a) => a.artifactId)));
+  const linked = linkedEvidenceOf(tr, events, state.runId, artifactsById, new Set(artifacts.map((a) => a.artifactId)));
   const headEvent = linked.last && (!runHead || linked.last.seq > runHead.seq) ? linked.last : runHead;
   const head = headEvent ? { seq: headEvent.seq, hash: headEvent.hash } : vault.head();
   // People as the chain holds them (the identities table is not trusted), as of the anchor: a
@@ -419,12 +427,12 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
   const chain = registryOf(vault).all().filter((i) => i.addedSeq <= head.seq).map((i): IdentityInfo => ({ name: i.name, roles: i.roles, publicKey: i.publicKey, fingerprint: i.fingerprint, keySource: i.keySource, keyPath: null, createdAt: events.find((e) => e.seq === i.addedSeq)?.at ?? '' }));
   const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   return {
-    run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}), ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}), blockedBy: state.blockedBy, decisions: state.decisions },
+    run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}), ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}), blockedBy: state.blockedBy && tr.lang !== 'en' ? { ...state.blockedBy, reason: blockReasonText(tr.lang, state.blockedBy.reason, steps.find((x) => x.stepId === state.blockedBy!.stepId)?.gates ?? []) } : state.blockedBy, decisions: state.decisions },
     runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [], ...(state.runbook.language ? { language: state.runbook.language } : {}) },
     targets: Object.entries(state.targets).map(([name, t]) => ({ name, kind: t.kind, address: targetAddress(t), hostKey: t.kind === 'ssh' ? (state.hostKeys[name] ?? t.host_key ?? null) : null })),
     steps,
     artifacts,
-    requiredEvidence: requiredEvidenceOf(state, steps, artifacts),
+    requiredEvidence: requiredEvidenceOf(tr, state, steps, artifacts),
     linkedEvidence: linked.evidence,
     ...(state.rehearsal ? { rehearsalComparison: runComparison(vault, state) } : {}),
     approvals: state.approvals.map((a) => ({ signer: a.signer, fingerprint: a.fingerprint, planDigest: a.planDigest, seq: a.seq })),

@@ -7,6 +7,7 @@
 // nothing random), so the same input gives the same bytes. Text stays text: pdftotext finds
 // every hash and fingerprint as one unbroken word.
 import PDFDocument from 'pdfkit';
+import { formatDecimal, formatTime, translator, type Lang, type Translator } from '../../shared/i18n';
 
 export const FONT = { sans: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique', mono: 'Courier', monoBold: 'Courier-Bold' } as const;
 export const COLOR = { text: '#1f2328', muted: '#57606a', rule: '#d0d7de', headFill: '#eaeef2', zebra: '#f6f8fa', pass: '#1a7f37', fail: '#cf222e', warn: '#9a6700', codeFill: '#f6f8fa', mark: '#fff1b8', rehearsal: '#8250df', production: '#0b3d91' } as const;
@@ -72,6 +73,8 @@ export interface Meta {
   badge?: { text: string; color: string };
   /** A large light diagonal mark across every page, drawn as lines (so the text layer stays the document's). */
   watermark?: string;
+  /** The document's language (its own words: "page N of M", "(continued)"); default en. */
+  lang?: Lang;
 }
 
 /**
@@ -104,15 +107,17 @@ export class PdfLayout {
   readonly doc: PDFKit.PDFDocument;
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
+  private readonly tr: Translator;
 
   constructor(private readonly meta: Meta) {
+    this.tr = translator(meta.lang);
     this.doc = new PDFDocument({
       size: PAGE.size,
       margins: PAGE.margins,
       bufferPages: true,
       compress: true,
       pdfVersion: '1.4',
-      lang: 'en',
+      lang: this.tr.lang,
       displayTitle: true,
       info: { Title: pdfSafe(meta.title), Subject: pdfSafe(meta.subject), Keywords: pdfSafe(meta.keywords), Author: 'Cutover Workstation', Creator: 'Cutover Workstation', Producer: 'Cutover Workstation (PDFKit)', CreationDate: meta.date, ModDate: meta.date },
     });
@@ -176,7 +181,7 @@ export class PdfLayout {
     if (this.height(text, font, size, width) <= maxHeight) return text;
     let lo = 0;
     let hi = text.length;
-    const cut = (n: number) => `${text.slice(0, n)} … [${text.length - n} more characters in the evidence]`;
+    const cut = (n: number) => `${text.slice(0, n)}${this.tr.t('pdf.moreCharacters', { n: text.length - n })}`;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
       if (this.height(cut(mid), font, size, width) <= maxHeight) lo = mid;
@@ -426,7 +431,7 @@ export class PdfLayout {
       const h = Math.max(...row.map((c, i) => this.cellHeight(c, columns[i]!, widths[i]!)));
       if (this.room() < h + 1) {
         this.newPage();
-        this.tableHeader(columns, widths, `${options.title ?? 'Table'} (continued)`);
+        this.tableHeader(columns, widths, this.tr.t('pdf.continued', { title: options.title ?? this.tr.t('pdf.table') }));
       }
       const y = this.doc.y;
       if (options.zebra !== false && r % 2 === 1) this.doc.save().rect(this.left, y, this.width, h).fill(COLOR.zebra).restore();
@@ -486,7 +491,7 @@ export class PdfLayout {
       this.doc.moveTo(margins.left, footY - 5).lineTo(margins.left + w, footY - 5).lineWidth(0.4).strokeColor(COLOR.rule).stroke();
       this.doc.font(FONT.sans).fontSize(7.5).fillColor(COLOR.muted);
       this.doc.text(pdfSafe(this.meta.footer), margins.left, footY, { width: w - 90, lineBreak: false, ellipsis: true });
-      this.doc.text(`page ${i - range.start + 1} of ${range.count}`, margins.left + w - 90, footY, { width: 90, align: 'right', lineBreak: false });
+      this.doc.text(pdfSafe(this.tr.t('pdf.page', { page: i - range.start + 1, pages: range.count })), margins.left + w - 90, footY, { width: 90, align: 'right', lineBreak: false });
       const badgeWidth = this.meta.badge ? this.badge(this.meta.badge, margins.left + w, 26) + 8 : 0;
       this.doc.font(FONT.sans).fontSize(7.5).fillColor(COLOR.muted);
       if (i > range.start) {
@@ -500,8 +505,8 @@ export class PdfLayout {
   }
 }
 
-/** Bytes as people read them: "5.7 KiB (5857 bytes)". */
-export function sizeText(n: number): string {
+/** Bytes as people read them: "5.7 KiB" ("5,7 KiB" in Spanish). */
+export function sizeText(n: number, lang: Lang = 'en'): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
@@ -510,10 +515,10 @@ export function sizeText(n: number): string {
     v /= 1024;
     u++;
   }
-  return `${v.toFixed(1)} ${units[u]}`;
+  return `${formatDecimal(lang, v, 1)} ${units[u]}`;
 }
 
-/** "2026-11-22 14:58:47Z" */
-export function timeText(at: string | null | undefined): string {
-  return at ? at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
+/** "2026-11-22 14:58:47Z" ("22/11/2026 14:58:47 UTC" in Spanish). */
+export function timeText(at: string | null | undefined, lang: Lang = 'en'): string {
+  return formatTime(lang, at);
 }

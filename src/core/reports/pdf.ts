@@ -8,16 +8,17 @@
 // that prove them; and how the decision is approved: the policy, the signature files and the
 // commands that check them. It is rendered at export, before anyone signs, and the signatures
 // then cover it, so it never claims who has signed: `cutover pack verify` says that. Every page
-// says PRODUCTION or REHEARSAL. Same input, same bytes.
-import { failureSummary, fieldText, sourceText, TEMPLATE_LABELS, scrubAddress, type Decision } from './decision';
+// says PRODUCTION or REHEARSAL. Written in the runbook's language (src/shared/i18n). Same input,
+// same bytes.
+import { failureSummary, fieldText, sourceText, templateLabels, scrubAddress, type Decision } from './decision';
 import { scribeTimeline } from './broadcasts';
 import { abortLineOf, abortPatternOf } from './gate-facts';
-import type { DeclaredGate, PackModel, PackStep, RequiredEvidence } from './pack-model';
-import { PDF_TEXT } from './pdf-text';
+import { gateDetailText, gateText } from './gate-words';
+import { languageOf, type DeclaredGate, type PackModel, type PackStep, type RequiredEvidence } from './pack-model';
 import { rehearsalSection } from './rehearsal-section';
-
-const T = PDF_TEXT;
-import { COLOR, FONT, PdfLayout, sizeText, timeText, type Cell, type Meta } from './pdf-layout';
+import { COLOR, FONT, PdfLayout, sizeText, type Cell, type Meta } from './pdf-layout';
+import { translator, type Translator } from '../../shared/i18n';
+import { decisionKindText, environmentText, resultText, runStatusText, statusText } from './words';
 
 export interface DecisionPdfOptions {
   /** The approval policy of the pack: approving signatures needed, from which role; a rejection vetoes. */
@@ -28,152 +29,157 @@ export interface DecisionPdfOptions {
 
 /** Commands an auditor types: small enough that each stays on one line. */
 const COMMAND = { size: 6.5 };
-const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' || r === 'WARN' ? COLOR.warn : COLOR.muted);
-const statusText = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s === 'pending' ? 'not run' : s === 'running' ? 'RUNNING' : s);
+const SIGNATURE_COMMANDS = [
+  'ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-decision-v1 -s signatures/NAME.sig < manifest.json',
+  'ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-decision-v1 -s signatures/NAME.json.sig < signatures/NAME.json',
+  'cutover pack verify PACK --allowed-signers YOUR_ORGANISATION_ALLOWED_SIGNERS',
+];
+const planCommand = (dir: string) => `ssh-keygen -Y verify -f allowed_signers -I NAME -n cutover-plan-v1 -s ${dir}/approvals/NAME.sig < ${dir}/plan.json`;
 
-function cover(pdf: PdfLayout, model: PackModel, d: Decision): void {
+const resultColor = (r: string) => (r === 'PASS' ? COLOR.pass : r === 'FAIL' || r === 'INTERRUPTED' || r === 'BLOCKED' ? COLOR.fail : r === 'ROLLBACK' || r === 'STOP' || r === 'SKIPPED' || r === 'WARN' ? COLOR.warn : COLOR.muted);
+/** A step's status as a result code (colours are chosen by it). */
+const statusCode = (s: PackStep['status']) => (s === 'skipped' ? 'SKIPPED' : s === 'pending' ? 'not run' : s === 'running' ? 'RUNNING' : s);
+function cover(pdf: PdfLayout, tr: Translator, model: PackModel, d: Decision): void {
   pdf.titleBlock(
-    d.template === 'governance' ? T.cover.governance : T.cover.goNoGo,
+    d.template === 'governance' ? tr.t('pdf.cover.governance') : tr.t('pdf.cover.goNoGo'),
     model.runbook.title,
-    T.cover.subtitle(`${model.runbook.id} v${model.runbook.version}`, model.run.runId, model.run.environment, timeText(model.exportedAt), model.chainHead.seq),
+    tr.t('pdf.cover.subtitle', { runbook: `${model.runbook.id} v${model.runbook.version}`, runId: model.run.runId, environment: environmentText(tr, model.run.environment), at: tr.time(model.exportedAt), seq: model.chainHead.seq }),
   );
   const go = d.goNoGo === 'GO';
   if (model.run.environment === 'rehearsal') {
-    pdf.notice(PDF_TEXT.environment.rehearsal, PDF_TEXT.rehearsal.notice(d.target ?? 'targets the run does not name'), COLOR.rehearsal, [
-      d.productionTarget ? PDF_TEXT.rehearsal.productionTarget(d.productionTarget) : PDF_TEXT.rehearsal.noProductionTarget,
-      PDF_TEXT.rehearsal.result(d.goNoGo, d.status),
+    pdf.notice(tr.t('pdf.environment.rehearsal'), tr.t('pdf.rehearsal.notice', { target: d.target ?? tr.t('pdf.rehearsal.noTarget') }), COLOR.rehearsal, [
+      d.productionTarget ? tr.t('pdf.rehearsal.productionTarget', { target: d.productionTarget }) : tr.t('pdf.rehearsal.noProductionTarget'),
+      tr.t('pdf.rehearsal.result', { goNoGo: d.goNoGo, status: d.status }),
     ]);
   } else {
     const source = d.sources.authorization;
-    const authorization = d.authorization ? PDF_TEXT.production.authorizationRecorded(d.authorization, source.actor ?? null, source.seq ?? null) : PDF_TEXT.production.authorizationNone;
-    pdf.banner(d.goNoGo, PDF_TEXT.production.bannerDetail(d.status, authorization), go ? COLOR.pass : COLOR.fail);
+    let authorization = tr.t('pdf.production.authorizationNone');
+    if (d.authorization) {
+      authorization = source.actor ? tr.t('pdf.production.authorizationBy', { value: d.authorization, by: source.actor }) : d.authorization;
+      if (source.seq !== undefined && source.seq !== null) authorization = tr.t('pdf.production.authorizationEvent', { value: authorization, seq: source.seq });
+    }
+    pdf.banner(d.goNoGo, tr.t('pdf.production.bannerDetail', { status: d.status, authorization }), go ? COLOR.pass : COLOR.fail);
   }
-  pdf.paragraph(T.cover.statement, { font: FONT.bold, size: 9, color: COLOR.muted });
+  pdf.paragraph(tr.t('pdf.cover.statement'), { font: FONT.bold, size: 9, color: COLOR.muted });
   pdf.paragraph(`"${d.statement}"`, { size: 9.5 });
 
-  pdf.heading(T.cover.formal, { keep: 120 });
-  pdf.keyValues(TEMPLATE_LABELS.map(([field, label]) => ({
+  pdf.heading(tr.t('pdf.cover.formal'), { keep: 120 });
+  pdf.keyValues(templateLabels(tr.lang).map(([field, label]) => ({
     label,
     value: fieldText(d, field),
-    note: sourceText(d.sources[field]),
+    note: sourceText(d.sources[field], tr.lang),
     ...(field === 'status' ? { color: d.status === 'PASS' ? COLOR.pass : COLOR.fail } : {}),
     ...(field === 'authorization' && d.authorization ? { color: d.authorization === 'Approved' ? COLOR.pass : COLOR.fail } : {}),
-  })).concat([{ label: T.cover.goNoGoField, value: d.goNoGo, note: sourceText(d.sources.goNoGo), color: go ? COLOR.pass : COLOR.fail }]), { labelWidth: 150 });
+  })).concat([{ label: tr.t('pdf.cover.goNoGoField'), value: d.goNoGo, note: sourceText(d.sources.goNoGo, tr.lang), color: go ? COLOR.pass : COLOR.fail }]), { labelWidth: 150 });
   // The cover is the decision alone; the evidence starts on the next page.
   pdf.newPage();
 }
 
-function runSection(pdf: PdfLayout, model: PackModel): void {
+function runSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const timeline = scribeTimeline(model);
-  pdf.heading(T.run.heading, { keep: 100 });
+  const status = runStatusText(tr, model.run.status);
+  pdf.heading(tr.t('pdf.run.heading'), { keep: 100 });
   pdf.keyValues([
-    { label: T.run.runId, value: model.run.runId, mono: true },
-    { label: T.run.runbook, value: `${model.runbook.id} v${model.runbook.version} — ${model.runbook.title}` },
-    { label: T.run.runbookHash, value: model.runbook.hash, mono: true },
-    { label: T.run.environment, value: model.run.environment },
-    { label: T.run.operator, value: model.run.operator },
-    { label: T.run.started, value: timeText(model.run.startedAt) },
-    { label: 'T-0', value: `${timeText(timeline.t0.at)} (${timeline.t0.label})` },
-    { label: T.run.status, value: `${model.run.status}${model.run.blockedBy ? ` — blocked at ${model.run.blockedBy.stepId}: ${model.run.blockedBy.reason}` : ''}`, color: model.run.status === 'ACTIVE' || model.run.status === 'COMPLETED' ? COLOR.text : COLOR.fail },
-    ...model.run.decisions.map((dd, i) => ({ label: `Decision ${i + 1}`, value: `${dd.decision} — ${dd.reason}`, note: `by ${dd.actor} at ${timeText(dd.at)}` })),
-    { label: T.run.chainHead, value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: T.run.chainHeadNote },
+    { label: tr.t('pdf.run.runId'), value: model.run.runId, mono: true },
+    { label: tr.t('pdf.run.runbook'), value: `${model.runbook.id} v${model.runbook.version} — ${model.runbook.title}` },
+    { label: tr.t('pdf.run.runbookHash'), value: model.runbook.hash, mono: true },
+    { label: tr.t('pdf.run.environment'), value: environmentText(tr, model.run.environment) },
+    { label: tr.t('pdf.run.operator'), value: model.run.operator },
+    { label: tr.t('pdf.run.started'), value: tr.time(model.run.startedAt) },
+    { label: tr.t('pdf.run.t0'), value: `${tr.time(timeline.t0.at)} (${timeline.t0.label})` },
+    { label: tr.t('pdf.run.status'), value: model.run.blockedBy ? tr.t('pdf.run.blockedAt', { status, step: model.run.blockedBy.stepId, reason: model.run.blockedBy.reason }) : status, color: model.run.status === 'ACTIVE' || model.run.status === 'COMPLETED' ? COLOR.text : COLOR.fail },
+    ...model.run.decisions.map((dd, i) => ({ label: tr.t('pdf.run.decision', { n: i + 1 }), value: `${decisionKindText(tr, dd.decision)} — ${dd.reason}`, note: tr.t('pdf.run.decisionNote', { actor: dd.actor, at: tr.time(dd.at) }) })),
+    { label: tr.t('pdf.run.chainHead'), value: `#${model.chainHead.seq} ${model.chainHead.hash}`, mono: true, note: tr.t('pdf.run.chainHeadNote') },
   ], { labelWidth: 110, size: 9 });
 
   if (model.targets.length) {
-    pdf.heading(T.run.targets, { level: 2, keep: 40 });
+    pdf.heading(tr.t('pdf.run.targets'), { level: 2, keep: 40 });
     pdf.table(
-      [{ header: 'Target', width: 80 }, { header: 'Kind', width: 52 }, { header: 'Address', width: 0 }, { header: 'Pinned SSH host key', width: 226, mono: true, size: 7 }],
-      model.targets.map((t) => [{ text: t.name, bold: true }, t.kind, scrubAddress(t.address), t.hostKey ?? (t.kind === 'ssh' ? 'not pinned' : 'n/a')]),
-      { title: 'Targets' },
+      [{ header: tr.t('pdf.col.target'), width: 80 }, { header: tr.t('pdf.col.kind'), width: 52 }, { header: tr.t('pdf.col.address'), width: 0 }, { header: tr.t('pdf.col.hostKey'), width: 226, mono: true, size: 7 }],
+      model.targets.map((t) => [{ text: t.name, bold: true }, t.kind, scrubAddress(t.address), t.hostKey ?? (t.kind === 'ssh' ? tr.t('pdf.notPinned') : tr.t('pdf.notApplicable'))]),
+      { title: tr.t('pdf.run.targets') },
     );
   }
 }
 
-const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-
-function requiredEvidenceRow(e: RequiredEvidence, i: number): (string | Cell)[] {
+function requiredEvidenceRow(tr: Translator, e: RequiredEvidence, i: number): (string | Cell)[] {
   const step: Cell = e.step
-    ? { text: e.step.stepId, sub: `${statusText(e.step.status)}${e.artifact ? ` · ${sizeText(e.artifact.size)}` : ''}${e.step.phaseId === 'rollback' ? ' · rollback path' : ''}` }
-    : { text: '—', sub: e.artifact ? sizeText(e.artifact.size) : 'no step writes it', color: COLOR.muted };
+    ? { text: e.step.stepId, sub: `${statusText(tr, e.step.status)}${e.artifact ? ` · ${sizeText(e.artifact.size, tr.lang)}` : ''}${e.step.phaseId === 'rollback' ? tr.t('pdf.required.rollbackPath') : ''}` }
+    : { text: '—', sub: e.artifact ? sizeText(e.artifact.size, tr.lang) : tr.t('pdf.required.noStep'), color: COLOR.muted };
   const n = String(i + 1);
   switch (e.status) {
     case 'present':
-      return [n, { text: e.name, sub: e.artifact!.sha256, subMono: true }, { text: 'present', icon: 'check', bold: true, color: COLOR.pass, sub: e.artifact!.sha256.slice(0, 12) }, step];
+      return [n, { text: e.name, sub: e.artifact!.sha256, subMono: true }, { text: tr.t('pdf.required.present'), icon: 'check', bold: true, color: COLOR.pass, sub: e.artifact!.sha256.slice(0, 12) }, step];
     case 'incomplete':
-      return [n, { text: e.name, sub: e.artifact!.sha256, subMono: true, color: COLOR.warn }, { text: 'INCOMPLETE', bold: true, color: COLOR.warn, sub: 'cut short (interrupted); kept as written' }, step];
+      return [n, { text: e.name, sub: e.artifact!.sha256, subMono: true, color: COLOR.warn }, { text: tr.t('pdf.required.incompleteWord'), bold: true, color: COLOR.warn, sub: tr.t('pdf.required.incompleteSub') }, step];
     case 'missing':
-      return [n, { text: e.name, sub: e.reason ?? undefined, color: COLOR.fail }, { text: 'MISSING', icon: 'cross', bold: true, color: COLOR.fail }, step];
+      return [n, { text: e.name, sub: e.reason ?? undefined, color: COLOR.fail }, { text: tr.t('pdf.required.missingWord'), icon: 'cross', bold: true, color: COLOR.fail }, step];
     default:
-      return [n, { text: e.name, sub: e.reason ?? undefined, color: COLOR.muted }, { text: 'n/a', color: COLOR.muted, sub: 'not required in this run' }, step];
+      return [n, { text: e.name, sub: e.reason ?? undefined, color: COLOR.muted }, { text: tr.t('pdf.notApplicable'), color: COLOR.muted, sub: tr.t('pdf.required.notRequired') }, step];
   }
 }
 
 /** The runbook's evidence pack, file by file: present with its hash, or MISSING and why. */
-function requiredEvidenceSection(pdf: PdfLayout, model: PackModel): void {
+function requiredEvidenceSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const list = model.requiredEvidence;
   if (!list) return;
-  pdf.heading(T.required.heading, { keep: 90 });
+  pdf.heading(tr.t('pdf.required.heading'), { keep: 90 });
   if (!list.length) {
-    pdf.paragraph(T.required.none, { color: COLOR.muted });
+    pdf.paragraph(tr.t('pdf.required.none'), { color: COLOR.muted });
     return;
   }
   const required = list.filter((e) => e.status !== 'not-applicable');
   const present = required.filter((e) => e.status === 'present');
   const missing = required.filter((e) => e.status === 'missing');
   const incomplete = required.filter((e) => e.status === 'incomplete');
-  pdf.paragraph(T.required.intro, { size: 8, color: COLOR.muted });
+  pdf.paragraph(tr.t('pdf.required.intro'), { size: 8, color: COLOR.muted });
+  const files = tr.count('files', required.length);
   const summary = present.length === required.length
-    ? `All ${files(required.length)} present.`
-    : `${present.length} of ${files(required.length)} present${missing.length ? `; ${missing.length} MISSING (${missing.map((e) => e.name).join(', ')})` : ''}${incomplete.length ? `; ${incomplete.length} INCOMPLETE (${incomplete.map((e) => e.name).join(', ')})` : ''}.`;
+    ? tr.t('pdf.required.all', { files })
+    : `${tr.t('pdf.required.some', { present: present.length, files })}${missing.length ? tr.t('pdf.required.missing', { n: missing.length, names: missing.map((e) => e.name).join(', ') }) : ''}${incomplete.length ? tr.t('pdf.required.incomplete', { n: incomplete.length, names: incomplete.map((e) => e.name).join(', ') }) : ''}.`;
   pdf.paragraph(summary, { font: FONT.bold, size: 9, color: present.length === required.length ? COLOR.pass : COLOR.fail });
   pdf.table(
-    [{ header: '#', width: 20, align: 'right' }, { header: 'Required file / SHA-256', width: 0, size: 8 }, { header: 'Status', width: 84 }, { header: 'Written by step', width: 110, size: 7.5 }],
-    list.map(requiredEvidenceRow),
-    { title: 'Required evidence' },
+    [{ header: '#', width: 20, align: 'right' }, { header: tr.t('pdf.col.requiredFile'), width: 0, size: 8 }, { header: tr.t('pdf.col.status'), width: 84 }, { header: tr.t('pdf.col.writtenBy'), width: 110, size: 7.5 }],
+    list.map((e, i) => requiredEvidenceRow(tr, e, i)),
+    { title: tr.t('pdf.required.heading') },
   );
 }
 
-const LINKED_KIND: Record<string, string> = { 'schema-fingerprint': 'Schema fingerprint', 'sql-preview': 'SQL preview', 'rehearsal-diff': 'Diff against rehearsal' };
+const LINKED_KINDS = ['schema-fingerprint', 'sql-preview', 'rehearsal-diff'] as const;
+const linkedKindText = (tr: Translator, kind: string) => ((LINKED_KINDS as readonly string[]).includes(kind) ? tr.t(`pdf.linked.kind.${kind as (typeof LINKED_KINDS)[number]}`) : kind);
 
 /**
  * Evidence stored for this run outside its steps (`cutover pg fingerprint --run`, `cutover
  * alembic sql --run`): each file with its full SHA-256, what it is, who stored it and when.
  */
-function linkedEvidenceSection(pdf: PdfLayout, model: PackModel): void {
+function linkedEvidenceSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const list = model.linkedEvidence;
   if (!list) return;
-  pdf.heading(T.linked.heading, { keep: 70 });
+  pdf.heading(tr.t('pdf.linked.heading'), { keep: 70 });
   if (!list.length) {
-    pdf.paragraph(T.linked.none, { size: 8.5, color: COLOR.muted });
+    pdf.paragraph(tr.t('pdf.linked.none'), { size: 8.5, color: COLOR.muted });
     return;
   }
-  pdf.paragraph(`${files(list.length)} stored with this run's id, outside its steps. Each is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
+  pdf.paragraph(tr.t('pdf.linked.intro', { files: tr.count('files', list.length) }), { size: 8, color: COLOR.muted });
   pdf.table(
-    [{ header: '#', width: 20, align: 'right' }, { header: 'File, what it is / SHA-256', width: 0, size: 8 }, { header: 'Kind', width: 84, size: 8 }, { header: 'Stored (UTC)', width: 92, size: 7.5 }],
+    [{ header: '#', width: 20, align: 'right' }, { header: tr.t('pdf.col.linkedFile'), width: 0, size: 8 }, { header: tr.t('pdf.col.kind'), width: 84, size: 8 }, { header: tr.t('pdf.col.stored'), width: 92, size: 7.5 }],
     list.map((l, i) => [
       String(i + 1),
       { text: `${l.name}\n${l.detail}`, sub: l.sha256, subMono: true },
-      { text: LINKED_KIND[l.kind] ?? l.kind, bold: true, sub: sizeText(l.size) },
-      { text: timeText(l.at), sub: `by ${l.actor} · event #${l.seq}` },
+      { text: linkedKindText(tr, l.kind), bold: true, sub: sizeText(l.size, tr.lang) },
+      { text: tr.time(l.at), sub: tr.t('pdf.linked.by', { actor: l.actor, seq: l.seq }) },
     ]),
-    { title: 'Schema fingerprints and SQL previews' },
+    { title: tr.t('pdf.linked.heading') },
   );
 }
 
-const GATE_RESULT: Record<DeclaredGate['outcome'], { text: string; color: string }> = {
-  matched: { text: 'MATCHED', color: COLOR.fail },
-  clear: { text: 'clear', color: COLOR.pass },
-  'not-run': { text: 'not run', color: COLOR.muted },
-  'not-judged': { text: 'not judged', color: COLOR.warn },
-  pass: { text: 'PASS', color: COLOR.pass },
-  fail: { text: 'FAIL', color: COLOR.fail },
-};
+const OUTCOME_COLOR: Record<DeclaredGate['outcome'], string> = { matched: COLOR.fail, clear: COLOR.pass, 'not-run': COLOR.muted, 'not-judged': COLOR.warn, pass: COLOR.pass, fail: COLOR.fail };
 
 /** Every abort gate the runbook declares, phase by phase: matched, watched and clear, or never watched. */
-function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
+function abortGatesSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   if (!model.steps.some((s) => s.declaredGates)) return;
-  pdf.heading(T.abortGates.heading, { keep: 90 });
-  pdf.paragraph(T.abortGates.intro, { size: 8, color: COLOR.muted });
+  pdf.heading(tr.t('pdf.abort.heading'), { keep: 90 });
+  pdf.paragraph(tr.t('pdf.abort.intro'), { size: 8, color: COLOR.muted });
   const phases: { id: string; title: string; steps: PackStep[] }[] = [];
   for (const s of model.steps) {
     const phase = phases.find((p) => p.id === s.phaseId);
@@ -183,118 +189,119 @@ function abortGatesSection(pdf: PdfLayout, model: PackModel): void {
   const gatesOf = (s: PackStep) => (s.declaredGates ?? []).filter((g) => g.kind === 'abort');
   const watched = phases.filter((p) => p.steps.some((s) => gatesOf(s).length));
   if (!watched.length) {
-    pdf.paragraph(T.abortGates.none, { color: COLOR.muted });
+    pdf.paragraph(tr.t('pdf.abort.none'), { color: COLOR.muted });
     return;
   }
+  const outcome = (o: DeclaredGate['outcome']) => tr.t(`pdf.abort.outcome.${o}`);
   for (const phase of watched) {
     const all = phase.steps.flatMap(gatesOf);
     const count = (o: DeclaredGate['outcome']) => all.filter((g) => g.outcome === o).length;
-    const parts = [`${count('matched')} matched`, ...(['clear', 'not-run', 'not-judged'] as const).filter((o) => count(o)).map((o) => `${count(o)} ${GATE_RESULT[o].text}`)];
+    const parts = [tr.t('pdf.abort.matchedCount', { n: count('matched') }), ...(['clear', 'not-run', 'not-judged'] as const).filter((o) => count(o)).map((o) => tr.t('pdf.abort.count', { n: count(o), outcome: outcome(o) }))];
     pdf.heading(`${phase.title} (${phase.id})`, { level: 2, keep: 50 });
-    pdf.paragraph(`${all.length} abort gate${all.length === 1 ? '' : 's'} on ${phase.steps.filter((s) => gatesOf(s).length).length} step(s): ${parts.join(', ')}.`, { size: 8.5, color: count('matched') ? COLOR.fail : COLOR.text, font: count('matched') ? FONT.bold : FONT.sans });
+    pdf.paragraph(tr.count('pdf.abort.summary', all.length, { steps: phase.steps.filter((s) => gatesOf(s).length).length, parts: parts.join(', ') }), { size: 8.5, color: count('matched') ? COLOR.fail : COLOR.text, font: count('matched') ? FONT.bold : FONT.sans });
     const rows: Cell[][] = [];
     for (const s of phase.steps) {
       gatesOf(s).forEach((g, i) => {
-        const r = GATE_RESULT[g.outcome];
         rows.push([
-          i === 0 ? { text: s.stepId, bold: true, sub: statusText(s.status) } : { text: s.stepId, color: COLOR.muted },
-          { text: g.label ?? `/${g.pattern ?? ''}/`, bold: g.outcome === 'matched', sub: `/${g.pattern ?? ''}/ · on match: ${g.onMatch ?? 'block'}${g.level === 'warn' ? ' · level: warn (never blocks)' : ''}`, subMono: false },
-          { text: r.text, bold: true, color: r.color },
+          i === 0 ? { text: s.stepId, bold: true, sub: statusText(tr, s.status) } : { text: s.stepId, color: COLOR.muted },
+          { text: g.label ?? `/${g.pattern ?? ''}/`, bold: g.outcome === 'matched', sub: `${tr.t('pdf.abort.onMatch', { pattern: g.pattern ?? '', onMatch: g.onMatch ?? 'block' })}${g.level === 'warn' ? tr.t('pdf.abort.warnLevel') : ''}`, subMono: false },
+          { text: outcome(g.outcome), bold: true, color: OUTCOME_COLOR[g.outcome] },
           { text: g.detail ?? '', color: g.outcome === 'matched' ? COLOR.text : COLOR.muted },
         ]);
       });
     }
-    pdf.table([{ header: 'Step', width: 112 }, { header: 'Abort gate', width: 150 }, { header: 'Result', width: 58 }, { header: 'Detail', width: 0, size: 7.5 }], rows, { title: `Abort gates: ${phase.title}`, zebra: false });
+    pdf.table([{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.abortGate'), width: 150 }, { header: tr.t('pdf.col.result'), width: 58 }, { header: tr.t('pdf.col.detail'), width: 0, size: 7.5 }], rows, { title: tr.t('pdf.abort.tableTitle', { phase: phase.title }), zebra: false });
   }
   const quiet = phases.filter((p) => !watched.includes(p) && p.steps.some((s) => s.kind === 'check' || s.kind === 'command'));
-  if (quiet.length) pdf.paragraph(`No abort gates declared in: ${quiet.map((p) => p.title).join(', ')}.`, { size: 8.5, color: COLOR.muted });
+  if (quiet.length) pdf.paragraph(tr.t('pdf.abort.quiet', { phases: quiet.map((p) => p.title).join(', ') }), { size: 8.5, color: COLOR.muted });
 }
 
-function preconditions(pdf: PdfLayout, model: PackModel): void {
+function preconditions(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const steps = model.steps.filter((s) => s.phaseId === 'preconditions' || s.kind === 'attest' || s.kind === 'record');
-  pdf.heading(T.preconditions.heading, { keep: 80 });
+  pdf.heading(tr.t('pdf.preconditions.heading'), { keep: 80 });
   if (!steps.length) {
-    pdf.paragraph(T.preconditions.none, { color: COLOR.muted });
+    pdf.paragraph(tr.t('pdf.preconditions.none'), { color: COLOR.muted });
     return;
   }
   pdf.table(
-    [{ header: 'Step', width: 112 }, { header: 'Statement / recorded values', width: 0 }, { header: 'Result', width: 46 }, { header: 'By', width: 46 }, { header: 'When (UTC)', width: 86, size: 7.5 }],
+    [{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.statement'), width: 0 }, { header: tr.t('pdf.col.result'), width: 46 }, { header: tr.t('pdf.col.by'), width: 46 }, { header: tr.t('pdf.col.when'), width: 86, size: 7.5 }],
     steps.map((s) => [
       { text: s.stepId, bold: true, sub: s.phaseTitle },
-      { text: `${s.statement ?? s.title}${s.values ? `\n${Object.entries(s.values).map(([k, v]) => `${k} = ${v}`).join('\n')}` : ''}`, sub: s.evidence ? `evidence: ${s.evidence.name}` : undefined },
-      { text: statusText(s.status), color: resultColor(statusText(s.status)), bold: true },
+      { text: `${s.statement ?? s.title}${s.values ? `\n${Object.entries(s.values).map(([k, v]) => `${k} = ${v}`).join('\n')}` : ''}`, sub: s.evidence ? tr.t('pdf.preconditions.evidence', { name: s.evidence.name }) : undefined },
+      { text: statusText(tr, s.status), color: resultColor(statusCode(s.status)), bold: true },
       s.actor ?? '—',
-      timeText(s.finishedAt),
+      tr.time(s.finishedAt),
     ]),
-    { title: 'Preconditions and attestations' },
+    { title: tr.t('pdf.preconditions.heading') },
   );
 }
 
-function timelineSection(pdf: PdfLayout, model: PackModel): void {
+function timelineSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const timeline = scribeTimeline(model);
-  pdf.heading(T.timeline.heading, { keep: 80 });
-  pdf.paragraph(T.timeline.intro(timeText(timeline.t0.at), timeline.t0.label), { size: 8, color: COLOR.muted });
+  pdf.heading(tr.t('pdf.timeline.heading'), { keep: 80 });
+  pdf.paragraph(tr.t('pdf.timeline.intro', { t0: tr.time(timeline.t0.at), label: timeline.t0.label }), { size: 8, color: COLOR.muted });
   pdf.table(
-    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: 'Step', width: 0 }, { header: 'Result', width: 62 }, { header: 'Timestamp (UTC)', width: 86, size: 7.5 }, { header: 'Actor', width: 52 }],
+    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: tr.t('pdf.col.step'), width: 0 }, { header: tr.t('pdf.col.result'), width: 62 }, { header: tr.t('pdf.col.timestamp'), width: 86, size: 7.5 }, { header: tr.t('pdf.col.actor'), width: 52 }],
     timeline.entries.map((e) => [
       e.t,
       { text: e.stepId ? `${e.stepId} — ${e.title}` : e.title, sub: e.evidence ? `${e.evidence.name}` : undefined, bold: e.kind !== 'step' },
-      { text: e.result, bold: true, color: resultColor(e.result) },
-      timeText(e.at),
+      { text: resultText(tr, e.result), bold: true, color: resultColor(e.result) },
+      tr.time(e.at),
       e.actor ?? '—',
     ]),
-    { title: 'Timeline' },
+    { title: tr.t('pdf.timeline.title') },
   );
   const notRun = model.steps.filter((s) => s.status === 'pending' && s.phaseId !== 'rollback');
   const rbNotRun = model.steps.filter((s) => s.status === 'pending' && s.phaseId === 'rollback');
-  if (notRun.length) pdf.paragraph(`Not run: ${notRun.map((s) => s.stepId).join(', ')}.`, { size: 8.5 });
-  if (rbNotRun.length && model.run.status === 'ROLLBACK') pdf.paragraph(`Rollback steps not run yet: ${rbNotRun.map((s) => s.stepId).join(', ')}.`, { size: 8.5 });
+  if (notRun.length) pdf.paragraph(tr.t('pdf.timeline.notRun', { steps: notRun.map((s) => s.stepId).join(', ') }), { size: 8.5 });
+  if (rbNotRun.length && model.run.status === 'ROLLBACK') pdf.paragraph(tr.t('pdf.timeline.rollbackNotRun', { steps: rbNotRun.map((s) => s.stepId).join(', ') }), { size: 8.5 });
 }
 
-function gatesSection(pdf: PdfLayout, model: PackModel): void {
+function gatesSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const steps = model.steps.filter((s) => s.kind === 'check' || s.kind === 'command' || s.kind === 'monitor' || s.kind === 'http');
-  pdf.heading(T.gates.heading, { keep: 80 });
-  pdf.paragraph(T.gates.intro, { size: 8, color: COLOR.muted });
+  pdf.heading(tr.t('pdf.gates.heading'), { keep: 80 });
+  pdf.paragraph(tr.t('pdf.gates.intro'), { size: 8, color: COLOR.muted });
   const rows: Cell[][] = [];
   for (const s of steps) {
-    const head = `${statusText(s.status)}${s.exitCode !== null ? ` · exit ${s.exitCode}` : ''}${s.target ? ` · ${s.target}` : ''}`;
+    const head = `${statusText(tr, s.status)}${s.exitCode !== null ? tr.t('pdf.gates.exit', { code: s.exitCode }) : ''}${s.target ? ` · ${s.target}` : ''}`;
     if (!s.gates.length) {
-      rows.push([{ text: s.stepId, bold: true, sub: head }, { text: s.status === 'pending' ? '(not run)' : s.failure ? failureSummary(s) : 'no gates defined: result from the exit status', color: COLOR.muted }, { text: statusText(s.status), bold: true, color: resultColor(statusText(s.status)) }, { text: '' }]);
+      rows.push([{ text: s.stepId, bold: true, sub: head }, { text: s.status === 'pending' ? tr.t('pdf.gates.notRun') : s.failure ? failureSummary(s, tr.lang) : tr.t('pdf.gates.noGates'), color: COLOR.muted }, { text: statusText(tr, s.status), bold: true, color: resultColor(statusCode(s.status)) }, { text: '' }]);
       continue;
     }
     s.gates.forEach((g, i) => {
       // A failed `level: warn` gate is a warning: shown, never blocking.
       const result = g.passed ? 'PASS' : g.level === 'warn' ? 'WARN' : 'FAIL';
+      const shown = g.kind === 'abort' && result !== 'WARN' ? 'ABORT' : result;
       rows.push([
         i === 0 ? { text: s.stepId, bold: true, sub: head } : { text: s.stepId, color: COLOR.muted },
-        { text: g.kind === 'abort' ? `abort gate /${abortPatternOf(g)}/ MATCHED` : g.gate, bold: g.kind === 'abort' },
-        { text: g.kind === 'abort' && result !== 'WARN' ? 'ABORT' : result, bold: true, color: resultColor(g.kind === 'abort' && result !== 'WARN' ? 'FAIL' : result) },
-        { text: g.detail },
+        { text: g.kind === 'abort' ? tr.t('pdf.gates.abortMatched', { pattern: abortPatternOf(g) }) : gateText(tr.lang, g), bold: g.kind === 'abort' },
+        { text: resultText(tr, shown), bold: true, color: resultColor(g.kind === 'abort' && result !== 'WARN' ? 'FAIL' : result) },
+        { text: gateDetailText(tr.lang, g) },
       ]);
     });
   }
-  pdf.table([{ header: 'Step', width: 112 }, { header: 'Gate', width: 170 }, { header: 'Result', width: 44 }, { header: 'Detail', width: 0 }], rows, { title: 'Gate results', zebra: false });
+  pdf.table([{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.gate'), width: 170 }, { header: tr.t('pdf.col.result'), width: 44 }, { header: tr.t('pdf.col.detail'), width: 0 }], rows, { title: tr.t('pdf.gates.title'), zebra: false });
 }
 
-function artifactsSection(pdf: PdfLayout, model: PackModel): void {
-  pdf.heading(T.artifacts.heading, { keep: 80 });
-  pdf.paragraph(`${model.artifacts.length} file(s), ${sizeText(model.artifacts.reduce((n, a) => n + a.size, 0))} in all. Each is in the pack as evidence/<file>; check it with sha256sum against the full SHA-256 under its name.`, { size: 8, color: COLOR.muted });
+function artifactsSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
+  pdf.heading(tr.t('pdf.artifacts.heading'), { keep: 80 });
+  pdf.paragraph(tr.t('pdf.artifacts.intro', { n: model.artifacts.length, size: sizeText(model.artifacts.reduce((n, a) => n + a.size, 0), tr.lang) }), { size: 8, color: COLOR.muted });
   pdf.table(
-    [{ header: '#', width: 24, align: 'right' }, { header: 'File / SHA-256', width: 0, size: 8 }, { header: 'Size', width: 66, align: 'right' }, { header: 'Step', width: 92, size: 7.5 }],
+    [{ header: '#', width: 24, align: 'right' }, { header: tr.t('pdf.col.file'), width: 0, size: 8 }, { header: tr.t('pdf.col.size'), width: 66, align: 'right' }, { header: tr.t('pdf.col.step'), width: 92, size: 7.5 }],
     model.artifacts.map((a, i) => [
       String(i + 1),
       { text: a.name, sub: a.sha256, subMono: true, color: a.state === 'incomplete' ? COLOR.warn : undefined },
-      { text: sizeText(a.size), sub: `${a.size} bytes` },
-      { text: a.stepId ?? 'runbook', sub: `${a.mediaType}${a.state === 'incomplete' ? ' · INCOMPLETE (kept as written)' : ''}` },
+      { text: sizeText(a.size, tr.lang), sub: tr.t('pdf.artifacts.bytes', { n: a.size }) },
+      { text: a.stepId ?? tr.t('pdf.artifacts.runbook'), sub: `${a.mediaType}${a.state === 'incomplete' ? tr.t('pdf.artifacts.incomplete') : ''}` },
     ]),
-    { title: 'Evidence artifacts' },
+    { title: tr.t('pdf.artifacts.heading') },
   );
 }
 
-function approvalsSection(pdf: PdfLayout, model: PackModel): void {
-  pdf.heading(T.plan.heading, { keep: 70 });
+function approvalsSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
+  pdf.heading(tr.t('pdf.plan.heading'), { keep: 70 });
   if (!model.approvals.length) {
-    pdf.paragraph(T.plan.none, { color: COLOR.muted });
+    pdf.paragraph(tr.t('pdf.plan.none'), { color: COLOR.muted });
     return;
   }
   const roles = new Map(model.identities.map((i) => [i.name, i.roles.join(', ')]));
@@ -302,114 +309,123 @@ function approvalsSection(pdf: PdfLayout, model: PackModel): void {
   if (!plans) {
     // A snapshot written by hand: the approvals as the chain records them, without files.
     pdf.table(
-      [{ header: 'Signer', width: 96 }, { header: 'Key fingerprint / plan SHA-256', width: 0, mono: true, size: 7 }, { header: 'Vault event', width: 60, align: 'right' }],
-      model.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.fingerprint, sub: `plan ${a.planDigest}`, subMono: true }, `#${a.seq}`]),
-      { title: T.plan.heading },
+      [{ header: tr.t('pdf.col.signer'), width: 96 }, { header: tr.t('pdf.col.fingerprintPlan'), width: 0, mono: true, size: 7 }, { header: tr.t('pdf.col.vaultEvent'), width: 60, align: 'right' }],
+      model.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.fingerprint, sub: tr.t('pdf.plan.digestShort', { digest: a.planDigest }), subMono: true }, `#${a.seq}`]),
+      { title: tr.t('pdf.plan.heading') },
     );
     return;
   }
-  pdf.paragraph(T.plan.intro, { size: 8, color: COLOR.muted });
-  if (plans.length > 1) pdf.paragraph(T.plan.several(plans.length), { size: 8.5 });
+  pdf.paragraph(tr.t('pdf.plan.intro'), { size: 8, color: COLOR.muted });
+  if (plans.length > 1) pdf.paragraph(tr.t('pdf.plan.several', { n: plans.length }), { size: 8.5 });
   for (const p of plans) {
-    pdf.paragraph(T.plan.version(p.version, p.path), { font: FONT.bold, size: 9 });
-    pdf.code([{ n: null, text: T.plan.command(p.dir) }], COMMAND);
+    const version = tr.t('pdf.plan.version', { version: p.version, path: p.path });
+    pdf.paragraph(version, { font: FONT.bold, size: 9 });
+    pdf.code([{ n: null, text: planCommand(p.dir) }], COMMAND);
     pdf.table(
-      [{ header: 'Signer', width: 90 }, { header: 'Approval file / key fingerprint', width: 0, size: 7.5 }, { header: 'Event', width: 50, align: 'right' }],
+      [{ header: tr.t('pdf.col.signer'), width: 90 }, { header: tr.t('pdf.col.approvalFile'), width: 0, size: 7.5 }, { header: tr.t('pdf.col.event'), width: 50, align: 'right' }],
       p.approvals.map((a) => [{ text: a.signer, bold: true, sub: roles.get(a.signer) }, { text: a.path, mono: true, sub: a.fingerprint, subMono: true }, `#${a.seq}`]),
-      { title: T.plan.version(p.version, p.path) },
+      { title: version },
     );
-    pdf.paragraph(`plan SHA-256 ${p.sha256}`, { font: FONT.mono, size: 7.5 });
+    pdf.paragraph(tr.t('pdf.plan.sha256', { sha256: p.sha256 }), { font: FONT.mono, size: 7.5 });
   }
-  pdf.paragraph(T.plan.digest, { size: 8, color: COLOR.muted });
+  pdf.paragraph(tr.t('pdf.plan.digest'), { size: 8, color: COLOR.muted });
 }
 
-function identitiesSection(pdf: PdfLayout, model: PackModel): void {
-  pdf.heading(T.people.heading, { keep: 70 });
-  pdf.paragraph(T.people.intro, { size: 8, color: COLOR.muted });
+function identitiesSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
+  pdf.heading(tr.t('pdf.people.heading'), { keep: 70 });
+  pdf.paragraph(tr.t('pdf.people.intro'), { size: 8, color: COLOR.muted });
   pdf.table(
-    [{ header: 'Identity', width: 90 }, { header: 'Roles', width: 70 }, { header: 'Key fingerprint', width: 226, mono: true, size: 7 }, { header: 'In this run', width: 0 }],
+    [{ header: tr.t('pdf.col.identity'), width: 90 }, { header: tr.t('pdf.col.roles'), width: 70 }, { header: tr.t('pdf.col.fingerprint'), width: 226, mono: true, size: 7 }, { header: tr.t('pdf.col.inThisRun'), width: 0 }],
     model.identities.map((i) => {
       const did = [
-        i.name === model.run.operator ? 'operator' : null,
-        model.steps.some((s) => s.actor === i.name && s.kind === 'attest') ? 'attested' : null,
-        model.steps.some((s) => s.actor === i.name && s.kind !== 'attest') && i.name !== model.run.operator ? 'ran steps' : null,
-        model.approvals.some((a) => a.signer === i.name) ? 'approved the plan' : null,
+        i.name === model.run.operator ? tr.t('pdf.people.operator') : null,
+        model.steps.some((s) => s.actor === i.name && s.kind === 'attest') ? tr.t('pdf.people.attested') : null,
+        model.steps.some((s) => s.actor === i.name && s.kind !== 'attest') && i.name !== model.run.operator ? tr.t('pdf.people.ranSteps') : null,
+        model.approvals.some((a) => a.signer === i.name) ? tr.t('pdf.people.approved') : null,
       ].filter(Boolean);
       return [{ text: i.name, bold: true }, i.roles.join(', '), i.fingerprint, did.join(', ') || '—'];
     }),
-    { title: 'People and keys' },
+    { title: tr.t('pdf.people.heading') },
   );
 }
 
-function signaturesSection(pdf: PdfLayout, model: PackModel, options: DecisionPdfOptions): void {
+function signaturesSection(pdf: PdfLayout, tr: Translator, model: PackModel, options: DecisionPdfOptions): void {
   const role = options.policy?.role ?? 'approver';
   const approvers = model.identities.filter((i) => (i.roles as readonly string[]).includes(role) && i.name !== model.run.operator);
-  pdf.heading(T.signatures.heading, { keep: 150 });
-  if (options.policy) pdf.paragraph(T.signatures.policy(options.policy.quorum, options.policy.role, approvers.map((a) => a.name), model.run.operator, options.policy.rejection === 'veto'), { size: 9 });
-  pdf.paragraph(T.signatures.files, { size: 8.5 });
-  pdf.paragraph(T.signatures.commands, { size: 8.5 });
-  pdf.code([T.signatures.manifestCommand, T.signatures.verdictCommand, T.signatures.packCommand].map((text) => ({ n: null, text })), COMMAND);
-  pdf.paragraph(T.signatures.status, { size: 8.5, font: FONT.bold });
-  if (options.preview) pdf.paragraph(T.signatures.preview, { size: 8.5, color: COLOR.warn });
-  pdf.heading(T.signatures.eligibleHeading, { level: 2, keep: 40 });
+  pdf.heading(tr.t('pdf.signatures.heading'), { keep: 150 });
+  if (options.policy) {
+    const names = approvers.map((a) => a.name);
+    const policy = `${tr.count('pdf.signatures.policy', options.policy.quorum, { role: options.policy.role })}${names.length ? tr.t('pdf.signatures.policyApprovers', { approvers: names.join(', ') }) : ''}${tr.t('pdf.signatures.policyOperator', { operator: model.run.operator })}${options.policy.rejection === 'veto' ? tr.t('pdf.signatures.policyVeto') : ''}`;
+    pdf.paragraph(policy, { size: 9 });
+  }
+  pdf.paragraph(tr.t('pdf.signatures.files'), { size: 8.5 });
+  pdf.paragraph(tr.t('pdf.signatures.commands'), { size: 8.5 });
+  pdf.code(SIGNATURE_COMMANDS.map((text) => ({ n: null, text })), COMMAND);
+  pdf.paragraph(tr.t('pdf.signatures.status'), { size: 8.5, font: FONT.bold });
+  if (options.preview) pdf.paragraph(tr.t('pdf.signatures.preview'), { size: 8.5, color: COLOR.warn });
+  pdf.heading(tr.t('pdf.signatures.eligibleHeading'), { level: 2, keep: 40 });
   if (!approvers.length) {
-    pdf.paragraph(T.signatures.eligibleNone, { size: 8.5, color: COLOR.muted });
+    pdf.paragraph(tr.t('pdf.signatures.eligibleNone'), { size: 8.5, color: COLOR.muted });
     return;
   }
   pdf.table(
-    [{ header: 'Identity', width: 90 }, { header: 'Roles', width: 80 }, { header: 'Key fingerprint', width: 0, mono: true, size: 7 }],
+    [{ header: tr.t('pdf.col.identity'), width: 90 }, { header: tr.t('pdf.col.roles'), width: 80 }, { header: tr.t('pdf.col.fingerprint'), width: 0, mono: true, size: 7 }],
     approvers.map((a) => [{ text: a.name, bold: true }, a.roles.join(', '), a.fingerprint]),
-    { title: T.signatures.eligibleHeading },
+    { title: tr.t('pdf.signatures.eligibleHeading') },
   );
 }
 
-function rollbackSection(pdf: PdfLayout, model: PackModel): void {
+function rollbackSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const observed: string[] = [];
-  for (const s of model.steps) for (const g of s.gates) if (g.kind === 'abort') observed.push(`${s.stepId}: abort gate /${abortPatternOf(g)}/ matched — ${abortLineOf(g)}${s.evidence ? ` [${s.evidence.name}]` : ''}`);
-  for (const s of model.steps) if ((s.status === 'FAIL' || s.status === 'INTERRUPTED') && !s.gates.some((g) => g.kind === 'abort') && s.phaseId !== 'rollback') observed.push(`${s.stepId} ${s.status}: ${failureSummary(s)}`);
-  for (const d of model.run.decisions) observed.push(`Decision ${d.decision} by ${d.actor} at ${timeText(d.at)}: ${d.reason}`);
-  pdf.heading(T.rollback.heading, { keep: 70 });
+  for (const s of model.steps) for (const g of s.gates) if (g.kind === 'abort') observed.push(`${tr.t('pdf.rollback.abortMatched', { step: s.stepId, pattern: abortPatternOf(g), line: abortLineOf(g) })}${s.evidence ? ` [${s.evidence.name}]` : ''}`);
+  for (const s of model.steps) if ((s.status === 'FAIL' || s.status === 'INTERRUPTED') && !s.gates.some((g) => g.kind === 'abort') && s.phaseId !== 'rollback') observed.push(`${s.stepId} ${statusText(tr, s.status)}: ${failureSummary(s, tr.lang)}`);
+  for (const d of model.run.decisions) observed.push(tr.t('pdf.rollback.decision', { decision: decisionKindText(tr, d.decision), actor: d.actor, at: tr.time(d.at), reason: d.reason }));
+  pdf.heading(tr.t('pdf.rollback.heading'), { keep: 70 });
   pdf.table(
-    [{ header: 'Trigger (runbook)', width: 0 }, { header: 'Action', width: 140 }],
-    (model.runbook.rollbackTriggers.length ? model.runbook.rollbackTriggers : [T.rollback.none]).map((t) => [t, { text: model.runbook.rollbackTriggers.length ? T.rollback.action : '' }]),
-    { title: 'Rollback triggers' },
+    [{ header: tr.t('pdf.col.trigger'), width: 0 }, { header: tr.t('pdf.col.action'), width: 140 }],
+    (model.runbook.rollbackTriggers.length ? model.runbook.rollbackTriggers : [tr.t('pdf.rollback.none')]).map((t) => [t, { text: model.runbook.rollbackTriggers.length ? tr.t('pdf.rollback.action') : '' }]),
+    { title: tr.t('pdf.rollback.heading') },
   );
-  pdf.paragraph(observed.length ? T.rollback.observed(observed) : T.rollback.observedNone, { size: 9 });
+  pdf.paragraph(observed.length ? `${tr.t('pdf.rollback.observed')}\n${observed.map((o) => `• ${o}`).join('\n')}` : tr.t('pdf.rollback.observedNone'), { size: 9 });
 }
 
 /** Every page of a document about a run says which environment it ran in; a rehearsal's also carries the diagonal mark. */
-export function environmentMarks(environment: string): Pick<Meta, 'badge' | 'watermark'> {
+export function environmentMarks(environment: string, lang: Translator['lang'] = 'en'): Pick<Meta, 'badge' | 'watermark'> {
+  const tr = translator(lang);
   return environment === 'rehearsal'
-    ? { badge: { text: PDF_TEXT.environment.rehearsal, color: COLOR.rehearsal }, watermark: PDF_TEXT.rehearsal.mark }
-    : { badge: { text: PDF_TEXT.environment.production, color: COLOR.production } };
+    ? { badge: { text: tr.t('pdf.environment.rehearsal'), color: COLOR.rehearsal }, watermark: tr.t('pdf.rehearsal.mark') }
+    : { badge: { text: tr.t('pdf.environment.production'), color: COLOR.production } };
 }
 
-/** Renders decision.pdf for a run snapshot and its decision. Deterministic: same input, same bytes. */
+/** Renders decision.pdf for a run snapshot and its decision, in the runbook's language. Deterministic: same input, same bytes. */
 export async function renderDecisionPdf(model: PackModel, decision: Decision, options: DecisionPdfOptions = {}): Promise<Buffer> {
+  const tr = translator(languageOf(model));
   const rehearsal = model.run.environment === 'rehearsal';
-  const env = rehearsal ? PDF_TEXT.environment.rehearsal : PDF_TEXT.environment.production;
+  const env = rehearsal ? tr.t('pdf.environment.rehearsal') : tr.t('pdf.environment.production');
+  const ids = { runbook: model.runbook.id, version: model.runbook.version, runId: model.run.runId, goNoGo: decision.goNoGo, status: decision.status };
   const pdf = new PdfLayout({
-    title: `Decision record: ${model.runbook.title}`,
-    subject: `${rehearsal ? `${env}: ` : ''}${decision.goNoGo} (status ${decision.status}) for run ${model.run.runId} of ${model.runbook.id} v${model.runbook.version}`,
-    keywords: `cutover, decision, ${model.run.environment}, ${decision.goNoGo}, ${decision.status}, ${model.runbook.id}, ${model.run.runId}`,
+    title: tr.t('pdf.meta.title', { title: model.runbook.title }),
+    subject: rehearsal ? tr.t('pdf.meta.subjectRehearsal', { env, ...ids }) : tr.t('pdf.meta.subject', ids),
+    keywords: tr.t('pdf.meta.keywords', { environment: environmentText(tr, model.run.environment), goNoGo: decision.goNoGo, status: decision.status, runbook: model.runbook.id, runId: model.run.runId }),
     date: new Date(model.exportedAt),
-    header: `Decision record — ${model.runbook.id} v${model.runbook.version} — run ${model.run.runId} — ${decision.goNoGo} (${decision.status})`,
-    footer: `Cutover Workstation · ${env} · run ${model.run.runId} · chain head #${model.chainHead.seq} ${model.chainHead.hash.slice(0, 16)}…`,
-    ...environmentMarks(model.run.environment),
+    header: tr.t('pdf.meta.header', ids),
+    footer: tr.t('pdf.meta.footer', { env, runId: model.run.runId, seq: model.chainHead.seq, hash: model.chainHead.hash.slice(0, 16) }),
+    lang: tr.lang,
+    ...environmentMarks(model.run.environment, tr.lang),
   });
-  cover(pdf, model, decision);
-  runSection(pdf, model);
-  rehearsalSection(pdf, model);
-  requiredEvidenceSection(pdf, model);
-  linkedEvidenceSection(pdf, model);
-  preconditions(pdf, model);
-  timelineSection(pdf, model);
-  gatesSection(pdf, model);
-  abortGatesSection(pdf, model);
-  rollbackSection(pdf, model);
-  artifactsSection(pdf, model);
-  approvalsSection(pdf, model);
-  identitiesSection(pdf, model);
-  signaturesSection(pdf, model, options);
+  cover(pdf, tr, model, decision);
+  runSection(pdf, tr, model);
+  rehearsalSection(pdf, tr, model);
+  requiredEvidenceSection(pdf, tr, model);
+  linkedEvidenceSection(pdf, tr, model);
+  preconditions(pdf, tr, model);
+  timelineSection(pdf, tr, model);
+  gatesSection(pdf, tr, model);
+  abortGatesSection(pdf, tr, model);
+  rollbackSection(pdf, tr, model);
+  artifactsSection(pdf, tr, model);
+  approvalsSection(pdf, tr, model);
+  identitiesSection(pdf, tr, model);
+  signaturesSection(pdf, tr, model, options);
   return pdf.finish();
 }

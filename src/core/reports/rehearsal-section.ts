@@ -4,22 +4,22 @@
 import { rowDetails, verdictWords } from '../rehearsal/report';
 import type { PackModel } from './pack-model';
 import { COLOR, type PdfLayout } from './pdf-layout';
+import type { Translator } from '../../shared/i18n';
 
-export const REHEARSAL_HEADING = 'Production against rehearsal';
-
-export function rehearsalSection(pdf: PdfLayout, model: PackModel): void {
+export function rehearsalSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
   const c = model.rehearsalComparison;
   if (!c || !c.rehearsal) return;
-  pdf.heading(REHEARSAL_HEADING, { keep: 90 });
-  pdf.paragraph(`This production run is bound to rehearsal run ${c.rehearsal.runId}; the sha256 of that rehearsal's pack manifest, ${c.rehearsal.manifestSha256}, is signed in the run's start act and in the plan the approvers signed, and the manifest is in this pack as rehearsal/manifest.json. Each step was compared with the rehearsal's as it finished (normalised transcripts); the whole comparison is rehearsal/comparison.json.`, { size: 8, color: COLOR.muted });
-  pdf.paragraph(`${c.counts.matches} step(s) match the rehearsal, ${c.counts.differs} differ (${c.counts.accepted} accepted by approvers), ${c.counts.notInRehearsal} not in the rehearsal, ${c.counts.notCompared} not compared.${c.firstDeviation ? ` Production first left the rehearsed path at ${c.firstDeviation}.` : ''}`, { size: 9 });
+  const heading = tr.t('pdf.rehearsalSection.heading');
+  pdf.heading(heading, { keep: 90 });
+  pdf.paragraph(tr.t('pdf.rehearsalSection.intro', { runId: c.rehearsal.runId, sha256: c.rehearsal.manifestSha256 }), { size: 8, color: COLOR.muted });
+  pdf.paragraph(`${tr.t('pdf.rehearsalSection.counts', { matches: c.counts.matches, differs: c.counts.differs, accepted: c.counts.accepted, notIn: c.counts.notInRehearsal, notCompared: c.counts.notCompared })}${c.firstDeviation ? tr.t('pdf.rehearsalSection.first', { step: c.firstDeviation }) : ''}`, { size: 9 });
   pdf.table(
-    [{ header: 'Step', width: 130 }, { header: 'Verdict', width: 120 }, { header: 'What differed, the diff, who accepted it', width: 0, size: 7.5 }],
+    [{ header: tr.t('pdf.col.step'), width: 130 }, { header: tr.t('pdf.col.verdict'), width: 120 }, { header: tr.t('pdf.col.differed'), width: 0, size: 7.5 }],
     c.steps.map((row) => [
       { text: row.stepId, bold: true, sub: row.title },
-      { text: verdictWords(row), color: row.verdict === 'matches' ? COLOR.pass : row.verdict === 'differs' ? (row.accepted.length ? COLOR.warn : COLOR.fail) : COLOR.muted, sub: row.durationRatio !== null ? `duration ${row.durationRatio}× the rehearsal's` : undefined },
+      { text: verdictWords(row), color: row.verdict === 'matches' ? COLOR.pass : row.verdict === 'differs' ? (row.accepted.length ? COLOR.warn : COLOR.fail) : COLOR.muted, sub: row.durationRatio !== null ? tr.t('pdf.rehearsalSection.duration', { ratio: tr.number(row.durationRatio) }) : undefined },
       { text: rowDetails(row).join('\n') || '—' },
     ]),
-    { title: REHEARSAL_HEADING },
+    { title: heading },
   );
 }
