@@ -19,7 +19,7 @@ describe('the War room board', () => {
   it('folds the operator chain into step states, keeps other chains as messages, and shows a sent act once recorded', () => {
     const log = new WarRoomLog();
     const started = event('ops-1', 1, 'run.started', { environment: 'production', operator: 'op', runbook: { id: 'rb', version: '2', title: 'Runbook' } });
-    const look = [event('ops-1', 2, 'step.started', { stepId: 'look', target: 'db' }), event('ops-1', 3, 'step.finished', { stepId: 'look', status: 'FAIL', exitCode: 1, gates: [{ gate: 'exit code = 0', kind: 'expect', passed: false, detail: 'exit code 1' }] })];
+    const look = [event('ops-1', 2, 'step.started', { stepId: 'look', kind: 'check', phaseId: 'P0', target: 'db' }), event('ops-1', 3, 'step.finished', { stepId: 'look', status: 'FAIL', exitCode: 1, gates: [{ gate: 'exit code = 0', kind: 'expect', passed: false, detail: 'exit code 1' }] })];
     const blocked = event('ops-1', 4, 'run.blocked', { stepId: 'look', reason: 'exit code 1' });
     // Another workstation claims the step passed: a message at most, never the run's state.
     const forged = event('ic-1', 1, 'step.done', { stepId: 'look' }, 'ic');
@@ -28,7 +28,7 @@ describe('the War room board', () => {
 
     let board = log.board(RUN)!;
     expect(board.summary).toMatchObject({ workstation: 'ops-1', status: 'BLOCKED', environment: 'production', runbookTitle: 'Runbook' });
-    expect(board.steps).toEqual([expect.objectContaining({ stepId: 'look', status: 'BLOCKED', exitCode: 1, attempts: 1, gates: [expect.objectContaining({ passed: false })] })]);
+    expect(board.steps).toEqual([expect.objectContaining({ stepId: 'look', kind: 'check', phaseId: 'P0', status: 'BLOCKED', exitCode: 1, attempts: 1, gates: [expect.objectContaining({ passed: false })] })]);
     expect(board.decisions).toEqual([expect.objectContaining({ state: 'sent', actor: 'ic' })]);
 
     // The operator's vault records the act (its digest in the event) and retries the step.

@@ -106,6 +106,9 @@ function newStep(stepId: string, order: number): StepAcc {
   return { stepId, title: null, phaseId: null, kind: null, status: 'pending', actor: null, startedAt: null, finishedAt: null, target: null, exitCode: null, attempts: 0, gates: [], failure: null, skipReason: null, values: null, transcript: null, order };
 }
 
+const KINDS = new Set<string>(['attest', 'record', 'check', 'command', 'manual', 'monitor', 'http']);
+const kindOf = (v: unknown): StepKind | null => (typeof v === 'string' && KINDS.has(v) ? (v as StepKind) : null);
+
 function gatesOf(v: unknown): GateResultView[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((g: P) => (g && typeof g === 'object' && typeof g.gate === 'string'
@@ -170,7 +173,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
         break;
       }
       case 'step.started':
-        if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: 'running', actor: e.actor, startedAt: e.at, finishedAt: null, target: str(p.target), attempts: s.attempts + 1, gates: [], failure: null, exitCode: null, transcript: transcriptOf(p.transcript) });
+        if (s && typeof p.occurrence !== 'number') Object.assign(s, { kind: s.kind ?? kindOf(p.kind), phaseId: s.phaseId ?? str(p.phaseId), status: 'running', actor: e.actor, startedAt: e.at, finishedAt: null, target: str(p.target), attempts: s.attempts + 1, gates: [], failure: null, exitCode: null, transcript: transcriptOf(p.transcript) });
         break;
       case 'step.finished':
         if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: p.status as StepStatusView, finishedAt: e.at, exitCode: num(p.exitCode), gates: gatesOf(p.gates), failure: failureOf(p.failure), transcript: transcriptOf(p.transcript) ?? s.transcript });
@@ -180,7 +183,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
         break;
       case 'step.attested':
       case 'step.done':
-        if (s) Object.assign(s, { status: 'PASS', actor: e.actor, finishedAt: e.at, kind: s.kind ?? (e.type === 'step.attested' ? 'attest' : null) });
+        if (s) Object.assign(s, { status: 'PASS', actor: e.actor, finishedAt: e.at, kind: s.kind ?? (e.type === 'step.attested' ? 'attest' : 'manual') });
         break;
       case 'step.recorded':
         if (s) Object.assign(s, { status: 'PASS', actor: e.actor, finishedAt: e.at, kind: s.kind ?? 'record', values: (p.values ?? null) as Record<string, string> | null });
