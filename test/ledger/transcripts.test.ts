@@ -154,6 +154,9 @@ describe('transcripts follow through the ledger by chunk', () => {
     expect(printed.code, describeRun(printed)).toBe(0);
     expect(printed.stdout).toBe('one\ntwo\n');
     expect(printed.stderr).toMatch(/transcript .*: complete: 8 bytes, sha256 [0-9a-f]{12}… as event #\d+/);
+    const watched = await cli(['ledger', 'watch', '--db', s.db.dsn, '--heads', join(s.dir, 'heads.json'), '--once', '--transcripts', '--json', runId]);
+    expect(watched.code, describeRun(watched)).toBe(0);
+    expect(watched.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; transcript?: string }).filter((l) => l.type === 'step.started')).toEqual([expect.objectContaining({ transcript: artifactId })]);
     const bad = await cli(['ledger', 'transcript', '--db', s.db.dsn, 'ops-1', 'not/an-id']);
     expect(bad.code, describeRun(bad)).toBe(2);
     expect(bad.stderr).toMatch(/"not\/an-id" is not an artifact id/);

@@ -89,6 +89,12 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
   }
 }
 
+/** The transcript a step.started names (its artifact id), for `watch --transcripts`. */
+function startedTranscript(e: { type: string; payload: unknown }): string | null {
+  const id = e.type === 'step.started' ? (e.payload as { transcript?: { artifactId?: unknown } } | null)?.transcript?.artifactId : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
 /** Opens again until it works, waiting 0.5 s, 1 s, 2 s … up to 30 s between tries. */
 async function reconnect<T>(open: () => Promise<T>, retryable: abstract new (...args: never[]) => Error): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
@@ -217,8 +223,9 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .option('--heads <file>', 'where this follower keeps the heads it has seen (default: ~/.local/state/cutover/ledger-heads/HOST_PORT_DB.json)')
     .option('--once', 'read what is there now, print it and exit')
     .option('--poll <ms>', 'read at least this often even without a notification', '2000')
+    .option('--transcripts', "under each step started, the line that prints its transcript as it follows through the ledger, checked (`ledger transcript … --follow`); with --json, its artifact id")
     .option('--json', 'print one JSON object per line')
-    .action(async (run: string | undefined, opts: { db: string; heads?: string; once?: boolean; poll: string; json?: boolean }) => {
+    .action(async (run: string | undefined, opts: { db: string; heads?: string; once?: boolean; poll: string; transcripts?: boolean; json?: boolean }) => {
       const poll = parseInterval(opts.poll);
       const core = await ledgerCore();
       const { ledgerLabel } = await import('../../core/ledger/connect');
@@ -232,8 +239,9 @@ export function registerLedger(program: Command, setExit: (code: number) => void
           if (run && core.runOf(e) !== run) continue;
           const line = core.timelineLine(e);
           if (line === null) continue;
-          if (opts.json) process.stdout.write(`${JSON.stringify({ workstation: e.workstation, seq: e.seq, at: e.at, actor: e.actor, type: e.type, runId: core.runOf(e), text: core.timelineText(e) })}\n`);
-          else process.stdout.write(`${line}\n`);
+          const transcript = opts.transcripts ? startedTranscript(e) : null;
+          if (opts.json) process.stdout.write(`${JSON.stringify({ workstation: e.workstation, seq: e.seq, at: e.at, actor: e.actor, type: e.type, runId: core.runOf(e), text: core.timelineText(e), ...(transcript ? { transcript } : {}) })}\n`);
+          else process.stdout.write(`${line}\n${transcript ? `    transcript: cutover ledger transcript --db ${JSON.stringify(opts.db)} ${e.workstation} ${transcript} --follow\n` : ''}`);
         }
         for (const p of read.problems) {
           if (opts.json) process.stdout.write(`${JSON.stringify({ problem: p, text: core.describeProblem(p) })}\n`);
