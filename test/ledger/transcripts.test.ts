@@ -139,6 +139,14 @@ describe('transcripts follow through the ledger by chunk', () => {
     const privateId = transcriptOf(s.vault, privateRun);
     expect((await s.db.query('SELECT 1 FROM cutover_ledger.transcript_chunks WHERE artifact_id = $1', [privateId])).rowCount).toBe(0);
     expect(await chunkCount(s.db)).toBe(before);
+
+    // A ledger made before the table: events go on, transcripts wait; \`ledger init\` again adds it.
+    await s.db.query('DROP TABLE cutover_ledger.transcript_chunks');
+    s.vault.append({ actor: 'op', type: 'note', payload: { text: 'after the drop' } });
+    expect(await publish(s)).toMatchObject({ needsInit: true, chunks: 0 });
+    expect((await s.db.query<{ seq: string }>("SELECT max(seq)::text AS seq FROM cutover_ledger.events WHERE workstation = 'ops-1'")).rows[0]!.seq).toBe(String(s.vault.head().seq));
+    await initLedger(s.db.dsn);
+    expect(await publish(s)).toMatchObject({ needsInit: false, chunks: before });
     s.vault.close();
   });
 
