@@ -2,8 +2,8 @@
 // (incident.ts), in the runbook's language. Every claim is printed with the evidence it names.
 import type { IncidentRef, IncidentReport } from './incident';
 import { COLOR, FONT, PdfLayout, sizeText, type Cell } from './pdf-layout';
-import { environmentMarks } from './pdf';
-import { environmentText, resultText, runStatusText } from './words';
+import { environmentMarks, widths } from './pdf';
+import { environmentText, resultText, runStatusText, stepKindText } from './words';
 import { translator, type Translator } from '../../shared/i18n';
 
 const trOf = (r: IncidentReport) => translator(r.language);
@@ -53,7 +53,7 @@ export function incidentMarkdown(r: IncidentReport): string {
   const f = r.failing;
   if (!f) out.push(tr.t('incident.noFailure'));
   else {
-    out.push(tr.t('incident.md.step', { step: f.stepId, title: f.title, kind: f.kind, phase: f.phase }));
+    out.push(tr.t('incident.md.step', { step: f.stepId, title: f.title, kind: stepKindText(tr, f.kind), phase: f.phase }));
     out.push(tr.t('incident.md.result', { status: f.status, at: tr.time(f.finishedAt), actor: f.actor ?? '?', started: tr.time(f.startedAt) }));
     if (f.target) out.push(tr.t('incident.md.target', { name: f.target.name, kind: f.target.kind, address: f.target.address }));
     out.push(`${tr.t('incident.md.exit', { code: f.exitCode ?? tr.t('incident.none') })}${f.failure ? `${tr.t('incident.md.failure', { kind: f.failure.kind, message: f.failure.message })}${f.failure.sqlState ? ` (SQLSTATE ${f.failure.sqlState})` : ''}` : ''}`);
@@ -120,7 +120,7 @@ export async function renderIncidentPdf(r: IncidentReport): Promise<Buffer> {
   if (!f) pdf.paragraph(tr.t('incident.noFailure'), { color: COLOR.muted });
   else {
     pdf.keyValues([
-      { label: tr.t('pdf.col.step'), value: `${f.stepId}: ${f.title}`, note: tr.t('incident.pdf.stepNote', { kind: f.kind, phase: f.phase }) },
+      { label: tr.t('pdf.col.step'), value: `${f.stepId}: ${f.title}`, note: tr.t('incident.pdf.stepNote', { kind: stepKindText(tr, f.kind), phase: f.phase }) },
       { label: tr.t('pdf.col.result'), value: tr.t('incident.pdf.resultAt', { status: f.status, at: tr.time(f.finishedAt) }), note: tr.t('incident.pdf.runBy', { actor: f.actor ?? '?', started: tr.time(f.startedAt) }), color: COLOR.fail },
       ...(f.target ? [{ label: tr.t('pdf.col.target'), value: `${f.target.name} (${f.target.kind})`, note: f.target.address }] : []),
       { label: tr.t('incident.label.exitCode'), value: `${f.exitCode ?? tr.t('incident.none')}${f.failure ? ` — ${f.failure.kind}: ${f.failure.message}` : ''}` },
@@ -145,7 +145,7 @@ export async function renderIncidentPdf(r: IncidentReport): Promise<Buffer> {
   pdf.heading(tr.t('incident.h.timeline'), { keep: 80 });
   pdf.paragraph(tr.t('incident.pdf.t0', { at: tr.time(r.timeline.t0.at), label: r.timeline.t0.label }), { size: 8, color: COLOR.muted });
   pdf.table(
-    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: tr.t('pdf.col.step'), width: 0 }, { header: tr.t('pdf.col.result'), width: 62 }, { header: tr.t('pdf.col.timestamp'), width: 86, size: 7.5 }, { header: tr.t('pdf.col.actor'), width: 50 }],
+    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: tr.t('pdf.col.step'), width: 0 }, { header: tr.t('pdf.col.result'), width: widths(tr).result }, { header: tr.t('pdf.col.timestamp'), width: widths(tr).time, size: 7.5 }, { header: tr.t('pdf.col.actor'), width: 50 }],
     r.timeline.entries.map((e): Cell[] => [
       { text: e.t },
       { text: e.stepId ? `${e.stepId} — ${e.title}` : e.title, sub: e.evidence ? e.evidence.name : undefined, bold: e.kind !== 'step' },

@@ -27,6 +27,12 @@ export interface DecisionPdfOptions {
   preview?: boolean;
 }
 
+/**
+ * Columns whose words are longer in other languages than in English ("no ejecutado", a date
+ * with its "UTC"): wider there, as they always were in English.
+ */
+export const widths = (tr: Translator) => (tr.lang === 'en' ? { status: 46, result: 62, gateResult: 44, time: 86 } : { status: 62, result: 70, gateResult: 62, time: 104 });
+
 /** Commands an auditor types: small enough that each stays on one line. */
 const COMMAND = { size: 6.5 };
 const SIGNATURE_COMMANDS = [
@@ -224,7 +230,7 @@ function preconditions(pdf: PdfLayout, tr: Translator, model: PackModel): void {
     return;
   }
   pdf.table(
-    [{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.statement'), width: 0 }, { header: tr.t('pdf.col.result'), width: 46 }, { header: tr.t('pdf.col.by'), width: 46 }, { header: tr.t('pdf.col.when'), width: 86, size: 7.5 }],
+    [{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.statement'), width: 0 }, { header: tr.t('pdf.col.result'), width: widths(tr).status }, { header: tr.t('pdf.col.by'), width: 46 }, { header: tr.t('pdf.col.when'), width: widths(tr).time, size: 7.5 }],
     steps.map((s) => [
       { text: s.stepId, bold: true, sub: s.phaseTitle },
       { text: `${s.statement ?? s.title}${s.values ? `\n${Object.entries(s.values).map(([k, v]) => `${k} = ${v}`).join('\n')}` : ''}`, sub: s.evidence ? tr.t('pdf.preconditions.evidence', { name: s.evidence.name }) : undefined },
@@ -241,7 +247,7 @@ function timelineSection(pdf: PdfLayout, tr: Translator, model: PackModel): void
   pdf.heading(tr.t('pdf.timeline.heading'), { keep: 80 });
   pdf.paragraph(tr.t('pdf.timeline.intro', { t0: tr.time(timeline.t0.at), label: timeline.t0.label }), { size: 8, color: COLOR.muted });
   pdf.table(
-    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: tr.t('pdf.col.step'), width: 0 }, { header: tr.t('pdf.col.result'), width: 62 }, { header: tr.t('pdf.col.timestamp'), width: 86, size: 7.5 }, { header: tr.t('pdf.col.actor'), width: 52 }],
+    [{ header: 'T', width: 50, mono: true, size: 7.5 }, { header: tr.t('pdf.col.step'), width: 0 }, { header: tr.t('pdf.col.result'), width: widths(tr).result }, { header: tr.t('pdf.col.timestamp'), width: widths(tr).time, size: 7.5 }, { header: tr.t('pdf.col.actor'), width: 52 }],
     timeline.entries.map((e) => [
       e.t,
       { text: e.stepId ? `${e.stepId} — ${e.title}` : e.title, sub: e.evidence ? `${e.evidence.name}` : undefined, bold: e.kind !== 'step' },
@@ -280,7 +286,7 @@ function gatesSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {
       ]);
     });
   }
-  pdf.table([{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.gate'), width: 170 }, { header: tr.t('pdf.col.result'), width: 44 }, { header: tr.t('pdf.col.detail'), width: 0 }], rows, { title: tr.t('pdf.gates.title'), zebra: false });
+  pdf.table([{ header: tr.t('pdf.col.step'), width: 112 }, { header: tr.t('pdf.col.gate'), width: 170 }, { header: tr.t('pdf.col.result'), width: widths(tr).gateResult }, { header: tr.t('pdf.col.detail'), width: 0 }], rows, { title: tr.t('pdf.gates.title'), zebra: false });
 }
 
 function artifactsSection(pdf: PdfLayout, tr: Translator, model: PackModel): void {

@@ -20,3 +20,8 @@ export const environmentText = (tr: Translator, e: string): string => (e === 'pr
 
 /** A run decision's kind (rollback, stop, retry) in words. */
 export const decisionKindText = (tr: Translator, d: string): string => (d === 'rollback' || d === 'stop' || d === 'retry' ? tr.t(`decisionKind.${d}`) : d);
+
+const STEP_KINDS = { attest: 1, record: 1, check: 1, command: 1, manual: 1, monitor: 1, http: 1 } as const;
+
+/** A step's kind (command, check…) in words; an unknown one as it is. */
+export const stepKindText = (tr: Translator, k: string): string => (k in STEP_KINDS ? tr.t(`stepKind.${k as keyof typeof STEP_KINDS}`) : k);

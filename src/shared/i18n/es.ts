@@ -441,7 +441,7 @@ export const es: Catalogue = {
   'model.linked.migrations': '{n} migración(es)',
   'model.linked.revisionsFrom': 'revisiones leídas de {database}',
   'model.linked.storedBy': 'guardado por un evento {kind}',
-  'block.abort': 'la compuerta de aborto {gates} coincidió',
+  'block.abort': 'coincidió la compuerta de aborto: {gates}',
   'block.expectation': 'falló la expectativa: {gates}',
   'block.interrupted': 'interrumpido: el comando puede haberse ejecutado; reintentar solo con una decisión firmada',
 
