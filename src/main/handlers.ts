@@ -482,6 +482,7 @@ export function createContractService(host: HostServices): ContractService {
       await warRoom.act(vault, runId, { kind: 'decide', decision: what }, (fingerprint) => keys.keyringFor(vault).signerFor(fingerprint));
       return warRoom.view(vault, runId);
     },
+    'warRoom.transcript': ({ workstation, artifactId }) => warRoom.transcript(session.require(), workstation, artifactId),
   };
 
   return {

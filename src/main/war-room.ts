@@ -11,8 +11,9 @@ import type { Signer } from '../core/signing';
 import { ledgerLabel } from '../core/ledger/connect';
 import type { Vault } from '../core/vault';
 import { WarRoomLog } from '../core/war-room/board';
-import type { WarRoomProblemView, WarRoomState, WarRoomView } from '../shared/views-war-room';
+import type { WarRoomProblemView, WarRoomState, WarRoomTranscriptView, WarRoomView } from '../shared/views-war-room';
 import type { PushHub } from './push';
+import { WarRoomTranscripts } from './war-room-transcripts';
 
 const REMEMBERED_FORMAT = 'cutover-war-room-v1';
 const MAX_REMEMBERED_BYTES = 16 << 10;
@@ -68,6 +69,8 @@ interface Following {
   membership: Membership | null;
   stopped: boolean;
   wake: (() => void) | null;
+  /** The step transcripts the window asked for, read chunk by chunk on a connection of their own. */
+  transcripts: WarRoomTranscripts;
 }
 
 export class WarRoom {
@@ -109,6 +112,7 @@ export class WarRoom {
     const f: Following = {
       vaultPath: vault.path, url, label, headsPath, follower: null, log: new WarRoomLog(), heads: new Map(), problems: [],
       state: 'connecting', message: null, readAt: null, ledgerId: null, membership: this.membership(vault), stopped: false, wake: null,
+      transcripts: new WarRoomTranscripts(url, (workstation, artifactId) => this.hub.publish({ type: 'warRoomTranscript', workstation, artifactId }), this.log, this.pollMs),
     };
     // With heads kept from an earlier session the follower returns only what is new: the history comes from one checked walk.
     if (existsSync(headsPath)) {
@@ -120,10 +124,12 @@ export class WarRoom {
     try {
       this.apply(f, await f.follower.read());
     } catch (error) {
+      f.transcripts.close();
       await f.follower.close();
       throw error;
     }
     if (generation !== this.generation) {
+      f.transcripts.close();
       await f.follower.close();
       return;
     }
@@ -141,6 +147,7 @@ export class WarRoom {
     if (!f) return;
     f.stopped = true;
     f.wake?.();
+    f.transcripts.close();
     void f.follower?.close();
   }
 
@@ -169,6 +176,13 @@ export class WarRoom {
     };
   }
 
+  /** A step transcript of the ledger followed, checked chunk by chunk; the first ask starts following it. */
+  async transcript(vault: Vault, workstation: string, artifactId: string): Promise<WarRoomTranscriptView> {
+    const f = this.current?.vaultPath === vault.path ? this.current : null;
+    if (!f) throw new LedgerError('The War room follows no ledger for this vault: connect to the team ledger first.');
+    return f.transcripts.view(workstation, artifactId);
+  }
+
   /**
    * Acts from this machine (issue 15 item 3): this vault's owner approves the plan offered for
    * `runId`, or signs a decision, with `signer` (the owner's key of the session); core checks the
@@ -189,6 +203,7 @@ export class WarRoom {
 
   private take(f: Following, events: readonly PublishedEvent[]): number {
     for (const e of events) if (e.seq > (f.heads.get(e.workstation) ?? 0)) f.heads.set(e.workstation, e.seq);
+    f.transcripts.observe(events);
     return f.log.add(events);
   }
 

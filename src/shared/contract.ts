@@ -10,7 +10,7 @@ import type { Subscribe } from './push';
 import type { Result } from './result';
 import type { ImportedDraftSaved, MarkdownImportView } from './views-import';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from './views-evidence';
-import type { WarRoomView } from './views-war-room';
+import type { WarRoomTranscriptView, WarRoomView } from './views-war-room';
 import type {
   AlembicReportView,
   FingerprintDiffView,
@@ -549,6 +549,16 @@ export const contract = {
         ]),
       })
       .strict(),
+  }),
+  /** A step transcript of the ledger followed (`artifactId` as its step.started names it), checked chunk by chunk; the newest 256 KiB of its text. */
+  'warRoom.transcript': channel<WarRoomTranscriptView>()({
+    input: z
+      .object({
+        workstation: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'That is not a workstation name.'),
+        artifactId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'That is not a transcript id.'),
+      })
+      .strict(),
+    activity: false,
   }),
 } as const;
 

@@ -55,14 +55,21 @@ export interface WarRoomPush {
   problems: number;
 }
 
-export type PushMessage = OutputPush | RunChangedPush | HostKeyPush | HostKeyClosedPush | WarRoomPush;
+/** The War room read new chunks of a transcript the window follows (or its state changed): ask for it again. */
+export interface WarRoomTranscriptPush {
+  type: 'warRoomTranscript';
+  workstation: string;
+  artifactId: string;
+}
+
+export type PushMessage = OutputPush | RunChangedPush | HostKeyPush | HostKeyClosedPush | WarRoomPush | WarRoomTranscriptPush;
 
 export type PushListener = (message: PushMessage) => void;
 
 /** Subscribes to pushes; returns the function that unsubscribes. */
 export type Subscribe = (listener: PushListener) => () => void;
 
-const TYPES = new Set(['output', 'run', 'hostKey', 'hostKeyClosed', 'warRoom']);
+const TYPES = new Set(['output', 'run', 'hostKey', 'hostKeyClosed', 'warRoom', 'warRoomTranscript']);
 
 /** A cheap shape check for what arrives over a transport (the preload and the harness bridge use it). */
 export function isPushMessage(value: unknown): value is PushMessage {

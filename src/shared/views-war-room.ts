@@ -44,8 +44,8 @@ export interface WarRoomStepView {
   failure: string | null;
   skipReason: string | null;
   values: Record<string, string> | null;
-  /** The transcript the operator's vault holds (its hash and size); its bytes are not in the ledger. */
-  transcript: { sha256: string | null; size: number } | null;
+  /** The step's transcript: its artifact id (from step.started; its chunks follow through the ledger), and its hash and size once finished. */
+  transcript: { artifactId: string | null; sha256: string | null; size: number } | null;
 }
 
 export interface WarRoomApprovalView {
@@ -127,4 +127,35 @@ export interface WarRoomView {
   problems: WarRoomProblemView[];
   /** This vault's own membership, when it joined the ledger followed: only then can it act through it. */
   member: { workstation: string; owner: string } | null;
+}
+
+/**
+ * One step's transcript as this window's follower read it from the ledger, chunk by chunk, each
+ * checked (signature, sha256, place) and, once the chain records its completion, the whole.
+ *  - live: chunks read and checked so far, the step not finished (or its end not read yet);
+ *  - complete: every byte read and the whole hashes to the sha256 and size the chain records;
+ *  - notShared: the chain records the end, but no byte of it is in the ledger (a runbook with
+ *    share_transcripts: false, or a publisher that has not published its chunks yet);
+ *  - problem: a chunk (or the whole) does not hold; nothing after it is shown;
+ *  - unavailable: the ledger cannot hold transcripts (made before them) or the workstation's
+ *    membership does not hold.
+ */
+export type WarRoomTranscriptState = 'live' | 'complete' | 'notShared' | 'problem' | 'unavailable';
+
+export interface WarRoomTranscriptView {
+  workstation: string;
+  artifactId: string;
+  state: WarRoomTranscriptState;
+  /** The newest checked bytes (at most 256 KiB), decoded as UTF-8 with replacement. */
+  text: string;
+  /** Where `text` starts: more than 0 when older output was left out. */
+  start: number;
+  /** Bytes read and checked so far. */
+  bytes: number;
+  /** The size the chain records at completion, or null while running. */
+  size: number | null;
+  /** For problem: the chunk named (null: the whole, or the chain); the reader's own words. */
+  problem: { n: number | null; text: string } | null;
+  /** For unavailable: why. */
+  message: string | null;
 }

@@ -4,7 +4,8 @@
 // through the ledger and not recorded yet) and its timeline in `ledger watch`'s own words
 // (timelineText). Only the operator's chain moves a run's state: another workstation's events are
 // messages to it. The runbook itself is not in the ledger, so a step is known by the plan offered
-// (executing steps) and by its own events; transcripts are known by hash and size only.
+// (executing steps) and by its own events; a transcript by its artifact id, hash and size (its
+// bytes are the ledger's chunks, read and checked in main's war-room-transcripts).
 import { actDigest } from '../acts';
 import { parsePlanBytes } from '../engine/plan';
 import { ACT_SENT, APPROVAL_SENT, PLAN_OFFERED, runOf, timelineText, type PublishedEvent } from '../ledger';
@@ -119,7 +120,7 @@ function gatesOf(v: unknown): GateResultView[] {
 function transcriptOf(v: unknown): WarRoomStepView['transcript'] {
   if (!v || typeof v !== 'object') return null;
   const t = v as P;
-  return { sha256: str(t.sha256), size: num(t.size) ?? 0 };
+  return { artifactId: str(t.artifactId), sha256: str(t.sha256), size: num(t.size) ?? 0 };
 }
 
 function failureOf(v: unknown): string | null {

@@ -5,6 +5,7 @@ import { Card } from '../Card';
 import { EnvironmentBanner } from '../EnvironmentBanner';
 import { Fact } from '../Fact';
 import { RunStatusBadge } from '../StepBadges';
+import { SharedOutput } from './SharedOutput';
 import { SharedSteps } from './SharedSteps';
 import { SharedTimeline } from './SharedTimeline';
 import { TeamActs } from './TeamActs';
@@ -41,6 +42,7 @@ export function SharedRun({ run, member, onView }: { run: WarRoomRunView; member
         )}
       </Card>
       <SharedSteps steps={run.steps} />
+      <SharedOutput workstation={s.workstation} steps={run.steps} />
       <TeamActs run={run} member={member} onView={onView} />
       <SharedTimeline run={run} />
     </>

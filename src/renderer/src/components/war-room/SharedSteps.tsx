@@ -22,7 +22,7 @@ function GateList({ step }: { step: WarRoomStepView }) {
   );
 }
 
-/** Each step as the operator's chain has it now: state, who, when, exit code, gates; its output known by hash only. */
+/** Each step as the operator's chain has it now: state, who, when, exit code, gates; its output's hash and size (its text: SharedOutput). */
 export function SharedSteps({ steps }: { steps: WarRoomStepView[] }) {
   return (
     <Card heading={t.warRoom.stepsHeading} data-testid="war-room-steps">
@@ -65,7 +65,6 @@ export function SharedSteps({ steps }: { steps: WarRoomStepView[] }) {
           </tbody>
         </table>
       </div>
-      <p className="hint">{t.warRoom.transcriptsNote}</p>
     </Card>
   );
 }

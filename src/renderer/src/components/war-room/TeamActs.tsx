@@ -78,6 +78,7 @@ function Decisions({ run, member, onView }: { run: WarRoomRunView; member: Membe
           ))}
         </ul>
       )}
+      {member && run.summary.status === 'BLOCKED' && <BlockedDecision run={run} member={member} onView={onView} />}
       {member && (
         <ActionForm onSubmit={decide} busy={busy} error={error} done={done ? t.warRoom.decided : null} submit={t.warRoom.decide} submitting={t.warRoom.deciding}>
           <fieldset>
@@ -95,6 +96,58 @@ function Decisions({ run, member, onView }: { run: WarRoomRunView; member: Membe
         </ActionForm>
       )}
     </section>
+  );
+}
+
+type RunDecision = 'rollback' | 'stop' | 'retry';
+
+/** For a BLOCKED run: rollback, stop, or retry a step, with the reason; core's ledger decide checks it before anything is signed. */
+function BlockedDecision({ run, member, onView }: { run: WarRoomRunView; member: Member; onView: (view: WarRoomView) => void }) {
+  const ids = useId();
+  const { busy, error, act } = useAction();
+  const [decision, setDecision] = useState<RunDecision>('rollback');
+  const [reason, setReason] = useState('');
+  const [stepId, setStepId] = useState(run.blockedBy?.stepId ?? run.steps[0]?.stepId ?? '');
+  const [done, setDone] = useState(false);
+  const choices: [RunDecision, string][] = [['rollback', t.warRoom.rollback], ['stop', t.warRoom.stopRun], ['retry', t.warRoom.retry]];
+
+  async function decide() {
+    const client = api;
+    if (!client) return;
+    await act(async () => {
+      setDone(false);
+      onView(await client.warRoom.decide({ runId: run.summary.runId, decision: { kind: 'run.decide', decision, reason, ...(decision === 'retry' && stepId ? { stepId } : {}) } }));
+      setDone(true);
+    });
+  }
+
+  return (
+    <div data-testid="war-room-run-decision">
+      <ActionForm onSubmit={decide} busy={busy} error={error} done={done ? t.warRoom.decided : null} submit={t.warRoom.runDecide} submitting={t.warRoom.deciding}>
+        <fieldset>
+          <legend>{format(t.warRoom.runDecisionLegend, { owner: member.owner })}</legend>
+          {choices.map(([value, label]) => (
+            <label key={value}>
+              <input type="radio" name={`${ids}-run-decision`} value={value} checked={decision === value} onChange={() => setDecision(value)} /> {label}
+            </label>
+          ))}
+        </fieldset>
+        {decision === 'retry' && (
+          <Field id={`${ids}-step`} label={t.warRoom.retryStepLabel}>
+            <select id={`${ids}-step`} value={stepId} onChange={(e) => setStepId(e.target.value)}>
+              {run.steps.map((s) => (
+                <option key={s.stepId} value={s.stepId}>
+                  {s.stepId}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        <Field id={`${ids}-reason`} label={t.warRoom.reasonLabel}>
+          <input id={`${ids}-reason`} type="text" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={4000} aria-required="true" />
+        </Field>
+      </ActionForm>
+    </div>
   );
 }
 
