@@ -78,13 +78,30 @@ const writer = (vault: string, rate: number, count: number) =>
   lastJson<WriterResult>(startWorker(['writer', '--vault', vault, '--passphrase', PASSPHRASE, '--rate', String(rate), '--count', String(count)]));
 
 /** A writer with a publisher process beside it (started first, ready before the first append). */
-async function writerPublishing(vault: string, rate: number, count: number, headBefore: number): Promise<WriterResult & { publishCalls: number; drainedSeconds: number }> {
+interface Batch { events: number; ms: number }
+
+async function writerPublishing(vault: string, rate: number, count: number, headBefore: number): Promise<WriterResult & { publishCalls: number; batches: Batch[]; drainedSeconds: number }> {
   const publisher = startWorker(['publisher', '--vault', vault, '--passphrase', PASSPHRASE, '--until', String(headBefore + count)]);
   await publisher.ready;
   const start = performance.now();
   const written = await writer(vault, rate, count);
-  const { calls } = await lastJson<{ calls: number }>(publisher);
-  return { ...written, publishCalls: calls, drainedSeconds: (performance.now() - start) / 1000 };
+  const { calls, batches } = await lastJson<{ calls: number; batches: Batch[] }>(publisher);
+  return { ...written, publishCalls: calls, batches, drainedSeconds: (performance.now() - start) / 1000 };
+}
+
+/** p50/p95/max of a list, for the stage figures. */
+function spread(xs: number[]): { p50: number; p95: number; max: number; n: number } {
+  return { p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: xs.length ? Math.max(...xs) : NaN, n: xs.length };
+}
+
+function stagesOf(batches: Batch[], seen: Array<{ fromPublish: number[]; readStats: Batch[] }>) {
+  const reads = seen.flatMap((s) => s.readStats).filter((r) => r.events > 0);
+  const per = (xs: Batch[]) => (xs.reduce((a, b) => a + b.ms, 0) * 1000) / Math.max(1, xs.reduce((a, b) => a + b.events, 0));
+  return {
+    insertToFollowerMs: spread(seen.flatMap((s) => s.fromPublish)),
+    publishBatch: { count: batches.length, events: spread(batches.map((b) => b.events)), ms: spread(batches.map((b) => b.ms)), usPerEvent: per(batches) },
+    followerRead: { count: reads.length, events: spread(reads.map((r) => r.events)), ms: spread(reads.map((r) => r.ms)), usPerEvent: per(reads) },
+  };
 }
 
 async function main(): Promise<void> {
@@ -112,7 +129,7 @@ async function main(): Promise<void> {
     const followers = Array.from({ length: FOLLOWERS }, () => startWorker(['follower', '--db', db, '--count', String(count)]));
     await Promise.all(followers.map((f) => f.ready));
     const paced = await writerPublishing(withLedger, RATE, count, headBefore);
-    const seen = await Promise.all(followers.map((f) => lastJson<{ lags: number[]; fromPublish: number[]; reads: number }>(f)));
+    const seen = await Promise.all(followers.map((f) => lastJson<{ lags: number[]; fromPublish: number[]; reads: number; readStats: Batch[] }>(f)));
     const check = new pg.Client({ connectionString: db });
     await check.connect();
     const rows = (await check.query<{ lag: number }>(`SELECT extract(epoch FROM published_at - (convert_from(event, 'UTF8')::json->>'at')::timestamptz) * 1000 AS lag FROM cutover_ledger.events WHERE workstation = 'writer' AND convert_from(event, 'UTF8')::json->>'type' = 'bench.note'`)).rows;
@@ -133,6 +150,9 @@ async function main(): Promise<void> {
       publishLagMs: { p50: quantile(publishLag, 0.5), p95: quantile(publishLag, 0.95), max: Math.max(...publishLag), n: publishLag.length },
       followLagMs: { p50: quantile(followLag, 0.5), p95: quantile(followLag, 0.95), max: Math.max(...followLag), n: followLag.length, target95: 250, pass: quantile(followLag, 0.95) < 250 },
       followerReads: seen.map((s) => s.reads),
+      // Each stage of the follow lag: append -> ledger insert (publish lag above), insert -> a
+      // follower holding it checked, and what one publish batch and one follower read cost.
+      stages: stagesOf(paced.batches, seen),
       throughput: { withLedger: withRate, noLedger: baseRate, kept: withRate / baseRate, target: 0.8, pass: withRate / baseRate >= 0.8 },
       load: loadavg(),
     };
@@ -140,6 +160,10 @@ async function main(): Promise<void> {
     say(`paced writer: ${result.paced.achievedRate.toFixed(0)} events/s achieved with the ledger (no ledger: ${result.paced.baselineAchievedRate.toFixed(0)}), ${paced.publishCalls} publishes, all published after ${paced.drainedSeconds.toFixed(2)} s`);
     say(`publish lag   p50 ${result.publishLagMs.p50.toFixed(0)} ms  p95 ${result.publishLagMs.p95.toFixed(0)} ms  max ${result.publishLagMs.max.toFixed(0)} ms  (${publishLag.length} events)`);
     say(`follow lag    p50 ${result.followLagMs.p50.toFixed(0)} ms  p95 ${result.followLagMs.p95.toFixed(0)} ms  max ${result.followLagMs.max.toFixed(0)} ms  (${followLag.length} events over ${FOLLOWERS} followers; reads ${result.followerReads.join(', ')})  target p95 < 250 ms: ${result.followLagMs.pass ? 'PASS' : 'MISS'}`);
+    const st = result.stages;
+    say(`  stage: insert -> follower holds it checked  p50 ${st.insertToFollowerMs.p50.toFixed(0)} ms  p95 ${st.insertToFollowerMs.p95.toFixed(0)} ms  max ${st.insertToFollowerMs.max.toFixed(0)} ms`);
+    say(`  stage: publish batches ${st.publishBatch.count}: events p50 ${st.publishBatch.events.p50} max ${st.publishBatch.events.max}, ms p50 ${st.publishBatch.ms.p50.toFixed(1)} p95 ${st.publishBatch.ms.p95.toFixed(1)}; ${st.publishBatch.usPerEvent.toFixed(0)} µs per event (sign, insert, commit)`);
+    say(`  stage: follower reads ${st.followerRead.count}: events p50 ${st.followerRead.events.p50} max ${st.followerRead.events.max}, ms p50 ${st.followerRead.ms.p50.toFixed(1)} p95 ${st.followerRead.ms.p95.toFixed(1)}; ${st.followerRead.usPerEvent.toFixed(0)} µs per event (read, check, heads saved)`);
     say(`throughput    ${withRate.toFixed(0)} events/s publishing beside  vs  ${baseRate.toFixed(0)} events/s no ledger: kept ${(result.throughput.kept * 100).toFixed(0)} % (target >= 80 %): ${result.throughput.pass ? 'PASS' : 'MISS'}`);
     say(`load average  ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LedgerFollower, publishVault, publisherKey } from '../../src/core/ledger';
+import { LedgerFollower, LedgerPublisher, VaultDoorbell, publisherKey } from '../../src/core/ledger';
 import { Vault } from '../../src/core/vault';
 
 const [role, ...args] = process.argv.slice(2);
@@ -15,6 +15,10 @@ const arg = (name: string): string => {
   return args[i + 1]!;
 };
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+// `cutover ledger publish --follow`'s defaults (--poll, --batch) and `ledger watch`'s --poll.
+const FOLLOW_POLL_MS = 500;
+const FOLLOW_BATCH = 100;
+const WATCH_POLL_MS = 2000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Appends `count` events at `rate` per second (rate 0: as fast as it goes), each its own durable transaction. */
@@ -39,23 +43,40 @@ async function writer(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ appended, appendSeconds })}\n`);
 }
 
-/** Publishes the vault as it grows, as `cutover ledger publish --follow` does (one publish per head move), until it holds `until`. */
+/**
+ * Publishes the vault as it grows, as `cutover ledger publish --follow` does with its defaults:
+ * one LedgerPublisher (one connection), woken by the vault's doorbell, looking at least every
+ * FOLLOW_POLL_MS, batches of FOLLOW_BATCH; until the ledger holds `until`.
+ */
 async function publisher(): Promise<void> {
   // Publishing only reads the vault: a read-only handle beside the writer's (WAL), its type widened.
   const vault = Vault.openReadOnly(arg('vault'), { passphrase: arg('passphrase') }) as unknown as Vault;
   const until = Number(arg('until'));
   const signer = await publisherKey(vault);
+  const doorbell = new VaultDoorbell(vault.path);
+  const ledger = new LedgerPublisher(vault, { signer, batch: FOLLOW_BATCH });
   process.stdout.write('{"ready":true}\n');
   let head = 0;
   let calls = 0;
+  // Each committed batch: its events and the time since the previous batch (or the call's start).
+  const batches: Array<{ events: number; ms: number }> = [];
   while (head < until) {
     if (vault.head().seq > head) {
-      head = (await publishVault(vault, { signer, batch: 500 })).head;
+      let last = performance.now();
+      let done = 0;
+      head = (await ledger.publish((published) => {
+        const now = performance.now();
+        batches.push({ events: published - done, ms: now - last });
+        done = published;
+        last = now;
+      })).head;
       calls += 1;
-    } else await sleep(2);
+    } else await doorbell.wait(FOLLOW_POLL_MS);
   }
+  doorbell.close();
+  await ledger.close();
   vault.close();
-  process.stdout.write(`${JSON.stringify({ calls })}\n`);
+  process.stdout.write(`${JSON.stringify({ calls, batches, watching: doorbell.watching })}\n`);
 }
 
 /** Follows the ledger until it has seen `count` bench events of the writer; prints each one's lag from its append. */
@@ -67,8 +88,12 @@ async function follower(): Promise<void> {
   const lags: number[] = [];
   const fromPublish: number[] = [];
   let reads = 0;
+  // Each read: how long it took (query, check, heads saved) and how many events it brought.
+  const readStats: Array<{ events: number; ms: number }> = [];
   while (lags.length < count) {
+    const started = performance.now();
     const read = await follower.read();
+    readStats.push({ events: read.events.length, ms: performance.now() - started });
     reads += 1;
     const now = Date.now();
     if (read.problems.length) throw new Error(`follower: ${JSON.stringify(read.problems)}`);
@@ -77,10 +102,10 @@ async function follower(): Promise<void> {
       lags.push(now - Date.parse(e.at));
       fromPublish.push(now - Date.parse(e.publishedAt));
     }
-    if (lags.length < count) await follower.waitForDoorbell(1000);
+    if (lags.length < count) await follower.waitForDoorbell(WATCH_POLL_MS);
   }
   await follower.close();
-  process.stdout.write(`${JSON.stringify({ lags, fromPublish, reads })}\n`);
+  process.stdout.write(`${JSON.stringify({ lags, fromPublish, reads, readStats })}\n`);
 }
 
 if (role === 'writer') await writer();

@@ -4,10 +4,15 @@
 // file: a head that is gone, rewritten or behind what it saw before (rows deleted, a ledger
 // restored from an older dump) is named. The first read of a process walks every chain from
 // genesis, so an edit anywhere below the heads is caught too; later reads go on from the heads.
+// A read is three round trips for one workstation (the snapshot with the ledger's id and members;
+// the rows from the head it holds, which is checked unchanged; the commit). The heads are saved
+// after each read in the background (one save at a time, the newest waiting), so the disk's fsync
+// does not hold up the next read; the first read's save, and close(), wait for it.
 import { LEDGER_CHANNEL } from './limits';
 import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from './connect';
-import { HEADS_FORMAT, readHeads, writeHeads, type SeenHeads } from './heads';
-import { readHead, readLedgerId, readMembers, readRowAt, readRows } from './reads';
+import { LedgerError } from './errors';
+import { HEADS_FORMAT, readHeads, saveHeads, type SeenHeads } from './heads';
+import { PAGE_ROWS, beginSnapshot, readHead, readRows } from './reads';
 import { ChainWalker, memberProblem, type LedgerMember, type PublishedEvent } from './record';
 import type { LedgerProblem } from './verify';
 
@@ -21,6 +26,11 @@ export class LedgerFollower {
   private readonly broken = new Set<string>();
   private ring: (() => void) | null = null;
   private rang = false;
+  /** The save in flight, the heads waiting for it, and a save that failed (said by the next read). */
+  private saving: Promise<void> | null = null;
+  private unsaved: SeenHeads | null = null;
+  private saveFailed: unknown = null;
+  private reads = 0;
 
   private constructor(private readonly connection: LedgerConnection, private readonly headsPath: string, private heads: SeenHeads | null) {
     const wake = () => {
@@ -71,17 +81,22 @@ export class LedgerFollower {
   /** Reads what is new since the last read, checked; saves the heads that held. */
   async read(): Promise<FollowRead> {
     const { client, label } = this.connection;
+    if (this.saveFailed) {
+      const failed = this.saveFailed;
+      this.saveFailed = null;
+      throw new LedgerError(`Could not save the heads this follower has seen to ${this.headsPath}: ${(failed as Error).message ?? String(failed)}.`, { cause: failed });
+    }
     const out: FollowRead = { events: [], problems: [] };
     let ledger: string;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      ledger = await readLedgerId(client, label);
+      const snapshot = await beginSnapshot(client, label);
+      ledger = snapshot.ledger;
       if (this.heads && this.heads.ledger !== ledger) {
         out.problems.push({ workstation: '*', seq: null, message: `this is not the ledger this follower followed (ledger id ${ledger}, its heads are of ${this.heads.ledger}): the ledger was re-created or replaced; nothing it holds is taken as a continuation` });
         await client.query('COMMIT');
         return out;
       }
-      const members = await readMembers(client);
+      const members = snapshot.members;
       const seen = this.heads?.heads ?? {};
       for (const name of Object.keys(seen)) {
         if (!members.some((m) => m.name === name) && !this.broken.has(name)) {
@@ -104,9 +119,39 @@ export class LedgerFollower {
     }
     const heads: SeenHeads = { format: HEADS_FORMAT, ledger, heads: { ...(this.heads?.heads ?? {}) } };
     for (const [name, walker] of this.walkers) if (!this.broken.has(name) && walker.head.seq >= (heads.heads[name]?.seq ?? 0)) heads.heads[name] = walker.head;
-    writeHeads(this.headsPath, heads);
     this.heads = heads;
+    this.reads += 1;
+    this.save(heads);
+    // The first read's save is waited for: a heads file that cannot be written is said at once.
+    if (this.reads === 1) await this.flush(true);
     return out;
+  }
+
+  /** Saves `heads` after the save in flight, if any; a newer call replaces what waits. */
+  private save(heads: SeenHeads): void {
+    this.unsaved = heads;
+    this.saving ??= (async () => {
+      while (this.unsaved) {
+        const next = this.unsaved;
+        this.unsaved = null;
+        try {
+          await saveHeads(this.headsPath, next);
+        } catch (error) {
+          this.saveFailed ??= error;
+        }
+      }
+      this.saving = null;
+    })();
+  }
+
+  /** Waits until the heads read so far are saved; `raise`: a failed save is thrown here. */
+  private async flush(raise: boolean): Promise<void> {
+    while (this.saving) await this.saving;
+    if (raise && this.saveFailed) {
+      const failed = this.saveFailed;
+      this.saveFailed = null;
+      throw new LedgerError(`Could not save the heads this follower has seen to ${this.headsPath}: ${(failed as Error).message ?? String(failed)}.`, { cause: failed });
+    }
   }
 
   private async readChain(member: LedgerMember, ledger: string, known: { seq: number; hash: string } | undefined, events: PublishedEvent[]): Promise<LedgerProblem | null> {
@@ -119,14 +164,18 @@ export class LedgerFollower {
       if (bad) return problem(null, `the workstation's membership does not hold: ${bad}`);
       walker = new ChainWalker(member, ledger);
       this.walkers.set(name, walker);
-    } else if (walker.head.seq > 0) {
-      const row = await readRowAt(client, name, walker.head.seq);
-      if (!row || row.hash !== walker.head.hash) return this.wentWrong(name, walker.head, row?.hash);
     }
     const knownSeq = known?.seq ?? 0;
-    for (;;) {
-      const rows = await readRows(client, name, walker.head.seq);
-      if (rows.length === 0) break;
+    for (let first = true; ; first = false) {
+      const head = walker.head;
+      // The first page starts at the head already checked: its row must be there, unchanged.
+      const withHead = first && head.seq > 0;
+      const rows = await readRows(client, name, withHead ? head.seq - 1 : head.seq);
+      const full = rows.length === PAGE_ROWS;
+      if (withHead) {
+        const row = rows.shift();
+        if (!row || row.seq !== head.seq || row.hash !== head.hash) return this.wentWrong(name, head, row && row.seq === head.seq ? row.hash : undefined);
+      }
       for (const row of rows) {
         const accepted = walker.accept(row);
         if (typeof accepted === 'string') {
@@ -136,6 +185,8 @@ export class LedgerFollower {
         if (known && accepted.seq === known.seq && accepted.hash !== known.hash) return this.wentWrong(name, known, accepted.hash);
         if (accepted.seq > knownSeq) events.push(accepted);
       }
+      // In one snapshot a page that is not full is the end.
+      if (!full) break;
     }
     if (known && walker.head.seq < known.seq) return this.wentWrong(name, known, undefined);
     return null;
@@ -153,8 +204,10 @@ export class LedgerFollower {
     return { workstation: name, seq: seen.seq, message: `event #${seen.seq}, which this follower read, was deleted` };
   }
 
+  /** Stops following; the heads read so far are saved first (a failure to save them is not thrown here). */
   async close(): Promise<void> {
     this.ring?.();
     await closeLedger(this.connection);
+    await this.flush(false);
   }
 }

@@ -1,7 +1,9 @@
 // The heads a follower has seen, per workstation, in the follower's own file: what lets it tell
 // a ledger that went backwards (restored from an older backup, rows deleted) or was rewritten
-// from one that merely has nothing new. Written atomically (temp file, fsync, rename), 0600.
+// from one that merely has nothing new. Written atomically (temp file, fsync, rename), 0600;
+// a follower saves them in the background after each read (saveHeads), never two at once.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync, readFileSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { LedgerError } from './errors';
@@ -32,6 +34,23 @@ export function readHeads(path: string): SeenHeads | null {
   const parsed = headsSchema.safeParse(value);
   if (!parsed.success) throw new LedgerError(`--heads ${path} is not a ${HEADS_FORMAT} file (${parsed.error.issues[0]?.message ?? 'bad shape'}); move it aside.`);
   return parsed.data;
+}
+
+let saves = 0;
+
+/** writeHeads off the event loop (a follower saves after each read without waiting on the disk). */
+export async function saveHeads(path: string, heads: SeenHeads): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  saves += 1;
+  const temp = `${path}.${process.pid}.${saves}.tmp`;
+  const file = await open(temp, 'w', 0o600);
+  try {
+    await file.writeFile(`${JSON.stringify(heads, null, 2)}\n`);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
 }
 
 export function writeHeads(path: string, heads: SeenHeads): void {

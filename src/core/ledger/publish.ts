@@ -3,15 +3,17 @@
 // outbox's cursor, read back inside the transaction that inserts (under an advisory lock per
 // workstation), and (workstation, seq) is unique, so a crash or a lost connection between the
 // insert and anything else can neither duplicate nor skip: the next run starts from the head.
+// A LedgerPublisher keeps its connection between publishes (`ledger publish --follow`): one
+// round trip takes the lock and reads the head, one inserts the batch, one commits.
 import { createHash } from 'node:crypto';
 import { registryOf, signerFor, type OwnerKeyOptions } from '../identity';
 import { sshsigSign, type Signer } from '../signing';
 import { canonicalJson, type Vault, type VaultEvent } from '../vault';
-import { closeLedger, connectLedger, ledgerErrorFrom } from './connect';
+import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from './connect';
 import { LedgerConnectionError, LedgerError } from './errors';
 import { LEDGER_EVENT_NAMESPACE, LEDGER_SCHEMA as S, MAX_EVENT_BYTES } from './limits';
 import { writeLedgerMarker } from './marker';
-import { membershipOf } from './membership';
+import { JOINED_EVENT, membershipOf, type Membership } from './membership';
 import { readHead, readLedgerId, readMember } from './reads';
 import { eventStatement } from './record';
 
@@ -80,61 +82,151 @@ function nextEvents(vault: Vault, head: number, batch: number): VaultEvent[] {
 /** The key a vault publishes with: its owner's, the one it joined with. */
 export async function publisherKey(vault: Vault, options: OwnerKeyOptions = {}): Promise<Signer> {
   const membership = membershipOf(vault);
-  if (!membership) throw new LedgerError(`This vault has not joined a ledger; join first: \`cutover ledger join --vault ${vault.path} --db URL --name WORKSTATION\`.`);
+  if (!membership) throw new LedgerError(notJoined(vault));
   return signerFor(vault, membership.owner, options);
 }
 
+const notJoined = (vault: Vault) => `This vault has not joined a ledger; join first: \`cutover ledger join --vault ${vault.path} --db URL --name WORKSTATION\`.`;
+
+/** One publish, on a connection of its own: what `cutover ledger publish` and the outbox's drain do. */
 export async function publishVault(vault: Vault, options: PublishOptions = {}): Promise<PublishResult> {
-  const membership = membershipOf(vault);
-  if (!membership) throw new LedgerError(`This vault has not joined a ledger; join first: \`cutover ledger join --vault ${vault.path} --db URL --name WORKSTATION\`.`);
-  const batch = options.batch ?? 100;
-  const { workstation, ledger } = membership;
-  const owner = registryOf(vault).get(membership.owner);
-  if (!owner || owner.fingerprint !== membership.fingerprint) throw new LedgerError(`The owner who joined (${membership.owner}, ${membership.fingerprint}) is not this vault's owner any more; nothing was published.`);
-  const signer = options.signer ?? await signerFor(vault, membership.owner, options);
-  if (signer.fingerprint !== membership.fingerprint) throw new LedgerError(`The key given (${signer.fingerprint}) is not the one ${membership.owner} joined with (${membership.fingerprint}).`);
-  const started = Date.now();
-  const connection = await connectLedger(options.db ?? membership.db, 'cutover-ledger-publisher', options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
-  const { client, label } = connection;
-  let published = 0;
-  let timedOut = false;
-  const deadline = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    void client.end().catch(() => undefined);
-  }, Math.max(0, options.timeoutMs - (Date.now() - started)));
+  const publisher = new LedgerPublisher(vault, options);
   try {
-    if ((await readLedgerId(client, label)) !== ledger) throw new LedgerError(`${label} is not the ledger this vault joined (${ledger}); give its URL with --db.`);
-    const member = await readMember(client, workstation);
-    if (!member || member.publicKey !== signer.publicKey) throw new LedgerError(`The ledger at ${label} does not list ${workstation} with this vault's owner key ${signer.fingerprint}; run \`cutover ledger join\` again.`);
-    for (;;) {
-      const head = await readHead(client, workstation);
-      checkSameChain(vault, head);
-      const events = nextEvents(vault, head.seq, batch);
-      if (events.length === 0) {
-        writeLedgerMarker(vault.path, membership);
-        return { workstation, ledger, published, head: head.seq };
-      }
-      const rows = await signedRows(events, ledger, workstation, signer);
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cutover-ledger-publish:${workstation}`]);
-      // Another publisher of this vault may have gone first: start again from the head it left.
-      if ((await readHead(client, workstation)).seq !== head.seq) {
-        await client.query('ROLLBACK');
-        continue;
-      }
-      const values = rows.map((_, i) => `(${Array.from({ length: 8 }, (__, j) => `$${i * 8 + j + 1}`).join(', ')})`).join(', ');
-      await client.query(`INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}`, rows.flat());
-      await client.query('COMMIT');
-      published += rows.length;
-      options.progress?.(published, events.at(-1)!.seq);
-    }
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    if (timedOut) throw new LedgerConnectionError(`The ledger at ${label} did not take ${workstation}'s events within ${options.timeoutMs} ms (${published} published by this run); the rest go out with the next publish.`, { cause: error });
-    throw ledgerErrorFrom(error, label, `publishing ${workstation}'s events (${published} published by this run; the next run goes on from the ledger's head)`);
+    return await publisher.publish();
   } finally {
-    if (deadline) clearTimeout(deadline);
-    await closeLedger(connection);
+    await publisher.close();
+  }
+}
+
+/**
+ * Publishes a vault again and again on one connection (`ledger publish --follow`, the bench):
+ * no connect, ledger-id and membership round trips per publish. A connection that is lost or
+ * times out is closed; the next publish connects again and goes on from the ledger's head.
+ * Each publish checks what publishVault checks: the vault's membership (read again when the
+ * vault records a new `ledger.joined`), its owner and key, the ledger's id and member row.
+ */
+export class LedgerPublisher {
+  private connection: LedgerConnection | null = null;
+  /** What the kept connection was checked for: URL, ledger, workstation and key. */
+  private connectionFor = '';
+  private membership: Membership | null | undefined;
+  /** The vault's seq up to which `membership` was read. */
+  private membershipSeq = 0;
+  private signer: Signer | undefined;
+
+  constructor(private readonly vault: Vault, private readonly options: PublishOptions = {}) {
+    this.signer = options.signer;
+  }
+
+  /** The vault's membership, read incrementally: only events after the last look are read. */
+  private currentMembership(): Membership | null {
+    const head = this.vault.head().seq;
+    if (this.membership === undefined || head < this.membershipSeq) {
+      this.membership = membershipOf(this.vault);
+    } else if (head > this.membershipSeq) {
+      let joinedSince = false;
+      for (let after = this.membershipSeq; ;) {
+        const page = this.vault.events({ afterSeq: after, limit: 1000 });
+        if (page.length === 0) break;
+        if (page.some((e) => e.type === JOINED_EVENT)) joinedSince = true;
+        after = page.at(-1)!.seq;
+      }
+      if (joinedSince) this.membership = membershipOf(this.vault);
+    }
+    this.membershipSeq = head;
+    return this.membership;
+  }
+
+  /** Publishes what the ledger does not hold yet; `progress` is called after each committed batch. */
+  async publish(progress = this.options.progress): Promise<PublishResult> {
+    const { vault, options } = this;
+    const membership = this.currentMembership();
+    if (!membership) throw new LedgerError(notJoined(vault));
+    const batch = options.batch ?? 100;
+    const { workstation, ledger } = membership;
+    const owner = registryOf(vault).get(membership.owner);
+    if (!owner || owner.fingerprint !== membership.fingerprint) throw new LedgerError(`The owner who joined (${membership.owner}, ${membership.fingerprint}) is not this vault's owner any more; nothing was published.`);
+    this.signer ??= await signerFor(vault, membership.owner, options);
+    const signer = this.signer;
+    if (signer.fingerprint !== membership.fingerprint) throw new LedgerError(`The key given (${signer.fingerprint}) is not the one ${membership.owner} joined with (${membership.fingerprint}).`);
+    const started = Date.now();
+    const db = options.db ?? membership.db;
+    const wanted = `${db}\n${ledger}\n${workstation}\n${signer.publicKey}`;
+    if (this.connection && this.connectionFor !== wanted) await this.dropConnection();
+    const fresh = !this.connection;
+    const connection = this.connection ?? await connectLedger(db, 'cutover-ledger-publisher', options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+    const { client, label } = connection;
+    let timedOut = false;
+    let published = 0;
+    const deadline = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      void client.end().catch(() => undefined);
+    }, Math.max(0, options.timeoutMs - (Date.now() - started)));
+    try {
+      if (fresh) {
+        if ((await readLedgerId(client, label)) !== ledger) throw new LedgerError(`${label} is not the ledger this vault joined (${ledger}); give its URL with --db.`);
+        const member = await readMember(client, workstation);
+        if (!member || member.publicKey !== signer.publicKey) throw new LedgerError(`The ledger at ${label} does not list ${workstation} with this vault's owner key ${signer.fingerprint}; run \`cutover ledger join\` again.`);
+        this.keep(connection, wanted);
+      }
+      let head = await readHead(client, workstation);
+      checkSameChain(vault, head);
+      for (;;) {
+        const events = nextEvents(vault, head.seq, batch);
+        if (events.length === 0) {
+          writeLedgerMarker(vault.path, membership);
+          return { workstation, ledger, published, head: head.seq };
+        }
+        const rows = await signedRows(events, ledger, workstation, signer);
+        // One round trip: the transaction, the workstation's publish lock, and its head under it.
+        const lock = client.escapeLiteral(`cutover-ledger-publish:${workstation}`);
+        const results = await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${lock})); SELECT seq::text AS head_seq, hash FROM ${S}.events WHERE workstation = ${client.escapeLiteral(workstation)} ORDER BY seq DESC LIMIT 1`) as unknown as Array<{ rows: Array<{ head_seq: string; hash: string }> }>;
+        const row = results[2]!.rows[0];
+        const now = row ? { seq: Number(row.head_seq), hash: row.hash } : { seq: 0, hash: null };
+        // Another publisher of this vault may have gone first: start again from the head it left.
+        if (now.seq !== head.seq) {
+          await client.query('ROLLBACK');
+          head = now;
+          checkSameChain(vault, head);
+          continue;
+        }
+        const values = rows.map((_, i) => `(${Array.from({ length: 8 }, (__, j) => `$${i * 8 + j + 1}`).join(', ')})`).join(', ');
+        await client.query(`INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}`, rows.flat());
+        await client.query('COMMIT');
+        published += rows.length;
+        const last = events.at(-1)!;
+        head = { seq: last.seq, hash: last.hash };
+        progress?.(published, last.seq);
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // Whatever went wrong, the next publish starts on a fresh connection.
+      if (this.connection === connection) this.connection = null;
+      await closeLedger(connection);
+      if (timedOut) throw new LedgerConnectionError(`The ledger at ${label} did not take ${workstation}'s events within ${options.timeoutMs} ms (${published} published by this run); the rest go out with the next publish.`, { cause: error });
+      throw ledgerErrorFrom(error, label, `publishing ${workstation}'s events (${published} published by this run; the next run goes on from the ledger's head)`);
+    } finally {
+      if (deadline) clearTimeout(deadline);
+    }
+  }
+
+  /** Keeps a checked connection for the next publish, until it ends (the server went away, a terminated backend). */
+  private keep(connection: LedgerConnection, wanted: string): void {
+    this.connection = connection;
+    this.connectionFor = wanted;
+    connection.client.once('end', () => {
+      if (this.connection === connection) this.connection = null;
+    });
+  }
+
+  private async dropConnection(): Promise<void> {
+    const open = this.connection;
+    this.connection = null;
+    if (open) await closeLedger(open);
+  }
+
+  async close(): Promise<void> {
+    await this.dropConnection();
   }
 }
 

@@ -13,8 +13,21 @@ export async function readLedgerId(client: pg.Client, label: string): Promise<st
   return rows[0]!.id;
 }
 
+const MEMBERS_SQL = `SELECT name, ledger_id::text AS ledger_id, public_key, fingerprint, statement, signature FROM ${S}.workstations ORDER BY name`;
+
+/**
+ * Opens a read-only snapshot (REPEATABLE READ) and reads the ledger's id and its members in it,
+ * in one round trip. The caller COMMITs (or ROLLBACKs) when done.
+ */
+export async function beginSnapshot(client: pg.Client, label: string): Promise<{ ledger: string; members: LedgerMember[] }> {
+  const results = await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT id::text AS id FROM ${S}.ledger; ${MEMBERS_SQL}`) as unknown as pg.QueryResult[];
+  const ids = results[1]!.rows as Array<{ id: string }>;
+  if (ids.length !== 1) throw new LedgerError(`${label} holds ${ids.length} ledger ids; a ledger has exactly one. Was it created with \`cutover ledger init\`?`);
+  return { ledger: ids[0]!.id, members: results[2]!.rows.map(memberFrom) };
+}
+
 export async function readMembers(client: pg.Client): Promise<LedgerMember[]> {
-  return (await client.query(`SELECT name, ledger_id::text AS ledger_id, public_key, fingerprint, statement, signature FROM ${S}.workstations ORDER BY name`)).rows.map(memberFrom);
+  return (await client.query(MEMBERS_SQL)).rows.map(memberFrom);
 }
 
 export async function readMember(client: pg.Client, name: string): Promise<LedgerMember | undefined> {
