@@ -4,14 +4,18 @@
 // a new step state after the operator acts; a row a superuser rewrites is named as tampering (and
 // again after the vault is locked and the ledger followed anew); Spanish; axe. Then, from an
 // incident commander's own vault joined to the ledger, the window approves the offered plan and
-// signs the GO, and the operator's vault receives and records both.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// signs the GO, and the operator's vault receives and records both. A step's output follows live
+// through the ledger's transcript chunks, checked, and a chunk a superuser altered is named in red.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentity } from '../../src/core/identity';
+import { RunEngine } from '../../src/core/engine';
 import { initLedger, joinLedger, offerPlan, publishVault, receiveFromLedger } from '../../src/core/ledger';
+import { publishTranscripts } from '../../src/core/ledger/transcripts-publish';
+import { createExecutor } from '../../src/core/targets';
 import { sshsigSign } from '../../src/core/signing';
 import { Vault } from '../../src/core/vault';
 import { en } from '../../src/renderer/src/i18n/en';
@@ -21,7 +25,7 @@ import type { Result } from '../../src/shared/result';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
 import { PASSPHRASE } from '../helpers/cli';
-import { addOwner } from '../helpers/people';
+import { addOwner, addPeople } from '../helpers/people';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
 import { useTempDir } from '../helpers/tmp';
 import { asSuperuserBypassingTriggers, ledgerRows, vaultWithRun } from '../ledger/fixture';
@@ -237,5 +241,90 @@ describe('the War room', () => {
     await page.close();
     expect(errors).toEqual([]);
     await call('warRoom.disconnect');
+  });
+
+  it("a step's output shows live before the step finishes, then verified complete; a chunk a superuser altered is named in red", async () => {
+    const db = await ledgerDb();
+    const dir = useTempDir('cutover-war-room-output-');
+    const vault = Vault.create(join(dir, 'op.vault'), PASSPHRASE);
+    try {
+      const { people, keyring } = await addPeople(vault, [['op', ['operator']], ['ap1', ['approver']]]);
+      await joinLedger(vault, { db: db.dsn, workstation: 'ops-1', actor: 'op' });
+      const engine = (actor: string) => new RunEngine(vault, { actor, keyring, executors: createExecutor });
+      const text = `format: cutover-runbook/v1
+id: live-output
+title: Live output
+version: "1"
+share_transcripts: true
+policy: { approvals: { quorum: 1 } }
+targets:
+  ws: { kind: local, cwd: "${dir}" }
+phases:
+  - id: P0
+    title: Checks
+    steps:
+      - { id: look, kind: check, title: Look, target: ws, read_only: true, run: 'echo first-part; while [ ! -e release ]; do sleep 0.05; done; echo second-part' }
+`;
+      const { runId } = await engine('op').startRun({ text, source: 'live-output.yaml', environment: 'rehearsal' });
+      await engine('ap1').approve(runId, 'ap1', people.get('ap1')!.signer);
+      // Publishes what the operator's vault has recorded so far, as its outbox does: events, then transcript chunks.
+      const signer = people.get('op')!.signer;
+      const publish = async () => {
+        await publishVault(vault, { signer });
+        await publishTranscripts(vault, { signer });
+      };
+      await publish();
+      const running = engine('op').executeStep(runId, 'look');
+
+      await call('vault.create', { path: join(dir, 'observer.vault'), passphrase: PASSPHRASE });
+      const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+      const errors = watchForPageErrors(page);
+      await page.goto(harness.url);
+      await follow(page, db.dsn);
+      const output = page.locator('[data-testid="war-room-output"][data-step="look"]');
+      // The first part: published while the step waits for a file this test has not created.
+      const firstPart = output.locator('pre').getByText('first-part');
+      await vi.waitFor(async () => {
+        await publish();
+        expect(await firstPart.count()).toBe(1);
+      }, { timeout: 60_000, interval: 200 });
+      expect(await output.getAttribute('data-state')).toBe('live');
+      expect(await output.locator('pre').textContent()).not.toContain('second-part');
+      expect(existsSync(join(dir, 'release'))).toBe(false);
+      expect(vault.events().some((e) => e.type === 'step.finished')).toBe(false);
+      await output.getByText(/^Live: \d+ B so far, checked chunk by chunk/).waitFor();
+      await expectAccessible(page, 'war-room-output-live', axe);
+
+      writeFileSync(join(dir, 'release'), '');
+      expect((await running).status).toBe('PASS');
+      await publish();
+      await page.locator('[data-testid="war-room-output"][data-step="look"][data-state="complete"]').waitFor();
+      expect(await output.locator('pre').textContent()).toMatch(/first-part\nsecond-part\n$/);
+      await output.getByText(/^Verified complete: \d+ B, every chunk signed by ops-1/).waitFor();
+      await screenshot(page, '63-war-room-output');
+
+      // A superuser alters the first chunk's bytes: a window that reads the transcript anew names that chunk in red.
+      const artifactId = ((vault.events().find((e) => e.type === 'step.started')!.payload as { transcript: { artifactId: string } }).transcript.artifactId);
+      await asSuperuserBypassingTriggers(db, 'UPDATE cutover_ledger.transcript_chunks SET bytes = $2 WHERE artifact_id = $1 AND n = 0', [artifactId, Buffer.from('forged-part\n')]);
+      await page.getByRole('button', { name: en.warRoom.stop, exact: true }).click();
+      await follow(page, null);
+      const problem = output.getByTestId('war-room-output-problem');
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(new RegExp(`ops-1 transcript ${artifactId} chunk #0: its bytes do not hash to its sha256`));
+      expect(await problem.getAttribute('role')).toBe('alert');
+      expect(await output.locator('pre').count()).toBe(0);
+      expect(await output.getAttribute('data-state')).toBe('problem');
+
+      // Spanish: the same problem, in the Spanish catalogue's words.
+      await page.goto(`${harness.url}?lang=es`);
+      await page.getByRole('navigation', { name: es.nav.label }).getByRole('button', { name: es.nav.warRoom, exact: true }).click();
+      await page.locator('[data-testid="war-room-output"][data-step="look"]').getByText(/^Esta salida no se sostiene: ops-1 transcript/).waitFor();
+      await expectAccessible(page, 'war-room-output-es', axe);
+      await page.close();
+      expect(errors).toEqual([]);
+      await call('warRoom.disconnect');
+    } finally {
+      vault.close();
+    }
   });
 });
