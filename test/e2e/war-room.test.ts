@@ -5,7 +5,8 @@
 // again after the vault is locked and the ledger followed anew); Spanish; axe. Then, from an
 // incident commander's own vault joined to the ledger, the window approves the offered plan and
 // signs the GO, and the operator's vault receives and records both. A step's output follows live
-// through the ledger's transcript chunks, checked, and a chunk a superuser altered is named in red.
+// through the ledger's transcript chunks, checked; its failure blocks the run, and the commander's
+// rollback from the window is refused by core (nothing signed); a chunk a superuser altered is named in red.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,7 +244,7 @@ describe('the War room', () => {
     await call('warRoom.disconnect');
   });
 
-  it("a step's output shows live before the step finishes, then verified complete; a chunk a superuser altered is named in red", async () => {
+  it("a step's output shows live before the step finishes, then verified complete; the BLOCKED run's rollback is refused, nothing signed; a chunk a superuser altered is named in red", async () => {
     const db = await ledgerDb();
     const dir = useTempDir('cutover-war-room-output-');
     const vault = Vault.create(join(dir, 'op.vault'), PASSPHRASE);
@@ -263,7 +264,7 @@ phases:
   - id: P0
     title: Checks
     steps:
-      - { id: look, kind: check, title: Look, target: ws, read_only: true, run: 'echo first-part; while [ ! -e release ]; do sleep 0.05; done; echo second-part' }
+      - { id: look, kind: check, title: Look, target: ws, read_only: true, run: 'echo first-part; while [ ! -e release ]; do sleep 0.05; done; echo second-part; exit 3' }
 `;
       const { runId } = await engine('op').startRun({ text, source: 'live-output.yaml', environment: 'rehearsal' });
       await engine('ap1').approve(runId, 'ap1', people.get('ap1')!.signer);
@@ -276,7 +277,16 @@ phases:
       await publish();
       const running = engine('op').executeStep(runId, 'look');
 
-      await call('vault.create', { path: join(dir, 'observer.vault'), passphrase: PASSPHRASE });
+      // The window's vault: an incident commander's, joined to the ledger, whom the operator never registered.
+      const icPath = join(dir, 'ic.vault');
+      const ic = Vault.create(icPath, PASSPHRASE);
+      try {
+        await addOwner(ic, 'ic', ['approver']);
+        await joinLedger(ic, { db: db.dsn, workstation: 'ic-1', actor: 'ic' });
+      } finally {
+        ic.close();
+      }
+      await call('vault.unlock', { path: icPath, passphrase: PASSPHRASE });
       const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
       const errors = watchForPageErrors(page);
       await page.goto(harness.url);
@@ -296,12 +306,24 @@ phases:
       await expectAccessible(page, 'war-room-output-live', axe);
 
       writeFileSync(join(dir, 'release'), '');
-      expect((await running).status).toBe('PASS');
+      expect((await running).status).toBe('FAIL');
       await publish();
       await page.locator('[data-testid="war-room-output"][data-step="look"][data-state="complete"]').waitFor();
       expect(await output.locator('pre').textContent()).toMatch(/first-part\nsecond-part\n$/);
       await output.getByText(/^Verified complete: \d+ B, every chunk signed by ops-1/).waitFor();
       await screenshot(page, '63-war-room-output');
+
+      // The run is BLOCKED: the commander's form decides rollback; core refuses (the operator's chain does not know the key) and nothing is signed.
+      await page.locator('[data-testid="war-room-status"] [data-run-status="BLOCKED"]').waitFor();
+      const form = page.getByTestId('war-room-run-decision');
+      await form.getByLabel(en.warRoom.rollback).check();
+      await form.getByLabel(en.warRoom.reasonLabel, { exact: true }).fill('the check failed: back to the old primary');
+      const before = await call<{ head: { seq: number; hash: string } }>('vault.status');
+      await form.getByRole('button', { name: en.warRoom.runDecide, exact: true }).click();
+      await form.getByText(/ops-1's chain holds no proven identity with your key SHA256:/).waitFor();
+      expect((await call<{ head: { seq: number; hash: string } }>('vault.status')).head).toEqual(before.head);
+      expect(await page.getByTestId('war-room-decisions').locator('li[data-state="sent"]').count()).toBe(0);
+      await expectAccessible(page, 'war-room-run-decision', axe);
 
       // A superuser alters the first chunk's bytes: a window that reads the transcript anew names that chunk in red.
       const artifactId = ((vault.events().find((e) => e.type === 'step.started')!.payload as { transcript: { artifactId: string } }).transcript.artifactId);
