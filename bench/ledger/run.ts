@@ -8,7 +8,8 @@
 // A throwaway database on PGURL (default postgresql://postgres@127.0.0.1:5432/postgres) holds the
 // ledger and is dropped at the end. `-- --json` prints the figures as JSON.
 // Environment: BENCH_LEDGER_RATE (1000), BENCH_LEDGER_SECONDS (10), BENCH_LEDGER_FOLLOWERS (3),
-// BENCH_LEDGER_THROUGHPUT_EVENTS (5000).
+// BENCH_LEDGER_THROUGHPUT_EVENTS (5000), BENCH_LEDGER_CPU_PROF (a folder: each worker writes its
+// CPU profile there, by role).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +39,8 @@ const SECONDS = num('BENCH_LEDGER_SECONDS', 10);
 const FOLLOWERS = num('BENCH_LEDGER_FOLLOWERS', 3);
 const THROUGHPUT_EVENTS = num('BENCH_LEDGER_THROUGHPUT_EVENTS', 5000);
 const PGURL = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** A folder for each worker's CPU profile (node --cpu-prof), by role: where a stage's time goes. */
+const PROFILE_DIR = process.env.BENCH_LEDGER_CPU_PROF;
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,7 +50,8 @@ function quantile(xs: number[], q: number): number {
 interface Worker { lines: Promise<string[]>; ready: Promise<void> }
 
 function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CUTOVER_SCRYPT_LOG2N: '14' } });
+  const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILE_DIR, args[0]!)] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', WORKER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CUTOVER_SCRYPT_LOG2N: '14' } });
   let out = '';
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => { markReady = resolve; });
