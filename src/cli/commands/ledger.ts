@@ -42,14 +42,16 @@ function defaultHeadsPath(label: string): string {
 /**
  * `publish --follow`: publishes whenever the vault's head moves, until SIGINT/SIGTERM. A lost
  * ledger is said once and retried with back-off; the ledger's head stays the only cursor.
+ * `doorbell` (the vault's folder watched) wakes it as soon as the vault changes; the poll stays.
  */
-async function followVault(vault: Vault, pollMs: number, publish: (progress: (n: number, head: number) => void) => Promise<PublishResult>, json?: boolean, receive?: () => Promise<unknown>): Promise<void> {
+async function followVault(vault: Vault, pollMs: number, publish: (progress: (n: number, head: number) => void) => Promise<PublishResult>, json?: boolean, receive?: () => Promise<unknown>, doorbell?: { wait(ms: number): Promise<void>; wake(): void }): Promise<void> {
   const { LedgerConnectionError } = await ledgerCore();
   let stopping = false;
   let wake: (() => void) | null = null;
   const stop = () => {
     stopping = true;
     wake?.();
+    doorbell?.wake();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -81,7 +83,8 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
         }
       }
       if (receive) await receive();
-      await sleep(pollMs);
+      if (doorbell) await doorbell.wait(pollMs);
+      else await sleep(pollMs);
     }
   } finally {
     process.removeListener('SIGINT', stop);
@@ -151,7 +154,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
     .option('--batch <n>', 'events per transaction (1-1000)', '100')
     .option('--follow', 'keep publishing as the vault grows (run it beside the window or the CLI during the cutover); a lost ledger is retried, nothing is lost or duplicated; stop with Ctrl-C')
-    .option('--poll <ms>', 'with --follow: how often to look for new events', '500')
+    .option('--poll <ms>', "with --follow: how often to look for new events even when the vault's folder does not say it changed (a change wakes it at once)", '500')
     .option('--receive', 'with --follow: also receive what the team sends this vault through the ledger (approvals of its plans, signed acts, decisions) as it arrives, checked and recorded as `ledger receive` does; refusals are said once on stderr and append nothing')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; db?: string; batch: string; follow?: boolean; poll: string; receive?: boolean; json?: boolean }) => {
@@ -174,9 +177,15 @@ export function registerLedger(program: Command, setExit: (code: number) => void
             if (inbox) await inbox.receiveIfDue();
             await transcripts();
           };
+          // One connection for the whole follow, woken by the vault's folder changing.
+          const { LedgerPublisher, VaultDoorbell } = await ledgerCore();
+          const publisher = new LedgerPublisher(vault, options);
+          const doorbell = new VaultDoorbell(vault.path);
           try {
-            await followVault(vault, poll, (progress) => publishVault(vault, { ...options, progress }), opts.json, tick);
+            await followVault(vault, poll, (progress) => publisher.publish(progress), opts.json, tick, doorbell);
           } finally {
+            doorbell.close();
+            await publisher.close();
             await inbox?.close();
           }
           return;
