@@ -28,6 +28,7 @@ import { registerLedger } from './commands/ledger';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 import { fileSystemMessage } from './fs-errors';
 import { publishAfterCommand } from './ledger-outbox';
+import { setRequestedLang } from './lang';
 
 const EXIT_HELP = `
 Exit codes:
@@ -44,6 +45,7 @@ Environment:
   CUTOVER_SECRET_VALUE    the value for \`secret set\` (otherwise asked on the terminal)
   SSH_AUTH_SOCK           the ssh-agent for \`identity add --agent\`, signing and SSH targets
   PGURL                   the PostgreSQL server \`demo\` makes its throwaway database on
+  CUTOVER_LANG            the language of the human output where the run's runbook names none (en, es), as --lang
 `;
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -52,6 +54,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_HELP)
+    .option('--lang <language>', 'the language of the human output (en or es) where the run\'s runbook names none; a runbook\'s language: wins; JSON is never translated')
+    .hook('preAction', (top: Command) => setRequestedLang(top.opts<{ lang?: string }>().lang))
     .exitOverride();
   registerVault(program, setExit);
   registerIdentity(program);

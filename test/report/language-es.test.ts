@@ -19,6 +19,7 @@ import { Vault } from '../../src/core/vault';
 import { CATALOGUES, type MessageKey } from '../../src/shared/i18n';
 import { addPeople } from '../helpers/people';
 import { overlappingWords } from './runs';
+import { cutover } from '../pack/fixture';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 
@@ -72,16 +73,13 @@ decision: { template: governance, target: local / cartera }
 const PASSES = "echo 'Running upgrade 0019 -> 70a79686336c'; echo listo";
 const FAILS = "echo 'Running upgrade 0019 -> 70a79686336c'; echo 'psycopg2.errors.DuplicateTable: relation x already exists'; exit 1";
 
-interface Outputs { pdfBytes: Buffer; pdf: string; verify: string; incidentMd: string; incidentPdf: string; decision: string; broadcasts: ReturnType<typeof broadcasts>; broadcastsText: string }
+interface Outputs { runId: string; packFolder: string; pdfBytes: Buffer; pdf: string; verify: string; incidentMd: string; incidentPdf: string; decision: string; broadcasts: ReturnType<typeof broadcasts>; broadcastsText: string }
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-language-'));
 let vault: Vault;
 let keyring: Keyring;
 const runs: Record<'esPass' | 'esBlocked' | 'enBlocked', Outputs> = {} as never;
-afterAll(() => {
-  vault?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `pdftotext -raw`: the text in the order it was written, so each sentence stays whole. */
 function pdfText(bytes: Buffer): string {
@@ -115,6 +113,8 @@ async function play(language: string, upgrade: string, name: string): Promise<Ou
   const list = broadcasts(model, decision);
   const pdfBytes = readFileSync(join(pack.folder, 'decision.pdf'));
   return {
+    runId,
+    packFolder: pack.folder,
     pdfBytes,
     pdf: pdfText(pdfBytes),
     verify: readFileSync(join(pack.folder, 'VERIFY.txt'), 'utf8'),
@@ -132,6 +132,8 @@ beforeAll(async () => {
   runs.esPass = await play('language: es', PASSES, 'es-pass');
   runs.esBlocked = await play('language: es', FAILS, 'es-blocked');
   runs.enBlocked = await play('', FAILS, 'en-blocked');
+  // Everything below reads what was produced; the CLI opens the vault itself.
+  vault.close();
 }, 240_000);
 
 const flat = (text: string) => text.replace(/\s+/g, ' ');
@@ -224,5 +226,39 @@ describe('a Spanish runbook run to its decision pack', () => {
     expect(runs.esBlocked.decision).toMatch(/^Decisión formal \(tras la ejecución\)\n/);
     expect(found(runs.esBlocked.decision, 'en')).toEqual([]);
     expect(found(runs.esPass.decision, 'en')).toEqual([]);
+  });
+});
+
+describe('the CLI in the run\'s language', () => {
+  const vaultPath = () => join(dir, 'ev.vault');
+
+  it('run status of a Spanish run is Spanish, without --lang', async () => {
+    const r = await cutover(['run', 'status', '--vault', vaultPath(), runs.esBlocked.runId]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Estado: EN REVERSIÓN en p1-migrar: coincidió la compuerta de aborto: abortar si /DuplicateTable/');
+    expect(r.stdout).toContain('\nPrecondiciones\n');
+    expect(r.stdout).toMatch(/pendiente +p2-ciclo +comprobación/);
+  });
+
+  it('--lang es words the broadcasts of a runbook that names no language', async () => {
+    const r = await cutover(['--lang', 'es', 'run', 'broadcasts', '--vault', vaultPath(), runs.enBlocked.runId]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/UTC T[-+0-9:]*\] Reversión en marcha\. Motivo: tabla duplicada en la migración/);
+    expect(found(r.stdout, 'en')).toEqual([]);
+  });
+
+  it('pack verify of a Spanish pack says its verdict in Spanish (exit 3: awaiting signatures)', async () => {
+    const r = await cutover(['pack', 'verify', runs.esPass.packFolder]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^Paquete .*: A LA ESPERA DE FIRMAS: intacto, sin firmas rotas ni rechazos/);
+    expect(r.stdout).toContain('  política: NO CUMPLIDA: necesita 1 aprobación(es)');
+    expect(found(r.stdout, 'en', 'cli.')).toEqual([]);
+  });
+
+  it('--lang with a language it does not have is bad input: exit 2, saying which it has', async () => {
+    const r = await cutover(['run', 'status', '--lang', 'fr', '--vault', vaultPath(), runs.esPass.runId]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('cutover: --lang is the language of the output: en or es, got "fr".\n');
+    expect(r.stdout).toBe('');
   });
 });

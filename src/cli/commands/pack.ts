@@ -6,13 +6,15 @@
 // input (no such pack, not a pack, an unreadable roster, an unsafe zip to sign, a wrong key).
 import type { Command } from 'commander';
 import type { Signer } from '../../core/signing';
-import type { PackVerifyReport } from '../../core/pack';
 // The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
 // file is dependency-free and the same module the pack index re-exports.
 import { PackError, printable } from '../../core/pack/errors';
 import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
+import { outputLang } from '../lang';
+import { formatPackReport } from '../pack-report-format';
+import { isLang, type Lang } from '../../shared/i18n/languages';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
@@ -32,46 +34,22 @@ async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function signatureLine(s: PackVerifyReport['signatures'][number]): string {
-  const what = s.status === 'valid' ? `${s.decision?.toUpperCase()}${s.reason ? ` "${s.reason}"` : ''}` : `FAIL ${s.status}: ${s.message}`;
-  const counted = s.status !== 'valid' ? '' : s.counts ? '' : ` (not counted: ${s.notCounted})`;
-  return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? '(key unknown)'}  ${what}${counted}`;
-}
-
-/** The chain, plan approvals and acts the pack carries, a line each, and any note about them. */
-function contentsLines(c: NonNullable<PackVerifyReport['contents']>): string[] {
-  const good = (list: { status: string }[]) => `${list.filter((x) => x.status !== 'failed').length} of ${list.length} good`;
-  const lines: string[] = [];
-  if (c.chain) lines.push(`  chain: ${c.chain.path}, ${c.chain.events} event(s) to #${c.chain.headSeq}: ${c.chain.ok ? 'every line links to the next, up to the head hash' : 'BROKEN'}`);
-  if (c.chain || c.plans.length) lines.push(`  plan: ${c.plans.length} version(s), approvals ${good(c.plans.flatMap((p) => p.approvals))}`);
-  if (c.chain || c.acts.length) lines.push(`  acts: ${good(c.acts)}`);
-  for (const note of c.notes) lines.push(`  note: ${note}`);
-  return lines;
-}
-
-/**
- * `pack verify` for people. Every line is printed with control characters escaped: names,
- * SHA256SUMS lines, reasons and identities come from the pack, and a raw ESC could repaint
- * the verdict on a terminal.
- */
-export function formatPackReport(r: PackVerifyReport): string {
-  const lines = [`Pack ${r.pack}${r.kind ? ` (${r.kind})` : ''}: ${r.summary}`];
-  if (r.runId) lines.push(`  run ${r.runId}; manifest.json sha256 ${r.manifestSha256}`);
-  const bad = r.files.filter((f) => f.status !== 'ok');
-  if (r.files.length) {
-    lines.push(`  files: ${r.files.length} checked against manifest.json and SHA256SUMS, ${bad.length ? `${bad.length} FAILED` : 'all match'}`);
-    for (const f of bad) lines.push(`    FAIL ${f.status.padEnd(10)} ${f.path}: ${f.message}`);
+/** The language the pack's runbook names (`language:`), if its manifest can be read and names one. */
+async function packLanguageOf(pack: string): Promise<Lang | undefined> {
+  const { MANIFEST, MAX_MANIFEST_BYTES, openPack, parseManifest } = await packCore();
+  try {
+    const source = await openPack(pack);
+    try {
+      if (!source.has(MANIFEST)) return undefined;
+      const language = parseManifest(await source.read(MANIFEST, MAX_MANIFEST_BYTES)).manifest?.predicate.runbook.language;
+      return isLang(language) ? language : undefined;
+    } finally {
+      await source.close();
+    }
+  } catch {
+    // verifyPack names what is wrong with a pack that cannot be read; the language is only how it says so.
+    return undefined;
   }
-  if (r.contents) lines.push(...contentsLines(r.contents));
-  lines.push(`  signatures (${r.trust.note}):`);
-  if (r.signatures.length === 0) lines.push('    none yet');
-  for (const s of r.signatures) lines.push(signatureLine(s));
-  if (r.policy) lines.push(`  policy: ${r.policy.ok ? 'MET' : 'NOT MET'}: ${r.policy.message}`);
-  if (r.trust.packSignersNotInRoster.length) lines.push(`  the pack's allowed_signers lists people your roster ${r.trust.path} does not: ${r.trust.packSignersNotInRoster.map((p) => `${p.principal} ${p.fingerprint}`).join(', ')}`);
-  for (const skipped of r.trust.skipped) lines.push(`  roster line not used: ${skipped}`);
-  const other = r.problems.filter((p) => p.area !== 'file' && p.area !== 'signature' && p.area !== 'policy' && !bad.some((f) => f.path === p.subject));
-  for (const p of other) lines.push(`  FAIL ${p.area}: ${p.message}`);
-  return lines.map(printable).join('\n');
 }
 
 /** The key the pack names for an identity (to pick it from the agent without a fingerprint). */
@@ -164,7 +142,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
       const { verifyPack, VERDICT_EXIT_CODES } = await packCore();
       const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }));
       if (opts.json) printJson(report);
-      else console.log(formatPackReport(report));
+      else console.log(formatPackReport(report, outputLang(await packLanguageOf(path))));
       setExit(VERDICT_EXIT_CODES[report.verdict]);
     });
 

@@ -11,6 +11,7 @@ import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_OK } from '../errors';
 import { printJson } from '../format';
+import { requestedLang } from '../lang';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
@@ -88,7 +89,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
         const recorded = opts.act
           ? recordDecision(vault, runId, { text: readBounded(opts.act, 64 << 10, 'act').toString('utf8'), signature: readBounded(opts.signature!, 64 << 10, 'signature').toString('utf8') })
           : Object.keys(input).length ? await recordDecisionHere(vault, runId, actor, input, await actorKeyring(vault, actor, opts.key)) : null;
-        const { decision } = decisionContext(vault, runId);
+        const { decision } = decisionContext(vault, runId, { language: requestedLang() });
         if (opts.json) printJson({ decision, recorded: recorded ? { seq: recorded.seq, at: recorded.at, actor: recorded.actor, hash: recorded.hash, input } : null });
         else {
           if (recorded) console.log(`Recorded by ${recorded.actor} (event #${recorded.seq}).\n`);
@@ -105,10 +106,10 @@ export function registerReport(program: Command, setExit: SetExit): void {
       const { decisionContext } = await import('../../core/reports/decision');
       const { broadcasts, formatBroadcasts } = await import('../../core/reports/broadcasts');
       await withVault(opts.vault, (vault) => {
-        const { model, decision } = decisionContext(vault, runId);
+        const { model, decision } = decisionContext(vault, runId, { language: requestedLang() });
         const list = broadcasts(model, decision);
         if (opts.json) printJson(list);
-        else console.log(formatBroadcasts(list));
+        else console.log(formatBroadcasts(list, decision.language));
       });
     });
 
@@ -127,7 +128,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
         const { model } = decisionContext(vault, runId);
         const failed = model.steps.some((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
         if (!failed && !model.run.blockedBy && !model.run.decisions.length) throw new CliUsageError(`Run ${runId} has no failed step, block or rollback/stop decision: there is no incident to report (see \`cutover run decision\`).`);
-        const written = await writeIncidentReport(vault, runId, opts.out, { overwrite: Boolean(opts.force) });
+        const written = await writeIncidentReport(vault, runId, opts.out, { overwrite: Boolean(opts.force), language: requestedLang() });
         const f = written.report.failing;
         if (opts.json) {
           printJson({ runId, status: written.report.status, decision: { status: written.report.decision.status, goNoGo: written.report.decision.goNoGo }, failingStep: f ? { stepId: f.stepId, exitCode: f.exitCode, abortGates: f.abortGates, evidence: f.evidence } : null, files: [written.markdown, written.pdf].map((path) => ({ path, sha256: sha256(path) })) });
@@ -148,7 +149,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
       const { decisionContext } = await import('../../core/reports/decision');
       const { renderDecisionPdf } = await import('../../core/reports/pdf');
       await withVault(opts.vault, async (vault) => {
-        const { state, model, decision } = decisionContext(vault, runId);
+        const { state, model, decision } = decisionContext(vault, runId, { language: requestedLang() });
         const { quorum, role } = state.runbook.policy.approvals;
         const bytes = await renderDecisionPdf(model, decision, { policy: { quorum, role, rejection: 'veto' }, preview: true });
         mkdirSync(dirname(opts.out), { recursive: true });

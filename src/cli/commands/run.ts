@@ -134,7 +134,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine) => {
         const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), params, ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
         if (opts.json) printJson(stateJson(state));
-        else console.log(`Started run ${state.runId}\n${formatRun(state)}`);
+        else console.log(`Started run ${state.runId}\n${await formatRun(state)}`);
       });
     });
 
@@ -150,7 +150,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     await withEngine(opts, async (engine) => {
       const state = engine.status(runId);
       if (opts.json) printJson(stateJson(state));
-      else console.log(formatRun(state));
+      else console.log(await formatRun(state));
     }, { read: true });
   });
 
@@ -158,7 +158,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     await withEngine(opts, async (engine) => {
       const state = engine.recover(runId);
       if (opts.json) printJson(stateJson(state));
-      else console.log(formatRun(state));
+      else console.log(await formatRun(state));
     }, { unsigned: true });
   });
 
@@ -299,7 +299,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
             setExit(EXIT_FAILED);
             return;
           }
-          console.log(`\nAll steps done.\n${formatRun(result.state)}`);
+          console.log(`\nAll steps done.\n${await formatRun(result.state)}`);
           if (inbox && result.state.status === 'COMPLETED' && !(await inbox.waitForAuthorization(runId))) {
             console.log(`No GO / NO-GO yet: when the decider sends it, \`cutover ledger receive --vault ${opts.vault}\` records it.`);
           }

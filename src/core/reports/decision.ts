@@ -15,7 +15,7 @@ import type { Keyring } from '../signing';
 import { VaultInputError, type ReadOnlyVault, type Vault, type VaultEvent } from '../vault';
 import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactOf } from './gate-facts';
 import { blocksStep, warningsOf, type GateResult } from '../engine/gates';
-import { buildPackModel, languageOf, type PackModel, type PackStep } from './pack-model';
+import { buildPackModel, languageOf, type ModelOptions, type PackModel, type PackStep } from './pack-model';
 import { redactDsnPassword } from '../db/redact-dsn';
 import { gateDetailText, gateText } from './gate-words';
 import { runStatusText, statusText } from './words';
@@ -164,10 +164,10 @@ export function decisionFor(vault: Vault, runId: string): Decision {
   return decisionContext(vault, runId).decision;
 }
 
-/** Like decisionFor, with the state and model it was derived from (for reports). */
-export function decisionContext(vault: Vault, runId: string): { state: RunState; model: PackModel; operator: OperatorDecision; decision: Decision } {
+/** Like decisionFor, with the state and model it was derived from (for reports), worded as `options` says when the runbook names no language. */
+export function decisionContext(vault: Vault, runId: string, options: ModelOptions = {}): { state: RunState; model: PackModel; operator: OperatorDecision; decision: Decision } {
   const state = loadRunState(vault, runId);
-  const model = buildPackModel(vault, state);
+  const model = buildPackModel(vault, state, options);
   const operator = operatorDecisionFor(vault, runId);
   return { state, model, operator, decision: deriveDecision(model, operator) };
 }

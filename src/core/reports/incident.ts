@@ -15,7 +15,7 @@ import { scribeTimeline, type Timeline } from './broadcasts';
 import { decisionContext, failureSummary, fieldText, scrubAddress, sourceText, templateLabels, type Decision, type DecisionRef } from './decision';
 import { abortLabelOf, abortLineOf, abortPatternOf } from './gate-facts';
 import { blockReasonText, gateDetailText, gateText } from './gate-words';
-import { languageOf, type PackArtifact, type PackModel, type PackStep } from './pack-model';
+import { languageOf, type ModelOptions, type PackArtifact, type PackModel, type PackStep } from './pack-model';
 import { decisionKindText, statusText } from './words';
 import { translator, type Lang } from '../../shared/i18n';
 import { incidentMarkdown, renderIncidentPdf } from './incident-render';
@@ -247,8 +247,8 @@ function redactDeep<T>(value: T, secrets: string[]): T {
  * they streamed; the whole report is redacted again with every secret the vault knows now (a
  * secret added after the run is caught here too).
  */
-export function buildIncidentReport(vault: Vault, runId: string): IncidentReport {
-  const { state, model, decision, operator } = decisionContext(vault, runId);
+export function buildIncidentReport(vault: Vault, runId: string, options: ModelOptions = {}): IncidentReport {
+  const { state, model, decision, operator } = decisionContext(vault, runId, options);
   const tr = translator(languageOf(model));
   const time = (at: string | null | undefined) => tr.time(at);
   const events = runEvents(vault, runId);
@@ -356,8 +356,8 @@ export function buildIncidentReport(vault: Vault, runId: string): IncidentReport
 export { incidentMarkdown, renderIncidentPdf } from './incident-render';
 
 /** Writes incident-<run>.md and incident-<run>.pdf into `dir` (created if missing). */
-export async function writeIncidentReport(vault: Vault, runId: string, dir: string, options: { overwrite?: boolean } = {}): Promise<{ report: IncidentReport; markdown: string; pdf: string }> {
-  const report = buildIncidentReport(vault, runId);
+export async function writeIncidentReport(vault: Vault, runId: string, dir: string, options: { overwrite?: boolean } & ModelOptions = {}): Promise<{ report: IncidentReport; markdown: string; pdf: string }> {
+  const report = buildIncidentReport(vault, runId, { language: options.language });
   mkdirSync(dir, { recursive: true });
   const markdown = join(dir, `incident-${runId}.md`);
   const pdf = join(dir, `incident-${runId}.pdf`);

@@ -349,9 +349,23 @@ function linkedEvidenceOf(tr: Translator, events: VaultEvent[], runId: string, a
   return { evidence, last };
 }
 
-/** Snapshot of a run for export. `exportedAt` is the time of the chain head, so the same run exports the same bytes. */
-export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel {
-  const tr = translator(state.runbook.language);
+/** How a snapshot is worded when its runbook names no language (`--lang`, the window's language); the runbook's `language:` always wins. */
+export interface ModelOptions {
+  language?: Lang;
+}
+
+/** The language of a run's documents: its runbook's `language:`, else the one asked for, else English. */
+export function runLanguage(state: Pick<RunState, 'runbook'>, options: ModelOptions = {}): Lang | undefined {
+  return state.runbook.language ?? options.language;
+}
+
+/**
+ * Snapshot of a run for export. `exportedAt` is the time of the chain head, so the same run
+ * exports the same bytes (a pack is always built without `options`: in its runbook's language).
+ */
+export function buildPackModel(vault: ReadOnlyVault, state: RunState, options: ModelOptions = {}): PackModel {
+  const language = runLanguage(state, options);
+  const tr = translator(language);
   const phases = phaseInfo(tr, state);
   const artifactsById = new Map(vault.artifacts().map((a) => [a.id, a]));
   const steps: PackStep[] = allSteps(state).map(({ step, phaseId }) => {
@@ -428,7 +442,7 @@ export function buildPackModel(vault: ReadOnlyVault, state: RunState): PackModel
   const identities = chain.filter((i) => people.has(i.name) || i.roles.includes('approver'));
   return {
     run: { runId: state.runId, status: state.status, environment: state.environment, operator: state.operator, startedAt: state.startedAt, ...(state.t0 ? { t0: state.t0 } : {}), ...(state.rehearsal ? { rehearsal: state.rehearsal } : {}), blockedBy: state.blockedBy && tr.lang !== 'en' ? { ...state.blockedBy, reason: blockReasonText(tr.lang, state.blockedBy.reason, steps.find((x) => x.stepId === state.blockedBy!.stepId)?.gates ?? []) } : state.blockedBy, decisions: state.decisions },
-    runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [], ...(state.runbook.language ? { language: state.runbook.language } : {}) },
+    runbook: { id: state.runbook.id, version: state.runbook.version, title: state.runbook.title, hash: state.runbookHash, decisionTemplate: state.runbook.decision?.template ?? 'governance', decisionTarget: state.runbook.decision?.target ?? null, rollbackTriggers: state.runbook.rollback?.triggers ?? [], ...(language ? { language } : {}) },
     targets: Object.entries(state.targets).map(([name, t]) => ({ name, kind: t.kind, address: targetAddress(t), hostKey: t.kind === 'ssh' ? (state.hostKeys[name] ?? t.host_key ?? null) : null })),
     steps,
     artifacts,
