@@ -1,10 +1,11 @@
 // `cutover ledger publish`: pushes the vault's events the ledger does not hold yet, in order,
 // exactly once. No local bookkeeping to lose: the ledger's own head for this workstation is the
-// outbox's cursor, read back inside the transaction that inserts (under an advisory lock per
-// workstation), and (workstation, seq) is unique, so a crash or a lost connection between the
-// insert and anything else can neither duplicate nor skip: the next run starts from the head.
-// A LedgerPublisher keeps its connection between publishes (`ledger publish --follow`): one
-// round trip takes the lock and reads the head, one inserts the batch, one commits.
+// outbox's cursor; each batch is inserted under an advisory lock per workstation, the ledger's
+// insert trigger refuses rows that do not extend its head, and (workstation, seq) is unique, so
+// a crash or a lost connection between the insert and anything else can neither duplicate nor
+// skip: the next run starts from the head.
+// A LedgerPublisher keeps its connection between publishes (`ledger publish --follow`); each
+// batch is two round trips (the transaction, the lock and the insert; the commit).
 import { createHash } from 'node:crypto';
 import { registryOf, signerFor, type OwnerKeyOptions } from '../identity';
 import { sshsigSign, type Signer } from '../signing';
@@ -56,14 +57,17 @@ function eventBytes(e: VaultEvent): Buffer {
   return bytes;
 }
 
-async function signedRows(events: VaultEvent[], ledger: string, workstation: string, signer: Signer): Promise<unknown[][]> {
-  const rows: unknown[][] = [];
+/** The batch's rows as SQL values, each event signed; literals, so the whole batch goes in one round trip. */
+async function signedValues(events: VaultEvent[], ledger: string, workstation: string, signer: Signer, literal: (text: string) => string): Promise<string> {
+  const fixed = `${literal(workstation)}, %SEQ%, ${literal(ledger)}::uuid, ${literal(signer.publicKey)}`;
+  const rows: string[] = [];
   for (const e of events) {
     const bytes = eventBytes(e);
     const signature = await sshsigSign(signer, eventStatement(ledger, workstation, e.seq, e.hash), LEDGER_EVENT_NAMESPACE);
-    rows.push([workstation, e.seq, ledger, signer.publicKey, e.prevHash, e.hash, bytes, signature]);
+    if (!Number.isSafeInteger(e.seq) || !/^[0-9a-f]{64}$/.test(e.prevHash) || !/^[0-9a-f]{64}$/.test(e.hash)) throw new LedgerError(`The vault's event #${e.seq} has a malformed seq or hash; run \`cutover vault verify\`.`);
+    rows.push(`(${fixed.replace('%SEQ%', String(e.seq))}, '${e.prevHash}', '${e.hash}', decode('${bytes.toString('hex')}', 'hex'), ${literal(signature)})`);
   }
-  return rows;
+  return rows.join(', ');
 }
 
 /** The next events to publish after `head`, bounded by count and bytes. */
@@ -177,23 +181,26 @@ export class LedgerPublisher {
           writeLedgerMarker(vault.path, membership);
           return { workstation, ledger, published, head: head.seq };
         }
-        const rows = await signedRows(events, ledger, workstation, signer);
-        // One round trip: the transaction, the workstation's publish lock, and its head under it.
+        const values = await signedValues(events, ledger, workstation, signer, (text) => client.escapeLiteral(text));
+        // One round trip: the transaction, the workstation's publish lock and the batch; the ledger's
+        // insert trigger refuses a batch that does not extend the head (another publisher of this
+        // vault went first): then start again from the head it left. COMMIT is its own round trip,
+        // so a publish that gave up (timed out, connection lost) never commits later.
         const lock = client.escapeLiteral(`cutover-ledger-publish:${workstation}`);
-        const results = await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${lock})); SELECT seq::text AS head_seq, hash FROM ${S}.events WHERE workstation = ${client.escapeLiteral(workstation)} ORDER BY seq DESC LIMIT 1`) as unknown as Array<{ rows: Array<{ head_seq: string; hash: string }> }>;
-        const row = results[2]!.rows[0];
-        const now = row ? { seq: Number(row.head_seq), hash: row.hash } : { seq: 0, hash: null };
-        // Another publisher of this vault may have gone first: start again from the head it left.
-        if (now.seq !== head.seq) {
+        try {
+          await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${lock})); INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}`);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (timedOut || typeof code !== 'string' || !code.startsWith('23')) throw error;
           await client.query('ROLLBACK');
+          const now = await readHead(client, workstation);
+          if (now.seq === head.seq) throw error;
           head = now;
           checkSameChain(vault, head);
           continue;
         }
-        const values = rows.map((_, i) => `(${Array.from({ length: 8 }, (__, j) => `$${i * 8 + j + 1}`).join(', ')})`).join(', ');
-        await client.query(`INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}`, rows.flat());
         await client.query('COMMIT');
-        published += rows.length;
+        published += events.length;
         const last = events.at(-1)!;
         head = { seq: last.seq, hash: last.hash };
         progress?.(published, last.seq);
