@@ -7,6 +7,13 @@ import type { RunState } from '../engine/types';
 import { isMutating } from '../engine/http-step';
 import type { Role } from '../vault/types';
 import type { ActKind } from './document';
+import { translator, type Translator } from '../../shared/i18n';
+import { blockReasonText } from '../reports/gate-words';
+
+/** Refusals are worded in the run's language (its runbook's `language:`, else English). */
+const trOf = (state: Pick<RunState, 'runbook'>): Translator => translator(state.runbook.language);
+/** A run's status in a refusal: the code in English, the word in other languages. */
+const statusOf = (tr: Translator, status: RunState['status']): string => (tr.lang === 'en' ? status : tr.t(`runStatus.${status}`));
 
 export type Decision = 'rollback' | 'stop' | 'retry';
 
@@ -36,22 +43,11 @@ export function rolesFor(kind: ActKind, state: Pick<RunState, 'runbook'>, step?:
   }
 }
 
-const ACT_WORDS: Record<ActKind, string> = {
-  'run.start': 'start a run',
-  'step.execute': 'execute a step',
-  'step.attest': 'attest this step',
-  'step.record': 'record values',
-  'step.done': 'mark a step done',
-  'step.skip': 'skip a step',
-  'run.decide': 'decide on the run',
-  'decision.record': 'record the decision',
-  'deviation.accept': 'accept a deviation from the rehearsal',
-};
-
 export function roleRefusal(kind: ActKind, state: Pick<RunState, 'runbook'>, step: Step | undefined, who: { name: string; roles: Role[] }): string | null {
   const allowed = rolesFor(kind, state, step);
   if (allowed.some((r) => who.roles.includes(r))) return null;
-  return `${who.name} is ${who.roles.join(', ')}; only ${allowed.join(' or ')} may ${ACT_WORDS[kind]}${step ? ` (${step.id})` : ''}.`;
+  const tr = trOf(state);
+  return tr.t('refusal.role', { name: who.name, roles: who.roles.join(', '), allowed: allowed.join(tr.t('refusal.or')), act: tr.t(`refusal.act.${kind}`), step: step ? ` (${step.id})` : '' });
 }
 
 /**
@@ -59,24 +55,25 @@ export function roleRefusal(kind: ActKind, state: Pick<RunState, 'runbook'>, ste
  * checks who asks and why; the app's views use this to offer a skip only where it would be taken.
  */
 export function skipRefusal(state: RunState, stepId: string, phaseId: string): string | null {
+  const tr = trOf(state);
   const current = state.steps.get(stepId);
-  if (!current) return `The runbook has no step "${stepId}".`;
-  if (current.status === 'running') return `Step ${stepId} is running; cancel it first.`;
-  if (current.status === 'PASS' || current.status === 'skipped') return `Step ${stepId} is already ${current.status}.`;
-  if (current.status === 'N/A') return `Step ${stepId} is N/A (its condition was false): there is nothing to skip.`;
-  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more changes in it.`;
-  if (state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId}; a person records a decision (retry, rollback or stop) before any step is skipped.`;
-  if (state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps can be skipped now.';
-  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps are skipped only on the rollback path.';
-  return forbiddenSkip(state, stepId, phaseId);
+  if (!current) return tr.t('refusal.noStep', { step: stepId });
+  if (current.status === 'running') return tr.t('refusal.skip.running', { step: stepId });
+  if (current.status === 'PASS' || current.status === 'skipped') return tr.t('refusal.skip.already', { step: stepId, status: current.status });
+  if (current.status === 'N/A') return tr.t('refusal.skip.notApplicable', { step: stepId });
+  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return tr.t('refusal.runOver', { status: statusOf(tr, state.status) });
+  if (state.status === 'BLOCKED') return tr.t('refusal.skip.blocked', { step: String(state.blockedBy?.stepId) });
+  if (state.status === 'ROLLBACK' && phaseId !== 'rollback') return tr.t('refusal.skip.rollbackPath');
+  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return tr.t('refusal.skip.rollbackOnly');
+  return forbiddenSkip(tr, state, stepId, phaseId);
 }
 
 /** `skippable: false` on the step or its phase: the runbook itself forbids skipping it. */
-function forbiddenSkip(state: RunState, stepId: string, phaseId: string): string | null {
+function forbiddenSkip(tr: Translator, state: RunState, stepId: string, phaseId: string): string | null {
   const step = allSteps(state.runbook).find((s) => s.step.id === stepId)?.step;
-  if (step?.skippable === false) return `Step ${stepId} cannot be skipped: the runbook forbids skipping it (skippable: false). Run it, or record a decision (rollback or stop).`;
+  if (step?.skippable === false) return tr.t('refusal.skip.forbidden', { step: stepId });
   const phase = state.runbook.phases.find((p) => p.id === phaseId);
-  if (phase?.skippable === false) return `Step ${stepId} cannot be skipped: the runbook forbids skipping any step of phase ${phaseId} (skippable: false). Run it, or record a decision (rollback or stop).`;
+  if (phase?.skippable === false) return tr.t('refusal.skip.forbiddenPhase', { step: stepId, phase: phaseId });
   return null;
 }
 
@@ -91,41 +88,49 @@ export function orderRefusal(state: RunState, stepId: string, phaseId: string): 
     if (!settled(state.steps.get(step.id)!.status)) waiting.push(step.id);
   }
   if (waiting.length === 0) return null;
-  const list = waiting.length > 4 ? `${waiting.slice(0, 4).join(', ')} and ${waiting.length - 4} more` : waiting.join(', ');
-  return `Step ${stepId} changes things, so it runs only when every precondition and earlier step is PASS or skipped with a reason; still open: ${list}.`;
+  const tr = trOf(state);
+  const list = waiting.length > 4 ? tr.t('refusal.order.more', { list: waiting.slice(0, 4).join(', '), n: waiting.length - 4 }) : waiting.join(', ');
+  return tr.t('refusal.order', { step: stepId, list });
 }
 
 /** Why a check, command or monitor may not run now (state, order, one at a time), or null. */
 export function executeRefusal(state: RunState, step: Step, phaseId: string): string | null {
+  const tr = trOf(state);
   const current = state.steps.get(step.id)!;
   const mutating = isMutating(step);
-  if (current.status === 'running') return `Step ${step.id} is already running.`;
-  if (current.status === 'PASS' && step.kind !== 'check' && !(step.kind === 'http' && !mutating)) return `Step ${step.id} already passed.`;
-  if (current.status === 'skipped') return `Step ${step.id} was skipped.`;
-  if (current.status === 'N/A') return `Step ${step.id} is N/A: its condition was false when the run reached it.`;
-  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is ${state.status}; nothing more runs in it.`;
-  if (mutating && state.status === 'BLOCKED') return `The run is BLOCKED at ${state.blockedBy?.stepId} (${state.blockedBy?.reason}). No mutating step runs until a person records a decision: \`cutover run decide --decision retry|rollback|stop\`.`;
-  if (mutating && state.status === 'ROLLBACK' && phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps run now.';
-  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return 'Rollback steps run only after a rollback decision.';
-  if (mutating && (current.status === 'FAIL' || current.status === 'INTERRUPTED')) return `Step ${step.id} ${current.status === 'FAIL' ? 'failed' : 'was interrupted and may have run'}; it runs again only after a signed retry decision (\`cutover run decide --decision retry --reason …\`).`;
+  if (current.status === 'running') return tr.t('refusal.execute.running', { step: step.id });
+  if (current.status === 'PASS' && step.kind !== 'check' && !(step.kind === 'http' && !mutating)) return tr.t('refusal.execute.passed', { step: step.id });
+  if (current.status === 'skipped') return tr.t('refusal.execute.skipped', { step: step.id });
+  if (current.status === 'N/A') return tr.t('refusal.execute.notApplicable', { step: step.id });
+  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return tr.t('refusal.execute.runOver', { status: statusOf(tr, state.status) });
+  if (mutating && state.status === 'BLOCKED') return tr.t('refusal.execute.blocked', { step: String(state.blockedBy?.stepId), reason: state.blockedBy ? blockReasonText(tr.lang, state.blockedBy.reason, state.steps.get(state.blockedBy.stepId)?.gates ?? []) : 'undefined' });
+  if (mutating && state.status === 'ROLLBACK' && phaseId !== 'rollback') return tr.t('refusal.execute.rollbackPath');
+  if (phaseId === 'rollback' && state.status !== 'ROLLBACK') return tr.t('refusal.execute.rollbackOnly');
+  if (mutating && (current.status === 'FAIL' || current.status === 'INTERRUPTED')) return tr.t(current.status === 'FAIL' ? 'refusal.execute.failed' : 'refusal.execute.interrupted', { step: step.id });
   const running = [...state.steps.values()].find((s) => s.status === 'running');
-  if (running && (mutating || running.kind === 'command' || (running.kind === 'http' && !running.readOnly))) return `Step ${running.stepId} is running in this run; a mutating step runs alone. Wait for it to finish.`;
+  if (running && (mutating || running.kind === 'command' || (running.kind === 'http' && !running.readOnly))) return tr.t('refusal.execute.alone', { step: running.stepId });
   if (mutating) return orderRefusal(state, step.id, phaseId);
   return null;
 }
 
+/** Skips and decisions go into the evidence with their reason: one without is refused with this. */
+export function reasonRefusal(state: Pick<RunState, 'runbook'>, act: 'skip' | 'decide'): string {
+  return trOf(state).t(act === 'skip' ? 'refusal.skip.reason' : 'refusal.decide.reason');
+}
+
 /** Why this decision cannot be taken now, or null. `stepId` names the step a retry is for. */
 export function decideRefusal(state: RunState, decision: Decision, stepId: string | null): string | null {
-  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return `The run is already ${state.status}.`;
-  if (decision === 'rollback' && !state.runbook.rollback) return 'The runbook has no rollback section; decide "stop" instead.';
-  if (decision === 'rollback' && state.status === 'ROLLBACK') return 'The run is already on its rollback path.';
+  const tr = trOf(state);
+  if (state.status === 'STOPPED' || state.status === 'COMPLETED') return tr.t('refusal.decide.over', { status: statusOf(tr, state.status) });
+  if (decision === 'rollback' && !state.runbook.rollback) return tr.t('refusal.decide.noRollback');
+  if (decision === 'rollback' && state.status === 'ROLLBACK') return tr.t('refusal.decide.alreadyRollback');
   if (decision !== 'retry') return null;
-  if (!stepId) return 'A retry names the step it is for.';
+  if (!stepId) return tr.t('refusal.retry.noStep');
   const step = state.steps.get(stepId);
-  if (!step) return `The runbook has no step "${stepId}".`;
-  if (step.status !== 'FAIL' && step.status !== 'INTERRUPTED') return `Step ${stepId} is ${step.status}; only a failed or interrupted step is retried.`;
-  if (state.status === 'BLOCKED' && state.blockedBy?.stepId !== stepId) return `The run is BLOCKED at ${state.blockedBy?.stepId}, not ${stepId}; a retry is for the step that blocked it.`;
-  if (state.status === 'ROLLBACK' && step.phaseId !== 'rollback') return 'The run is on its rollback path: only rollback steps are retried.';
+  if (!step) return tr.t('refusal.noStep', { step: stepId });
+  if (step.status !== 'FAIL' && step.status !== 'INTERRUPTED') return tr.t('refusal.retry.notFailed', { step: stepId, status: step.status });
+  if (state.status === 'BLOCKED' && state.blockedBy?.stepId !== stepId) return tr.t('refusal.retry.otherStep', { blocked: String(state.blockedBy?.stepId), step: stepId });
+  if (state.status === 'ROLLBACK' && step.phaseId !== 'rollback') return tr.t('refusal.retry.rollbackPath');
   return null;
 }
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appendAct, chainContext, draftAct, inWriteTransaction, signHere, type ActRequest } from '../acts/context';
 import { ActRefusedError, actBytes, parseAct, type ActDocument, type SignedAct } from '../acts/document';
-import { decideRefusal, executeRefusal, retryTarget, roleRefusal, skipRefusal, type Decision } from '../acts/rules';
+import { decideRefusal, executeRefusal, reasonRefusal, retryTarget, roleRefusal, skipRefusal, type Decision } from '../acts/rules';
 import { verifyAct, type VerifiedAct } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import { loadRunbook } from '../runbook/load';
@@ -420,7 +420,7 @@ export class RunEngine {
   async skip(runId: string, stepId: string, reason: string): Promise<StepState> {
     const state = this.status(runId);
     const { phaseId } = this.findStep(state, stepId);
-    if (!reason.trim()) throw new RunRefusedError('Skipping a step needs a reason (it goes into the evidence and the decision).');
+    if (!reason.trim()) throw new RunRefusedError(reasonRefusal(state, 'skip'));
     const refusal = skipRefusal(state, stepId, phaseId);
     if (refusal) throw new RunRefusedError(refusal);
     return this.stepAct(await this.signed({ kind: 'step.skip', runId, stepId, what: { reason: reason.trim() } }));
@@ -429,7 +429,7 @@ export class RunEngine {
   /** A person's decision: take the rollback path, stop, or retry the step that failed or was interrupted. */
   async decide(runId: string, decision: Decision, reason: string, stepId?: string): Promise<RunState> {
     const state = this.status(runId);
-    if (!reason.trim()) throw new RunRefusedError('A decision needs a reason (it goes into the evidence).');
+    if (!reason.trim()) throw new RunRefusedError(reasonRefusal(state, 'decide'));
     const target = decision === 'retry' ? (stepId ?? retryTarget(state)) : null;
     const refusal = decideRefusal(state, decision, target);
     if (refusal) throw new RunRefusedError(refusal);
@@ -531,7 +531,7 @@ export class RunEngine {
           break;
         case 'step.skip': {
           const reason = typeof what.reason === 'string' ? what.reason.trim() : '';
-          if (!reason) throw new RunRefusedError('Skipping a step needs a reason (it goes into the evidence and the decision).');
+          if (!reason) throw new RunRefusedError(reasonRefusal(state, 'skip'));
           const refusal = skipRefusal(state, step.id, phaseId);
           if (refusal) throw new RunRefusedError(refusal);
           appendAct(this.vault, act, 'step.skipped', { runId, stepId: step.id, reason, previous: current.status });
@@ -549,7 +549,7 @@ export class RunEngine {
     const decision = act.doc.what.decision as Decision;
     const reason = typeof act.doc.what.reason === 'string' ? act.doc.what.reason.trim() : '';
     if (!['rollback', 'stop', 'retry'].includes(decision)) throw new ActRefusedError('A decision is rollback, stop or retry.');
-    if (!reason) throw new RunRefusedError('A decision needs a reason (it goes into the evidence).');
+    if (!reason) throw new RunRefusedError(reasonRefusal(state, 'decide'));
     const refusal = decideRefusal(state, decision, act.doc.step);
     if (refusal) throw new RunRefusedError(refusal);
     appendAct(this.vault, act, 'run.decision', { runId: state.runId, decision, reason, blockedBy: state.blockedBy, ...(act.doc.step ? { stepId: act.doc.step } : {}) });

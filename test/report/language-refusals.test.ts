@@ -1,0 +1,62 @@
+// The engine's refusals in the run's language: a Spanish runbook's run refuses in Spanish (a
+// skip without a reason, a command out of order, an act by the wrong role, a mutating step on a
+// blocked run, a retry of the wrong step), an English one word for word as before; each refusal
+// leaves the vault's chain head where it was.
+import { describe, expect, it } from 'vitest';
+import { useEngineFixture } from '../engine/setup';
+
+const runbook = (language: string) => `
+format: cutover-runbook/v1
+id: rechazos
+title: Rechazos
+version: "1"
+${language}
+targets:
+  ws: { kind: local }
+preconditions:
+  - { id: pre, kind: attest, title: Congelación, statement: "Congelación confirmada" }
+phases:
+  - id: P1
+    title: Migración
+    steps:
+      - { id: migrar, kind: command, title: Migrar, target: ws, run: "echo 'DuplicateTable'; exit 1", abort_on: [ { pattern: DuplicateTable } ] }
+      - { id: segundo, kind: command, title: Segundo, target: ws, run: "echo ok" }
+rollback:
+  steps:
+    - { id: rb, kind: manual, title: Restaurar, instructions: Restaurar la copia }
+`;
+
+describe('refusals in the run\'s language', () => {
+  it('a Spanish run refuses in Spanish, and nothing is appended', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const { runId } = await op.startRun({ text: runbook('language: es'), source: 'r.yaml', environment: 'rehearsal' });
+    const refused = async (act: Promise<unknown>, message: string | RegExp) => {
+      const head = fx.vault.head();
+      await expect(act).rejects.toThrow(message);
+      expect(fx.vault.head()).toEqual(head);
+    };
+    await refused(op.skip(runId, 'pre', '  '), 'Omitir un paso exige un motivo (queda en la evidencia y en la decisión).');
+    await refused(fx.engine('obs').attest(runId, 'pre'), 'obs tiene el rol observer; solo operator puede atestiguar este paso (pre).');
+    await fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1'));
+    await refused(op.executeStep(runId, 'migrar'), 'El paso migrar cambia el sistema, así que solo se ejecuta cuando cada precondición y cada paso anterior está en PASS u omitido con un motivo; aún abiertos: pre.');
+    await op.attest(runId, 'pre');
+    await op.executeStep(runId, 'migrar');
+    await refused(op.executeStep(runId, 'segundo'), 'La ejecución está BLOQUEADA en migrar (coincidió la compuerta de aborto: abortar si /DuplicateTable/). Ningún paso que cambie el sistema se ejecuta hasta que una persona registre una decisión');
+    await refused(op.decide(runId, 'retry', 'otra vez', 'segundo'), 'El paso segundo está pending; solo se reintenta un paso fallido o interrumpido.');
+    await refused(op.decide(runId, 'rollback', ''), 'Una decisión exige un motivo (queda en la evidencia).');
+    await op.decide(runId, 'stop', 'tabla duplicada');
+    await refused(op.decide(runId, 'rollback', 'demasiado tarde'), 'La ejecución ya está DETENIDA.');
+  });
+
+  it('an English run refuses word for word as before', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const { runId } = await op.startRun({ text: runbook(''), source: 'r.yaml', environment: 'rehearsal' });
+    const head = fx.vault.head();
+    await expect(op.skip(runId, 'pre', '')).rejects.toThrow('Skipping a step needs a reason (it goes into the evidence and the decision).');
+    await expect(fx.engine('obs').attest(runId, 'pre')).rejects.toThrow('obs is observer; only operator may attest this step (pre).');
+    await expect(op.decide(runId, 'retry', 'again', 'migrar')).rejects.toThrow('Step migrar is pending; only a failed or interrupted step is retried.');
+    expect(fx.vault.head()).toEqual(head);
+  });
+});
