@@ -291,7 +291,7 @@ async function bench(dir: string): Promise<Measurement[]> {
     `the runs just before and after the measurement (sha256sum ${sums.map((x) => secs(x.ms)).join(', ')}; openssl ${ossl.map((x) => secs(x.ms)).join(', ')});`,
     'the file was written and fsynced first, so every side reads warm page cache.',
     `stream: createArtifact() → write() × ${Math.ceil(bytes / writeBytes)} → finish(), in a child process: SHA-256 of the plaintext, AES-256-GCM in 1 MiB chunks`,
-    '  into segment files (64 MiB each), fdatasync then one transaction recording the chunks\' tags at least every 16 chunks or 250 ms.',
+    '  into segment files (64 MiB each), fdatasync then one transaction recording the chunks\' tags at least every 64 chunks or 250 ms.',
     `  Included: generating the bytes (${secs(stream.generate.ms)}). Not included: Vault.create (${secs(stream.create.ms)}, KDF at N=2^14), close (${secs(stream.close.ms)}).`,
     `  The artifact's SHA-256 equals sha256sum's. peak RSS = ${stream.ran.maxRssKiB !== null ? 'GNU time\'s "maximum resident set size"' : 'process.resourceUsage().maxRSS'} of that child, everything`,
     `  included; before the first write() it had already peaked at ${(stream.rssBeforeKiB * 1024 / 1e6).toFixed(0)} MB (node, tsx, the vault code, scrypt's 16 MiB, the generator's 16 MiB block).`,

@@ -100,7 +100,6 @@ describe('disk full while streaming into segment files', () => {
     const lost = freeBefore - free();
     const grown = databaseBytes() - databaseBefore;
     expect(lost - grown, `${lost} bytes lost: ${grown} to the database, ${segmentBytes} to the recorded segment`).toBeLessThanOrEqual(segmentBytes + 64 * 1024);
-    expect(filled.sent - recorded, 'the refused and unrecorded bytes were given back, not kept in the segment').toBeLessThanOrEqual(free() + 2 * CHUNK_BYTES);
 
     // The user freed nothing: the next writer opens, seals (if abandon() had no room) and verifies.
     const next = Vault.open(path, { passphrase: PASS });

@@ -1,5 +1,5 @@
 // The writer that segments-kill.test.ts kills: opens the vault and streams artifacts into it
-// one after another as fast as it can (64 KiB writes, each artifact 0.5–24 MiB of a keystream
+// one after another as fast as it can (64 KiB writes, a flush every 16 MiB, each artifact 0.5–24 MiB of a keystream
 // the test can regenerate from the artifact's name), printing one JSON line per finished
 // artifact; or, with `fill`, fills the disk (segments-disk-full.test.ts).
 // Usage: CUTOVER_SEGMENTS_CHILD=1 node --import tsx segments-writer-child.ts VAULT ROUND|fill
@@ -30,6 +30,7 @@ function fill(path: string): void {
     try {
       writer.write(piece);
       sent += piece.length;
+      if (sent % (16 * 1024 * 1024) === 0) writer.flush(); // as a pause would (see below)
     } catch (e) {
       error = e as Error;
     }
@@ -74,6 +75,11 @@ function main(): void {
       const n = Math.min(64 * 1024, size - done);
       writer.write(next(n));
       done += n;
+      // A real transcript pauses, and its quiet-output timer commits what came so far; this loop
+      // never pauses (nor lets a timer run), and the vault commits a full-speed stream only every
+      // 64 MiB or 250 ms, so it flushes every 16 MiB, as a pause would: kills then find bytes
+      // recorded mid-artifact however fast the machine is.
+      if (done % (16 * 1024 * 1024) === 0) writer.flush();
     }
     const info = writer.finish();
     process.stdout.write(`${JSON.stringify({ name, id: info.id, size: info.size, sha256: info.sha256 })}\n`);

@@ -251,3 +251,44 @@ describe.concurrent('segment files', () => {
     expect(existsSync(path)).toBe(false);
   });
 });
+
+describe('a large transcript', () => {
+  it('across segment files, with a flush and a write larger than a chunk, is recorded as it goes (a segment at a time), reads back and verifies', ({ onTestFinished }) => {
+    const path = join(useTempDir('cutover-seg-large-', onTestFinished), 'v.vault');
+    const vault = Vault.create(path, PASS);
+    const hash = createHash('sha256');
+    let info;
+    try {
+      const writer = vault.createArtifact({ name: 'large.bin', mediaType: 'application/octet-stream', actor: 'dba' });
+      const send = (piece: Buffer) => {
+        hash.update(piece);
+        writer.write(piece);
+      };
+      const recorded = () => vault.artifacts().find((a) => a.name === 'large.bin')!.size;
+      for (let i = 0; i < 64 * 16; i++) send(randomBytes(64 * 1024));
+      // Recorded as it goes, at least a segment's worth of chunks (64) at a time, not only at the end.
+      expect(recorded()).toBeGreaterThan(0);
+      expect(writer.bytesWritten - recorded()).toBeLessThan(64 * 1024 * 1024);
+      send(randomBytes(3 * 1024 * 1024 + 17)); // split across four chunks, into segment 000001
+      writer.flush();
+      expect(recorded()).toBe(writer.bytesWritten);
+      send(Buffer.from('the end\n'));
+      info = writer.finish();
+    } finally {
+      vault.close();
+    }
+    expect(info.sha256).toBe(hash.digest('hex'));
+    expect(info.size).toBe(67 * 1024 * 1024 + 17 + 8);
+    const root = segmentRootFor(path);
+    expect(existsSync(segmentPathFor(root, info.id, 1)) && !existsSync(segmentPathFor(root, info.id, 2))).toBe(true);
+    const inspected = Vault.openReadOnly(path, { passphrase: PASS });
+    try {
+      expect(inspected.verify()).toMatchObject({ ok: true, bytes: info.size, badArtifacts: [], orphanSegments: [] });
+      const read = createHash('sha256');
+      for (const chunk of inspected.readArtifact(info.id)) read.update(chunk);
+      expect(read.digest('hex')).toBe(info.sha256);
+    } finally {
+      inspected.close();
+    }
+  });
+});
