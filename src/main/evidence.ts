@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { actBytes } from '../core/acts';
 import { join } from 'node:path';
 import { broadcasts, scribeTimeline } from '../core/reports/broadcasts';
-import { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere, sourceText, fieldText, TEMPLATE_LABELS, type DecisionInput } from '../core/reports/decision';
+import { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere, sourceText, fieldText, templateLabels, type DecisionInput } from '../core/reports/decision';
 import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/reports/incident';
 import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/pack';
 import type { Vault } from '../core/vault';
@@ -24,14 +24,15 @@ export function decisionView(vault: Vault, runId: string): DecisionView {
     goNoGo: decision.goNoGo,
     authorization: decision.authorization,
     statement: decision.statement,
-    fields: TEMPLATE_LABELS.map(([field, label]) => {
+    // In the run's language (its runbook's `language:`), like the values and the PDF.
+    fields: templateLabels(decision.language).map(([field, label]) => {
       const source = decision.sources[field];
       return {
         field,
         label,
         value: fieldText(decision, field),
         from: source.from,
-        detail: sourceText(source),
+        detail: sourceText(source, decision.language),
         evidence: source.refs.flatMap((r) => (r.evidence ? [r.evidence] : [])),
       };
     }),
