@@ -4,16 +4,16 @@
 // file: a head that is gone, rewritten or behind what it saw before (rows deleted, a ledger
 // restored from an older dump) is named. The first read of a process walks every chain from
 // genesis, so an edit anywhere below the heads is caught too; later reads go on from the heads.
-// A read is three round trips for one workstation (the snapshot with the ledger's id and members;
-// the rows from the head it holds, which is checked unchanged; the commit). The heads are saved
+// A read is one round trip once the chains are walked (the ledger's id, its members and each
+// chain's rows from the head it holds, which is checked unchanged, in one snapshot). The heads are saved
 // after each read in the background (one save at a time, the newest waiting), so the disk's fsync
 // does not hold up the next read; the first read's save, and close(), wait for it.
 import { LEDGER_CHANNEL } from './limits';
 import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from './connect';
 import { LedgerError } from './errors';
 import { HEADS_FORMAT, readHeads, saveHeads, type SeenHeads } from './heads';
-import { PAGE_ROWS, beginSnapshot, readHead, readRows } from './reads';
-import { ChainWalker, memberProblem, type LedgerMember, type PublishedEvent } from './record';
+import { PAGE_ROWS, readHead, readRows, readSnapshot } from './reads';
+import { ChainWalker, memberProblem, type LedgerMember, type LedgerRow, type PublishedEvent } from './record';
 import type { LedgerProblem } from './verify';
 
 export interface FollowRead {
@@ -31,6 +31,8 @@ export class LedgerFollower {
   private unsaved: SeenHeads | null = null;
   private saveFailed: unknown = null;
   private reads = 0;
+  /** Whether this read began a transaction of its own (for chains beyond the first round trip). */
+  private inTransaction = false;
 
   private constructor(private readonly connection: LedgerConnection, private readonly headsPath: string, private heads: SeenHeads | null) {
     const wake = () => {
@@ -88,12 +90,16 @@ export class LedgerFollower {
     }
     const out: FollowRead = { events: [], problems: [] };
     let ledger: string;
+    this.inTransaction = false;
     try {
-      const snapshot = await beginSnapshot(client, label);
+      // One round trip in the common case: the ledger's id, its members and each walked chain's
+      // rows from its head, in one snapshot. A chain not walked yet, or more than a page, is read
+      // on in a transaction of its own (a later snapshot: the rows are checked one by one anyway).
+      const walked = [...this.walkers].filter(([name]) => !this.broken.has(name)).map(([workstation, w]) => ({ workstation, afterSeq: w.head.seq > 0 ? w.head.seq - 1 : 0 }));
+      const snapshot = await readSnapshot(client, label, walked);
       ledger = snapshot.ledger;
       if (this.heads && this.heads.ledger !== ledger) {
         out.problems.push({ workstation: '*', seq: null, message: `this is not the ledger this follower followed (ledger id ${ledger}, its heads are of ${this.heads.ledger}): the ledger was re-created or replaced; nothing it holds is taken as a continuation` });
-        await client.query('COMMIT');
         return out;
       }
       const members = snapshot.members;
@@ -106,15 +112,15 @@ export class LedgerFollower {
       }
       for (const member of members) {
         if (this.broken.has(member.name)) continue;
-        const problem = await this.readChain(member, ledger, seen[member.name], out.events);
+        const problem = await this.readChain(member, ledger, seen[member.name], out.events, snapshot.pages.get(member.name));
         if (problem) {
           this.broken.add(member.name);
           out.problems.push(problem);
         }
       }
-      await client.query('COMMIT');
+      if (this.inTransaction) await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (this.inTransaction) await client.query('ROLLBACK').catch(() => undefined);
       throw ledgerErrorFrom(error, label, 'following the ledger');
     }
     const heads: SeenHeads = { format: HEADS_FORMAT, ledger, heads: { ...(this.heads?.heads ?? {}) } };
@@ -154,8 +160,16 @@ export class LedgerFollower {
     }
   }
 
-  private async readChain(member: LedgerMember, ledger: string, known: { seq: number; hash: string } | undefined, events: PublishedEvent[]): Promise<LedgerProblem | null> {
-    const { client } = this.connection;
+  /** A workstation's rows after `afterSeq`, in this read's own transaction (begun on first use). */
+  private async rowsAfter(name: string, afterSeq: number): Promise<LedgerRow[]> {
+    if (!this.inTransaction) {
+      await this.connection.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      this.inTransaction = true;
+    }
+    return readRows(this.connection.client, name, afterSeq);
+  }
+
+  private async readChain(member: LedgerMember, ledger: string, known: { seq: number; hash: string } | undefined, events: PublishedEvent[], prefetched: LedgerRow[] | undefined): Promise<LedgerProblem | null> {
     const name = member.name;
     const problem = (seq: number | null, message: string): LedgerProblem => ({ workstation: name, seq, message });
     let walker = this.walkers.get(name);
@@ -170,7 +184,7 @@ export class LedgerFollower {
       const head = walker.head;
       // The first page starts at the head already checked: its row must be there, unchanged.
       const withHead = first && head.seq > 0;
-      const rows = await readRows(client, name, withHead ? head.seq - 1 : head.seq);
+      const rows = first && prefetched ? [...prefetched] : await this.rowsAfter(name, withHead ? head.seq - 1 : head.seq);
       const full = rows.length === PAGE_ROWS;
       if (withHead) {
         const row = rows.shift();

@@ -16,14 +16,16 @@ export async function readLedgerId(client: pg.Client, label: string): Promise<st
 const MEMBERS_SQL = `SELECT name, ledger_id::text AS ledger_id, public_key, fingerprint, statement, signature FROM ${S}.workstations ORDER BY name`;
 
 /**
- * Opens a read-only snapshot (REPEATABLE READ) and reads the ledger's id and its members in it,
- * in one round trip. The caller COMMITs (or ROLLBACKs) when done.
+ * The ledger's id, its members and, for each chain given, its next rows after `afterSeq` (up to
+ * `limit`), all in one snapshot (REPEATABLE READ, read only) and one round trip: a simple query
+ * of several statements is one implicit transaction.
  */
-export async function beginSnapshot(client: pg.Client, label: string): Promise<{ ledger: string; members: LedgerMember[] }> {
-  const results = await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT id::text AS id FROM ${S}.ledger; ${MEMBERS_SQL}`) as unknown as pg.QueryResult[];
+export async function readSnapshot(client: pg.Client, label: string, chains: Array<{ workstation: string; afterSeq: number }>, limit = PAGE_ROWS): Promise<{ ledger: string; members: LedgerMember[]; pages: Map<string, LedgerRow[]> }> {
+  const pages = chains.map((c) => `SELECT ${ROW_COLUMNS} FROM ${S}.events WHERE workstation = ${client.escapeLiteral(c.workstation)} AND seq > ${Math.trunc(c.afterSeq)} ORDER BY seq LIMIT ${Math.trunc(limit)}`);
+  const results = await client.query([`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`, `SELECT id::text AS id FROM ${S}.ledger`, MEMBERS_SQL, ...pages].join('; ')) as unknown as pg.QueryResult[];
   const ids = results[1]!.rows as Array<{ id: string }>;
   if (ids.length !== 1) throw new LedgerError(`${label} holds ${ids.length} ledger ids; a ledger has exactly one. Was it created with \`cutover ledger init\`?`);
-  return { ledger: ids[0]!.id, members: results[2]!.rows.map(memberFrom) };
+  return { ledger: ids[0]!.id, members: results[2]!.rows.map(memberFrom), pages: new Map(chains.map((c, i) => [c.workstation, results[3 + i]!.rows.map(rowFrom)])) };
 }
 
 export async function readMembers(client: pg.Client): Promise<LedgerMember[]> {
