@@ -52,9 +52,15 @@ export function gateDetailText(lang: Lang, g: GateResult): string {
       if (c.actual === null && g.detail === 'no value found') return tr.t('gate.noValue');
       if (c.actual !== null && g.detail.startsWith('value ') && g.detail.slice(6).trim() === c.actual) return tr.t('gate.value', { value: g.detail.slice(6) });
       return g.detail;
-    case 'threshold':
+    case 'threshold': {
       if (c.actual === null && g.detail === `${c.metric} not found`) return tr.t('gate.metricNotFound', { metric: c.metric });
-      return g.detail;
+      // A monitor's threshold: "<metric> = <actual> over <n> samples[; limit <l> = <expr> with <values>]" (engine/monitor.ts).
+      const prefix = `${c.metric} = `;
+      const m = g.detail.startsWith(prefix) ? /^(.*?) over (\d+) samples(?:; limit (.*?) = (.*) with (.*))?$/s.exec(g.detail.slice(prefix.length)) : null;
+      if (!m) return g.detail;
+      const samples = tr.t('gate.samples', { metric: c.metric, actual: m[1]!, n: m[2]! });
+      return m[3] === undefined ? samples : `${samples}${tr.t('gate.computedLimit', { limit: m[3], expr: m[4]!, values: m[5]! })}`;
+    }
     case 'that':
       if (c.result === null && c.error !== undefined && g.detail === `not evaluated: ${c.error}`) return tr.t('gate.notEvaluated', { message: c.error });
       return g.detail;

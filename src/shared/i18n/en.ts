@@ -240,6 +240,8 @@ export const en = {
   'gate.value': 'value {value}',
   'gate.metricNotFound': '{metric} not found',
   'gate.notEvaluated': 'not evaluated: {message}',
+  'gate.samples': '{metric} = {actual} over {n} samples',
+  'gate.computedLimit': '; limit {limit} = {expr} with {values}',
 
   // ---- findings: why a step failed -------------------------------------------------------
   'finding.interrupted': 'interrupted',

@@ -239,6 +239,8 @@ export const es: Catalogue = {
   'gate.value': 'valor {value}',
   'gate.metricNotFound': '{metric} no encontrado',
   'gate.notEvaluated': 'sin evaluar: {message}',
+  'gate.samples': '{metric} = {actual} en {n} muestras',
+  'gate.computedLimit': '; límite {limit} = {expr} con {values}',
 
   // ---- hallazgos: por qué falló un paso --------------------------------------------------
   'finding.interrupted': 'interrumpido',
