@@ -151,6 +151,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     'MaxSessions 20',
     'MaxStartups 50',
     'LogLevel VERBOSE',
+    // The login shell of this stand-in host reads the test's own folder as its home, not the
+    // machine's: root's ~/.bashrc here runs `pyenv init`, seconds under load for every session,
+    // which made a timeout's kill (a session of its own) land after the test had given up.
+    `SetEnv HOME=${dir}`,
     ...(options.config ?? []),
     '',
   ].join('\n'));
