@@ -1,6 +1,6 @@
 // A run as a DBA reads it in a terminal: phases with offsets, each step's state, in the run's
 // language (its runbook's `language:`, else --lang / CUTOVER_LANG, else English).
-import type { RunState } from '../core/engine';
+import type { RunState, StepOutcome } from '../core/engine';
 import { formatOffset } from '../shared/t-offset';
 import { translator, type Lang, type Translator } from '../shared/i18n';
 import { outputLang } from './lang';
@@ -45,4 +45,19 @@ export async function formatRun(state: RunState, lang: Lang = outputLang(state.r
   if (rb.rollback?.steps.length) section(tr.t('model.phase.rollback'), rb.rollback.steps);
   if (state.approvals.length) lines.push(`\n${tr.t('cli.run.approvals', { list: state.approvals.map((a) => `${a.signer} (${a.fingerprint})`).join(', ') })}`);
   return lines.join('\n');
+}
+
+/**
+ * How a step's outcome is printed (`run exec`, `run play`), in the run's language. Async once,
+ * sync after: the words of gate results load with the reports, and only for another language.
+ */
+export async function outcomeFormatter(state: RunState, lang: Lang = outputLang(state.runbook.language)): Promise<(o: StepOutcome, rehearsal?: string | null) => string> {
+  const tr = translator(lang);
+  const words = lang === 'en' ? null : await import('../core/reports/gate-words');
+  return (o, rehearsal = null) => {
+    const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : g.level === 'warn' ? tr.t('cli.outcome.warn') : 'FAIL'}  ${words ? words.gateText(lang, g) : g.gate}: ${words ? words.gateDetailText(lang, g) : g.detail}${!g.passed && g.level === 'warn' ? tr.t('cli.outcome.notBlocking') : ''}`).join('\n');
+    const head = `\n${o.stepId}: ${stepStatus(tr, o.status)}${o.exitCode !== null ? tr.t('cli.outcome.exit', { code: o.exitCode }) : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}`;
+    const transcript = tr.t('cli.outcome.transcript', { name: o.transcript.name, size: o.transcript.size, sha256: String(o.transcript.sha256) });
+    return `${head}\n${gates}\n${transcript}${rehearsal ? tr.t('cli.outcome.rehearsal', { line: rehearsal }) : ''}${o.blocked && o.status !== 'PASS' ? tr.t('cli.outcome.blocked') : ''}`;
+  };
 }

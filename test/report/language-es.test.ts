@@ -255,6 +255,18 @@ describe('the CLI in the run\'s language', () => {
     expect(found(r.stdout, 'en', 'cli.')).toEqual([]);
   });
 
+  it('run start and run step of a Spanish runbook print Spanish', async () => {
+    const file = join(dir, 'corte.yaml');
+    writeFileSync(file, runbook('language: es', PASSES));
+    const started = await cutover(['run', 'start', '--vault', vaultPath(), '--runbook', file, '--env', 'rehearsal'], { env: { CUTOVER_ACTOR: 'op' } });
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain('— ensayo, operador op\nEstado: ACTIVA\n');
+    const runId = /^Started run (\S+)/.exec(started.stdout)![1]!;
+    const step = await cutover(['run', 'step', '--vault', vaultPath(), runId, 'p0-cabezas'], { env: { CUTOVER_ACTOR: 'op' } });
+    expect(step.code, step.stderr).toBe(0);
+    expect(step.stdout).toContain('p0-cabezas: PASS (salida 0)\n  PASS  código de salida = 0: código de salida 0\n  PASS  la salida contiene "(head)": encontrado en: 70a79686336c (head)\n  transcripción cabezas_previas.log:');
+  });
+
   it('--lang with a language it does not have is bad input: exit 2, saying which it has', async () => {
     const r = await cutover(['run', 'status', '--lang', 'fr', '--vault', vaultPath(), runs.esPass.runId]);
     expect(r.code).toBe(2);

@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 // Core and its dependencies load inside the actions (`await import`), so `--help` and the other
 // commands do not pay for them: keep the imports from core here `import type`.
-import type { Answer, RunEngine, RunState, StepOutcome } from '../../core/engine';
+import type { Answer, RunEngine, RunState } from '../../core/engine';
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson, readBounded } from '../format';
 import { promptHidden, readPassphrase } from '../passphrase';
-import { formatRun } from '../run-format';
+import { formatRun, outcomeFormatter } from '../run-format';
 import { actorKeyring } from '../keys';
 import { openVault } from './vault';
 import { registerRunCompare } from './run-compare';
@@ -81,11 +81,6 @@ function reading(cmd: Command): Command {
 
 function stateJson(state: RunState) {
   return { ...state, steps: [...state.steps.values()] };
-}
-
-function outcomeText(o: StepOutcome, rehearsal: string | null = null): string {
-  const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : g.level === 'warn' ? 'WARN' : 'FAIL'}  ${g.gate}: ${g.detail}${!g.passed && g.level === 'warn' ? ' (level: warn, not blocking)' : ''}`).join('\n');
-  return `\n${o.stepId}: ${o.status}${o.exitCode !== null ? ` (exit ${o.exitCode})` : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}\n${gates}\n  transcript ${o.transcript.name}: ${o.transcript.size} bytes, sha256 ${o.transcript.sha256}${rehearsal ? `\n  rehearsal: ${rehearsal}` : ''}${o.blocked && o.status !== 'PASS' ? '\nThe run is BLOCKED: no mutating step runs until a person decides (`cutover run decide`).' : ''}`;
 }
 
 function parseTargets(values: string[] = []): Record<string, string> {
@@ -192,7 +187,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
           const outcome = await execution;
           const { rehearsalLine } = await import('../../core/rehearsal/report');
           if (opts.json) printJson(outcome);
-          else console.log(outcomeText(outcome, rehearsalLine(vault, runId, stepId)));
+          else console.log((await outcomeFormatter(engine.status(runId)))(outcome, rehearsalLine(vault, runId, stepId)));
           setExit(outcome.status === 'PASS' && !outcome.blocked ? EXIT_OK : EXIT_FAILED);
         } finally {
           uninstall?.();
@@ -289,6 +284,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine, vault) => {
         const inbox = waitMs > 0 ? await teamInbox(vault, waitMs, opts.actor ?? defaultActor()) : null;
         try {
+          const outcomeText = await outcomeFormatter(engine.status(runId));
           const result = await autoplay(engine, runId, {
             answers: answers as Record<string, Answer>,
             onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId)) : line),
