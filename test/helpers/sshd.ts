@@ -154,8 +154,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     // The login shell of this stand-in host reads the test's own folder as its home, not the
     // machine's: root's ~/.bashrc here runs `pyenv init`, seconds under load for every session,
     // which made a timeout's kill (a session of its own) land after the test had given up.
-    `SetEnv HOME=${dir}`,
-    ...(options.config ?? []),
+    // sshd takes the first SetEnv line only, so a test's own variables join this one.
+    ['SetEnv', `HOME=${dir}`, ...(options.config ?? []).filter((l) => /^SetEnv\s/.test(l)).map((l) => l.replace(/^SetEnv\s+/, ''))].join(' '),
+    ...(options.config ?? []).filter((l) => !/^SetEnv\s/.test(l)),
     '',
   ].join('\n'));
 
