@@ -4,6 +4,7 @@
 //   - publish lag: an event's append (its `at`) to the ledger's insert (published_at), p50/p95
 //   - follow lag: an event's append to a follower holding it, checked, p50/p95 (all followers)
 //   - writer throughput: the same appends as fast as they go, a publisher beside them vs no ledger
+//     (two interleaved runs of each, the better of each kept)
 // Targets: follow lag p95 under 250 ms; the writer keeps at least 80 % of its throughput.
 // A throwaway database on PGURL (default postgresql://postgres@127.0.0.1:5432/postgres) holds the
 // ledger and is dropped at the end. `-- --json` prints the figures as JSON.
@@ -143,10 +144,20 @@ async function main(): Promise<void> {
     const pacedBaseline = await writer(baselineVault, RATE, count);
 
     // 2. Throughput: as fast as the writer goes, publishing beside it vs no ledger.
-    const fastLedger = await writerPublishing(withLedger, 0, THROUGHPUT_EVENTS, headBefore + count);
-    const fastBaseline = await writer(baselineVault, 0, THROUGHPUT_EVENTS);
-    const withRate = fastLedger.appended / fastLedger.appendSeconds;
-    const baseRate = fastBaseline.appended / fastBaseline.appendSeconds;
+    // Interleaved, twice each, the better run of each kept: a machine shared with other work
+    // swings more between two runs than a publisher costs.
+    const withRates: number[] = [];
+    const baseRates: number[] = [];
+    let head = headBefore + count;
+    for (let round = 0; round < 2; round += 1) {
+      const fastLedger = await writerPublishing(withLedger, 0, THROUGHPUT_EVENTS, head);
+      head += THROUGHPUT_EVENTS;
+      withRates.push(fastLedger.appended / fastLedger.appendSeconds);
+      const fastBaseline = await writer(baselineVault, 0, THROUGHPUT_EVENTS);
+      baseRates.push(fastBaseline.appended / fastBaseline.appendSeconds);
+    }
+    const withRate = Math.max(...withRates);
+    const baseRate = Math.max(...baseRates);
 
     const result = {
       settings: { rate: RATE, seconds: SECONDS, followers: FOLLOWERS, events: count, throughputEvents: THROUGHPUT_EVENTS },
@@ -157,7 +168,7 @@ async function main(): Promise<void> {
       // Each stage of the follow lag: append -> ledger insert (publish lag above), insert -> a
       // follower holding it checked, and what one publish batch and one follower read cost.
       stages: stagesOf(paced.batches, seen),
-      throughput: { withLedger: withRate, noLedger: baseRate, kept: withRate / baseRate, target: 0.8, pass: withRate / baseRate >= 0.8 },
+      throughput: { withLedger: withRate, noLedger: baseRate, kept: withRate / baseRate, target: 0.8, pass: withRate / baseRate >= 0.8, runs: { withLedger: withRates, noLedger: baseRates } },
       load: loadavg(),
     };
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -168,7 +179,7 @@ async function main(): Promise<void> {
     say(`  stage: insert -> follower holds it checked  p50 ${st.insertToFollowerMs.p50.toFixed(0)} ms  p95 ${st.insertToFollowerMs.p95.toFixed(0)} ms  max ${st.insertToFollowerMs.max.toFixed(0)} ms`);
     say(`  stage: publish batches ${st.publishBatch.count}: events p50 ${st.publishBatch.events.p50} max ${st.publishBatch.events.max}, ms p50 ${st.publishBatch.ms.p50.toFixed(1)} p95 ${st.publishBatch.ms.p95.toFixed(1)}; ${st.publishBatch.usPerEvent.toFixed(0)} µs per event (sign, insert, commit)`);
     say(`  stage: follower reads ${st.followerRead.count}: events p50 ${st.followerRead.events.p50} max ${st.followerRead.events.max}, ms p50 ${st.followerRead.ms.p50.toFixed(1)} p95 ${st.followerRead.ms.p95.toFixed(1)}; ${st.followerRead.usPerEvent.toFixed(0)} µs per event (read, check, heads saved)`);
-    say(`throughput    ${withRate.toFixed(0)} events/s publishing beside  vs  ${baseRate.toFixed(0)} events/s no ledger: kept ${(result.throughput.kept * 100).toFixed(0)} % (target >= 80 %): ${result.throughput.pass ? 'PASS' : 'MISS'}`);
+    say(`throughput    ${withRate.toFixed(0)} events/s publishing beside  vs  ${baseRate.toFixed(0)} events/s no ledger: kept ${(result.throughput.kept * 100).toFixed(0)} % (target >= 80 %): ${result.throughput.pass ? 'PASS' : 'MISS'}  (best of 2 interleaved runs each: ${withRates.map((r) => r.toFixed(0)).join(', ')} vs ${baseRates.map((r) => r.toFixed(0)).join(', ')})`);
     say(`load average  ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
