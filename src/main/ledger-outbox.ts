@@ -27,9 +27,16 @@ export class LedgerOutbox {
   /** Called after each contract call: drains if the open vault's head moved since the last drain. */
   kick(vault: Vault | null): void {
     if (!vault || vault.readOnly) return;
-    if (this.drainedAt.get(vault) === vault.head().seq) return;
+    let head: number;
+    try {
+      head = vault.head().seq;
+    } catch {
+      // The vault closed (locked, switched) while a drain ran and this kick waited: the next session drains.
+      return;
+    }
+    if (this.drainedAt.get(vault) === head) return;
     if (!hasLedgerMarker(vault.path)) {
-      this.drainedAt.set(vault, vault.head().seq);
+      this.drainedAt.set(vault, head);
       return;
     }
     if (this.draining) {
@@ -90,7 +97,14 @@ export class LedgerOutbox {
       return; // The vault closed (locked, switched): the next session follows.
     }
     if (!signer) return;
-    const shared = await drainTranscripts(vault, { signer, timeoutMs: TRANSCRIPT_FOLLOW_MS * 5 });
+    let shared: Awaited<ReturnType<typeof drainTranscripts>>;
+    try {
+      shared = await drainTranscripts(vault, { signer, timeoutMs: TRANSCRIPT_FOLLOW_MS * 5 });
+    } catch (error) {
+      // The vault closed under it (locked, switched), or the ledger failed in a way it does not report as a state.
+      this.log(`ledger: transcripts: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     if (shared.state === 'needs-init' && !this.saidNeedsInit) this.log(`ledger: ${TRANSCRIPTS_NEED_INIT}`);
     if (shared.state === 'needs-init') this.saidNeedsInit = true;
     let writing = false;
