@@ -5,6 +5,7 @@
 // completion the workstation's chain records. The chain's events come checked from the War room's
 // follower (`observe`), not read again here. The newest 256 KiB of each are kept for the window.
 import { LedgerError } from '../core/ledger';
+import { Doorbell } from '../core/ledger/doorbell';
 import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from '../core/ledger/connect';
 import { LEDGER_CHANNEL, LEDGER_TRANSCRIPT_CHANNEL } from '../core/ledger/limits';
 import { readLedgerId, readMember } from '../core/ledger/reads';
@@ -46,8 +47,7 @@ export class WarRoomTranscripts {
   private readonly opening = new Map<string, Promise<Watch>>();
   private connecting: Promise<LedgerConnection> | null = null;
   private noted: Noted[] = [];
-  private rang = false;
-  private ring: (() => void) | null = null;
+  private readonly bell = new Doorbell();
   private running = false;
   private stopped = false;
   private asked = 0;
@@ -101,8 +101,7 @@ export class WarRoomTranscripts {
   }
 
   private wake(): void {
-    this.rang = true;
-    this.ring?.();
+    this.bell.ring();
   }
 
   private evict(): void {
@@ -215,18 +214,7 @@ export class WarRoomTranscripts {
   private async follow(): Promise<void> {
     let failures = 0;
     while (!this.stopped && [...this.watches.values()].some((w) => !settled(w))) {
-      if (!this.rang) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, failures > 0 ? Math.min(30_000, this.pollMs * 2 ** Math.min(failures, 4)) : this.pollMs);
-          function done() {
-            clearTimeout(timer);
-            resolve();
-          }
-          this.ring = done;
-        });
-        this.ring = null;
-      }
-      this.rang = false;
+      await this.bell.wait(failures > 0 ? Math.min(30_000, this.pollMs * 2 ** Math.min(failures, 4)) : this.pollMs);
       if (this.stopped) break;
       try {
         for (const w of [...this.watches.values()]) if (await this.read(w)) this.changed(w.workstation, w.artifactId);

@@ -8,6 +8,7 @@
 // chain's rows from the head it holds, which is checked unchanged, in one snapshot). The heads are saved
 // after each read in the background (one save at a time, the newest waiting), so the disk's fsync
 // does not hold up the next read; the first read's save, and close(), wait for it.
+import { Doorbell } from './doorbell';
 import { LEDGER_CHANNEL } from './limits';
 import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from './connect';
 import { LedgerError } from './errors';
@@ -24,8 +25,7 @@ export interface FollowRead {
 export class LedgerFollower {
   private readonly walkers = new Map<string, ChainWalker>();
   private readonly broken = new Set<string>();
-  private ring: (() => void) | null = null;
-  private rang = false;
+  private readonly bell = new Doorbell();
   /** The save in flight, the heads waiting for it, and a save that failed (said by the next read). */
   private saving: Promise<void> | null = null;
   private unsaved: SeenHeads | null = null;
@@ -35,10 +35,7 @@ export class LedgerFollower {
   private inTransaction = false;
 
   private constructor(private readonly connection: LedgerConnection, private readonly headsPath: string, private heads: SeenHeads | null) {
-    const wake = () => {
-      this.rang = true;
-      this.ring?.();
-    };
+    const wake = () => this.bell.ring();
     connection.client.on('notification', wake);
     // A lost connection wakes the follower too, so its next read finds out at once, not a poll later.
     connection.client.on('end', wake);
@@ -63,21 +60,8 @@ export class LedgerFollower {
   }
 
   /** Waits for a doorbell or `timeoutMs`, whichever is first. */
-  async waitForDoorbell(timeoutMs: number): Promise<void> {
-    if (this.rang) {
-      this.rang = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.ring = done;
-    });
-    this.ring = null;
-    this.rang = false;
+  waitForDoorbell(timeoutMs: number): Promise<void> {
+    return this.bell.wait(timeoutMs);
   }
 
   /** Reads what is new since the last read, checked; saves the heads that held. */
@@ -220,7 +204,7 @@ export class LedgerFollower {
 
   /** Stops following; the heads read so far are saved first (a failure to save them is not thrown here). */
   async close(): Promise<void> {
-    this.ring?.();
+    this.bell.ring();
     await closeLedger(this.connection);
     await this.flush(false);
   }

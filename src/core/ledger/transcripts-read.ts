@@ -9,6 +9,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type pg from 'pg';
 import { sshsigVerify } from '../signing';
 import { closeLedger, connectLedger, ledgerErrorFrom, type LedgerConnection } from './connect';
+import { Doorbell } from './doorbell';
 import { LedgerError } from './errors';
 import { LEDGER_CHANNEL, LEDGER_TRANSCRIPT_CHANNEL, LEDGER_TRANSCRIPT_NAMESPACE, MAX_TRANSCRIPT_CHUNK_BYTES, WORKSTATION_NAME } from './limits';
 import { readLedgerId, readMember, readRows } from './reads';
@@ -149,14 +150,10 @@ export class TranscriptCheck {
  * artifact's completion, and listens for the doorbells of new chunks and events.
  */
 export class TranscriptReader {
-  private rang = false;
-  private ring: (() => void) | null = null;
+  private readonly bell = new Doorbell();
 
   private constructor(private readonly connection: LedgerConnection, private readonly check: TranscriptCheck, private readonly walker: ChainWalker) {
-    const wake = () => {
-      this.rang = true;
-      this.ring?.();
-    };
+    const wake = () => this.bell.ring();
     connection.client.on('notification', wake);
     connection.client.on('end', wake);
   }
@@ -215,23 +212,12 @@ export class TranscriptReader {
   }
 
   /** Waits for a doorbell (a new chunk or event) or `timeoutMs`, whichever is first. */
-  async waitForDoorbell(timeoutMs: number): Promise<void> {
-    if (!this.rang) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutMs);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.ring = done;
-      });
-    }
-    this.ring = null;
-    this.rang = false;
+  waitForDoorbell(timeoutMs: number): Promise<void> {
+    return this.bell.wait(timeoutMs);
   }
 
   async close(): Promise<void> {
-    this.ring?.();
+    this.bell.ring();
     await closeLedger(this.connection);
   }
 }

@@ -5,11 +5,11 @@
 // watched (a network share, no inotify left) costs only that.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { Doorbell } from './doorbell';
 
 export class VaultDoorbell {
   private watcher: FSWatcher | null = null;
-  private ring: (() => void) | null = null;
-  private rang = false;
+  private readonly bell = new Doorbell();
 
   constructor(vaultPath: string) {
     const name = basename(vaultPath);
@@ -30,24 +30,12 @@ export class VaultDoorbell {
 
   /** Rings it (the vault changed, or the caller wants the waiter to look now). */
   wake(): void {
-    this.rang = true;
-    this.ring?.();
+    this.bell.ring();
   }
 
   /** Resolves when the vault changed since the last wait, at once if it already has, or after `timeoutMs`. */
-  async wait(timeoutMs: number): Promise<void> {
-    if (!this.rang) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutMs);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.ring = done;
-      });
-      this.ring = null;
-    }
-    this.rang = false;
+  wait(timeoutMs: number): Promise<void> {
+    return this.bell.wait(timeoutMs);
   }
 
   private stopWatching(): void {
