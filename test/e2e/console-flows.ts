@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 import { makeClientKey, type ClientKey } from '../helpers/sshd';
 import { openScreen } from './flows';
 

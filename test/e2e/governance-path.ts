@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { Vault } from '../../src/core/vault';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 import { describeRun, runCli } from '../helpers/cli';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
 import { startAgent, type TestAgent } from '../helpers/ssh-keys';

@@ -3,7 +3,7 @@
 // elsewhere" section, step by step. Labels come from the English strings file, so a wording
 // change cannot silently break these flows.
 import type { Locator, Page } from 'playwright-core';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 
 /** The Decision screen's import section (a region named by its heading). */
 export function packImportSection(page: Page): Locator {

@@ -12,7 +12,7 @@ import { loadKeyFile } from '../../src/core/signing';
 import { DECISION_NAMESPACE, MANIFEST, MAX_SMALL_FILE_BYTES, openPack, signaturePaths, signPack } from '../../src/core/pack';
 import type { ChannelName, IdentityRecord, PackExportView, PackSignatureImportView, PackVerifyView, RunView, TimelinePage, VaultStatus, VerifyResult } from '../../src/shared/contract';
 import type { ErrorData, Result } from '../../src/shared/result';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
 import { describeRun, runCli } from '../helpers/cli';

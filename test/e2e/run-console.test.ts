@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 import { buildRenderer } from '../harness/build-renderer';
 import { processKeychain } from '../harness/keychain';
 import { startHarness, type Harness } from '../harness/server';

@@ -11,8 +11,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelName, MarkdownImportView } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
-import { en, type Strings } from '../../src/renderer/src/i18n/en';
-import { es } from '../../src/renderer/src/i18n/es';
+import { en, type Strings } from '../../src/shared/i18n/window/en';
+import { es } from '../../src/shared/i18n/window/es';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
 import { describeRun, REPO_ROOT, runCli } from '../helpers/cli';

@@ -12,7 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActExportView, ChannelName, DecisionView, IdentityRecord, RunView, SessionKeysView, VaultStatus } from '../../src/shared/contract';
 import type { ErrorData, Result } from '../../src/shared/result';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 import { makeClientKey, type ClientKey } from '../helpers/sshd';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';

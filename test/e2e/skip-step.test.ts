@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelName, RunView } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
-import { en } from '../../src/renderer/src/i18n/en';
+import { en } from '../../src/shared/i18n/window/en';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
 import { actAs, expectAccessible, markDone, selectStep, type AxeViolation } from './console-flows';

@@ -11,8 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelName, DecisionView, RunView, VaultStatus } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
-import { en } from '../../src/renderer/src/i18n/en';
-import { es } from '../../src/renderer/src/i18n/es';
+import { en } from '../../src/shared/i18n/window/en';
+import { es } from '../../src/shared/i18n/window/es';
 import { makeClientKey } from '../helpers/sshd';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';

@@ -1,8 +1,8 @@
 // The UI language: ?lang=xx wins at start-up, then the language the person chose with the
 // switch (remembered in this profile's localStorage), then the browser's preferences. The
 // switch changes it in place (no reload: Electron's main refuses every navigation of the window).
-import { en, type Strings } from './en';
-import { es } from './es';
+import { en, type Strings } from '../../../shared/i18n/window/en';
+import { es } from '../../../shared/i18n/window/es';
 
 const languages: Record<string, Strings> = { en, es };
 

@@ -1,5 +1,8 @@
-// English UI text. Every string the renderer shows lives here (and, translated, in es.ts).
-// Placeholders in braces are filled by format() in ./index.ts.
+// The window's English text: every string the renderer shows lives here (and, translated, in
+// es.ts); the renderer's i18n/index.ts picks the language. Words the core's documents show too
+// (step and run statuses, step kinds, environments, the decision's labels) are the core's
+// catalogue's (../en.ts), not a second copy. Placeholders in braces are filled by format().
+import { en as core } from '../en';
 
 export const en = {
   app: {
@@ -30,7 +33,7 @@ export const en = {
     lockedIdle: 'The vault locked itself after {minutes} minutes without activity. Unlock it to continue.',
   },
   window: {
-    production: 'PRODUCTION',
+    production: core['pdf.environment.production'],
     productionText: 'Production run: commands change the live system.',
     rehearsal: 'Rehearsal',
     rehearsalText: 'Rehearsal run: nothing here touches production.',
@@ -131,7 +134,7 @@ export const en = {
     heading: 'Identities',
     empty: 'No identities yet. Add the people of the cutover below (or with {command}).',
     source: 'Key source',
-    role: { operator: 'operator', approver: 'approver', observer: 'observer' },
+    role: { operator: core['pdf.people.operator'], approver: 'approver', observer: 'observer' },
     sourceKind: { file: 'key file', agent: 'ssh-agent', vault: 'kept in the vault', public: 'public key (signs on their own machine)' },
     standing: { owner: 'owner of this vault', proven: 'proven', unproven: 'unproven', custodial: 'custodial: never signs' },
     usable: 'key usable here',
@@ -194,34 +197,34 @@ export const en = {
     no: 'no',
   },
   stepStatus: {
-    pending: 'pending',
-    running: 'running',
-    PASS: 'PASS',
-    FAIL: 'FAIL',
+    pending: core['cli.step.pending'],
+    running: core['cli.step.running'],
+    PASS: core['stepStatus.PASS'],
+    FAIL: core['stepStatus.FAIL'],
     BLOCKED: 'BLOCKED',
-    INTERRUPTED: 'INTERRUPTED',
-    skipped: 'skipped',
+    INTERRUPTED: core['stepStatus.INTERRUPTED'],
+    skipped: core['cli.step.skipped'],
     'N/A': 'N/A (condition false)',
   },
   runStatus: {
     ACTIVE: 'Active',
-    BLOCKED: 'BLOCKED',
+    BLOCKED: core['runStatus.BLOCKED'],
     ROLLBACK: 'Rollback path',
     STOPPED: 'Stopped',
     COMPLETED: 'Completed',
   },
   stepKind: {
     attest: 'attestation',
-    record: 'record',
+    record: core['stepKind.record'],
     check: 'check · read-only',
     command: 'command · mutating',
-    manual: 'manual',
+    manual: core['stepKind.manual'],
     monitor: 'monitor',
     http: 'HTTP request',
   },
   environment: {
-    rehearsal: 'rehearsal',
-    production: 'production',
+    rehearsal: core['env.rehearsal'],
+    production: core['env.production'],
   },
   people: {
     heading: 'Identities',
@@ -514,7 +517,7 @@ export const en = {
       runClosed: 'The run is {status}: nothing more runs in it.',
       blocked: 'The run is BLOCKED at {step}: no mutating step runs until a decision is recorded.',
       rollbackOnly: 'The run is on its rollback path: only rollback steps run now.',
-      rollbackNotDecided: 'Rollback steps run only after a rollback decision.',
+      rollbackNotDecided: core['refusal.execute.rollbackOnly'],
       notApproved: 'Needs {quorum} approver signatures over this step; has {valid}.',
       hostKeyUnpinned: 'The host key of {target} is not pinned yet: run a read-only check on it first.',
       wrongRole: 'Must be done by an identity with the {needs} role; {actor} is {roles}.',
@@ -672,13 +675,13 @@ export const en = {
     field: 'Field',
     value: 'Value',
     source: 'From',
-    from: { run: 'the run', runbook: 'the runbook', operator: 'a person', none: 'nobody yet' },
+    from: { run: 'the run', runbook: 'the runbook', operator: core['decision.source.aPerson'], none: 'nobody yet' },
     recordHeading: 'Complete the decision',
     recordIntro: 'What the run cannot know. Only an approver who is not the operator records the authorization.',
-    rootCause: 'Root-cause classification',
-    riskTier: 'Risk tier (updated)',
-    drift: 'Drift detected',
-    authorizationLegend: 'Production cutover authorization',
+    rootCause: core['decision.label.rootCause'],
+    riskTier: core['decision.label.riskTier'],
+    drift: core['decision.label.driftDetected'],
+    authorizationLegend: core['decision.label.authorization'],
     authorizationNone: 'not now',
     approved: 'Approved',
     rejected: 'Rejected',
@@ -762,7 +765,7 @@ export const en = {
     requiredStep: 'Written by',
     requiredReason: 'Why not present',
     requiredNoStep: 'no step',
-    requiredState: { present: 'present', incomplete: 'incomplete', missing: 'MISSING', 'not-applicable': 'n/a' },
+    requiredState: { present: core['pdf.required.present'], incomplete: 'incomplete', missing: core['pdf.required.missingWord'], 'not-applicable': core['pdf.notApplicable'] },
     requiredSummary: '{present} of {total} present',
     requiredProblem: { missing: '{count} MISSING', incomplete: '{count} incomplete', 'not-applicable': '{count} not applicable (not counted)' },
     abortHeading: 'Abort gates',
@@ -774,7 +777,7 @@ export const en = {
     abortOutcomeCol: 'Outcome',
     abortDetail: 'Detail',
     abortOnMatchKind: { block: 'block the run', cancel: 'cancel the command' },
-    abortOutcome: { matched: 'MATCHED', clear: 'clear', 'not-run': 'not run', 'not-judged': 'not judged' },
+    abortOutcome: { matched: core['pdf.abort.outcome.matched'], clear: 'clear', 'not-run': core['pdf.abort.outcome.not-run'], 'not-judged': 'not judged' },
   },
   warRoom: {
     heading: 'War room',
