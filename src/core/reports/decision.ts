@@ -17,6 +17,7 @@ import { abortLineOf, abortPatternOf, headRevisionOf, isExitCodeGate, valueFactO
 import { blocksStep, warningsOf, type GateResult } from '../engine/gates';
 import { buildPackModel, languageOf, type ModelOptions, type PackModel, type PackStep } from './pack-model';
 import { redactDsnPassword } from '../db/redact-dsn';
+import { failureMessageText, failureText } from './failure-words';
 import { gateDetailText, gateText } from './gate-words';
 import { runStatusText, statusText } from './words';
 import { translator, type Lang, type Translator } from '../../shared/i18n';
@@ -245,8 +246,8 @@ export const scrubAddress = redactDsnPassword;
 export function failureSummary(s: PackStep, lang: Lang = 'en'): string {
   const tr = translator(lang);
   const parts: string[] = [];
-  if (s.status === 'INTERRUPTED') parts.push(s.failure ? tr.t('finding.interruptedBecause', { message: s.failure.message }) : tr.t('finding.interrupted'));
-  else if (s.failure) parts.push(`${s.failure.kind}: ${s.failure.message}${s.failure.sqlState ? ` (SQLSTATE ${s.failure.sqlState})` : ''}`);
+  if (s.status === 'INTERRUPTED') parts.push(s.failure ? tr.t('finding.interruptedBecause', { message: failureMessageText(lang, s.failure.message) }) : tr.t('finding.interrupted'));
+  else if (s.failure) parts.push(`${failureText(lang, s.failure)}${s.failure.sqlState ? ` (SQLSTATE ${s.failure.sqlState})` : ''}`);
   if (s.exitCode !== null && s.exitCode !== 0) parts.push(tr.t('finding.exitCode', { code: s.exitCode }));
   const aborts = s.gates.filter((g) => g.kind === 'abort' && blocksStep(g));
   for (const g of aborts) parts.push(abortFinding(tr, g));
@@ -312,7 +313,7 @@ export function deriveWarnings(model: PackModel): { warnings: string[]; refs: De
 /** Each earlier attempt of a retried step, what happened and who decided to retry: the first attempt stays in the evidence. */
 export function retryNotes(steps: PackStep[], lang: Lang = 'en'): string[] {
   const tr = translator(lang);
-  return steps.flatMap((s) => (s.previousAttempts ?? []).map((a) => `${tr.t('decision.retry.attempt', { step: s.stepId, n: a.attempt, status: statusText(tr, a.status) })}${a.failure ? ` (${a.failure.kind}: ${a.failure.message})` : a.exitCode !== null ? tr.t('decision.retry.exit', { code: a.exitCode }) : ''}${a.evidence?.sha256 ? tr.t('decision.retry.transcript', { name: a.evidence.name, sha256: a.evidence.sha256 }) : ''}${a.retry ? tr.t('decision.retry.retriedBy', { actor: a.retry.actor, at: tr.stamp(a.retry.at), reason: a.retry.reason }) : tr.t('decision.retry.retried')}`));
+  return steps.flatMap((s) => (s.previousAttempts ?? []).map((a) => `${tr.t('decision.retry.attempt', { step: s.stepId, n: a.attempt, status: statusText(tr, a.status) })}${a.failure ? ` (${failureText(tr.lang, a.failure)})` : a.exitCode !== null ? tr.t('decision.retry.exit', { code: a.exitCode }) : ''}${a.evidence?.sha256 ? tr.t('decision.retry.transcript', { name: a.evidence.name, sha256: a.evidence.sha256 }) : ''}${a.retry ? tr.t('decision.retry.retriedBy', { actor: a.retry.actor, at: tr.stamp(a.retry.at), reason: a.retry.reason }) : tr.t('decision.retry.retried')}`));
 }
 
 /** The runbook's evidence pack ("Required for Final Decision"): findings for files missing or incomplete. */
@@ -410,17 +411,19 @@ function deriveRootCause(tr: Translator, model: PackModel, op?: Recorded): { val
 
 /**
  * The targets the run actually used (its targets after `--target` overrides): the postgres
- * targets its steps ran against, else every target its steps ran against, else its postgres
- * targets, else all of them. The runbook's decision.target (the production target it was
- * written for) is kept beside it as productionTarget, never in its place.
+ * targets its steps ran against, else its postgres targets (steps on a host reach a database
+ * through `${target:NAME}` in their environment, as the Alembic example's scripts do), else
+ * every target its steps ran against, else all of them. The runbook's decision.target (the
+ * production target it was written for) is kept beside it as productionTarget, never in its place.
  */
 function deriveTarget(tr: Translator, model: PackModel): { value: string | null; source: FieldSource } {
   const ran = new Set(model.steps.filter((s) => s.startedAt && s.target).map((s) => s.target!));
   const used = model.targets.filter((t) => ran.has(t.name));
-  const pick = [used.filter((t) => t.kind === 'postgres'), used, model.targets.filter((t) => t.kind === 'postgres'), model.targets].find((l) => l.length) ?? [];
+  const usedPostgres = used.filter((t) => t.kind === 'postgres');
+  const pick = [usedPostgres, model.targets.filter((t) => t.kind === 'postgres'), used, model.targets].find((l) => l.length) ?? [];
   if (!pick.length) return { value: null, source: { from: 'none', detail: tr.t('decision.src.noTarget'), refs: [] } };
   const value = pick.map((t) => `${t.name} (${scrubAddress(t.address)})`).join('; ');
-  const how = used.length ? tr.t('decision.src.targetsRan') : tr.t('decision.src.targets');
+  const how = pick === usedPostgres || pick === used ? tr.t('decision.src.targetsRan') : tr.t('decision.src.targets');
   return { value, source: { from: 'run', detail: how, refs: [] } };
 }
 
