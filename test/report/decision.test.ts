@@ -238,7 +238,8 @@ describe('the decision reads typed gate results', () => {
         if (variant === 'pass') {
           expect(gates.find((g) => g.stepId === 'p4-current' && g.check!.type === 'value')!.check).toEqual({ type: 'value', label: 'alembic current', column: null, pattern: expect.any(String), expected: '70a79686336c', actual: '70a79686336c' });
           expect(gates.find((g) => g.stepId === 'p4-heads' && g.check!.type === 'output_contains')!.check).toEqual({ type: 'output_contains', text: '70a79686336c (head)', line: '70a79686336c (head)' });
-          expect(gates.find((g) => g.stepId === 'p4-ai4-objects' && g.check!.type === 'value')!.check).toEqual({ type: 'value', label: 'AI-4 objects present (of 6)', column: 'ai4_objects_present', pattern: null, expected: '6', actual: '6' });
+          expect(gates.find((g) => g.stepId === 'p4-ai4-objects' && g.check!.type === 'value')!.check).toEqual({ type: 'value', label: 'AI-4 objects present (of 6)', column: null, pattern: '^AI-4 objects present: (\\d+) of 6$', expected: '6', actual: '6' });
+          expect(gates.find((g) => g.stepId === 'p1-width-correction' && g.check!.type === 'value' && g.check!.label === 'version_num_length == 64')!.check).toMatchObject({ expected: '64', actual: '64' });
         } else {
           expect(gates.find((g) => g.stepId === 'p3-upgrade-head' && g.check!.type === 'abort_on')!.check).toMatchObject({ type: 'abort_on', pattern: 'DuplicateTable', onMatch: expect.any(String), line: expect.stringContaining('DuplicateTable') });
         }

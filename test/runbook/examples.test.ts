@@ -13,6 +13,7 @@ const REPO_ROOT = join(import.meta.dirname, '../..');
 const ALEMBIC = join(REPO_ROOT, 'examples/alembic-governance-cutover.yaml');
 const PRIMARY = join(REPO_ROOT, 'examples/postgres-primary-cutover.yaml');
 const ALEMBIC_PROJECT = join(REPO_ROOT, 'examples/alembic-governance-host/backend');
+const HOST_TMP = join(REPO_ROOT, 'examples/alembic-governance-host/tmp');
 
 /** The "Evidence Pack (Required for Final Decision)" list of alembic-governance-cutover.md, in order. */
 const ALEMBIC_EVIDENCE_PACK = [
@@ -122,12 +123,16 @@ describe('examples/alembic-governance-cutover.yaml', () => {
     expect(heads).toMatchObject({ kind: 'check', read_only: true, run: 'python3 -m alembic heads' });
     expect(heads.kind === 'check' && heads.expect).toContainEqual({ output_contains: '70a79686336c (head)' });
 
+    // P1 and P4 run the scripts the source runs, shipped in the host's tmp/.
     const precheck = stepById(loaded, 'p1-width-precheck');
-    expect(precheck.kind === 'check' && precheck.target === 'prod_db' && precheck.sql).toMatch(/character_maximum_length/);
+    expect(precheck).toMatchObject({ kind: 'check', target: 'ops_host', read_only: true, run: 'python3 ../tmp/clone_alembic_width_precheck.py', evidence: 'prod_alembic_width_precheck.log' });
+    expect(readFileSync(join(HOST_TMP, 'clone_alembic_width_precheck.py'), 'utf8')).toMatch(/set_session\(readonly=True\)/);
 
     const correction = stepById(loaded, 'p1-width-correction');
-    expect(correction.kind === 'command' && correction.run).toMatch(/ALTER TABLE alembic_version ALTER COLUMN version_num TYPE VARCHAR\(64\)/);
-    expect(correction.kind === 'command' && correction.expect).toContainEqual({ value: expect.objectContaining({ equals: 64 }) });
+    expect(correction).toMatchObject({ kind: 'command', target: 'ops_host', run: 'python3 ../tmp/clone_alembic_width_correction.py', evidence: 'prod_alembic_width_correction.log' });
+    expect(readFileSync(join(HOST_TMP, 'clone_alembic_width_correction.py'), 'utf8')).toContain('ALTER TABLE alembic_version ALTER COLUMN version_num TYPE VARCHAR(64)');
+    expect(correction.kind === 'command' && correction.expect).toContainEqual({ value: expect.objectContaining({ equals: 64, label: 'version_num_length == 64' }) });
+    expect(correction.kind === 'command' && correction.expect).toContainEqual({ value: expect.objectContaining({ equals: 'yes', label: 'alembic_version exists post-step' }) });
     expect(correction.kind === 'command' && correction.secret_env).toEqual({ PGPASSWORD: 'prod_db_password' });
 
     const stamp = stepById(loaded, 'p2-stamp-anchor');
@@ -149,9 +154,11 @@ describe('examples/alembic-governance-cutover.yaml', () => {
     ]) expect(patterns.some((re) => re.test(line)), line).toBe(true);
 
     const ai4 = stepById(loaded, 'p4-ai4-objects');
-    expect(ai4.kind === 'check' && ai4.sql).toMatch(/to_regclass/);
+    expect(ai4).toMatchObject({ kind: 'check', target: 'ops_host', read_only: true, run: 'python3 ../tmp/clone_ai4_object_parity_rerun.py', evidence: 'prod_ai4_object_parity.log' });
+    const parityScript = readFileSync(join(HOST_TMP, 'clone_ai4_object_parity_rerun.py'), 'utf8');
     for (const table of ['active_investments', 'performance_drift_flags', 'covenant_status_register', 'cash_impact_flags', 'investment_risk_registry', 'board_monitoring_briefs']) {
-      expect(ai4.kind === 'check' && ai4.sql).toContain(`'${table}'`);
+      expect(parityScript).toContain(`"${table}"`);
+      expect(ai4.kind === 'check' && ai4.expect).toContainEqual({ output_contains: `${table}: exists` });
     }
   });
 
@@ -194,10 +201,10 @@ describe('examples/alembic-governance-cutover.yaml', () => {
     expect(anyLineMatches(postStamp.pattern, `${info}0019_nav_snapshots_and_investor_statements (branchpoint)\n`)?.[1]).toBe(postStamp.equals);
     const postUpgrade = pattern('p4-current');
     expect(anyLineMatches(postUpgrade.pattern, `${info}70a79686336c (head) (mergepoint)\n`)?.[1]).toBe(postUpgrade.equals);
-    // psql -qtA prints the width alone on its line.
+    // The correction script prints `version_num_length: 64` on its own line.
     const width = stepById(loaded, 'p1-width-correction');
-    const gate = width.kind === 'command' ? width.expect.find((e) => 'value' in e) : undefined;
-    expect(gate && 'value' in gate && anyLineMatches(gate.value.pattern!, '64\n')?.[1]).toBe('64');
+    const gate = width.kind === 'command' ? width.expect.find((e) => 'value' in e && e.value.label === 'version_num_length == 64') : undefined;
+    expect(gate && 'value' in gate && anyLineMatches(gate.value.pattern!, 'altered alembic_version.version_num from VARCHAR(32) to VARCHAR(64)\nalembic_version exists: yes\nversion_num_length: 64\n')?.[1]).toBe('64');
     expect(gate && 'value' in gate && String(gate.value.equals)).toBe('64');
   });
 });
