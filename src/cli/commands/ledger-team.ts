@@ -5,7 +5,7 @@
 // Each command appends to its own vault, and the CLI's hook publishes it (ledger-outbox.ts).
 import type { Command } from 'commander';
 import type { PlanDocument } from '../../core/engine';
-import type { LedgerDecision } from '../../core/ledger';
+import type { LedgerDecision, LedgerStepAct } from '../../core/ledger';
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED } from '../errors';
@@ -48,6 +48,62 @@ function decisionOf(opts: DecideOpts): LedgerDecision {
     given.authorization = a === 'approved' ? 'Approved' : 'Rejected';
   }
   return { kind: 'decision.record', input: given };
+}
+
+/** --value NAME=VALUE, repeated (a record step's fields). */
+function valuesOf(given: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of given) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new CliUsageError(`--value takes NAME=VALUE, got "${v}".`);
+    const name = v.slice(0, i);
+    if (name in out) throw new CliUsageError(`--value ${name} is given twice; give each field once.`);
+    out[name] = v.slice(i + 1);
+  }
+  return out;
+}
+
+interface StepActOpts { vault: string; runbook: string; db?: string; as?: string; json?: boolean; value?: string[]; note?: string; reason?: string }
+
+/** `ledger record|done|skip`: the same shape as `ledger attest`, one act kind each. */
+function registerStepActs(ledger: Command): void {
+  const acts = [
+    { name: 'record', kind: 'step.record', description: 'record, on your own workstation, the values of a record step of a run the ledger holds (the scribe\'s snapshot id, a release SHA): checked against the runbook (your copy, the exact one the run follows by its sha256) and the run\'s state as the operator\'s chain holds it, signed with your own key and sent to the operator\'s workstation, which checks it again and records it (by itself while its run waits, or `ledger receive`)', step: 'the record step' },
+    { name: 'done', kind: 'step.done', description: 'mark, on your own workstation, a manual step of a run the ledger holds done (the DB owner\'s manual step): checked, signed and sent like `ledger record`', step: 'the manual step' },
+    { name: 'skip', kind: 'step.skip', description: 'skip, on your own workstation, a step of a run the ledger holds, with the reason (a role the runbook lets skip, never while the run is BLOCKED): checked, signed and sent like `ledger record`', step: 'the step' },
+  ] as const;
+  for (const a of acts) {
+    const command = ledger.command(a.name)
+      .description(a.description)
+      .argument('<run>', 'run id')
+      .argument('<step>', a.step)
+      .requiredOption('--vault <path>', 'your own vault (joined to the same ledger)')
+      .requiredOption('--runbook <file>', 'the runbook the run follows');
+    if (a.name === 'record') command.option('--value <NAME=VALUE...>', 'a field value (each field once)');
+    if (a.name === 'done') command.option('--note <text>', 'what was done');
+    if (a.name === 'skip') command.requiredOption('--reason <text>', 'why it is skipped (kept as evidence)');
+    command
+      .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+      .option('--as <name>', 'your name in the operator\'s vault (default: the identity its chain holds for your key)')
+      .option('--json', 'print JSON')
+      .action(async (runId: string, stepId: string, opts: StepActOpts) => {
+        const act: LedgerStepAct = a.kind === 'step.record' ? { kind: a.kind, values: valuesOf(opts.value) }
+          : a.kind === 'step.done' ? { kind: a.kind, ...(opts.note !== undefined ? { note: opts.note } : {}) }
+          : { kind: a.kind, reason: opts.reason ?? '' };
+        if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError('--reason is empty; say why the step is skipped (it goes into the evidence).');
+        const { loadRunbookFile } = await import('../../core/runbook');
+        const { text } = loadRunbookFile(opts.runbook);
+        const { stepActThroughLedger } = await ledgerCore();
+        await withVault(opts.vault, async (vault) => {
+          const result = await stepActThroughLedger(vault, { runId, stepId, act, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
+          if (opts.json) printJson(result);
+          else {
+            const detail = Object.entries(result.what).filter(([, v]) => v !== null).map(([k, v]) => (k === 'values' ? Object.entries(v as Record<string, string>).map(([f, x]) => `${f}=${x}`).join(', ') : `${k}: ${String(v)}`)).join('; ');
+            console.log(`${result.sent ? 'Signed' : 'Already sent'} ${result.act} of ${stepId} in run ${runId} as ${result.by.name} (${result.by.fingerprint})${detail ? ` — ${detail}` : ''}; ${result.sent ? 'sent' : 'nothing new sent'} to ${result.to.workstation} through the ledger.`);
+          }
+        });
+      });
+  }
 }
 
 interface DecideOpts { vault: string; db?: string; as?: string; authorization?: string; note?: string; rootCause?: string; riskTier?: string; drift?: string; decision?: string; reason?: string; step?: string; json?: boolean }
@@ -131,6 +187,8 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         else console.log(`${result.sent ? 'Attested' : 'Already attested'} ${stepId} of run ${runId} as ${result.by.name} (${result.by.fingerprint}): "${result.statement}"; sent to ${result.to.workstation} through the ledger.`);
       });
     });
+
+  registerStepActs(ledger);
 
   ledger.command('checkpoint')
     .description('ask the ledger for the row it holds at the vault\'s head (or, with RUN, at the event a pack of that run is anchored at), check it against the vault, and record it in the chain (ledger.checkpoint); the run\'s pack carries it as ledger/checkpoints.json: record it before exporting the pack for signatures')

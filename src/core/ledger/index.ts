@@ -22,6 +22,7 @@ export { decideThroughLedger, type DecideResult, type LedgerDecision } from './d
 export { receiveFromLedger, type ReceiveResult, type ReceivedItem } from './receive';
 export { LedgerInbox, type InboxOptions } from './auto-receive';
 export { attestThroughLedger, type AttestResult } from './attest';
+export { stepActThroughLedger, type LedgerStepAct, type StepActResult } from './step-act';
 export { PLAN_OFFERED, APPROVAL_SENT, ACT_SENT } from './messages';
 export { recordCheckpoint } from './checkpoint';
 export { CHECKPOINT_EVENT, CHECKPOINTS_FILE, checkpointsFile, type LedgerCheckpoint } from './checkpoints-file';
