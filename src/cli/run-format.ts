@@ -54,9 +54,10 @@ export async function formatRun(state: RunState, lang: Lang = outputLang(state.r
 export async function outcomeFormatter(state: RunState, lang: Lang = outputLang(state.runbook.language)): Promise<(o: StepOutcome, rehearsal?: string | null) => string> {
   const tr = translator(lang);
   const words = lang === 'en' ? null : await import('../core/reports/gate-words');
+  const failures = lang === 'en' ? null : await import('../core/reports/failure-words');
   return (o, rehearsal = null) => {
     const gates = o.gates.map((g) => `  ${g.passed ? 'PASS' : g.level === 'warn' ? tr.t('cli.outcome.warn') : 'FAIL'}  ${words ? words.gateText(lang, g) : g.gate}: ${words ? words.gateDetailText(lang, g) : g.detail}${!g.passed && g.level === 'warn' ? tr.t('cli.outcome.notBlocking') : ''}`).join('\n');
-    const head = `\n${o.stepId}: ${stepStatus(tr, o.status)}${o.exitCode !== null ? tr.t('cli.outcome.exit', { code: o.exitCode }) : ''}${o.failure ? ` — ${o.failure.kind}: ${o.failure.message}` : ''}`;
+    const head = `\n${o.stepId}: ${stepStatus(tr, o.status)}${o.exitCode !== null ? tr.t('cli.outcome.exit', { code: o.exitCode }) : ''}${o.failure ? ` — ${failures ? failures.failureText(lang, o.failure) : `${o.failure.kind}: ${o.failure.message}`}` : ''}`;
     const transcript = tr.t('cli.outcome.transcript', { name: o.transcript.name, size: o.transcript.size, sha256: String(o.transcript.sha256) });
     return `${head}\n${gates}\n${transcript}${rehearsal ? tr.t('cli.outcome.rehearsal', { line: rehearsal }) : ''}${o.blocked && o.status !== 'PASS' ? tr.t('cli.outcome.blocked') : ''}`;
   };

@@ -4,7 +4,22 @@
 // what this version's engine writes for that check: anything else (an older result, a gate
 // this module does not word) is shown as recorded, never guessed at.
 import { blocksStep, IMPLICIT_EXIT_GATE, type GateResult } from '../engine/gates';
-import { translator, type Lang } from '../../shared/i18n';
+import { translator, type Lang, type MessageKey } from '../../shared/i18n';
+import { failureReasonText } from './failure-words';
+import { wordAgain, type Nested } from './word-again';
+
+/** HTTP status, JSON and latency gates (engine/http-step.ts), a capture that found nothing (values.ts), a `that:` (conditions.ts). */
+const HTTP_DETAILS: readonly MessageKey[] = ['gate.http.status', 'gate.http.noResponse', 'gate.http.notFound', 'gate.http.notJson', 'gate.http.tooLarge'];
+const THAT_DETAILS: readonly MessageKey[] = ['gate.that.true', 'gate.that.false', 'gate.that.trueWith', 'gate.that.falseWith'];
+const NESTED: Nested = {
+  // Why no response came (the request's failure, http.ts), or why a step has no value (values.ts): each a whole sentence, so one list serves both.
+  why: ['gate.http.requestFailed', 'failure.http.timeout', 'failure.http.closed', 'failure.http.tls', 'gate.that.notRunYet', 'gate.that.wasSkipped', 'gate.that.wasNotApplicable', 'gate.that.passedWithout', 'gate.that.isStatus'],
+  source: ['gate.capture.json', 'gate.capture.column', 'gate.capture.pattern'],
+  where: ['gate.capture.inSql', 'gate.capture.inBody', 'gate.capture.inOutput', 'gate.capture.inSummary'],
+  missing: ['gate.capture.tooLong', 'gate.capture.emptyNotJson', 'gate.capture.notJson', 'gate.capture.notInJson', 'gate.capture.noSql', 'gate.capture.noRows', 'gate.capture.noColumn', 'gate.capture.null', 'gate.capture.noLine', 'gate.capture.notNumber', 'gate.capture.notBoolean', 'gate.capture.valueTooLong', 'gate.that.noValue', 'gate.that.noStep', 'gate.that.stepWhy'],
+};
+/** Why a `that:` could not be evaluated (values.ts: a reference without a value). */
+const NOT_EVALUATED: readonly MessageKey[] = ['gate.that.noValueYet', 'gate.that.noParam'];
 
 /** The gate ("exit code = 0", "abort on /X/") in `lang`. */
 export function gateText(lang: Lang, g: GateResult): string {
@@ -23,8 +38,13 @@ export function gateText(lang: Lang, g: GateResult): string {
       return g.gate.startsWith(`output matches /${c.pattern}/`) ? tr.t('gate.matches', { pattern: g.gate.slice('output matches '.length) }) : g.gate;
     case 'abort_on':
       return g.gate === `abort on /${c.pattern}/` ? tr.t('gate.abortOn', { pattern: c.pattern }) : g.gate;
+    case 'value':
+      if (c.label === 'HTTP status') return wordAgain(lang, g.gate, ['gate.http.status2xx']);
+      return c.label !== null && c.expected === 'present' && g.gate === `${c.label} exists` ? tr.t('gate.http.exists', { name: c.label ?? '' }) : g.gate;
+    case 'capture':
+      return wordAgain(lang, g.gate, ['gate.capture'], NESTED);
     default:
-      // value, threshold, that, capture: named by the runbook's own label, metric or expression.
+      // threshold, that: named by the runbook's own label, metric or expression.
       return g.gate;
   }
 }
@@ -51,9 +71,10 @@ export function gateDetailText(lang: Lang, g: GateResult): string {
     case 'value':
       if (c.actual === null && g.detail === 'no value found') return tr.t('gate.noValue');
       if (c.actual !== null && g.detail.startsWith('value ') && g.detail.slice(6).trim() === c.actual) return tr.t('gate.value', { value: g.detail.slice(6) });
-      return g.detail;
+      return wordAgain(lang, g.detail, HTTP_DETAILS, NESTED);
     case 'threshold': {
       if (c.actual === null && g.detail === `${c.metric} not found`) return tr.t('gate.metricNotFound', { metric: c.metric });
+      if (c.metric === 'latency_ms' || g.detail.startsWith('no response (') || g.detail.startsWith('the body ') || g.detail.endsWith(' not found in the body')) return wordAgain(lang, g.detail, HTTP_DETAILS, NESTED);
       // A monitor's threshold: "<metric> = <actual> over <n> samples[; limit <l> = <expr> with <values>]" (engine/monitor.ts).
       const prefix = `${c.metric} = `;
       const m = g.detail.startsWith(prefix) ? /^(.*?) over (\d+) samples(?:; limit (.*?) = (.*) with (.*))?$/s.exec(g.detail.slice(prefix.length)) : null;
@@ -62,8 +83,10 @@ export function gateDetailText(lang: Lang, g: GateResult): string {
       return m[3] === undefined ? samples : `${samples}${tr.t('gate.computedLimit', { limit: m[3], expr: m[4]!, values: m[5]! })}`;
     }
     case 'that':
-      if (c.result === null && c.error !== undefined && g.detail === `not evaluated: ${c.error}`) return tr.t('gate.notEvaluated', { message: c.error });
-      return g.detail;
+      if (c.result === null && c.error !== undefined && g.detail === `not evaluated: ${c.error}`) return tr.t('gate.notEvaluated', { message: wordAgain(lang, c.error, NOT_EVALUATED, NESTED) });
+      return wordAgain(lang, g.detail, THAT_DETAILS);
+    case 'capture':
+      return wordAgain(lang, g.detail, ['gate.capture.nothing'], NESTED);
     default:
       return g.detail;
   }
@@ -85,5 +108,5 @@ export function blockReasonText(lang: Lang, reason: string, gates: readonly Gate
   const aborts = failed.filter((g) => g.kind === 'abort');
   if (aborts.length && reason === `abort gate ${aborts.map((g) => g.gate).join(', ')} matched`) return tr.t('block.abort', { gates: aborts.map((g) => gateText(lang, g)).join(', ') });
   if (failed.length && reason === `expectation failed: ${failed.map((g) => g.gate).join(', ')}`) return tr.t('block.expectation', { gates: failed.map((g) => gateText(lang, g)).join(', ') });
-  return reason;
+  return failureReasonText(lang, reason) ?? reason;
 }

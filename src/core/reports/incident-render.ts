@@ -3,6 +3,7 @@
 import type { IncidentRef, IncidentReport } from './incident';
 import { COLOR, FONT, PdfLayout, sizeText, type Cell } from './pdf-layout';
 import { environmentMarks, widths } from './pdf';
+import { failureKindText, failureMessageText, failureText } from './failure-words';
 import { environmentText, resultText, runStatusText, stepKindText } from './words';
 import { translator, type Translator } from '../../shared/i18n';
 
@@ -56,7 +57,7 @@ export function incidentMarkdown(r: IncidentReport): string {
     out.push(tr.t('incident.md.step', { step: f.stepId, title: f.title, kind: stepKindText(tr, f.kind), phase: f.phase }));
     out.push(tr.t('incident.md.result', { status: f.status, at: tr.time(f.finishedAt), actor: f.actor ?? '?', started: tr.time(f.startedAt) }));
     if (f.target) out.push(tr.t('incident.md.target', { name: f.target.name, kind: f.target.kind, address: f.target.address }));
-    out.push(`${tr.t('incident.md.exit', { code: f.exitCode ?? tr.t('incident.none') })}${f.failure ? `${tr.t('incident.md.failure', { kind: f.failure.kind, message: f.failure.message })}${f.failure.sqlState ? ` (SQLSTATE ${f.failure.sqlState})` : ''}` : ''}`);
+    out.push(`${tr.t('incident.md.exit', { code: f.exitCode ?? tr.t('incident.none') })}${f.failure ? `${tr.t('incident.md.failure', { kind: failureKindText(tr.lang, f.failure.kind), message: failureMessageText(tr.lang, f.failure.message) })}${f.failure.sqlState ? ` (SQLSTATE ${f.failure.sqlState})` : ''}` : ''}`);
     for (const a of f.abortGates) out.push(tr.t('incident.md.abort', { label: a.label, pattern: a.pattern, line: a.line.replace(/`/g, "'") }));
     for (const g of f.failedExpectations) out.push(tr.t('incident.md.expectation', { gate: g.gate, detail: g.detail }));
     out.push(`${tr.t('incident.md.evidence')}${refs([...(f.evidence ? [f.evidence] : []), ...f.refs]) || ` ${tr.t('incident.none')}`}`);
@@ -123,7 +124,7 @@ export async function renderIncidentPdf(r: IncidentReport): Promise<Buffer> {
       { label: tr.t('pdf.col.step'), value: `${f.stepId}: ${f.title}`, note: tr.t('incident.pdf.stepNote', { kind: stepKindText(tr, f.kind), phase: f.phase }) },
       { label: tr.t('pdf.col.result'), value: tr.t('incident.pdf.resultAt', { status: f.status, at: tr.time(f.finishedAt) }), note: tr.t('incident.pdf.runBy', { actor: f.actor ?? '?', started: tr.time(f.startedAt) }), color: COLOR.fail },
       ...(f.target ? [{ label: tr.t('pdf.col.target'), value: `${f.target.name} (${f.target.kind})`, note: f.target.address }] : []),
-      { label: tr.t('incident.label.exitCode'), value: `${f.exitCode ?? tr.t('incident.none')}${f.failure ? ` — ${f.failure.kind}: ${f.failure.message}` : ''}` },
+      { label: tr.t('incident.label.exitCode'), value: `${f.exitCode ?? tr.t('incident.none')}${f.failure ? ` — ${failureText(tr.lang, f.failure)}` : ''}` },
       ...f.abortGates.map((a) => ({ label: tr.t('incident.abortGateMatched'), value: `${a.label} (/${a.pattern}/)`, note: a.line, color: COLOR.fail })),
       ...f.failedExpectations.map((g) => ({ label: tr.t('incident.label.expectationFailed'), value: g.gate, note: g.detail })),
       ...(f.evidence || f.refs.length ? [{ label: tr.t('incident.col.evidence'), value: refCells([...(f.evidence ? [f.evidence] : []), ...f.refs]), mono: true }] : []),
