@@ -9,13 +9,15 @@ import { decisionAct, decisionContext, formatDecision, recordDecision, recordDec
 import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/reports/incident';
 import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/pack';
 import type { Vault } from '../core/vault';
+import type { Lang } from '../shared/i18n';
 import type { ActExportView } from '../shared/views';
 import type { SessionKeys } from './keys';
 import { actExportView } from './runs';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
 
-export function decisionView(vault: Vault, runId: string): DecisionView {
-  const { model, decision } = decisionContext(vault, runId);
+/** The decision as the window shows it: in the run's language (its runbook's `language:`), else the window's. */
+export function decisionView(vault: Vault, runId: string, language?: Lang): DecisionView {
+  const { model, decision } = decisionContext(vault, runId, { language });
   const timeline = scribeTimeline(model);
   return {
     runId,
@@ -60,10 +62,10 @@ export function decisionView(vault: Vault, runId: string): DecisionView {
 }
 
 /** Records `actor`'s part of the decision, signed here with their key from the session's keyring. */
-export async function recordDecisionInput(vault: Vault, runId: string, actor: string, input: DecisionInput, keys: SessionKeys): Promise<DecisionView> {
+export async function recordDecisionInput(vault: Vault, runId: string, actor: string, input: DecisionInput, keys: SessionKeys, language?: Lang): Promise<DecisionView> {
   keys.signerOf(vault, actor);
   await recordDecisionHere(vault, runId, actor, input, keys.keyringFor(vault));
-  return decisionView(vault, runId);
+  return decisionView(vault, runId, language);
 }
 
 /** Writes `by`'s part of the decision as an act file they sign on their own machine. */
@@ -75,9 +77,9 @@ export function exportDecisionAct(vault: Vault, runId: string, by: string, input
 }
 
 /** Records a decision act signed elsewhere (checked like one signed here). */
-export function importDecisionAct(vault: Vault, runId: string, actPath: string, signaturePath: string): DecisionView {
+export function importDecisionAct(vault: Vault, runId: string, actPath: string, signaturePath: string, language?: Lang): DecisionView {
   recordDecision(vault, runId, { text: readFileSync(actPath, 'utf8'), signature: readFileSync(signaturePath, 'utf8') });
-  return decisionView(vault, runId);
+  return decisionView(vault, runId, language);
 }
 
 export async function exportPack(vault: Vault, runId: string, outDir: string): Promise<PackExportView> {
@@ -156,11 +158,12 @@ export async function importPackSignature(vault: Vault, input: { runId: string; 
   };
 }
 
-export function incidentView(vault: Vault, runId: string): IncidentView {
-  return { runId, markdown: incidentMarkdown(buildIncidentReport(vault, runId)) };
+/** The incident report in the run's language, else the window's (`language`). */
+export function incidentView(vault: Vault, runId: string, language?: Lang): IncidentView {
+  return { runId, markdown: incidentMarkdown(buildIncidentReport(vault, runId, { language })) };
 }
 
-export async function saveIncident(vault: Vault, runId: string, dir: string): Promise<{ markdown: string; pdf: string }> {
-  const written = await writeIncidentReport(vault, runId, dir);
+export async function saveIncident(vault: Vault, runId: string, dir: string, language?: Lang): Promise<{ markdown: string; pdf: string }> {
+  const written = await writeIncidentReport(vault, runId, dir, { language });
   return { markdown: written.markdown, pdf: written.pdf };
 }

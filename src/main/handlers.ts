@@ -10,6 +10,7 @@ import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentit
 import { loadRunbook, loadRunbookFile, RunbookError } from '../core/runbook';
 import { setSecret, Vault, type VaultEvent, type VerifyReport } from '../core/vault';
 import { contract, isChannelName, type Handlers, type IdentityRecord, type RunbookOpenResult, type TimelineEvent, type VaultStatus, type VerifyResult } from '../shared/contract';
+import { DEFAULT_LANG, type Lang } from '../shared/i18n';
 import type { PushListener } from '../shared/push';
 import { fail, ok, type ErrorData, type Result } from '../shared/result';
 import { readRange } from './artifacts';
@@ -177,7 +178,9 @@ export function createContractService(host: HostServices): ContractService {
   const agentSocket = host.agentSocket ?? process.env.SSH_AUTH_SOCK;
   const connection = { agentSocket, sshConfigPath: host.sshConfigPath };
   const keys = new SessionKeys(agentSocket);
-  const runs = new RunService({ hub, hostKeys, keys, ...connection, log });
+  /** The window's language (ui.setLanguage): core words its text in it where no runbook names one. */
+  let language: Lang = DEFAULT_LANG;
+  const runs = new RunService({ hub, hostKeys, keys, ...connection, language: () => language, log });
   const targets = new TargetStore(hostKeys, connection);
   session.setBusyCheck(() => runs.busy || hostKeys.waiting > 0);
   const warRoom = new WarRoom(hub, log);
@@ -245,6 +248,11 @@ export function createContractService(host: HostServices): ContractService {
   }
 
   const handlers: Handlers = {
+    'ui.setLanguage': ({ lang }) => {
+      language = lang;
+      return { lang };
+    },
+
     'vault.status': () => status(),
 
     'vault.inspect': ({ path }) => {
@@ -436,10 +444,10 @@ export function createContractService(host: HostServices): ContractService {
     'preflight.run': ({ target }) => preflightReport(session.require(), targets, target),
     'preflight.diff': ({ left, right }) => parityDiff(session.require(), targets, left, right),
 
-    'decision.get': ({ runId }) => decisionView(session.require(), runId),
-    'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input, keys),
+    'decision.get': ({ runId }) => decisionView(session.require(), runId, language),
+    'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input, keys, language),
     'decision.exportAct': ({ runId, by, path, ...input }) => exportDecisionAct(session.require(), runId, by, input, path),
-    'decision.importAct': ({ runId, actPath, signaturePath }) => importDecisionAct(session.require(), runId, actPath, signaturePath),
+    'decision.importAct': ({ runId, actPath, signaturePath }) => importDecisionAct(session.require(), runId, actPath, signaturePath, language),
     'pack.export': async ({ runId, outDir }) => {
       const built = await exportPack(session.require(), runId, outDir);
       if (built.pdf) openable.add(built.pdf);
@@ -452,9 +460,9 @@ export function createContractService(host: HostServices): ContractService {
       if (!openable.has(path)) throw new HandlerError('NotOpenableError', 'BAD_INPUT', 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.');
       return { opened: host.openPath ? await host.openPath(path) : false };
     },
-    'incident.get': ({ runId }) => incidentView(session.require(), runId),
+    'incident.get': ({ runId }) => incidentView(session.require(), runId, language),
     'incident.save': async ({ runId, dir }) => {
-      const written = await saveIncident(session.require(), runId, dir);
+      const written = await saveIncident(session.require(), runId, dir, language);
       openable.add(written.pdf);
       return written;
     },

@@ -10,6 +10,7 @@ import { createExecutor, type Executor } from '../core/targets';
 import { allSteps, loadRunbook } from '../core/runbook';
 import { bindRehearsalPack } from '../core/rehearsal/record';
 import type { Vault } from '../core/vault';
+import type { Lang } from '../shared/i18n';
 import type { ActExportView, ApprovalView, PlanChangeView, PlanView, RunSummary, RunView } from '../shared/views';
 import type { HostKeyBroker } from './host-keys';
 import type { SessionKeys } from './keys';
@@ -41,6 +42,8 @@ export interface RunServiceOptions {
   sshConfigPath?: string;
   /** Called when the first step starts and after the last one ends (the idle lock waits for them). */
   onBusyChange?: (busy: boolean) => void;
+  /** The window's language: refusals are worded in it where the run's runbook names none. */
+  language?: () => Lang;
   log: (message: string) => void;
 }
 
@@ -102,6 +105,7 @@ export class RunService {
     const { hub } = this.options;
     return new RunEngine(vault, {
       actor,
+      language: this.options.language?.(),
       keyring: this.options.keys.keyringFor(vault),
       executors,
       // Monitor samples pass through no executor: the engine's own throttled progress carries

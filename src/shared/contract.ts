@@ -5,6 +5,7 @@
 // table main must implement, what the preload exposes, the renderer's typed client and the
 // test harness's HTTP routes. There is no second list of channel names to drift.
 import { z } from 'zod';
+import { LANGUAGES, type Lang } from './i18n/languages';
 import { MIN_NEW_PASSPHRASE_LENGTH } from './limits';
 import type { Subscribe } from './push';
 import type { Result } from './result';
@@ -278,6 +279,14 @@ function channel<O>() {
 }
 
 export const contract = {
+  /**
+   * The window's language (its switch): what main's calls into core word their text in where no
+   * runbook names a language (a refusal, a pack's verification, a report, the War room's lines).
+   */
+  'ui.setLanguage': channel<{ lang: Lang }>()({
+    input: z.object({ lang: z.enum(LANGUAGES, { error: `The window's language is one of ${LANGUAGES.join(', ')}.` }) }).strict(),
+    activity: false,
+  }),
   'vault.status': channel<VaultStatus>()({ input: z.void(), activity: false }),
   'vault.inspect': channel<VaultProbe>()({ input: z.object({ path: vaultPath }).strict() }),
   'vault.choosePath': channel<{ path: string | null }>()({ input: z.object({ purpose: z.enum(['create', 'open']) }).strict() }),

@@ -10,8 +10,8 @@ import type { ActKind } from './document';
 import { translator, type Translator } from '../../shared/i18n';
 import { blockReasonText } from '../reports/gate-words';
 
-/** Refusals are worded in the run's language (its runbook's `language:`, else English). */
-const trOf = (state: Pick<RunState, 'runbook'>): Translator => translator(state.runbook.language);
+/** Refusals are worded in the run's language: its runbook's `language:`, else the one the asker reads (the window's), else English. */
+const trOf = (state: Pick<RunState, 'runbook' | 'wordedIn'>): Translator => translator(state.runbook.language ?? state.wordedIn);
 /** A run's status in a refusal: the code in English, the word in other languages. */
 const statusOf = (tr: Translator, status: RunState['status']): string => (tr.lang === 'en' ? status : tr.t(`runStatus.${status}`));
 
@@ -43,7 +43,7 @@ export function rolesFor(kind: ActKind, state: Pick<RunState, 'runbook'>, step?:
   }
 }
 
-export function roleRefusal(kind: ActKind, state: Pick<RunState, 'runbook'>, step: Step | undefined, who: { name: string; roles: Role[] }): string | null {
+export function roleRefusal(kind: ActKind, state: Pick<RunState, 'runbook' | 'wordedIn'>, step: Step | undefined, who: { name: string; roles: Role[] }): string | null {
   const allowed = rolesFor(kind, state, step);
   if (allowed.some((r) => who.roles.includes(r))) return null;
   const tr = trOf(state);
@@ -114,7 +114,7 @@ export function executeRefusal(state: RunState, step: Step, phaseId: string): st
 }
 
 /** Skips and decisions go into the evidence with their reason: one without is refused with this. */
-export function reasonRefusal(state: Pick<RunState, 'runbook'>, act: 'skip' | 'decide'): string {
+export function reasonRefusal(state: Pick<RunState, 'runbook' | 'wordedIn'>, act: 'skip' | 'decide'): string {
   return trOf(state).t(act === 'skip' ? 'refusal.skip.reason' : 'refusal.decide.reason');
 }
 

@@ -14,6 +14,7 @@ import { compilePattern } from '../runbook/patterns';
 import type { Step } from '../runbook/schema';
 import type { Keyring, Signer } from '../signing';
 import { sshsigSign, sshsigVerify } from '../signing';
+import type { Lang } from '../../shared/i18n';
 import { processAlive, VaultDiskFullError, type ArtifactWriter, type Vault } from '../vault';
 import { vaultErrorFrom } from '../vault/database';
 import { TranscriptGuard } from './transcript-guard';
@@ -42,6 +43,8 @@ export interface EngineOptions extends ExecutionOptions {
   keyring?: Keyring;
   /** The clock schedules (repeat:) are judged by; default Date.now. */
   now?: () => number;
+  /** The language refusals are worded in where the run's runbook names none (the window's); default English. */
+  language?: Lang;
 }
 
 export interface StepOutcome {
@@ -118,7 +121,8 @@ export class RunEngine {
   private fold(runId: string): RunState {
     const state = runStateIn(this.vault, runId);
     if (!state) throw new RunRefusedError(`No run ${runId} in this vault; see \`cutover run list\`.`);
-    return state;
+    // A copy: the folded state is cached and shared, the asker's language is not the chain's.
+    return this.options.language && !state.runbook.language ? { ...state, wordedIn: this.options.language } : state;
   }
 
   private findStep(state: RunState, stepId: string): { step: Step; phaseId: string } {
@@ -244,12 +248,12 @@ export class RunEngine {
     const runbook = { id: loaded.runbook.id, version: loaded.runbook.version, title: loaded.runbook.title, hash: loaded.hash };
     const me = registryOf(this.vault).get(this.options.actor);
     if (me) {
-      const role = roleRefusal('run.start', loaded, undefined, me);
+      const role = roleRefusal('run.start', { ...loaded, wordedIn: this.options.language }, undefined, me);
       if (role) throw new ActRefusedError(role);
     }
     const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...signedParams, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) } });
     return this.commit(signed, (act) => {
-      const role = roleRefusal('run.start', loaded, undefined, act.identity);
+      const role = roleRefusal('run.start', { ...loaded, wordedIn: this.options.language }, undefined, act.identity);
       if (role) throw new ActRefusedError(role);
       if (this.runs().includes(runId)) throw new ActRefusedError(`Run ${runId} already started.`);
       let stored = this.vault.artifacts().find((a) => a.state === 'complete' && a.sha256 === loaded.hash && a.name.startsWith('runbook-'));

@@ -1,6 +1,7 @@
 // A run's state, folded from its events in the vault's chain: the chain is the only truth.
 import type { Runbook, Target } from '../runbook/schema';
 import type { GateResult } from './gates';
+import type { Lang } from '../../shared/i18n/languages';
 
 export type Environment = 'rehearsal' | 'production';
 /** N/A: the step's `when:` (or `environments:`) was false when the run reached it; it counts as done, and is neither a skip nor a deviation. */
@@ -112,6 +113,11 @@ export interface RunState {
   params: Record<string, string | number | boolean>;
   /** When every step outside the rollback path was PASS or skipped (`run.completed`). */
   completedAt?: string;
+  /**
+   * The language refusals are worded in where the runbook names none (the window's language,
+   * EngineOptions.language); never recorded: the chain's state is the same in every language.
+   */
+  wordedIn?: Lang;
 }
 
 /** A value a step captured, and where it came from. */

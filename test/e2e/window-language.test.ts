@@ -1,0 +1,132 @@
+// The window's language reaches the core: where the run's runbook names no `language:`, what
+// core words for the window (a refusal, the incident report) follows the language chosen with
+// the window's switch, told to main over the contract (ui.setLanguage). The real renderer in
+// Debian's Chromium against the real core through the loopback harness, on a local target.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainHead, ChannelName, IncidentView, RunView, VaultStatus } from '../../src/shared/contract';
+import { translate, type Lang } from '../../src/shared/i18n';
+import type { Result } from '../../src/shared/result';
+import { en } from '../../src/shared/i18n/window/en';
+import { es } from '../../src/shared/i18n/window/es';
+import type { Strings } from '../../src/shared/i18n/window/en';
+import { buildRenderer } from '../harness/build-renderer';
+import { startHarness, type Harness } from '../harness/server';
+import { selectStep, waitForStatus } from './console-flows';
+import { watchForPageErrors } from './flows';
+
+process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+// No `language:`: the window's language decides. Only an approver may decide, so the operator's
+// decision is refused by the core's role rule.
+const RUNBOOK = `format: cutover-runbook/v1
+id: window-language
+title: Window language
+version: "1"
+targets:
+  ws: { kind: local }
+policy:
+  approvals: { quorum: 1, role: approver }
+  decide: approver
+phases:
+  - id: P0
+    title: Checks
+    steps:
+      - { id: broken, kind: check, title: Breaks, target: ws, run: "echo DuplicateTable; exit 1", read_only: true, abort_on: [ { pattern: DuplicateTable } ] }
+`;
+
+const fill = (template: string, values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+
+describe('the window’s language reaches the core', () => {
+  let tmp: string;
+  let browser: Browser;
+  let harness: Harness;
+  let runId: string;
+
+  async function call<T>(channel: ChannelName, input?: unknown): Promise<T> {
+    const result = (await harness.service.dispatch(channel, input)) as Result<T>;
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  }
+
+  const head = async (): Promise<ChainHead | null> => (await call<VaultStatus>('vault.status')).head;
+
+  /** The run console in `lang` (the address's ?lang= wins at start-up), signing as ana. */
+  async function openConsole(lang: Lang, strings: Strings): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    await page.goto(`${harness.url}?lang=${lang}`);
+    await page.locator('.phase-timeline').waitFor();
+    await page.getByLabel(strings.actor.label, { exact: true }).selectOption('ana');
+    return page;
+  }
+
+  /** ana (an operator) records "stop" in the blocked banner; returns the refusal the window shows. */
+  async function decideStop(page: Page, strings: Strings): Promise<string> {
+    const banner = page.getByTestId('blocked-banner');
+    await banner.getByLabel(strings.blocked.stop, { exact: true }).check();
+    await banner.getByLabel(strings.blocked.reasonLabel, { exact: true }).fill('the abort gate matched');
+    await banner.getByRole('button', { name: fill(strings.blocked.record, { actor: 'ana' }), exact: true }).click();
+    return (await banner.locator('[role="alert"][data-error-code] .notice-detail').textContent()) ?? '';
+  }
+
+  /** The core's role refusal for ana's decision, in `lang`. */
+  const roleRefusal = (lang: Lang) => translate(lang, 'refusal.role', { name: 'ana', roles: 'operator', allowed: 'approver', act: translate(lang, 'refusal.act.run.decide'), step: '' });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`);
+    tmp = mkdtempSync(join(tmpdir(), 'cutover-window-lang-'));
+    await buildRenderer(join(tmp, 'renderer'));
+    harness = await startHarness({ rendererDir: join(tmp, 'renderer'), defaultVaultPath: join(tmp, 'default.vault'), keychain: null, autoLockMs: null, sshConfigPath: join(tmp, 'no-ssh-config') });
+    await call('vault.create', { path: join(tmp, 'lang.vault'), passphrase: 'correct horse battery staple' });
+    await call('identities.add', { name: 'ana', roles: ['operator'], source: { kind: 'generate' } });
+    runId = (await call<RunView>('run.start', { text: RUNBOOK, source: 'window-language.yaml', environment: 'rehearsal', actor: 'ana' })).runId;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('shows a core refusal in Spanish in the Spanish window, in English in the English one, and the chain head does not move', async () => {
+    const page = await openConsole('es', es);
+    const errors = watchForPageErrors(page);
+    await selectStep(page, 'broken');
+    await page.locator('[data-step-detail="broken"]').getByRole('button', { name: es.run.runStep, exact: true }).click();
+    await waitForStatus(page, 'broken', ['FAIL', 'BLOCKED'], 60_000);
+    await page.getByTestId('blocked-banner').waitFor();
+    const before = await head();
+
+    const spanish = await decideStop(page, es);
+    expect(spanish).toBe(roleRefusal('es'));
+    expect(spanish).not.toBe(roleRefusal('en'));
+    expect(await head()).toEqual(before);
+    // Main was told by the window: the core's incident report (no runbook language) is in Spanish too.
+    expect((await call<IncidentView>('incident.get', { runId })).markdown).toContain(translate('es', 'incident.title', { title: 'Window language' }));
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // The same run in a window switched to English: the same refusal, in English.
+    const english = await openConsole('en', en);
+    await selectStep(english, 'broken');
+    expect(await decideStop(english, en)).toBe(roleRefusal('en'));
+    expect(await head()).toEqual(before);
+    expect((await call<IncidentView>('incident.get', { runId })).markdown).toContain(translate('en', 'incident.title', { title: 'Window language' }));
+    await english.close();
+  }, 180_000);
+
+  it('refuses a language the window does not have, as data', async () => {
+    const result = await harness.service.dispatch('ui.setLanguage', { lang: 'fr' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('BAD_INPUT');
+      expect(result.error.message).toBe("The window's language is one of en, es.");
+    }
+  });
+});
