@@ -134,9 +134,12 @@ describe('acting from your own machine through the ledger', () => {
     expect(received.stderr).toMatch(/^cutover: refused approval from mallory-ws event #\d+ \(run .*, by mallory\): it is not signed by mallory-ws's own key SHA256:\S+ .*a workstation sends only its owner's approvals and acts$/m);
     const afterApproval = headOf(op.path);
     expect(afterApproval.seq).toBe(before.seq + 1);
-    // Receiving again records nothing twice; the refusals are named again and move nothing.
+    // Receiving again records nothing twice; the refusals are named again (they are read again: the
+    // run may allow them later) and move nothing; the approval already recorded is not read again.
     const again = await as('op', ['ledger', 'receive', '--vault', op.path], 1);
-    expect(again.stdout).toMatch(/^0 recorded, 1 already recorded, 2 refused\.$/m);
+    expect(again.stdout).toMatch(/^0 recorded, 0 already recorded, 2 refused\.$/m);
+    const fromStart = await as('op', ['ledger', 'receive', '--vault', op.path, '--from-start'], 1);
+    expect(fromStart.stdout).toMatch(/^0 recorded, 1 already recorded, 2 refused\.$/m);
     expect(headOf(op.path)).toEqual(afterApproval);
 
     const change = await as('op', ['run', 'step', '--vault', op.path, runId, 'change']);

@@ -16,7 +16,7 @@ import { Vault } from '../../src/core/vault';
 import { describeRun, expectNoCrash, PASSPHRASE, runCli, type CliResult } from '../helpers/cli';
 import { addOwner } from '../helpers/people';
 import { useTempDir } from '../helpers/tmp';
-import { ledgerRows, useLedger } from './fixture';
+import { asSuperuserBypassingTriggers, ledgerRows, useLedger } from './fixture';
 
 const RUNBOOK = `
 format: cutover-runbook/v1
@@ -142,11 +142,30 @@ describe('record, done and skip from your own machine through the ledger', () =>
     expect(events.find((e) => e.type === 'step.skipped')?.payload).toMatchObject({ runId, stepId: 'look', reason: 'checked by hand' });
     expect(events.some((e) => e.type === 'run.completed')).toBe(true);
 
+    // A receive reads only what is new: here the refused act again (a run may allow it later) and
+    // what follows it in the scribe's chain, nothing of the other chains; --from-start reads all.
+    const refusedSeq = (JSON.parse((await as('op', ['ledger', 'receive', '--vault', op.path, '--json'], 1)).stdout) as { items: Array<{ from: string; seq: number; status: string }>; rowsRead: number });
+    expect(refusedSeq.items.map((i) => `${i.from}:${i.status}`)).toEqual(['sam-ws:refused', 'sam-ws:already']);
+    const samRows = (await ledgerRows(db, 'sam-ws')).length;
+    expect(refusedSeq.rowsRead).toBe(samRows - refusedSeq.items[0]!.seq + 1);
+    const all = JSON.parse((await as('op', ['ledger', 'receive', '--vault', op.path, '--json', '--from-start'], 1)).stdout) as { items: Array<{ status: string }>; rowsRead: number };
+    expect(all.rowsRead).toBe(samRows + (await ledgerRows(db, 'dora-ws')).length + (await ledgerRows(db, 'otto-ws')).length);
+    expect(all.items.map((i) => i.status).sort()).toEqual(['already', 'already', 'already', 'refused']);
+
     // The run is over as the ledger holds it: the sender hears so, nothing is signed.
     await as('op', ['ledger', 'publish', '--vault', op.path]);
     const late = await as('dora', ['ledger', 'done', '--vault', dbo.path, '--runbook', runbook, runId, 'vacuum'], 2);
     expect(late.stderr).toMatch(/The run is COMPLETED; nothing more changes in it.*Nothing was signed\./);
     expect((await ledgerRows(db, 'op-ws')).length).toBe(headOf(op.path).seq);
     await as('op', ['ledger', 'verify', '--db', db.dsn]);
+
+    // The row at a head this vault received up to is rewritten: the next receive names it and
+    // takes nothing from that chain (ledger verify names it too).
+    const doraRows = await ledgerRows(db, 'dora-ws');
+    await asSuperuserBypassingTriggers(db, `UPDATE cutover_ledger.events SET hash = $1 WHERE workstation = 'dora-ws' AND seq = $2`, ['f'.repeat(64), doraRows.at(-1)!.seq]);
+    const rewritten = await as('op', ['ledger', 'receive', '--vault', op.path], 1);
+    expect(rewritten.stderr).toMatch(new RegExp(`^cutover: LEDGER PROBLEM: .*dora-ws.*#${doraRows.at(-1)!.seq}.*not the one read before.*rewritten`, 'm'));
+    expect(headOf(op.path).seq).toBe((await ledgerRows(db, 'op-ws')).length);
+    await as('op', ['ledger', 'verify', '--db', db.dsn], 1);
   }, 900_000);
 });

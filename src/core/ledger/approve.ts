@@ -14,7 +14,7 @@ import { LedgerError } from './errors';
 import { membershipOf, type Membership } from './membership';
 import { APPROVAL_SENT, PLAN_OFFERED, planOfferedSchema } from './messages';
 import { publisherKey } from './publish';
-import { readTeam, type TeamView } from './team';
+import { readTeam, type TeamReadOptions, type TeamView } from './team';
 
 export interface OfferFound {
   workstation: string;
@@ -44,8 +44,8 @@ export function joinedOrRefuse(vault: Vault): Membership {
   return membership;
 }
 
-export async function teamOf(membership: Membership, db: string | undefined): Promise<TeamView> {
-  const team = await readTeam(db ?? membership.db);
+export async function teamOf(membership: Membership, db: string | undefined, options: TeamReadOptions = {}): Promise<TeamView & { rowsRead: number }> {
+  const team = await readTeam(db ?? membership.db, options);
   if (team.ledger !== membership.ledger) throw new LedgerError(`${team.label} is not the ledger this vault joined (${membership.ledger}); give its URL with --db.`);
   return team;
 }

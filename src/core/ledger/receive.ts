@@ -15,6 +15,7 @@ import { VaultError, type Vault } from '../vault';
 import { joinedOrRefuse, teamOf } from './approve';
 import { ACT_SENT, actSentSchema, APPROVAL_SENT, approvalSentSchema, PLAN_OFFERED } from './messages';
 import type { PublishedEvent } from './record';
+import { readReceived, writeReceived } from './received';
 import type { LedgerProblem } from './verify';
 
 export interface ReceivedItem {
@@ -33,6 +34,8 @@ export interface ReceiveResult {
   items: ReceivedItem[];
   /** Chains of the ledger that do not hold (nothing after their break is taken). */
   problems: LedgerProblem[];
+  /** Ledger rows read: only those after the heads this vault had received up to. */
+  rowsRead: number;
 }
 
 /** Not a refusal: what was sent is in the chain already (an earlier receive took it). */
@@ -62,19 +65,34 @@ function offerRefusal(vault: Vault, runId: string, digest: string): string | nul
   return `it approves plan ${digest.slice(0, 12)}…, which this workstation never offered for run ${runId} (${latest ? `it offered ${latest.slice(0, 12)}…` : 'it offered none'}): an approval sent through the ledger covers only a plan offered with \`cutover ledger offer\``;
 }
 
-export async function receiveFromLedger(vault: Vault, input: { db?: string } = {}): Promise<ReceiveResult> {
+/**
+ * Reads only what the other workstations published after the heads this vault received up to
+ * (received.ts), records it and moves those heads on — up to a chain's first refused act, which is
+ * read (and named) again at the next receive, since the run's state may allow it then. `fromStart`
+ * reads every chain again (nothing is recorded twice). A head that does not hold is a problem
+ * named, and that chain's head is kept where it was.
+ */
+export async function receiveFromLedger(vault: Vault, input: { db?: string; fromStart?: boolean } = {}): Promise<ReceiveResult> {
   const membership = joinedOrRefuse(vault);
-  const team = await teamOf(membership, input.db);
+  const kept = input.fromStart ? {} : readReceived(vault.path, membership.ledger);
+  const team = await teamOf(membership, input.db, { from: kept, skip: [membership.workstation] });
   const engine = new RunEngine(vault, { actor: 'system', executors: createExecutor });
   const items: ReceivedItem[] = [];
+  const heads = { ...kept };
   for (const [from, ws] of team.workstations) {
-    if (from === membership.workstation) continue;
+    let head = ws.head;
     for (const e of ws.events) {
       const item = await receiveOne(vault, engine, from, ws.member.publicKey, ws.member.fingerprint, e);
-      if (item) items.push(item);
+      if (!item) continue;
+      items.push(item);
+      // A refused act may be allowed later (a GO sent before the last step passed): the chain is
+      // read again from it next time, and only what is before it is not.
+      if (item.status === 'refused' && head === ws.head) head = { seq: e.seq - 1, hash: e.prevHash };
     }
+    if (head.seq >= (kept[from]?.seq ?? 0)) heads[from] = head;
   }
-  return { workstation: membership.workstation, items, problems: team.problems };
+  if (team.workstations.size && JSON.stringify(heads) !== JSON.stringify(kept)) writeReceived(vault.path, membership.ledger, heads);
+  return { workstation: membership.workstation, items, problems: team.problems, rowsRead: team.rowsRead };
 }
 
 async function receiveOne(vault: Vault, engine: RunEngine, from: string, memberKey: string, memberFingerprint: string, e: PublishedEvent): Promise<ReceivedItem | null> {
