@@ -56,8 +56,11 @@ describe('disk full while streaming into segment files', () => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'vault', 'segments-writer-child.ts'), path, 'fill'], { cwd: REPO_ROOT, env: cliEnv({ CUTOVER_SEGMENTS_CHILD: '1', CUTOVER_PASSPHRASE: PASS }), encoding: 'utf8' });
     expect(child.status, child.stderr).toBe(0);
     const filled = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
-      error: { name: string; message: string } | null; sent: number; onDisk: { file: string; bytes: number }[]; recorded: number | null; more: string; abandoned: string;
+      error: { name: string; message: string } | null; sent: number; onDisk: { file: string; bytes: number }[]; recorded: number | null; more: string; abandoned: string; pipelined: boolean;
     };
+    // The disk filled while the segment I/O thread was writing (segment-pipeline.ts): its error
+    // came back across threads and was met the same way.
+    expect(filled.pipelined).toBe(true);
     expect(filled.error?.name, child.stdout).toBe('VaultDiskFullError');
     expect(filled.error!.message).toMatch(/disk holding .*ev\.vault is full \(it filled up while writing the transcript "loud\.log" into .*ev\.vault\.d\).*everything recorded before it is intact.*Free some space/s);
     // Nothing more was accepted after it.

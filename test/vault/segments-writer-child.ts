@@ -1,12 +1,14 @@
 // The writer that segments-kill.test.ts kills: opens the vault and streams artifacts into it
 // one after another as fast as it can (64 KiB writes, a flush every 16 MiB, each artifact 0.5–24 MiB of a keystream
 // the test can regenerate from the artifact's name), printing one JSON line per finished
-// artifact; or, with `fill`, fills the disk (segments-disk-full.test.ts).
+// artifact; or, with `fill`, fills the disk (segments-disk-full.test.ts) through the segment
+// I/O thread.
 // Usage: CUTOVER_SEGMENTS_CHILD=1 node --import tsx segments-writer-child.ts VAULT ROUND|fill
 import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vault, segmentRootFor } from '../../src/core/vault';
+import { awaitSegmentIo } from '../../src/core/vault/segment-pipeline';
 import { artifactDirFor } from '../../src/core/vault/segments';
 
 /** The bytes of artifact `name`: AES-256-CTR keystream under sha256(name), from offset 0. */
@@ -21,6 +23,9 @@ export function contentStream(name: string) {
  *  seal it. */
 function fill(path: string): void {
   const vault = Vault.open(path, { passphrase: process.env.CUTOVER_PASSPHRASE ?? '' });
+  // The segment I/O thread is up before the first write, so every chunk after the first is
+  // encrypted and written there, and the full disk is met by that thread, not by this one.
+  const pipelined = awaitSegmentIo();
   const writer = vault.createArtifact({ name: 'loud.log', actor: 'dba' });
   const next = contentStream('loud.log');
   let sent = 0;
@@ -52,7 +57,7 @@ function fill(path: string): void {
   } catch (e) {
     abandoned = `failed: ${(e as Error).message}`;
   }
-  process.stdout.write(`${JSON.stringify({ error: error && { name: error.name, message: error.message }, sent, onDisk, recorded, more, abandoned })}\n`);
+  process.stdout.write(`${JSON.stringify({ error: error && { name: error.name, message: error.message }, sent, onDisk, recorded, more, abandoned, pipelined })}\n`);
   vault.close();
 }
 

@@ -11,6 +11,8 @@ import { hostname } from 'node:os';
 import type { VaultDb } from './database';
 import { VaultDiskFullError } from './errors';
 import { artifactChunks, artifactFileChunks, artifactFiles, artifacts } from './schema';
+import { PipelinedSegmentWriter, segmentIoReady, startSegmentIo } from './segment-pipeline';
+import { fdatasyncSegment, type SegmentSink } from './segment-writer';
 import { SEGMENT_FORMAT, SegmentError, SegmentFileWriter, artifactKey, readSegmentChunks, recordedLength, segmentPathFor, type ChunkRecord, type SegmentContext, type SegmentReadExtras } from './segments';
 import type { ArtifactInfo } from './types';
 
@@ -63,15 +65,18 @@ export class ArtifactWriter {
   /** Bytes and chunks recorded durably in the vault. */
   private size = 0;
   private chunks = 0;
-  /** Segment mode: chunks written to their segment but not yet recorded. */
-  private undurable: ChunkRecord[] = [];
+  /** Segment mode: chunks handed to the segment writer but not yet recorded. */
+  private undurable = 0;
   private undurableBytes = 0;
   private lastFlush = Date.now();
   private closed = false;
   /** The first write that failed (a full disk): every later write, flush and finish throws it. */
   private failure: unknown = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly files: SegmentFileWriter | null = null;
+  /** This thread's writer at first; a stream that outgrows a chunk is handed to the segment
+   *  I/O thread (segment-pipeline.ts) once that thread is up. */
+  private files: SegmentSink | null = null;
+  private readonly segmentContext: SegmentContext | null = null;
   /** The chunk sealed as the artifact's end, once finish() wrote it. */
   private finalIdx: number | null = null;
   private readonly insertChunk;
@@ -92,7 +97,8 @@ export class ArtifactWriter {
       if (salt) db.insert(artifactFiles).values({ artifactId: this.id, format: SEGMENT_FORMAT, salt, segmentChunks: SEGMENT_CHUNKS }).run();
     }, { behavior: 'immediate' });
     if (store && salt) {
-      this.files = new SegmentFileWriter({ root: store.root, vaultId: store.vaultId, artifactId: this.id, key: artifactKey(store.dataKey, salt, this.id), segmentChunks: SEGMENT_CHUNKS });
+      this.segmentContext = { root: store.root, vaultId: store.vaultId, artifactId: this.id, key: artifactKey(store.dataKey, salt, this.id), segmentChunks: SEGMENT_CHUNKS };
+      this.files = new SegmentFileWriter(this.segmentContext);
     }
     this.insertChunk = db.insert(artifactChunks)
       .values({ artifactId: sql.placeholder('artifactId'), idx: sql.placeholder('idx'), data: sql.placeholder('data') }).prepare();
@@ -118,7 +124,7 @@ export class ArtifactWriter {
     this.pendingBytes += buf.length;
     if (this.files) {
       if (this.pendingBytes >= CHUNK_BYTES) this.guard(() => this.cutFullChunks());
-      if (this.undurable.length >= DURABLE_CHUNKS || (this.undurable.length > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS)) this.commitDurable();
+      if (this.undurable >= DURABLE_CHUNKS || (this.undurable > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS)) this.commitDurable();
     } else if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) {
       this.flush();
     }
@@ -146,7 +152,7 @@ export class ArtifactWriter {
     this.lastFlush = Date.now();
     if (this.files) {
       if (this.pendingBytes > 0) this.guard(() => this.cutChunk(this.pendingBytes, false));
-      if (this.undurable.length > 0) this.commitDurable();
+      if (this.undurable > 0) this.commitDurable();
       return;
     }
     if (this.pendingBytes === 0) return;
@@ -180,8 +186,7 @@ export class ArtifactWriter {
     if (this.files) {
       // The last chunk, possibly empty, is sealed as the artifact's end (its AAD says final).
       this.guard(() => this.cutChunk(this.pendingBytes, true));
-      this.guard(() => this.files!.sync());
-      const rows = this.undurable;
+      const rows = this.guard(() => this.files!.sync());
       sealChunks = () => this.recordChunks(rows);
     } else {
       this.flush();
@@ -193,7 +198,7 @@ export class ArtifactWriter {
     try {
       this.db.transaction((tx) => {
         sealChunks();
-        tx.update(artifacts).set({ state: 'complete', sha256, size: this.bytesWritten, chunkCount: this.chunks + this.undurable.length, completedAt, writerPid: null, writerHost: null })
+        tx.update(artifacts).set({ state: 'complete', sha256, size: this.bytesWritten, chunkCount: this.chunks + this.undurable, completedAt, writerPid: null, writerHost: null })
           .where(and(eq(artifacts.id, this.id), eq(artifacts.state, 'open'))).run();
         info = artifactInfo(getArtifact(tx as unknown as VaultDb, this.id)!);
         this.record('artifact.completed', info, this.actor);
@@ -227,15 +232,20 @@ export class ArtifactWriter {
     this.failure = this.store ? storageError(this.store, this.name, error) : error;
     if (this.files) {
       try {
-        this.files.discardFrom(this.chunks + this.undurable.length);
-        this.salvageWritten();
+        const written = this.files.drain();
+        this.files.discardFrom(this.chunks + written.length);
+        this.salvageWritten(written);
         this.files.discardFrom(this.chunks);
       } catch {
         // What could not be taken back is reported by verify (bytes past a segment's recorded end).
       }
-      this.undurable = [];
+      this.undurable = 0;
       this.undurableBytes = 0;
-      this.files.close();
+      try {
+        this.files.close();
+      } catch {
+        // Nothing more is written through it.
+      }
     }
     return this.failure;
   }
@@ -243,13 +253,14 @@ export class ArtifactWriter {
   /** After a failed write: the chunks written whole before it are made durable and recorded, if
    *  the disk still allows; otherwise they are left out, as a crash would. Never the artifact's
    *  final chunk (its AAD seals a complete artifact; a failed seal leaves an incomplete one). */
-  private salvageWritten(): void {
-    if (!this.files) return;
-    const rows = this.undurable.filter((r) => r.idx !== this.finalIdx);
+  private salvageWritten(written: ChunkRecord[]): void {
+    if (!this.segmentContext) return;
+    const rows = written.filter((r) => r.idx !== this.finalIdx);
     if (rows.length === 0) return;
     const bytes = rows.reduce((n, r) => n + r.size, 0);
     try {
-      this.files.sync();
+      // Earlier segments were fdatasynced when the writer moved past them.
+      fdatasyncSegment(this.segmentContext, rows[rows.length - 1]!.idx);
       this.db.transaction(() => {
         this.recordChunks(rows);
         this.bumpArtifact.run({ size: this.size + bytes, chunkCount: this.chunks + rows.length, id: this.id });
@@ -262,9 +273,9 @@ export class ArtifactWriter {
   }
 
   /** Runs a segment-file operation; a failure is kept (and said as a full disk when it is one). */
-  private guard(fn: () => void): void {
+  private guard<T>(fn: () => T): T {
     try {
-      fn();
+      return fn();
     } catch (error) {
       throw this.fail(error);
     }
@@ -291,10 +302,26 @@ export class ArtifactWriter {
       }
     }
     this.pendingBytes -= bytes;
-    const idx = this.chunks + this.undurable.length;
-    this.undurable.push(this.files!.append(idx, pieces, bytes, final));
+    const idx = this.chunks + this.undurable;
+    this.handToIoThread(idx);
+    this.files!.append(idx, pieces, bytes, final);
+    this.undurable += 1;
     this.undurableBytes += bytes;
     if (final) this.finalIdx = idx;
+  }
+
+  /**
+   * A stream that fills a second chunk starts the segment I/O thread; once the thread is up,
+   * the chunks from `idx` on are encrypted and written there while this thread hashes the
+   * next ones (a short transcript never waits for a thread to start).
+   */
+  private handToIoThread(idx: number): void {
+    if (!(this.files instanceof SegmentFileWriter) || idx === 0) return;
+    if (!segmentIoReady()) {
+      startSegmentIo();
+      return;
+    }
+    this.files = new PipelinedSegmentWriter(this.segmentContext!, CHUNK_BYTES, this.files.handOver());
   }
 
   private recordChunks(rows: ChunkRecord[]): void {
@@ -304,8 +331,7 @@ export class ArtifactWriter {
   /** fsyncs the written chunks, then records them in one transaction: a chunk is on disk before
    *  the vault refers to it. */
   private commitDurable(): void {
-    const rows = this.undurable;
-    this.guard(() => this.files!.sync());
+    const rows = this.guard(() => this.files!.sync());
     const size = this.size + this.undurableBytes;
     const chunkCount = this.chunks + rows.length;
     try {
@@ -316,7 +342,7 @@ export class ArtifactWriter {
     } catch (error) {
       throw this.fail(error);
     }
-    this.undurable = [];
+    this.undurable = 0;
     this.undurableBytes = 0;
     this.size = size;
     this.chunks = chunkCount;

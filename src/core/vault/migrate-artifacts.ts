@@ -37,7 +37,8 @@ const NO_DELETE_TRIGGER = "CREATE TRIGGER `artifact_chunks_no_delete` BEFORE DEL
 function writeSegments(db: VaultDb, ctx: SegmentContext, id: string, final: boolean): { records: ChunkRecord[]; size: number; sha256: string } {
   const writer = new SegmentFileWriter(ctx);
   const hash = createHash('sha256');
-  const records: ChunkRecord[] = [];
+  let records: ChunkRecord[] = [];
+  let cuts = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let size = 0;
@@ -57,7 +58,8 @@ function writeSegments(db: VaultDb, ctx: SegmentContext, id: string, final: bool
       }
     }
     pendingBytes -= bytes;
-    records.push(writer.append(records.length, pieces, bytes, isFinal));
+    writer.append(cuts, pieces, bytes, isFinal);
+    cuts += 1;
   };
   try {
     for (const chunk of readArtifactChunks(db, id)) {
@@ -70,7 +72,7 @@ function writeSegments(db: VaultDb, ctx: SegmentContext, id: string, final: bool
     // A completed artifact ends with its final chunk (possibly empty); an incomplete one has none.
     if (final || pendingBytes > 0) cut(pendingBytes, final);
     pending = [];
-    writer.sync();
+    records = writer.sync();
   } finally {
     writer.close();
   }

@@ -21,19 +21,102 @@ function mkdirDurable(dir: string): void {
   fsyncPath(dirname(dir));
 }
 
+/** Where a writer's segment files end, for taking back what no transaction recorded. */
+export interface WrittenFiles {
+  /** Segments the writer created (never another's: each is opened exclusively). */
+  created: number[];
+  /** Where each chunk's frame ends in its segment, once the whole frame was written. */
+  frameEnds: number[];
+}
+
 /**
- * Appends encrypted chunks to an artifact's segment files. `append` writes (page cache);
- * `sync` makes every chunk appended so far durable. Segments are created as needed (the
- * new file's folder entry fsynced), and fsynced when the writer moves past them.
- * `discardFrom` takes back the bytes of chunks no transaction recorded (a refused write).
+ * Takes back the bytes of chunk `idx` and every chunk after it (also a frame cut short by a
+ * failed write): the segment holding chunk `idx - 1` is cut back to that chunk's end, and the
+ * segments after it that the writer created are deleted, so a full disk gets its space back.
+ * Only the writer's own files are touched, and none may be open for writing. Best effort: what
+ * stays is reported by verify.
  */
-export class SegmentFileWriter {
+export function discardChunksFrom(ctx: SegmentContext, written: WrittenFiles, idx: number): void {
+  const keepSegment = idx > 0 ? Math.floor((idx - 1) / ctx.segmentChunks) : -1;
+  const dir = artifactDirFor(ctx.root, ctx.artifactId);
+  let unlinked = false;
+  for (const segment of written.created.filter((s) => s > keepSegment)) {
+    try {
+      unlinkSync(segmentPathFor(ctx.root, ctx.artifactId, segment));
+      unlinked = true;
+    } catch {
+      // Gone already, or not ours to remove any more: verify reports what is left.
+    }
+  }
+  written.created.splice(0, written.created.length, ...written.created.filter((s) => s <= keepSegment));
+  if (unlinked) {
+    try {
+      fsyncPath(dir);
+    } catch {
+      // The unlink itself has freed the space; a crash before the folder is synced only brings back an orphan.
+    }
+  }
+  const end = written.frameEnds[idx - 1];
+  written.frameEnds.length = Math.min(written.frameEnds.length, idx);
+  if (end === undefined || !written.created.includes(keepSegment)) return;
+  const fd = openSync(segmentPathFor(ctx.root, ctx.artifactId, keepSegment), 'r+');
+  try {
+    if (fstatSync(fd).size > end) ftruncateSync(fd, end);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes the segment holding chunk `idx` durable, by its path (after a writer failed). */
+export function fdatasyncSegment(ctx: SegmentContext, idx: number): void {
+  const fd = openSync(segmentPathFor(ctx.root, ctx.artifactId, Math.floor(idx / ctx.segmentChunks)), 'r+');
+  try {
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What one writer hands the next so that it carries on writing the same artifact. */
+export interface SegmentHandOver {
+  written: WrittenFiles;
+  unsynced: ChunkRecord[];
+  /** The segment open for writing (-1: none). */
+  segment: number;
+  /** Where the open segment's last frame ends. */
+  position: number;
+}
+
+/**
+ * What ArtifactWriter and migrate-artifacts write chunks through: this thread's
+ * SegmentFileWriter, or the PipelinedSegmentWriter that hands the work to another thread.
+ */
+export interface SegmentSink {
+  /** Encrypts `pieces` (one chunk's plaintext, in order) as chunk `idx` and appends its frame.
+   *  May return before the frame is written; a failure is thrown by a later call. */
+  append(idx: number, pieces: Buffer[], size: number, final: boolean): void;
+  /** Every chunk appended so far is on disk when this returns: their records, from the first
+   *  chunk not returned by an earlier sync(), in order. */
+  sync(): ChunkRecord[];
+  /** After a failure: stops writing and closes the files; the records of the chunks written whole
+   *  and not returned by sync() (not durable). Never throws. */
+  drain(): ChunkRecord[];
+  /** After drain(): takes back chunk `idx` and every chunk after it (discardChunksFrom). */
+  discardFrom(idx: number): void;
+  close(): void;
+}
+
+/**
+ * Appends encrypted chunks to an artifact's segment files, in this thread. `append` writes
+ * (page cache); `sync` makes every chunk appended so far durable. Segments are created as
+ * needed (the new file's folder entry fsynced), and fsynced when the writer moves past them.
+ */
+export class SegmentFileWriter implements SegmentSink {
   private fd: number | null = null;
   private segment = -1;
-  /** Segments this writer created (never another's: each is opened exclusively). */
-  private readonly created: number[] = [];
-  /** Where each chunk's frame ends in its segment, once the whole frame was written. */
-  private readonly frameEnds: number[] = [];
+  private readonly written: WrittenFiles = { created: [], frameEnds: [] };
+  /** Chunks written since the last sync(). */
+  private unsynced: ChunkRecord[] = [];
   private position = 0;
   /** Bytes were written to the open segment since it was last fdatasynced: a flush of a clean
    *  file is skipped (on a virtual disk each one costs a round trip to the host). */
@@ -41,7 +124,6 @@ export class SegmentFileWriter {
 
   constructor(private readonly ctx: SegmentContext) {}
 
-  /** Encrypts `pieces` (one chunk's plaintext, in order) as chunk `idx` and appends its frame. */
   append(idx: number, pieces: Buffer[], size: number, final: boolean): ChunkRecord {
     const segment = Math.floor(idx / this.ctx.segmentChunks);
     if (segment !== this.segment) this.openSegment(segment);
@@ -66,65 +148,62 @@ export class SegmentFileWriter {
     }
     this.position += expected;
     this.dirty = true;
-    this.frameEnds[idx] = this.position;
-    return { idx, size, tag };
+    this.written.frameEnds[idx] = this.position;
+    const record = { idx, size, tag };
+    this.unsynced.push(record);
+    return record;
   }
 
-  /**
-   * Takes back the bytes of chunk `idx` and every chunk after it (also a frame cut short by a
-   * failed write): the segment holding chunk `idx - 1` is cut back to that chunk's end, and the
-   * segments after it that this writer created are deleted, so a full disk gets its space back.
-   * Only this writer's own files are touched. Best effort: what stays is reported by verify.
-   */
-  discardFrom(idx: number): void {
-    const keepSegment = idx > 0 ? Math.floor((idx - 1) / this.ctx.segmentChunks) : -1;
-    const dir = artifactDirFor(this.ctx.root, this.ctx.artifactId);
-    let unlinked = false;
-    for (const segment of this.created.filter((s) => s > keepSegment)) {
-      if (segment === this.segment) this.close();
-      try {
-        unlinkSync(segmentPathFor(this.ctx.root, this.ctx.artifactId, segment));
-        unlinked = true;
-      } catch {
-        // Gone already, or not ours to remove any more: verify reports what is left.
-      }
-    }
-    this.created.splice(0, this.created.length, ...this.created.filter((s) => s <= keepSegment));
-    if (unlinked) {
-      try {
-        fsyncPath(dir);
-      } catch {
-        // The unlink itself has freed the space; a crash before the folder is synced only brings back an orphan.
-      }
-    }
-    const end = this.frameEnds[idx - 1];
-    this.frameEnds.length = Math.min(this.frameEnds.length, idx);
-    if (end === undefined || !this.created.includes(keepSegment)) return;
-    const fd = keepSegment === this.segment && this.fd !== null ? this.fd : openSync(segmentPathFor(this.ctx.root, this.ctx.artifactId, keepSegment), 'r+');
+  sync(): ChunkRecord[] {
+    this.syncFile();
+    const out = this.unsynced;
+    this.unsynced = [];
+    return out;
+  }
+
+  drain(): ChunkRecord[] {
     try {
-      if (fstatSync(fd).size > end) ftruncateSync(fd, end);
-      if (fd === this.fd) this.position = end;
-    } finally {
-      if (fd !== this.fd) closeSync(fd);
+      this.close();
+    } catch {
+      // Closing cannot lose what was written; the fd is gone either way.
     }
+    const out = this.unsynced;
+    this.unsynced = [];
+    return out;
   }
 
-  /** Every chunk appended so far is on disk when this returns. */
-  sync(): void {
+  /** Stops writing here so that another writer carries on from where this one is: its files,
+   *  its chunks not yet synced (the open segment is not synced: the next writer's fdatasync of
+   *  the same file covers them), the open segment and where its last frame ends. */
+  handOver(): SegmentHandOver {
+    const out = { written: this.written, unsynced: this.unsynced, segment: this.segment, position: this.position };
+    this.unsynced = [];
+    this.close();
+    this.segment = -1;
+    return out;
+  }
+
+  discardFrom(idx: number): void {
+    this.close();
+    discardChunksFrom(this.ctx, this.written, idx);
+  }
+
+  close(): void {
+    const fd = this.fd;
+    this.fd = null;
+    this.dirty = false;
+    if (fd !== null) closeSync(fd);
+  }
+
+  private syncFile(): void {
     if (this.fd === null || !this.dirty) return;
     fdatasyncSync(this.fd);
     this.dirty = false;
   }
 
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    this.dirty = false;
-  }
-
   private openSegment(segment: number): void {
     if (this.fd !== null) {
-      this.sync();
+      this.syncFile();
       closeSync(this.fd);
       this.fd = null;
     }
@@ -134,7 +213,7 @@ export class SegmentFileWriter {
     // Never over an existing file: a segment is written once.
     this.fd = openSync(path, 'wx', 0o600);
     this.segment = segment;
-    this.created.push(segment);
+    this.written.created.push(segment);
     this.position = 0;
     const h = header(this.ctx, segment);
     let done = 0;
