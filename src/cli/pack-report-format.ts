@@ -1,14 +1,15 @@
 // `pack verify` for people, in the pack's language (its runbook's `language:`, else --lang /
 // CUTOVER_LANG, else English). Every line is printed with control characters escaped: names,
 // SHA256SUMS lines, reasons and identities come from the pack, and a raw ESC could repaint the
-// verdict on a terminal. The frame, the verdict and the policy are worded in the language; the
-// problems the checks name are printed as the checks word them.
+// verdict on a terminal. The frame, the verdict, the policy and the problems the checks name
+// (where they are the checks' own sentences: core/pack/problem-words.ts) are in the language.
 import type { PackVerifyReport } from '../core/pack';
 import { printable } from '../core/pack/errors';
+import { fileProblemText, packProblemText } from '../core/pack/problem-words';
 import { translator, type Lang, type Translator } from '../shared/i18n';
 
 function signatureLine(tr: Translator, s: PackVerifyReport['signatures'][number]): string {
-  const what = s.status === 'valid' ? `${s.decision?.toUpperCase()}${s.reason ? ` "${s.reason}"` : ''}` : `FAIL ${s.status}: ${s.message}`;
+  const what = s.status === 'valid' ? `${s.decision?.toUpperCase()}${s.reason ? ` "${s.reason}"` : ''}` : `FAIL ${s.status}: ${fileProblemText(tr.lang, s.message)}`;
   const counted = s.status !== 'valid' ? '' : s.counts ? '' : tr.t('cli.pack.notCounted', { why: s.notCounted ?? '' });
   return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? tr.t('cli.pack.keyUnknown')}  ${what}${counted}`;
 }
@@ -56,7 +57,7 @@ export function formatPackReport(r: PackVerifyReport, lang: Lang = 'en'): string
   const bad = r.files.filter((f) => f.status !== 'ok');
   if (r.files.length) {
     lines.push(tr.t('cli.pack.files', { n: r.files.length, result: bad.length ? tr.t('cli.pack.filesFailed', { n: bad.length }) : tr.t('cli.pack.filesMatch') }));
-    for (const f of bad) lines.push(`    FAIL ${f.status.padEnd(10)} ${f.path}: ${f.message}`);
+    for (const f of bad) lines.push(`    FAIL ${f.status.padEnd(10)} ${f.path}: ${fileProblemText(lang, f.message)}`);
   }
   if (r.contents) lines.push(...contentsLines(tr, r.contents));
   lines.push(tr.t('cli.pack.signatures', { note: tr.lang === 'en' ? r.trust.note : r.trust.source === 'pack' ? tr.t('cli.pack.trustPack') : tr.t('cli.pack.trustRoster', { path: r.trust.path }) }));
@@ -66,6 +67,6 @@ export function formatPackReport(r: PackVerifyReport, lang: Lang = 'en'): string
   if (r.trust.packSignersNotInRoster.length) lines.push(tr.t('cli.pack.notInRoster', { path: r.trust.path, list: r.trust.packSignersNotInRoster.map((p) => `${p.principal} ${p.fingerprint}`).join(', ') }));
   for (const skipped of r.trust.skipped) lines.push(tr.t('cli.pack.rosterLine', { line: skipped }));
   const other = r.problems.filter((p) => p.area !== 'file' && p.area !== 'signature' && p.area !== 'policy' && !bad.some((f) => f.path === p.subject));
-  for (const p of other) lines.push(`  FAIL ${p.area}: ${p.message}`);
+  for (const p of other) lines.push(`  FAIL ${p.area}: ${packProblemText(lang, p.message)}`);
   return lines.map(printable).join('\n');
 }

@@ -4,7 +4,7 @@
 // `language:` gives English documents with no Spanish sentence of the catalogue. Broadcasts
 // fire on the declared checkpoints, whatever the step titles say.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { CATALOGUES, type MessageKey } from '../../src/shared/i18n';
 import { addPeople } from '../helpers/people';
 import { overlappingWords } from './runs';
 import { cutover } from '../pack/fixture';
+import { found, sentences } from './language-sentences';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
 
@@ -138,21 +139,6 @@ beforeAll(async () => {
 
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
-/**
- * The fixed parts of a language's sentences (between placeholders, line by line) of more than
- * two words, optionally only of keys starting with `prefix`.
- */
-function sentences(lang: 'en' | 'es', prefix = ''): { key: string; text: string }[] {
-  return Object.entries(CATALOGUES[lang]).filter(([key]) => key.startsWith(prefix)).flatMap(([key, value]) =>
-    value.split(/\{\w+\}|\n/).map((part) => flat(part).trim()).filter((part) => part.split(' ').filter((w) => /\p{L}/u.test(w)).length > 2).map((text) => ({ key, text })));
-}
-
-/** The catalogue sentences of `lang` found in `text`. */
-function found(text: string, lang: 'en' | 'es', prefix = ''): string[] {
-  const haystack = flat(text);
-  return sentences(lang, prefix).filter((s) => haystack.includes(s.text)).map((s) => `${s.key}: ${s.text}`);
-}
-
 const es = (key: MessageKey) => CATALOGUES.es[key];
 
 describe('a Spanish runbook run to its decision pack', () => {
@@ -253,6 +239,27 @@ describe('the CLI in the run\'s language', () => {
     expect(r.stdout).toMatch(/^Paquete .*: A LA ESPERA DE FIRMAS: intacto, sin firmas rotas ni rechazos/);
     expect(r.stdout).toContain('  política: NO CUMPLIDA: necesita 1 aprobación(es)');
     expect(found(r.stdout, 'en', 'cli.')).toEqual([]);
+  });
+
+  it('pack verify of a changed Spanish pack names each problem in Spanish (exit 1)', async () => {
+    const folder = join(dir, 'es-pass-changed');
+    cpSync(runs.esPass.packFolder, folder, { recursive: true });
+    appendFileSync(join(folder, 'evidence', 'migracion.log'), 'una línea añadida\n');
+    const chain = readFileSync(join(folder, 'chain', 'events.jsonl'), 'utf8').split('\n');
+    chain[2] = chain[2]!.replace('"actor":"', '"actor":"x');
+    writeFileSync(join(folder, 'chain', 'events.jsonl'), chain.join('\n'));
+    writeFileSync(join(folder, 'notas.txt'), 'hola\n');
+    const r = await cutover(['pack', 'verify', folder]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^ {4}FAIL mismatch +evidence\/migracion\.log: el sha256 [0-9a-f]{64} no coincide con manifest\.json \([0-9a-f]{64}\); el tamaño 63 no coincide con manifest\.json \(43\); el sha256 [0-9a-f]{64} no coincide con SHA256SUMS \([0-9a-f]{64}\)$/m);
+    expect(r.stdout).toMatch(/^ {4}FAIL mismatch +chain\/events\.jsonl: el sha256 /m);
+    expect(r.stdout).toMatch(/^ {4}FAIL extra +notas\.txt: no está en manifest\.json: un archivo que no pertenece al paquete \(5 bytes; no se leyó\)$/m);
+    expect(r.stdout).toContain('\n  cadena: chain/events.jsonl, 27 evento(s) hasta #27: ROTA\n');
+    expect(found(r.stdout, 'en')).toEqual([]);
+    // The same pack's --json keeps the checks' own words.
+    const json = await cutover(['pack', 'verify', '--json', folder]);
+    const messages = (JSON.parse(json.stdout) as { problems: { message: string }[] }).problems.map((p) => p.message);
+    expect(messages.some((m) => /^chain\/events\.jsonl line 4: its prevHash [0-9a-f]{64} is not the sha256 of line 3 \([0-9a-f]{64}\): line 3 was changed/.test(m))).toBe(true);
   });
 
   it('run start and run step of a Spanish runbook print Spanish', async () => {
