@@ -14,7 +14,7 @@
 // - the backticked values of "Expected", "PASS criteria", "Checkpoint criteria", "Success
 //   criteria" and "Acceptance" lists appear in a step.
 // Anything the example does not carry must be named in a YAML comment saying "not carried:"
-// (that comment then carries it). Deleting a step that carries something fails the check.
+// (what follows those words in that comment then carries it). Deleting a step that carries something fails the check.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,9 +145,13 @@ function carriers(runbook: Runbook, yamlText: string, without?: string): { steps
       current = [];
     }
   }
+  // Only what follows "not carried" in its block: the rest of the comment may describe what the step does carry.
   blocks.forEach((b, i) => {
-    const text = b.join('\n');
-    if (/not carried/i.test(text)) others.push({ id: `comment ${i + 1}`, text, run: normalizeCommand(text) });
+    const joined = b.join('\n');
+    const at = joined.search(/not carried/i);
+    if (at < 0) return;
+    const text = joined.slice(at);
+    others.push({ id: `comment ${i + 1}`, text, run: normalizeCommand(text) });
   });
   return { steps, others };
 }
@@ -250,6 +254,8 @@ const SHARED_CARRIERS: Record<string, string[]> = {
     't0-withdraw',
     't0-ledger',
     'p-webhook-watch',
+    // "Login OK": the smoke script's acceptance, and the rollback's login check.
+    'rb-verify-login',
     // `python3 scripts/detect_stuck_finance_jobs.py`: the T+0 queue check and the hypercare schedule.
     'p-queue-backlog',
     'h-stuck-jobs',
