@@ -60,8 +60,14 @@ function storageError(store: SegmentStore, name: string, error: unknown): unknow
 export class ArtifactWriter {
   readonly id: string = randomUUID();
   private readonly hash: Hash = createHash('sha256');
+  /** Database mode: the caller's buffers not yet stored. */
   private pending: Buffer[] = [];
+  /** Bytes accepted and not yet handed on as a chunk (in `pending`, or in `chunk`). */
   private pendingBytes = 0;
+  /** Segment mode: the buffer the next chunk is copied into (a shared slot once the I/O thread
+   *  writes), and the writer it came from. write() copies, so a caller may reuse its buffer. */
+  private chunk: Buffer | null = null;
+  private chunkFrom: SegmentSink | null = null;
   /** Bytes and chunks recorded durably in the vault. */
   private size = 0;
   private chunks = 0;
@@ -114,19 +120,21 @@ export class ArtifactWriter {
     return this.size + this.undurableBytes + this.pendingBytes;
   }
 
+  /** Hashes `data` and copies it (or, on a vault from before segment files, keeps it until the
+   *  next flush: there the caller must not change it). */
   write(data: Buffer | string): void {
     if (this.closed) throw new Error(`artifact ${this.name} is already finished`);
     if (this.failure) throw this.failure;
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     if (buf.length === 0) return;
     this.hash.update(buf);
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
     if (this.files) {
-      if (this.pendingBytes >= CHUNK_BYTES) this.guard(() => this.cutFullChunks());
+      this.guard(() => this.take(buf));
       if (this.undurable >= DURABLE_CHUNKS || (this.undurable > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS)) this.commitDurable();
-    } else if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) {
-      this.flush();
+    } else {
+      this.pending.push(buf);
+      this.pendingBytes += buf.length;
+      if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) this.flush();
     }
     if (!this.timer && this.bytesWritten > this.size) {
       // Output that then goes quiet is made durable anyway, within the flush interval.
@@ -151,7 +159,7 @@ export class ArtifactWriter {
     }
     this.lastFlush = Date.now();
     if (this.files) {
-      if (this.pendingBytes > 0) this.guard(() => this.cutChunk(this.pendingBytes, false));
+      if (this.pendingBytes > 0) this.guard(() => this.cutChunk(false));
       if (this.undurable > 0) this.commitDurable();
       return;
     }
@@ -185,7 +193,7 @@ export class ArtifactWriter {
     let sealChunks: () => void = () => {};
     if (this.files) {
       // The last chunk, possibly empty, is sealed as the artifact's end (its AAD says final).
-      this.guard(() => this.cutChunk(this.pendingBytes, true));
+      this.guard(() => this.cutChunk(true));
       const rows = this.guard(() => this.files!.sync());
       sealChunks = () => this.recordChunks(rows);
     } else {
@@ -281,30 +289,32 @@ export class ArtifactWriter {
     }
   }
 
-  private cutFullChunks(): void {
-    while (this.pendingBytes >= CHUNK_BYTES) this.cutChunk(CHUNK_BYTES, false);
+  /** Copies `buf` into chunk buffers, handing each on as it fills. */
+  private take(buf: Buffer): void {
+    for (let at = 0; at < buf.length; ) {
+      if (!this.chunk) {
+        this.chunk = this.files!.chunkBuffer(CHUNK_BYTES);
+        this.chunkFrom = this.files;
+      }
+      const n = buf.copy(this.chunk, this.pendingBytes, at, at + Math.min(buf.length - at, CHUNK_BYTES - this.pendingBytes));
+      at += n;
+      this.pendingBytes += n;
+      if (this.pendingBytes === CHUNK_BYTES) this.cutChunk(false);
+    }
   }
 
-  /** Encrypts the first `bytes` pending bytes as the next chunk and writes it to its segment. */
-  private cutChunk(bytes: number, final: boolean): void {
-    const pieces: Buffer[] = [];
-    let need = bytes;
-    while (need > 0) {
-      const head = this.pending[0]!;
-      if (head.length <= need) {
-        pieces.push(head);
-        this.pending.shift();
-        need -= head.length;
-      } else {
-        pieces.push(head.subarray(0, need));
-        this.pending[0] = head.subarray(need);
-        need = 0;
-      }
-    }
-    this.pendingBytes -= bytes;
+  /** Encrypts the bytes in the chunk buffer as the next chunk and writes it to its segment. */
+  private cutChunk(final: boolean): void {
+    const bytes = this.pendingBytes;
     const idx = this.chunks + this.undurable;
     this.handToIoThread(idx);
-    this.files!.append(idx, pieces, bytes, final);
+    const files = this.files!;
+    // A chunk filled in the previous writer's buffer (the I/O thread took over) is copied across.
+    if (this.chunk && this.chunkFrom !== files) files.append(idx, [this.chunk.subarray(0, bytes)], bytes, final);
+    else files.appendChunkBuffer(idx, bytes, final);
+    this.chunk = null;
+    this.chunkFrom = null;
+    this.pendingBytes = 0;
     this.undurable += 1;
     this.undurableBytes += bytes;
     if (final) this.finalIdx = idx;

@@ -38,7 +38,7 @@ const { createCipheriv, randomBytes } = require('node:crypto');
 const SLOTS = workerData.slots;
 const ACK = SLOTS + ${CONTROL_ACK};
 const FAILED = SLOTS + ${CONTROL_FAILED};
-const GC_EVERY_CHUNKS = 4;
+const GC_EVERY_CHUNKS = 2;
 const HINT_BYTES = 8 * 1024 * 1024;
 const writers = new Map();
 

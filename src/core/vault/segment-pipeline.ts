@@ -86,6 +86,10 @@ export class PipelinedSegmentWriter implements SegmentSink {
   private readonly port: MessagePort;
   private readonly control: Int32Array;
   private readonly slots: (Buffer | null)[] = new Array<Buffer | null>(SLOTS).fill(null);
+  /** Slots made since the last chunk message: their memory goes to the other thread with it. */
+  private readonly newSlots = new Map<number, SharedArrayBuffer>();
+  /** The slot chunkBuffer() gave out, until appendChunkBuffer() hands it on. */
+  private reserved: number | null = null;
   private readonly written: WrittenFiles;
   private unsynced: ChunkRecord[] = [];
   private segment = -1;
@@ -113,26 +117,42 @@ export class PipelinedSegmentWriter implements SegmentSink {
   }
 
   append(idx: number, pieces: Buffer[], size: number, final: boolean): void {
+    const buffer = this.chunkBuffer(size);
+    let at = 0;
+    for (const piece of pieces) at += piece.copy(buffer, at);
+    this.appendChunkBuffer(idx, size, final);
+  }
+
+  chunkBuffer(bytes: number): Buffer {
+    if (this.reserved !== null) return this.slots[this.reserved]!;
     if (Atomics.load(this.control, SLOTS + CONTROL_FAILED) === 1) this.collect();
     if (this.failure) throw this.failure;
-    if (size > this.maxChunkBytes) throw new Error(`a chunk of ${size} bytes is larger than a segment slot (${this.maxChunkBytes})`);
+    if (bytes > this.maxChunkBytes) throw new Error(`a chunk of ${bytes} bytes is larger than a segment slot (${this.maxChunkBytes})`);
+    const slot = this.sent % SLOTS;
+    while (Atomics.load(this.control, slot) !== 0) this.wait(slot, 1);
+    if (!this.slots[slot]) {
+      const sab = new SharedArrayBuffer(this.maxChunkBytes);
+      this.slots[slot] = Buffer.from(sab);
+      this.newSlots.set(slot, sab);
+    }
+    this.reserved = slot;
+    return this.slots[slot]!;
+  }
+
+  appendChunkBuffer(idx: number, size: number, final: boolean): void {
+    if (this.reserved === null) this.chunkBuffer(size);
+    const slot = this.reserved!;
+    if (Atomics.load(this.control, SLOTS + CONTROL_FAILED) === 1) this.collect();
+    if (this.failure) throw this.failure;
     const segment = Math.floor(idx / this.ctx.segmentChunks);
     if (segment !== this.segment) {
       this.worker.postMessage({ op: 'open', w: this.id, segment, path: segmentPathFor(this.ctx.root, this.ctx.artifactId, segment), dir: artifactDirFor(this.ctx.root, this.ctx.artifactId), header: header(this.ctx, segment) });
       this.segment = segment;
     }
-    const slot = this.sent % SLOTS;
+    this.reserved = null;
     this.sent += 1;
-    while (Atomics.load(this.control, slot) !== 0) this.wait(slot, 1);
-    let sab: SharedArrayBuffer | undefined;
-    let buffer = this.slots[slot];
-    if (!buffer) {
-      sab = new SharedArrayBuffer(this.maxChunkBytes);
-      buffer = Buffer.from(sab);
-      this.slots[slot] = buffer;
-    }
-    let at = 0;
-    for (const piece of pieces) at += piece.copy(buffer, at);
+    const sab = this.newSlots.get(slot);
+    this.newSlots.delete(slot);
     Atomics.store(this.control, slot, 1);
     this.worker.postMessage({ op: 'chunk', w: this.id, slot, sab, idx, size, aad: aad(this.ctx, idx, size, final) });
   }

@@ -95,6 +95,11 @@ export interface SegmentSink {
   /** Encrypts `pieces` (one chunk's plaintext, in order) as chunk `idx` and appends its frame.
    *  May return before the frame is written; a failure is thrown by a later call. */
   append(idx: number, pieces: Buffer[], size: number, final: boolean): void;
+  /** A buffer of at least `bytes` to copy the next chunk's bytes into, then hand on with
+   *  appendChunkBuffer (the same buffer until then). */
+  chunkBuffer(bytes: number): Buffer;
+  /** append() of the first `size` bytes of the buffer chunkBuffer() gave. */
+  appendChunkBuffer(idx: number, size: number, final: boolean): void;
   /** Every chunk appended so far is on disk when this returns: their records, from the first
    *  chunk not returned by an earlier sync(), in order. */
   sync(): ChunkRecord[];
@@ -118,6 +123,7 @@ export class SegmentFileWriter implements SegmentSink {
   /** Chunks written since the last sync(). */
   private unsynced: ChunkRecord[] = [];
   private position = 0;
+  private own: Buffer | null = null;
   /** Bytes were written to the open segment since it was last fdatasynced: a flush of a clean
    *  file is skipped (on a virtual disk each one costs a round trip to the host). */
   private dirty = false;
@@ -152,6 +158,15 @@ export class SegmentFileWriter implements SegmentSink {
     const record = { idx, size, tag };
     this.unsynced.push(record);
     return record;
+  }
+
+  chunkBuffer(bytes: number): Buffer {
+    if (!this.own || this.own.length < bytes) this.own = Buffer.allocUnsafeSlow(bytes);
+    return this.own;
+  }
+
+  appendChunkBuffer(idx: number, size: number, final: boolean): void {
+    this.append(idx, size > 0 ? [this.own!.subarray(0, size)] : [], size, final);
   }
 
   sync(): ChunkRecord[] {
