@@ -1,10 +1,13 @@
-// Cheap, deterministic, incompressible-looking bytes for the vault benchmark. One 16 MiB block
+// Cheap, deterministic, incompressible-looking bytes for the vault benchmark. One 1 MiB block
 // of xorshift32 output (fixed seed, so every process regenerates the same block), filled in
 // place so that making it leaves no garbage behind to inflate the peak RSS being measured, and
-// handed out in write-sized pieces; each piece is a fresh copy with its piece number stamped
-// into its first 8 bytes, so no two pieces of a 1 GiB stream are equal. Generating a GiB this
-// way costs a memcpy per piece, not a CSPRNG call.
-export const BLOCK_BYTES = 16 * 1024 * 1024;
+// handed out in write-sized pieces, each with its piece number stamped into its first 8 bytes,
+// so no two pieces of a 1 GiB stream are equal. Generating a GiB this way costs a memcpy per
+// piece, not a CSPRNG call. A piece is a fresh Buffer, or with `reuse` the same Buffer
+// refilled (a read loop's buffer): for a consumer that copies what it takes, as the vault's
+// ArtifactWriter does, so that the harness's own garbage (a GiB of dead pieces that V8 frees
+// only every 64 MB in a loop that allocates nothing else) is not counted as the vault's memory.
+export const BLOCK_BYTES = 1024 * 1024;
 
 let block: Buffer | undefined;
 
@@ -23,15 +26,17 @@ function baseBlock(): Buffer {
   return block;
 }
 
-/** Yields `total` bytes in pieces of `pieceBytes` (the last may be shorter); each piece is a new Buffer. */
-export function* pieces(total: number, pieceBytes: number): Generator<Buffer> {
+/** Yields `total` bytes in pieces of `pieceBytes` (the last may be shorter): each a new Buffer,
+ *  or with `reuse` one Buffer refilled (valid until the next piece is asked for). */
+export function* pieces(total: number, pieceBytes: number, options: { reuse?: boolean } = {}): Generator<Buffer> {
   if (BLOCK_BYTES % pieceBytes !== 0) throw new Error(`the write size must divide ${BLOCK_BYTES} bytes`);
   const base = baseBlock();
+  const shared = options.reuse ? Buffer.allocUnsafeSlow(pieceBytes) : null;
   let offset = 0;
   let n = 0n;
   for (let done = 0; done < total; done += pieceBytes) {
     const length = Math.min(pieceBytes, total - done);
-    const piece = Buffer.allocUnsafeSlow(length);
+    const piece = shared ? shared.subarray(0, length) : Buffer.allocUnsafeSlow(length);
     base.copy(piece, 0, offset, offset + length);
     if (length >= 8) piece.writeBigUInt64LE(n);
     n += 1n;

@@ -1,6 +1,7 @@
 // One measured task of the vault benchmark, run by run.ts in its own process so that its peak
 // RSS is its own. Prints one JSON line on stdout. Usage:
 //   worker.ts file   PATH  BYTES WRITE_BYTES   the baseline's bytes, written and fsynced
+//   worker.ts floor                            nothing: the process's RSS with the vault code loaded
 //   worker.ts stream VAULT BYTES WRITE_BYTES   Vault.create, then one artifact of BYTES
 //   worker.ts plain-stream DB BYTES WRITE_BYTES  the same ArtifactWriter on an unencrypted database
 //   worker.ts verify VAULT                     Vault.open, then verify()
@@ -8,7 +9,7 @@
 //                                              unencrypted database, interleaved in blocks
 // Times are wall-clock milliseconds of the measured section only; cpu is that section's user+sys.
 import Database from 'better-sqlite3-multiple-ciphers';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Vault, canonicalJson, type VaultEvent } from '../../src/core/vault';
 import { ArtifactWriter } from '../../src/core/vault/artifacts';
 import { drizzleOver } from '../../src/core/vault/database';
@@ -49,12 +50,33 @@ function maxRssKiB(): number {
   return process.resourceUsage().maxRSS;
 }
 
+/** A field of /proc/self/status in KiB (Linux), or null. */
+function statusKiB(field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sets the process's peak RSS back to its current RSS (Linux ≥ 4.0), so that the peak read
+ *  later is that of what ran since. Returns whether it could. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function writeFile(path: string, total: number, writeBytes: number): object {
   const clock = new Clock();
   const fd = openSync(path, 'wx', 0o600);
   try {
     clock.run(() => {
-      for (const piece of pieces(total, writeBytes)) writeSync(fd, piece);
+      for (const piece of pieces(total, writeBytes, { reuse: true })) writeSync(fd, piece);
       fsyncSync(fd);
     });
   } finally {
@@ -66,14 +88,17 @@ function writeFile(path: string, total: number, writeBytes: number): object {
 function stream(path: string, total: number, writeBytes: number): object {
   const create = new Clock();
   const vault = create.run(() => Vault.create(path, PASSPHRASE, { actor: 'bench' }));
-  pieces(1, 1).next(); // builds the generator's 16 MiB block before the RSS snapshot
+  pieces(1, 1).next(); // builds the generator's block before the RSS snapshot
   const rssBeforeKiB = maxRssKiB();
+  // From here the peak is the stream's own (on top of what is resident now), not unlocking's.
+  const rssAtStartKiB = resetPeakRss() ? statusKiB('VmRSS') : null;
   const measured = new Clock();
   // Wall time only: a getrusage() per 64 KiB piece would itself cost more than the copy it times.
   let generateMs = 0;
   const info = measured.run(() => {
     const writer = vault.createArtifact({ name: 'bench.bin', mediaType: 'application/octet-stream', actor: 'bench' });
-    const source = pieces(total, writeBytes);
+    // write() copies what it takes, so the generator hands out one refilled buffer.
+    const source = pieces(total, writeBytes, { reuse: true });
     for (;;) {
       const start = performance.now();
       const next = source.next();
@@ -85,7 +110,8 @@ function stream(path: string, total: number, writeBytes: number): object {
   });
   const close = new Clock();
   close.run(() => vault.close());
-  return { ...measured.span, create: create.span, generate: { ms: round(generateMs), cpuMs: Number.NaN }, close: close.span, size: info.size, sha256: info.sha256, rssBeforeKiB, maxRssKiB: maxRssKiB() };
+  const streamPeakKiB = rssAtStartKiB === null ? null : statusKiB('VmHWM');
+  return { ...measured.span, create: create.span, generate: { ms: round(generateMs), cpuMs: Number.NaN }, close: close.span, size: info.size, sha256: info.sha256, rssBeforeKiB, rssAtStartKiB, streamPeakKiB, maxRssKiB: maxRssKiB() };
 }
 
 /** The vault's own ArtifactWriter, schema and pragmas on a database with no key: what
@@ -156,7 +182,8 @@ function events(vaultPath: string, plainPath: string, count: number, block: numb
 
 function main(argv: string[]): object {
   const [task, path, a, b, c] = argv;
-  if (!path) throw new Error('usage: worker.ts file|stream|plain-stream|verify|events PATH ...');
+  if (task === 'floor') return { maxRssKiB: maxRssKiB() };
+  if (!path) throw new Error('usage: worker.ts floor | file|stream|plain-stream|verify|events PATH ...');
   switch (task) {
     case 'file': return writeFile(path, Number(a), Number(b));
     case 'stream': return stream(path, Number(a), Number(b));
