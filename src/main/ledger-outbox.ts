@@ -2,13 +2,17 @@
 // and the vault joined a ledger, its outbox is drained in the background (core/ledger/outbox.ts),
 // one drain at a time, with the owner's key from the session (never asked for here). A ledger
 // that is away is logged once per spell and retried at the next contract call; nothing the
-// window does waits for it or fails because of it.
-import { drainOutbox, hasLedgerMarker, membershipOf, type DrainOutcome } from '../core/ledger';
+// window does waits for it or fails because of it. The drains of one vault and key share one
+// connection (a LedgerPublisher, opened again after a loss), closed when the vault or key
+// changes, when the vault is found closed, after PUBLISHER_IDLE_MS without a drain, or by close().
+import { DEFAULT_DRAIN_TIMEOUT_MS, drainOutbox, hasLedgerMarker, LedgerPublisher, membershipOf, type DrainOutcome } from '../core/ledger';
 import { drainTranscripts, TRANSCRIPTS_NEED_INIT, writingTranscript } from '../core/ledger/transcripts-publish';
 import type { Signer } from '../core/signing';
 import type { Vault } from '../core/vault';
 
 const TRANSCRIPT_FOLLOW_MS = 1_000;
+/** A kept connection with no drain for this long is closed (the next drain opens one again). */
+const PUBLISHER_IDLE_MS = 30_000;
 
 export class LedgerOutbox {
   private draining: Promise<void> | null = null;
@@ -18,6 +22,9 @@ export class LedgerOutbox {
   private saidNeedsInit = false;
   /** While a step writes its transcript, its bytes follow every TRANSCRIPT_FOLLOW_MS. */
   private following: NodeJS.Timeout | null = null;
+  /** The publisher the drains of one vault and key share, and the timer that closes it when idle. */
+  private kept: { vault: Vault; fingerprint: string; publisher: LedgerPublisher } | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly signerOf: (vault: Vault, fingerprint: string) => Signer | undefined,
@@ -32,6 +39,7 @@ export class LedgerOutbox {
       head = vault.head().seq;
     } catch {
       // The vault closed (locked, switched) while a drain ran and this kick waited: the next session drains.
+      if (this.kept?.vault === vault && !this.draining) void this.dropPublisher();
       return;
     }
     if (this.drainedAt.get(vault) === head) return;
@@ -51,6 +59,36 @@ export class LedgerOutbox {
     });
   }
 
+  /** The publisher kept for `vault` and this key (a new one, the old closed, when either changed). */
+  private publisherFor(vault: Vault, signer: Signer): LedgerPublisher {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (!this.draining) void this.dropPublisher();
+    }, PUBLISHER_IDLE_MS);
+    this.idleTimer.unref();
+    if (this.kept?.vault === vault && this.kept.fingerprint === signer.fingerprint) return this.kept.publisher;
+    void this.dropPublisher();
+    this.kept = { vault, fingerprint: signer.fingerprint, publisher: new LedgerPublisher(vault, { signer, timeoutMs: DEFAULT_DRAIN_TIMEOUT_MS }) };
+    return this.kept.publisher;
+  }
+
+  private async dropPublisher(): Promise<void> {
+    const kept = this.kept;
+    this.kept = null;
+    if (kept) await kept.publisher.close().catch((error: unknown) => this.log(`ledger: closing the publisher's connection: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Waits for the drain running, then closes the kept connection (quitting, the service disposed). */
+  async close(): Promise<void> {
+    await this.idle();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.following) clearTimeout(this.following);
+    this.following = null;
+    await this.dropPublisher();
+  }
+
   /** Settles when no drain is running (tests, quitting). */
   async idle(): Promise<void> {
     while (this.draining) await this.draining;
@@ -65,7 +103,7 @@ export class LedgerOutbox {
       if (membership && !signer) {
         outcome = { state: 'behind', workstation: membership.workstation, vaultHead: head, reason: "the owner's key is not unlocked in this session", unreachable: false };
       } else {
-        outcome = await drainOutbox(vault, signer ? { signer } : {});
+        outcome = await drainOutbox(vault, signer ? { publisher: this.publisherFor(vault, signer) } : {});
       }
     } catch (error) {
       // The vault closed under the drain (locked, switched): the next session drains.

@@ -125,12 +125,12 @@ export class WarRoom {
       this.apply(f, await f.follower.read());
     } catch (error) {
       f.transcripts.close();
-      await f.follower.close();
+      await this.release(f.follower);
       throw error;
     }
     if (generation !== this.generation) {
       f.transcripts.close();
-      await f.follower.close();
+      await this.release(f.follower);
       return;
     }
     f.state = 'following';
@@ -148,7 +148,13 @@ export class WarRoom {
     f.stopped = true;
     f.wake?.();
     f.transcripts.close();
-    void f.follower?.close();
+    void this.release(f.follower);
+  }
+
+  /** Closes a follower; a save of its heads that failed there is logged (the next session would read from older heads). */
+  private async release(follower: LedgerFollower | null): Promise<void> {
+    const failed = await follower?.close();
+    if (failed) this.log(`war room: ${failed}`);
   }
 
   /** Whether the follower follows `vault`'s ledger now. */
@@ -271,13 +277,13 @@ export class WarRoom {
         f.state = 'reconnecting';
         f.message = error instanceof LedgerConnectionError ? message : `${message} (retrying)`;
         this.push(f, first);
-        await f.follower?.close();
+        await this.release(f.follower);
         f.follower = null;
         failures += 1;
         await this.sleep(f, Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
       }
     }
-    await f.follower?.close();
+    await this.release(f.follower);
   }
 }
 

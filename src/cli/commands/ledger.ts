@@ -240,7 +240,12 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const { ledgerLabel } = await import('../../core/ledger/connect');
       const headsPath = opts.heads ?? defaultHeadsPath(ledgerLabel(opts.db));
       let follower: LedgerFollower = await core.LedgerFollower.open(opts.db, headsPath);
-      const stop = () => void follower.close().then(() => process.exit(EXIT_OK));
+      // A save of the heads that failed is said, and the command fails: the next watch would not know what this one saw.
+      const closed = (failed: string | null): boolean => {
+        if (failed) process.stderr.write(`cutover: ${failed}\n`);
+        return failed === null;
+      };
+      const stop = () => void follower.close().then((failed) => process.exit(closed(failed) ? EXIT_OK : EXIT_FAILED));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const show = (read: FollowRead): boolean => {
@@ -267,7 +272,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
             if (opts.once || !(error instanceof core.LedgerConnectionError)) throw error;
             // Following goes on: reconnect, and the new follower starts again from the heads file.
             process.stderr.write(`cutover: ${error.message.replace(/ Nothing half-done.*$/, '')}; reconnecting…\n`);
-            await follower.close();
+            if (!closed(await follower.close())) setExit(EXIT_FAILED);
             follower = await reconnect(() => core.LedgerFollower.open(opts.db, headsPath), core.LedgerConnectionError);
             process.stderr.write(`cutover: reconnected to ${follower.label}.\n`);
             continue;
@@ -282,7 +287,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       } finally {
         process.removeListener('SIGINT', stop);
         process.removeListener('SIGTERM', stop);
-        await follower.close();
+        if (!closed(await follower.close())) setExit(EXIT_FAILED);
       }
     });
 }

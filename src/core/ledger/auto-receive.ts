@@ -16,7 +16,8 @@ import { LedgerConnectionError } from './errors';
 import { LEDGER_CHANNEL } from './limits';
 import { membershipOf, type Membership } from './membership';
 import { offerPlan } from './offer';
-import { drainOutbox } from './outbox';
+import { DEFAULT_DRAIN_TIMEOUT_MS, drainOutbox } from './outbox';
+import { LedgerPublisher } from './publish';
 import { receiveFromLedger, type ReceivedItem } from './receive';
 import { describeProblem } from './verify';
 
@@ -49,6 +50,8 @@ function needText(need: TeamNeed | { kind: 'authorization'; runId: string }): st
 
 export class LedgerInbox {
   private listener: LedgerConnection | null = null;
+  /** One connection for every publish of every wait (opened again when lost), closed with the inbox. */
+  private readonly publisher: LedgerPublisher;
   private readonly bell = new Doorbell();
   /** Refusals, problems and notes already said: each is said once, not at every read. */
   private readonly told = new Set<string>();
@@ -56,6 +59,7 @@ export class LedgerInbox {
 
   private constructor(private readonly vault: Vault, private readonly membership: Membership, private readonly options: InboxOptions) {
     this.say = options.say ?? (() => {});
+    this.publisher = new LedgerPublisher(vault, { ...(options.signer ? { signer: options.signer } : {}), ...(options.passphrase ? { passphrase: options.passphrase } : {}), ...(options.sock ? { sock: options.sock } : {}), timeoutMs: DEFAULT_DRAIN_TIMEOUT_MS });
   }
 
   /** The inbox of a vault that joined a ledger; null for one that did not. */
@@ -109,7 +113,7 @@ export class LedgerInbox {
 
   /** Publishes what the vault holds and the ledger does not yet: the team sees what the run waits on. */
   private async publish(): Promise<void> {
-    const outcome = await drainOutbox(this.vault, this.options);
+    const outcome = await drainOutbox(this.vault, { publisher: this.publisher });
     if (outcome.state === 'behind') this.once(`behind:${outcome.reason}`, `the team ledger is behind this vault: ${outcome.reason.replace(/ Nothing half-done.*$/, '')} (retrying while waiting)`);
     else if (outcome.state === 'diverged') this.once(`diverged:${outcome.reason}`, `NOT PUBLISHED: ${outcome.reason}`, true);
   }
@@ -202,5 +206,6 @@ export class LedgerInbox {
     const listener = this.listener;
     this.listener = null;
     if (listener) await closeLedger(listener);
+    await this.publisher.close();
   }
 }

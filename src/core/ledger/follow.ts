@@ -202,10 +202,18 @@ export class LedgerFollower {
     return { workstation: name, seq: seen.seq, message: `event #${seen.seq}, which this follower read, was deleted` };
   }
 
-  /** Stops following; the heads read so far are saved first (a failure to save them is not thrown here). */
-  async close(): Promise<void> {
+  /**
+   * Stops following; the heads read so far are saved first. Never throws (callers close in
+   * cleanup paths): a save that failed is returned, as the message to show, else null.
+   */
+  async close(): Promise<string | null> {
     this.bell.ring();
     await closeLedger(this.connection);
-    await this.flush(false);
+    try {
+      await this.flush(true);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
   }
 }

@@ -2,13 +2,14 @@
 // once after each command that appends (the CLI's hook, the window's), within a time bound; a
 // ledger that is away, slow or refusing leaves the outbox for the next drain and never fails the
 // command that appended. The ledger's head stays the only cursor, so a drain is idempotent and
-// in order (publish.ts).
+// in order (publish.ts). A caller that drains again and again keeps a LedgerPublisher: one
+// connection for all its drains, opened again when lost.
 import type { OwnerKeyOptions } from '../identity';
 import type { Signer } from '../signing';
 import type { Vault } from '../vault';
 import { LedgerConnectionError } from './errors';
 import { membershipOf } from './membership';
-import { LedgerDivergedError, publishVault, publisherKey } from './publish';
+import { LedgerDivergedError, publishVault, publisherKey, type LedgerPublisher } from './publish';
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 
@@ -24,6 +25,11 @@ export interface DrainOptions extends OwnerKeyOptions {
   timeoutMs?: number;
   /** The owner's key, when the caller holds it already (the window's session). */
   signer?: Signer;
+  /**
+   * A publisher the caller keeps between drains (the window's, the inbox's wait loop): its one
+   * connection is used again, and opened again after a loss. Without it a drain connects for itself.
+   */
+  publisher?: LedgerPublisher;
 }
 
 export async function drainOutbox(vault: Vault, options: DrainOptions = {}): Promise<DrainOutcome> {
@@ -32,8 +38,8 @@ export async function drainOutbox(vault: Vault, options: DrainOptions = {}): Pro
   const { workstation } = membership;
   const vaultHead = vault.head().seq;
   try {
-    const signer = options.signer ?? await publisherKey(vault, options);
-    const result = await publishVault(vault, { signer, timeoutMs: options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS });
+    const result = options.publisher ? await options.publisher.publish()
+      : await publishVault(vault, { signer: options.signer ?? await publisherKey(vault, options), timeoutMs: options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS });
     return { state: 'published', workstation, published: result.published, head: result.head };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
