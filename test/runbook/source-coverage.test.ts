@@ -9,8 +9,8 @@
 //   leading `VAR=value`), a `<placeholder>` matching any word;
 // - every endpoint or path in backticks or after GET/POST appears in a step;
 // - every abort gate, failure policy and rollback trigger (the items under "Abort gate",
-//   "Failure policy", "Triggers", a decision matrix's "Immediate Rollback" rows) has each of its
-//   words in one step, one rollback trigger, or one comment of the example;
+//   "Failure policy", "Triggers", a decision matrix's "Immediate Rollback" rows, and sentences
+//   "If …"/"When …") has each of its words in one step, one rollback trigger, or one comment;
 // - the backticked values of "Expected", "PASS criteria", "Checkpoint criteria", "Success
 //   criteria" and "Acceptance" lists appear in a step.
 // Anything the example does not carry must be named in a YAML comment saying "not carried:"
@@ -77,6 +77,10 @@ function sourceItems(markdown: string, sourceName: string): Item[] {
         if (list === 'gate') add('gate', item, line);
         else for (const v of backticked(item)) add('expected', v, line);
       } else if (text && !/^(?:[-*]|\d+\.)\s+/.test(text)) list = null;
+      // A condition that stops or rolls back ("If any smoke check fails: stop and rollback.",
+      // "When runtime rollback is insufficient:") is a gate too.
+      const condition = /^(?:(?:[-*]|\d+\.)\s+)?((?:If|When) .+)$/.exec(text);
+      if (condition) add('gate', condition[1]!.replace(/\*\*/g, ''), line);
       // A decision matrix row that rolls back at once is a trigger.
       const row = /^\|\s*([^|]+?)\s*\|\s*\*\*Immediate Rollback\*\*\s*\|/.exec(text);
       if (row) add('gate', row[1]!, line);
@@ -298,6 +302,13 @@ describe('the source reader', () => {
     const gates = items.filter((i) => i.kind === 'gate').map((i) => i.text);
     expect(gates).toEqual(expect.arrayContaining(['Payout/Withdraw 404/5xx', 'Webhook Misclassification', 'Payout Failure Rate > 15%.']));
     expect(gates).not.toContain('Latency Spike (No Errors)');
+  });
+
+  it('reads conditions that stop or roll back as gates', () => {
+    const items = sourceItems(readFileSync(join(MARKDOWN, 'postgres-primary-cutover.md'), 'utf8'), 'postgres-primary-cutover.md');
+    const gates = items.filter((i) => i.kind === 'gate').map((i) => i.text);
+    expect(gates).toEqual(expect.arrayContaining(['If bootstrap fails, do not proceed to import/cutover.', 'If any smoke check fails: stop and rollback.', 'If any critical issue appears:', 'When runtime rollback is insufficient:']));
+    expect(words('If any smoke check fails: stop and rollback.')).toEqual(['smoke', 'check', 'fails']);
   });
 
   it('a step deleted from the alembic example is missed, by name', () => {
