@@ -18,6 +18,13 @@ describe('the catalogues', () => {
     expect(differ).toEqual([]);
   });
 
+  it('what VERIFY.txt\'s sh blocks echo holds no character sh would read inside double quotes, in any language', () => {
+    for (const catalogue of Object.values(CATALOGUES)) {
+      const unsafe = Object.entries(catalogue).filter(([key, text]) => key.startsWith('verify.sh.') && /["$`\\]/.test(text.replace(/\{\w+\}/g, '')));
+      expect(unsafe).toEqual([]);
+    }
+  });
+
   it('fills placeholders with the values as given, never reading a value as a template', () => {
     expect(translate('en', 'pdf.page', { page: 2, pages: 9 })).toBe('page 2 of 9');
     expect(translate('es', 'pdf.page', { page: 2, pages: 9 })).toBe('página 2 de 9');

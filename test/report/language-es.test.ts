@@ -20,6 +20,7 @@ import { CATALOGUES, type MessageKey } from '../../src/shared/i18n';
 import { addPeople } from '../helpers/people';
 import { overlappingWords } from './runs';
 import { cutover } from '../pack/fixture';
+import { auditorShell, verifyBlocks } from '../pack/auditor-tools';
 import { found, sentences } from './language-sentences';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
@@ -185,7 +186,7 @@ describe('a Spanish runbook run to its decision pack', () => {
     expect(r.incidentMd).toContain('Instantánea / respaldo registrado en pre-respaldo por op');
   });
 
-  it('VERIFY.txt explains itself in Spanish; its sh blocks are unchanged', () => {
+  it('VERIFY.txt explains itself in Spanish; its sh blocks run with stock tools and say OK / FAILED in Spanish', async () => {
     const { verify } = runs.esPass;
     expect(verify.startsWith(`${es('verify.title')}\n`)).toBe(true);
     expect(verify).toContain('1. Los archivos son los que lista el manifiesto');
@@ -193,6 +194,32 @@ describe('a Spanish runbook run to its decision pack', () => {
     const blocks = (text: string) => text.split('\n').filter((l) => l.startsWith('    ')).filter((l) => !/sha256 |#\d+|seq /.test(l));
     expect(blocks(verify).length).toBeGreaterThan(100);
     expect(blocks(runs.enBlocked.verify).filter((l) => l.includes('BEGIN STEP'))).toEqual(blocks(verify).filter((l) => l.includes('BEGIN STEP')));
+    // Pasted into sh with only coreutils, unzip and ssh-keygen on PATH, steps 1 to 5 pass and speak Spanish after OK:.
+    const sh = auditorShell(mkdtempSync(join(dir, 'auditor-')));
+    const printed: string[] = [];
+    for (const [name, block] of verifyBlocks(verify)) {
+      if (name === 'STEP 6' || name === 'SIGNING') continue;
+      const r = await sh.run(block, runs.esPass.packFolder);
+      expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/== STEP \d \(\w[\w ]*\): OK ==\n$/);
+      printed.push(r.stdout);
+    }
+    const out = printed.join('');
+    expect(out).toContain('OK: cada archivo que lista SHA256SUMS tiene el sha256 que indica\n');
+    expect(out).toMatch(/OK: chain\/events\.jsonl tiene \d+ líneas\n/);
+    expect(out).toMatch(/OK: acts\/\S+: firmado por op \(SHA256:\S+\), sha256 en el evento #\d+ de la cadena\n/);
+    expect(out).toContain('Aún no hay firmas en signatures/: nada que comprobar (A LA ESPERA DE FIRMAS)\n');
+    expect(found(out, 'en')).toEqual([]);
+    // Step 6 without a roster refuses in Spanish (exit 2); a changed file fails step 1 in Spanish.
+    const quorum = await sh.run(verifyBlocks(verify).get('STEP 6')!, runs.esPass.packFolder);
+    expect([quorum.code, quorum.stdout]).toEqual([2, 'FAILED: pon primero en ROSTER el archivo allowed_signers de tu organización (ROSTER=/ruta/a/allowed_signers) y pega de nuevo este bloque\n']);
+    const changed = join(dir, 'es-pass-sh');
+    cpSync(runs.esPass.packFolder, changed, { recursive: true });
+    appendFileSync(join(changed, 'evidence', 'ciclo.log'), 'x\n');
+    const files = await sh.run(verifyBlocks(verify).get('STEP 1')!, changed);
+    expect(files.code).toBe(1);
+    expect(files.stdout).toContain('FAILED: los archivos nombrados arriba no coinciden con SHA256SUMS (cambiados o ausentes)\n');
+    expect(files.stdout.endsWith('== STEP 1 (files): FAILED ==\n')).toBe(true);
   });
 
   it('broadcasts fire on the declared checkpoints and speak Spanish', () => {

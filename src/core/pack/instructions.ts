@@ -15,7 +15,7 @@ export type { InstructionsAct, InstructionsChain, InstructionsPlan } from './ver
 
 export interface InstructionsInput {
   runId: string;
-  /** language: the runbook's `language:`; the prose is written in it (the sh blocks stay as they are). */
+  /** language: the runbook's `language:`; the prose, and the words the sh blocks print, are written in it (their commands stay as they are). */
   runbook: { id: string; version: string; hash: string; language?: Lang };
   environment: string;
   chainHead: { seq: number; hash: string; at: string };
@@ -175,7 +175,7 @@ function verdictDoc(tr: Translator, input: InstructionsInput): string[] {
     '',
     ...lines(tr, 'verify.verdict.holds', names),
     '',
-    ...signingBlock(input.runId).map((l) => (l ? `    ${l}` : '')),
+    ...signingBlock(input.runId, tr).map((l) => (l ? `    ${l}` : '')),
     '',
   ];
 }
@@ -189,14 +189,14 @@ export function verifyInstructions(input: InstructionsInput): string {
   const context = { runId: input.runId, chain };
   const out = [
     ...header(tr, input),
-    ...stepHeading(1, tr.t('verify.step.files'), filesProse(tr, input), filesStep(input.subjectCount)),
+    ...stepHeading(1, tr.t('verify.step.files'), filesProse(tr, input), filesStep(input.subjectCount, tr)),
     ...(chain
-      ? stepHeading(2, tr.t('verify.step.chain'), chainProse(tr, chain), chainStep(chain))
+      ? stepHeading(2, tr.t('verify.step.chain'), chainProse(tr, chain), chainStep(chain, tr))
       : stepHeading(2, tr.t('verify.step.chainNone'), [tr.t('verify.chain.none')], [])),
-    ...stepHeading(3, tr.t('verify.step.plans'), plansProse(tr, plans), plansStep(plans, context)),
-    ...stepHeading(4, tr.t('verify.step.acts'), actsProse(tr, acts), actsStep(acts, context)),
-    ...stepHeading(5, tr.t('verify.step.verdicts'), verdictsProse(tr, input), verdictsStep(input.runId)),
-    ...stepHeading(6, tr.t('verify.step.quorum'), quorumProse(tr, input), quorumStep({ runId: input.runId, policy: input.policy, approvers: countingApprovers(input).map((a) => a.name) })),
+    ...stepHeading(3, tr.t('verify.step.plans'), plansProse(tr, plans), plansStep(plans, context, tr)),
+    ...stepHeading(4, tr.t('verify.step.acts'), actsProse(tr, acts), actsStep(acts, context, tr)),
+    ...stepHeading(5, tr.t('verify.step.verdicts'), verdictsProse(tr, input), verdictsStep(input.runId, tr)),
+    ...stepHeading(6, tr.t('verify.step.quorum'), quorumProse(tr, input), quorumStep({ runId: input.runId, policy: input.policy, approvers: countingApprovers(input).map((a) => a.name) }, tr)),
     ...claimsSection(tr),
     ...verdictDoc(tr, input),
     ...lines(tr, 'verify.cli'),
