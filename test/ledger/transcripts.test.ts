@@ -15,7 +15,7 @@ import { publishVault } from '../../src/core/ledger/publish';
 import { generateEd25519, signerFromGenerated, sshsigSign, type Signer } from '../../src/core/signing';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
-import { describeRun, PASSPHRASE } from '../helpers/cli';
+import { describeRun, PASSPHRASE, startCli } from '../helpers/cli';
 import { addPeople } from '../helpers/people';
 import { useTestDatabase, type TestDatabase } from '../helpers/pg';
 import { useTempDir } from '../helpers/tmp';
@@ -96,6 +96,10 @@ describe('transcripts follow through the ledger by chunk', () => {
       return transcriptOf(s.vault, runId);
     }, { timeout: 30_000, interval: 50 });
     const reader = await TranscriptReader.open(s.db.dsn, 'ops-1', artifactId);
+    // Another process watches with --transcripts: the text arrives under the step as it is published.
+    const watch = startCli(['ledger', 'watch', '--db', s.db.dsn, '--heads', join(s.dir, 'heads-live.json'), '--poll', '200', '--transcripts', runId]);
+    let live = '';
+    watch.child.stdout.on('data', (b: Buffer) => (live += b.toString('utf8')));
     try {
       let text = '';
       // Publish what the vault has recorded so far, until the follower reads the first line.
@@ -110,6 +114,8 @@ describe('transcripts follow through the ledger by chunk', () => {
       expect(existsSync(join(s.dir, 'release'))).toBe(false);
       expect(s.vault.events().some((e) => e.type === 'step.finished')).toBe(false);
       expect(text).not.toContain('second-line');
+      await vi.waitFor(() => expect(live).toMatch(/^ {4}look \| first-line$/m), { timeout: 30_000, interval: 50 });
+      expect(live).not.toContain('second-line');
 
       writeFileSync(join(s.dir, 'release'), '');
       expect((await running).status).toBe('PASS');
@@ -123,9 +129,14 @@ describe('transcripts follow through the ledger by chunk', () => {
       expect(done.named).toBe(true);
       expect(done.completion).toMatchObject({ size: Buffer.byteLength(text) });
       expect(done.complete).toBe(true);
+      await vi.waitFor(() => expect(live).toMatch(/^ {4}look \| second-line\n {4}look \| — transcript complete: \d+ bytes, sha256 [0-9a-f]{12}… .*, every chunk checked$/m), { timeout: 30_000, interval: 50 });
+      expect(live.match(/first-line/g)).toHaveLength(1);
     } finally {
       await reader.close();
+      watch.child.kill('SIGTERM');
     }
+    const watched = await watch.result;
+    expect(watched.code, describeRun(watched)).toBe(0);
 
     // Publishing again: nothing new.
     const before = await chunkCount(s.db);
@@ -139,6 +150,11 @@ describe('transcripts follow through the ledger by chunk', () => {
     const privateId = transcriptOf(s.vault, privateRun);
     expect((await s.db.query('SELECT 1 FROM cutover_ledger.transcript_chunks WHERE artifact_id = $1', [privateId])).rowCount).toBe(0);
     expect(await chunkCount(s.db)).toBe(before);
+    // ledger watch --transcripts: the private run's step says why there is no text.
+    const watchedPrivate = await cli(['ledger', 'watch', '--db', s.db.dsn, '--heads', join(s.dir, 'heads-private.json'), '--once', '--transcripts', privateRun]);
+    expect(watchedPrivate.code, describeRun(watchedPrivate)).toBe(0);
+    expect(watchedPrivate.stdout).toMatch(/^ {4}look \| — transcript not shared: its runbook says share_transcripts: false \(\d+ bytes stay on ops-1\)$/m);
+    expect(watchedPrivate.stdout).not.toContain('not-for-the-ledger');
 
     // A ledger made before the table: events go on, transcripts wait; \`ledger init\` again adds it.
     await s.db.query('DROP TABLE cutover_ledger.transcript_chunks');
@@ -164,7 +180,13 @@ describe('transcripts follow through the ledger by chunk', () => {
     expect(printed.stderr).toMatch(/transcript .*: complete: 8 bytes, sha256 [0-9a-f]{12}… as event #\d+/);
     const watched = await cli(['ledger', 'watch', '--db', s.db.dsn, '--heads', join(s.dir, 'heads.json'), '--once', '--transcripts', '--json', runId]);
     expect(watched.code, describeRun(watched)).toBe(0);
-    expect(watched.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; transcript?: string }).filter((l) => l.type === 'step.started')).toEqual([expect.objectContaining({ transcript: artifactId })]);
+    const lines = watched.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; transcript?: string | { artifactId: string; stepId: string; text: string } });
+    expect(lines.filter((l) => l.type === 'step.started')).toEqual([expect.objectContaining({ transcript: artifactId })]);
+    expect(lines.filter((l) => typeof l.transcript === 'object').map((l) => l.transcript)).toEqual([expect.objectContaining({ artifactId, stepId: 'look', text: 'one\ntwo\n' })]);
+    // Its text under the step, every chunk checked, and a line saying the whole verified.
+    const human = await cli(['ledger', 'watch', '--db', s.db.dsn, '--heads', join(s.dir, 'heads-human.json'), '--once', '--transcripts', runId]);
+    expect(human.code, describeRun(human)).toBe(0);
+    expect(human.stdout).toMatch(/step look started .*\n {4}look \| one\n {4}look \| two\n {4}look \| — transcript complete: 8 bytes, sha256 [0-9a-f]{12}… as event #\d+ \(\S+\) records, every chunk checked\n/);
     const bad = await cli(['ledger', 'transcript', '--db', s.db.dsn, 'ops-1', 'not/an-id']);
     expect(bad.code, describeRun(bad)).toBe(2);
     expect(bad.stderr).toMatch(/"not\/an-id" is not an artifact id/);
@@ -197,6 +219,10 @@ describe('transcripts follow through the ledger by chunk', () => {
     const named = await cli(['ledger', 'transcript', '--db', s.db.dsn, 'ops-1', artifactId]);
     expect(named.code, describeRun(named)).toBe(1);
     expect(named.stderr).toMatch(/cutover: TRANSCRIPT PROBLEM: ops-1 transcript .* chunk #0: its bytes do not hash/);
+    const watchedAltered = await cli(['ledger', 'watch', '--db', s.db.dsn, '--heads', join(s.dir, 'heads-altered.json'), '--once', '--transcripts', runId]);
+    expect(watchedAltered.code, describeRun(watchedAltered)).toBe(1);
+    expect(watchedAltered.stderr).toMatch(/cutover: TRANSCRIPT PROBLEM: ops-1 transcript .* chunk #0: its bytes do not hash/);
+    expect(watchedAltered.stdout).not.toContain('two!');
 
     // The first chunk deleted: the next is named missing.
     await asSuperuserBypassingTriggers(s.db, 'DELETE FROM cutover_ledger.transcript_chunks WHERE artifact_id = $1 AND n = 0', [artifactId]);

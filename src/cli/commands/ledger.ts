@@ -13,6 +13,7 @@ import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { registerLedgerTeam } from './ledger-team';
 import { publishTranscriptsOnce, registerLedgerTranscript, transcriptTicker } from './ledger-transcript';
+import { WatchTranscripts } from './ledger-watch-transcripts';
 
 const ledgerCore = () => import('../../core/ledger');
 
@@ -232,7 +233,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .option('--heads <file>', 'where this follower keeps the heads it has seen (default: ~/.local/state/cutover/ledger-heads/HOST_PORT_DB.json)')
     .option('--once', 'read what is there now, print it and exit')
     .option('--poll <ms>', 'read at least this often even without a notification', '2000')
-    .option('--transcripts', "under each step started, the line that prints its transcript as it follows through the ledger, checked (`ledger transcript … --follow`); with --json, its artifact id")
+    .option('--transcripts', "under each step started, its transcript's text as it follows through the ledger by chunk (lines `    STEP | text`), each chunk checked as `ledger transcript` checks it, then a line saying it verified or why there is no text (share_transcripts: false); a transcript that does not hold stops the watch (exit 1). With --json, the step.started line carries the artifact id and each chunk is a {transcript: …} line")
     .option('--json', 'print one JSON object per line')
     .action(async (run: string | undefined, opts: { db: string; heads?: string; once?: boolean; poll: string; transcripts?: boolean; json?: boolean }) => {
       const poll = parseInterval(opts.poll);
@@ -248,14 +249,18 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const stop = () => void follower.close().then((failed) => process.exit(closed(failed) ? EXIT_OK : EXIT_FAILED));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const show = (read: FollowRead): boolean => {
+      const transcripts = opts.transcripts ? new WatchTranscripts(opts.db, Boolean(opts.json)) : null;
+      // With --once a step's transcript is printed right under it; when following, as its chunks arrive.
+      const show = async (read: FollowRead): Promise<boolean> => {
         for (const e of read.events) {
           if (run && core.runOf(e) !== run) continue;
           const line = core.timelineLine(e);
           if (line === null) continue;
           const transcript = opts.transcripts ? startedTranscript(e) : null;
           if (opts.json) process.stdout.write(`${JSON.stringify({ workstation: e.workstation, seq: e.seq, at: e.at, actor: e.actor, type: e.type, runId: core.runOf(e), text: core.timelineText(e), ...(transcript ? { transcript } : {}) })}\n`);
-          else process.stdout.write(`${line}\n${transcript ? `    transcript: cutover ledger transcript --db ${JSON.stringify(opts.db)} ${e.workstation} ${transcript} --follow\n` : ''}`);
+          else process.stdout.write(`${line}\n`);
+          if (transcript) transcripts?.add(e.workstation, transcript, String((e.payload as { stepId?: unknown } | null)?.stepId ?? '?'));
+          if (transcript && opts.once && transcripts && !(await transcripts.poll(true))) return false;
         }
         for (const p of read.problems) {
           if (opts.json) process.stdout.write(`${JSON.stringify({ problem: p, text: core.describeProblem(p) })}\n`);
@@ -277,16 +282,17 @@ export function registerLedger(program: Command, setExit: (code: number) => void
             process.stderr.write(`cutover: reconnected to ${follower.label}.\n`);
             continue;
           }
-          if (!show(read)) {
+          if (!(await show(read)) || (transcripts && !opts.once && !(await transcripts.poll(false)))) {
             setExit(EXIT_FAILED);
             return;
           }
           if (opts.once) return;
-          await follower.waitForDoorbell(poll);
+          await (transcripts?.active ? Promise.race([follower.waitForDoorbell(poll), transcripts.wait(poll)]) : follower.waitForDoorbell(poll));
         }
       } finally {
         process.removeListener('SIGINT', stop);
         process.removeListener('SIGTERM', stop);
+        await transcripts?.close();
         if (!closed(await follower.close())) setExit(EXIT_FAILED);
       }
     });
