@@ -467,20 +467,20 @@ export function createContractService(host: HostServices): ContractService {
       return written;
     },
 
-    'warRoom.view': ({ runId }) => warRoom.view(session.require(), runId ?? null),
+    'warRoom.view': ({ runId }) => warRoom.view(session.require(), runId ?? null, language),
     'warRoom.connect': async ({ url, runId }) => {
       const vault = session.require();
       await warRoom.connect(vault, url);
-      return warRoom.view(vault, runId ?? null);
+      return warRoom.view(vault, runId ?? null, language);
     },
     'warRoom.disconnect': () => {
       warRoom.stop();
-      return warRoom.view(session.require(), null);
+      return warRoom.view(session.require(), null, language);
     },
     'warRoom.approve': async ({ runId }) => {
       const vault = session.require();
       await warRoom.act(vault, runId, { kind: 'approve' }, (fingerprint) => keys.keyringFor(vault).signerFor(fingerprint));
-      return warRoom.view(vault, runId);
+      return warRoom.view(vault, runId, language);
     },
     'warRoom.decide': async ({ runId, decision }) => {
       const vault = session.require();
@@ -488,7 +488,7 @@ export function createContractService(host: HostServices): ContractService {
         ? { kind: 'decision.record' as const, input: { authorization: decision.authorization, ...(decision.note ? { note: decision.note } : {}) } }
         : { kind: 'run.decide' as const, decision: decision.decision, reason: decision.reason, ...(decision.stepId ? { stepId: decision.stepId } : {}) };
       await warRoom.act(vault, runId, { kind: 'decide', decision: what }, (fingerprint) => keys.keyringFor(vault).signerFor(fingerprint));
-      return warRoom.view(vault, runId);
+      return warRoom.view(vault, runId, language);
     },
     'warRoom.transcript': ({ workstation, artifactId }) => warRoom.transcript(session.require(), workstation, artifactId),
   };

@@ -11,6 +11,8 @@ import type { Signer } from '../core/signing';
 import { ledgerLabel } from '../core/ledger/connect';
 import type { Vault } from '../core/vault';
 import { WarRoomLog } from '../core/war-room/board';
+import { describeProblemIn } from '../core/war-room/finding-words';
+import { translator, type Lang } from '../shared/i18n';
 import type { WarRoomProblemView, WarRoomState, WarRoomTranscriptView, WarRoomView } from '../shared/views-war-room';
 import type { PushHub } from './push';
 import { WarRoomTranscripts } from './war-room-transcripts';
@@ -61,7 +63,8 @@ interface Following {
   follower: LedgerFollower | null;
   log: WarRoomLog;
   heads: Map<string, number>;
-  problems: WarRoomProblemView[];
+  /** The follower's findings as core words them (English); the view words them in the window's language. */
+  problems: LedgerProblem[];
   state: WarRoomState;
   message: string | null;
   readAt: string | null;
@@ -162,7 +165,8 @@ export class WarRoom {
     return this.current?.vaultPath === vault.path;
   }
 
-  view(vault: Vault, runId: string | null): WarRoomView {
+  /** The War room for `vault`; what core words (timeline lines, decisions, findings) is in `language`. */
+  view(vault: Vault, runId: string | null, language: Lang = 'en'): WarRoomView {
     const f = this.current?.vaultPath === vault.path ? this.current : null;
     const runs = f ? f.log.runs() : [];
     const wanted = runId ?? runs[0]?.runId ?? null;
@@ -176,8 +180,8 @@ export class WarRoom {
       readAt: f?.readAt ?? null,
       workstations: f ? [...f.heads].map(([name, head]) => ({ name, head })).sort((a, b) => a.name.localeCompare(b.name)) : [],
       runs,
-      run: f && wanted ? f.log.board(wanted) : null,
-      problems: f ? [...f.problems] : [],
+      run: f && wanted ? f.log.board(wanted, translator(language)) : null,
+      problems: f ? f.problems.map((p): WarRoomProblemView => ({ workstation: p.workstation, seq: p.seq, text: describeProblemIn(language, p) })) : [],
       member,
     };
   }
@@ -217,8 +221,8 @@ export class WarRoom {
     let added = 0;
     for (const p of problems) {
       const text = describeProblem(p);
-      if (f.problems.length >= MAX_PROBLEMS || f.problems.some((q) => q.text === text)) continue;
-      f.problems.push({ workstation: p.workstation, seq: p.seq, text });
+      if (f.problems.length >= MAX_PROBLEMS || f.problems.some((q) => describeProblem(q) === text)) continue;
+      f.problems.push({ workstation: p.workstation, seq: p.seq, message: p.message });
       this.log(`war room: LEDGER PROBLEM: ${text}`);
       added += 1;
     }

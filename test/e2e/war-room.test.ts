@@ -22,6 +22,7 @@ import { Vault } from '../../src/core/vault';
 import { en } from '../../src/shared/i18n/window/en';
 import { es } from '../../src/shared/i18n/window/es';
 import type { ChannelName, WarRoomView } from '../../src/shared/contract';
+import { translate } from '../../src/shared/i18n';
 import type { Result } from '../../src/shared/result';
 import { buildRenderer } from '../harness/build-renderer';
 import { startHarness, type Harness } from '../harness/server';
@@ -137,9 +138,18 @@ describe('the War room', () => {
     await page.getByRole('heading', { name: es.warRoom.heading }).waitFor();
     await page.getByTestId('war-room-tamper').getByText(es.warRoom.tamperHeading).waitFor();
     expect(await page.getByRole('button', { name: es.warRoom.stop, exact: true }).count()).toBe(1);
+    // What core words follows the window's language: the timeline's lines and the tamper finding.
+    const completed = translate('es', 'warRoom.line.runCompleted', { status: translate('es', 'runStatus.COMPLETED'), passed: 3, steps: 3 });
+    expect(completed).toBe('ejecución COMPLETADA: 3 de 3 pasos en PASS');
+    await page.getByTestId('war-room-timeline').getByText(completed, { exact: true }).waitFor();
+    expect(await page.getByTestId('war-room-timeline').getByText('run COMPLETED: 3 of 3 steps passed').count()).toBe(0);
+    await page.getByTestId('war-room-tamper').getByText(new RegExp(`ops-1 evento #${head.seq}: el evento #${head.seq} se reescribió después de que este seguidor lo leyera`)).waitFor();
+    expect(await page.getByTestId('war-room-tamper').getByText(/was rewritten/).count()).toBe(0);
     await expectAccessible(page, 'war-room-es', axe);
     await page.close();
     expect(errors).toEqual([]);
+    // The window is switched back to English (main words what follows in English again).
+    await call('ui.setLanguage', { lang: 'en' });
 
     // This vault never joined the ledger: acting through it is refused, nothing signed, its chain head unmoved.
     const before = await call<{ head: { seq: number; hash: string } }>('vault.status');

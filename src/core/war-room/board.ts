@@ -9,6 +9,7 @@
 import { actDigest } from '../acts';
 import { parsePlanBytes } from '../engine/plan';
 import { ACT_SENT, APPROVAL_SENT, PLAN_OFFERED, runOf, timelineText, type PublishedEvent } from '../ledger';
+import { translator, type Translator } from '../../shared/i18n';
 import type { GateResultView, RunStatusView, StepKind, StepStatusView } from '../../shared/views';
 import type { WarRoomApprovalView, WarRoomDecisionView, WarRoomPlanView, WarRoomRunSummary, WarRoomRunView, WarRoomStepView, WarRoomTimelineEntry } from '../../shared/views-war-room';
 
@@ -91,8 +92,9 @@ export class WarRoomLog {
     return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, MAX_RUNS);
   }
 
-  board(runId: string): WarRoomRunView | null {
-    return fold(runId, this.events.filter((e) => runOf(e) === runId), this.offers);
+  /** One run's board, its timeline and decisions worded in `tr`'s language (the window's). */
+  board(runId: string, tr: Translator = translator('en')): WarRoomRunView | null {
+    return fold(runId, this.events.filter((e) => runOf(e) === runId), this.offers, tr);
   }
 }
 
@@ -129,7 +131,7 @@ function failureOf(v: unknown): string | null {
 }
 
 /** One run's board from its events (any workstation), oldest first; null until its run.started arrives. */
-function fold(runId: string, events: PublishedEvent[], offers: Map<string, OfferedPlan>): WarRoomRunView | null {
+function fold(runId: string, events: PublishedEvent[], offers: Map<string, OfferedPlan>, tr: Translator = translator('en')): WarRoomRunView | null {
   const start = events.find((e) => e.type === 'run.started');
   if (!start) return null;
   const ops = start.workstation;
@@ -154,7 +156,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
   const timeline: WarRoomTimelineEntry[] = [];
 
   for (const e of events) {
-    const text = timelineText(e);
+    const text = timelineText(e, tr);
     if (text !== null) timeline.push({ workstation: e.workstation, seq: e.seq, at: e.at, actor: e.actor, type: e.type, text });
     const p = payloadOf(e);
     if (e.workstation !== ops) {
