@@ -75,6 +75,8 @@ export class ArtifactWriter {
   private undurable = 0;
   private undurableBytes = 0;
   private lastFlush = Date.now();
+  /** Segment mode: a flush the segment writer is making durable while the stream goes on. */
+  private syncing: { ticket: number; chunks: number; bytes: number } | null = null;
   private closed = false;
   /** The first write that failed (a full disk): every later write, flush and finish throws it. */
   private failure: unknown = null;
@@ -130,7 +132,7 @@ export class ArtifactWriter {
     this.hash.update(buf);
     if (this.files) {
       this.guard(() => this.take(buf));
-      if (this.undurable >= DURABLE_CHUNKS || (this.undurable > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS)) this.commitDurable();
+      this.keepDurable();
     } else {
       this.pending.push(buf);
       this.pendingBytes += buf.length;
@@ -195,6 +197,7 @@ export class ArtifactWriter {
       // The last chunk, possibly empty, is sealed as the artifact's end (its AAD says final).
       this.guard(() => this.cutChunk(true));
       const rows = this.guard(() => this.files!.sync());
+      this.syncing = null;
       sealChunks = () => this.recordChunks(rows);
     } else {
       this.flush();
@@ -249,6 +252,7 @@ export class ArtifactWriter {
       }
       this.undurable = 0;
       this.undurableBytes = 0;
+      this.syncing = null;
       try {
         this.files.close();
       } catch {
@@ -326,7 +330,7 @@ export class ArtifactWriter {
    * next ones (a short transcript never waits for a thread to start).
    */
   private handToIoThread(idx: number): void {
-    if (!(this.files instanceof SegmentFileWriter) || idx === 0) return;
+    if (!(this.files instanceof SegmentFileWriter) || idx === 0 || this.syncing) return;
     if (!segmentIoReady()) {
       startSegmentIo();
       return;
@@ -338,11 +342,46 @@ export class ArtifactWriter {
     for (const r of rows) this.insertFileChunk.run({ artifactId: this.id, idx: r.idx, size: r.size, tag: r.tag });
   }
 
+  /**
+   * A fast stream is made durable without waiting for the disk: when a flush is due (DURABLE_CHUNKS
+   * chunks or FLUSH_AFTER_MS), the segment writer is asked to fdatasync what it has, and the
+   * chunks are recorded once it says they are on disk, at a later write; only a stream that gets
+   * a flush's worth further ahead than that waits for it.
+   */
+  private keepDurable(): void {
+    if (this.syncing) this.pollDurable();
+    const ahead = this.undurable - (this.syncing?.chunks ?? 0);
+    if (!(ahead >= DURABLE_CHUNKS || (ahead > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS))) return;
+    if (!this.syncing) {
+      const ticket = this.guard(() => this.files!.requestSync());
+      this.syncing = { ticket, chunks: this.undurable, bytes: this.undurableBytes };
+      this.lastFlush = Date.now();
+    } else if (ahead >= DURABLE_CHUNKS) {
+      this.commitDurable();
+    }
+  }
+
+  /** Records the chunks of the flush under way if the segment writer has made them durable. */
+  private pollDurable(): void {
+    const syncing = this.syncing!;
+    const rows = this.guard(() => this.files!.syncDone(syncing.ticket));
+    if (rows === null) return;
+    this.syncing = null;
+    this.recordDurable(rows, syncing.bytes);
+  }
+
   /** fsyncs the written chunks, then records them in one transaction: a chunk is on disk before
    *  the vault refers to it. */
   private commitDurable(): void {
     const rows = this.guard(() => this.files!.sync());
-    const size = this.size + this.undurableBytes;
+    this.syncing = null;
+    this.recordDurable(rows, this.undurableBytes);
+    this.lastFlush = Date.now();
+  }
+
+  /** Records durable chunks (the first `rows.length` not recorded, holding `bytes`) in one transaction. */
+  private recordDurable(rows: ChunkRecord[], bytes: number): void {
+    const size = this.size + bytes;
     const chunkCount = this.chunks + rows.length;
     try {
       this.db.transaction(() => {
@@ -352,12 +391,12 @@ export class ArtifactWriter {
     } catch (error) {
       throw this.fail(error);
     }
-    this.undurable = 0;
-    this.undurableBytes = 0;
+    this.undurable -= rows.length;
+    this.undurableBytes -= bytes;
     this.size = size;
     this.chunks = chunkCount;
-    this.lastFlush = Date.now();
   }
+
 }
 
 /** How an artifact's bytes are stored, read from the vault. */

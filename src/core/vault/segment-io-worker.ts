@@ -10,6 +10,7 @@
 //   chunk  {w, slot, sab?, idx, size, aad}         encrypts slot bytes [0, size) as chunk idx
 //   sync   {w, seq}                                fdatasync of the open segment, then ack seq
 //   close  {w, seq}                                closes the open segment, then ack seq
+// (an ack says that everything before it is done: written, and durable for a sync)
 //   end    {w}                                     forgets the writer
 // Replies go to the writer's own port (read with receiveMessageOnPort, so the writer can wait
 // synchronously): opened {segment}, chunk {idx, size, tag, end}, error {code, errno, syscall,
@@ -18,10 +19,10 @@
 // writer's open, chunk and sync messages are skipped (acked, never written). workerData.ready
 // is 1 once the thread runs and 2 once it has stopped.
 //
-// While a segment is written, an fdatasync is started in the background (libuv's thread pool)
-// every few MiB, so the disk works while this thread encrypts and the fdatasync that makes a
-// flush durable finds little left to write. A file is closed only when its background
-// fdatasyncs are done.
+// Every fdatasync runs in the background (libuv's thread pool) while this thread goes on
+// encrypting and writing: one every few MiB written, so that the disk works all along and the
+// one a flush asks for finds little left to write. A file is closed only when its fdatasyncs
+// are done.
 
 /** Indexes into a writer's control array after its slots. */
 export const CONTROL_ACK = 0;
@@ -85,46 +86,58 @@ function writeAll(file, parts, position) {
   return total;
 }
 
-function hint(w, file) {
-  file.hints += 1;
-  w.hints += 1;
+let lastOp = 0;
+
+/**
+ * Starts an fdatasync of the file in the background (libuv's thread pool): this thread goes on
+ * encrypting and writing meanwhile. Every sync and close is acked only once each fdatasync
+ * started before it has finished (settleAcks), and an error any of them met fails the writer
+ * first: an fdatasync error is reported once, maybe to another call than the flush's own.
+ */
+function startSync(w, file) {
+  lastOp += 1;
+  const id = lastOp;
+  w.inflight.add(id);
+  file.ops += 1;
   fs.fdatasync(file.fd, (error) => {
-    // An fdatasync error is reported once, maybe to this call rather than the flush's own: kept,
-    // so the flush that depends on it fails too.
-    if (error && !w.hintError) w.hintError = error;
-    file.hints -= 1;
-    w.hints -= 1;
-    if (file.hints === 0 && file.closing) { try { fs.closeSync(file.fd); } catch {} }
-    if (w.hints === 0 && w.pendingAck !== null) {
-      const seq = w.pendingAck;
-      w.pendingAck = null;
-      settle(w, seq);
-    }
+    if (error && !w.syncError) w.syncError = error;
+    w.inflight.delete(id);
+    file.ops -= 1;
+    if (file.ops === 0 && file.closing) { try { fs.closeSync(file.fd); } catch {} }
+    settleAcks(w);
   });
 }
 
-/** Acks a sync or close once no background fdatasync is running, failing the writer first if one failed. */
-function settle(w, seq) {
-  if (w.hints > 0) {
-    w.pendingAck = seq;
-    return;
-  }
-  if (w.hintError) fail(w, w.hintError);
-  ack(w, seq);
+/** Acks seq once every fdatasync started so far has finished. */
+function queueAck(w, seq) {
+  w.acks.push({ seq, after: lastOp });
+  settleAcks(w);
 }
 
+function settleAcks(w) {
+  let oldest = Infinity;
+  for (const id of w.inflight) if (id < oldest) oldest = id;
+  while (w.acks.length > 0 && w.acks[0].after < oldest) {
+    const { seq } = w.acks.shift();
+    if (w.syncError) fail(w, w.syncError);
+    ack(w, seq);
+  }
+}
+
+/** Closes the open segment once its background fdatasyncs are done. */
 function closeFile(w) {
   const file = w.file;
   if (!file) return;
   w.file = null;
-  if (file.hints > 0) file.closing = true;
+  if (file.ops > 0) file.closing = true;
   else fs.closeSync(file.fd);
 }
 
+/** Starts making everything written to the open segment durable (nothing to do if it is clean). */
 function syncFile(w) {
   if (w.file && w.file.dirty) {
-    fs.fdatasyncSync(w.file.fd);
     w.file.dirty = false;
+    startSync(w, w.file);
   }
 }
 
@@ -150,7 +163,7 @@ function open(w, m) {
   if (w.file) { syncFile(w); closeFile(w); }
   mkdirDurable(m.dir);
   const fd = fs.openSync(m.path, 'wx', 0o600);
-  w.file = { fd, position: 0, dirty: true, hints: 0, closing: false, sinceHint: 0 };
+  w.file = { fd, position: 0, dirty: true, ops: 0, closing: false, sinceHint: 0 };
   w.port.postMessage({ op: 'opened', segment: m.segment });
   w.file.position = writeAll(w.file, [Buffer.from(m.header)], 0);
   fsyncPath(m.dir);
@@ -158,7 +171,7 @@ function open(w, m) {
 
 function adopt(w, m) {
   const fd = fs.openSync(m.path, 'r+');
-  w.file = { fd, position: m.position, dirty: true, hints: 0, closing: false, sinceHint: 0 };
+  w.file = { fd, position: m.position, dirty: true, ops: 0, closing: false, sinceHint: 0 };
 }
 
 function chunk(w, m) {
@@ -183,7 +196,7 @@ function chunk(w, m) {
   w.port.postMessage({ op: 'chunk', idx: m.idx, size: m.size, tag, end: file.position });
   if (file.sinceHint >= HINT_BYTES) {
     file.sinceHint = 0;
-    hint(w, file);
+    startSync(w, file);
   }
   chunksSinceGc += 1;
   if (collect && chunksSinceGc >= GC_EVERY_CHUNKS) {
@@ -194,7 +207,7 @@ function chunk(w, m) {
 
 parentPort.on('message', (m) => {
   if (m.op === 'begin') {
-    writers.set(m.w, { control: new Int32Array(m.control), key: Buffer.from(m.key), port: m.port, slots: [], file: null, failed: false, hints: 0, hintError: null, pendingAck: null });
+    writers.set(m.w, { control: new Int32Array(m.control), key: Buffer.from(m.key), port: m.port, slots: [], file: null, failed: false, inflight: new Set(), syncError: null, acks: [] });
     return;
   }
   const w = writers.get(m.w);
@@ -211,7 +224,7 @@ parentPort.on('message', (m) => {
     if (m.op === 'chunk') freeSlot(w, m.slot);
     fail(w, error);
   }
-  if (m.op === 'sync' || m.op === 'close') settle(w, m.seq);
+  if (m.op === 'sync' || m.op === 'close') queueAck(w, m.seq);
 });
 const state = new Int32Array(workerData.ready);
 // 2: stopped. A writer waiting for this thread stops waiting and fails instead of hanging.

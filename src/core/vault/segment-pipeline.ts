@@ -3,7 +3,9 @@
 // I/O thread (segment-io-worker.ts) encrypts it and writes its frame while this thread goes on
 // with the next chunk. A flush waits for the other thread (Atomics.wait on shared memory, so
 // the vault's synchronous API stays as it is): every chunk written and fdatasynced, their GCM
-// tags handed back, before the transaction that records them commits.
+// tags handed back, before the transaction that records them commits. A flush that is due while
+// the stream goes on (requestSync) does not wait: the writer records its chunks once the other
+// thread says they are durable (syncDone), and keeps hashing meanwhile.
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { CONTROL_ACK, CONTROL_FAILED, CONTROL_FIELDS, SEGMENT_IO_WORKER_SOURCE } from './segment-io-worker';
@@ -96,6 +98,11 @@ export class PipelinedSegmentWriter implements SegmentSink {
   private sent = 0;
   private seq = 0;
   private failure: Error | null = null;
+  /** Chunks handed to this writer (carried over included), and records handed out by sync(). */
+  private handed = 0;
+  private taken = 0;
+  /** Each requestSync() ticket and how many chunks it covers. */
+  private readonly tickets = new Map<number, number>();
   private ended = false;
   private readonly state: Int32Array;
 
@@ -110,6 +117,7 @@ export class PipelinedSegmentWriter implements SegmentSink {
     this.worker.postMessage({ op: 'begin', w: this.id, control: this.control.buffer, key: ctx.key, port: port2 }, [port2]);
     this.written = from?.written ?? { created: [], frameEnds: [] };
     this.unsynced = from?.unsynced ?? [];
+    this.handed = this.unsynced.length;
     if (from && from.segment >= 0) {
       this.worker.postMessage({ op: 'adopt', w: this.id, path: segmentPathFor(ctx.root, ctx.artifactId, from.segment), position: from.position });
       this.segment = from.segment;
@@ -151,6 +159,7 @@ export class PipelinedSegmentWriter implements SegmentSink {
     }
     this.reserved = null;
     this.sent += 1;
+    this.handed += 1;
     const sab = this.newSlots.get(slot);
     this.newSlots.delete(slot);
     Atomics.store(this.control, slot, 1);
@@ -160,8 +169,32 @@ export class PipelinedSegmentWriter implements SegmentSink {
   sync(): ChunkRecord[] {
     this.request('sync');
     if (this.failure) throw this.failure;
-    const out = this.unsynced;
-    this.unsynced = [];
+    this.tickets.clear();
+    return this.take(this.unsynced.length);
+  }
+
+  requestSync(): number {
+    if (this.failure) throw this.failure;
+    this.seq += 1;
+    this.worker.postMessage({ op: 'sync', w: this.id, seq: this.seq });
+    this.tickets.set(this.seq, this.handed);
+    return this.seq;
+  }
+
+  syncDone(ticket: number): ChunkRecord[] | null {
+    const upTo = this.tickets.get(ticket);
+    if (upTo === undefined) return [];
+    if (Atomics.load(this.control, SLOTS + CONTROL_ACK) < ticket) return null;
+    this.collect();
+    if (this.failure) throw this.failure;
+    this.tickets.delete(ticket);
+    return this.take(upTo - this.taken);
+  }
+
+  /** The first `n` records not handed out yet. */
+  private take(n: number): ChunkRecord[] {
+    const out = this.unsynced.splice(0, n);
+    this.taken += out.length;
     return out;
   }
 
@@ -171,9 +204,8 @@ export class PipelinedSegmentWriter implements SegmentSink {
     } catch {
       // The thread stopped: what it reported before stopping is all there is.
     }
-    const out = this.unsynced;
-    this.unsynced = [];
-    return out;
+    this.tickets.clear();
+    return this.take(this.unsynced.length);
   }
 
   discardFrom(idx: number): void {
@@ -195,7 +227,7 @@ export class PipelinedSegmentWriter implements SegmentSink {
     const seq = this.seq;
     const ack = SLOTS + CONTROL_ACK;
     this.worker.postMessage({ op, w: this.id, seq });
-    for (let seen = Atomics.load(this.control, ack); seen !== seq; seen = Atomics.load(this.control, ack)) this.wait(ack, seen);
+    for (let seen = Atomics.load(this.control, ack); seen < seq; seen = Atomics.load(this.control, ack)) this.wait(ack, seen);
     this.collect();
   }
 

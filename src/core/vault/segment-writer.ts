@@ -103,6 +103,11 @@ export interface SegmentSink {
   /** Every chunk appended so far is on disk when this returns: their records, from the first
    *  chunk not returned by an earlier sync(), in order. */
   sync(): ChunkRecord[];
+  /** Starts making every chunk appended so far durable, without waiting; a ticket for syncDone. */
+  requestSync(): number;
+  /** null while the ticket's chunks are not durable yet; then their records (from the first
+   *  chunk not returned before, in order), once. Throws a failure met meanwhile. */
+  syncDone(ticket: number): ChunkRecord[] | null;
   /** After a failure: stops writing and closes the files; the records of the chunks written whole
    *  and not returned by sync() (not durable). Never throws. */
   drain(): ChunkRecord[];
@@ -120,8 +125,10 @@ export class SegmentFileWriter implements SegmentSink {
   private fd: number | null = null;
   private segment = -1;
   private readonly written: WrittenFiles = { created: [], frameEnds: [] };
-  /** Chunks written since the last sync(). */
+  /** Chunks written since the last sync(); chunks synced by requestSync() not yet handed out. */
   private unsynced: ChunkRecord[] = [];
+  private synced: ChunkRecord[] = [];
+  private ticket = 0;
   private position = 0;
   private own: Buffer | null = null;
   /** Bytes were written to the open segment since it was last fdatasynced: a flush of a clean
@@ -171,8 +178,24 @@ export class SegmentFileWriter implements SegmentSink {
 
   sync(): ChunkRecord[] {
     this.syncFile();
-    const out = this.unsynced;
+    const out = this.synced.concat(this.unsynced);
+    this.synced = [];
     this.unsynced = [];
+    return out;
+  }
+
+  /** In this thread a sync is done at once. */
+  requestSync(): number {
+    this.syncFile();
+    this.synced = this.synced.concat(this.unsynced);
+    this.unsynced = [];
+    this.ticket += 1;
+    return this.ticket;
+  }
+
+  syncDone(_ticket: number): ChunkRecord[] {
+    const out = this.synced;
+    this.synced = [];
     return out;
   }
 
@@ -182,7 +205,8 @@ export class SegmentFileWriter implements SegmentSink {
     } catch {
       // Closing cannot lose what was written; the fd is gone either way.
     }
-    const out = this.unsynced;
+    const out = this.synced.concat(this.unsynced);
+    this.synced = [];
     this.unsynced = [];
     return out;
   }
@@ -191,7 +215,8 @@ export class SegmentFileWriter implements SegmentSink {
    *  its chunks not yet synced (the open segment is not synced: the next writer's fdatasync of
    *  the same file covers them), the open segment and where its last frame ends. */
   handOver(): SegmentHandOver {
-    const out = { written: this.written, unsynced: this.unsynced, segment: this.segment, position: this.position };
+    const out = { written: this.written, unsynced: this.synced.concat(this.unsynced), segment: this.segment, position: this.position };
+    this.synced = [];
     this.unsynced = [];
     this.close();
     this.segment = -1;
