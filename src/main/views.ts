@@ -12,6 +12,7 @@ import { probeCommand } from '../core/engine/plan';
 import type { Vault } from '../core/vault';
 import { stepVerdicts } from '../core/rehearsal/step-verdicts';
 import { schedulesOf } from '../core/engine/schedule';
+import { blockReasonText } from '../core/reports/gate-words';
 import type {
   GateSpecView,
   RefusalView,
@@ -243,7 +244,8 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     environment: state.environment,
     status: state.status,
     completedAt: state.completedAt ?? null,
-    blockedBy: state.blockedBy ? { ...state.blockedBy, gates: blockingGates } : null,
+    // The engine records why in English; shown in the run's language, else the window's (RunState.wordedIn).
+    blockedBy: state.blockedBy ? { ...state.blockedBy, reason: blockReasonText(state.runbook.language ?? state.wordedIn ?? 'en', state.blockedBy.reason, state.steps.get(state.blockedBy.stepId)?.gates ?? []), gates: blockingGates } : null,
     decisions: state.decisions.map((d) => ({ decision: d.decision, reason: d.reason, actor: d.actor, at: d.at, ...(d.stepId ? { stepId: d.stepId } : {}) })),
     runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }),
     targets: Object.entries(state.targets).map(([name, t]) => ({

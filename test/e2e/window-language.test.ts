@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainHead, ChannelName, IncidentView, RunView, VaultStatus } from '../../src/shared/contract';
+import { blockReasonText } from '../../src/core/reports/gate-words';
 import { translate, type Lang } from '../../src/shared/i18n';
 import type { Result } from '../../src/shared/result';
 import { en } from '../../src/shared/i18n/window/en';
@@ -102,6 +103,11 @@ describe('the window’s language reaches the core', () => {
     await waitForStatus(page, 'broken', ['FAIL', 'BLOCKED'], 60_000);
     await page.getByTestId('blocked-banner').waitFor();
     const before = await head();
+    // Why it is blocked (the engine records it in English) is shown in the window's language.
+    const gates = (await call<RunView>('run.status', { runId })).blockedBy!.gates;
+    const reason = blockReasonText('es', `abort gate ${gates.filter((g) => g.kind === 'abort').map((g) => g.gate).join(', ')} matched`, gates);
+    expect(reason).not.toMatch(/matched/);
+    expect(await page.getByTestId('blocked-banner').locator('.blocked-reason').textContent()).toContain(reason);
 
     const spanish = await decideStop(page, es);
     expect(spanish).toBe(roleRefusal('es'));
