@@ -1,8 +1,12 @@
 // The engine's refusals in the run's language: a Spanish runbook's run refuses in Spanish (a
 // skip without a reason, a command out of order, an act by the wrong role, a mutating step on a
-// blocked run, a retry of the wrong step), an English one word for word as before; each refusal
+// blocked run, a retry of the wrong step, an approval by the operator, by the wrong role or twice,
+// a signed act for another vault, with a bad signature or brought twice), an English one word for
+// word as before; each refusal
 // leaves the vault's chain head where it was.
 import { describe, expect, it } from 'vitest';
+import { ACT_NAMESPACE, actBytes } from '../../src/core/acts';
+import { sshsigSign } from '../../src/core/signing';
 import { useEngineFixture } from '../engine/setup';
 
 const runbook = (language: string) => `
@@ -49,6 +53,30 @@ describe('refusals in the run\'s language', () => {
     await refused(op.decide(runId, 'rollback', 'demasiado tarde'), 'La ejecución ya está DETENIDA.');
   });
 
+  it('a Spanish run refuses an approval and a signed act in Spanish, and nothing is appended', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const { runId } = await op.startRun({ text: runbook('language: es'), source: 'r.yaml', environment: 'rehearsal' });
+    const refused = async (act: Promise<unknown>, message: string) => {
+      const head = fx.vault.head();
+      await expect(act).rejects.toThrow(message);
+      expect(fx.vault.head()).toEqual(head);
+    };
+    await refused(op.approve(runId, 'op', fx.signer('op')), 'op es el operador de esta ejecución y no puede aprobarla.');
+    await refused(fx.engine('obs').approve(runId, 'obs', fx.signer('obs')), 'obs no tiene el rol approver; su firma no puede aprobar el plan.');
+    await fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1'));
+    await refused(fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1')), 'ap1 ya aprobó exactamente este plan.');
+    // An act signed elsewhere and brought in (`cutover act import`).
+    const { bytes, doc } = op.exportAct(runId, 'op', { kind: 'step.attest', stepId: 'pre' });
+    const sign = async (b: Buffer) => ({ text: b.toString(), signature: await sshsigSign(fx.signer('op'), b, ACT_NAMESPACE) });
+    const other = actBytes({ ...doc, vault: 'otra-boveda' });
+    await refused(op.importAct(await sign(other)), 'Este acto se hizo para la bóveda otra-boveda, no para esta (');
+    await refused(op.importAct({ text: bytes.toString(), signature: (await sign(other)).signature }), 'La firma de op sobre este acto no se verifica (');
+    const signed = await sign(bytes);
+    await op.importAct(signed);
+    await refused(op.importAct(signed), 'Este mismo acto ya está en la cadena; un acto cuenta una sola vez. Exporta uno nuevo.');
+  });
+
   it('an English run refuses word for word as before', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');
@@ -57,6 +85,11 @@ describe('refusals in the run\'s language', () => {
     await expect(op.skip(runId, 'pre', '')).rejects.toThrow('Skipping a step needs a reason (it goes into the evidence and the decision).');
     await expect(fx.engine('obs').attest(runId, 'pre')).rejects.toThrow('obs is observer; only operator may attest this step (pre).');
     await expect(op.decide(runId, 'retry', 'again', 'migrar')).rejects.toThrow('Step migrar is pending; only a failed or interrupted step is retried.');
+    await expect(op.approve(runId, 'op', fx.signer('op'))).rejects.toThrow('op is the operator of this run and cannot approve it.');
+    await expect(fx.engine('obs').approve(runId, 'obs', fx.signer('obs'))).rejects.toThrow('obs does not have the approver role; their signature cannot approve the plan.');
+    const { doc } = op.exportAct(runId, 'op', { kind: 'step.attest', stepId: 'pre' });
+    const other = actBytes({ ...doc, vault: 'another-vault' });
+    await expect(op.importAct({ text: other.toString(), signature: await sshsigSign(fx.signer('op'), other, ACT_NAMESPACE) })).rejects.toThrow(`This act was made for vault another-vault, not this one (`);
     expect(fx.vault.head()).toEqual(head);
   });
 });

@@ -3,6 +3,7 @@
 // after the head it names, and that it was not used before.
 import { sshsigVerify } from '../signing/sshsig';
 import type { Role } from '../vault/types';
+import { translator, type Lang } from '../../shared/i18n';
 import { ACT_NAMESPACE, ActRefusedError, actDigest, parseAct, type ActDocument, type SignedAct } from './document';
 
 /** A person as the chain holds them. */
@@ -31,26 +32,29 @@ export interface VerifiedAct {
   signed: SignedAct;
 }
 
-/** Why a person's acts cannot count, or null. */
-export function standingRefusal(identity: ActIdentity | undefined, name: string): string | null {
-  if (!identity) return `"${name}" is not an identity in this vault; add them with \`cutover identity add --public-key\` and have them prove their key.`;
-  if (identity.custodial) return `${identity.name}'s private key was held by this vault (made before people held their own keys), so their acts do not count; register them again by public key under a new name and have them prove it.`;
-  if (!identity.proven) return `${identity.name} has not proved their key yet, so their acts do not count: \`cutover identity statement --name ${identity.name}\`, they sign it with \`ssh-keygen -Y sign -n cutover-identity-v1\`, then \`cutover identity prove\`.`;
+/** Why a person's acts cannot count, or null (in `lang`: the run's language where there is a run). */
+export function standingRefusal(identity: ActIdentity | undefined, name: string, lang: Lang = 'en'): string | null {
+  const tr = translator(lang);
+  if (!identity) return tr.t('refusal.act.notIdentity', { name });
+  if (identity.custodial) return tr.t('refusal.act.custodial', { name: identity.name });
+  if (!identity.proven) return tr.t('refusal.act.notProven', { name: identity.name });
   return null;
 }
 
-export function verifyAct(signed: SignedAct, context: ActContext): VerifiedAct {
+/** Checks a signed act; a refusal is worded in `lang` (the language of the run the act is for). */
+export function verifyAct(signed: SignedAct, context: ActContext, lang: Lang = 'en'): VerifiedAct {
+  const tr = translator(lang);
   const doc = parseAct(signed.text);
-  if (doc.vault !== context.vaultId) throw new ActRefusedError(`This act was made for vault ${doc.vault}, not this one (${context.vaultId}).`);
+  if (doc.vault !== context.vaultId) throw new ActRefusedError(tr.t('refusal.act.otherVault', { vault: doc.vault, here: context.vaultId }));
   const identity = context.identity(doc.by.name);
-  if (!identity) throw new ActRefusedError(standingRefusal(undefined, doc.by.name)!);
-  if (identity.fingerprint !== doc.by.fingerprint) throw new ActRefusedError(`The act names key ${doc.by.fingerprint} for ${identity.name}, whose key in this vault's chain is ${identity.fingerprint}.`);
+  if (!identity) throw new ActRefusedError(standingRefusal(undefined, doc.by.name, lang)!);
+  if (identity.fingerprint !== doc.by.fingerprint) throw new ActRefusedError(tr.t('refusal.act.otherKey', { key: doc.by.fingerprint, name: identity.name, chainKey: identity.fingerprint }));
   const verified = sshsigVerify(signed.signature, Buffer.from(signed.text), ACT_NAMESPACE, identity.publicKey);
-  if (!verified.ok) throw new ActRefusedError(`${identity.name}'s signature over this act does not verify (${verified.reason}: ${verified.message}). Sign the exact act file with \`ssh-keygen -Y sign -n ${ACT_NAMESPACE} -f KEY act.json\`.`);
-  const standing = standingRefusal(identity, doc.by.name);
+  if (!verified.ok) throw new ActRefusedError(tr.t('refusal.act.badSignature', { name: identity.name, reason: verified.reason, message: verified.message, ns: ACT_NAMESPACE }));
+  const standing = standingRefusal(identity, doc.by.name, lang);
   if (standing) throw new ActRefusedError(standing);
-  if (context.hashAt(doc.follows.seq) !== doc.follows.hash) throw new ActRefusedError(`The act follows event #${doc.follows.seq} (${doc.follows.hash.slice(0, 12)}…), which is not in this vault's chain: it was made for another chain or an edited one.`);
+  if (context.hashAt(doc.follows.seq) !== doc.follows.hash) throw new ActRefusedError(tr.t('refusal.act.otherChain', { seq: doc.follows.seq, hash: doc.follows.hash.slice(0, 12) }));
   const digest = actDigest(signed.text);
-  if (context.used(digest)) throw new ActRefusedError('This exact act is already in the chain; an act counts once. Export a new one.');
+  if (context.used(digest)) throw new ActRefusedError(tr.t('refusal.act.used'));
   return { doc, identity, digest, signed };
 }

@@ -14,7 +14,7 @@ import { compilePattern } from '../runbook/patterns';
 import type { Step } from '../runbook/schema';
 import type { Keyring, Signer } from '../signing';
 import { sshsigSign, sshsigVerify } from '../signing';
-import type { Lang } from '../../shared/i18n';
+import { translator, type Lang } from '../../shared/i18n';
 import { processAlive, VaultDiskFullError, type ArtifactWriter, type Vault } from '../vault';
 import { vaultErrorFrom } from '../vault/database';
 import { TranscriptGuard } from './transcript-guard';
@@ -116,6 +116,17 @@ export class RunEngine {
       }
       return changed ? this.fold(runId) : state;
     });
+  }
+
+  /** The language a refusal of this act is worded in: its run's (or, for a new run, the asker's), else English. */
+  private languageOfAct(text: string): Lang {
+    try {
+      const doc = parseAct(text);
+      const state = doc.act === 'run.start' ? null : runStateIn(this.vault, doc.run);
+      return state?.runbook.language ?? this.options.language ?? 'en';
+    } catch {
+      return this.options.language ?? 'en';
+    }
   }
 
   private fold(runId: string): RunState {
@@ -221,7 +232,7 @@ export class RunEngine {
       // What the run's state refuses is said first: two processes that drafted the same act
       // (same head, same attempt) hear "already running", not "already in the chain".
       if (precheck) precheck(this.recover(parseAct(signed.text).run));
-      const act = verifyAct(signed, chainContext(this.vault));
+      const act = verifyAct(signed, chainContext(this.vault), this.languageOfAct(signed.text));
       const state = act.doc.act === 'run.start' ? null : this.recover(act.doc.run);
       if (!state) return apply(act, null as unknown as RunState, undefined, undefined);
       const found = act.doc.step ? this.findStep(state, act.doc.step) : undefined;
@@ -598,25 +609,26 @@ export class RunEngine {
   importApproval(runId: string, planText: Buffer, signature: string): ApprovalRecord {
     return inWriteTransaction(this.vault, () => {
       const state = this.fold(runId);
+      const tr = translator(state.runbook.language ?? state.wordedIn);
       const verified = sshsigVerify(signature, planText, PLAN_NAMESPACE);
-      if (!verified.ok) throw new RunRefusedError(`The approval signature does not verify over this plan (${verified.reason}: ${verified.message}). Sign the exact bytes of \`cutover plan export\` with namespace ${PLAN_NAMESPACE}.`);
+      if (!verified.ok) throw new RunRefusedError(tr.t('refusal.approval.badSignature', { reason: verified.reason, message: verified.message, ns: PLAN_NAMESPACE }));
       const plan = parsePlanBytes(planText);
       if (typeof plan === 'string') throw new RunRefusedError(`Refused: ${plan}.`);
-      if (plan.format !== PLAN_FORMAT) throw new RunRefusedError(`Refused: this plan is in the older format ${plan.format}, which does not show the address each command reaches. Export the plan again (\`cutover plan export\`) and sign that.`);
+      if (plan.format !== PLAN_FORMAT) throw new RunRefusedError(tr.t('refusal.approval.oldFormat', { format: plan.format }));
       const registry = registryOf(this.vault);
       const candidates = registry.byFingerprint(verified.fingerprint).filter((i) => i.proven && !i.custodial);
       const identity = candidates[0];
       if (!identity) {
         const known = registry.byFingerprint(verified.fingerprint)[0];
-        throw new RunRefusedError(known ? `${known.name} has not proved their key (or it was held by this vault), so their approval does not count; see \`cutover identity prove\`.` : `The key ${verified.fingerprint} that signed this approval is not an identity in this vault.`);
+        throw new RunRefusedError(known ? tr.t('refusal.approval.notProven', { name: known.name }) : tr.t('refusal.approval.unknownKey', { key: verified.fingerprint }));
       }
       const operator = registry.get(state.operator);
-      if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new RunRefusedError(`${identity.name} is the operator of this run and cannot approve it.`);
+      if (identity.name === state.operator || operator?.fingerprint === identity.fingerprint) throw new RunRefusedError(tr.t('refusal.approval.operator', { name: identity.name }));
       const role = state.runbook.policy.approvals.role;
-      if (!identity.roles.includes(role)) throw new RunRefusedError(`${identity.name} does not have the ${role} role; their signature cannot approve the plan.`);
-      if (plan.runId !== runId) throw new RunRefusedError(`This approval is for run ${plan.runId}, not ${runId}.`);
+      if (!identity.roles.includes(role)) throw new RunRefusedError(tr.t('refusal.approval.role', { name: identity.name, role }));
+      if (plan.runId !== runId) throw new RunRefusedError(tr.t('refusal.approval.otherRun', { planRun: plan.runId, run: runId }));
       const digest = planDigest(planText);
-      if (state.approvals.some((a) => a.fingerprint === identity.fingerprint && a.planDigest === digest)) throw new RunRefusedError(`${identity.name} already approved this exact plan.`);
+      if (state.approvals.some((a) => a.fingerprint === identity.fingerprint && a.planDigest === digest)) throw new RunRefusedError(tr.t('refusal.approval.already', { name: identity.name }));
       this.vault.append({ actor: identity.name, type: 'approval.added', payload: { runId, signer: identity.name, fingerprint: identity.fingerprint, planDigest: digest, plan: planText.toString('utf8'), signature } });
       return this.fold(runId).approvals.at(-1)!;
     });

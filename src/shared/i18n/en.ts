@@ -881,4 +881,22 @@ export const en = {
   'verify.sh.reasonForm': 'REASON must be null or a JSON string in double quotes',
   'verify.sh.reasonNeeded': 'a rejection needs a REASON',
   'verify.sh.written': '{name}\'s verdict {decision} and signatures written: {files}',
+
+  // ---- refusals of a signed act or an approval (src/core/acts/verify.ts, engine approvals) ------
+  'refusal.act.otherVault': 'This act was made for vault {vault}, not this one ({here}).',
+  'refusal.act.notIdentity': '"{name}" is not an identity in this vault; add them with `cutover identity add --public-key` and have them prove their key.',
+  'refusal.act.custodial': '{name}\'s private key was held by this vault (made before people held their own keys), so their acts do not count; register them again by public key under a new name and have them prove it.',
+  'refusal.act.notProven': '{name} has not proved their key yet, so their acts do not count: `cutover identity statement --name {name}`, they sign it with `ssh-keygen -Y sign -n cutover-identity-v1`, then `cutover identity prove`.',
+  'refusal.act.otherKey': 'The act names key {key} for {name}, whose key in this vault\'s chain is {chainKey}.',
+  'refusal.act.badSignature': '{name}\'s signature over this act does not verify ({reason}: {message}). Sign the exact act file with `ssh-keygen -Y sign -n {ns} -f KEY act.json`.',
+  'refusal.act.otherChain': 'The act follows event #{seq} ({hash}…), which is not in this vault\'s chain: it was made for another chain or an edited one.',
+  'refusal.act.used': 'This exact act is already in the chain; an act counts once. Export a new one.',
+  'refusal.approval.badSignature': 'The approval signature does not verify over this plan ({reason}: {message}). Sign the exact bytes of `cutover plan export` with namespace {ns}.',
+  'refusal.approval.oldFormat': 'Refused: this plan is in the older format {format}, which does not show the address each command reaches. Export the plan again (`cutover plan export`) and sign that.',
+  'refusal.approval.notProven': '{name} has not proved their key (or it was held by this vault), so their approval does not count; see `cutover identity prove`.',
+  'refusal.approval.unknownKey': 'The key {key} that signed this approval is not an identity in this vault.',
+  'refusal.approval.operator': '{name} is the operator of this run and cannot approve it.',
+  'refusal.approval.role': '{name} does not have the {role} role; their signature cannot approve the plan.',
+  'refusal.approval.otherRun': 'This approval is for run {planRun}, not {run}.',
+  'refusal.approval.already': '{name} already approved this exact plan.',
 } as const;

@@ -879,4 +879,22 @@ export const es: Catalogue = {
   'verify.sh.reasonForm': 'REASON debe ser null o una cadena JSON entre comillas dobles',
   'verify.sh.reasonNeeded': 'un rechazo necesita un REASON',
   'verify.sh.written': 'veredicto {decision} de {name} y firmas escritos: {files}',
+
+  // ---- rechazos de un acto firmado o de una aprobación ----------------------------------------
+  'refusal.act.otherVault': 'Este acto se hizo para la bóveda {vault}, no para esta ({here}).',
+  'refusal.act.notIdentity': '"{name}" no es una identidad de esta bóveda; añádela con `cutover identity add --public-key` y haz que pruebe su clave.',
+  'refusal.act.custodial': 'La clave privada de {name} la guardaba esta bóveda (se creó antes de que cada persona tuviera su propia clave), así que sus actos no cuentan; regístrala de nuevo por su clave pública con otro nombre y haz que la pruebe.',
+  'refusal.act.notProven': '{name} aún no ha probado su clave, así que sus actos no cuentan: `cutover identity statement --name {name}`, lo firma con `ssh-keygen -Y sign -n cutover-identity-v1` y luego `cutover identity prove`.',
+  'refusal.act.otherKey': 'El acto nombra la clave {key} para {name}, cuya clave en la cadena de esta bóveda es {chainKey}.',
+  'refusal.act.badSignature': 'La firma de {name} sobre este acto no se verifica ({reason}: {message}). Firma el archivo exacto del acto con `ssh-keygen -Y sign -n {ns} -f KEY act.json`.',
+  'refusal.act.otherChain': 'El acto sigue al evento #{seq} ({hash}…), que no está en la cadena de esta bóveda: se hizo para otra cadena o para una editada.',
+  'refusal.act.used': 'Este mismo acto ya está en la cadena; un acto cuenta una sola vez. Exporta uno nuevo.',
+  'refusal.approval.badSignature': 'La firma de la aprobación no se verifica sobre este plan ({reason}: {message}). Firma los bytes exactos de `cutover plan export` con el espacio de nombres {ns}.',
+  'refusal.approval.oldFormat': 'Rechazado: este plan está en el formato antiguo {format}, que no muestra la dirección a la que llega cada comando. Exporta de nuevo el plan (`cutover plan export`) y firma ese.',
+  'refusal.approval.notProven': '{name} no ha probado su clave (o la guardaba esta bóveda), así que su aprobación no cuenta; consulta `cutover identity prove`.',
+  'refusal.approval.unknownKey': 'La clave {key} que firmó esta aprobación no es una identidad de esta bóveda.',
+  'refusal.approval.operator': '{name} es el operador de esta ejecución y no puede aprobarla.',
+  'refusal.approval.role': '{name} no tiene el rol {role}; su firma no puede aprobar el plan.',
+  'refusal.approval.otherRun': 'Esta aprobación es para la ejecución {planRun}, no para {run}.',
+  'refusal.approval.already': '{name} ya aprobó exactamente este plan.',
 };
