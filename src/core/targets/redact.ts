@@ -28,7 +28,15 @@ const DSN_PASSWORD = /\b[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/@]{0,128}:(\S{1,2
 const PASSWORD_ASSIGNMENT = /(?:PASSWORD|PASSPHRASE|TOKEN|(?<!\$\{)SECRET)["']?[\t ]*[=:][\t ]*('[^'\r\n]{0,256}'?|"[^"\r\n]{0,256}"?|[^\s'"]\S{0,255})/gi;
 /** Each keyword without its first letter, as written in lower and in upper case. */
 const KEYWORD_STEMS = ['assword', 'assphrase', 'oken', 'ecret'].flatMap((s) => [s, s.toUpperCase()]);
-const PATTERN_NEEDLES = ['://', ...KEYWORD_STEMS].map((s) => Buffer.from(s, 'latin1'));
+/**
+ * Whether a chunk may hold a password pattern at all, in one pass: a DSN's `://` or a keyword
+ * stem, in any case (a superset of what the patterns match, which ignore case). One regular
+ * expression over the chunk scans it once; a Buffer.includes per needle scanned it nine times
+ * (4.5 s of CPU for 1.3 GiB of SSH output in bench:transcript).
+ */
+const PATTERN_CANDIDATE = /:\/\/|assword|assphrase|oken|ecret/i;
+const COLON = 0x3a;
+const EQUALS = 0x3d;
 
 interface Span {
   start: number;
@@ -136,8 +144,10 @@ export class Redactor {
   }
 
   private findPatterns(data: Buffer, redact: Span[], guard: Span[]): void {
-    if (!PATTERN_NEEDLES.some((needle) => data.includes(needle))) return;
+    // Both patterns need a ':' or an '=' (memchr-fast to rule out: base64, hex dumps).
+    if (data.indexOf(COLON) === -1 && data.indexOf(EQUALS) === -1) return;
     const text = data.toString('latin1');
+    if (!PATTERN_CANDIDATE.test(text)) return;
     for (const pattern of [DSN_PASSWORD, PASSWORD_ASSIGNMENT]) {
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
