@@ -12,7 +12,6 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFile
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3-multiple-ciphers';
-import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ACT_NAMESPACE, actBytes } from '../acts';
 import { autoplay, PLAN_NAMESPACE, RunEngine, type Answer } from '../engine';
@@ -142,6 +141,8 @@ const incrementalSync: Rehearsal = {
     const db = `cutover_demo_src_${token(4)}`;
     const user = `cutover_demo_${token(4)}`;
     const password = token();
+    // Loaded here, not at the top: every CLI command imports the demo, and only this rehearsal needs mysql2.
+    const { default: mysql } = await import('mysql2/promise');
     const admin = await mysql.createConnection({ host: mysqlServer.hostname, port: Number(mysqlServer.port || 3306), user: decodeURIComponent(mysqlServer.username), password: decodeURIComponent(mysqlServer.password), multipleStatements: true });
     try {
       await admin.query(`CREATE DATABASE ${db}`);

@@ -4,9 +4,9 @@
 // way it can fail becomes a TargetError that says what to check.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { AuthenticationType, Client as SshClient, ClientErrorExtensions, ConnectConfig } from 'ssh2';
 import type { Target } from '../runbook/schema';
 import { redactText } from './redact';
@@ -14,7 +14,12 @@ import { resolveSshHost, safeLocalUser } from './ssh-config';
 import { TargetError } from './types';
 import type { TargetContext } from './types';
 
-const { Client, utils } = ssh2;
+/** ssh2 (and its native cpu-features), loaded on first use: only commands that reach an SSH host pay for it. */
+let loaded: typeof import('ssh2') | null = null;
+function ssh2(): typeof import('ssh2') {
+  loaded ??= createRequire(import.meta.url)('ssh2') as typeof import('ssh2');
+  return loaded;
+}
 
 export type SshTarget = Extract<Target, { kind: 'ssh' }>;
 
@@ -128,7 +133,7 @@ function authMethods(name: string, target: SshTarget, context: TargetContext, en
       problems.push(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       continue;
     }
-    const parsed = utils.parseKey(data, secret);
+    const parsed = ssh2().utils.parseKey(data, secret);
     if (parsed instanceof Error) {
       if (/no passphrase|encrypted/i.test(parsed.message) && secret === undefined) {
         problems.push(`${file} is encrypted and ${secretName ? `its passphrase, the secret "${secretName}", is not in the vault` : 'the target names no `secret` holding its passphrase'}`);
@@ -195,7 +200,7 @@ export function openSession(options: OpenSessionOptions): Promise<SshSession> {
   const endpoint = resolveEndpoint(options.target, options.context);
   const { methods, what } = authMethods(options.name, options.target, options.context, endpoint);
   const pinned = pinnedKey(options);
-  const client = new Client();
+  const client = new (ssh2().Client)();
   let verdict: HostKeyVerdict | null = null;
   let presented: AcceptedHostKey | null = null;
 

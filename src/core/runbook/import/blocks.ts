@@ -2,7 +2,8 @@
 // the next heading), each a list of blocks (paragraphs, lists with nested items, code lines,
 // table rows), every one with its 1-based source line. Parsed by markdown-it (CommonMark plus
 // tables), never by regular expressions over lines.
-import MarkdownIt from 'markdown-it';
+import { createRequire } from 'node:module';
+import type MarkdownIt from 'markdown-it';
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
 export interface ListItem {
@@ -41,7 +42,12 @@ export interface MarkdownDocument {
   lines: string[];
 }
 
-const md = new MarkdownIt('default', { html: false, linkify: false });
+/** markdown-it, made on first use: only `runbook import` pays for loading it. */
+let parser: InstanceType<typeof MarkdownIt> | null = null;
+function md(): InstanceType<typeof MarkdownIt> {
+  parser ??= new (createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt)('default', { html: false, linkify: false });
+  return parser;
+}
 
 interface Node { token: Token; children: Node[] }
 
@@ -121,7 +127,7 @@ function tableRows(table: Node): Array<{ line: number; cells: string[] }> {
 }
 
 export function parseMarkdown(text: string): MarkdownDocument {
-  const nodes = tree(md.parse(text, {}));
+  const nodes = tree(md().parse(text, {}));
   const sections: Section[] = [{ level: 0, line: 1, title: '', parents: [], blocks: [] }];
   const open: Array<{ level: number; title: string }> = [];
   for (const node of nodes) {
