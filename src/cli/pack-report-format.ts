@@ -6,6 +6,7 @@
 import type { PackVerifyReport } from '../core/pack';
 import { printable } from '../core/pack/errors';
 import { fileProblemText, packProblemText } from '../core/pack/problem-words';
+import { policyText, summaryText } from '../core/pack/verdict-words';
 import { translator, type Lang, type Translator } from '../shared/i18n';
 
 function signatureLine(tr: Translator, s: PackVerifyReport['signatures'][number]): string {
@@ -23,31 +24,6 @@ function contentsLines(tr: Translator, c: NonNullable<PackVerifyReport['contents
   if (c.chain || c.acts.length) lines.push(tr.t('cli.pack.acts', { acts: good(c.acts) }));
   for (const note of c.notes) lines.push(tr.t('cli.pack.note', { note }));
   return lines;
-}
-
-const names = (tr: Translator, list: string[]) => (list.length ? list.join(', ') : tr.t('cli.pack.nobodyYet'));
-
-/** The policy in words, from its result (English keeps the checks' own sentence). */
-function policyText(tr: Translator, p: NonNullable<PackVerifyReport['policy']>): string {
-  if (tr.lang === 'en') return p.message;
-  if (p.ok) return tr.t('cli.pack.policy.approved', { n: p.approvedBy.length, quorum: p.quorum, names: p.approvedBy.join(', ') });
-  const parts: string[] = [];
-  if (p.rejectedBy.length) parts.push(tr.t('cli.pack.policy.rejected', { list: p.rejectedBy.map((r) => `${r.identity} ("${r.reason}")`).join(', ') }));
-  if (p.approvedBy.length < p.quorum) parts.push(tr.t('cli.pack.policy.needs', { quorum: p.quorum, role: p.role, n: p.approvedBy.length, names: p.approvedBy.length ? ` (${p.approvedBy.join(', ')})` : '' }));
-  return parts.join('; ');
-}
-
-/** The verdict in one sentence (English keeps the report's own). */
-function summaryText(tr: Translator, r: PackVerifyReport): string {
-  if (tr.lang === 'en') return r.summary;
-  const claimed = tr.t('cli.pack.claimed', { names: names(tr, r.signatures.filter((s) => s.status === 'valid').map((s) => s.identity)) });
-  const basis = r.trust.source === 'pack' ? tr.t('cli.pack.basisPack', { claimed }) : tr.t('cli.pack.basisRoster', { path: r.trust.path });
-  const policy = r.policy ? policyText(tr, r.policy) : tr.t('cli.pack.noPolicy');
-  if (r.verdict === 'VERIFIED') return r.trust.source === 'pack' ? tr.t('cli.pack.verifiedPack', { claimed, policy }) : tr.t('cli.pack.verified', { policy, path: r.trust.path });
-  if (r.verdict === 'AWAITING SIGNATURES') return tr.t('cli.pack.awaiting', { policy, basis });
-  const counted = r.problems.filter((p) => p.area !== 'policy').length;
-  const why = [counted ? tr.t('cli.pack.problems', { n: counted }) : '', r.policy?.rejectedBy.length ? tr.t('cli.pack.rejectedBy', { names: r.policy.rejectedBy.map((x) => x.identity).join(', ') }) : ''].filter(Boolean);
-  return tr.t('cli.pack.failed', { why: why.join('; '), basis });
 }
 
 export function formatPackReport(r: PackVerifyReport, lang: Lang = 'en'): string {

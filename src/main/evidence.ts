@@ -9,7 +9,9 @@ import { decisionAct, decisionContext, formatDecision, recordDecision, recordDec
 import { buildIncidentReport, incidentMarkdown, writeIncidentReport } from '../core/reports/incident';
 import { buildPack, importSignature, integrityProblems, PackError, PackInputError, signPack, verifyPack } from '../core/pack';
 import type { Vault } from '../core/vault';
-import type { Lang } from '../shared/i18n';
+import { translator, type Lang } from '../shared/i18n';
+import { fileProblemText, packProblemText } from '../core/pack/problem-words';
+import { packLanguage, policyText, summaryText } from '../core/pack/verdict-words';
 import type { ActExportView } from '../shared/views';
 import type { SessionKeys } from './keys';
 import { actExportView } from './runs';
@@ -97,20 +99,22 @@ export async function exportPack(vault: Vault, runId: string, outDir: string): P
   };
 }
 
-export async function verifyPackAt(path: string): Promise<PackVerifyView> {
+/** A pack's verification as the window shows it: in the pack's language (its runbook's `language:`), else the window's. */
+export async function verifyPackAt(path: string, language: Lang = 'en'): Promise<PackVerifyView> {
   const report = await verifyPack(path);
+  const tr = translator((await packLanguage(path)) ?? language);
   return {
     ok: report.ok,
     verdict: report.verdict,
-    summary: report.summary,
+    summary: summaryText(tr, report),
     intact: integrityProblems(report).length === 0,
     pack: report.pack,
     kind: report.kind,
     manifestSha256: report.manifestSha256,
     files: { total: report.files.length, ok: report.files.filter((f) => f.status === 'ok').length },
-    signatures: report.signatures.map((s) => ({ identity: s.identity, status: s.status, decision: s.decision, counts: s.counts, message: s.message })),
-    policy: report.policy ? { ok: report.policy.ok, quorum: report.policy.quorum, approvedBy: report.policy.approvedBy, message: report.policy.message } : null,
-    problems: report.problems.map((p) => ({ area: p.area, subject: p.subject, message: p.message })),
+    signatures: report.signatures.map((s) => ({ identity: s.identity, status: s.status, decision: s.decision, counts: s.counts, message: fileProblemText(tr.lang, s.message) })),
+    policy: report.policy ? { ok: report.policy.ok, quorum: report.policy.quorum, approvedBy: report.policy.approvedBy, message: policyText(tr, report.policy) } : null,
+    problems: report.problems.map((p) => ({ area: p.area, subject: p.subject, message: packProblemText(tr.lang, p.message) })),
   };
 }
 

@@ -453,7 +453,7 @@ export function createContractService(host: HostServices): ContractService {
       if (built.pdf) openable.add(built.pdf);
       return built;
     },
-    'pack.verify': ({ path }) => verifyPackAt(path),
+    'pack.verify': ({ path }) => verifyPackAt(path, language),
     'pack.sign': (input) => signPackAs(session.require(), input, keys),
     'pack.importSignature': (input) => importPackSignature(session.require(), input),
     'files.openPdf': async ({ path }) => {

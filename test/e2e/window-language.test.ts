@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChainHead, ChannelName, IncidentView, RunView, VaultStatus } from '../../src/shared/contract';
+import type { ChainHead, ChannelName, IncidentView, PackExportView, PackVerifyView, RunView, VaultStatus } from '../../src/shared/contract';
 import { blockReasonText } from '../../src/core/reports/gate-words';
-import { translate, type Lang } from '../../src/shared/i18n';
+import { verifyPack } from '../../src/core/pack';
+import { summaryText } from '../../src/core/pack/verdict-words';
+import { translate, translator, type Lang } from '../../src/shared/i18n';
 import type { Result } from '../../src/shared/result';
 import { en } from '../../src/shared/i18n/window/en';
 import { es } from '../../src/shared/i18n/window/es';
@@ -126,6 +128,18 @@ describe('the window’s language reaches the core', () => {
     expect((await call<IncidentView>('incident.get', { runId })).markdown).toContain(translate('en', 'incident.title', { title: 'Window language' }));
     await english.close();
   }, 180_000);
+
+  it('verifies a pack in the window’s language when its runbook names none (main, as the window calls it)', async () => {
+    const exported = await call<PackExportView>('pack.export', { runId, outDir: join(tmp, 'packs'), actor: 'ana' });
+    const report = await verifyPack(exported.zip);
+    await call('ui.setLanguage', { lang: 'es' });
+    const spanish = await call<PackVerifyView>('pack.verify', { path: exported.zip });
+    expect(spanish.verdict).toBe(report.verdict);
+    expect(spanish.summary).toBe(summaryText(translator('es'), report));
+    expect(spanish.summary).not.toBe(report.summary);
+    await call('ui.setLanguage', { lang: 'en' });
+    expect((await call<PackVerifyView>('pack.verify', { path: exported.zip })).summary).toBe(report.summary);
+  });
 
   it('refuses a language the window does not have, as data', async () => {
     const result = await harness.service.dispatch('ui.setLanguage', { lang: 'fr' });

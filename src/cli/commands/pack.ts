@@ -14,7 +14,7 @@ import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { outputLang } from '../lang';
 import { formatPackReport } from '../pack-report-format';
-import { isLang, type Lang } from '../../shared/i18n/languages';
+import type { Lang } from '../../shared/i18n/languages';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
@@ -36,20 +36,7 @@ async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
 
 /** The language the pack's runbook names (`language:`), if its manifest can be read and names one. */
 async function packLanguageOf(pack: string): Promise<Lang | undefined> {
-  const { MANIFEST, MAX_MANIFEST_BYTES, openPack, parseManifest } = await packCore();
-  try {
-    const source = await openPack(pack);
-    try {
-      if (!source.has(MANIFEST)) return undefined;
-      const language = parseManifest(await source.read(MANIFEST, MAX_MANIFEST_BYTES)).manifest?.predicate.runbook.language;
-      return isLang(language) ? language : undefined;
-    } finally {
-      await source.close();
-    }
-  } catch {
-    // verifyPack names what is wrong with a pack that cannot be read; the language is only how it says so.
-    return undefined;
-  }
+  return (await import('../../core/pack/verdict-words')).packLanguage(pack);
 }
 
 /** The key the pack names for an identity (to pick it from the agent without a fingerprint). */
