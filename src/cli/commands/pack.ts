@@ -13,7 +13,6 @@ import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { outputLang } from '../lang';
-import { formatPackReport } from '../pack-report-format';
 import type { Lang } from '../../shared/i18n/languages';
 import { openVault } from './vault';
 
@@ -129,7 +128,11 @@ export function registerPack(program: Command, setExit: SetExit): void {
       const { verifyPack, VERDICT_EXIT_CODES } = await packCore();
       const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }));
       if (opts.json) printJson(report);
-      else console.log(formatPackReport(report, outputLang(await packLanguageOf(path))));
+      else {
+        // Loaded here: its words come from core's pack modules, which `--help` must not load.
+        const { formatPackReport } = await import('../pack-report-format');
+        console.log(formatPackReport(report, outputLang(await packLanguageOf(path))));
+      }
       setExit(VERDICT_EXIT_CODES[report.verdict]);
     });
 
