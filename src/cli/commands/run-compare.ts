@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
+import { outputLang } from '../lang';
 import { openVault } from './vault';
 
 export function registerRunCompare(run: Command, setExit: (code: number) => void): void {
@@ -21,7 +22,7 @@ export function registerRunCompare(run: Command, setExit: (code: number) => void
         if (!state) throw new CliUsageError(`No run ${runId} in this vault; see \`cutover run list\`.`);
         const comparison = runComparison(vault, state);
         if (opts.json) printJson(comparison);
-        else console.log(formatComparison(comparison));
+        else console.log(formatComparison(comparison, outputLang(state.runbook.language)));
         const unaccepted = comparison.steps.some((s) => s.verdict === 'differs' && s.deviation !== 'none' && s.accepted.length === 0);
         setExit(unaccepted ? EXIT_FAILED : EXIT_OK);
       } finally {

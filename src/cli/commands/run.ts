@@ -11,6 +11,7 @@ import { printJson, readBounded } from '../format';
 import { promptHidden, readPassphrase } from '../passphrase';
 import { formatRun, outcomeFormatter } from '../run-format';
 import { actorKeyring } from '../keys';
+import { outputLang } from '../lang';
 import { openVault } from './vault';
 import { registerRunCompare } from './run-compare';
 
@@ -187,7 +188,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
           const outcome = await execution;
           const { rehearsalLine } = await import('../../core/rehearsal/report');
           if (opts.json) printJson(outcome);
-          else console.log((await outcomeFormatter(engine.status(runId)))(outcome, rehearsalLine(vault, runId, stepId)));
+          else console.log((await outcomeFormatter(engine.status(runId)))(outcome, rehearsalLine(vault, runId, stepId, outputLang(engine.status(runId).runbook.language))));
           setExit(outcome.status === 'PASS' && !outcome.blocked ? EXIT_OK : EXIT_FAILED);
         } finally {
           uninstall?.();
@@ -287,7 +288,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
           const outcomeText = await outcomeFormatter(engine.status(runId));
           const result = await autoplay(engine, runId, {
             answers: answers as Record<string, Answer>,
-            onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId)) : line),
+            onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId, outputLang(engine.status(runId).runbook.language))) : line),
             ...(inbox ? { waitForTeam: inbox.waiter(engine) } : {}),
           });
           if (result.stopped) {

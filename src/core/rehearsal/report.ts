@@ -7,6 +7,8 @@ import { allSteps } from '../engine/plan';
 import type { RunState } from '../engine/types';
 import type { Difference } from './compare';
 import { acceptancesIn, STEP_COMPARED, type ComparedEvent } from './follow';
+import { wordAgain } from '../reports/word-again';
+import { translator, type Lang, type MessageKey } from '../../shared/i18n';
 
 /** `cutover act export … --accept-deviation SHA256 …`: what each approver signs to accept a deviation (the CLI and the window print it alike). */
 export function acceptDeviationCommand(runId: string, stepId: string, diffSha256: string): string {
@@ -81,23 +83,25 @@ export function comparisonBytes(comparison: RunComparison): Buffer {
   return Buffer.from(`${canonicalJson(comparison)}\n`);
 }
 
-const VERDICT_WORDS: Record<StepComparisonRow['verdict'], string> = {
-  matches: 'matches rehearsal',
-  differs: 'DIFFERS from rehearsal',
-  not_in_rehearsal: 'not in rehearsal',
-  not_compared: 'not compared (not run)',
-};
+const VERDICT_KEYS = { matches: 'rehearsal.verdict.matches', differs: 'rehearsal.verdict.differs', not_in_rehearsal: 'rehearsal.verdict.not_in_rehearsal', not_compared: 'rehearsal.verdict.not_compared' } as const satisfies Record<StepComparisonRow['verdict'], MessageKey>;
 
-export function verdictWords(row: Pick<StepComparisonRow, 'verdict' | 'mustMatch' | 'deviation'>): string {
-  if (row.verdict !== 'differs') return VERDICT_WORDS[row.verdict];
-  return `${VERDICT_WORDS.differs}${row.deviation === 'block' ? ' (deviation: blocks)' : row.deviation === 'warn' ? ' (deviation: warning)' : ' (need not match)'}`;
+/** The step's verdict in words, in `lang`. */
+export function verdictWords(row: Pick<StepComparisonRow, 'verdict' | 'mustMatch' | 'deviation'>, lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  if (row.verdict !== 'differs') return tr.t(VERDICT_KEYS[row.verdict]);
+  return `${tr.t('rehearsal.verdict.differs')}${tr.t(row.deviation === 'block' ? 'rehearsal.deviation.block' : row.deviation === 'warn' ? 'rehearsal.deviation.warn' : 'rehearsal.deviation.none')}`;
 }
 
-/** One line per difference and acceptance, for people. */
-export function rowDetails(row: StepComparisonRow): string[] {
-  const lines = row.differences.map((d) => `${d.what}: rehearsal ${oneLine(d.rehearsal)}; production ${oneLine(d.production)}`);
-  if (row.diff) lines.push(`diff: ${row.diff.name} (sha256 ${row.diff.sha256})`);
-  for (const a of row.accepted) lines.push(`accepted by ${a.signer} (${a.fingerprint}) at ${a.at}`);
+/** What differed and how it reads, as compare.ts records them in English, in `lang`. */
+const WHAT: readonly MessageKey[] = ['rehearsal.what.status', 'rehearsal.what.command', 'rehearsal.what.exitCode', 'rehearsal.what.gates', 'rehearsal.what.captured', 'rehearsal.what.alembic', 'rehearsal.what.rowCounts', 'rehearsal.what.transcript'];
+const VALUES: readonly MessageKey[] = ['rehearsal.value.none', 'rehearsal.value.lines', 'rehearsal.value.linesDiffer'];
+
+/** One line per difference and acceptance, for people (in `lang`). */
+export function rowDetails(row: StepComparisonRow, lang: Lang = 'en'): string[] {
+  const tr = translator(lang);
+  const lines = row.differences.map((d) => tr.t('rehearsal.detail.difference', { what: wordAgain(lang, d.what, WHAT), rehearsal: wordAgain(lang, oneLine(d.rehearsal), VALUES), production: wordAgain(lang, oneLine(d.production), VALUES) }));
+  if (row.diff) lines.push(tr.t('rehearsal.detail.diff', { name: row.diff.name, sha256: row.diff.sha256 }));
+  for (const a of row.accepted) lines.push(tr.t('rehearsal.detail.accepted', { signer: a.signer, fingerprint: a.fingerprint, at: tr.stamp(a.at) }));
   return lines;
 }
 
@@ -106,27 +110,29 @@ function oneLine(text: string): string {
   return flat.length > 300 ? `${flat.slice(0, 297)}…` : flat;
 }
 
-/** `cutover run compare` in words. */
-export function formatComparison(c: RunComparison): string {
-  if (!c.rehearsal) return `Run ${c.runId} is not bound to a rehearsal (start production with --rehearsal PACK to compare it).`;
-  const lines = [`Production run ${c.runId} against rehearsal run ${c.rehearsal.runId} (pack manifest sha256 ${c.rehearsal.manifestSha256})`, ''];
+/** `cutover run compare` in words (in `lang`). */
+export function formatComparison(c: RunComparison, lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  if (!c.rehearsal) return tr.t('rehearsal.notBound', { runId: c.runId });
+  const lines = [tr.t('rehearsal.head', { runId: c.runId, rehearsal: c.rehearsal.runId, sha256: c.rehearsal.manifestSha256 }), ''];
   for (const row of c.steps) {
-    lines.push(`${row.verdict === 'matches' ? '✔' : row.verdict === 'differs' ? '✘' : '·'} ${row.stepId}: ${verdictWords(row)}${row.durationRatio !== null ? `, duration ${row.durationRatio}×` : ''}`);
-    for (const d of rowDetails(row)) lines.push(`    ${d}`);
+    lines.push(`${row.verdict === 'matches' ? '✔' : row.verdict === 'differs' ? '✘' : '·'} ${row.stepId}: ${verdictWords(row, lang)}${row.durationRatio !== null ? tr.t('rehearsal.duration', { ratio: tr.number(row.durationRatio) }) : ''}`);
+    for (const d of rowDetails(row, lang)) lines.push(`    ${d}`);
   }
-  lines.push('', `${c.counts.matches} match, ${c.counts.differs} differ (${c.counts.accepted} accepted), ${c.counts.notInRehearsal} not in rehearsal, ${c.counts.notCompared} not compared.${c.firstDeviation ? ` Production first left the rehearsed path at ${c.firstDeviation}.` : ''}`);
+  lines.push('', `${tr.t('rehearsal.counts', { matches: c.counts.matches, differs: c.counts.differs, accepted: c.counts.accepted, notIn: c.counts.notInRehearsal, notCompared: c.counts.notCompared })}${c.firstDeviation ? tr.t('rehearsal.first', { step: c.firstDeviation }) : ''}`);
   return lines.join('\n');
 }
 
 /** The step's latest comparison with its rehearsal in one line for the console, or null when none was made. */
-export function rehearsalLine(vault: ReadOnlyVault, runId: string, stepId: string): string | null {
+export function rehearsalLine(vault: ReadOnlyVault, runId: string, stepId: string, lang: Lang = 'en'): string | null {
+  const tr = translator(lang);
   const last = vault.events().filter((e) => e.type === STEP_COMPARED && (e.payload as { runId?: unknown; stepId?: unknown }).runId === runId && (e.payload as { stepId?: unknown }).stepId === stepId).at(-1);
   if (!last) return null;
   const c = last.payload as ComparedEvent;
-  const ratio = c.durationRatio !== null ? `, duration ${c.durationRatio}× the rehearsal's` : '';
-  if (c.verdict !== 'differs') return `${VERDICT_WORDS[c.verdict]}${ratio}`;
-  const what = c.differences.map((d) => d.what).join(', ');
-  const diff = c.diffArtifact ? ` — diff ${c.diffArtifact.name}, sha256 ${c.diffArtifact.sha256}` : '';
-  const next = c.deviation === 'block' && c.diffArtifact ? `\n  The run is BLOCKED on this deviation: it continues when approvers each sign \`${acceptDeviationCommand(runId, stepId, c.diffArtifact.sha256)}\` (ssh-keygen -Y sign -n cutover-act-v1, then act import), or it rolls back.` : '';
-  return `${verdictWords(c)}: ${what}${ratio}${diff}${next}`;
+  const ratio = c.durationRatio !== null ? tr.t('rehearsal.durationOf', { ratio: tr.number(c.durationRatio) }) : '';
+  if (c.verdict !== 'differs') return `${tr.t(VERDICT_KEYS[c.verdict])}${ratio}`;
+  const what = c.differences.map((d) => wordAgain(lang, d.what, WHAT)).join(', ');
+  const diff = c.diffArtifact ? tr.t('rehearsal.line.diff', { name: c.diffArtifact.name, sha256: c.diffArtifact.sha256 }) : '';
+  const next = c.deviation === 'block' && c.diffArtifact ? tr.t('rehearsal.line.blocked', { command: acceptDeviationCommand(runId, stepId, c.diffArtifact.sha256) }) : '';
+  return `${verdictWords(c, lang)}: ${what}${ratio}${diff}${next}`;
 }

@@ -17,8 +17,8 @@ export function rehearsalSection(pdf: PdfLayout, tr: Translator, model: PackMode
     [{ header: tr.t('pdf.col.step'), width: 130 }, { header: tr.t('pdf.col.verdict'), width: 120 }, { header: tr.t('pdf.col.differed'), width: 0, size: 7.5 }],
     c.steps.map((row) => [
       { text: row.stepId, bold: true, sub: row.title },
-      { text: verdictWords(row), color: row.verdict === 'matches' ? COLOR.pass : row.verdict === 'differs' ? (row.accepted.length ? COLOR.warn : COLOR.fail) : COLOR.muted, sub: row.durationRatio !== null ? tr.t('pdf.rehearsalSection.duration', { ratio: tr.number(row.durationRatio) }) : undefined },
-      { text: rowDetails(row).join('\n') || '—' },
+      { text: verdictWords(row, tr.lang), color: row.verdict === 'matches' ? COLOR.pass : row.verdict === 'differs' ? (row.accepted.length ? COLOR.warn : COLOR.fail) : COLOR.muted, sub: row.durationRatio !== null ? tr.t('pdf.rehearsalSection.duration', { ratio: tr.number(row.durationRatio) }) : undefined },
+      { text: rowDetails(row, tr.lang).join('\n') || '—' },
     ]),
     { title: heading },
   );
