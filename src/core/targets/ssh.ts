@@ -1,11 +1,12 @@
 // The `ssh` target: commands on a remote host through ssh2, authenticated by ssh-agent, a key
 // file or a password, with the host key pinned by its SHA256 fingerprint. A command that
 // loses its connection FAILs as 'connection_lost' — it never passes for want of an exit code.
-import type { Client as SshClient, ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { checkStepVariables, StepEnvironmentError } from './child-env';
 import { registerRemoteStep } from './process-groups';
 import { redactingOutput, redactText, resolveSecretEnv, MissingSecretError } from './redact';
 import { openSession, resolveEndpoint, seconds, type AcceptedHostKey, type HostKeySource, type SshSession, type SshTarget } from './ssh-connect';
+import { signalOnce, Stopper, type GroupState } from './ssh-stopper';
 import { TargetError } from './types';
 import type { ExecFailure, ExecRequest, ExecResult, Executor, TargetContext } from './types';
 
@@ -17,6 +18,12 @@ export interface SshExecutorOptions {
   readyTimeoutMs?: number;
   /** After the TERM signal, how long before KILL and closing the channel (default 5 s). */
   killGraceMs?: number;
+  /**
+   * After the KILL, how long the result waits for the host to say the command's process group
+   * is gone (default 15 s: a slow login shell may start the stopper late). Past it the failure
+   * says that nothing was confirmed.
+   */
+  stopConfirmMs?: number;
   /** SSH keepalives, so a silently dead network is noticed (default every 15 s, 3 missed). */
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
@@ -43,6 +50,7 @@ export class SshExecutor implements Executor {
     this.options = {
       readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
       killGraceMs: options.killGraceMs ?? 5_000,
+      stopConfirmMs: options.stopConfirmMs ?? 15_000,
       keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
       keepaliveCountMax: options.keepaliveCountMax ?? 3,
     };
@@ -191,6 +199,41 @@ export class SshExecutor implements Executor {
       let closeOnPid: ClientChannel | null = null;
       let pidLine: Buffer | null = Buffer.alloc(0);
       const timers: NodeJS.Timeout[] = [];
+      // The stopper (ssh-stopper.ts): a second session, opened shortly after the pid line so
+      // its login shell has started by the time a stop needs it. What the host said after the
+      // KILL (or after the command's shell ended on TERM), and the answers the result waits for.
+      let stopper: Stopper | null = null;
+      let hostSays: GroupState | null = null;
+      let leftovers = false;
+      let awaiting = 0;
+      let wantFinish = false;
+      const warmStopper = () => {
+        if (stopper !== null || done || remotePid === null) return;
+        const pgid = remotePid;
+        stopper = new Stopper(session.client, pgid, (unanswered) => {
+          // Refused (MaxSessions) or ended early: each signal in a session of its own, as before.
+          for (const word of unanswered) {
+            const answer = signalOnce(session.client, pgid, word);
+            if (word !== 'TERM') waitForHost(answer, word);
+          }
+        });
+      };
+      const waitForHost = (answer: Promise<GroupState | null>, word: 'KILL' | 'CHECK') => {
+        awaiting++;
+        let counted = true;
+        const release = () => {
+          if (!counted) return;
+          counted = false;
+          awaiting--;
+          if (wantFinish) finish();
+        };
+        void answer.then((state) => {
+          if (word === 'KILL' || state !== null) hostSays = state;
+          if (word === 'CHECK' && state === 'alive') leftovers = true;
+          release();
+        });
+        timers.push(setTimeout(release, this.options.stopConfirmMs));
+      };
 
       const stdout = (chunk: Buffer) => {
         if (pidLine === null) {
@@ -207,7 +250,9 @@ export class SshExecutor implements Executor {
         const line = newline === -1 ? '' : data.subarray(0, newline).toString('latin1');
         if (/^\d+$/.test(line)) {
           remotePid = Number(line);
-          if (sentSignal !== null) killProcessGroup(session.client, remotePid, sentSignal);
+          if (sentSignal !== null) signalGroup(sentSignal);
+          // A command that ends within this costs no second session.
+          else timers.push(setTimeout(warmStopper, STOPPER_DELAY_MS));
           if (closeOnPid !== null) {
             const ch = closeOnPid;
             closeOnPid = null;
@@ -220,25 +265,39 @@ export class SshExecutor implements Executor {
         }
       };
 
-      const finish = () => {
+      // `force`: the connection is gone, no answer can come.
+      const finish = (force = false) => {
         if (done) return;
+        if (!force && (awaiting > 0 || (leftovers && sentSignal !== 'KILL' && stopping))) {
+          wantFinish = true;
+          return;
+        }
         done = true;
         for (const t of timers) clearTimeout(t);
+        stopper?.close();
         request.signal?.removeEventListener('abort', onAbort);
         session.lost.delete(onLost);
         if (pidLine !== null && pidLine.length > 0) out.write(pidLine, 'stdout');
         out.end();
         let failure: ExecResult['failure'] = null;
-        if (stopping) failure = { kind: stopping.kind, message: `${stopping.message}.` };
+        if (stopping) failure = { kind: stopping.kind, message: `${stopping.message}${sentSignal === 'KILL' ? unconfirmed(hostSays) : ''}.` };
         else if (refused !== null) failure = { kind: 'spawn_failed', message: refused };
         else if (lost !== null || !exit) failure = { kind: 'connection_lost', message: redactText(`Connection lost during the command on ${where}: ${lost ?? 'the session channel closed without an exit status'}. The command's outcome on the host is unknown; the output received so far is kept.`, Object.values(this.context.secrets)) };
         resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, failure, durationMs: performance.now() - started });
       };
 
+      // TERM or KILL to the command's process group through the stopper (opened now if it is
+      // not yet); the result waits for the host's answer to a KILL.
+      const signalGroup = (name: 'TERM' | 'KILL') => {
+        warmStopper();
+        if (stopper === null) return;
+        const answer = stopper.signal(name);
+        if (name === 'KILL') waitForHost(answer, 'KILL');
+      };
       const signalRemote = (ch: ClientChannel, name: 'TERM' | 'KILL') => {
         sentSignal = name;
         safely(() => sendSignal(ch, name));
-        if (remotePid !== null) killProcessGroup(session.client, remotePid, name);
+        if (remotePid !== null) signalGroup(name);
       };
       const stop = (kind: 'timeout' | 'cancelled', reason: string) => {
         if (stopping || done) return;
@@ -271,7 +330,7 @@ export class SshExecutor implements Executor {
       const onLost = (reason: string, closedByUs: boolean) => {
         if (closedByUs) stopping ??= { kind: 'cancelled', message: 'Stopped because the target session was closed' };
         else lost = reason;
-        finish();
+        finish(true);
       };
 
       stopNow = () => stop('cancelled', 'Stopped because the target session was closed');
@@ -301,6 +360,9 @@ export class SshExecutor implements Executor {
             exit = { code: typeof code === 'number' ? code : null, signal: signal ? signal.replace(/^SIG/, '') : null };
           });
           stream.on('close', () => {
+            // The command's shell ended on the TERM: ask the stopper whether anything of its
+            // group is left (a child that ignores TERM); if so, the KILL after the grace period.
+            if (stopping && sentSignal === 'TERM' && stopper?.usable) waitForHost(stopper.signal('CHECK'), 'CHECK');
             // A close that comes with the connection's end is reported by onLost; wait a tick.
             setImmediate(finish);
           });
@@ -329,19 +391,6 @@ export class SshExecutor implements Executor {
   }
 }
 
-/** `kill -s SIG -- -PGID` in a session of its own: the fallback when sshd ignores signal requests. */
-function killProcessGroup(client: SshClient, pgid: number, name: 'TERM' | 'KILL'): void {
-  safely(() => {
-    client.exec(`kill -s ${name} -- -${pgid} 2>/dev/null`, (error, stream) => {
-      if (error || !stream) return;
-      stream.on('error', () => undefined);
-      stream.resume();
-      stream.stderr.resume();
-      stream.end();
-    });
-  });
-}
-
 /**
  * Sends a "signal" channel request. ssh2's Channel.signal() does nothing once the channel's
  * stdin is ended (we end it at once, so commands see EOF), so send it as that method would.
@@ -351,6 +400,16 @@ function sendSignal(channel: ClientChannel, name: 'TERM' | 'KILL'): void {
   const protocol = internals._client?._protocol;
   if ((internals.outgoing?.state === 'open' || internals.outgoing?.state === 'eof') && protocol) protocol.signal(internals.outgoing.id, name);
   else channel.signal(name);
+}
+
+/** Opening the stopper waits this long after the pid line. */
+const STOPPER_DELAY_MS = 250;
+
+/** What the failure adds when the host did not confirm that the KILL ended the command. */
+function unconfirmed(hostSays: GroupState | null): string {
+  if (hostSays === 'gone') return '';
+  if (hostSays === 'alive') return '; its process group was still running on the host after that: check the host';
+  return '; not confirmed that its processes on the host have ended (no answer from the host): check the host';
 }
 
 function safely(fn: () => void): void {

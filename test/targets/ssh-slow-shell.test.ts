@@ -1,0 +1,124 @@
+// Stopping a command on an SSH host whose login shell is slow to start (Debian's bash reads
+// ~/.bashrc even for `ssh host cmd`; a `pyenv init` there takes seconds under load). A kill sent
+// in a session opened at stop time starts that shell first and lands late; the step's result
+// must not arrive while the command's process group is still alive on the host. Real sshd.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshExecutor, type SshExecutorOptions, type SshTarget } from '../../src/core/targets/ssh';
+import type { ExecRequest } from '../../src/core/targets/types';
+import { descendants } from '../helpers/sshd';
+import { useSshd } from '../helpers/sshd-hooks';
+import { useSuiteTempDir, useTempDir } from '../helpers/tmp';
+import { eventually } from './terminating-step-process';
+
+/** Seconds the test account's login shell spends in ~/.bashrc before it runs anything. */
+const SLOW_SHELL_SECONDS = 3;
+
+const server = useSshd();
+const suiteDir = useSuiteTempDir('cutover-ssh-slow-');
+const emptyConfig = join(suiteDir, 'empty_ssh_config');
+writeFileSync(emptyConfig, '');
+
+function target(): SshTarget {
+  const s = server.current;
+  return { kind: 'ssh', host: s.host, port: s.port, user: s.user, auth: 'key', key_file: s.clientKey.path, host_key: s.hostKeyFingerprint as SshTarget['host_key'] };
+}
+
+/** The processes (zombies aside: a dead process no one has reaped) in process group `pgid`. */
+function groupMembers(pgid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') found.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/** The stopper loops (see src/core/targets/ssh-stopper.ts) running under the test sshd. */
+function stoppers(): number[] {
+  return descendants(server.current.pid)
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('cutover-stopper');
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
+}
+
+// The command: its shell (the process group's leader, as sshd starts it) ignores TERM, as its
+// children do, writes its pid and says so, then runs until killed.
+function stubbornCommand(pidFile: string): string {
+  return `trap '' TERM; echo $$ > ${pidFile}; echo started; while :; do sleep 1; done`;
+}
+
+describe('ssh executor: a host whose login shell is slow to start', () => {
+  let ex: SshExecutor;
+  const options: SshExecutorOptions = { killGraceMs: 1_000, readyTimeoutMs: 60_000, stopConfirmMs: 120_000 };
+  beforeAll(async () => {
+    // The helper's sshd gives the login shell its own folder as HOME (SetEnv), read per session.
+    writeFileSync(join(server.current.dir, '.bashrc'), `sleep ${SLOW_SHELL_SECONDS}\n`);
+    ex = new SshExecutor('app-host', target(), { secrets: {}, sshConfigPath: emptyConfig }, options);
+    const connecting = performance.now();
+    await ex.connect();
+    // The premise: every session on this host starts its shell slowly.
+    expect(performance.now() - connecting).toBeGreaterThanOrEqual(SLOW_SHELL_SECONDS * 1_000);
+  }, 120_000);
+  afterAll(async () => {
+    await ex.close();
+  });
+
+  function startStubborn(extra: Partial<ExecRequest> = {}) {
+    const pidFile = join(useTempDir(), 'remote.pid');
+    let output = '';
+    let onStarted: () => void = () => undefined;
+    const started = new Promise<void>((r) => (onStarted = r));
+    const pending = ex.exec({
+      command: stubbornCommand(pidFile),
+      onOutput: (chunk) => {
+        output += chunk.toString();
+        if (output.includes('started')) onStarted();
+      },
+      ...extra,
+    });
+    return { pidFile, started, pending };
+  }
+
+  it('a cancel: when the result arrives, the TERM-ignoring command\'s process group is gone', async () => {
+    const controller = new AbortController();
+    const step = startStubborn({ signal: controller.signal });
+    await step.started;
+    const pgid = Number(readFileSync(step.pidFile, 'utf8'));
+    expect(groupMembers(pgid).length).toBeGreaterThan(0);
+    controller.abort();
+    const result = await step.pending;
+    const left = groupMembers(pgid);
+    expect(left).toEqual([]);
+    expect(result.failure).toMatchObject({ kind: 'cancelled', message: expect.stringContaining('then SIGKILL after 1s') });
+    expect(result.failure?.message).not.toContain('not confirmed');
+  }, 120_000);
+
+  it('a timeout: when the result arrives, the command\'s process group is gone', async () => {
+    const step = startStubborn({ timeoutMs: SLOW_SHELL_SECONDS * 1_000 + 4_000 });
+    const result = await step.pending;
+    expect(result.failure).toMatchObject({ kind: 'timeout', message: expect.stringContaining('then SIGKILL') });
+    // Under a heavy load the timeout may come before the command's shell got to write its pid
+    // (then the KILL reached it before it ran anything); where it did, its group must be gone.
+    if (existsSync(step.pidFile)) expect(groupMembers(Number(readFileSync(step.pidFile, 'utf8')))).toEqual([]);
+  }, 120_000);
+
+  it('a command that ends by itself leaves no stopper running on the host', async () => {
+    // The command waits until its stopper runs (so the test sees one), then ends.
+    const { exitCode, failure } = await ex.exec({ command: 'until pgrep -f "cutover-stoppe[r]" >/dev/null; do sleep 0.1; done; echo seen', onOutput: () => undefined, timeoutMs: 60_000 });
+    expect({ exitCode, failure }).toEqual({ exitCode: 0, failure: null });
+    expect(await eventually(() => stoppers().length === 0, 30_000)).toBe(true);
+  }, 120_000);
+});
