@@ -58,6 +58,8 @@ describe('the War room’s words', () => {
     const board = log.board(runId, es)!;
     expect(board.timeline.map((l) => l.text)).toEqual(lines);
     expect(board.decisions[0]!.text).toBe(lines[9]);
+    expect(board.blockedBy?.reason).toBe(lines[8]!.replace('ejecución BLOQUEADA en el paso upgrade: ', ''));
+    expect(log.board(runId)!.blockedBy?.reason).toBe('abort gate abort on /DuplicateTable/ matched');
     expect(log.board(runId)!.timeline.map((l) => l.text)).toEqual(events.map((e) => timelineText(e)));
   });
 

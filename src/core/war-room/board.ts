@@ -10,6 +10,8 @@ import { actDigest } from '../acts';
 import { parsePlanBytes } from '../engine/plan';
 import { ACT_SENT, APPROVAL_SENT, PLAN_OFFERED, runOf, timelineText, type PublishedEvent } from '../ledger';
 import { translator, type Translator } from '../../shared/i18n';
+import { failureMessageText } from '../reports/failure-words';
+import { blockReasonText } from '../reports/gate-words';
 import type { GateResultView, RunStatusView, StepKind, StepStatusView } from '../../shared/views';
 import type { WarRoomApprovalView, WarRoomDecisionView, WarRoomPlanView, WarRoomRunSummary, WarRoomRunView, WarRoomStepView, WarRoomTimelineEntry } from '../../shared/views-war-room';
 
@@ -125,9 +127,11 @@ function transcriptOf(v: unknown): WarRoomStepView['transcript'] {
   return { artifactId: str(t.artifactId), sha256: str(t.sha256), size: num(t.size) ?? 0 };
 }
 
-function failureOf(v: unknown): string | null {
+/** A step's failure as the target recorded it, in `tr`'s language where it is one of the target's own sentences. */
+function failureOf(v: unknown, tr: Translator): string | null {
   if (!v || typeof v !== 'object') return null;
-  return str((v as P).message);
+  const message = str((v as P).message);
+  return message === null ? null : failureMessageText(tr.lang, message);
 }
 
 /** One run's board from its events (any workstation), oldest first; null until its run.started arrives. */
@@ -179,7 +183,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
         if (s && typeof p.occurrence !== 'number') Object.assign(s, { kind: s.kind ?? kindOf(p.kind), phaseId: s.phaseId ?? str(p.phaseId), status: 'running', actor: e.actor, startedAt: e.at, finishedAt: null, target: str(p.target), attempts: s.attempts + 1, gates: [], failure: null, exitCode: null, transcript: transcriptOf(p.transcript) });
         break;
       case 'step.finished':
-        if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: p.status as StepStatusView, finishedAt: e.at, exitCode: num(p.exitCode), gates: gatesOf(p.gates), failure: failureOf(p.failure), transcript: transcriptOf(p.transcript) ?? s.transcript });
+        if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: p.status as StepStatusView, finishedAt: e.at, exitCode: num(p.exitCode), gates: gatesOf(p.gates), failure: failureOf(p.failure, tr), transcript: transcriptOf(p.transcript) ?? s.transcript });
         break;
       case 'step.interrupted':
         if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: 'INTERRUPTED', finishedAt: e.at, failure: str(p.reason) });
@@ -199,7 +203,8 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
         break;
       case 'run.blocked':
         status = 'BLOCKED';
-        blockedBy = { stepId: str(p.stepId) ?? '', reason: str(p.reason) ?? '' };
+        // The engine records why in English; worded again in the window's language.
+        blockedBy = { stepId: str(p.stepId) ?? '', reason: blockReasonText(tr.lang, str(p.reason) ?? '', gatesOf(p.gates)) };
         break;
       case 'deviation.accepted':
         if (p.cleared === true && status === 'BLOCKED' && blockedBy?.stepId === p.stepId) {
