@@ -252,6 +252,34 @@ describe.concurrent('segment files', () => {
   });
 });
 
+describe('a trickling transcript', () => {
+  it('never quiet for the flush interval, it is still recorded as it goes, not only when it stops', async ({ onTestFinished }) => {
+    const path = join(useTempDir('cutover-seg-trickle-', onTestFinished), 'v.vault');
+    const vault = Vault.create(path, PASS);
+    try {
+      const writer = vault.createArtifact({ name: 'trickle.log', actor: 'dba' });
+      const recorded = () => vault.artifacts().find((a) => a.name === 'trickle.log')!.size;
+      const hash = createHash('sha256');
+      // A line every 20 ms (the stream never pauses for the 250 ms flush interval) until the
+      // vault has recorded some of it; the deadline is generous, for a loaded machine.
+      const deadline = Date.now() + 60_000;
+      for (let i = 0; recorded() === 0 && Date.now() < deadline; i++) {
+        const line = Buffer.from(`progress ${i}\n`);
+        hash.update(line);
+        writer.write(line);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(recorded(), 'bytes of a stream that never went quiet were recorded while it ran').toBeGreaterThan(0);
+      expect(recorded()).toBeLessThanOrEqual(writer.bytesWritten);
+      const info = writer.finish();
+      expect(info.sha256).toBe(hash.digest('hex'));
+      expect(vault.verify()).toMatchObject({ ok: true, badArtifacts: [] });
+    } finally {
+      vault.close();
+    }
+  });
+});
+
 describe('a large transcript', () => {
   it('across segment files, with a flush and a write larger than a chunk, is recorded as it goes (a segment at a time), reads back and verifies', ({ onTestFinished }) => {
     const path = join(useTempDir('cutover-seg-large-', onTestFinished), 'v.vault');

@@ -23,9 +23,10 @@ const FLUSH_AFTER_MS = 250;
 /** Chunks per segment file (64 MiB of transcript). */
 export const SEGMENT_CHUNKS = 64;
 /** Written chunks are made durable (fdatasync, then one transaction recording them) at least
- *  every FLUSH_AFTER_MS and every this many chunks: a segment's worth, so that a fast stream pays
- *  two flushes (the segment's and the database's) per 64 MiB, not per 16 MiB. */
-const DURABLE_CHUNKS = SEGMENT_CHUNKS;
+ *  every FLUSH_AFTER_MS and every this many chunks. A fast stream does not wait for it (the
+ *  fdatasync runs beside it, keepDurable) unless it gets this many chunks further ahead, so at
+ *  most twice this many (a segment's worth, 64 MiB) are ever written and not yet recorded. */
+const DURABLE_CHUNKS = SEGMENT_CHUNKS / 2;
 
 export type ArtifactRow = typeof artifacts.$inferSelect;
 
@@ -75,6 +76,9 @@ export class ArtifactWriter {
   private undurable = 0;
   private undurableBytes = 0;
   private lastFlush = Date.now();
+  private lastWriteAt = Date.now();
+  /** When the first byte now in the chunk buffer was written. */
+  private chunkStartedAt = 0;
   /** Segment mode: a flush the segment writer is making durable while the stream goes on. */
   private syncing: { ticket: number; chunks: number; bytes: number } | null = null;
   private closed = false;
@@ -138,18 +142,37 @@ export class ArtifactWriter {
       this.pendingBytes += buf.length;
       if (this.pendingBytes >= CHUNK_BYTES || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) this.flush();
     }
-    if (!this.timer && this.bytesWritten > this.size) {
-      // Output that then goes quiet is made durable anyway, within the flush interval.
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        try {
-          if (!this.closed) this.flush();
-        } catch {
-          // Kept in this.failure: the next write or finish throws it to whoever streams.
-        }
-      }, FLUSH_AFTER_MS);
-      this.timer.unref();
+    this.lastWriteAt = Date.now();
+    if (!this.timer && this.bytesWritten > this.size) this.armTimer();
+  }
+
+  /** Output that then goes quiet, or trickles, is made durable anyway, within the flush interval. */
+  private armTimer(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      try {
+        if (!this.closed) this.onTimer();
+      } catch {
+        // Kept in this.failure: the next write or finish throws it to whoever streams.
+      }
+    }, FLUSH_AFTER_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Quiet output is flushed (waiting for the disk: nothing else is happening). A stream still
+   * going is not stopped for it: a chunk that has been filling for the flush interval is cut as
+   * it is, and the segment writer is asked, without waiting, to make what is cut durable.
+   */
+  private onTimer(): void {
+    const now = Date.now();
+    if (!this.files || now - this.lastWriteAt >= FLUSH_AFTER_MS) {
+      this.flush();
+      return;
     }
+    if (this.pendingBytes > 0 && now - this.chunkStartedAt >= FLUSH_AFTER_MS) this.guard(() => this.cutChunk(false));
+    this.keepDurable(true);
+    if (this.bytesWritten > this.size) this.armTimer();
   }
 
   /** Makes every byte written so far durable. */
@@ -300,6 +323,7 @@ export class ArtifactWriter {
         this.chunk = this.files!.chunkBuffer(CHUNK_BYTES);
         this.chunkFrom = this.files;
       }
+      if (this.pendingBytes === 0) this.chunkStartedAt = Date.now();
       const n = buf.copy(this.chunk, this.pendingBytes, at, at + Math.min(buf.length - at, CHUNK_BYTES - this.pendingBytes));
       at += n;
       this.pendingBytes += n;
@@ -348,10 +372,10 @@ export class ArtifactWriter {
    * chunks are recorded once it says they are on disk, at a later write; only a stream that gets
    * a flush's worth further ahead than that waits for it.
    */
-  private keepDurable(): void {
+  private keepDurable(now = false): void {
     if (this.syncing) this.pollDurable();
     const ahead = this.undurable - (this.syncing?.chunks ?? 0);
-    if (!(ahead >= DURABLE_CHUNKS || (ahead > 0 && Date.now() - this.lastFlush >= FLUSH_AFTER_MS))) return;
+    if (!(ahead >= DURABLE_CHUNKS || (ahead > 0 && (now || Date.now() - this.lastFlush >= FLUSH_AFTER_MS)))) return;
     if (!this.syncing) {
       const ticket = this.guard(() => this.files!.requestSync());
       this.syncing = { ticket, chunks: this.undurable, bytes: this.undurableBytes };
