@@ -289,13 +289,18 @@ describe('the CLI in the run\'s language', () => {
     expect(messages.some((m) => /^chain\/events\.jsonl line 4: its prevHash [0-9a-f]{64} is not the sha256 of line 3 \([0-9a-f]{64}\): line 3 was changed/.test(m))).toBe(true);
   });
 
-  it('run start and run step of a Spanish runbook print Spanish', async () => {
+  it('run start, attest, record and step of a Spanish runbook print Spanish', async () => {
     const file = join(dir, 'corte.yaml');
     writeFileSync(file, runbook('language: es', PASSES));
     const started = await cutover(['run', 'start', '--vault', vaultPath(), '--runbook', file, '--env', 'rehearsal'], { env: { CUTOVER_ACTOR: 'op' } });
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toContain('— ensayo, operador op\nEstado: ACTIVA\n');
-    const runId = /^Started run (\S+)/.exec(started.stdout)![1]!;
+    const runId = /^Ejecución iniciada (\S+)/.exec(started.stdout)![1]!;
+    const attested = await cutover(['run', 'attest', '--vault', vaultPath(), runId, 'pre-congelacion'], { env: { CUTOVER_ACTOR: 'op' } });
+    expect([attested.code, attested.stdout], attested.stderr).toEqual([0, 'pre-congelacion: atestiguado por op\n']);
+    const recorded = await cutover(['run', 'record', '--vault', vaultPath(), runId, 'pre-respaldo', '--value', 'id_copia=snap-1'], { env: { CUTOVER_ACTOR: 'op' } });
+    expect([recorded.code, recorded.stdout], recorded.stderr).toEqual([0, 'pre-respaldo: registrado id_copia=snap-1\n']);
+    for (const out of [started.stdout, attested.stdout, recorded.stdout]) expect(found(out, 'en')).toEqual([]);
     const step = await cutover(['run', 'step', '--vault', vaultPath(), runId, 'p0-cabezas'], { env: { CUTOVER_ACTOR: 'op' } });
     expect(step.code, step.stderr).toBe(0);
     expect(step.stdout).toContain('p0-cabezas: PASS (salida 0)\n  PASS  código de salida = 0: código de salida 0\n  PASS  la salida contiene "(head)": encontrado en: 70a79686336c (head)\n  transcripción cabezas_previas.log:');

@@ -7,6 +7,8 @@ import type { ActInput } from '../../core/engine';
 import type { Vault } from '../../core/vault';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
+import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 import { openVault } from './vault';
 
 function parseValues(values: string[] = []): Record<string, string> {
@@ -76,7 +78,7 @@ export function registerAct(program: Command): void {
         const { doc, bytes } = engine.exportAct(runId, opts.as, actInput(stepKind, stepId, opts));
         writeFileSync(opts.out, bytes);
         if (opts.json) printJson({ out: opts.out, act: doc });
-        else console.log(`Act ${doc.act}${doc.step ? ` ${doc.step}` : ''} for ${doc.by.name} (${doc.by.fingerprint}) written to ${opts.out}.\n${doc.by.name} signs it on their own machine, unchanged:\n  ssh-keygen -Y sign -n cutover-act-v1 -f KEY ${opts.out}\nthen: cutover act import --vault ${opts.vault} --act ${opts.out} --signature ${opts.out}.sig`);
+        else console.log(translator(outputLang(state.runbook.language)).t('cli.act.written', { act: `${doc.act}${doc.step ? ` ${doc.step}` : ''}`, name: doc.by.name, fingerprint: doc.by.fingerprint, out: opts.out, vault: opts.vault }));
       } finally {
         vault.close();
       }
@@ -98,7 +100,10 @@ export function registerAct(program: Command): void {
         const { parseAct } = await import('../../core/acts');
         const doc = parseAct(text);
         if (opts.json) printJson({ runId: state.runId, status: state.status, act: doc.act, step: doc.step, by: doc.by });
-        else console.log(`Imported ${doc.act}${doc.step ? ` ${doc.step}` : ''} signed by ${doc.by.name} (${doc.by.fingerprint}); the run is ${state.status}.`);
+        else {
+          const tr = translator(outputLang(state.runbook.language));
+          console.log(tr.t('cli.act.imported', { act: `${doc.act}${doc.step ? ` ${doc.step}` : ''}`, name: doc.by.name, fingerprint: doc.by.fingerprint, status: tr.t(`runStatus.${state.status}`) }));
+        }
       } finally {
         vault.close();
       }

@@ -12,6 +12,11 @@ import { promptHidden, readPassphrase } from '../passphrase';
 import { formatRun, outcomeFormatter } from '../run-format';
 import { actorKeyring } from '../keys';
 import { outputLang } from '../lang';
+import { translator, type Translator } from '../../shared/i18n';
+
+/** The words of a run's CLI output: its runbook's language, else --lang / CUTOVER_LANG, else English. */
+const runWords = (state: RunState): Translator => translator(outputLang(state.runbook.language));
+const statusWord = (tr: Translator, status: RunState['status']): string => tr.t(`runStatus.${status}`);
 import { openVault } from './vault';
 import { registerRunCompare } from './run-compare';
 
@@ -130,7 +135,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine) => {
         const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), params, ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
         if (opts.json) printJson(stateJson(state));
-        else console.log(`Started run ${state.runId}\n${await formatRun(state)}`);
+        else console.log(`${runWords(state).t('cli.run.started', { runId: state.runId })}\n${await formatRun(state)}`);
       });
     });
 
@@ -162,7 +167,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     await withEngine(opts, async (engine) => {
       const next = engine.next(runId);
       if (opts.json) printJson(next);
-      else if (!next) console.log('Nothing left to do in this run.');
+      else if (!next) console.log(runWords(engine.status(runId)).t('cli.run.nothingLeft'));
       else console.log(`${next.phaseId} / ${next.step.id} (${next.step.kind}): ${next.step.title}${'instructions' in next.step && next.step.instructions ? `\n${next.step.instructions}` : ''}`);
     }, { read: true });
   });
@@ -221,7 +226,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine) => {
         const step = await engine.attest(runId, stepId);
         if (opts.json) printJson(step);
-        else console.log(`${stepId}: attested by ${step.actor}`);
+        else console.log(runWords(engine.status(runId)).t('cli.run.attested', { step: stepId, actor: step.actor ?? '' }));
       });
     });
 
@@ -232,7 +237,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine) => {
         const step = await engine.record(runId, stepId, values);
         if (opts.json) printJson(step);
-        else console.log(`${stepId}: recorded ${Object.entries(step.values ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+        else console.log(runWords(engine.status(runId)).t('cli.run.recorded', { step: stepId, values: Object.entries(step.values ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') }));
       });
     });
 
@@ -240,7 +245,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .action(async (runId: string, stepId: string, opts: CommonOpts & { note?: string }) => {
       await withEngine(opts, async (engine) => {
         await engine.done(runId, stepId, opts.note);
-        if (!opts.json) console.log(`${stepId}: done`);
+        if (!opts.json) console.log(runWords(engine.status(runId)).t('cli.run.done', { step: stepId }));
       });
     });
 
@@ -251,7 +256,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         await engine.skip(runId, stepId, opts.reason);
         const state = engine.status(runId);
         if (opts.json) printJson({ stepId, status: 'skipped', run: state.status });
-        else console.log(`${stepId}: skipped${state.status === 'COMPLETED' ? '\nThe run is COMPLETED: every step outside the rollback path is PASS or skipped.' : ''}`);
+        else console.log(`${runWords(state).t('cli.run.skipped', { step: stepId })}${state.status === 'COMPLETED' ? runWords(state).t('cli.run.completedBySkip') : ''}`);
       });
     });
 
@@ -265,7 +270,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine) => {
         const state = await engine.decide(runId, opts.decision as 'retry' | 'rollback' | 'stop', opts.reason, opts.step);
         if (opts.json) printJson(stateJson(state));
-        else console.log(`Run ${runId} is now ${state.status}.`);
+        else console.log(runWords(state).t('cli.run.nowStatus', { runId, status: statusWord(runWords(state), state.status) }));
       });
     });
 
@@ -292,13 +297,13 @@ export function registerRun(program: Command, setExit: SetExit): void {
             ...(inbox ? { waitForTeam: inbox.waiter(engine) } : {}),
           });
           if (result.stopped) {
-            console.error(`Stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
+            console.error(runWords(result.state).t('cli.run.stoppedAt', { step: result.stopped.stepId, reason: result.stopped.reason }));
             setExit(EXIT_FAILED);
             return;
           }
-          console.log(`\nAll steps done.\n${await formatRun(result.state)}`);
+          console.log(`${runWords(result.state).t('cli.run.allDone')}\n${await formatRun(result.state)}`);
           if (inbox && result.state.status === 'COMPLETED' && !(await inbox.waitForAuthorization(runId))) {
-            console.log(`No GO / NO-GO yet: when the decider sends it, \`cutover ledger receive --vault ${opts.vault}\` records it.`);
+            console.log(runWords(result.state).t('cli.run.noGoYet', { vault: opts.vault }));
           }
         } finally {
           await inbox?.close();
@@ -331,7 +336,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         if (!signer) throw new CliUsageError(`${opts.identity}'s key is not usable here (not in the ssh-agent, no --key FILE). They sign on their own machine: \`cutover plan export --vault ${opts.vault} ${runId} --out plan.json\`, \`ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json\`, then \`cutover approve import\`.`);
         const approval = await engine.approve(runId, opts.identity, signer);
         if (opts.json) printJson(approval);
-        else console.log(`Approved by ${approval.signer} (${approval.fingerprint}); plan sha256 ${approval.planDigest}.`);
+        else console.log(runWords(engine.status(runId)).t('cli.run.approved', { signer: approval.signer, fingerprint: approval.fingerprint, digest: approval.planDigest }));
       });
     });
   common(approve.command('import')).description('import an approval: the plan file and its SSHSIG signature').argument('<run>')
@@ -341,7 +346,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine) => {
         const approval = engine.importApproval(runId, readBounded(opts.plan, 8 << 20, 'plan'), readBounded(opts.signature, 64 << 10, 'signature').toString('utf8'));
         if (opts.json) printJson(approval);
-        else console.log(`Imported approval by ${approval.signer} (${approval.fingerprint}).`);
+        else console.log(runWords(engine.status(runId)).t('cli.run.importedApproval', { signer: approval.signer, fingerprint: approval.fingerprint }));
       }, { unsigned: true });
     });
 

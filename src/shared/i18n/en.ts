@@ -930,4 +930,21 @@ export const en = {
   'rehearsal.first': ' Production first left the rehearsed path at {step}.',
   'rehearsal.line.diff': ' — diff {name}, sha256 {sha256}',
   'rehearsal.line.blocked': '\n  The run is BLOCKED on this deviation: it continues when approvers each sign `{command}` (ssh-keygen -Y sign -n cutover-act-v1, then act import), or it rolls back.',
+
+  // ---- the CLI's other run commands (run start/next/attest/record/done/skip/decide/play, approve, act) ----
+  'cli.run.started': 'Started run {runId}',
+  'cli.run.nothingLeft': 'Nothing left to do in this run.',
+  'cli.run.attested': '{step}: attested by {actor}',
+  'cli.run.recorded': '{step}: recorded {values}',
+  'cli.run.done': '{step}: done',
+  'cli.run.skipped': '{step}: skipped',
+  'cli.run.completedBySkip': '\nThe run is COMPLETED: every step outside the rollback path is PASS or skipped.',
+  'cli.run.nowStatus': 'Run {runId} is now {status}.',
+  'cli.run.stoppedAt': 'Stopped at {step}: {reason}',
+  'cli.run.allDone': '\nAll steps done.',
+  'cli.run.noGoYet': 'No GO / NO-GO yet: when the decider sends it, `cutover ledger receive --vault {vault}` records it.',
+  'cli.run.approved': 'Approved by {signer} ({fingerprint}); plan sha256 {digest}.',
+  'cli.run.importedApproval': 'Imported approval by {signer} ({fingerprint}).',
+  'cli.act.written': 'Act {act} for {name} ({fingerprint}) written to {out}.\n{name} signs it on their own machine, unchanged:\n  ssh-keygen -Y sign -n cutover-act-v1 -f KEY {out}\nthen: cutover act import --vault {vault} --act {out} --signature {out}.sig',
+  'cli.act.imported': 'Imported {act} signed by {name} ({fingerprint}); the run is {status}.',
 } as const;

@@ -928,4 +928,21 @@ export const es: Catalogue = {
   'rehearsal.first': ' Producción dejó por primera vez el camino ensayado en {step}.',
   'rehearsal.line.diff': ' — diferencias {name}, sha256 {sha256}',
   'rehearsal.line.blocked': '\n  La ejecución está BLOQUEADA por esta desviación: continúa cuando cada aprobador firme `{command}` (ssh-keygen -Y sign -n cutover-act-v1, y luego act import), o se revierte.',
+
+  // ---- las demás órdenes de ejecución de la CLI ----------------------------------------------
+  'cli.run.started': 'Ejecución iniciada {runId}',
+  'cli.run.nothingLeft': 'No queda nada por hacer en esta ejecución.',
+  'cli.run.attested': '{step}: atestiguado por {actor}',
+  'cli.run.recorded': '{step}: registrado {values}',
+  'cli.run.done': '{step}: hecho',
+  'cli.run.skipped': '{step}: omitido',
+  'cli.run.completedBySkip': '\nLa ejecución está COMPLETADA: cada paso fuera del camino de reversión está en PASS u omitido.',
+  'cli.run.nowStatus': 'La ejecución {runId} está ahora {status}.',
+  'cli.run.stoppedAt': 'Detenido en {step}: {reason}',
+  'cli.run.allDone': '\nTodos los pasos hechos.',
+  'cli.run.noGoYet': 'Aún no hay GO / NO-GO: cuando quien decide lo envíe, `cutover ledger receive --vault {vault}` lo registra.',
+  'cli.run.approved': 'Aprobado por {signer} ({fingerprint}); sha256 del plan {digest}.',
+  'cli.run.importedApproval': 'Aprobación importada de {signer} ({fingerprint}).',
+  'cli.act.written': 'Acto {act} de {name} ({fingerprint}) escrito en {out}.\n{name} lo firma en su propia máquina, sin cambiarlo:\n  ssh-keygen -Y sign -n cutover-act-v1 -f KEY {out}\ny luego: cutover act import --vault {vault} --act {out} --signature {out}.sig',
+  'cli.act.imported': 'Importado {act} firmado por {name} ({fingerprint}); la ejecución está {status}.',
 };
