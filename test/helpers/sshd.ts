@@ -137,20 +137,25 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const authorizedKeys = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeys, clientKey.publicKey + '\n', { mode: 0o600 });
   const configFile = join(dir, 'sshd_config');
+  // sshd takes a keyword's first line: a test's own line (MaxSessions 1 …) replaces the default.
+  const own = new Set((options.config ?? []).map((l) => l.trim().split(/\s+/)[0]?.toLowerCase()));
+  const defaults = (lines: string[]) => lines.filter((l) => !own.has(l.split(' ')[0]?.toLowerCase()) || /^SetEnv\s/.test(l));
   writeFileSync(configFile, [
-    'ListenAddress 127.0.0.1',
-    `HostKey ${hostKey}`,
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${authorizedKeys}`,
-    'PermitRootLogin yes',
-    'StrictModes no',
-    'UsePAM no',
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication yes',
-    'KbdInteractiveAuthentication no',
-    'MaxSessions 20',
-    'MaxStartups 50',
-    'LogLevel VERBOSE',
+    ...defaults([
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorizedKeys}`,
+      'PermitRootLogin yes',
+      'StrictModes no',
+      'UsePAM no',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'MaxSessions 20',
+      'MaxStartups 50',
+      'LogLevel VERBOSE',
+    ]),
     // The login shell of this stand-in host reads the test's own folder as its home, not the
     // machine's: root's ~/.bashrc here runs `pyenv init`, seconds under load for every session,
     // which made a timeout's kill (a session of its own) land after the test had given up.

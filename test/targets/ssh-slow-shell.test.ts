@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshExecutor, type SshExecutorOptions, type SshTarget } from '../../src/core/targets/ssh';
 import type { ExecRequest } from '../../src/core/targets/types';
-import { descendants } from '../helpers/sshd';
+import { descendants, startSshd, type TestSshd } from '../helpers/sshd';
 import { useSshd } from '../helpers/sshd-hooks';
 import { useSuiteTempDir, useTempDir } from '../helpers/tmp';
 import { eventually } from './terminating-step-process';
@@ -120,5 +120,50 @@ describe('ssh executor: a host whose login shell is slow to start', () => {
     const { exitCode, failure } = await ex.exec({ command: 'until pgrep -f "cutover-stoppe[r]" >/dev/null; do sleep 0.1; done; echo seen', onOutput: () => undefined, timeoutMs: 60_000 });
     expect({ exitCode, failure }).toEqual({ exitCode: 0, failure: null });
     expect(await eventually(() => stoppers().length === 0, 30_000)).toBe(true);
+  }, 120_000);
+});
+
+describe('ssh executor: a host that allows one session per connection (MaxSessions 1)', () => {
+  let sshd: TestSshd;
+  let ex: SshExecutor;
+  beforeAll(async () => {
+    sshd = await startSshd({ config: ['MaxSessions 1'] });
+    const t: SshTarget = { kind: 'ssh', host: sshd.host, port: sshd.port, user: sshd.user, auth: 'key', key_file: sshd.clientKey.path, host_key: sshd.hostKeyFingerprint as SshTarget['host_key'] };
+    ex = new SshExecutor('app-host', t, { secrets: {}, sshConfigPath: emptyConfig }, { killGraceMs: 500, readyTimeoutMs: 60_000 });
+    await ex.connect();
+  }, 120_000);
+  afterAll(async () => {
+    await ex.close();
+    await sshd.stop();
+  });
+
+  it('a stop the host could not confirm (no session for the kill) is reported as not confirmed, not as done', async () => {
+    expect(await ex.exec({ command: 'echo one session', onOutput: () => undefined })).toMatchObject({ exitCode: 0, failure: null });
+    const pidFile = join(useTempDir(), 'remote.pid');
+    const controller = new AbortController();
+    let output = '';
+    let onStarted: () => void = () => undefined;
+    const started = new Promise<void>((r) => (onStarted = r));
+    const pending = ex.exec({
+      command: stubbornCommand(pidFile),
+      signal: controller.signal,
+      onOutput: (chunk) => {
+        output += chunk.toString();
+        if (output.includes('started')) onStarted();
+      },
+    });
+    await started;
+    const pgid = Number(readFileSync(pidFile, 'utf8'));
+    controller.abort();
+    const result = await pending;
+    // sshd refuses the stopper's session and every kill session (the command holds the only
+    // one) and, for this root login, the signal request: the result must not claim the group ended.
+    expect(sshd.log()).toContain('no more sessions');
+    expect(result.failure).toMatchObject({ kind: 'cancelled', message: expect.stringContaining('then SIGKILL after 0.5s and closed the channel; not confirmed that its processes on the host have ended') });
+    // And rightly so: the command is still there (the test ends it).
+    const left = groupMembers(pgid);
+    expect(left.length).toBeGreaterThan(0);
+    process.kill(-pgid, 'SIGKILL');
+    expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
   }, 120_000);
 });
