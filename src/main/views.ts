@@ -12,6 +12,7 @@ import { probeCommand } from '../core/engine/plan';
 import type { Vault } from '../core/vault';
 import { stepVerdicts } from '../core/rehearsal/step-verdicts';
 import { schedulesOf } from '../core/engine/schedule';
+import { failureMessageText } from '../core/reports/failure-words';
 import { blockReasonText } from '../core/reports/gate-words';
 import type {
   GateSpecView,
@@ -201,6 +202,8 @@ function refusalFor(state: RunState, step: Step, phaseId: string, status: StepSt
 
 export function runView(vault: Vault, state: RunState, options: { next: string | null; running: string[]; actor: ChainIdentity | null }): RunView {
   const blockedStep = state.blockedBy?.stepId ?? null;
+  /** What core words for the window: the run's language, else the window's (RunState.wordedIn), else English. */
+  const lang = state.runbook.language ?? state.wordedIn ?? 'en';
   const verdicts = stepVerdicts(vault, state);
   const steps: StepStateView[] = allSteps(state.runbook).map(({ step, phaseId }) => {
     const s = state.steps.get(step.id)!;
@@ -219,7 +222,8 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       target: s.target ?? null,
       exitCode: s.exitCode ?? null,
       signal: s.signal ?? null,
-      failure: s.failure ?? null,
+      // What the target recorded, in the run's language (else the window's) where it is the target's own sentence.
+      failure: s.failure ? { ...s.failure, message: failureMessageText(lang, s.failure.message) } : null,
       gates: s.gates ?? [],
       transcript: s.transcript ? { ...s.transcript } : null,
       values: s.values ?? null,
@@ -245,7 +249,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     status: state.status,
     completedAt: state.completedAt ?? null,
     // The engine records why in English; shown in the run's language, else the window's (RunState.wordedIn).
-    blockedBy: state.blockedBy ? { ...state.blockedBy, reason: blockReasonText(state.runbook.language ?? state.wordedIn ?? 'en', state.blockedBy.reason, state.steps.get(state.blockedBy.stepId)?.gates ?? []), gates: blockingGates } : null,
+    blockedBy: state.blockedBy ? { ...state.blockedBy, reason: blockReasonText(lang, state.blockedBy.reason, state.steps.get(state.blockedBy.stepId)?.gates ?? []), gates: blockingGates } : null,
     decisions: state.decisions.map((d) => ({ decision: d.decision, reason: d.reason, actor: d.actor, at: d.at, ...(d.stepId ? { stepId: d.stepId } : {}) })),
     runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }),
     targets: Object.entries(state.targets).map(([name, t]) => ({

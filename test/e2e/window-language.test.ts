@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainHead, ChannelName, IncidentView, PackExportView, PackVerifyView, RunView, VaultStatus } from '../../src/shared/contract';
+import { failureMessageText } from '../../src/core/reports/failure-words';
 import { blockReasonText } from '../../src/core/reports/gate-words';
 import { verifyPack } from '../../src/core/pack';
 import { summaryText } from '../../src/core/pack/verdict-words';
@@ -140,6 +141,23 @@ describe('the window’s language reaches the core', () => {
     await call('ui.setLanguage', { lang: 'en' });
     expect((await call<PackVerifyView>('pack.verify', { path: exported.zip })).summary).toBe(report.summary);
   });
+
+  it('shows what the target recorded about a failure in the window’s language', async () => {
+    const slow = RUNBOOK.replace('id: window-language', 'id: window-language-slow').replace(/ {6}- \{ id: broken.*\n/, '      - { id: slow, kind: check, title: Slow, target: ws, run: "sleep 30", read_only: true, timeout: 1s }\n');
+    const slowRun = (await call<RunView>('run.start', { text: slow, source: 'slow.yaml', environment: 'rehearsal', actor: 'ana' })).runId;
+    const page = await openConsole('es', es);
+    await page.getByText(`run ${slowRun}`).waitFor();
+    await selectStep(page, 'slow');
+    await page.locator('[data-step-detail="slow"]').getByRole('button', { name: es.run.runStep, exact: true }).click();
+    await waitForStatus(page, 'slow', ['FAIL', 'BLOCKED', 'INTERRUPTED'], 60_000);
+    const shown = (await page.locator('[data-step-detail="slow"] .err-text').textContent()) ?? '';
+    await page.close();
+    await call('ui.setLanguage', { lang: 'en' });
+    const recorded = (await call<RunView>('run.status', { runId: slowRun })).steps.find((s) => s.stepId === 'slow')!.failure!.message;
+    expect(recorded).toMatch(/^Timed out after 1s: sent SIGTERM/);
+    expect(failureMessageText('es', recorded)).not.toBe(recorded);
+    expect(shown).toContain(failureMessageText('es', recorded));
+  }, 120_000);
 
   it('refuses a language the window does not have, as data', async () => {
     const result = await harness.service.dispatch('ui.setLanguage', { lang: 'fr' });
