@@ -120,6 +120,16 @@ describe('record, done and skip from your own machine through the ledger', () =>
     const refusedAtOperator = await as('op', ['ledger', 'receive', '--vault', op.path], 1);
     expect(refusedAtOperator.stderr).toMatch(new RegExp(`^cutover: refused step\\.done from sam-ws event #\\d+ \\(run ${runId}, by sam\\): .*sam.*db_owner`, 'm'));
     expect(headOf(op.path)).toEqual(before);
+    // The refusal goes back to the sender, signed by the operator's workstation, outside any chain.
+    const told = await as('sam', ['ledger', 'sent', '--vault', scribe.path], 1);
+    expect(told.stdout).toMatch(new RegExp(`^REFUSED {3}#\\d+ {2}step\\.done vacuum of run ${runId} to op-ws: .*sam.*db_owner`, 'm'));
+    // A refusal row nobody signed (the superuser's hand) is not believed.
+    const forgedRow = await as('dora', ['ledger', 'done', '--vault', dbo.path, '--runbook', runbook, runId, 'vacuum', '--note', 'vacuumed, 3 min']);
+    expect(forgedRow.stdout).toMatch(/^Signed step\.done of vacuum/m);
+    const doraSent = (await ledgerRows(db, 'dora-ws')).at(-1)!;
+    await db.query(`INSERT INTO cutover_ledger.refusals (workstation, about_workstation, about_seq, about_hash, ledger_id, message, signature) SELECT 'op-ws', 'dora-ws', $1, $2, id, 'refused by nobody', 'not a signature' FROM cutover_ledger.ledger`, [doraSent.seq, doraSent.hash]);
+    const notBelieved = await as('dora', ['ledger', 'sent', '--vault', dbo.path]);
+    expect(notBelieved.stdout).toMatch(/^waiting {3}#\d+ {2}step\.done vacuum of run .* to op-ws: op-ws has neither recorded nor refused it yet$/m);
 
     // What the runbook allows, from each person's own workstation.
     const recorded = await as('sam', ['ledger', 'record', '--vault', scribe.path, '--runbook', runbook, runId, 'snapshot', '--value', 'snapshot_id=snap-42']);
@@ -127,7 +137,7 @@ describe('record, done and skip from your own machine through the ledger', () =>
     const again = await as('sam', ['ledger', 'record', '--vault', scribe.path, '--runbook', runbook, runId, 'snapshot', '--value', 'snapshot_id=snap-42']);
     expect(again.stdout).toMatch(/^Already sent step\.record of snapshot/m);
     const done = await as('dora', ['ledger', 'done', '--vault', dbo.path, '--runbook', runbook, runId, 'vacuum', '--note', 'vacuumed, 3 min']);
-    expect(done.stdout).toMatch(/^Signed step\.done of vacuum .* as dora .* — note: vacuumed, 3 min; sent to op-ws/m);
+    expect(done.stdout).toMatch(/^Already sent step\.done of vacuum .* as dora .* — note: vacuumed, 3 min; nothing new sent to op-ws/m);
     const skipped = await as('otto', ['ledger', 'skip', '--vault', op2.path, '--runbook', runbook, runId, 'look', '--reason', 'checked by hand']);
     expect(skipped.stdout).toMatch(/^Signed step\.skip of look .* as otto .* — reason: checked by hand; sent to op-ws/m);
 
@@ -154,6 +164,8 @@ describe('record, done and skip from your own machine through the ledger', () =>
 
     // The run is over as the ledger holds it: the sender hears so, nothing is signed.
     await as('op', ['ledger', 'publish', '--vault', op.path]);
+    const doraRecorded = await as('dora', ['ledger', 'sent', '--vault', dbo.path]);
+    expect(doraRecorded.stdout).toMatch(/^recorded {2}#\d+ {2}step\.done vacuum of run .* to op-ws: op-ws recorded it as event #\d+ \(step\.done\)$/m);
     const late = await as('dora', ['ledger', 'done', '--vault', dbo.path, '--runbook', runbook, runId, 'vacuum'], 2);
     expect(late.stderr).toMatch(/The run is COMPLETED; nothing more changes in it.*Nothing was signed\./);
     expect((await ledgerRows(db, 'op-ws')).length).toBe(headOf(op.path).seq);

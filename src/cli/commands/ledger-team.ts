@@ -206,6 +206,24 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       });
     });
 
+  ledger.command('sent')
+    .description('what this vault sent through the ledger (approvals, signed acts) and what became of each: recorded (the addressee\'s checked chain holds it), refused (with the reason the addressee signed), or waiting; exit 1 when any was refused')
+    .requiredOption('--vault <path>', 'your own vault (joined to the ledger)')
+    .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { vault: string; db?: string; json?: boolean }) => {
+      const { sentStatus } = await ledgerCore();
+      await withVault(opts.vault, async (vault) => {
+        const result = await sentStatus(vault, opts.db ? { db: opts.db } : {});
+        if (opts.json) printJson(result);
+        else {
+          if (!result.items.length) console.log('This vault has sent nothing through the ledger.');
+          for (const i of result.items) console.log(`${i.status === 'refused' ? 'REFUSED ' : i.status.padEnd(8)}  #${i.seq}  ${i.kind}${i.step ? ` ${i.step}` : ''} of run ${i.runId} to ${i.to}: ${i.detail}`);
+        }
+        if (result.items.some((i) => i.status === 'refused')) setExit(EXIT_FAILED);
+      });
+    });
+
   ledger.command('receive')
     .description('take what the team sent this vault through the ledger (approvals of its plans, signed acts, decisions) and record each through the engine, checked like a file signed elsewhere; refusals append nothing and are named (exit 1). Reads only what was published after the heads this vault received up to (kept in <vault>.ledger-heads/), checking the row at each head is unchanged')
     .requiredOption('--vault <path>', 'the operator\'s vault (joined to the ledger)')
@@ -213,9 +231,15 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
     .option('--from-start', 'read every chain from its first event again (earlier refusals are named again; nothing is recorded twice)')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; db?: string; fromStart?: boolean; json?: boolean }) => {
-      const { receiveFromLedger, describeProblem } = await ledgerCore();
+      const { receiveFromLedger, describeProblem, publisherKey } = await ledgerCore();
       await withVault(opts.vault, async (vault) => {
-        const result = await receiveFromLedger(vault, { ...(opts.db ? { db: opts.db } : {}), fromStart: Boolean(opts.fromStart) });
+        // The owner's key signs the refusals sent back to their senders; without it they are only named here.
+        let keyProblem: string | null = null;
+        const signer = await publisherKey(vault, { passphrase: keyPassphrase }).catch((error: unknown) => {
+          keyProblem = error instanceof Error ? error.message : String(error);
+          return undefined;
+        });
+        const result = await receiveFromLedger(vault, { ...(opts.db ? { db: opts.db } : {}), fromStart: Boolean(opts.fromStart), ...(signer ? { signer } : {}) });
         const refused = result.items.filter((i) => i.status === 'refused');
         if (opts.json) printJson(result);
         else {
@@ -225,6 +249,9 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         }
         for (const i of refused) process.stderr.write(`cutover: refused ${i.kind} from ${i.from} event #${i.seq} (run ${i.runId}, by ${i.by}): ${i.message}\n`);
         for (const p of result.problems) process.stderr.write(`cutover: LEDGER PROBLEM: ${describeProblem(p)}\n`);
+        if (refused.length && keyProblem) process.stderr.write(`cutover: the refusals were not sent back to their senders (the owner's key is needed to sign them: ${String(keyProblem)}).\n`);
+        if (result.told?.state === 'needs-init') process.stderr.write('cutover: this ledger has no refusals table, so the refusals were not sent back to their senders: run `cutover ledger init` again.\n');
+        if (result.told?.state === 'failed') process.stderr.write(`cutover: the refusals were not sent back to their senders: ${result.told.reason}\n`);
         if (refused.length || result.problems.length) setExit(EXIT_FAILED);
       });
     });

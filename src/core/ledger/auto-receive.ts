@@ -17,7 +17,7 @@ import { LEDGER_CHANNEL } from './limits';
 import { membershipOf, type Membership } from './membership';
 import { offerPlan } from './offer';
 import { DEFAULT_DRAIN_TIMEOUT_MS, drainOutbox } from './outbox';
-import { LedgerPublisher } from './publish';
+import { LedgerPublisher, publisherKey } from './publish';
 import { receiveFromLedger, type ReceivedItem } from './receive';
 import { describeProblem } from './verify';
 
@@ -50,6 +50,8 @@ function needText(need: TeamNeed | { kind: 'authorization'; runId: string }): st
 
 export class LedgerInbox {
   private listener: LedgerConnection | null = null;
+  /** The owner's key, to sign the refusals sent back (none usable: they are only said here). */
+  private signer: Signer | undefined;
   /** One connection for every publish of every wait (opened again when lost), closed with the inbox. */
   private readonly publisher: LedgerPublisher;
   private readonly bell = new Doorbell();
@@ -122,7 +124,8 @@ export class LedgerInbox {
   private async receive(): Promise<number> {
     let items: ReceivedItem[];
     try {
-      const result = await receiveFromLedger(this.vault);
+      this.signer ??= this.options.signer ?? (await publisherKey(this.vault, this.options).catch(() => undefined));
+      const result = await receiveFromLedger(this.vault, this.signer ? { signer: this.signer } : {});
       items = result.items;
       for (const p of result.problems) this.once(`problem:${describeProblem(p)}`, `LEDGER PROBLEM: ${describeProblem(p)} (nothing after it is taken)`, true);
     } catch (error) {

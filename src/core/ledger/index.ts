@@ -23,6 +23,7 @@ export { receiveFromLedger, type ReceiveResult, type ReceivedItem } from './rece
 export { LedgerInbox, type InboxOptions } from './auto-receive';
 export { attestThroughLedger, type AttestResult } from './attest';
 export { stepActThroughLedger, type LedgerStepAct, type StepActResult } from './step-act';
+export { sentStatus, tellRefusals, type SentItem, type TellOutcome } from './refusals';
 export { PLAN_OFFERED, APPROVAL_SENT, ACT_SENT } from './messages';
 export { recordCheckpoint } from './checkpoint';
 export { CHECKPOINT_EVENT, CHECKPOINTS_FILE, checkpointsFile, type LedgerCheckpoint } from './checkpoints-file';

@@ -21,3 +21,7 @@ export const MAX_TRANSCRIPT_CHUNK_BYTES = 256 << 10;
 export const LEDGER_TRANSCRIPT_CHANNEL = 'cutover_ledger_transcript';
 export const WORKSTATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** SSHSIG namespace of a refusal a receiving workstation sends back (not part of any chain). */
+export const LEDGER_REFUSAL_NAMESPACE = 'cutover-ledger-refusal-v1';
+/** The longest reason a refusal row carries (a longer one is cut, with an ellipsis). */
+export const MAX_REFUSAL_MESSAGE_BYTES = 4096;

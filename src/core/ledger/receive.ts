@@ -9,13 +9,14 @@ import { ACT_NAMESPACE, actDigest, chainContext, parseAct } from '../acts';
 import { PLAN_NAMESPACE, RunEngine } from '../engine';
 import { planDigest } from '../engine/plan';
 import { recordDecision } from '../reports/decision';
-import { sshsigVerify } from '../signing';
+import { sshsigVerify, type Signer } from '../signing';
 import { createExecutor } from '../targets/registry';
 import { VaultError, type Vault } from '../vault';
 import { joinedOrRefuse, teamOf } from './approve';
 import { ACT_SENT, actSentSchema, APPROVAL_SENT, approvalSentSchema, PLAN_OFFERED } from './messages';
 import type { PublishedEvent } from './record';
 import { readReceived, writeReceived } from './received';
+import { tellRefusals, type Refusal, type TellOutcome } from './refusals';
 import type { LedgerProblem } from './verify';
 
 export interface ReceivedItem {
@@ -36,6 +37,8 @@ export interface ReceiveResult {
   problems: LedgerProblem[];
   /** Ledger rows read: only those after the heads this vault had received up to. */
   rowsRead: number;
+  /** The refusals sent back to their senders (with a signer given), or why they were not. */
+  told?: TellOutcome;
 }
 
 /** Not a refusal: what was sent is in the chain already (an earlier receive took it). */
@@ -72,19 +75,21 @@ function offerRefusal(vault: Vault, runId: string, digest: string): string | nul
  * reads every chain again (nothing is recorded twice). A head that does not hold is a problem
  * named, and that chain's head is kept where it was.
  */
-export async function receiveFromLedger(vault: Vault, input: { db?: string; fromStart?: boolean } = {}): Promise<ReceiveResult> {
+export async function receiveFromLedger(vault: Vault, input: { db?: string; fromStart?: boolean; signer?: Signer } = {}): Promise<ReceiveResult> {
   const membership = joinedOrRefuse(vault);
   const kept = input.fromStart ? {} : readReceived(vault.path, membership.ledger);
   const team = await teamOf(membership, input.db, { from: kept, skip: [membership.workstation] });
   const engine = new RunEngine(vault, { actor: 'system', executors: createExecutor });
   const items: ReceivedItem[] = [];
   const heads = { ...kept };
+  const refused: Refusal[] = [];
   for (const [from, ws] of team.workstations) {
     let head = ws.head;
     for (const e of ws.events) {
       const item = await receiveOne(vault, engine, from, ws.member.publicKey, ws.member.fingerprint, e);
       if (!item) continue;
       items.push(item);
+      if (item.status === 'refused') refused.push({ about: { workstation: from, seq: e.seq, hash: e.hash }, message: item.message });
       // A refused act may be allowed later (a GO sent before the last step passed): the chain is
       // read again from it next time, and only what is before it is not.
       if (item.status === 'refused' && head === ws.head) head = { seq: e.seq - 1, hash: e.prevHash };
@@ -92,7 +97,9 @@ export async function receiveFromLedger(vault: Vault, input: { db?: string; from
     if (head.seq >= (kept[from]?.seq ?? 0)) heads[from] = head;
   }
   if (team.workstations.size && JSON.stringify(heads) !== JSON.stringify(kept)) writeReceived(vault.path, membership.ledger, heads);
-  return { workstation: membership.workstation, items, problems: team.problems, rowsRead: team.rowsRead };
+  // Each refusal goes back to its sender, signed by this workstation (not part of its chain).
+  const told = input.signer ? await tellRefusals(membership, input.signer, refused, input.db) : undefined;
+  return { workstation: membership.workstation, items, problems: team.problems, rowsRead: team.rowsRead, ...(told ? { told } : {}) };
 }
 
 async function receiveOne(vault: Vault, engine: RunEngine, from: string, memberKey: string, memberFingerprint: string, e: PublishedEvent): Promise<ReceivedItem | null> {

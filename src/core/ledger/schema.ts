@@ -2,7 +2,7 @@
 // events. Append-only: triggers refuse UPDATE, DELETE and TRUNCATE for everyone (a superuser can
 // bypass triggers, which is why every reader checks what it reads); the insert trigger refuses
 // an event that does not extend its workstation's chain. Every statement is idempotent.
-import { LEDGER_CHANNEL, LEDGER_FORMAT, LEDGER_SCHEMA as S, LEDGER_TRANSCRIPT_CHANNEL, MAX_EVENT_BYTES, MAX_TEXT_BYTES, MAX_TRANSCRIPT_CHUNK_BYTES } from './limits';
+import { LEDGER_CHANNEL, LEDGER_FORMAT, LEDGER_SCHEMA as S, LEDGER_TRANSCRIPT_CHANNEL, MAX_EVENT_BYTES, MAX_REFUSAL_MESSAGE_BYTES, MAX_TEXT_BYTES, MAX_TRANSCRIPT_CHUNK_BYTES } from './limits';
 
 const GENESIS = `repeat('0', 64)`;
 
@@ -71,6 +71,28 @@ DROP TRIGGER IF EXISTS check_append ON ${S}.transcript_chunks;
 CREATE TRIGGER check_append BEFORE INSERT ON ${S}.transcript_chunks FOR EACH ROW EXECUTE FUNCTION ${S}.check_transcript_chunk();
 DROP TRIGGER IF EXISTS ring_doorbell ON ${S}.transcript_chunks;
 CREATE TRIGGER ring_doorbell AFTER INSERT ON ${S}.transcript_chunks FOR EACH ROW EXECUTE FUNCTION ${S}.ring_transcript_doorbell();
+`;
+
+// Refusals (issue 15: a refused act's reason visible to its sender): a receiving workstation
+// that refuses an act or approval another workstation sent it says why here, signed by its own
+// key over {ledger, workstation, about: {workstation, seq, hash}, message}. Not part of any chain:
+// a refusal changes no vault. One per event refused (the first reason stands).
+const REFUSAL_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS ${S}.refusals (
+  workstation text NOT NULL REFERENCES ${S}.workstations (name),
+  about_workstation text NOT NULL REFERENCES ${S}.workstations (name),
+  about_seq bigint NOT NULL CHECK (about_seq >= 1),
+  about_hash text NOT NULL CHECK (about_hash ~ '^[0-9a-f]{64}$'),
+  ledger_id uuid NOT NULL,
+  message text NOT NULL CHECK (octet_length(message) BETWEEN 1 AND ${MAX_REFUSAL_MESSAGE_BYTES}),
+  signature text NOT NULL CHECK (octet_length(signature) <= ${MAX_TEXT_BYTES}),
+  refused_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (workstation, about_workstation, about_seq)
+);
+DROP TRIGGER IF EXISTS refuse_update_delete ON ${S}.refusals;
+CREATE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE ON ${S}.refusals FOR EACH ROW EXECUTE FUNCTION ${S}.refuse_change();
+DROP TRIGGER IF EXISTS refuse_truncate ON ${S}.refusals;
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON ${S}.refusals FOR EACH STATEMENT EXECUTE FUNCTION ${S}.refuse_change();
 `;
 
 export const LEDGER_TABLES_SQL = `
@@ -170,7 +192,8 @@ DROP TRIGGER IF EXISTS check_append ON ${S}.events;
 CREATE TRIGGER check_append BEFORE INSERT ON ${S}.events FOR EACH ROW EXECUTE FUNCTION ${S}.check_append();
 DROP TRIGGER IF EXISTS ring_doorbell ON ${S}.events;
 CREATE TRIGGER ring_doorbell AFTER INSERT ON ${S}.events FOR EACH ROW EXECUTE FUNCTION ${S}.ring_doorbell();
-${TRANSCRIPT_TABLES_SQL}`;
+${TRANSCRIPT_TABLES_SQL}
+${REFUSAL_TABLES_SQL}`;
 
 /** The role that publishes and follows: INSERT and SELECT, nothing else. `role` is checked by the caller. */
 export function ledgerRoleSql(role: string): string {
@@ -182,6 +205,6 @@ END $do$;
 REVOKE ALL ON ALL TABLES IN SCHEMA ${S} FROM ${role};
 GRANT USAGE ON SCHEMA ${S} TO ${role};
 GRANT SELECT ON ${S}.ledger TO ${role};
-GRANT SELECT, INSERT ON ${S}.workstations, ${S}.events, ${S}.transcript_chunks TO ${role};
+GRANT SELECT, INSERT ON ${S}.workstations, ${S}.events, ${S}.transcript_chunks, ${S}.refusals TO ${role};
 `;
 }
