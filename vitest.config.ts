@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLI bundled once per run (bin/cutover.mjs runs the sources where a file changed since).
+    globalSetup: ['test/harness/cli-bundle.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -43,7 +43,8 @@ function loadedModules(args: string[]): { code: number | null; stdout: string; m
   writeFileSync(log, '');
   writeFileSync(hooks, HOOKS);
   writeFileSync(preload, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { log: ${JSON.stringify(log)} } });\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, CLI_BIN, ...args], { cwd: REPO_ROOT, env: cliEnv(), encoding: 'utf8', timeout: 60_000 });
+  // From the sources (not the bundle, test/cli/bundle.test.ts): the hook names each module.
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, CLI_BIN, ...args], { cwd: REPO_ROOT, env: cliEnv({ CUTOVER_CLI_FROM_SOURCE: '1' }), encoding: 'utf8', timeout: 60_000 });
   const root = pathToFileURL(`${REPO_ROOT}/`).href;
   const modules = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(root)).map((u) => u.slice(root.length).replace(/\?.*$/, ''));
   return { code: r.status, stdout: r.stdout, modules };

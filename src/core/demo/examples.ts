@@ -9,8 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { ACT_NAMESPACE, actBytes } from '../acts';
@@ -24,8 +23,8 @@ import { makeMachine, signOnMachine, type Machine } from './machines';
 import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
 import { runDemo, type DemoOptions, type DemoResult } from './index';
+import { EXAMPLES } from './paths';
 
-const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 
 export const EXAMPLE_NAMES = ['alembic-governance', 'postgres-primary', 'incremental-sync', 'go-live'] as const;
 export type ExampleName = (typeof EXAMPLE_NAMES)[number];

@@ -6,8 +6,7 @@
 // DuplicateTable variant, its rollback path and the incident report.
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { ACT_NAMESPACE, actBytes } from '../acts';
 import { autoplay, PLAN_NAMESPACE, RunEngine, type Answer, type AutoplayResult } from '../engine';
@@ -20,8 +19,8 @@ import { loadKeyFile } from '../signing';
 import { makeMachine, signOnMachine, type Machine } from './machines';
 import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
+import { EXAMPLES } from './paths';
 
-const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 const RUNBOOK = join(EXAMPLES, 'alembic-governance-cutover.yaml');
 const HOST = join(EXAMPLES, 'alembic-governance-host');
 const ANCHOR_SQL = join(HOST, 'backend/migrations/versions/0019_nav_snapshots_and_investor_statements.sql');

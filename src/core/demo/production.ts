@@ -8,8 +8,7 @@
 // checks through a login that could change anything.
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { ACT_NAMESPACE, actBytes } from '../acts';
 import { autoplay, PLAN_NAMESPACE, RunEngine, type Answer, type AutoplayResult, type RunState } from '../engine';
@@ -24,8 +23,8 @@ import type { Keyring } from '../signing';
 import { createExecutor } from '../targets';
 import { setSecret, Vault, VaultInputError } from '../vault';
 import { makeMachine, signOnMachine, type Machine } from './machines';
+import { EXAMPLES } from './paths';
 
-const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 export const EXAMPLE_RUNBOOK = join(EXAMPLES, 'alembic-governance-cutover.yaml');
 const HOST = join(EXAMPLES, 'alembic-governance-host');
 const ANCHOR_SQL = join(HOST, 'backend/migrations/versions/0019_nav_snapshots_and_investor_statements.sql');

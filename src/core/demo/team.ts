@@ -11,8 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { describeProblem, initLedger, LedgerFollower, PLAN_OFFERED, verifyLedger, type PublishedEvent } from '../ledger';
 import { ledgerLabel } from '../ledger/connect';
@@ -20,8 +19,9 @@ import { verifyPack, zipPackFolder, type PackVerifyReport } from '../pack';
 import { allSteps, loadRunbook } from '../runbook';
 import { VaultInputError } from '../vault';
 import { setUpTeam, type TeamPerson } from './team-setup';
+import { PROJECT_ROOT } from './paths';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = PROJECT_ROOT;
 const CLI = join(ROOT, 'bin/cutover.mjs');
 const REFERENCE = join(ROOT, 'examples/alembic-governance-cutover.yaml');
 const HOST = join(ROOT, 'examples/alembic-governance-host');
