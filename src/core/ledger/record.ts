@@ -35,7 +35,11 @@ export type PublishedEvent = VaultEvent & { workstation: string; publishedAt: st
 
 /** The bytes a workstation owner signs for one published event. */
 export function eventStatement(ledgerId: string, workstation: string, seq: number, hash: string): Buffer {
-  return Buffer.from(canonicalJson({ format: LEDGER_EVENT_NAMESPACE, ledger: ledgerId, workstation, seq, hash }), 'utf8');
+  // Signed by the publisher and checked by every follower for each event: the RFC 8785 bytes
+  // written directly (keys in code-unit order: format, hash, ledger, seq, workstation; strings as
+  // JSON.stringify writes them), the same as canonicalJson of the object (record.test checks it).
+  if (!Number.isSafeInteger(seq)) return Buffer.from(canonicalJson({ format: LEDGER_EVENT_NAMESPACE, ledger: ledgerId, workstation, seq, hash }), 'utf8');
+  return Buffer.from(`{"format":${JSON.stringify(LEDGER_EVENT_NAMESPACE)},"hash":${JSON.stringify(hash)},"ledger":${JSON.stringify(ledgerId)},"seq":${seq},"workstation":${JSON.stringify(workstation)}}`, 'utf8');
 }
 
 export interface JoinStatement {
