@@ -10,6 +10,8 @@ import type { LoadedRunbook, LocatedStep, RunbookIssue } from '../../core/runboo
 import { formatIssue, RunbookError } from '../../core/runbook/errors';
 import { CliUsageError } from '../errors';
 import { printJson } from '../format';
+import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 
 export interface RunbookSummary {
   id: string;
@@ -97,11 +99,12 @@ export function registerRunbook(program: Command): void {
         return;
       }
       if (opts.out !== undefined) {
-        process.stdout.write(formatCoverage(coverage));
-        console.log(`Draft written to ${opts.out}: fill the ${coverage.todos.length} TODO values above, then \`cutover runbook validate ${opts.out}\`.`);
+        process.stdout.write(formatCoverage(coverage, outputLang()));
+        console.log(translator(outputLang()).t('import.written', { out: opts.out, n: coverage.todos.length }));
       } else {
         process.stdout.write(imported.yaml);
-        process.stderr.write(`${coverage.source}: ${coverage.percent}% of list items and code lines mapped; ${coverage.todos.length} TODO values to fill (--out FILE.yaml prints the full report).\n`);
+        const tr = translator(outputLang());
+        process.stderr.write(`${tr.t('import.summary', { source: coverage.source, percent: tr.number(coverage.percent), n: coverage.todos.length })}\n`);
       }
     });
 

@@ -2,6 +2,8 @@
 // became nothing, and the share of list items and code lines mapped (the lines that carry steps).
 import type { MarkdownDocument, ListItem } from './blocks';
 import type { CoverageLine, DraftBuilder, TodoEntry } from './draft';
+import { wordAgain } from '../../reports/word-again';
+import { translator, type Lang, type MessageKey } from '../../../shared/i18n';
 
 export interface CoverageReport {
   source: string;
@@ -41,17 +43,26 @@ export function coverageReport(source: string, doc: MarkdownDocument, b: DraftBu
   return { source, listItems, codeLines, percent, descriptionOnly, lines, todos: b.todos };
 }
 
-export function formatCoverage(report: CoverageReport): string {
+/** The importer's own words in the report (why a line maps to nothing, what a TODO wants), worded again in the reader's language. */
+const WHY: readonly MessageKey[] = ['import.why.listItem', 'import.why.code', 'import.why.description', 'import.why.emptyHeading', 'import.why.noStep', 'import.why.noFile', 'import.why.comment'];
+const TO: readonly MessageKey[] = ['import.to.titleOfSteps', 'import.to.preconditions', 'import.to.tableHeader'];
+const TODO: readonly MessageKey[] = ['import.todo.target', 'import.todo.baseUrl', 'import.todo.probeHost', 'import.todo.window', 'import.todo.pattern', 'import.todo.stepTarget', 'import.todo.placeholder'];
+
+/** The coverage report for people, in `lang` (--lang / CUTOVER_LANG: a Markdown file names no language); --json keeps the importer's words. */
+export function formatCoverage(report: CoverageReport, lang: Lang = 'en'): string {
+  const tr = translator(lang);
   const out: string[] = [];
-  out.push(`${report.source}: ${report.percent}% of list items and code lines mapped (${report.listItems.mapped}/${report.listItems.total} list items, ${report.codeLines.mapped}/${report.codeLines.total} code lines; ${report.descriptionOnly} of them kept only as text in the description)`);
+  out.push(tr.t('import.header', { source: report.source, percent: tr.number(report.percent), items: report.listItems.mapped, itemsTotal: report.listItems.total, code: report.codeLines.mapped, codeTotal: report.codeLines.total, description: report.descriptionOnly }));
   out.push('');
   const width = String(report.lines.at(-1)?.line ?? 1).length;
+  const mappedWord = tr.t('import.mapped').padEnd(Math.max(8, tr.t('import.unmapped').length));
+  const unmappedWord = tr.t('import.unmapped').padEnd(mappedWord.length);
   for (const l of report.lines) {
     const where = `${report.source}:${String(l.line).padEnd(width)}`;
-    out.push(l.mapped ? `${where}  mapped    ${l.mapped}    | ${l.text}` : `${where}  UNMAPPED  ${l.why ?? ''}    | ${l.text}`);
+    out.push(l.mapped ? `${where}  ${mappedWord}  ${l.mapped.split('; ').map((to) => wordAgain(lang, to, TO)).join('; ')}    | ${l.text}` : `${where}  ${unmappedWord}  ${wordAgain(lang, l.why ?? '', WHY)}    | ${l.text}`);
   }
   out.push('');
-  out.push(`To fill (${report.todos.length}): replace each TODO in the draft, then run \`cutover runbook validate\` on it.`);
-  for (const t of report.todos) out.push(`  ${report.source}:${t.line}  ${t.where}: ${t.what}`);
+  out.push(tr.t('import.toFill', { n: report.todos.length }));
+  for (const t of report.todos) out.push(`  ${report.source}:${t.line}  ${t.where}: ${wordAgain(lang, t.what, TODO)}`);
   return `${out.join('\n')}\n`;
 }
