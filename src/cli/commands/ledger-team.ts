@@ -225,7 +225,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
     });
 
   ledger.command('receive')
-    .description('take what the team sent this vault through the ledger (approvals of its plans, signed acts, decisions) and record each through the engine, checked like a file signed elsewhere; refusals append nothing, are named (exit 1) and go back to their senders signed with the owner's key (they see them with `ledger sent`). Reads only what was published after the heads this vault received up to (kept in <vault>.ledger-heads/), checking the row at each head is unchanged')
+    .description('take what the team sent this vault through the ledger (approvals of its plans, signed acts, decisions) and record each through the engine, checked like a file signed elsewhere; refusals append nothing, are named (exit 1) and go back to their senders signed with the owner\'s key (they see them with `ledger sent`). Reads only what was published after the heads this vault received up to (kept in <vault>.ledger-heads/), checking the row at each head is unchanged')
     .requiredOption('--vault <path>', 'the operator\'s vault (joined to the ledger)')
     .option('--db <dsn>', 'the ledger URL (default: the one the vault joined)')
     .option('--from-start', 'read every chain from its first event again (earlier refusals are named again; nothing is recorded twice)')
