@@ -5,7 +5,8 @@
 //
 // Baselines: `node -e 0` (bare Node start) and `node --import tsx -e 0` (Node with the tsx loader
 // that runs the TypeScript CLI without a build step: the floor of any `cutover` invocation).
-// Measured: `cutover --help`, `cutover vault --help`, `cutover vault verify` of a small vault made
+// Measured, each from the bundle (scripts/build-cli.mjs) and from the sources: `cutover --help`,
+// `cutover vault --help`, `cutover vault verify` of a small vault made
 // here in a temporary folder (scrypt at 2^14 so the KDF does not hide the start-up), and
 // `cutover runbook validate` of the bundled example.
 //
@@ -29,6 +30,8 @@ interface Case {
   args: string[];
   /** The exit code the command must end with (anything else is a crash of the benchmark). */
   exit: number;
+  /** Added to the environment (CUTOVER_CLI_FROM_SOURCE for the sources' rows). */
+  env?: NodeJS.ProcessEnv;
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
@@ -45,7 +48,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code
 }
 
 async function runChecked(c: Case, env: NodeJS.ProcessEnv): Promise<number> {
-  const r = await run(c.args, env);
+  const r = await run(c.args, { ...env, ...c.env });
   if (r.code !== c.exit) throw new Error(`${c.name}: exit ${r.code}, expected ${c.exit}\n${r.stdout}${r.stderr}`);
   return r.ms;
 }
@@ -75,12 +78,18 @@ async function main(): Promise<void> {
       { name: 'node -e 0', args: ['-e', '0'], exit: 0 },
       { name: 'node --import tsx -e 0', args: ['--import', 'tsx', '-e', '0'], exit: 0 },
     ];
+    // Each command twice: from the bundle scripts/build-cli.mjs makes (what bin/cutover.mjs runs
+    // after `npm run build` while no source changed) and from the sources through tsx.
+    const built = await run([join(ROOT, 'scripts', 'build-cli.mjs')], env);
+    const bundled = built.code === 0 && /bundled into/.test(built.stdout);
+    console.log(bundled ? `the CLI bundled: ${built.stdout.trim()}` : `the CLI was not bundled (${(built.stderr || built.stdout).trim()}): its rows below ran the sources too`);
+    const sources = { CUTOVER_CLI_FROM_SOURCE: '1' };
     const commands: Case[] = [
       { name: 'cutover --help', args: [CLI, '--help'], exit: 0 },
       { name: 'cutover vault --help', args: [CLI, 'vault', '--help'], exit: 0 },
       { name: 'cutover vault verify --vault V', args: [CLI, 'vault', 'verify', '--vault', vault], exit: 0 },
       { name: 'cutover runbook validate EXAMPLE', args: [CLI, 'runbook', 'validate', RUNBOOK], exit: 0 },
-    ];
+    ].flatMap((c) => [{ ...c, name: `${c.name} (bundle)` }, { ...c, name: `${c.name} (sources)`, env: sources }]);
     const cases = [...baselines, ...commands];
     const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
     for (let i = 0; i < WARMUP; i += 1) for (const c of cases) await runChecked(c, env);
@@ -99,8 +108,9 @@ async function main(): Promise<void> {
       console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
       if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     }
-    const help = median(times.get('cutover --help')!);
-    console.log(`\ncutover --help costs ${ms(help - tsx)} over Node with tsx, ${ms(help - node)} over bare Node; load average now ${load()}`);
+    const help = median(times.get('cutover --help (sources)')!);
+    const helpBundled = median(times.get('cutover --help (bundle)')!);
+    console.log(`\ncutover --help from the sources costs ${ms(help - tsx)} over Node with tsx, ${ms(help - node)} over bare Node; from the bundle ${ms(helpBundled - node)} over bare Node; load average now ${load()}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
