@@ -4,7 +4,7 @@
 // must not arrive while the command's process group is still alive on the host. Real sshd.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SshExecutor, type SshExecutorOptions, type SshTarget } from '../../src/core/targets/ssh';
 import type { ExecRequest } from '../../src/core/targets/types';
 import { descendants, startSshd, type TestSshd } from '../helpers/sshd';
@@ -39,6 +39,19 @@ function groupMembers(pgid: number): number[] {
     }
   }
   return found;
+}
+
+/** A failing test leaves nothing running: its command's group is ended (shells orphaned when
+ * sshd closed their session are no longer below sshd, where the helper's stop() looks). */
+function endAfterTest(pgid: number): number {
+  onTestFinished(() => {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  });
+  return pgid;
 }
 
 /** The stopper loops (see src/core/targets/ssh-stopper.ts) running under the test sshd. */
@@ -96,7 +109,7 @@ describe('ssh executor: a host whose login shell is slow to start', () => {
     const controller = new AbortController();
     const step = startStubborn({ signal: controller.signal });
     await step.started;
-    const pgid = Number(readFileSync(step.pidFile, 'utf8'));
+    const pgid = endAfterTest(Number(readFileSync(step.pidFile, 'utf8')));
     expect(groupMembers(pgid).length).toBeGreaterThan(0);
     controller.abort();
     const result = await step.pending;
@@ -112,7 +125,34 @@ describe('ssh executor: a host whose login shell is slow to start', () => {
     expect(result.failure).toMatchObject({ kind: 'timeout', message: expect.stringContaining('then SIGKILL') });
     // Under a heavy load the timeout may come before the command's shell got to write its pid
     // (then the KILL reached it before it ran anything); where it did, its group must be gone.
-    if (existsSync(step.pidFile)) expect(groupMembers(Number(readFileSync(step.pidFile, 'utf8')))).toEqual([]);
+    if (existsSync(step.pidFile)) expect(groupMembers(endAfterTest(Number(readFileSync(step.pidFile, 'utf8'))))).toEqual([]);
+  }, 120_000);
+
+  it('the shell ends on TERM but its background child ignores it: KILL after the grace period, gone when the result arrives', async () => {
+    const pidFile = join(useTempDir(), 'pids');
+    const controller = new AbortController();
+    let output = '';
+    let onStarted: () => void = () => undefined;
+    const started = new Promise<void>((r) => (onStarted = r));
+    const pending = ex.exec({
+      // The child's output does not hold the channel open: the session ends with the shell.
+      command: `(trap '' TERM; exec sleep 300) >/dev/null 2>&1 & echo $$ $! > ${pidFile}; echo started; wait`,
+      signal: controller.signal,
+      onOutput: (chunk) => {
+        output += chunk.toString();
+        if (output.includes('started')) onStarted();
+      },
+    });
+    await started;
+    const [pgid, child] = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number) as [number, number];
+    endAfterTest(pgid);
+    expect(groupMembers(pgid)).toContain(child);
+    controller.abort();
+    const result = await pending;
+    expect(groupMembers(pgid)).toEqual([]);
+    expect(existsSync(`/proc/${child}`) && !readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z ')).toBe(false);
+    expect(result.failure).toMatchObject({ kind: 'cancelled', message: expect.stringContaining('then SIGKILL after 1s') });
+    expect(result.failure?.message).not.toContain('not confirmed');
   }, 120_000);
 
   it('a command that ends by itself leaves no stopper running on the host', async () => {
@@ -153,7 +193,7 @@ describe('ssh executor: a host that allows one session per connection (MaxSessio
       },
     });
     await started;
-    const pgid = Number(readFileSync(pidFile, 'utf8'));
+    const pgid = endAfterTest(Number(readFileSync(pidFile, 'utf8')));
     controller.abort();
     const result = await pending;
     // sshd refuses the stopper's session and every kill session (the command holds the only
