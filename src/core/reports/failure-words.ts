@@ -22,7 +22,7 @@ const MESSAGES: readonly MessageKey[] = [
 
 const NESTED: Nested = {
   reason: ['failure.reason.timedOut', 'failure.reason.cancelled', 'failure.reason.closed'],
-  then: ['failure.then.kill', 'failure.then.killGroup', 'failure.then.killClose'],
+  then: ['failure.then.kill', 'failure.then.killGroup', 'failure.then.killClose', 'failure.then.killCloseAlive', 'failure.then.killCloseUnconfirmed'],
   why: ['failure.sshLost.noExit'],
 };
 

@@ -290,8 +290,9 @@ export class SshExecutor implements Executor {
       // not yet); the result waits for the host's answer to a KILL.
       const signalGroup = (name: 'TERM' | 'KILL') => {
         warmStopper();
-        if (stopper === null) return;
-        const answer = stopper.signal(name);
+        if (stopper === null || remotePid === null) return;
+        // The stopper's session refused or gone: a session of its own, as before.
+        const answer = stopper.usable ? stopper.signal(name) : signalOnce(session.client, remotePid, name);
         if (name === 'KILL') waitForHost(answer, 'KILL');
       };
       const signalRemote = (ch: ClientChannel, name: 'TERM' | 'KILL') => {

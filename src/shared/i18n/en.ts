@@ -722,6 +722,8 @@ export const en = {
   'failure.then.kill': ', then SIGKILL after {grace}',
   'failure.then.killGroup': ', then SIGKILL to what was left of the group',
   'failure.then.killClose': ', then SIGKILL after {grace} and closed the channel',
+  'failure.then.killCloseAlive': ', then SIGKILL after {grace} and closed the channel; its process group was still running on the host after that: check the host',
+  'failure.then.killCloseUnconfirmed': ', then SIGKILL after {grace} and closed the channel; not confirmed that its processes on the host have ended (no answer from the host): check the host',
   'failure.stop.local': '{reason}: sent SIGTERM to the command\'s process group{then}.',
   'failure.stop.ssh': '{reason}: sent SIGTERM to the remote command{then}.',
   'failure.stop.closed': 'Stopped because the target session was closed{then}.',

@@ -720,6 +720,8 @@ export const es: Catalogue = {
   'failure.then.kill': ', y SIGKILL tras {grace}',
   'failure.then.killGroup': ', y SIGKILL a lo que quedaba del grupo',
   'failure.then.killClose': ', y SIGKILL tras {grace} y se cerró el canal',
+  'failure.then.killCloseAlive': ', y SIGKILL tras {grace} y se cerró el canal; su grupo de procesos seguía en marcha en el host después: revisa el host',
+  'failure.then.killCloseUnconfirmed': ', y SIGKILL tras {grace} y se cerró el canal; no se confirmó que sus procesos en el host hayan terminado (el host no respondió): revisa el host',
   'failure.stop.local': '{reason}: se envió SIGTERM al grupo de procesos del comando{then}.',
   'failure.stop.ssh': '{reason}: se envió SIGTERM al comando remoto{then}.',
   'failure.stop.closed': 'Detenido porque se cerró la sesión con el destino{then}.',
