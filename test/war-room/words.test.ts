@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeProblem, timelineText, type PublishedEvent } from '../../src/core/ledger';
 import { WarRoomLog } from '../../src/core/war-room/board';
 import { describeProblemIn, findingText } from '../../src/core/war-room/finding-words';
-import { translator } from '../../src/shared/i18n';
+import { translate, translator } from '../../src/shared/i18n';
 
 const runId = '3f0c8a52-7d1e-4a57-9a8e-1c2b3d4e5f60';
 let seq = 0;
@@ -14,7 +14,7 @@ const event = (type: string, payload: Record<string, unknown>, actor = 'op'): Pu
 const events = [
   event('run.started', { environment: 'rehearsal', operator: 'op', runbook: { id: 'alembic-cutover', version: '3', title: 'Alembic cutover' } }),
   event('step.started', { stepId: 'heads', target: 'db', attempt: 2 }),
-  event('step.finished', { stepId: 'heads', status: 'PASS', exitCode: 0, durationMs: 41.6 }),
+  event('step.finished', { stepId: 'heads', status: 'PASS', exitCode: 0, durationMs: 41.6, gates: [{ gate: 'exit code = 0', kind: 'expect', passed: true, detail: 'exit code 0', check: { type: 'exit_code', expected: 0, actual: 0 } }] }),
   event('step.attested', { stepId: 'freeze', statement: 'Writes are frozen' }),
   event('step.recorded', { stepId: 'snap', values: { snapshot: 'snap-42' } }),
   event('step.done', { stepId: 'notify', note: 'posted' }),
@@ -60,6 +60,10 @@ describe('the War room’s words', () => {
     expect(board.decisions[0]!.text).toBe(lines[9]);
     expect(board.blockedBy?.reason).toBe(lines[8]!.replace('ejecución BLOQUEADA en el paso upgrade: ', ''));
     expect(log.board(runId)!.blockedBy?.reason).toBe('abort gate abort on /DuplicateTable/ matched');
+    // A step's gate results: worded from what was checked in Spanish, as recorded in English.
+    const gate = (b: typeof board) => b.steps.find((s) => s.stepId === 'heads')!.gates[0]!;
+    expect(gate(board)).toMatchObject({ gate: translate('es', 'gate.exit', { code: 0 }), detail: translate('es', 'gate.exitActual', { code: 0 }), passed: true });
+    expect(gate(log.board(runId)!)).toMatchObject({ gate: 'exit code = 0', detail: 'exit code 0' });
     expect(log.board(runId)!.timeline.map((l) => l.text)).toEqual(events.map((e) => timelineText(e)));
   });
 

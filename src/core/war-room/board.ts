@@ -11,7 +11,8 @@ import { parsePlanBytes } from '../engine/plan';
 import { ACT_SENT, APPROVAL_SENT, PLAN_OFFERED, runOf, timelineText, type PublishedEvent } from '../ledger';
 import { translator, type Translator } from '../../shared/i18n';
 import { failureMessageText } from '../reports/failure-words';
-import { blockReasonText } from '../reports/gate-words';
+import type { GateResult } from '../engine/gates';
+import { blockReasonText, gateDetailText, gateText } from '../reports/gate-words';
 import type { GateResultView, RunStatusView, StepKind, StepStatusView } from '../../shared/views';
 import type { WarRoomApprovalView, WarRoomDecisionView, WarRoomPlanView, WarRoomRunSummary, WarRoomRunView, WarRoomStepView, WarRoomTimelineEntry } from '../../shared/views-war-room';
 
@@ -114,11 +115,27 @@ function newStep(stepId: string, order: number): StepAcc {
 const KINDS = new Set<string>(['attest', 'record', 'check', 'command', 'manual', 'monitor', 'http']);
 const kindOf = (v: unknown): StepKind | null => (typeof v === 'string' && KINDS.has(v) ? (v as StepKind) : null);
 
-function gatesOf(v: unknown): GateResultView[] {
+/** A step's gate results as the engine recorded them (English words, and what was checked as data). */
+function recordedGates(v: unknown): GateResult[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((g: P) => (g && typeof g === 'object' && typeof g.gate === 'string'
-    ? [{ gate: g.gate, kind: g.kind === 'abort' ? ('abort' as const) : ('expect' as const), passed: g.passed === true, detail: str(g.detail) ?? '', ...(g.level === 'warn' ? { level: 'warn' as const } : {}) }]
+    ? [{ gate: g.gate, kind: g.kind === 'abort' ? ('abort' as const) : ('expect' as const), passed: g.passed === true, detail: str(g.detail) ?? '', ...(g.level === 'warn' ? { level: 'warn' as const } : {}), ...(g.check && typeof g.check === 'object' ? { check: g.check as GateResult['check'] } : {}) } as GateResult]
     : []));
+}
+
+/** The gate results the window shows, worded in `tr`'s language from what was checked (as recorded where it cannot be). */
+function gatesOf(v: unknown, tr: Translator): GateResultView[] {
+  return recordedGates(v).map((g) => {
+    let gate = g.gate;
+    let detail = g.detail;
+    try {
+      gate = gateText(tr.lang, g);
+      detail = gateDetailText(tr.lang, g);
+    } catch {
+      // Another workstation's `check` of a shape this version does not know: its words as recorded.
+    }
+    return { gate, kind: g.kind, passed: g.passed, detail, ...(g.level === 'warn' ? { level: 'warn' as const } : {}) };
+  });
 }
 
 function transcriptOf(v: unknown): WarRoomStepView['transcript'] {
@@ -183,7 +200,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
         if (s && typeof p.occurrence !== 'number') Object.assign(s, { kind: s.kind ?? kindOf(p.kind), phaseId: s.phaseId ?? str(p.phaseId), status: 'running', actor: e.actor, startedAt: e.at, finishedAt: null, target: str(p.target), attempts: s.attempts + 1, gates: [], failure: null, exitCode: null, transcript: transcriptOf(p.transcript) });
         break;
       case 'step.finished':
-        if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: p.status as StepStatusView, finishedAt: e.at, exitCode: num(p.exitCode), gates: gatesOf(p.gates), failure: failureOf(p.failure, tr), transcript: transcriptOf(p.transcript) ?? s.transcript });
+        if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: p.status as StepStatusView, finishedAt: e.at, exitCode: num(p.exitCode), gates: gatesOf(p.gates, tr), failure: failureOf(p.failure, tr), transcript: transcriptOf(p.transcript) ?? s.transcript });
         break;
       case 'step.interrupted':
         if (s && typeof p.occurrence !== 'number') Object.assign(s, { status: 'INTERRUPTED', finishedAt: e.at, failure: str(p.reason) });
@@ -204,7 +221,7 @@ function fold(runId: string, events: PublishedEvent[], offers: Map<string, Offer
       case 'run.blocked':
         status = 'BLOCKED';
         // The engine records why in English; worded again in the window's language.
-        blockedBy = { stepId: str(p.stepId) ?? '', reason: blockReasonText(tr.lang, str(p.reason) ?? '', gatesOf(p.gates)) };
+        blockedBy = { stepId: str(p.stepId) ?? '', reason: blockReasonText(tr.lang, str(p.reason) ?? '', recordedGates(p.gates)) };
         break;
       case 'deviation.accepted':
         if (p.cleared === true && status === 'BLOCKED' && blockedBy?.stepId === p.stepId) {
