@@ -6,6 +6,7 @@
 // leaves the vault's chain head where it was.
 import { describe, expect, it } from 'vitest';
 import { ACT_NAMESPACE, actBytes } from '../../src/core/acts';
+import { autoplay } from '../../src/core/engine';
 import { sshsigSign } from '../../src/core/signing';
 import { useEngineFixture } from '../engine/setup';
 
@@ -77,6 +78,30 @@ describe('refusals in the run\'s language', () => {
     await refused(op.importAct(signed), 'Este mismo acto ya está en la cadena; un acto cuenta una sola vez. Exporta uno nuevo.');
   });
 
+  it('a Spanish run says in Spanish what a step still needs, and run play\'s lines and stops are Spanish', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const { runId } = await op.startRun({ text: runbook('language: es'), source: 'r.yaml', environment: 'rehearsal' });
+    const refused = async (act: Promise<unknown>, message: string) => {
+      const head = fx.vault.head();
+      await expect(act).rejects.toThrow(message);
+      expect(fx.vault.head()).toEqual(head);
+    };
+    await refused(op.executeStep(runId, 'pre'), 'El paso pre es un paso de tipo atestación: usa `cutover run attest`.');
+    // Played without an answer for the precondition: it stops there, saying why in Spanish.
+    const lines: string[] = [];
+    const first = await autoplay(op, runId, { answers: {}, onStep: (line) => lines.push(line) });
+    expect(first.stopped).toEqual({ stepId: 'pre', reason: 'no hay respuesta para el paso pre de tipo atestación' });
+    const second = await autoplay(op, runId, { answers: { pre: true }, onStep: (line) => lines.push(line) });
+    expect(lines[0]).toBe('pre: PASS (atestación)');
+    // The command needs the plan's approval: nobody signed it yet.
+    expect(second.stopped).toEqual({ stepId: 'migrar', reason: 'necesita 1 firma(s) de aprobador sobre este paso, tiene 0. Exporta el plan (`cutover plan export`) y haz que los aprobadores lo firmen.' });
+    await refused(op.executeStep(runId, 'migrar'), 'El paso migrar no está aprobado: necesita 1 firma(s) de aprobador sobre este paso, tiene 0.');
+    await fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1'));
+    const third = await autoplay(op, runId, { answers: {}, onStep: (line) => lines.push(line) });
+    expect(third.stopped).toEqual({ stepId: 'migrar', reason: 'la ejecución está BLOQUEADA' });
+  });
+
   it('an English run refuses word for word as before', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');
@@ -85,6 +110,8 @@ describe('refusals in the run\'s language', () => {
     await expect(op.skip(runId, 'pre', '')).rejects.toThrow('Skipping a step needs a reason (it goes into the evidence and the decision).');
     await expect(fx.engine('obs').attest(runId, 'pre')).rejects.toThrow('obs is observer; only operator may attest this step (pre).');
     await expect(op.decide(runId, 'retry', 'again', 'migrar')).rejects.toThrow('Step migrar is pending; only a failed or interrupted step is retried.');
+    await expect(op.executeStep(runId, 'pre')).rejects.toThrow('Step pre is a attest step: use `cutover run attest`.');
+    expect((await autoplay(op, runId, { answers: {} })).stopped).toEqual({ stepId: 'pre', reason: 'no answer for attest step pre' });
     await expect(op.approve(runId, 'op', fx.signer('op'))).rejects.toThrow('op is the operator of this run and cannot approve it.');
     await expect(fx.engine('obs').approve(runId, 'obs', fx.signer('obs'))).rejects.toThrow('obs does not have the approver role; their signature cannot approve the plan.');
     const { doc } = op.exportAct(runId, 'op', { kind: 'step.attest', stepId: 'pre' });

@@ -293,6 +293,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
           const outcomeText = await outcomeFormatter(engine.status(runId));
           const result = await autoplay(engine, runId, {
             answers: answers as Record<string, Answer>,
+            lang: outputLang(),
             onStep: (line, outcome) => console.log(outcome ? outcomeText(outcome, rehearsalLine(vault, runId, outcome.stepId, outputLang(engine.status(runId).runbook.language))) : line),
             ...(inbox ? { waitForTeam: inbox.waiter(engine) } : {}),
           });

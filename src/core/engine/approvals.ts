@@ -10,6 +10,7 @@ import type { Vault } from '../vault';
 import { isMutating } from './http-step';
 import { PLAN_FORMAT, PLAN_NAMESPACE, parsePlanBytes, planEntry, type ExecutingStep } from './plan';
 import type { ApprovalRecord, RunState } from './types';
+import { translator } from '../../shared/i18n';
 
 export interface ApprovalCheck {
   signer: string;
@@ -30,29 +31,30 @@ export interface Authorization {
 export function checkApproval(vault: Vault, state: RunState, approval: ApprovalRecord, step: ExecutingStep, phaseId: string): ApprovalCheck {
   const base = { signer: approval.signer, fingerprint: approval.fingerprint };
   const refuse = (reason: string): ApprovalCheck => ({ ...base, valid: false, reason });
+  const tr = translator(state.runbook.language ?? state.wordedIn);
   const registry = registryOf(vault);
   const identity = registry.get(approval.signer);
-  const standing = standingRefusal(identity, approval.signer);
-  if (!identity || standing) return refuse(standing ?? `${approval.signer} is not an identity in this vault`);
-  if (identity.fingerprint !== approval.fingerprint) return refuse(`the signing key ${approval.fingerprint} is not ${approval.signer}'s key in the chain`);
+  const standing = standingRefusal(identity, approval.signer, tr.lang);
+  if (!identity || standing) return refuse(standing ?? tr.t('approval.check.notIdentity', { name: approval.signer }));
+  if (identity.fingerprint !== approval.fingerprint) return refuse(tr.t('approval.check.otherKey', { key: approval.fingerprint, name: approval.signer }));
   const role = state.runbook.policy.approvals.role;
-  if (!identity.roles.includes(role)) return refuse(`${approval.signer} does not have the ${role} role`);
+  if (!identity.roles.includes(role)) return refuse(tr.t('approval.check.role', { name: approval.signer, role }));
   const operator = registry.get(state.operator);
-  if (approval.signer === state.operator || (operator && operator.fingerprint === approval.fingerprint)) return refuse('the operator of a run cannot approve it');
+  if (approval.signer === state.operator || (operator && operator.fingerprint === approval.fingerprint)) return refuse(tr.t('approval.check.operator'));
   const verified = sshsigVerify(approval.signature, Buffer.from(approval.plan), PLAN_NAMESPACE, identity.publicKey);
-  if (!verified.ok) return refuse(`the signature does not verify (${verified.reason})`);
+  if (!verified.ok) return refuse(tr.t('approval.check.signature', { reason: verified.reason }));
   const plan = parsePlanBytes(Buffer.from(approval.plan));
   if (typeof plan === 'string') return refuse(plan);
-  if (plan.runId !== state.runId) return refuse('it approves another run');
-  if (plan.runbook?.hash !== state.runbookHash) return refuse('it approves another version of the runbook');
-  if (plan.environment !== state.environment) return refuse(`it approves the ${plan.environment} environment, not ${state.environment}`);
-  if (!isDeepStrictEqual(plan.rehearsal ?? null, state.rehearsal)) return refuse(state.rehearsal ? `it does not name this run's rehearsal (pack manifest ${state.rehearsal.manifestSha256})` : 'it names a rehearsal this run is not bound to');
+  if (plan.runId !== state.runId) return refuse(tr.t('approval.check.otherRun'));
+  if (plan.runbook?.hash !== state.runbookHash) return refuse(tr.t('approval.check.otherVersion'));
+  if (plan.environment !== state.environment) return refuse(tr.t('approval.check.otherEnvironment', { planned: plan.environment, environment: state.environment }));
+  if (!isDeepStrictEqual(plan.rehearsal ?? null, state.rehearsal)) return refuse(state.rehearsal ? tr.t('approval.check.notRehearsal', { sha256: state.rehearsal.manifestSha256 }) : tr.t('approval.check.otherRehearsal'));
   const signed = plan.steps?.find((s) => s.stepId === step.id);
-  if (!signed) return refuse(`the signed plan has no step ${step.id}`);
+  if (!signed) return refuse(tr.t('approval.check.noStep', { step: step.id }));
   const current = planEntry(state, step, phaseId, plan.format === 'cutover-plan/v2' ? 'cutover-plan/v2' : PLAN_FORMAT);
   if (!isDeepStrictEqual(signed, current)) {
     const changed = (['kind', 'command', 'target', 'env', 'secretEnv', 'cwd', 'title', 'phaseId'] as const).filter((k) => !isDeepStrictEqual(signed[k], current[k]));
-    return refuse(`step ${step.id} changed since it was approved (${changed.join(', ') || 'its plan entry'})`);
+    return refuse(tr.t('approval.check.changed', { step: step.id, changed: changed.join(', ') || tr.t('approval.check.itsEntry') }));
   }
   return { ...base, valid: true, reason: 'valid' };
 }
@@ -65,9 +67,10 @@ export function authorize(vault: Vault, state: RunState, step: ExecutingStep, ph
   const valid = signers.size;
   const authorized = valid >= quorum;
   const refused = checks.filter((c) => !c.valid).map((c) => `${c.signer}: ${c.reason}`);
+  const tr = translator(state.runbook.language ?? state.wordedIn);
   const reason = authorized
-    ? `approved by ${valid} of ${quorum} required`
-    : `needs ${quorum} approver signature(s) over this step, has ${valid}${refused.length ? `; not counted: ${refused.join('; ')}` : ''}. Export the plan (\`cutover plan export\`) and have approvers sign it.`;
+    ? tr.t('approval.approvedBy', { valid, quorum })
+    : tr.t('approval.needs', { quorum, valid, refused: refused.length ? tr.t('approval.notCounted', { list: refused.join('; ') }) : '' });
   return { authorized, quorum, valid, checks, reason };
 }
 

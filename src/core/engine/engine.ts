@@ -294,13 +294,14 @@ export class RunEngine {
   }
 
   private executeBlocker(state: RunState, step: Step, phaseId: string): string | null {
-    if (!executes(step)) return `Step ${step.id} is a ${step.kind} step: use \`cutover run ${step.kind === 'attest' ? 'attest' : step.kind === 'record' ? 'record' : 'done'}\`.`;
+    const tr = translator(state.runbook.language ?? state.wordedIn);
+    if (!executes(step)) return tr.t('refusal.execute.notExecuting', { step: step.id, kind: tr.t(`stepKind.${step.kind}`), command: step.kind === 'attest' ? 'attest' : step.kind === 'record' ? 'record' : 'done' });
     const schedule = this.scheduleOf(state, step);
     const refusal = schedule ? occurrenceRefusal(state, schedule) : executeRefusal(state, step, phaseId);
     if (refusal) return refusal;
     if (needsApproval(state, step)) {
       const auth = authorize(this.vault, state, step, phaseId);
-      if (!auth.authorized) return `Step ${step.id} is not approved${isMutating(step) ? '' : ' (in production nothing executes before the plan holds its quorum)'}: ${auth.reason}`;
+      if (!auth.authorized) return tr.t(isMutating(step) ? 'refusal.execute.notApproved' : 'refusal.execute.notApprovedProduction', { step: step.id, reason: auth.reason });
     }
     return null;
   }
