@@ -156,6 +156,21 @@ describe('ssh executor: a host whose login shell is slow to start', () => {
     expect(result.failure?.message).not.toContain('not confirmed');
   }, 120_000);
 
+  it('two commands side by side share one stopper, and a cancel of both stops both groups', async () => {
+    const controller = new AbortController();
+    const steps = [startStubborn({ signal: controller.signal }), startStubborn({ signal: controller.signal })];
+    await Promise.all(steps.map((s) => s.started));
+    const pgids = steps.map((s) => endAfterTest(Number(readFileSync(s.pidFile, 'utf8'))));
+    // The stopper is opened (once) while they run; wait for it, then count.
+    expect(await eventually(() => stoppers().length > 0, 60_000)).toBe(true);
+    expect(stoppers()).toHaveLength(1);
+    controller.abort();
+    const results = await Promise.all(steps.map((s) => s.pending));
+    expect(pgids.map(groupMembers)).toEqual([[], []]);
+    for (const result of results) expect(result.failure).toMatchObject({ kind: 'cancelled', message: expect.stringMatching(/then SIGKILL after 1s and closed the channel\.$/) });
+    expect(await eventually(() => stoppers().length === 0, 30_000)).toBe(true);
+  }, 120_000);
+
   it('a command that ends by itself leaves no stopper running on the host', async () => {
     // The command waits until its stopper runs (so the test sees one), then ends.
     const { exitCode, failure } = await ex.exec({ command: 'until pgrep -f "cutover-stoppe[r]" >/dev/null; do sleep 0.1; done; echo seen', onOutput: () => undefined, timeoutMs: 60_000 });

@@ -6,7 +6,7 @@ import { checkStepVariables, StepEnvironmentError } from './child-env';
 import { registerRemoteStep } from './process-groups';
 import { redactingOutput, redactText, resolveSecretEnv, MissingSecretError } from './redact';
 import { openSession, resolveEndpoint, seconds, type AcceptedHostKey, type HostKeySource, type SshSession, type SshTarget } from './ssh-connect';
-import { signalOnce, Stopper, type GroupState } from './ssh-stopper';
+import { holdStopper, type GroupState, type Stopper } from './ssh-stopper';
 import { TargetError } from './types';
 import type { ExecFailure, ExecRequest, ExecResult, Executor, TargetContext } from './types';
 
@@ -199,24 +199,17 @@ export class SshExecutor implements Executor {
       let closeOnPid: ClientChannel | null = null;
       let pidLine: Buffer | null = Buffer.alloc(0);
       const timers: NodeJS.Timeout[] = [];
-      // The stopper (ssh-stopper.ts): a second session, opened shortly after the pid line so
-      // its login shell has started by the time a stop needs it. What the host said after the
-      // KILL (or after the command's shell ended on TERM), and the answers the result waits for.
-      let stopper: Stopper | null = null;
+      // The connection's stopper (ssh-stopper.ts), held from shortly after the pid line so its
+      // login shell has started by the time a stop needs it. What the host said after the KILL
+      // (or after the command's shell ended on TERM), and the answers the result waits for.
+      let held: { stopper: Stopper; release: () => void } | null = null;
       let hostSays: GroupState | null = null;
       let leftovers = false;
       let awaiting = 0;
       let wantFinish = false;
       const warmStopper = () => {
-        if (stopper !== null || done || remotePid === null) return;
-        const pgid = remotePid;
-        stopper = new Stopper(session.client, pgid, (unanswered) => {
-          // Refused (MaxSessions) or ended early: each signal in a session of its own, as before.
-          for (const word of unanswered) {
-            const answer = signalOnce(session.client, pgid, word);
-            if (word !== 'TERM') waitForHost(answer, word);
-          }
-        });
+        if (held !== null || done || remotePid === null) return;
+        held = holdStopper(session.client);
       };
       const waitForHost = (answer: Promise<GroupState | null>, word: 'KILL' | 'CHECK') => {
         awaiting++;
@@ -274,7 +267,7 @@ export class SshExecutor implements Executor {
         }
         done = true;
         for (const t of timers) clearTimeout(t);
-        stopper?.close();
+        held?.release();
         request.signal?.removeEventListener('abort', onAbort);
         session.lost.delete(onLost);
         if (pidLine !== null && pidLine.length > 0) out.write(pidLine, 'stdout');
@@ -290,9 +283,9 @@ export class SshExecutor implements Executor {
       // not yet); the result waits for the host's answer to a KILL.
       const signalGroup = (name: 'TERM' | 'KILL') => {
         warmStopper();
-        if (stopper === null || remotePid === null) return;
-        // The stopper's session refused or gone: a session of its own, as before.
-        const answer = stopper.usable ? stopper.signal(name) : signalOnce(session.client, remotePid, name);
+        if (held === null || remotePid === null) return;
+        // (Its session refused or gone: the word goes in a session of its own, as before.)
+        const answer = held.stopper.signal(remotePid, name);
         if (name === 'KILL') waitForHost(answer, 'KILL');
       };
       const signalRemote = (ch: ClientChannel, name: 'TERM' | 'KILL') => {
@@ -363,7 +356,7 @@ export class SshExecutor implements Executor {
           stream.on('close', () => {
             // The command's shell ended on the TERM: ask the stopper whether anything of its
             // group is left (a child that ignores TERM); if so, the KILL after the grace period.
-            if (stopping && sentSignal === 'TERM' && stopper?.usable) waitForHost(stopper.signal('CHECK'), 'CHECK');
+            if (stopping && sentSignal === 'TERM' && held?.stopper.usable && remotePid !== null) waitForHost(held.stopper.signal(remotePid, 'CHECK'), 'CHECK');
             // A close that comes with the connection's end is reported by onLost; wait a tick.
             setImmediate(finish);
           });
