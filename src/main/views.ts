@@ -1,7 +1,7 @@
 // Core's runbooks and runs as the boundary's plain shapes (src/shared/views.ts). Pure mapping:
 // what a step "is" comes from the runbook; what it "did" comes from the run's folded events.
 import { executeRefusal, orderRefusal, roleRefusal, rolesFor, skipRefusal, type ActKind } from '../core/acts';
-import { authorize, type RunState } from '../core/engine';
+import { authorize, type GateResult, type RunState } from '../core/engine';
 import type { ChainIdentity } from '../core/identity';
 import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
@@ -13,8 +13,9 @@ import type { Vault } from '../core/vault';
 import { stepVerdicts } from '../core/rehearsal/step-verdicts';
 import { schedulesOf } from '../core/engine/schedule';
 import { failureMessageText } from '../core/reports/failure-words';
-import { blockReasonText } from '../core/reports/gate-words';
+import { blockReasonText, gateDetailText, gateText } from '../core/reports/gate-words';
 import type {
+  GateResultView,
   GateSpecView,
   RefusalView,
   RunbookIssueView,
@@ -204,6 +205,11 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
   const blockedStep = state.blockedBy?.stepId ?? null;
   /** What core words for the window: the run's language, else the window's (RunState.wordedIn), else English. */
   const lang = state.runbook.language ?? state.wordedIn ?? 'en';
+  /** A gate result in `lang`, with its abort gate's name from the runbook (matched on the engine's English words). */
+  const gateView = (g: GateResult, step: Step | undefined): GateResultView => {
+    const label = g.kind === 'abort' && step && 'abort_on' in step ? gateSpecs([], step.abort_on ?? []).find((spec) => spec.text === g.gate)?.label : undefined;
+    return { ...g, gate: gateText(lang, g), detail: gateDetailText(lang, g), ...(label ? { label } : {}) };
+  };
   const verdicts = stepVerdicts(vault, state);
   const steps: StepStateView[] = allSteps(state.runbook).map(({ step, phaseId }) => {
     const s = state.steps.get(step.id)!;
@@ -224,7 +230,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       signal: s.signal ?? null,
       // What the target recorded, in the run's language (else the window's) where it is the target's own sentence.
       failure: s.failure ? { ...s.failure, message: failureMessageText(lang, s.failure.message) } : null,
-      gates: s.gates ?? [],
+      gates: (s.gates ?? []).map((g) => gateView(g, step)),
       transcript: s.transcript ? { ...s.transcript } : null,
       values: s.values ?? null,
       skipReason: s.skipReason ?? null,
@@ -234,7 +240,8 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
       rehearsal: verdicts.get(step.id) ?? null,
     };
   });
-  const blockingGates = blockedStep ? (state.steps.get(blockedStep)?.gates ?? []).filter((g) => !g.passed && g.level !== 'warn') : [];
+  const blockedSpec = blockedStep ? allSteps(state.runbook).find(({ step }) => step.id === blockedStep)?.step : undefined;
+  const blockingGates = blockedStep ? (state.steps.get(blockedStep)?.gates ?? []).filter((g) => !g.passed && g.level !== 'warn').map((g) => gateView(g, blockedSpec)) : [];
   return {
     runId: state.runId,
     startedAt: state.startedAt,

@@ -124,10 +124,13 @@ export type RunbookOpenResult =
 // ---- runs --------------------------------------------------------------------------------
 
 export interface GateResultView {
+  /** In the run's language (else the window's) where the engine's words can be said again in it. */
   gate: string;
   kind: 'expect' | 'abort';
   passed: boolean;
   detail: string;
+  /** An abort gate's name in the runbook (its `label:`, else its pattern), where the run console shows one. */
+  label?: string;
   /** 'warn': a failure is a warning (recorded and shown, never blocking). */
   level?: 'warn';
 }

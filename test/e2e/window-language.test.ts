@@ -111,6 +111,11 @@ describe('the window’s language reaches the core', () => {
     const reason = blockReasonText('es', `abort gate ${gates.filter((g) => g.kind === 'abort').map((g) => g.gate).join(', ')} matched`, gates);
     expect(reason).not.toMatch(/matched/);
     expect(await page.getByTestId('blocked-banner').locator('.blocked-reason').textContent()).toContain(reason);
+    // The abort gate that matched: its name in the runbook, and the gate in the window's language.
+    const matched = page.getByTestId('blocked-banner').locator('li[data-gate-kind="abort"]');
+    expect(await matched.locator('strong').textContent()).toBe('DuplicateTable ');
+    expect(await matched.textContent()).toContain(translate('es', 'gate.abortOn', { pattern: 'DuplicateTable' }));
+    expect(await matched.textContent()).not.toContain('abort on /DuplicateTable/');
 
     const spanish = await decideStop(page, es);
     expect(spanish).toBe(roleRefusal('es'));
@@ -125,6 +130,7 @@ describe('the window’s language reaches the core', () => {
     const english = await openConsole('en', en);
     await selectStep(english, 'broken');
     expect(await decideStop(english, en)).toBe(roleRefusal('en'));
+    expect(await english.getByTestId('blocked-banner').locator('li[data-gate-kind="abort"]').textContent()).toMatch(/^DuplicateTable abort on \/DuplicateTable\/: matched: DuplicateTable$/);
     expect(await head()).toEqual(before);
     expect((await call<IncidentView>('incident.get', { runId })).markdown).toContain(translate('en', 'incident.title', { title: 'Window language' }));
     await english.close();

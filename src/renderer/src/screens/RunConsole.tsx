@@ -300,9 +300,6 @@ function BlockedBanner({ run, onRun }: { run: RunView; onRun: (run: RunView) => 
   const [error, setError] = useState<unknown>(null);
   const rollback = run.runbook.rollback;
   const blocked = run.status === 'BLOCKED';
-  // The runbook's own name for an abort gate ("DuplicateTable") says more than its pattern.
-  const blockedSpec = run.runbook.phases.flatMap((p) => p.steps).find((s) => s.id === run.blockedBy?.stepId);
-  const labelOf = (gate: string) => blockedSpec?.gates.find((g) => g.text === gate && g.kind === 'abort')?.label;
 
   async function decide(event: FormEvent) {
     event.preventDefault();
@@ -334,7 +331,8 @@ function BlockedBanner({ run, onRun }: { run: RunView; onRun: (run: RunView) => 
               <ul className="matched">
                 {run.blockedBy.gates.map((g) => (
                   <li key={g.gate} data-gate-kind={g.kind}>
-                    {labelOf(g.gate) && <strong>{labelOf(g.gate)} </strong>}
+                    {/* The runbook's own name for an abort gate ("DuplicateTable") says more than its pattern. */}
+                    {g.label && <strong>{g.label} </strong>}
                     <span className="mono">{g.gate}</span>: <span className="mono">{g.detail}</span>
                   </li>
                 ))}
