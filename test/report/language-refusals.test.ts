@@ -102,6 +102,37 @@ describe('refusals in the run\'s language', () => {
     expect(third.stopped).toEqual({ stepId: 'migrar', reason: 'la ejecución está BLOQUEADA' });
   });
 
+  it('a Spanish run refuses a step before it starts in Spanish: an unpinned host, a database that refuses the login check', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const text = `
+format: cutover-runbook/v1
+id: antes
+title: Antes de empezar
+version: "1"
+language: es
+targets:
+  ops: { kind: ssh, host: 127.0.0.1, port: 9, user: nadie }
+  db: { kind: postgres, dsn: "postgresql://nadie@127.0.0.1:9/cartera", tls: disable }
+phases:
+  - id: P1
+    title: Pasos
+    steps:
+      - { id: reiniciar, kind: command, title: Reiniciar, target: ops, run: "systemctl restart cartera" }
+      - { id: base, kind: check, title: Base, target: db, sql: "SELECT 1" }
+`;
+    const { runId } = await op.startRun({ text, source: 'antes.yaml', environment: 'rehearsal' });
+    const head = fx.vault.head();
+    // Port 9 on loopback: nothing listens, so PostgreSQL refuses at once.
+    await expect(op.executeStep(runId, 'base')).rejects.toThrow(/^Antes de ejecutar una comprobación se pregunta a PostgreSQL qué puede hacer su usuario, y eso falló: 127\.0\.0\.1:9\S* rechazó la conexión: ¿está PostgreSQL en marcha y escuchando en esa dirección y puerto\?$/);
+    expect(fx.vault.head()).toEqual(head);
+    await fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1'));
+    const approved = fx.vault.head();
+    expect(approved.seq).toBeGreaterThan(head.seq);
+    await expect(op.executeStep(runId, 'reiniciar')).rejects.toThrow('La clave de host del destino ops no está fijada: conéctate una vez con una comprobación de solo lectura (o pon host_key en el runbook) antes de ejecutar un comando en él.');
+    expect(fx.vault.head()).toEqual(approved);
+  });
+
   it('an English run refuses word for word as before', async () => {
     const fx = await useEngineFixture();
     const op = fx.engine('op');

@@ -16,6 +16,8 @@ import { expandEnv, secretsUsed } from './resolve';
 import { fillMonitorProbes, fillStep, lookup, MAX_CAPTURE_OUTPUT, resolveSql, scopeOf, type CaptureInput, type FilledStep } from './values';
 import type { Reference } from '../runbook/expression';
 import type { RunState } from './types';
+import { translator } from '../../shared/i18n';
+import { failureMessageText } from '../reports/failure-words';
 
 export class RunRefusedError extends VaultInputError {
   override readonly code = 'BAD_INPUT' as const;
@@ -61,10 +63,11 @@ export interface ExecutionResult {
 export function prepareExecution(vault: Vault, options: ExecutionOptions, state: RunState, step: Extract<Step, { kind: 'check' | 'command' | 'monitor' | 'http' }>): Execution {
   if (step.kind === 'monitor') return prepareMonitor(vault, options, state, step);
   if (step.kind === 'http') return prepareHttp(vault, options, state, step);
+  const tr = translator(state.runbook.language ?? state.wordedIn);
   const target = state.targets[step.target];
-  if (!target) throw new RunRefusedError(`Step ${step.id} names an unknown target ${step.target}.`);
+  if (!target) throw new RunRefusedError(tr.t('refusal.prepare.unknownTarget', { step: step.id, target: step.target }));
   if (step.kind === 'command' && target.kind === 'ssh' && !(state.hostKeys[step.target] ?? target.host_key)) {
-    throw new RunRefusedError(`Target ${step.target}'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.`);
+    throw new RunRefusedError(tr.t('refusal.prepare.hostKey', { target: step.target }));
   }
   let filled: FilledStep;
   try {
@@ -98,7 +101,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
   const expandedEnv = expandEnv(env, secrets, state.targets);
   for (const [name, secret] of Object.entries(step.secret_env)) {
     const value = secrets[secret];
-    if (value === undefined) throw new RunRefusedError(`Step ${step.id} needs the secret "${secret}" (for ${name}); set it with \`cutover secret set --name ${secret}\`.`);
+    if (value === undefined) throw new RunRefusedError(tr.t('refusal.prepare.secret', { step: step.id, secret, name }));
     expandedEnv[name] = value;
   }
   const { command, bind } = filled;
@@ -127,7 +130,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
           await executor.connect();
           return describeAssessment(await assessExecutorLogin(executor), step.target);
         } catch (error) {
-          throw new RunRefusedError(`Before a check runs, PostgreSQL is asked what its login may do, and that failed: ${(error as Error).message}`);
+          throw new RunRefusedError(tr.t('refusal.prepare.login', { message: failureMessageText(tr.lang, (error as Error).message) }));
         } finally {
           await executor.close().catch(() => undefined);
         }

@@ -1004,4 +1004,10 @@ export const en = {
   'play.stoppedByDecision': 'the run was stopped by a decision',
   'play.blocked': 'the run is BLOCKED',
   'play.failed': '{step} failed',
+
+  // ---- refusals before a step starts (engine/execute.ts) -----------------------------------
+  'refusal.prepare.unknownTarget': 'Step {step} names an unknown target {target}.',
+  'refusal.prepare.hostKey': 'Target {target}\'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.',
+  'refusal.prepare.secret': 'Step {step} needs the secret "{secret}" (for {name}); set it with `cutover secret set --name {secret}`.',
+  'refusal.prepare.login': 'Before a check runs, PostgreSQL is asked what its login may do, and that failed: {message}',
 } as const;

@@ -1002,4 +1002,10 @@ export const es: Catalogue = {
   'play.stoppedByDecision': 'una decisión detuvo la ejecución',
   'play.blocked': 'la ejecución está BLOQUEADA',
   'play.failed': '{step} falló',
+
+  // ---- rechazos antes de que empiece un paso ---------------------------------------------------
+  'refusal.prepare.unknownTarget': 'El paso {step} nombra un destino desconocido, {target}.',
+  'refusal.prepare.hostKey': 'La clave de host del destino {target} no está fijada: conéctate una vez con una comprobación de solo lectura (o pon host_key en el runbook) antes de ejecutar un comando en él.',
+  'refusal.prepare.secret': 'El paso {step} necesita el secreto "{secret}" (para {name}); guárdalo con `cutover secret set --name {secret}`.',
+  'refusal.prepare.login': 'Antes de ejecutar una comprobación se pregunta a PostgreSQL qué puede hacer su usuario, y eso falló: {message}',
 };
