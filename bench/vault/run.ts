@@ -6,7 +6,10 @@
 //
 //   1. stream BYTES (default 1 GiB) into a new artifact (64 KiB write() calls; the bytes go to
 //      AES-256-GCM segment files beside the vault)  vs  `sha256sum` and `openssl dgst -sha256`
-//      of the same bytes in a file; and the streaming process's peak RSS
+//      of the same bytes in a file; and the streaming process's peak RSS. The baselines read the
+//      file from the page cache; the stream runs after the file's pages are given back (they
+//      cost the stream's writes seconds of kernel time), and again, for information, with them
+//      cached. The notes say the page cache's state for each measurement.
 //   2. Vault.open + verify() of that vault (verify() timed: every segment read, every GCM tag
 //      checked, the SHA-256 recomputed)  vs  the same two
 //   3. 10,000 vault.append() calls, each its own durable transaction  vs  the same rows
@@ -17,7 +20,7 @@
 // Environment: BENCH_VAULT_BYTES (e.g. 64MiB), BENCH_VAULT_EVENTS, BENCH_VAULT_WRITE_BYTES,
 // BENCH_VAULT_TMPDIR (where the temporary files go; default the OS temp dir).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +154,23 @@ async function opensslSha256(path: string): Promise<Span & { digest: string }> {
   return { ms: ran.wallMs, cpuMs: ran.cpuMs ?? Number.NaN, digest: ran.stdout.split(/\s/)[0] ?? '' };
 }
 
+// ---------------------------------------------------------------- the page cache
+
+/**
+ * Gives the file's pages in the page cache back to the kernel: GNU dd with iflag=nocache and
+ * count=0 calls posix_fadvise(POSIX_FADV_DONTNEED) over the whole file (node has no fadvise).
+ * The file was fsynced, so every page is clean and all of them go. False when dd could not.
+ */
+function giveBackPages(path: string): boolean {
+  return spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0;
+}
+
+/** Reads the whole file once, untimed, so its pages are in the page cache again. */
+function warmPages(path: string): void {
+  const read = spawnSync('dd', [`if=${path}`, 'of=/dev/null', 'bs=1M', 'status=none']);
+  if (read.status !== 0) throw new Error(`could not read ${path} back into the page cache: ${read.stderr?.toString().trim()}`);
+}
+
 // ---------------------------------------------------------------- checks before starting
 
 function freeBytes(dir: string): number | null {
@@ -171,13 +191,16 @@ function preflight(): void {
   if (spawnSync('openssl', ['version']).status !== 0) {
     throw new Error('openssl is not on PATH; `openssl dgst -sha256` is a baseline, so the benchmark cannot run.');
   }
-  // At the peak: the baseline file and the vault's segments (32 bytes a MiB larger), plus room.
-  const needed = Math.ceil(bytes * 2.1) + 256 * MiB;
+  // At the peak: the baseline file and two vaults' segments (32 bytes a MiB larger), plus room.
+  const needed = Math.ceil(bytes * 3.1) + 256 * MiB;
+  if (spawnSync('dd', ['--version']).status !== 0) {
+    throw new Error('dd (GNU coreutils) is not on PATH; the benchmark uses it to give the baseline file\'s pages back before streaming.');
+  }
   const free = freeBytes(tmpBase);
   if (free === null) {
     say(`Could not read free space at ${tmpBase} with df; going ahead (needs about ${human(needed)}).`);
   } else if (free < needed) {
-    throw new Error(`Not enough free disk at ${tmpBase}: the benchmark needs about ${human(needed)} (a ${human(bytes)} file and a vault of that size at once), and ${human(free)} is free. `
+    throw new Error(`Not enough free disk at ${tmpBase}: the benchmark needs about ${human(needed)} (a ${human(bytes)} file and two vaults of that size at once), and ${human(free)} is free. `
       + 'Point BENCH_VAULT_TMPDIR at a roomier file system or shrink BENCH_VAULT_BYTES (e.g. 64MiB).');
   } else {
     say(`Free disk at ${tmpBase}: ${human(free)} (needs about ${human(needed)}).`);
@@ -287,8 +310,15 @@ async function bench(dir: string): Promise<Measurement[]> {
   };
   const around = (list: Span[], i: number): Span => mean([list[i]!, list[i + 1]!]);
   await baselines();
-  log('streaming into the vault…');
+  // The stream is measured with the baseline file's pages given back (clean, fsynced: dropped,
+  // not written). Measured with them still cached, the same child spent ~3 s more in the kernel
+  // per GiB getting pages for its writes (sys 3.0 vs 0.4 s, 11.6 vs 4.8 s wall, load 13); a
+  // user's machine does not hold a GiB file the vault just hashed against. That case is still
+  // measured, last, for information.
+  const gaveBack = giveBackPages(file);
+  log(`streaming into the vault (the baseline file's pages ${gaveBack ? 'given back first' : 'NOT given back: dd failed'})…`);
   const stream = await bundledWorker<StreamResult>('stream', vaultPath, String(bytes), String(writeBytes));
+  warmPages(file);
   await baselines();
   log('Vault.verify()…');
   const verify = await worker<VerifyResult>('verify', vaultPath);
@@ -300,6 +330,12 @@ async function bench(dir: string): Promise<Measurement[]> {
   await baselines();
   log(`appending ${eventCount} events, interleaved with the plain inserts in blocks of ${eventBlock}…`);
   const events = await worker<EventsResult>('events', join(dir, 'events.vault'), join(dir, 'events-plain.db'), String(eventCount), String(eventBlock));
+  log('streaming again, the baseline file\'s pages cached this time (for information)…');
+  const cachedDir = join(dir, 'cached');
+  mkdirSync(cachedDir);
+  warmPages(file);
+  const streamCached = await bundledWorker<StreamResult>('stream', join(cachedDir, 'stream.vault'), String(bytes), String(writeBytes));
+  rmSync(cachedDir, { recursive: true, force: true });
 
   // Sanity: the vault holds exactly the bytes the baselines read; verify saw them all.
   const digest = sums[0]!.digest;
@@ -314,6 +350,7 @@ async function bench(dir: string): Promise<Measurement[]> {
     { name: `stream ${human(bytes)} into an artifact`, baseline: 'sha256sum', vault: stream, base: around(sums, 0), target: 1.0 },
     { name: `stream ${human(bytes)} into an artifact`, baseline: 'openssl dgst -sha256', vault: stream, base: around(ossl, 0), target: 2.0 },
     { name: '  floor: write + fsync, no hash/crypto (info)', baseline: 'openssl dgst -sha256', vault: written, base: around(ossl, 0) },
+    { name: '  stream, baseline file cached (info)', baseline: 'sha256sum', vault: streamCached, base: around(sums, 0) },
     { name: 'Vault.verify() of that vault', baseline: 'sha256sum', vault: verify, base: around(sums, 1), target: 1.0 },
     { name: 'Vault.verify() of that vault', baseline: 'openssl dgst -sha256', vault: verify, base: around(ossl, 1) },
     { name: '  cutover vault verify, CLI (info)', baseline: 'sha256sum', vault: cliSpan, base: around(sums, 2) },
@@ -341,7 +378,12 @@ async function bench(dir: string): Promise<Measurement[]> {
     'Times are wall clock; ratio = vault / baseline and decides PASS/MISS. cpu = user+sys of the measured section (vault) or of the',
     'baseline process (GNU time), shown because a loaded machine moves wall times more than CPU times. Each baseline is the mean of',
     `the runs just before and after the measurement (sha256sum ${sums.map((x) => secs(x.ms)).join(', ')}; openssl ${ossl.map((x) => secs(x.ms)).join(', ')});`,
-    'the file was written and fsynced first, so every side reads warm page cache.',
+    'Page cache: the baseline file was written and fsynced first; every sha256sum/openssl run reads it from the page cache (warm).',
+    `  Before the stream its pages were ${gaveBack ? 'given back (dd iflag=nocache count=0: posix_fadvise DONTNEED; all clean, so all dropped)' : 'meant to be given back, but dd failed: they stayed cached'},`,
+    '  so the stream\'s writes got pages as on a machine not holding that GiB; after it the file was read back in (untimed) before the',
+    '  next baselines. verify reads the segments the stream just wrote, warm, like the baselines. "stream, baseline file cached" is',
+    '  the same stream run last, with the file read back in and the first vault\'s segments still cached (the stream\'s state before',
+    '  this order was chosen: the kernel then spends seconds more finding pages for the writes; its vault is removed after).',
     `stream: createArtifact() → write() × ${Math.ceil(bytes / writeBytes)} → finish(), in a child process: SHA-256 of the plaintext, AES-256-GCM in 1 MiB chunks`,
     '  into segment files (64 MiB each), fdatasync then one transaction recording the chunks\' tags at least every 64 chunks or 250 ms.',
     `  Included: generating the bytes (${secs(stream.generate.ms)}). Not included: Vault.create (${secs(stream.create.ms)}, KDF at N=2^14), close (${secs(stream.close.ms)}).`,
