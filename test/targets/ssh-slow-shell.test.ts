@@ -171,6 +171,20 @@ describe('ssh executor: a host whose login shell is slow to start', () => {
     expect(await eventually(() => stoppers().length === 0, 30_000)).toBe(true);
   }, 120_000);
 
+  it('the stopper gone mid-command (killed on the host): the stop goes in sessions of their own and still waits for the answer', async () => {
+    const controller = new AbortController();
+    const step = startStubborn({ signal: controller.signal });
+    await step.started;
+    const pgid = endAfterTest(Number(readFileSync(step.pidFile, 'utf8')));
+    expect(await eventually(() => stoppers().length > 0, 60_000)).toBe(true);
+    for (const pid of stoppers()) process.kill(pid, 'SIGKILL');
+    expect(await eventually(() => stoppers().length === 0)).toBe(true);
+    controller.abort();
+    const result = await step.pending;
+    expect(groupMembers(pgid)).toEqual([]);
+    expect(result.failure).toMatchObject({ kind: 'cancelled', message: expect.stringMatching(/then SIGKILL after 1s and closed the channel\.$/) });
+  }, 120_000);
+
   it('a command that ends by itself leaves no stopper running on the host', async () => {
     // The command waits until its stopper runs (so the test sees one), then ends.
     const { exitCode, failure } = await ex.exec({ command: 'until pgrep -f "cutover-stoppe[r]" >/dev/null; do sleep 0.1; done; echo seen', onOutput: () => undefined, timeoutMs: 60_000 });
