@@ -5,13 +5,13 @@
 // (where they are the checks' own sentences: core/pack/problem-words.ts) are in the language.
 import type { PackVerifyReport } from '../core/pack';
 import { printable } from '../core/pack/errors';
-import { fileProblemText, packProblemText } from '../core/pack/problem-words';
+import { fileProblemText, packNoteText, packProblemText } from '../core/pack/problem-words';
 import { policyText, summaryText } from '../core/pack/verdict-words';
 import { translator, type Lang, type Translator } from '../shared/i18n';
 
 function signatureLine(tr: Translator, s: PackVerifyReport['signatures'][number]): string {
   const what = s.status === 'valid' ? `${s.decision?.toUpperCase()}${s.reason ? ` "${s.reason}"` : ''}` : `FAIL ${s.status}: ${fileProblemText(tr.lang, s.message)}`;
-  const counted = s.status !== 'valid' ? '' : s.counts ? '' : tr.t('cli.pack.notCounted', { why: s.notCounted ?? '' });
+  const counted = s.status !== 'valid' ? '' : s.counts ? '' : tr.t('cli.pack.notCounted', { why: packNoteText(tr.lang, s.notCounted ?? '') });
   return `    ${s.identity.padEnd(16)} ${s.fingerprint ?? tr.t('cli.pack.keyUnknown')}  ${what}${counted}`;
 }
 
@@ -22,7 +22,7 @@ function contentsLines(tr: Translator, c: NonNullable<PackVerifyReport['contents
   if (c.chain) lines.push(tr.t('cli.pack.chain', { path: c.chain.path, events: c.chain.events, seq: c.chain.headSeq, result: c.chain.ok ? tr.t('cli.pack.chainOk') : tr.t('cli.pack.chainBroken') }));
   if (c.chain || c.plans.length) lines.push(tr.t('cli.pack.plan', { n: c.plans.length, approvals: good(c.plans.flatMap((p) => p.approvals)) }));
   if (c.chain || c.acts.length) lines.push(tr.t('cli.pack.acts', { acts: good(c.acts) }));
-  for (const note of c.notes) lines.push(tr.t('cli.pack.note', { note }));
+  for (const note of c.notes) lines.push(tr.t('cli.pack.note', { note: packNoteText(tr.lang, note) }));
   return lines;
 }
 

@@ -20,6 +20,14 @@ const PACK: readonly MessageKey[] = [
   'cli.pack.problem.endsAt', 'cli.pack.problem.headHash', 'cli.pack.problem.anchor',
 ];
 
+/** Why a good signature does not count toward the policy (signatures.ts), and the notes about the contents (verify-contents.ts). */
+const NOTES: readonly MessageKey[] = ['cli.pack.notCounted.operator', 'cli.pack.notCounted.role', 'cli.pack.notCounted.sameKey', 'cli.pack.note.outsideRoster'];
+
+/** A signature's "not counted" reason or a note about the pack's contents, in `lang` where it is the checks' own sentence. */
+export function packNoteText(lang: Lang, text: string): string {
+  return lang === 'en' ? text : (matchAgain(lang, text, NOTES) ?? text);
+}
+
 /** One file's problem ("missing (manifest.json lists it)", "sha256 … does not match …; SHA256SUMS does not list it"). */
 export function fileProblemText(lang: Lang, message: string): string {
   if (lang === 'en') return message;

@@ -1010,4 +1010,10 @@ export const en = {
   'refusal.prepare.hostKey': 'Target {target}\'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.',
   'refusal.prepare.secret': 'Step {step} needs the secret "{secret}" (for {name}); set it with `cutover secret set --name {secret}`.',
   'refusal.prepare.login': 'Before a check runs, PostgreSQL is asked what its login may do, and that failed: {message}',
+
+  // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
+  'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',
+  'cli.pack.notCounted.role': '{name} does not have the role "{role}" in the manifest',
+  'cli.pack.notCounted.sameKey': 'same key as {name}: one key counts once',
+  'cli.pack.note.outsideRoster': 'Plan approvals or acts signed by people your roster {path} does not list for that kind of signature (checked against the keys the pack names for them only): {names}.',
 } as const;

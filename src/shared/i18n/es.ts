@@ -1008,4 +1008,10 @@ export const es: Catalogue = {
   'refusal.prepare.hostKey': 'La clave de host del destino {target} no está fijada: conéctate una vez con una comprobación de solo lectura (o pon host_key en el runbook) antes de ejecutar un comando en él.',
   'refusal.prepare.secret': 'El paso {step} necesita el secreto "{secret}" (para {name}); guárdalo con `cutover secret set --name {secret}`.',
   'refusal.prepare.login': 'Antes de ejecutar una comprobación se pregunta a PostgreSQL qué puede hacer su usuario, y eso falló: {message}',
+
+  // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
+  'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',
+  'cli.pack.notCounted.role': '{name} no tiene el rol "{role}" en el manifiesto',
+  'cli.pack.notCounted.sameKey': 'la misma clave que {name}: una clave cuenta una sola vez',
+  'cli.pack.note.outsideRoster': 'Aprobaciones de plan o actos firmados por personas que tu lista {path} no incluye para ese tipo de firma (comprobados solo con las claves que el paquete les asigna): {names}.',
 };
