@@ -26,6 +26,7 @@ import { RunService, StepRunningError } from './runs';
 import { VaultSession } from './session';
 import { listSecrets, TargetStore } from './targets';
 import { WarRoom } from './war-room';
+import { english, mainText, worded, wordedMessage, type MainKey } from './worded';
 import { issueView, runbookView } from './views';
 
 /** The OS keychain as main sees it (Electron: safeStorage). Wraps and unwraps the vault's data key. */
@@ -69,30 +70,46 @@ export interface ContractService {
 
 export const DEFAULT_AUTO_LOCK_MS = 15 * 60_000;
 
-/** An error raised by the handlers themselves (not by core), with a stable code. */
+/** An error raised by the handlers themselves (not by core), with a stable code, worded from main's catalogue. */
 class HandlerError extends Error {
   constructor(
     name: string,
     readonly code: string,
-    message: string,
+    key: MainKey,
+    vars: Record<string, string> = {},
   ) {
-    super(message);
+    super(english(key, vars));
     this.name = name;
+    worded(this, key, vars);
   }
 }
 
 function keychainUnavailable(): HandlerError {
-  return new HandlerError(
-    'KeychainUnavailableError',
-    'KEYCHAIN_UNAVAILABLE',
-    'This machine offers no OS keychain to Cutover Workstation (Electron safeStorage is not available), so a vault cannot be remembered or unlocked with it. Use the passphrase.',
-  );
+  return new HandlerError('KeychainUnavailableError', 'KEYCHAIN_UNAVAILABLE', 'main.keychain.unavailable');
 }
 
-/** Turns anything thrown into the error envelope's data; never leaks a stack. */
-export function toErrorData(error: unknown): ErrorData {
+/** One thing wrong in an IPC message, in `lang`: English keeps the contract's sentence; others say it from what zod found, after the field's path. */
+function inputIssueText(issue: z.core.$ZodIssue, lang: Lang): string {
+  if (lang === 'en') return issue.message;
+  const problem = ((): string => {
+    switch (issue.code) {
+      case 'invalid_type': return mainText(lang, 'main.input.invalidType', { expected: issue.expected });
+      case 'too_small': return mainText(lang, 'main.input.tooSmall', { minimum: String(issue.minimum) });
+      case 'too_big': return mainText(lang, 'main.input.tooBig', { maximum: String(issue.maximum) });
+      case 'invalid_format': return mainText(lang, 'main.input.invalidFormat', { format: issue.format });
+      case 'invalid_value': return mainText(lang, 'main.input.invalidValue', { values: issue.values.map((v) => JSON.stringify(v)).join(', ') });
+      case 'unrecognized_keys': return mainText(lang, 'main.input.unrecognizedKeys', { keys: issue.keys.join(', ') });
+      default: return mainText(lang, 'main.input.other');
+    }
+  })();
+  const path = issue.path.map(String).join('.');
+  return path ? mainText(lang, 'main.input.field', { path, problem }) : mainText(lang, 'main.input.whole', { problem });
+}
+
+/** Turns anything thrown into the error envelope's data, main's own words in `lang`; never leaks a stack. */
+export function toErrorData(error: unknown, lang: Lang = DEFAULT_LANG): ErrorData {
   if (error instanceof z.ZodError) {
-    const messages = [...new Set(error.issues.map((issue) => issue.message))];
+    const messages = [...new Set(error.issues.map((issue) => inputIssueText(issue, lang)))];
     return { name: 'InvalidInputError', code: 'BAD_INPUT', message: messages.join(' ') };
   }
   if (error instanceof Error) {
@@ -105,7 +122,7 @@ export function toErrorData(error: unknown): ErrorData {
       };
     }
     const code = (error as { code?: unknown }).code;
-    return { name: error.name || 'Error', code: typeof code === 'string' ? code : 'INTERNAL', message: error.message };
+    return { name: error.name || 'Error', code: typeof code === 'string' ? code : 'INTERNAL', message: wordedMessage(error, lang) ?? error.message };
   }
   return { name: 'Error', code: 'INTERNAL', message: String(error) };
 }
@@ -199,7 +216,7 @@ export function createContractService(host: HostServices): ContractService {
 
   /** Locking, or opening another vault, would pull the vault from under a running step. */
   function refuseWhileRunning(): void {
-    if (runs.busy) throw new StepRunningError('A step is running. Cancel it or wait for it to end before locking or switching the vault.');
+    if (runs.busy) throw worded(new StepRunningError(english('main.vault.stepRunning')), 'main.vault.stepRunning');
   }
 
   function status(): VaultStatus {
@@ -243,7 +260,7 @@ export function createContractService(host: HostServices): ContractService {
 
   function identityRecord(vault: Vault, name: string): IdentityRecord {
     const identity = registryOf(vault).get(name);
-    if (!identity) throw new HandlerError('IdentityNotFoundError', 'IDENTITY_NOT_FOUND', `No identity named "${name}" in this vault.`);
+    if (!identity) throw new HandlerError('IdentityNotFoundError', 'IDENTITY_NOT_FOUND', 'main.identity.notFound', { name });
     return toIdentityRecord(vault, identity, keys.usable(vault, name));
   }
 
@@ -457,7 +474,7 @@ export function createContractService(host: HostServices): ContractService {
     'pack.sign': (input) => signPackAs(session.require(), input, keys),
     'pack.importSignature': (input) => importPackSignature(session.require(), input),
     'files.openPdf': async ({ path }) => {
-      if (!openable.has(path)) throw new HandlerError('NotOpenableError', 'BAD_INPUT', 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.');
+      if (!openable.has(path)) throw new HandlerError('NotOpenableError', 'BAD_INPUT', 'main.file.notOpenable');
       return { opened: host.openPath ? await host.openPath(path) : false };
     },
     'incident.get': ({ runId }) => incidentView(session.require(), runId, language),
@@ -498,7 +515,7 @@ export function createContractService(host: HostServices): ContractService {
 
     async dispatch(channel, input) {
       if (!isChannelName(channel)) {
-        return fail({ name: 'UnknownChannelError', code: 'UNKNOWN_CHANNEL', message: `"${channel}" is not a channel of this app's contract.` });
+        return fail({ name: 'UnknownChannelError', code: 'UNKNOWN_CHANNEL', message: mainText(language, 'main.channel.unknown', { channel }) });
       }
       const spec = contract[channel];
       try {
@@ -510,7 +527,7 @@ export function createContractService(host: HostServices): ContractService {
         ledgerOutbox.kick(session.current);
         return ok(value);
       } catch (error) {
-        const data = toErrorData(error);
+        const data = toErrorData(error, language);
         if (data.code === 'INTERNAL') log(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return fail(data);
       }

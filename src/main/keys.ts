@@ -7,6 +7,7 @@ import { registryOf, sessionKeyring, type ChainIdentity } from '../core/identity
 import { agentSigner, Keyring, listAgentKeys, loadKeyFile, parsePublicKey, type Signer } from '../core/signing';
 import type { Vault } from '../core/vault';
 import type { SessionKeysView, UsableKeyView } from '../shared/views';
+import { english, worded, type MainKey } from './worded';
 
 /** An act in the name of someone whose key is not usable here: refused before anything is signed. */
 export class KeyNotUsableError extends Error {
@@ -15,6 +16,11 @@ export class KeyNotUsableError extends Error {
     super(message);
     this.name = 'KeyNotUsableError';
   }
+}
+
+/** A KeyNotUsableError worded from main's catalogue (English message; the window's language on the way out). */
+function keyNotUsable(key: MainKey, vars: Record<string, string>): KeyNotUsableError {
+  return worded(new KeyNotUsableError(english(key, vars)), key, vars);
 }
 
 function needsPassphrase(error: unknown): boolean {
@@ -99,9 +105,9 @@ export class SessionKeys {
     if (this.vault !== vault || !this.keyring) await this.open(vault);
     const signer = await loadKeyFile(path, passphrase);
     const holders = registryOf(vault).byFingerprint(signer.fingerprint);
-    if (holders.length === 0) throw new KeyNotUsableError(`The key ${signer.fingerprint} in ${path} is no identity's key in this vault; add its person on the People screen (by public key) first. The key was not kept.`);
+    if (holders.length === 0) throw keyNotUsable('main.key.notInVault', { fingerprint: signer.fingerprint, path });
     const custodial = holders.find((h) => h.custodial);
-    if (custodial && holders.every((h) => h.custodial)) throw new KeyNotUsableError(`The key ${signer.fingerprint} belongs to ${custodial.name}, whose key this vault once held (custodial); it never signs. Register them again by public key under a new name.`);
+    if (custodial && holders.every((h) => h.custodial)) throw keyNotUsable('main.key.custodialFile', { fingerprint: signer.fingerprint, name: custodial.name });
     this.brought.set(signer.fingerprint, signer);
     this.keyring!.add(signer);
     return this.view(vault);
@@ -146,13 +152,13 @@ export class SessionKeys {
       case 'usable':
         return keyring.signerFor(identity!.fingerprint)!;
       case 'unknown':
-        throw new KeyNotUsableError(`No identity named "${name}" in this vault; nothing was done.`);
+        throw keyNotUsable('main.key.noIdentity', { name });
       case 'custodial':
-        throw new KeyNotUsableError(`${name}'s key was held by this vault before each person held their own key (custodial); it never signs. Register them again by public key under a new name.`);
+        throw keyNotUsable('main.key.custodial', { name });
       case 'unproven':
-        throw new KeyNotUsableError(`${name} has not proved their key yet (People: import their signed identity statement); their acts do not count, so nothing was done.`);
+        throw keyNotUsable('main.key.notProven', { name });
       default:
-        throw new KeyNotUsableError(`${name}'s key (${identity!.fingerprint}) is not usable at this workstation, so nothing was done in their name. Bring their key file for this session (People: "Bring a key file"), or export the act for ${name} to sign on their own machine and import it.`);
+        throw keyNotUsable('main.key.notUsable', { name, fingerprint: identity!.fingerprint });
     }
   }
 }

@@ -2,17 +2,17 @@
 // answer is kept here under a random token, and the renderer hands back the token, never a path.
 // A compromised or confused renderer therefore cannot name /etc/passwd or ~/.ssh/authorized_keys.
 import { randomUUID } from 'node:crypto';
+import { english, worded } from './worded';
 
 export type GrantPurpose = 'runbook' | 'plan' | 'key' | 'pack' | 'act' | 'signature' | 'markdown' | 'draft';
-
-const PURPOSE_NAMES: Partial<Record<GrantPurpose, string>> = { plan: 'plan file', markdown: 'Markdown runbook', draft: 'file to save the draft in' };
 
 /** A token that main did not issue for this purpose (or a path where a token belongs). */
 export class PathNotChosenError extends Error {
   readonly code = 'PATH_NOT_CHOSEN';
   constructor(purpose: GrantPurpose) {
-    super(`That ${PURPOSE_NAMES[purpose] ?? purpose} was not chosen in this window's file dialog. Click “Browse…” and pick the file there: the window reads and writes only files picked in the system's dialog.`);
+    super(english('main.file.notChosen', { what: english(`main.file.purpose.${purpose}`) }));
     this.name = 'PathNotChosenError';
+    worded(this, 'main.file.notChosen', { purpose });
   }
 }
 

@@ -16,6 +16,7 @@ import type { HostKeyBroker } from './host-keys';
 import type { SessionKeys } from './keys';
 import { OutputStream, type PushHub } from './push';
 import { runSummary, runView, targetAddressOf } from './views';
+import { english, worded } from './worded';
 
 export class StepRunningError extends Error {
   readonly code = 'STEP_RUNNING';
@@ -200,7 +201,7 @@ export class RunService {
     const text = readFileSync(input.actPath, 'utf8');
     const signature = readFileSync(input.signaturePath, 'utf8');
     const run = parseAct(text).run;
-    if (run !== input.runId) throw new ActRefusedError(`This act is for run ${run}, not the run open here (${input.runId}); nothing was recorded.`);
+    if (run !== input.runId) throw worded(new ActRefusedError(english('main.run.actOtherRun', { run, runId: input.runId })), 'main.run.actOtherRun', { run, runId: input.runId });
     const state = await this.engine(vault, 'system').importAct({ text, signature });
     return this.view(vault, state, input.actor);
   }
@@ -211,7 +212,7 @@ export class RunService {
    */
   async execute(vault: Vault, input: { runId: string; stepId: string; actor: string }): Promise<RunView> {
     const key = `${input.runId}/${input.stepId}`;
-    if (this.running.has(key)) throw new StepRunningError(`Step ${input.stepId} is already running.`);
+    if (this.running.has(key)) throw worded(new StepRunningError(english('main.run.stepRunning', { step: input.stepId })), 'main.run.stepRunning', { step: input.stepId });
     this.options.keys.signerOf(vault, input.actor);
     const { hub } = this.options;
     const stream = new OutputStream(hub, input.runId, input.stepId);

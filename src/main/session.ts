@@ -1,12 +1,15 @@
 // The one open vault of this window, with its idle auto-lock. Main never holds more than
 // one: opening another closes the first, so two handles never write the same file.
 import type { Vault } from '../core/vault';
+import { english, worded } from './worded';
 
 export class NoVaultOpenError extends Error {
   readonly code = 'VAULT_LOCKED';
   constructor(reason: 'idle' | null) {
-    super(reason === 'idle' ? 'The vault locked itself after a period of inactivity. Unlock it again to continue.' : 'No vault is unlocked. Create or unlock a vault first.');
+    const key = reason === 'idle' ? 'main.vault.lockedIdle' : 'main.vault.noneOpen';
+    super(english(key));
     this.name = 'VaultLockedError';
+    worded(this, key);
   }
 }
 

@@ -8,6 +8,7 @@ import { getSecrets, secretNames, type Vault, type VaultEvent } from '../core/va
 import type { SavedTargetView, SecretView, TargetSpec, TargetTestResult } from '../shared/views';
 import type { HostKeyBroker } from './host-keys';
 import { targetAddressOf } from './views';
+import { english, worded } from './worded';
 
 const SAVED = 'target.saved';
 const REMOVED = 'target.removed';
@@ -187,16 +188,18 @@ export class TargetStore {
 export class TargetNotFoundError extends Error {
   readonly code = 'TARGET_NOT_FOUND';
   constructor(name: string) {
-    super(`No saved target named "${name}". Add it on the Targets screen first.`);
+    super(english('main.target.notFound', { name }));
     this.name = 'TargetNotFoundError';
+    worded(this, 'main.target.notFound', { name });
   }
 }
 
 export class TargetKindError extends Error {
   readonly code = 'BAD_INPUT';
   constructor(name: string, kind: string) {
-    super(`Target "${name}" is a ${kind} target; this needs a PostgreSQL target.`);
+    super(english('main.target.notPostgres', { name, kind }));
     this.name = 'TargetKindError';
+    worded(this, 'main.target.notPostgres', { name, kind });
   }
 }
 

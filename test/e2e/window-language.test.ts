@@ -165,6 +165,39 @@ describe('the window’s language reaches the core', () => {
     expect(shown).toContain(failureMessageText('es', recorded));
   }, 120_000);
 
+  it('words main’s own refusals and bad IPC input in the window’s language; English as before', async () => {
+    /** The error main answers `channel` with (the call must be refused). */
+    const refusal = async (channel: ChannelName, input: unknown) => {
+      const result = (await harness.service.dispatch(channel, input)) as Result<unknown>;
+      if (result.ok) throw new Error(`${channel} was not refused`);
+      return result.error;
+    };
+    const before = await head();
+    await call('ui.setLanguage', { lang: 'es' });
+    // A refusal main writes itself: no saved target by that name. Nothing is appended.
+    const missing = await refusal('targets.remove', { name: 'ghost' });
+    expect(missing.code).toBe('TARGET_NOT_FOUND');
+    expect(missing.message).toBe(translate('es', 'main.target.notFound', { name: 'ghost' }));
+    expect(missing.message).toBe('No hay ningún destino guardado llamado "ghost". Añádalo primero en la pantalla de Destinos.');
+    expect((await refusal('identities.statement', { name: 'nadie' })).message).toBe('No hay ninguna identidad llamada "nadie" en este vault.');
+    // Bad IPC input: what is wrong with each field, after its path, and what to do, in Spanish.
+    const bad = await refusal('targets.remove', { name: 42, extra: true });
+    expect(bad.code).toBe('BAD_INPUT');
+    expect(bad.message).toContain('name: el valor falta o no es del tipo esperado (se esperaba string). Envíelo como pide el formulario.');
+    expect(bad.message).toContain('campos que esta llamada no admite: extra. Quítelos.');
+    expect(bad.message).not.toMatch(/expected|Invalid|received/);
+    expect(await head()).toEqual(before);
+
+    await call('ui.setLanguage', { lang: 'en' });
+    expect((await refusal('targets.remove', { name: 'ghost' })).message).toBe('No saved target named "ghost". Add it on the Targets screen first.');
+    expect((await refusal('identities.statement', { name: 'nadie' })).message).toBe('No identity named "nadie" in this vault.');
+    const english = await refusal('targets.remove', { name: 42, extra: true });
+    expect(english.code).toBe('BAD_INPUT');
+    expect(english.message).toMatch(/expected string/);
+    expect(english.message).not.toMatch(/esperaba|campos/);
+    expect(await head()).toEqual(before);
+  });
+
   it('refuses a language the window does not have, as data', async () => {
     const result = await harness.service.dispatch('ui.setLanguage', { lang: 'fr' });
     expect(result.ok).toBe(false);

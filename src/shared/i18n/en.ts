@@ -3,11 +3,14 @@
 // other language's catalogue has exactly these keys (catalogue.ts). {name} is a placeholder.
 // English output is kept byte for byte as it was before the catalogue: tests compare it.
 
+import { mainEn } from './main-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
   // The War room's timeline lines and tamper findings (war-room-en.ts).
   ...warRoomEn,
+  // What main says when it refuses a call, and bad IPC input (main-en.ts).
+  ...mainEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

@@ -1,11 +1,14 @@
 // Las palabras del núcleo en español: las mismas claves que en.ts (el compilador rechaza una
 // clave que falte o sobre). {nombre} es un marcador que se rellena con un valor.
 import type { Catalogue } from './catalogue';
+import { mainEs } from './main-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
   // Las líneas y los hallazgos del War room (war-room-es.ts).
   ...warRoomEs,
+  // Lo que dice main al rechazar una llamada, y la entrada IPC mala (main-es.ts).
+  ...mainEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',

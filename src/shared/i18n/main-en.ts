@@ -1,0 +1,52 @@
+// What main itself says when it refuses a call or cannot do it (src/main/**), in English, and
+// the words for an IPC input that does not pass the contract. Part of the core's catalogue
+// (en.ts spreads it in, so translate() takes these keys); main-es.ts has every key (a missing
+// one is a compile error). English is kept byte for byte as main's messages were before.
+
+export const mainEn = {
+  // ---- the vault session --------------------------------------------------------------------
+  'main.vault.lockedIdle': 'The vault locked itself after a period of inactivity. Unlock it again to continue.',
+  'main.vault.noneOpen': 'No vault is unlocked. Create or unlock a vault first.',
+  'main.vault.stepRunning': 'A step is running. Cancel it or wait for it to end before locking or switching the vault.',
+  'main.keychain.unavailable': 'This machine offers no OS keychain to Cutover Workstation (Electron safeStorage is not available), so a vault cannot be remembered or unlocked with it. Use the passphrase.',
+
+  // ---- people, keys and files ---------------------------------------------------------------
+  'main.identity.notFound': 'No identity named "{name}" in this vault.',
+  'main.key.notInVault': 'The key {fingerprint} in {path} is no identity\'s key in this vault; add its person on the People screen (by public key) first. The key was not kept.',
+  'main.key.custodialFile': 'The key {fingerprint} belongs to {name}, whose key this vault once held (custodial); it never signs. Register them again by public key under a new name.',
+  'main.key.noIdentity': 'No identity named "{name}" in this vault; nothing was done.',
+  'main.key.custodial': '{name}\'s key was held by this vault before each person held their own key (custodial); it never signs. Register them again by public key under a new name.',
+  'main.key.notProven': '{name} has not proved their key yet (People: import their signed identity statement); their acts do not count, so nothing was done.',
+  'main.key.notUsable': '{name}\'s key ({fingerprint}) is not usable at this workstation, so nothing was done in their name. Bring their key file for this session (People: "Bring a key file"), or export the act for {name} to sign on their own machine and import it.',
+  'main.file.notChosen': 'That {what} was not chosen in this window\'s file dialog. Click “Browse…” and pick the file there: the window reads and writes only files picked in the system\'s dialog.',
+  'main.file.purpose.plan': 'plan file',
+  'main.file.purpose.markdown': 'Markdown runbook',
+  'main.file.purpose.draft': 'file to save the draft in',
+  'main.file.purpose.runbook': 'runbook',
+  'main.file.purpose.key': 'key',
+  'main.file.purpose.pack': 'pack',
+  'main.file.purpose.act': 'act',
+  'main.file.purpose.signature': 'signature',
+  'main.file.notOpenable': 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.',
+
+  // ---- runs and targets ---------------------------------------------------------------------
+  'main.run.stepRunning': 'Step {step} is already running.',
+  'main.run.actOtherRun': 'This act is for run {run}, not the run open here ({runId}); nothing was recorded.',
+  'main.target.notFound': 'No saved target named "{name}". Add it on the Targets screen first.',
+  'main.target.notPostgres': 'Target "{name}" is a {kind} target; this needs a PostgreSQL target.',
+
+  // ---- the contract itself ------------------------------------------------------------------
+  'main.channel.unknown': '"{channel}" is not a channel of this app\'s contract.',
+  'main.input.field': '{path}: {problem}',
+  'main.input.whole': '{problem}',
+  'main.input.invalidType': 'the value is missing or of the wrong type ({expected} expected). Send it as the form asks.',
+  'main.input.tooSmall': 'the value is too short or too small (at least {minimum}). Fill it in again.',
+  'main.input.tooBig': 'the value is too long or too large (at most {maximum}). Shorten it and try again.',
+  'main.input.invalidFormat': 'the value does not have the expected format ({format}). Correct it and try again.',
+  'main.input.invalidValue': 'the value is not one of those allowed ({values}). Choose one of them.',
+  'main.input.unrecognizedKeys': 'fields this call does not take: {keys}. Leave them out.',
+  'main.input.other': 'the value is not valid here. Correct it and try again.',
+} as const;
+
+/** What main-es.ts (and any other language) fills: every key above. */
+export type MainCatalogue = { readonly [K in keyof typeof mainEn]: string };

@@ -1,0 +1,48 @@
+// Lo que main mismo dice al rechazar una llamada o no poder hacerla, en español: las mismas
+// claves que main-en.ts (el compilador rechaza una clave que falte o sobre).
+import type { MainCatalogue } from './main-en';
+
+export const mainEs: MainCatalogue = {
+  // ---- la sesión del vault ------------------------------------------------------------------
+  'main.vault.lockedIdle': 'El vault se bloqueó solo tras un rato sin actividad. Desbloquéelo de nuevo para continuar.',
+  'main.vault.noneOpen': 'No hay ningún vault desbloqueado. Cree o desbloquee un vault primero.',
+  'main.vault.stepRunning': 'Hay un paso en ejecución. Cancélelo o espere a que termine antes de bloquear o cambiar de vault.',
+  'main.keychain.unavailable': 'Esta máquina no ofrece a Cutover Workstation ningún llavero del sistema (Electron safeStorage no está disponible), así que un vault no puede recordarse ni desbloquearse con él. Use la frase de paso.',
+
+  // ---- personas, claves y archivos ----------------------------------------------------------
+  'main.identity.notFound': 'No hay ninguna identidad llamada "{name}" en este vault.',
+  'main.key.notInVault': 'La clave {fingerprint} de {path} no es la clave de ninguna identidad de este vault; añada primero a su persona en la pantalla de Personas (por clave pública). La clave no se guardó.',
+  'main.key.custodialFile': 'La clave {fingerprint} es de {name}, cuya clave guardó antes este vault (custodia); nunca firma. Regístrelo de nuevo por clave pública con otro nombre.',
+  'main.key.noIdentity': 'No hay ninguna identidad llamada "{name}" en este vault; no se hizo nada.',
+  'main.key.custodial': 'La clave de {name} la guardaba este vault antes de que cada persona tuviera la suya (custodia); nunca firma. Regístrelo de nuevo por clave pública con otro nombre.',
+  'main.key.notProven': '{name} aún no ha demostrado su clave (Personas: importe su declaración de identidad firmada); sus actos no cuentan, así que no se hizo nada.',
+  'main.key.notUsable': 'La clave de {name} ({fingerprint}) no se puede usar en esta estación de trabajo, así que no se hizo nada en su nombre. Traiga su archivo de clave para esta sesión (Personas: "Traer un archivo de clave"), o exporte el acto para que {name} lo firme en su propia máquina e impórtelo.',
+  'main.file.notChosen': 'Ese {what} no se eligió en el diálogo de archivos de esta ventana. Pulse «Examinar…» y elija allí el archivo: la ventana solo lee y escribe archivos elegidos en el diálogo del sistema.',
+  'main.file.purpose.plan': 'archivo de plan',
+  'main.file.purpose.markdown': 'runbook en Markdown',
+  'main.file.purpose.draft': 'archivo donde guardar el borrador',
+  'main.file.purpose.runbook': 'runbook',
+  'main.file.purpose.key': 'archivo de clave',
+  'main.file.purpose.pack': 'paquete',
+  'main.file.purpose.act': 'acto',
+  'main.file.purpose.signature': 'archivo de firma',
+  'main.file.notOpenable': 'Desde aquí solo se puede abrir un PDF que haya escrito esta ventana (el decision.pdf de un paquete, un informe de incidente).',
+
+  // ---- ejecuciones y destinos ---------------------------------------------------------------
+  'main.run.stepRunning': 'El paso {step} ya se está ejecutando.',
+  'main.run.actOtherRun': 'Este acto es de la ejecución {run}, no de la que está abierta aquí ({runId}); no se registró nada.',
+  'main.target.notFound': 'No hay ningún destino guardado llamado "{name}". Añádalo primero en la pantalla de Destinos.',
+  'main.target.notPostgres': 'El destino "{name}" es de tipo {kind}; esto necesita un destino PostgreSQL.',
+
+  // ---- el contrato mismo --------------------------------------------------------------------
+  'main.channel.unknown': '"{channel}" no es un canal del contrato de esta aplicación.',
+  'main.input.field': '{path}: {problem}',
+  'main.input.whole': '{problem}',
+  'main.input.invalidType': 'el valor falta o no es del tipo esperado (se esperaba {expected}). Envíelo como pide el formulario.',
+  'main.input.tooSmall': 'el valor es demasiado corto o pequeño (como mínimo {minimum}). Rellénelo de nuevo.',
+  'main.input.tooBig': 'el valor es demasiado largo o grande (como máximo {maximum}). Acórtelo y vuelva a intentarlo.',
+  'main.input.invalidFormat': 'el valor no tiene el formato esperado ({format}). Corríjalo y vuelva a intentarlo.',
+  'main.input.invalidValue': 'el valor no es uno de los permitidos ({values}). Elija uno de ellos.',
+  'main.input.unrecognizedKeys': 'campos que esta llamada no admite: {keys}. Quítelos.',
+  'main.input.other': 'el valor no es válido aquí. Corríjalo y vuelva a intentarlo.',
+};
