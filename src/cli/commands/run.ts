@@ -16,6 +16,7 @@ import { translator, type Translator } from '../../shared/i18n';
 
 /** The words of a run's CLI output: its runbook's language, else --lang / CUTOVER_LANG, else English. */
 const runWords = (state: RunState): Translator => translator(outputLang(state.runbook.language));
+const RUN_STATUS_WORDS = ['ACTIVE', 'BLOCKED', 'ROLLBACK', 'STOPPED', 'COMPLETED'] as const;
 const statusWord = (tr: Translator, status: RunState['status']): string => tr.t(`runStatus.${status}`);
 import { openVault } from './vault';
 import { registerRunCompare } from './run-compare';
@@ -143,7 +144,15 @@ export function registerRun(program: Command, setExit: SetExit): void {
     await withEngine(opts, async (engine) => {
       const states = engine.runs().map((id) => engine.status(id));
       if (opts.json) printJson(states.map((s) => ({ runId: s.runId, status: s.status, runbook: s.runbook.id, version: s.runbook.version, environment: s.environment, startedAt: s.startedAt })));
-      else for (const s of states) console.log(`${s.runId}  ${s.status.padEnd(9)} ${s.environment.padEnd(10)} ${s.runbook.id} v${s.runbook.version}  ${s.startedAt}`);
+      else {
+        // Many runs, one language: the one asked for (--lang / CUTOVER_LANG); columns as wide as that language's longest word.
+        const tr = translator(outputLang());
+        const status = (v: string) => (RUN_STATUS_WORDS.includes(v as never) ? tr.t(`runStatus.${v as (typeof RUN_STATUS_WORDS)[number]}`) : v);
+        const env = (v: string) => (v === 'production' || v === 'rehearsal' ? tr.t(`env.${v}`) : v);
+        const statusWidth = Math.max(...RUN_STATUS_WORDS.map((w) => status(w).length));
+        const envWidth = Math.max(env('production').length, env('rehearsal').length);
+        for (const s of states) console.log(`${s.runId}  ${status(s.status).padEnd(statusWidth)} ${env(s.environment).padEnd(envWidth)} ${s.runbook.id} v${s.runbook.version}  ${tr.stamp(s.startedAt)}`);
+      }
     }, { read: true });
   });
 
@@ -212,7 +221,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         const stop = () => controller.abort();
         process.once('SIGINT', stop);
         try {
-          const result = await watchSchedules(engine, runId, { once: opts.once, signal: controller.signal, onLine: opts.json ? undefined : (line) => console.log(line) });
+          const result = await watchSchedules(engine, runId, { once: opts.once, signal: controller.signal, lang: runWords(engine.status(runId)).lang, onLine: opts.json ? undefined : (line) => console.log(line) });
           if (opts.json) printJson({ outcomes: result.outcomes, schedules: result.schedules });
           setExit(result.outcomes.every((o) => o.status === 'PASS') ? EXIT_OK : EXIT_FAILED);
         } finally {
@@ -320,7 +329,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         const { bytes, digest } = engine.exportPlan(runId);
         if (opts.out) {
           writeFileSync(opts.out, bytes);
-          console.error(`Plan for run ${runId} written to ${opts.out} (sha256 ${digest}).\nSign it: cutover approve --vault … ${runId} --identity NAME, or offline: ssh-keygen -Y sign -n cutover-plan-v1 -f KEY ${opts.out}`);
+          console.error(runWords(engine.status(runId)).t('cli.plan.written', { runId, out: opts.out, digest }));
         } else process.stdout.write(bytes);
       }, { read: true });
     });

@@ -4,6 +4,8 @@
 // it, recorded in the chain; none blocks the run.
 import type { RunEngine, StepOutcome } from './engine';
 import type { ScheduleStatus } from './schedule';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
+import { failureText } from '../reports/failure-words';
 
 export interface WatchOptions {
   /** One pass: run what is due now, then return. */
@@ -13,6 +15,8 @@ export interface WatchOptions {
   onLine?: (line: string) => void;
   /** The clock (default Date.now), as the engine's. */
   now?: () => number;
+  /** The language of the lines (the run's; default English). */
+  lang?: Lang;
 }
 
 export interface WatchResult {
@@ -20,24 +24,34 @@ export interface WatchResult {
   schedules: ScheduleStatus[];
 }
 
-export function describeSchedule(s: ScheduleStatus): string {
-  if (!s.firstAt) return `${s.stepId}: every ${s.every} for ${s.for}, starts when the step first passes`;
-  if (s.closed || !s.next) return `${s.stepId}: schedule over (${s.runs} runs, window ended ${s.windowEndsAt})`;
-  const when = s.next.overdue ? 'OVERDUE since' : s.next.due ? 'due since' : 'next at';
-  return `${s.stepId}: ${s.runs} run(s); occurrence ${s.next.n} ${when} ${s.next.dueAt}; window ends ${s.windowEndsAt}${s.running ? ' (one is running)' : ''}`;
+export function describeSchedule(s: ScheduleStatus, tr: Translator = translator('en')): string {
+  if (!s.firstAt) return tr.t('watch.startsLater', { step: s.stepId, every: s.every, for: s.for });
+  if (s.closed || !s.next) return tr.t('watch.over', { step: s.stepId, runs: s.runs, endedAt: tr.stamp(s.windowEndsAt ?? '—') });
+  const when = tr.t(s.next.overdue ? 'watch.when.overdue' : s.next.due ? 'watch.when.due' : 'watch.when.later');
+  return tr.t('watch.next', { step: s.stepId, runs: s.runs, n: s.next.n, when, dueAt: tr.stamp(s.next.dueAt), endsAt: tr.stamp(s.windowEndsAt ?? '—'), running: s.running ? tr.t('watch.running') : '' });
+}
+
+const STEP_STATUSES = { PASS: 1, FAIL: 1, INTERRUPTED: 1 } as const;
+
+/** What an occurrence came to, in `tr`'s language (English as the engine words it). */
+export function describeOccurrence(stepId: string, n: number, outcome: StepOutcome, tr: Translator = translator('en')): string {
+  const status = outcome.status in STEP_STATUSES ? tr.t(`stepStatus.${outcome.status as keyof typeof STEP_STATUSES}`) : outcome.status;
+  const failure = !outcome.failure ? '' : tr.lang === 'en' ? ` (${outcome.failure.kind}: ${outcome.failure.message})` : ` (${failureText(tr.lang, outcome.failure)})`;
+  return tr.t('watch.occurrence', { step: stepId, n, status, failure, transcript: outcome.transcript.name });
 }
 
 export async function watchSchedules(engine: RunEngine, runId: string, options: WatchOptions = {}): Promise<WatchResult> {
   const say = options.onLine ?? (() => {});
   const now = options.now ?? Date.now;
+  const tr = translator(options.lang);
   const outcomes: StepOutcome[] = [];
   for (;;) {
     for (const s of engine.schedules(runId)) {
-      say(describeSchedule(s));
+      say(describeSchedule(s, tr));
       if (!s.next?.due || s.running || options.signal?.aborted) continue;
       const outcome = await engine.executeStep(runId, s.stepId, options.signal);
       outcomes.push(outcome);
-      say(`${s.stepId} occurrence ${s.next.n}: ${outcome.status}${outcome.failure ? ` (${outcome.failure.kind}: ${outcome.failure.message})` : ''}; transcript ${outcome.transcript.name}`);
+      say(describeOccurrence(s.stepId, s.next.n, outcome, tr));
     }
     const schedules = engine.schedules(runId);
     const pending = schedules.filter((s) => s.next && !s.closed);
