@@ -27,6 +27,7 @@ import { VaultSession } from './session';
 import { listSecrets, TargetStore } from './targets';
 import { WarRoom } from './war-room';
 import { english, mainText, worded, wordedMessage, type MainKey } from './worded';
+import { openingVault, wordMissingRun } from './core-refusals';
 import { issueView, runbookView } from './views';
 
 /** The OS keychain as main sees it (Electron: safeStorage). Wraps and unwraps the vault's data key. */
@@ -290,15 +291,15 @@ export function createContractService(host: HostServices): ContractService {
     'vault.create': ({ path, passphrase }) =>
       openWith(() => {
         if (path === host.defaultVaultPath) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        return Vault.create(path, passphrase);
+        return openingVault(path, () => Vault.create(path, passphrase));
       }),
 
-    'vault.unlock': ({ path, passphrase }) => openWith(() => Vault.open(path, { passphrase })),
+    'vault.unlock': ({ path, passphrase }) => openWith(() => openingVault(path, () => Vault.open(path, { passphrase }))),
 
     'vault.unlockWithKeychain': ({ path }) => {
       const kc = keychain();
       if (!kc) throw keychainUnavailable();
-      return openWith(() => Vault.open(path, { keychain: { unwrap: (wrapped) => kc.unwrap(wrapped) } }));
+      return openWith(() => openingVault(path, () => Vault.open(path, { keychain: { unwrap: (wrapped) => kc.unwrap(wrapped) } })));
     },
 
     'vault.lock': () => {
@@ -527,6 +528,8 @@ export function createContractService(host: HostServices): ContractService {
         ledgerOutbox.kick(session.current);
         return ok(value);
       } catch (error) {
+        // A shared run's War room channels name runs of the ledger, not of this vault.
+        if (!channel.startsWith('warRoom.')) wordMissingRun(error, session.current, input);
         const data = toErrorData(error, language);
         if (data.code === 'INTERNAL') log(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return fail(data);

@@ -24,13 +24,20 @@ export function worded<E extends Error>(error: E, key: MainKey, vars: Vars = {})
   return error;
 }
 
+/** Whether main already worded `error`. */
+export const isWorded = (error: unknown): boolean => error instanceof Error && (error as Error & Worded)[WORDS] !== undefined;
+
 /** The English sentence `key`, for an error's message; worded() on the error keeps the key. */
 export const english = (key: MainKey, vars: Vars = {}): string => mainText('en', key, vars);
 
-/** The error's message in `lang` if main worded it, else null (core's and others' as they are). */
+/**
+ * The error's message in `lang` if main worded it, else null (core's and others' as they are).
+ * English is the error's own message: main's sentence, or core's when main words a core error
+ * it recognises (a vault that will not open, a run that is not in the vault).
+ */
 export function wordedMessage(error: unknown, lang: Lang): string | null {
   const words = error instanceof Error ? (error as Error & Worded)[WORDS] : undefined;
-  if (!words) return null;
+  if (!words || lang === 'en') return null;
   const vars = { ...words.vars };
   // A file purpose is itself a word of the catalogue.
   if (words.key === 'main.file.notChosen' && typeof vars.purpose === 'string') vars.what = mainText(lang, `main.file.purpose.${vars.purpose}` as MainKey);

@@ -198,6 +198,43 @@ describe('the window’s language reaches the core', () => {
     expect(await head()).toEqual(before);
   });
 
+  it('words core’s refusals main recognises (a run not in the vault, a vault that will not open) in the window’s language', async () => {
+    const refusal = async (channel: ChannelName, input: unknown) => {
+      const result = (await harness.service.dispatch(channel, input)) as Result<unknown>;
+      if (result.ok) throw new Error(`${channel} was not refused`);
+      return result.error;
+    };
+    const ghost = '00000000-0000-4000-8000-000000000000';
+    const vault = join(tmp, 'lang.vault');
+    const before = await head();
+    // A run the open vault does not have: core's refusal, worded by main.
+    const englishRun = await refusal('run.status', { runId: ghost });
+    expect(englishRun.message).toMatch(new RegExp(`^No run ${ghost} in this vault`));
+    await call('ui.setLanguage', { lang: 'es' });
+    const run = await refusal('run.status', { runId: ghost });
+    expect(run.code).toBe(englishRun.code);
+    expect(run.message).toBe(`No hay ninguna ejecución ${ghost} en este vault; véala con \`cutover run list\`.`);
+    expect(await head()).toEqual(before);
+
+    // A vault that will not open (an unlock closes the open vault first; it is opened again below).
+    await call('ui.setLanguage', { lang: 'en' });
+    const englishOpen = await refusal('vault.unlock', { path: vault, passphrase: 'not the passphrase at all' });
+    expect(englishOpen.code).toBe('WRONG_PASSPHRASE');
+    expect(englishOpen.message).toBe('Wrong passphrase: it does not unlock this vault. Nothing was changed; try again.');
+    await call('ui.setLanguage', { lang: 'es' });
+    const open = await refusal('vault.unlock', { path: vault, passphrase: 'not the passphrase at all' });
+    expect(open.code).toBe('WRONG_PASSPHRASE');
+    expect(open.message).toBe('Frase de paso incorrecta: no desbloquea este vault. No se cambió nada; inténtelo de nuevo.');
+    const missing = await refusal('vault.unlock', { path: join(tmp, 'nowhere.vault'), passphrase: 'correct horse battery staple' });
+    expect(missing.code).toBe('VAULT_NOT_FOUND');
+    expect(missing.message).toBe(`No hay ningún vault en ${join(tmp, 'nowhere.vault')}. Compruebe la ruta, o cree uno con \`cutover vault init --vault ${join(tmp, 'nowhere.vault')}\`.`);
+    // A refused unlock closed the vault that was open: nothing else is open now, said in Spanish.
+    expect((await refusal('run.status', { runId })).message).toBe('No hay ningún vault desbloqueado. Cree o desbloquee un vault primero.');
+    await call('vault.unlock', { path: vault, passphrase: 'correct horse battery staple' });
+    await call('ui.setLanguage', { lang: 'en' });
+    expect(await head()).toEqual(before);
+  });
+
   it('refuses a language the window does not have, as data', async () => {
     const result = await harness.service.dispatch('ui.setLanguage', { lang: 'fr' });
     expect(result.ok).toBe(false);

@@ -8,6 +8,18 @@ export const mainEn = {
   'main.vault.lockedIdle': 'The vault locked itself after a period of inactivity. Unlock it again to continue.',
   'main.vault.noneOpen': 'No vault is unlocked. Create or unlock a vault first.',
   'main.vault.stepRunning': 'A step is running. Cancel it or wait for it to end before locking or switching the vault.',
+  // A vault that will not open: English is core's own message (the vault's errors); these are
+  // main's words for the window, with what main knows (the path it was asked to open).
+  'main.vault.notFound': 'No vault at {path}. Check the path, or create one with `cutover vault init --vault {path}`.',
+  'main.vault.exists': '{path} already exists; a new vault is never written over an existing file. Choose another path.',
+  'main.vault.keyslotsMissing': 'The key file {keyslots} that unlocks {path} is missing. A vault is two files: keep {keyslots} beside it (restore it from the same backup as the vault).',
+  'main.vault.notAVault': '{path} is not a Cutover vault. Choose a file made by Cutover Workstation (or `cutover vault init`).',
+  'main.vault.wrongPassphrase': 'Wrong passphrase: it does not unlock this vault. Nothing was changed; try again.',
+  'main.vault.corrupt': '{path} is damaged. Nothing was written; restore the vault from a backup, or keep this copy for forensics.',
+  'main.vault.tooNew': '{path} was written by a newer Cutover Workstation. Upgrade the app to open it; the vault was not touched.',
+  'main.vault.busy': '{path} is busy: another Cutover process is writing to it. Wait for it to finish, or close the other window, and try again.',
+  'main.vault.readOnly': '{path} cannot be written here (read-only). Open a copy you can write to, or fix the file\'s permissions.',
+  'main.vault.diskFull': 'The disk holding {path} is full. Free some space and try again; nothing stored was damaged.',
   'main.keychain.unavailable': 'This machine offers no OS keychain to Cutover Workstation (Electron safeStorage is not available), so a vault cannot be remembered or unlocked with it. Use the passphrase.',
 
   // ---- people, keys and files ---------------------------------------------------------------
@@ -30,6 +42,8 @@ export const mainEn = {
   'main.file.notOpenable': 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.',
 
   // ---- runs and targets ---------------------------------------------------------------------
+  // English is core's own message; the window's words when the run is not in the open vault.
+  'main.run.notFound': 'No run {runId} in this vault; see `cutover run list`.',
   'main.run.stepRunning': 'Step {step} is already running.',
   'main.run.actOtherRun': 'This act is for run {run}, not the run open here ({runId}); nothing was recorded.',
   'main.target.notFound': 'No saved target named "{name}". Add it on the Targets screen first.',

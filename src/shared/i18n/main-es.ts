@@ -7,6 +7,16 @@ export const mainEs: MainCatalogue = {
   'main.vault.lockedIdle': 'El vault se bloqueó solo tras un rato sin actividad. Desbloquéelo de nuevo para continuar.',
   'main.vault.noneOpen': 'No hay ningún vault desbloqueado. Cree o desbloquee un vault primero.',
   'main.vault.stepRunning': 'Hay un paso en ejecución. Cancélelo o espere a que termine antes de bloquear o cambiar de vault.',
+  'main.vault.notFound': 'No hay ningún vault en {path}. Compruebe la ruta, o cree uno con `cutover vault init --vault {path}`.',
+  'main.vault.exists': '{path} ya existe; un vault nuevo nunca se escribe sobre un archivo que existe. Elija otra ruta.',
+  'main.vault.keyslotsMissing': 'Falta el archivo de claves {keyslots} que desbloquea {path}. Un vault son dos archivos: mantenga {keyslots} a su lado (restáurelo de la misma copia de seguridad que el vault).',
+  'main.vault.notAVault': '{path} no es un vault de Cutover. Elija un archivo creado por Cutover Workstation (o con `cutover vault init`).',
+  'main.vault.wrongPassphrase': 'Frase de paso incorrecta: no desbloquea este vault. No se cambió nada; inténtelo de nuevo.',
+  'main.vault.corrupt': '{path} está dañado. No se escribió nada; restaure el vault de una copia de seguridad, o guarde esta copia para el análisis forense.',
+  'main.vault.tooNew': '{path} lo escribió una versión más reciente de Cutover Workstation. Actualice la aplicación para abrirlo; el vault no se tocó.',
+  'main.vault.busy': '{path} está ocupado: otro proceso de Cutover está escribiendo en él. Espere a que termine, o cierre la otra ventana, y vuelva a intentarlo.',
+  'main.vault.readOnly': '{path} no se puede escribir aquí (solo lectura). Abra una copia en la que pueda escribir, o corrija los permisos del archivo.',
+  'main.vault.diskFull': 'El disco donde está {path} está lleno. Libere espacio y vuelva a intentarlo; no se dañó nada de lo guardado.',
   'main.keychain.unavailable': 'Esta máquina no ofrece a Cutover Workstation ningún llavero del sistema (Electron safeStorage no está disponible), así que un vault no puede recordarse ni desbloquearse con él. Use la frase de paso.',
 
   // ---- personas, claves y archivos ----------------------------------------------------------
@@ -29,6 +39,7 @@ export const mainEs: MainCatalogue = {
   'main.file.notOpenable': 'Desde aquí solo se puede abrir un PDF que haya escrito esta ventana (el decision.pdf de un paquete, un informe de incidente).',
 
   // ---- ejecuciones y destinos ---------------------------------------------------------------
+  'main.run.notFound': 'No hay ninguna ejecución {runId} en este vault; véala con `cutover run list`.',
   'main.run.stepRunning': 'El paso {step} ya se está ejecutando.',
   'main.run.actOtherRun': 'Este acto es de la ejecución {run}, no de la que está abierta aquí ({runId}); no se registró nada.',
   'main.target.notFound': 'No hay ningún destino guardado llamado "{name}". Añádalo primero en la pantalla de Destinos.',
