@@ -1,6 +1,10 @@
 // Gates: abort conditions watched on the streaming output, and expectations judged when a
 // step ends. Output is examined line by line as it arrives (lines longer than 64 KiB are
-// cut), so a transcript of gigabytes is never held in memory.
+// cut), so a transcript of gigabytes is never held in memory. What a gate matches is decided
+// line by line; to keep capture cheap, a run of whole lines that no gate can match is skipped
+// after one test over all of it (blockTest), and output is not decoded at all once nothing is
+// left to watch (every abort gate fired, every expectation found).
+import { isAscii } from 'node:buffer';
 import { compilePattern, type CompiledPattern } from '../runbook/patterns';
 import type { AbortGate, Expectation } from '../runbook/schema';
 import type { ExecResult } from '../targets/types';
@@ -97,43 +101,147 @@ function watched<E extends Expectation>(e: E): e is Exclude<E, { that: string }>
   return !('that' in e);
 }
 
+/**
+ * Whether a pattern's test over several whole lines joined by '\n' is true whenever it matches
+ * one of those lines alone. So it is for multiline patterns (every runbook pattern is compiled
+ * with 'm'; the threshold pattern has no anchors): ^ and $ hold at a '\n' as at a line's ends,
+ * and \b sees '\n' as it sees the end of a line. Not for what looks at the text's own ends (\A,
+ * \z) or could switch multiline off or look around ('(?'): such a pattern is tested line by line.
+ */
+function blockSafe(source: string): boolean {
+  return !/\\[Az]|\(\?/.test(source);
+}
+
+interface Tester {
+  test(text: string): boolean;
+}
+
+/**
+ * A test over a block of whole lines that is false only when no line of it matches; null when
+ * the pattern cannot say (always test line by line). A pattern with no special character and
+ * no 'i' flag matches exactly where its text occurs: the block is searched for that text.
+ */
+function blockTest(source: string, flags: string | undefined, re: Tester): Tester | null {
+  if (source !== '' && !/[\\.+*?()|[\]{}^$]/.test(source) && !flags?.includes('i')) return { test: (block) => block.includes(source) };
+  return blockSafe(source) ? re : null;
+}
+
 /** Watches output as it streams; collects what the expectations need. */
 export class GateWatcher {
   private partial = '';
-  private readonly abortGates: { gate: AbortGate; re: CompiledPattern; unless: CompiledPattern | null }[];
+  private readonly abortGates: { gate: AbortGate; re: CompiledPattern; unless: CompiledPattern | null; block: Tester | null }[];
   // Runbook patterns run in RE2 (linear time: no pattern can freeze a step); the threshold
   // matcher is the engine's own pattern around an escaped metric name.
-  private readonly matchers: { e: Expectation; re: CompiledPattern | RegExp }[] = [];
+  private readonly matchers: { e: Expectation; re: CompiledPattern | RegExp; block: Tester | null }[] = [];
+  /** The expectations looked for in the output (contains, matches, values by pattern, thresholds): once all are seen and every abort gate fired, the output is no longer read. */
+  private readonly looked: Expectation[] = [];
   private readonly seen = new Map<Expectation, string>();
   readonly aborts: AbortMatch[] = [];
-  private readonly decoder = new TextDecoder('utf-8');
+  /** Made at the first chunk that is not plain ASCII; until then no byte was held back. */
+  private decoder: InstanceType<typeof TextDecoder> | null = null;
+  /** The decoder holds no bytes of an unfinished character (its last chunk ended in ASCII). */
+  private decoderClean = true;
+  /** Bytes were read before: a BOM from now on is text, not the stream's byte order mark. */
+  private started = false;
 
   constructor(
     private readonly expectations: Expectation[],
     abortOn: AbortGate[],
     private readonly onAbort: (match: AbortMatch) => void,
   ) {
-    this.abortGates = abortOn.map((gate) => ({ gate, re: compilePattern(gate.pattern, gate.flags, 'm'), unless: gate.unless ? compilePattern(gate.unless, gate.flags, 'm') : null }));
+    this.abortGates = abortOn.map((gate) => {
+      const re = compilePattern(gate.pattern, gate.flags, 'm');
+      return { gate, re, unless: gate.unless ? compilePattern(gate.unless, gate.flags, 'm') : null, block: blockTest(gate.pattern, gate.flags, re) };
+    });
+    const matcher = (e: Expectation, source: string, flags: string | undefined, re: CompiledPattern | RegExp) => this.matchers.push({ e, re, block: blockTest(source, flags, re) });
     for (const e of expectations) {
-      if ('output_matches' in e) this.matchers.push({ e, re: compilePattern(e.output_matches, e.flags, 'm') });
-      if ('value' in e && e.value.pattern) this.matchers.push({ e, re: compilePattern(e.value.pattern, e.value.flags, 'm') });
-      if ('threshold' in e) this.matchers.push({ e, re: new RegExp(`\\b${e.threshold.metric.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b\\s*[:=]?\\s*(-?\\d+(?:\\.\\d+)?)`) });
+      if ('output_matches' in e) matcher(e, e.output_matches, e.flags, compilePattern(e.output_matches, e.flags, 'm'));
+      if ('value' in e && e.value.pattern) matcher(e, e.value.pattern, e.value.flags, compilePattern(e.value.pattern, e.value.flags, 'm'));
+      if ('threshold' in e) matcher(e, '', undefined, new RegExp(`\\b${e.threshold.metric.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b\\s*[:=]?\\s*(-?\\d+(?:\\.\\d+)?)`));
+      if ('output_contains' in e || 'output_not_contains' in e || 'output_matches' in e || ('value' in e && e.value.pattern) || 'threshold' in e) this.looked.push(e);
     }
   }
 
+  /** True once no line could change any result: every abort gate fired and every expectation looked for was found. */
+  private idle(): boolean {
+    return this.looked.every((e) => this.seen.has(e)) && this.abortGates.every(({ gate }) => this.aborts.some((a) => a.pattern === gate.pattern));
+  }
+
+  /** False only when no line of `block` (whole lines, none cut, no '\r') can match any gate still watched. */
+  private mayMatch(block: string): boolean {
+    for (const { gate, block: test } of this.abortGates) {
+      if (this.aborts.some((a) => a.pattern === gate.pattern)) continue;
+      if (test === null || test.test(block)) return true;
+    }
+    for (const e of this.expectations) {
+      if (this.seen.has(e)) continue;
+      if ('output_contains' in e && block.includes(e.output_contains)) return true;
+      if ('output_not_contains' in e && block.includes(e.output_not_contains)) return true;
+    }
+    for (const { e, block: test } of this.matchers) {
+      if (this.seen.has(e)) continue;
+      if (test === null || test.test(block)) return true;
+    }
+    return false;
+  }
+
+  /** The whole lines text[start, end) (end is a '\n' or the text's end), line by line, each cut at MAX_LINE. */
+  private lines(text: string, start: number, end: number): void {
+    for (const line of text.slice(start, end).split('\n')) this.line(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+  }
+
+  /** Every line of text[0, last) (last is its final '\n'): runs of lines no gate can match are skipped whole. */
+  private wholeLines(text: string, last: number): void {
+    let start = 0;
+    while (start <= last) {
+      // A run of lines ending at a '\n' at most MAX_LINE characters on: none of them is cut.
+      let end = text.lastIndexOf('\n', start + MAX_LINE);
+      if (end < start) {
+        end = text.indexOf('\n', start);
+        this.lines(text, start, end);
+      } else {
+        const block = text.slice(start, end);
+        if (block.includes('\r') || this.mayMatch(block)) this.lines(text, start, end);
+      }
+      start = end + 1;
+    }
+  }
+
+  /**
+   * The chunk as text, as one UTF-8 decoder reading the whole stream would give it: a chunk of
+   * ASCII bytes after a finished character is its bytes as they are (the common case, and
+   * much cheaper); anything else goes through the stream's TextDecoder.
+   */
+  private decode(chunk: Buffer): string {
+    if (chunk.length === 0) return '';
+    let text: string;
+    if (this.decoderClean && isAscii(chunk)) text = chunk.toString('latin1');
+    else {
+      // A BOM is dropped only at the very start of the stream, as a decoder made then would.
+      this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: this.started });
+      text = this.decoder.decode(chunk, { stream: true });
+      this.decoderClean = chunk[chunk.length - 1]! < 0x80;
+    }
+    this.started = true;
+    return text;
+  }
+
   push(chunk: Buffer): void {
-    const text = this.partial + this.decoder.decode(chunk, { stream: true });
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
+    if (this.idle()) return;
+    const text = this.partial + this.decode(chunk);
+    const last = text.lastIndexOf('\n');
+    this.partial = last < 0 ? text : text.slice(last + 1);
+    // As before: a line already longer than MAX_LINE is judged (cut) before the chunk's whole lines.
     if (this.partial.length > MAX_LINE) {
       this.line(this.partial.slice(0, MAX_LINE));
       this.partial = '';
     }
-    for (const line of lines) this.line(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+    if (last >= 0) this.wholeLines(text, last);
   }
 
   end(): void {
-    const rest = this.partial + this.decoder.decode();
+    if (this.idle()) return;
+    const rest = this.partial + (this.decoder?.decode() ?? '');
     this.partial = '';
     if (rest) this.line(rest);
   }
