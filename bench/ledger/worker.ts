@@ -15,9 +15,10 @@ const arg = (name: string): string => {
   return args[i + 1]!;
 };
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-// `cutover ledger publish --follow`'s defaults (--poll, --batch) and `ledger watch`'s --poll.
+// `cutover ledger publish --follow`'s defaults (--poll, --batch, its gather pause) and `ledger watch`'s --poll.
 const FOLLOW_POLL_MS = 500;
 const FOLLOW_BATCH = 100;
+const FOLLOW_GATHER_MS = 20;
 const WATCH_POLL_MS = 2000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -71,7 +72,11 @@ async function publisher(): Promise<void> {
         last = now;
       })).head;
       calls += 1;
-    } else await doorbell.wait(FOLLOW_POLL_MS);
+    } else {
+      await doorbell.wait(FOLLOW_POLL_MS);
+      // As `publish --follow` does: a moment for the appends right behind the one that rang.
+      if (vault.head().seq > head) await sleep(FOLLOW_GATHER_MS);
+    }
   }
   doorbell.close();
   await ledger.close();

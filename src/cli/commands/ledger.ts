@@ -45,6 +45,9 @@ function defaultHeadsPath(label: string): string {
  * ledger is said once and retried with back-off; the ledger's head stays the only cursor.
  * `doorbell` (the vault's folder watched) wakes it as soon as the vault changes; the poll stays.
  */
+/** `publish --follow`: how long it lets appends gather after the vault's doorbell rang (adds at most this to the publish lag). */
+const GATHER_MS = 20;
+
 async function followVault(vault: Vault, pollMs: number, publish: (progress: (n: number, head: number) => void) => Promise<PublishResult>, json?: boolean, receive?: () => Promise<unknown>, doorbell?: { wait(ms: number): Promise<void>; wake(): void }): Promise<void> {
   const { LedgerConnectionError } = await ledgerCore();
   let stopping = false;
@@ -86,6 +89,9 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
       if (receive) await receive();
       if (doorbell) await doorbell.wait(pollMs);
       else await sleep(pollMs);
+      // Woken by an append: a moment for the appends right behind it, so a burst goes out as one
+      // batch (one signature pass, one commit) rather than one publish each.
+      if (!stopping && vault.head().seq !== publishedHead) await sleep(GATHER_MS);
     }
   } finally {
     process.removeListener('SIGINT', stop);
