@@ -5,6 +5,8 @@ import type { Role } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
+import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 
@@ -76,12 +78,10 @@ export function registerIdentity(program: Command): void {
         if (opts.json) printJson({ ...info, owner: chain.owner, proven: chain.proven, status: status(chain) });
         else if (info.keySource === 'public') {
           const file = `${info.name}.identity.json`;
-          console.log(`Added ${info.name} (${info.roles.join(', ')}): ${info.fingerprint}, public key only; unproven until ${info.name} signs the identity statement:\n` +
-            `  cutover identity statement --vault ${opts.vault} --name ${info.name} --out ${file}\n` +
-            `  ${signCommand(file)}        (on ${info.name}'s own machine, with their key)\n` +
-            `  cutover identity prove --vault ${opts.vault} --name ${info.name} --statement ${file} --signature ${file}.sig`);
+          console.log(translator(outputLang()).t('cli.identity.addedPublic', { name: info.name, roles: info.roles.join(', '), fingerprint: info.fingerprint, vault: opts.vault, file, sign: signCommand(file) }));
         } else {
-          console.log(`Added ${info.name} (${info.roles.join(', ')}): ${info.fingerprint}, the vault's owner, key in ${info.keySource === 'vault' ? 'the vault' : info.keySource === 'agent' ? 'ssh-agent' : info.keyPath}; proven.`);
+          const tr = translator(outputLang());
+          console.log(tr.t('cli.identity.addedOwner', { name: info.name, roles: info.roles.join(', '), fingerprint: info.fingerprint, where: info.keySource === 'vault' ? tr.t('cli.identity.keyInVault') : info.keySource === 'agent' ? 'ssh-agent' : String(info.keyPath) }));
         }
       } finally {
         v.close();
@@ -109,8 +109,7 @@ export function registerIdentity(program: Command): void {
         const prove = `cutover identity prove --vault ${opts.vault} --name ${opts.name} --statement ${opts.out} --signature ${opts.out}.sig`;
         if (opts.json) printJson({ name: opts.name, fingerprint: chain.fingerprint, out: opts.out, statement, namespace: NAMESPACE, sign: command, prove });
         else {
-          console.log(`Wrote ${opts.name}'s identity statement to ${opts.out}. ${opts.name} signs it unchanged, on their own machine, with the key ${chain.fingerprint}:\n` +
-            `  ${command}\nwhich writes ${opts.out}.sig. Then import both here:\n  ${prove}`);
+          console.log(translator(outputLang()).t('cli.identity.statementWritten', { name: opts.name, out: opts.out, fingerprint: chain.fingerprint, sign: command, prove }));
         }
       } finally {
         v.close();
@@ -137,9 +136,12 @@ export function registerIdentity(program: Command): void {
           ? proveIdentity(v, { name: opts.name, statement, signature, actor })
           : await proveOwnerInPlace(v, { name: opts.name, actor, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
         if (opts.json) printJson({ ...result.identity, status: status(result.identity), appended: result.appended });
-        else console.log(result.appended
-          ? `${opts.name} is proven: the statement is signed by ${result.identity.fingerprint} (event ${result.identity.provenSeq}).`
-          : `${opts.name} was already proven (event ${result.identity.provenSeq}); nothing was added.`);
+        else {
+          const tr = translator(outputLang());
+          console.log(result.appended
+            ? tr.t('cli.identity.proven', { name: opts.name, fingerprint: result.identity.fingerprint, seq: String(result.identity.provenSeq) })
+            : tr.t('cli.identity.alreadyProven', { name: opts.name, seq: String(result.identity.provenSeq) }));
+        }
       } finally {
         v.close();
       }
@@ -157,14 +159,18 @@ export function registerIdentity(program: Command): void {
         const list = registryOf(v).all().map((i) => ({ ...i, keyPath: rows.get(i.name)?.keyPath ?? null, createdAt: rows.get(i.name)?.createdAt ?? null, status: status(i) }));
         const differences = identityTableDifferences(v);
         if (opts.json) printJson(list);
-        else if (list.length === 0) console.log('No identities yet; add one with `cutover identity add`.');
+        else if (list.length === 0) console.log(translator(outputLang()).t('cli.identity.none'));
         else {
+          const tr = translator(outputLang());
+          const word = (s: ReturnType<typeof status>) => tr.t(`cli.identity.status.${s}`);
+          // As wide as this language's longest single status (English: 9, as always).
+          const width = Math.max(...(['owner', 'proven', 'unproven', 'custodial'] as const).map((s) => word(s).length));
           for (const i of list) {
-            const shown = i.owner && !i.proven ? 'owner, unproven' : i.status;
-            console.log(`${i.name.padEnd(16)} ${i.roles.join(',').padEnd(24)} ${i.fingerprint}  ${shown.padEnd(9)}  ${i.keySource === 'file' ? i.keyPath : i.keySource}`);
+            const shown = i.owner && !i.proven ? tr.t('cli.identity.status.ownerUnproven') : word(i.status);
+            console.log(`${i.name.padEnd(16)} ${i.roles.join(',').padEnd(24)} ${i.fingerprint}  ${shown.padEnd(width)}  ${i.keySource === 'file' ? i.keyPath : i.keySource}`);
           }
-          if (list.some((i) => i.owner && !i.proven)) console.log(`The owner proves their identity once with \`cutover identity prove --vault ${opts.vault} --name ${list.find((i) => i.owner)!.name}\`.`);
-          if (list.some((i) => i.custodial)) console.log('Custodial identities were stored with their private key (or its path) in this vault; their acts never count. Register those people again by public key under a new name, with a key made on their own machine.');
+          if (list.some((i) => i.owner && !i.proven)) console.log(tr.t('cli.identity.ownerProves', { vault: opts.vault, name: list.find((i) => i.owner)!.name }));
+          if (list.some((i) => i.custodial)) console.log(tr.t('cli.identity.custodialNote'));
         }
         for (const d of differences) process.stderr.write(`cutover: warning: ${d.message}\n`);
       } finally {

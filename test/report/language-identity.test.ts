@@ -1,0 +1,67 @@
+// The identity commands' human output in the language asked for (--lang / CUTOVER_LANG: they
+// have no runbook): add (owner and by public key), statement, prove, list. No English catalogue
+// sentence in the Spanish output, English as before, --json the same bytes.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeRun, runCli } from '../helpers/cli';
+import { makeKey } from '../helpers/ssh-keys';
+import { useTempDir } from '../helpers/tmp';
+import { found } from './language-sentences';
+
+describe('identity commands in the language asked for', () => {
+  it('--lang es: add, statement, prove and list in Spanish; English as before', async () => {
+    const dir = useTempDir('cutover-identity-lang-');
+    const ok = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await runCli(args, { env: { CUTOVER_ACTOR: 'ana', ...env } });
+      expect(r.code, describeRun(r)).toBe(0);
+      return r;
+    };
+    const key = await makeKey(dir, 'ed25519', { name: 'gov_key', comment: 'gov@governance' });
+    /** The same steps in one vault per language; the outputs, in order. */
+    const walk = async (lang: string[], vault: string) => {
+      const out: string[] = [];
+      out.push((await ok([...lang, 'vault', 'init', '--vault', vault])).stdout);
+      out.push((await ok([...lang, 'identity', 'list', '--vault', vault])).stdout);
+      out.push((await ok([...lang, 'identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate'])).stdout);
+      out.push((await ok([...lang, 'identity', 'add', '--vault', vault, '--name', 'gov', '--role', 'approver', '--public-key', `${key.path}.pub`])).stdout);
+      out.push((await ok([...lang, 'identity', 'list', '--vault', vault])).stdout);
+      const statement = `${vault}.gov.identity.json`;
+      out.push((await ok([...lang, 'identity', 'statement', '--vault', vault, '--name', 'gov', '--out', statement])).stdout);
+      const signed = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'cutover-identity-v1', '-f', key.path, statement], { encoding: 'utf8' });
+      expect(signed.status, signed.stderr).toBe(0);
+      const prove = [...lang, 'identity', 'prove', '--vault', vault, '--name', 'gov', '--statement', statement, '--signature', `${statement}.sig`];
+      out.push((await ok(prove)).stdout);
+      out.push((await ok(prove)).stdout);
+      out.push((await ok([...lang, 'identity', 'list', '--vault', vault])).stdout);
+      out.push((await ok([...lang, 'identity', 'list', '--vault', vault, '--json'])).stdout);
+      return out;
+    };
+    const es = await walk(['--lang', 'es'], join(dir, 'es.vault'));
+    const en = await walk([], join(dir, 'en.vault'));
+    const [, noneEs, ownerEs, publicEs, listEs, statementEs, provenEs, againEs, listAfterEs] = es;
+    const [, noneEn, ownerEn, publicEn, listEn, statementEn, provenEn, againEn, listAfterEn] = en;
+    expect(noneEs).toBe('Aún no hay identidades; añade una con `cutover identity add`.\n');
+    expect(noneEn).toBe('No identities yet; add one with `cutover identity add`.\n');
+    expect(ownerEs).toMatch(/^Añadida ana \(operator\): SHA256:\S+, propietario de la bóveda, clave en la bóveda; probada\.\n$/);
+    expect(ownerEn).toMatch(/^Added ana \(operator\): SHA256:\S+, the vault's owner, key in the vault; proven\.\n$/);
+    expect(publicEs).toMatch(/^Añadida gov \(approver\): SHA256:\S+, solo la clave pública; sin probar hasta que gov firme la declaración de identidad:\n {2}cutover identity statement --vault .*\n {2}ssh-keygen -Y sign -n cutover-identity-v1 .* {8}\(en la propia máquina de gov, con su clave\)\n/);
+    expect(publicEn).toMatch(/^Added gov \(approver\): SHA256:\S+, public key only; unproven until gov signs the identity statement:\n {2}cutover identity statement --vault .*\n {2}ssh-keygen -Y sign -n cutover-identity-v1 .* {8}\(on gov's own machine, with their key\)\n/);
+    expect(listEs).toMatch(/^gov +approver +SHA256:\S+ {2}sin probar {3}public$/m);
+    expect(listEn).toMatch(/^gov +approver +SHA256:\S+ {2}unproven {3}public$/m);
+    expect(listEn).toMatch(/^ana +operator +SHA256:\S+ {2}owner {6}vault$/m);
+    expect(statementEs).toMatch(/^Declaración de identidad de gov escrita en .*\. gov la firma sin cambiarla, en su propia máquina, con la clave SHA256:/);
+    expect(statementEn).toMatch(/^Wrote gov's identity statement to .*\. gov signs it unchanged, on their own machine, with the key SHA256:\S+:\n {2}ssh-keygen .*\nwhich writes .*\.sig\. Then import both here:\n {2}cutover identity prove /);
+    expect(provenEs).toMatch(/^gov está probada: la declaración la firma SHA256:\S+ \(evento \d+\)\.\n$/);
+    expect(provenEn).toMatch(/^gov is proven: the statement is signed by SHA256:\S+ \(event \d+\)\.\n$/);
+    expect(againEs).toMatch(/^gov ya estaba probada \(evento \d+\); no se añadió nada\.\n$/);
+    expect(againEn).toMatch(/^gov was already proven \(event \d+\); nothing was added\.\n$/);
+    expect(listAfterEs).toMatch(/^gov +approver +SHA256:\S+ {2}probada {6}public$/m);
+    expect(listAfterEn).toMatch(/^gov +approver +SHA256:\S+ {2}proven {5}public$/m);
+    // --json: the same fields in any language (fingerprints and times differ between the two vaults).
+    const shape = (text: string) => (JSON.parse(text) as Record<string, unknown>[]).map((i) => ({ name: i.name, roles: i.roles, status: i.status, owner: i.owner, proven: i.proven }));
+    expect(shape(es[9]!)).toEqual(shape(en[9]!));
+    expect(found(es.slice(1, 9).join('\n'), 'en')).toEqual([]);
+    expect(found(en.slice(1, 9).join('\n'), 'es')).toEqual([]);
+  });
+});
