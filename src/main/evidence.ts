@@ -15,6 +15,7 @@ import { packLanguage, policyText, summaryText } from '../core/pack/verdict-word
 import type { ActExportView } from '../shared/views';
 import type { SessionKeys } from './keys';
 import { actExportView } from './runs';
+import { english, worded } from './worded';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
 
 /** The decision as the window shows it: in the run's language (its runbook's `language:`), else the window's. */
@@ -134,7 +135,7 @@ function packReadError(error: unknown, path: string): unknown {
   if (error instanceof PackError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-    return new PackInputError(`Cannot read the pack at ${path} (${code}). Check the path and that this app may read it, then import again; nothing was recorded.`, { cause: error });
+    return worded(new PackInputError(english('main.pack.unreadable', { path, code }), { cause: error }), 'main.pack.unreadable', { path, code });
   }
   return error;
 }

@@ -8,15 +8,18 @@ import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { basename, resolve } from 'node:path';
 import { elementOfLine, importMarkdownFile, type ImportedRunbook } from '../core/runbook/import';
 import type { ImportedDraftSaved, MarkdownImportView } from '../shared/views-import';
+import { english, worded, type MainKey } from './worded';
 
 /** A save the person must confirm, or cannot make: the error envelope's code says which. */
 export class DraftSaveError extends Error {
   constructor(
     readonly code: 'DRAFT_EXISTS' | 'DRAFT_CHANGED' | 'BAD_INPUT',
-    message: string,
+    key: MainKey,
+    vars: Record<string, string>,
   ) {
-    super(message);
+    super(english(key, vars));
     this.name = 'DraftSaveError';
+    worded(this, key, vars);
   }
 }
 
@@ -47,16 +50,16 @@ export function importMarkdownView(path: string): MarkdownImportView {
 
 export function saveImportedDraft(markdownPath: string, out: string, input: { yamlSha256: string; overwrite: boolean }): ImportedDraftSaved {
   if (resolve(out) === resolve(markdownPath)) {
-    throw new DraftSaveError('BAD_INPUT', `${basename(out)} is the Markdown runbook itself: choose another file for the YAML draft (for example ${basename(markdownPath).replace(/\.(md|markdown)$/i, '')}.yaml).`);
+    throw new DraftSaveError('BAD_INPUT', 'main.draft.isSource', { file: basename(out), example: basename(markdownPath).replace(/\.(md|markdown)$/i, '') });
   }
   const { yaml } = importFile(markdownPath);
   const digest = sha256(yaml);
   if (digest !== input.yamlSha256) {
-    throw new DraftSaveError('DRAFT_CHANGED', `${basename(markdownPath)} changed since it was imported: the draft shown is not what it gives now. Import it again, check the draft, then save.`);
+    throw new DraftSaveError('DRAFT_CHANGED', 'main.draft.changed', { file: basename(markdownPath) });
   }
   if (existsSync(out)) {
-    if (!statSync(out).isFile()) throw new DraftSaveError('BAD_INPUT', `${out} is not a regular file: choose a file name for the YAML draft.`);
-    if (!input.overwrite) throw new DraftSaveError('DRAFT_EXISTS', `${out} already exists. Replace it with the draft, or choose another name.`);
+    if (!statSync(out).isFile()) throw new DraftSaveError('BAD_INPUT', 'main.draft.notAFile', { path: out });
+    if (!input.overwrite) throw new DraftSaveError('DRAFT_EXISTS', 'main.draft.exists', { path: out });
   }
   const partial = `${out}.partial`;
   try {
@@ -65,7 +68,7 @@ export function saveImportedDraft(markdownPath: string, out: string, input: { ya
   } catch (error) {
     rmSync(partial, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DraftSaveError('BAD_INPUT', `Cannot write ${out} (${code ?? (error as Error).message}): choose a folder you can write to.`);
+    throw new DraftSaveError('BAD_INPUT', 'main.draft.cannotWrite', { path: out, why: code ?? (error as Error).message });
   }
   return { path: out, bytes: Buffer.byteLength(yaml, 'utf8'), sha256: digest };
 }

@@ -13,6 +13,7 @@ import { memberProblem, type PublishedEvent } from '../core/ledger/record';
 import { hasTranscriptTable } from '../core/ledger/transcripts-chunk';
 import { describeTranscriptProblem, TranscriptCheck } from '../core/ledger/transcripts-read';
 import type { WarRoomTranscriptView } from '../shared/views-war-room';
+import { english, worded } from './worded';
 
 /** The newest bytes of a transcript kept for the window. */
 export const KEPT_TRANSCRIPT_BYTES = 256 << 10;
@@ -71,7 +72,7 @@ export class WarRoomTranscripts {
 
   /** The transcript as read so far; the first ask starts following it. */
   async view(workstation: string, artifactId: string): Promise<WarRoomTranscriptView> {
-    if (this.stopped) throw new LedgerError('The War room stopped following this ledger: follow it again.');
+    if (this.stopped) throw worded(new LedgerError(english('main.warRoom.stopped')), 'main.warRoom.stopped');
     const k = key(workstation, artifactId);
     let w = this.watches.get(k);
     if (!w) {
@@ -134,7 +135,7 @@ export class WarRoomTranscripts {
     }
     if (this.stopped) {
       await closeLedger(connection);
-      throw new LedgerError('The War room stopped following this ledger: follow it again.');
+      throw worded(new LedgerError(english('main.warRoom.stopped')), 'main.warRoom.stopped');
     }
     this.connection = connection;
     return connection;

@@ -16,6 +16,7 @@ import { translator, type Lang } from '../shared/i18n';
 import type { WarRoomProblemView, WarRoomState, WarRoomTranscriptView, WarRoomView } from '../shared/views-war-room';
 import type { PushHub } from './push';
 import { WarRoomTranscripts } from './war-room-transcripts';
+import { english, worded, type MainKey } from './worded';
 
 const REMEMBERED_FORMAT = 'cutover-war-room-v1';
 const MAX_REMEMBERED_BYTES = 16 << 10;
@@ -189,7 +190,7 @@ export class WarRoom {
   /** A step transcript of the ledger followed, checked chunk by chunk; the first ask starts following it. */
   async transcript(vault: Vault, workstation: string, artifactId: string): Promise<WarRoomTranscriptView> {
     const f = this.current?.vaultPath === vault.path ? this.current : null;
-    if (!f) throw new LedgerError('The War room follows no ledger for this vault: connect to the team ledger first.');
+    if (!f) throw worded(new LedgerError(english('main.warRoom.noLedger')), 'main.warRoom.noLedger');
     return f.transcripts.view(workstation, artifactId);
   }
 
@@ -200,13 +201,13 @@ export class WarRoom {
    */
   async act(vault: Vault, runId: string, what: { kind: 'approve' } | { kind: 'decide'; decision: LedgerDecision }, signerOf: (fingerprint: string) => Signer | undefined): Promise<void> {
     const f = this.current?.vaultPath === vault.path ? this.current : null;
-    if (!f) throw new LedgerError('The War room follows no ledger for this vault: connect to the team ledger first.');
+    if (!f) throw worded(new LedgerError(english('main.warRoom.noLedger')), 'main.warRoom.noLedger');
     const membership = f.membership;
     if (!membership || membership.ledger !== f.ledgerId) {
-      throw new LedgerError(`This vault has not joined the ledger it follows (${f.label}), so nothing it signs reaches the operator: join it first (\`cutover ledger join --vault ${vault.path} --db ${f.url} --name WORKSTATION\`).`);
+      throw warRoomRefusal('main.warRoom.notJoined', { ledger: f.label, vault: vault.path, url: f.url });
     }
     const signer = signerOf(membership.fingerprint);
-    if (!signer) throw new LedgerError(`${membership.owner}'s key is not unlocked in this session (People screen, session keys): nothing was signed.`);
+    if (!signer) throw warRoomRefusal('main.warRoom.keyLocked', { name: membership.owner });
     if (what.kind === 'approve') await approveThroughLedger(vault, { runId, db: f.url, signer });
     else await decideThroughLedger(vault, { runId, decision: what.decision, db: f.url, signer });
   }
@@ -289,6 +290,11 @@ export class WarRoom {
     }
     await this.release(f.follower);
   }
+}
+
+/** A War room act main refuses, worded from main's catalogue (English message; the window's language on the way out). */
+function warRoomRefusal(key: MainKey, vars: Record<string, string>): LedgerError {
+  return worded(new LedgerError(english(key, vars)), key, vars);
 }
 
 function safeLedgerId(headsPath: string): string | null {

@@ -214,6 +214,8 @@ describe('the window’s language reaches the core', () => {
     const run = await refusal('run.status', { runId: ghost });
     expect(run.code).toBe(englishRun.code);
     expect(run.message).toBe(`No hay ninguna ejecución ${ghost} en este vault; véala con \`cutover run list\`.`);
+    // A War room act with no ledger followed: main's words.
+    expect((await refusal('warRoom.approve', { runId })).message).toBe('El War room no sigue ningún libro mayor para este vault: conéctese primero al libro mayor del equipo.');
     expect(await head()).toEqual(before);
 
     // A vault that will not open (an unlock closes the open vault first; it is opened again below).

@@ -39,6 +39,12 @@ export const mainEn = {
   'main.file.purpose.pack': 'pack',
   'main.file.purpose.act': 'act',
   'main.file.purpose.signature': 'signature',
+  'main.pack.unreadable': 'Cannot read the pack at {path} ({code}). Check the path and that this app may read it, then import again; nothing was recorded.',
+  'main.draft.isSource': '{file} is the Markdown runbook itself: choose another file for the YAML draft (for example {example}.yaml).',
+  'main.draft.changed': '{file} changed since it was imported: the draft shown is not what it gives now. Import it again, check the draft, then save.',
+  'main.draft.notAFile': '{path} is not a regular file: choose a file name for the YAML draft.',
+  'main.draft.exists': '{path} already exists. Replace it with the draft, or choose another name.',
+  'main.draft.cannotWrite': 'Cannot write {path} ({why}): choose a folder you can write to.',
   'main.file.notOpenable': 'Only a PDF this window wrote (a pack’s decision.pdf, an incident report) can be opened from here.',
 
   // ---- runs and targets ---------------------------------------------------------------------
@@ -48,6 +54,12 @@ export const mainEn = {
   'main.run.actOtherRun': 'This act is for run {run}, not the run open here ({runId}); nothing was recorded.',
   'main.target.notFound': 'No saved target named "{name}". Add it on the Targets screen first.',
   'main.target.notPostgres': 'Target "{name}" is a {kind} target; this needs a PostgreSQL target.',
+
+  // ---- the War room ---------------------------------------------------------------------------
+  'main.warRoom.noLedger': 'The War room follows no ledger for this vault: connect to the team ledger first.',
+  'main.warRoom.stopped': 'The War room stopped following this ledger: follow it again.',
+  'main.warRoom.notJoined': 'This vault has not joined the ledger it follows ({ledger}), so nothing it signs reaches the operator: join it first (`cutover ledger join --vault {vault} --db {url} --name WORKSTATION`).',
+  'main.warRoom.keyLocked': '{name}\'s key is not unlocked in this session (People screen, session keys): nothing was signed.',
 
   // ---- the contract itself ------------------------------------------------------------------
   'main.channel.unknown': '"{channel}" is not a channel of this app\'s contract.',

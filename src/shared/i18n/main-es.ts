@@ -36,6 +36,12 @@ export const mainEs: MainCatalogue = {
   'main.file.purpose.pack': 'paquete',
   'main.file.purpose.act': 'acto',
   'main.file.purpose.signature': 'archivo de firma',
+  'main.pack.unreadable': 'No se puede leer el paquete de {path} ({code}). Compruebe la ruta y que esta aplicación pueda leerlo, e impórtelo de nuevo; no se registró nada.',
+  'main.draft.isSource': '{file} es el propio runbook en Markdown: elija otro archivo para el borrador YAML (por ejemplo {example}.yaml).',
+  'main.draft.changed': '{file} cambió desde que se importó: el borrador que se muestra no es lo que da ahora. Impórtelo de nuevo, revise el borrador y guárdelo.',
+  'main.draft.notAFile': '{path} no es un archivo normal: elija un nombre de archivo para el borrador YAML.',
+  'main.draft.exists': '{path} ya existe. Sustitúyalo por el borrador, o elija otro nombre.',
+  'main.draft.cannotWrite': 'No se puede escribir {path} ({why}): elija una carpeta en la que pueda escribir.',
   'main.file.notOpenable': 'Desde aquí solo se puede abrir un PDF que haya escrito esta ventana (el decision.pdf de un paquete, un informe de incidente).',
 
   // ---- ejecuciones y destinos ---------------------------------------------------------------
@@ -44,6 +50,12 @@ export const mainEs: MainCatalogue = {
   'main.run.actOtherRun': 'Este acto es de la ejecución {run}, no de la que está abierta aquí ({runId}); no se registró nada.',
   'main.target.notFound': 'No hay ningún destino guardado llamado "{name}". Añádalo primero en la pantalla de Destinos.',
   'main.target.notPostgres': 'El destino "{name}" es de tipo {kind}; esto necesita un destino PostgreSQL.',
+
+  // ---- el War room ----------------------------------------------------------------------------
+  'main.warRoom.noLedger': 'El War room no sigue ningún libro mayor para este vault: conéctese primero al libro mayor del equipo.',
+  'main.warRoom.stopped': 'El War room dejó de seguir este libro mayor: sígalo de nuevo.',
+  'main.warRoom.notJoined': 'Este vault no se ha unido al libro mayor que sigue ({ledger}), así que nada de lo que firma llega al operador: únalo primero (`cutover ledger join --vault {vault} --db {url} --name WORKSTATION`).',
+  'main.warRoom.keyLocked': 'La clave de {name} no está desbloqueada en esta sesión (pantalla de Personas, claves de la sesión): no se firmó nada.',
 
   // ---- el contrato mismo --------------------------------------------------------------------
   'main.channel.unknown': '"{channel}" no es un canal del contrato de esta aplicación.',
