@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { VaultEvent, VerifyReport } from '../core/vault';
 import { CliUsageError } from './errors';
+import { translator, type Translator } from '../shared/i18n';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -27,14 +28,15 @@ export function formatEvent(e: VaultEvent): string {
   return `#${String(e.seq).padEnd(5)} ${e.at}  ${e.actor.padEnd(12)} ${e.type.padEnd(26)} ${e.hash.slice(0, 12)}  ${summarize(e.payload)}`;
 }
 
-export function formatVerify(path: string, r: VerifyReport): string {
-  const lines = [`Vault ${path}: ${r.ok ? 'OK' : 'FAILED'}`];
-  lines.push(`  events:    ${r.events} checked, chain head ${r.headHash}`);
-  lines.push(`  artifacts: ${r.artifacts} checked, ${formatBytes(r.bytes)} re-hashed`);
-  if (r.firstBadEvent) lines.push(`  FIRST BAD EVENT: ${r.firstBadEvent.ref}: ${r.firstBadEvent.message}`);
-  for (const a of r.badArtifacts) lines.push(`  BAD ARTIFACT: ${a.ref}: ${a.message}`);
-  if (r.corruption) lines.push(`  CORRUPTION: ${r.corruption.message}`);
-  for (const a of r.incompleteArtifacts) lines.push(`  incomplete (kept as written, not a failure): ${a.name} (${a.id}), ${formatBytes(a.size)}${a.sha256 ? `, sha256 ${a.sha256}` : ', still being written'}`);
+/** `vault verify` for people, in `tr`'s language (the vault's own messages as core words them). */
+export function formatVerify(path: string, r: VerifyReport, tr: Translator = translator('en')): string {
+  const lines = [tr.t('cli.vault.verify.head', { vault: path, result: tr.t(r.ok ? 'cli.vault.verify.ok' : 'cli.vault.verify.failed') })];
+  lines.push(tr.t('cli.vault.verify.events', { n: r.events, head: r.headHash }));
+  lines.push(tr.t('cli.vault.verify.artifacts', { n: r.artifacts, bytes: formatBytes(r.bytes) }));
+  if (r.firstBadEvent) lines.push(tr.t('cli.vault.verify.firstBad', { ref: r.firstBadEvent.ref, message: r.firstBadEvent.message }));
+  for (const a of r.badArtifacts) lines.push(tr.t('cli.vault.verify.badArtifact', { ref: a.ref, message: a.message }));
+  if (r.corruption) lines.push(tr.t('cli.vault.verify.corruption', { message: r.corruption.message }));
+  for (const a of r.incompleteArtifacts) lines.push(tr.t('cli.vault.verify.incomplete', { name: a.name, id: a.id, size: formatBytes(a.size), rest: a.sha256 ? `, sha256 ${a.sha256}` : tr.t('cli.vault.verify.stillWritten') }));
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
-// The identity commands' human output in the language asked for (--lang / CUTOVER_LANG: they
-// have no runbook): add (owner and by public key), statement, prove, list. No English catalogue
-// sentence in the Spanish output, English as before, --json the same bytes.
+// The identity, vault and secret commands' human output in the language asked for (--lang /
+// CUTOVER_LANG: they have no runbook): identity add (owner and by public key), statement, prove,
+// list; vault init, verify, upgrade, migrate-artifacts, passwd; secret set. No English catalogue
+// sentence in the Spanish output, English as before, --json the same fields.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +64,40 @@ describe('identity commands in the language asked for', () => {
     expect(shape(es[9]!)).toEqual(shape(en[9]!));
     expect(found(es.slice(1, 9).join('\n'), 'en')).toEqual([]);
     expect(found(en.slice(1, 9).join('\n'), 'es')).toEqual([]);
+  });
+
+  it('vault init, verify, upgrade, migrate-artifacts, passwd and secret set with CUTOVER_LANG=es; English as before', async () => {
+    const dir = useTempDir('cutover-vault-lang-');
+    const run = async (lang: Record<string, string>, vault: string) => {
+      const ok = async (args: string[], env: Record<string, string> = {}) => {
+        const r = await runCli(args, { env: { CUTOVER_ACTOR: 'ana', ...lang, ...env } });
+        expect(r.code, describeRun(r)).toBe(0);
+        return r.stdout;
+      };
+      const init = await ok(['vault', 'init', '--vault', vault]);
+      await ok(['identity', 'add', '--vault', vault, '--name', 'ana', '--role', 'operator', '--generate']);
+      const secret = await ok(['secret', 'set', '--vault', vault, '--name', 'db_password'], { CUTOVER_SECRET_VALUE: 's3cret' });
+      const verify = await ok(['vault', 'verify', '--vault', vault]);
+      const upgrade = await ok(['vault', 'upgrade', '--vault', vault]);
+      const migrate = await ok(['vault', 'migrate-artifacts', '--vault', vault]);
+      const passwd = await ok(['vault', 'passwd', '--vault', vault], { CUTOVER_NEW_PASSPHRASE: 'another long passphrase 42' });
+      return { init, secret, verify, upgrade, migrate, passwd };
+    };
+    const es = await run({ CUTOVER_LANG: 'es' }, join(dir, 'es.vault'));
+    const en = await run({}, join(dir, 'en.vault'));
+    expect(es.init).toMatch(/^Bóveda .*es\.vault creada \(id \S+\)\.\nGuarda .*es\.vault\.keys a su lado/);
+    expect(en.init).toMatch(/^Created vault .*en\.vault \(id \S+\)\.\nKeep .*en\.vault\.keys beside it \(without it the vault cannot be opened\), and .*en\.vault\.d, where its transcripts will be: back up and copy the three together\.\n$/);
+    expect(es.secret).toBe('Secreto db_password guardado en la bóveda.\n');
+    expect(en.secret).toBe('Secret db_password stored in the vault.\n');
+    expect(es.verify).toMatch(/^Bóveda .*: OK\n {2}eventos: {4}\d+ comprobados, cabeza de la cadena [0-9a-f]+\n {2}artefactos: \d+ comprobados, .* con el hash recalculado\n {2}actos: {6}\d+ actos firmados comprobados con las claves de la cadena\n$/);
+    expect(en.verify).toMatch(/^Vault .*: OK\n {2}events: {4}\d+ checked, chain head [0-9a-f]+\n {2}artifacts: \d+ checked, .* re-hashed\n {2}acts: {6}\d+ signed acts checked against the chain's keys\n$/);
+    expect(es.upgrade).toMatch(/^Bóveda .*: esquema \d+, ya al día\.\n$/);
+    expect(en.upgrade).toMatch(/^Vault .*: schema \d+, already current\.\n$/);
+    expect(es.migrate).toMatch(/^Bóveda .*: nada que mover; cada artefacto sellado ya está en archivos de segmento en .*\.d\.\n$/);
+    expect(en.migrate).toMatch(/^Vault .*: nothing to move; every sealed artifact is already in segment files in .*\.d\.\n$/);
+    expect(es.passwd).toMatch(/^Frase de paso de .*es\.vault cambiada\.\n$/);
+    expect(en.passwd).toMatch(/^Passphrase of .*en\.vault changed\.\n$/);
+    expect(found(Object.values(es).join('\n'), 'en')).toEqual([]);
+    expect(found(Object.values(en).join('\n'), 'es')).toEqual([]);
   });
 });

@@ -368,7 +368,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       try {
         const { setSecret } = await import('../../core/vault');
         setSecret(vault, opts.name, value, opts.actor ?? defaultActor());
-        console.log(`Secret ${opts.name} stored in the vault.`);
+        console.log(translator(outputLang()).t('cli.secret.stored', { name: opts.name }));
       } finally {
         vault.close();
       }

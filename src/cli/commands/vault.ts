@@ -3,6 +3,8 @@ import type { ReadOnlyVault, Vault } from '../../core/vault';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { formatEvent, formatVerify, printJson } from '../format';
 import { readNewPassphrase, readPassphrase } from '../passphrase';
+import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 
 /** The vault module (SQLCipher, drizzle, zod) loads only when a command runs, not for --help. */
 async function vaultClass(): Promise<typeof Vault> {
@@ -40,7 +42,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
       const head = v.head();
       v.close();
       if (opts.json) printJson({ vault: opts.vault, keys: `${opts.vault}.keys`, id: v.id, head });
-      else console.log(`Created vault ${opts.vault} (id ${v.id}).\nKeep ${opts.vault}.keys beside it (without it the vault cannot be opened), and ${opts.vault}.d, where its transcripts will be: back up and copy the three together.`);
+      else console.log(translator(outputLang()).t('cli.vault.created', { vault: opts.vault, id: v.id }));
     });
 
   vault.command('verify')
@@ -62,12 +64,17 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const ok = report.ok && acts.problems.length === 0 && identities.length === 0 && (ledger?.ok ?? true);
         if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities, ...(ledger ? { ledger } : {}) });
         else {
-          const lines = formatVerify(opts.vault, { ...report, ok }).split('\n');
-          for (const o of report.orphanSegments) lines.push(`  orphan file in ${opts.vault}.d (no artifact records it; kept, not a failure): ${o}`);
-          lines.push(`  acts:      ${acts.signed} signed acts checked against the chain's keys${acts.unsignedLegacy ? `; ${acts.unsignedLegacy} unsigned from before this vault signed acts (not proven)` : ''}`);
-          for (const p of acts.problems) lines.push(`  BAD ACT: event #${p.seq}: ${p.message}`);
-          for (const d of identities) lines.push(`  IDENTITY ROW DIFFERS FROM THE CHAIN: ${d.message}`);
-          if (ledger) lines.push(ledger.ok ? `  ledger:    witnessed by ${ledger.label} as ${ledger.workstation} up to #${ledger.witnessed}${ledger.unpublished ? `; ${ledger.unpublished} event(s) not yet published` : ''}` : `  LEDGER WITNESS DIFFERS (${ledger.label}, ${ledger.workstation ?? 'no workstation'}): ${ledger.problem}`);
+          const tr = translator(outputLang());
+          const lines = formatVerify(opts.vault, { ...report, ok }, tr).split('\n');
+          for (const o of report.orphanSegments) lines.push(tr.t('cli.vault.verify.orphan', { vault: opts.vault, file: o }));
+          lines.push(tr.t('cli.vault.verify.acts', { n: acts.signed, legacy: acts.unsignedLegacy ? tr.t('cli.vault.verify.legacy', { n: acts.unsignedLegacy }) : '' }));
+          for (const p of acts.problems) lines.push(tr.t('cli.vault.verify.badAct', { seq: p.seq, message: p.message }));
+          for (const d of identities) lines.push(tr.t('cli.vault.verify.identityRow', { message: d.message }));
+          if (ledger) {
+            lines.push(ledger.ok
+              ? tr.t('cli.vault.verify.ledger', { label: ledger.label, workstation: String(ledger.workstation), seq: String(ledger.witnessed), unpublished: ledger.unpublished ? tr.t('cli.vault.verify.unpublished', { n: ledger.unpublished }) : '' })
+              : tr.t('cli.vault.verify.ledgerDiffers', { label: ledger.label, workstation: ledger.workstation ?? tr.t('cli.vault.verify.noWorkstation'), problem: String(ledger.problem) }));
+          }
           console.log(lines.join('\n'));
         }
         setExit(ok ? EXIT_OK : EXIT_FAILED);
@@ -108,9 +115,10 @@ export function registerVault(program: Command, setExit: (code: number) => void)
           printJson({ vault: opts.vault, schemaBefore, schemaVersion: v.schemaVersion, sealedIncomplete, stillOpen, head: v.head() });
           return;
         }
-        console.log(`Vault ${opts.vault}: schema ${v.schemaVersion}${schemaBefore < v.schemaVersion ? ` (upgraded from ${schemaBefore})` : ', already current'}.`);
-        for (const a of sealedIncomplete) console.log(`  sealed as incomplete (its writer is gone): ${a.name} (${a.id}), ${a.size} bytes`);
-        for (const a of stillOpen) console.log(`  still being written by a running process: ${a.name} (${a.id})`);
+        const tr = translator(outputLang());
+        console.log(tr.t('cli.vault.schema', { vault: opts.vault, version: v.schemaVersion, change: schemaBefore < v.schemaVersion ? tr.t('cli.vault.schemaUpgraded', { before: schemaBefore }) : tr.t('cli.vault.schemaCurrent') }));
+        for (const a of sealedIncomplete) console.log(tr.t('cli.vault.sealedIncomplete', { name: a.name, id: a.id, size: a.size }));
+        for (const a of stillOpen) console.log(tr.t('cli.vault.stillOpen', { name: a.name, id: a.id }));
       } finally {
         v.close();
       }
@@ -126,11 +134,12 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const result = v.migrateArtifacts(process.env.CUTOVER_ACTOR?.trim() || 'system');
         if (opts.json) printJson({ vault: opts.vault, segments: `${opts.vault}.d`, ...result });
         else {
-          if (result.migrated.length === 0 && result.refused.length === 0) console.log(`Vault ${opts.vault}: nothing to move; every sealed artifact is already in segment files in ${opts.vault}.d.`);
-          for (const a of result.migrated) console.log(`  moved ${a.name} (${a.id}): ${a.size} bytes, sha256 ${a.sha256}, into ${a.segments} segment file(s), read back and checked`);
-          for (const a of result.skippedOpen) console.log(`  left in the database (still being written; run this again once it is finished): ${a.name} (${a.id})`);
-          for (const a of result.refused) console.log(`  NOT MOVED: ${a.name} (${a.id}): ${a.reason}; run \`cutover vault verify\``);
-          if (result.migrated.length > 0) console.log(`Moved ${result.migrated.length} artifact(s) into ${opts.vault}.d; the database went from ${result.databaseBytes.before} to ${result.databaseBytes.after} bytes. Keep ${opts.vault}, ${opts.vault}.keys and ${opts.vault}.d together.`);
+          const tr = translator(outputLang());
+          if (result.migrated.length === 0 && result.refused.length === 0) console.log(tr.t('cli.vault.nothingToMove', { vault: opts.vault }));
+          for (const a of result.migrated) console.log(tr.t('cli.vault.moved', { name: a.name, id: a.id, size: a.size, sha256: a.sha256, segments: a.segments }));
+          for (const a of result.skippedOpen) console.log(tr.t('cli.vault.leftOpen', { name: a.name, id: a.id }));
+          for (const a of result.refused) console.log(tr.t('cli.vault.notMoved', { name: a.name, id: a.id, reason: a.reason }));
+          if (result.migrated.length > 0) console.log(tr.t('cli.vault.movedTotal', { n: result.migrated.length, vault: opts.vault, before: result.databaseBytes.before, after: result.databaseBytes.after }));
         }
         setExit(result.refused.length === 0 ? EXIT_OK : EXIT_FAILED);
       } finally {
@@ -147,7 +156,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
       try {
         const next = await readNewPassphrase('CUTOVER_NEW_PASSPHRASE');
         v.changePassphrase(oldPassphrase, next);
-        console.log(`Passphrase of ${opts.vault} changed.`);
+        console.log(translator(outputLang()).t('cli.vault.passphraseChanged', { vault: opts.vault }));
       } finally {
         v.close();
       }
