@@ -149,10 +149,10 @@ function toIdentityRecord(vault: Vault, identity: ChainIdentity, usable: boolean
 const EXCERPT_LINES = 2;
 
 /** A runbook's validation problems are an answer, not a failure: the screen shows them at their lines. */
-function openRunbook(load: () => ReturnType<typeof loadRunbook>, text: () => string, source: string): RunbookOpenResult {
+function openRunbook(load: () => ReturnType<typeof loadRunbook>, text: () => string, source: string, lang: Lang): RunbookOpenResult {
   try {
     const loaded = load();
-    return { ok: true, runbook: runbookView(loaded.runbook, { hash: loaded.hash, source: loaded.source, warnings: loaded.warnings }), text: loaded.text, source: loaded.source };
+    return { ok: true, runbook: runbookView(loaded.runbook, { hash: loaded.hash, source: loaded.source, warnings: loaded.warnings }, lang), text: loaded.text, source: loaded.source };
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     let all: string[] = [];
@@ -419,12 +419,13 @@ export function createContractService(host: HostServices): ContractService {
     },
 
     'runbook.open': (input) => {
-      if (!('token' in input)) return openRunbook(() => loadRunbook(input.text, input.source), () => input.text, input.source);
+      if (!('token' in input)) return openRunbook(() => loadRunbook(input.text, input.source), () => input.text, input.source, language);
       const path = grants.resolve('runbook', input.token);
       return openRunbook(
         () => loadRunbookFile(path),
         () => readFileSync(path, 'utf8'),
         path,
+        language,
       );
     },
 

@@ -3,7 +3,7 @@
 import { executeRefusal, orderRefusal, roleRefusal, rolesFor, skipRefusal, type ActKind } from '../core/acts';
 import { authorize, type GateResult, type RunState } from '../core/engine';
 import type { ChainIdentity } from '../core/identity';
-import { allSteps, type AbortGate, type Expectation, type Runbook, type Step, type Target } from '../core/runbook';
+import { allSteps, type AbortGate, type Expectation, type HttpExpectation, type Runbook, type Step, type Target } from '../core/runbook';
 import type { RunbookIssue } from '../core/runbook';
 import { timeZero } from '../core/reports/time-zero';
 import { describeHttpExpectation, httpRequestText, isMutating } from '../core/engine/http-step';
@@ -14,6 +14,7 @@ import { stepVerdicts } from '../core/rehearsal/step-verdicts';
 import { schedulesOf } from '../core/engine/schedule';
 import { failureMessageText } from '../core/reports/failure-words';
 import { blockReasonText, gateDetailText, gateText } from '../core/reports/gate-words';
+import { translate, type Lang } from '../shared/i18n';
 import type {
   GateResultView,
   GateSpecView,
@@ -32,24 +33,34 @@ export function issueView(issue: RunbookIssue): RunbookIssueView {
   return { severity: issue.severity, stage: issue.stage, line: issue.line, column: issue.column, path: issue.path, message: issue.message };
 }
 
-function describeExpectation(e: Expectation): string {
-  if ('exit_code' in e) return `exit code = ${e.exit_code}`;
-  if ('output_contains' in e) return `output contains "${e.output_contains}"`;
-  if ('output_not_contains' in e) return `output does not contain "${e.output_not_contains}"`;
-  if ('output_matches' in e) return `output matches /${e.output_matches}/`;
+/** A gate as the runbook states it, in `lang` (the Runbooks screen); English as before. */
+function describeExpectation(e: Expectation, lang: Lang = 'en'): string {
+  if ('exit_code' in e) return translate(lang, 'gate.exit', { code: e.exit_code });
+  if ('output_contains' in e) return translate(lang, 'gate.contains', { text: e.output_contains });
+  if ('output_not_contains' in e) return translate(lang, 'gate.notContains', { text: e.output_not_contains });
+  if ('output_matches' in e) return translate(lang, 'gate.matches', { pattern: `/${e.output_matches}/` });
   if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`;
   if ('that' in e) return e.label ?? e.that;
   return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
 }
 
-function gateSpecs(expect: Expectation[], abortOn: AbortGate[]): GateSpecView[] {
-  return [
-    ...expect.map((e): GateSpecView => ({ kind: 'expect', text: describeExpectation(e) })),
-    ...abortOn.map((g): GateSpecView => ({ kind: 'abort', text: `abort on /${g.pattern}/`, label: g.label ?? g.pattern, onMatch: g.on_match })),
-  ];
+const abortSpec = (g: AbortGate, lang: Lang): GateSpecView => ({ kind: 'abort', text: translate(lang, 'gate.abortOn', { pattern: g.pattern }), label: g.label ?? g.pattern, onMatch: g.on_match });
+
+function gateSpecs(expect: Expectation[], abortOn: AbortGate[], lang: Lang): GateSpecView[] {
+  return [...expect.map((e): GateSpecView => ({ kind: 'expect', text: describeExpectation(e, lang) })), ...abortOn.map((g) => abortSpec(g, lang))];
 }
 
-export function stepView(step: Step, phaseId: string): RunbookStepView {
+/** An HTTP step's expectation in `lang`: its status line and the shared gates worded again; the rest as the engine names them. */
+function describeHttpGate(e: HttpExpectation, lang: Lang): string {
+  if (lang === 'en' || 'status' in e || 'latency_ms' in e || 'json' in e) {
+    if (lang !== 'en' && 'json' in e && e.json.op === 'exists') return translate(lang, 'gate.http.exists', { name: e.json.label ?? e.json.path });
+    return describeHttpExpectation(e);
+  }
+  return describeExpectation(e, lang);
+}
+
+/** A step as the runbook states it; its gates in `lang` (the runbook's language, else the window's). */
+export function stepView(step: Step, phaseId: string, lang: Lang = 'en'): RunbookStepView {
   const base: RunbookStepView = {
     id: step.id,
     phaseId,
@@ -94,8 +105,8 @@ export function stepView(step: Step, phaseId: string): RunbookStepView {
         language: 'http',
         readOnly: isMutating(step) ? null : 'declared',
         gates: [
-          ...step.expect.map((e): GateSpecView => ({ kind: 'expect', text: describeHttpExpectation(e) })),
-          ...step.abort_on.map((g): GateSpecView => ({ kind: 'abort', text: `abort on /${g.pattern}/`, label: g.label ?? g.pattern, onMatch: g.on_match })),
+          ...step.expect.map((e): GateSpecView => ({ kind: 'expect', text: describeHttpGate(e, lang) })),
+          ...step.abort_on.map((g) => abortSpec(g, lang)),
         ],
         timeout: step.timeout ?? null,
       };
@@ -108,7 +119,7 @@ export function stepView(step: Step, phaseId: string): RunbookStepView {
         command: sql ?? step.run ?? null,
         language: sql ? 'sql' : 'shell',
         readOnly: step.kind === 'check' ? (sql ? 'enforced' : 'declared') : null,
-        gates: gateSpecs(step.expect, step.abort_on),
+        gates: gateSpecs(step.expect, step.abort_on, lang),
         timeout: step.timeout ?? null,
         env: step.env,
         secretEnv: step.secret_env,
@@ -136,10 +147,12 @@ function targetView(name: string, target: Target): RunbookTargetView {
   };
 }
 
-export function runbookView(runbook: Runbook, meta: { hash: string; source: string; warnings: RunbookIssue[] }): RunbookView {
-  const phases = runbook.phases.map((p) => ({ id: p.id, title: p.title, at: p.at ?? null, purpose: p.purpose ?? null, steps: p.steps.map((s) => stepView(s, p.id)) }));
+/** The runbook as the Runbooks screen shows it; gate descriptions in the runbook's `language:`, else `windowLang`. */
+export function runbookView(runbook: Runbook, meta: { hash: string; source: string; warnings: RunbookIssue[] }, windowLang: Lang = 'en'): RunbookView {
+  const lang = runbook.language ?? windowLang;
+  const phases = runbook.phases.map((p) => ({ id: p.id, title: p.title, at: p.at ?? null, purpose: p.purpose ?? null, steps: p.steps.map((s) => stepView(s, p.id, lang)) }));
   if (runbook.preconditions.length > 0) {
-    phases.unshift({ id: 'preconditions', title: 'Preconditions', at: null, purpose: null, steps: runbook.preconditions.map((s) => stepView(s as Step, 'preconditions')) });
+    phases.unshift({ id: 'preconditions', title: 'Preconditions', at: null, purpose: null, steps: runbook.preconditions.map((s) => stepView(s as Step, 'preconditions', lang)) });
   }
   return {
     id: runbook.id,
@@ -155,7 +168,7 @@ export function runbookView(runbook: Runbook, meta: { hash: string; source: stri
     secrets: runbook.secrets.map((s) => ({ name: s.name, description: s.description ?? null })),
     phases,
     rollback: runbook.rollback
-      ? { triggers: runbook.rollback.triggers, instructions: runbook.rollback.instructions ?? null, steps: runbook.rollback.steps.map((s) => stepView(s, 'rollback')) }
+      ? { triggers: runbook.rollback.triggers, instructions: runbook.rollback.instructions ?? null, steps: runbook.rollback.steps.map((s) => stepView(s, 'rollback', lang)) }
       : null,
     evidencePack: runbook.evidence_pack,
     warnings: meta.warnings.filter((w) => w.severity === 'warning').map(issueView),
@@ -207,7 +220,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
   const lang = state.runbook.language ?? state.wordedIn ?? 'en';
   /** A gate result in `lang`, with its abort gate's name from the runbook (matched on the engine's English words). */
   const gateView = (g: GateResult, step: Step | undefined): GateResultView => {
-    const label = g.kind === 'abort' && step && 'abort_on' in step ? gateSpecs([], step.abort_on ?? []).find((spec) => spec.text === g.gate)?.label : undefined;
+    const label = g.kind === 'abort' && step && 'abort_on' in step ? gateSpecs([], step.abort_on ?? [], 'en').find((spec) => spec.text === g.gate)?.label : undefined;
     return { ...g, gate: gateText(lang, g), detail: gateDetailText(lang, g), ...(label ? { label } : {}) };
   };
   const verdicts = stepVerdicts(vault, state);
@@ -258,7 +271,7 @@ export function runView(vault: Vault, state: RunState, options: { next: string |
     // The engine records why in English; shown in the run's language, else the window's (RunState.wordedIn).
     blockedBy: state.blockedBy ? { ...state.blockedBy, reason: blockReasonText(lang, state.blockedBy.reason, state.steps.get(state.blockedBy.stepId)?.gates ?? []), gates: blockingGates } : null,
     decisions: state.decisions.map((d) => ({ decision: d.decision, reason: d.reason, actor: d.actor, at: d.at, ...(d.stepId ? { stepId: d.stepId } : {}) })),
-    runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }),
+    runbook: runbookView(state.runbook, { hash: state.runbookHash, source: `vault artifact ${state.runbookArtifactId}`, warnings: [] }, lang),
     targets: Object.entries(state.targets).map(([name, t]) => ({
       name,
       kind: t.kind,

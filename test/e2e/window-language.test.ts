@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChainHead, ChannelName, IncidentView, PackExportView, PackVerifyView, RunView, VaultStatus } from '../../src/shared/contract';
+import type { ChainHead, ChannelName, IncidentView, PackExportView, PackVerifyView, RunbookOpenResult, RunView, VaultStatus } from '../../src/shared/contract';
 import { failureMessageText } from '../../src/core/reports/failure-words';
 import { blockReasonText } from '../../src/core/reports/gate-words';
 import { verifyPack } from '../../src/core/pack';
@@ -235,6 +235,23 @@ describe('the window’s language reaches the core', () => {
     await call('vault.unlock', { path: vault, passphrase: 'correct horse battery staple' });
     await call('ui.setLanguage', { lang: 'en' });
     expect(await head()).toEqual(before);
+  });
+
+  it('describes a runbook’s gates on the Runbooks screen in the window’s language, unless the runbook names one', async () => {
+    const text = RUNBOOK.replace('read_only: true, abort_on:', 'read_only: true, expect: [ { exit_code: 0 }, { output_contains: "ok" } ], abort_on:');
+    const gatesOf = async (runbook: string) => {
+      const opened = await call<RunbookOpenResult>('runbook.open', { text: runbook, source: 'window-language.yaml' });
+      if (!opened.ok) throw new Error('the runbook did not open');
+      return opened.runbook.phases[0]!.steps[0]!.gates.map((g) => g.text);
+    };
+    await call('ui.setLanguage', { lang: 'es' });
+    const spanish = await gatesOf(text);
+    expect(spanish).toEqual([translate('es', 'gate.exit', { code: 0 }), translate('es', 'gate.contains', { text: 'ok' }), translate('es', 'gate.abortOn', { pattern: 'DuplicateTable' })]);
+    expect(spanish.join(' ')).not.toMatch(/exit code|output contains|abort on/);
+    // A runbook that names its language keeps it in any window.
+    await call('ui.setLanguage', { lang: 'en' });
+    expect(await gatesOf(text.replace('version: "1"', 'version: "1"\nlanguage: es'))).toEqual(spanish);
+    expect(await gatesOf(text)).toEqual(['exit code = 0', 'output contains "ok"', 'abort on /DuplicateTable/']);
   });
 
   it('refuses a language the window does not have, as data', async () => {
