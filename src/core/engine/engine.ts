@@ -252,7 +252,7 @@ export class RunEngine {
     if (unbound) throw new RunInputError(unbound);
     checkRecordForStart(rehearsal, input.rehearsalRecord);
     // Parameters are resolved once, here: their values are signed in run.start and fill the targets.
-    const params = resolveParams(loaded.runbook, input.environment, input.params ?? {});
+    const params = resolveParams(loaded.runbook, input.environment, input.params ?? {}, this.options.language);
     const signedParams = Object.keys(params).length ? { params } : {};
     const targets = applyOverrides({ ...loaded.runbook, targets: resolveTargets(loaded.runbook.targets, params, input.environment) }, input.targets ?? {});
     const runId = randomUUID();

@@ -10,6 +10,7 @@ import { evaluateJsonPath } from '../targets/json-path';
 import type { GateResult } from './gates';
 import { RunInputError } from './resolve';
 import type { CapturedValue, Environment, RunState } from './types';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 
 export type ParamValue = string | number | boolean;
 
@@ -22,34 +23,38 @@ function baseValue(spec: ParamSpec, environment: Environment): ParamValue | unde
 }
 
 /** `--param NAME=VALUE` as the parameter's type (a number stays a number), or a clear refusal. */
-function coerce(name: string, text: string, like: ParamValue | undefined): ParamValue {
+function coerce(name: string, text: string, like: ParamValue | undefined, tr: Translator): ParamValue {
   if (typeof like === 'number') {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n)) throw new RunInputError(`--param ${name}=${text}: ${name} is a number in the runbook (${like}); give a number.`);
+    if (text.trim() === '' || !Number.isFinite(n)) throw new RunInputError(tr.t('refusal.param.number', { name, text, like: String(like) }));
     return n;
   }
   if (typeof like === 'boolean') {
-    if (text !== 'true' && text !== 'false') throw new RunInputError(`--param ${name}=${text}: ${name} is true or false in the runbook; give true or false.`);
+    if (text !== 'true' && text !== 'false') throw new RunInputError(tr.t('refusal.param.boolean', { name, text }));
     return text === 'true';
   }
   return text;
 }
 
-/** The run's parameter values: --param, else the environment's value, else the default. Refuses unknown names and missing values. */
-export function resolveParams(runbook: Runbook, environment: Environment, overrides: Record<string, string> = {}): Record<string, ParamValue> {
+/**
+ * The run's parameter values: --param, else the environment's value, else the default. Refuses
+ * unknown names and missing values, in `lang` (the runbook's language, else the one asked for).
+ */
+export function resolveParams(runbook: Runbook, environment: Environment, overrides: Record<string, string> = {}, lang?: Lang): Record<string, ParamValue> {
+  const tr = translator(runbook.language ?? lang);
   const declared = runbook.params ?? {};
   for (const name of Object.keys(overrides)) {
     if (!Object.hasOwn(declared, name)) {
       const known = Object.keys(declared);
-      throw new RunInputError(`--param ${name}=…: the runbook declares no parameter "${name}"${known.length ? ` (it has ${known.join(', ')})` : ' (it declares none)'}.`);
+      throw new RunInputError(known.length ? tr.t('refusal.param.unknown', { name, known: known.join(', ') }) : tr.t('refusal.param.unknownNone', { name }));
     }
   }
   const out: Record<string, ParamValue> = {};
   for (const [name, spec] of Object.entries(declared)) {
     const base = baseValue(spec, environment);
     const override = overrides[name];
-    const value = override !== undefined ? coerce(name, override, base) : base;
-    if (value === undefined) throw new RunInputError(`Parameter ${name} has no value for a ${environment} run: give it with --param ${name}=VALUE (or add \`${environment}:\` or \`default:\` to it in the runbook).`);
+    const value = override !== undefined ? coerce(name, override, base, tr) : base;
+    if (value === undefined) throw new RunInputError(tr.t('refusal.param.noValue', { name, environment, envWord: tr.lang === 'en' ? environment : tr.t(`env.${environment}`) }));
     out[name] = value;
   }
   return out;

@@ -1068,6 +1068,11 @@ export const en = {
   'refusal.prepare.hostKey': 'Target {target}\'s host key is not pinned: connect once with a read-only check (or set host_key in the runbook) before a command runs on it.',
   'refusal.prepare.secret': 'Step {step} needs the secret "{secret}" (for {name}); set it with `cutover secret set --name {secret}`.',
   'refusal.prepare.login': 'Before a check runs, PostgreSQL is asked what its login may do, and that failed: {message}',
+  'refusal.param.number': '--param {name}={text}: {name} is a number in the runbook ({like}); give a number.',
+  'refusal.param.boolean': '--param {name}={text}: {name} is true or false in the runbook; give true or false.',
+  'refusal.param.unknown': '--param {name}=…: the runbook declares no parameter "{name}" (it has {known}).',
+  'refusal.param.unknownNone': '--param {name}=…: the runbook declares no parameter "{name}" (it declares none).',
+  'refusal.param.noValue': 'Parameter {name} has no value for a {envWord} run: give it with --param {name}=VALUE (or add `{environment}:` or `default:` to it in the runbook).',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

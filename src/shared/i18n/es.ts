@@ -1066,6 +1066,11 @@ export const es: Catalogue = {
   'refusal.prepare.hostKey': 'La clave de host del destino {target} no está fijada: conéctate una vez con una comprobación de solo lectura (o pon host_key en el runbook) antes de ejecutar un comando en él.',
   'refusal.prepare.secret': 'El paso {step} necesita el secreto "{secret}" (para {name}); guárdalo con `cutover secret set --name {secret}`.',
   'refusal.prepare.login': 'Antes de ejecutar una comprobación se pregunta a PostgreSQL qué puede hacer su usuario, y eso falló: {message}',
+  'refusal.param.number': '--param {name}={text}: {name} es un número en el runbook ({like}); da un número.',
+  'refusal.param.boolean': '--param {name}={text}: {name} es true o false en el runbook; da true o false.',
+  'refusal.param.unknown': '--param {name}=…: el runbook no declara ningún parámetro "{name}" (tiene {known}).',
+  'refusal.param.unknownNone': '--param {name}=…: el runbook no declara ningún parámetro "{name}" (no declara ninguno).',
+  'refusal.param.noValue': 'El parámetro {name} no tiene valor para una ejecución de {envWord}: dalo con --param {name}=VALOR (o añádele `{environment}:` o `default:` en el runbook).',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',

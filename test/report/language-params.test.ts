@@ -1,0 +1,54 @@
+// A run's parameters refused in the runbook's language when the run starts (--param of the
+// wrong type or unknown, a parameter with no value for the environment): Spanish for a Spanish
+// runbook, English word for word as before; nothing is appended to the chain.
+import { describe, expect, it } from 'vitest';
+import { useEngineFixture } from '../engine/setup';
+import { found } from './language-sentences';
+
+const runbook = (language: string, params = 'params:\n  lote: 100\n  seco: true\n  destino: { production: prod-db }\n') => `
+format: cutover-runbook/v1
+id: parametros
+title: Parametros
+version: "1"
+${language}
+${params}
+targets: { ws: { kind: local } }
+phases:
+  - id: P1
+    title: Uno
+    steps:
+      - { id: hecho, kind: attest, title: Hecho, statement: Hecho }
+`;
+
+describe('parameter refusals in the runbook\'s language', () => {
+  it('a Spanish runbook refuses its parameters in Spanish, an English one as before; the chain does not move', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const refused = async (language: string, params: Record<string, string>, message: string, text?: string) => {
+      const head = fx.vault.head();
+      const error = await op.startRun({ text: runbook(language, text), source: 'p.yaml', environment: 'rehearsal', params }).then(() => null, (e: Error) => e);
+      expect(error?.message).toBe(message);
+      expect(fx.vault.head()).toEqual(head);
+      return message;
+    };
+    const es = [
+      await refused('language: es', { lote: 'mucho', destino: 'x' }, '--param lote=mucho: lote es un número en el runbook (100); da un número.'),
+      await refused('language: es', { seco: 'si', destino: 'x' }, '--param seco=si: seco es true o false en el runbook; da true o false.'),
+      await refused('language: es', { otro: '1' }, '--param otro=…: el runbook no declara ningún parámetro "otro" (tiene lote, seco, destino).'),
+      await refused('language: es', { otro: '1' }, '--param otro=…: el runbook no declara ningún parámetro "otro" (no declara ninguno).', ''),
+      await refused('language: es', {}, 'El parámetro destino no tiene valor para una ejecución de ensayo: dalo con --param destino=VALOR (o añádele `rehearsal:` o `default:` en el runbook).'),
+    ];
+    const en = [
+      await refused('', { lote: 'mucho', destino: 'x' }, '--param lote=mucho: lote is a number in the runbook (100); give a number.'),
+      await refused('', { seco: 'si', destino: 'x' }, '--param seco=si: seco is true or false in the runbook; give true or false.'),
+      await refused('', { otro: '1' }, '--param otro=…: the runbook declares no parameter "otro" (it has lote, seco, destino).'),
+      await refused('', { otro: '1' }, '--param otro=…: the runbook declares no parameter "otro" (it declares none).', ''),
+      await refused('', {}, 'Parameter destino has no value for a rehearsal run: give it with --param destino=VALUE (or add `rehearsal:` or `default:` to it in the runbook).'),
+    ];
+    expect(found(es.join('\n'), 'en')).toEqual([]);
+    expect(found(en.join('\n'), 'es')).toEqual([]);
+    // The window's language (the engine's option) words a runbook that names none.
+    const window = fx.engine('op', { language: 'es' });
+    await expect(window.startRun({ text: runbook(''), source: 'p.yaml', environment: 'rehearsal', params: { otro: '1' } })).rejects.toThrow('el runbook no declara ningún parámetro "otro"');
+  });
+});
