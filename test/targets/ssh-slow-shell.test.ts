@@ -57,15 +57,17 @@ function endAfterTest(pgid: number): number {
 
 /** The stopper loops (see src/core/targets/ssh-stopper.ts) running under the test sshd. */
 function stoppers(): number[] {
-  return descendants(server.current.pid)
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('cutover-stopper');
-      } catch {
-        return false;
-      }
-    })
-    .map((p) => p.pid);
+  const named = descendants(server.current.pid).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('cutover-stopper');
+    } catch {
+      return false;
+    }
+  });
+  // A stopper's shell that forks (its login shell running .bashrc's `sleep`, the loop's own
+  // `sleep`) has a child with the same command line until that child execs: one stopper, not two.
+  const pids = new Set(named.map((p) => p.pid));
+  return named.filter((p) => !pids.has(p.ppid)).map((p) => p.pid);
 }
 
 // The command: its shell (the process group's leader, as sshd starts it) ignores TERM, as its
