@@ -179,7 +179,7 @@ describe('the window’s language reaches the core', () => {
     expect(missing.code).toBe('TARGET_NOT_FOUND');
     expect(missing.message).toBe(translate('es', 'main.target.notFound', { name: 'ghost' }));
     expect(missing.message).toBe('No hay ningún destino guardado llamado "ghost". Añádalo primero en la pantalla de Destinos.');
-    expect((await refusal('identities.statement', { name: 'nadie' })).message).toBe('No hay ninguna identidad llamada "nadie" en este vault.');
+    expect((await refusal('identities.statement', { name: 'nadie' })).message).toBe('No hay ninguna identidad llamada "nadie" en esta bóveda.');
     // Bad IPC input: what is wrong with each field, after its path, and what to do, in Spanish.
     const bad = await refusal('targets.remove', { name: 42, extra: true });
     expect(bad.code).toBe('BAD_INPUT');
@@ -213,9 +213,9 @@ describe('the window’s language reaches the core', () => {
     await call('ui.setLanguage', { lang: 'es' });
     const run = await refusal('run.status', { runId: ghost });
     expect(run.code).toBe(englishRun.code);
-    expect(run.message).toBe(`No hay ninguna ejecución ${ghost} en este vault; véala con \`cutover run list\`.`);
+    expect(run.message).toBe(`No hay ninguna ejecución ${ghost} en esta bóveda; véala con \`cutover run list\`.`);
     // A War room act with no ledger followed: main's words.
-    expect((await refusal('warRoom.approve', { runId })).message).toBe('El War room no sigue ningún libro mayor para este vault: conéctese primero al libro mayor del equipo.');
+    expect((await refusal('warRoom.approve', { runId })).message).toBe('El War room no sigue ningún libro mayor para esta bóveda: conéctese primero al libro mayor del equipo.');
     expect(await head()).toEqual(before);
 
     // A vault that will not open (an unlock closes the open vault first; it is opened again below).
@@ -226,12 +226,24 @@ describe('the window’s language reaches the core', () => {
     await call('ui.setLanguage', { lang: 'es' });
     const open = await refusal('vault.unlock', { path: vault, passphrase: 'not the passphrase at all' });
     expect(open.code).toBe('WRONG_PASSPHRASE');
-    expect(open.message).toBe('Frase de paso incorrecta: no desbloquea este vault. No se cambió nada; inténtelo de nuevo.');
+    expect(open.message).toBe('Frase de contraseña incorrecta: no desbloquea esta bóveda. No se cambió nada; inténtelo de nuevo.');
     const missing = await refusal('vault.unlock', { path: join(tmp, 'nowhere.vault'), passphrase: 'correct horse battery staple' });
     expect(missing.code).toBe('VAULT_NOT_FOUND');
-    expect(missing.message).toBe(`No hay ningún vault en ${join(tmp, 'nowhere.vault')}. Compruebe la ruta, o cree uno con \`cutover vault init --vault ${join(tmp, 'nowhere.vault')}\`.`);
+    expect(missing.message).toBe(`No hay ninguna bóveda en ${join(tmp, 'nowhere.vault')}. Compruebe la ruta, o cree una con \`cutover vault init --vault ${join(tmp, 'nowhere.vault')}\`.`);
+    // The Spanish window itself: its vault gate shows main's refusal of a wrong passphrase in Spanish.
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    const errors = watchForPageErrors(page);
+    await page.goto(`${harness.url}?lang=es`);
+    await page.getByRole('radio', { name: es.gate.modeUnlock }).check();
+    await page.getByLabel(es.gate.pathLabel, { exact: true }).fill(vault);
+    await page.getByLabel(es.gate.passphraseLabel, { exact: true }).fill('not the passphrase at all');
+    await page.getByRole('button', { name: es.gate.unlock, exact: true }).click();
+    const notice = page.locator('[role="alert"][data-error-code="WRONG_PASSPHRASE"] .notice-detail');
+    expect(await notice.textContent()).toBe(open.message);
+    expect(errors).toEqual([]);
+    await page.close();
     // A refused unlock closed the vault that was open: nothing else is open now, said in Spanish.
-    expect((await refusal('run.status', { runId })).message).toBe('No hay ningún vault desbloqueado. Cree o desbloquee un vault primero.');
+    expect((await refusal('run.status', { runId })).message).toBe('No hay ninguna bóveda desbloqueada. Cree o desbloquee una bóveda primero.');
     await call('vault.unlock', { path: vault, passphrase: 'correct horse battery staple' });
     await call('ui.setLanguage', { lang: 'en' });
     expect(await head()).toEqual(before);
