@@ -51,4 +51,48 @@ describe('parameter refusals in the runbook\'s language', () => {
     const window = fx.engine('op', { language: 'es' });
     await expect(window.startRun({ text: runbook(''), source: 'p.yaml', environment: 'rehearsal', params: { otro: '1' } })).rejects.toThrow('el runbook no declara ningún parámetro "otro"');
   });
+
+  it('an HTTP step\'s missing secrets refused before it starts, in a Spanish run; English as before', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const text = (language: string) => `
+format: cutover-runbook/v1
+id: http-es
+title: HTTP
+version: "1"
+${language}
+targets:
+  api: { kind: http, base_url: "http://127.0.0.1:9/api", auth: { bearer: tok } }
+secrets:
+  - name: tok
+  - name: clave
+phases:
+  - id: P1
+    title: Uno
+    steps:
+      - { id: salud, kind: http, title: Salud, target: api, request: { method: GET, path: /health }, expect: [ { status: 200 } ] }
+      - { id: dos, kind: http, title: Dos, target: api, request: { method: GET, path: /x, headers: { X-Key: "\${secret:clave}" } }, expect: [ { status: 200 } ] }
+`;
+    const refusals = async (language: string) => {
+      const { runId } = await op.startRun({ text: text(language), source: 'h.yaml', environment: 'rehearsal' });
+      const out: string[] = [];
+      for (const step of ['salud', 'dos']) {
+        const head = fx.vault.head();
+        const error = await op.executeStep(runId, step).then(() => null, (e: Error) => e);
+        expect(fx.vault.head()).toEqual(head);
+        out.push(error?.message ?? 'ran');
+      }
+      return out;
+    };
+    const es = await refusals('language: es');
+    expect(es).toEqual([
+      'El paso salud necesita el secreto "tok" para su petición; guárdalo con `cutover secret set --name tok`.',
+      'El paso dos necesita los secretos "tok", "clave" para su petición; guárdalos con `cutover secret set --name tok`.',
+    ]);
+    expect(await refusals('')).toEqual([
+      'Step salud needs the secret "tok" for its request; set it with `cutover secret set --name tok`.',
+      'Step dos needs the secrets "tok", "clave" for its request; set them with `cutover secret set --name tok`.',
+    ]);
+    expect(found(es.join('\n'), 'en')).toEqual([]);
+  });
 });

@@ -206,7 +206,7 @@ function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState
   const names = new Set<string>();
   for (const probe of step.probes ?? []) {
     const target = probe.target ? state.targets[probe.target] : undefined;
-    if (probe.target && target?.kind !== 'http') throw new RunRefusedError(`Step ${step.id}: a probe names target ${probe.target}, which is not an http target of this run.`);
+    if (probe.target && target?.kind !== 'http') throw new RunRefusedError(translator(state.runbook.language ?? state.wordedIn).t('refusal.monitor.probeTarget', { step: step.id, target: probe.target }));
     if (target?.kind === 'http' && target.auth) names.add('bearer' in target.auth ? target.auth.bearer : target.auth.secret);
     for (const value of [...Object.values(target?.kind === 'http' ? target.headers : {}), ...Object.values(probe.headers)]) for (const m of value.matchAll(/\$\{secret:([A-Za-z0-9][A-Za-z0-9_.-]{0,63})\}/g)) names.add(m[1]!);
   }

@@ -13,6 +13,7 @@ import { ProgressThrottle } from './progress';
 import { RunInputError } from './resolve';
 import { fillHttpRequest } from './values';
 import type { RunState } from './types';
+import { translator } from '../../shared/i18n';
 
 /** A step that changes something when it runs: a command, or an HTTP request other than GET or HEAD. */
 export function isMutating(step: Step): boolean {
@@ -118,12 +119,14 @@ function judgeJson(spec: Extract<HttpExpectation, { json: unknown }>['json'], ht
 
 /** Everything an HTTP step needs before it starts: its target, secrets and request (refusals come before any signature). */
 export function prepareHttp(vault: Vault, options: ExecutionOptions, state: RunState, step: HttpStep): Execution {
+  const tr = translator(state.runbook.language ?? state.wordedIn);
   const target = state.targets[step.target];
-  if (!target || target.kind !== 'http') throw new RunInputError(`Step ${step.id} names ${target ? `target ${step.target}, which is a ${target.kind} target, not an http one` : `an unknown target ${step.target}`}.`);
+  if (!target) throw new RunInputError(tr.t('refusal.prepare.unknownTarget', { step: step.id, target: step.target }));
+  if (target.kind !== 'http') throw new RunInputError(tr.t('refusal.http.notHttp', { step: step.id, target: step.target, kind: target.kind }));
   const needed = httpSecretsUsed(step, target);
   const secrets = getSecrets(vault, needed);
   const missing = needed.filter((name) => secrets[name] === undefined);
-  if (missing.length) throw new RunInputError(`Step ${step.id} needs the secret${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} for its request; set ${missing.length > 1 ? 'them' : 'it'} with \`cutover secret set --name ${missing[0]}\`.`);
+  if (missing.length) throw new RunInputError(tr.count('refusal.http.secrets', missing.length, { step: step.id, names: missing.map((m) => `"${m}"`).join(', '), first: missing[0]! }));
   // ${param:…} and ${value:…} in the path, headers and body are filled now: the plan shows them as written, the act as sent.
   let filled: HttpStep;
   try {

@@ -1073,6 +1073,10 @@ export const en = {
   'refusal.param.unknown': '--param {name}=…: the runbook declares no parameter "{name}" (it has {known}).',
   'refusal.param.unknownNone': '--param {name}=…: the runbook declares no parameter "{name}" (it declares none).',
   'refusal.param.noValue': 'Parameter {name} has no value for a {envWord} run: give it with --param {name}=VALUE (or add `{environment}:` or `default:` to it in the runbook).',
+  'refusal.http.notHttp': 'Step {step} names target {target}, which is a {kind} target, not an http one.',
+  'refusal.http.secrets.one': 'Step {step} needs the secret {names} for its request; set it with `cutover secret set --name {first}`.',
+  'refusal.http.secrets.other': 'Step {step} needs the secrets {names} for its request; set them with `cutover secret set --name {first}`.',
+  'refusal.monitor.probeTarget': 'Step {step}: a probe names target {target}, which is not an http target of this run.',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

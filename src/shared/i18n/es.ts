@@ -1071,6 +1071,10 @@ export const es: Catalogue = {
   'refusal.param.unknown': '--param {name}=…: el runbook no declara ningún parámetro "{name}" (tiene {known}).',
   'refusal.param.unknownNone': '--param {name}=…: el runbook no declara ningún parámetro "{name}" (no declara ninguno).',
   'refusal.param.noValue': 'El parámetro {name} no tiene valor para una ejecución de {envWord}: dalo con --param {name}=VALOR (o añádele `{environment}:` o `default:` en el runbook).',
+  'refusal.http.notHttp': 'El paso {step} nombra el destino {target}, que es un destino {kind}, no uno http.',
+  'refusal.http.secrets.one': 'El paso {step} necesita el secreto {names} para su petición; guárdalo con `cutover secret set --name {first}`.',
+  'refusal.http.secrets.other': 'El paso {step} necesita los secretos {names} para su petición; guárdalos con `cutover secret set --name {first}`.',
+  'refusal.monitor.probeTarget': 'Paso {step}: una sonda nombra el destino {target}, que no es un destino http de esta ejecución.',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',
