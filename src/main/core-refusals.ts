@@ -17,6 +17,8 @@ const VAULT_WORDS: Readonly<Record<string, MainKey>> = {
   VAULT_BUSY: 'main.vault.busy',
   VAULT_READ_ONLY: 'main.vault.readOnly',
   VAULT_DISK_FULL: 'main.vault.diskFull',
+  // Core's keychain refusal while opening (the handlers' own KEYCHAIN_UNAVAILABLE is worded already).
+  KEYCHAIN_UNAVAILABLE: 'main.vault.keychainCannot',
 };
 
 /** Opens (or creates) the vault at `path`; a vault error it throws is worded for the window. */

@@ -15,7 +15,7 @@ import { packLanguage, policyText, summaryText } from '../core/pack/verdict-word
 import type { ActExportView } from '../shared/views';
 import type { SessionKeys } from './keys';
 import { actExportView } from './runs';
-import { english, worded } from './worded';
+import { english, isWorded, worded } from './worded';
 import type { DecisionView, IncidentView, PackExportView, PackSignatureImportView, PackSignView, PackVerifyView } from '../shared/views-evidence';
 
 /** The decision as the window shows it: in the run's language (its runbook's `language:`), else the window's. */
@@ -102,7 +102,12 @@ export async function exportPack(vault: Vault, runId: string, outDir: string): P
 
 /** A pack's verification as the window shows it: in the pack's language (its runbook's `language:`), else the window's. */
 export async function verifyPackAt(path: string, language: Lang = 'en'): Promise<PackVerifyView> {
-  const report = await verifyPack(path);
+  let report;
+  try {
+    report = await verifyPack(path);
+  } catch (error) {
+    throw packReadError(error, path);
+  }
   const tr = translator((await packLanguage(path)) ?? language);
   return {
     ok: report.ok,
@@ -132,6 +137,8 @@ export async function signPackAs(vault: Vault, input: { path: string; identity: 
  * Errors the pack code raises (PackError and its kinds) already say that, and keep their code.
  */
 function packReadError(error: unknown, path: string): unknown {
+  // Core's "No pack at …": main sees the path is not there and words it for the window.
+  if (error instanceof PackError && !existsSync(path) && !isWorded(error)) return worded(error, 'main.pack.notFound', { path });
   if (error instanceof PackError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {

@@ -209,12 +209,17 @@ describe('the window’s language reaches the core', () => {
     const before = await head();
     // A run the open vault does not have: core's refusal, worded by main.
     const englishRun = await refusal('run.status', { runId: ghost });
+    expect((await refusal('pack.verify', { path: join(tmp, 'no-such-pack.zip') })).message).toBe(`No pack at ${join(tmp, 'no-such-pack.zip')}: give a pack folder or a pack .zip.`);
     expect(englishRun.message).toMatch(new RegExp(`^No run ${ghost} in this vault`));
     await call('ui.setLanguage', { lang: 'es' });
     const run = await refusal('run.status', { runId: ghost });
     expect(run.code).toBe(englishRun.code);
     expect(run.message).toBe(`No hay ninguna ejecución ${ghost} en esta bóveda; véala con \`cutover run list\`.`);
-    // A War room act with no ledger followed: main's words.
+    // A pack that is not there (main sees the path is missing), and a War room act with no ledger followed.
+    const pack = join(tmp, 'no-such-pack.zip');
+    const noPack = `No hay ningún paquete en ${pack}: indique una carpeta de paquete o un .zip de paquete.`;
+    expect((await refusal('pack.importSignature', { runId, path: pack, identity: 'ana' })).message).toBe(noPack);
+    expect((await refusal('pack.verify', { path: pack })).message).toBe(noPack);
     expect((await refusal('warRoom.approve', { runId })).message).toBe('El War room no sigue ningún libro mayor para esta bóveda: conéctese primero al libro mayor del equipo.');
     expect(await head()).toEqual(before);
 

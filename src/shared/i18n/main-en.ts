@@ -20,6 +20,7 @@ export const mainEn = {
   'main.vault.busy': '{path} is busy: another Cutover process is writing to it. Wait for it to finish, or close the other window, and try again.',
   'main.vault.readOnly': '{path} cannot be written here (read-only). Open a copy you can write to, or fix the file\'s permissions.',
   'main.vault.diskFull': 'The disk holding {path} is full. Free some space and try again; nothing stored was damaged.',
+  'main.vault.keychainCannot': 'The OS keychain cannot unlock this vault. Unlock with the passphrase.',
   'main.keychain.unavailable': 'This machine offers no OS keychain to Cutover Workstation (Electron safeStorage is not available), so a vault cannot be remembered or unlocked with it. Use the passphrase.',
 
   // ---- people, keys and files ---------------------------------------------------------------
@@ -39,6 +40,8 @@ export const mainEn = {
   'main.file.purpose.pack': 'pack',
   'main.file.purpose.act': 'act',
   'main.file.purpose.signature': 'signature',
+  // English is core's own message (pack/source.ts); main's words when the path is not there.
+  'main.pack.notFound': 'No pack at {path}: give a pack folder or a pack .zip.',
   'main.pack.unreadable': 'Cannot read the pack at {path} ({code}). Check the path and that this app may read it, then import again; nothing was recorded.',
   'main.draft.isSource': '{file} is the Markdown runbook itself: choose another file for the YAML draft (for example {example}.yaml).',
   'main.draft.changed': '{file} changed since it was imported: the draft shown is not what it gives now. Import it again, check the draft, then save.',

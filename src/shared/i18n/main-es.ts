@@ -17,6 +17,7 @@ export const mainEs: MainCatalogue = {
   'main.vault.busy': '{path} está ocupado: otro proceso de Cutover está escribiendo en él. Espere a que termine, o cierre la otra ventana, y vuelva a intentarlo.',
   'main.vault.readOnly': '{path} no se puede escribir aquí (solo lectura). Abra una copia en la que pueda escribir, o corrija los permisos del archivo.',
   'main.vault.diskFull': 'El disco donde está {path} está lleno. Libere espacio y vuelva a intentarlo; no se dañó nada de lo guardado.',
+  'main.vault.keychainCannot': 'El llavero del sistema no puede desbloquear esta bóveda. Desbloquéela con la frase de contraseña.',
   'main.keychain.unavailable': 'Esta máquina no ofrece a Cutover Workstation ningún llavero del sistema (Electron safeStorage no está disponible), así que una bóveda no puede recordarse ni desbloquearse con él. Use la frase de contraseña.',
 
   // ---- personas, claves y archivos ----------------------------------------------------------
@@ -36,6 +37,7 @@ export const mainEs: MainCatalogue = {
   'main.file.purpose.pack': 'paquete',
   'main.file.purpose.act': 'acto',
   'main.file.purpose.signature': 'archivo de firma',
+  'main.pack.notFound': 'No hay ningún paquete en {path}: indique una carpeta de paquete o un .zip de paquete.',
   'main.pack.unreadable': 'No se puede leer el paquete de {path} ({code}). Compruebe la ruta y que esta aplicación pueda leerlo, e impórtelo de nuevo; no se registró nada.',
   'main.draft.isSource': '{file} es el propio runbook en Markdown: elija otro archivo para el borrador YAML (por ejemplo {example}.yaml).',
   'main.draft.changed': '{file} cambió desde que se importó: el borrador que se muestra no es lo que da ahora. Impórtelo de nuevo, revise el borrador y guárdelo.',
