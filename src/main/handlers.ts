@@ -89,12 +89,15 @@ function keychainUnavailable(): HandlerError {
   return new HandlerError('KeychainUnavailableError', 'KEYCHAIN_UNAVAILABLE', 'main.keychain.unavailable');
 }
 
+/** zod's expected types that main's catalogue names (main.input.type.*); any other is shown as zod names it. */
+const EXPECTED_TYPES = new Set(['string', 'number', 'boolean', 'object', 'array']);
+
 /** One thing wrong in an IPC message, in `lang`: English keeps the contract's sentence; others say it from what zod found, after the field's path. */
 function inputIssueText(issue: z.core.$ZodIssue, lang: Lang): string {
   if (lang === 'en') return issue.message;
   const problem = ((): string => {
     switch (issue.code) {
-      case 'invalid_type': return mainText(lang, 'main.input.invalidType', { expected: issue.expected });
+      case 'invalid_type': return mainText(lang, 'main.input.invalidType', { expected: EXPECTED_TYPES.has(issue.expected) ? mainText(lang, `main.input.type.${issue.expected}` as MainKey) : issue.expected });
       case 'too_small': return mainText(lang, 'main.input.tooSmall', { minimum: String(issue.minimum) });
       case 'too_big': return mainText(lang, 'main.input.tooBig', { maximum: String(issue.maximum) });
       case 'invalid_format': return mainText(lang, 'main.input.invalidFormat', { format: issue.format });

@@ -183,7 +183,7 @@ describe('the window’s language reaches the core', () => {
     // Bad IPC input: what is wrong with each field, after its path, and what to do, in Spanish.
     const bad = await refusal('targets.remove', { name: 42, extra: true });
     expect(bad.code).toBe('BAD_INPUT');
-    expect(bad.message).toContain('name: el valor falta o no es del tipo esperado (se esperaba string). Envíelo como pide el formulario.');
+    expect(bad.message).toContain('name: el valor falta o no es del tipo esperado (se esperaba un texto). Envíelo como pide el formulario.');
     expect(bad.message).toContain('campos que esta llamada no admite: extra. Quítelos.');
     expect(bad.message).not.toMatch(/expected|Invalid|received/);
     expect(await head()).toEqual(before);

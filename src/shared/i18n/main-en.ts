@@ -69,6 +69,12 @@ export const mainEn = {
   'main.input.field': '{path}: {problem}',
   'main.input.whole': '{problem}',
   'main.input.invalidType': 'the value is missing or of the wrong type ({expected} expected). Send it as the form asks.',
+  // zod's names of the expected types, as a person reads them.
+  'main.input.type.string': 'text',
+  'main.input.type.number': 'a number',
+  'main.input.type.boolean': 'true or false',
+  'main.input.type.object': 'an object',
+  'main.input.type.array': 'a list',
   'main.input.tooSmall': 'the value is too short or too small (at least {minimum}). Fill it in again.',
   'main.input.tooBig': 'the value is too long or too large (at most {maximum}). Shorten it and try again.',
   'main.input.invalidFormat': 'the value does not have the expected format ({format}). Correct it and try again.',
