@@ -2,6 +2,8 @@
 // wrong type or unknown, a parameter with no value for the environment): Spanish for a Spanish
 // runbook, English word for word as before; nothing is appended to the chain.
 import { describe, expect, it } from 'vitest';
+import { PLAN_NAMESPACE } from '../../src/core/engine';
+import { sshsigSign } from '../../src/core/signing';
 import { useEngineFixture } from '../engine/setup';
 import { found } from './language-sentences';
 
@@ -92,6 +94,41 @@ phases:
     expect(await refusals('')).toEqual([
       'Step salud needs the secret "tok" for its request; set it with `cutover secret set --name tok`.',
       'Step dos needs the secrets "tok", "clave" for its request; set them with `cutover secret set --name tok`.',
+    ]);
+    expect(found(es.join('\n'), 'en')).toEqual([]);
+  });
+
+  it('a signed plan that does not parse is refused in the run\'s language; English as before', async () => {
+    const fx = await useEngineFixture();
+    const op = fx.engine('op');
+    const refusals = async (language: string) => {
+      const { runId } = await op.startRun({ text: runbook(language, ''), source: 'p.yaml', environment: 'rehearsal' });
+      const real = op.exportPlan(runId).bytes.toString();
+      const out: string[] = [];
+      for (const text of [real.replace('"steps":[', '"steps":[],"steps":['), '{not json', JSON.stringify({ format: 'cutover-plan/v0' })]) {
+        const bytes = Buffer.from(text);
+        const signature = await sshsigSign(fx.signer('ap1'), bytes, PLAN_NAMESPACE);
+        const head = fx.vault.head();
+        try {
+          op.importApproval(runId, bytes, signature);
+          out.push('imported');
+        } catch (error) {
+          out.push((error as Error).message);
+        }
+        expect(fx.vault.head()).toEqual(head);
+      }
+      return out;
+    };
+    const es = await refusals('language: es');
+    expect(es).toEqual([
+      'Rechazado: los bytes del plan firmado no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves), así que lo firmado no es lo que se leería; firma exactamente el archivo que escribió `cutover plan export`.',
+      'Rechazado: el plan firmado no es JSON.',
+      'Rechazado: el formato del plan firmado es "cutover-plan/v0", no uno que esta versión lea (cutover-plan/v3).',
+    ]);
+    expect(await refusals('')).toEqual([
+      'Refused: the signed plan\'s bytes are not its canonical form (a duplicate key, other spacing or key order), so what was signed is not what would be read; sign the exact file `cutover plan export` wrote.',
+      'Refused: the signed plan is not JSON.',
+      'Refused: the signed plan\'s format is "cutover-plan/v0", not one this version reads (cutover-plan/v3).',
     ]);
     expect(found(es.join('\n'), 'en')).toEqual([]);
   });

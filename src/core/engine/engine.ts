@@ -613,8 +613,8 @@ export class RunEngine {
       const tr = translator(state.runbook.language ?? state.wordedIn);
       const verified = sshsigVerify(signature, planText, PLAN_NAMESPACE);
       if (!verified.ok) throw new RunRefusedError(tr.t('refusal.approval.badSignature', { reason: verified.reason, message: verified.message, ns: PLAN_NAMESPACE }));
-      const plan = parsePlanBytes(planText);
-      if (typeof plan === 'string') throw new RunRefusedError(`Refused: ${plan}.`);
+      const plan = parsePlanBytes(planText, tr);
+      if (typeof plan === 'string') throw new RunRefusedError(tr.t('refusal.plan.refused', { reason: plan }));
       if (plan.format !== PLAN_FORMAT) throw new RunRefusedError(tr.t('refusal.approval.oldFormat', { format: plan.format }));
       const registry = registryOf(this.vault);
       const candidates = registry.byFingerprint(verified.fingerprint).filter((i) => i.proven && !i.custodial);

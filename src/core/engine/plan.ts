@@ -10,6 +10,7 @@ import { httpRequestText } from './http-step';
 import { monitorWindow, probeLines, thresholdsText } from './monitor';
 import { planExtras, type PlanExtras } from './plan-references';
 import type { Environment, RehearsalRef, RunState } from './types';
+import { translator, type Translator } from '../../shared/i18n';
 
 export { targetAddress };
 
@@ -129,17 +130,17 @@ export function buildPlan(state: RunState): PlanDocument {
 }
 
 /** Parses signed plan bytes, refusing any whose bytes are not their own canonical form (a duplicate key hides a second meaning). */
-export function parsePlanBytes(bytes: Buffer): PlanDocument | string {
+export function parsePlanBytes(bytes: Buffer, tr: Translator = translator('en')): PlanDocument | string {
   const text = bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return 'the signed plan is not JSON';
+    return tr.t('refusal.plan.notJson');
   }
-  if (canonicalJson(parsed) !== text) return 'the signed plan\'s bytes are not its canonical form (a duplicate key, other spacing or key order), so what was signed is not what would be read; sign the exact file `cutover plan export` wrote';
+  if (canonicalJson(parsed) !== text) return tr.t('refusal.plan.notCanonical');
   const format = (parsed as { format?: unknown } | null)?.format;
-  if (format !== PLAN_FORMAT && format !== 'cutover-plan/v2') return `the signed plan's format is ${JSON.stringify(format)}, not one this version reads (${PLAN_FORMAT})`;
+  if (format !== PLAN_FORMAT && format !== 'cutover-plan/v2') return tr.t('refusal.plan.format', { format: String(JSON.stringify(format)), expected: PLAN_FORMAT });
   return parsed as PlanDocument;
 }
 

@@ -1077,6 +1077,10 @@ export const en = {
   'refusal.http.secrets.one': 'Step {step} needs the secret {names} for its request; set it with `cutover secret set --name {first}`.',
   'refusal.http.secrets.other': 'Step {step} needs the secrets {names} for its request; set them with `cutover secret set --name {first}`.',
   'refusal.monitor.probeTarget': 'Step {step}: a probe names target {target}, which is not an http target of this run.',
+  'refusal.plan.refused': 'Refused: {reason}.',
+  'refusal.plan.notJson': 'the signed plan is not JSON',
+  'refusal.plan.notCanonical': 'the signed plan\'s bytes are not its canonical form (a duplicate key, other spacing or key order), so what was signed is not what would be read; sign the exact file `cutover plan export` wrote',
+  'refusal.plan.format': 'the signed plan\'s format is {format}, not one this version reads ({expected})',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

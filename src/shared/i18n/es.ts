@@ -1075,6 +1075,10 @@ export const es: Catalogue = {
   'refusal.http.secrets.one': 'El paso {step} necesita el secreto {names} para su petición; guárdalo con `cutover secret set --name {first}`.',
   'refusal.http.secrets.other': 'El paso {step} necesita los secretos {names} para su petición; guárdalos con `cutover secret set --name {first}`.',
   'refusal.monitor.probeTarget': 'Paso {step}: una sonda nombra el destino {target}, que no es un destino http de esta ejecución.',
+  'refusal.plan.refused': 'Rechazado: {reason}.',
+  'refusal.plan.notJson': 'el plan firmado no es JSON',
+  'refusal.plan.notCanonical': 'los bytes del plan firmado no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves), así que lo firmado no es lo que se leería; firma exactamente el archivo que escribió `cutover plan export`',
+  'refusal.plan.format': 'el formato del plan firmado es {format}, no uno que esta versión lea ({expected})',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',
