@@ -1,7 +1,9 @@
-// A run's parameters refused in the runbook's language when the run starts (--param of the
-// wrong type or unknown, a parameter with no value for the environment): Spanish for a Spanish
-// runbook, English word for word as before; nothing is appended to the chain.
+// Refusals in the runbook's language: a run's parameters when it starts (--param of the wrong
+// type or unknown, a parameter with no value for the environment), an HTTP step's missing
+// secrets, a signed plan or act whose bytes do not parse. Spanish for a Spanish runbook, English
+// word for word as before; nothing is appended to the chain.
 import { describe, expect, it } from 'vitest';
+import { ACT_NAMESPACE } from '../../src/core/acts';
 import { PLAN_NAMESPACE } from '../../src/core/engine';
 import { sshsigSign } from '../../src/core/signing';
 import { useEngineFixture } from '../engine/setup';
@@ -131,5 +133,33 @@ phases:
       'Refused: the signed plan\'s format is "cutover-plan/v0", not one this version reads (cutover-plan/v3).',
     ]);
     expect(found(es.join('\n'), 'en')).toEqual([]);
+  });
+
+  it('a signed act whose bytes do not parse is refused in its run\'s language (else the engine\'s); English as before', async () => {
+    const fx = await useEngineFixture();
+    const refusals = async (language: string, engineLang?: 'es') => {
+      const op = fx.engine('op', engineLang ? { language: engineLang } : {});
+      const { runId } = await op.startRun({ text: runbook(language, ''), source: 'p.yaml', environment: 'rehearsal' });
+      const { bytes } = op.exportAct(runId, 'op', { kind: 'step.attest', stepId: 'hecho' });
+      const pretty = JSON.stringify(JSON.parse(bytes.toString()), null, 2);
+      const out: string[] = [];
+      for (const text of [pretty, JSON.stringify({ run: runId, act: 'step.attest' }), '{not json']) {
+        const signature = await sshsigSign(fx.signer('op'), Buffer.from(text), ACT_NAMESPACE);
+        const head = fx.vault.head();
+        out.push(await op.importAct({ text, signature }).then(() => 'imported', (e: Error) => e.message));
+        expect(fx.vault.head()).toEqual(head);
+      }
+      return out;
+    };
+    const es = await refusals('language: es');
+    expect(es[0]).toBe('Los bytes del acto no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves): lo firmado no sería lo que se lee. Firma exactamente el archivo que escribió `cutover act export`, sin cambiarlo.');
+    expect(es[1]).toMatch(/^El acto no es un documento cutover-act\/v\d+: /);
+    // Not JSON: no run to read a language from, so the engine's (here English).
+    expect(es[2]).toBe('The act is not JSON. Sign the exact file `cutover act export` wrote.');
+    expect((await refusals('', 'es'))[2]).toBe('El acto no es JSON. Firma exactamente el archivo que escribió `cutover act export`.');
+    const en = await refusals('');
+    expect(en[0]).toBe('The act\'s bytes are not its canonical form (a duplicate key, other spacing or key order): what was signed would not be what is read. Sign the exact file `cutover act export` wrote, unchanged.');
+    expect(en[1]).toMatch(/^The act is not a cutover-act\/v\d+ document: /);
+    expect(found(es.slice(0, 2).join('\n'), 'en')).toEqual([]);
   });
 });

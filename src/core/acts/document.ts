@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from '../vault/chain';
 import { VaultInputError } from '../vault/errors';
+import { translator, type Lang } from '../../shared/i18n';
 
 export const ACT_NAMESPACE = 'cutover-act-v1';
 export const ACT_FORMAT = 'cutover-act/v1';
@@ -50,18 +51,20 @@ export function actDigest(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Parses signed act bytes: JSON, the act shape, and exactly its own canonical form. */
-export function parseAct(bytes: Buffer | string): ActDocument {
+/** Parses signed act bytes: JSON, the act shape, and exactly its own canonical form; refusals in `lang`. */
+export function parseAct(bytes: Buffer | string, lang: Lang = 'en'): ActDocument {
+  const tr = translator(lang);
   const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
-  if (text.length > MAX_ACT_BYTES) throw new ActRefusedError(`The act is ${text.length} bytes; an act is at most ${MAX_ACT_BYTES} (it never carries a transcript).`);
+  if (text.length > MAX_ACT_BYTES) throw new ActRefusedError(tr.t('refusal.actParse.tooBig', { size: text.length, max: MAX_ACT_BYTES }));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ActRefusedError('The act is not JSON. Sign the exact file `cutover act export` wrote.');
+    throw new ActRefusedError(tr.t('refusal.actParse.notJson'));
   }
   const result = actSchema.safeParse(parsed);
-  if (!result.success) throw new ActRefusedError(`The act is not a ${ACT_FORMAT} document: ${result.error.issues.map((i) => `${i.path.join('.') || 'act'}: ${i.message}`).join('; ')}.`);
-  if (canonicalJson(parsed) !== text) throw new ActRefusedError('The act\'s bytes are not its canonical form (a duplicate key, other spacing or key order): what was signed would not be what is read. Sign the exact file `cutover act export` wrote, unchanged.');
+  // The schema's own words for each field (zod's) stay as it writes them.
+  if (!result.success) throw new ActRefusedError(tr.t('refusal.actParse.shape', { format: ACT_FORMAT, issues: result.error.issues.map((i) => `${i.path.join('.') || 'act'}: ${i.message}`).join('; ') }));
+  if (canonicalJson(parsed) !== text) throw new ActRefusedError(tr.t('refusal.actParse.notCanonical'));
   return result.data;
 }

@@ -44,7 +44,7 @@ export function standingRefusal(identity: ActIdentity | undefined, name: string,
 /** Checks a signed act; a refusal is worded in `lang` (the language of the run the act is for). */
 export function verifyAct(signed: SignedAct, context: ActContext, lang: Lang = 'en'): VerifiedAct {
   const tr = translator(lang);
-  const doc = parseAct(signed.text);
+  const doc = parseAct(signed.text, lang);
   if (doc.vault !== context.vaultId) throw new ActRefusedError(tr.t('refusal.act.otherVault', { vault: doc.vault, here: context.vaultId }));
   const identity = context.identity(doc.by.name);
   if (!identity) throw new ActRefusedError(standingRefusal(undefined, doc.by.name, lang)!);

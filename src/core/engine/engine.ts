@@ -120,9 +120,11 @@ export class RunEngine {
 
   /** The language a refusal of this act is worded in: its run's (or, for a new run, the asker's), else English. */
   private languageOfAct(text: string): Lang {
+    // Read loosely (only its run is looked at, for the language): an act that will be refused for
+    // its bytes is refused in its run's language too. Anything larger than an act is not read.
     try {
-      const doc = parseAct(text);
-      const state = doc.act === 'run.start' ? null : runStateIn(this.vault, doc.run);
+      const loose = text.length <= 64 * 1024 ? (JSON.parse(text) as { act?: unknown; run?: unknown } | null) : null;
+      const state = loose && loose.act !== 'run.start' && typeof loose.run === 'string' ? runStateIn(this.vault, loose.run) : null;
       return state?.runbook.language ?? this.options.language ?? 'en';
     } catch {
       return this.options.language ?? 'en';
@@ -231,7 +233,7 @@ export class RunEngine {
     return inWriteTransaction(this.vault, () => {
       // What the run's state refuses is said first: two processes that drafted the same act
       // (same head, same attempt) hear "already running", not "already in the chain".
-      if (precheck) precheck(this.recover(parseAct(signed.text).run));
+      if (precheck) precheck(this.recover(parseAct(signed.text, this.languageOfAct(signed.text)).run));
       const act = verifyAct(signed, chainContext(this.vault), this.languageOfAct(signed.text));
       const state = act.doc.act === 'run.start' ? null : this.recover(act.doc.run);
       if (!state) return apply(act, null as unknown as RunState, undefined, undefined);
@@ -483,7 +485,7 @@ export class RunEngine {
 
   /** Applies an act signed elsewhere: the same checks as an act signed here. */
   async importAct(signed: SignedAct): Promise<RunState> {
-    const doc = parseAct(signed.text);
+    const doc = parseAct(signed.text, this.languageOfAct(signed.text));
     if (doc.act === 'run.start' || doc.act === 'step.execute') throw new ActRefusedError(`A ${doc.act} act is signed at the workstation that does it, by its operator; it cannot be imported.`);
     if (doc.act === 'decision.record') throw new ActRefusedError('A decision.record act is imported with `cutover run decision --act`.');
     if (doc.act === 'deviation.accept') {

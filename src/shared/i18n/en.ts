@@ -1081,6 +1081,10 @@ export const en = {
   'refusal.plan.notJson': 'the signed plan is not JSON',
   'refusal.plan.notCanonical': 'the signed plan\'s bytes are not its canonical form (a duplicate key, other spacing or key order), so what was signed is not what would be read; sign the exact file `cutover plan export` wrote',
   'refusal.plan.format': 'the signed plan\'s format is {format}, not one this version reads ({expected})',
+  'refusal.actParse.tooBig': 'The act is {size} bytes; an act is at most {max} (it never carries a transcript).',
+  'refusal.actParse.notJson': 'The act is not JSON. Sign the exact file `cutover act export` wrote.',
+  'refusal.actParse.shape': 'The act is not a {format} document: {issues}.',
+  'refusal.actParse.notCanonical': 'The act\'s bytes are not its canonical form (a duplicate key, other spacing or key order): what was signed would not be what is read. Sign the exact file `cutover act export` wrote, unchanged.',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

@@ -1079,6 +1079,10 @@ export const es: Catalogue = {
   'refusal.plan.notJson': 'el plan firmado no es JSON',
   'refusal.plan.notCanonical': 'los bytes del plan firmado no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves), así que lo firmado no es lo que se leería; firma exactamente el archivo que escribió `cutover plan export`',
   'refusal.plan.format': 'el formato del plan firmado es {format}, no uno que esta versión lea ({expected})',
+  'refusal.actParse.tooBig': 'El acto ocupa {size} bytes; un acto ocupa como mucho {max} (nunca lleva una transcripción).',
+  'refusal.actParse.notJson': 'El acto no es JSON. Firma exactamente el archivo que escribió `cutover act export`.',
+  'refusal.actParse.shape': 'El acto no es un documento {format}: {issues}.',
+  'refusal.actParse.notCanonical': 'Los bytes del acto no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves): lo firmado no sería lo que se lee. Firma exactamente el archivo que escribió `cutover act export`, sin cambiarlo.',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',
