@@ -18,12 +18,16 @@ const MESSAGES: readonly MessageKey[] = [
   'failure.unreachable', 'failure.unreachableWithin', 'failure.unknownHost', 'failure.couldNotConnect',
   'failure.handshakeTimeout', 'failure.handshakeClosed', 'failure.loginRefused', 'failure.secretMissing',
   'failure.sshLost', 'failure.pgLost', 'failure.http.timeout', 'failure.http.closed', 'failure.http.tls',
+  'failure.hostKeyMismatch', 'failure.hostKeyUnconfirmed', 'failure.sshAuthRefused', 'failure.proxyJump', 'failure.proxyCommand',
 ];
 
 const NESTED: Nested = {
   reason: ['failure.reason.timedOut', 'failure.reason.cancelled', 'failure.reason.closed'],
   then: ['failure.then.kill', 'failure.then.killGroup', 'failure.then.killClose', 'failure.then.killCloseAlive', 'failure.then.killCloseUnconfirmed'],
   why: ['failure.sshLost.noExit'],
+  pinnedBy: ['failure.pinnedBy.runbook', 'failure.pinnedBy.vault', 'failure.pinnedBy.session'],
+  unpinned: ['failure.unpinned.nobodyAsked', 'failure.unpinned.notConfirmed'],
+  credentials: ['failure.credentials.agent', 'failure.credentials.key', 'failure.credentials.keys'],
 };
 
 function isKind(kind: string): kind is Kind {
