@@ -84,4 +84,17 @@ describe('broadcasts for a go-live run', () => {
     model.steps = model.steps.map((s) => ({ ...s, status: 'pending', startedAt: null, finishedAt: null, actor: null }));
     expect(broadcasts(model, deriveDecision(model))).toEqual([]);
   });
+
+  it('a failure whose message ends in a period is not followed by a second one, in English and in Spanish', () => {
+    for (const language of ['en', 'es'] as const) {
+      const model = goLiveModel('FAIL');
+      model.runbook = { ...model.runbook, language };
+      // As the local target records a stopped command: a sentence with its own period.
+      const failure = { kind: 'timeout', message: "Timed out after 30 s: sent SIGTERM to the command's process group." };
+      model.steps = model.steps.map((s) => (s.stepId === 'canary-loop' ? { ...s, failure, gates: [] } : s));
+      const canary = broadcasts(model, deriveDecision(model)).find((b) => b.kind === 'canary')!;
+      expect(canary.text).toMatch(language === 'en' ? /process group\. Canary FAIL = NO-GO\.$/ : /\. /);
+      expect(canary.text).not.toMatch(/\.\./);
+    }
+  });
 });

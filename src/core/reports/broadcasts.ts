@@ -92,7 +92,8 @@ function groupResult(steps: PackStep[]): 'PASS' | 'FAIL' | null {
 
 function failureLine(tr: Translator, steps: PackStep[]): string {
   const f = steps.find(failed)!;
-  return `${f.stepId} ${statusText(tr, f.status)}: ${failureSummary(f, tr.lang)}`;
+  // Every sentence that takes it ends it with its own period: one ending in "." (a stopped command's) would print "..".
+  return `${f.stepId} ${statusText(tr, f.status)}: ${failureSummary(f, tr.lang)}`.replace(/\.$/, '');
 }
 
 /** The checkpoint messages the run's state supports, oldest first, each with its timestamp. */
