@@ -95,6 +95,11 @@ describe('broadcasts for a go-live run', () => {
       const canary = broadcasts(model, deriveDecision(model)).find((b) => b.kind === 'canary')!;
       expect(canary.text).toMatch(language === 'en' ? /process group\. Canary FAIL = NO-GO\.$/ : /\. /);
       expect(canary.text).not.toMatch(/\.\./);
+      // With a failed gate after it: '; ' follows the failure without its period.
+      model.steps = model.steps.map((s) => (s.stepId === 'canary-loop' ? { ...s, gates: [{ gate: 'error_rate <= 0.01', kind: 'expect', passed: false, detail: 'error_rate = 0.2' }] } : s));
+      const withGate = broadcasts(model, deriveDecision(model)).find((b) => b.kind === 'canary')!;
+      expect(withGate.text).toMatch(language === 'en' ? /process group; expectation failed: / : /; /);
+      expect(withGate.text).not.toMatch(/\.;/);
     }
   });
 });

@@ -253,7 +253,8 @@ export function failureSummary(s: PackStep, lang: Lang = 'en'): string {
   for (const g of aborts) parts.push(abortFinding(tr, g));
   const failed = s.gates.filter((g) => g.kind === 'expect' && blocksStep(g) && !(isExitCodeGate(g) && s.exitCode !== null && s.exitCode !== 0));
   if (failed.length) parts.push(tr.count('finding.expectationsFailed', failed.length, { list: failed.map((g) => gateFinding(tr, g)).join('; ') }));
-  return parts.join('; ') || tr.t('finding.failed');
+  // A part ending in its own period (a stopped command's failure) loses it before the next: "….; exit code" reads badly.
+  return parts.map((p, i) => (i < parts.length - 1 ? p.replace(/\.$/, '') : p)).join('; ') || tr.t('finding.failed');
 }
 
 /** "abort gate /X/ matched (<line>)" */
