@@ -20,6 +20,8 @@ import { DEFAULT_DRAIN_TIMEOUT_MS, drainOutbox } from './outbox';
 import { LedgerPublisher, publisherKey } from './publish';
 import { receiveFromLedger, type ReceivedItem } from './receive';
 import { describeProblem } from './verify';
+import { runStateIn } from '../engine/state';
+import { translator, type Lang } from '../../shared/i18n';
 
 export interface InboxOptions extends OwnerKeyOptions {
   /** The owner's key, when the caller holds it already (publishing while it waits). */
@@ -38,13 +40,15 @@ function minutes(ms: number): string {
   return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
 
-function needText(need: TeamNeed | { kind: 'authorization'; runId: string }): string {
+/** What the run waits on, in `lang` (the run's: the engine's reasons in `detail` are in it too). */
+export function needText(need: TeamNeed | { kind: 'authorization'; runId: string }, lang: Lang = 'en'): string {
+  const tr = translator(lang);
   switch (need.kind) {
     // The engine's reason ends with how to sign by file; through the ledger only its first sentence holds.
-    case 'approval': return `approvals of the plan before ${need.stepId} (${need.detail.split('. ')[0]!.replace(/\.$/, '')})`;
-    case 'act': return `the ${need.detail}'s signed act for ${need.stepId}`;
-    case 'decision': return `a decision on the BLOCKED run (retry, rollback or stop) from a deciding role`;
-    case 'authorization': return 'the GO / NO-GO: the formal decision, signed by the deciding role';
+    case 'approval': return tr.t('inbox.need.approval', { step: need.stepId, why: need.detail.split('. ')[0]!.replace(/\.$/, '') });
+    case 'act': return tr.t('inbox.need.act', { role: need.detail, step: need.stepId });
+    case 'decision': return tr.t('inbox.need.decision');
+    case 'authorization': return tr.t('inbox.need.authorization');
   }
 }
 
@@ -158,12 +162,13 @@ export class LedgerInbox {
       if (await this.receive()) await this.publish();
       if (done()) return true;
       const left = deadline - Date.now();
+      const tr = translator(runStateIn(this.vault, need.runId)?.runbook.language ?? 'en');
       if (left <= 0) {
-        this.say(`no ${needText(need)} arrived through the ledger within ${minutes(this.options.timeoutMs)}`);
+        this.say(tr.t('inbox.none', { need: needText(need, tr.lang), time: minutes(this.options.timeoutMs) }));
         return false;
       }
       if (!announced) {
-        this.say(`waiting for ${needText(need)} through the team ledger (as ${this.membership.workstation}, up to ${minutes(this.options.timeoutMs)})…`);
+        this.say(tr.t('inbox.waiting', { need: needText(need, tr.lang), workstation: this.membership.workstation, time: minutes(this.options.timeoutMs) }));
         announced = true;
       }
       if (!this.listener) await this.listen();

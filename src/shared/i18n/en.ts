@@ -1098,6 +1098,12 @@ export const en = {
   'refusal.actParse.notJson': 'The act is not JSON. Sign the exact file `cutover act export` wrote.',
   'refusal.actParse.shape': 'The act is not a {format} document: {issues}.',
   'refusal.actParse.notCanonical': 'The act\'s bytes are not its canonical form (a duplicate key, other spacing or key order): what was signed would not be what is read. Sign the exact file `cutover act export` wrote, unchanged.',
+  'inbox.need.approval': 'approvals of the plan before {step} ({why})',
+  'inbox.need.act': 'the {role}\'s signed act for {step}',
+  'inbox.need.decision': 'a decision on the BLOCKED run (retry, rollback or stop) from a deciding role',
+  'inbox.need.authorization': 'the GO / NO-GO: the formal decision, signed by the deciding role',
+  'inbox.waiting': 'waiting for {need} through the team ledger (as {workstation}, up to {time})…',
+  'inbox.none': 'no {need} arrived through the ledger within {time}',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

@@ -1096,6 +1096,12 @@ export const es: Catalogue = {
   'refusal.actParse.notJson': 'El acto no es JSON. Firma exactamente el archivo que escribió `cutover act export`.',
   'refusal.actParse.shape': 'El acto no es un documento {format}: {issues}.',
   'refusal.actParse.notCanonical': 'Los bytes del acto no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves): lo firmado no sería lo que se lee. Firma exactamente el archivo que escribió `cutover act export`, sin cambiarlo.',
+  'inbox.need.approval': 'las aprobaciones del plan antes de {step} ({why})',
+  'inbox.need.act': 'el acto firmado del rol {role} para {step}',
+  'inbox.need.decision': 'una decisión sobre la ejecución BLOQUEADA (reintentar, revertir o detener) de un rol que decide',
+  'inbox.need.authorization': 'el GO / NO-GO: la decisión formal, firmada por el rol que decide',
+  'inbox.waiting': 'esperando {need} por el registro del equipo (como {workstation}, hasta {time})…',
+  'inbox.none': 'no llegó por el registro del equipo en {time}: {need}',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',
