@@ -1,7 +1,7 @@
-// The less common SSH failures a target records in English (ssh-connect.ts: a host key that
-// differs from its pin, one nobody confirmed, a login refused, a ProxyJump/ProxyCommand host)
-// worded again in Spanish, their inner phrases too; English as recorded; a sentence this version
-// does not write is kept as recorded.
+// The less common failures a target records in English (ssh-connect.ts: a host key that differs
+// from its pin, one nobody confirmed, a login refused, a ProxyJump/ProxyCommand host; mysql.ts: an
+// unknown database) worded again in Spanish, their inner phrases too; English as recorded; a
+// sentence this version does not write is kept as recorded.
 import { describe, expect, it } from 'vitest';
 import { failureMessageText } from '../../src/core/reports/failure-words';
 import { found } from './language-sentences';
@@ -16,6 +16,8 @@ const RECORDED = [
   'deploy@db1:22 refused the keys /k/a, /k/b: wrong credentials, or the key is not in the account\'s authorized_keys.',
   '~/.ssh/config reaches "db1" through ProxyJump bastion, which the workstation does not support: name a host it can reach directly.',
   '~/.ssh/config reaches "db1" through a ProxyCommand, which the workstation does not support: name a host it can reach directly.',
+  // src/core/targets/mysql.ts: MySQL's own words first, kept as MySQL wrote them.
+  'Unknown database \'shop\' on root@127.0.0.1:3306/shop: check the database name in the DSN of target "app".',
 ];
 
 describe('SSH failures worded again', () => {
@@ -30,6 +32,7 @@ describe('SSH failures worded again', () => {
       'deploy@db1:22 rechazó las claves /k/a, /k/b: credenciales incorrectas, o la clave no está en el authorized_keys de la cuenta.',
       '~/.ssh/config llega a "db1" a través de ProxyJump bastion, que la estación de trabajo no admite: nombra un host al que llegue directamente.',
       '~/.ssh/config llega a "db1" a través de un ProxyCommand, que la estación de trabajo no admite: nombra un host al que llegue directamente.',
+      'Unknown database \'shop\' en root@127.0.0.1:3306/shop: revisa el nombre de la base de datos en el DSN del destino "app".',
     ]);
     expect(found(es.join('\n'), 'en')).toEqual([]);
     expect(RECORDED.map((m) => failureMessageText('en', m))).toEqual(RECORDED);

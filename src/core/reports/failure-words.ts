@@ -19,6 +19,7 @@ const MESSAGES: readonly MessageKey[] = [
   'failure.handshakeTimeout', 'failure.handshakeClosed', 'failure.loginRefused', 'failure.secretMissing',
   'failure.sshLost', 'failure.pgLost', 'failure.http.timeout', 'failure.http.closed', 'failure.http.tls',
   'failure.hostKeyMismatch', 'failure.hostKeyUnconfirmed', 'failure.sshAuthRefused', 'failure.proxyJump', 'failure.proxyCommand',
+  'failure.mysqlBadDatabase',
 ];
 
 const NESTED: Nested = {

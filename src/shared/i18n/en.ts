@@ -760,6 +760,7 @@ export const en = {
   'failure.credentials.keys': 'the keys {keys}',
   'failure.proxyJump': '~/.ssh/config reaches "{host}" through ProxyJump {jump}, which the workstation does not support: name a host it can reach directly.',
   'failure.proxyCommand': '~/.ssh/config reaches "{host}" through a ProxyCommand, which the workstation does not support: name a host it can reach directly.',
+  'failure.mysqlBadDatabase': '{message} on {where}: check the database name in the DSN of target "{name}".',
   'failure.secretMissing': 'The password for target "{name}" is the secret "{secret}", which is not in the vault: add it with `cutover secret set --name {secret}`.',
   'failure.sshLost': 'Connection lost during the command on {where}: {why}. The command\'s outcome on the host is unknown; the output received so far is kept.',
   'failure.sshLost.noExit': 'the session channel closed without an exit status',

@@ -758,6 +758,7 @@ export const es: Catalogue = {
   'failure.credentials.keys': 'las claves {keys}',
   'failure.proxyJump': '~/.ssh/config llega a "{host}" a través de ProxyJump {jump}, que la estación de trabajo no admite: nombra un host al que llegue directamente.',
   'failure.proxyCommand': '~/.ssh/config llega a "{host}" a través de un ProxyCommand, que la estación de trabajo no admite: nombra un host al que llegue directamente.',
+  'failure.mysqlBadDatabase': '{message} en {where}: revisa el nombre de la base de datos en el DSN del destino "{name}".',
   'failure.secretMissing': 'La contraseña del destino "{name}" es el secreto "{secret}", que no está en la bóveda: añádelo con `cutover secret set --name {secret}`.',
   'failure.sshLost': 'Se perdió la conexión durante el comando en {where}: {why}. No se sabe cómo acabó el comando en el host; se conserva la salida recibida hasta entonces.',
   'failure.sshLost.noExit': 'el canal de la sesión se cerró sin estado de salida',
