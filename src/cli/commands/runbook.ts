@@ -87,7 +87,7 @@ export function registerRunbook(program: Command): void {
       if (opts.out !== undefined && resolve(opts.out) === resolve(file)) throw new CliUsageError(`--out ${opts.out} is the Markdown file itself: give another path for the YAML draft`);
       let imported;
       try {
-        imported = importMarkdownFile(file, basename(file));
+        imported = importMarkdownFile(file, basename(file), outputLang());
       } catch (error) {
         if (error instanceof MarkdownImportError) throw new CliUsageError(error.message);
         throw error;

@@ -1105,6 +1105,9 @@ export const en = {
   'inbox.need.authorization': 'the GO / NO-GO: the formal decision, signed by the deciding role',
   'inbox.waiting': 'waiting for {need} through the team ledger (as {workstation}, up to {time})…',
   'inbox.none': 'no {need} arrived through the ledger within {time}',
+  'importError.empty': '{source}: the file is empty: give a Markdown runbook with headings and steps',
+  'importError.tooManyLines': '{source}: {size} list items and code lines is not a runbook (at most {max}; a runbook has a few hundred): give the runbook itself, not a log or a generated list',
+  'importError.notRunbook': '{source}: this does not look like a runbook: found {steps} step(s) and {signals} runbook marker(s) (preconditions, rollback, evidence lists, "Abort gate:", "Expected:", checklists, T-offsets or "Phase" headings; at least 2 needed). Give a Markdown runbook, or write the YAML runbook by hand (see examples/).',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

@@ -1103,6 +1103,9 @@ export const es: Catalogue = {
   'inbox.need.authorization': 'el GO / NO-GO: la decisión formal, firmada por el rol que decide',
   'inbox.waiting': 'esperando {need} por el registro del equipo (como {workstation}, hasta {time})…',
   'inbox.none': 'no llegó por el registro del equipo en {time}: {need}',
+  'importError.empty': '{source}: el archivo está vacío: da un runbook en Markdown con encabezados y pasos',
+  'importError.tooManyLines': '{source}: {size} elementos de lista y líneas de código no son un runbook (como mucho {max}; un runbook tiene unos cientos): da el runbook mismo, no un registro ni una lista generada',
+  'importError.notRunbook': '{source}: esto no parece un runbook: se encontraron {steps} paso(s) y {signals} marca(s) de runbook (precondiciones, reversión, listas de evidencia, "Abort gate:", "Expected:", listas de comprobación, desfases T o encabezados "Phase"; hacen falta al menos 2). Da un runbook en Markdown, o escribe el runbook YAML a mano (mira examples/).',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',

@@ -8,6 +8,7 @@ import { RunbookMapper } from './map';
 import { decodeMarkdown, MarkdownImportError, readMarkdownFile } from './source';
 import { slug, stems } from './words';
 import { writeDraftYaml } from './yaml-writer';
+import { translator, type Lang } from '../../../shared/i18n';
 
 export { MarkdownImportError, MAX_MARKDOWN_BYTES, readMarkdownFile, decodeMarkdown } from './source';
 export { formatCoverage, type CoverageReport } from './coverage';
@@ -39,18 +40,19 @@ export interface ImportedRunbook {
   elements: DraftElement[];
 }
 
-/** Imports Markdown text; `source` is the file name used in the comments and the report. */
-export function importMarkdownRunbook(text: string, source: string): ImportedRunbook {
-  if (text.trim() === '') throw new MarkdownImportError(`${source}: the file is empty: give a Markdown runbook with headings and steps`);
+/** Imports Markdown text; `source` is the file name used in the comments and the report; refusals in `lang`. */
+export function importMarkdownRunbook(text: string, source: string, lang: Lang = 'en'): ImportedRunbook {
+  const tr = translator(lang);
+  if (text.trim() === '') throw new MarkdownImportError(tr.t('importError.empty', { source }));
   const doc = parseMarkdown(text);
   const size = countLines(doc);
   if (size > MAX_STEP_LINES) {
-    throw new MarkdownImportError(`${source}: ${size} list items and code lines is not a runbook (at most ${MAX_STEP_LINES}; a runbook has a few hundred): give the runbook itself, not a log or a generated list`);
+    throw new MarkdownImportError(tr.t('importError.tooManyLines', { source, size, max: MAX_STEP_LINES }));
   }
   const mapper = new RunbookMapper(doc);
   mapper.run();
   if (mapper.steps.length === 0 || mapper.signals < 2) {
-    throw new MarkdownImportError(`${source}: this does not look like a runbook: found ${mapper.steps.length} step(s) and ${mapper.signals} runbook marker(s) (preconditions, rollback, evidence lists, "Abort gate:", "Expected:", checklists, T-offsets or "Phase" headings; at least 2 needed). Give a Markdown runbook, or write the YAML runbook by hand (see examples/).`);
+    throw new MarkdownImportError(tr.t('importError.notRunbook', { source, steps: mapper.steps.length, signals: mapper.signals }));
   }
   const { draft, comments } = assemble(mapper, source);
   const header = [
@@ -63,8 +65,8 @@ export function importMarkdownRunbook(text: string, source: string): ImportedRun
 }
 
 /** Reads FILE (bounded) and imports it. */
-export function importMarkdownFile(path: string, source = path): ImportedRunbook {
-  return importMarkdownRunbook(readMarkdownFile(path), source);
+export function importMarkdownFile(path: string, source = path, lang: Lang = 'en'): ImportedRunbook {
+  return importMarkdownRunbook(readMarkdownFile(path), source, lang);
 }
 
 /** For callers holding bytes (the window, tests). */
