@@ -1108,6 +1108,13 @@ export const en = {
   'importError.empty': '{source}: the file is empty: give a Markdown runbook with headings and steps',
   'importError.tooManyLines': '{source}: {size} list items and code lines is not a runbook (at most {max}; a runbook has a few hundred): give the runbook itself, not a log or a generated list',
   'importError.notRunbook': '{source}: this does not look like a runbook: found {steps} step(s) and {signals} runbook marker(s) (preconditions, rollback, evidence lists, "Abort gate:", "Expected:", checklists, T-offsets or "Phase" headings; at least 2 needed). Give a Markdown runbook, or write the YAML runbook by hand (see examples/).',
+  'importError.cannotOpen': '{path}: cannot open the file ({why}): give the path of a Markdown runbook (.md)',
+  'importError.noSuchFile': 'no such file',
+  'importError.folder': '{path}: this is a folder: give the path of a Markdown runbook (.md)',
+  'importError.notRegular': '{path}: not a regular file (a device, a pipe or a socket): give the path of a Markdown runbook (.md)',
+  'importError.tooLarge': '{path}: {size} bytes is too large for a Markdown runbook (at most {max} bytes): give the runbook itself, not an export or a log',
+  'importError.notUtf8': '{path}: not UTF-8 text (binary bytes): give a Markdown runbook saved as UTF-8',
+  'importError.controlByte': '{path}: contains the control byte U+{code}: this is binary data, not a Markdown runbook',
 
   // ---- pack verify: why a good signature does not count, and notes (src/core/pack/signatures.ts, verify-contents.ts)
   'cli.pack.notCounted.operator': '{name} is the run\'s operator ({operator}): a self-approval never counts',

@@ -1106,6 +1106,13 @@ export const es: Catalogue = {
   'importError.empty': '{source}: el archivo está vacío: da un runbook en Markdown con encabezados y pasos',
   'importError.tooManyLines': '{source}: {size} elementos de lista y líneas de código no son un runbook (como mucho {max}; un runbook tiene unos cientos): da el runbook mismo, no un registro ni una lista generada',
   'importError.notRunbook': '{source}: esto no parece un runbook: se encontraron {steps} paso(s) y {signals} marca(s) de runbook (precondiciones, reversión, listas de evidencia, "Abort gate:", "Expected:", listas de comprobación, desfases T o encabezados "Phase"; hacen falta al menos 2). Da un runbook en Markdown, o escribe el runbook YAML a mano (mira examples/).',
+  'importError.cannotOpen': '{path}: no se puede abrir el archivo ({why}): da la ruta de un runbook en Markdown (.md)',
+  'importError.noSuchFile': 'no existe',
+  'importError.folder': '{path}: es una carpeta: da la ruta de un runbook en Markdown (.md)',
+  'importError.notRegular': '{path}: no es un archivo normal (un dispositivo, una tubería o un socket): da la ruta de un runbook en Markdown (.md)',
+  'importError.tooLarge': '{path}: {size} bytes es demasiado para un runbook en Markdown (como mucho {max} bytes): da el runbook mismo, no una exportación ni un registro',
+  'importError.notUtf8': '{path}: no es texto UTF-8 (bytes binarios): da un runbook en Markdown guardado como UTF-8',
+  'importError.controlByte': '{path}: contiene el byte de control U+{code}: son datos binarios, no un runbook en Markdown',
 
   // ---- pack verify: por qué una firma válida no cuenta, y notas ----------------------------------
   'cli.pack.notCounted.operator': '{name} es el operador de la ejecución ({operator}): una autoaprobación nunca cuenta',

@@ -66,7 +66,7 @@ export function importMarkdownRunbook(text: string, source: string, lang: Lang =
 
 /** Reads FILE (bounded) and imports it. */
 export function importMarkdownFile(path: string, source = path, lang: Lang = 'en'): ImportedRunbook {
-  return importMarkdownRunbook(readMarkdownFile(path), source, lang);
+  return importMarkdownRunbook(readMarkdownFile(path, lang), source, lang);
 }
 
 /** For callers holding bytes (the window, tests). */
