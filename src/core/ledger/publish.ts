@@ -19,6 +19,9 @@ import { readHead, readLedgerId, readMember } from './reads';
 import { eventStatement } from './record';
 
 /** The vault no longer holds what it published: its chain was rewritten or truncated after publishing. */
+/** How long after the time bound the connection is ended if the server has not answered at all. */
+const BACKSTOP_MS = 1_000;
+
 export class LedgerDivergedError extends LedgerError {
   override readonly code = 'LEDGER_DIVERGED';
 }
@@ -208,10 +211,15 @@ export class LedgerPublisher {
     const { client, label } = connection;
     let timedOut = false;
     let published = 0;
+    // The bound is kept by the server: each batch's transaction carries what is left of it as its
+    // lock and statement timeouts, so a batch the bound ran out on is rolled back there, never
+    // committed after this run said what it published. Ending the connection is only the backstop
+    // for a server that does not answer at all, a moment after the bound.
+    const left = () => (options.timeoutMs === undefined ? undefined : options.timeoutMs - (Date.now() - started));
     const deadline = options.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       void client.end().catch(() => undefined);
-    }, Math.max(0, options.timeoutMs - (Date.now() - started)));
+    }, Math.max(0, options.timeoutMs - (Date.now() - started)) + BACKSTOP_MS);
     try {
       if (fresh) {
         if ((await readLedgerId(client, label)) !== ledger) throw new LedgerError(`${label} is not the ledger this vault joined (${ledger}); give its URL with --db.`);
@@ -241,10 +249,18 @@ export class LedgerPublisher {
         // committed its last batch: harmless, the ledger's head is the cursor, so the next publish
         // goes on after it and nothing is sent twice.
         const lock = client.escapeLiteral(`cutover-ledger-publish:${workstation}`);
+        const remaining = left();
+        if (remaining !== undefined && remaining <= 0) {
+          timedOut = true;
+          throw new Error('the time bound ran out between batches');
+        }
+        const bound = remaining === undefined ? '' : ` SET LOCAL lock_timeout = ${Math.ceil(remaining)}; SET LOCAL statement_timeout = ${Math.ceil(remaining)};`;
         try {
-          await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${lock})); INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}; COMMIT`);
+          await client.query(`BEGIN;${bound} SELECT pg_advisory_xact_lock(hashtext(${lock})); INSERT INTO ${S}.events (workstation, seq, ledger_id, public_key, prev_hash, hash, event, signature) VALUES ${values}; COMMIT`);
         } catch (error) {
           const code = (error as { code?: unknown }).code;
+          // lock_not_available, query_canceled: the server kept the bound and rolled the batch back.
+          if (remaining !== undefined && (code === '55P03' || code === '57014')) timedOut = true;
           if (timedOut || typeof code !== 'string' || !code.startsWith('23')) throw error;
           await client.query('ROLLBACK');
           const now = await readHead(client, workstation);
