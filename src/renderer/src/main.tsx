@@ -29,7 +29,9 @@ function InLanguage() {
       live = false;
     };
   }, [current]);
-  return told === null ? null : <App key={told} />;
+  // Nothing between the switch and main's answer (a few ms): a window still shown in the old
+  // instance could be clicked, and what was opened there would be lost when the new one mounts.
+  return !api || told === current ? <App key={current} /> : null;
 }
 
 const root = document.getElementById('root');
