@@ -7,7 +7,7 @@ import type { ActInput } from '../../core/engine';
 import type { Vault } from '../../core/vault';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
-import { outputLang } from '../lang';
+import { outputLang, requestedLang } from '../lang';
 import { translator } from '../../shared/i18n';
 import { openVault } from './vault';
 
@@ -48,7 +48,7 @@ function actInput(stepKind: string | null, stepId: string | undefined, opts: Exp
 async function engineOver(vault: Vault) {
   const { RunEngine } = await import('../../core/engine');
   const { createExecutor } = await import('../../core/targets/registry');
-  return new RunEngine(vault, { actor: 'system', executors: createExecutor });
+  return new RunEngine(vault, { actor: 'system', executors: createExecutor, language: requestedLang() });
 }
 
 export function registerAct(program: Command): void {

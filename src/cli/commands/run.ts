@@ -11,7 +11,7 @@ import { printJson, readBounded } from '../format';
 import { promptHidden, readPassphrase } from '../passphrase';
 import { formatRun, outcomeFormatter } from '../run-format';
 import { actorKeyring } from '../keys';
-import { outputLang } from '../lang';
+import { outputLang, requestedLang } from '../lang';
 import { translator, type Translator } from '../../shared/i18n';
 
 /** The words of a run's CLI output: its runbook's language, else --lang / CUTOVER_LANG, else English. */
@@ -66,6 +66,8 @@ async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Va
       executors: createExecutor,
       confirmHostKey: hostKeyAcceptor(opts.acceptHostKey),
       onProgress: opts.json ? undefined : (u) => process.stderr.write(u.text),
+      // The engine's refusals in --lang / CUTOVER_LANG where the runbook names no language.
+      language: requestedLang(),
     });
     return await fn(engine, vault);
   } finally {
