@@ -4,6 +4,8 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { RunEngine } from '../../src/core/engine';
+import { addIdentityFrom, proveOwnerInPlace } from '../../src/core/identity';
+import { initLedger, joinLedger } from '../../src/core/ledger';
 import { createExecutor } from '../../src/core/targets';
 import { Vault } from '../../src/core/vault';
 import { describeRun, PASSPHRASE, runCli, type CliResult } from '../helpers/cli';
@@ -123,4 +125,24 @@ export async function asSuperuserBypassingTriggers(db: TestDatabase, sql: string
 export async function ledgerRows(db: TestDatabase, workstation: string): Promise<Array<{ seq: number; hash: string; prev_hash: string }>> {
   const r = await db.query<{ seq: string; hash: string; prev_hash: string }>('SELECT seq::text AS seq, hash, prev_hash FROM cutover_ledger.events e WHERE workstation = $1 ORDER BY e.seq', [workstation]);
   return r.rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+}
+
+/** A vault in its own folder whose owner `op` (a generated, proven key) joined the ledger at db as ops-1, in this process. */
+export async function joinedVault(db: TestDatabase, dir: string): Promise<Vault> {
+  await initLedger(db.dsn);
+  const vault = Vault.create(join(dir, 'ops.vault'), PASSPHRASE);
+  await addIdentityFrom(vault, { name: 'op', roles: ['operator'], source: { kind: 'generate' }, actor: 'test' });
+  await proveOwnerInPlace(vault, { name: 'op', actor: 'test' });
+  await joinLedger(vault, { db: db.dsn, workstation: 'ops-1', actor: 'op' });
+  return vault;
+}
+
+/** n notes appended by op. */
+export function notes(vault: Vault, n: number): void {
+  for (let i = 0; i < n; i += 1) vault.append({ actor: 'op', type: 'note', payload: { text: `note ${i}` } });
+}
+
+/** The backends of this database's ledger publishers (application_name cutover-ledger-publisher). */
+export async function publisherPids(db: TestDatabase): Promise<number[]> {
+  return (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'cutover-ledger-publisher' AND datname = $1`, [db.name])).rows.map((r) => r.pid);
 }

@@ -7,32 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addIdentityFrom, proveOwnerInPlace } from '../../src/core/identity';
-import { LedgerConnectionError, LedgerFollower, LedgerPublisher, VaultDoorbell, initLedger, joinLedger, type FollowRead } from '../../src/core/ledger';
+import { LedgerConnectionError, LedgerFollower, LedgerPublisher, VaultDoorbell, type FollowRead } from '../../src/core/ledger';
 import { PAGE_ROWS } from '../../src/core/ledger/reads';
 import { Vault } from '../../src/core/vault';
 import { PASSPHRASE } from '../helpers/cli';
-import { useTestDatabase, type TestDatabase } from '../helpers/pg';
+import { useTestDatabase } from '../helpers/pg';
 import { useTempDir } from '../helpers/tmp';
-import { asSuperuserBypassingTriggers, ledgerRows } from './fixture';
+import { asSuperuserBypassingTriggers, joinedVault, ledgerRows, notes, publisherPids } from './fixture';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
-
-async function joinedVault(db: TestDatabase, dir: string): Promise<Vault> {
-  await initLedger(db.dsn);
-  const vault = Vault.create(join(dir, 'ops.vault'), PASSPHRASE);
-  await addIdentityFrom(vault, { name: 'op', roles: ['operator'], source: { kind: 'generate' }, actor: 'test' });
-  await proveOwnerInPlace(vault, { name: 'op', actor: 'test' });
-  await joinLedger(vault, { db: db.dsn, workstation: 'ops-1', actor: 'op' });
-  return vault;
-}
-
-const notes = (vault: Vault, n: number) => {
-  for (let i = 0; i < n; i += 1) vault.append({ actor: 'op', type: 'note', payload: { text: `note ${i}` } });
-};
-
-const publisherPids = async (db: TestDatabase) =>
-  (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'cutover-ledger-publisher' AND datname = $1`, [db.name])).rows.map((r) => r.pid);
 
 describe('the fast follow path', () => {
   it('a LedgerPublisher keeps one connection; terminated, it connects again and every event is in the ledger once, in order', async () => {
