@@ -182,7 +182,15 @@ describe('preflight: cluster-wide state, on a private server', () => {
       const r = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'app-reader' AND wait_event_type = 'Lock'");
       return r.rows[0]!.n === 1 ? true : undefined;
     });
-    await new Promise((r) => setTimeout(r, 1200));
+    // The checks below use 1 s thresholds: wait, on the server's own clock, until the holder has
+    // been idle in its transaction and the migration waiting for longer than that.
+    await waitFor('the holder idle and the migration waiting for over a second', async () => {
+      const r = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE (pid = $1 AND now() - state_change > interval '1.2 s') OR (pid = $2 AND now() - query_start > interval '1.2 s')",
+        [holderPid, migrationPid],
+      );
+      return r.rows[0]!.n === 2 ? true : undefined;
+    });
 
     const session = await db.session();
     const report = await runPreflight(session, { idleInTransactionSeconds: 1, longQuerySeconds: 1 });
