@@ -4,6 +4,10 @@
 // English output is kept byte for byte as it was before the catalogue: tests compare it.
 
 import { mainEn } from './main-en';
+import { engineWordsEn } from './engine-words-en';
+import { runbookRulesEn } from './runbook-rules-en';
+import { vaultWordsEn } from './vault-words-en';
+import { importWordsEn } from './import-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -11,6 +15,11 @@ export const en = {
   ...warRoomEn,
   // What main says when it refuses a call, and bad IPC input (main-en.ts).
   ...mainEn,
+  // Per-area catalogues: the engine's refusals, the runbook's validation, vault/identity/pack, the importer.
+  ...engineWordsEn,
+  ...runbookRulesEn,
+  ...vaultWordsEn,
+  ...importWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

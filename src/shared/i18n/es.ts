@@ -2,6 +2,10 @@
 // clave que falte o sobre). {nombre} es un marcador que se rellena con un valor.
 import type { Catalogue } from './catalogue';
 import { mainEs } from './main-es';
+import { engineWordsEs } from './engine-words-es';
+import { runbookRulesEs } from './runbook-rules-es';
+import { vaultWordsEs } from './vault-words-es';
+import { importWordsEs } from './import-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -9,6 +13,11 @@ export const es: Catalogue = {
   ...warRoomEs,
   // Lo que dice main al rechazar una llamada, y la entrada IPC mala (main-es.ts).
   ...mainEs,
+  // Per-area catalogues: the engine's refusals, the runbook's validation, vault/identity/pack, the importer.
+  ...engineWordsEs,
+  ...runbookRulesEs,
+  ...vaultWordsEs,
+  ...importWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
