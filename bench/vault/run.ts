@@ -403,7 +403,7 @@ async function bench(dir: string): Promise<Measurement[]> {
     `  audit, JSON out); peak RSS ${((cli.maxRssKiB ?? Number.NaN) * 1024 / 1e6).toFixed(0)} MB.`,
     'events: vault.append() (WAL, synchronous=FULL, one IMMEDIATE transaction each) vs the same rows (taken from append\'s result)',
     '  inserted one transaction each into an unencrypted better-sqlite3-multiple-ciphers database with the vault\'s pragmas (WAL,',
-    `  synchronous=FULL, foreign_keys) and table (7 columns, unique index on hash); interleaved in blocks of ${eventBlock} in one process.`,
+    `  synchronous=FULL, foreign_keys) and schema (the vault's own migrations); interleaved in blocks of ${eventBlock} in one process.`,
   ];
   say(notes.join('\n'));
   if (problems.length > 0) throw new Error(`the benchmark's own checks failed:\n- ${problems.join('\n- ')}`);

@@ -13,6 +13,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync 
 import { Vault, canonicalJson, type VaultEvent } from '../../src/core/vault';
 import { ArtifactWriter } from '../../src/core/vault/artifacts';
 import { drizzleOver } from '../../src/core/vault/database';
+import { migrate } from '../../src/core/vault/migrate';
 import { pieces } from './bytes';
 import { openLikeVault } from './probe/common';
 
@@ -137,17 +138,15 @@ function verify(path: string): object {
   return { ...measured.span, open: open.span, ok: report.ok, events: report.events, artifacts: report.artifacts, bytes: report.bytes, maxRssKiB: maxRssKiB() };
 }
 
-/** The baseline database: the vault's events table (same columns, same unique index on hash),
- *  no key, and the vault's pragmas (database.ts). */
+/** The baseline database: unencrypted, the vault's own schema (the same migrations: tables,
+ *  indexes, triggers) and the vault's pragmas (database.ts). */
 function openPlain(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.exec(`CREATE TABLE events (seq integer PRIMARY KEY NOT NULL, at text NOT NULL, actor text NOT NULL, type text NOT NULL,
-    payload text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL);
-    CREATE UNIQUE INDEX events_hash_unique ON events (hash);`);
+  migrate(db, path);
   return db;
 }
 

@@ -333,17 +333,24 @@ describe.concurrent('a byte flipped inside the encrypted file', () => {
     expectRefusal(log, 2, /damaged/);
   });
 
-  it('in the page of the events\' hash index: verify reports it, `note add` refuses (exit 2, not a crash)', async ({ onTestFinished }) => {
+  it('in a page holding events: `note add` refuses (exit 2, not a crash) and writes nothing', async ({ onTestFinished }) => {
     const { dir, vault } = copyOfTemplate(onTestFinished);
-    const [page] = pagesOf(vault, 'events_hash_unique', 'leaf');
+    const [page] = pagesOf(vault, 'events', 'leaf');
     expect(page).toBeDefined();
     flipByte(vault, (page! - 1) * PAGE + 2500);
-    await expectCorruptionReported(dir, vault);
 
     const before = snapshotStored(dir);
     const note = await runCli(['note', 'add', '--vault', vault, '--text', 'appended to a damaged vault']);
     expectRefusal(note, 2, /damaged/);
     expect(snapshotStored(dir)).toEqual(before);
+  });
+
+  it('in the page of an index (the artifacts\' ids): verify reports it, not a crash', async ({ onTestFinished }) => {
+    const { dir, vault } = copyOfTemplate(onTestFinished);
+    const [page] = pagesOf(vault, 'sqlite_autoindex_artifacts_1', 'leaf');
+    expect(page).toBeDefined();
+    flipByte(vault, (page! - 1) * PAGE + 2500);
+    await expectCorruptionReported(dir, vault);
   });
 });
 

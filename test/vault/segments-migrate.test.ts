@@ -16,7 +16,7 @@ process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 
 interface Legacy { path: string; complete: { id: string; sha256: string; size: number; bytes: Buffer }; incomplete: { id: string; sha256: string; size: number } }
 
-/** A vault as the previous release wrote it: schema 3, transcripts in artifact_chunks. */
+/** A vault as an earlier release wrote it: schema 3, transcripts in artifact_chunks, the events' hash index. */
 function legacyVault(dir: string): Legacy {
   const path = join(dir, 'old.vault');
   const vault = Vault.create(path, PASSPHRASE);
@@ -34,7 +34,7 @@ function legacyVault(dir: string): Legacy {
   vault.close();
   const db = openVaultFile(path, unwrapDataKey(path).dataKey);
   try {
-    db.exec('DROP TABLE artifact_file_chunks; DROP TABLE artifact_files');
+    db.exec('DROP TABLE artifact_file_chunks; DROP TABLE artifact_files; CREATE UNIQUE INDEX `events_hash_unique` ON `events` (`hash`)');
     db.pragma('user_version = 3');
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -74,6 +74,7 @@ describe.concurrent('vaults with transcripts in the database', () => {
     const opened = Vault.open(old.path, { passphrase: PASSPHRASE });
     try {
       expect(opened.upkeep.schemaBefore).toBe(3);
+      expect(opened.database.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").pluck().all(), 'schema 4 dropped the hash index').toEqual([]);
       expect(Buffer.concat([...opened.readArtifact(old.complete.id)]).equals(old.complete.bytes)).toBe(true);
       expect(opened.verify()).toMatchObject({ ok: true, artifacts: 2, bytes: old.complete.size + old.incomplete.size, orphanSegments: [] });
     } finally {

@@ -12,7 +12,7 @@ export const events = sqliteTable('events', {
   /** RFC 8785 canonical JSON of the payload. */
   payload: text('payload').notNull(),
   prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull().unique(),
+  hash: text('hash').notNull(),
 });
 
 /** A large blob (a transcript), stored as it streams in. */

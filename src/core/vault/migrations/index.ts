@@ -46,5 +46,13 @@ export const migrations = [
       "CREATE TRIGGER `artifact_file_chunks_no_update` BEFORE UPDATE ON `artifact_file_chunks`\nBEGIN SELECT RAISE(ABORT, 'artifact chunks are append-only'); END;",
       "CREATE TRIGGER `artifact_file_chunks_no_delete` BEFORE DELETE ON `artifact_file_chunks`\nBEGIN SELECT RAISE(ABORT, 'artifact chunks are append-only'); END;"
     ]
+  },
+  {
+    "idx": 4,
+    "tag": "0004_events_hash_not_indexed",
+    "sha256": "00bf2b129a2805b138c4406aca7d2d1d5aefc0da54985087e9b5a5aef322a120",
+    "statements": [
+      "-- The chain's hashes are not looked up: `vault verify` recomputes every one in seq order, and\n-- a hash covers its seq and the previous hash, so no two events can share one. The unique\n-- index on this random 64-hex key cost every append a second, random B-tree page, and in the\n-- encrypted vault each page written is encrypted and MACed once into the WAL and twice more at\n-- checkpoint (issue 17: 10,000 durable events against plain SQLite).\nDROP INDEX `events_hash_unique`;"
+    ]
   }
 ] as const;
