@@ -1,5 +1,8 @@
 // What is wrong with a runbook file, said so that the person holding it can fix it: where
-// (line and column, 1-based, and the path inside the document) and what to change.
+// (line and column, 1-based, and the path inside the document) and what to change, in the
+// runbook's language (words.ts).
+import { translate, translateCount, type Lang, type MessageKey } from '../../shared/i18n';
+import { orList, say, sayCount } from './words';
 
 export type RunbookIssueSeverity = 'error' | 'warning';
 
@@ -50,9 +53,9 @@ export function formatPath(path: DocPath): string {
   return out;
 }
 
-/** `FILE:LINE:COL: message` (the form editors and CI logs understand). */
-export function formatIssue(source: string, issue: RunbookIssue): string {
-  return `${source}:${issue.line}:${issue.column}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`;
+/** `FILE:LINE:COL: message` (the form editors and CI logs understand); `warning: ` in `lang`. */
+export function formatIssue(source: string, issue: RunbookIssue, lang: Lang = 'en'): string {
+  return `${source}:${issue.line}:${issue.column}: ${issue.severity === 'warning' ? translate(lang, 'runbook.issue.warning') : ''}${issue.message}`;
 }
 
 const MAX_ISSUES_IN_MESSAGE = 20;
@@ -62,15 +65,18 @@ export class RunbookError extends Error {
   readonly code = 'RUNBOOK_INVALID';
   readonly source: string;
   readonly issues: readonly RunbookIssue[];
+  /** The language the messages are written in (the runbook's, else the caller's). */
+  readonly lang: Lang;
 
-  constructor(source: string, issues: readonly RunbookIssue[]) {
+  constructor(source: string, issues: readonly RunbookIssue[], lang: Lang = 'en') {
     const errors = issues.filter((i) => i.severity === 'error');
-    const shown = errors.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => formatIssue(source, i));
-    if (errors.length > shown.length) shown.push(`... and ${errors.length - shown.length} more`);
-    super(`${source} is not a valid runbook (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}):\n${shown.join('\n')}`);
+    const shown = errors.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => formatIssue(source, i, lang));
+    if (errors.length > shown.length) shown.push(translate(lang, 'runbook.invalid.more', { n: errors.length - shown.length }));
+    super(translateCount(lang, 'runbook.invalid', errors.length, { source, list: shown.join('\n') }));
     this.name = 'RunbookError';
     this.source = source;
     this.issues = issues;
+    this.lang = lang;
   }
 
   get errors(): RunbookIssue[] {
@@ -110,35 +116,37 @@ const LOOKS_SECRET = /password|passwd|secret|token|:\/\/[^\s/@]*:[^\s/@]*@/i;
 
 /** How a YAML value is called in messages. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string' && LOOKS_SECRET.test(value)) return 'text (not repeated here: it looks like it holds a password)';
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'string' && LOOKS_SECRET.test(value)) return say('runbook.value.secretText');
+  if (value === undefined) return say('runbook.value.nothing');
+  if (value === null) return say('runbook.value.empty');
+  if (Array.isArray(value)) return say('runbook.value.list');
+  if (typeof value === 'object') return say('runbook.value.mapping');
+  if (typeof value === 'string') return say('runbook.value.text', { text: JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value) });
+  if (typeof value === 'number') return say('runbook.value.number', { n: value });
   if (typeof value === 'boolean') return `\`${value}\``;
   return typeof value;
 }
 
-const EXPECTED: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  object: 'a mapping (`key: value` lines)',
-  array: 'a list (`- item` lines)',
-  record: 'a mapping (`name: value` lines)',
-  null: 'an empty value',
+const EXPECTED: Record<string, MessageKey> = {
+  string: 'runbook.expected.string',
+  number: 'runbook.expected.number',
+  int: 'runbook.expected.int',
+  boolean: 'runbook.expected.boolean',
+  object: 'runbook.expected.object',
+  array: 'runbook.expected.array',
+  record: 'runbook.expected.record',
+  null: 'runbook.expected.null',
 };
 
 function expectedName(expected: string | undefined): string {
-  return (expected && EXPECTED[expected]) ?? (expected ? `a ${expected}` : 'something else');
+  const key = expected ? EXPECTED[expected] : undefined;
+  if (key) return say(key as 'runbook.expected.string');
+  return expected ? say('runbook.expected.other', { type: expected }) : say('runbook.expected.unknown');
 }
 
 /** `steps[1]`, `title`: the last element of a path, as the author sees it. */
 function label(path: DocPath): string {
-  if (path.length === 0) return 'the document';
+  if (path.length === 0) return say('runbook.label.document');
   const last = path[path.length - 1]!;
   if (typeof last === 'number') {
     const parent = path[path.length - 2];
@@ -150,10 +158,6 @@ function label(path: DocPath): string {
 /** Zod's own messages start like this; anything else was written in schema.ts for people. */
 function isDefaultMessage(message: string): boolean {
   return /^(Invalid|Too (small|big)|Unrecognized|Expected)\b/.test(message);
-}
-
-function plural(n: number | bigint, word: string): string {
-  return `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -216,56 +220,56 @@ function translateOne(issue: ZodIssueLike, knownKeys: ReadonlySet<string>, base:
 
   switch (issue.code) {
     case 'invalid_type': {
-      if (isMissing(issue)) return error(`${what} is missing: add it (${expectedName(issue.expected)})`);
-      if (issue.expected === 'int' && typeof issue.input === 'number') return error(`${what} must be a whole number, not ${issue.input}`);
-      return error(`${what} must be ${expectedName(issue.expected)}, not ${describeValue(issue.input)}`);
+      if (isMissing(issue)) return error(say('runbook.zod.missing', { what, expected: expectedName(issue.expected) }));
+      if (issue.expected === 'int' && typeof issue.input === 'number') return error(say('runbook.zod.notWhole', { what, input: issue.input }));
+      return error(say('runbook.zod.mustBe', { what, expected: expectedName(issue.expected), got: describeValue(issue.input) }));
     }
     case 'invalid_format': {
       const got = describeValue(issue.input);
-      if (!isDefaultMessage(issue.message)) return error(`${what} must be ${issue.message} (got ${got})`);
-      if (issue.format === 'url') return error(`${what} must be a URL like "https://host/health" (got ${got})`);
-      return error(`${what} is not in the expected form (${issue.message}; got ${got})`);
+      if (!isDefaultMessage(issue.message)) return error(say('runbook.zod.format', { what, rule: issue.message, got }));
+      if (issue.format === 'url') return error(say('runbook.zod.url', { what, got }));
+      return error(say('runbook.zod.formatOther', { what, message: issue.message, got }));
     }
     case 'too_small': {
-      if (!isDefaultMessage(issue.message)) return error(`${what}: ${issue.message}`);
-      const min = issue.minimum ?? 0;
-      if (issue.origin === 'string') return error(Number(min) <= 1 ? `${what} must not be empty` : `${what} must be at least ${plural(min, 'character')} long`);
-      if (issue.origin === 'array') return error(`${what} needs at least ${plural(min, 'entry').replace('entrys', 'entries')}`);
-      return error(`${what} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${min}`);
+      if (!isDefaultMessage(issue.message)) return error(say('runbook.zod.custom', { what, message: issue.message }));
+      const min = Number(issue.minimum ?? 0);
+      if (issue.origin === 'string') return error(min <= 1 ? say('runbook.zod.notEmpty', { what }) : sayCount('runbook.zod.minChars', min, { what }));
+      if (issue.origin === 'array') return error(sayCount('runbook.zod.minEntries', min, { what }));
+      return error(say(issue.inclusive === false ? 'runbook.zod.moreThan' : 'runbook.zod.atLeast', { what, n: min }));
     }
     case 'too_big': {
-      if (!isDefaultMessage(issue.message)) return error(`${what}: ${issue.message}`);
-      const max = issue.maximum ?? 0;
-      if (issue.origin === 'string') return error(`${what} must be at most ${plural(max, 'character')} long`);
-      if (issue.origin === 'array') return error(`${what} has too many entries (at most ${max})`);
-      return error(`${what} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${max}`);
+      if (!isDefaultMessage(issue.message)) return error(say('runbook.zod.custom', { what, message: issue.message }));
+      const max = Number(issue.maximum ?? 0);
+      if (issue.origin === 'string') return error(sayCount('runbook.zod.maxChars', max, { what }));
+      if (issue.origin === 'array') return error(say('runbook.zod.maxEntries', { what, n: max }));
+      return error(say(issue.inclusive === false ? 'runbook.zod.lessThan' : 'runbook.zod.atMost', { what, n: max }));
     }
     case 'invalid_value': {
       const values = (issue.values ?? []).map((v) => JSON.stringify(v));
+      const allowed = values.length === 1 ? values[0]! : say('runbook.zod.oneOf', { values: values.join(', ') });
       if (issue.input === undefined) {
-        if (path.length === 1 && path[0] === 'format') return error('`format` is missing: the first line of a runbook is `format: cutover-runbook/v1`');
-        return error(`${what} is missing: add it (${values.length === 1 ? values[0] : `one of ${values.join(', ')}`})`);
+        if (path.length === 1 && path[0] === 'format') return error(say('runbook.zod.formatMissing'));
+        return error(say('runbook.zod.missing', { what, expected: allowed }));
       }
-      if (path.length === 1 && path[0] === 'format') return error(`\`format\` must be ${values[0]} (the first line of a runbook is \`format: cutover-runbook/v1\`), not ${describeValue(issue.input)}`);
-      if (values.length === 1) return error(`${what} must be ${values[0]}, not ${describeValue(issue.input)}`);
-      return error(`${what} must be one of ${values.join(', ')}, not ${describeValue(issue.input)}`);
+      if (path.length === 1 && path[0] === 'format') return error(say('runbook.zod.formatWrong', { value: String(values[0]), got: describeValue(issue.input) }));
+      return error(say('runbook.zod.mustBe', { what, expected: allowed, got: describeValue(issue.input) }));
     }
     case 'unrecognized_keys': {
       if (path.length === 1 && path[0] === 'roles') {
-        return (issue.keys ?? []).flatMap((key) => error(`unknown role \`${key}\`: the roles are operator, approver and observer`, 'key', [...path, key]));
+        return (issue.keys ?? []).flatMap((key) => error(say('runbook.zod.unknownRole', { key }), 'key', [...path, key]));
       }
       return (issue.keys ?? []).flatMap((key) => {
         const suggestion = suggestKey(key, knownKeys);
-        const hint = suggestion && suggestion !== key ? ` (did you mean \`${suggestion}\`?)` : '';
-        return error(`unknown key \`${key}\`${hint}: the runbook format is strict; remove it or fix its spelling`, 'key', [...path, key]);
+        const hint = suggestion && suggestion !== key ? say('runbook.zod.didYouMean', { key: suggestion }) : '';
+        return error(say('runbook.zod.unknownKey', { key, hint }), 'key', [...path, key]);
       });
     }
     case 'invalid_key': {
       const name = String(path[path.length - 1]);
       const inner = issue.issues?.[0];
-      const why = inner && !isDefaultMessage(inner.message) ? `: it must be ${inner.message}` : '';
-      const container = path.length >= 2 ? `\`${String(path[path.length - 2])}\`` : 'this mapping';
-      return error(`\`${name}\` is not a valid name in ${container}${why}`, 'key');
+      const why = inner && !isDefaultMessage(inner.message) ? say('runbook.zod.badNameWhy', { rule: inner.message }) : '';
+      const container = path.length >= 2 ? `\`${String(path[path.length - 2])}\`` : say('runbook.zod.thisMapping');
+      return error(say('runbook.zod.badName', { name, container, why }), 'key');
     }
     case 'invalid_union': {
       if (issue.note === 'No matching discriminator' && issue.discriminator) {
@@ -274,9 +278,10 @@ function translateOne(issue: ZodIssueLike, knownKeys: ReadonlySet<string>, base:
         const input = issue.input as Record<string, unknown> | undefined;
         const value = input && typeof input === 'object' ? input[issue.discriminator] : undefined;
         const isStep = path.includes('steps') || path[0] === 'preconditions';
-        const thing = isStep ? 'step kind' : `\`${issue.discriminator}\``;
-        if (value === undefined) return error(`a ${isStep ? 'step' : 'entry'} needs \`${issue.discriminator}\`: one of ${options}`, 'value', path.slice(0, -1));
-        return error(`unknown ${thing} ${typeof value === 'string' ? JSON.stringify(value) : describeValue(value)}: use one of ${options}`);
+        const key = issue.discriminator;
+        if (value === undefined) return error(say(isStep ? 'runbook.zod.stepNeeds' : 'runbook.zod.entryNeeds', { key, options }), 'value', path.slice(0, -1));
+        const shown = typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+        return error(isStep ? say('runbook.zod.unknownStepKind', { value: shown, options }) : say('runbook.zod.unknownChoice', { key, value: shown, options }));
       }
       const branches = issue.errors ?? [];
       const fitting = branches.filter((b) => !isShapeMismatch(b));
@@ -289,16 +294,16 @@ function translateOne(issue: ZodIssueLike, knownKeys: ReadonlySet<string>, base:
       const input = issue.input;
       if (alternatives.length === branches.length && alternatives.length > 0 && input !== null && typeof input === 'object' && !Array.isArray(input)) {
         const got = Object.keys(input);
-        return error(`${what} must have exactly one of ${alternatives.join(', ')}${got.length ? ` (it has ${got.map((k) => `\`${k}\``).join(', ')})` : ''}`);
+        const has = got.length ? say('runbook.zod.itHas', { keys: got.map((k) => `\`${k}\``).join(', ') }) : '';
+        return error(say('runbook.zod.exactlyOne', { what, alternatives: alternatives.join(', '), has }));
       }
       const expected = [...new Set(branches.flatMap((b) => b.filter((i) => i.code === 'invalid_type' && i.path.length === 0).map((i) => expectedName(i.expected))))];
-      if (expected.length > 0 && input === undefined) return error(`${what} is missing: add it (${expected.join(' or ')})`);
-      if (expected.length > 0) return error(`${what} must be ${expected.join(' or ')}, not ${describeValue(input)}`);
-      return error(`${what} does not match any allowed form`);
+      if (expected.length > 0 && input === undefined) return error(say('runbook.zod.missing', { what, expected: orList(expected) }));
+      if (expected.length > 0) return error(say('runbook.zod.mustBe', { what, expected: orList(expected), got: describeValue(input) }));
+      return error(say('runbook.zod.noForm', { what }));
     }
-    case 'custom':
-      return error(`${what}: ${issue.message}`);
     default:
-      return error(`${what}: ${issue.message}`);
+      return error(say('runbook.zod.custom', { what, message: issue.message }));
   }
 }
+

@@ -1,13 +1,16 @@
 // Reading a runbook file: bytes → text → YAML (with positions) → zod → semantic checks.
 // Whatever is wrong comes back as a RunbookError listing every problem with its line and
 // column. Hostile files (YAML bombs, absurd nesting, huge files, devices) are refused quickly
-// with a clear message; nothing here can hang or crash the process on bad input.
+// with a clear message; nothing here can hang or crash the process on bad input. Messages are
+// in the runbook's `language:`, else the caller's language, else English (words.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { runbookSchema, type Runbook } from './schema';
 import { formatPath, RunbookError, translateZodIssues, type DocPath, type PathIssue, type RunbookIssue, type RunbookIssueStage, type ZodIssueLike } from './errors';
 import { describeCharacter, validateRunbook, type SemanticIssue } from './validate';
+import { declaredLanguage, inRunbookLanguage, runbookLanguage, say } from './words';
+import type { Lang } from '../../shared/i18n/languages';
 
 /** A runbook is a text document; anything larger is not one (or is an attack). */
 export const MAX_RUNBOOK_BYTES = 2 * 1024 * 1024;
@@ -32,39 +35,49 @@ export interface LoadedRunbook {
 
 /**
  * Parses and validates a runbook. `input` is the text, or better the file's bytes (the hash is
- * then exactly theirs). Throws RunbookError listing every problem found, with positions.
+ * then exactly theirs). Throws RunbookError listing every problem found, with positions, in the
+ * runbook's `language:` (else `lang`, the caller's language).
  */
-export function loadRunbook(input: string | Uint8Array, sourceName = '<runbook>'): LoadedRunbook {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  if (bytes.byteLength > MAX_RUNBOOK_BYTES) throw tooLarge(sourceName, bytes.byteLength);
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  const text = typeof input === 'string' ? input : decodeUtf8(input, sourceName);
-  let issues: Analysis;
-  try {
-    issues = analyse(text);
-  } catch (error) {
-    // The limits above should make this unreachable; if a pathological input still exhausts
-    // the stack, it is bad input, not a crash.
-    if (!(error instanceof RangeError)) throw error;
-    throw new RunbookError(sourceName, [issueAt('yaml', `the document is too complex to read (${error.message}): a runbook is a few levels of mappings and lists`)]);
-  }
-  const errors = issues.list.filter((i) => i.severity === 'error');
-  if (errors.length > 0 || !issues.runbook) throw new RunbookError(sourceName, issues.list);
-  return { runbook: issues.runbook, hash, text, source: sourceName, warnings: issues.list };
+export function loadRunbook(input: string | Uint8Array, sourceName = '<runbook>', lang: Lang = 'en'): LoadedRunbook {
+  return inRunbookLanguage(lang, () => {
+    const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    if (bytes.byteLength > MAX_RUNBOOK_BYTES) throw tooLarge(sourceName, bytes.byteLength);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const text = typeof input === 'string' ? input : decodeUtf8(input, sourceName);
+    const language = declaredLanguage(text) ?? lang;
+    return inRunbookLanguage(language, () => {
+      let issues: Analysis;
+      try {
+        issues = analyse(text);
+      } catch (error) {
+        // The limits above should make this unreachable; if a pathological input still exhausts
+        // the stack, it is bad input, not a crash.
+        if (!(error instanceof RangeError)) throw error;
+        throw invalid(sourceName, [issueAt('yaml', say('runbook.load.tooComplex', { message: error.message }))]);
+      }
+      const errors = issues.list.filter((i) => i.severity === 'error');
+      if (errors.length > 0 || !issues.runbook) throw invalid(sourceName, issues.list);
+      return { runbook: issues.runbook, hash, text, source: sourceName, warnings: issues.list };
+    });
+  });
 }
 
-/** Reads a runbook file (refusing anything but a regular file of at most 2 MB) and loads it. */
-export function loadRunbookFile(path: string): LoadedRunbook {
+/** Reads a runbook file (refusing anything but a regular file of at most 2 MB) and loads it; `lang` as for loadRunbook. */
+export function loadRunbookFile(path: string, lang: Lang = 'en'): LoadedRunbook {
+  return inRunbookLanguage(lang, () => readRunbookFile(path, lang));
+}
+
+function readRunbookFile(path: string, lang: Lang): LoadedRunbook {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw fileError(path, `cannot open the file: ${describeFsError(error)}`);
+    throw fileError(path, say('runbook.load.cannotOpen', { reason: describeFsError(error) }));
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw fileError(path, 'this is a folder, not a runbook file');
-    if (!stat.isFile()) throw fileError(path, 'this is not a regular file (a device, a pipe or a socket): give the path of a runbook .yaml file');
+    if (stat.isDirectory()) throw fileError(path, say('runbook.load.folder'));
+    if (!stat.isFile()) throw fileError(path, say('runbook.load.notRegular'));
     if (stat.size > MAX_RUNBOOK_BYTES) throw tooLarge(path, stat.size);
     // Read at most one byte more than allowed, whatever the size said: the file may be growing.
     const buffer = Buffer.alloc(Math.min(stat.size, MAX_RUNBOOK_BYTES) + 1);
@@ -78,10 +91,10 @@ export function loadRunbookFile(path: string): LoadedRunbook {
         break;
       }
     }
-    return loadRunbook(buffer.subarray(0, length), path);
+    return loadRunbook(buffer.subarray(0, length), path, lang);
   } catch (error) {
     if (error instanceof RunbookError) throw error;
-    throw fileError(path, `cannot read the file: ${describeFsError(error)}`);
+    throw fileError(path, say('runbook.load.cannotRead', { reason: describeFsError(error) }));
   } finally {
     closeSync(fd);
   }
@@ -93,24 +106,30 @@ function issueAt(stage: RunbookIssueStage, message: string, line = 1, column = 1
   return { severity, stage, line, column, path, message };
 }
 
+/** The error listing `issues`, in the language messages are being written in. */
+function invalid(source: string, issues: RunbookIssue[]): RunbookError {
+  return new RunbookError(source, issues, runbookLanguage());
+}
+
 function fileError(source: string, message: string): RunbookError {
-  return new RunbookError(source, [issueAt('io', message)]);
+  return invalid(source, [issueAt('io', message)]);
 }
 
 function tooLarge(source: string, size: number): RunbookError {
-  return fileError(source, `the file is ${(size / 1024 / 1024).toFixed(1)} MB; a runbook is at most ${MAX_RUNBOOK_BYTES / 1024 / 1024} MB of text (is this the right file?)`);
+  const mb = (size / 1024 / 1024).toFixed(1);
+  return fileError(source, say('runbook.load.tooLarge', { size: runbookLanguage() === 'en' ? mb : mb.replace('.', ','), max: MAX_RUNBOOK_BYTES / 1024 / 1024 }));
 }
 
 function describeFsError(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e?.code) {
     case 'ENOENT':
-      return 'no such file';
+      return say('runbook.load.noSuchFile');
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return say('runbook.load.permissionDenied');
     case 'EISDIR':
-      return 'this is a folder, not a runbook file';
+      return say('runbook.load.folder');
     default:
       return e?.message ?? String(error);
   }
@@ -129,7 +148,7 @@ function decodeUtf8(bytes: Uint8Array, source: string): string {
       index = lossy.indexOf('\uFFFD', index + 1);
     }
     const { line, col } = positionIn(lossy, Math.max(index, 0));
-    throw new RunbookError(source, [issueAt('io', 'the file is not UTF-8 text (invalid byte sequence here): save it as UTF-8', line, col)]);
+    throw invalid(source, [issueAt('io', say('runbook.load.notUtf8'), line, col)]);
   }
 }
 
@@ -153,7 +172,7 @@ function analyse(text: string): Analysis {
   const list: RunbookIssue[] = [];
 
   if (text.replace(/^\uFEFF/, '').trim() === '') {
-    list.push(issueAt('yaml', 'the file is empty: a runbook starts with `format: cutover-runbook/v1`, then `id`, `title`, `version`, `targets` and `phases`'));
+    list.push(issueAt('yaml', say('runbook.load.empty')));
     return { list };
   }
 
@@ -164,7 +183,7 @@ function analyse(text: string): Analysis {
   const bound = nestingBound(text);
   if (bound) {
     const { line, col } = positionIn(text, bound.offset);
-    list.push(issueAt('yaml', `the document is nested more than ${MAX_NESTING_DEPTH} levels deep: a runbook is a few levels of mappings and lists (is this a YAML bomb?)`, line, col));
+    list.push(issueAt('yaml', say('runbook.load.nested', { max: MAX_NESTING_DEPTH }), line, col));
     return { list };
   }
 
@@ -186,12 +205,12 @@ function analyse(text: string): Analysis {
     if (!doc) doc = d;
     else {
       const { line, col } = pos(d.range[0]);
-      list.push(issueAt('yaml', 'a second YAML document starts here (after `---`): a runbook file holds exactly one document', line, col));
+      list.push(issueAt('yaml', say('runbook.load.secondDocument'), line, col));
       break;
     }
   }
   if (!doc) {
-    list.push(issueAt('yaml', 'the file holds no YAML document'));
+    list.push(issueAt('yaml', say('runbook.load.noDocument')));
     return { list };
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
@@ -203,7 +222,7 @@ function analyse(text: string): Analysis {
   for (const dup of duplicateKeys(doc)) {
     const { line, col } = pos(dup.offset);
     const first = pos(dup.firstOffset);
-    list.push(issueAt('yaml', `duplicate key \`${dup.key}\` (first at line ${first.line}): each key appears once in a mapping`, line, col));
+    list.push(issueAt('yaml', say('runbook.load.duplicateKey', { key: dup.key, line: first.line }), line, col));
   }
   if (hasErrors(list)) return { list };
 
@@ -214,13 +233,13 @@ function analyse(text: string): Analysis {
     const alias = firstAlias(doc);
     const { line, col } = pos(alias ?? 0);
     const message = error instanceof ReferenceError && /resource exhaustion/.test(error.message)
-      ? `anchors and aliases expand too much here (more than ${MAX_ALIAS_COUNT} expansions; is this a YAML bomb?): write the values out instead`
-      : `cannot resolve the document: ${(error as Error).message}`;
+      ? say('runbook.load.aliases', { max: MAX_ALIAS_COUNT })
+      : say('runbook.load.cannotResolve', { message: (error as Error).message });
     list.push(issueAt('yaml', message, line, col));
     return { list };
   }
   if (data === null || data === undefined) {
-    list.push(issueAt('yaml', 'the file holds only comments: a runbook starts with `format: cutover-runbook/v1`'));
+    list.push(issueAt('yaml', say('runbook.load.onlyComments')));
     return { list };
   }
 
@@ -228,7 +247,7 @@ function analyse(text: string): Analysis {
     const offset = offsetOf(doc, issue.path, issue.at ?? 'value');
     const { line, col } = pos(offset);
     let message = issue.message;
-    if (issue.related) message += ` (see line ${pos(offsetOf(doc, issue.related, 'value')).line})`;
+    if (issue.related) message += say('runbook.load.seeLine', { line: pos(offsetOf(doc, issue.related, 'value')).line });
     return issueAt(stage, message, line, col, formatPath(issue.path), issue.severity);
   };
 
@@ -274,7 +293,7 @@ function scanHiddenCharacters(text: string, list: RunbookIssue[]): boolean {
   for (const m of text.matchAll(hidden)) {
     if (m.index === 0 && m[0] === '\uFEFF') continue;
     const { line, col } = positionIn(text, m.index);
-    list.push(issueAt('yaml', `invisible or control character ${describeCharacter(m[0])} in the file: what an approver reads must be exactly what runs; remove it`, line, col));
+    list.push(issueAt('yaml', say('runbook.load.hiddenCharacter', { character: describeCharacter(m[0]) }), line, col));
     if (++reported >= 10) break;
   }
   return reported > 0;
@@ -325,8 +344,8 @@ function checkTokenShape(tokens: CST.Token[]): { offset: number; message: string
       case 'block-map':
       case 'block-seq':
       case 'flow-collection': {
-        if (depth + 1 > MAX_NESTING_DEPTH) return { offset: token.offset, message: `the document is nested more than ${MAX_NESTING_DEPTH} levels deep here: a runbook is a few levels of mappings and lists (is this a YAML bomb?)` };
-        if (token.items.length > MAX_COLLECTION_ITEMS) return { offset: token.offset, message: `this ${token.type === 'block-seq' ? 'list' : 'collection'} has ${token.items.length} entries; a runbook has at most ${MAX_COLLECTION_ITEMS} in one place (is this the right file?)` };
+        if (depth + 1 > MAX_NESTING_DEPTH) return { offset: token.offset, message: say('runbook.load.nestedHere', { max: MAX_NESTING_DEPTH }) };
+        if (token.items.length > MAX_COLLECTION_ITEMS) return { offset: token.offset, message: say(token.type === 'block-seq' ? 'runbook.load.longList' : 'runbook.load.longCollection', { n: token.items.length, max: MAX_COLLECTION_ITEMS }) };
         for (const item of token.items) {
           if (item.key) stack.push({ token: item.key, depth: depth + 1 });
           if (item.value) stack.push({ token: item.value, depth: depth + 1 });
@@ -341,24 +360,38 @@ function checkTokenShape(tokens: CST.Token[]): { offset: number; message: string
 }
 
 function yamlMessage(code: string, message: string): string {
+  // The parser's own words, without the position and the excerpt it appends (the issue has both).
+  const said = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
   switch (code) {
     case 'TAG_RESOLVE_FAILED':
-      return `${message}: a runbook uses no YAML tags (\`!something\`); write the value as plain text`;
+      return say('runbook.yaml.tag', { message });
     case 'BAD_ALIAS':
     case 'BAD_ANCHOR':
-      return message;
+      return say('runbook.yaml.anchor', { message });
     case 'NON_STRING_KEY':
-      return 'keys must be plain names: complex keys (`? [a, b]`) are not used in runbooks';
+      return say('runbook.yaml.complexKey');
     case 'BLOCK_AS_IMPLICIT_KEY':
-      return 'this value contains ": ", which YAML reads as another key: put the whole value in quotes, or use a block (`key: >-` and the text on the next lines)';
+      return say('runbook.yaml.colonInValue');
     case 'BAD_SCALAR_START':
-      return `${message}: put the value in quotes`;
+      return say('runbook.yaml.scalarStart', { message });
     case 'TAB_AS_INDENT':
-      return 'tabs are not allowed as indentation in YAML: indent with spaces';
+      return say('runbook.yaml.tabs');
     case 'MULTIPLE_DOCS':
-      return 'a second YAML document starts here (after `---`): a runbook file holds exactly one document';
+      return say('runbook.load.secondDocument');
+    case 'MISSING_CHAR':
+      return say('runbook.yaml.missingChar', { message: said });
+    case 'BAD_INDENT':
+      return say('runbook.yaml.badIndent', { message: said });
+    case 'MULTILINE_IMPLICIT_KEY':
+      return say('runbook.yaml.multilineKey', { message: said });
+    case 'UNEXPECTED_TOKEN':
+      return say('runbook.yaml.unexpected', { message: said });
+    case 'BAD_DQ_ESCAPE':
+      return say('runbook.yaml.badEscape', { message: said });
+    case 'BLOCK_IN_FLOW':
+      return say('runbook.yaml.blockInFlow', { message: said });
     default:
-      return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+      return say('runbook.yaml.other', { message: said });
   }
 }
 
@@ -475,5 +508,5 @@ function versionLint(doc: Document.Parsed): PathIssue | undefined {
   const value = pair?.value;
   if (!isScalar(value) || typeof value.value !== 'number' || !value.source) return undefined;
   if (String(value.value) === value.source) return undefined;
-  return { severity: 'warning', path: ['version'], message: `\`version: ${value.source}\` is read as the number ${String(value.value)}: quote it ("${value.source}") to keep it as written` };
+  return { severity: 'warning', path: ['version'], message: say('runbook.load.versionNumber', { source: value.source, number: String(value.value) }) };
 }
