@@ -432,7 +432,7 @@ export function createContractService(host: HostServices): ContractService {
       );
     },
 
-    'runbook.importMarkdown': ({ token }) => importMarkdownView(grants.resolve('markdown', token)),
+    'runbook.importMarkdown': ({ token }) => importMarkdownView(grants.resolve('markdown', token), language),
     'runbook.saveImportedDraft': ({ source, token, ...input }) => saveImportedDraft(grants.resolve('markdown', source), grants.resolve('draft', token), input),
 
     'run.start': ({ rehearsal, ...input }) => runs.start(session.require(), { ...input, ...(rehearsal ? { rehearsalPack: grants.resolve('pack', rehearsal) } : {}) }),

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { elementOfLine, importMarkdownFile, type ImportedRunbook } from '../core/runbook/import';
+import { elementOfLine, importMarkdownFile, mappedText, todoText, whyText, type ImportedRunbook } from '../core/runbook/import';
+import type { Lang } from '../shared/i18n';
 import type { ImportedDraftSaved, MarkdownImportView } from '../shared/views-import';
 import { english, worded, type MainKey } from './worded';
 
@@ -25,13 +26,14 @@ export class DraftSaveError extends Error {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** What `cutover runbook import FILE` writes, named as the CLI names it (the file's base name). */
-function importFile(path: string): ImportedRunbook {
-  return importMarkdownFile(path, basename(path));
+/** What `cutover runbook import FILE` writes, named as the CLI names it (the file's base name); refusals in `lang`. */
+function importFile(path: string, lang: Lang = 'en'): ImportedRunbook {
+  return importMarkdownFile(path, basename(path), lang);
 }
 
-export function importMarkdownView(path: string): MarkdownImportView {
-  const imported = importFile(path);
+/** The import as the window shows it: what each line became, why not, and what each TODO wants in the window's language (the draft's bytes are the same in any). */
+export function importMarkdownView(path: string, lang: Lang = 'en'): MarkdownImportView {
+  const imported = importFile(path, lang);
   const { coverage, elements } = imported;
   return {
     source: coverage.source,
@@ -39,12 +41,18 @@ export function importMarkdownView(path: string): MarkdownImportView {
     lines: imported.lines.at(-1) === '' ? imported.lines.slice(0, -1) : imported.lines,
     yaml: imported.yaml,
     yamlSha256: sha256(imported.yaml),
-    coverage: coverage.lines.map((l) => ({ line: l.line, kind: l.kind, mapped: l.mapped ?? null, why: l.mapped ? null : (l.why ?? null), element: elementOfLine(elements, l) ?? null })),
+    coverage: coverage.lines.map((l) => ({
+      line: l.line,
+      kind: l.kind,
+      mapped: l.mapped ? mappedText(lang, l.mapped) : null,
+      why: l.mapped || l.why === undefined ? null : whyText(lang, l.why),
+      element: elementOfLine(elements, l) ?? null,
+    })),
     elements: elements.map((e) => ({ where: e.where, yamlLine: e.yamlLine, sourceLines: [...e.sourceLines] })),
     listItems: { ...coverage.listItems },
     codeLines: { ...coverage.codeLines },
     percent: coverage.percent,
-    todos: coverage.todos.map((t) => ({ ...t })),
+    todos: coverage.todos.map((t) => ({ ...t, what: todoText(lang, t.what) })),
   };
 }
 

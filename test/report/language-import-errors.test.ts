@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importMarkdownBytes, MAX_MARKDOWN_BYTES } from '../../src/core/runbook/import';
 import { cutover } from '../pack/fixture';
 import { found } from './language-sentences';
 
@@ -37,5 +38,36 @@ describe('runbook import refusals in the language asked for', () => {
     expect(en[1]!.stderr).toContain(': this is a folder: give the path of a Markdown runbook (.md)');
     expect(en[2]!.stderr).toContain('binary.md: contains the control byte U+0000: this is binary data, not a Markdown runbook');
     expect(found(es.map((r) => r.stderr).join('\n'), 'en', 'importError.')).toEqual([]);
+  });
+
+  it('importMarkdownBytes (the window, tests) refuses in the language asked for; English as before', () => {
+    const refusal = (bytes: Uint8Array, lang?: 'en' | 'es') => {
+      try {
+        importMarkdownBytes(bytes, 'x.md', lang);
+      } catch (error) {
+        expect((error as Error).name).toBe('MarkdownImportError');
+        return (error as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    const text = (s: string) => new TextEncoder().encode(s);
+    const cases = [new Uint8Array([0x23, 0x20, 0x41, 0x00]), new Uint8Array([0x23, 0xff, 0xfe]), new Uint8Array(MAX_MARKDOWN_BYTES + 1).fill(0x61), text('\n \n'), text('# Shopping\n\n- milk\n- bread\n')];
+    const es = cases.map((c) => refusal(c, 'es'));
+    expect(es).toEqual([
+      'x.md: contiene el byte de control U+0000: son datos binarios, no un runbook en Markdown',
+      'x.md: no es texto UTF-8 (bytes binarios): da un runbook en Markdown guardado como UTF-8',
+      `x.md: ${MAX_MARKDOWN_BYTES + 1} bytes es demasiado para un runbook en Markdown (como mucho ${MAX_MARKDOWN_BYTES} bytes): da el runbook mismo, no una exportación ni un registro`,
+      'x.md: el archivo está vacío: da un runbook en Markdown con encabezados y pasos',
+      expect.stringMatching(/^x\.md: esto no parece un runbook: se encontraron \d+ paso\(s\)/),
+    ]);
+    expect(found(es.join('\n'), 'en')).toEqual([]);
+    const en = cases.map((c) => refusal(c));
+    expect(en.slice(0, 4)).toEqual([
+      'x.md: contains the control byte U+0000: this is binary data, not a Markdown runbook',
+      expect.stringMatching(/^x\.md: not UTF-8 text/),
+      `x.md: ${MAX_MARKDOWN_BYTES + 1} bytes is too large for a Markdown runbook (at most ${MAX_MARKDOWN_BYTES} bytes): give the runbook itself, not an export or a log`,
+      'x.md: the file is empty: give a Markdown runbook with headings and steps',
+    ]);
+    expect(en[4]).toMatch(/^x\.md: this does not look like a runbook/);
   });
 });

@@ -43,10 +43,25 @@ export function coverageReport(source: string, doc: MarkdownDocument, b: DraftBu
   return { source, listItems, codeLines, percent, descriptionOnly, lines, todos: b.todos };
 }
 
-/** The importer's own words in the report (why a line maps to nothing, what a TODO wants), worded again in the reader's language. */
+/** The importer's own words in the report (why a line maps to nothing, what a TODO wants, what a line became), worded again in the reader's language. */
 const WHY: readonly MessageKey[] = ['import.why.listItem', 'import.why.code', 'import.why.description', 'import.why.emptyHeading', 'import.why.noStep', 'import.why.noFile', 'import.why.comment'];
-const TO: readonly MessageKey[] = ['import.to.titleOfSteps', 'import.to.preconditions', 'import.to.tableHeader'];
+const TO: readonly MessageKey[] = [
+  'import.to.titleOfSteps', 'import.to.preconditions', 'import.to.tableHeader', 'import.to.leadIn', 'import.to.step', 'import.to.expect',
+  'import.to.patternTodo', 'import.to.passwordRemoved', 'import.to.phaseAt', 'import.to.attestProducing',
+];
+const LISTS: readonly MessageKey[] = ['import.to.list.steps', 'import.to.list.expectations', 'import.to.list.abortGates', 'import.to.list.attestSteps'];
 const TODO: readonly MessageKey[] = ['import.todo.target', 'import.todo.baseUrl', 'import.todo.probeHost', 'import.todo.window', 'import.todo.pattern', 'import.todo.stepTarget', 'import.todo.placeholder'];
+
+/** What a source line became (`mapped`, places joined by "; "), in `lang`; the draft's paths stay as the YAML writes them. */
+export function mappedText(lang: Lang, mapped: string): string {
+  return mapped.split('; ').map((to) => wordAgain(lang, to, TO, { what: LISTS })).join('; ');
+}
+
+/** Why a source line became nothing, in `lang`. */
+export const whyText = (lang: Lang, why: string): string => wordAgain(lang, why, WHY);
+
+/** What a TODO of the draft wants, in `lang`. */
+export const todoText = (lang: Lang, what: string): string => wordAgain(lang, what, TODO);
 
 /** The coverage report for people, in `lang` (--lang / CUTOVER_LANG: a Markdown file names no language); --json keeps the importer's words. */
 export function formatCoverage(report: CoverageReport, lang: Lang = 'en'): string {
@@ -59,10 +74,10 @@ export function formatCoverage(report: CoverageReport, lang: Lang = 'en'): strin
   const unmappedWord = tr.t('import.unmapped').padEnd(mappedWord.length);
   for (const l of report.lines) {
     const where = `${report.source}:${String(l.line).padEnd(width)}`;
-    out.push(l.mapped ? `${where}  ${mappedWord}  ${l.mapped.split('; ').map((to) => wordAgain(lang, to, TO)).join('; ')}    | ${l.text}` : `${where}  ${unmappedWord}  ${wordAgain(lang, l.why ?? '', WHY)}    | ${l.text}`);
+    out.push(l.mapped ? `${where}  ${mappedWord}  ${mappedText(lang, l.mapped)}    | ${l.text}` : `${where}  ${unmappedWord}  ${whyText(lang, l.why ?? '')}    | ${l.text}`);
   }
   out.push('');
   out.push(tr.t('import.toFill', { n: report.todos.length }));
-  for (const t of report.todos) out.push(`  ${report.source}:${t.line}  ${t.where}: ${wordAgain(lang, t.what, TODO)}`);
+  for (const t of report.todos) out.push(`  ${report.source}:${t.line}  ${t.where}: ${todoText(lang, t.what)}`);
   return `${out.join('\n')}\n`;
 }

@@ -11,7 +11,7 @@ import { writeDraftYaml } from './yaml-writer';
 import { translator, type Lang } from '../../../shared/i18n';
 
 export { MarkdownImportError, MAX_MARKDOWN_BYTES, readMarkdownFile, decodeMarkdown } from './source';
-export { formatCoverage, type CoverageReport } from './coverage';
+export { formatCoverage, mappedText, todoText, whyText, type CoverageReport } from './coverage';
 export { TODO } from './draft';
 export { elementOfLine, type DraftElement } from './elements';
 
@@ -69,9 +69,9 @@ export function importMarkdownFile(path: string, source = path, lang: Lang = 'en
   return importMarkdownRunbook(readMarkdownFile(path, lang), source, lang);
 }
 
-/** For callers holding bytes (the window, tests). */
-export function importMarkdownBytes(bytes: Uint8Array, source: string): ImportedRunbook {
-  return importMarkdownRunbook(decodeMarkdown(bytes, source), source);
+/** For callers holding bytes (the window, tests); refusals in `lang`. */
+export function importMarkdownBytes(bytes: Uint8Array, source: string, lang: Lang = 'en'): ImportedRunbook {
+  return importMarkdownRunbook(decodeMarkdown(bytes, source, lang), source, lang);
 }
 
 function assemble(m: RunbookMapper, source: string): { draft: Obj; comments: Array<{ path: Path; line: number }> } {
