@@ -8,6 +8,7 @@ import type { Vault } from '../vault/vault';
 import { ACT_FORMAT, ActRefusedError, type ActDocument, type SignedAct } from './document';
 import { signAct } from './sign';
 import { standingRefusal, type ActContext, type VerifiedAct } from './verify';
+import { translator, type Lang } from '../../shared/i18n';
 
 const usedActs = new WeakMap<object, { seq: number; digests: Set<string> }>();
 
@@ -41,20 +42,20 @@ export interface ActRequest {
   what: Record<string, unknown>;
 }
 
-/** The act a person would sign now: who they are by the chain's key, and the head they follow. */
-export function draftAct(vault: Vault, request: ActRequest, by: string): ActDocument {
+/** The act a person would sign now: who they are by the chain's key, and the head they follow (a refusal in `lang`). */
+export function draftAct(vault: Vault, request: ActRequest, by: string, lang: Lang = 'en'): ActDocument {
   const identity = registryOf(vault).get(by);
-  if (!identity) throw new ActRefusedError(standingRefusal(undefined, by)!);
+  if (!identity) throw new ActRefusedError(standingRefusal(undefined, by, lang)!);
   const head = vault.head();
   return { format: ACT_FORMAT, vault: vault.id, run: request.runId, act: request.kind, step: request.stepId, by: { name: identity.name, fingerprint: identity.fingerprint }, what: request.what, follows: { seq: head.seq, hash: head.hash } };
 }
 
-/** Signs a drafted act with its person's key if that key is usable here; otherwise says how to sign elsewhere. */
-export async function signHere(vault: Vault, doc: ActDocument, keyring: Keyring | undefined): Promise<SignedAct> {
+/** Signs a drafted act with its person's key if that key is usable here; otherwise says how to sign elsewhere (in `lang`). */
+export async function signHere(vault: Vault, doc: ActDocument, keyring: Keyring | undefined, lang: Lang = 'en'): Promise<SignedAct> {
   const signer = keyring?.signerFor(doc.by.fingerprint);
   if (!signer) {
     const step = doc.step ? ` ${doc.step}` : '';
-    throw new ActRefusedError(`${doc.by.name}'s key (${doc.by.fingerprint}) is not usable at this workstation, so nothing was done in their name. Either bring the key (ssh-agent holding it, or --key FILE), or have ${doc.by.name} sign the act on their own machine: \`cutover act export --vault ${vault.path} ${doc.run}${step} --as ${doc.by.name} --out act.json\`, \`ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json\`, then \`cutover act import --vault ${vault.path} --act act.json --signature act.json.sig\`.`);
+    throw new ActRefusedError(translator(lang).t('engine.act.keyNotHere', { name: doc.by.name, key: doc.by.fingerprint, vault: vault.path, run: doc.run, step }));
   }
   return signAct(doc, signer);
 }

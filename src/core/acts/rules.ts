@@ -13,7 +13,7 @@ import { blockReasonText } from '../reports/gate-words';
 /** Refusals are worded in the run's language: its runbook's `language:`, else the one the asker reads (the window's), else English. */
 const trOf = (state: Pick<RunState, 'runbook' | 'wordedIn'>): Translator => translator(state.runbook.language ?? state.wordedIn);
 /** A run's status in a refusal: the code in English, the word in other languages. */
-const statusOf = (tr: Translator, status: RunState['status']): string => (tr.lang === 'en' ? status : tr.t(`runStatus.${status}`));
+export const statusOf = (tr: Translator, status: RunState['status']): string => (tr.lang === 'en' ? status : tr.t(`runStatus.${status}`));
 
 export type Decision = 'rollback' | 'stop' | 'retry';
 

@@ -2,6 +2,7 @@
 // `environments:` decide whether it applies when the run reaches it, and a `that:` expectation
 // is judged once the step ends, over its own captured values and everything earlier.
 import { skipRefusal } from '../acts/rules';
+import { translator, type Translator } from '../../shared/i18n';
 import { compileExpression, ExpressionError } from '../runbook/expression';
 import type { Expectation, Step } from '../runbook/schema';
 import type { GateResult } from './gates';
@@ -47,13 +48,14 @@ export function evaluateConditions(state: RunState, step: Step, phaseId: string)
   return { applies: checks.every((c) => c.result), checks };
 }
 
-/** "step x: `expr` was false (${param:d} = "a")" for people. */
-export function describeChecks(checks: ConditionCheck[]): string {
+/** "step x: `expr` is false (${param:d} = "a")" for people, in `tr`'s language (the N/A evidence file's is English). */
+export function describeChecks(checks: ConditionCheck[], tr: Translator = translator('en')): string {
+  const env = (name: string) => (tr.lang !== 'en' && (name === 'rehearsal' || name === 'production') ? tr.t(`env.${name}`) : name);
   return checks.filter((c) => !c.result).map((c) => {
-    const whose = `${c.on} ${c.id}`;
-    if (c.environments) return `${whose} applies to ${c.environments.join(', ')}, and this run is ${String(c.values.environment)}`;
+    const whose = tr.t(c.on === 'phase' ? 'engine.condition.onPhase' : 'engine.condition.onStep', { id: c.id });
+    if (c.environments) return tr.t('engine.condition.environments', { whose, environments: c.environments.map(env).join(', '), environment: env(String(c.values.environment)) });
     const values = Object.entries(c.values).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
-    return `${whose}: \`${c.expr}\` is false${values ? ` (${values})` : ''}`;
+    return values ? tr.t('engine.condition.falseWith', { whose, expr: String(c.expr), values }) : tr.t('engine.condition.false', { whose, expr: String(c.expr) });
   }).join('; ');
 }
 
@@ -109,8 +111,9 @@ export function judgeComparisons(state: RunState, step: Step, captured: Record<s
 
 /** Why a step cannot be recorded N/A now (it ran already, or the run's state forbids moving past it), or null. */
 export function notApplicableRefusal(state: RunState, stepId: string, phaseId: string): string | null {
+  const tr = translator(state.runbook.language ?? state.wordedIn);
   const current = state.steps.get(stepId);
-  if (!current) return `The runbook has no step "${stepId}".`;
-  if (current.status !== 'pending') return `Step ${stepId} is ${current.status}; only a step that has not run becomes N/A.`;
+  if (!current) return tr.t('refusal.noStep', { step: stepId });
+  if (current.status !== 'pending') return tr.t('engine.notApplicable.ran', { step: stepId, status: tr.lang === 'en' ? current.status : tr.t(`stepStatus.${current.status}`) });
   return skipRefusal(state, stepId, phaseId);
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appendAct, chainContext, draftAct, inWriteTransaction, signHere, type ActRequest } from '../acts/context';
 import { ActRefusedError, actBytes, parseAct, type ActDocument, type SignedAct } from '../acts/document';
-import { decideRefusal, executeRefusal, reasonRefusal, retryTarget, roleRefusal, skipRefusal, type Decision } from '../acts/rules';
+import { decideRefusal, executeRefusal, reasonRefusal, retryTarget, roleRefusal, skipRefusal, statusOf, type Decision } from '../acts/rules';
 import { verifyAct, type VerifiedAct } from '../acts/verify';
 import { registryOf } from '../identity/registry';
 import { loadRunbook } from '../runbook/load';
@@ -14,7 +14,7 @@ import { compilePattern } from '../runbook/patterns';
 import type { Step } from '../runbook/schema';
 import type { Keyring, Signer } from '../signing';
 import { sshsigSign, sshsigVerify } from '../signing';
-import { translator, type Lang } from '../../shared/i18n';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 import { processAlive, VaultDiskFullError, type ArtifactWriter, type Vault } from '../vault';
 import { vaultErrorFrom } from '../vault/database';
 import { TranscriptGuard } from './transcript-guard';
@@ -29,7 +29,8 @@ import { applyOverrides, RunInputError } from './resolve';
 import { runIds, runStateIn } from './state';
 import { occurrenceRefusal, schedulesOf, scheduleStatus, type ScheduleStatus } from './schedule';
 import { conditionsOf, describeChecks, evaluateConditions, judgeComparisons, notApplicableRefusal, reachedNotApplicable } from './conditions';
-import { captureInputOf, resolveParams, resolveTargets, takeCaptures } from './values';
+import { captureInputOf, resolveParams, resolveTargets, takeCaptures, ValueUnavailableError } from './values';
+import { valueWords } from './value-words';
 import type { ApprovalRecord, ConditionCheck, Environment, RehearsalRef, RunState, StepState, TranscriptRef } from './types';
 import { applyDeviationAcceptance, checkRecordForStart, compareWithRehearsal, rehearsalRequiredRefusal, rehearsalValueRefusal, storeRehearsalRecord } from '../rehearsal/follow';
 
@@ -133,14 +134,14 @@ export class RunEngine {
 
   private fold(runId: string): RunState {
     const state = runStateIn(this.vault, runId);
-    if (!state) throw new RunRefusedError(`No run ${runId} in this vault; see \`cutover run list\`.`);
+    if (!state) throw new RunRefusedError(translator(this.options.language).t('engine.noRun', { run: runId }));
     // A copy: the folded state is cached and shared, the asker's language is not the chain's.
     return this.options.language && !state.runbook.language ? { ...state, wordedIn: this.options.language } : state;
   }
 
   private findStep(state: RunState, stepId: string): { step: Step; phaseId: string } {
     const found = allSteps(state).find(({ step }) => step.id === stepId);
-    if (!found) throw new RunRefusedError(`The runbook has no step "${stepId}".`);
+    if (!found) throw new RunRefusedError(trOf(state).t('refusal.noStep', { step: stepId }));
     return found;
   }
 
@@ -165,7 +166,8 @@ export class RunEngine {
     try {
       return evaluateConditions(state, step, phaseId);
     } catch (error) {
-      throw new RunRefusedError(`Step ${step.id}'s condition cannot be decided yet: ${(error as Error).message}`);
+      const tr = trOf(state);
+      throw new RunRefusedError(tr.t('engine.condition.undecided', { step: step.id, reason: valueWords(tr.lang, (error as Error).message) }));
     }
   }
 
@@ -185,7 +187,7 @@ export class RunEngine {
       const refusal = notApplicableRefusal(now, step.id, phaseId);
       if (refusal) throw new RunRefusedError(refusal);
       const again = this.conditionVerdict(now, step, phaseId);
-      if (!again || again.applies) throw new RunRefusedError(`Step ${step.id}'s condition changed while it was being decided; try again.`);
+      if (!again || again.applies) throw new RunRefusedError(trOf(now).t('engine.condition.changed', { step: step.id }));
       const ref = this.recordNotApplicable(now, step, phaseId, again.checks);
       this.settle(runId);
       return ref;
@@ -220,8 +222,14 @@ export class RunEngine {
   // ---- acts ---------------------------------------------------------------------------------
 
   /** Drafts an act for `by`, signs it with their key if usable here. */
-  private async signed(request: ActRequest, by = this.options.actor): Promise<SignedAct> {
-    return signHere(this.vault, draftAct(this.vault, request, by), this.options.keyring);
+  private async signed(request: ActRequest, by = this.options.actor, lang?: Lang): Promise<SignedAct> {
+    const words = lang ?? (request.kind === 'run.start' ? this.options.language : this.languageOfRun(request.runId));
+    return signHere(this.vault, draftAct(this.vault, request, by, words), this.options.keyring, words);
+  }
+
+  /** The language a refusal about this run is worded in: its runbook's, else the asker's, else English. */
+  private languageOfRun(runId: string): Lang | undefined {
+    return runStateIn(this.vault, runId)?.runbook.language ?? this.options.language;
   }
 
   /**
@@ -246,17 +254,18 @@ export class RunEngine {
 
   /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
   async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef; rehearsalRecord?: Buffer; params?: Record<string, string> }): Promise<RunState> {
-    const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0);
-    const rehearsal = input.rehearsal ?? null;
-    if (rehearsal && input.environment !== 'production') throw new RunInputError('Only a production run is bound to a rehearsal (--rehearsal PACK goes with --env production).');
     const loaded = loadRunbook(input.text, input.source);
+    const lang = loaded.runbook.language ?? this.options.language;
+    const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0, new Date(), lang);
+    const rehearsal = input.rehearsal ?? null;
+    if (rehearsal && input.environment !== 'production') throw new RunInputError(translator(lang).t('engine.rehearsal.productionOnly'));
     const unbound = rehearsalRequiredRefusal(loaded.runbook, input.environment, rehearsal);
     if (unbound) throw new RunInputError(unbound);
     checkRecordForStart(rehearsal, input.rehearsalRecord);
     // Parameters are resolved once, here: their values are signed in run.start and fill the targets.
     const params = resolveParams(loaded.runbook, input.environment, input.params ?? {}, this.options.language);
     const signedParams = Object.keys(params).length ? { params } : {};
-    const targets = applyOverrides({ ...loaded.runbook, targets: resolveTargets(loaded.runbook.targets, params, input.environment) }, input.targets ?? {});
+    const targets = applyOverrides({ ...loaded.runbook, targets: startTargets(loaded.runbook.targets, params, input.environment, lang) }, input.targets ?? {}, lang);
     const runId = randomUUID();
     const runbook = { id: loaded.runbook.id, version: loaded.runbook.version, title: loaded.runbook.title, hash: loaded.hash };
     const me = registryOf(this.vault).get(this.options.actor);
@@ -264,11 +273,11 @@ export class RunEngine {
       const role = roleRefusal('run.start', { ...loaded, wordedIn: this.options.language }, undefined, me);
       if (role) throw new ActRefusedError(role);
     }
-    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...signedParams, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) } });
+    const signed = await this.signed({ kind: 'run.start', runId, stepId: null, what: { runbook, environment: input.environment, targets, ...signedParams, ...(t0 ? { t0 } : {}), ...(rehearsal ? { rehearsal } : {}) } }, this.options.actor, lang);
     return this.commit(signed, (act) => {
       const role = roleRefusal('run.start', { ...loaded, wordedIn: this.options.language }, undefined, act.identity);
       if (role) throw new ActRefusedError(role);
-      if (this.runs().includes(runId)) throw new ActRefusedError(`Run ${runId} already started.`);
+      if (this.runs().includes(runId)) throw new ActRefusedError(translator(lang).t('engine.run.alreadyStarted', { run: runId }));
       let stored = this.vault.artifacts().find((a) => a.state === 'complete' && a.sha256 === loaded.hash && a.name.startsWith('runbook-'));
       if (!stored) {
         const writer = this.vault.createArtifact({ name: `runbook-${loaded.runbook.id}-v${loaded.runbook.version}.yaml`.replace(/[^A-Za-z0-9_.-]/g, '_'), mediaType: 'application/yaml', actor: act.identity.name });
@@ -320,7 +329,7 @@ export class RunEngine {
     // PostgreSQL's read-only transaction is not a sandbox: a check login that can run programs,
     // write files or signal backends is refused in production and named in a rehearsal's transcript.
     const loginWarning = execution.assessLogin ? await execution.assessLogin() : '';
-    if (loginWarning && state.environment === 'production') throw new RunRefusedError(`Refused in production: ${loginWarning}`);
+    if (loginWarning && state.environment === 'production') throw new RunRefusedError(trOf(state).t('engine.production.login', { warning: loginWarning }));
     const attempt = (state.steps.get(stepId)!.attempts ?? 0) + 1;
     // A repeating step's later runs are occurrences: evidence of their own that never block the run.
     const occurrence = this.scheduleOf(state, step)?.next?.n;
@@ -333,8 +342,8 @@ export class RunEngine {
     };
     const { writer, actor } = this.commit(signed, (act, now) => {
       refuseNow(now);
-      if (act.doc.what.attempt !== (now.steps.get(stepId)!.attempts ?? 0) + 1) throw new RunRefusedError(`This act starts attempt ${String(act.doc.what.attempt)} of ${stepId}, which is not the next one; sign a new one.`);
-      if (occurrence !== this.scheduleOf(now, step)?.next?.n) throw new RunRefusedError(`Occurrence ${String(occurrence)} of ${stepId} is no longer the next one; run it again.`);
+      if (act.doc.what.attempt !== (now.steps.get(stepId)!.attempts ?? 0) + 1) throw new RunRefusedError(trOf(now).t('engine.execute.attempt', { attempt: String(act.doc.what.attempt), step: stepId }));
+      if (occurrence !== this.scheduleOf(now, step)?.next?.n) throw new RunRefusedError(trOf(now).t('engine.execute.occurrence', { n: String(occurrence), step: stepId }));
       const evidenceName = step.evidence ?? `${step.id}.log`;
       const w = this.vault.createArtifact({ name: occurrence ? evidenceName.replace(/(\.[A-Za-z0-9]+)?$/, (ext) => `.occurrence-${occurrence}${ext}`) : evidenceName, mediaType: step.kind === 'monitor' ? 'application/x-ndjson' : 'text/plain', actor: act.identity.name });
       appendAct(this.vault, act, 'step.started', { runId, stepId, kind: step.kind, phaseId, target: execution.target, command: execution.command, ...(execution.bind ? { bind: execution.bind } : {}), ...(conditions ? { conditions: conditions.checks } : {}), readOnly: execution.readOnly, environment: now.environment, attempt, ...(occurrence ? { occurrence } : {}), transcript: { artifactId: w.id, name: w.name, sha256: null, size: 0 }, runner: { pid: process.pid, host: hostname() } });
@@ -407,7 +416,7 @@ export class RunEngine {
 
   /** A person confirms an attest step's statement; the attestation is kept as its evidence file. */
   async attest(runId: string, stepId: string): Promise<StepState> {
-    const step = this.stepOfKind(runId, stepId, 'attest', 'an attestation');
+    const step = this.stepOfKind(runId, stepId, 'attest');
     const na = this.notApplicableInstead(runId, stepId);
     if (na) return na;
     return this.stepAct(await this.signed({ kind: 'step.attest', runId, stepId, what: { statement: step.statement } }));
@@ -415,16 +424,16 @@ export class RunEngine {
 
   /** Records values (snapshot ID, release SHA, PITR window) for a record step. */
   async record(runId: string, stepId: string, values: Record<string, string>): Promise<StepState> {
-    const step = this.stepOfKind(runId, stepId, 'record', 'a record step');
+    const step = this.stepOfKind(runId, stepId, 'record');
     const na = this.notApplicableInstead(runId, stepId);
     if (na) return na;
-    checkRecordValues(step, values);
+    checkRecordValues(step, values, trOf(this.status(runId)));
     return this.stepAct(await this.signed({ kind: 'step.record', runId, stepId, what: { values } }));
   }
 
   /** Marks a manual step done, with an optional note. */
   async done(runId: string, stepId: string, note?: string): Promise<StepState> {
-    this.stepOfKind(runId, stepId, 'manual', 'a manual step');
+    this.stepOfKind(runId, stepId, 'manual');
     const na = this.notApplicableInstead(runId, stepId);
     if (na) return na;
     return this.stepAct(await this.signed({ kind: 'step.done', runId, stepId, what: { note: note ?? null } }));
@@ -475,8 +484,8 @@ export class RunEngine {
       : input.kind === 'step.skip' ? { reason: input.reason.trim() }
       : input.kind === 'deviation.accept' ? { diffSha256: input.diffSha256 }
       : { decision: input.decision, reason: input.reason.trim() };
-    if (input.kind === 'step.record' && step?.step.kind === 'record') checkRecordValues(step.step, input.values);
-    const doc = draftAct(this.vault, { kind: input.kind, runId, stepId, what }, by);
+    if (input.kind === 'step.record' && step?.step.kind === 'record') checkRecordValues(step.step, input.values, trOf(state));
+    const doc = draftAct(this.vault, { kind: input.kind, runId, stepId, what }, by, trOf(state).lang);
     const who = registryOf(this.vault).get(by)!;
     const role = roleRefusal(input.kind, state, step?.step, who);
     if (role) throw new ActRefusedError(role);
@@ -485,9 +494,10 @@ export class RunEngine {
 
   /** Applies an act signed elsewhere: the same checks as an act signed here. */
   async importAct(signed: SignedAct): Promise<RunState> {
-    const doc = parseAct(signed.text, this.languageOfAct(signed.text));
-    if (doc.act === 'run.start' || doc.act === 'step.execute') throw new ActRefusedError(`A ${doc.act} act is signed at the workstation that does it, by its operator; it cannot be imported.`);
-    if (doc.act === 'decision.record') throw new ActRefusedError('A decision.record act is imported with `cutover run decision --act`.');
+    const tr = translator(this.languageOfAct(signed.text));
+    const doc = parseAct(signed.text, tr.lang);
+    if (doc.act === 'run.start' || doc.act === 'step.execute') throw new ActRefusedError(tr.t('engine.import.signedHere', { act: doc.act }));
+    if (doc.act === 'decision.record') throw new ActRefusedError(tr.t('engine.import.decisionRecord'));
     if (doc.act === 'deviation.accept') {
       this.commit(signed, (act, now) => applyDeviationAcceptance(this.vault, act, now));
       return this.settle(doc.run);
@@ -502,9 +512,10 @@ export class RunEngine {
     return this.status(doc.run);
   }
 
-  private stepOfKind<K extends Step['kind']>(runId: string, stepId: string, kind: K, words: string): Extract<Step, { kind: K }> {
-    const { step } = this.findStep(this.status(runId), stepId);
-    if (step.kind !== kind) throw new RunRefusedError(`Step ${stepId} is a ${step.kind} step, not ${words}.`);
+  private stepOfKind<K extends 'attest' | 'record' | 'manual'>(runId: string, stepId: string, kind: K): Extract<Step, { kind: K }> {
+    const state = this.status(runId);
+    const { step } = this.findStep(state, stepId);
+    if (step.kind !== kind) throw new RunRefusedError(notKindRefusal(trOf(state), step, kind));
     return step as Extract<Step, { kind: K }>;
   }
 
@@ -512,29 +523,30 @@ export class RunEngine {
   private stepAct(signed: SignedAct): StepState {
     const doc = this.commit(signed, (act, state, step, phaseId) => {
       const runId = act.doc.run;
-      if (!step || !phaseId) throw new ActRefusedError(`A ${act.doc.act} act names a step.`);
+      const tr = trOf(state);
+      if (!step || !phaseId) throw new ActRefusedError(tr.t('engine.act.namesStep', { act: act.doc.act }));
       const current = state.steps.get(step.id)!;
       // A step whose condition is false is N/A, not attested, recorded or done (an act signed elsewhere included).
       const verdict = act.doc.act === 'step.skip' ? null : this.conditionVerdict(state, step, phaseId);
-      if (verdict && !verdict.applies) throw new RunRefusedError(`Step ${step.id} does not apply in this run (${describeChecks(verdict.checks)}): it is recorded N/A when the run reaches it, not ${act.doc.act === 'step.attest' ? 'attested' : act.doc.act === 'step.record' ? 'recorded' : 'done'}.`);
+      if (verdict && !verdict.applies) throw new RunRefusedError(tr.t('engine.step.notApplies', { step: step.id, why: describeChecks(verdict.checks, tr), instead: tr.t(act.doc.act === 'step.attest' ? 'engine.step.notApplies.attest' : act.doc.act === 'step.record' ? 'engine.step.notApplies.record' : 'engine.step.notApplies.done') }));
       const what = act.doc.what;
       const who = act.identity.name;
-      if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(`The run is ${state.status}; nothing more changes in it.`);
+      if (state.status === 'STOPPED' || state.status === 'COMPLETED') throw new RunRefusedError(tr.t('refusal.runOver', { status: statusOf(tr, state.status) }));
       switch (act.doc.act) {
         case 'step.attest': {
-          if (step.kind !== 'attest') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step, not an attestation.`);
-          if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already attested.`);
-          if (what.statement !== step.statement) throw new RunRefusedError(`The act attests "${String(what.statement)}", not this step's statement "${step.statement}".`);
+          if (step.kind !== 'attest') throw new RunRefusedError(notKindRefusal(tr, step, 'attest'));
+          if (current.status === 'PASS') throw new RunRefusedError(tr.t('engine.step.already.attest', { step: step.id }));
+          if (what.statement !== step.statement) throw new RunRefusedError(tr.t('engine.attest.otherStatement', { signed: String(what.statement), statement: step.statement }));
           const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_attestation.log`, actor: who });
           writer.write(`Attestation\nRun: ${runId}\nStep: ${step.id} — ${step.title}\nStatement: ${step.statement}\nAttested by: ${who} (${act.identity.roles.join(', ')}), key ${act.identity.fingerprint}\nSigned act sha256: ${act.digest}\nAt: ${new Date().toISOString()}\n`);
           appendAct(this.vault, act, 'step.attested', { runId, stepId: step.id, statement: step.statement, role: step.by, fingerprint: act.identity.fingerprint, transcript: transcriptOf(writer.finish()) });
           break;
         }
         case 'step.record': {
-          if (step.kind !== 'record') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step, not a record step.`);
-          if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already recorded.`);
+          if (step.kind !== 'record') throw new RunRefusedError(notKindRefusal(tr, step, 'record'));
+          if (current.status === 'PASS') throw new RunRefusedError(tr.t('engine.step.already.record', { step: step.id }));
           const values = what.values as Record<string, string>;
-          checkRecordValues(step, values);
+          checkRecordValues(step, values, tr);
           const unlike = rehearsalValueRefusal(this.vault, state, step, values);
           if (unlike) throw new RunRefusedError(unlike);
           const writer = this.vault.createArtifact({ name: step.evidence ?? `${step.id}_record.json`, mediaType: 'application/json', actor: who });
@@ -543,8 +555,8 @@ export class RunEngine {
           break;
         }
         case 'step.done':
-          if (step.kind !== 'manual') throw new RunRefusedError(`Step ${step.id} is a ${step.kind} step; only manual steps are marked done by hand.`);
-          if (current.status === 'PASS') throw new RunRefusedError(`Step ${step.id} is already done.`);
+          if (step.kind !== 'manual') throw new RunRefusedError(tr.t('engine.step.onlyManualDone', { step: step.id, kind: tr.t(`stepKind.${step.kind}`) }));
+          if (current.status === 'PASS') throw new RunRefusedError(tr.t('engine.step.already.done', { step: step.id }));
           appendAct(this.vault, act, 'step.done', { runId, stepId: step.id, note: typeof what.note === 'string' ? what.note : null });
           break;
         case 'step.skip': {
@@ -556,7 +568,7 @@ export class RunEngine {
           break;
         }
         default:
-          throw new ActRefusedError(`A ${act.doc.act} act is not a step act.`);
+          throw new ActRefusedError(tr.t('engine.act.notStepAct', { act: act.doc.act }));
       }
       return act.doc;
     });
@@ -566,7 +578,7 @@ export class RunEngine {
   private applyDecision(act: VerifiedAct, state: RunState): void {
     const decision = act.doc.what.decision as Decision;
     const reason = typeof act.doc.what.reason === 'string' ? act.doc.what.reason.trim() : '';
-    if (!['rollback', 'stop', 'retry'].includes(decision)) throw new ActRefusedError('A decision is rollback, stop or retry.');
+    if (!['rollback', 'stop', 'retry'].includes(decision)) throw new ActRefusedError(trOf(state).t('engine.decision.kinds'));
     if (!reason) throw new RunRefusedError(reasonRefusal(state, 'decide'));
     const refusal = decideRefusal(state, decision, act.doc.step);
     if (refusal) throw new RunRefusedError(refusal);
@@ -639,14 +651,34 @@ export class RunEngine {
 }
 
 /** A record step's values: known fields, required ones present, patterns matched. */
-function checkRecordValues(step: Extract<Step, { kind: 'record' }>, values: Record<string, string>): void {
-  if (typeof values !== 'object' || values === null) throw new RunRefusedError(`Step ${step.id} records values.`);
+function checkRecordValues(step: Extract<Step, { kind: 'record' }>, values: Record<string, string>, tr: Translator): void {
+  if (typeof values !== 'object' || values === null) throw new RunRefusedError(tr.t('engine.record.values', { step: step.id }));
   const known = new Set(step.fields.map((f) => f.name));
-  for (const name of Object.keys(values)) if (!known.has(name)) throw new RunRefusedError(`Step ${step.id} has no field "${name}" (it has ${[...known].join(', ')}).`);
+  for (const name of Object.keys(values)) if (!known.has(name)) throw new RunRefusedError(tr.t('engine.record.noField', { step: step.id, name, known: [...known].join(', ') }));
   for (const field of step.fields) {
     const value = values[field.name];
-    if (value !== undefined && typeof value !== 'string') throw new RunRefusedError(`${field.label} is text.`);
-    if ((value === undefined || value === '') && field.required) throw new RunRefusedError(`Step ${step.id} needs ${field.label} (${field.name}).`);
-    if (value !== undefined && field.pattern && !compilePattern(field.pattern, field.flags).test(value)) throw new RunRefusedError(`${field.label} "${value}" does not match /${field.pattern}/.`);
+    if (value !== undefined && typeof value !== 'string') throw new RunRefusedError(tr.t('engine.record.text', { label: field.label }));
+    if ((value === undefined || value === '') && field.required) throw new RunRefusedError(tr.t('engine.record.required', { step: step.id, label: field.label, name: field.name }));
+    if (value !== undefined && field.pattern && !compilePattern(field.pattern, field.flags).test(value)) throw new RunRefusedError(tr.t('engine.record.pattern', { label: field.label, value, pattern: field.pattern }));
+  }
+}
+
+/** Refusals about a run are worded in its runbook's language, else the asker's (the window's), else English. */
+function trOf(state: Pick<RunState, 'runbook' | 'wordedIn'>): Translator {
+  return translator(state.runbook.language ?? state.wordedIn);
+}
+
+/** "Step x is a check step, not an attestation." in the run's language. */
+function notKindRefusal(tr: Translator, step: Step, expected: 'attest' | 'record' | 'manual'): string {
+  return tr.t('engine.step.kind', { step: step.id, kind: tr.t(`stepKind.${step.kind}`), expected: tr.t(`engine.step.expected.${expected}`) });
+}
+
+/** A run's targets with its parameters filled; a reference with no value is refused in the run's language. */
+function startTargets(...args: Parameters<typeof resolveTargets>): ReturnType<typeof resolveTargets> {
+  try {
+    return resolveTargets(...args);
+  } catch (error) {
+    if (error instanceof ValueUnavailableError) throw new ValueUnavailableError(valueWords(translator(args[3]).lang, error.message));
+    throw error;
   }
 }

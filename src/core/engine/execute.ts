@@ -18,6 +18,7 @@ import type { Reference } from '../runbook/expression';
 import type { RunState } from './types';
 import { translator } from '../../shared/i18n';
 import { failureMessageText } from '../reports/failure-words';
+import { valueWords } from './value-words';
 
 export class RunRefusedError extends VaultInputError {
   override readonly code = 'BAD_INPUT' as const;
@@ -79,7 +80,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
       filled = { ...filled, command: sql.text, ...(sql.params.length ? { bind: sql.params } : {}) };
     }
   } catch (error) {
-    throw new RunRefusedError((error as Error).message);
+    throw new RunRefusedError(valueWords(tr.lang, (error as Error).message));
   }
   const env = filled.env;
   const checkLogin = target.kind === 'postgres' || target.kind === 'mysql' ? target.check_login?.secret : undefined;
@@ -98,7 +99,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
     // A mysql check runs as its check login (the DSN's host, port and database stay); commands keep the DSN's user.
     runTarget = mysqlCheckTarget(target, target.check_login);
   }
-  const expandedEnv = expandEnv(env, secrets, state.targets);
+  const expandedEnv = expandEnv(env, secrets, state.targets, tr.lang);
   for (const [name, secret] of Object.entries(step.secret_env)) {
     const value = secrets[secret];
     if (value === undefined) throw new RunRefusedError(tr.t('refusal.prepare.secret', { step: step.id, secret, name }));
@@ -195,18 +196,20 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
 }
 
 function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState, declared: Extract<Step, { kind: 'monitor' }>): Execution {
+  const tr = translator(state.runbook.language ?? state.wordedIn);
+  const refused = (step: string, error: unknown) => new RunRefusedError(tr.t('engine.prepare.step', { step, message: valueWords(tr.lang, (error as Error).message) }));
   // ${param:…} and ${value:…} in probe URLs, paths and headers are filled now; the plan shows them as written.
   let step: typeof declared;
   try {
     step = fillMonitorProbes(state, declared);
   } catch (error) {
-    throw new RunRefusedError(`Step ${declared.id}: ${(error as Error).message}`);
+    throw refused(declared.id, error);
   }
   // Probes through http targets take the run's targets (so --target moves them) and tokens from the vault.
   const names = new Set<string>();
   for (const probe of step.probes ?? []) {
     const target = probe.target ? state.targets[probe.target] : undefined;
-    if (probe.target && target?.kind !== 'http') throw new RunRefusedError(translator(state.runbook.language ?? state.wordedIn).t('refusal.monitor.probeTarget', { step: step.id, target: probe.target }));
+    if (probe.target && target?.kind !== 'http') throw new RunRefusedError(tr.t('refusal.monitor.probeTarget', { step: step.id, target: probe.target }));
     if (target?.kind === 'http' && target.auth) names.add('bearer' in target.auth ? target.auth.bearer : target.auth.secret);
     for (const value of [...Object.values(target?.kind === 'http' ? target.headers : {}), ...Object.values(probe.headers)]) for (const m of value.matchAll(/\$\{secret:([A-Za-z0-9][A-Za-z0-9_.-]{0,63})\}/g)) names.add(m[1]!);
   }
@@ -220,7 +223,7 @@ function prepareMonitor(vault: Vault, options: ExecutionOptions, state: RunState
     probes = resolveProbes(step, state.targets, secrets, values);
     thresholds = resolveThresholds(step, values);
   } catch (error) {
-    throw new RunRefusedError(`Step ${step.id}: ${(error as Error).message}`);
+    throw refused(step.id, error);
   }
   return {
     command: probeCommand(step, state.targets, { step: thresholds, probes }),

@@ -13,6 +13,7 @@ import { parseThreshold, type MonitorMetric, type ThresholdOp } from '../runbook
 import { joinUrl, sendHttp, targetHeaders } from '../targets/http';
 import { resolveSecretEnv } from '../targets/redact';
 import { compareNumbers, type GateResult } from './gates';
+import { translate } from '../../shared/i18n';
 
 type MonitorStep = Extract<Step, { kind: 'monitor' }>;
 
@@ -85,7 +86,7 @@ export function resolveThresholds(declared: DeclaredThresholds, values?: LimitVa
     if ('problem' in parsed) throw new Error(parsed.problem);
     const level = declared.threshold_levels?.[i] === 'warn' ? { level: 'warn' as const } : {};
     if (parsed.limitExpr === null) return { text, metric: parsed.metric, op: parsed.op, limit: parsed.limit!, ...level };
-    if (!values) throw new Error(`the threshold "${text}" needs the run's values to compute its limit`);
+    if (!values) throw new Error(translate('en', 'engine.monitor.thresholdValues', { text }));
     const evaluation = compileNumberExpression(parsed.limitExpr).evaluate(values.lookup, values.environment);
     return { text, metric: parsed.metric, op: parsed.op, limit: evaluation.result, limitExpr: parsed.limitExpr, values: evaluation.values, ...level };
   });
@@ -165,7 +166,7 @@ export function probeLines(step: MonitorStep, targets: Record<string, Target>): 
 
 function httpTargetOf(name: string, targets: Record<string, Target>): HttpTarget {
   const target = targets[name];
-  if (!target || target.kind !== 'http') throw new Error(`the probe names target "${name}", which is not an http target of this run`);
+  if (!target || target.kind !== 'http') throw new Error(translate('en', 'engine.monitor.probeTarget', { target: name }));
   return target;
 }
 

@@ -5,34 +5,36 @@ import { VaultInputError } from '../vault';
 import { targetReference } from './target-address';
 import { redactDsnPassword } from '../db/redact-dsn';
 import { tlsModeOfUrl } from '../db/tls-mode';
+import { translator, type Lang } from '../../shared/i18n';
 
 export class RunInputError extends VaultInputError {}
 
 /** NAME=URI: postgresql://user@host:port/db?sslmode=…, mysql://user@host:port/db[?ssl-mode=…], ssh://user@host:port[?cwd=…&host_key=SHA256:…], local or local:/dir, or an http target's new base_url. */
-export function applyOverrides(runbook: Runbook, overrides: Record<string, string>): Record<string, Target> {
+export function applyOverrides(runbook: Runbook, overrides: Record<string, string>, lang?: Lang): Record<string, Target> {
+  const tr = translator(runbook.language ?? lang);
   const targets: Record<string, Target> = structuredClone(runbook.targets);
   for (const [name, uri] of Object.entries(overrides)) {
     const base = targets[name];
-    if (!base) throw new RunInputError(`--target ${name}=…: the runbook has no target "${name}" (it has ${Object.keys(targets).join(', ')}).`);
+    if (!base) throw new RunInputError(tr.t('engine.target.unknown', { name, known: Object.keys(targets).join(', ') }));
     let next: unknown;
     if (base.kind === 'postgres') {
-      if (!/^postgres(ql)?:\/\//.test(uri)) throw new RunInputError(`--target ${name} is a postgres target: give a postgresql:// DSN.`);
+      if (!/^postgres(ql)?:\/\//.test(uri)) throw new RunInputError(tr.t('engine.target.postgres', { name }));
       const url = new URL(uri);
       const tls = url.searchParams.get('sslmode');
       next = { ...base, dsn: uri, ...(tls ? { tls } : {}) };
     } else if (base.kind === 'mysql') {
-      if (!/^mysql:\/\//.test(uri)) throw new RunInputError(`--target ${name} is a mysql target: give a mysql:// DSN (mysql://user@host:3306/db, no password).`);
+      if (!/^mysql:\/\//.test(uri)) throw new RunInputError(tr.t('engine.target.mysql', { name }));
       let url: URL;
       try {
         url = new URL(uri);
       } catch {
-        throw new RunInputError(`--target ${name}: "${redactDsnPassword(uri)}" is not a valid mysql:// URL.`);
+        throw new RunInputError(tr.t('engine.target.mysqlUrl', { name, uri: redactDsnPassword(uri) }));
       }
       const tls = tlsModeOfUrl(url);
       next = { ...base, dsn: uri, ...(tls ? { tls } : {}) };
     } else if (base.kind === 'http') {
       // Headers, token and TLS setting stay the runbook's; only where requests go changes.
-      if (!/^https?:\/\//.test(uri)) throw new RunInputError(`--target ${name} is an http target: give its base URL, http://… or https://….`);
+      if (!/^https?:\/\//.test(uri)) throw new RunInputError(tr.t('engine.target.http', { name }));
       next = { ...base, base_url: uri };
     } else if (uri.startsWith('ssh://')) {
       const url = new URL(uri);
@@ -45,10 +47,10 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
       const cwd = uri.startsWith('local:') ? uri.slice(6) : ('cwd' in base ? base.cwd : undefined);
       next = { kind: 'local', ...(cwd ? { cwd } : {}), ...(base.kind === 'local' ? { shell: base.shell } : {}) };
     } else {
-      throw new RunInputError(`--target ${name} is a shell target: give ssh://user@host:port[?cwd=DIR] or local[:DIR].`);
+      throw new RunInputError(tr.t('engine.target.shell', { name }));
     }
     const parsed = targetSchema.safeParse(next);
-    if (!parsed.success) throw new RunInputError(`--target ${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) throw new RunInputError(tr.t('engine.target.invalid', { name, issues: parsed.error.issues.map((i) => i.message).join('; ') }));
     targets[name] = parsed.data;
   }
   return targets;
@@ -57,17 +59,18 @@ export function applyOverrides(runbook: Runbook, overrides: Record<string, strin
 const REF = /\$\{(secret|target):([A-Za-z0-9_.-]+)\}/g;
 
 /** Fills ${secret:NAME} and ${target:NAME} (a postgres target: its libpq URL) in environment values. */
-export function expandEnv(env: Record<string, string>, secrets: Record<string, string>, targets: Record<string, Target>): Record<string, string> {
+export function expandEnv(env: Record<string, string>, secrets: Record<string, string>, targets: Record<string, Target>, lang?: Lang): Record<string, string> {
+  const tr = translator(lang);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     out[key] = value.replace(REF, (_m, kind: string, name: string) => {
       if (kind === 'secret') {
         const secret = secrets[name];
-        if (secret === undefined) throw new RunInputError(`The secret "${name}" (used by ${key}) is not in the vault: set it with \`cutover secret set --name ${name}\`.`);
+        if (secret === undefined) throw new RunInputError(tr.t('engine.env.secret', { name, key }));
         return secret;
       }
       const target = targets[name];
-      if (!target) throw new RunInputError(`${key} refers to an unknown target "${name}".`);
+      if (!target) throw new RunInputError(tr.t('engine.env.target', { key, name }));
       return targetReference(target);
     });
   }

@@ -17,6 +17,9 @@ export type ParamValue = string | number | boolean;
 /** A reference whose value the run does not have (yet): nothing runs, nothing is signed. */
 export class ValueUnavailableError extends RunInputError {}
 
+/** Value problems are thrown in English (a `that:` gate records them); value-words.ts words them again. */
+const en = translator('en');
+
 function baseValue(spec: ParamSpec, environment: Environment): ParamValue | undefined {
   if (typeof spec !== 'object') return spec;
   return spec[environment] ?? spec.default;
@@ -76,16 +79,16 @@ export function scopeOf(state: Pick<RunState, 'environment' | 'params' | 'steps'
     value(stepId, name) {
       if (own && own.stepId === stepId) {
         const mine = own.values[name];
-        return mine ? { value: mine.value } : { missing: `this step captured no ${name}` };
+        return mine ? { value: mine.value } : { missing: en.t('engine.value.missing.notCaptured', { name }) };
       }
       const step = state.steps.get(stepId);
-      if (!step) return { missing: `the run has no step ${stepId}` };
+      if (!step) return { missing: en.t('engine.value.missing.noStep', { step: stepId }) };
       const captured = step.captured?.[name];
       if (captured) return { value: captured.value };
       const recorded = step.values?.[name];
       if (recorded !== undefined) return { value: recorded };
-      const why = step.status === 'pending' ? 'has not run yet' : step.status === 'skipped' ? 'was skipped' : step.status === 'N/A' ? 'was not applicable (N/A)' : step.status === 'PASS' ? `passed without it` : `is ${step.status}`;
-      return { missing: `step ${stepId} ${why}` };
+      const vars = { step: stepId };
+      return { missing: step.status === 'pending' ? en.t('engine.value.missing.notRun', vars) : step.status === 'skipped' ? en.t('engine.value.missing.skipped', vars) : step.status === 'N/A' ? en.t('engine.value.missing.notApplicable', vars) : step.status === 'PASS' ? en.t('engine.value.missing.passedWithout', vars) : en.t('engine.value.missing.status', { ...vars, status: step.status }) };
     },
   };
 }
@@ -93,11 +96,11 @@ export function scopeOf(state: Pick<RunState, 'environment' | 'params' | 'steps'
 /** A reference's value, or ValueUnavailableError naming why there is none. */
 export function lookup(scope: ValueScope, ref: Reference): ExpressionValue {
   if (ref.kind === 'param') {
-    if (!Object.hasOwn(scope.params, ref.name)) throw new ValueUnavailableError(`\${param:${ref.name}} has no value in this run (the runbook declares no such parameter).`);
+    if (!Object.hasOwn(scope.params, ref.name)) throw new ValueUnavailableError(en.t('engine.value.noParam', { ref: `\${param:${ref.name}}` }));
     return scope.params[ref.name]!;
   }
   const found = scope.value(ref.step, ref.name);
-  if ('missing' in found) throw new ValueUnavailableError(`\${${referenceKey(ref)}} has no value yet: ${found.missing}.`);
+  if ('missing' in found) throw new ValueUnavailableError(en.t('engine.value.notYet', { ref: `\${${referenceKey(ref)}}`, missing: found.missing }));
   return found.value;
 }
 
@@ -124,7 +127,7 @@ export function resolveShell(template: string, scope: ValueScope, stepId: string
   return replaceReferences(template, (ref, raw) => {
     const text = valueText(lookup(scope, ref));
     if (!SHELL_WORD.test(text) || text === '') {
-      throw new ValueUnavailableError(`Step ${stepId} would splice ${raw} = ${JSON.stringify(text.slice(0, 80))} into a shell command, and a shell would not read it as one plain word (spaces, quotes, ; $ & | and the like, or empty). Pass it through the step's env instead (\`env: { NAME: "${raw}" }\`) and write "$NAME" in the command.`);
+      throw new ValueUnavailableError(en.t('engine.value.splice', { step: stepId, ref: raw, text: JSON.stringify(text.slice(0, 80)), example: `\`env: { NAME: "${raw}" }\`` }));
     }
     return text;
   });
@@ -152,7 +155,7 @@ export function resolveSql(template: string, scope: ValueScope, dialect: 'postgr
 
 /** A copy of `value` with ${param:…} filled in every string (targets, when a run starts). */
 export function resolveParamsIn<T>(value: T, params: Record<string, ParamValue>, environment: Environment): T {
-  const scope: ValueScope = { environment, params, value: () => ({ missing: 'a captured value cannot be used here' }) };
+  const scope: ValueScope = { environment, params, value: () => ({ missing: en.t('engine.value.missing.notHere') }) };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return resolveText(v, scope);
     if (Array.isArray(v)) return v.map(walk);
@@ -163,12 +166,12 @@ export function resolveParamsIn<T>(value: T, params: Record<string, ParamValue>,
 }
 
 /** Targets as a run starts them: parameters filled in, each checked again by the target schema. */
-export function resolveTargets(targets: Record<string, Target>, params: Record<string, ParamValue>, environment: Environment): Record<string, Target> {
+export function resolveTargets(targets: Record<string, Target>, params: Record<string, ParamValue>, environment: Environment, lang?: Lang): Record<string, Target> {
   return Object.fromEntries(Object.entries(targets).map(([name, target]) => {
     const filled = resolveParamsIn(target, params, environment);
     if (JSON.stringify(filled) === JSON.stringify(target)) return [name, target];
     const parsed = targetSchema.safeParse(filled);
-    if (!parsed.success) throw new RunInputError(`Target ${name}, with its parameters filled in, is not valid: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+    if (!parsed.success) throw new RunInputError(translator(lang).t('engine.value.targetInvalid', { name, issues: parsed.error.issues.map((i) => i.message).join('; ') }));
     return [name, parsed.data];
   }));
 }

@@ -1,8 +1,82 @@
 // The engine's own refusals and the act problems it names (src/core/engine, src/core/acts), in
 // English. Part of the core's catalogue (en.ts spreads it in, so translate() takes these keys);
-// engine-words-es.ts has every key (a missing one is a compile error).
+// engine-words-es.ts has every key (a missing one is a compile error). Each sentence is the
+// engine's English word for word; the `engine.value.*` ones are also worded again (matchAgain)
+// where an English one was already made, since a `that:` gate records them in the chain.
 
 export const engineWordsEn = {
+  // ---- the run engine (engine.ts) ------------------------------------------------------------
+  'engine.noRun': 'No run {run} in this vault; see `cutover run list`.',
+  'engine.condition.undecided': 'Step {step}\'s condition cannot be decided yet: {reason}',
+  'engine.condition.changed': 'Step {step}\'s condition changed while it was being decided; try again.',
+  'engine.rehearsal.productionOnly': 'Only a production run is bound to a rehearsal (--rehearsal PACK goes with --env production).',
+  'engine.run.alreadyStarted': 'Run {run} already started.',
+  'engine.production.login': 'Refused in production: {warning}',
+  'engine.execute.attempt': 'This act starts attempt {attempt} of {step}, which is not the next one; sign a new one.',
+  'engine.execute.occurrence': 'Occurrence {n} of {step} is no longer the next one; run it again.',
+  'engine.import.signedHere': 'A {act} act is signed at the workstation that does it, by its operator; it cannot be imported.',
+  'engine.import.decisionRecord': 'A decision.record act is imported with `cutover run decision --act`.',
+  'engine.step.kind': 'Step {step} is a {kind} step, not {expected}.',
+  'engine.step.expected.attest': 'an attestation',
+  'engine.step.expected.record': 'a record step',
+  'engine.step.expected.manual': 'a manual step',
+  'engine.step.onlyManualDone': 'Step {step} is a {kind} step; only manual steps are marked done by hand.',
+  'engine.act.namesStep': 'A {act} act names a step.',
+  'engine.act.notStepAct': 'A {act} act is not a step act.',
+  'engine.step.notApplies': 'Step {step} does not apply in this run ({why}): it is recorded N/A when the run reaches it, not {instead}.',
+  'engine.step.notApplies.attest': 'attested',
+  'engine.step.notApplies.record': 'recorded',
+  'engine.step.notApplies.done': 'done',
+  'engine.step.already.attest': 'Step {step} is already attested.',
+  'engine.step.already.record': 'Step {step} is already recorded.',
+  'engine.step.already.done': 'Step {step} is already done.',
+  'engine.attest.otherStatement': 'The act attests "{signed}", not this step\'s statement "{statement}".',
+  'engine.decision.kinds': 'A decision is rollback, stop or retry.',
+  'engine.record.values': 'Step {step} records values.',
+  'engine.record.noField': 'Step {step} has no field "{name}" (it has {known}).',
+  'engine.record.text': '{label} is text.',
+  'engine.record.required': 'Step {step} needs {label} ({name}).',
+  'engine.record.pattern': '{label} "{value}" does not match /{pattern}/.',
+  // ---- conditions (conditions.ts) ------------------------------------------------------------
+  'engine.condition.onStep': 'step {id}',
+  'engine.condition.onPhase': 'phase {id}',
+  'engine.condition.environments': '{whose} applies to {environments}, and this run is {environment}',
+  'engine.condition.false': '{whose}: `{expr}` is false',
+  'engine.condition.falseWith': '{whose}: `{expr}` is false ({values})',
+  'engine.notApplicable.ran': 'Step {step} is {status}; only a step that has not run becomes N/A.',
+  // ---- values and references (values.ts) -----------------------------------------------------
+  'engine.value.noParam': '{ref} has no value in this run (the runbook declares no such parameter).',
+  'engine.value.notYet': '{ref} has no value yet: {missing}.',
+  'engine.value.missing.noStep': 'the run has no step {step}',
+  'engine.value.missing.notRun': 'step {step} has not run yet',
+  'engine.value.missing.skipped': 'step {step} was skipped',
+  'engine.value.missing.notApplicable': 'step {step} was not applicable (N/A)',
+  'engine.value.missing.passedWithout': 'step {step} passed without it',
+  'engine.value.missing.status': 'step {step} is {status}',
+  'engine.value.missing.notCaptured': 'this step captured no {name}',
+  'engine.value.missing.notHere': 'a captured value cannot be used here',
+  'engine.value.splice': 'Step {step} would splice {ref} = {text} into a shell command, and a shell would not read it as one plain word (spaces, quotes, ; $ & | and the like, or empty). Pass it through the step\'s env instead ({example}) and write "$NAME" in the command.',
+  'engine.value.targetInvalid': 'Target {name}, with its parameters filled in, is not valid: {issues}.',
+  // ---- preparing a step (execute.ts, monitor.ts) ---------------------------------------------
+  'engine.prepare.step': 'Step {step}: {message}',
+  'engine.monitor.thresholdValues': 'the threshold "{text}" needs the run\'s values to compute its limit',
+  'engine.monitor.probeTarget': 'the probe names target "{target}", which is not an http target of this run',
+  // ---- a run's T-0 (t-zero.ts) ---------------------------------------------------------------
+  'engine.t0.notTime': 'T-0 "{value}" is not a time: give HH:MM (today, local time) or an ISO 8601 date and time with its zone, e.g. 2026-12-06T22:00:00Z or 2026-12-06T23:00+01:00.',
+  'engine.t0.notReal': 'T-0 "{value}" is not a real date and time.',
+  'engine.t0.tooFar': 'T-0 {at} is more than 30 days from now; a run\'s T-0 is the cutover\'s planned start (check the date).',
+  // ---- targets and a step's environment (resolve.ts) -----------------------------------------
+  'engine.target.unknown': '--target {name}=…: the runbook has no target "{name}" (it has {known}).',
+  'engine.target.postgres': '--target {name} is a postgres target: give a postgresql:// DSN.',
+  'engine.target.mysql': '--target {name} is a mysql target: give a mysql:// DSN (mysql://user@host:3306/db, no password).',
+  'engine.target.mysqlUrl': '--target {name}: "{uri}" is not a valid mysql:// URL.',
+  'engine.target.http': '--target {name} is an http target: give its base URL, http://… or https://….',
+  'engine.target.shell': '--target {name} is a shell target: give ssh://user@host:port[?cwd=DIR] or local[:DIR].',
+  'engine.target.invalid': '--target {name}: {issues}',
+  'engine.env.secret': 'The secret "{name}" (used by {key}) is not in the vault: set it with `cutover secret set --name {name}`.',
+  'engine.env.target': '{key} refers to an unknown target "{name}".',
+  // ---- signing an act here (acts/context.ts) -------------------------------------------------
+  'engine.act.keyNotHere': '{name}\'s key ({key}) is not usable at this workstation, so nothing was done in their name. Either bring the key (ssh-agent holding it, or --key FILE), or have {name} sign the act on their own machine: `cutover act export --vault {vault} {run}{step} --as {name} --out act.json`, `ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json`, then `cutover act import --vault {vault} --act act.json --signature act.json.sig`.',
 } as const;
 
 /** What engine-words-es.ts (and any other language) fills: every key above. */
