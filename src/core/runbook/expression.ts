@@ -3,6 +3,10 @@
 // bound in the activation (a string stays a string), never spliced text; CEL has no eval, no
 // loops and no side effects. What a reference resolves to at run time is the engine's concern.
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { say } from './words';
+
+/** The two forms a reference takes, as messages show them (a `{…}` in a catalogue sentence is a placeholder). */
+const REFERENCE_FORMS = { param: '${param:NAME}', value: '${value:STEP.NAME}' };
 
 export type Reference = { kind: 'param'; name: string } | { kind: 'value'; step: string; name: string };
 
@@ -31,13 +35,13 @@ export function findReferences(text: string): FoundReference[] {
   for (const m of text.matchAll(REFERENCE)) {
     const [raw, kind, body] = m as unknown as [string, 'param' | 'value', string];
     if (kind === 'param') {
-      out.push(NAME.test(body) ? { raw, index: m.index, ref: { kind, name: body }, problem: null } : { raw, index: m.index, ref: null, problem: `\`${raw}\`: a parameter name is letters, digits and _ (like \${param:api_url})` });
+      out.push(NAME.test(body) ? { raw, index: m.index, ref: { kind, name: body }, problem: null } : { raw, index: m.index, ref: null, problem: say('runbook.expr.paramName', { raw, example: '${param:api_url}' }) });
       continue;
     }
     const dot = body.lastIndexOf('.');
     const step = body.slice(0, Math.max(dot, 0));
     const name = body.slice(dot + 1);
-    if (dot <= 0 || !STEP_ID.test(step) || !FIELD.test(name)) out.push({ raw, index: m.index, ref: null, problem: `\`${raw}\`: a value is named STEP.NAME, the step's id and the captured value's (or recorded field's) name, like \${value:start_sync.job_id}` });
+    if (dot <= 0 || !STEP_ID.test(step) || !FIELD.test(name)) out.push({ raw, index: m.index, ref: null, problem: say('runbook.expr.valueName', { raw, example: '${value:start_sync.job_id}' }) });
     else out.push({ raw, index: m.index, ref: { kind, step, name }, problem: null });
   }
   return out;
@@ -138,28 +142,29 @@ function compile(expr: string, gives: 'bool' | 'number'): { expr: string; refere
     last = f.index + f.raw.length;
   }
   rewritten += expr.slice(last);
-  if (/\$\{/.test(rewritten)) throw new ExpressionError(expr, `\`${expr}\`: only \${param:NAME} and \${value:STEP.NAME} can be used in an expression`);
+  if (/\$\{/.test(rewritten)) throw new ExpressionError(expr, say('runbook.expr.onlyReferences', { expr, ...REFERENCE_FORMS }));
   const env = celEnvironment([...BUILTIN_VARIABLES, ...[...variables.values()].map((v) => v.variable)]);
   let parsed: ParseResult;
   try {
     parsed = env.parse(rewritten);
   } catch (error) {
-    throw new ExpressionError(expr, `the expression \`${expr}\` does not parse: ${firstLine(error)}`);
+    throw new ExpressionError(expr, say('runbook.expr.parse', { expr, message: firstLine(error) }));
   }
   const checked = parsed.check();
   if (!checked.valid) {
     const message = firstLine(checked.error);
     const unknown = /Unknown variable: (\S+)/.exec(message);
     throw new ExpressionError(expr, unknown
-      ? `the expression \`${expr}\` names \`${unknown[1]}\`, which is not a value it knows: write \${param:NAME} or \${value:STEP.NAME} (strings in quotes: 'cartera')`
-      : `the expression \`${expr}\` is not well typed: ${message}`);
+      ? say('runbook.expr.unknownName', { expr, name: unknown[1]!, ...REFERENCE_FORMS })
+      : say('runbook.expr.type', { expr, message }));
   }
   const typed = gives === 'bool' ? ['bool', 'dyn'] : ['int', 'double', 'dyn'];
   if (!typed.includes(checked.type ?? '')) {
-    const article = /^[aeiou]/.test(checked.type ?? '') ? 'an' : 'a';
+    const article = say(/^[aeiou]/.test(checked.type ?? '') ? 'runbook.expr.article.an' : 'runbook.expr.article.a');
+    const type = String(checked.type);
     throw new ExpressionError(expr, gives === 'bool'
-      ? `the expression \`${expr}\` gives ${article} ${checked.type}, not true or false: compare it (==, <, >=, …)`
-      : `the expression \`${expr}\` gives ${article} ${checked.type}, not a number: write arithmetic over numbers (\${value:baseline.p95_ms} * 1.2)`);
+      ? say('runbook.expr.notBool', { expr, article, type })
+      : say('runbook.expr.notNumber', { expr, article, type, example: '${value:baseline.p95_ms} * 1.2' }));
   }
   return {
     expr,

@@ -4,20 +4,22 @@
 // out backreferences and lookaround; a pattern that uses them is refused when the runbook is
 // validated, with what to write instead, never at run time.
 import { RE2JS } from 're2js';
+import { say } from './words';
 
 /** The flags a pattern may take (`flags: i`, or a leading `(?i)`). */
 export const PATTERN_FLAGS = 'ims';
 
 const FLAG_BITS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
 
-const WHY = 'runbook patterns use RE2 syntax, which matches in time linear in the output so that no pattern can freeze a step';
+/** Why a construct is refused, in the language messages are being written in. */
+const why = () => say('runbook.pattern.why');
 
 /** Why `flags` is not a set of pattern flags, or null. */
 export function flagsProblem(flags: string): string | null {
-  if (!/^[a-z]+$/i.test(flags)) return 'flags are letters: i (ignore case), m (^ and $ at every line), s (. matches a newline too)';
+  if (!/^[a-z]+$/i.test(flags)) return say('runbook.pattern.flagLetters');
   const unknown = [...flags].find((f) => !PATTERN_FLAGS.includes(f));
-  if (unknown) return `unknown flag "${unknown}": the flags are i (ignore case), m (^ and $ at every line) and s (. matches a newline too)`;
-  if (new Set(flags).size !== flags.length) return `a flag is given twice in "${flags}"`;
+  if (unknown) return say('runbook.pattern.unknownFlag', { flag: unknown });
+  if (new Set(flags).size !== flags.length) return say('runbook.pattern.flagTwice', { flags });
   return null;
 }
 
@@ -28,11 +30,11 @@ function unsupportedConstruct(source: string): string | null {
     const c = source[i]!;
     if (c === '\\') {
       const next = source[i + 1] ?? '';
-      if (!inClass && /[1-9]/.test(next)) return `the backreference \`\\${next}\` is not supported: ${WHY}, and backreferences cannot be matched in linear time. Match the repeated text itself, or capture it and compare values with an expectation`;
-      if (next === 'k' && source[i + 2] === '<') return `the named backreference \`\\k<…>\` is not supported: ${WHY}, and backreferences cannot be matched in linear time`;
-      if (next === 'u') return `\`\\u\` escapes are not RE2 syntax: write \`\\x{${source.slice(i + 2, i + 6) || 'HHHH'}}\` for a code point`;
-      if (next === 'Z') return '`\\Z` is not RE2 syntax: write `\\z` (end of text) or `$`';
-      if (next === 'c') return '`\\c` control escapes are not RE2 syntax: write `\\x{01}`…`\\x{1F}`';
+      if (!inClass && /[1-9]/.test(next)) return say('runbook.pattern.backreference', { n: next, why: why() });
+      if (next === 'k' && source[i + 2] === '<') return say('runbook.pattern.namedBackreference', { why: why() });
+      if (next === 'u') return say('runbook.pattern.uEscape', { escape: `\\x{${source.slice(i + 2, i + 6) || 'HHHH'}}` });
+      if (next === 'Z') return say('runbook.pattern.bigZ');
+      if (next === 'c') return say('runbook.pattern.controlEscape', { first: '\\x{01}', last: '\\x{1F}' });
       i++;
       continue;
     }
@@ -48,16 +50,16 @@ function unsupportedConstruct(source: string): string | null {
     }
     if (c !== '(' || source[i + 1] !== '?') continue;
     const rest = source.slice(i + 2);
-    if (rest.startsWith('=') || rest.startsWith('!')) return `the lookahead \`(?${rest[0]}\` is not supported: ${WHY}, and lookahead cannot be matched in linear time. Match the line you mean directly; for "a line like X but not Y" on an abort gate, write \`pattern: X\` and \`unless: Y\``;
-    if (rest.startsWith('<=') || rest.startsWith('<!')) return `the lookbehind \`(?${rest.slice(0, 2)}\` is not supported: ${WHY}, and lookbehind cannot be matched in linear time. Match the text before it as part of the pattern; for "a line like X but not Y" on an abort gate, write \`pattern: X\` and \`unless: Y\``;
-    if (rest.startsWith('P=') || rest.startsWith('P>')) return `\`(?${rest.slice(0, 2)}\` (a backreference or recursion) is not supported: ${WHY}`;
-    if (rest.startsWith('>')) return `the atomic group \`(?>\` is not supported: ${WHY} (RE2 never backtracks, so a plain group does the same)`;
-    if (rest.startsWith('#')) return `the comment group \`(?#\` is not supported: ${WHY}; put the explanation in the gate's \`label\``;
+    if (rest.startsWith('=') || rest.startsWith('!')) return say('runbook.pattern.lookahead', { group: rest[0]!, why: why() });
+    if (rest.startsWith('<=') || rest.startsWith('<!')) return say('runbook.pattern.lookbehind', { group: rest.slice(0, 2), why: why() });
+    if (rest.startsWith('P=') || rest.startsWith('P>')) return say('runbook.pattern.recursion', { group: rest.slice(0, 2), why: why() });
+    if (rest.startsWith('>')) return say('runbook.pattern.atomic', { why: why() });
+    if (rest.startsWith('#')) return say('runbook.pattern.comment', { why: why() });
     if (rest.startsWith(':') || rest.startsWith('<') || rest.startsWith('P<')) continue;
     const group = /^([A-Za-z-]*)([:)])?/.exec(rest)!;
     const letters = group[1]!.replace(/-/g, '');
     const bad = [...letters].find((f) => !PATTERN_FLAGS.includes(f));
-    if (bad || !group[2]) return `the inline group \`(?${group[1]}${group[2] ?? ''}\` is not supported: ${WHY}; the inline flags it understands are (?i), (?m) and (?s) (or say \`flags: i\` beside the pattern)`;
+    if (bad || !group[2]) return say('runbook.pattern.inlineGroup', { group: `${group[1]}${group[2] ?? ''}`, why: why() });
   }
   return null;
 }
@@ -97,7 +99,7 @@ export function patternProblem(source: string): string | null {
     return null;
   } catch (error) {
     const message = (error as Error).message.replace(/^error parsing regexp: /, '');
-    return `not a valid regular expression (${message}; ${WHY})`;
+    return say('runbook.pattern.invalid', { message, why: why() });
   }
 }
 

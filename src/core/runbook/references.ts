@@ -8,6 +8,7 @@ import type { DocPath } from './errors';
 import { expressionProblem, findReferences, type Reference } from './expression';
 import type { Runbook, Step } from './schema';
 import { allSteps, type SemanticIssue } from './validate';
+import { say } from './words';
 
 interface Provider {
   /** The step's position in document order. */
@@ -45,18 +46,19 @@ export function validateReferences(runbook: Runbook): SemanticIssue[] {
     if (ref.kind === 'param') {
       usedParams.add(ref.name);
       if (params.has(ref.name)) return null;
-      return `\`\${param:${ref.name}}\` names a parameter the runbook does not declare: add it under \`params:\`${params.size ? ` (declared: ${[...params].join(', ')})` : ''}`;
+      return say('runbook.ref.undeclaredParam', { ref: `\${param:${ref.name}}`, declared: params.size ? say('runbook.ref.declared', { names: [...params].join(', ') }) : '' });
     }
     const shown = `\${value:${ref.step}.${ref.name}}`;
-    if (!scope.values) return `\`${shown}\`: a value captured during the run cannot be used here (only \${param:NAME} can: this is fixed when the run starts)`;
+    if (!scope.values) return say('runbook.ref.notHere', { ref: shown, param: '${param:NAME}' });
     const provider = providers.get(ref.step);
-    if (!provider) return `\`${shown}\` names step \`${ref.step}\`, which the runbook does not have`;
+    if (!provider) return say('runbook.ref.noStep', { ref: shown, step: ref.step });
     if (!provider.names.has(ref.name)) {
       const has = [...provider.names];
-      return `\`${shown}\`: step \`${ref.step}\` ${provider.kind === 'record' ? 'records no field' : 'captures no value'} \`${ref.name}\`${has.length ? ` (it has ${has.join(', ')})` : provider.kind === 'record' ? '' : ': add `capture: {' + ref.name + ': …}` to it'}`;
+      const tail = has.length ? say('runbook.ref.itHas', { names: has.join(', ') }) : provider.kind === 'record' ? '' : say('runbook.ref.addCapture', { capture: `capture: {${ref.name}: …}` });
+      return say(provider.kind === 'record' ? 'runbook.ref.noField' : 'runbook.ref.noValue', { ref: shown, step: ref.step, name: ref.name, tail });
     }
     if (ref.step === scope.own) return null;
-    if (provider.index >= scope.index) return `\`${shown}\` is used before step \`${ref.step}\` ${provider.kind === 'record' ? 'records' : 'captures'} it: a value is used only by steps that come after the one that takes it`;
+    if (provider.index >= scope.index) return say(provider.kind === 'record' ? 'runbook.ref.beforeRecorded' : 'runbook.ref.beforeCaptured', { ref: shown, step: ref.step });
     return null;
   };
 
@@ -70,7 +72,7 @@ export function validateReferences(runbook: Runbook): SemanticIssue[] {
       }
       const problem = refProblem(found.ref, scope);
       if (problem) error(path, problem);
-      if (sql && insideSqlQuotes(value, found.index)) error(path, `\`${found.raw}\` is inside quotes: in SQL a reference is a bound parameter, never spliced text, so write it outside any string (\`WHERE id = ${found.raw}\`, \`LIKE '%' || ${found.raw} || '%'\`)`);
+      if (sql && insideSqlQuotes(value, found.index)) error(path, say('runbook.ref.sqlQuotes', { ref: found.raw }));
     }
   };
   /** Every string inside a value (env maps, http requests). */
@@ -139,7 +141,7 @@ export function validateReferences(runbook: Runbook): SemanticIssue[] {
     }
   });
 
-  for (const name of params) if (!usedParams.has(name)) issues.push({ severity: 'warning', path: ['params', name], message: `parameter \`${name}\` is declared but nothing uses it (\${param:${name}})` });
+  for (const name of params) if (!usedParams.has(name)) issues.push({ severity: 'warning', path: ['params', name], message: say('runbook.ref.unusedParam', { name, ref: `\${param:${name}}` }) });
   return issues;
 }
 
@@ -149,7 +151,7 @@ export function patternProblem(pattern: string): string | null {
     RE2JS.compile(pattern, RE2JS.MULTILINE);
     return null;
   } catch (error) {
-    return `the pattern /${pattern}/ does not compile (${(error as Error).message}); capture patterns use RE2 syntax (no lookbehind or backreferences)`;
+    return say('runbook.ref.capturePattern', { pattern, message: (error as Error).message });
   }
 }
 

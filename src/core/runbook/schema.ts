@@ -3,14 +3,15 @@
 // `cutover runbook schema` exports this as JSON Schema so editors can complete it.
 import { dsnCarriesPassword } from './dsn';
 import { flagsProblem, patternProblem } from './patterns';
-import { ROLE_NAME, ROLE_NAME_RULE } from '../identity/roles';
+import { ROLE_NAME } from '../identity/roles';
 import { evaluateJsonPath, jsonPathProblem } from '../targets/json-path';
 import { thresholdProblem } from './thresholds';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { z } from 'zod';
+import { say } from './words';
 
 /** Durations as people write them in runbooks: "90s", "5m", "2h", "1500ms". */
-export const durationSchema = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like "30s", "5m" or "2h"');
+export const durationSchema = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: () => say('runbook.rule.duration') });
 
 export function durationMs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
@@ -19,6 +20,9 @@ export function durationMs(text: string): number {
   return Math.round(Number(m[1]) * factor);
 }
 
+/** How a DSN from a parameter is written, in the DSN rules (a placeholder: `{…}` in a catalogue sentence is one). */
+const PARAM_EXAMPLE = '${param:NAME}';
+
 /** "verificación" → "verificacion", "Größe" → "Grosse": the ASCII form of a name written with accents. */
 export function asciiForm(text: string): string {
   return text.replace(/ß/g, 'ss').replace(/[Ææ]/g, (c) => (c === 'Æ' ? 'AE' : 'ae')).replace(/[Øø]/g, (c) => (c === 'Ø' ? 'O' : 'o'))
@@ -26,25 +30,22 @@ export function asciiForm(text: string): string {
 }
 
 /** The message for a name that breaks `rule`: accented letters get the ASCII form to use instead. */
-function nameMessage(rule: string) {
+function nameMessage(rule: 'runbook.rule.id' | 'runbook.rule.evidenceName') {
   return (issue: { input?: unknown }): string => {
     const input = typeof issue.input === 'string' ? issue.input : '';
     // eslint-disable-next-line no-control-regex -- any character outside ASCII
-    if (/[^\u0000-\u007f]/.test(input)) {
-      const ascii = asciiForm(input);
-      return `${rule}; "${input}" has letters outside ASCII (ids and evidence names are kept ASCII so every tool, file system and signature reads them alike): write "${ascii}"`;
-    }
-    return rule;
+    if (/[^\u0000-\u007f]/.test(input)) return say('runbook.rule.ascii', { rule: say(rule), input, ascii: asciiForm(input) });
+    return say(rule);
   };
 }
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: nameMessage('an id: letters, digits, _ . -, up to 64') });
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: nameMessage('runbook.rule.id') });
 /** An evidence file name as it appears in the runbook's evidence pack list. */
-const evidenceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { error: nameMessage('a plain file name like "prod_heads_preflight.log"') });
+const evidenceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { error: nameMessage('runbook.rule.evidenceName') });
 /** An environment variable name. */
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name like "PGOPTIONS" (letters, digits, _)');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: () => say('runbook.rule.envName') });
 /** "T-60", "T-0", "T+30", optionally with a unit: "T-30m". */
-const offset = z.string().regex(/^T[+-]\d+(m|h)?$/, 'a time offset like "T-60", "T-0" or "T+30"');
+const offset = z.string().regex(/^T[+-]\d+(m|h)?$/, { error: () => say('runbook.rule.offset') });
 
 /** A regular expression in RE2 syntax (patterns.ts): it must compile, with no construct RE2 lacks. */
 const regex = z.string().min(1).superRefine((value, ctx) => {
@@ -62,7 +63,7 @@ const patternFlags = z.string().superRefine((value, ctx) => {
 const gateLevel = z.enum(['block', 'warn']).optional().describe('block (default): a failing gate fails the step and blocks the run. warn: recorded, shown and listed under Warnings in the decision, never blocking.');
 
 /** operator, approver, observer, or any role the runbook declares under `roles:` (validate.ts checks it is declared). */
-export const roleSchema = z.string().regex(ROLE_NAME, ROLE_NAME_RULE);
+export const roleSchema = z.string().regex(ROLE_NAME, { error: () => say('runbook.rule.role') });
 export type RunbookRole = z.output<typeof roleSchema>;
 
 /** Who may decide (rollback, stop, retry, and the formal decision) when the runbook names nobody. */
@@ -91,7 +92,7 @@ const checkLogin = z.object({
 const postgresTarget = z.object({
   kind: z.literal('postgres'),
   /** DSN without the password: the secret lives in the vault (see `secret`). */
-  dsn: z.string().regex(/^(postgres(ql)?:\/\/|\$\{param:)/, 'a postgresql:// DSN (or one from a parameter, ${param:NAME})').refine((dsn) => !dsnCarriesPassword(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)'),
+  dsn: z.string().regex(/^(postgres(ql)?:\/\/|\$\{param:)/, { error: () => say('runbook.rule.postgresDsn', { param: PARAM_EXAMPLE }) }).refine((dsn) => !dsnCarriesPassword(dsn), { error: () => say('runbook.rule.dsnPassword') }),
   secret: id.optional(),
   check_login: checkLogin.optional(),
   tls: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer'),
@@ -101,7 +102,7 @@ const postgresTarget = z.object({
 
 const mysqlTarget = z.object({
   kind: z.literal('mysql'),
-  dsn: z.string().regex(/^(mysql:\/\/|\$\{param:)/, 'a mysql:// DSN (or one from a parameter, ${param:NAME})').refine((dsn) => !dsnCarriesPassword(dsn) && !/^mysql:\/\/[^/@:]*:[^/@]*@/i.test(dsn), 'the DSN carries a password: remove it and name a secret instead (the secret lives in the vault)')
+  dsn: z.string().regex(/^(mysql:\/\/|\$\{param:)/, { error: () => say('runbook.rule.mysqlDsn', { param: PARAM_EXAMPLE }) }).refine((dsn) => !dsnCarriesPassword(dsn) && !/^mysql:\/\/[^/@:]*:[^/@]*@/i.test(dsn), { error: () => say('runbook.rule.dsnPassword') })
     .describe('MySQL or MariaDB, without the password: mysql://user@host:3306/database. Optional parameters: sslmode (or MySQL\'s ssl-mode), ssl-ca, ssl-cert, ssl-key, socket.'),
   secret: id.optional().describe('The secret (a name under `secrets:`) holding the password of the DSN\'s user.'),
   check_login: z.object({
@@ -120,7 +121,7 @@ const sshTarget = z.object({
   port: z.number().int().min(1).max(65535).optional(),
   user: z.string().optional(),
   /** The pinned host key, "SHA256:…". Absent: shown at first use for confirmation, then pinned. */
-  host_key: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint like "SHA256:…" (43 base64 characters)').optional(),
+  host_key: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: () => say('runbook.rule.hostKey') }).optional(),
   auth: z.enum(['agent', 'key', 'password']).default('agent'),
   key_file: z.string().optional(),
   secret: id.optional(),
@@ -136,11 +137,11 @@ const localTarget = z.object({
 }).strict();
 
 /** An HTTP header name (RFC 9110 token). */
-const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name like "X-Request-Id"');
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: () => say('runbook.rule.headerName') });
 /** Header values may name a vault secret as ${secret:NAME}: the plan shows the name, the request carries the value. */
 const httpHeaders = z.record(headerName, z.string()).describe('HTTP headers sent with every request. A value may be ${secret:NAME} (filled from the vault, redacted everywhere); never write a token in clear.');
 /** An http(s) URL, or one built from a parameter (`${param:api_url}`). */
-const httpUrl = z.string().min(1).refine((v) => /^https?:\/\/[^\s]+$/.test(v) || v.startsWith('${param:'), 'an http:// or https:// URL');
+const httpUrl = z.string().min(1).refine((v) => /^https?:\/\/[^\s]+$/.test(v) || v.startsWith('${param:'), { error: () => say('runbook.rule.httpUrl') });
 
 const httpTarget = z.object({
   kind: z.literal('http'),
@@ -201,13 +202,13 @@ const abortGate = z.object({
   on_match: z.enum(['block', 'cancel']).default('block'),
   level: gateLevel,
 }).strict().superRefine((gate, ctx) => {
-  if (gate.level === 'warn' && gate.on_match === 'cancel') ctx.addIssue({ code: 'custom', path: ['level'], message: 'a warn gate never blocks, and `on_match: cancel` stops the command: choose one (drop `level: warn`, or drop `on_match: cancel`)' });
+  if (gate.level === 'warn' && gate.on_match === 'cancel') ctx.addIssue({ code: 'custom', path: ['level'], message: say('runbook.rule.warnCancel') });
 });
 
 // ---- parameters, captured values and conditions -----------------------------------------
 
 /** A parameter's or captured value's name: a plain identifier, so expressions can name it. */
-export const valueName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like "api_url" (letters, digits, _; not starting with a digit)');
+export const valueName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { error: () => say('runbook.rule.valueName') });
 const paramScalar = z.union([z.string(), z.number(), z.boolean()]);
 const paramSchema = z.union([
   paramScalar,
@@ -303,8 +304,8 @@ const checkStep = z.object({
   read_only: z.boolean().optional(),
   repeat: repeatSchema.optional(),
 }).strict().superRefine((step, ctx) => {
-  if (Boolean(step.sql) === Boolean(step.run)) ctx.addIssue({ code: 'custom', message: 'a check has exactly one of `sql` or `run`' });
-  if (step.run && step.read_only !== true) ctx.addIssue({ code: 'custom', path: ['read_only'], message: 'a shell check must be declared `read_only: true` (it is shown as "declared read-only"); a command that changes anything is a `command` step' });
+  if (Boolean(step.sql) === Boolean(step.run)) ctx.addIssue({ code: 'custom', message: say('runbook.rule.checkSqlOrRun') });
+  if (step.run && step.read_only !== true) ctx.addIssue({ code: 'custom', path: ['read_only'], message: say('runbook.rule.shellCheckReadOnly') });
 });
 
 const commandStep = z.object({ ...stepBase, ...execCommon, kind: z.literal('command'), run: z.string().min(1) }).strict();
@@ -344,7 +345,7 @@ const httpStep = z.object({
   target: id.describe('An http target (kind: http).'),
   request: z.object({
     method: z.enum(HTTP_METHODS).default('GET').describe('GET and HEAD are read-only checks; any other method changes something and needs the plan\'s quorum, like a command.'),
-    path: z.string().regex(/^\//, 'a path starting with "/", e.g. "/api/v1/sync"').default('/'),
+    path: z.string().regex(/^\//, { error: () => say('runbook.rule.requestPath') }).default('/'),
     headers: httpHeaders.default({}),
     body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe('Text sent as is, or a YAML mapping or list sent as JSON (Content-Type: application/json).'),
   }).strict().default({ method: 'GET', path: '/', headers: {} }),
@@ -380,15 +381,15 @@ const monitorProbe = z.object({
   name: id.optional().describe('How the probe is named in the evidence (default: its URL).'),
   target: id.optional().describe('An http target: its base_url, headers and token are used.'),
   url: httpUrl.optional(),
-  path: z.string().regex(/^\//, 'a path starting with "/"').optional(),
+  path: z.string().regex(/^\//, { error: () => say('runbook.rule.probePath') }).optional(),
   method: z.enum(['GET', 'HEAD']).default('GET'),
   headers: httpHeaders.default({}),
   timeout: durationSchema.optional(),
   ok_status: z.array(z.number().int()).optional(),
   thresholds: z.array(monitorThreshold).default([]).describe('Thresholds judged on this probe\'s samples alone.'),
 }).strict().superRefine((probe, ctx) => {
-  if (Boolean(probe.target) === Boolean(probe.url)) ctx.addIssue({ code: 'custom', message: 'a probe has exactly one of `target` (an http target) or `url`' });
-  if (probe.path && !probe.target) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` goes with `target` (it is appended to the target\'s base_url); with `url`, write the whole URL' });
+  if (Boolean(probe.target) === Boolean(probe.url)) ctx.addIssue({ code: 'custom', message: say('runbook.rule.probeTargetOrUrl') });
+  if (probe.path && !probe.target) ctx.addIssue({ code: 'custom', path: ['path'], message: say('runbook.rule.probePathWithUrl') });
 }).transform(thresholdLevels);
 
 const monitorStep = z.object({
@@ -414,18 +415,18 @@ const monitorStep = z.object({
     ...captureAs,
   }).strict()).optional().describe('Named values taken from the monitor\'s summary after it PASSes ({p95_ms: {json: $.p95_ms}}), e.g. a T-60 baseline that a later monitor\'s threshold compares against: "p95_ms <= ${value:baseline.p95_ms} * 1.2".'),
 }).strict().superRefine((step, ctx) => {
-  if (Boolean(step.probe) === Boolean(step.probes)) ctx.addIssue({ code: 'custom', message: 'a monitor has exactly one of `probe` (one URL) or `probes` (a list)' });
-  if (step.probes && (!step.every || !step.for)) ctx.addIssue({ code: 'custom', message: 'a monitor with `probes` names its interval and window: `every: 30s` and `for: 10m`' });
-  if (step.probe && (step.every || step.for || step.timeout)) ctx.addIssue({ code: 'custom', message: 'with a single `probe`, `every`, `for` and `timeout` go inside it' });
+  if (Boolean(step.probe) === Boolean(step.probes)) ctx.addIssue({ code: 'custom', message: say('runbook.rule.monitorProbeOrProbes') });
+  if (step.probes && (!step.every || !step.for)) ctx.addIssue({ code: 'custom', message: say('runbook.rule.monitorProbesWindow') });
+  if (step.probe && (step.every || step.for || step.timeout)) ctx.addIssue({ code: 'custom', message: say('runbook.rule.monitorProbeInside') });
   const perProbe = step.probes?.every((p) => p.thresholds.length > 0) ?? false;
-  if (step.thresholds.length === 0 && !perProbe) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'name at least one threshold, e.g. "error_rate_pct <= 2.0" (on the step, or on every probe)' });
+  if (step.thresholds.length === 0 && !perProbe) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: say('runbook.rule.monitorThreshold') });
   // A capture reads the summary the monitor will have: its fields, and with probes each probe's (by name).
   const fields = Object.fromEntries(['samples', 'errors', 'error_rate_pct', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms'].map((f) => [f, 0]));
   const names = (step.probes ?? []).map((p) => p.name ?? (p.target ? `${p.target}${p.path ?? '/'}` : p.url!));
   const summary = step.probes ? { ...fields, probes: Object.fromEntries(names.map((n) => [n, fields])) } : fields;
   for (const [name, spec] of Object.entries(step.capture ?? {})) {
     if (jsonPathProblem(spec.json) || evaluateJsonPath(summary, spec.json).found) continue;
-    ctx.addIssue({ code: 'custom', path: ['capture', name, 'json'], message: `${spec.json} is not in the monitor's summary: it has $.${Object.keys(fields).join(', $.')}${names.length ? `, and $.probes.NAME.FIELD for the probes ${names.map((n) => (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(n) ? n : `['${n}']`)).join(', ')}` : ''}` });
+    ctx.addIssue({ code: 'custom', path: ['capture', name, 'json'], message: say('runbook.rule.monitorCapture', { path: spec.json, fields: `$.${Object.keys(fields).join(', $.')}`, probes: names.length ? say('runbook.rule.monitorCaptureProbes', { names: names.map((n) => (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(n) ? n : `['${n}']`)).join(', ') }) : '' }) });
   }
 }).transform(thresholdLevels);
 
@@ -466,7 +467,7 @@ export const runbookSchema = z.object({
     /** The role(s) that may decide: rollback, stop, retry and the formal decision. */
     decide: deciders.default(() => [...DEFAULT_DECIDERS]).describe('The role, or list of roles, that may decide: rollback, stop, retry and the formal decision. Default: operator and approver.'),
   }).strict().default(() => ({ approvals: { quorum: 1, role: 'approver' as const }, decide: [...DEFAULT_DECIDERS] })),
-  targets: z.record(id, targetSchema).refine((t) => Object.keys(t).length > 0, 'name at least one target'),
+  targets: z.record(id, targetSchema).refine((t) => Object.keys(t).length > 0, { error: () => say('runbook.rule.noTarget') }),
   /** Named secrets (values entered into the vault, never written in the runbook). */
   secrets: z.array(z.object({ name: id, description: z.string().optional() }).strict()).default([]),
   env: z.record(envName, z.string()).default({}),

@@ -3,6 +3,7 @@
 // ("p95_ms <= ${value:t60-baseline.p95_ms} * 1.2": stable against the T-60 baseline), in the
 // same CEL as `when:` and `that:`, where a reference is a typed value, never spliced text.
 import { compileNumberExpression, ExpressionError } from './expression';
+import { say } from './words';
 
 /** What a monitor measures (its summary's fields). */
 export const MONITOR_METRICS = ['error_rate_pct', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms'] as const;
@@ -22,19 +23,19 @@ export interface ParsedThreshold {
 
 const SHAPE = /^\s*(\w+)\s*(<=|<|>=|>)\s*(.+?)\s*$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
-const EXAMPLE = 'a threshold like "error_rate_pct <= 2.0", "p95_ms <= 1200" or "p95_ms <= ${value:baseline.p95_ms} * 1.2"';
+const example = () => say('runbook.threshold.example', { computed: 'p95_ms <= ${value:baseline.p95_ms} * 1.2' });
 
 /** The threshold's parts, or why it is not one (in words that say what to write). */
 export function parseThreshold(text: string): ParsedThreshold | { problem: string } {
   const m = SHAPE.exec(text);
-  if (!m) return { problem: `${EXAMPLE}: METRIC OP LIMIT, with OP one of <= < >= >` };
+  if (!m) return { problem: say('runbook.threshold.shape', { example: example() }) };
   const [, metric, op, limit] = m as unknown as [string, string, ThresholdOp, string];
-  if (!(MONITOR_METRICS as readonly string[]).includes(metric)) return { problem: `\`${metric}\` is not something a monitor measures: use ${MONITOR_METRICS.join(', ')} (${EXAMPLE})` };
+  if (!(MONITOR_METRICS as readonly string[]).includes(metric)) return { problem: say('runbook.threshold.metric', { metric, metrics: MONITOR_METRICS.join(', '), example: example() }) };
   if (NUMBER.test(limit)) return { text, metric: metric as MonitorMetric, op, limit: Number(limit), limitExpr: null };
   try {
     compileNumberExpression(limit);
   } catch (error) {
-    if (error instanceof ExpressionError) return { problem: `the limit of "${text}" is neither a number nor arithmetic that gives one: ${error.message}` };
+    if (error instanceof ExpressionError) return { problem: say('runbook.threshold.limit', { text, problem: error.message }) };
     throw error;
   }
   return { text, metric: metric as MonitorMetric, op, limit: null, limitExpr: limit };
