@@ -15,19 +15,21 @@ const NAMESPACE = 'cutover-identity-v1';
 /** operator, approver, observer, or any role a runbook declares (incident_commander, payments_owner, …). */
 async function parseRoles(values: string[]): Promise<Role[]> {
   // Loaded here, not at the top: `--help` loads no core (test/cli/startup.test.ts).
-  const { isRoleName, ROLE_NAME_RULE } = await import('../../core/identity/roles');
+  const { isRoleName } = await import('../../core/identity/roles');
+  const tr = translator(outputLang());
   const roles = values.flatMap((v) => v.split(',')).map((r) => r.trim()).filter(Boolean);
-  for (const r of roles) if (!isRoleName(r)) throw new CliUsageError(`--role ${r}: not a role name; use ${ROLE_NAME_RULE}.`);
-  if (roles.length === 0) throw new CliUsageError('Give at least one --role (operator, approver, observer, or a role a runbook declares such as incident_commander).');
+  for (const r of roles) if (!isRoleName(r)) throw new CliUsageError(tr.t('identity.cli.notRole', { role: r, rule: tr.t('identity.roleRule') }));
+  if (roles.length === 0) throw new CliUsageError(tr.t('identity.cli.someRole'));
   return roles;
 }
 
 /** --public-key takes an OpenSSH public key line, or the path of a file holding one (a .pub). */
 function readPublicKey(value: string): string {
   if (/^(ssh-|ecdsa-|sk-)\S+\s+\S/.test(value.trim())) return value.trim();
-  if (!existsSync(value)) throw new CliUsageError(`--public-key ${value}: no such file, and not a public key line ("ssh-ed25519 AAAA… comment").`);
+  const tr = translator(outputLang());
+  if (!existsSync(value)) throw new CliUsageError(tr.t('identity.cli.noPublicKey', { value }));
   const text = readBounded(value, 64 << 10, 'public key').toString('utf8').trim();
-  if (/-----BEGIN/.test(text)) throw new CliUsageError(`${value} holds a private key. Give the public key (${value}.pub); the private key stays with its owner.`);
+  if (/-----BEGIN/.test(text)) throw new CliUsageError(tr.t('identity.cli.privateKey', { value }));
   return text;
 }
 
@@ -62,8 +64,9 @@ export function registerIdentity(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; name: string; role: string[]; publicKey?: string; sshKey?: string; agent?: boolean; key?: string; generate?: boolean; actor?: string; json?: boolean }) => {
       const sources = [opts.publicKey !== undefined, opts.sshKey !== undefined, Boolean(opts.agent), Boolean(opts.generate)].filter(Boolean).length;
-      if (sources !== 1) throw new CliUsageError('Give exactly one key source: --public-key FILE_OR_LINE, or for the vault\'s owner --ssh-key FILE, --agent or --generate.');
-      if (opts.key && !opts.agent) throw new CliUsageError('--key only goes with --agent.');
+      const lang = outputLang();
+      if (sources !== 1) throw new CliUsageError(translator(lang).t('identity.cli.oneSource'));
+      if (opts.key && !opts.agent) throw new CliUsageError(translator(lang).t('identity.cli.keyWithAgent'));
       const roles = await parseRoles(opts.role);
       const source: KeySource = opts.publicKey !== undefined
         ? { kind: 'public', publicKey: readPublicKey(opts.publicKey) }
@@ -73,7 +76,7 @@ export function registerIdentity(program: Command): void {
       const v = await openVault(opts.vault);
       try {
         const { addIdentityFrom, registryOf } = await import('../../core/identity');
-        const info = await addIdentityFrom(v, { name: opts.name, roles, source, actor: opts.actor ?? defaultActor() });
+        const info = await addIdentityFrom(v, { name: opts.name, roles, source, actor: opts.actor ?? defaultActor(), lang });
         const chain = registryOf(v).get(info.name)!;
         if (opts.json) printJson({ ...info, owner: chain.owner, proven: chain.proven, status: status(chain) });
         else if (info.keySource === 'public') {
@@ -98,12 +101,12 @@ export function registerIdentity(program: Command): void {
       const v = await openVault(opts.vault, { readOnly: true });
       try {
         const { identityStatementFor, registryOf } = await import('../../core/identity');
-        const statement = identityStatementFor(v, opts.name);
+        const statement = identityStatementFor(v, opts.name, outputLang());
         const chain = registryOf(v).get(opts.name)!;
         try {
           writeFileSync(opts.out, statement);
         } catch (error) {
-          throw new CliUsageError(`Cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+          throw new CliUsageError(translator(outputLang()).t('identity.cli.cannotWrite', { out: opts.out, why: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
         }
         const command = signCommand(opts.out);
         const prove = `cutover identity prove --vault ${opts.vault} --name ${opts.name} --statement ${opts.out} --signature ${opts.out}.sig`;
@@ -125,7 +128,8 @@ export function registerIdentity(program: Command): void {
     .option('--actor <name>', 'who imports it (default: CUTOVER_ACTOR or your user name)')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; name: string; statement?: string; signature?: string; actor?: string; json?: boolean }) => {
-      if ((opts.statement === undefined) !== (opts.signature === undefined)) throw new CliUsageError('Give both --statement and --signature (or neither, for the owner proving in place).');
+      const lang = outputLang();
+      if ((opts.statement === undefined) !== (opts.signature === undefined)) throw new CliUsageError(translator(lang).t('identity.cli.bothFiles'));
       const statement = opts.statement !== undefined ? readFileArg(opts.statement, 'statement') : null;
       const signature = opts.signature !== undefined ? readFileArg(opts.signature, 'signature').toString('utf8') : null;
       const v = await openVault(opts.vault);
@@ -133,8 +137,8 @@ export function registerIdentity(program: Command): void {
         const { proveIdentity, proveOwnerInPlace } = await import('../../core/identity');
         const actor = opts.actor ?? defaultActor();
         const result = statement && signature !== null
-          ? proveIdentity(v, { name: opts.name, statement, signature, actor })
-          : await proveOwnerInPlace(v, { name: opts.name, actor, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
+          ? proveIdentity(v, { name: opts.name, statement, signature, actor, lang })
+          : await proveOwnerInPlace(v, { name: opts.name, actor, lang, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
         if (opts.json) printJson({ ...result.identity, status: status(result.identity), appended: result.appended });
         else {
           const tr = translator(outputLang());
@@ -157,7 +161,7 @@ export function registerIdentity(program: Command): void {
         const { identityTableDifferences, registryOf } = await import('../../core/identity');
         const rows = new Map(v.listIdentities().map((row) => [row.name, row]));
         const list = registryOf(v).all().map((i) => ({ ...i, keyPath: rows.get(i.name)?.keyPath ?? null, createdAt: rows.get(i.name)?.createdAt ?? null, status: status(i) }));
-        const differences = identityTableDifferences(v);
+        const differences = identityTableDifferences(v, outputLang());
         if (opts.json) printJson(list);
         else if (list.length === 0) console.log(translator(outputLang()).t('cli.identity.none'));
         else {

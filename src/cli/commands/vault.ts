@@ -59,13 +59,15 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const { auditActs } = await import('../../core/acts');
         const { identityTableDifferences } = await import('../../core/identity');
         const acts = auditActs(v.events());
-        const identities = identityTableDifferences(v);
+        // --json keeps the English words; the human output is in the language asked for.
+        const identities = identityTableDifferences(v, opts.json ? 'en' : outputLang());
         const ledger = opts.ledger ? await (await import('../../core/ledger')).witnessVault(v, opts.ledger) : undefined;
         const ok = report.ok && acts.problems.length === 0 && identities.length === 0 && (ledger?.ok ?? true);
         if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities, ...(ledger ? { ledger } : {}) });
         else {
           const tr = translator(outputLang());
-          const lines = formatVerify(opts.vault, { ...report, ok }, tr).split('\n');
+          const { verifyReportIn } = await import('../../core/vault/verify');
+          const lines = formatVerify(opts.vault, { ...verifyReportIn(tr.lang, report), ok }, tr).split('\n');
           for (const o of report.orphanSegments) lines.push(tr.t('cli.vault.verify.orphan', { vault: opts.vault, file: o }));
           lines.push(tr.t('cli.vault.verify.acts', { n: acts.signed, legacy: acts.unsignedLegacy ? tr.t('cli.vault.verify.legacy', { n: acts.unsignedLegacy }) : '' }));
           for (const p of acts.problems) lines.push(tr.t('cli.vault.verify.badAct', { seq: p.seq, message: p.message }));

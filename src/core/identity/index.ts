@@ -5,10 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { agentSigner, generateEd25519, listAgentKeys, parsePublicKey, signerFromGenerated, sshsigSign, sshsigVerify, type Signer } from '../signing';
+import type { Lang } from '../../shared/i18n';
 import { addIdentity, getIdentity, IdentityExistsError, VaultInputError, type IdentityInfo, type ReadOnlyVault, type Role, type Vault } from '../vault';
+import { validateIdentityName } from '../vault/identities';
 import { ownerSigner, signerFromFile, type OwnerKeyOptions } from './owner';
 import { registryOf, type ChainIdentity, type IdentityRegistry } from './registry';
+import { isRoleName } from './roles';
 import { IDENTITY_NAMESPACE, identityStatementText, statementMismatch } from './statement';
+import { identityWords, keyErrorIn, refused } from './words';
 
 export { IdentityNotFoundError } from './owner';
 export type { OwnerKeyOptions } from './owner';
@@ -23,43 +27,59 @@ export type KeySource =
   | { kind: 'public'; publicKey: string };
 
 /** Proves the private side works before the identity is stored: sign and verify a challenge. */
-async function proveSigner(signer: Signer): Promise<void> {
+async function proveSigner(signer: Signer, lang: Lang): Promise<void> {
   const challenge = Buffer.from(`cutover identity check ${Date.now()}`);
   const sig = await sshsigSign(signer, challenge, 'cutover-identity-check');
   const result = sshsigVerify(sig, challenge, 'cutover-identity-check', signer.publicKey);
-  if (!result.ok) throw new VaultInputError(`The key ${signer.fingerprint} did not produce a valid signature (${result.reason}); it was not added.`);
+  if (!result.ok) throw refused(lang, 'identity.badSignature', { fingerprint: signer.fingerprint, reason: result.reason });
 }
 
-async function pickAgentSigner(key: string | undefined, sock: string | undefined): Promise<Signer> {
+async function pickAgentSigner(key: string | undefined, sock: string | undefined, lang: Lang): Promise<Signer> {
   if (key) return agentSigner(key, sock);
   const held = await listAgentKeys(sock);
   if (held.length === 1) return agentSigner(held[0]!, sock);
   const list = held.map((line) => `  ${parsePublicKey(line).fingerprint}  ${line.split(' ').slice(2).join(' ')}`).join('\n');
-  throw new VaultInputError(held.length === 0
-    ? 'The ssh-agent holds no keys; add one with `ssh-add` first.'
-    : `The ssh-agent holds ${held.length} keys; choose one with --key FINGERPRINT:\n${list}`);
+  throw held.length === 0 ? refused(lang, 'identity.agentEmpty') : refused(lang, 'identity.agentSeveral', { n: held.length, list });
 }
 
-function refuseSecondOwner(registry: IdentityRegistry, name: string, vaultPath: string): void {
+function refuseSecondOwner(registry: IdentityRegistry, name: string, vaultPath: string, lang: Lang): void {
   const owner = registry.all().find((i) => i.owner);
   if (!owner) return;
-  const v = `--vault ${vaultPath}`;
-  throw new VaultInputError(
-    `This vault already holds its owner's key (${owner.name}); it holds no one else's private key. ` +
-      `Add ${name} by public key: \`cutover identity add ${v} --name ${name} --role ROLE --public-key ${name}.pub\`, ` +
-      `then \`cutover identity statement ${v} --name ${name} --out ${name}.identity.json\`, which ${name} signs on their own machine ` +
-      `(\`ssh-keygen -Y sign -n ${IDENTITY_NAMESPACE} -f KEY ${name}.identity.json\`), and \`cutover identity prove ${v} --name ${name} --statement ${name}.identity.json --signature ${name}.identity.json.sig\`.`,
-  );
+  throw refused(lang, 'identity.secondOwner', { owner: owner.name, name, vault: vaultPath, namespace: IDENTITY_NAMESPACE });
 }
 
-function refuseDuplicateKey(registry: IdentityRegistry, name: string, fingerprint: string): void {
+function refuseDuplicateKey(registry: IdentityRegistry, name: string, fingerprint: string, lang: Lang): void {
   const holders = registry.byFingerprint(fingerprint);
   if (holders.length === 0) return;
-  const custodial = holders.some((h) => h.custodial);
-  throw new VaultInputError(
-    `The key ${fingerprint} is already registered as ${holders.map((h) => h.name).join(', ')}; one key is one person, so it is not added again as ${name}.` +
-      (custodial ? ' This vault once held that private key, so make a new key on the person\'s own machine and register its public key.' : ''),
-  );
+  const custodial = holders.some((h) => h.custodial) ? identityWords(lang, 'identity.duplicateKeyCustodial') : '';
+  throw refused(lang, 'identity.duplicateKey', { fingerprint, holders: holders.map((h) => h.name).join(', '), name, custodial });
+}
+
+/** The vault's own refusal (IdentityExistsError, its code and class), worded in `lang`. */
+function nameTaken(name: string, lang: Lang): IdentityExistsError {
+  const error = new IdentityExistsError(name);
+  if (lang !== 'en') error.message = identityWords(lang, 'identity.exists', { name });
+  return error;
+}
+
+/** The name and roles the vault would refuse (vault/identities.ts), refused first in `lang`. */
+function checkNameAndRoles(name: string, roles: readonly Role[], lang: Lang): void {
+  try {
+    validateIdentityName(name);
+  } catch (error) {
+    if (error instanceof VaultInputError) throw refused(lang, 'identity.badName', { name });
+    throw error;
+  }
+  if (roles.length === 0) throw refused(lang, 'identity.noRole');
+  for (const role of roles) if (!isRoleName(role)) throw refused(lang, 'identity.badRole', { role, rule: identityWords(lang, 'identity.roleRule') });
+}
+
+function publicKeyOf(line: string, lang: Lang): ReturnType<typeof parsePublicKey> {
+  try {
+    return parsePublicKey(line);
+  } catch (error) {
+    throw keyErrorIn(lang, error);
+  }
 }
 
 function dedupe(roles: Role[]): Role[] {
@@ -71,25 +91,27 @@ function dedupe(roles: Role[]): Role[] {
  * and is proven in place; a vault already owned refuses that. By public key it is unproven until
  * the person's signed statement is imported with proveIdentity.
  */
-export async function addIdentityFrom(vault: Vault, input: { name: string; roles: Role[]; source: KeySource; actor: string }): Promise<IdentityInfo> {
+export async function addIdentityFrom(vault: Vault, input: { name: string; roles: Role[]; source: KeySource; actor: string; lang?: Lang }): Promise<IdentityInfo> {
   const { name, source, actor } = input;
+  const lang = input.lang ?? 'en';
   const roles = dedupe(input.roles);
-  if (getIdentity(vault, name) || registryOf(vault).get(name)) throw new IdentityExistsError(name);
+  checkNameAndRoles(name, roles, lang);
+  if (getIdentity(vault, name) || registryOf(vault).get(name)) throw nameTaken(name, lang);
   const guard = (fingerprint: string, ownerKey: boolean) => (): void => {
     const registry = registryOf(vault);
-    if (registry.get(name)) throw new IdentityExistsError(name);
-    if (ownerKey) refuseSecondOwner(registry, name, vault.path);
-    refuseDuplicateKey(registry, name, fingerprint);
+    if (registry.get(name)) throw nameTaken(name, lang);
+    if (ownerKey) refuseSecondOwner(registry, name, vault.path, lang);
+    refuseDuplicateKey(registry, name, fingerprint, lang);
   };
 
   if (source.kind === 'public') {
-    const key = parsePublicKey(source.publicKey);
+    const key = publicKeyOf(source.publicKey, lang);
     const publicKey = source.publicKey.trim();
     return addIdentity(vault, { name, roles, publicKey, fingerprint: key.fingerprint, keySource: 'public' }, actor, { guard: guard(key.fingerprint, false) });
   }
 
   // Refuse before asking for a passphrase or touching the agent.
-  refuseSecondOwner(registryOf(vault), name, vault.path);
+  refuseSecondOwner(registryOf(vault), name, vault.path, lang);
   let signer: Signer;
   let stored: { keySource: 'vault' | 'agent' | 'file'; keyPath?: string; privateKey?: Buffer };
   if (source.kind === 'generate') {
@@ -97,19 +119,19 @@ export async function addIdentityFrom(vault: Vault, input: { name: string; roles
     signer = signerFromGenerated(generated.privateKey);
     stored = { keySource: 'vault', privateKey: generated.privateKey };
   } else if (source.kind === 'agent') {
-    signer = await pickAgentSigner(source.key, source.sock);
+    signer = await pickAgentSigner(source.key, source.sock, lang);
     stored = { keySource: 'agent' };
   } else {
     const path = resolve(source.path);
-    signer = await signerFromFile(path, source.passphrase);
+    signer = await signerFromFile(path, source.passphrase, lang);
     const pubPath = `${path}.pub`;
-    if (existsSync(pubPath) && parsePublicKey(readFileSync(pubPath, 'utf8').trim()).fingerprint !== signer.fingerprint) {
-      throw new VaultInputError(`${pubPath} does not match ${path}; fix the key pair before adding it.`);
+    if (existsSync(pubPath) && publicKeyOf(readFileSync(pubPath, 'utf8').trim(), lang).fingerprint !== signer.fingerprint) {
+      throw refused(lang, 'identity.pubMismatch', { pub: pubPath, path });
     }
     stored = { keySource: 'file', keyPath: path };
   }
-  await proveSigner(signer);
-  refuseDuplicateKey(registryOf(vault), name, signer.fingerprint);
+  await proveSigner(signer, lang);
+  refuseDuplicateKey(registryOf(vault), name, signer.fingerprint, lang);
   const vaultId = registryOf(vault).vaultId ?? vault.id;
   const statement = identityStatementText(vaultId, { name, roles, publicKey: signer.publicKey, fingerprint: signer.fingerprint });
   const signature = await sshsigSign(signer, Buffer.from(statement, 'utf8'), IDENTITY_NAMESPACE);
@@ -121,18 +143,16 @@ export async function signerFor(vault: Vault, name: string, options: OwnerKeyOpt
   return ownerSigner(vault, name, registryOf(vault).get(name), options);
 }
 
-function provable(vault: ReadOnlyVault, name: string): ChainIdentity {
+function provable(vault: ReadOnlyVault, name: string, lang: Lang): ChainIdentity {
   const identity = registryOf(vault).get(name);
-  if (!identity) throw new VaultInputError(`No identity named "${name}" in this vault's chain; see \`cutover identity list\`.`);
-  if (identity.custodial) {
-    throw new VaultInputError(`${name} is custodial: this vault held their private key (or its path) before each person held their own key, so no proof for that key can count. Register them again by public key under a new name, with a key made on their own machine, and prove that.`);
-  }
+  if (!identity) throw refused(lang, 'identity.notInChain', { name });
+  if (identity.custodial) throw refused(lang, 'identity.custodialProof', { name });
   return identity;
 }
 
 /** The exact bytes `name` signs with `ssh-keygen -Y sign -n cutover-identity-v1`. */
-export function identityStatementFor(vault: ReadOnlyVault, name: string): string {
-  const identity = provable(vault, name);
+export function identityStatementFor(vault: ReadOnlyVault, name: string, lang: Lang = 'en'): string {
+  const identity = provable(vault, name, lang);
   return identityStatementText(registryOf(vault).vaultId ?? vault.id, identity);
 }
 
@@ -142,13 +162,13 @@ export interface ProveResult {
   appended: boolean;
 }
 
-function appendProof(vault: Vault, name: string, statement: string, signature: string, actor: string): ProveResult {
+function appendProof(vault: Vault, name: string, statement: string, signature: string, actor: string, lang: Lang): ProveResult {
   return vault.database.transaction(() => {
     const now = registryOf(vault).get(name)!;
     if (now.proven) return { identity: now, appended: false };
     vault.append({ actor, type: 'identity.proven', payload: { name, fingerprint: now.fingerprint, statement, signature } });
     const proven = registryOf(vault).get(name)!;
-    if (!proven.proven) throw new VaultInputError(`The proof for ${name} did not hold when checked against the chain; nothing was recorded.`);
+    if (!proven.proven) throw refused(lang, 'identity.proofDidNotHold', { name });
     return { identity: proven, appended: true };
   }, { behavior: 'immediate' });
 }
@@ -158,11 +178,12 @@ function appendProof(vault: Vault, name: string, statement: string, signature: s
  * for `name`, signed under cutover-identity-v1 by the key the chain holds for them. Appends one
  * `identity.proven`; anything else is refused with nothing written.
  */
-export function proveIdentity(vault: Vault, input: { name: string; statement: Buffer; signature: string; actor: string }): ProveResult {
-  const identity = provable(vault, input.name);
+export function proveIdentity(vault: Vault, input: { name: string; statement: Buffer; signature: string; actor: string; lang?: Lang }): ProveResult {
+  const lang = input.lang ?? 'en';
+  const identity = provable(vault, input.name, lang);
   const expected = identityStatementText(registryOf(vault).vaultId ?? vault.id, identity);
-  const mismatch = statementMismatch(input.statement, expected);
-  if (mismatch) throw new VaultInputError(`Not ${input.name}'s identity statement for this vault: ${mismatch}`);
+  const mismatch = statementMismatch(input.statement, expected, lang);
+  if (mismatch) throw refused(lang, 'identity.notTheirStatement', { name: input.name, mismatch });
   let verified: ReturnType<typeof sshsigVerify>;
   try {
     verified = sshsigVerify(input.signature, input.statement, IDENTITY_NAMESPACE, identity.fingerprint);
@@ -170,18 +191,19 @@ export function proveIdentity(vault: Vault, input: { name: string; statement: Bu
     verified = { ok: false, reason: 'bad-armor', message: (error as Error).message };
   }
   if (!verified.ok) {
-    throw new VaultInputError(`The signature does not prove ${input.name}'s key ${identity.fingerprint}: ${verified.message}. Sign the statement with that key: \`ssh-keygen -Y sign -n ${IDENTITY_NAMESPACE} -f KEY STATEMENT\`.`);
+    throw refused(lang, 'identity.signatureNotProof', { name: input.name, fingerprint: identity.fingerprint, message: verified.message, namespace: IDENTITY_NAMESPACE });
   }
-  return appendProof(vault, input.name, expected, input.signature, input.actor);
+  return appendProof(vault, input.name, expected, input.signature, input.actor, lang);
 }
 
 /** The owner proves their own identity in place (for vaults made before proofs existed). */
 export async function proveOwnerInPlace(vault: Vault, input: { name: string; actor: string } & OwnerKeyOptions): Promise<ProveResult> {
-  const identity = provable(vault, input.name);
-  if (!identity.owner) throw new VaultInputError(`${input.name} is not this vault's owner: give the statement they signed on their own machine with --statement and --signature.`);
+  const lang = input.lang ?? 'en';
+  const identity = provable(vault, input.name, lang);
+  if (!identity.owner) throw refused(lang, 'identity.notOwnerProve', { name: input.name });
   if (identity.proven) return { identity, appended: false };
   const signer = await signerFor(vault, input.name, input);
   const statement = identityStatementText(registryOf(vault).vaultId ?? vault.id, identity);
   const signature = await sshsigSign(signer, Buffer.from(statement, 'utf8'), IDENTITY_NAMESPACE);
-  return appendProof(vault, input.name, statement, signature, input.actor);
+  return appendProof(vault, input.name, statement, signature, input.actor, lang);
 }

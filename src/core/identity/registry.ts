@@ -2,10 +2,12 @@
 // events, never from the identities table: the table is a convenience someone holding the vault
 // key can edit with SQL, the chain is not (its hashes are what verify and exported packs check).
 import { AgentNotConfiguredError, agentSigner, AgentUnreachableError, Keyring, listAgentKeys, parsePublicKey, sshsigVerify } from '../signing';
+import type { Lang } from '../../shared/i18n';
 import { getIdentity, listIdentities, type ReadOnlyVault, type Role, type Vault, type VaultEvent } from '../vault';
 import { isRoleName } from './roles';
 import { ownerSigner, signerFromFile } from './owner';
 import { IDENTITY_NAMESPACE, identityStatementText } from './statement';
+import { identityWords } from './words';
 
 export type ChainKeySource = 'file' | 'agent' | 'vault' | 'public';
 
@@ -148,8 +150,8 @@ export function registryOf(vault: ReadOnlyVault): IdentityRegistry {
 }
 
 /** Every row of the identities table that differs from the chain (key, fingerprint, roles, key
- *  source, a missing or an extra row), in words. The chain is right; the row is what changed. */
-export function identityTableDifferences(vault: ReadOnlyVault): { name: string; message: string }[] {
+ *  source, a missing or an extra row), in words (in `lang`). The chain is right; the row is what changed. */
+export function identityTableDifferences(vault: ReadOnlyVault, lang: Lang = 'en'): { name: string; message: string }[] {
   const chain = registryOf(vault);
   const rows = new Map(listIdentities(vault).map((row) => [row.name, row]));
   const out: { name: string; message: string }[] = [];
@@ -157,22 +159,22 @@ export function identityTableDifferences(vault: ReadOnlyVault): { name: string; 
     const row = rows.get(identity.name);
     rows.delete(identity.name);
     if (!row) {
-      out.push({ name: identity.name, message: `${identity.name} is in the chain (event ${identity.addedSeq}) but has no row in the identities table.` });
+      out.push({ name: identity.name, message: identityWords(lang, 'identity.row.missing', { name: identity.name, seq: identity.addedSeq }) });
       continue;
     }
-    const said = (what: string, table: string, held: string): void => {
-      out.push({ name: identity.name, message: `${identity.name}'s ${what} in the identities table is ${table}, but the chain (event ${identity.addedSeq}) holds ${held}.` });
+    const said = (what: 'identity.row.publicKey' | 'identity.row.fingerprint' | 'identity.row.roles' | 'identity.row.keySource', table: string, held: string): void => {
+      out.push({ name: identity.name, message: identityWords(lang, 'identity.row.differs', { name: identity.name, what: identityWords(lang, what), table, seq: identity.addedSeq, held }) });
     };
-    if (row.publicKey !== identity.publicKey) said('public key', row.publicKey, identity.publicKey);
-    if (row.fingerprint !== identity.fingerprint) said('fingerprint', row.fingerprint, identity.fingerprint);
-    if (JSON.stringify(row.roles) !== JSON.stringify(identity.roles)) said('roles', row.roles.join(',') || '(none)', identity.roles.join(','));
-    if (row.keySource !== identity.keySource) said('key source', row.keySource, identity.keySource);
+    if (row.publicKey !== identity.publicKey) said('identity.row.publicKey', row.publicKey, identity.publicKey);
+    if (row.fingerprint !== identity.fingerprint) said('identity.row.fingerprint', row.fingerprint, identity.fingerprint);
+    if (JSON.stringify(row.roles) !== JSON.stringify(identity.roles)) said('identity.row.roles', row.roles.join(',') || identityWords(lang, 'identity.row.noRoles'), identity.roles.join(','));
+    if (row.keySource !== identity.keySource) said('identity.row.keySource', row.keySource, identity.keySource);
     if (identity.keySource === 'public' && (row.keyPath !== null || getIdentity(vault, identity.name)?.privateKey)) {
-      out.push({ name: identity.name, message: `${identity.name} was registered by public key, but the identities table holds a private key or key path for them.` });
+      out.push({ name: identity.name, message: identityWords(lang, 'identity.row.privateSide', { name: identity.name }) });
     }
   }
   for (const row of rows.values()) {
-    out.push({ name: row.name, message: `${row.name} has a row in the identities table (${row.fingerprint}) but was never added in the chain; it is not an identity.` });
+    out.push({ name: row.name, message: identityWords(lang, 'identity.row.extra', { name: row.name, fingerprint: row.fingerprint }) });
   }
   return out;
 }

@@ -2,8 +2,10 @@
 // (`ssh-keygen -Y sign -n cutover-identity-v1`) to prove they hold the key registered under
 // their name in this vault. Only the app's own canonical bytes are accepted: a re-formatted
 // file, a duplicate key or a statement for another name, key or vault is refused.
+import type { Lang } from '../../shared/i18n';
 import { formatPublicKey, parsePublicKey } from '../signing';
 import { canonicalJson, type Role } from '../vault';
+import { identityWords } from './words';
 
 export const IDENTITY_NAMESPACE = 'cutover-identity-v1';
 export const IDENTITY_STATEMENT_FORMAT = 'cutover-identity/v1';
@@ -69,27 +71,27 @@ export function duplicateJsonKey(text: string): string | null {
   return null;
 }
 
-/** Why `given` is not the expected statement, in words a person can act on. */
-export function statementMismatch(given: Buffer, expected: string): string | null {
+/** Why `given` is not the expected statement, in words a person can act on (in `lang`). */
+export function statementMismatch(given: Buffer, expected: string, lang: Lang = 'en'): string | null {
   if (given.equals(Buffer.from(expected, 'utf8'))) return null;
   const text = given.toString('utf8');
-  const reprint = 'print it again with `cutover identity statement` and sign that file unchanged';
+  const reprint = identityWords(lang, 'identity.statement.reprint');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return `the statement is not JSON; ${reprint}.`;
+    return identityWords(lang, 'identity.statement.notJson', { reprint });
   }
   const duplicate = duplicateJsonKey(text);
-  if (duplicate !== null) return `the statement gives the key "${duplicate}" twice; ${reprint}.`;
+  if (duplicate !== null) return identityWords(lang, 'identity.statement.duplicate', { key: duplicate, reprint });
   const want = JSON.parse(expected) as Record<string, unknown>;
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
     const got = parsed as Record<string, unknown>;
     for (const field of ['format', 'vault', 'name', 'publicKey', 'fingerprint', 'roles'] as const) {
       if (canonicalJson(got[field] ?? null) !== canonicalJson(want[field])) {
-        return `the statement's ${field} is ${JSON.stringify(got[field] ?? null)}, but this vault's statement for ${String(want.name)} says ${JSON.stringify(want[field])}; ${reprint}.`;
+        return identityWords(lang, 'identity.statement.field', { field, got: JSON.stringify(got[field] ?? null), name: String(want.name), want: JSON.stringify(want[field]), reprint });
       }
     }
   }
-  return `the statement's bytes are not exactly the ones the app prints (re-formatted, re-ordered or with extra fields or whitespace); ${reprint}.`;
+  return identityWords(lang, 'identity.statement.bytes', { reprint });
 }
