@@ -4,6 +4,7 @@
 import type { DocPath } from './errors';
 import { durationMs, READ_ONLY_HTTP_METHODS, type Runbook, type Target } from './schema';
 import type { LocatedStep } from './validate';
+import { say } from './words';
 
 export interface HttpCheckSink {
   error(path: DocPath, message: string): void;
@@ -19,9 +20,9 @@ const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|se
 function checkHeaders(headers: Record<string, string>, path: DocPath, what: string, sink: HttpCheckSink): void {
   for (const [name, value] of Object.entries(headers)) {
     const refs = [...value.matchAll(SECRET_REF)].map((m) => m[1]!);
-    for (const secret of refs) sink.needSecret([...path, name], secret, `header \`${name}\` of ${what}`);
+    for (const secret of refs) sink.needSecret([...path, name], secret, say('runbook.what.header', { name, what }));
     if (refs.length === 0 && value.trim() !== '' && (CREDENTIAL_HEADER.test(name) || /^\s*(bearer|basic)\s+\S/i.test(value))) {
-      sink.error([...path, name], `header \`${name}\` carries a credential written in clear: declare a secret and use \`auth: { bearer: <secret> }\` on the http target (or write the value as \${secret:<name>}), so it comes from the vault and is redacted`);
+      sink.error([...path, name], say('runbook.http.clearCredential', { name, auth: 'auth: { bearer: <secret> }', ref: '${secret:<name>}' }));
     }
   }
 }
@@ -34,8 +35,8 @@ function httpTarget(runbook: Runbook, name: string): Extract<Target, { kind: 'ht
 function targetProblem(runbook: Runbook, name: string): string | null {
   const target = runbook.targets[name];
   const https = Object.entries(runbook.targets).filter(([, t]) => t.kind === 'http').map(([n]) => `\`${n}\``);
-  if (!target) return `unknown target \`${name}\`: ${https.length ? `the http targets are ${https.join(', ')}` : 'declare one with `kind: http` and `base_url`'}`;
-  if (target.kind !== 'http') return `\`${name}\` is a ${target.kind} target; an HTTP request goes to a target with \`kind: http\``;
+  if (!target) return say('runbook.http.unknownTarget', { name, advice: https.length ? say('runbook.http.httpTargets', { names: https.join(', ') }) : say('runbook.http.declareOne') });
+  if (target.kind !== 'http') return say('runbook.http.notHttp', { name, kind: target.kind });
   return null;
 }
 
@@ -44,12 +45,12 @@ export function validateHttp(runbook: Runbook, steps: LocatedStep[], sink: HttpC
     if (target.kind !== 'http') continue;
     const at: DocPath = ['targets', name];
     if (target.auth) {
-      if ('bearer' in target.auth) sink.needSecret([...at, 'auth', 'bearer'], target.auth.bearer, `the token of target \`${name}\``);
-      else sink.needSecret([...at, 'auth', 'secret'], target.auth.secret, `the token of target \`${name}\``);
+      if ('bearer' in target.auth) sink.needSecret([...at, 'auth', 'bearer'], target.auth.bearer, say('runbook.what.token', { name }));
+      else sink.needSecret([...at, 'auth', 'secret'], target.auth.secret, say('runbook.what.token', { name }));
     }
-    checkHeaders(target.headers, [...at, 'headers'], `target \`${name}\``, sink);
-    if (!target.tls_verify) sink.warn([...at, 'tls_verify'], `target \`${name}\` does not verify TLS certificates: anyone on the path can answer for the server. Use this for a rehearsal against a self-signed server only`);
-    if (/^https?:\/\/[^/]*:[^/@]*@/.test(target.base_url)) sink.error([...at, 'base_url'], `the base_url of target \`${name}\` carries a password: remove it and use \`auth\` with a declared secret`);
+    checkHeaders(target.headers, [...at, 'headers'], say('runbook.what.target', { name }), sink);
+    if (!target.tls_verify) sink.warn([...at, 'tls_verify'], say('runbook.http.noTlsVerify', { name }));
+    if (/^https?:\/\/[^/]*:[^/@]*@/.test(target.base_url)) sink.error([...at, 'base_url'], say('runbook.http.baseUrlPassword', { name }));
   }
 
   for (const { step, path } of steps) {
@@ -58,18 +59,18 @@ export function validateHttp(runbook: Runbook, steps: LocatedStep[], sink: HttpC
       if (problem) sink.error([...path, 'target'], problem);
       const method = step.request.method;
       if (step.read_only === true && !READ_ONLY_HTTP_METHODS.has(method)) {
-        sink.error([...path, 'request', 'method'], `${method} changes something, and this step is declared \`read_only: true\`: a read-only check uses GET or HEAD; a mutating request drops \`read_only\` and needs the plan's approvals like a command`);
+        sink.error([...path, 'request', 'method'], say('runbook.http.readOnlyMethod', { method }));
       }
-      if (READ_ONLY_HTTP_METHODS.has(method) && step.request.body !== undefined) sink.warn([...path, 'request', 'body'], `a ${method} request with a body: most servers ignore it`);
-      checkHeaders(step.request.headers, [...path, 'request', 'headers'], `step \`${step.id}\``, sink);
+      if (READ_ONLY_HTTP_METHODS.has(method) && step.request.body !== undefined) sink.warn([...path, 'request', 'body'], say('runbook.http.bodyIgnored', { method }));
+      checkHeaders(step.request.headers, [...path, 'request', 'headers'], say('runbook.what.step', { id: step.id }), sink);
       step.expect.forEach((e, i) => {
-        if ('exit_code' in e) sink.error([...path, 'expect', i], 'an HTTP step has no exit code: expect `status: 200` (or a list of statuses) instead');
+        if ('exit_code' in e) sink.error([...path, 'expect', i], say('runbook.http.noExitCode'));
       });
     }
     if ((step.kind === 'check' || step.kind === 'http') && step.repeat) {
-      if (step.kind === 'http' && !READ_ONLY_HTTP_METHODS.has(step.request.method)) sink.error([...path, 'repeat'], `only read-only steps repeat: a ${step.request.method} request changes something each time it runs; repeat a GET or HEAD, or a check`);
-      if (durationMs(step.repeat.every) > durationMs(step.repeat.for)) sink.warn([...path, 'repeat', 'every'], `the schedule repeats every ${step.repeat.every} for only ${step.repeat.for}: it never runs again after its first run`);
-      if (durationMs(step.repeat.every) < 60_000) sink.warn([...path, 'repeat', 'every'], `every ${step.repeat.every} is under a minute: each occurrence is a signed act and a transcript in the vault`);
+      if (step.kind === 'http' && !READ_ONLY_HTTP_METHODS.has(step.request.method)) sink.error([...path, 'repeat'], say('runbook.http.repeatMutating', { method: step.request.method }));
+      if (durationMs(step.repeat.every) > durationMs(step.repeat.for)) sink.warn([...path, 'repeat', 'every'], say('runbook.http.repeatNever', { every: step.repeat.every, window: step.repeat.for }));
+      if (durationMs(step.repeat.every) < 60_000) sink.warn([...path, 'repeat', 'every'], say('runbook.http.repeatOften', { every: step.repeat.every }));
     }
     if (step.kind === 'monitor' && step.probes) {
       step.probes.forEach((probe, i) => {
@@ -77,14 +78,14 @@ export function validateHttp(runbook: Runbook, steps: LocatedStep[], sink: HttpC
         if (probe.target) {
           const problem = targetProblem(runbook, probe.target);
           if (problem) sink.error([...at, 'target'], problem);
-          else if (!httpTarget(runbook, probe.target)) sink.error([...at, 'target'], `\`${probe.target}\` is not an http target`);
+          else if (!httpTarget(runbook, probe.target)) sink.error([...at, 'target'], say('runbook.http.probeNotHttp', { name: probe.target }));
         }
-        checkHeaders(probe.headers, [...at, 'headers'], `probe ${i + 1} of \`${step.id}\``, sink);
+        checkHeaders(probe.headers, [...at, 'headers'], say('runbook.what.probe', { n: i + 1, id: step.id }), sink);
       });
     }
     if ((step.kind === 'check' || step.kind === 'command') && runbook.targets[step.target]?.kind === 'http') {
       // validate.ts already says `sql`/`run` cannot run there; say what to write instead.
-      sink.error([...path, 'kind'], `\`${step.target}\` is an http target: a request to it is a step with \`kind: http\` and a \`request:\` (GET or HEAD to read, any other method needs approvals like a command)`);
+      sink.error([...path, 'kind'], say('runbook.http.execOnHttp', { name: step.target }));
     }
   }
 }

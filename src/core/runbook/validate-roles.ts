@@ -5,6 +5,7 @@ import { BUILT_IN_ROLES, isBuiltInRole } from '../identity/roles';
 import type { DocPath } from './errors';
 import type { Runbook } from './schema';
 import type { LocatedStep } from './validate';
+import { say } from './words';
 
 interface Report {
   error(path: DocPath, message: string): void;
@@ -16,10 +17,10 @@ export function validateRoles(runbook: Runbook, steps: LocatedStep[], report: Re
   const need = (role: string, path: DocPath, what: string) => {
     if (known(role)) return;
     const custom = declared.filter((r) => !isBuiltInRole(r));
-    report.error(path, `${what} names the role \`${role}\`, which is not declared: add \`${role}: { min: 1 }\` under \`roles:\` (roles are ${[...BUILT_IN_ROLES, ...custom].map((r) => `\`${r}\``).join(', ')})`);
+    report.error(path, say('runbook.check.undeclaredRole', { what, role, declaration: `${role}: { min: 1 }`, roles: [...BUILT_IN_ROLES, ...custom].map((r) => `\`${r}\``).join(', ') }));
   };
   for (const { step, path } of steps) {
-    if ((step.kind === 'attest' || step.kind === 'record' || step.kind === 'manual') && step.by) need(step.by, [...path, 'by'], `step \`${step.id}\``);
+    if ((step.kind === 'attest' || step.kind === 'record' || step.kind === 'manual') && step.by) need(step.by, [...path, 'by'], say('runbook.what.step', { id: step.id }));
   }
   const decide = runbook.policy.decide;
   decide.forEach((role, i) => need(role, ['policy', 'decide', ...(decide.length > 1 ? [i] : [])], '`policy.decide`'));

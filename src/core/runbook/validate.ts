@@ -7,6 +7,7 @@ import type { DocPath, PathIssue } from './errors';
 import { validateHttp } from './validate-http';
 import { validateRoles } from './validate-roles';
 import { validateReferences } from './references';
+import { say } from './words';
 
 export interface SemanticIssue extends PathIssue {
   /** Another place the message refers to (e.g. the first use of a duplicate id): load.ts adds its line. */
@@ -57,7 +58,7 @@ const SHELL_TARGETS = new Set<Target['kind']>(['ssh', 'local']);
 
 /** "a postgres target", "an ssh target". */
 function aTarget(kind: Target['kind']): string {
-  return `${kind === 'ssh' ? 'an' : 'a'} ${kind} target`;
+  return say(kind === 'ssh' ? 'runbook.check.anTarget' : 'runbook.check.aTarget', { kind });
 }
 
 export function validateRunbook(runbook: Runbook): SemanticIssue[] {
@@ -73,25 +74,25 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
   // ---- secrets -------------------------------------------------------------------------
   runbook.secrets.forEach((secret, i) => {
     const first = declaredSecrets.get(secret.name);
-    if (first) error(['secrets', i, 'name'], `secret \`${secret.name}\` is declared twice`, { related: first });
+    if (first) error(['secrets', i, 'name'], say('runbook.check.secretTwice', { name: secret.name }), { related: first });
     else declaredSecrets.set(secret.name, ['secrets', i, 'name']);
   });
   const needSecret = (path: DocPath, name: string, what: string) => {
     usedSecrets.add(name);
     if (!declaredSecrets.has(name)) {
       const known = [...declaredSecrets.keys()];
-      error(path, `${what} names secret \`${name}\`, which is not declared: add \`- name: ${name}\` under \`secrets:\`${known.length ? ` (declared: ${known.join(', ')})` : ''}`);
+      error(path, say('runbook.check.undeclaredSecret', { what, name, declared: known.length ? say('runbook.ref.declared', { names: known.join(', ') }) : '' }));
     }
   };
 
   // ---- targets -------------------------------------------------------------------------
   for (const [name, target] of Object.entries(runbook.targets)) {
     const at: DocPath = ['targets', name];
-    if ((target.kind === 'postgres' || target.kind === 'mysql' || target.kind === 'ssh') && target.secret) needSecret([...at, 'secret'], target.secret, `target \`${name}\``);
-    if ((target.kind === 'postgres' || target.kind === 'mysql') && target.check_login) needSecret([...at, 'check_login', 'secret'], target.check_login.secret, `the check login of target \`${name}\``);
+    if ((target.kind === 'postgres' || target.kind === 'mysql' || target.kind === 'ssh') && target.secret) needSecret([...at, 'secret'], target.secret, say('runbook.what.target', { name }));
+    if ((target.kind === 'postgres' || target.kind === 'mysql') && target.check_login) needSecret([...at, 'check_login', 'secret'], target.check_login.secret, say('runbook.what.checkLogin', { name }));
     if (target.kind === 'ssh') {
-      if (target.auth === 'password' && !target.secret) error([...at, 'auth'], `target \`${name}\` uses password authentication but names no \`secret\` holding the password`);
-      if (target.auth === 'key' && !target.key_file) error([...at, 'auth'], `target \`${name}\` uses key authentication but names no \`key_file\``);
+      if (target.auth === 'password' && !target.secret) error([...at, 'auth'], say('runbook.check.sshPassword', { name }));
+      if (target.auth === 'key' && !target.key_file) error([...at, 'auth'], say('runbook.check.sshKey', { name }));
     }
   }
 
@@ -99,24 +100,24 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
   const phaseIds = new Map<string, DocPath>();
   runbook.phases.forEach((phase, p) => {
     const first = phaseIds.get(phase.id);
-    if (first) error(['phases', p, 'id'], `duplicate phase id \`${phase.id}\`: phase ids must be unique`, { related: first });
+    if (first) error(['phases', p, 'id'], say('runbook.check.phaseIdTwice', { id: phase.id }), { related: first });
     else phaseIds.set(phase.id, ['phases', p, 'id']);
   });
   const stepIds = new Map<string, DocPath>();
   const evidence = new Map<string, DocPath>();
   for (const { step, path } of steps) {
     const first = stepIds.get(step.id);
-    if (first) error([...path, 'id'], `duplicate step id \`${step.id}\`: step ids must be unique across preconditions, phases and rollback (approvals and evidence refer to steps by id)`, { related: first });
+    if (first) error([...path, 'id'], say('runbook.check.stepIdTwice', { id: step.id }), { related: first });
     else stepIds.set(step.id, [...path, 'id']);
     if (step.evidence) {
       const firstEvidence = evidence.get(step.evidence);
-      if (firstEvidence) error([...path, 'evidence'], `evidence file \`${step.evidence}\` is already produced by another step: each step writes its own file`, { related: firstEvidence });
+      if (firstEvidence) error([...path, 'evidence'], say('runbook.check.evidenceTwice', { name: step.evidence }), { related: firstEvidence });
       else evidence.set(step.evidence, [...path, 'evidence']);
     }
     if (step.kind === 'record') {
       const names = new Set<string>();
       step.fields.forEach((field, f) => {
-        if (names.has(field.name)) error([...path, 'fields', f, 'name'], `field \`${field.name}\` appears twice in this record step`);
+        if (names.has(field.name)) error([...path, 'fields', f, 'name'], say('runbook.check.fieldTwice', { name: field.name }));
         names.add(field.name);
       });
     }
@@ -128,55 +129,55 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
       const target = runbook.targets[step.target];
       if (!target) {
         const suggestion = targetNames.find((t) => t.toLowerCase() === step.target.toLowerCase());
-        error([...path, 'target'], `unknown target \`${step.target}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}: declared targets are ${targetNames.map((t) => `\`${t}\``).join(', ')}`);
+        error([...path, 'target'], say('runbook.check.unknownTarget', { target: step.target, hint: suggestion ? say('runbook.zod.didYouMean', { key: suggestion }) : '', targets: targetNames.map((t) => `\`${t}\``).join(', ') }));
       } else if (step.kind === 'check' && step.sql !== undefined && target.kind !== 'postgres' && target.kind !== 'mysql') {
-        error([...path, 'sql'], `an SQL check runs on a postgres target, and \`${step.target}\` is ${aTarget(target.kind)}: point \`target\` at a postgres or mysql target, or make it a shell check with \`run\``);
+        error([...path, 'sql'], say('runbook.check.sqlTarget', { target: step.target, kind: aTarget(target.kind) }));
       } else if (step.run !== undefined && !SHELL_TARGETS.has(target.kind) && !(step.kind === 'command' && target.kind === 'mysql')) {
-        error([...path, 'run'], `\`run\` is a shell command and runs on an ssh or local target, and \`${step.target}\` is ${aTarget(target.kind)}: ${step.kind === 'check' ? 'use `sql` for a read-only query' : 'run psql (or a script) on an ssh or local target instead'}`);
+        error([...path, 'run'], say('runbook.check.runTarget', { target: step.target, kind: aTarget(target.kind), advice: say(step.kind === 'check' ? 'runbook.check.runTargetCheck' : 'runbook.check.runTargetCommand') }));
       }
       if (target && target.kind !== 'postgres' && target.kind !== 'mysql') {
-        if (step.statement_timeout) warn([...path, 'statement_timeout'], `\`statement_timeout\` only applies to SQL on a postgres or mysql target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c statement_timeout=..." in \`env\` for psql)`);
-        if (step.lock_timeout) warn([...path, 'lock_timeout'], `\`lock_timeout\` only applies to SQL on a postgres or mysql target; \`${step.target}\` is ${aTarget(target.kind)} (set PGOPTIONS="-c lock_timeout=..." in \`env\` for psql)`);
+        if (step.statement_timeout) warn([...path, 'statement_timeout'], say('runbook.check.sqlSetting', { setting: 'statement_timeout', target: step.target, kind: aTarget(target.kind) }));
+        if (step.lock_timeout) warn([...path, 'lock_timeout'], say('runbook.check.sqlSetting', { setting: 'lock_timeout', target: step.target, kind: aTarget(target.kind) }));
       }
       for (const [variable, secret] of Object.entries(step.secret_env)) needSecret([...path, 'secret_env', variable], secret, `\`secret_env.${variable}\``);
       checkEnv(step.env, [...path, 'env'], error, warn);
       const text = step.kind === 'check' ? (step.sql ?? step.run ?? '') : step.run;
       const field = step.kind === 'check' && step.sql !== undefined ? 'sql' : 'run';
-      if (URL_PASSWORD.test(text)) error([...path, field], 'the command carries a password inside a connection URL: remove it and use `secret_env` (e.g. `PGPASSWORD: <secret>`) so it comes from the vault');
-      else if (INLINE_PASSWORD.test(text)) error([...path, field], 'the command sets a password inline: remove it and use `secret_env` (e.g. `PGPASSWORD: <secret>`) so it comes from the vault');
+      if (URL_PASSWORD.test(text)) error([...path, field], say('runbook.check.commandUrlPassword'));
+      else if (INLINE_PASSWORD.test(text)) error([...path, field], say('runbook.check.commandInlinePassword'));
     }
     const window = step.kind === 'monitor' ? (step.probe ?? step) : undefined;
     if (window?.for && window.every && durationMs(window.for) < durationMs(window.every)) {
-      warn(step.kind === 'monitor' && step.probe ? [...path, 'probe', 'for'] : [...path, 'for'], `the monitor window (${window.for}) is shorter than its interval (${window.every}): it takes a single sample`);
+      warn(step.kind === 'monitor' && step.probe ? [...path, 'probe', 'for'] : [...path, 'for'], say('runbook.check.monitorWindow', { window: window.for, every: window.every }));
     }
   }
   checkEnv(runbook.env, ['env'], error, warn);
   validateHttp(runbook, steps, { error, warn, needSecret });
   validateRoles(runbook, steps, { error });
 
-  for (const [name, path] of declaredSecrets) if (!usedSecrets.has(name)) warn(path, `secret \`${name}\` is declared but no target or step uses it`);
+  for (const [name, path] of declaredSecrets) if (!usedSecrets.has(name)) warn(path, say('runbook.check.secretUnused', { name }));
 
   // ---- evidence pack -------------------------------------------------------------------
   // An entry no step produces can never be present, so the decision could never be complete:
   // an error, not a warning.
   const listed = new Map<string, number>();
   runbook.evidence_pack.forEach((name, i) => {
-    if (listed.has(name)) warn(['evidence_pack', i], `\`${name}\` is listed twice in the evidence pack`, { related: ['evidence_pack', listed.get(name)!] });
+    if (listed.has(name)) warn(['evidence_pack', i], say('runbook.check.packTwice', { name }), { related: ['evidence_pack', listed.get(name)!] });
     else listed.set(name, i);
-    if (!evidence.has(name)) error(['evidence_pack', i], `\`${name}\` is in the evidence pack but no step produces it: set \`evidence: ${name}\` on the step that writes it, or remove it from \`evidence_pack\``);
+    if (!evidence.has(name)) error(['evidence_pack', i], say('runbook.check.packUnproduced', { name }));
   });
 
   // ---- approvals -----------------------------------------------------------------------
   const { quorum, role } = runbook.policy.approvals;
   const declared = runbook.roles[role];
-  if (declared && declared.min < quorum) warn(['roles', role, 'min'], `the policy needs ${quorum} ${role} signatures for each command, but \`roles.${role}.min\` is ${declared.min}`);
+  if (declared && declared.min < quorum) warn(['roles', role, 'min'], say('runbook.check.quorum', { quorum, role, min: declared.min }));
 
   // ---- time offsets --------------------------------------------------------------------
   let previous: { minutes: number; text: string; path: DocPath } | undefined;
   const offsetAt = (text: string | undefined, path: DocPath) => {
     if (!text) return;
     const minutes = offsetMinutes(text);
-    if (previous && minutes < previous.minutes) warn(path, `time offset ${text} comes after ${previous.text}: offsets should not go backwards within the runbook`, { related: previous.path });
+    if (previous && minutes < previous.minutes) warn(path, say('runbook.check.offsetBackwards', { offset: text, previous: previous.text }), { related: previous.path });
     previous = { minutes, text, path };
   };
   runbook.preconditions.forEach((step, i) => offsetAt(step.at, ['preconditions', i, 'at']));
@@ -188,7 +189,7 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
   // ---- hidden characters in any text ---------------------------------------------------
   walkStrings(runbook, [], (value, path) => {
     const m = HIDDEN_CHARACTERS.exec(value);
-    if (m) error(path, `the text contains the invisible or control character ${describeCharacter(m[0])}: what an approver reads must be exactly what runs; remove it`, { code: 'hidden-character' });
+    if (m) error(path, say('runbook.check.hiddenCharacter', { character: describeCharacter(m[0]) }), { code: 'hidden-character' });
   });
 
   issues.push(...validateReferences(runbook));
@@ -198,11 +199,11 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
 function checkEnv(env: Record<string, string>, path: DocPath, error: (p: DocPath, m: string) => void, warn: (p: DocPath, m: string) => void): void {
   for (const [name, value] of Object.entries(env)) {
     if (/(PASSWORD|PASSWD)$|^MYSQL_PWD$/i.test(name) && value !== '') {
-      error([...path, name], `\`${name}\` puts a password in the runbook: remove it and use \`secret_env: { ${name}: <secret> }\` so it comes from the vault`);
+      error([...path, name], say('runbook.check.envPassword', { name, example: `secret_env: { ${name}: <secret> }` }));
     } else if (URL_PASSWORD.test(value)) {
-      error([...path, name], `\`${name}\` carries a password inside a connection URL: remove it (the engine supplies it from a secret, e.g. \`secret_env: { PGPASSWORD: <secret> }\`)`);
+      error([...path, name], say('runbook.check.envUrlPassword', { name, example: 'secret_env: { PGPASSWORD: <secret> }' }));
     } else if (/(^|_)(SECRET|TOKEN|API_KEY)$/i.test(name) && value !== '') {
-      warn([...path, name], `\`${name}\` looks like a secret written in the runbook: prefer \`secret_env\` with a declared secret`);
+      warn([...path, name], say('runbook.check.envSecret', { name }));
     }
   }
 }
