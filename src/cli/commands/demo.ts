@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
+import { outputLang, requestedLang } from '../lang';
+import { translator } from '../../shared/i18n';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
   program.command('demo')
@@ -39,22 +41,23 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         setExit(result.production.status === 'COMPLETED' ? EXIT_OK : EXIT_FAILED);
         return;
       }
-      const demoOptions = { out: opts.out, blocked: opts.blocked, passphrase, log: opts.json ? undefined : (line: string) => console.log(line) };
+      const demoOptions = { out: opts.out, blocked: opts.blocked, passphrase, language: requestedLang(), log: opts.json ? undefined : (line: string) => console.log(line) };
       const result = opts.example
         ? await (await import('../../core/demo/examples')).runExampleDemo(opts.example, demoOptions)
         : await (await import('../../core/demo')).runDemo(demoOptions);
       if (opts.json) {
         printJson({ ...result, passphrase: generated ? passphrase : undefined });
       } else {
-        console.log(`\nVault: ${result.vault}${generated ? `  (passphrase: ${passphrase})` : ''}`);
-        console.log(`Approvers' machines (their own keys; they signed with ssh-keygen): ${opts.out}/machines/`);
+        const tr = translator(outputLang());
+        console.log(`\n${tr.t('demo.summary.vault', { vault: result.vault })}${generated ? tr.t('demo.summary.passphrase', { passphrase }) : ''}`);
+        console.log(tr.t('demo.summary.machines', { dir: opts.out }));
         if (result.pack) {
-          console.log(`Signed pack: ${result.pack.folder}\n             ${result.pack.zip}\nDecision PDF: ${result.pack.folder}/decision.pdf`);
-          console.log(`Pack verification: ${result.verify?.summary ?? 'not run'}`);
-          console.log(`\nVerify it yourself:\n  cd ${result.pack.folder} && sha256sum -c SHA256SUMS\n  cat VERIFY.txt   (the ssh-keygen -Y verify line for each signature)\n  npx cutover pack verify ${result.pack.zip}`);
+          console.log(tr.t('demo.summary.pack', { folder: result.pack.folder, zip: result.pack.zip }));
+          console.log(tr.t('demo.summary.verification', { summary: result.verify?.summary ?? tr.t('demo.summary.notRun') }));
+          console.log(`\n${tr.t('demo.summary.verifyYourself', { folder: result.pack.folder, zip: result.pack.zip })}`);
         }
-        if (result.incident) console.log(`Run BLOCKED at the abort gate. Incident report:\n  ${result.incident.markdown}\n  ${result.incident.pdf}`);
-        console.log(`\nSee the run: CUTOVER_PASSPHRASE=… npx cutover run status --vault ${result.vault} ${result.runId}`);
+        if (result.incident) console.log(tr.t('demo.summary.incident', { markdown: result.incident.markdown, pdf: result.incident.pdf }));
+        console.log(`\n${tr.t('demo.summary.seeRun', { vault: result.vault, runId: result.runId })}`);
       }
       // An example's rehearsal that stops before its pack failed; the --blocked demo stops by design.
       setExit(result.pack ? (result.verify?.ok ? EXIT_OK : EXIT_FAILED) : (opts.example && !result.incident ? EXIT_FAILED : EXIT_OK));

@@ -12,7 +12,7 @@ import { PackError, printable } from '../../core/pack/errors';
 import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
-import { outputLang } from '../lang';
+import { outputLang, requestedLang } from '../lang';
 import type { Lang } from '../../shared/i18n/languages';
 import { openVault } from './vault';
 
@@ -85,7 +85,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
       const vault = await openVault(opts.vault, { readOnly: true });
       try {
         const { buildPack } = await packCore();
-        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out }));
+        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out, language: requestedLang() }));
         if (opts.json) {
           printJson(built);
           return;

@@ -24,6 +24,7 @@ import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
 import { runDemo, type DemoOptions, type DemoResult } from './index';
 import { EXAMPLES } from './paths';
+import { translator, type Translator } from '../../shared/i18n';
 
 
 export const EXAMPLE_NAMES = ['alembic-governance', 'postgres-primary', 'incremental-sync', 'go-live'] as const;
@@ -50,6 +51,8 @@ interface SetupContext {
   hostDir: string;
   pgServer: URL;
   log: (line: string) => void;
+  /** The demo's words, in its language. */
+  tr: Translator;
   cleanups: (() => Promise<void>)[];
 }
 
@@ -82,7 +85,7 @@ async function throwawayPg(ctx: SetupContext, prefix: string, template?: string)
   url.password = '';
   url.pathname = `/${name}`;
   url.searchParams.set('sslmode', 'disable');
-  ctx.log(`Throwaway PostgreSQL database ${name} on ${url.host}${template ? ` (a copy of ${template})` : ''}.`);
+  ctx.log(template ? ctx.tr.t('demo.db.postgresCopy', { db: name, host: url.host, template }) : ctx.tr.t('demo.db.postgres', { db: name, host: url.host }));
   return url.toString();
 }
 
@@ -123,7 +126,7 @@ async function startApi(ctx: SetupContext, server: string, env: Record<string, s
     child.once('exit', (code) => fail(new VaultInputError(`the host API ${server} exited (${code}) before listening; see ${join(ctx.hostDir, 'logs', 'api.log')}`)));
     child.once('error', fail);
   });
-  ctx.log(`Host API started: ${url} (pid ${child.pid}; log ${join(ctx.hostDir, 'logs', 'api.log')}).`);
+  ctx.log(ctx.tr.t('demo.api.started', { url, pid: String(child.pid), log: join(ctx.hostDir, 'logs', 'api.log') }));
   return url;
 }
 
@@ -158,7 +161,7 @@ const incrementalSync: Rehearsal = {
     } finally {
       await admin.end();
     }
-    ctx.log(`Throwaway MariaDB database ${db} (user ${user}), seeded and hardened with scripts/mysql_incremental_indexes.sql.`);
+    ctx.log(ctx.tr.t('demo.db.mariadb', { db, user }));
     // The target as the previous release left it: 0011, every domain fully synced.
     const target = await throwawayPg(ctx, 'cutover_demo_sync');
     alembicUpgrade(ctx.hostDir, target, '0011_sync_baseline');
@@ -175,7 +178,7 @@ const incrementalSync: Rehearsal = {
       const r = await fetch(`${api}/api/v1/sync`, { method: 'POST', body: JSON.stringify({ domain, origin: 'ops', wait: true }) });
       if (r.status !== 200) throw new VaultInputError(`the previous release's ${domain} sync failed: ${r.status} ${await r.text()}`);
     }
-    ctx.log('Previous release: every domain synced by the full-copy path at 0011_sync_baseline.');
+    ctx.log(ctx.tr.t('demo.db.previousRelease'));
     return {
       targets: { app_host: `local:${ctx.hostDir}`, target_db: target },
       params: { api_url: api, source_dsn: `mysql://${user}@${mysqlServer.hostname}:${mysqlServer.port || 3306}/${db}` },
@@ -252,43 +255,44 @@ const postgresPrimary: Rehearsal = {
 const REHEARSALS: Partial<Record<ExampleName, Rehearsal>> = { 'postgres-primary': postgresPrimary, 'incremental-sync': incrementalSync, 'go-live': goLive };
 
 /** Prepared answers: attestations confirmed, records filled to their patterns, manual steps noted. */
-function answersFor(runbookText: string): Record<string, Answer> {
+function answersFor(runbookText: string, tr: Translator): Record<string, Answer> {
   const answers: Record<string, Answer> = {};
   for (const { step } of allSteps(loadRunbook(runbookText).runbook)) {
     if (step.kind === 'attest') answers[step.id] = true;
-    if (step.kind === 'manual') answers[step.id] = 'done (demo rehearsal)';
+    if (step.kind === 'manual') answers[step.id] = tr.t('demo.says.manualDone');
     if (step.kind === 'record') answers[step.id] = Object.fromEntries(step.fields.map((f) => [f.name, f.pattern?.includes('0-9a-f') ? '7e1d5c3' : `demo-${f.name}`]));
   }
   return answers;
 }
 
 export async function runExampleDemo(name: string, options: DemoOptions): Promise<DemoResult> {
-  if (!(EXAMPLE_NAMES as readonly string[]).includes(name)) throw new VaultInputError(`Unknown example "${name}": give one of ${EXAMPLE_NAMES.join(', ')}.`);
+  const tr = translator(options.language ?? 'en');
+  if (!(EXAMPLE_NAMES as readonly string[]).includes(name)) throw new VaultInputError(tr.t('demo.refuse.unknownExample', { name, names: EXAMPLE_NAMES.join(', ') }));
   if (name === 'alembic-governance') return runDemo(options);
   const rehearsal = REHEARSALS[name as ExampleName];
-  if (!rehearsal) throw new VaultInputError(`The example "${name}" has no host stand-in to rehearse on yet; \`cutover runbook validate examples/${name}-cutover.yaml\` checks it.`);
-  if (options.blocked) throw new VaultInputError('--blocked goes with the alembic-governance example only.');
+  if (!rehearsal) throw new VaultInputError(tr.t('demo.refuse.noHost', { name }));
+  if (options.blocked) throw new VaultInputError(tr.t('demo.refuse.blockedOnly'));
   const log = options.log ?? quiet;
   const out = resolve(options.out);
-  if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(`${out} is not empty; give --out a new or empty folder.`);
+  if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(tr.t('demo.refuse.notEmpty', { out }));
   mkdirSync(out, { recursive: true });
   const hostDir = join(out, 'host');
   cpSync(join(EXAMPLES, rehearsal.host), hostDir, { recursive: true });
-  const ctx: SetupContext = { out, hostDir, pgServer: new URL(options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'), log, cleanups: [] };
+  const ctx: SetupContext = { out, hostDir, pgServer: new URL(options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'), log, tr, cleanups: [] };
   try {
     const prepared = await rehearsal.setup(ctx);
-    return await rehearse(rehearsal, prepared, out, options.passphrase, log);
+    return await rehearse(rehearsal, prepared, out, options, ctx);
   } finally {
-    for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch((error: Error) => log(`cleanup: ${error.message}`));
+    for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch((error: Error) => log(tr.t('demo.cleanup', { message: error.message })));
   }
 }
 
-async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, passphrase: string, log: (line: string) => void): Promise<DemoResult> {
+async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, options: DemoOptions, { log, tr }: SetupContext): Promise<DemoResult> {
   const vaultPath = join(out, 'cutover.vault');
-  const vault = Vault.create(vaultPath, passphrase, { actor: 'demo' });
+  const vault = Vault.create(vaultPath, options.passphrase, { actor: 'demo' });
   try {
     const owner = await addIdentityFrom(vault, { name: 'operator', roles: OPERATOR_ROLES, source: { kind: 'generate' }, actor: 'demo' });
-    log(`Identity operator (${OPERATOR_ROLES.join(', ')}): the vault's owner, key ${owner.fingerprint}.`);
+    log(tr.t('demo.identity.ownerRoles', { roles: OPERATOR_ROLES.join(', '), fingerprint: owner.fingerprint }));
     const machines = new Map<string, Machine>();
     for (const person of PEOPLE) {
       const machine = makeMachine(join(out, 'machines'), person.name);
@@ -296,28 +300,29 @@ async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, p
       await addIdentityFrom(vault, { name: person.name, roles: [...person.roles], source: { kind: 'public', publicKey: machine.publicKey }, actor: 'operator' });
       const statement = identityStatementFor(vault, person.name);
       proveIdentity(vault, { name: person.name, statement: Buffer.from(statement), signature: signOnMachine(machine, 'identity.json', statement, IDENTITY_NAMESPACE), actor: 'operator' });
-      log(`Identity ${person.name} (${person.roles.join(', ')}): public key only, proved with ssh-keygen on ${machine.dir}.`);
+      log(tr.t('demo.identity.person', { name: person.name, roles: person.roles.join(', '), dir: machine.dir }));
     }
     for (const [secret, value] of Object.entries(prepared.secrets)) setSecret(vault, secret, value, 'operator');
     const keyring = await sessionKeyring(vault, { sock: '' });
-    const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor });
+    const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor, language: options.language });
     const text = readFileSync(join(EXAMPLES, rehearsal.runbook), 'utf8');
     const run = await op.startRun({ text, source: `examples/${rehearsal.runbook}`, environment: 'rehearsal', targets: prepared.targets, params: prepared.params });
-    log(`Run ${run.runId} of ${run.runbook.title} (rehearsal).`);
+    log(tr.t('demo.run.started', { runId: run.runId, title: run.runbook.title, environment: tr.t('env.rehearsal') }));
     const signed = (who: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(who)!, file, bytes, ACT_NAMESPACE) });
     const holder = (role: string) => PEOPLE.find((p) => (p.roles as readonly string[]).includes(role))?.name;
     const play = () => autoplay(op, run.runId, {
-      answers: { ...answersFor(text), ...rehearsal.answers },
+      answers: { ...answersFor(text, tr), ...rehearsal.answers },
+      lang: options.language,
       attestElsewhere: async (stepId, role) => {
         const who = OPERATOR_ROLES.includes(role) ? undefined : holder(role);
         if (!who) return void (await op.attest(run.runId, stepId));
         const { bytes } = op.exportAct(run.runId, who, { kind: 'step.attest', stepId });
         await op.importAct(signed(who, `${stepId}.act.json`, bytes));
-        log(`  ${stepId}: attested by ${who} (${role}; act signed with ssh-keygen on their machine)`);
+        log(tr.t('demo.attestedRole', { step: stepId, name: who, role }));
       },
       onStep: (line, outcome) => {
         log(`  ${line}`);
-        for (const gate of outcome?.gates.filter((g) => !g.passed) ?? []) log(`    ${gate.level === 'warn' ? 'warning' : 'failed'}: ${gate.gate} (${gate.detail})`);
+        for (const gate of outcome?.gates.filter((g) => !g.passed) ?? []) log(tr.t(gate.level === 'warn' ? 'demo.gate.warning' : 'demo.gate.failed', { gate: gate.gate, detail: gate.detail }));
       },
     });
     let result = await play();
@@ -325,20 +330,20 @@ async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, p
       const { bytes: plan } = op.exportPlan(run.runId);
       for (const person of PEOPLE) {
         op.importApproval(run.runId, plan, signOnMachine(machines.get(person.name)!, 'plan.json', plan, PLAN_NAMESPACE));
-        log(`  plan approved by ${person.name} (ssh-keygen -Y sign -n ${PLAN_NAMESPACE} on their machine)`);
+        log(tr.t('demo.planApproved', { name: person.name, ns: PLAN_NAMESPACE }));
       }
       result = await play();
     }
     if (result.stopped) {
-      log(`The rehearsal stopped at ${result.stopped.stepId}: ${result.stopped.reason}. No decision, no pack.`);
+      log(tr.t('demo.stopped', { step: result.stopped.stepId, reason: result.stopped.reason }));
       return { runId: run.runId, vault: vaultPath, status: result.state.status, pack: null, verify: null, incident: null };
     }
     // The incident commander (approver-1) decides and authorizes, signing on their machine.
     const decider = holder('incident_commander')!;
-    const act = actBytes(decisionAct(vault, run.runId, decider, { rootCause: 'None: every gate passed in rehearsal', riskTier: 'low', authorization: 'Approved' }));
+    const act = actBytes(decisionAct(vault, run.runId, decider, { rootCause: tr.t('demo.says.rootCauseRehearsal'), riskTier: 'low', authorization: 'Approved' }));
     recordDecision(vault, run.runId, signed(decider, 'decision.act.json', act));
-    log(`  decision recorded and authorized by ${decider} (incident commander)`);
-    const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack') });
+    log(tr.t('demo.decision.recorded', { name: decider }));
+    const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack'), language: options.language });
     for (const person of PEOPLE) {
       await signPack(pack.folder, { identity: person.name, signer: await loadKeyFile(machines.get(person.name)!.keyFile), decision: 'approve' });
       await importSignature(vault, run.runId, pack.folder, person.name);

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { ACT_NAMESPACE, actBytes } from '../acts';
 import { autoplay, PLAN_NAMESPACE, RunEngine, type Answer, type AutoplayResult } from '../engine';
 import { allSteps, loadRunbook } from '../runbook';
-import { decisionAct, decisionFor, formatDecision, recordDecision, recordDecisionHere } from '../reports/decision';
+import { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere } from '../reports/decision';
 import { writeIncidentReport } from '../reports/incident';
 import { buildPack, importSignature, signPack, verifyPack, zipPackFolder, type BuiltPack, type PackVerifyReport } from '../pack';
 import { addIdentityFrom, IDENTITY_NAMESPACE, identityStatementFor, proveIdentity, sessionKeyring } from '../identity';
@@ -20,6 +20,7 @@ import { makeMachine, signOnMachine, type Machine } from './machines';
 import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
 import { EXAMPLES } from './paths';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 
 const RUNBOOK = join(EXAMPLES, 'alembic-governance-cutover.yaml');
 const HOST = join(EXAMPLES, 'alembic-governance-host');
@@ -32,6 +33,8 @@ export interface DemoOptions {
   pgUrl?: string;
   passphrase: string;
   log?: (line: string) => void;
+  /** The language of what the demo says, of its people's records and of the evidence (the CLI's --lang); default English. */
+  language?: Lang;
 }
 
 export interface DemoResult {
@@ -45,18 +48,19 @@ export interface DemoResult {
 
 const APPROVERS = ['approver-1', 'approver-2'] as const;
 
-const ANSWERS = {
+/** What the demo's people type for the records and manual steps, in the demo's language. */
+const answersIn = (tr: Translator): Record<string, Answer> => ({
   'pre-migration-commit': { commit: '70a7968', tag: 'demo' },
   'rb-classify': { classification: 'DuplicateTable', failed_step: 'p3-upgrade-head' },
-  'rb-stop': 'stopped at the abort gate',
-  'rb-preserve-logs': 'all transcripts are in the vault',
-  'rb-no-more-migrations': 'no further migration command run',
-  'rb-pitr-decision': 'PITR decision path handed to the DBA on call',
-} as const;
+  'rb-stop': tr.t('demo.says.stop'),
+  'rb-preserve-logs': tr.t('demo.says.preserveLogs'),
+  'rb-no-more-migrations': tr.t('demo.says.noMoreMigrations'),
+  'rb-pitr-decision': tr.t('demo.says.pitr'),
+});
 
 /** Prepared answers: every attestation confirmed, the records and manual steps filled in. */
-function answersFor(runbookText: string): Record<string, Answer> {
-  const answers: Record<string, Answer> = { ...ANSWERS };
+function answersFor(runbookText: string, tr: Translator): Record<string, Answer> {
+  const answers: Record<string, Answer> = answersIn(tr);
   for (const { step } of allSteps(loadRunbook(runbookText).runbook)) if (step.kind === 'attest') answers[step.id] = true;
   return answers;
 }
@@ -73,8 +77,9 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const log = options.log ?? (() => {});
+  const tr = translator(options.language ?? 'en');
   const out = resolve(options.out);
-  if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(`${out} is not empty; give --out a new or empty folder.`);
+  if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(tr.t('demo.refuse.notEmpty', { out }));
   mkdirSync(out, { recursive: true });
   const server = new URL(options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   const dbName = `cutover_demo_${randomBytes(4).toString('hex')}`;
@@ -85,7 +90,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   if (!dbUrl.searchParams.has('sslmode')) dbUrl.searchParams.set('sslmode', 'disable');
   const adminUrl = options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-  log(`Throwaway database ${dbName} on ${server.host}, at the 0019 anchor schema with no Alembic lineage.`);
+  log(tr.t('demo.db.anchor', { db: dbName, host: server.host }));
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
   try {
     const seeded = new URL(adminUrl);
@@ -98,7 +103,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const vault = Vault.create(vaultPath, options.passphrase, { actor: 'demo' });
     try {
       const owner = await addIdentityFrom(vault, { name: 'operator', roles: ['operator'], source: { kind: 'generate' }, actor: 'demo' });
-      log(`Identity operator: the vault's owner, Ed25519 key ${owner.fingerprint} generated into the vault (the one private key it holds).`);
+      log(tr.t('demo.identity.owner', { fingerprint: owner.fingerprint }));
       // The approvers are not at this workstation: each has a key of their own on their own "machine".
       const machines = new Map<string, Machine>();
       for (const name of APPROVERS) {
@@ -107,23 +112,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         await addIdentityFrom(vault, { name, roles: ['approver'], source: { kind: 'public', publicKey: machine.publicKey }, actor: 'operator' });
         const statement = identityStatementFor(vault, name);
         proveIdentity(vault, { name, statement: Buffer.from(statement), signature: signOnMachine(machine, 'identity.json', statement, IDENTITY_NAMESPACE), actor: 'operator' });
-        log(`Identity ${name} (approver): public key only; proved with ssh-keygen -Y sign on ${machine.dir}.`);
+        log(tr.t('demo.identity.approver', { name, dir: machine.dir }));
       }
       setSecret(vault, 'prod_db_password', password || 'not-needed-with-trust-auth', 'operator');
       const keyring = await sessionKeyring(vault, { sock: '' });
-      const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor });
+      const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor, language: options.language });
       const runbookText = readFileSync(RUNBOOK, 'utf8');
       const run = await op.startRun({ text: runbookText, source: 'examples/alembic-governance-cutover.yaml', environment: 'rehearsal', targets: { prod_db: dbUrl.toString(), ops_host: `local:${join(host, 'backend')}` } });
-      log(`Run ${run.runId} of ${run.runbook.title} (rehearsal).`);
+      log(tr.t('demo.run.started', { runId: run.runId, title: run.runbook.title, environment: tr.t('env.rehearsal') }));
       const signed = (name: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(name)!, file, bytes, ACT_NAMESPACE) });
-      const answers = answersFor(runbookText);
+      const answers = answersFor(runbookText, tr);
       const play = (until?: string): Promise<AutoplayResult> => autoplay(op, run.runId, {
         answers,
         until,
+        lang: options.language,
         attestElsewhere: async (stepId) => {
           const { bytes } = op.exportAct(run.runId, APPROVERS[0], { kind: 'step.attest', stepId });
           await op.importAct(signed(APPROVERS[0], `${stepId}.act.json`, bytes));
-          log(`  ${stepId}: attested by ${APPROVERS[0]} (act signed with ssh-keygen on their machine)`);
+          log(tr.t('demo.attested', { step: stepId, name: APPROVERS[0] }));
         },
         onStep: (line) => log(`  ${line}`),
       });
@@ -132,7 +138,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const { bytes: plan } = op.exportPlan(run.runId);
       for (const name of APPROVERS) {
         op.importApproval(run.runId, plan, signOnMachine(machines.get(name)!, 'plan.json', plan, PLAN_NAMESPACE));
-        log(`  plan approved by ${name} (ssh-keygen -Y sign -n ${PLAN_NAMESPACE} on their machine)`);
+        log(tr.t('demo.planApproved', { name, ns: PLAN_NAMESPACE }));
       }
       if (options.blocked) writeFileSync(join(host, 'backend', 'PLANT_DUPLICATE_TABLE'), 'the blocked demo: revision 0023 creates a table that already exists\n');
       result = await play();
@@ -142,20 +148,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       };
       if (options.blocked) {
         if (result.state.status !== 'BLOCKED') throw new Error(`the blocked demo expected a BLOCKED run, got ${result.state.status}`);
-        await op.decide(run.runId, 'rollback', 'DuplicateTable during alembic upgrade head (abort gate)');
-        log('  decision: rollback path');
+        await op.decide(run.runId, 'rollback', tr.t('demo.says.blockedReason'));
+        log(tr.t('demo.decision.rollback'));
         result = await play();
-        await recordDecisionHere(vault, run.runId, 'operator', { rootCause: 'Migration 0023 creates a table that already exists (DuplicateTable)', riskTier: 'high' }, keyring);
+        await recordDecisionHere(vault, run.runId, 'operator', { rootCause: tr.t('demo.says.rootCauseBlocked'), riskTier: 'high' }, keyring);
         await authorize('Rejected');
-        const incident = await writeIncidentReport(vault, run.runId, join(out, 'incident'));
-        log(formatDecision(decisionFor(vault, run.runId)));
+        const incident = await writeIncidentReport(vault, run.runId, join(out, 'incident'), { language: options.language });
+        log(formatDecision(decisionContext(vault, run.runId, { language: options.language }).decision));
         return { runId: run.runId, vault: vaultPath, status: result.state.status, pack: null, verify: null, incident: { markdown: incident.markdown, pdf: incident.pdf } };
       }
       if (result.stopped) throw new Error(`the demo run stopped at ${result.stopped.stepId}: ${result.stopped.reason}`);
-      await recordDecisionHere(vault, run.runId, 'operator', { rootCause: 'None: all gates passed', riskTier: 'low', drift: 'None (0019 structural parity PASS)' }, keyring);
+      await recordDecisionHere(vault, run.runId, 'operator', { rootCause: tr.t('demo.says.rootCauseNone'), riskTier: 'low', drift: tr.t('demo.says.drift') }, keyring);
       await authorize('Approved');
-      log(formatDecision(decisionFor(vault, run.runId)));
-      const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack') });
+      log(formatDecision(decisionContext(vault, run.runId, { language: options.language }).decision));
+      const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack'), language: options.language });
       // The approvers sign the pack as they would on their own machines: with only the pack and their key.
       for (const name of APPROVERS) {
         await signPack(pack.folder, { identity: name, signer: await loadKeyFile(machines.get(name)!.keyFile), decision: 'approve' });

@@ -4,6 +4,7 @@
 // English output is kept byte for byte as it was before the catalogue: tests compare it.
 
 import { mainEn } from './main-en';
+import { demoWordsEn } from './demo-words-en';
 import { engineWordsEn } from './engine-words-en';
 import { runbookRulesEn } from './runbook-rules-en';
 import { vaultWordsEn } from './vault-words-en';
@@ -17,6 +18,7 @@ export const en = {
   ...mainEn,
   // Per-area catalogues: the engine's refusals, the runbook's validation, vault/identity/pack, the importer.
   ...engineWordsEn,
+  ...demoWordsEn,
   ...runbookRulesEn,
   ...vaultWordsEn,
   ...importWordsEn,

@@ -2,6 +2,7 @@
 // clave que falte o sobre). {nombre} es un marcador que se rellena con un valor.
 import type { Catalogue } from './catalogue';
 import { mainEs } from './main-es';
+import { demoWordsEs } from './demo-words-es';
 import { engineWordsEs } from './engine-words-es';
 import { runbookRulesEs } from './runbook-rules-es';
 import { vaultWordsEs } from './vault-words-es';
@@ -15,6 +16,7 @@ export const es: Catalogue = {
   ...mainEs,
   // Per-area catalogues: the engine's refusals, the runbook's validation, vault/identity/pack, the importer.
   ...engineWordsEs,
+  ...demoWordsEs,
   ...runbookRulesEs,
   ...vaultWordsEs,
   ...importWordsEs,
