@@ -1,9 +1,9 @@
 // The engine's own refusals in the run's language (issue 13, item 3): a run whose runbook says
 // `language: es` refuses in Spanish — no run by that id, a T-0 that is not a time, a --target the
 // runbook does not have, a rehearsal bound to a rehearsal run, a step of another kind, a record
-// field that is unknown, missing or does not match, a value not there yet (a check, a monitor's
-// probe, a condition), a value a shell would misread, a key not usable here, an act that attests
-// another statement, an execute or decision.record act brought in, a decision that is none of
+// field that is unknown, missing or does not match, a value not there yet (a check, an HTTP
+// request's path, a monitor's probe, a condition), a value a shell would misread, a key not usable here, an act that attests
+// another statement, a malformed act (each field's problem), an execute or decision.record act brought in, a decision that is none of
 // the three, a step that does not apply, a step already attested or recorded, a stopped run —
 // with no English catalogue sentence; an English runbook gets the same refusals word for word as
 // before; and each refusal leaves the vault's chain head where it was. Real engine, real vault,
@@ -23,6 +23,7 @@ version: "1"
 ${language}
 targets:
   ws: { kind: local }
+  api: { kind: http, base_url: "http://127.0.0.1:9" }
 preconditions:
   - { id: pre, kind: attest, title: Congelación, statement: "Congelación confirmada" }
 phases:
@@ -33,6 +34,7 @@ phases:
       - { id: usa, kind: check, title: Usa la nota, target: ws, read_only: true, run: "echo \${value:snap.nota}" }
       - { id: solo, kind: manual, title: Solo con ID, instructions: Nada, when: "\${value:snap.id} == 'snap-1'" }
       - { id: prod, kind: attest, title: Solo producción, statement: "Producción lista", environments: [production] }
+      - { id: pide, kind: http, title: Pide, target: api, request: { method: GET, path: "/v/\${value:snap.id}" } }
       - { id: watch, kind: monitor, title: Vigila, probe: { url: "http://127.0.0.1:9/\${value:snap.nota}", every: 100ms, for: 400ms }, thresholds: [ "error_rate_pct <= 0" ] }
 `;
 
@@ -61,7 +63,7 @@ async function provokeAll(lang: Lang): Promise<void> {
   // Before a run: the asker's language (no run), then the runbook's.
   await no(async () => op.status('nada'), { es: 'No hay ninguna ejecución nada en esta bóveda; consulte `cutover run list`.', en: 'No run nada in this vault; see `cutover run list`.' });
   await no(() => op.startRun({ text, source: 'm.yaml', environment: 'rehearsal', t0: 'esta noche' }), { es: 'T-0 "esta noche" no es una hora: indique HH:MM', en: 'T-0 "esta noche" is not a time: give HH:MM (today, local time) or an ISO 8601 date and time with its zone' });
-  await no(() => op.startRun({ text, source: 'm.yaml', environment: 'rehearsal', targets: { nada: 'local' } }), { es: '--target nada=…: el runbook no tiene ningún destino "nada" (tiene ws).', en: '--target nada=…: the runbook has no target "nada" (it has ws).' });
+  await no(() => op.startRun({ text, source: 'm.yaml', environment: 'rehearsal', targets: { nada: 'local' } }), { es: '--target nada=…: el runbook no tiene ningún destino "nada" (tiene ws, api).', en: '--target nada=…: the runbook has no target "nada" (it has ws, api).' });
   await no(() => op.startRun({ text, source: 'm.yaml', environment: 'rehearsal', rehearsal: { manifestSha256: 'a'.repeat(64), runId: 'r' } satisfies RehearsalRef }), { es: 'Solo una ejecución de producción se vincula a un ensayo', en: 'Only a production run is bound to a rehearsal (--rehearsal PACK goes with --env production).' });
 
   const { runId } = await op.startRun({ text, source: 'm.yaml', environment: 'rehearsal' });
@@ -74,6 +76,7 @@ async function provokeAll(lang: Lang): Promise<void> {
   // A value not recorded yet: in a check's command, a monitor's probe and a condition.
   await no(() => op.executeStep(runId, 'usa'), { es: '${value:snap.nota} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: '${value:snap.nota} has no value yet: step snap has not run yet.' });
   await no(() => op.executeStep(runId, 'watch'), { es: 'Paso watch: ${value:snap.nota} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: 'Step watch: ${value:snap.nota} has no value yet: step snap has not run yet.' });
+  await no(() => op.executeStep(runId, 'pide'), { es: '${value:snap.id} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: '${value:snap.id} has no value yet: step snap has not run yet.' });
   await no(() => op.done(runId, 'solo'), { es: 'La condición del paso solo aún no se puede decidir: ${value:snap.id} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: 'Step solo\'s condition cannot be decided yet: ${value:snap.id} has no value yet: step snap has not run yet.' });
   // The operator's key not usable at this workstation.
   await no(() => fx.engine('op', { keyring: undefined, ...(lang === 'es' ? { language: 'es' as const } : {}) }).attest(runId, 'pre'), { es: 'no se puede usar en esta estación de trabajo, así que no se hizo nada en su nombre.', en: 'is not usable at this workstation, so nothing was done in their name. Either bring the key' });
@@ -89,6 +92,19 @@ async function provokeAll(lang: Lang): Promise<void> {
   await no(async () => op.importAct(await sign({ ...attest, act: 'decision.record', step: null })), { es: 'Un acto decision.record se importa con `cutover run decision --act`.', en: 'A decision.record act is imported with `cutover run decision --act`.' });
   const decide = op.exportAct(runId, 'op', { kind: 'run.decide', decision: 'stop', reason: 'porque' }).doc;
   await no(async () => op.importAct(await sign({ ...decide, what: { decision: 'quizás', reason: 'porque' } })), { es: 'Una decisión es rollback, stop o retry (revertir, detener o reintentar).', en: 'A decision is rollback, stop or retry.' });
+  // A malformed act: each field's problem in the run's language (English: zod's words, as before).
+  const malformed = async (doc: unknown) => {
+    const text = JSON.stringify(doc);
+    return { text, signature: await sshsigSign(fx.signer('op'), Buffer.from(text), ACT_NAMESPACE) };
+  };
+  const shape = { es: 'El acto no es un documento cutover-act/v1: ', en: 'The act is not a cutover-act/v1 document: ' };
+  const zodWords = /Invalid|expected|received|Unrecognized|Too small/;
+  for (const doc of [{ run: runId, act: 'step.attest' }, { ...attest, by: { name: 'op', fingerprint: 'nope' }, extra: 1 }, { ...attest, act: 'step.nada', follows: { ...attest.follows, seq: -1 } }]) {
+    const message = await no(async () => op.importAct(await malformed(doc)), shape);
+    if (lang === 'es') expect(message).not.toMatch(zodWords);
+    else expect(message).toMatch(zodWords);
+  }
+  expect(await no(async () => op.importAct(await malformed({ ...attest, by: { name: 'op', fingerprint: 'nope' }, extra: 1 })), shape)).toContain(lang === 'es' ? 'by.fingerprint: no coincide con el patrón /^SHA256:[A-Za-z0-9+/]{43}$/; acto: campos que un acto no lleva: extra.' : 'by.fingerprint: Invalid string: must match pattern');
   const prod = op.exportAct(runId, 'op', { kind: 'step.attest', stepId: 'prod' }).doc;
   await no(async () => op.importAct(await sign(prod)), { es: 'El paso prod no aplica en esta ejecución (el paso prod se aplica a producción, y esta ejecución es de ensayo): se registra como N/A cuando la ejecución llega a él, no como atestiguado.', en: 'Step prod does not apply in this run (step prod applies to production, and this run is rehearsal): it is recorded N/A when the run reaches it, not attested.' });
 

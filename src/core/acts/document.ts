@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../vault/chain';
 import { VaultInputError } from '../vault/errors';
 import { translator, type Lang } from '../../shared/i18n';
+import { actIssuesText } from './issue-words';
 
 export const ACT_NAMESPACE = 'cutover-act-v1';
 export const ACT_FORMAT = 'cutover-act/v1';
@@ -63,8 +64,8 @@ export function parseAct(bytes: Buffer | string, lang: Lang = 'en'): ActDocument
     throw new ActRefusedError(tr.t('refusal.actParse.notJson'));
   }
   const result = actSchema.safeParse(parsed);
-  // The schema's own words for each field (zod's) stay as it writes them.
-  if (!result.success) throw new ActRefusedError(tr.t('refusal.actParse.shape', { format: ACT_FORMAT, issues: result.error.issues.map((i) => `${i.path.join('.') || 'act'}: ${i.message}`).join('; ') }));
+  // Each field's problem: zod's words in English (as always), the catalogue's in other languages.
+  if (!result.success) throw new ActRefusedError(tr.t('refusal.actParse.shape', { format: ACT_FORMAT, issues: actIssuesText(tr, result.error.issues) }));
   if (canonicalJson(parsed) !== text) throw new ActRefusedError(tr.t('refusal.actParse.notCanonical'));
   return result.data;
 }

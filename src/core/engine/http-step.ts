@@ -12,6 +12,7 @@ import { compareNumbers as compare, describeExpectation, gateLevelOf, GateWatche
 import { ProgressThrottle } from './progress';
 import { RunInputError } from './resolve';
 import { fillHttpRequest } from './values';
+import { valueWords } from './value-words';
 import type { RunState } from './types';
 import { translator } from '../../shared/i18n';
 
@@ -132,7 +133,7 @@ export function prepareHttp(vault: Vault, options: ExecutionOptions, state: RunS
   try {
     filled = { ...step, request: fillHttpRequest(state, step.request) };
   } catch (error) {
-    throw new RunInputError((error as Error).message);
+    throw new RunInputError(valueWords(tr.lang, (error as Error).message));
   }
   const body = httpBody(filled);
   const headers = requestHeaders(filled);

@@ -75,6 +75,16 @@ export const engineWordsEn = {
   'engine.target.invalid': '--target {name}: {issues}',
   'engine.env.secret': 'The secret "{name}" (used by {key}) is not in the vault: set it with `cutover secret set --name {name}`.',
   'engine.env.target': '{key} refers to an unknown target "{name}".',
+  // ---- a malformed act's fields (acts/issue-words.ts); English output keeps zod's own words ----
+  'engine.actField.whole': 'act',
+  'engine.actField.invalidType': 'missing or not of the expected type ({expected} expected)',
+  'engine.actField.tooSmall': 'too short or too small (at least {minimum})',
+  'engine.actField.tooBig': 'too long or too large (at most {maximum})',
+  'engine.actField.invalidFormat': 'not in the expected format ({format})',
+  'engine.actField.pattern': 'does not match the pattern {pattern}',
+  'engine.actField.invalidValue': 'not one of the values allowed ({values})',
+  'engine.actField.unrecognizedKeys': 'fields an act does not carry: {keys}',
+  'engine.actField.other': 'not valid here',
   // ---- signing an act here (acts/context.ts) -------------------------------------------------
   'engine.act.keyNotHere': '{name}\'s key ({key}) is not usable at this workstation, so nothing was done in their name. Either bring the key (ssh-agent holding it, or --key FILE), or have {name} sign the act on their own machine: `cutover act export --vault {vault} {run}{step} --as {name} --out act.json`, `ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json`, then `cutover act import --vault {vault} --act act.json --signature act.json.sig`.',
 } as const;

@@ -73,6 +73,16 @@ export const engineWordsEs: EngineWordsCatalogue = {
   'engine.target.invalid': '--target {name}: {issues}',
   'engine.env.secret': 'El secreto "{name}" (que usa {key}) no está en la bóveda: guárdelo con `cutover secret set --name {name}`.',
   'engine.env.target': '{key} remite a un destino desconocido, "{name}".',
+  // ---- los campos de un acto mal formado (acts/issue-words.ts) ---------------------------------
+  'engine.actField.whole': 'acto',
+  'engine.actField.invalidType': 'falta o no es del tipo esperado (se esperaba {expected})',
+  'engine.actField.tooSmall': 'es demasiado corto o pequeño (como mínimo {minimum})',
+  'engine.actField.tooBig': 'es demasiado largo o grande (como máximo {maximum})',
+  'engine.actField.invalidFormat': 'no tiene el formato esperado ({format})',
+  'engine.actField.pattern': 'no coincide con el patrón {pattern}',
+  'engine.actField.invalidValue': 'no es uno de los valores permitidos ({values})',
+  'engine.actField.unrecognizedKeys': 'campos que un acto no lleva: {keys}',
+  'engine.actField.other': 'no es válido aquí',
   // ---- firmar un acto aquí (acts/context.ts) ---------------------------------------------------
   'engine.act.keyNotHere': 'La clave de {name} ({key}) no se puede usar en esta estación de trabajo, así que no se hizo nada en su nombre. Traiga la clave (en un ssh-agent que la tenga, o con --key FILE), o haga que {name} firme el acto en su propia máquina: `cutover act export --vault {vault} {run}{step} --as {name} --out act.json`, `ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json` y luego `cutover act import --vault {vault} --act act.json --signature act.json.sig`.',
 };
