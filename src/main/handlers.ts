@@ -63,6 +63,8 @@ export interface ContractService {
   readonly handlers: Handlers;
   /** Validates and runs one call; never throws: errors come back as data. */
   dispatch(channel: string, input: unknown): Promise<Result<unknown>>;
+  /** The answer to a call from a frame that is not the app's own window (index.ts), in the window's language. */
+  forbiddenSender(): Result<never>;
   /** Messages main sends without being asked (step output, run changes, host keys to confirm). */
   subscribe(listener: PushListener): () => void;
   /** Stops running steps and closes the open vault (app quit, harness shutdown). */
@@ -539,6 +541,8 @@ export function createContractService(host: HostServices): ContractService {
         return fail(data);
       }
     },
+
+    forbiddenSender: () => fail({ name: 'ForbiddenSenderError', code: 'FORBIDDEN_SENDER', message: mainText(language, 'main.sender.forbidden') }),
 
     subscribe: (listener) => hub.subscribe(listener),
 

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { killStepProcessGroups } from '../core/targets/process-groups';
 import { CHANNEL_PREFIX, channelNames } from '../shared/contract';
 import { PUSH_CHANNEL } from '../shared/push';
-import { fail } from '../shared/result';
 import { createContractService, DEFAULT_AUTO_LOCK_MS, type ContractService, type Keychain } from './handlers';
 import { devServerFrom } from './dev-server';
 import { menuTemplate } from './menu';
@@ -102,9 +101,7 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 function registerIpc(service: ContractService): void {
   for (const name of channelNames) {
     ipcMain.handle(CHANNEL_PREFIX + name, (event, input: unknown) => {
-      if (!isTrustedSender(event)) {
-        return fail({ name: 'ForbiddenSenderError', code: 'FORBIDDEN_SENDER', message: 'This call did not come from the Cutover Workstation window and was refused.' });
-      }
+      if (!isTrustedSender(event)) return service.forbiddenSender();
       return service.dispatch(name, input);
     });
   }

@@ -7,7 +7,7 @@ import { allSteps, type AbortGate, type Expectation, type HttpExpectation, type 
 import type { RunbookIssue } from '../core/runbook';
 import { timeZero } from '../core/reports/time-zero';
 import { describeHttpExpectation, httpRequestText, isMutating } from '../core/engine/http-step';
-import { monitorWindow } from '../core/engine/monitor';
+import { monitorWindow, probeLines, thresholdsText } from '../core/engine/monitor';
 import { probeCommand } from '../core/engine/plan';
 import type { Vault } from '../core/vault';
 import { stepVerdicts } from '../core/rehearsal/step-verdicts';
@@ -39,7 +39,7 @@ function describeExpectation(e: Expectation, lang: Lang = 'en'): string {
   if ('output_contains' in e) return translate(lang, 'gate.contains', { text: e.output_contains });
   if ('output_not_contains' in e) return translate(lang, 'gate.notContains', { text: e.output_not_contains });
   if ('output_matches' in e) return translate(lang, 'gate.matches', { pattern: `/${e.output_matches}/` });
-  if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${String(e.value.equals)}`;
+  if ('value' in e) return `${e.value.label ?? e.value.column ?? `/${e.value.pattern}/`} = ${typeof e.value.equals === 'boolean' ? translate(lang, e.value.equals ? 'gate.that.true' : 'gate.that.false') : String(e.value.equals)}`;
   if ('that' in e) return e.label ?? e.that;
   return `${e.threshold.metric} ${e.threshold.op} ${e.threshold.value}`;
 }
@@ -52,11 +52,22 @@ function gateSpecs(expect: Expectation[], abortOn: AbortGate[], lang: Lang): Gat
 
 /** An HTTP step's expectation in `lang`: its status line and the shared gates worded again; the rest as the engine names them. */
 function describeHttpGate(e: HttpExpectation, lang: Lang): string {
+  if (lang !== 'en' && 'status' in e) {
+    return Array.isArray(e.status) ? translate(lang, 'main.gate.statusIn', { statuses: e.status.join(', ') }) : translate(lang, 'main.gate.statusIs', { status: e.status });
+  }
   if (lang === 'en' || 'status' in e || 'latency_ms' in e || 'json' in e) {
     if (lang !== 'en' && 'json' in e && e.json.op === 'exists') return translate(lang, 'gate.http.exists', { name: e.json.label ?? e.json.path });
     return describeHttpExpectation(e);
   }
   return describeExpectation(e, lang);
+}
+
+/** Where a monitor's probes go and how often, in `lang` (English: the plan's words, probeCommand); limits computed from values stay as the engine writes them. */
+function probeCommandText(step: Extract<Step, { kind: 'monitor' }>, lang: Lang): string {
+  if (lang === 'en') return probeCommand(step);
+  const { every, for: window } = monitorWindow(step);
+  const key = step.probe ? 'main.gate.probeEveryOne' : 'main.gate.probeEvery';
+  return `${translate(lang, key, { probes: probeLines(step, {}).join(' + '), every, for: window })}${thresholdsText(step)}`;
 }
 
 /** A step as the runbook states it; its gates in `lang` (the runbook's language, else the window's). */
@@ -93,8 +104,8 @@ export function stepView(step: Step, phaseId: string, lang: Lang = 'en'): Runboo
       return {
         ...base,
         target: step.probe ? step.probe.url : step.probes!.map((p) => p.target ?? p.url!).join(', '),
-        command: probeCommand(step),
-        gates: [...(step.probes ?? []).flatMap((p, i) => p.thresholds.map((text) => ({ kind: 'expect' as const, text: `${p.name ?? `probe ${i + 1}`}: ${text}` }))), ...step.thresholds.map((text) => ({ kind: 'expect' as const, text }))],
+        command: probeCommandText(step, lang),
+        gates: [...(step.probes ?? []).flatMap((p, i) => p.thresholds.map((text) => ({ kind: 'expect' as const, text: `${p.name ?? translate(lang, 'main.gate.probe', { n: i + 1 })}: ${text}` }))), ...step.thresholds.map((text) => ({ kind: 'expect' as const, text }))],
         window: monitorWindow(step).for,
       };
     case 'http':

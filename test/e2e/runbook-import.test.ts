@@ -18,6 +18,8 @@ import { startHarness, type Harness } from '../harness/server';
 import { describeRun, REPO_ROOT, runCli } from '../helpers/cli';
 import { expectAccessible, type AxeViolation } from './console-flows';
 import { openScreen, screenshot, watchForPageErrors } from './flows';
+import { todoText, whyText } from '../../src/core/runbook/import';
+import { found } from '../report/language-sentences';
 
 process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 const PASSPHRASE = 'correct horse battery staple';
@@ -29,7 +31,7 @@ const fill = (template: string, values: Record<string, string | number>) => temp
 
 interface CliCoverage {
   lines: Array<{ line: number; mapped?: string; why?: string }>;
-  todos: unknown[];
+  todos: Array<{ where: string; what: string; line: number }>;
 }
 
 /** Every file under `dir`, recursively, with its bytes. */
@@ -269,8 +271,15 @@ describe('importing a Markdown runbook in the window', () => {
     expect(await page.getByTestId('import-counts').textContent()).toBe(fill(es.runbookImport.counts, { mapped, unmapped: coverage.lines.length - mapped, todos: coverage.todos.length }));
     await page.getByRole('heading', { name: fill(es.runbookImport.sourceHeading, { source: RUNBOOK }) }).waitFor();
     await page.getByRole('heading', { name: es.runbookImport.draftHeading }).waitFor();
+    // Why a line became nothing and what a line became: the importer's words in the window's language.
     const gap = coverage.lines.find((l) => !l.mapped)!;
-    expect(await page.locator(`li[data-source-line="${gap.line}"]`).getAttribute('title')).toBe(fill(es.runbookImport.unmapped, { why: gap.why! }));
+    expect(whyText('es', gap.why!)).not.toBe(gap.why);
+    expect(await page.locator(`li[data-source-line="${gap.line}"]`).getAttribute('title')).toBe(fill(es.runbookImport.unmapped, { why: whyText('es', gap.why!) }));
+    const step = coverage.lines.find((l) => / \(check\)$/.test(l.mapped ?? ''))!;
+    expect(await page.locator(`li[data-source-line="${step.line}"]`).getAttribute('title')).toBe(fill(es.runbookImport.mapped, { what: step.mapped!.replace(/ \(check\)$/, ' (paso check)') }));
+    const todos = await page.locator('.import-todos li').allTextContents();
+    expect(todos.join('\n')).toContain(todoText('es', coverage.todos[0]!.what));
+    expect(found(todos.join('\n'), 'en')).toEqual([]);
     await page.getByRole('button', { name: es.runbookImport.save, exact: true }).waitFor();
     await page.getByRole('button', { name: es.runbookImport.back, exact: true }).click();
     await page.getByRole('button', { name: es.runbookImport.open, exact: true }).waitFor();

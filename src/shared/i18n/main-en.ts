@@ -81,6 +81,13 @@ export const mainEn = {
   'main.input.invalidValue': 'the value is not one of those allowed ({values}). Choose one of them.',
   'main.input.unrecognizedKeys': 'fields this call does not take: {keys}. Leave them out.',
   'main.input.other': 'the value is not valid here. Correct it and try again.',
+  // The Runbooks screen's gates main words itself (views.ts), and a call from a frame that is not the app's (index.ts).
+  'main.gate.statusIs': 'status = {status}',
+  'main.gate.statusIn': 'status in {statuses}',
+  'main.gate.probe': 'probe {n}',
+  'main.gate.probeEveryOne': '{probes} every {every} for {for}',
+  'main.gate.probeEvery': '{probes} (in parallel) every {every} for {for}',
+  'main.sender.forbidden': 'This call did not come from the Cutover Workstation window and was refused.',
 } as const;
 
 /** What main-es.ts (and any other language) fills: every key above. */

@@ -75,4 +75,10 @@ export const mainEs: MainCatalogue = {
   'main.input.invalidValue': 'el valor no es uno de los permitidos ({values}). Elija uno de ellos.',
   'main.input.unrecognizedKeys': 'campos que esta llamada no admite: {keys}. Quítelos.',
   'main.input.other': 'el valor no es válido aquí. Corríjalo y vuelva a intentarlo.',
+  'main.gate.statusIs': 'estado = {status}',
+  'main.gate.statusIn': 'estado: uno de {statuses}',
+  'main.gate.probe': 'sonda {n}',
+  'main.gate.probeEveryOne': '{probes} cada {every} durante {for}',
+  'main.gate.probeEvery': '{probes} (en paralelo) cada {every} durante {for}',
+  'main.sender.forbidden': 'Esta llamada no vino de la ventana de Cutover Workstation y se rechazó.',
 };
