@@ -5,8 +5,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedRunbook, LocatedStep, RunbookIssue } from '../../core/runbook';
-// The runbook format (zod, yaml) loads inside the actions; errors.ts is dependency-free and the
-// same module the runbook index re-exports.
+// The runbook format (zod, yaml) loads inside the actions; errors.ts imports only the shared
+// catalogue and is the same module the runbook index re-exports.
 import { formatIssue, RunbookError } from '../../core/runbook/errors';
 import { CliUsageError } from '../errors';
 import { printJson } from '../format';
@@ -58,22 +58,30 @@ export function registerRunbook(program: Command): void {
       const { allSteps, loadRunbookFile } = await import('../../core/runbook');
       let loaded: LoadedRunbook;
       try {
-        loaded = loadRunbookFile(file);
+        // Messages in the runbook's `language:`, else --lang / CUTOVER_LANG, else English.
+        loaded = loadRunbookFile(file, outputLang());
       } catch (error) {
         if (!(error instanceof RunbookError)) throw error;
         const errors = error.errors;
         if (opts.json) printJson({ file, ok: false, issues: error.issues.map(issueJson) });
-        else for (const issue of error.issues) process.stderr.write(`${formatIssue(file, issue)}\n`);
-        throw new CliUsageError(`${file}: not a valid runbook (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}).`);
+        else for (const issue of error.issues) process.stderr.write(`${formatIssue(file, issue, error.lang)}\n`);
+        throw new CliUsageError(translator(error.lang).count('runbook.cli.invalid', errors.length, { file }));
       }
       const summary = summarizeRunbook(loaded, allSteps(loaded.runbook));
       if (opts.json) {
         printJson({ file, ok: true, ...summary, issues: loaded.warnings.map(issueJson) });
         return;
       }
-      for (const warning of loaded.warnings) process.stderr.write(`${formatIssue(file, warning)}\n`);
-      const needing = `${summary.commands} ${summary.commands === 1 ? 'command' : 'commands'} needing approval`;
-      console.log(`OK ${summary.id} v${summary.version} sha256 ${summary.sha256}: ${summary.phases} ${summary.phases === 1 ? 'phase' : 'phases'}, ${summary.steps} ${summary.steps === 1 ? 'step' : 'steps'} (${needing})`);
+      const tr = translator(outputLang(loaded.runbook.language));
+      for (const warning of loaded.warnings) process.stderr.write(`${formatIssue(file, warning, tr.lang)}\n`);
+      console.log(tr.t('runbook.cli.ok', {
+        id: summary.id,
+        version: summary.version,
+        sha256: summary.sha256,
+        phases: tr.count('runbook.cli.phases', summary.phases),
+        steps: tr.count('runbook.cli.steps', summary.steps),
+        needing: tr.count('runbook.cli.needingApproval', summary.commands),
+      }));
     });
 
   runbook.command('import')

@@ -3,7 +3,7 @@
 // bound in the activation (a string stays a string), never spliced text; CEL has no eval, no
 // loops and no side effects. What a reference resolves to at run time is the engine's concern.
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
-import { say } from './words';
+import { say } from './errors';
 
 /** The two forms a reference takes, as messages show them (a `{…}` in a catalogue sentence is a placeholder). */
 const REFERENCE_FORMS = { param: '${param:NAME}', value: '${value:STEP.NAME}' };

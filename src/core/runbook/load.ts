@@ -2,14 +2,13 @@
 // Whatever is wrong comes back as a RunbookError listing every problem with its line and
 // column. Hostile files (YAML bombs, absurd nesting, huge files, devices) are refused quickly
 // with a clear message; nothing here can hang or crash the process on bad input. Messages are
-// in the runbook's `language:`, else the caller's language, else English (words.ts).
+// in the runbook's `language:`, else the caller's language, else English (errors.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { runbookSchema, type Runbook } from './schema';
-import { formatPath, RunbookError, translateZodIssues, type DocPath, type PathIssue, type RunbookIssue, type RunbookIssueStage, type ZodIssueLike } from './errors';
+import { declaredLanguage, formatPath, inRunbookLanguage, runbookLanguage, RunbookError, say, translateZodIssues, type DocPath, type PathIssue, type RunbookIssue, type RunbookIssueStage, type ZodIssueLike } from './errors';
 import { describeCharacter, validateRunbook, type SemanticIssue } from './validate';
-import { declaredLanguage, inRunbookLanguage, runbookLanguage, say } from './words';
 import type { Lang } from '../../shared/i18n/languages';
 
 /** A runbook is a text document; anything larger is not one (or is an attack). */

@@ -4,7 +4,7 @@
 // out backreferences and lookaround; a pattern that uses them is refused when the runbook is
 // validated, with what to write instead, never at run time.
 import { RE2JS } from 're2js';
-import { say } from './words';
+import { say } from './errors';
 
 /** The flags a pattern may take (`flags: i`, or a leading `(?i)`). */
 export const PATTERN_FLAGS = 'ims';

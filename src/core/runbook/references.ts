@@ -8,7 +8,7 @@ import type { DocPath } from './errors';
 import { expressionProblem, findReferences, type Reference } from './expression';
 import type { Runbook, Step } from './schema';
 import { allSteps, type SemanticIssue } from './validate';
-import { say } from './words';
+import { say } from './errors';
 
 interface Provider {
   /** The step's position in document order. */

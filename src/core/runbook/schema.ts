@@ -8,7 +8,7 @@ import { evaluateJsonPath, jsonPathProblem } from '../targets/json-path';
 import { thresholdProblem } from './thresholds';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { z } from 'zod';
-import { say } from './words';
+import { say } from './errors';
 
 /** Durations as people write them in runbooks: "90s", "5m", "2h", "1500ms". */
 export const durationSchema = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: () => say('runbook.rule.duration') });

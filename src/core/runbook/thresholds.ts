@@ -3,7 +3,7 @@
 // ("p95_ms <= ${value:t60-baseline.p95_ms} * 1.2": stable against the T-60 baseline), in the
 // same CEL as `when:` and `that:`, where a reference is a typed value, never spliced text.
 import { compileNumberExpression, ExpressionError } from './expression';
-import { say } from './words';
+import { say } from './errors';
 
 /** What a monitor measures (its summary's fields). */
 export const MONITOR_METRICS = ['error_rate_pct', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms'] as const;

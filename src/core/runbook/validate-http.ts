@@ -4,7 +4,7 @@
 import type { DocPath } from './errors';
 import { durationMs, READ_ONLY_HTTP_METHODS, type Runbook, type Target } from './schema';
 import type { LocatedStep } from './validate';
-import { say } from './words';
+import { say } from './errors';
 
 export interface HttpCheckSink {
   error(path: DocPath, message: string): void;

@@ -5,7 +5,7 @@ import { BUILT_IN_ROLES, isBuiltInRole } from '../identity/roles';
 import type { DocPath } from './errors';
 import type { Runbook } from './schema';
 import type { LocatedStep } from './validate';
-import { say } from './words';
+import { say } from './errors';
 
 interface Report {
   error(path: DocPath, message: string): void;

@@ -7,7 +7,7 @@ import type { DocPath, PathIssue } from './errors';
 import { validateHttp } from './validate-http';
 import { validateRoles } from './validate-roles';
 import { validateReferences } from './references';
-import { say } from './words';
+import { say } from './errors';
 
 export interface SemanticIssue extends PathIssue {
   /** Another place the message refers to (e.g. the first use of a duplicate id): load.ts adds its line. */

@@ -226,6 +226,16 @@ export const runbookRulesEn = {
   'runbook.http.repeatOften': 'every {every} is under a minute: each occurrence is a signed act and a transcript in the vault',
   'runbook.http.probeNotHttp': '`{name}` is not an http target',
   'runbook.http.execOnHttp': '`{name}` is an http target: a request to it is a step with `kind: http` and a `request:` (GET or HEAD to read, any other method needs approvals like a command)',
+  // ---- `cutover runbook validate` (src/cli/commands/runbook.ts) ------------------------------
+  'runbook.cli.invalid.one': '{file}: not a valid runbook ({n} error).',
+  'runbook.cli.invalid.other': '{file}: not a valid runbook ({n} errors).',
+  'runbook.cli.ok': 'OK {id} v{version} sha256 {sha256}: {phases}, {steps} ({needing})',
+  'runbook.cli.phases.one': '{n} phase',
+  'runbook.cli.phases.other': '{n} phases',
+  'runbook.cli.steps.one': '{n} step',
+  'runbook.cli.steps.other': '{n} steps',
+  'runbook.cli.needingApproval.one': '{n} command needing approval',
+  'runbook.cli.needingApproval.other': '{n} commands needing approval',
 } as const;
 
 /** What runbook-rules-es.ts (and any other language) fills: every key above. */

@@ -226,4 +226,14 @@ export const runbookRulesEs: RunbookRulesCatalogue = {
   'runbook.http.repeatOften': 'cada {every} es menos de un minuto: cada repetición es un acto firmado y una transcripción en la bóveda',
   'runbook.http.probeNotHttp': '`{name}` no es un destino http',
   'runbook.http.execOnHttp': '`{name}` es un destino http: una petición a él es un paso con `kind: http` y un `request:` (GET o HEAD para leer; cualquier otro método necesita aprobaciones, como un comando)',
+  // ---- `cutover runbook validate` (src/cli/commands/runbook.ts) ------------------------------
+  'runbook.cli.invalid.one': '{file}: no es un runbook válido ({n} error).',
+  'runbook.cli.invalid.other': '{file}: no es un runbook válido ({n} errores).',
+  'runbook.cli.ok': 'OK {id} v{version} sha256 {sha256}: {phases}, {steps} ({needing})',
+  'runbook.cli.phases.one': '{n} fase',
+  'runbook.cli.phases.other': '{n} fases',
+  'runbook.cli.steps.one': '{n} paso',
+  'runbook.cli.steps.other': '{n} pasos',
+  'runbook.cli.needingApproval.one': '{n} comando que necesita aprobación',
+  'runbook.cli.needingApproval.other': '{n} comandos que necesitan aprobación',
 };
