@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
 import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 import { openVault } from './vault';
 
 export function registerRunCompare(run: Command, setExit: (code: number) => void): void {
@@ -19,7 +20,7 @@ export function registerRunCompare(run: Command, setExit: (code: number) => void
         const { runStateIn } = await import('../../core/engine/state');
         const { formatComparison, runComparison } = await import('../../core/rehearsal/report');
         const state = runStateIn(vault, runId);
-        if (!state) throw new CliUsageError(`No run ${runId} in this vault; see \`cutover run list\`.`);
+        if (!state) throw new CliUsageError(translator(outputLang()).t('engine.noRun', { run: runId }));
         const comparison = runComparison(vault, state);
         if (opts.json) printJson(comparison);
         else console.log(formatComparison(comparison, outputLang(state.runbook.language)));

@@ -18,6 +18,8 @@ import { translator, type Translator } from '../../shared/i18n';
 const runWords = (state: RunState): Translator => translator(outputLang(state.runbook.language));
 const RUN_STATUS_WORDS = ['ACTIVE', 'BLOCKED', 'ROLLBACK', 'STOPPED', 'COMPLETED'] as const;
 const statusWord = (tr: Translator, status: RunState['status']): string => tr.t(`runStatus.${status}`);
+/** What the command line got wrong, said in --lang / CUTOVER_LANG (no runbook is read yet). */
+const usageWords = (): Translator => translator(outputLang());
 import { openVault } from './vault';
 import { registerRunCompare } from './run-compare';
 
@@ -35,7 +37,7 @@ function hostKeyAcceptor(accepted: string[] = []) {
   const pins = new Map<string, string>();
   for (const item of accepted) {
     const [target, fp] = item.split('=');
-    if (!target || !fp?.startsWith('SHA256:')) throw new CliUsageError(`--accept-host-key takes TARGET=SHA256:…, got "${item}".`);
+    if (!target || !fp?.startsWith('SHA256:')) throw new CliUsageError(usageWords().t('engine.cli.acceptHostKey', { item }));
     pins.set(target, fp);
   }
   return async (target: string, fingerprint: string): Promise<boolean> => {
@@ -96,7 +98,7 @@ function parseTargets(values: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of values) {
     const i = v.indexOf('=');
-    if (i <= 0) throw new CliUsageError(`--target takes NAME=URI, got "${v}".`);
+    if (i <= 0) throw new CliUsageError(usageWords().t('engine.cli.target', { value: v }));
     out[v.slice(0, i)] = v.slice(i + 1);
   }
   return out;
@@ -107,9 +109,9 @@ function parseParams(values: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of values) {
     const i = v.indexOf('=');
-    if (i <= 0) throw new CliUsageError(`--param takes NAME=VALUE, got "${v}".`);
+    if (i <= 0) throw new CliUsageError(usageWords().t('engine.cli.param', { value: v }));
     const name = v.slice(0, i);
-    if (Object.hasOwn(out, name)) throw new CliUsageError(`--param ${name} is given twice.`);
+    if (Object.hasOwn(out, name)) throw new CliUsageError(usageWords().t('engine.cli.paramTwice', { name }));
     out[name] = v.slice(i + 1);
   }
   return out;
@@ -128,9 +130,9 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--param <NAME=VALUE>', 'set a runbook parameter (repeatable); its value is signed in the run\'s start and shown in the plan', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--rehearsal <pack>', 'production only: the rehearsal\'s decision pack (folder or zip); it must verify, rehearse these exact runbook bytes and have COMPLETED with a GO. The run and its plan are bound to it')
     .action(async (opts: CommonOpts & { runbook: string; env: string; target?: string[]; t0?: string; rehearsal?: string; param: string[] }) => {
-      if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError('--env is rehearsal or production.');
+      if (opts.env !== 'rehearsal' && opts.env !== 'production') throw new CliUsageError(usageWords().t('engine.cli.env'));
       const params = parseParams(opts.param);
-      if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError('--rehearsal PACK binds a production run to its rehearsal: it goes with --env production.');
+      if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError(usageWords().t('engine.cli.rehearsalProduction'));
       const { loadRunbookFile } = await import('../../core/runbook');
       const { text, hash } = loadRunbookFile(opts.runbook);
       // The rehearsal's pack is checked and what production is compared with is read from it, before anything is signed.
@@ -276,8 +278,8 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .requiredOption('--reason <text>', 'why (kept as evidence)')
     .option('--step <step>', 'with retry: the step to run again (default: the step that blocked the run)')
     .action(async (runId: string, opts: CommonOpts & { decision: string; reason: string; step?: string }) => {
-      if (!['retry', 'rollback', 'stop'].includes(opts.decision)) throw new CliUsageError('--decision is retry, rollback or stop.');
-      if (opts.step && opts.decision !== 'retry') throw new CliUsageError('--step goes with --decision retry.');
+      if (!['retry', 'rollback', 'stop'].includes(opts.decision)) throw new CliUsageError(usageWords().t('engine.cli.decision'));
+      if (opts.step && opts.decision !== 'retry') throw new CliUsageError(usageWords().t('engine.cli.stepRetry'));
       await withEngine(opts, async (engine) => {
         const state = await engine.decide(runId, opts.decision as 'retry' | 'rollback' | 'stop', opts.reason, opts.step);
         if (opts.json) printJson(stateJson(state));
@@ -293,7 +295,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--wait <duration>', 'a vault that joined a team ledger: how long to wait each time the run waits on the team (the plan\'s approvals, which it offers; another role\'s attestation; a decision on a BLOCKED run; after the last step, the GO / NO-GO), receiving and recording what they send through the ledger as it arrives; 0 stops at once, as without a ledger', '30m')
     .action(async (runId: string, opts: CommonOpts & { answers?: string; wait: string }) => {
       const waitMs = opts.wait === '0' ? 0 : /^\d+(\.\d+)?(ms|s|m|h)$/.test(opts.wait) ? (await import('../../core/runbook/schema')).durationMs(opts.wait) : NaN;
-      if (!Number.isFinite(waitMs)) throw new CliUsageError(`--wait takes a duration like 90s, 30m or 2h (or 0), got "${opts.wait}".`);
+      if (!Number.isFinite(waitMs)) throw new CliUsageError(usageWords().t('engine.cli.wait', { value: opts.wait }));
       const { parse: parseYaml } = await import('yaml');
       const answers = opts.answers ? answersFrom(opts.answers, readBounded(opts.answers, 1 << 20, 'answers').toString('utf8'), parseYaml) : {};
       const { autoplay } = await import('../../core/engine');
@@ -343,9 +345,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
       await withEngine(opts, async (engine, vault) => {
         const { registryOf } = await import('../../core/identity');
         const who = registryOf(vault).get(opts.identity);
-        if (!who) throw new CliUsageError(`No identity named "${opts.identity}" in this vault; see \`cutover identity list\`.`);
+        const tr = runWords(engine.status(runId));
+        if (!who) throw new CliUsageError(tr.t('pack.import.noIdentity', { name: opts.identity }));
         const signer = (await actorKeyring(vault, opts.identity, opts.key)).signerFor(who.fingerprint);
-        if (!signer) throw new CliUsageError(`${opts.identity}'s key is not usable here (not in the ssh-agent, no --key FILE). They sign on their own machine: \`cutover plan export --vault ${opts.vault} ${runId} --out plan.json\`, \`ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json\`, then \`cutover approve import\`.`);
+        if (!signer) throw new CliUsageError(tr.t('engine.cli.approverKey', { name: opts.identity, vault: opts.vault, run: runId }));
         const approval = await engine.approve(runId, opts.identity, signer);
         if (opts.json) printJson(approval);
         else console.log(runWords(engine.status(runId)).t('cli.run.approved', { signer: approval.signer, fingerprint: approval.fingerprint, digest: approval.planDigest }));
@@ -354,7 +357,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   common(approve.command('import')).description('import an approval: the plan file and its SSHSIG signature').argument('<run>')
     .requiredOption('--plan <file>', 'the plan file that was signed').requiredOption('--signature <file>', 'its .sig file')
     .action(async (runId: string, opts: CommonOpts & { plan: string; signature: string }) => {
-      for (const f of [opts.plan, opts.signature]) if (!existsSync(f)) throw new CliUsageError(`No file at ${f}.`);
+      for (const f of [opts.plan, opts.signature]) if (!existsSync(f)) throw new CliUsageError(usageWords().t('engine.cli.noFile', { file: f }));
       await withEngine(opts, async (engine) => {
         const approval = engine.importApproval(runId, readBounded(opts.plan, 8 << 20, 'plan'), readBounded(opts.signature, 64 << 10, 'signature').toString('utf8'));
         if (opts.json) printJson(approval);
@@ -365,7 +368,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   const secret = program.command('secret').description('target secrets (kept in the vault, never in the chain or packs)');
   common(secret.command('set')).description('set a secret; its value from CUTOVER_SECRET_VALUE or the terminal').requiredOption('--name <name>', 'secret name, as the runbook names it')
     .action(async (opts: CommonOpts & { name: string }) => {
-      const value = await readPassphrase('CUTOVER_SECRET_VALUE', `Value of ${opts.name}: `);
+      const value = await readPassphrase('CUTOVER_SECRET_VALUE', usageWords().t('engine.cli.secretValue', { name: opts.name }));
       const vault = await openVault(opts.vault);
       try {
         const { setSecret } = await import('../../core/vault');
@@ -390,14 +393,21 @@ async function teamInbox(vault: Vault, timeoutMs: number, actor: string) {
   });
 }
 
+/** What an answers file holds instead of a mapping: "list", "string"… in English (as always), the catalogue's words otherwise. */
+function answersKind(tr: Translator, parsed: unknown): string {
+  const kind = Array.isArray(parsed) ? 'array' : typeof parsed;
+  if (tr.lang === 'en') return kind === 'array' ? 'list' : kind;
+  return kind === 'array' || kind === 'string' || kind === 'number' || kind === 'boolean' ? tr.t(`main.input.type.${kind}`) : kind;
+}
+
 function answersFrom(path: string, text: string, parseYaml: (text: string) => unknown): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new CliUsageError(`The answers file ${path} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}. It maps step ids to answers, e.g. "freeze: true" or "record-id: { ticket: OPS-1 }".`);
+    throw new CliUsageError(usageWords().t('engine.cli.answersNotYaml', { path, reason: (error as Error).message.split('\n')[0]!.replace(/:\s*$/, ''), example: '"record-id: { ticket: OPS-1 }"' }));
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliUsageError(`The answers file ${path} must map step ids to answers (e.g. "freeze: true"), not hold a ${Array.isArray(parsed) ? 'list' : typeof parsed}.`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliUsageError(usageWords().t('engine.cli.answersNotMap', { path, kind: answersKind(usageWords(), parsed) }));
   return parsed as Record<string, unknown>;
 }

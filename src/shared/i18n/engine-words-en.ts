@@ -87,6 +87,21 @@ export const engineWordsEn = {
   'engine.actField.other': 'not valid here',
   // ---- signing an act here (acts/context.ts) -------------------------------------------------
   'engine.act.keyNotHere': '{name}\'s key ({key}) is not usable at this workstation, so nothing was done in their name. Either bring the key (ssh-agent holding it, or --key FILE), or have {name} sign the act on their own machine: `cutover act export --vault {vault} {run}{step} --as {name} --out act.json`, `ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json`, then `cutover act import --vault {vault} --act act.json --signature act.json.sig`.',
+  // ---- `cutover run …`, `plan`, `approve`, `secret set`: what the command line gets wrong ---------
+  'engine.cli.acceptHostKey': '--accept-host-key takes TARGET=SHA256:…, got "{item}".',
+  'engine.cli.target': '--target takes NAME=URI, got "{value}".',
+  'engine.cli.param': '--param takes NAME=VALUE, got "{value}".',
+  'engine.cli.paramTwice': '--param {name} is given twice.',
+  'engine.cli.env': '--env is rehearsal or production.',
+  'engine.cli.rehearsalProduction': '--rehearsal PACK binds a production run to its rehearsal: it goes with --env production.',
+  'engine.cli.decision': '--decision is retry, rollback or stop.',
+  'engine.cli.stepRetry': '--step goes with --decision retry.',
+  'engine.cli.wait': '--wait takes a duration like 90s, 30m or 2h (or 0), got "{value}".',
+  'engine.cli.approverKey': '{name}\'s key is not usable here (not in the ssh-agent, no --key FILE). They sign on their own machine: `cutover plan export --vault {vault} {run} --out plan.json`, `ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json`, then `cutover approve import`.',
+  'engine.cli.noFile': 'No file at {file}.',
+  'engine.cli.answersNotYaml': 'The answers file {path} is not valid YAML or JSON: {reason}. It maps step ids to answers, e.g. "freeze: true" or {example}.',
+  'engine.cli.answersNotMap': 'The answers file {path} must map step ids to answers (e.g. "freeze: true"), not hold a {kind}.',
+  'engine.cli.secretValue': 'Value of {name}: ',
 } as const;
 
 /** What engine-words-es.ts (and any other language) fills: every key above. */

@@ -85,4 +85,19 @@ export const engineWordsEs: EngineWordsCatalogue = {
   'engine.actField.other': 'no es válido aquí',
   // ---- firmar un acto aquí (acts/context.ts) ---------------------------------------------------
   'engine.act.keyNotHere': 'La clave de {name} ({key}) no se puede usar en esta estación de trabajo, así que no se hizo nada en su nombre. Traiga la clave (en un ssh-agent que la tenga, o con --key FILE), o haga que {name} firme el acto en su propia máquina: `cutover act export --vault {vault} {run}{step} --as {name} --out act.json`, `ssh-keygen -Y sign -n cutover-act-v1 -f KEY act.json` y luego `cutover act import --vault {vault} --act act.json --signature act.json.sig`.',
+  // ---- `cutover run …`, `plan`, `approve`, `secret set`: lo que la línea de órdenes trae mal ------
+  'engine.cli.acceptHostKey': '--accept-host-key espera DESTINO=SHA256:…, se recibió "{item}".',
+  'engine.cli.target': '--target espera NOMBRE=URI, se recibió "{value}".',
+  'engine.cli.param': '--param espera NOMBRE=VALOR, se recibió "{value}".',
+  'engine.cli.paramTwice': '--param {name} se indica dos veces.',
+  'engine.cli.env': '--env es rehearsal (ensayo) o production (producción).',
+  'engine.cli.rehearsalProduction': '--rehearsal PACK vincula una ejecución de producción a su ensayo: va con --env production.',
+  'engine.cli.decision': '--decision es retry, rollback o stop (reintentar, revertir o detener).',
+  'engine.cli.stepRetry': '--step va con --decision retry.',
+  'engine.cli.wait': '--wait espera una duración como 90s, 30m o 2h (o 0), se recibió "{value}".',
+  'engine.cli.approverKey': 'La clave de {name} no se puede usar aquí (no está en el ssh-agent y no se dio --key FILE). Esa persona firma en su propia máquina: `cutover plan export --vault {vault} {run} --out plan.json`, `ssh-keygen -Y sign -n cutover-plan-v1 -f KEY plan.json` y luego `cutover approve import`.',
+  'engine.cli.noFile': 'No hay ningún archivo en {file}.',
+  'engine.cli.answersNotYaml': 'El archivo de respuestas {path} no es YAML ni JSON válido: {reason}. Asocia identificadores de paso con respuestas, p. ej. "freeze: true" o {example}.',
+  'engine.cli.answersNotMap': 'El archivo de respuestas {path} debe asociar identificadores de paso con respuestas (p. ej. "freeze: true"), no contener {kind}.',
+  'engine.cli.secretValue': 'Valor de {name}: ',
 };
