@@ -95,7 +95,7 @@ export const runbookRulesEs: RunbookRulesCatalogue = {
   'runbook.yaml.scalarStart': 'un valor sin comillas no puede empezar con este carácter ({message}): ponga el valor entre comillas',
   'runbook.yaml.tabs': 'YAML no admite tabuladores como sangría: sangre con espacios',
   'runbook.yaml.missingChar': 'falta el carácter que cierra este valor: una comilla, `]` o `}` (el analizador YAML dice: {message})',
-  'runbook.yaml.badIndent': 'la sangría no encaja con la estructura: una lista o un mapa entre `[ ]` o `{ }` va más sangrado que su clave y se cierra (el analizador YAML dice: {message})',
+  'runbook.yaml.badIndent': 'la sangría no encaja con la estructura: una lista `[ ]` o un mapa `{ }` debe ir más sangrado que su clave y cerrarse (el analizador YAML dice: {message})',
   'runbook.yaml.multilineKey': 'una clave ocupa más de una línea: revise la sangría de esta línea y de la anterior, o ponga el valor entre comillas (el analizador YAML dice: {message})',
   'runbook.yaml.unexpected': 'el YAML no esperaba esto aquí: revise la sangría y los `-` y `:` de esta línea y de la anterior (el analizador YAML dice: {message})',
   'runbook.yaml.badEscape': 'secuencia de escape no válida entre comillas dobles: use comillas simples, o escriba `\\\\` para una barra invertida (el analizador YAML dice: {message})',
