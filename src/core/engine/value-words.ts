@@ -5,12 +5,13 @@
 import type { Lang, MessageKey } from '../../shared/i18n';
 import { wordAgain, type Nested } from '../reports/word-again';
 
-/** The English sentences values.ts and monitor.ts throw, as the catalogue holds them. */
-export const VALUE_KEYS: readonly MessageKey[] = ['engine.value.noParam', 'engine.value.notYet', 'engine.value.splice', 'engine.monitor.thresholdValues', 'engine.monitor.probeTarget'];
+/** The English sentences values.ts and monitor.ts throw, as the catalogue holds them (a missing value's are the `that:` gate's). */
+export const VALUE_KEYS: readonly MessageKey[] = ['gate.that.noValueYet', 'gate.that.noParam', 'engine.value.splice', 'engine.monitor.thresholdValues', 'engine.monitor.probeTarget'];
 
-/** Why a value is missing: the {missing} part of engine.value.notYet. */
+/** Why a value is missing: the {missing} part of gate.that.noValueYet, and a step's {why}. */
 export const VALUE_NESTED: Nested = {
-  missing: ['engine.value.missing.noStep', 'engine.value.missing.notRun', 'engine.value.missing.skipped', 'engine.value.missing.notApplicable', 'engine.value.missing.passedWithout', 'engine.value.missing.status', 'engine.value.missing.notCaptured', 'engine.value.missing.notHere'],
+  missing: ['gate.that.noValue', 'gate.that.noStep', 'gate.that.stepWhy', 'gate.that.notHere'],
+  why: ['gate.that.notRunYet', 'gate.that.wasSkipped', 'gate.that.wasNotApplicable', 'gate.that.passedWithout', 'gate.that.isStatus'],
 };
 
 /** A value's problem in `lang` when it is one of the engine's sentences, else as it was thrown. */

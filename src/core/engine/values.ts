@@ -17,7 +17,7 @@ export type ParamValue = string | number | boolean;
 /** A reference whose value the run does not have (yet): nothing runs, nothing is signed. */
 export class ValueUnavailableError extends RunInputError {}
 
-/** Value problems are thrown in English (a `that:` gate records them); value-words.ts words them again. */
+/** Value problems are thrown in English (a `that:` gate records them; gate-words.ts and value-words.ts word them again). */
 const en = translator('en');
 
 function baseValue(spec: ParamSpec, environment: Environment): ParamValue | undefined {
@@ -79,16 +79,16 @@ export function scopeOf(state: Pick<RunState, 'environment' | 'params' | 'steps'
     value(stepId, name) {
       if (own && own.stepId === stepId) {
         const mine = own.values[name];
-        return mine ? { value: mine.value } : { missing: en.t('engine.value.missing.notCaptured', { name }) };
+        return mine ? { value: mine.value } : { missing: en.t('gate.that.noValue', { name }) };
       }
       const step = state.steps.get(stepId);
-      if (!step) return { missing: en.t('engine.value.missing.noStep', { step: stepId }) };
+      if (!step) return { missing: en.t('gate.that.noStep', { step: stepId }) };
       const captured = step.captured?.[name];
       if (captured) return { value: captured.value };
       const recorded = step.values?.[name];
       if (recorded !== undefined) return { value: recorded };
-      const vars = { step: stepId };
-      return { missing: step.status === 'pending' ? en.t('engine.value.missing.notRun', vars) : step.status === 'skipped' ? en.t('engine.value.missing.skipped', vars) : step.status === 'N/A' ? en.t('engine.value.missing.notApplicable', vars) : step.status === 'PASS' ? en.t('engine.value.missing.passedWithout', vars) : en.t('engine.value.missing.status', { ...vars, status: step.status }) };
+      const why = step.status === 'pending' ? en.t('gate.that.notRunYet') : step.status === 'skipped' ? en.t('gate.that.wasSkipped') : step.status === 'N/A' ? en.t('gate.that.wasNotApplicable') : step.status === 'PASS' ? en.t('gate.that.passedWithout') : en.t('gate.that.isStatus', { status: step.status });
+      return { missing: en.t('gate.that.stepWhy', { step: stepId, why }) };
     },
   };
 }
@@ -96,11 +96,11 @@ export function scopeOf(state: Pick<RunState, 'environment' | 'params' | 'steps'
 /** A reference's value, or ValueUnavailableError naming why there is none. */
 export function lookup(scope: ValueScope, ref: Reference): ExpressionValue {
   if (ref.kind === 'param') {
-    if (!Object.hasOwn(scope.params, ref.name)) throw new ValueUnavailableError(en.t('engine.value.noParam', { ref: `\${param:${ref.name}}` }));
+    if (!Object.hasOwn(scope.params, ref.name)) throw new ValueUnavailableError(en.t('gate.that.noParam', { ref: `\${param:${ref.name}}` }));
     return scope.params[ref.name]!;
   }
   const found = scope.value(ref.step, ref.name);
-  if ('missing' in found) throw new ValueUnavailableError(en.t('engine.value.notYet', { ref: `\${${referenceKey(ref)}}`, missing: found.missing }));
+  if ('missing' in found) throw new ValueUnavailableError(en.t('gate.that.noValueYet', { ref: `\${${referenceKey(ref)}}`, missing: found.missing }));
   return found.value;
 }
 
@@ -155,7 +155,7 @@ export function resolveSql(template: string, scope: ValueScope, dialect: 'postgr
 
 /** A copy of `value` with ${param:…} filled in every string (targets, when a run starts). */
 export function resolveParamsIn<T>(value: T, params: Record<string, ParamValue>, environment: Environment): T {
-  const scope: ValueScope = { environment, params, value: () => ({ missing: en.t('engine.value.missing.notHere') }) };
+  const scope: ValueScope = { environment, params, value: () => ({ missing: en.t('gate.that.notHere') }) };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return resolveText(v, scope);
     if (Array.isArray(v)) return v.map(walk);

@@ -1,8 +1,9 @@
 // The engine's own refusals and the act problems it names (src/core/engine, src/core/acts), in
 // English. Part of the core's catalogue (en.ts spreads it in, so translate() takes these keys);
 // engine-words-es.ts has every key (a missing one is a compile error). Each sentence is the
-// engine's English word for word; the `engine.value.*` ones are also worded again (matchAgain)
-// where an English one was already made, since a `that:` gate records them in the chain.
+// engine's English word for word. A value's problems (the shell splice, a probe's; a missing
+// value's are the `that:` gate's gate.that.* sentences) are thrown in English and worded again
+// (value-words.ts, matchAgain) where they become a refusal, since a `that:` gate records them.
 
 export const engineWordsEn = {
   // ---- the run engine (engine.ts) ------------------------------------------------------------
@@ -45,16 +46,6 @@ export const engineWordsEn = {
   'engine.condition.falseWith': '{whose}: `{expr}` is false ({values})',
   'engine.notApplicable.ran': 'Step {step} is {status}; only a step that has not run becomes N/A.',
   // ---- values and references (values.ts) -----------------------------------------------------
-  'engine.value.noParam': '{ref} has no value in this run (the runbook declares no such parameter).',
-  'engine.value.notYet': '{ref} has no value yet: {missing}.',
-  'engine.value.missing.noStep': 'the run has no step {step}',
-  'engine.value.missing.notRun': 'step {step} has not run yet',
-  'engine.value.missing.skipped': 'step {step} was skipped',
-  'engine.value.missing.notApplicable': 'step {step} was not applicable (N/A)',
-  'engine.value.missing.passedWithout': 'step {step} passed without it',
-  'engine.value.missing.status': 'step {step} is {status}',
-  'engine.value.missing.notCaptured': 'this step captured no {name}',
-  'engine.value.missing.notHere': 'a captured value cannot be used here',
   'engine.value.splice': 'Step {step} would splice {ref} = {text} into a shell command, and a shell would not read it as one plain word (spaces, quotes, ; $ & | and the like, or empty). Pass it through the step\'s env instead ({example}) and write "$NAME" in the command.',
   'engine.value.targetInvalid': 'Target {name}, with its parameters filled in, is not valid: {issues}.',
   // ---- preparing a step (execute.ts, monitor.ts) ---------------------------------------------

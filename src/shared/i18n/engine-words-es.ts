@@ -43,16 +43,6 @@ export const engineWordsEs: EngineWordsCatalogue = {
   'engine.condition.falseWith': '{whose}: `{expr}` es falsa ({values})',
   'engine.notApplicable.ran': 'El paso {step} está {status}; solo un paso que aún no se ha ejecutado pasa a N/A.',
   // ---- valores y referencias (values.ts) -------------------------------------------------------
-  'engine.value.noParam': '{ref} no tiene valor en esta ejecución (el runbook no declara ese parámetro).',
-  'engine.value.notYet': '{ref} aún no tiene valor: {missing}.',
-  'engine.value.missing.noStep': 'la ejecución no tiene ningún paso {step}',
-  'engine.value.missing.notRun': 'el paso {step} aún no se ha ejecutado',
-  'engine.value.missing.skipped': 'el paso {step} se omitió',
-  'engine.value.missing.notApplicable': 'el paso {step} no aplicaba (N/A)',
-  'engine.value.missing.passedWithout': 'el paso {step} pasó sin él',
-  'engine.value.missing.status': 'el paso {step} está {status}',
-  'engine.value.missing.notCaptured': 'este paso no capturó ningún {name}',
-  'engine.value.missing.notHere': 'aquí no se puede usar un valor capturado',
   'engine.value.splice': 'El paso {step} insertaría {ref} = {text} en un comando de shell, y un shell no lo leería como una sola palabra simple (espacios, comillas, ; $ & | y similares, o vacío). Páselo por el env del paso ({example}) y escriba "$NAME" en el comando.',
   'engine.value.targetInvalid': 'El destino {name}, con sus parámetros rellenados, no es válido: {issues}.',
   // ---- la preparación de un paso (execute.ts, monitor.ts) --------------------------------------
