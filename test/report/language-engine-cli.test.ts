@@ -1,8 +1,8 @@
 // `cutover run …` in the run's language, through the real `cutover` process: a Spanish runbook's
 // refusals from the engine (a step of another kind, a T-0 that is not a time, an approver not in
-// the vault) are Spanish with no --lang at all; the command line's own mistakes (--env, --decision,
-// a run compare of no run, an answers file that is a list) follow --lang / CUTOVER_LANG; English
-// word for word as before without them; nothing is appended.
+// the vault) and the next step's kind are Spanish with no --lang at all; the command line's own
+// mistakes (--env, --decision, a run compare of no run, an answers file that is a list) follow
+// --lang / CUTOVER_LANG; English word for word as before without them; nothing is appended.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,11 @@ describe('cutover run in the run\'s language', () => {
     spanish(await runCli(['run', 'attest', '--vault', vault, runId, 'snap'], { env }), /El paso snap es un paso de tipo registro, no una atestación\./);
     spanish(await runCli(['run', 'start', '--vault', vault, '--runbook', file, '--env', 'rehearsal', '--t0', 'esta-noche'], { env }), /T-0 "esta-noche" no es una hora: indique HH:MM/);
     spanish(await runCli(['approve', '--vault', vault, runId, '--identity', 'nadie'], { env }), /No hay ninguna identidad llamada "nadie" en esta bóveda; consulte `cutover identity list`\./);
+
+    // What comes next names the step's kind in the run's language.
+    const next = await runCli(['run', 'next', '--vault', vault, runId], { env });
+    expect(next.code, describeRun(next)).toBe(0);
+    expect(next.stdout).toContain(' / pre (atestación): Congelación');
 
     // The command line's own mistakes: --lang / CUTOVER_LANG.
     const badEnv = ['run', 'start', '--vault', vault, '--runbook', file, '--env', 'ensayo'];

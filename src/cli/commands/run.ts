@@ -181,7 +181,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const next = engine.next(runId);
       if (opts.json) printJson(next);
       else if (!next) console.log(runWords(engine.status(runId)).t('cli.run.nothingLeft'));
-      else console.log(`${next.phaseId} / ${next.step.id} (${next.step.kind}): ${next.step.title}${'instructions' in next.step && next.step.instructions ? `\n${next.step.instructions}` : ''}`);
+      else console.log(`${next.phaseId} / ${next.step.id} (${runWords(engine.status(runId)).t(`stepKind.${next.step.kind}`)}): ${next.step.title}${'instructions' in next.step && next.step.instructions ? `\n${next.step.instructions}` : ''}`);
     }, { read: true });
   });
 
