@@ -12,8 +12,9 @@ import { PackError, printable } from '../../core/pack/errors';
 import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
-import { outputLang, requestedLang } from '../lang';
+import { outputLang } from '../lang';
 import type { Lang } from '../../shared/i18n/languages';
+import { translator } from '../../shared/i18n';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
@@ -23,15 +24,25 @@ const packCore = () => import('../../core/pack');
 /** Lines that may quote a pack (names, reasons), each with its control characters escaped. */
 const printableLines = (text: string) => text.split('\n').map(printable).join('\n');
 
-/** Pack errors are input the user can fix: exit 2 with the message, like every other CLI refusal. */
-async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Pack errors are input the user can fix: exit 2 with the message, like every other CLI refusal,
+ * in the language asked for (the pack's runbook's, when `packPath` is given and it names one).
+ */
+async function asUsage<T>(fn: () => Promise<T>, packPath?: string): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof PackError) throw new CliUsageError(printableLines(error.message));
+    if (error instanceof PackError) {
+      const lang = outputLang(packPath === undefined ? undefined : await packLanguageOf(packPath));
+      const { packRefusalText } = await import('../../core/pack/refusal-words');
+      throw new CliUsageError(printableLines(packRefusalText(lang, error.message)));
+    }
     throw error;
   }
 }
+
+/** The pack commands' own refusals, in the language asked for. */
+const packWords = () => translator(outputLang());
 
 /** The language the pack's runbook names (`language:`), if its manifest can be read and names one. */
 async function packLanguageOf(pack: string): Promise<Lang | undefined> {
@@ -52,15 +63,20 @@ async function packKeyOf(pack: string, identity: string): Promise<string | null>
 }
 
 async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprint?: string; identity: string }, pack: string): Promise<Signer> {
-  if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError('Give exactly one key: --key FILE or --agent.');
-  if (opts.keyFingerprint && !opts.agent) throw new CliUsageError('--key-fingerprint only goes with --agent.');
+  if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError(packWords().t('pack.cli.oneKey'));
+  if (opts.keyFingerprint && !opts.agent) throw new CliUsageError(packWords().t('pack.cli.fingerprintWithAgent'));
   const { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey } = await import('../../core/signing');
   if (opts.key) {
     try {
-      return await loadKeyFile(opts.key);
+      try {
+        return await loadKeyFile(opts.key);
+      } catch (error) {
+        if ((error as Error).name !== 'KeyPassphraseRequiredError') throw error;
+        return await loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.key}: `));
+      }
     } catch (error) {
-      if ((error as Error).name !== 'KeyPassphraseRequiredError') throw error;
-      return loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.key}: `));
+      // A key file missing, unreadable or not OpenSSH: the signing module's error, said in the language asked for.
+      throw (await import('../../core/identity/words')).keyErrorIn(outputLang(), error);
     }
   }
   if (opts.keyFingerprint) return agentSigner(opts.keyFingerprint);
@@ -68,7 +84,7 @@ async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprin
   if (wanted) return agentSigner(wanted);
   const held = await listAgentKeys();
   if (held.length === 1) return agentSigner(held[0]!);
-  throw new CliUsageError(`The ssh-agent holds ${held.length} keys and the pack names no key for ${opts.identity}; choose one with --key-fingerprint:\n${held.map((k) => `  ${parsePublicKey(k).fingerprint}`).join('\n')}`);
+  throw new CliUsageError(packWords().t('pack.cli.agentKeys', { n: held.length, identity: opts.identity, list: held.map((k) => `  ${parsePublicKey(k).fingerprint}`).join('\n') }));
 }
 
 export function registerPack(program: Command, setExit: SetExit): void {
@@ -85,7 +101,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
       const vault = await openVault(opts.vault, { readOnly: true });
       try {
         const { buildPack } = await packCore();
-        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out, language: requestedLang() }));
+        const built = await asUsage(() => buildPack(vault, runId, { outDir: opts.out }));
         if (opts.json) {
           printJson(built);
           return;
@@ -126,7 +142,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     ].join('\n'))
     .action(async (path: string, opts: { allowedSigners?: string; json?: boolean }) => {
       const { verifyPack, VERDICT_EXIT_CODES } = await packCore();
-      const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }));
+      const report = await asUsage(() => verifyPack(path, { allowedSignersFile: opts.allowedSigners }), path);
       if (opts.json) printJson(report);
       else {
         // Loaded here: its words come from core's pack modules, which `--help` must not load.
@@ -147,15 +163,17 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .option('--reason <text>', 'why (required with --reject; a comment with an approval)')
     .option('--json', 'print JSON')
     .action(async (path: string, opts: { identity: string; key?: string; agent?: boolean; keyFingerprint?: string; reject?: boolean; reason?: string; json?: boolean }) => {
-      if (opts.reject && !opts.reason?.trim()) throw new CliUsageError('A rejection needs a reason: --reject --reason TEXT.');
-      const signer = await asUsage(() => chooseSigner(opts, path));
+      if (opts.reject && !opts.reason?.trim()) throw new CliUsageError(packWords().t('pack.cli.rejectReason'));
+      const signer = await asUsage(() => chooseSigner(opts, path), path);
       const { signPack } = await packCore();
-      const signed = await asUsage(() => signPack(path, { identity: opts.identity, signer, decision: opts.reject ? 'reject' : 'approve', reason: opts.reason ?? null }));
+      const signed = await asUsage(() => signPack(path, { identity: opts.identity, signer, decision: opts.reject ? 'reject' : 'approve', reason: opts.reason ?? null }), path);
       if (opts.json) {
         printJson(signed);
         return;
       }
-      for (const w of signed.warnings) process.stderr.write(`cutover: warning: ${printable(w)}\n`);
+      const { packRefusalText } = await import('../../core/pack/refusal-words');
+      const warningLang = outputLang(await packLanguageOf(path));
+      for (const w of signed.warnings) process.stderr.write(`cutover: warning: ${printable(packRefusalText(warningLang, w))}\n`);
       console.log(printableLines([
         `${signed.identity} ${signed.decision === 'approve' ? 'APPROVED' : 'REJECTED'} the pack${signed.reason ? ` ("${signed.reason}")` : ''} with ${signed.fingerprint}${signed.replaced ? ' (replacing an earlier signature)' : ''}.`,
         `  manifest.json sha256 ${signed.manifestSha256}`,
@@ -175,7 +193,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
       const vault = await openVault(opts.vault);
       try {
         const { importSignature } = await packCore();
-        const imported = await asUsage(() => importSignature(vault, runId, opts.pack, opts.identity));
+        const imported = await asUsage(() => importSignature(vault, runId, opts.pack, opts.identity), opts.pack);
         if (opts.json) printJson({ ...imported, event: { seq: imported.event.seq, hash: imported.event.hash, type: imported.event.type } });
         else console.log(printableLines(`${imported.alreadyImported ? 'Already imported' : 'Imported'}: ${imported.identity} ${imported.decision === 'approve' ? 'APPROVED' : 'REJECTED'}${imported.reason ? ` ("${imported.reason}")` : ''} manifest ${imported.manifestSha256} (event #${imported.event.seq}).`));
       } finally {

@@ -4,7 +4,7 @@ import { translate, type Lang, type MessageKey } from '../../shared/i18n';
 import type { VarsArg } from '../../shared/i18n/catalogue';
 import { matchAgain } from '../reports/word-again';
 import { EvidenceKeyError } from '../signing/errors';
-import { VaultInputError } from '../vault';
+import { VaultInputError } from '../vault/errors';
 
 export type IdentityKey = Extract<MessageKey, `identity.${string}`>;
 

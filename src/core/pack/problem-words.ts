@@ -3,6 +3,7 @@
 // is said again in `lang` (reports/word-again.ts), anything else is printed as the check wrote it.
 import type { Lang, MessageKey } from '../../shared/i18n';
 import { matchAgain } from '../reports/word-again';
+import { UNSAFE_ZIP, ZIP_REASONS } from './zip-words';
 
 /** What can be wrong with one file of the pack (verify.ts), several joined by "; ". */
 const FILE: readonly MessageKey[] = [
@@ -36,10 +37,10 @@ export function fileProblemText(lang: Lang, message: string): string {
   return parts.every((p) => p !== null) ? parts.join('; ') : (matchAgain(lang, message, FILE) ?? message);
 }
 
-/** A problem as `pack verify` lists it: the pack's own sentences, or "PATH: <a file's problem>". */
+/** A problem as `pack verify` lists it: the pack's own sentences, a zip refused, or "PATH: <a file's problem>". */
 export function packProblemText(lang: Lang, message: string): string {
   if (lang === 'en') return message;
-  const whole = matchAgain(lang, message, PACK);
+  const whole = matchAgain(lang, message, PACK) ?? matchAgain(lang, message, UNSAFE_ZIP, { reason: ZIP_REASONS });
   if (whole !== null) return whole;
   const colon = message.indexOf(': ');
   if (colon < 0) return message;
