@@ -85,8 +85,8 @@ export function importDecisionAct(vault: Vault, runId: string, actPath: string, 
   return decisionView(vault, runId, language);
 }
 
-export async function exportPack(vault: Vault, runId: string, outDir: string, language?: Lang): Promise<PackExportView> {
-  const built = await buildPack(vault, runId, { outDir, language });
+export async function exportPack(vault: Vault, runId: string, outDir: string): Promise<PackExportView> {
+  const built = await buildPack(vault, runId, { outDir });
   const pdf = join(built.folder, 'decision.pdf');
   return {
     name: built.name,

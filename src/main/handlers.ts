@@ -473,7 +473,7 @@ export function createContractService(host: HostServices): ContractService {
     'decision.exportAct': ({ runId, by, path, ...input }) => exportDecisionAct(session.require(), runId, by, input, path),
     'decision.importAct': ({ runId, actPath, signaturePath }) => importDecisionAct(session.require(), runId, actPath, signaturePath, language),
     'pack.export': async ({ runId, outDir }) => {
-      const built = await exportPack(session.require(), runId, outDir, language);
+      const built = await exportPack(session.require(), runId, outDir);
       if (built.pdf) openable.add(built.pdf);
       return built;
     },

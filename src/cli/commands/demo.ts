@@ -35,9 +35,18 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         if (opts.blocked || opts.example) throw new CliUsageError('--production runs the alembic-governance example\'s rehearsal and production; it does not go with --blocked or --example.');
         const { runProductionDemo } = await import('../../core/demo/production');
         const { formatComparison } = await import('../../core/rehearsal/report');
-        const result = await runProductionDemo({ out: opts.out, deviation: opts.deviation, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
+        const result = await runProductionDemo({ out: opts.out, deviation: opts.deviation, passphrase, language: requestedLang(), log: opts.json ? undefined : (line) => console.log(line) });
         if (opts.json) printJson({ ...result, passphrase: generated ? passphrase : undefined });
-        else console.log(`\n${formatComparison(result.production.comparison)}\n\nVault: ${result.vault}${generated ? `  (passphrase: ${passphrase})` : ''}\nRehearsal pack: ${result.rehearsal.pack.folder}\nProduction pack: ${result.production.pack?.folder ?? '(none)'}\n  (rehearsal/manifest.json, rehearsal/comparison.json; decision.pdf "Production against rehearsal")`);
+        else {
+          const tr = translator(outputLang());
+          console.log([
+            `\n${formatComparison(result.production.comparison, tr.lang)}\n`,
+            `${tr.t('demo.summary.vault', { vault: result.vault })}${generated ? tr.t('demo.summary.passphrase', { passphrase }) : ''}`,
+            tr.t('demo.summary.rehearsalPack', { folder: result.rehearsal.pack.folder }),
+            tr.t('demo.summary.productionPack', { folder: result.production.pack?.folder ?? tr.t('demo.summary.noPack') }),
+            tr.t('demo.summary.productionFiles', { section: tr.t('pdf.rehearsalSection.heading') }),
+          ].join('\n'));
+        }
         setExit(result.production.status === 'COMPLETED' ? EXIT_OK : EXIT_FAILED);
         return;
       }

@@ -24,6 +24,7 @@ import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
 import { runDemo, type DemoOptions, type DemoResult } from './index';
 import { EXAMPLES } from './paths';
+import { exampleIn } from './language';
 import { translator, type Translator } from '../../shared/i18n';
 
 
@@ -305,7 +306,7 @@ async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, o
     for (const [secret, value] of Object.entries(prepared.secrets)) setSecret(vault, secret, value, 'operator');
     const keyring = await sessionKeyring(vault, { sock: '' });
     const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor, language: options.language });
-    const text = readFileSync(join(EXAMPLES, rehearsal.runbook), 'utf8');
+    const text = exampleIn(readFileSync(join(EXAMPLES, rehearsal.runbook), 'utf8'), options.language);
     const run = await op.startRun({ text, source: `examples/${rehearsal.runbook}`, environment: 'rehearsal', targets: prepared.targets, params: prepared.params });
     log(tr.t('demo.run.started', { runId: run.runId, title: run.runbook.title, environment: tr.t('env.rehearsal') }));
     const signed = (who: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(who)!, file, bytes, ACT_NAMESPACE) });
@@ -343,7 +344,7 @@ async function rehearse(rehearsal: Rehearsal, prepared: Prepared, out: string, o
     const act = actBytes(decisionAct(vault, run.runId, decider, { rootCause: tr.t('demo.says.rootCauseRehearsal'), riskTier: 'low', authorization: 'Approved' }));
     recordDecision(vault, run.runId, signed(decider, 'decision.act.json', act));
     log(tr.t('demo.decision.recorded', { name: decider }));
-    const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack'), language: options.language });
+    const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack') });
     for (const person of PEOPLE) {
       await signPack(pack.folder, { identity: person.name, signer: await loadKeyFile(machines.get(person.name)!.keyFile), decision: 'approve' });
       await importSignature(vault, run.runId, pack.folder, person.name);

@@ -20,6 +20,7 @@ import { makeMachine, signOnMachine, type Machine } from './machines';
 import { createExecutor } from '../targets';
 import { Vault, VaultInputError, setSecret } from '../vault';
 import { EXAMPLES } from './paths';
+import { exampleIn } from './language';
 import { translator, type Lang, type Translator } from '../../shared/i18n';
 
 const RUNBOOK = join(EXAMPLES, 'alembic-governance-cutover.yaml');
@@ -117,7 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       setSecret(vault, 'prod_db_password', password || 'not-needed-with-trust-auth', 'operator');
       const keyring = await sessionKeyring(vault, { sock: '' });
       const op = new RunEngine(vault, { actor: 'operator', keyring, executors: createExecutor, language: options.language });
-      const runbookText = readFileSync(RUNBOOK, 'utf8');
+      const runbookText = exampleIn(readFileSync(RUNBOOK, 'utf8'), options.language);
       const run = await op.startRun({ text: runbookText, source: 'examples/alembic-governance-cutover.yaml', environment: 'rehearsal', targets: { prod_db: dbUrl.toString(), ops_host: `local:${join(host, 'backend')}` } });
       log(tr.t('demo.run.started', { runId: run.runId, title: run.runbook.title, environment: tr.t('env.rehearsal') }));
       const signed = (name: string, file: string, bytes: Buffer) => ({ text: bytes.toString('utf8'), signature: signOnMachine(machines.get(name)!, file, bytes, ACT_NAMESPACE) });
@@ -161,7 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await recordDecisionHere(vault, run.runId, 'operator', { rootCause: tr.t('demo.says.rootCauseNone'), riskTier: 'low', drift: tr.t('demo.says.drift') }, keyring);
       await authorize('Approved');
       log(formatDecision(decisionContext(vault, run.runId, { language: options.language }).decision));
-      const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack'), language: options.language });
+      const pack = await buildPack(vault, run.runId, { outDir: join(out, 'pack') });
       // The approvers sign the pack as they would on their own machines: with only the pack and their key.
       for (const name of APPROVERS) {
         await signPack(pack.folder, { identity: name, signer: await loadKeyFile(machines.get(name)!.keyFile), decision: 'approve' });

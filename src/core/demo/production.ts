@@ -24,6 +24,9 @@ import { createExecutor } from '../targets';
 import { setSecret, Vault, VaultInputError } from '../vault';
 import { makeMachine, signOnMachine, type Machine } from './machines';
 import { EXAMPLES } from './paths';
+import { exampleIn } from './language';
+import { blockReasonText } from '../reports/gate-words';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 
 export const EXAMPLE_RUNBOOK = join(EXAMPLES, 'alembic-governance-cutover.yaml');
 const HOST = join(EXAMPLES, 'alembic-governance-host');
@@ -56,6 +59,8 @@ export interface ProductionDemoOptions {
   /** Server for the throwaway databases (default PGURL or postgresql://postgres@127.0.0.1:5432/postgres). */
   pgUrl?: string;
   log?: (line: string) => void;
+  /** The language of what the demo says, of its people's records and of the evidence (the CLI's --lang); default English. */
+  language?: Lang;
 }
 
 /** The people, the vault and the throwaway databases of the demo; tests drive it step by step. */
@@ -72,6 +77,7 @@ export class ProductionDemo {
     private readonly admin: string,
     private readonly role: string,
     private readonly log: (line: string) => void,
+    readonly language: Lang = 'en',
   ) {
     this.answers = { 'pre-migration-commit': { commit: '70a7968', tag: 'demo' } };
     for (const { step } of allSteps(loadRunbook(runbookText).runbook)) if (step.kind === 'attest') this.answers[step.id] = true;
@@ -79,11 +85,12 @@ export class ProductionDemo {
 
   static async create(options: ProductionDemoOptions & { runbookText?: string }): Promise<ProductionDemo> {
     const log = options.log ?? (() => {});
+    const tr = translator(options.language ?? 'en');
     const out = resolve(options.out);
-    if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(`${out} is not empty; give --out a new or empty folder.`);
+    if (existsSync(out) && readdirSync(out).length > 0) throw new VaultInputError(tr.t('demo.refuse.notEmpty', { out }));
     mkdirSync(out, { recursive: true });
     const admin = options.pgUrl ?? process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-    const runbookText = options.runbookText ?? readFileSync(EXAMPLE_RUNBOOK, 'utf8');
+    const runbookText = options.runbookText ?? exampleIn(readFileSync(EXAMPLE_RUNBOOK, 'utf8'), options.language);
     loadRunbook(runbookText);
     const role = `cutover_demo_owner_${randomBytes(4).toString('hex')}`;
     const password = decodeURIComponent(new URL(admin).password);
@@ -103,8 +110,8 @@ export class ProductionDemo {
       }
       setSecret(vault, 'prod_db_password', password || 'not-needed-with-trust-auth', 'operator');
       const keyring = await sessionKeyring(vault, { sock: '' });
-      log(`Vault ${vault.path}: operator (its owner) and ${APPROVERS.join(', ')} (their own keys in ${join(out, 'machines')}).`);
-      return new ProductionDemo(out, vault, machines, keyring, runbookText, admin, role, log);
+      log(tr.t('demo.production.vault', { path: vault.path, approvers: APPROVERS.join(', '), dir: join(out, 'machines') }));
+      return new ProductionDemo(out, vault, machines, keyring, runbookText, admin, role, log, options.language ?? 'en');
     } catch (error) {
       vault?.close();
       await withClient(admin, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => undefined);
@@ -113,7 +120,7 @@ export class ProductionDemo {
   }
 
   get engine(): RunEngine {
-    return new RunEngine(this.vault, { actor: 'operator', keyring: this.keyring, executors: createExecutor });
+    return new RunEngine(this.vault, { actor: 'operator', keyring: this.keyring, executors: createExecutor, language: this.language });
   }
 
   /** A throwaway database at the 0019 anchor, owned by the demo's login (not a superuser); returns its DSN. */
@@ -127,7 +134,7 @@ export class ProductionDemo {
     await withClient(url.toString(), (c) => c.query(readFileSync(ANCHOR_SQL, 'utf8')));
     url.password = '';
     if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
-    this.log(`Throwaway database ${name} at the 0019 anchor, owned by ${this.role}.`);
+    this.log(this.tr.t('demo.production.db', { db: name, role: this.role }));
     return url.toString();
   }
 
@@ -138,12 +145,17 @@ export class ProductionDemo {
     const backend = join(dir, 'backend');
     if (options.extraRevision) {
       plantExtraRevision(backend);
-      this.log(`Production's checkout carries one more pending revision (${EXTRA_REVISION}) than the rehearsal ran.`);
+      this.log(this.tr.t('demo.production.extraRevision', { revision: EXTRA_REVISION }));
     }
     return backend;
   }
 
   private signedActs = 0;
+
+  /** The demo's words, in its language. */
+  private get tr(): Translator {
+    return translator(this.language);
+  }
 
   /** A file on the person's machine signed there; each act file gets a name of its own. */
   private signed(name: string, file: string, bytes: Buffer) {
@@ -153,7 +165,8 @@ export class ProductionDemo {
   async start(environment: 'rehearsal' | 'production', db: string, backend: string, rehearsalPack?: string): Promise<RunState> {
     const bound = rehearsalPack ? await bindRehearsalPack(rehearsalPack, { runbookHash: loadRunbook(this.runbookText).hash }) : undefined;
     const run = await this.engine.startRun({ text: this.runbookText, source: 'examples/alembic-governance-cutover.yaml', environment, targets: { prod_db: db, ops_host: `local:${backend}` }, ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
-    this.log(`Run ${run.runId} (${environment})${bound ? `, bound to rehearsal run ${bound.binding.runId}` : ''}.`);
+    const words = { runId: run.runId, environment: this.tr.t(`env.${environment}`) };
+    this.log(bound ? this.tr.t('demo.production.runBound', { ...words, rehearsal: bound.binding.runId }) : this.tr.t('demo.production.run', words));
     return run;
   }
 
@@ -161,7 +174,7 @@ export class ProductionDemo {
   approvePlan(runId: string): void {
     const { bytes } = this.engine.exportPlan(runId);
     for (const name of APPROVERS) this.engine.importApproval(runId, bytes, signOnMachine(this.machines.get(name)!, `plan-${runId}.json`, bytes, PLAN_NAMESPACE));
-    this.log(`  plan approved by ${APPROVERS.join(' and ')} (ssh-keygen -Y sign -n ${PLAN_NAMESPACE})`);
+    this.log(this.tr.t('demo.production.planApproved', { names: APPROVERS.join(this.tr.t('demo.production.and')), ns: PLAN_NAMESPACE }));
   }
 
   play(runId: string, options: { until?: string; answers?: Record<string, Answer> } = {}): Promise<AutoplayResult> {
@@ -169,6 +182,7 @@ export class ProductionDemo {
     return autoplay(engine, runId, {
       answers: { ...this.answers, ...options.answers },
       ...(options.until ? { until: options.until } : {}),
+      lang: this.language,
       attestElsewhere: async (stepId) => {
         const { bytes } = engine.exportAct(runId, APPROVERS[0], { kind: 'step.attest', stepId });
         await engine.importAct(this.signed(APPROVERS[0], `${stepId}.act.json`, bytes));
@@ -185,7 +199,7 @@ export class ProductionDemo {
     let state = engine.status(runId);
     for (const name of signers) {
       state = await this.acceptDeviationAs(runId, name, blocking.stepId, blocking.diffSha256);
-      this.log(`  deviation at ${blocking.stepId} (diff sha256 ${blocking.diffSha256.slice(0, 12)}…) accepted by ${name} (ssh-keygen -Y sign -n ${ACT_NAMESPACE})`);
+      this.log(this.tr.t('demo.production.deviationAccepted', { step: blocking.stepId, sha: blocking.diffSha256.slice(0, 12), name, ns: ACT_NAMESPACE }));
     }
     return state;
   }
@@ -199,7 +213,7 @@ export class ProductionDemo {
 
   /** The operator's findings and an approver's GO, then the pack. */
   async decideAndExport(runId: string, label: string): Promise<BuiltPack> {
-    await recordDecisionHere(this.vault, runId, 'operator', { rootCause: 'None: all gates passed', riskTier: 'low', drift: 'None (0019 structural parity PASS)' }, this.keyring);
+    await recordDecisionHere(this.vault, runId, 'operator', { rootCause: this.tr.t('demo.says.rootCauseNone'), riskTier: 'low', drift: this.tr.t('demo.says.drift') }, this.keyring);
     recordDecision(this.vault, runId, this.signed(APPROVERS[0], 'decision.act.json', actBytes(decisionAct(this.vault, runId, APPROVERS[0], { authorization: 'Approved' }))));
     return buildPack(this.vault, runId, { outDir: join(this.out, label) });
   }
@@ -236,16 +250,18 @@ export interface ProductionDemoResult {
 export async function runProductionDemo(options: ProductionDemoOptions & { deviation?: boolean }): Promise<ProductionDemoResult> {
   const demo = await ProductionDemo.create(options);
   const log = options.log ?? (() => {});
+  const tr = translator(options.language ?? 'en');
   try {
-    log('Rehearsal:');
+    log(tr.t('demo.production.rehearsal'));
     const rehearsal = await demo.rehearse();
-    log(`Production, bound to ${rehearsal.pack.folder}:`);
+    log(tr.t('demo.production.production', { folder: rehearsal.pack.folder }));
     const run = await demo.start('production', await demo.database('production'), demo.host('production', { extraRevision: options.deviation }), rehearsal.pack.folder);
     demo.approvePlan(run.runId);
     let result = await demo.play(run.runId);
     if (options.deviation) {
       if (result.state.status !== 'BLOCKED') throw new Error(`the deviation demo expected a BLOCKED run, got ${result.state.status}`);
-      log(`  BLOCKED: ${result.state.blockedBy?.reason}`);
+      const blocked = result.state.blockedBy;
+      log(tr.t('demo.production.blocked', { reason: blocked ? blockReasonText(demo.language, blocked.reason, result.state.steps.get(blocked.stepId)?.gates ?? []) : '' }));
       await demo.acceptDeviation(run.runId);
       result = await demo.play(run.runId);
     }

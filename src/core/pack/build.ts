@@ -25,7 +25,6 @@ import { verifyInstructions } from './instructions';
 import { ALLOWED_SIGNERS, DECISION_NAMESPACE, DECISION_PDF, EVIDENCE_DIR, MANIFEST, PREDICATE_TYPE, RESULTS_DIR, STATEMENT_TYPE, SUMS, VERIFY_TXT, comparePaths, formatAllowedSigners, formatSums } from './layout';
 import { manifestBytes, type DecisionPackPredicate, type ManifestSubject, type PackIdentity, type PackManifest, type PackPolicy, type SubjectKind } from './manifest';
 import { ZipWriter } from './zip-write';
-import type { Lang } from '../../shared/i18n/languages';
 
 /**
  * What exporting appended to the vault before exports became read-only. Nothing appends it any
@@ -41,8 +40,6 @@ export interface BuildPackOptions {
    * detached files added after export; a PDF that showed them would change the signed manifest).
    */
   renderPdf?: (model: PackModel, decision: Decision, policy: PackPolicy) => Promise<Buffer>;
-  /** The language of decision.pdf, VERIFY.txt and the pack's words where the run's runbook names none (--lang, the window's). */
-  language?: Lang;
 }
 
 const defaultPdf = (model: PackModel, decision: Decision, policy: PackPolicy) => renderDecisionPdf(model, decision, { policy });
@@ -119,8 +116,8 @@ interface Plan {
   signedBy: string[];
 }
 
-async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNullable<BuildPackOptions['renderPdf']>, language?: Lang): Promise<Plan> {
-  const model = buildPackModel(vault, state, { language });
+async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNullable<BuildPackOptions['renderPdf']>): Promise<Plan> {
+  const model = buildPackModel(vault, state);
   // The decision: derived from the run, with what people recorded (`decision.recorded`).
   const decision = deriveDecision(model, operatorDecisionFor(vault, state.runId));
   const paths = new PathAllocator();
@@ -243,11 +240,10 @@ async function planPack(vault: ReadOnlyVault, state: RunState, renderPdf: NonNul
 
 /**
  * The manifest this vault exports for the run now, without writing a file: what a returned
- * signature must be over (importSignature). Same steps as buildPack, so the same sha256; in
- * `language` where the run's runbook names none (a pack exported with --lang or from the window).
+ * signature must be over (importSignature). Same steps as buildPack, so the same sha256.
  */
-export async function currentManifest(vault: ReadOnlyVault, runId: string, language?: Lang): Promise<{ manifest: Buffer; manifestSha256: string; chainHead: { seq: number; hash: string; at: string } }> {
-  const plan = await planPack(vault, runState(vault, runId), defaultPdf, language);
+export async function currentManifest(vault: ReadOnlyVault, runId: string): Promise<{ manifest: Buffer; manifestSha256: string; chainHead: { seq: number; hash: string; at: string } }> {
+  const plan = await planPack(vault, runState(vault, runId), defaultPdf);
   return { manifest: plan.manifest, manifestSha256: plan.manifestSha256, chainHead: plan.chainHead };
 }
 
@@ -300,7 +296,7 @@ async function copyArtifact(vault: ReadOnlyVault, file: Extract<PlannedFile, { a
  */
 export async function buildPack(vault: ReadOnlyVault, runId: string, options: BuildPackOptions): Promise<BuiltPack> {
   const state = runState(vault, runId);
-  const plan = await planPack(vault, state, options.renderPdf ?? defaultPdf, options.language);
+  const plan = await planPack(vault, state, options.renderPdf ?? defaultPdf);
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const folder = join(outDir, plan.name);

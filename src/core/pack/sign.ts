@@ -22,7 +22,6 @@ import { extractPackZip, openPack, type PackSource } from './source';
 import { integrityProblems, verdictMismatch, verifySource } from './verify';
 import type { ZipLimits } from './zip-read';
 import { ZipWriter } from './zip-write';
-import { LANGUAGES } from '../../shared/i18n/languages';
 
 export { PACK_SIGNED_EVENT };
 
@@ -237,13 +236,6 @@ async function checkExportedHere(vault: Vault, runId: string, manifestData: Buff
   if (packRun !== runId) throw new PackSignError(`${never}: it is the pack of run ${packRun}. Import the signature for run ${packRun}.`);
   const now = await currentManifest(vault, runId);
   if (now.manifestSha256 === manifestSha256) return;
-  // A runbook that names no language is exported in the language asked for (--lang, the
-  // window's): the pack is this vault's if it is the export in one of them.
-  if (anchor.seq === now.chainHead.seq) {
-    for (const language of LANGUAGES) {
-      if ((await currentManifest(vault, runId, language)).manifestSha256 === manifestSha256) return;
-    }
-  }
   if (anchor.seq < now.chainHead.seq) {
     throw new PackSignError(`This pack's manifest (sha256 ${manifestSha256}) is not the one this vault exports for run ${runId} now (sha256 ${now.manifestSha256}): the pack was exported before more evidence was stored for the run (it is anchored at chain event #${anchor.seq}, the run now at #${now.chainHead.seq}), so its signatures are over evidence that is no longer the whole story. Export the pack again and have it signed.`);
   }

@@ -16,6 +16,7 @@ import type { ReadOnlyVault, Vault } from '../vault';
 import { compareStep, stepFacts, type Difference, type Verdict } from './compare';
 import { normalizeTranscript } from './normalize';
 import { parseRehearsalRecord, type RehearsalRecord } from './record';
+import { translate } from '../../shared/i18n';
 
 export const REHEARSAL_STORED = 'rehearsal.stored';
 export const STEP_COMPARED = 'step.compared';
@@ -123,7 +124,7 @@ export function compareWithRehearsal(vault: Vault, state: RunState, step: Step, 
   // The diff is the run's linked evidence (artifactId, label): the pack carries it under evidence/.
   vault.append({ actor: 'system', type: STEP_COMPARED, payload: { ...payload, ...(diffArtifact ? { artifactId: diffArtifact.artifactId, label: `${step.id} against its rehearsal (normalised diff)` } : {}) } });
   if (deviation !== 'block' || !mayBlock || state.status === 'ROLLBACK') return false;
-  vault.append({ actor: 'system', type: 'run.blocked', payload: { runId: state.runId, stepId: step.id, reason: `deviation from rehearsal: ${comparison.differences.map((d) => d.what).join(', ')} differ (diff sha256 ${diffArtifact!.sha256}); it continues only when ${state.runbook.policy.approvals.quorum} approver(s) sign a deviation.accept act for this step and diff, or it rolls back`, gates: [], deviation: { diffSha256: diffArtifact!.sha256, artifactId: diffArtifact!.artifactId } } });
+  vault.append({ actor: 'system', type: 'run.blocked', payload: { runId: state.runId, stepId: step.id, reason: translate('en', 'block.deviation', { what: comparison.differences.map((d) => d.what).join(', '), sha256: diffArtifact!.sha256, quorum: state.runbook.policy.approvals.quorum }), gates: [], deviation: { diffSha256: diffArtifact!.sha256, artifactId: diffArtifact!.artifactId } } });
   return true;
 }
 

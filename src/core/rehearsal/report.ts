@@ -8,6 +8,7 @@ import type { RunState } from '../engine/types';
 import type { Difference } from './compare';
 import { acceptancesIn, STEP_COMPARED, type ComparedEvent } from './follow';
 import { wordAgain } from '../reports/word-again';
+import { oneWhatText } from './what-words';
 import { translator, type Lang, type MessageKey } from '../../shared/i18n';
 
 /** `cutover act export … --accept-deviation SHA256 …`: what each approver signs to accept a deviation (the CLI and the window print it alike). */
@@ -93,13 +94,12 @@ export function verdictWords(row: Pick<StepComparisonRow, 'verdict' | 'mustMatch
 }
 
 /** What differed and how it reads, as compare.ts records them in English, in `lang`. */
-const WHAT: readonly MessageKey[] = ['rehearsal.what.status', 'rehearsal.what.command', 'rehearsal.what.exitCode', 'rehearsal.what.gates', 'rehearsal.what.captured', 'rehearsal.what.alembic', 'rehearsal.what.rowCounts', 'rehearsal.what.transcript'];
 const VALUES: readonly MessageKey[] = ['rehearsal.value.none', 'rehearsal.value.lines', 'rehearsal.value.linesDiffer'];
 
 /** One line per difference and acceptance, for people (in `lang`). */
 export function rowDetails(row: StepComparisonRow, lang: Lang = 'en'): string[] {
   const tr = translator(lang);
-  const lines = row.differences.map((d) => tr.t('rehearsal.detail.difference', { what: wordAgain(lang, d.what, WHAT), rehearsal: wordAgain(lang, oneLine(d.rehearsal), VALUES), production: wordAgain(lang, oneLine(d.production), VALUES) }));
+  const lines = row.differences.map((d) => tr.t('rehearsal.detail.difference', { what: oneWhatText(lang, d.what), rehearsal: wordAgain(lang, oneLine(d.rehearsal), VALUES), production: wordAgain(lang, oneLine(d.production), VALUES) }));
   if (row.diff) lines.push(tr.t('rehearsal.detail.diff', { name: row.diff.name, sha256: row.diff.sha256 }));
   for (const a of row.accepted) lines.push(tr.t('rehearsal.detail.accepted', { signer: a.signer, fingerprint: a.fingerprint, at: tr.stamp(a.at) }));
   return lines;
@@ -131,7 +131,7 @@ export function rehearsalLine(vault: ReadOnlyVault, runId: string, stepId: strin
   const c = last.payload as ComparedEvent;
   const ratio = c.durationRatio !== null ? tr.t('rehearsal.durationOf', { ratio: tr.number(c.durationRatio) }) : '';
   if (c.verdict !== 'differs') return `${tr.t(VERDICT_KEYS[c.verdict])}${ratio}`;
-  const what = c.differences.map((d) => wordAgain(lang, d.what, WHAT)).join(', ');
+  const what = c.differences.map((d) => oneWhatText(lang, d.what)).join(', ');
   const diff = c.diffArtifact ? tr.t('rehearsal.line.diff', { name: c.diffArtifact.name, sha256: c.diffArtifact.sha256 }) : '';
   const next = c.deviation === 'block' && c.diffArtifact ? tr.t('rehearsal.line.blocked', { command: acceptDeviationCommand(runId, stepId, c.diffArtifact.sha256) }) : '';
   return `${verdictWords(c, lang)}: ${what}${ratio}${diff}${next}`;

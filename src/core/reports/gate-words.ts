@@ -5,8 +5,9 @@
 // this module does not word) is shown as recorded, never guessed at.
 import { blocksStep, IMPLICIT_EXIT_GATE, type GateResult } from '../engine/gates';
 import { translator, type Lang, type MessageKey } from '../../shared/i18n';
+import { whatText } from '../rehearsal/what-words';
 import { failureReasonText } from './failure-words';
-import { wordAgain, type Nested } from './word-again';
+import { matchVars, wordAgain, type Nested } from './word-again';
 
 /** HTTP status, JSON and latency gates (engine/http-step.ts), a capture that found nothing (values.ts), a `that:` (conditions.ts). */
 const HTTP_DETAILS: readonly MessageKey[] = ['gate.http.status', 'gate.http.noResponse', 'gate.http.notFound', 'gate.http.notJson', 'gate.http.tooLarge'];
@@ -108,5 +109,7 @@ export function blockReasonText(lang: Lang, reason: string, gates: readonly Gate
   const aborts = failed.filter((g) => g.kind === 'abort');
   if (aborts.length && reason === `abort gate ${aborts.map((g) => g.gate).join(', ')} matched`) return tr.t('block.abort', { gates: aborts.map((g) => gateText(lang, g)).join(', ') });
   if (failed.length && reason === `expectation failed: ${failed.map((g) => g.gate).join(', ')}`) return tr.t('block.expectation', { gates: failed.map((g) => gateText(lang, g)).join(', ') });
+  const deviation = matchVars(reason, 'block.deviation');
+  if (deviation) return tr.t('block.deviation', { what: whatText(lang, deviation.what!), sha256: deviation.sha256!, quorum: deviation.quorum! });
   return failureReasonText(lang, reason) ?? reason;
 }

@@ -52,6 +52,13 @@ export function matchAgain(lang: Lang, text: string, keys: readonly MessageKey[]
   return null;
 }
 
+/** The values of `key`'s {placeholders} when `text` is exactly its English sentence, else null. */
+export function matchVars(text: string, key: MessageKey): Record<string, string> | null {
+  const t = templateOf(key);
+  const m = t.pattern.exec(text);
+  return m ? Object.fromEntries(t.names.map((name, i) => [name, m[i + 1]!])) : null;
+}
+
 /** `text` in `lang` when it is one of `keys`' English sentences, else as recorded (English: always as recorded). */
 export function wordAgain(lang: Lang, text: string, keys: readonly MessageKey[], nested: Nested = {}): string {
   if (lang === 'en') return text;

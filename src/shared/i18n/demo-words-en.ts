@@ -31,6 +31,18 @@ export const demoWordsEn = {
   'demo.decision.rollback': '  decision: rollback path',
   'demo.decision.recorded': '  decision recorded and authorized by {name} (incident commander)',
   'demo.stopped': 'The rehearsal stopped at {step}: {reason}. No decision, no pack.',
+  // ---- the production demo -------------------------------------------------------------------
+  'demo.production.vault': 'Vault {path}: operator (its owner) and {approvers} (their own keys in {dir}).',
+  'demo.production.db': 'Throwaway database {db} at the 0019 anchor, owned by {role}.',
+  'demo.production.extraRevision': 'Production\'s checkout carries one more pending revision ({revision}) than the rehearsal ran.',
+  'demo.production.run': 'Run {runId} ({environment}).',
+  'demo.production.runBound': 'Run {runId} ({environment}), bound to rehearsal run {rehearsal}.',
+  'demo.production.planApproved': '  plan approved by {names} (ssh-keygen -Y sign -n {ns})',
+  'demo.production.and': ' and ',
+  'demo.production.deviationAccepted': '  deviation at {step} (diff sha256 {sha}…) accepted by {name} (ssh-keygen -Y sign -n {ns})',
+  'demo.production.rehearsal': 'Rehearsal:',
+  'demo.production.production': 'Production, bound to {folder}:',
+  'demo.production.blocked': '  BLOCKED: {reason}',
   // ---- what the demo's people type -----------------------------------------------------------
   'demo.says.blockedReason': 'DuplicateTable during alembic upgrade head (abort gate)',
   'demo.says.rootCauseBlocked': 'Migration 0023 creates a table that already exists (DuplicateTable)',
@@ -51,6 +63,10 @@ export const demoWordsEn = {
   'demo.summary.notRun': 'not run',
   'demo.summary.verifyYourself': 'Verify it yourself:\n  cd {folder} && sha256sum -c SHA256SUMS\n  cat VERIFY.txt   (the ssh-keygen -Y verify line for each signature)\n  npx cutover pack verify {zip}',
   'demo.summary.incident': 'Run BLOCKED at the abort gate. Incident report:\n  {markdown}\n  {pdf}',
+  'demo.summary.rehearsalPack': 'Rehearsal pack: {folder}',
+  'demo.summary.productionPack': 'Production pack: {folder}',
+  'demo.summary.noPack': '(none)',
+  'demo.summary.productionFiles': '  (rehearsal/manifest.json, rehearsal/comparison.json; decision.pdf "{section}")',
   'demo.summary.seeRun': 'See the run: CUTOVER_PASSPHRASE=… npx cutover run status --vault {vault} {runId}',
 } as const;
 

@@ -31,6 +31,18 @@ export const demoWordsEs: DemoWordsCatalogue = {
   'demo.decision.rollback': '  decisión: ruta de rollback',
   'demo.decision.recorded': '  decisión registrada y autorizada por {name} (comandante del incidente)',
   'demo.stopped': 'El ensayo se detuvo en {step}: {reason}. Sin decisión ni paquete.',
+  // ---- la demo de producción ----------------------------------------------------------------
+  'demo.production.vault': 'Bóveda {path}: operator (su dueña) y {approvers} (sus propias claves en {dir}).',
+  'demo.production.db': 'Base de datos desechable {db} en el ancla 0019, propiedad de {role}.',
+  'demo.production.extraRevision': 'El checkout de producción lleva una revisión pendiente más ({revision}) que las que ejecutó el ensayo.',
+  'demo.production.run': 'Ejecución {runId} ({environment}).',
+  'demo.production.runBound': 'Ejecución {runId} ({environment}), vinculada a la ejecución de ensayo {rehearsal}.',
+  'demo.production.planApproved': '  plan aprobado por {names} (ssh-keygen -Y sign -n {ns})',
+  'demo.production.and': ' y ',
+  'demo.production.deviationAccepted': '  desviación en {step} (diff sha256 {sha}…) aceptada por {name} (ssh-keygen -Y sign -n {ns})',
+  'demo.production.rehearsal': 'Ensayo:',
+  'demo.production.production': 'Producción, vinculada a {folder}:',
+  'demo.production.blocked': '  BLOQUEADA: {reason}',
   // ---- lo que escriben las personas de la demo -----------------------------------------------
   'demo.says.blockedReason': 'DuplicateTable durante alembic upgrade head (compuerta de aborto)',
   'demo.says.rootCauseBlocked': 'La migración 0023 crea una tabla que ya existe (DuplicateTable)',
@@ -51,5 +63,9 @@ export const demoWordsEs: DemoWordsCatalogue = {
   'demo.summary.notRun': 'no se ejecutó',
   'demo.summary.verifyYourself': 'Verifíquelo usted mismo:\n  cd {folder} && sha256sum -c SHA256SUMS\n  cat VERIFY.txt   (la línea ssh-keygen -Y verify de cada firma)\n  npx cutover pack verify {zip}',
   'demo.summary.incident': 'Ejecución BLOQUEADA en la compuerta de aborto. Informe del incidente:\n  {markdown}\n  {pdf}',
+  'demo.summary.rehearsalPack': 'Paquete del ensayo: {folder}',
+  'demo.summary.productionPack': 'Paquete de producción: {folder}',
+  'demo.summary.noPack': '(ninguno)',
+  'demo.summary.productionFiles': '  (rehearsal/manifest.json, rehearsal/comparison.json; decision.pdf "{section}")',
   'demo.summary.seeRun': 'Vea la ejecución: CUTOVER_PASSPHRASE=… npx cutover run status --vault {vault} {runId}',
 };

@@ -465,6 +465,8 @@ export const en = {
   'block.abort': 'abort gate {gates} matched',
   'block.expectation': 'expectation failed: {gates}',
   'block.interrupted': 'interrupted: the command may have run; retry only with a signed decision',
+  // Recorded by the engine in English (rehearsal/follow.ts); {what} is a list of rehearsal.what.* words.
+  'block.deviation': 'deviation from rehearsal: {what} differ (diff sha256 {sha256}); it continues only when {quorum} approver(s) sign a deviation.accept act for this step and diff, or it rolls back',
 
   // ---- the post-incident report ----------------------------------------------------------
   'incident.title': 'Post-incident report: {title}',

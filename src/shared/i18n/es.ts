@@ -463,6 +463,7 @@ export const es: Catalogue = {
   'block.abort': 'coincidió la compuerta de aborto: {gates}',
   'block.expectation': 'falló la expectativa: {gates}',
   'block.interrupted': 'interrumpido: el comando puede haberse ejecutado; reintentar solo con una decisión firmada',
+  'block.deviation': 'desviación respecto al ensayo: difieren {what} (diff sha256 {sha256}); continúa solo cuando {quorum} aprobador(es) firmen un acto deviation.accept para este paso y este diff, o se revierte',
 
   // ---- el informe posterior al incidente -------------------------------------------------
   'incident.title': 'Informe posterior al incidente: {title}',
