@@ -81,7 +81,9 @@ class PersonProcess {
   private readonly kill: () => void;
 
   constructor(person: TeamPerson, args: string[], passphrase: string, onLine?: (line: string) => void) {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CUTOVER_PASSPHRASE: passphrase, CUTOVER_ACTOR: person.name }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The demo reads what each command says (run play's lines), so the commands speak English
+    // whatever CUTOVER_LANG the caller has; `--team` is not translated (see the README).
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CUTOVER_PASSPHRASE: passphrase, CUTOVER_ACTOR: person.name, CUTOVER_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let partial = '';
