@@ -229,6 +229,28 @@ describe('cutover runbook validate in the runbook\'s language', () => {
     expect(missing.stderr).toContain('1:1: no se puede abrir el archivo: no existe ese archivo');
   });
 
+  it('a JSON path targets/json-path.ts refuses in English is said again in Spanish for a Spanish runbook', async () => {
+    const dir = useTempDir('cutover-runbook-lang-');
+    const runbook = (line: string) => `format: cutover-runbook/v1
+id: captura
+title: Captura
+version: "1"
+${line}
+targets:
+  api: { kind: http, base_url: "https://api.example.com" }
+phases:
+  - id: P1
+    title: Lanzar
+    steps:
+      - { id: lanzar, kind: http, title: Lanzar, target: api, capture: { trabajo: { json: "job_id" } } }
+`;
+    const spanish = await validate(write(dir, 'es.yaml', runbook('language: es')));
+    expectSpanish(spanish, 1);
+    expect(spanish.stderr).toContain('la ruta JSON "job_id" no se puede analizar: debe empezar por $ (escríbala como $.job_id');
+    const english = await validate(write(dir, 'en.yaml', runbook('')));
+    expect(english.stderr).toContain(':12:91: JSON path "job_id" does not parse: it must start with $ (write it like $.job_id, $.items[0].id or $[\'odd key\'])\n');
+  });
+
   it('a valid Spanish runbook: the summary line in Spanish', async () => {
     const dir = useTempDir('cutover-runbook-lang-');
     const r = await validate(write(dir, 'ok.yaml', VALID));

@@ -3,12 +3,12 @@
 // captures or records, every expression parses and names nothing else, every JSON path and
 // capture pattern compiles. Each problem points at the field that holds it.
 import { RE2JS } from 're2js';
-import { jsonPathProblem } from '../targets/json-path';
 import type { DocPath } from './errors';
 import { expressionProblem, findReferences, type Reference } from './expression';
 import type { Runbook, Step } from './schema';
 import { allSteps, type SemanticIssue } from './validate';
 import { say } from './errors';
+import { jsonPathProblemSaid } from './json-path-words';
 
 interface Provider {
   /** The step's position in document order. */
@@ -131,7 +131,7 @@ export function validateReferences(runbook: Runbook): SemanticIssue[] {
     for (const [name, spec] of Object.entries(capture)) {
       const at: DocPath = [...path, 'capture', name];
       if (spec.json !== undefined) {
-        const problem = jsonPathProblem(spec.json);
+        const problem = jsonPathProblemSaid(spec.json);
         if (problem) error([...at, 'json'], problem);
       }
       if (spec.pattern !== undefined) {

@@ -6,6 +6,7 @@ import { flagsProblem, patternProblem } from './patterns';
 import { ROLE_NAME } from '../identity/roles';
 import { evaluateJsonPath, jsonPathProblem } from '../targets/json-path';
 import { thresholdProblem } from './thresholds';
+import { jsonPathProblemSaid } from './json-path-words';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { z } from 'zod';
 import { say } from './errors';
@@ -319,7 +320,7 @@ export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'O
 export const READ_ONLY_HTTP_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 const compareOp = z.enum(['<', '<=', '>', '>=', '==', '!=']);
 const jsonPath = z.string().min(1).superRefine((value, ctx) => {
-  const problem = jsonPathProblem(value);
+  const problem = jsonPathProblemSaid(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 const statusCode = z.number().int().min(100).max(599);

@@ -236,6 +236,11 @@ export const runbookRulesEn = {
   'runbook.cli.steps.other': '{n} steps',
   'runbook.cli.needingApproval.one': '{n} command needing approval',
   'runbook.cli.needingApproval.other': '{n} commands needing approval',
+  // ---- a JSON path's problem as targets/json-path.ts writes it (json-path-words.ts) ---------
+  'runbook.jsonPath.problem': 'JSON path {path} does not parse: {reason} (write it like $.job_id, $.items[0].id or $[\'odd key\'])',
+  'runbook.jsonPath.dollar': 'it must start with $',
+  'runbook.jsonPath.name': 'a name must follow "." at position {n}',
+  'runbook.jsonPath.unexpected': 'unexpected {what} at position {n} (wildcards, filters and .. are not supported)',
 } as const;
 
 /** What runbook-rules-es.ts (and any other language) fills: every key above. */

@@ -236,4 +236,9 @@ export const runbookRulesEs: RunbookRulesCatalogue = {
   'runbook.cli.steps.other': '{n} pasos',
   'runbook.cli.needingApproval.one': '{n} comando que necesita aprobación',
   'runbook.cli.needingApproval.other': '{n} comandos que necesitan aprobación',
+  // ---- el problema de una ruta JSON tal como lo escribe targets/json-path.ts (json-path-words.ts)
+  'runbook.jsonPath.problem': 'la ruta JSON {path} no se puede analizar: {reason} (escríbala como $.job_id, $.items[0].id o $[\'clave con espacios\'])',
+  'runbook.jsonPath.dollar': 'debe empezar por $',
+  'runbook.jsonPath.name': 'tras "." debe ir un nombre (posición {n})',
+  'runbook.jsonPath.unexpected': '{what} inesperado en la posición {n} (no se admiten comodines, filtros ni ..)',
 };
