@@ -1,8 +1,9 @@
 // `cutover run …` in the run's language, through the real `cutover` process: a Spanish runbook's
 // refusals from the engine (a step of another kind, a T-0 that is not a time, an approver not in
 // the vault) and the next step's kind are Spanish with no --lang at all; the command line's own
-// mistakes (--env, --decision, a run compare of no run, an answers file that is a list) follow
-// --lang / CUTOVER_LANG; English word for word as before without them; nothing is appended.
+// mistakes (--env, --decision, --accept-host-key, a run compare of no run, an answers file that
+// is a list) follow --lang / CUTOVER_LANG; English word for word as before without them; nothing
+// is appended.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +82,9 @@ describe('cutover run in the run\'s language', () => {
     expectRefusal(await runCli(badDecision, { env }), 2, /--decision is retry, rollback or stop\./);
     spanish(await runCli(['run', 'compare', '--vault', vault, 'nada'], { env: es }), /No hay ninguna ejecución nada en esta bóveda; consulte `cutover run list`\./);
     expectRefusal(await runCli(['run', 'compare', '--vault', vault, 'nada'], { env }), 2, /No run nada in this vault; see `cutover run list`\./);
+    const step = ['run', 'step', '--vault', vault, runId, 'snap', '--accept-host-key', 'nada'];
+    spanish(await runCli(step, { env: es }), /--accept-host-key espera DESTINO=SHA256:…, se recibió "nada"\./);
+    expectRefusal(await runCli(step, { env }), 2, /--accept-host-key takes TARGET=SHA256:…, got "nada"\./);
     const play = ['run', 'play', '--vault', vault, runId, '--answers', answers, '--wait', '0'];
     spanish(await runCli(play, { env: es }), /El archivo de respuestas \S+ debe asociar identificadores de paso con respuestas \(p\. ej\. "freeze: true"\), no contener una lista\./);
     expectRefusal(await runCli(play, { env }), 2, /The answers file \S+ must map step ids to answers \(e\.g\. "freeze: true"\), not hold a list\./);

@@ -33,7 +33,8 @@ interface CommonOpts {
   acceptHostKey?: string[];
 }
 
-function hostKeyAcceptor(accepted: string[] = []) {
+/** `--accept-host-key` pins, else a prompt (in `words`' language) on a terminal. What it throws is recorded with the step's failure, so it stays English. */
+function hostKeyAcceptor(accepted: string[] = [], words: () => Translator = usageWords) {
   const pins = new Map<string, string>();
   for (const item of accepted) {
     const [target, fp] = item.split('=');
@@ -46,7 +47,7 @@ function hostKeyAcceptor(accepted: string[] = []) {
       throw new CliUsageError(`Target ${target} presented host key ${fingerprint}, not the ${pins.get(target)} you accepted. Refusing to connect.`);
     }
     if (process.stdin.isTTY && process.stderr.isTTY) {
-      const answer = await promptHidden(`First connection to ${target}. Its host key fingerprint is\n  ${fingerprint}\nCompare it with the one the server's admin gave you. Type "yes" to pin it: `);
+      const answer = await promptHidden(words().t('engine.cli.hostKeyPrompt', { target, fingerprint }));
       return answer.trim() === 'yes';
     }
     throw new CliUsageError(`First connection to ${target}: its host key is ${fingerprint}. Check it, then re-run with --accept-host-key ${target}=${fingerprint}.`);
@@ -54,7 +55,7 @@ function hostKeyAcceptor(accepted: string[] = []) {
 }
 
 /** An engine over the vault; `sign` loads the acting person's key (acts), reads leave it out and open the vault read-only. */
-async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Vault) => Promise<T>, mode: { read?: boolean; unsigned?: boolean } = {}): Promise<T> {
+async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Vault) => Promise<T>, mode: { read?: boolean; unsigned?: boolean; runId?: string } = {}): Promise<T> {
   // A read-only handle refuses every write (in SQLite and in append), so the engine's read paths
   // are safe over it; only its type is widened here.
   const vault = (mode.read ? await openVault(opts.vault, { readOnly: true }) : await openVault(opts.vault)) as Vault;
@@ -62,11 +63,13 @@ async function withEngine<T>(opts: CommonOpts, fn: (engine: RunEngine, vault: Va
     const { RunEngine } = await import('../../core/engine');
     const { createExecutor } = await import('../../core/targets/registry');
     const actor = opts.actor ?? defaultActor();
-    const engine = new RunEngine(vault, {
+    // The host key prompt speaks the run's language once the engine can read the run.
+    const words = (): Translator => (mode.runId ? runWords(engine.status(mode.runId)) : usageWords());
+    const engine: RunEngine = new RunEngine(vault, {
       actor,
       keyring: mode.read || mode.unsigned ? undefined : await actorKeyring(vault, actor, opts.key),
       executors: createExecutor,
-      confirmHostKey: hostKeyAcceptor(opts.acceptHostKey),
+      confirmHostKey: hostKeyAcceptor(opts.acceptHostKey, words),
       onProgress: opts.json ? undefined : (u) => process.stderr.write(u.text),
       // The engine's refusals in --lang / CUTOVER_LANG where the runbook names no language.
       language: requestedLang(),
@@ -211,7 +214,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         } finally {
           uninstall?.();
         }
-      });
+      }, { runId });
     });
 
   common(run.command('watch'))
@@ -231,7 +234,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         } finally {
           process.off('SIGINT', stop);
         }
-      });
+      }, { runId });
     });
 
   common(run.command('attest')).description('attest a statement (attest steps)').argument('<run>').argument('<step>')
@@ -322,7 +325,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         } finally {
           await inbox?.close();
         }
-      });
+      }, { runId });
     });
 
   const plan = program.command('plan').description('the plan approvers sign');
@@ -388,7 +391,7 @@ async function teamInbox(vault: Vault, timeoutMs: number, actor: string) {
   const { LedgerInbox } = await import('../../core/ledger/auto-receive');
   return LedgerInbox.open(vault, {
     timeoutMs, actor,
-    passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Passphrase for your key: '),
+    passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', usageWords().t('engine.cli.keyPassphrase')),
     say: (line, refusal) => (refusal ? process.stderr.write(`cutover: ${line}\n`) : console.log(`  ${line}`)),
   });
 }

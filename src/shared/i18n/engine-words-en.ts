@@ -93,6 +93,8 @@ export const engineWordsEn = {
   'engine.cli.answersNotYaml': 'The answers file {path} is not valid YAML or JSON: {reason}. It maps step ids to answers, e.g. "freeze: true" or {example}.',
   'engine.cli.answersNotMap': 'The answers file {path} must map step ids to answers (e.g. "freeze: true"), not hold a {kind}.',
   'engine.cli.secretValue': 'Value of {name}: ',
+  'engine.cli.keyPassphrase': 'Passphrase for your key: ',
+  'engine.cli.hostKeyPrompt': 'First connection to {target}. Its host key fingerprint is\n  {fingerprint}\nCompare it with the one the server\'s admin gave you. Type "yes" to pin it: ',
 } as const;
 
 /** What engine-words-es.ts (and any other language) fills: every key above. */

@@ -90,4 +90,6 @@ export const engineWordsEs: EngineWordsCatalogue = {
   'engine.cli.answersNotYaml': 'El archivo de respuestas {path} no es YAML ni JSON válido: {reason}. Asocia identificadores de paso con respuestas, p. ej. "freeze: true" o {example}.',
   'engine.cli.answersNotMap': 'El archivo de respuestas {path} debe asociar identificadores de paso con respuestas (p. ej. "freeze: true"), no contener {kind}.',
   'engine.cli.secretValue': 'Valor de {name}: ',
+  'engine.cli.keyPassphrase': 'Frase de contraseña de su clave: ',
+  'engine.cli.hostKeyPrompt': 'Primera conexión con {target}. La huella de su clave de host es\n  {fingerprint}\nCompárela con la que le dio el administrador del servidor. Escriba "yes" para fijarla: ',
 };
