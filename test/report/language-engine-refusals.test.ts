@@ -1,13 +1,14 @@
 // The engine's own refusals in the run's language (issue 13, item 3): a run whose runbook says
-// `language: es` refuses in Spanish — no run by that id, a T-0 that is not a time, a --target the
-// runbook does not have, a rehearsal bound to a rehearsal run, a step of another kind, a record
-// field that is unknown, missing or does not match, a value not there yet (a check, an HTTP
-// request's path, a monitor's probe, a condition), a value a shell would misread, a key not usable here, an act that attests
-// another statement, a malformed act (each field's problem), an execute or decision.record act brought in, a decision that is none of
-// the three, a step that does not apply, a step already attested or recorded, a stopped run —
-// with no English catalogue sentence; an English runbook gets the same refusals word for word as
-// before; and each refusal leaves the vault's chain head where it was. Real engine, real vault,
-// real local commands.
+// `language: es` refuses in Spanish — no run by that id, a T-0 that is not a time, a --target
+// the runbook does not have, a rehearsal bound to a rehearsal run, a step of another kind, a
+// record field that is unknown, missing or does not match, a value not there yet (a check, an
+// HTTP request's path, a monitor's probe, a condition), a value a shell would misread, a secret
+// not in the vault, a key not usable here, an act that attests another statement, a malformed
+// act (each field's problem), an execute or decision.record act brought in, a decision that is
+// none of the three, a step that does not apply, a step already attested or recorded, a stopped
+// run — with no English catalogue sentence; an English runbook gets the same refusals word for
+// word as before; and each refusal leaves the vault's chain head where it was. Real engine, real
+// vault, real local commands.
 import { describe, expect, it } from 'vitest';
 import { ACT_NAMESPACE, actBytes, type ActDocument } from '../../src/core/acts';
 import type { RehearsalRef } from '../../src/core/engine/types';
@@ -34,6 +35,7 @@ phases:
       - { id: usa, kind: check, title: Usa la nota, target: ws, read_only: true, run: "echo \${value:snap.nota}" }
       - { id: solo, kind: manual, title: Solo con ID, instructions: Nada, when: "\${value:snap.id} == 'snap-1'" }
       - { id: prod, kind: attest, title: Solo producción, statement: "Producción lista", environments: [production] }
+      - { id: clave, kind: check, title: Usa un secreto, target: ws, read_only: true, run: "true", env: { TOKEN: "\${secret:falta}" } }
       - { id: pide, kind: http, title: Pide, target: api, request: { method: GET, path: "/v/\${value:snap.id}" } }
       - { id: watch, kind: monitor, title: Vigila, probe: { url: "http://127.0.0.1:9/\${value:snap.nota}", every: 100ms, for: 400ms }, thresholds: [ "error_rate_pct <= 0" ] }
 `;
@@ -76,6 +78,7 @@ async function provokeAll(lang: Lang): Promise<void> {
   // A value not recorded yet: in a check's command, a monitor's probe and a condition.
   await no(() => op.executeStep(runId, 'usa'), { es: '${value:snap.nota} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: '${value:snap.nota} has no value yet: step snap has not run yet.' });
   await no(() => op.executeStep(runId, 'watch'), { es: 'Paso watch: ${value:snap.nota} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: 'Step watch: ${value:snap.nota} has no value yet: step snap has not run yet.' });
+  await no(() => op.executeStep(runId, 'clave'), { es: 'El secreto "falta" (que usa TOKEN) no está en la bóveda: guárdelo con `cutover secret set --name falta`.', en: 'The secret "falta" (used by TOKEN) is not in the vault: set it with `cutover secret set --name falta`.' });
   await no(() => op.executeStep(runId, 'pide'), { es: '${value:snap.id} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: '${value:snap.id} has no value yet: step snap has not run yet.' });
   await no(() => op.done(runId, 'solo'), { es: 'La condición del paso solo aún no se puede decidir: ${value:snap.id} aún no tiene valor: el paso snap aún no se ha ejecutado.', en: 'Step solo\'s condition cannot be decided yet: ${value:snap.id} has no value yet: step snap has not run yet.' });
   // The operator's key not usable at this workstation.
