@@ -124,7 +124,41 @@ async function provokeAll(lang: Lang): Promise<void> {
   await no(() => op.importAct(done), { es: 'La ejecución está DETENIDA; ya no cambia nada en ella.', en: 'The run is STOPPED; nothing more changes in it.' });
 }
 
+const hypercare = (language: string) => `
+format: cutover-runbook/v1
+id: vigilancia
+title: Vigilancia
+version: "1"
+${language}
+targets: { ws: { kind: local } }
+phases:
+  - id: hc
+    title: Vigilancia
+    steps:
+      - { id: kpi, kind: check, title: KPI, target: ws, run: "echo igual", read_only: true, repeat: { every: 30m, for: 1h } }
+`;
+
+/** A repeating step's occurrence refused before it is due and after its window. */
+async function provokeSchedule(lang: Lang): Promise<void> {
+  const fx = await useEngineFixture();
+  let clock = Date.now();
+  const op = fx.engine('op', { now: () => clock });
+  const { runId } = await op.startRun({ text: hypercare(lang === 'es' ? 'language: es' : ''), source: 'h.yaml', environment: 'rehearsal' });
+  expect((await op.executeStep(runId, 'kpi')).status).toBe('PASS');
+  const origin = Date.parse(op.status(runId).steps.get('kpi')!.firstPassAt!);
+  const due = new Date(origin + 30 * 60_000).toISOString();
+  const dueEs = `${due.slice(8, 10)}/${due.slice(5, 7)}/${due.slice(0, 4)} ${due.slice(11, 19)} UTC`;
+  await refused(fx, lang, () => op.executeStep(runId, 'kpi'), { es: `La ocurrencia 2 de kpi toca el ${dueEs}; todavía no.`, en: `Occurrence 2 of kpi is due at ${due}, not yet.` });
+  clock = origin + 2 * 3600_000;
+  await refused(fx, lang, () => op.executeStep(runId, 'kpi'), { es: 'El calendario de kpi ha terminado (cada 30m durante 1h desde el ', en: 'The schedule of kpi is over (every 30m for 1h from ' });
+}
+
 describe('the engine\'s refusals in the run\'s language', () => {
+  it('a repeating step\'s occurrence is refused in the run\'s language (Spanish, then English as before)', async () => {
+    await provokeSchedule('es');
+    await provokeSchedule('en');
+  });
+
   it('a Spanish run refuses in Spanish, with no English sentence, and nothing is appended', async () => {
     await provokeAll('es');
   });

@@ -5,6 +5,7 @@
 // blocking the run. `cutover run watch` runs the occurrences that are due.
 import { durationMs, type Step } from '../runbook/schema';
 import type { RunState, StepState } from './types';
+import { translator } from '../../shared/i18n';
 
 export interface Repeat {
   every: string;
@@ -50,12 +51,14 @@ export function scheduleStatus(step: Step, current: StepState, now: number): Sch
   return { ...base, windowEndsAt: new Date(end).toISOString(), next: { n, dueAt: new Date(dueAt).toISOString(), due: now >= dueAt, overdue: now - dueAt > every }, closed: false };
 }
 
-/** Why an occurrence of this step may not run at `now`, or null. */
+/** Why an occurrence of this step may not run at `now`, or null (in the run's language). */
 export function occurrenceRefusal(state: RunState, status: ScheduleStatus): string | null {
-  if (state.status === 'STOPPED') return `The run is STOPPED; its schedules end with it.`;
-  if (status.running) return `An occurrence of ${status.stepId} is already running.`;
-  if (status.closed || !status.next) return `The schedule of ${status.stepId} is over (every ${status.every} for ${status.for} from ${status.firstAt}).`;
-  if (!status.next.due) return `Occurrence ${status.next.n} of ${status.stepId} is due at ${status.next.dueAt}, not yet.`;
+  const tr = translator(state.runbook.language ?? state.wordedIn);
+  const step = status.stepId;
+  if (state.status === 'STOPPED') return tr.t('engine.schedule.stopped');
+  if (status.running) return tr.t('engine.schedule.running', { step });
+  if (status.closed || !status.next) return tr.t('engine.schedule.over', { step, every: status.every, for: status.for, firstAt: status.firstAt === null ? String(null) : tr.stamp(status.firstAt) });
+  if (!status.next.due) return tr.t('engine.schedule.notYet', { n: status.next.n, step, dueAt: tr.stamp(status.next.dueAt) });
   return null;
 }
 

@@ -38,6 +38,11 @@ export const engineWordsEn = {
   'engine.record.text': '{label} is text.',
   'engine.record.required': 'Step {step} needs {label} ({name}).',
   'engine.record.pattern': '{label} "{value}" does not match /{pattern}/.',
+  // ---- a repeating step's occurrences (schedule.ts) ------------------------------------------
+  'engine.schedule.stopped': 'The run is STOPPED; its schedules end with it.',
+  'engine.schedule.running': 'An occurrence of {step} is already running.',
+  'engine.schedule.over': 'The schedule of {step} is over (every {every} for {for} from {firstAt}).',
+  'engine.schedule.notYet': 'Occurrence {n} of {step} is due at {dueAt}, not yet.',
   // ---- conditions (conditions.ts) ------------------------------------------------------------
   'engine.condition.onStep': 'step {id}',
   'engine.condition.onPhase': 'phase {id}',

@@ -35,6 +35,11 @@ export const engineWordsEs: EngineWordsCatalogue = {
   'engine.record.text': '{label} es un texto.',
   'engine.record.required': 'El paso {step} necesita {label} ({name}).',
   'engine.record.pattern': '{label} "{value}" no coincide con /{pattern}/.',
+  // ---- las ocurrencias de un paso que se repite (schedule.ts) ---------------------------------
+  'engine.schedule.stopped': 'La ejecución está DETENIDA; sus calendarios terminan con ella.',
+  'engine.schedule.running': 'Ya hay una ocurrencia de {step} en curso.',
+  'engine.schedule.over': 'El calendario de {step} ha terminado (cada {every} durante {for} desde el {firstAt}).',
+  'engine.schedule.notYet': 'La ocurrencia {n} de {step} toca el {dueAt}; todavía no.',
   // ---- condiciones (conditions.ts) -------------------------------------------------------------
   'engine.condition.onStep': 'el paso {id}',
   'engine.condition.onPhase': 'la fase {id}',
