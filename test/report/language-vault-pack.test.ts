@@ -150,3 +150,31 @@ describe('pack refusals in the language asked for', () => {
     expect(en.stdout).toMatch(c.en);
   });
 });
+
+describe('pack commands that succeed, in the language asked for', () => {
+  it('export, sign and import-signature say what they did in Spanish under --lang es; English as before', async () => {
+    const es = await runCli(['--lang', 'es', 'pack', 'export', '--vault', fx.vault.path, fx.runId, '--out', at('out-es')]);
+    expect(es.code, describeRun(es)).toBe(0);
+    expect(es.stdout).toMatch(new RegExp(`^Ejecución ${fx.runId} exportada\\n {2}carpeta {2}\\S+\\n {2}zip {6}\\S+\\.zip \\(.*, sha256 [0-9a-f]{64}\\)\\n {2}manifiesto sha256 [0-9a-f]{64}; \\d+ archivos, .*; anclado en el evento #\\d+ de la cadena\\n {2}firmas {3}`));
+    expect(es.stdout).toContain('Los aprobadores lo firman sin conexión (solo con el paquete y su clave):');
+    expect(found(es.stdout, 'en'), es.stdout).toEqual([]);
+    const en = await runCli(['pack', 'export', '--vault', fx.vault.path, fx.runId, '--out', at('out-en')]);
+    expect(en.code, describeRun(en)).toBe(0);
+    expect(en.stdout).toMatch(new RegExp(`^Exported run ${fx.runId}\\n {2}folder {3}\\S+\\n {2}zip {6}\\S+\\.zip \\(.*, sha256 [0-9a-f]{64}\\)\\n {2}manifest sha256 [0-9a-f]{64}; \\d+ files, .*; anchored at chain event #\\d+\\n {2}signatures `));
+    expect(en.stdout).toContain('\nApprovers sign it offline (only the pack and their key):\n  cutover pack sign ');
+    expect(en.stdout).toContain('Anyone verifies it:\n  cutover pack verify ');
+
+    const copy = at('signed.zip');
+    cpSync(zip, copy);
+    const signed = await runCli(['--lang', 'es', 'pack', 'sign', copy, '--identity', 'gov1', '--key', fx.keys.gov1.path]);
+    expect(signed.code, describeRun(signed)).toBe(0);
+    expect(signed.stdout).toMatch(/^gov1 APROBÓ el paquete con SHA256:\S+\.\n {2}manifest\.json sha256 [0-9a-f]{64}\n {2}archivos escritos: .* dentro de \S+signed\.zip\nDevuelva el paquete; se importa con `cutover pack import-signature`\.\n$/);
+    expect(found(signed.stdout, 'en'), signed.stdout).toEqual([]);
+    const imported = await runCli(['--lang', 'es', 'pack', 'import-signature', '--vault', fx.vault.path, fx.runId, '--pack', copy, '--identity', 'gov1']);
+    expect(imported.code, describeRun(imported)).toBe(0);
+    expect(imported.stdout).toMatch(/^Importada: gov1 APROBÓ el manifiesto [0-9a-f]{64} \(evento #\d+\)\.\n$/);
+    const again = await runCli(['pack', 'import-signature', '--vault', fx.vault.path, fx.runId, '--pack', copy, '--identity', 'gov1']);
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(again.stdout).toMatch(/^Already imported: gov1 APPROVED manifest [0-9a-f]{64} \(event #\d+\)\.\n$/);
+  });
+});

@@ -107,18 +107,13 @@ export function registerPack(program: Command, setExit: SetExit): void {
           return;
         }
         const bytes = built.files.reduce((n, f) => n + f.size, 0);
-        console.log([
-          `Exported run ${runId}`,
-          `  folder   ${built.folder}`,
-          `  zip      ${built.zip} (${formatBytes(built.zipBytes)}, sha256 ${built.zipSha256})`,
-          `  manifest sha256 ${built.manifestSha256}; ${built.files.length} files, ${formatBytes(bytes)}; anchored at chain event #${built.chainHead.seq}`,
-          `  signatures ${built.signedBy.length ? `${built.signedBy.join(', ')} (every verdict the vault holds on this manifest)` : 'none yet'}`,
-          '',
-          'Approvers sign it offline (only the pack and their key):',
-          `  cutover pack sign ${built.zip} --identity NAME --key ~/.ssh/id_ed25519      (or --agent; --reject --reason TEXT)`,
-          'Anyone verifies it:',
-          `  cutover pack verify ${built.zip}      (or, with stock tools, follow VERIFY.txt)`,
-        ].join('\n'));
+        // In the run's language (the pack's runbook's), else the one asked for.
+        const tr = translator(outputLang(await packLanguageOf(built.folder)));
+        console.log(tr.t('pack.cli.exported', {
+          runId, folder: built.folder, zip: built.zip, size: formatBytes(built.zipBytes), sha256: built.zipSha256, manifest: built.manifestSha256,
+          n: built.files.length, bytes: formatBytes(bytes), seq: built.chainHead.seq,
+          signatures: built.signedBy.length ? tr.t('pack.cli.signedBy', { names: built.signedBy.join(', ') }) : tr.t('pack.cli.noSignatures'),
+        }));
       } finally {
         vault.close();
       }
@@ -174,12 +169,13 @@ export function registerPack(program: Command, setExit: SetExit): void {
       const { packRefusalText } = await import('../../core/pack/refusal-words');
       const warningLang = outputLang(await packLanguageOf(path));
       for (const w of signed.warnings) process.stderr.write(`cutover: warning: ${printable(packRefusalText(warningLang, w))}\n`);
-      console.log(printableLines([
-        `${signed.identity} ${signed.decision === 'approve' ? 'APPROVED' : 'REJECTED'} the pack${signed.reason ? ` ("${signed.reason}")` : ''} with ${signed.fingerprint}${signed.replaced ? ' (replacing an earlier signature)' : ''}.`,
-        `  manifest.json sha256 ${signed.manifestSha256}`,
-        `  wrote ${signed.written.join(', ')} ${signed.kind === 'zip' ? `into ${signed.pack}` : `in ${signed.pack}`}`,
-        'Send the pack back; it is imported with `cutover pack import-signature`.',
-      ].join('\n')));
+      const tr = translator(warningLang);
+      console.log(printableLines(tr.t('pack.cli.signed', {
+        identity: signed.identity, verdict: tr.t(signed.decision === 'approve' ? 'pack.cli.approved' : 'pack.cli.rejected'),
+        reason: signed.reason ? tr.t('pack.cli.reason', { reason: signed.reason }) : '', fingerprint: signed.fingerprint,
+        replaced: signed.replaced ? tr.t('pack.cli.replacing') : '', sha256: signed.manifestSha256, written: signed.written.join(', '),
+        where: tr.t(signed.kind === 'zip' ? 'pack.cli.intoZip' : 'pack.cli.inFolder', { pack: signed.pack }),
+      })));
     });
 
   pack.command('import-signature')
@@ -195,7 +191,13 @@ export function registerPack(program: Command, setExit: SetExit): void {
         const { importSignature } = await packCore();
         const imported = await asUsage(() => importSignature(vault, runId, opts.pack, opts.identity), opts.pack);
         if (opts.json) printJson({ ...imported, event: { seq: imported.event.seq, hash: imported.event.hash, type: imported.event.type } });
-        else console.log(printableLines(`${imported.alreadyImported ? 'Already imported' : 'Imported'}: ${imported.identity} ${imported.decision === 'approve' ? 'APPROVED' : 'REJECTED'}${imported.reason ? ` ("${imported.reason}")` : ''} manifest ${imported.manifestSha256} (event #${imported.event.seq}).`));
+        else {
+          const tr = translator(outputLang(await packLanguageOf(opts.pack)));
+          console.log(printableLines(tr.t(imported.alreadyImported ? 'pack.cli.alreadyImported' : 'pack.cli.imported', {
+            identity: imported.identity, verdict: tr.t(imported.decision === 'approve' ? 'pack.cli.approved' : 'pack.cli.rejected'),
+            reason: imported.reason ? tr.t('pack.cli.reason', { reason: imported.reason }) : '', sha256: imported.manifestSha256, seq: imported.event.seq,
+          })));
+        }
       } finally {
         vault.close();
       }
