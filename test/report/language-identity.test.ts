@@ -42,7 +42,7 @@ describe('identity commands in the language asked for', () => {
     const en = await walk([], join(dir, 'en.vault'));
     const [, noneEs, ownerEs, publicEs, listEs, statementEs, provenEs, againEs, listAfterEs] = es;
     const [, noneEn, ownerEn, publicEn, listEn, statementEn, provenEn, againEn, listAfterEn] = en;
-    expect(noneEs).toBe('Aún no hay identidades; añade una con `cutover identity add`.\n');
+    expect(noneEs).toBe('Aún no hay identidades; añada una con `cutover identity add`.\n');
     expect(noneEn).toBe('No identities yet; add one with `cutover identity add`.\n');
     expect(ownerEs).toMatch(/^Añadida ana \(operator\): SHA256:\S+, propietario de la bóveda, clave en la bóveda; probada\.\n$/);
     expect(ownerEn).toMatch(/^Added ana \(operator\): SHA256:\S+, the vault's owner, key in the vault; proven\.\n$/);
@@ -85,7 +85,7 @@ describe('identity commands in the language asked for', () => {
     };
     const es = await run({ CUTOVER_LANG: 'es' }, join(dir, 'es.vault'));
     const en = await run({}, join(dir, 'en.vault'));
-    expect(es.init).toMatch(/^Bóveda .*es\.vault creada \(id \S+\)\.\nGuarda .*es\.vault\.keys a su lado/);
+    expect(es.init).toMatch(/^Bóveda .*es\.vault creada \(id \S+\)\.\nGuarde .*es\.vault\.keys a su lado/);
     expect(en.init).toMatch(/^Created vault .*en\.vault \(id \S+\)\.\nKeep .*en\.vault\.keys beside it \(without it the vault cannot be opened\), and .*en\.vault\.d, where its transcripts will be: back up and copy the three together\.\n$/);
     expect(es.secret).toBe('Secreto db_password guardado en la bóveda.\n');
     expect(en.secret).toBe('Secret db_password stored in the vault.\n');

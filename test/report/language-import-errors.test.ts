@@ -18,7 +18,7 @@ describe('runbook import refusals in the language asked for', () => {
     const run = (lang: string[], file: string) => cutover([...lang, 'runbook', 'import', join(dir, file)]);
     const [emptyEs, notesEs, emptyEn, notesEn] = await Promise.all([run(['--lang', 'es'], 'empty.md'), run(['--lang', 'es'], 'notes.md'), run([], 'empty.md'), run([], 'notes.md')]);
     expect([emptyEs.code, notesEs.code, emptyEn.code, notesEn.code]).toEqual([2, 2, 2, 2]);
-    expect(emptyEs.stderr).toContain('empty.md: el archivo está vacío: da un runbook en Markdown con encabezados y pasos');
+    expect(emptyEs.stderr).toContain('empty.md: el archivo está vacío: indique un runbook en Markdown con encabezados y pasos');
     expect(notesEs.stderr).toContain('notes.md: esto no parece un runbook: se encontraron');
     expect(emptyEn.stderr).toContain('empty.md: the file is empty: give a Markdown runbook with headings and steps');
     expect(notesEn.stderr).toMatch(/notes\.md: this does not look like a runbook: found \d+ step\(s\) and \d+ runbook marker\(s\)/);
@@ -31,8 +31,8 @@ describe('runbook import refusals in the language asked for', () => {
     const es = await Promise.all(cases.map((f) => cutover(['--lang', 'es', 'runbook', 'import', join(dir, f)])));
     const en = await Promise.all(cases.map((f) => cutover(['runbook', 'import', join(dir, f)])));
     expect([...es, ...en].map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
-    expect(es[0]!.stderr).toContain('missing.md: no se puede abrir el archivo (no existe): da la ruta de un runbook en Markdown (.md)');
-    expect(es[1]!.stderr).toContain(': es una carpeta: da la ruta de un runbook en Markdown (.md)');
+    expect(es[0]!.stderr).toContain('missing.md: no se puede abrir el archivo (no existe): indique la ruta de un runbook en Markdown (.md)');
+    expect(es[1]!.stderr).toContain(': es una carpeta: indique la ruta de un runbook en Markdown (.md)');
     expect(es[2]!.stderr).toContain('binary.md: contiene el byte de control U+0000: son datos binarios, no un runbook en Markdown');
     expect(en[0]!.stderr).toContain('missing.md: cannot open the file (no such file): give the path of a Markdown runbook (.md)');
     expect(en[1]!.stderr).toContain(': this is a folder: give the path of a Markdown runbook (.md)');
@@ -55,9 +55,9 @@ describe('runbook import refusals in the language asked for', () => {
     const es = cases.map((c) => refusal(c, 'es'));
     expect(es).toEqual([
       'x.md: contiene el byte de control U+0000: son datos binarios, no un runbook en Markdown',
-      'x.md: no es texto UTF-8 (bytes binarios): da un runbook en Markdown guardado como UTF-8',
-      `x.md: ${MAX_MARKDOWN_BYTES + 1} bytes es demasiado para un runbook en Markdown (como mucho ${MAX_MARKDOWN_BYTES} bytes): da el runbook mismo, no una exportación ni un registro`,
-      'x.md: el archivo está vacío: da un runbook en Markdown con encabezados y pasos',
+      'x.md: no es texto UTF-8 (bytes binarios): indique un runbook en Markdown guardado como UTF-8',
+      `x.md: ${MAX_MARKDOWN_BYTES + 1} bytes es demasiado para un runbook en Markdown (como mucho ${MAX_MARKDOWN_BYTES} bytes): indique el runbook mismo, no una exportación ni un registro`,
+      'x.md: el archivo está vacío: indique un runbook en Markdown con encabezados y pasos',
       expect.stringMatching(/^x\.md: esto no parece un runbook: se encontraron \d+ paso\(s\)/),
     ]);
     expect(found(es.join('\n'), 'en')).toEqual([]);

@@ -35,8 +35,8 @@ describe('runbook import in the language asked for', () => {
     expect([es.code, en.code], es.stderr + en.stderr).toEqual([0, 0]);
     expect(readFileSync(join(dir, 'es.yaml'))).toEqual(readFileSync(join(dir, 'en.yaml')));
     expect(es.stdout).toMatch(/^postgres-primary-cutover\.md: [\d,]+ % de los elementos de lista y líneas de código asignados \(/);
-    expect(es.stdout).toMatch(/\n {2}postgres-primary-cutover\.md:\d+ +targets\.TODO: nombra y describe el destino/);
-    expect(es.stdout).toMatch(/Borrador escrito en .*es\.yaml: rellena los \d+ valores TODO de arriba/);
+    expect(es.stdout).toMatch(/\n {2}postgres-primary-cutover\.md:\d+ +targets\.TODO: nombre y describa el destino/);
+    expect(es.stdout).toMatch(/Borrador escrito en .*es\.yaml: rellene los \d+ valores TODO de arriba/);
     expect(en.stdout).toMatch(/^postgres-primary-cutover\.md: [\d.]+% of list items and code lines mapped \(/);
     expect(found(es.stdout, 'en')).toEqual([]);
     expect(found(en.stdout, 'es')).toEqual([]);

@@ -36,8 +36,8 @@ describe('parameter refusals in the runbook\'s language', () => {
       return message;
     };
     const es = [
-      await refused('language: es', { lote: 'mucho', destino: 'x' }, '--param lote=mucho: lote es un número en el runbook (100); da un número.'),
-      await refused('language: es', { seco: 'si', destino: 'x' }, '--param seco=si: seco es true o false en el runbook; da true o false.'),
+      await refused('language: es', { lote: 'mucho', destino: 'x' }, '--param lote=mucho: lote es un número en el runbook (100); indique un número.'),
+      await refused('language: es', { seco: 'si', destino: 'x' }, '--param seco=si: seco es true o false en el runbook; indique true o false.'),
       await refused('language: es', { otro: '1' }, '--param otro=…: el runbook no declara ningún parámetro "otro" (tiene lote, seco, destino).'),
       await refused('language: es', { otro: '1' }, '--param otro=…: el runbook no declara ningún parámetro "otro" (no declara ninguno).', ''),
       await refused('language: es', {}, 'El parámetro destino no tiene valor para una ejecución de ensayo: dalo con --param destino=VALOR (o añádele `rehearsal:` o `default:` en el runbook).'),
@@ -123,7 +123,7 @@ phases:
     };
     const es = await refusals('language: es');
     expect(es).toEqual([
-      'Rechazado: los bytes del plan firmado no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves), así que lo firmado no es lo que se leería; firma exactamente el archivo que escribió `cutover plan export`.',
+      'Rechazado: los bytes del plan firmado no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves), así que lo firmado no es lo que se leería; firme exactamente el archivo que escribió `cutover plan export`.',
       'Rechazado: el plan firmado no es JSON.',
       'Rechazado: el formato del plan firmado es "cutover-plan/v0", no uno que esta versión lea (cutover-plan/v3).',
     ]);
@@ -152,11 +152,11 @@ phases:
       return out;
     };
     const es = await refusals('language: es');
-    expect(es[0]).toBe('Los bytes del acto no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves): lo firmado no sería lo que se lee. Firma exactamente el archivo que escribió `cutover act export`, sin cambiarlo.');
+    expect(es[0]).toBe('Los bytes del acto no son su forma canónica (una clave duplicada, otro espaciado u otro orden de claves): lo firmado no sería lo que se lee. Firme exactamente el archivo que escribió `cutover act export`, sin cambiarlo.');
     expect(es[1]).toMatch(/^El acto no es un documento cutover-act\/v\d+: /);
     // Not JSON: no run to read a language from, so the engine's (here English).
     expect(es[2]).toBe('The act is not JSON. Sign the exact file `cutover act export` wrote.');
-    expect((await refusals('', 'es'))[2]).toBe('El acto no es JSON. Firma exactamente el archivo que escribió `cutover act export`.');
+    expect((await refusals('', 'es'))[2]).toBe('El acto no es JSON. Firme exactamente el archivo que escribió `cutover act export`.');
     const en = await refusals('');
     expect(en[0]).toBe('The act\'s bytes are not its canonical form (a duplicate key, other spacing or key order): what was signed would not be what is read. Sign the exact file `cutover act export` wrote, unchanged.');
     expect(en[1]).toMatch(/^The act is not a cutover-act\/v\d+ document: /);

@@ -75,7 +75,7 @@ describe('refusals in the run\'s language', () => {
     await refused(op.importAct({ text: bytes.toString(), signature: (await sign(other)).signature }), 'La firma de op sobre este acto no se verifica (');
     const signed = await sign(bytes);
     await op.importAct(signed);
-    await refused(op.importAct(signed), 'Este mismo acto ya está en la cadena; un acto cuenta una sola vez. Exporta uno nuevo.');
+    await refused(op.importAct(signed), 'Este mismo acto ya está en la cadena; un acto cuenta una sola vez. Exporte uno nuevo.');
   });
 
   it('a Spanish run says in Spanish what a step still needs, and run play\'s lines and stops are Spanish', async () => {
@@ -87,7 +87,7 @@ describe('refusals in the run\'s language', () => {
       await expect(act).rejects.toThrow(message);
       expect(fx.vault.head()).toEqual(head);
     };
-    await refused(op.executeStep(runId, 'pre'), 'El paso pre es un paso de tipo atestación: usa `cutover run attest`.');
+    await refused(op.executeStep(runId, 'pre'), 'El paso pre es un paso de tipo atestación: use `cutover run attest`.');
     // Played without an answer for the precondition: it stops there, saying why in Spanish.
     const lines: string[] = [];
     const first = await autoplay(op, runId, { answers: {}, onStep: (line) => lines.push(line) });
@@ -95,7 +95,7 @@ describe('refusals in the run\'s language', () => {
     const second = await autoplay(op, runId, { answers: { pre: true }, onStep: (line) => lines.push(line) });
     expect(lines[0]).toBe('pre: PASS (atestación)');
     // The command needs the plan's approval: nobody signed it yet.
-    expect(second.stopped).toEqual({ stepId: 'migrar', reason: 'necesita 1 firma(s) de aprobador sobre este paso, tiene 0. Exporta el plan (`cutover plan export`) y haz que los aprobadores lo firmen.' });
+    expect(second.stopped).toEqual({ stepId: 'migrar', reason: 'necesita 1 firma(s) de aprobador sobre este paso, tiene 0. Exporte el plan (`cutover plan export`) y haga que los aprobadores lo firmen.' });
     await refused(op.executeStep(runId, 'migrar'), 'El paso migrar no está aprobado: necesita 1 firma(s) de aprobador sobre este paso, tiene 0.');
     await fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1'));
     const third = await autoplay(op, runId, { answers: {}, onStep: (line) => lines.push(line) });

@@ -24,15 +24,15 @@ describe('SSH failures worded again', () => {
   it('in Spanish, with the pin\'s source, why it was not confirmed and the credentials worded too; English as recorded', () => {
     const es = RECORDED.map((m) => failureMessageText('es', m));
     expect(es).toEqual([
-      'Se rechazó la conexión a deploy@db1:22: su clave de host es SHA256:new, pero la bóveda fija SHA256:old. O el host se reinstaló, o alguien está en medio: comprueba la huella con los administradores del host antes de cambiar la fijación.',
-      'Se rechazó la conexión a db1:22: su clave de host es SHA256:new, pero la primera conexión de esta sesión fija SHA256:old. O el host se reinstaló, o alguien está en medio: comprueba la huella con los administradores del host antes de cambiar la fijación.',
+      'Se rechazó la conexión a deploy@db1:22: su clave de host es SHA256:new, pero la bóveda fija SHA256:old. O el host se reinstaló, o alguien está en medio: compruebe la huella con los administradores del host antes de cambiar la fijación.',
+      'Se rechazó la conexión a db1:22: su clave de host es SHA256:new, pero la primera conexión de esta sesión fija SHA256:old. O el host se reinstaló, o alguien está en medio: compruebe la huella con los administradores del host antes de cambiar la fijación.',
       'No se conectó a db1:22: su clave de host SHA256:k no está fijada y el operador no la confirmó. Compárala con `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` en el host y después confírmala.',
       'No se conectó a db1:22: su clave de host SHA256:k no está fijada y no hay ninguna clave de host fijada y no se pidió a nadie que la confirmara. Compárala con `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` en el host y después confírmala.',
       'deploy@db1:22 rechazó las claves de ssh-agent (/tmp/agent.sock): credenciales incorrectas, o la clave no está en el authorized_keys de la cuenta.',
       'deploy@db1:22 rechazó las claves /k/a, /k/b: credenciales incorrectas, o la clave no está en el authorized_keys de la cuenta.',
-      '~/.ssh/config llega a "db1" a través de ProxyJump bastion, que la estación de trabajo no admite: nombra un host al que llegue directamente.',
-      '~/.ssh/config llega a "db1" a través de un ProxyCommand, que la estación de trabajo no admite: nombra un host al que llegue directamente.',
-      'Unknown database \'shop\' en root@127.0.0.1:3306/shop: revisa el nombre de la base de datos en el DSN del destino "app".',
+      '~/.ssh/config llega a "db1" a través de ProxyJump bastion, que la estación de trabajo no admite: indique un host al que llegue directamente.',
+      '~/.ssh/config llega a "db1" a través de un ProxyCommand, que la estación de trabajo no admite: indique un host al que llegue directamente.',
+      'Unknown database \'shop\' en root@127.0.0.1:3306/shop: revise el nombre de la base de datos en el DSN del destino "app".',
     ]);
     expect(found(es.join('\n'), 'en')).toEqual([]);
     expect(RECORDED.map((m) => failureMessageText('en', m))).toEqual(RECORDED);

@@ -233,7 +233,7 @@ describe('ssh executor: a host that allows one session per connection (MaxSessio
     expect(sshd.log()).toContain('no more sessions');
     expect(result.failure).toMatchObject({ kind: 'cancelled', message: expect.stringContaining('then SIGKILL after 0.5s and closed the channel; not confirmed that its processes on the host have ended') });
     // A Spanish run's documents say it in Spanish.
-    expect(failureMessageText('es', result.failure!.message)).toBe('Cancelado por el operador: se envió SIGTERM al comando remoto, y SIGKILL tras 0.5s y se cerró el canal; no se confirmó que sus procesos en el host hayan terminado (el host no respondió): revisa el host.');
+    expect(failureMessageText('es', result.failure!.message)).toBe('Cancelado por el operador: se envió SIGTERM al comando remoto, y SIGKILL tras 0.5s y se cerró el canal; no se confirmó que sus procesos en el host hayan terminado (el host no respondió): revise el host.');
     // And rightly so: the command is still there (the test ends it).
     const left = groupMembers(pgid);
     expect(left.length).toBeGreaterThan(0);
