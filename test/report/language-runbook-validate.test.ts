@@ -251,6 +251,15 @@ phases:
     expect(english.stderr).toContain(':12:91: JSON path "job_id" does not parse: it must start with $ (write it like $.job_id, $.items[0].id or $[\'odd key\'])\n');
   });
 
+  it('a runbook written as JSON states its language inside the document: read from the parsed YAML', async () => {
+    const dir = useTempDir('cutover-runbook-lang-');
+    const doc = { format: 'cutover-runbook/v1', id: 'json', title: 'JSON', version: '1', language: 'es', targets: { ws: { kind: 'local' } }, phases: [{ id: 'P1', title: 'P', steps: [{ id: 's', kind: 'manual', title: 'S', instrucciones: 'x' }] }] };
+    const r = await validate(write(dir, 'json.yaml', JSON.stringify(doc, null, 2)));
+    expectSpanish(r, 2);
+    expect(r.stderr).toContain('clave desconocida `instrucciones`');
+    expect(r.stderr).toContain('falta `instructions`: añádalo (un texto)');
+  });
+
   it('a valid Spanish runbook: the summary line in Spanish', async () => {
     const dir = useTempDir('cutover-runbook-lang-');
     const r = await validate(write(dir, 'ok.yaml', VALID));

@@ -55,7 +55,7 @@ export function loadRunbook(input: string | Uint8Array, sourceName = '<runbook>'
         throw invalid(sourceName, [issueAt('yaml', say('runbook.load.tooComplex', { message: error.message }))]);
       }
       const errors = issues.list.filter((i) => i.severity === 'error');
-      if (errors.length > 0 || !issues.runbook) throw invalid(sourceName, issues.list);
+      if (errors.length > 0 || !issues.runbook) throw new RunbookError(sourceName, issues.list, issues.lang ?? runbookLanguage());
       return { runbook: issues.runbook, hash, text, source: sourceName, warnings: issues.list };
     });
   });
@@ -165,6 +165,8 @@ function positionIn(text: string, offset: number): { line: number; col: number }
 interface Analysis {
   list: RunbookIssue[];
   runbook?: Runbook;
+  /** The language the document states, when it differs from the one the reading started in. */
+  lang?: Lang;
 }
 
 function analyse(text: string): Analysis {
@@ -212,6 +214,21 @@ function analyse(text: string): Analysis {
     list.push(issueAt('yaml', say('runbook.load.noDocument')));
     return { list };
   }
+  // A language the line scan could not see (flow style, JSON) but the document states at its top.
+  const stated = statedLanguage(doc);
+  if (stated && stated !== runbookLanguage()) return inRunbookLanguage(stated, () => ({ ...analyseDocument(doc, list, pos, rawHidden), lang: stated }));
+  return analyseDocument(doc, list, pos, rawHidden);
+}
+
+/** The top-level `language:` of a parsed document, when it is one the core writes. */
+function statedLanguage(doc: Document.Parsed): Lang | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const value = doc.contents.items.find((p) => keyText(p) === 'language')?.value;
+  return isScalar(value) && (value.value === 'en' || value.value === 'es') ? value.value : undefined;
+}
+
+/** The document's YAML problems, then the format and the checks over the whole runbook. */
+function analyseDocument(doc: Document.Parsed, list: RunbookIssue[], pos: (offset: number) => { line: number; col: number }, rawHidden: boolean): Analysis {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const { line, col } = pos(e.pos[0]);
     list.push(issueAt('yaml', yamlMessage(e.code, e.message), line, col));
