@@ -22,7 +22,7 @@ function checkHeaders(headers: Record<string, string>, path: DocPath, what: stri
     const refs = [...value.matchAll(SECRET_REF)].map((m) => m[1]!);
     for (const secret of refs) sink.needSecret([...path, name], secret, say('runbook.what.header', { name, what }));
     if (refs.length === 0 && value.trim() !== '' && (CREDENTIAL_HEADER.test(name) || /^\s*(bearer|basic)\s+\S/i.test(value))) {
-      sink.error([...path, name], say('runbook.http.clearCredential', { name, auth: 'auth: { bearer: <secret> }', ref: '${secret:<name>}' }));
+      sink.error([...path, name], say('runbook.http.clearCredential', { name, auth: `auth: { bearer: ${say('runbook.placeholder.secret')} }`, ref: `\${secret:${say('runbook.placeholder.name')}}` }));
     }
   }
 }

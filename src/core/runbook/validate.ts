@@ -199,9 +199,9 @@ export function validateRunbook(runbook: Runbook): SemanticIssue[] {
 function checkEnv(env: Record<string, string>, path: DocPath, error: (p: DocPath, m: string) => void, warn: (p: DocPath, m: string) => void): void {
   for (const [name, value] of Object.entries(env)) {
     if (/(PASSWORD|PASSWD)$|^MYSQL_PWD$/i.test(name) && value !== '') {
-      error([...path, name], say('runbook.check.envPassword', { name, example: `secret_env: { ${name}: <secret> }` }));
+      error([...path, name], say('runbook.check.envPassword', { name, example: `secret_env: { ${name}: ${say('runbook.placeholder.secret')} }` }));
     } else if (URL_PASSWORD.test(value)) {
-      error([...path, name], say('runbook.check.envUrlPassword', { name, example: 'secret_env: { PGPASSWORD: <secret> }' }));
+      error([...path, name], say('runbook.check.envUrlPassword', { name, example: `secret_env: { PGPASSWORD: ${say('runbook.placeholder.secret')} }` }));
     } else if (/(^|_)(SECRET|TOKEN|API_KEY)$/i.test(name) && value !== '') {
       warn([...path, name], say('runbook.check.envSecret', { name }));
     }

@@ -241,6 +241,9 @@ export const runbookRulesEn = {
   'runbook.jsonPath.dollar': 'it must start with $',
   'runbook.jsonPath.name': 'a name must follow "." at position {n}',
   'runbook.jsonPath.unexpected': 'unexpected {what} at position {n} (wildcards, filters and .. are not supported)',
+  // What a person writes in place of a placeholder in the examples above.
+  'runbook.placeholder.secret': '<secret>',
+  'runbook.placeholder.name': '<name>',
 } as const;
 
 /** What runbook-rules-es.ts (and any other language) fills: every key above. */

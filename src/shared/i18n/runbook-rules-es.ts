@@ -241,4 +241,7 @@ export const runbookRulesEs: RunbookRulesCatalogue = {
   'runbook.jsonPath.dollar': 'debe empezar por $',
   'runbook.jsonPath.name': 'tras "." debe ir un nombre (posición {n})',
   'runbook.jsonPath.unexpected': '{what} inesperado en la posición {n} (no se admiten comodines, filtros ni ..)',
+  // Lo que se escribe en lugar de un marcador en los ejemplos de arriba.
+  'runbook.placeholder.secret': '<secreto>',
+  'runbook.placeholder.name': '<nombre>',
 };
