@@ -1,8 +1,8 @@
 // The identity commands' refusals in the language asked for (--lang / CUTOVER_LANG), through the
 // real cutover process: a name refused, a name taken, a second owner, a key file that is not
 // there, a public key line that is not one, a statement that is not the vault's, a signature by
-// another key. Exit 2 and nothing written, in Spanish with no English catalogue sentence;
-// English word for word as before.
+// another key, a file that is not there or not a file, a count that is not a number. Exit 2 and
+// nothing written, in Spanish with no English catalogue sentence; English word for word as before.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,6 +84,21 @@ describe('identity refusals in the language asked for', () => {
         args: ['identity', 'prove', '--vault', vault, '--name', 'gov', '--statement', statement],
         es: /^cutover: Indique a la vez --statement y --signature/,
         en: /^cutover: Give both --statement and --signature \(or neither, for the owner proving in place\)\.\n$/,
+      },
+      {
+        args: ['identity', 'add', '--vault', vault, '--name', 'bob', '--role', 'approver', '--public-key', dir],
+        es: /^cutover: La clave pública \S+ no es un archivo\.\n$/,
+        en: /^cutover: The public key \S+ is not a file\.\n$/,
+      },
+      {
+        args: ['identity', 'prove', '--vault', vault, '--name', 'gov', '--statement', join(dir, 'none.json'), '--signature', `${statement}.sig`],
+        es: /^cutover: No hay ningún archivo de declaración en \S+none\.json\.\n$/,
+        en: /^cutover: No statement file at \S+none\.json\.\n$/,
+      },
+      {
+        args: ['vault', 'log', '--vault', vault, '--after', 'x'],
+        es: /^cutover: --after necesita un número entero; se recibió "x"\.\n$/,
+        en: /^cutover: --after takes a whole number, got "x"\.\n$/,
       },
     ];
     for (const c of cases) {

@@ -6,7 +6,7 @@ import { defaultActor } from '../actor';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
 import { outputLang } from '../lang';
-import { translator } from '../../shared/i18n';
+import { translate, translator } from '../../shared/i18n';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 
@@ -23,19 +23,38 @@ async function parseRoles(values: string[]): Promise<Role[]> {
   return roles;
 }
 
+const WHAT = { 'public key': 'identity.cli.what.publicKey', statement: 'identity.cli.what.statement', signature: 'identity.cli.what.signature' } as const;
+
+/**
+ * A file the user named, read whole when it is a regular file of at most 64 KiB; readBounded's
+ * refusal (format.ts, English) said again in the language asked for.
+ */
+async function readSmallFile(path: string, what: 'public key' | 'statement' | 'signature'): Promise<Buffer> {
+  try {
+    return readBounded(path, 64 << 10, what);
+  } catch (error) {
+    const tr = translator(outputLang());
+    if (!(error instanceof CliUsageError) || tr.lang === 'en') throw error;
+    const word = tr.t(WHAT[what]);
+    for (const key of ['identity.cli.notAFile', 'identity.cli.noFile'] as const) {
+      if (error.message === translate('en', key, { what, path })) throw new CliUsageError(tr.t(key, { what: word, path }));
+    }
+    const { matchAgain } = await import('../../core/reports/word-again');
+    const again = matchAgain(tr.lang, error.message, ['identity.cli.tooLarge'], { what: Object.values(WHAT) });
+    throw again === null ? error : new CliUsageError(again);
+  }
+}
+
 /** --public-key takes an OpenSSH public key line, or the path of a file holding one (a .pub). */
-function readPublicKey(value: string): string {
+async function readPublicKey(value: string): Promise<string> {
   if (/^(ssh-|ecdsa-|sk-)\S+\s+\S/.test(value.trim())) return value.trim();
   const tr = translator(outputLang());
   if (!existsSync(value)) throw new CliUsageError(tr.t('identity.cli.noPublicKey', { value }));
-  const text = readBounded(value, 64 << 10, 'public key').toString('utf8').trim();
+  const text = (await readSmallFile(value, 'public key')).toString('utf8').trim();
   if (/-----BEGIN/.test(text)) throw new CliUsageError(tr.t('identity.cli.privateKey', { value }));
   return text;
 }
 
-function readFileArg(path: string, what: string): Buffer {
-  return readBounded(path, 64 << 10, what);
-}
 
 function status(i: ChainIdentity): 'owner' | 'proven' | 'unproven' | 'custodial' {
   if (i.custodial) return 'custodial';
@@ -69,7 +88,7 @@ export function registerIdentity(program: Command): void {
       if (opts.key && !opts.agent) throw new CliUsageError(translator(lang).t('identity.cli.keyWithAgent'));
       const roles = await parseRoles(opts.role);
       const source: KeySource = opts.publicKey !== undefined
-        ? { kind: 'public', publicKey: readPublicKey(opts.publicKey) }
+        ? { kind: 'public', publicKey: await readPublicKey(opts.publicKey) }
         : opts.sshKey !== undefined
           ? { kind: 'file', path: opts.sshKey, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.sshKey}: `) }
           : opts.agent ? { kind: 'agent', key: opts.key } : { kind: 'generate' };
@@ -130,8 +149,8 @@ export function registerIdentity(program: Command): void {
     .action(async (opts: { vault: string; name: string; statement?: string; signature?: string; actor?: string; json?: boolean }) => {
       const lang = outputLang();
       if ((opts.statement === undefined) !== (opts.signature === undefined)) throw new CliUsageError(translator(lang).t('identity.cli.bothFiles'));
-      const statement = opts.statement !== undefined ? readFileArg(opts.statement, 'statement') : null;
-      const signature = opts.signature !== undefined ? readFileArg(opts.signature, 'signature').toString('utf8') : null;
+      const statement = opts.statement !== undefined ? await readSmallFile(opts.statement, 'statement') : null;
+      const signature = opts.signature !== undefined ? (await readSmallFile(opts.signature, 'signature')).toString('utf8') : null;
       const v = await openVault(opts.vault);
       try {
         const { proveIdentity, proveOwnerInPlace } = await import('../../core/identity');

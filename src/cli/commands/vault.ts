@@ -166,6 +166,6 @@ export function registerVault(program: Command, setExit: (code: number) => void)
 }
 
 export function parseCount(value: string, flag: string): number {
-  if (!/^\d+$/.test(value)) throw new CliUsageError(`${flag} takes a whole number, got "${value}".`);
+  if (!/^\d+$/.test(value)) throw new CliUsageError(translator(outputLang()).t('vault.cli.wholeNumber', { flag, value }));
   return Number(value);
 }

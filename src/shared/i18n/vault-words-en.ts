@@ -21,6 +21,8 @@ export const vaultWordsEn = {
   'vault.verify.pageCheck': 'SQLite\'s page check found damage ({check}): restore the vault from a backup, and keep this copy for forensics',
   // VaultCorruptError's words (vault/errors.ts), said again when verify meets a damaged database.
   'vault.verify.corrupt': '{path} is damaged ({detail}). Nothing was written; restore the vault from a backup, or keep this copy for forensics.',
+  // The vault commands' own refusals (cli/commands/vault.ts).
+  'vault.cli.wholeNumber': '{flag} takes a whole number, got "{value}".',
   // ---- a segment file that does not hold what the vault recorded (core/vault/segment-reader.ts)
   'vault.segment.kind.missing': 'missing',
   'vault.segment.kind.truncated': 'truncated',
@@ -99,6 +101,12 @@ export const vaultWordsEn = {
   'identity.cli.keyWithAgent': '--key only goes with --agent.',
   'identity.cli.cannotWrite': 'Cannot write {out}: {why}.',
   'identity.cli.bothFiles': 'Give both --statement and --signature (or neither, for the owner proving in place).',
+  'identity.cli.notAFile': 'The {what} {path} is not a file.',
+  'identity.cli.noFile': 'No {what} file at {path}.',
+  'identity.cli.tooLarge': 'The {what} file {path} is {size}; a {what} is at most {max}. Is it the right file?',
+  'identity.cli.what.publicKey': 'public key',
+  'identity.cli.what.statement': 'statement',
+  'identity.cli.what.signature': 'signature',
   // ---- a pack that cannot be built, opened, signed or imported (core/pack/**): each thrown with
   // these English words (PackError), said again in the language asked for where it is shown
   // (packRefusalText in core/pack/refusal-words.ts). Several lines: each line matched on its own.

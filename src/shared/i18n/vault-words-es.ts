@@ -20,6 +20,8 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'vault.verify.row': 'su fila del catálogo (nombre, tipo, tamaño, hash o estado) se cambió después de sellarse',
   'vault.verify.pageCheck': 'la comprobación de páginas de SQLite encontró daños ({check}): restaure la bóveda desde una copia de seguridad y conserve esta copia para el análisis forense',
   'vault.verify.corrupt': 'La bóveda {path} está dañada ({detail}). No se escribió nada; restaure la bóveda desde una copia de seguridad o conserve esta copia para el análisis forense.',
+  // Los rechazos propios de los comandos vault.
+  'vault.cli.wholeNumber': '{flag} necesita un número entero; se recibió "{value}".',
   // ---- un archivo de segmento que no contiene lo que la bóveda registró
   'vault.segment.kind.missing': 'ausente',
   'vault.segment.kind.truncated': 'truncado',
@@ -97,6 +99,12 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'identity.cli.keyWithAgent': '--key solo va con --agent.',
   'identity.cli.cannotWrite': 'No se puede escribir {out}: {why}.',
   'identity.cli.bothFiles': 'Indique a la vez --statement y --signature (o ninguno de los dos, si el propietario prueba su identidad aquí mismo).',
+  'identity.cli.notAFile': 'La {what} {path} no es un archivo.',
+  'identity.cli.noFile': 'No hay ningún archivo de {what} en {path}.',
+  'identity.cli.tooLarge': 'El archivo de {what} {path} ocupa {size}; una {what} ocupa como mucho {max}. ¿Es el archivo correcto?',
+  'identity.cli.what.publicKey': 'clave pública',
+  'identity.cli.what.statement': 'declaración',
+  'identity.cli.what.signature': 'firma',
   // ---- un paquete que no se puede construir, abrir, firmar o importar
   'pack.exists': '{path} ya existe; una exportación nunca escribe encima de un paquete existente. Elija otra carpeta --out o elimínela.',
   'pack.build.noRun': 'No hay ninguna ejecución {runId} en esta bóveda; consulte `cutover run list`.',
