@@ -259,7 +259,7 @@ export class RunEngine {
     const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0, new Date(), lang);
     const rehearsal = input.rehearsal ?? null;
     if (rehearsal && input.environment !== 'production') throw new RunInputError(translator(lang).t('engine.rehearsal.productionOnly'));
-    const unbound = rehearsalRequiredRefusal(loaded.runbook, input.environment, rehearsal);
+    const unbound = rehearsalRequiredRefusal(loaded.runbook, input.environment, rehearsal, lang);
     if (unbound) throw new RunInputError(unbound);
     checkRecordForStart(rehearsal, input.rehearsalRecord);
     // Parameters are resolved once, here: their values are signed in run.start and fill the targets.

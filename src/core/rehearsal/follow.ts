@@ -16,7 +16,8 @@ import type { ReadOnlyVault, Vault } from '../vault';
 import { compareStep, stepFacts, type Difference, type Verdict } from './compare';
 import { normalizeTranscript } from './normalize';
 import { parseRehearsalRecord, type RehearsalRecord } from './record';
-import { translate } from '../../shared/i18n';
+import { translate, translator, type Lang } from '../../shared/i18n';
+import { blockReasonText } from '../reports/gate-words';
 
 export const REHEARSAL_STORED = 'rehearsal.stored';
 export const STEP_COMPARED = 'step.compared';
@@ -26,9 +27,9 @@ export const DEVIATION_ACT = 'deviation.accept';
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** `rehearsal.required`: a production run of this runbook starts only bound to a rehearsal. */
-export function rehearsalRequiredRefusal(runbook: Runbook, environment: Environment, rehearsal: RehearsalRef | null | undefined): string | null {
+export function rehearsalRequiredRefusal(runbook: Runbook, environment: Environment, rehearsal: RehearsalRef | null | undefined, lang?: Lang): string | null {
   if (environment !== 'production' || rehearsal || !runbook.rehearsal?.required) return null;
-  return 'This runbook requires production to follow a rehearsal (rehearsal.required: true): start it with --rehearsal PACK, the decision pack of a COMPLETED GO rehearsal of these exact runbook bytes.';
+  return translate(runbook.language ?? lang ?? 'en', 'rehearsal.refuse.required');
 }
 
 /** Checked before the start act is signed: a record that is not the bound rehearsal's is refused. */
@@ -157,15 +158,20 @@ export function acceptancesIn(events: ReturnType<ReadOnlyVault['events']>, runId
 export function applyDeviationAcceptance(vault: Vault, act: VerifiedAct, state: RunState): void {
   const stepId = act.doc.step;
   const diffSha256 = act.doc.what.diffSha256;
-  if (!stepId || typeof diffSha256 !== 'string') throw new ActRefusedError('A deviation.accept act names the step and the sha256 of the diff it accepts.');
+  const tr = translator(state.runbook.language ?? state.wordedIn);
+  if (!stepId || typeof diffSha256 !== 'string') throw new ActRefusedError(tr.t('rehearsal.refuse.acceptNames'));
   const blocking = blockingDeviation(vault, state);
-  if (!blocking) throw new RunRefusedError(`The run is ${state.status}${state.blockedBy ? ` at ${state.blockedBy.stepId} (${state.blockedBy.reason})` : ''}, not blocked by a deviation from its rehearsal: there is nothing to accept.`);
-  if (blocking.stepId !== stepId) throw new RunRefusedError(`The run is blocked by a deviation at ${blocking.stepId}, not ${stepId}.`);
-  if (blocking.diffSha256 !== diffSha256) throw new RunRefusedError(`This act accepts the diff ${diffSha256}, not the one the run is blocked on (${blocking.diffSha256}): read that diff (\`cutover run compare\`) and sign an act naming it.`);
+  if (!blocking) {
+    const blocked = state.blockedBy;
+    const at = blocked ? tr.t('rehearsal.refuse.notBlockedAt', { step: blocked.stepId, reason: blockReasonText(tr.lang, blocked.reason, state.steps.get(blocked.stepId)?.gates ?? []) }) : '';
+    throw new RunRefusedError(tr.t('rehearsal.refuse.notBlocked', { status: tr.t(`runStatus.${state.status}`), at }));
+  }
+  if (blocking.stepId !== stepId) throw new RunRefusedError(tr.t('rehearsal.refuse.otherStep', { blocking: blocking.stepId, step: stepId }));
+  if (blocking.diffSha256 !== diffSha256) throw new RunRefusedError(tr.t('rehearsal.refuse.otherDiff', { diff: diffSha256, blocking: blocking.diffSha256 }));
   const operator = registryOf(vault).get(state.operator);
-  if (act.identity.name === state.operator || operator?.fingerprint === act.identity.fingerprint) throw new RunRefusedError(`${act.identity.name} is the operator of this run; the operator's acceptance of a deviation does not count.`);
+  if (act.identity.name === state.operator || operator?.fingerprint === act.identity.fingerprint) throw new RunRefusedError(tr.t('rehearsal.refuse.operator', { name: act.identity.name }));
   const earlier = acceptancesOf(vault, state.runId).filter((a) => a.stepId === stepId && a.diffSha256 === diffSha256);
-  if (earlier.some((a) => a.fingerprint === act.identity.fingerprint)) throw new RunRefusedError(`${act.identity.name} already accepted this deviation.`);
+  if (earlier.some((a) => a.fingerprint === act.identity.fingerprint)) throw new RunRefusedError(tr.t('rehearsal.refuse.already', { name: act.identity.name }));
   const accepted = earlier.length + 1;
   const quorum = state.runbook.policy.approvals.quorum;
   vault.append({ actor: act.identity.name, type: DEVIATION_ACCEPTED, payload: { runId: state.runId, stepId, diffSha256, signer: act.identity.name, fingerprint: act.identity.fingerprint, accepted, quorum, cleared: accepted >= quorum, act: { text: act.signed.text, signature: act.signed.signature, digest: act.digest } } });
@@ -178,11 +184,13 @@ export function applyDeviationAcceptance(vault: Vault, act: VerifiedAct, state: 
 export function rehearsalValueRefusal(vault: ReadOnlyVault, state: RunState, step: Extract<Step, { kind: 'record' }>, values: Record<string, string>): string | null {
   const fields = step.fields.filter((f) => (f as { same_as_rehearsal?: boolean }).same_as_rehearsal);
   if (fields.length === 0 || !state.rehearsal) return null;
+  const tr = translator(state.runbook.language ?? state.wordedIn);
   const record = rehearsalOf(vault, state);
-  if (!record) return `Step ${step.id} must record the rehearsal's values, but this run keeps no record of its rehearsal; start it again with --rehearsal PACK.`;
+  if (!record) return tr.t('rehearsal.refuse.noRecord', { step: step.id });
   const recorded = [...record.events].reverse().find((e) => e.type === 'step.recorded' && (e.payload as { runId?: unknown }).runId === record.runId && (e.payload as { stepId?: unknown }).stepId === step.id);
   const rehearsed = (recorded?.payload as { values?: Record<string, string> } | undefined)?.values ?? {};
   const wrong = fields.filter((f) => (values[f.name] ?? '') !== (rehearsed[f.name] ?? ''));
   if (wrong.length === 0) return null;
-  return `Step ${step.id} differs from the rehearsal it must match (same_as_rehearsal): ${wrong.map((f) => `${f.label} (${f.name}) is "${values[f.name] ?? ''}" here, "${rehearsed[f.name] ?? '(not recorded)'}" in rehearsal run ${record.runId}`).join('; ')}. Production follows what was rehearsed: check out what the rehearsal used, or rehearse this one first.`;
+  const fieldsText = wrong.map((f) => tr.t('rehearsal.refuse.valueDiffers', { label: f.label, name: f.name, here: values[f.name] ?? '', rehearsed: rehearsed[f.name] ?? tr.t('rehearsal.refuse.notRecorded'), run: record.runId })).join('; ');
+  return tr.t('rehearsal.refuse.valuesDiffer', { step: step.id, fields: fieldsText });
 }
