@@ -424,10 +424,10 @@ export function createContractService(host: HostServices): ContractService {
     },
 
     'runbook.open': (input) => {
-      if (!('token' in input)) return openRunbook(() => loadRunbook(input.text, input.source), () => input.text, input.source, language);
+      if (!('token' in input)) return openRunbook(() => loadRunbook(input.text, input.source, language), () => input.text, input.source, language);
       const path = grants.resolve('runbook', input.token);
       return openRunbook(
-        () => loadRunbookFile(path),
+        () => loadRunbookFile(path, language),
         () => readFileSync(path, 'utf8'),
         path,
         language,

@@ -12,6 +12,7 @@ import { CliUsageError, EXIT_FAILED } from '../errors';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
+import { outputLang } from '../lang';
 
 const ledgerCore = () => import('../../core/ledger');
 const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Passphrase for your key: ');
@@ -92,7 +93,7 @@ function registerStepActs(ledger: Command): void {
           : { kind: a.kind, reason: opts.reason ?? '' };
         if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError('--reason is empty; say why the step is skipped (it goes into the evidence).');
         const { loadRunbookFile } = await import('../../core/runbook');
-        const { text } = loadRunbookFile(opts.runbook);
+        const { text } = loadRunbookFile(opts.runbook, outputLang());
         const { stepActThroughLedger } = await ledgerCore();
         await withVault(opts.vault, async (vault) => {
           const result = await stepActThroughLedger(vault, { runId, stepId, act, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
@@ -179,7 +180,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
     .option('--json', 'print JSON')
     .action(async (runId: string, stepId: string, opts: { vault: string; runbook: string; db?: string; as?: string; json?: boolean }) => {
       const { loadRunbookFile } = await import('../../core/runbook');
-      const { text } = loadRunbookFile(opts.runbook);
+      const { text } = loadRunbookFile(opts.runbook, outputLang());
       const { attestThroughLedger } = await ledgerCore();
       await withVault(opts.vault, async (vault) => {
         const result = await attestThroughLedger(vault, { runId, stepId, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });

@@ -137,7 +137,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const params = parseParams(opts.param);
       if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError(usageWords().t('engine.cli.rehearsalProduction'));
       const { loadRunbookFile } = await import('../../core/runbook');
-      const { text, hash } = loadRunbookFile(opts.runbook);
+      const { text, hash } = loadRunbookFile(opts.runbook, outputLang());
       // The rehearsal's pack is checked and what production is compared with is read from it, before anything is signed.
       const bound = opts.rehearsal === undefined ? undefined : await (await import('../../core/rehearsal/record')).bindRehearsalPack(opts.rehearsal, { runbookHash: hash });
       await withEngine(opts, async (engine) => {

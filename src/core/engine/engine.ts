@@ -254,7 +254,7 @@ export class RunEngine {
 
   /** Stores the runbook by content hash (once) and records `run.started`, signed by the operator. */
   async startRun(input: { text: string; source: string; environment: Environment; targets?: Record<string, string>; t0?: string; rehearsal?: RehearsalRef; rehearsalRecord?: Buffer; params?: Record<string, string> }): Promise<RunState> {
-    const loaded = loadRunbook(input.text, input.source);
+    const loaded = loadRunbook(input.text, input.source, this.options.language);
     const lang = loaded.runbook.language ?? this.options.language;
     const t0 = input.t0 === undefined ? null : parsePlannedT0(input.t0, new Date(), lang);
     const rehearsal = input.rehearsal ?? null;
