@@ -90,7 +90,7 @@ export function registerIdentity(program: Command): void {
       const source: KeySource = opts.publicKey !== undefined
         ? { kind: 'public', publicKey: await readPublicKey(opts.publicKey) }
         : opts.sshKey !== undefined
-          ? { kind: 'file', path: opts.sshKey, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.sshKey}: `) }
+          ? { kind: 'file', path: opts.sshKey, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', translator(lang).t('identity.cli.keyFilePassphrase', { path: String(opts.sshKey) })) }
           : opts.agent ? { kind: 'agent', key: opts.key } : { kind: 'generate' };
       const v = await openVault(opts.vault);
       try {
@@ -157,7 +157,7 @@ export function registerIdentity(program: Command): void {
         const actor = opts.actor ?? defaultActor();
         const result = statement && signature !== null
           ? proveIdentity(v, { name: opts.name, statement, signature, actor, lang })
-          : await proveOwnerInPlace(v, { name: opts.name, actor, lang, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Key passphrase: ') });
+          : await proveOwnerInPlace(v, { name: opts.name, actor, lang, passphrase: () => readPassphrase('CUTOVER_KEY_PASSPHRASE', translator(lang).t('identity.cli.keyPassphrase')) });
         if (opts.json) printJson({ ...result.identity, status: status(result.identity), appended: result.appended });
         else {
           const tr = translator(outputLang());

@@ -72,7 +72,7 @@ async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprin
         return await loadKeyFile(opts.key);
       } catch (error) {
         if ((error as Error).name !== 'KeyPassphraseRequiredError') throw error;
-        return await loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${opts.key}: `));
+        return await loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', packWords().t('identity.cli.keyFilePassphrase', { path: opts.key })));
       }
     } catch (error) {
       // A key file missing, unreadable or not OpenSSH: the signing module's error, said in the language asked for.

@@ -37,7 +37,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     .requiredOption('--vault <path>', 'vault file to create (its key file is <path>.keys)')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; json?: boolean }) => {
-      const passphrase = await readNewPassphrase('CUTOVER_PASSPHRASE', 'Passphrase for the new vault: ');
+      const passphrase = await readNewPassphrase('CUTOVER_PASSPHRASE', translator(outputLang()).t('vault.cli.newVaultPassphrase'));
       const v = (await vaultClass()).create(opts.vault, passphrase);
       const head = v.head();
       v.close();
@@ -153,7 +153,7 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     .description('change the passphrase (the data is not re-encrypted; only its key is re-wrapped)')
     .requiredOption('--vault <path>', 'vault file')
     .action(async (opts: { vault: string }) => {
-      const oldPassphrase = await readPassphrase('CUTOVER_PASSPHRASE', 'Current passphrase: ');
+      const oldPassphrase = await readPassphrase('CUTOVER_PASSPHRASE', translator(outputLang()).t('vault.cli.currentPassphrase'));
       const v = (await vaultClass()).open(opts.vault, { passphrase: oldPassphrase });
       try {
         const next = await readNewPassphrase('CUTOVER_NEW_PASSPHRASE');

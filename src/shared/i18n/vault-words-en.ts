@@ -23,6 +23,8 @@ export const vaultWordsEn = {
   'vault.verify.corrupt': '{path} is damaged ({detail}). Nothing was written; restore the vault from a backup, or keep this copy for forensics.',
   // The vault commands' own refusals (cli/commands/vault.ts).
   'vault.cli.wholeNumber': '{flag} takes a whole number, got "{value}".',
+  'vault.cli.newVaultPassphrase': 'Passphrase for the new vault: ',
+  'vault.cli.currentPassphrase': 'Current passphrase: ',
   // ---- a segment file that does not hold what the vault recorded (core/vault/segment-reader.ts)
   'vault.segment.kind.missing': 'missing',
   'vault.segment.kind.truncated': 'truncated',
@@ -101,6 +103,8 @@ export const vaultWordsEn = {
   'identity.cli.keyWithAgent': '--key only goes with --agent.',
   'identity.cli.cannotWrite': 'Cannot write {out}: {why}.',
   'identity.cli.bothFiles': 'Give both --statement and --signature (or neither, for the owner proving in place).',
+  'identity.cli.keyFilePassphrase': 'Passphrase for {path}: ',
+  'identity.cli.keyPassphrase': 'Key passphrase: ',
   'identity.cli.notAFile': 'The {what} {path} is not a file.',
   'identity.cli.noFile': 'No {what} file at {path}.',
   'identity.cli.tooLarge': 'The {what} file {path} is {size}; a {what} is at most {max}. Is it the right file?',

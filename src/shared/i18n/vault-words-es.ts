@@ -11,7 +11,7 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'vault.verify.ref.database': 'base de datos',
   'vault.verify.missingEvent': 'falta: la cadena salta de #{before} a #{seq}',
   'vault.verify.prevHash': 'su enlace con el evento anterior no coincide (prev_hash {stored}…, se esperaba {expected}…)',
-  'vault.verify.notJson': 'su contenido no es JSON válido',
+  'vault.verify.notJson': 'su carga útil no es JSON válido',
   'vault.verify.hash': 'su contenido no coincide con su hash (guardado {stored}…, recalculado {recomputed}…): el registro se cambió después de escribirse',
   'vault.verify.segment': '{kind}: el segmento {fault}',
   'vault.verify.pages': 'sus bytes guardados no se pueden leer: las páginas que los contienen están dañadas',
@@ -22,6 +22,8 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'vault.verify.corrupt': 'La bóveda {path} está dañada ({detail}). No se escribió nada; restaure la bóveda desde una copia de seguridad o conserve esta copia para el análisis forense.',
   // Los rechazos propios de los comandos vault.
   'vault.cli.wholeNumber': '{flag} necesita un número entero; se recibió "{value}".',
+  'vault.cli.newVaultPassphrase': 'Frase de paso de la nueva bóveda: ',
+  'vault.cli.currentPassphrase': 'Frase de paso actual: ',
   // ---- un archivo de segmento que no contiene lo que la bóveda registró
   'vault.segment.kind.missing': 'ausente',
   'vault.segment.kind.truncated': 'truncado',
@@ -41,7 +43,7 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'vault.segment.notAuthentic': '{path}: el fragmento {chunk} en el byte {position} no se autentica: sus bytes se alteraron',
   'vault.segment.notAuthenticTail': '{path}: el fragmento {chunk} en el byte {position} no se autentica: sus bytes se alteraron (o se cortó el final del artefacto)',
   'vault.segment.trailing': '{path} tiene {bytes} bytes después del último fragmento que la bóveda registra en él (añadidos o alterados)',
-  'vault.segment.damaged': 'Un archivo de segmento de un artefacto está dañado: {fault}. No se cambió nada; restaure la carpeta .d de la bóveda desde la copia de seguridad de la que vino la bóveda y compruébela con `cutover vault verify`.',
+  'vault.segment.damaged': 'Un archivo de segmento de un artefacto está dañado: {fault}. No se cambió nada; restaure la carpeta .d de la bóveda desde la copia de seguridad de la que vino la bóveda, y después ejecute `cutover vault verify`.',
   // ---- identidades: rechazos, en el idioma pedido
   'identity.exists': 'Ya existe una identidad llamada "{name}" en esta bóveda. Las identidades nunca se reemplazan; elija otro nombre.',
   'identity.badName': '"{name}" no es un nombre de identidad válido: letras, dígitos y . _ @ -, hasta 64, empezando por una letra o un dígito (se convierte en el principal del firmante en allowed_signers).',
@@ -99,6 +101,8 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'identity.cli.keyWithAgent': '--key solo va con --agent.',
   'identity.cli.cannotWrite': 'No se puede escribir {out}: {why}.',
   'identity.cli.bothFiles': 'Indique a la vez --statement y --signature (o ninguno de los dos, si el propietario prueba su identidad aquí mismo).',
+  'identity.cli.keyFilePassphrase': 'Frase de paso de {path}: ',
+  'identity.cli.keyPassphrase': 'Frase de paso de la clave: ',
   'identity.cli.notAFile': 'La {what} {path} no es un archivo.',
   'identity.cli.noFile': 'No hay ningún archivo de {what} en {path}.',
   'identity.cli.tooLarge': 'El archivo de {what} {path} ocupa {size}; una {what} ocupa como mucho {max}. ¿Es el archivo correcto?',
