@@ -129,7 +129,7 @@ phases:
     await fx.engine('ap1').approve(runId, 'ap1', fx.signer('ap1'));
     const approved = fx.vault.head();
     expect(approved.seq).toBeGreaterThan(head.seq);
-    await expect(op.executeStep(runId, 'reiniciar')).rejects.toThrow('La clave de host del destino ops no está fijada: conéctate una vez con una comprobación de solo lectura (o pon host_key en el runbook) antes de ejecutar un comando en él.');
+    await expect(op.executeStep(runId, 'reiniciar')).rejects.toThrow('La clave de host del destino ops no está fijada: conéctese una vez con una comprobación de solo lectura (o ponga host_key en el runbook) antes de ejecutar un comando en él.');
     expect(fx.vault.head()).toEqual(approved);
   });
 

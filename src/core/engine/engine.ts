@@ -350,7 +350,7 @@ export class RunEngine {
       return { writer: w, actor: act.identity.name };
     }, refuseNow);
     const guard = new TranscriptGuard(writer, signal);
-    if (loginWarning) guard.sink.write(`[cutover] WARNING (rehearsal; refused in production): ${loginWarning}\n\n`);
+    if (loginWarning) guard.sink.write(`[cutover] ${trOf(state).t('login.rehearsalWarning', { warning: loginWarning })}\n\n`);
     const result = await execution.run(guard.sink, guard.stop.signal, (fingerprint) => {
       this.vault.append({ actor, type: 'target.host_key_pinned', payload: { runId, target: execution.target, fingerprint } });
     });

@@ -129,7 +129,7 @@ export function prepareExecution(vault: Vault, options: ExecutionOptions, state:
         const executor = options.executors(step.target, runTarget, contextFor(() => undefined));
         try {
           await executor.connect();
-          return describeAssessment(await assessExecutorLogin(executor), step.target);
+          return describeAssessment(await assessExecutorLogin(executor), step.target, tr.lang);
         } catch (error) {
           throw new RunRefusedError(tr.t('refusal.prepare.login', { message: failureMessageText(tr.lang, (error as Error).message) }));
         } finally {

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { parseDsn, type PostgresTarget } from './pg-dsn';
 import { PostgresExecutor, type PostgresExecutorOptions } from './postgres';
 import { TargetError } from './types';
+import { translate, translator, type Lang, type MessageKey } from '../../shared/i18n';
 import type { Executor, TargetContext } from './types';
 
 export type HarmfulPrivilege =
@@ -23,8 +24,26 @@ export type HarmfulPrivilege =
 
 export interface LoginPrivilege {
   privilege: HarmfulPrivilege;
-  /** What the login could do with it, and how it holds it, in a sentence. */
+  /** What the login could do with it, and how it holds it, in a sentence (English). */
   detail: string;
+  /** The same sentence's catalogue key and values, to say it in another language. */
+  words: LoginWords;
+  /** dblink: the functions the login may execute. */
+  functions?: string[];
+}
+
+/** A sentence of login-words-en.ts with its values. */
+export interface LoginWords {
+  key: MessageKey;
+  vars: Record<string, string>;
+}
+
+const say = (lang: Lang, words: LoginWords): string => (translate as (lang: Lang, key: MessageKey, vars: Record<string, string>) => string)(lang, words.key, words.vars);
+
+/** A harmful privilege, its detail said in English from the catalogue. */
+function privilegeOf(privilege: HarmfulPrivilege, key: MessageKey, vars: Record<string, string>, functions?: string[]): LoginPrivilege {
+  const p = { privilege, detail: '', words: { key, vars }, ...(functions ? { functions } : {}) };
+  return { ...p, detail: detailIn('en', p) };
 }
 
 export interface LoginAssessment {
@@ -144,17 +163,12 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function through(login: string, roles: string[]): string {
-  const others = roles.filter((r) => r !== login);
-  if (others.length === 0) return '';
-  return ` (through ${others.map((r) => `"${r}"`).join(', ')}, which it can SET ROLE to)`;
-}
+const quoted = (roles: string[]) => roles.map((r) => `"${r}"`).join(', ');
 
-const WHAT: Record<(typeof SIGNAL_ROLES)[number], string> = {
-  pg_execute_server_program: 'runs programs on the database server as its OS user (COPY … TO PROGRAM), even inside BEGIN READ ONLY',
-  pg_write_server_files: 'writes files on the database server (COPY … TO \'/path\'), even inside BEGIN READ ONLY',
-  pg_signal_backend: 'cancels and terminates other sessions (pg_terminate_backend), the application\'s included',
-};
+/** The roles other than the login itself it holds a privilege through ("" when directly). */
+function throughRoles(login: string, roles: string[]): string {
+  return quoted(roles.filter((r) => r !== login));
+}
 
 /** The harmful privileges in a row of LOGIN_PRIVILEGES_SQL. */
 export function judgePrivileges(row: PrivilegeRow): LoginAssessment {
@@ -162,41 +176,43 @@ export function judgePrivileges(row: PrivilegeRow): LoginAssessment {
   const harmful: LoginPrivilege[] = [];
   if (row.is_superuser === true) {
     // A superuser can do everything below; naming the rest would only hide the point.
-    harmful.push({ privilege: 'superuser', detail: `"${login}" is a superuser: inside BEGIN READ ONLY it can still run programs as the server's OS user, write server files, terminate sessions, commit through dblink and create replication slots` });
-    return { login, harmful, advice: adviceFor(login, harmful, []) };
+    harmful.push(privilegeOf('superuser', 'login.superuser', { login }));
+    return { login, harmful, advice: adviceFor('en', login, harmful) };
   }
   if (row.superuser_via.length > 0) {
-    harmful.push({ privilege: 'superuser', detail: `"${login}" is a member of the superuser role${row.superuser_via.length > 1 ? 's' : ''} ${row.superuser_via.map((r) => `"${r}"`).join(', ')}, which it can SET ROLE to` });
+    harmful.push(privilegeOf('superuser', row.superuser_via.length > 1 ? 'login.superuserViaMany' : 'login.superuserVia', { login, roles: quoted(row.superuser_via) }));
   }
   for (const role of SIGNAL_ROLES) {
-    if (row.member_of.includes(role)) harmful.push({ privilege: role, detail: `"${login}" is a member of ${role} (directly or through another role): it ${WHAT[role]}` });
+    if (row.member_of.includes(role)) harmful.push(privilegeOf(role, 'login.memberOf', { login, role, what: `login.what.${role}` }));
   }
   if (row.dblink_functions.length > 0) {
-    harmful.push({ privilege: 'dblink', detail: `"${login}" may EXECUTE ${row.dblink_functions.join(', ')}: dblink opens its own connection, so what it runs commits whatever the check's read-only transaction says` });
+    harmful.push(privilegeOf('dblink', 'login.dblink', { login, functions: row.dblink_functions.join(', ') }, row.dblink_functions));
   }
   if (row.lo_export) {
-    harmful.push({ privilege: 'lo_export', detail: `"${login}" may EXECUTE lo_export(oid, text): it writes large objects to files on the database server` });
+    harmful.push(privilegeOf('lo_export', 'login.loExport', { login }));
   }
   if (row.replication_via.length > 0) {
-    harmful.push({ privilege: 'replication', detail: `"${login}" has REPLICATION${through(login, row.replication_via)}: it can create replication slots (pg_create_physical_replication_slot) that hold WAL until the disk fills` });
+    harmful.push(privilegeOf('replication', 'login.replication', { login, through: throughRoles(login, row.replication_via) }));
   }
   if (row.createrole_via.length > 0) {
-    harmful.push({ privilege: 'createrole', detail: `"${login}" has CREATEROLE${through(login, row.createrole_via)}: it can create roles and grant itself others' memberships` });
+    harmful.push(privilegeOf('createrole', 'login.createrole', { login, through: throughRoles(login, row.createrole_via) }));
   }
-  return { login, harmful, advice: harmful.length > 0 ? adviceFor(login, harmful, row.dblink_functions) : '' };
+  return { login, harmful, advice: harmful.length > 0 ? adviceFor('en', login, harmful) : '' };
 }
 
-/** How to make a read-only login for checks, and, for the login assessed, what to revoke. */
-function adviceFor(login: string, harmful: LoginPrivilege[], dblinkFunctions: string[]): string {
+/** How to make a read-only login for checks, and, for the login assessed, what to revoke, in `lang`. */
+function adviceFor(lang: Lang, login: string, harmful: LoginPrivilege[]): string {
+  const tr = translator(lang);
+  const dblinkFunctions = harmful.find((h) => h.privilege === 'dblink')?.functions ?? [];
   const lines = [
-    'Run SQL checks through a read-only login, and name it on the postgres target:',
+    tr.t('login.advice.intro'),
     '  CREATE ROLE cutover_check LOGIN PASSWORD \'…\';',
     '  GRANT pg_read_all_data, pg_monitor TO cutover_check;',
   ];
   if (dblinkFunctions.length > 0) {
-    lines.push(`  REVOKE EXECUTE ON FUNCTION ${dblinkFunctions.join(', ')} FROM PUBLIC;  -- dblink is executable by every login once installed; grant it back to the roles that need it`);
+    lines.push(`  REVOKE EXECUTE ON FUNCTION ${dblinkFunctions.join(', ')} FROM PUBLIC;  -- ${tr.t('login.advice.dblink')}`);
   }
-  lines.push('  then in the runbook: check_login: { user: cutover_check, secret: <the secret holding its password> }');
+  lines.push(`  ${tr.t('login.advice.then')} check_login: { user: cutover_check, secret: <${tr.t('login.advice.secret')}> }`);
   const kinds = new Set(harmful.map((h) => h.privilege));
   if (kinds.has('superuser')) return lines.join('\n');
   const fixes: string[] = [];
@@ -207,7 +223,7 @@ function adviceFor(login: string, harmful: LoginPrivilege[], dblinkFunctions: st
   if (kinds.has('replication')) fixes.push(`ALTER ROLE ${who} NOREPLICATION;`);
   if (kinds.has('createrole')) fixes.push(`ALTER ROLE ${who} NOCREATEROLE;`);
   if (fixes.length > 0) {
-    lines.push(`Or take the privileges away from "${login}" (a privilege held through another role is revoked from that role):`);
+    lines.push(tr.t('login.advice.revoke', { login }));
     for (const fix of fixes) lines.push(`  ${fix}`);
   }
   return lines.join('\n');
@@ -238,13 +254,22 @@ export async function assessExecutorLogin(executor: Executor): Promise<LoginAsse
  * One message naming the login, each harmful privilege and the advice: for a refusal
  * (production) or a warning (rehearsal). "" when nothing is harmful.
  */
-export function describeAssessment(assessment: LoginAssessment, target?: string): string {
+export function describeAssessment(assessment: LoginAssessment, target?: string, lang: Lang = 'en'): string {
   if (assessment.harmful.length === 0) return '';
-  const where = target ? ` on target "${target}"` : '';
+  const tr = translator(lang);
+  const where = target ? tr.t('login.where', { target }) : '';
   const names = assessment.harmful.map((h) => h.privilege).join(', ');
   return [
-    `SQL checks${where} log in as "${assessment.login}", which holds ${names}: BEGIN READ ONLY does not stop what these allow.`,
-    ...assessment.harmful.map((h) => `- ${h.privilege}: ${h.detail}.`),
-    assessment.advice,
+    tr.t('login.summary', { where, login: assessment.login, names }),
+    ...assessment.harmful.map((h) => `- ${h.privilege}: ${detailIn(lang, h)}.`),
+    adviceFor(lang, assessment.login, assessment.harmful),
   ].join('\n');
+}
+
+/** A privilege's detail in `lang`: its {what} and {through} are sentences of their own. */
+function detailIn(lang: Lang, h: LoginPrivilege): string {
+  const vars = { ...h.words.vars };
+  if (vars.what) vars.what = say(lang, { key: vars.what as MessageKey, vars: {} });
+  if (vars.through !== undefined) vars.through = vars.through ? say(lang, { key: 'login.through', vars: { roles: vars.through } }) : '';
+  return say(lang, { key: h.words.key, vars });
 }

@@ -6,6 +6,7 @@
 import { mainEn } from './main-en';
 import { demoWordsEn } from './demo-words-en';
 import { engineWordsEn } from './engine-words-en';
+import { loginWordsEn } from './login-words-en';
 import { runbookRulesEn } from './runbook-rules-en';
 import { vaultWordsEn } from './vault-words-en';
 import { importWordsEn } from './import-words-en';
@@ -18,6 +19,7 @@ export const en = {
   ...mainEn,
   // Per-area catalogues: the engine's refusals, the runbook's validation, vault/identity/pack, the importer.
   ...engineWordsEn,
+  ...loginWordsEn,
   ...demoWordsEn,
   ...runbookRulesEn,
   ...vaultWordsEn,

@@ -4,6 +4,7 @@ import type { Catalogue } from './catalogue';
 import { mainEs } from './main-es';
 import { demoWordsEs } from './demo-words-es';
 import { engineWordsEs } from './engine-words-es';
+import { loginWordsEs } from './login-words-es';
 import { runbookRulesEs } from './runbook-rules-es';
 import { vaultWordsEs } from './vault-words-es';
 import { importWordsEs } from './import-words-es';
@@ -16,6 +17,7 @@ export const es: Catalogue = {
   ...mainEs,
   // Per-area catalogues: the engine's refusals, the runbook's validation, vault/identity/pack, the importer.
   ...engineWordsEs,
+  ...loginWordsEs,
   ...demoWordsEs,
   ...runbookRulesEs,
   ...vaultWordsEs,
@@ -1101,7 +1103,7 @@ export const es: Catalogue = {
 
   // ---- rechazos antes de que empiece un paso ---------------------------------------------------
   'refusal.prepare.unknownTarget': 'El paso {step} nombra un destino desconocido, {target}.',
-  'refusal.prepare.hostKey': 'La clave de host del destino {target} no está fijada: conéctate una vez con una comprobación de solo lectura (o pon host_key en el runbook) antes de ejecutar un comando en él.',
+  'refusal.prepare.hostKey': 'La clave de host del destino {target} no está fijada: conéctese una vez con una comprobación de solo lectura (o ponga host_key en el runbook) antes de ejecutar un comando en él.',
   'refusal.prepare.secret': 'El paso {step} necesita el secreto "{secret}" (para {name}); guárdalo con `cutover secret set --name {secret}`.',
   'refusal.prepare.login': 'Antes de ejecutar una comprobación se pregunta a PostgreSQL qué puede hacer su usuario, y eso falló: {message}',
   'refusal.param.number': '--param {name}={text}: {name} es un número en el runbook ({like}); indique un número.',
