@@ -6,7 +6,8 @@
 // pack or for someone who is not an identity, exporting a run that does not exist or over an
 // existing pack. Exit 2 each time; Spanish with no English catalogue sentence, English word for
 // word as before.
-import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { FRAME_OVERHEAD, HEADER_BYTES, segmentRootFor } from '../../src/core/vault/segments';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, expectRefusal, runCli, type CliResult } from '../helpers/cli';
@@ -127,6 +128,18 @@ const cases: Case[] = [
     es: /^cutover: \S+ ya existe; una exportación nunca escribe encima de un paquete existente\. Elija otra carpeta --out o elimínela\.\n$/,
     en: /^cutover: \S+ already exists; an export never writes over an existing pack\. Choose another --out folder or remove it\.\n$/,
   },
+  {
+    title: 'an allowed signers roster that is a folder',
+    args: () => ['pack', 'verify', zip, '--allowed-signers', fx.dir],
+    es: /^cutover: No se puede leer el archivo de firmantes permitidos \S+ \(es una carpeta\)\. Indique la lista allowed_signers de su organización \(líneas "NOMBRE TIPO_DE_CLAVE BASE64"\)\.\n$/,
+    en: /^cutover: Cannot read the allowed signers file \S+ \(it is a folder\)\. Give your organisation's allowed_signers roster \(lines "NAME KEYTYPE BASE64"\)\.\n$/,
+  },
+  {
+    title: 'an allowed signers roster with no key line',
+    args: () => ['pack', 'verify', zip, '--allowed-signers', at('notes.txt')],
+    es: /^cutover: El archivo de firmantes permitidos \S+notes\.txt no tiene ninguna línea utilizable, así que ninguna firma podría contar[\s\S]*\nIndique cada firmante como "NOMBRE TIPO_DE_CLAVE BASE64" \(se respetan las opciones namespaces="…", valid-after="…", valid-before="…"\)\.\n$/,
+    en: /^cutover: The allowed signers file \S+notes\.txt holds no usable line, so no signature could count[\s\S]*\nList each signer as "NAME KEYTYPE BASE64" \(options namespaces="…", valid-after="…", valid-before="…" are honoured\)\.\n$/,
+  },
 ];
 
 describe('pack refusals in the language asked for', () => {
@@ -176,5 +189,23 @@ describe('pack commands that succeed, in the language asked for', () => {
     const again = await runCli(['pack', 'import-signature', '--vault', fx.vault.path, fx.runId, '--pack', copy, '--identity', 'gov1']);
     expect(again.code, describeRun(again)).toBe(0);
     expect(again.stdout).toMatch(/^Already imported: gov1 APPROVED manifest [0-9a-f]{64} \(event #\d+\)\.\n$/);
+  });
+});
+
+describe('a transcript damaged on disk, met while exporting', () => {
+  it('pack export names the damaged segment file in Spanish under --lang es, in English without; exit 2', async () => {
+    const artifacts = join(segmentRootFor(fx.vault.path), 'artifacts');
+    const first = readdirSync(artifacts).sort()[0]!;
+    const segment = join(artifacts, first, '000000.seg');
+    const bytes = readFileSync(segment);
+    bytes[HEADER_BYTES + FRAME_OVERHEAD - 17] = bytes[HEADER_BYTES + FRAME_OVERHEAD - 17]! ^ 0x01;
+    writeFileSync(segment, bytes);
+    const [es, en] = (await Promise.all([
+      runCli(['--lang', 'es', 'pack', 'export', '--vault', fx.vault.path, fx.runId, '--out', at('out-damaged-es')]),
+      runCli(['pack', 'export', '--vault', fx.vault.path, fx.runId, '--out', at('out-damaged-en')]),
+    ])) as [CliResult, CliResult];
+    expectRefusal(es, 2, /^cutover: Un archivo de segmento de un artefacto está dañado: \S+000000\.seg: el fragmento 0 en el byte \d+ no se autentica: sus bytes se alteraron.*\. No se cambió nada; restaure la carpeta \.d de la bóveda/);
+    expect(found(es.stderr, 'en'), es.stderr).toEqual([]);
+    expectRefusal(en, 2, /^cutover: An artifact's segment file is damaged: \S+000000\.seg chunk 0 at byte \d+ does not authenticate: its bytes were altered.*\. Nothing was changed; restore the vault's \.d folder/);
   });
 });

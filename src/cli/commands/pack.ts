@@ -9,6 +9,7 @@ import type { Signer } from '../../core/signing';
 // The pack code (zip, PDF, the engine) and the key code load inside the actions; the error class
 // file is dependency-free and the same module the pack index re-exports.
 import { PackError, printable } from '../../core/pack/errors';
+import { VaultError } from '../../core/vault/errors';
 import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
@@ -36,6 +37,10 @@ async function asUsage<T>(fn: () => Promise<T>, packPath?: string): Promise<T> {
       const lang = outputLang(packPath === undefined ? undefined : await packLanguageOf(packPath));
       const { packRefusalText } = await import('../../core/pack/refusal-words');
       throw new CliUsageError(printableLines(packRefusalText(lang, error.message)));
+    }
+    // A transcript whose segment file is damaged (exporting reads every one): the vault's words, in the language asked for.
+    if (error instanceof VaultError && error.code === 'SEGMENT_DAMAGED') {
+      error.message = (await import('../../core/vault/verify')).segmentErrorText(outputLang(), error.message);
     }
     throw error;
   }

@@ -168,3 +168,9 @@ export function verifyReportIn(lang: Lang, report: VerifyReport): VerifyReport {
     corruption: report.corruption && problemIn(lang, report.corruption),
   };
 }
+
+/** A SegmentError's message (reading a damaged transcript: an export, a transcript shown) in `lang`; anything else as it is. */
+export function segmentErrorText(lang: Lang, message: string): string {
+  if (lang === 'en') return message;
+  return matchAgain(lang, message, ['vault.segment.damaged'], { fault: SEGMENT.fault ?? [] }) ?? message;
+}
