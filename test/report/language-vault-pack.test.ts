@@ -13,6 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, expectRefusal, runCli, type CliResult } from '../helpers/cli';
 import { makePackFixture, type PackFixture } from '../pack/fixture';
 import { rawZip } from '../pack/raw-zip';
+import { bindRehearsal } from '../../src/core/pack/rehearsal';
+import { packRefusalText } from '../../src/core/pack/refusal-words';
 import { found } from './language-sentences';
 
 interface Case {
@@ -189,6 +191,16 @@ describe('pack commands that succeed, in the language asked for', () => {
     const again = await runCli(['pack', 'import-signature', '--vault', fx.vault.path, fx.runId, '--pack', copy, '--identity', 'gov1']);
     expect(again.code, describeRun(again)).toBe(0);
     expect(again.stdout).toMatch(/^Already imported: gov1 APPROVED manifest [0-9a-f]{64} \(event #\d+\)\.\n$/);
+  });
+});
+
+describe('a rehearsal pack that cannot bind a production run', () => {
+  it('is refused in the language given (bindRehearsal), English by default as before', async () => {
+    const other = { runbookHash: '0'.repeat(64) };
+    await expect(bindRehearsal(zip, other, { lang: 'es' })).rejects.toThrow(/^El paquete de ensayo \S+ no puede vincular esta ejecución de producción: ensayó otros bytes de runbook \(sha256 [0-9a-f]{64}, v\S+\), no los de este runbook \(sha256 0{64}\)\. Ensaye primero este runbook exacto\. No se inició nada\.$/);
+    await expect(bindRehearsal(zip, other)).rejects.toThrow(/^The rehearsal pack \S+ cannot bind this production run: it rehearsed other runbook bytes \(sha256 [0-9a-f]{64}, v\S+\), not this runbook's \(sha256 0{64}\)\. Rehearse this exact runbook first\. Nothing was started\.$/);
+    const english = await bindRehearsal(zip, other).catch((error: Error) => error.message);
+    expect(packRefusalText('es', String(english))).toMatch(/^El paquete de ensayo .* ensayó otros bytes de runbook/);
   });
 });
 

@@ -25,6 +25,7 @@ const REFUSALS: readonly MessageKey[] = [
   'pack.sign.notInPack', 'pack.sign.wrongKey', 'pack.sign.operator', 'pack.sign.role',
   'pack.import.never', 'pack.import.stale', 'pack.import.differs', 'pack.import.noIdentity', 'pack.import.noManifest',
   'pack.import.notSigned', 'pack.import.badSignature',
+  'pack.rehearsal.refused',
   // Whether the vault's identity may have a verdict imported at all (acts/verify.ts's standingRefusal).
   'refusal.act.notIdentity', 'refusal.act.custodial', 'refusal.act.notProven',
 ];
@@ -32,7 +33,11 @@ const REFUSALS: readonly MessageKey[] = [
 const NESTED: Nested = {
   reason: ZIP_REASONS,
   what: [...BROKEN, 'pack.import.overManifest', 'pack.import.overVerdict'],
-  why: ['pack.roster.folder', 'pack.roster.notFile', 'pack.roster.larger', 'pack.import.notManifest', 'pack.import.otherVault', 'pack.import.otherRun', 'pack.import.people', 'pack.import.version'],
+  why: [
+    'pack.roster.folder', 'pack.roster.notFile', 'pack.roster.larger', 'pack.import.notManifest', 'pack.import.otherVault', 'pack.import.otherRun',
+    'pack.import.people', 'pack.import.version', 'pack.rehearsal.noManifest', 'pack.rehearsal.notRehearsal', 'pack.rehearsal.otherRunbook',
+    'pack.rehearsal.notCompleted', 'pack.rehearsal.notGo',
+  ],
   differs: ['pack.import.theirBytes'],
 };
 

@@ -218,6 +218,17 @@ export const vaultWordsEn = {
   'pack.import.badSignature': '{what} is not a good signature by {identity}\'s key {fingerprint} in namespace {namespace} ({reason}: {message}).',
   'pack.import.overManifest': 'the signature over manifest.json',
   'pack.import.overVerdict': 'the signature over the verdict',
+  // A rehearsal pack that cannot bind a production run (core/pack/rehearsal.ts), in the run's language.
+  'pack.rehearsal.refused': 'The rehearsal pack {path} cannot bind this production run: {why} Nothing was started.',
+  'pack.rehearsal.notVerify': 'it does not verify ({problems}{more}). Export it again from the vault that ran the rehearsal.',
+  'pack.rehearsal.more': '; and {n} more',
+  'pack.rehearsal.failed': '`pack verify` says FAILED ({summary}).',
+  'pack.rehearsal.noManifest': 'its manifest.json cannot be read.',
+  'pack.rehearsal.notRehearsal': 'it is a {environment} pack, not a rehearsal\'s.',
+  'pack.rehearsal.otherRunbook': 'it rehearsed other runbook bytes (sha256 {hash}, v{version}), not this runbook\'s (sha256 {expected}). Rehearse this exact runbook first.',
+  'pack.rehearsal.notCompleted': 'the rehearsal did not complete (its run is {status}).',
+  'pack.rehearsal.notGo': 'the rehearsal\'s decision is {decision}, not GO.',
+  'pack.rehearsal.notRecorded': 'not recorded',
   // What the pack commands say when they succeed (cli/commands/pack.ts).
   'pack.cli.exported': 'Exported run {runId}\n  folder   {folder}\n  zip      {zip} ({size}, sha256 {sha256})\n  manifest sha256 {manifest}; {n} files, {bytes}; anchored at chain event #{seq}\n  signatures {signatures}\n\nApprovers sign it offline (only the pack and their key):\n  cutover pack sign {zip} --identity NAME --key ~/.ssh/id_ed25519      (or --agent; --reject --reason TEXT)\nAnyone verifies it:\n  cutover pack verify {zip}      (or, with stock tools, follow VERIFY.txt)',
   'pack.cli.signedBy': '{names} (every verdict the vault holds on this manifest)',

@@ -214,6 +214,17 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'pack.import.badSignature': '{what} no es una firma válida de la clave {fingerprint} de {identity} en el espacio de nombres {namespace} ({reason}: {message}).',
   'pack.import.overManifest': 'la firma sobre manifest.json',
   'pack.import.overVerdict': 'la firma sobre el veredicto',
+  // Un paquete de ensayo que no puede vincular una ejecución de producción.
+  'pack.rehearsal.refused': 'El paquete de ensayo {path} no puede vincular esta ejecución de producción: {why} No se inició nada.',
+  'pack.rehearsal.notVerify': 'no se verifica ({problems}{more}). Expórtelo de nuevo desde la bóveda que ejecutó el ensayo.',
+  'pack.rehearsal.more': '; y {n} más',
+  'pack.rehearsal.failed': '`pack verify` dice FALLIDO ({summary}).',
+  'pack.rehearsal.noManifest': 'su manifest.json no se puede leer.',
+  'pack.rehearsal.notRehearsal': 'es un paquete de {environment}, no de un ensayo.',
+  'pack.rehearsal.otherRunbook': 'ensayó otros bytes de runbook (sha256 {hash}, v{version}), no los de este runbook (sha256 {expected}). Ensaye primero este runbook exacto.',
+  'pack.rehearsal.notCompleted': 'el ensayo no se completó (su ejecución está en {status}).',
+  'pack.rehearsal.notGo': 'la decisión del ensayo es {decision}, no GO.',
+  'pack.rehearsal.notRecorded': 'no registrada',
   // Lo que dicen los comandos pack cuando salen bien.
   'pack.cli.exported': 'Ejecución {runId} exportada\n  carpeta  {folder}\n  zip      {zip} ({size}, sha256 {sha256})\n  manifiesto sha256 {manifest}; {n} archivos, {bytes}; anclado en el evento #{seq} de la cadena\n  firmas   {signatures}\n\nLos aprobadores lo firman sin conexión (solo con el paquete y su clave):\n  cutover pack sign {zip} --identity NOMBRE --key ~/.ssh/id_ed25519      (o --agent; --reject --reason TEXTO)\nCualquiera lo verifica:\n  cutover pack verify {zip}      (o, con herramientas estándar, siguiendo VERIFY.txt)',
   'pack.cli.signedBy': '{names} (cada veredicto que la bóveda guarda sobre este manifiesto)',
