@@ -209,6 +209,14 @@ describe('ssh executor: a host that allows one session per connection (MaxSessio
     await sshd.stop();
   });
 
+  it('commands back to back, ending about when the stopper opens (its session then free): the next command still gets the one session', async () => {
+    // A command that ends as the stopper's session is asked for leaves the stopper holding the
+    // host's only session while it closes; the next command must wait for that, not be refused.
+    for (let ms = 150; ms <= 400; ms += 10) {
+      expect(await ex.exec({ command: `sleep ${ms / 1000}`, onOutput: () => undefined }), `after sleep ${ms / 1000}`).toMatchObject({ exitCode: 0, failure: null });
+    }
+  }, 120_000);
+
   it('a stop the host could not confirm (no session for the kill) is reported as not confirmed, not as done', async () => {
     expect(await ex.exec({ command: 'echo one session', onOutput: () => undefined })).toMatchObject({ exitCode: 0, failure: null });
     const pidFile = join(useTempDir(), 'remote.pid');

@@ -335,40 +335,51 @@ export class SshExecutor implements Executor {
         timers.push(setTimeout(() => stop('timeout', `Timed out after ${seconds(timeoutMs)}`), timeoutMs));
       }
 
-      try {
-        session.client.exec(command, (error, stream) => {
-          if (done) {
-            if (stream) safely(() => stream.close());
-            return;
-          }
-          if (error) {
-            if (session.closed) lost ??= error.message;
-            else refused = `${where} refused to open a session for the command (${error.message}): too many sessions (MaxSessions), or the account may not run commands.`;
-            finish();
-            return;
-          }
-          channel = stream;
-          stream.on('data', stdout);
-          stream.stderr.on('data', (chunk: Buffer) => out.write(chunk, 'stderr'));
-          stream.on('exit', (code: number | null, signal?: string) => {
-            exit = { code: typeof code === 'number' ? code : null, signal: signal ? signal.replace(/^SIG/, '') : null };
+      // A host that allows one session per connection (MaxSessions 1) refuses a new session
+      // until it has finished closing the last one, a moment after its channel closed (or while
+      // the connection's stopper, opened just as a command ended, closes): the session is asked
+      // for again, for at most SESSION_RETRY_MS, before the command counts as refused.
+      const askedAt = performance.now();
+      const openChannel = (): void => {
+        try {
+          session.client.exec(command, (error, stream) => {
+            if (done) {
+              if (stream) safely(() => stream.close());
+              return;
+            }
+            if (error) {
+              if (session.closed) lost ??= error.message;
+              else if (performance.now() - askedAt < SESSION_RETRY_MS) {
+                timers.push(setTimeout(openChannel, SESSION_RETRY_EVERY_MS));
+                return;
+              } else refused = `${where} refused to open a session for the command (${error.message}): too many sessions (MaxSessions), or the account may not run commands.`;
+              finish();
+              return;
+            }
+            channel = stream;
+            stream.on('data', stdout);
+            stream.stderr.on('data', (chunk: Buffer) => out.write(chunk, 'stderr'));
+            stream.on('exit', (code: number | null, signal?: string) => {
+              exit = { code: typeof code === 'number' ? code : null, signal: signal ? signal.replace(/^SIG/, '') : null };
+            });
+            stream.on('close', () => {
+              // The command's shell ended on the TERM: ask the stopper whether anything of its
+              // group is left (a child that ignores TERM); if so, the KILL after the grace period.
+              if (stopping && sentSignal === 'TERM' && held?.stopper.usable && remotePid !== null) waitForHost(held.stopper.signal(remotePid, 'CHECK'), 'CHECK');
+              // A close that comes with the connection's end is reported by onLost; wait a tick.
+              setImmediate(finish);
+            });
+            stream.on('error', () => undefined);
+            // stdin: the preamble (if any), then EOF, so a command that reads stdin does not hang.
+            if (preamble !== null) stream.end(preamble);
+            else stream.end();
           });
-          stream.on('close', () => {
-            // The command's shell ended on the TERM: ask the stopper whether anything of its
-            // group is left (a child that ignores TERM); if so, the KILL after the grace period.
-            if (stopping && sentSignal === 'TERM' && held?.stopper.usable && remotePid !== null) waitForHost(held.stopper.signal(remotePid, 'CHECK'), 'CHECK');
-            // A close that comes with the connection's end is reported by onLost; wait a tick.
-            setImmediate(finish);
-          });
-          stream.on('error', () => undefined);
-          // stdin: the preamble (if any), then EOF, so a command that reads stdin does not hang.
-          if (preamble !== null) stream.end(preamble);
-          else stream.end();
-        });
-      } catch (error) {
-        lost = (error as Error).message;
-        finish();
-      }
+        } catch (error) {
+          lost = (error as Error).message;
+          finish();
+        }
+      };
+      openChannel();
     });
     const entry = { stop: () => stopNow(), finished };
     session.running.add(entry);
@@ -395,6 +406,10 @@ function sendSignal(channel: ClientChannel, name: 'TERM' | 'KILL'): void {
   if ((internals.outgoing?.state === 'open' || internals.outgoing?.state === 'eof') && protocol) protocol.signal(internals.outgoing.id, name);
   else channel.signal(name);
 }
+
+/** How long a refused session is asked for again, and how often. */
+const SESSION_RETRY_MS = 2000;
+const SESSION_RETRY_EVERY_MS = 50;
 
 /** Opening the stopper waits this long after the pid line. */
 const STOPPER_DELAY_MS = 250;
