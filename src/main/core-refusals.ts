@@ -5,6 +5,11 @@
 import { hasRun } from '../core/engine/runs';
 import { keyslotsPathFor, type Vault } from '../core/vault';
 import { isWorded, worded, type MainKey } from './worded';
+import { PackError } from '../core/pack/errors';
+import { packRefusalText } from '../core/pack/refusal-words';
+import { SegmentError } from '../core/vault/segment-reader';
+import { segmentErrorText } from '../core/vault/verify';
+import type { Lang } from '../shared/i18n';
 
 const VAULT_WORDS: Readonly<Record<string, MainKey>> = {
   VAULT_NOT_FOUND: 'main.vault.notFound',
@@ -38,4 +43,16 @@ export function wordMissingRun(error: unknown, vault: Vault | null, input: unkno
   const runId = typeof input === 'object' && input !== null ? (input as { runId?: unknown }).runId : undefined;
   if (typeof runId !== 'string' || !error.message.includes(runId) || hasRun(vault, runId)) return;
   worded(error, 'main.run.notFound', { runId });
+}
+
+/**
+ * A core error main does not word itself, in the window's language where core has its words: a
+ * pack refusal (an unsafe zip, a pack that is not one…) and a damaged transcript segment. Any
+ * other error's message as it is.
+ */
+export function coreErrorText(error: Error, lang: Lang): string {
+  if (lang === 'en') return error.message;
+  if (error instanceof PackError) return packRefusalText(lang, error.message);
+  if (error instanceof SegmentError) return segmentErrorText(lang, error.message);
+  return error.message;
 }

@@ -9,6 +9,7 @@ import { listAgentKeys, parsePublicKey } from '../core/signing';
 import { addIdentityFrom, identityStatementFor, IDENTITY_NAMESPACE, proveIdentity, registryOf, type ChainIdentity } from '../core/identity';
 import { loadRunbook, loadRunbookFile, RunbookError } from '../core/runbook';
 import { setSecret, Vault, type VaultEvent, type VerifyReport } from '../core/vault';
+import { verifyReportIn } from '../core/vault/verify';
 import { contract, isChannelName, type Handlers, type IdentityRecord, type RunbookOpenResult, type TimelineEvent, type VaultStatus, type VerifyResult } from '../shared/contract';
 import { DEFAULT_LANG, type Lang } from '../shared/i18n';
 import type { PushListener } from '../shared/push';
@@ -27,7 +28,7 @@ import { VaultSession } from './session';
 import { listSecrets, TargetStore } from './targets';
 import { WarRoom } from './war-room';
 import { english, mainText, worded, wordedMessage, type MainKey } from './worded';
-import { openingVault, wordMissingRun } from './core-refusals';
+import { coreErrorText, openingVault, wordMissingRun } from './core-refusals';
 import { issueView, runbookView } from './views';
 
 /** The OS keychain as main sees it (Electron: safeStorage). Wraps and unwraps the vault's data key. */
@@ -128,7 +129,7 @@ export function toErrorData(error: unknown, lang: Lang = DEFAULT_LANG): ErrorDat
       };
     }
     const code = (error as { code?: unknown }).code;
-    return { name: error.name || 'Error', code: typeof code === 'string' ? code : 'INTERNAL', message: wordedMessage(error, lang) ?? error.message };
+    return { name: error.name || 'Error', code: typeof code === 'string' ? code : 'INTERNAL', message: wordedMessage(error, lang) ?? coreErrorText(error, lang) };
   }
   return { name: 'Error', code: 'INTERNAL', message: String(error) };
 }
@@ -339,7 +340,8 @@ export function createContractService(host: HostServices): ContractService {
       const vault = session.require();
       const started = performance.now();
       const report = vault.verify();
-      return toVerifyResult(report, performance.now() - started);
+      // Its findings in the window's language (verify computes them in English, as --json keeps them).
+      return toVerifyResult(verifyReportIn(language, report), performance.now() - started);
     },
 
     'events.list': ({ beforeSeq, limit }) => {
