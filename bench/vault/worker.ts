@@ -10,7 +10,8 @@
 // Times are wall-clock milliseconds of the measured section only; cpu is that section's user+sys.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { Vault, canonicalJson, type VaultEvent } from '../../src/core/vault';
+import { GENESIS_HASH, Vault, canonicalJson, type VaultEvent } from '../../src/core/vault';
+import { eventHashOfCanonical } from '../../src/core/vault/chain';
 import { ArtifactWriter } from '../../src/core/vault/artifacts';
 import { drizzleOver } from '../../src/core/vault/database';
 import { migrate } from '../../src/core/vault/migrate';
@@ -150,15 +151,38 @@ function openPlain(path: string): Database.Database {
   return db;
 }
 
+/** The chain's own work (the head read, the hash, the insert, one IMMEDIATE transaction) on a
+ *  plain database: what an append costs without encryption (for information). */
+function chainAppender(db: Database.Database): (payload: string) => void {
+  const head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+  const insert = db.prepare('INSERT INTO events (seq, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const tx = db.transaction((payload: string) => {
+    const last = head.get();
+    const seq = (last?.seq ?? 0) + 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const at = new Date().toISOString();
+    insert.run(seq, at, 'alice.operator', 'step.finished', payload, prevHash, eventHashOfCanonical({ prevHash, seq, at, actor: 'alice.operator', type: 'step.finished' }, payload));
+  });
+  return (payload) => tx.immediate(payload);
+}
+
 /** Blocks of BLOCK appends to the vault, each followed by the same rows inserted into the
- *  plain database, so both sides see the same disk and CPU weather. */
+ *  plain database, so both sides see the same disk and CPU weather; for information, the same
+ *  rows into an encrypted database opened like the vault, and the same appends into a plain one. */
 function events(vaultPath: string, plainPath: string, count: number, block: number): object {
   const vault = Vault.create(vaultPath, PASSPHRASE, { actor: 'bench' });
   const db = openPlain(plainPath);
   const insert = db.prepare('INSERT INTO events (seq, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insertOne = db.transaction((e: VaultEvent) => insert.run(e.seq, e.at, e.actor, e.type, canonicalJson(e.payload), e.prevHash, e.hash));
+  const encrypted = openLikeVault(`${plainPath}-encrypted`);
+  const insertEncrypted = encrypted.prepare('INSERT INTO events (seq, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertEncryptedOne = encrypted.transaction((e: VaultEvent) => insertEncrypted.run(e.seq, e.at, e.actor, e.type, canonicalJson(e.payload), e.prevHash, e.hash));
+  const chainPlain = openPlain(`${plainPath}-chain`);
+  const appendPlain = chainAppender(chainPlain);
   const vaultClock = new Clock();
   const plainClock = new Clock();
+  const encryptedClock = new Clock();
+  const chainClock = new Clock();
   for (let done = 0; done < count; done += block) {
     const n = Math.min(block, count - done);
     const rows = vaultClock.run(() => {
@@ -171,12 +195,18 @@ function events(vaultPath: string, plainPath: string, count: number, block: numb
     plainClock.run(() => {
       for (const row of rows) insertOne.immediate(row);
     });
+    encryptedClock.run(() => {
+      for (const row of rows) insertEncryptedOne.immediate(row);
+    });
+    chainClock.run(() => {
+      for (const row of rows) appendPlain(canonicalJson(row.payload));
+    });
   }
   const appended = vault.head().seq - 1;
   const inserted = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
   vault.close();
-  db.close();
-  return { vault: vaultClock.span, plain: plainClock.span, appended, inserted, maxRssKiB: maxRssKiB() };
+  for (const d of [db, encrypted, chainPlain]) d.close();
+  return { vault: vaultClock.span, plain: plainClock.span, encryptedRows: encryptedClock.span, plainChain: chainClock.span, appended, inserted, maxRssKiB: maxRssKiB() };
 }
 
 function main(argv: string[]): object {
