@@ -159,7 +159,9 @@ export class RunService {
 
   async start(vault: Vault, input: { text: string; source: string; environment: 'rehearsal' | 'production'; targets: Record<string, string>; t0?: string; rehearsalPack?: string; actor: string }): Promise<RunView> {
     // A production run bound to its rehearsal: the pack is checked by the core before anything is signed.
-    const bound = input.rehearsalPack === undefined ? undefined : await bindRehearsalPack(input.rehearsalPack, { runbookHash: loadRunbook(input.text, input.source, this.options.language?.()).hash });
+    const lang = this.options.language?.();
+    const loaded = loadRunbook(input.text, input.source, lang);
+    const bound = input.rehearsalPack === undefined ? undefined : await bindRehearsalPack(input.rehearsalPack, { runbookHash: loaded.hash }, { lang: loaded.runbook.language ?? lang });
     const state = await this.signing(vault, input.actor).startRun({ text: input.text, source: input.source, environment: input.environment, targets: input.targets, ...(input.t0 !== undefined ? { t0: input.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
     return this.view(vault, state, input.actor);
   }

@@ -11,6 +11,8 @@ import { exampleIn } from '../../src/core/demo/language';
 import type { BuiltPack } from '../../src/core/pack';
 import { blockingDeviation } from '../../src/core/rehearsal/follow';
 import { found } from '../report/language-sentences';
+import { describeRun, runCli } from '../helpers/cli';
+import { writeFileSync } from 'node:fs';
 import { useTempDir } from '../helpers/tmp';
 
 process.env.CUTOVER_SCRYPT_LOG2N = '14';
@@ -61,5 +63,16 @@ describe('production bound to a Spanish rehearsal', () => {
     expect(await refusal(() => d.engine.record(run.runId, 'pre-migration-commit', { commit: 'deadbee', tag: 'demo' }))).toMatch(/^El paso pre-migration-commit difiere del ensayo con el que debe coincidir \(same_as_rehearsal\): .* \(commit\) es "deadbee" aquí y "70a7968" en la ejecución de ensayo [0-9a-f-]{36}\. Producción sigue lo que se ensayó/);
     const text = `${RUNBOOK}\nrehearsal:\n  required: true\n  deviation: block\n`;
     expect(await refusal(() => d.engine.startRun({ text, source: 'required.yaml', environment: 'production' }))).toMatch(/^Este runbook exige que producción siga a un ensayo \(rehearsal\.required: true\): iníciela con --rehearsal PAQUETE/);
+  });
+
+  it('run start of production bound to a pack of other runbook bytes is refused in the runbook\'s language; the chain does not move', { timeout: 120_000 }, async () => {
+    const other = join(d.out, 'other.yaml');
+    writeFileSync(other, `${RUNBOOK}\n# another version of the runbook\n`);
+    const before = d.vault.head();
+    const r = await runCli(['run', 'start', '--vault', d.vault.path, '--runbook', other, '--env', 'production', '--rehearsal', rehearsal.pack.folder], { env: { CUTOVER_PASSPHRASE: 'correct horse battery staple', CUTOVER_ACTOR: 'operator' } });
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toMatch(/El paquete de ensayo .* no puede vincular esta ejecución de producción: ensayó otros bytes de runbook/);
+    expect(found(r.stderr, 'en'), r.stderr).toEqual([]);
+    expect(d.vault.head()).toEqual(before);
   });
 });

@@ -137,9 +137,9 @@ export function registerRun(program: Command, setExit: SetExit): void {
       const params = parseParams(opts.param);
       if (opts.rehearsal !== undefined && opts.env !== 'production') throw new CliUsageError(usageWords().t('engine.cli.rehearsalProduction'));
       const { loadRunbookFile } = await import('../../core/runbook');
-      const { text, hash } = loadRunbookFile(opts.runbook, outputLang());
+      const { text, hash, runbook } = loadRunbookFile(opts.runbook, outputLang());
       // The rehearsal's pack is checked and what production is compared with is read from it, before anything is signed.
-      const bound = opts.rehearsal === undefined ? undefined : await (await import('../../core/rehearsal/record')).bindRehearsalPack(opts.rehearsal, { runbookHash: hash });
+      const bound = opts.rehearsal === undefined ? undefined : await (await import('../../core/rehearsal/record')).bindRehearsalPack(opts.rehearsal, { runbookHash: hash }, { lang: outputLang(runbook.language) });
       await withEngine(opts, async (engine) => {
         const state = await engine.startRun({ text, source: opts.runbook, environment: opts.env as 'rehearsal' | 'production', targets: parseTargets(opts.target), params, ...(opts.t0 !== undefined ? { t0: opts.t0 } : {}), ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
         if (opts.json) printJson(stateJson(state));

@@ -163,7 +163,7 @@ export class ProductionDemo {
   }
 
   async start(environment: 'rehearsal' | 'production', db: string, backend: string, rehearsalPack?: string): Promise<RunState> {
-    const bound = rehearsalPack ? await bindRehearsalPack(rehearsalPack, { runbookHash: loadRunbook(this.runbookText).hash }) : undefined;
+    const bound = rehearsalPack ? await bindRehearsalPack(rehearsalPack, { runbookHash: loadRunbook(this.runbookText).hash }, { lang: this.language }) : undefined;
     const run = await this.engine.startRun({ text: this.runbookText, source: 'examples/alembic-governance-cutover.yaml', environment, targets: { prod_db: db, ops_host: `local:${backend}` }, ...(bound ? { rehearsal: bound.binding, rehearsalRecord: bound.record } : {}) });
     const words = { runId: run.runId, environment: this.tr.t(`env.${environment}`) };
     this.log(bound ? this.tr.t('demo.production.runBound', { ...words, rehearsal: bound.binding.runId }) : this.tr.t('demo.production.run', words));

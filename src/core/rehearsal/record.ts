@@ -12,6 +12,7 @@ import { parseManifest, type ParsedManifest } from '../pack/manifest';
 import { openPack } from '../pack/source';
 import { bindRehearsal, RehearsalRefusedError, type RehearsalBinding } from '../pack/rehearsal';
 import type { VerifyPackOptions } from '../pack/verify';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 
 export const RECORD_FORMAT = 'cutover-rehearsal-record/v1';
 /** What a rehearsal may weigh in the production vault: its chain and every transcript. */
@@ -49,29 +50,31 @@ export interface RehearsalRecord {
   evidence: Map<string, { path: string; bytes: Buffer }>;
 }
 
-function refuse(packPath: string, why: string): never {
-  throw new RehearsalRefusedError(`The rehearsal pack ${packPath} cannot bind this production run: ${why} Nothing was started.`);
+/** A refusal to bind, in `tr`'s language. */
+function refuse(tr: Translator, packPath: string, why: string): never {
+  throw new RehearsalRefusedError(tr.t('pack.rehearsal.refused', { path: packPath, why }));
 }
 
 /**
  * Binds a production run to a rehearsal pack (bindRehearsal: it verifies, rehearses the same
  * runbook bytes, COMPLETED with a GO) and reads what the production vault keeps of it.
  */
-export async function bindRehearsalPack(packPath: string, expected: { runbookHash: string }, options: VerifyPackOptions = {}): Promise<{ binding: RehearsalBinding; record: Buffer }> {
+export async function bindRehearsalPack(packPath: string, expected: { runbookHash: string }, options: VerifyPackOptions & { lang?: Lang } = {}): Promise<{ binding: RehearsalBinding; record: Buffer }> {
   const binding = await bindRehearsal(packPath, expected, options);
+  const tr = translator(options.lang ?? 'en');
   const source = await openPack(packPath, options.limits);
   try {
     const manifestBytes = await source.read(MANIFEST, MAX_MANIFEST_BYTES);
     // Read again after verifying: the bytes kept must be the bytes bound.
-    if (sha256(manifestBytes) !== binding.manifestSha256) refuse(packPath, 'its manifest.json changed while it was being read.');
+    if (sha256(manifestBytes) !== binding.manifestSha256) refuse(tr, packPath, tr.t('pack.rehearsal.manifestChanged'));
     const { manifest } = parseManifest(manifestBytes);
-    if (!manifest) refuse(packPath, 'its manifest.json cannot be read.');
+    if (!manifest) refuse(tr, packPath, tr.t('pack.rehearsal.noManifest'));
     const subjects = new Map(manifest.subject.map((s) => [s.name, s]));
     const readChecked = async (path: string): Promise<Buffer> => {
       const subject = subjects.get(path);
-      if (!subject) refuse(packPath, `its manifest lists no ${path}.`);
+      if (!subject) refuse(tr, packPath, tr.t('pack.rehearsal.notListed', { path }));
       const bytes = await source.read(path, MAX_RECORD_BYTES);
-      if (sha256(bytes) !== subject.digest.sha256) refuse(packPath, `${path} does not hash to what its manifest says.`);
+      if (sha256(bytes) !== subject.digest.sha256) refuse(tr, packPath, tr.t('pack.rehearsal.hashDiffers', { path }));
       return bytes;
     };
     const chain = await readChecked(CHAIN_EVENTS);
@@ -81,7 +84,7 @@ export async function bindRehearsalPack(packPath: string, expected: { runbookHas
       if ((subject.annotations as { kind?: unknown }).kind !== 'evidence') continue;
       const bytes = await readChecked(subject.name);
       total += bytes.length;
-      if (total > MAX_RECORD_BYTES) refuse(packPath, `its chain and evidence weigh more than ${MAX_RECORD_BYTES} bytes, more than a production vault keeps of a rehearsal.`);
+      if (total > MAX_RECORD_BYTES) refuse(tr, packPath, tr.t('pack.rehearsal.tooBig', { max: MAX_RECORD_BYTES }));
       const artifactId = (subject.annotations as { artifactId?: unknown }).artifactId;
       evidence.push({ path: subject.name, artifactId: typeof artifactId === 'string' ? artifactId : null, sha256: subject.digest.sha256, bytes: bytes.toString('base64') });
     }

@@ -229,6 +229,11 @@ export const vaultWordsEn = {
   'pack.rehearsal.notCompleted': 'the rehearsal did not complete (its run is {status}).',
   'pack.rehearsal.notGo': 'the rehearsal\'s decision is {decision}, not GO.',
   'pack.rehearsal.notRecorded': 'not recorded',
+  // What production keeps of its rehearsal, read back from the pack (core/rehearsal/record.ts).
+  'pack.rehearsal.manifestChanged': 'its manifest.json changed while it was being read.',
+  'pack.rehearsal.notListed': 'its manifest lists no {path}.',
+  'pack.rehearsal.hashDiffers': '{path} does not hash to what its manifest says.',
+  'pack.rehearsal.tooBig': 'its chain and evidence weigh more than {max} bytes, more than a production vault keeps of a rehearsal.',
   // What the pack commands say when they succeed (cli/commands/pack.ts).
   'pack.cli.exported': 'Exported run {runId}\n  folder   {folder}\n  zip      {zip} ({size}, sha256 {sha256})\n  manifest sha256 {manifest}; {n} files, {bytes}; anchored at chain event #{seq}\n  signatures {signatures}\n\nApprovers sign it offline (only the pack and their key):\n  cutover pack sign {zip} --identity NAME --key ~/.ssh/id_ed25519      (or --agent; --reject --reason TEXT)\nAnyone verifies it:\n  cutover pack verify {zip}      (or, with stock tools, follow VERIFY.txt)',
   'pack.cli.signedBy': '{names} (every verdict the vault holds on this manifest)',

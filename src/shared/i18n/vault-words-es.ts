@@ -224,6 +224,10 @@ export const vaultWordsEs: VaultWordsCatalogue = {
   'pack.rehearsal.otherRunbook': 'ensayó otros bytes de runbook (sha256 {hash}, v{version}), no los de este runbook (sha256 {expected}). Ensaye primero este runbook exacto.',
   'pack.rehearsal.notCompleted': 'el ensayo no se completó (su ejecución está en {status}).',
   'pack.rehearsal.notGo': 'la decisión del ensayo es {decision}, no GO.',
+  'pack.rehearsal.manifestChanged': 'su manifest.json cambió mientras se leía.',
+  'pack.rehearsal.notListed': 'su manifiesto no incluye {path}.',
+  'pack.rehearsal.hashDiffers': '{path} no tiene el hash que dice su manifiesto.',
+  'pack.rehearsal.tooBig': 'su cadena y su evidencia pesan más de {max} bytes, más de lo que una bóveda de producción guarda de un ensayo.',
   'pack.rehearsal.notRecorded': 'no registrada',
   // Lo que dicen los comandos pack cuando salen bien.
   'pack.cli.exported': 'Ejecución {runId} exportada\n  carpeta  {folder}\n  zip      {zip} ({size}, sha256 {sha256})\n  manifiesto sha256 {manifest}; {n} archivos, {bytes}; anclado en el evento #{seq} de la cadena\n  firmas   {signatures}\n\nLos aprobadores lo firman sin conexión (solo con el paquete y su clave):\n  cutover pack sign {zip} --identity NOMBRE --key ~/.ssh/id_ed25519      (o --agent; --reject --reason TEXTO)\nCualquiera lo verifica:\n  cutover pack verify {zip}      (o, con herramientas estándar, siguiendo VERIFY.txt)',
