@@ -1,7 +1,7 @@
 // Core's own findings and refusals reach the window in its language (ui.setLanguage): vault
 // verify's findings on a vault damaged on disk, and a pack refusal (a file that is not a pack).
-// English as core words them; --json-like data (the report's refs and kinds) unchanged.
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+// English as core words them; the findings' kinds unchanged.
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,21 +12,10 @@ import type { VerifyResult } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import { useTempDir } from '../helpers/tmp';
 import { found } from '../report/language-sentences';
+import { flipByte } from '../helpers/flip';
 
 process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 const PASSPHRASE = 'correct horse battery staple';
-
-function flipByte(path: string, offset: number): void {
-  const fd = openSync(path, 'r+');
-  try {
-    const b = Buffer.alloc(1);
-    expect(readSync(fd, b, 0, 1, offset)).toBe(1);
-    b[0] = b[0]! ^ 0x01;
-    writeSync(fd, b, 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 describe('core\'s words in the window\'s language', () => {
   let dir: string;

@@ -4,7 +4,7 @@
 // catalogue sentence; English is as before; the exit code is 1 either way; --json keeps the
 // English words whatever the language.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../src/core/vault';
@@ -12,18 +12,7 @@ import { FRAME_OVERHEAD, HEADER_BYTES, segmentPathFor, segmentRootFor } from '..
 import { describeRun, openVaultFile, PASSPHRASE, runCli, unwrapDataKey } from '../helpers/cli';
 import { useTempDir } from '../helpers/tmp';
 import { found } from './language-sentences';
-
-function flipByte(path: string, offset: number): void {
-  const fd = openSync(path, 'r+');
-  try {
-    const b = Buffer.alloc(1);
-    expect(readSync(fd, b, 0, 1, offset)).toBe(1);
-    b[0] = b[0]! ^ 0x01;
-    writeSync(fd, b, 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
+import { flipByte } from '../helpers/flip';
 
 /** A vault with two transcripts in segment files: `multi.log` (70 chunks, two segments) and `big.bin` (3 MiB, one segment). */
 function makeVault(path: string): { multi: string; big: string } {

@@ -4,13 +4,14 @@
 // segment truncated, the final chunk cut off, bytes appended — plus orphan files, reported and
 // never deleted. Inspecting never moves the chain's head.
 import { randomBytes, createHash } from 'node:crypto';
-import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SegmentError, Vault, type ReadOnlyVault, type VerifyReport } from '../../src/core/vault';
 import { FRAME_OVERHEAD, HEADER_BYTES, segmentPathFor, segmentRootFor } from '../../src/core/vault/segments';
 import { openVaultFile, unwrapDataKey } from '../helpers/cli';
 import { useTempDir } from '../helpers/tmp';
+import { flipByte } from '../helpers/flip';
 
 const PASS = 'correct horse battery';
 
@@ -53,18 +54,6 @@ function make(dir: string, name = 'v.vault'): Made {
 
 function seg(made: Made, id: string, n: number): string {
   return segmentPathFor(segmentRootFor(made.path), id, n);
-}
-
-function flipByte(path: string, offset: number): void {
-  const fd = openSync(path, 'r+');
-  try {
-    const b = Buffer.alloc(1);
-    expect(readSync(fd, b, 0, 1, offset)).toBe(1);
-    b[0] = b[0]! ^ 0x01;
-    writeSync(fd, b, 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Verifies read-only, checks that nothing moved the chain's head, and returns the report. */
