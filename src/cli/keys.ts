@@ -5,6 +5,8 @@
 import type { Keyring } from '../core/signing';
 import type { Vault } from '../core/vault';
 import { readPassphrase } from './passphrase';
+import { outputLang } from './lang';
+import { translator } from '../shared/i18n';
 
 export async function actorKeyring(vault: Vault, actor: string, keyFile?: string): Promise<Keyring> {
   const { registryOf, signerFor } = await import('../core/identity');
@@ -12,7 +14,7 @@ export async function actorKeyring(vault: Vault, actor: string, keyFile?: string
   const keyring = new Keyring();
   const me = registryOf(vault).get(actor);
   if (!me) return keyring;
-  const passphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', `Passphrase for ${keyFile ?? `${actor}'s key`}: `);
+  const passphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', keyFile ? translator(outputLang()).t('cli.passphrase.keyFile', { file: keyFile }) : translator(outputLang()).t('cli.passphrase.actorKey', { actor }));
   if (keyFile) {
     try {
       keyring.add(await loadKeyFile(keyFile));

@@ -13,9 +13,10 @@ import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 
 const ledgerCore = () => import('../../core/ledger');
-const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', 'Passphrase for your key: ');
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', translator(outputLang()).t('cli.passphrase.yourKey'));
 
 function planText(plan: PlanDocument): string {
   const lines = [`Plan of run ${plan.runId}: runbook ${plan.runbook.id} v${plan.runbook.version} (sha256 ${plan.runbook.hash.slice(0, 12)}…), ${plan.environment}, operator ${plan.operator}, quorum ${plan.quorum}`];

@@ -9,6 +9,8 @@ import type { FollowRead, LedgerFollower, PublishResult } from '../../core/ledge
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { outputLang } from '../lang';
+import { translator } from '../../shared/i18n';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { registerLedgerTeam } from './ledger-team';
@@ -22,7 +24,7 @@ async function openVault(path: string) {
   return open(path);
 }
 
-const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', "Passphrase for the owner's key: ");
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', translator(outputLang()).t('cli.passphrase.ownerKey'));
 
 function parseBatch(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new CliUsageError(`--batch takes a number from 1 to 1000, got "${value}".`);
