@@ -39,4 +39,17 @@ describe('SSH failures worded again', () => {
     const other = 'Refused to connect to db1: something this version never writes.';
     expect(failureMessageText('es', other)).toBe(other);
   });
+
+  it('a host key the CLI\'s acceptor refused (an --accept-host-key pin that differs, a first connection with no terminal): in Spanish, English as recorded', () => {
+    // Exactly as src/cli/commands/run.ts's acceptor throws them inside ssh-connect.ts's sentence (the previous code's bytes).
+    const recorded = [
+      'Did not connect to db1:22: its host key SHA256:k is not pinned and the confirmation failed (Target app presented host key SHA256:k, not the SHA256:p you accepted. Refusing to connect.). Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host, then confirm it.',
+      'Did not connect to db1:22: its host key SHA256:k is not pinned and the confirmation failed (First connection to app: its host key is SHA256:k. Check it, then re-run with --accept-host-key app=SHA256:k.). Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host, then confirm it.',
+    ];
+    const es = recorded.map((m) => failureMessageText('es', m));
+    expect(es[0]).toContain('la confirmación falló (El destino app presentó la clave de host SHA256:k, no la SHA256:p que usted aceptó. Se rechaza la conexión.)');
+    expect(es[1]).toContain('la confirmación falló (Primera conexión a app: su clave de host es SHA256:k. Compruébela y vuelva a ejecutar con --accept-host-key app=SHA256:k.)');
+    expect(found(es.join('\n'), 'en')).toEqual([]);
+    expect(recorded.map((m) => failureMessageText('en', m))).toEqual(recorded);
+  });
 });

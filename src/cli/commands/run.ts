@@ -12,7 +12,7 @@ import { promptHidden, readPassphrase } from '../passphrase';
 import { formatRun, outcomeFormatter } from '../run-format';
 import { actorKeyring } from '../keys';
 import { outputLang, requestedLang } from '../lang';
-import { translator, type Translator } from '../../shared/i18n';
+import { translate, translator, type Translator } from '../../shared/i18n';
 
 /** The words of a run's CLI output: its runbook's language, else --lang / CUTOVER_LANG, else English. */
 const runWords = (state: RunState): Translator => translator(outputLang(state.runbook.language));
@@ -33,7 +33,7 @@ interface CommonOpts {
   acceptHostKey?: string[];
 }
 
-/** `--accept-host-key` pins, else a prompt (in `words`' language) on a terminal. What it throws is recorded with the step's failure, so it stays English. */
+/** `--accept-host-key` pins, else a prompt (in `words`' language) on a terminal. What it throws is recorded with the step's failure, so it stays English there (a catalogue sentence, worded again on display). */
 function hostKeyAcceptor(accepted: string[] = [], words: () => Translator = usageWords) {
   const pins = new Map<string, string>();
   for (const item of accepted) {
@@ -44,13 +44,13 @@ function hostKeyAcceptor(accepted: string[] = [], words: () => Translator = usag
   return async (target: string, fingerprint: string): Promise<boolean> => {
     if (pins.has(target)) {
       if (pins.get(target) === fingerprint) return true;
-      throw new CliUsageError(`Target ${target} presented host key ${fingerprint}, not the ${pins.get(target)} you accepted. Refusing to connect.`);
+      throw new CliUsageError(translate('en', 'failure.acceptor.mismatch', { target, fingerprint, accepted: pins.get(target)! }));
     }
     if (process.stdin.isTTY && process.stderr.isTTY) {
       const answer = await promptHidden(words().t('engine.cli.hostKeyPrompt', { target, fingerprint }));
       return answer.trim() === 'yes';
     }
-    throw new CliUsageError(`First connection to ${target}: its host key is ${fingerprint}. Check it, then re-run with --accept-host-key ${target}=${fingerprint}.`);
+    throw new CliUsageError(translate('en', 'failure.acceptor.firstConnection', { target, fingerprint }));
   };
 }
 

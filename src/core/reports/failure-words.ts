@@ -27,7 +27,8 @@ const NESTED: Nested = {
   then: ['failure.then.kill', 'failure.then.killGroup', 'failure.then.killClose', 'failure.then.killCloseAlive', 'failure.then.killCloseUnconfirmed'],
   why: ['failure.sshLost.noExit'],
   pinnedBy: ['failure.pinnedBy.runbook', 'failure.pinnedBy.vault', 'failure.pinnedBy.session'],
-  unpinned: ['failure.unpinned.nobodyAsked', 'failure.unpinned.notConfirmed'],
+  unpinned: ['failure.unpinned.nobodyAsked', 'failure.unpinned.notConfirmed', 'failure.unpinned.failed'],
+  error: ['failure.acceptor.mismatch', 'failure.acceptor.firstConnection'],
   credentials: ['failure.credentials.agent', 'failure.credentials.key', 'failure.credentials.keys'],
 };
 

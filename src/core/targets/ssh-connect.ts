@@ -13,6 +13,7 @@ import { redactText } from './redact';
 import { resolveSshHost, safeLocalUser } from './ssh-config';
 import { TargetError } from './types';
 import type { TargetContext } from './types';
+import { translate } from '../../shared/i18n';
 
 /** ssh2 (and its native cpu-features), loaded on first use: only commands that reach an SSH host pay for it. */
 let loaded: typeof import('ssh2') | null = null;
@@ -238,7 +239,7 @@ export function openSession(options: OpenSessionOptions): Promise<SshSession> {
           verify(ok === true);
         },
         (error: unknown) => {
-          verdict = { kind: 'unconfirmed', presented: fingerprint, reason: `the confirmation failed (${(error as Error).message})` };
+          verdict = { kind: 'unconfirmed', presented: fingerprint, reason: translate('en', 'failure.unpinned.failed', { error: (error as Error).message }) };
           verify(false);
         },
       );

@@ -769,6 +769,10 @@ export const en = {
   'failure.hostKeyUnconfirmed': 'Did not connect to {where}: its host key {presented} is not pinned and {unpinned}. Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host, then confirm it.',
   'failure.unpinned.nobodyAsked': 'no host key is pinned and nobody was asked to confirm it',
   'failure.unpinned.notConfirmed': 'the operator did not confirm it',
+  'failure.unpinned.failed': 'the confirmation failed ({error})',
+  // What the CLI's host key acceptor says (run.ts), recorded inside failure.unpinned.failed.
+  'failure.acceptor.mismatch': 'Target {target} presented host key {fingerprint}, not the {accepted} you accepted. Refusing to connect.',
+  'failure.acceptor.firstConnection': 'First connection to {target}: its host key is {fingerprint}. Check it, then re-run with --accept-host-key {target}={fingerprint}.',
   'failure.sshAuthRefused': '{login}@{where} refused {credentials}: wrong credentials, or the key is not in the account\'s authorized_keys.',
   'failure.credentials.agent': 'the keys in ssh-agent ({agent})',
   'failure.credentials.key': 'the key {keys}',
