@@ -49,7 +49,19 @@ export async function watchSchedules(engine: RunEngine, runId: string, options: 
     for (const s of engine.schedules(runId)) {
       say(describeSchedule(s, tr));
       if (!s.next?.due || s.running || options.signal?.aborted) continue;
-      const outcome = await engine.executeStep(runId, s.stepId, options.signal);
+      let outcome: StepOutcome;
+      try {
+        outcome = await engine.executeStep(runId, s.stepId, options.signal);
+      } catch (error) {
+        // The window can close between reading the schedule and the engine's own check (an
+        // occurrence due at the window's very end): that ends the schedule, not the watch.
+        const again = engine.schedules(runId).find((x) => x.stepId === s.stepId);
+        if (again?.closed) {
+          say(describeSchedule(again, tr));
+          continue;
+        }
+        throw error;
+      }
       outcomes.push(outcome);
       say(describeOccurrence(s.stepId, s.next.n, outcome, tr));
     }
