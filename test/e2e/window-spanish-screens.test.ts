@@ -137,6 +137,11 @@ describe('every screen of the Spanish window', () => {
     for (const [key, name] of Object.entries(es.nav)) {
       if (key === 'label') continue;
       let text = await screen(page, es, name);
+      if (key === 'people') {
+        // The identity list arrives after the screen: wait for it (a loaded machine is slower than networkidle).
+        await page.getByText(`${es.identities.source}: ${es.identities.sourceKind.file}`).first().waitFor();
+        text = await page.locator('body').innerText();
+      }
       // What an approver signs is shown as signed (a monitor's "every 1s for 5s" is the plan's own bytes).
       for (const signed of await page.locator('.plan-entry pre.code').allInnerTexts()) text = text.replace(signed, '');
       expect(found(text, 'en'), key).toEqual([]);
@@ -178,7 +183,9 @@ describe('every screen of the Spanish window', () => {
     expect(steps.ready).toContain('status = 200');
     expect(steps.watch).toContain('GET ${target:api}/health (in parallel) every 1s for 5s');
     expect(steps.watch).toContain('probe 1: p95_ms <= 1200');
-    const people = await screen(page, en, en.nav.people);
+    await screen(page, en, en.nav.people);
+    await page.getByText(`${en.identities.source}: ${en.identities.sourceKind.file}`).first().waitFor();
+    const people = await page.locator('body').innerText();
     expect(people).toContain(`${en.identities.source}: ${en.identities.sourceKind.file}`);
     expect(found(Object.values(steps).join('\n') + people, 'es')).toEqual([]);
     await page.close();
