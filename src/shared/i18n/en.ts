@@ -10,6 +10,8 @@ import { loginWordsEn } from './login-words-en';
 import { runbookRulesEn } from './runbook-rules-en';
 import { vaultWordsEn } from './vault-words-en';
 import { importWordsEn } from './import-words-en';
+import { signatureWordsEn } from './signature-words-en';
+import { inputWordsEn } from './input-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -24,6 +26,8 @@ export const en = {
   ...runbookRulesEn,
   ...vaultWordsEn,
   ...importWordsEn,
+  ...signatureWordsEn,
+  ...inputWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

@@ -8,6 +8,8 @@ import { loginWordsEs } from './login-words-es';
 import { runbookRulesEs } from './runbook-rules-es';
 import { vaultWordsEs } from './vault-words-es';
 import { importWordsEs } from './import-words-es';
+import { signatureWordsEs } from './signature-words-es';
+import { inputWordsEs } from './input-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -22,6 +24,8 @@ export const es: Catalogue = {
   ...runbookRulesEs,
   ...vaultWordsEs,
   ...importWordsEs,
+  ...signatureWordsEs,
+  ...inputWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
