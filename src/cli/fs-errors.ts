@@ -1,6 +1,8 @@
 // A file-system error on a path the user named (an --out folder that is a file, an input that
 // is a folder, a missing directory, a full disk) is bad input or a fact of the machine, never
-// an internal error: it becomes a message that names the path and what to do, and exit 2.
+// an internal error: it becomes a message that names the path and what to do, and exit 2, in
+// the language asked for (cli-words-{en,es}.ts).
+import type { Translator } from '../shared/i18n/translator';
 
 interface ErrnoLike {
   code: string;
@@ -17,32 +19,28 @@ function errnoOf(error: unknown): ErrnoLike | null {
 
 const WRITES = new Set(['open', 'mkdir', 'write', 'rename', 'copyfile', 'symlink', 'link', 'utime', 'futime', 'fsync', 'close']);
 
-/** The message for a file-system error on a user's path, or null when `error` is not one. */
-export function fileSystemMessage(error: unknown): string | null {
+/** The message for a file-system error on a user's path, in `tr`'s language, or null when `error` is not one. */
+export function fileSystemMessage(error: unknown, tr: Translator): string | null {
   const e = errnoOf(error);
   if (!e) return null;
-  const path = e.path ?? e.dest ?? 'a path';
+  const path = e.path ?? e.dest ?? tr.t('cli.fs.aPath');
   switch (e.code) {
     case 'ENOENT':
-      return `No such file or folder: ${path}. Check the path${WRITES.has(e.syscall ?? '') ? ' (to write a file, its folder must exist)' : ''}.`;
+      return tr.t('cli.fs.ENOENT', { path, writing: WRITES.has(e.syscall ?? '') ? tr.t('cli.fs.ENOENT.writing') : '' });
     case 'EISDIR':
-      return `${path} is a folder, where a file is needed: give a file name.`;
     case 'ENOTDIR':
-      return `A part of ${path} is a file, where a folder is needed: give a folder (a new or existing one).`;
+    case 'EROFS':
+    case 'ENAMETOOLONG':
+    case 'ELOOP':
+      return tr.t(`cli.fs.${e.code}`, { path });
     case 'EEXIST':
-      return `${path} already exists${e.syscall === 'mkdir' ? ' and is not a folder' : ''}: give another name, or move it away first.`;
+      return tr.t('cli.fs.EEXIST', { path, notFolder: e.syscall === 'mkdir' ? tr.t('cli.fs.EEXIST.notFolder') : '' });
     case 'EACCES':
     case 'EPERM':
-      return `Permission denied on ${path}: check who owns it and its mode.`;
-    case 'EROFS':
-      return `${path} is on a read-only file system: write somewhere else.`;
+      return tr.t('cli.fs.EACCES', { path });
     case 'ENOSPC':
     case 'EDQUOT':
-      return `The disk holding ${path} is full (or over quota): nothing more could be written there. Free some space and run the command again; files it had finished are intact.`;
-    case 'ENAMETOOLONG':
-      return `The name ${path} is too long for this file system.`;
-    case 'ELOOP':
-      return `${path} is a loop of symbolic links.`;
+      return tr.t('cli.fs.ENOSPC', { path });
     default:
       return null;
   }

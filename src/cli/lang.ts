@@ -27,3 +27,20 @@ export function requestedLang(): Lang | undefined {
 export function outputLang(runbookLanguage?: Lang): Lang {
   return runbookLanguage ?? requested ?? 'en';
 }
+
+/**
+ * The language asked for, read straight from the command line before commander parses it (its
+ * own usage errors come before any action): `--lang X` or `--lang=X` anywhere before `--`, else
+ * CUTOVER_LANG; English for none or for a value that is not a language (the command then refuses it).
+ */
+export function langOfArgv(argv: readonly string[], env: string | undefined = process.env.CUTOVER_LANG): Lang {
+  let flag: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--lang') flag = argv[i + 1];
+    else if (arg.startsWith('--lang=')) flag = arg.slice('--lang='.length);
+  }
+  const v = (flag ?? env ?? '').trim().toLowerCase();
+  return isLang(v) ? v : 'en';
+}

@@ -5,7 +5,7 @@
 // just what it uses and `--help` loads none of it (bench/cli, test/cli/startup.test.ts). Keep it
 // that way: at the top of src/cli/**, import core with `import type` only, except the
 // dependency-free modules below and constants a command definition shows in its help.
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 // The error classes straight from their own dependency-free files: the same module instances the
 // core index files re-export, so these instanceof checks hold for errors thrown by lazily
 // loaded core.
@@ -28,7 +28,9 @@ import { registerLedger } from './commands/ledger';
 import { CliUsageError, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
 import { fileSystemMessage } from './fs-errors';
 import { publishAfterCommand } from './ledger-outbox';
-import { setRequestedLang } from './lang';
+import { langOfArgv, setRequestedLang } from './lang';
+import { usageWordsOf, wordUsage, WordedCommand } from './usage-words';
+import type { Lang } from '../shared/i18n/languages';
 
 const EXIT_HELP = `
 Exit codes:
@@ -48,11 +50,18 @@ Environment:
   CUTOVER_LANG            the language of the human output where the run's runbook names none (en, es), as --lang
 `;
 
-export function buildProgram(setExit: (code: number) => void): Command {
-  const program = new Command('cutover')
+/**
+ * The whole command tree. `lang` is the language of commander's usage errors: English is
+ * commander's own output; in another language commander writes nothing and `main` words the
+ * error again (usage-words.ts).
+ */
+export function buildProgram(setExit: (code: number) => void, lang: Lang = 'en'): Command {
+  const program = new WordedCommand('cutover');
+  if (lang === 'en') program.showHelpAfterError('(run with --help for usage)');
+  else program.configureOutput({ outputError: () => undefined });
+  program
     .description('Cutover Workstation: an encrypted, tamper-evident evidence vault for governance-gated database cutovers.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_HELP)
     .option('--lang <language>', 'the language of the human output (en or es) where the run\'s runbook names none; a runbook\'s language: wins; JSON is never translated')
     .hook('preAction', (top: Command) => setRequestedLang(top.opts<{ lang?: string }>().lang))
@@ -84,9 +93,10 @@ function vaultArgument(argv: string[]): string | undefined {
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
+  const lang = langOfArgv(argv);
   const program = buildProgram((code) => {
     exitCode = code;
-  });
+  }, lang);
   try {
     // A vault that joined a team ledger publishes what the command appended (ledger-outbox.ts).
     await publishAfterCommand(argv, () => program.parseAsync(argv));
@@ -95,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     let error = thrown;
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      if (lang !== 'en') await writeUsageError(error, lang);
       return EXIT_USAGE;
     }
     if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_')) {
@@ -106,12 +117,23 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`cutover: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    const fsMessage = fileSystemMessage(error);
+    const { translator } = await import('../shared/i18n/translator');
+    const tr = translator(lang);
+    const fsMessage = fileSystemMessage(error, tr);
     if (fsMessage) {
       process.stderr.write(`cutover: ${fsMessage}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`cutover: internal error (please report it with this message): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`cutover: ${tr.t('cli.internal', { detail: error instanceof Error ? (error.stack ?? error.message) : String(error) })}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** A usage error commander kept quiet about (a language other than English), in that language. */
+async function writeUsageError(error: CommanderError, lang: Lang): Promise<void> {
+  const { translator } = await import('../shared/i18n/translator');
+  const tr = translator(lang);
+  const words = usageWordsOf(error);
+  // An error raised some other way (an option's own parser) keeps commander's sentence.
+  process.stderr.write(`${words ? wordUsage(words, tr) : error.message}\n${tr.t('cli.usage.help')}\n`);
 }

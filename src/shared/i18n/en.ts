@@ -12,6 +12,7 @@ import { vaultWordsEn } from './vault-words-en';
 import { importWordsEn } from './import-words-en';
 import { signatureWordsEn } from './signature-words-en';
 import { inputWordsEn } from './input-words-en';
+import { cliWordsEn } from './cli-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -28,6 +29,7 @@ export const en = {
   ...importWordsEn,
   ...signatureWordsEn,
   ...inputWordsEn,
+  ...cliWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

@@ -10,6 +10,7 @@ import { vaultWordsEs } from './vault-words-es';
 import { importWordsEs } from './import-words-es';
 import { signatureWordsEs } from './signature-words-es';
 import { inputWordsEs } from './input-words-es';
+import { cliWordsEs } from './cli-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -26,6 +27,7 @@ export const es: Catalogue = {
   ...importWordsEs,
   ...signatureWordsEs,
   ...inputWordsEs,
+  ...cliWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
