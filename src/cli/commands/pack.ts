@@ -115,8 +115,8 @@ export function registerPack(program: Command, setExit: SetExit): void {
         // In the run's language (the pack's runbook's), else the one asked for.
         const tr = translator(outputLang(await packLanguageOf(built.folder)));
         console.log(tr.t('pack.cli.exported', {
-          runId, folder: built.folder, zip: built.zip, size: formatBytes(built.zipBytes), sha256: built.zipSha256, manifest: built.manifestSha256,
-          n: built.files.length, bytes: formatBytes(bytes), seq: built.chainHead.seq,
+          runId, folder: built.folder, zip: built.zip, size: formatBytes(built.zipBytes, tr.lang), sha256: built.zipSha256, manifest: built.manifestSha256,
+          n: built.files.length, bytes: formatBytes(bytes, tr.lang), seq: built.chainHead.seq,
           signatures: built.signedBy.length ? tr.t('pack.cli.signedBy', { names: built.signedBy.join(', ') }) : tr.t('pack.cli.noSignatures'),
         }));
       } finally {

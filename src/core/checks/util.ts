@@ -1,4 +1,5 @@
 // Small formatting helpers for check summaries (people read them in a terminal and a PDF).
+import { formatBytes as sharedFormatBytes } from '../../shared/bytes';
 
 /** 42 → "42s", 192 → "3m12s", 7500 → "2h05m", 0.4 → "0.4s". */
 export function formatSeconds(value: number): string {
@@ -11,15 +12,13 @@ export function formatSeconds(value: number): string {
   return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
 }
 
+/**
+ * A size in a check's finding: "68.4 kB" (kB, MB, GB: powers of 1024, as the findings have always
+ * recorded them). A finding is evidence in the chain, so it is written in English whatever the
+ * language of the run (src/shared/bytes.ts writes sizes that are only shown).
+ */
 export function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+  return sharedFormatBytes(n, 'en', { units: 'kB' });
 }
 
 /** Query text on one line, cut to `max` characters. */

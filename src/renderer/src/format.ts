@@ -1,3 +1,5 @@
+import { formatBytes as sharedFormatBytes } from '../../shared/bytes';
+import { isLang } from '../../shared/i18n/languages';
 import { lang } from './i18n';
 
 export function shortHash(hash: string): string {
@@ -10,15 +12,9 @@ export function formatTime(iso: string): string {
   return date.toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/** A size in the window's language: "1,023 B", "68.4 KiB"; "68,4 KiB" in Spanish (src/shared/bytes.ts). */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${new Intl.NumberFormat(lang, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
+  return sharedFormatBytes(bytes, isLang(lang) ? lang : 'en', { digits: 'grouped' });
 }
 
 export function formatCount(n: number): string {
