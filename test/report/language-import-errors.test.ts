@@ -1,11 +1,12 @@
 // `cutover runbook import` refuses a file that is missing, a folder, binary, empty or not a
 // runbook in the language asked for (--lang), exit 2; English as before.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importMarkdownBytes, MAX_MARKDOWN_BYTES } from '../../src/core/runbook/import';
 import { cutover } from '../pack/fixture';
+import { REPO_ROOT } from '../helpers/cli';
 import { found } from './language-sentences';
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-import-errors-'));
@@ -38,6 +39,24 @@ describe('runbook import refusals in the language asked for', () => {
     expect(en[1]!.stderr).toContain(': this is a folder: give the path of a Markdown runbook (.md)');
     expect(en[2]!.stderr).toContain('binary.md: contains the control byte U+0000: this is binary data, not a Markdown runbook');
     expect(found(es.map((r) => r.stderr).join('\n'), 'en', 'importError.')).toEqual([]);
+  });
+
+  it('--out onto the Markdown itself, or into a missing folder: Spanish with --lang es, English as before', async () => {
+    const source = join(dir, 'source.md');
+    copyFileSync(join(REPO_ROOT, 'test/runbook/markdown/postgres-primary-cutover.md'), source);
+    const missing = join(dir, 'no-such-folder', 'draft.yaml');
+    const [selfEs, missingEs, selfEn, missingEn] = await Promise.all([
+      cutover(['--lang', 'es', 'runbook', 'import', source, '--out', source]),
+      cutover(['--lang', 'es', 'runbook', 'import', source, '--out', missing]),
+      cutover(['runbook', 'import', source, '--out', source]),
+      cutover(['runbook', 'import', source, '--out', missing]),
+    ]);
+    expect([selfEs.code, missingEs.code, selfEn.code, missingEn.code]).toEqual([2, 2, 2, 2]);
+    expect(selfEs.stderr).toBe(`cutover: --out ${source} es el propio archivo Markdown: indique otra ruta para el borrador YAML\n`);
+    expect(missingEs.stderr).toBe(`cutover: no se puede escribir ${missing}: ENOENT: indique una ruta con permiso de escritura para el borrador YAML\n`);
+    expect(selfEn.stderr).toBe(`cutover: --out ${source} is the Markdown file itself: give another path for the YAML draft\n`);
+    expect(missingEn.stderr).toBe(`cutover: cannot write ${missing}: ENOENT: give a writable path for the YAML draft\n`);
+    expect(found(selfEs.stderr + missingEs.stderr, 'en')).toEqual([]);
   });
 
   it('importMarkdownBytes (the window, tests) refuses in the language asked for; English as before', () => {

@@ -92,7 +92,7 @@ export function registerRunbook(program: Command): void {
     .addHelpText('after', '\nThe draft validates with `cutover runbook validate` once its TODO values (targets, gate patterns, placeholders) are filled: the report lists each one.')
     .action(async (file: string, opts: { out?: string; json?: boolean }) => {
       const { importMarkdownFile, formatCoverage, MarkdownImportError } = await import('../../core/runbook/import');
-      if (opts.out !== undefined && resolve(opts.out) === resolve(file)) throw new CliUsageError(`--out ${opts.out} is the Markdown file itself: give another path for the YAML draft`);
+      if (opts.out !== undefined && resolve(opts.out) === resolve(file)) throw new CliUsageError(translator(outputLang()).t('import.outIsSource', { out: opts.out }));
       let imported;
       try {
         imported = importMarkdownFile(file, basename(file), outputLang());
@@ -132,6 +132,6 @@ function writeDraft(path: string, yaml: string): void {
     renameSync(partial, path);
   } catch (error) {
     rmSync(partial, { force: true });
-    throw new CliUsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}: give a writable path for the YAML draft`);
+    throw new CliUsageError(translator(outputLang()).t('import.cannotWrite', { path, code: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
   }
 }

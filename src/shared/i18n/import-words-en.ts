@@ -18,6 +18,8 @@ export const importWordsEn = {
   'import.to.passwordRemoved': '{where} (password removed: give it through secret_env)',
   'import.to.phaseAt': 'phases[{id}] at {at}',
   'import.to.attestProducing': '{where} (attest producing {file})',
+  'import.outIsSource': '--out {out} is the Markdown file itself: give another path for the YAML draft',
+  'import.cannotWrite': 'cannot write {path}: {code}: give a writable path for the YAML draft',
 } as const;
 
 /** What import-words-es.ts (and any other language) fills: every key above. */

@@ -15,4 +15,6 @@ export const importWordsEs: ImportWordsCatalogue = {
   'import.to.passwordRemoved': '{where} (contraseña quitada: indíquela mediante secret_env)',
   'import.to.phaseAt': 'phases[{id}] en {at}',
   'import.to.attestProducing': '{where} (paso attest que produce {file})',
+  'import.outIsSource': '--out {out} es el propio archivo Markdown: indique otra ruta para el borrador YAML',
+  'import.cannotWrite': 'no se puede escribir {path}: {code}: indique una ruta con permiso de escritura para el borrador YAML',
 };
