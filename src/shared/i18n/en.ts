@@ -13,6 +13,7 @@ import { importWordsEn } from './import-words-en';
 import { signatureWordsEn } from './signature-words-en';
 import { inputWordsEn } from './input-words-en';
 import { cliWordsEn } from './cli-words-en';
+import { commandWordsEn } from './command-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -30,6 +31,7 @@ export const en = {
   ...signatureWordsEn,
   ...inputWordsEn,
   ...cliWordsEn,
+  ...commandWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

@@ -11,6 +11,7 @@ import { importWordsEs } from './import-words-es';
 import { signatureWordsEs } from './signature-words-es';
 import { inputWordsEs } from './input-words-es';
 import { cliWordsEs } from './cli-words-es';
+import { commandWordsEs } from './command-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -28,6 +29,7 @@ export const es: Catalogue = {
   ...signatureWordsEs,
   ...inputWordsEs,
   ...cliWordsEs,
+  ...commandWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
