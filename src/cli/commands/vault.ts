@@ -56,12 +56,20 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const report = v.verify();
         // Beyond the hashes: every act's signature against the key the chain held for its person
         // then, and every identities row against the chain (the table is not trusted).
-        const { auditActs } = await import('../../core/acts');
+        const { auditActs, actProblemIn } = await import('../../core/acts/audit');
         const { identityTableDifferences } = await import('../../core/identity');
         const acts = auditActs(v.events());
         // --json keeps the English words; the human output is in the language asked for.
         const identities = identityTableDifferences(v, opts.json ? 'en' : outputLang());
-        const ledger = opts.ledger ? await (await import('../../core/ledger')).witnessVault(v, opts.ledger) : undefined;
+        const { witnessVault, witnessProblemIn } = await import('../../core/ledger/witness');
+        let ledger: Awaited<ReturnType<typeof witnessVault>> | undefined;
+        try {
+          ledger = opts.ledger ? await witnessVault(v, opts.ledger) : undefined;
+        } catch (error) {
+          // A vault the ledger does not know: refused in the language asked for (the same error, exit 2).
+          if (error instanceof Error) error.message = witnessProblemIn(outputLang(), error.message);
+          throw error;
+        }
         const ok = report.ok && acts.problems.length === 0 && identities.length === 0 && (ledger?.ok ?? true);
         if (opts.json) printJson({ vault: opts.vault, ...report, ok, acts, identities, ...(ledger ? { ledger } : {}) });
         else {
@@ -70,12 +78,12 @@ export function registerVault(program: Command, setExit: (code: number) => void)
           const lines = formatVerify(opts.vault, { ...verifyReportIn(tr.lang, report), ok }, tr).split('\n');
           for (const o of report.orphanSegments) lines.push(tr.t('cli.vault.verify.orphan', { vault: opts.vault, file: o }));
           lines.push(tr.t('cli.vault.verify.acts', { n: acts.signed, legacy: acts.unsignedLegacy ? tr.t('cli.vault.verify.legacy', { n: acts.unsignedLegacy }) : '' }));
-          for (const p of acts.problems) lines.push(tr.t('cli.vault.verify.badAct', { seq: p.seq, message: p.message }));
+          for (const p of acts.problems) lines.push(tr.t('cli.vault.verify.badAct', { seq: p.seq, message: actProblemIn(tr.lang, p.message) }));
           for (const d of identities) lines.push(tr.t('cli.vault.verify.identityRow', { message: d.message }));
           if (ledger) {
             lines.push(ledger.ok
               ? tr.t('cli.vault.verify.ledger', { label: ledger.label, workstation: String(ledger.workstation), seq: String(ledger.witnessed), unpublished: ledger.unpublished ? tr.t('cli.vault.verify.unpublished', { n: ledger.unpublished }) : '' })
-              : tr.t('cli.vault.verify.ledgerDiffers', { label: ledger.label, workstation: ledger.workstation ?? tr.t('cli.vault.verify.noWorkstation'), problem: String(ledger.problem) }));
+              : tr.t('cli.vault.verify.ledgerDiffers', { label: ledger.label, workstation: ledger.workstation ?? tr.t('cli.vault.verify.noWorkstation'), problem: witnessProblemIn(tr.lang, String(ledger.problem)) }));
           }
           console.log(lines.join('\n'));
         }
@@ -133,14 +141,22 @@ export function registerVault(program: Command, setExit: (code: number) => void)
     .action(async (opts: { vault: string; json?: boolean }) => {
       const v = await openVault(opts.vault);
       try {
-        const result = v.migrateArtifacts(process.env.CUTOVER_ACTOR?.trim() || 'system');
+        const { migrateReasonIn } = await import('../../core/vault/migrate-artifacts');
+        let result: ReturnType<typeof v.migrateArtifacts>;
+        try {
+          result = v.migrateArtifacts(process.env.CUTOVER_ACTOR?.trim() || 'system');
+        } catch (error) {
+          // Its refusals in the language asked for: the same error (and exit code), its words said again.
+          if (error instanceof Error) error.message = migrateReasonIn(outputLang(), error.message);
+          throw error;
+        }
         if (opts.json) printJson({ vault: opts.vault, segments: `${opts.vault}.d`, ...result });
         else {
           const tr = translator(outputLang());
           if (result.migrated.length === 0 && result.refused.length === 0) console.log(tr.t('cli.vault.nothingToMove', { vault: opts.vault }));
           for (const a of result.migrated) console.log(tr.t('cli.vault.moved', { name: a.name, id: a.id, size: a.size, sha256: a.sha256, segments: a.segments }));
           for (const a of result.skippedOpen) console.log(tr.t('cli.vault.leftOpen', { name: a.name, id: a.id }));
-          for (const a of result.refused) console.log(tr.t('cli.vault.notMoved', { name: a.name, id: a.id, reason: a.reason }));
+          for (const a of result.refused) console.log(tr.t('cli.vault.notMoved', { name: a.name, id: a.id, reason: migrateReasonIn(tr.lang, a.reason) }));
           if (result.migrated.length > 0) console.log(tr.t('cli.vault.movedTotal', { n: result.migrated.length, vault: opts.vault, before: result.databaseBytes.before, after: result.databaseBytes.after }));
         }
         setExit(result.refused.length === 0 ? EXIT_OK : EXIT_FAILED);

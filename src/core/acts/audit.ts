@@ -2,7 +2,10 @@
 // carries that act's exact bytes and SSHSIG signature, signed by the key the chain held for that
 // person at that point (not the identities table), by someone who had proved it, after the head
 // it names. Trusts nothing but the chain.
+import { translate, type Lang, type MessageKey } from '../../shared/i18n';
 import { identityRegistry } from '../identity/registry';
+import { matchAgain, matchVars } from '../reports/word-again';
+import { signingSay as say } from '../signing/words';
 import { sshsigVerify } from '../signing/sshsig';
 import { GENESIS_HASH } from '../vault/chain';
 import type { VaultEvent } from '../vault/types';
@@ -61,7 +64,7 @@ export function auditActs(events: VaultEvent[]): ActAudit {
     const payload = (e.payload ?? {}) as { act?: StoredAct; runId?: unknown; stepId?: unknown };
     const stored = payload.act;
     if (!stored) {
-      if (signing) problems.push({ seq: e.seq, message: `${e.type} by ${e.actor} carries no signed act, in a vault that signs every act` });
+      if (signing) problems.push({ seq: e.seq, message: say('signature.audit.unsigned', { type: e.type, actor: e.actor }) });
       else unsignedLegacy += 1;
       continue;
     }
@@ -74,45 +77,69 @@ export function auditActs(events: VaultEvent[]): ActAudit {
 }
 
 const APPROVAL_EVENT = 'approval.added';
-const UNPROVEN = 'approval.added: the signer had not proved their key when they approved (it does not count)';
+const UNPROVEN = say('signature.audit.approvalUnproven');
 
 /** A plan approval: the plan's signature by the key the chain held for its signer then, who had proved it. */
 function checkApproval(e: VaultEvent, registry: ReturnType<typeof identityRegistry>): string | null {
   const p = (e.payload ?? {}) as { signer?: unknown; fingerprint?: unknown; plan?: unknown; signature?: unknown };
-  if (typeof p.signer !== 'string' || typeof p.plan !== 'string' || typeof p.signature !== 'string') return 'approval.added: no signer, plan or signature';
-  if (p.signer !== e.actor) return `approval.added by ${e.actor}, but the approval is ${p.signer}'s`;
+  if (typeof p.signer !== 'string' || typeof p.plan !== 'string' || typeof p.signature !== 'string') return say('signature.audit.approvalIncomplete');
+  if (p.signer !== e.actor) return say('signature.audit.approvalOtherSigner', { actor: e.actor, signer: p.signer });
   const who = registry.at(p.signer, e.seq - 1);
-  if (!who) return `approval.added: ${p.signer} was not an identity in the chain when they approved`;
-  if (who.fingerprint !== p.fingerprint) return `approval.added: signed with ${String(p.fingerprint)}, but the chain held ${who.fingerprint} for ${who.name}`;
+  if (!who) return say('signature.audit.approvalNotIdentity', { signer: p.signer });
+  if (who.fingerprint !== p.fingerprint) return say('signature.audit.approvalOtherKey', { fingerprint: String(p.fingerprint), held: who.fingerprint, name: who.name });
   if (!who.proven || who.custodial) return UNPROVEN;
   const verified = sshsigVerify(p.signature, Buffer.from(p.plan), PLAN_SIGNATURE_NAMESPACE, who.publicKey);
-  return verified.ok ? null : `approval.added: ${who.name}'s plan signature does not verify (${verified.reason})`;
+  return verified.ok ? null : say('signature.audit.approvalBadSignature', { name: who.name, reason: verified.reason });
 }
 
 function checkOne(e: VaultEvent, stored: StoredAct, registry: ReturnType<typeof identityRegistry>, hashes: Map<number, string>, seen: Set<string>): string | null {
-  if (typeof stored.text !== 'string' || typeof stored.signature !== 'string') return `${e.type}: its act has no text or signature`;
+  if (typeof stored.text !== 'string' || typeof stored.signature !== 'string') return say('signature.audit.noText', { type: e.type });
   let doc;
   try {
     doc = parseAct(stored.text);
   } catch (error) {
-    return `${e.type}: ${(error as Error).message}`;
+    return say('signature.audit.unreadable', { type: e.type, parse: (error as Error).message });
   }
   const digest = actDigest(stored.text);
-  if (stored.digest !== digest) return `${e.type}: the act's recorded digest is not the digest of its bytes`;
-  if (seen.has(digest)) return `${e.type}: the same act was used twice`;
+  if (stored.digest !== digest) return say('signature.audit.digest', { type: e.type });
+  if (seen.has(digest)) return say('signature.audit.twice', { type: e.type });
   seen.add(digest);
-  if (EVENT_OF[doc.act] !== e.type) return `a ${doc.act} act recorded as ${e.type}`;
-  if (registry.vaultId !== null && doc.vault !== registry.vaultId) return `${e.type}: the act was made for vault ${doc.vault}`;
-  if (doc.by.name !== e.actor) return `${e.type} by ${e.actor}, but the act is ${doc.by.name}'s`;
+  if (EVENT_OF[doc.act] !== e.type) return say('signature.audit.kind', { act: doc.act, type: e.type });
+  if (registry.vaultId !== null && doc.vault !== registry.vaultId) return say('signature.audit.otherVault', { type: e.type, vault: doc.vault });
+  if (doc.by.name !== e.actor) return say('signature.audit.otherActor', { type: e.type, actor: e.actor, name: doc.by.name });
   const payload = e.payload as { runId?: unknown; stepId?: unknown };
-  if (payload.runId !== doc.run) return `${e.type}: the event is for run ${String(payload.runId)}, the act for ${doc.run}`;
-  if (doc.step !== null && e.type !== 'run.decision' && payload.stepId !== doc.step) return `${e.type}: the event is for step ${String(payload.stepId)}, the act for ${doc.step}`;
-  if (doc.follows.seq >= e.seq || (doc.follows.seq === 0 ? GENESIS_HASH : hashes.get(doc.follows.seq)) !== doc.follows.hash) return `${e.type}: the act follows event #${doc.follows.seq}, which is not the chain's event before it`;
+  if (payload.runId !== doc.run) return say('signature.audit.otherRun', { type: e.type, eventRun: String(payload.runId), run: doc.run });
+  if (doc.step !== null && e.type !== 'run.decision' && payload.stepId !== doc.step) return say('signature.audit.otherStep', { type: e.type, eventStep: String(payload.stepId), step: doc.step });
+  if (doc.follows.seq >= e.seq || (doc.follows.seq === 0 ? GENESIS_HASH : hashes.get(doc.follows.seq)) !== doc.follows.hash) return say('signature.audit.follows', { type: e.type, seq: doc.follows.seq });
   const who = registry.at(doc.by.name, e.seq - 1);
-  if (!who) return `${e.type}: ${doc.by.name} was not an identity in the chain when they acted`;
-  if (who.fingerprint !== doc.by.fingerprint) return `${e.type}: signed with ${doc.by.fingerprint}, but the chain held ${who.fingerprint} for ${who.name}`;
-  if (!who.proven || who.custodial) return `${e.type}: ${who.name} had not proved their key when they acted`;
+  if (!who) return say('signature.audit.notIdentity', { type: e.type, name: doc.by.name });
+  if (who.fingerprint !== doc.by.fingerprint) return say('signature.audit.otherKey', { type: e.type, fingerprint: doc.by.fingerprint, held: who.fingerprint, name: who.name });
+  if (!who.proven || who.custodial) return say('signature.audit.unproven', { type: e.type, name: who.name });
   const verified = sshsigVerify(stored.signature, Buffer.from(stored.text), ACT_NAMESPACE, who.publicKey);
-  if (!verified.ok) return `${e.type}: ${who.name}'s signature does not verify (${verified.reason})`;
+  if (!verified.ok) return say('signature.audit.badSignature', { type: e.type, name: who.name, reason: verified.reason });
   return null;
+}
+
+/** The audit's own sentences (the act's unreadable bytes last: its frame holds any text). */
+const PROBLEMS: readonly MessageKey[] = [
+  'signature.audit.unsigned', 'signature.audit.approvalIncomplete', 'signature.audit.approvalOtherSigner', 'signature.audit.approvalNotIdentity',
+  'signature.audit.approvalOtherKey', 'signature.audit.approvalUnproven', 'signature.audit.approvalBadSignature', 'signature.audit.noText',
+  'signature.audit.digest', 'signature.audit.twice', 'signature.audit.kind', 'signature.audit.otherVault', 'signature.audit.otherActor',
+  'signature.audit.otherRun', 'signature.audit.otherStep', 'signature.audit.follows', 'signature.audit.notIdentity', 'signature.audit.otherKey',
+  'signature.audit.unproven', 'signature.audit.badSignature',
+];
+/** Why an act's bytes cannot be read (acts/document.ts's parseAct, in English here). */
+const PARSE: readonly MessageKey[] = ['refusal.actParse.tooBig', 'refusal.actParse.notJson', 'refusal.actParse.shape', 'refusal.actParse.notCanonical'];
+
+/**
+ * An audit problem's message (English: the --json report keeps it) in `lang` for a person to
+ * read: one of the audit's sentences said again; anything else as it is.
+ */
+export function actProblemIn(lang: Lang, message: string): string {
+  if (lang === 'en') return message;
+  const again = matchAgain(lang, message, PROBLEMS);
+  if (again !== null) return again;
+  const unreadable = matchVars(message, 'signature.audit.unreadable');
+  const parse = unreadable && matchAgain(lang, unreadable.parse!, PARSE);
+  return unreadable && parse ? translate(lang, 'signature.audit.unreadable', { type: unreadable.type!, parse }) : message;
 }

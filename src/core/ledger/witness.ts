@@ -3,6 +3,10 @@
 // in the vault, unchanged. A vault truncated or rewritten after publishing is named; events not
 // yet published are counted, not a failure. The workstation is found by the vault id its owner
 // signed into the join statement, so a vault truncated past its own `ledger.joined` is still found.
+import { translate, type Lang, type MessageKey } from '../../shared/i18n';
+import { warRoomEn } from '../../shared/i18n/war-room-en';
+import { matchAgain, matchVars } from '../reports/word-again';
+import { signingSay as say } from '../signing/words';
 import type { ReadOnlyVault } from '../vault';
 import { closeLedger, connectLedger, ledgerErrorFrom } from './connect';
 import { LedgerError } from './errors';
@@ -45,14 +49,14 @@ export async function witnessVault(vault: ReadOnlyVault, url: string): Promise<W
     const member = memberOfVault(await readMembers(client), vault.id);
     const joined = membershipOf(vault);
     if (!member) {
-      if (!joined || joined.ledger !== ledger) throw new LedgerError(`This vault (${vault.id}) is not a workstation of the ledger at ${label}; nothing there witnesses it.`);
-      report.problem = `the vault says it joined this ledger as ${joined.workstation} (event #${joined.seq}), but the ledger holds no membership for it`;
+      if (!joined || joined.ledger !== ledger) throw new LedgerError(say('signature.witness.notMember', { vault: vault.id, label }));
+      report.problem = say('signature.witness.noMembership', { workstation: joined.workstation, seq: joined.seq });
       return report;
     }
     report.workstation = member.name;
     const chain = await walkChain(client, member, ledger);
     if (chain.problem) {
-      report.problem = `the ledger's copy is itself damaged, so it witnesses the vault only up to #${chain.head.seq}: event #${chain.problem.seq ?? '?'}: ${chain.problem.message}`;
+      report.problem = say('signature.witness.damaged', { head: chain.head.seq, seq: chain.problem.seq ?? '?', finding: chain.problem.message });
     }
     let after = 0;
     while (after < chain.head.seq) {
@@ -62,11 +66,11 @@ export async function witnessVault(vault: ReadOnlyVault, url: string): Promise<W
       for (const [i, row] of rows.entries()) {
         const event = mine[i];
         if (!event) {
-          report.problem = `the vault ends at #${vaultHead}, but it published events up to #${chain.head.seq}: its chain was truncated after publishing (event #${row.seq} onwards is gone)`;
+          report.problem = say('signature.witness.truncated', { head: vaultHead, published: chain.head.seq, seq: row.seq });
           return report;
         }
         if (event.seq !== row.seq || event.hash !== row.hash) {
-          report.problem = `event #${row.seq} of the vault (${event.type}) differs from the one it published (hash ${event.hash.slice(0, 12)}…, the ledger holds ${row.hash.slice(0, 12)}…): its chain was rewritten after publishing`;
+          report.problem = say('signature.witness.rewritten', { seq: row.seq, type: event.type, hash: event.hash.slice(0, 12), held: row.hash.slice(0, 12) });
           return report;
         }
         report.witnessed = row.seq;
@@ -82,4 +86,21 @@ export async function witnessVault(vault: ReadOnlyVault, url: string): Promise<W
   } finally {
     await closeLedger(connection);
   }
+}
+
+const PROBLEMS: readonly MessageKey[] = ['signature.witness.noMembership', 'signature.witness.truncated', 'signature.witness.rewritten', 'signature.witness.notMember'];
+/** The ledger's own findings about its copy (verify.ts), as the War room words them (war-room/finding-words.ts). */
+const FINDINGS: readonly MessageKey[] = (Object.keys(warRoomEn) as MessageKey[]).filter((key) => key.startsWith('warRoom.finding.') && key !== 'warRoom.finding.at' && key !== 'warRoom.finding.of');
+
+/**
+ * A witness report's problem, or witnessVault's refusal, (English: the --json report keeps it) in
+ * `lang` for a person to read; the ledger's own finding inside a damaged copy is worded as the
+ * War room words it. Anything else as it is.
+ */
+export function witnessProblemIn(lang: Lang, problem: string): string {
+  if (lang === 'en') return problem;
+  const again = matchAgain(lang, problem, PROBLEMS);
+  if (again !== null) return again;
+  const damaged = matchVars(problem, 'signature.witness.damaged');
+  return damaged ? translate(lang, 'signature.witness.damaged', { head: damaged.head!, seq: damaged.seq!, finding: matchAgain(lang, damaged.finding!, FINDINGS, { why: FINDINGS }) ?? damaged.finding! }) : problem;
 }

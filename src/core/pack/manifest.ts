@@ -3,6 +3,9 @@
 // are what every approver signs. The zod schemas are what a verifier relies on, checked on
 // any manifest that comes back from outside.
 import { z } from 'zod';
+import { translate, type Lang } from '../../shared/i18n';
+import { matchAgain, matchVars } from '../reports/word-again';
+import { signingSay as say } from '../signing/words';
 import { canonicalJson } from '../vault';
 import { duplicateKey } from './json-keys';
 import { DECISION_NAMESPACE, PREDICATE_TYPE, STATEMENT_TYPE, VERDICT_FORMAT } from './layout';
@@ -231,7 +234,7 @@ export const verdictSchema = z.object({
   signer: z.string().min(1),
   fingerprint: z.string().startsWith('SHA256:'),
   signedAt: z.iso.datetime(),
-}).strict().refine((v) => v.decision === 'approve' || (v.reason ?? '').trim() !== '', { message: 'a rejection needs a reason', path: ['reason'] });
+}).strict().refine((v) => v.decision === 'approve' || (v.reason ?? '').trim() !== '', { message: say('signature.verdict.needsReason'), path: ['reason'] });
 
 export function verdictBytes(verdict: Verdict): Buffer {
   return Buffer.from(`${canonicalJson(verdict)}\n`);
@@ -242,11 +245,35 @@ export function parseVerdict(bytes: Buffer): { verdict: Verdict | null; problem:
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return { verdict: null, problem: 'the verdict is not JSON' };
+    return { verdict: null, problem: say('signature.verdict.notJson') };
   }
   const twice = duplicateKey(bytes.toString('utf8'));
-  if (twice !== null) return { verdict: null, problem: `the verdict names "${twice}" twice, so it has two meanings; write each field once` };
+  if (twice !== null) return { verdict: null, problem: say('signature.verdict.twice', { field: twice }) };
   const result = verdictSchema.safeParse(value);
-  if (!result.success) return { verdict: null, problem: `the verdict is malformed (${result.error.issues.map((i) => `${i.path.join('.') || 'top level'}: ${i.message}`).join('; ')})` };
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => say('signature.verdict.issue', { path: i.path.join('.') || say('signature.verdict.topLevel'), message: i.message }));
+    return { verdict: null, problem: say('signature.verdict.malformed', { issues: issues.join('; ') }) };
+  }
   return { verdict: result.data, problem: null };
+}
+
+/**
+ * parseVerdict's problem (English: pack verify's --json and the refusal keep it) in `lang` for a
+ * person to read. A malformed verdict's issues are worded where they are parseVerdict's own (the
+ * field path "top level", a rejection without a reason); zod's own words are kept as it wrote them.
+ */
+export function verdictProblemIn(lang: Lang, problem: string): string {
+  if (lang === 'en') return problem;
+  const again = matchAgain(lang, problem, ['signature.verdict.notJson', 'signature.verdict.twice']);
+  if (again !== null) return again;
+  const malformed = matchVars(problem, 'signature.verdict.malformed');
+  if (!malformed) return problem;
+  const issues = malformed.issues!.split('; ').map((issue) => {
+    const parts = matchVars(issue, 'signature.verdict.issue');
+    if (!parts) return issue;
+    const path = parts.path === say('signature.verdict.topLevel') ? translate(lang, 'signature.verdict.topLevel') : parts.path!;
+    const message = matchAgain(lang, parts.message!, ['signature.verdict.needsReason']) ?? parts.message!;
+    return translate(lang, 'signature.verdict.issue', { path, message });
+  });
+  return translate(lang, 'signature.verdict.malformed', { issues: issues.join('; ') });
 }

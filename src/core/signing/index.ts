@@ -6,3 +6,4 @@ export type { HardwareKeyDetails, SshsigHashAlgorithm, SshsigFailureReason, Sshs
 export { sshsigSign, sshsigSignDigest, sshsigVerify, sshsigVerifyDigest } from './sshsig';
 export * from './errors';
 export { Keyring } from './keyring';
+export { signatureReasonIn, keyProblemIn } from './words';

@@ -13,6 +13,7 @@ import {
   PublicKeyFormatError,
   WrongKeyPassphraseError,
 } from './errors';
+import { signingSay as say } from './words';
 
 /** Something that can make SSH signatures with one key. */
 export interface Signer {
@@ -153,42 +154,40 @@ function decodeBlob(blob: Buffer): DecodedPublicKey {
     const r = new SshReader(blob);
     const type = r.text();
     if (!isSupportedKeyType(type)) {
-      throw new PublicKeyFormatError(
-        `key type "${type.slice(0, 60)}" is not supported (use ed25519, ecdsa or rsa; certificates are not accepted)`,
-      );
+      throw new PublicKeyFormatError(say('signature.key.type', { type: type.slice(0, 60) }));
     }
     let out: DecodedPublicKey;
     if (type === 'ssh-ed25519' || type === 'sk-ssh-ed25519@openssh.com') {
       const pk = r.string();
-      if (pk.length !== 32) throw new PublicKeyFormatError('an ed25519 key must be 32 bytes');
+      if (pk.length !== 32) throw new PublicKeyFormatError(say('signature.key.ed25519'));
       const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(pk) }, format: 'jwk' });
       out = { type, key };
     } else if (type === 'ssh-rsa') {
       const e = mpintMagnitude(r.string());
       const n = mpintMagnitude(r.string());
-      if (!e || !n || e.length === 0 || n.length === 0) throw new PublicKeyFormatError('bad RSA numbers');
-      if (n.length * 8 < 1024) throw new PublicKeyFormatError('RSA keys shorter than 1024 bits are refused');
+      if (!e || !n || e.length === 0 || n.length === 0) throw new PublicKeyFormatError(say('signature.key.rsaNumbers'));
+      if (n.length * 8 < 1024) throw new PublicKeyFormatError(say('signature.key.rsaShort'));
       const key = createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' });
       out = { type, key };
     } else {
       const curveName = r.text();
       const curve = CURVES[curveName as keyof typeof CURVES];
-      if (!curve || !type.includes(curveName)) throw new PublicKeyFormatError(`curve "${curveName}" does not match ${type}`);
+      if (!curve || !type.includes(curveName)) throw new PublicKeyFormatError(say('signature.key.curve', { curve: curveName, type }));
       const q = r.string();
-      if (q.length !== 1 + 2 * curve.bytes || q[0] !== 0x04) throw new PublicKeyFormatError('bad ECDSA point');
+      if (q.length !== 1 + 2 * curve.bytes || q[0] !== 0x04) throw new PublicKeyFormatError(say('signature.key.point'));
       const x = q.subarray(1, 1 + curve.bytes);
       const y = q.subarray(1 + curve.bytes);
       const key = createPublicKey({ key: { kty: 'EC', crv: curve.crv, x: b64url(x), y: b64url(y) }, format: 'jwk' });
       out = { type, key, hash: curve.hash, coordinateBytes: curve.bytes };
     }
     if (type.startsWith('sk-')) out.application = r.text();
-    if (!r.done) throw new PublicKeyFormatError('unexpected bytes after the key');
+    if (!r.done) throw new PublicKeyFormatError(say('signature.key.trailing'));
     return out;
   } catch (err) {
     if (err instanceof PublicKeyFormatError) throw err;
-    if (err instanceof SshWireError) throw new PublicKeyFormatError('the key data is truncated');
+    if (err instanceof SshWireError) throw new PublicKeyFormatError(say('signature.key.truncated'));
     // node:crypto refusing the numbers (e.g. a point not on the curve)
-    throw new PublicKeyFormatError(`the key data is invalid (${(err as Error).message})`);
+    throw new PublicKeyFormatError(say('signature.key.invalid', { why: (err as Error).message }));
   }
 }
 
@@ -209,16 +208,16 @@ export function fingerprintOfKeyLine(lineOrFingerprint: string): string {
 /** Parses and validates one OpenSSH public key line ("type base64 [comment]"). */
 export function parsePublicKey(line: string): ParsedPublicKey {
   const trimmed = line.trim();
-  if (trimmed === '') throw new PublicKeyFormatError('the text is empty');
-  if (/-----BEGIN/.test(trimmed)) throw new PublicKeyFormatError('this is a PEM block (a private key?), not a public key line');
-  if (/[\r\n]/.test(trimmed)) throw new PublicKeyFormatError('expected one line, got several');
+  if (trimmed === '') throw new PublicKeyFormatError(say('signature.key.empty'));
+  if (/-----BEGIN/.test(trimmed)) throw new PublicKeyFormatError(say('signature.key.pem'));
+  if (/[\r\n]/.test(trimmed)) throw new PublicKeyFormatError(say('signature.key.lines'));
   const m = /^(\S+)\s+([A-Za-z0-9+/]+={0,2})(?:\s+(.*))?$/.exec(trimmed);
-  if (!m) throw new PublicKeyFormatError('expected "TYPE BASE64 [COMMENT]" (authorized_keys options are not accepted)');
+  if (!m) throw new PublicKeyFormatError(say('signature.key.line'));
   const [, type, b64, comment = ''] = m;
   const blob = Buffer.from(b64!, 'base64');
-  if (blob.toString('base64') !== b64) throw new PublicKeyFormatError('the base64 part is damaged');
+  if (blob.toString('base64') !== b64) throw new PublicKeyFormatError(say('signature.key.base64'));
   const decoded = decodePublicKeyBlob(blob);
-  if (decoded.type !== type) throw new PublicKeyFormatError(`the line says ${type} but the key inside is ${decoded.type}`);
+  if (decoded.type !== type) throw new PublicKeyFormatError(say('signature.key.otherType', { type: type!, inside: decoded.type }));
   return { type: decoded.type, blob, comment, fingerprint: fingerprintOf(blob) };
 }
 

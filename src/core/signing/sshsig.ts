@@ -15,6 +15,7 @@ import {
   SshReader,
 } from './keys';
 import type { DecodedPublicKey, Signer } from './keys';
+import { signingSay as say } from './words';
 
 const MAGIC = Buffer.from('SSHSIG', 'latin1');
 const VERSION = 1;
@@ -108,37 +109,37 @@ interface SshsigFields {
 function parseArmored(armored: string): SshsigFields | Failure {
   const text = String(armored).replace(/\r\n/g, '\n').trim();
   const m = new RegExp(`^${BEGIN}\\n([A-Za-z0-9+/=\\s]+?)\\n${END}$`).exec(text);
-  if (!m) return fail('bad-armor', `not an SSH signature: expected "${BEGIN}" … "${END}" around base64`);
+  if (!m) return fail('bad-armor', say('signature.sshsig.notArmored', { begin: BEGIN, end: END }));
   const b64 = m[1]!.replace(/\s+/g, '');
   const blob = Buffer.from(b64, 'base64');
-  if (blob.toString('base64') !== b64) return fail('bad-armor', 'the base64 inside the signature is damaged');
+  if (blob.toString('base64') !== b64) return fail('bad-armor', say('signature.sshsig.base64'));
   let publicBlob: Buffer, namespace: string, hashAlgorithm: string, signature: Buffer;
   try {
     const r = new SshReader(blob);
-    if (!r.bytes(MAGIC.length).equals(MAGIC)) return fail('bad-armor', 'the signature does not start with "SSHSIG"');
+    if (!r.bytes(MAGIC.length).equals(MAGIC)) return fail('bad-armor', say('signature.sshsig.magic'));
     const version = r.uint32();
-    if (version > VERSION) return fail('unsupported-algorithm', `signature format version ${version} is newer than this app supports`);
+    if (version > VERSION) return fail('unsupported-algorithm', say('signature.sshsig.version', { version }));
     publicBlob = Buffer.from(r.string());
     namespace = r.text();
     r.string(); // reserved: ignored, as PROTOCOL.sshsig says
     hashAlgorithm = r.text();
     signature = Buffer.from(r.string());
-    if (!r.done) return fail('bad-armor', 'unexpected bytes after the signature');
+    if (!r.done) return fail('bad-armor', say('signature.sshsig.trailing'));
   } catch {
-    return fail('bad-armor', 'the signature blob is truncated');
+    return fail('bad-armor', say('signature.sshsig.truncated'));
   }
   if (hashAlgorithm !== 'sha256' && hashAlgorithm !== 'sha512') {
-    return fail('unsupported-algorithm', `hash algorithm "${hashAlgorithm.slice(0, 40)}" is not sha256 or sha512`);
+    return fail('unsupported-algorithm', say('signature.sshsig.hash', { algorithm: hashAlgorithm.slice(0, 40) }));
   }
   let key: DecodedPublicKey;
   try {
     const keyType = new SshReader(publicBlob).text();
     if (!isSupportedKeyType(keyType)) {
-      return fail('unsupported-algorithm', `key type "${keyType.slice(0, 60)}" is not supported`);
+      return fail('unsupported-algorithm', say('signature.sshsig.keyType', { type: keyType.slice(0, 60) }));
     }
     key = decodePublicKeyBlob(publicBlob);
   } catch (err) {
-    return fail('bad-armor', `the public key inside the signature is invalid (${(err as Error).message})`);
+    return fail('bad-armor', say('signature.sshsig.badKey', { why: (err as Error).message }));
   }
   return { publicBlob, key, namespace, hashAlgorithm, signature };
 }
@@ -165,14 +166,14 @@ function checkSshSignature(key: DecodedPublicKey, sigBlob: Buffer, data: Buffer)
   let sig: Buffer | null = raw;
   let hardwareKey: HardwareKeyDetails | undefined;
   if (key.type === 'ssh-rsa') {
-    if (algorithm === 'ssh-rsa') return fail('unsupported-algorithm', 'RSA signatures with SHA-1 ("ssh-rsa") are refused');
-    if (algorithm !== 'rsa-sha2-512' && algorithm !== 'rsa-sha2-256') return fail('bad-signature', `an RSA key cannot make a ${algorithm} signature`);
+    if (algorithm === 'ssh-rsa') return fail('unsupported-algorithm', say('signature.sshsig.sha1'));
+    if (algorithm !== 'rsa-sha2-512' && algorithm !== 'rsa-sha2-256') return fail('bad-signature', say('signature.sshsig.rsaAlgorithm', { algorithm }));
     hash = algorithm === 'rsa-sha2-512' ? 'sha512' : 'sha256';
     const modulusBytes = Math.ceil((key.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-    if (raw.length > modulusBytes) return fail('bad-signature', 'the RSA signature is longer than the key');
+    if (raw.length > modulusBytes) return fail('bad-signature', say('signature.sshsig.rsaLength'));
     sig = Buffer.concat([Buffer.alloc(modulusBytes - raw.length), raw]); // some signers drop leading zeros
   } else {
-    if (algorithm !== key.type) return fail('bad-signature', `a ${key.type} key cannot make a ${algorithm} signature`);
+    if (algorithm !== key.type) return fail('bad-signature', say('signature.sshsig.algorithm', { type: key.type, algorithm }));
     hash = key.type.includes('ed25519') ? null : (key.hash ?? 'sha256');
     if (key.coordinateBytes) sig = ecdsaSignatureToP1363(raw, key.coordinateBytes);
     if (key.application !== undefined) {
@@ -183,10 +184,10 @@ function checkSshSignature(key: DecodedPublicKey, sigBlob: Buffer, data: Buffer)
       signedBytes = Buffer.concat([sha256(key.application), Buffer.from([flags]), sshUint32(counter), sha256(data)]);
     }
   }
-  if (!r.done) return fail('bad-signature', 'unexpected bytes after the signature');
-  if (!sig) return fail('bad-signature', 'the ECDSA signature is malformed');
+  if (!r.done) return fail('bad-signature', say('signature.sshsig.trailing'));
+  if (!sig) return fail('bad-signature', say('signature.sshsig.ecdsa'));
   const keyInput = key.coordinateBytes ? { key: key.key, dsaEncoding: 'ieee-p1363' as const } : key.key;
-  if (!cryptoVerify(hash, signedBytes, keyInput, sig)) return fail('bad-signature', 'the signature does not match the message and key');
+  if (!cryptoVerify(hash, signedBytes, keyInput, sig)) return fail('bad-signature', say('signature.sshsig.mismatch'));
   return hardwareKey ? { hardwareKey } : {};
 }
 
@@ -199,12 +200,12 @@ function verifyFields(
   checkNamespace(namespace);
   if ('ok' in fields) return fields;
   if (fields.namespace !== namespace) {
-    return fail('wrong-namespace', `the signature is for namespace "${fields.namespace.slice(0, 80)}", not "${namespace}"`);
+    return fail('wrong-namespace', say('signature.sshsig.namespace', { namespace: fields.namespace.slice(0, 80), expected: namespace }));
   }
   const fingerprint = fingerprintOf(fields.publicBlob);
   if (expectedPublicKey !== undefined) {
     const wantedFingerprint = fingerprintOfKeyLine(expectedPublicKey);
-    if (wantedFingerprint !== fingerprint) return fail('wrong-key', `signed by ${fingerprint}, not by ${wantedFingerprint}`);
+    if (wantedFingerprint !== fingerprint) return fail('wrong-key', say('signature.sshsig.wrongKey', { fingerprint, expected: wantedFingerprint }));
   }
   const digest = digestFor(fields.hashAlgorithm);
   if (!Buffer.isBuffer(digest)) return digest;
@@ -212,7 +213,7 @@ function verifyFields(
   try {
     checked = checkSshSignature(fields.key, fields.signature, signedData(namespace, fields.hashAlgorithm, digest));
   } catch {
-    checked = fail('bad-signature', 'the signature inside the blob is malformed');
+    checked = fail('bad-signature', say('signature.sshsig.malformed'));
   }
   if ('ok' in checked) return checked;
   return { ok: true, publicKey: formatPublicKey(fields.publicBlob), fingerprint, namespace, hashAlgorithm: fields.hashAlgorithm, ...checked };
@@ -231,6 +232,6 @@ export function sshsigVerify(armored: string, message: Buffer, namespace: string
 export function sshsigVerifyDigest(armored: string, digest: Buffer, namespace: string, expectedPublicKey?: string): SshsigVerifyResult {
   const given = hashAlgorithmOfDigest(digest);
   const digestFor = (alg: SshsigHashAlgorithm): Buffer | Failure =>
-    alg === given ? digest : fail('unsupported-algorithm', `the signature hashes the message with ${alg}, but a ${given} digest was given`);
+    alg === given ? digest : fail('unsupported-algorithm', say('signature.sshsig.digest', { algorithm: alg, given }));
   return verifyFields(parseArmored(armored), digestFor, namespace, expectedPublicKey);
 }

@@ -13,6 +13,14 @@ import { VaultInputError } from './errors';
 import { artifactFileChunks, artifactFiles, artifacts } from './schema';
 import { SEGMENT_FORMAT, SegmentFileWriter, artifactDirFor, artifactKey, readSegmentChunks, type ChunkRecord, type SegmentContext } from './segments';
 import type { NewEvent } from './types';
+import { translate, type Lang, type MessageKey } from '../../shared/i18n';
+import type { VarsArg } from '../../shared/i18n/catalogue';
+import { matchAgain } from '../reports/word-again';
+
+/** This module's English words (what it throws and what `refused` holds; --json keeps them). */
+function say<K extends MessageKey>(key: K, ...vars: VarsArg<K>): string {
+  return translate('en', key, ...vars);
+}
 
 export interface MigratedArtifact {
   id: string;
@@ -90,7 +98,7 @@ export function migrateArtifacts(db: VaultDb, store: SegmentStore, append: (even
     }
     const dir = artifactDirFor(store.root, row.id);
     if (existsSync(dir)) {
-      throw new VaultInputError(`${dir} already exists, but the vault records no segments for artifact ${row.id} (${row.name}): it is left from an interrupted migration or copied in. Nothing was changed for this artifact; move that folder out of ${store.root} and run \`cutover vault migrate-artifacts\` again.`);
+      throw new VaultInputError(say('vault.migrate.leftover', { dir, id: row.id, name: row.name, root: store.root }));
     }
     // The database copy must match the seal before anything is written for it.
     const stored = createHash('sha256');
@@ -101,18 +109,18 @@ export function migrateArtifacts(db: VaultDb, store: SegmentStore, append: (even
     }
     const storedSha = stored.digest('hex');
     if (storedSha !== row.sha256 || storedSize !== row.size) {
-      result.refused.push({ id: row.id, name: row.name, reason: `its stored bytes (${storedSize} bytes, sha256 ${storedSha.slice(0, 12)}…) do not match its seal (${row.size} bytes, ${String(row.sha256).slice(0, 12)}…)` });
+      result.refused.push({ id: row.id, name: row.name, reason: say('vault.migrate.stored', { size: storedSize, sha256: storedSha.slice(0, 12), sealSize: row.size, seal: String(row.sha256).slice(0, 12) }) });
       continue;
     }
     const salt = randomBytes(32);
     const ctx: SegmentContext = { root: store.root, vaultId: store.vaultId, artifactId: row.id, key: artifactKey(store.dataKey, salt, row.id), segmentChunks: SEGMENT_CHUNKS };
     const final = row.state === 'complete';
     const written = writeSegments(db, ctx, row.id, final);
-    if (written.sha256 !== row.sha256 || written.size !== row.size) throw new Error(`artifact ${row.id}: its bytes changed while they were being moved`);
+    if (written.sha256 !== row.sha256 || written.size !== row.size) throw new Error(say('vault.migrate.changed', { id: row.id }));
     // Read back from disk, every tag checked, before the database copy is let go.
     const back = createHash('sha256');
     for (const chunk of readSegmentChunks(ctx, written.records, final)) back.update(chunk);
-    if (back.digest('hex') !== row.sha256) throw new Error(`artifact ${row.id}: its segments did not read back as written`);
+    if (back.digest('hex') !== row.sha256) throw new Error(say('vault.migrate.readBack', { id: row.id }));
     const segments = written.records.length === 0 ? 0 : Math.floor(written.records[written.records.length - 1]!.idx / SEGMENT_CHUNKS) + 1;
     const migratedAt = new Date().toISOString();
     db.transaction((tx) => {
@@ -126,4 +134,12 @@ export function migrateArtifacts(db: VaultDb, store: SegmentStore, append: (even
     result.migrated.push({ id: row.id, name: row.name, size: row.size, sha256: row.sha256!, chunks: written.records.length, segments });
   }
   return result;
+}
+
+const REASONS: readonly MessageKey[] = ['vault.migrate.leftover', 'vault.migrate.stored', 'vault.migrate.changed', 'vault.migrate.readBack'];
+
+/** A refusal or a `refused` reason of migrateArtifacts (English) in `lang` for a person to read; anything else as it is. */
+export function migrateReasonIn(lang: Lang, text: string): string {
+  if (lang === 'en') return text;
+  return matchAgain(lang, text, REASONS) ?? text;
 }
