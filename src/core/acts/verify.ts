@@ -2,6 +2,7 @@
 // holds for the person it names, that the person proved their key, that it extends this chain
 // after the head it names, and that it was not used before.
 import { sshsigVerify } from '../signing/sshsig';
+import { signatureReasonIn } from '../signing/words';
 import type { Role } from '../vault/types';
 import { translator, type Lang } from '../../shared/i18n';
 import { ACT_NAMESPACE, ActRefusedError, actDigest, parseAct, type ActDocument, type SignedAct } from './document';
@@ -50,7 +51,7 @@ export function verifyAct(signed: SignedAct, context: ActContext, lang: Lang = '
   if (!identity) throw new ActRefusedError(standingRefusal(undefined, doc.by.name, lang)!);
   if (identity.fingerprint !== doc.by.fingerprint) throw new ActRefusedError(tr.t('refusal.act.otherKey', { key: doc.by.fingerprint, name: identity.name, chainKey: identity.fingerprint }));
   const verified = sshsigVerify(signed.signature, Buffer.from(signed.text), ACT_NAMESPACE, identity.publicKey);
-  if (!verified.ok) throw new ActRefusedError(tr.t('refusal.act.badSignature', { name: identity.name, reason: verified.reason, message: verified.message, ns: ACT_NAMESPACE }));
+  if (!verified.ok) throw new ActRefusedError(tr.t('refusal.act.badSignature', { name: identity.name, reason: verified.reason, message: signatureReasonIn(lang, verified.message), ns: ACT_NAMESPACE }));
   const standing = standingRefusal(identity, doc.by.name, lang);
   if (standing) throw new ActRefusedError(standing);
   if (context.hashAt(doc.follows.seq) !== doc.follows.hash) throw new ActRefusedError(tr.t('refusal.act.otherChain', { seq: doc.follows.seq, hash: doc.follows.hash.slice(0, 12) }));

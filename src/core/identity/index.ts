@@ -4,7 +4,7 @@
 // the identity statement on their own machine. Who is who comes from the chain (registry.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { agentSigner, generateEd25519, listAgentKeys, parsePublicKey, signerFromGenerated, sshsigSign, sshsigVerify, type Signer } from '../signing';
+import { agentSigner, generateEd25519, listAgentKeys, parsePublicKey, signatureReasonIn, signerFromGenerated, sshsigSign, sshsigVerify, type Signer } from '../signing';
 import type { Lang } from '../../shared/i18n';
 import { addIdentity, getIdentity, IdentityExistsError, VaultInputError, type IdentityInfo, type ReadOnlyVault, type Role, type Vault } from '../vault';
 import { validateIdentityName } from '../vault/identities';
@@ -191,7 +191,7 @@ export function proveIdentity(vault: Vault, input: { name: string; statement: Bu
     verified = { ok: false, reason: 'bad-armor', message: (error as Error).message };
   }
   if (!verified.ok) {
-    throw refused(lang, 'identity.signatureNotProof', { name: input.name, fingerprint: identity.fingerprint, message: verified.message, namespace: IDENTITY_NAMESPACE });
+    throw refused(lang, 'identity.signatureNotProof', { name: input.name, fingerprint: identity.fingerprint, message: signatureReasonIn(lang, verified.message), namespace: IDENTITY_NAMESPACE });
   }
   return appendProof(vault, input.name, expected, input.signature, input.actor, lang);
 }

@@ -4,6 +4,7 @@ import { translate, type Lang, type MessageKey } from '../../shared/i18n';
 import type { VarsArg } from '../../shared/i18n/catalogue';
 import { matchAgain } from '../reports/word-again';
 import { EvidenceKeyError } from '../signing/errors';
+import { KEY_PROBLEMS } from '../signing/words';
 import { VaultInputError } from '../vault/errors';
 
 export type IdentityKey = Extract<MessageKey, `identity.${string}`>;
@@ -26,11 +27,12 @@ const KEY_WORDS: readonly MessageKey[] = [
 /**
  * A key error from the signing module (a key file missing, unreadable, encrypted, not OpenSSH; a
  * public key line that is not one), its message said again in `lang`: the same error, class and
- * code. The signing module's inner reason ("not an OpenSSH private key") stays as it wrote it.
+ * code. A public key's problem ("the base64 part is damaged") is said again too; any other inner
+ * reason ("not an OpenSSH private key") stays as the signing module wrote it.
  */
 export function keyErrorIn<E>(lang: Lang, error: E): E {
   if (lang === 'en' || !(error instanceof EvidenceKeyError)) return error;
-  const again = matchAgain(lang, error.message, KEY_WORDS);
+  const again = matchAgain(lang, error.message, KEY_WORDS, { problem: KEY_PROBLEMS });
   if (again !== null) error.message = again;
   return error;
 }

@@ -4,8 +4,10 @@
 // (reports/word-again.ts), with its reasons (a zip's fault, an unsafe name, the vault's damage)
 // worded too. A line of a problem list ("  - …") is worded as `pack verify` words its problems;
 // anything else (the signing module's or the file system's own words) is kept as written.
-import type { Lang, MessageKey } from '../../shared/i18n';
-import { matchAgain, type Nested } from '../reports/word-again';
+import { translate, type Lang, type MessageKey } from '../../shared/i18n';
+import { matchAgain, matchVars, type Nested } from '../reports/word-again';
+import { SSHSIG_REASONS } from '../signing/words';
+import { verdictProblemIn } from './manifest';
 import { packProblemText } from './problem-words';
 import { UNSAFE_ZIP, ZIP_REASONS } from './zip-words';
 
@@ -39,9 +41,13 @@ const NESTED: Nested = {
     'pack.rehearsal.notCompleted', 'pack.rehearsal.notGo',
   ],
   differs: ['pack.import.theirBytes'],
+  // Why a signature does not verify (the signing module's reason).
+  message: SSHSIG_REASONS,
 };
 
 function lineIn(lang: Lang, line: string): string {
+  const verdict = matchVars(line, 'signature.verdict.inPack');
+  if (verdict) return translate(lang, 'signature.verdict.inPack', { identity: verdict.identity!, problem: verdictProblemIn(lang, verdict.problem!) });
   const again = matchAgain(lang, line, REFUSALS, NESTED);
   if (again !== null) return again;
   const item = /^ {2}- (.*)$/.exec(line);
