@@ -61,13 +61,14 @@ export function registerVault(program: Command, setExit: (code: number) => void)
         const acts = auditActs(v.events());
         // --json keeps the English words; the human output is in the language asked for.
         const identities = identityTableDifferences(v, opts.json ? 'en' : outputLang());
-        const { witnessVault, witnessProblemIn } = await import('../../core/ledger/witness');
-        let ledger: Awaited<ReturnType<typeof witnessVault>> | undefined;
+        // The witness module loads pg: only when a ledger is asked for.
+        const witness = opts.ledger ? await import('../../core/ledger/witness') : undefined;
+        let ledger: Awaited<ReturnType<NonNullable<typeof witness>['witnessVault']>> | undefined;
         try {
-          ledger = opts.ledger ? await witnessVault(v, opts.ledger) : undefined;
+          ledger = witness && opts.ledger ? await witness.witnessVault(v, opts.ledger) : undefined;
         } catch (error) {
           // A vault the ledger does not know: refused in the language asked for (the same error, exit 2).
-          if (error instanceof Error) error.message = witnessProblemIn(outputLang(), error.message);
+          if (error instanceof Error && witness) error.message = witness.witnessProblemIn(outputLang(), error.message);
           throw error;
         }
         const ok = report.ok && acts.problems.length === 0 && identities.length === 0 && (ledger?.ok ?? true);
@@ -80,10 +81,10 @@ export function registerVault(program: Command, setExit: (code: number) => void)
           lines.push(tr.t('cli.vault.verify.acts', { n: acts.signed, legacy: acts.unsignedLegacy ? tr.t('cli.vault.verify.legacy', { n: acts.unsignedLegacy }) : '' }));
           for (const p of acts.problems) lines.push(tr.t('cli.vault.verify.badAct', { seq: p.seq, message: actProblemIn(tr.lang, p.message) }));
           for (const d of identities) lines.push(tr.t('cli.vault.verify.identityRow', { message: d.message }));
-          if (ledger) {
+          if (ledger && witness) {
             lines.push(ledger.ok
               ? tr.t('cli.vault.verify.ledger', { label: ledger.label, workstation: String(ledger.workstation), seq: String(ledger.witnessed), unpublished: ledger.unpublished ? tr.t('cli.vault.verify.unpublished', { n: ledger.unpublished }) : '' })
-              : tr.t('cli.vault.verify.ledgerDiffers', { label: ledger.label, workstation: ledger.workstation ?? tr.t('cli.vault.verify.noWorkstation'), problem: witnessProblemIn(tr.lang, String(ledger.problem)) }));
+              : tr.t('cli.vault.verify.ledgerDiffers', { label: ledger.label, workstation: ledger.workstation ?? tr.t('cli.vault.verify.noWorkstation'), problem: witness.witnessProblemIn(tr.lang, String(ledger.problem)) }));
           }
           console.log(lines.join('\n'));
         }
