@@ -216,8 +216,8 @@ function analyse(text: string): Analysis {
   }
   // A language the line scan could not see (flow style, JSON) but the document states at its top.
   const stated = statedLanguage(doc);
-  if (stated && stated !== runbookLanguage()) return inRunbookLanguage(stated, () => ({ ...analyseDocument(doc, list, pos, rawHidden), lang: stated }));
-  return analyseDocument(doc, list, pos, rawHidden);
+  if (stated && stated !== runbookLanguage()) return inRunbookLanguage(stated, () => ({ ...analyseDocument(text, doc, list, pos, rawHidden), lang: stated }));
+  return analyseDocument(text, doc, list, pos, rawHidden);
 }
 
 /** The top-level `language:` of a parsed document, when it is one the core writes. */
@@ -228,10 +228,10 @@ function statedLanguage(doc: Document.Parsed): Lang | undefined {
 }
 
 /** The document's YAML problems, then the format and the checks over the whole runbook. */
-function analyseDocument(doc: Document.Parsed, list: RunbookIssue[], pos: (offset: number) => { line: number; col: number }, rawHidden: boolean): Analysis {
+function analyseDocument(text: string, doc: Document.Parsed, list: RunbookIssue[], pos: (offset: number) => { line: number; col: number }, rawHidden: boolean): Analysis {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const { line, col } = pos(e.pos[0]);
-    list.push(issueAt('yaml', yamlMessage(e.code, e.message), line, col));
+    list.push(issueAt('yaml', yamlMessage(e.code, e.message, text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 80))), line, col));
   }
   if (hasErrors(list)) return { list };
 
@@ -375,7 +375,59 @@ function checkTokenShape(tokens: CST.Token[]): { offset: number; message: string
   return undefined;
 }
 
-function yamlMessage(code: string, message: string): string {
+/**
+ * The parser's reason for a problem in the runbook's language: its `code` said in words of the
+ * catalogue, with the text it points at (`excerpt`, the source at the error's position) where that
+ * helps. English keeps the parser's own words, byte for byte as before (yamlMessage below), and so
+ * does an unknown code; undefined where yamlMessage's sentence is already the same in every language.
+ */
+function yamlReason(code: string, excerpt: string): string | undefined {
+  switch (code) {
+    case 'TAG_RESOLVE_FAILED':
+      return say('input.yaml.tag', { tag: excerpt });
+    case 'BAD_ALIAS':
+    case 'BAD_ANCHOR':
+      return say('input.yaml.alias');
+    case 'MULTIPLE_ANCHORS':
+      return say('input.yaml.anchors');
+    case 'MULTIPLE_TAGS':
+      return say('input.yaml.tags');
+    case 'ALIAS_PROPS':
+      return say('input.yaml.aliasProps');
+    case 'BAD_PROP_ORDER':
+      return say('input.yaml.propOrder');
+    case 'BAD_SCALAR_START':
+      return say('input.yaml.scalarStart', { character: excerpt.charAt(0) });
+    case 'MISSING_CHAR':
+      return say('input.yaml.missingChar');
+    case 'BAD_INDENT':
+      return say('input.yaml.badIndent');
+    case 'MULTILINE_IMPLICIT_KEY':
+      return say('input.yaml.multilineKey');
+    case 'UNEXPECTED_TOKEN':
+      return say('input.yaml.unexpected');
+    case 'BAD_DQ_ESCAPE':
+      return say('input.yaml.badEscape');
+    case 'BLOCK_IN_FLOW':
+      return say('input.yaml.blockInFlow');
+    case 'KEY_OVER_1024_CHARS':
+      return say('input.yaml.longKey');
+    case 'BAD_DIRECTIVE':
+      return say('input.yaml.directive', { directive: excerpt.split(/\s/)[0] ?? '' });
+    case 'DUPLICATE_KEY':
+      return say('input.yaml.duplicateKey');
+    case 'BAD_COLLECTION_TYPE':
+      return say('input.yaml.collectionType');
+    default:
+      return undefined;
+  }
+}
+
+function yamlMessage(code: string, message: string, excerpt: string): string {
+  if (runbookLanguage() !== 'en') {
+    const reason = yamlReason(code, excerpt);
+    if (reason !== undefined) return reason;
+  }
   // The parser's own words, without the position and the excerpt it appends (the issue has both).
   const said = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
   switch (code) {
