@@ -68,7 +68,7 @@ export interface ContractService {
   forbiddenSender(): Result<never>;
   /** Messages main sends without being asked (step output, run changes, host keys to confirm). */
   subscribe(listener: PushListener): () => void;
-  /** Stops running steps and closes the open vault (app quit, harness shutdown). */
+  /** Stops running steps, closes the open vault and lets the ledger connection go (app quit, harness shutdown). */
   dispose(): void;
 }
 
@@ -552,6 +552,8 @@ export function createContractService(host: HostServices): ContractService {
       runs.cancelAll();
       hostKeys.refuseAll();
       warRoom.stop();
+      // The ledger connection the outbox keeps goes with the service, once a drain running ends.
+      ledgerOutbox.close().catch((error: unknown) => log(`ledger: closing the outbox: ${error instanceof Error ? error.message : String(error)}`));
       session.close();
       keys.drop();
     },
