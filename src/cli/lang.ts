@@ -3,19 +3,34 @@
 // evidence speaks the team's language whoever reads it); JSON output is never translated.
 import type { Lang } from '../shared/i18n/languages';
 import { isLang, LANGUAGES } from '../shared/i18n/languages';
+import { translate } from '../shared/i18n/catalogue';
 import { CliUsageError } from './errors';
 
 let requested: Lang | undefined;
 
-function parse(value: string, where: string): Lang {
+/**
+ * The language a wrong value is refused in (the refusal cannot follow the value it refuses): the
+ * language the value itself names as a locale ("es-ES", "es_MX.UTF-8": Spanish, though only "es"
+ * is taken), else the other setting when that one is right (a wrong --lang under CUTOVER_LANG=es:
+ * Spanish), else English, word for word as before.
+ */
+function refusalLang(value: string, other: string | undefined): Lang {
+  const named = value.trim().toLowerCase().split(/[-_.@]/)[0] ?? '';
+  if (isLang(named)) return named;
+  const v = (other ?? '').trim().toLowerCase();
+  return isLang(v) ? v : 'en';
+}
+
+function parse(value: string, where: string, other: string | undefined): Lang {
   const v = value.trim().toLowerCase();
   if (isLang(v)) return v;
-  throw new CliUsageError(`${where} is the language of the output: ${LANGUAGES.join(' or ')}, got "${value}".`);
+  const lang = refusalLang(value, other);
+  throw new CliUsageError(translate(lang, 'cmd.lang.wrong', { where, languages: LANGUAGES.join(translate(lang, 'cmd.lang.or')), value }));
 }
 
 /** Reads `--lang` (or CUTOVER_LANG) once, before the command runs; a wrong value is refused with exit 2. */
 export function setRequestedLang(flag: string | undefined, env: string | undefined = process.env.CUTOVER_LANG): void {
-  requested = flag !== undefined ? parse(flag, '--lang') : env ? parse(env, 'CUTOVER_LANG') : undefined;
+  requested = flag !== undefined ? parse(flag, '--lang', env) : env ? parse(env, 'CUTOVER_LANG', undefined) : undefined;
 }
 
 /** The language asked for on the command line or in the environment, if any. */

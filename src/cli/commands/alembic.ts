@@ -14,6 +14,10 @@ import { DEFAULT_ALEMBIC_COMMAND } from '../../core/alembic/offline-sql';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
+import { outputLang } from '../lang';
+import { translator, type Lang } from '../../shared/i18n';
+
+const words = () => translator(outputLang());
 
 interface InspectFlags {
   scripts: string;
@@ -48,17 +52,17 @@ async function openVault(path: string): Promise<Vault> {
 
 function idList(value: string, flag: string): string[] {
   const ids = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (ids.length === 0) throw new CliUsageError(`${flag} takes a comma-separated list of revision ids, got "${value}".`);
+  if (ids.length === 0) throw new CliUsageError(words().t('cmd.alembic.idList', { flag, value }));
   return ids;
 }
 
 function fileOrder(value: string): FileOrder {
-  if (value !== 'directory' && value !== 'name') throw new CliUsageError(`--file-order takes "directory" (Alembic 1.8: os.listdir order) or "name" (newer Alembic: sorted), got "${value}".`);
+  if (value !== 'directory' && value !== 'name') throw new CliUsageError(words().t('cmd.alembic.fileOrder', { value }));
   return value;
 }
 
 function checkDsn(dsn: string, redactDsn: (dsn: string) => string): string {
-  if (!/^postgres(?:ql)?(?:\+[\w-]+)?:\/\//.test(dsn)) throw new CliUsageError(`--db takes a postgresql:// URL (the password from PGPASSWORD), got "${redactDsn(dsn)}".`);
+  if (!/^postgres(?:ql)?(?:\+[\w-]+)?:\/\//.test(dsn)) throw new CliUsageError(words().t('cmd.alembic.dsn', { dsn: redactDsn(dsn) }));
   return dsn;
 }
 
@@ -82,30 +86,33 @@ function asPreviewUsage<T>(preview: typeof import('../../core/alembic/sql-previe
   }
 }
 
-const LABEL: Record<AlembicFinding['severity'], string> = { error: 'ERROR  ', warning: 'WARNING', info: 'info   ' };
-
-export function formatInspect(r: InspectReport): string {
+/** The inspect report as people read it, in `lang` (the findings' own messages are the core's, in English). */
+export function formatInspect(r: InspectReport, lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  const label: Record<AlembicFinding['severity'], string> = { error: tr.t('cmd.alembic.inspect.error'), warning: tr.t('cmd.alembic.inspect.warning'), info: tr.t('cmd.alembic.inspect.info') };
+  const none = tr.t('cmd.alembic.inspect.none');
   const lines: string[] = [];
-  lines.push(`Alembic project ${r.project.iniPath ?? r.project.scriptLocation}: ${r.revisionCount} revision(s)`);
-  lines.push(`  heads:  ${r.heads.join(', ') || '(none)'}`);
-  lines.push(`  bases:  ${r.bases.join(', ') || '(none)'}`);
-  for (const b of r.branchPoints) lines.push(`  branch point ${b.revision} -> ${b.next.join(', ')}`);
-  for (const m of r.mergePoints) lines.push(`  merge point  ${m.revision} <- ${m.down.join(', ')}`);
+  lines.push(tr.t('cmd.alembic.inspect.project', { project: r.project.iniPath ?? r.project.scriptLocation, n: r.revisionCount }));
+  lines.push(tr.t('cmd.alembic.inspect.heads', { list: r.heads.join(', ') || none }));
+  lines.push(tr.t('cmd.alembic.inspect.bases', { list: r.bases.join(', ') || none }));
+  for (const b of r.branchPoints) lines.push(tr.t('cmd.alembic.inspect.branchPoint', { revision: b.revision, next: b.next.join(', ') }));
+  for (const m of r.mergePoints) lines.push(tr.t('cmd.alembic.inspect.mergePoint', { revision: m.revision, down: m.down.join(', ') }));
   if (r.database) {
     const d = r.database;
-    if (!d.exists) lines.push(`Database ${d.database} (as ${d.user}): no ${d.table} table; ${d.otherTables} other table(s)`);
-    else lines.push(`Database ${d.database} (as ${d.user}): ${d.schema}.${d.table}, version_num ${d.columnType ?? '?'}, ${d.revisions.length} row(s)${d.revisions.length ? `: ${d.revisions.join(', ')}` : ''}`);
+    if (!d.exists) lines.push(tr.t('cmd.alembic.inspect.noTable', { database: d.database, user: d.user, table: d.table, n: d.otherTables }));
+    else lines.push(tr.t('cmd.alembic.inspect.table', { database: d.database, user: d.user, schema: String(d.schema), table: d.table, type: d.columnType ?? '?', n: d.revisions.length, rows: d.revisions.length ? `: ${d.revisions.join(', ')}` : '' }));
   }
   if (r.plan) {
+    // "base" is Alembic's own name for the empty starting point, in every language.
     const from = r.plan.from.length ? r.plan.from.join(', ') : 'base';
-    lines.push(`Upgrade ${from} -> ${r.plan.target}: ${r.plan.revisions.length} revision(s)`);
+    lines.push(tr.t('cmd.alembic.inspect.upgrade', { from, target: r.plan.target, n: r.plan.revisions.length }));
     r.plan.revisions.forEach((id, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${id}`));
   } else {
-    lines.push('Upgrade path: not computed (see the findings)');
+    lines.push(tr.t('cmd.alembic.inspect.noPath'));
   }
-  lines.push(r.findings.length ? 'Findings:' : 'Findings: none');
-  for (const f of r.findings) lines.push(`  ${LABEL[f.severity]} ${f.code}: ${f.message}`);
-  lines.push(r.ok ? 'Result: OK (no error findings)' : `Result: FAILED (${r.findings.filter((f) => f.severity === 'error').length} error finding(s))`);
+  lines.push(r.findings.length ? tr.t('cmd.alembic.inspect.findings') : tr.t('cmd.alembic.inspect.noFindings'));
+  for (const f of r.findings) lines.push(`  ${label[f.severity]} ${f.code}: ${f.message}`);
+  lines.push(r.ok ? tr.t('cmd.alembic.inspect.ok') : tr.t('cmd.alembic.inspect.failed', { n: r.findings.filter((f) => f.severity === 'error').length }));
   return lines.join('\n');
 }
 
@@ -124,7 +131,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--file-order <order>', 'load order of revision files: directory (Alembic 1.8) or name (newer Alembic)', 'directory')
     .option('--json', 'print JSON')
     .action(async (opts: InspectFlags) => {
-      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db (read the revision from the database) or --from (say it), not both.');
+      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(words().t('cmd.alembic.inspect.dbOrFrom'));
       const { inspectAlembic, redactDsn } = await import('../../core/alembic');
       const report = await asUsage(() => inspectAlembic({
         scripts: opts.scripts,
@@ -137,7 +144,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
         fileOrder: fileOrder(opts.fileOrder),
       }));
       if (opts.json) printJson(report);
-      else console.log(formatInspect(report));
+      else console.log(formatInspect(report, outputLang()));
       setExit(report.ok ? EXIT_OK : EXIT_FAILED);
     });
 
@@ -154,14 +161,14 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--label <label>', 'with --vault: the stored file is <label>.sql (default upgrade-<from>-to-<to>)')
     .option('--json', 'print JSON')
     .action(async (opts: SqlFlags) => {
-      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError('Give --db or --from, not both.');
-      if ((opts.vault === undefined) !== (opts.run === undefined)) throw new CliUsageError('--vault and --run go together: the preview is stored in the vault as evidence of that run.');
-      if (opts.label !== undefined && opts.vault === undefined) throw new CliUsageError('--label goes with --vault and --run: it names the stored preview.');
+      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(words().t('cmd.alembic.sql.dbOrFrom'));
+      if ((opts.vault === undefined) !== (opts.run === undefined)) throw new CliUsageError(words().t('cmd.alembic.sql.vaultRun'));
+      if (opts.label !== undefined && opts.vault === undefined) throw new CliUsageError(words().t('cmd.alembic.sql.label'));
       const { locateProject, readVersionTable, redactDsn, renderOfflineSql } = await import('../../core/alembic');
       const project = await asUsage(async () => locateProject(opts.scripts));
-      if (!project.iniPath) throw new CliUsageError(`${opts.scripts} has no alembic.ini; the real alembic CLI needs one.`);
+      if (!project.iniPath) throw new CliUsageError(words().t('cmd.alembic.sql.noIni', { scripts: opts.scripts }));
       const command = (opts.alembic ?? '').split(/\s+/).filter((s) => s.length > 0);
-      if (command.length === 0) throw new CliUsageError('--alembic needs a command, e.g. "/usr/bin/python3 -m alembic".');
+      if (command.length === 0) throw new CliUsageError(words().t('cmd.alembic.sql.noCommand'));
       let from: string[] = [];
       if (opts.from !== undefined) from = idList(opts.from, '--from');
       const preview = opts.vault !== undefined ? await import('../../core/alembic/sql-preview') : null;
@@ -175,7 +182,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
             from = (await readVersionTable(checkDsn(opts.db, redactDsn))).revisions;
           } catch (error) {
             if (!(error instanceof AlembicDbError)) throw error;
-            process.stderr.write(`cutover: could not read alembic_version from ${redactDsn(opts.db)}: ${error.message}\n`);
+            process.stderr.write(`cutover: ${words().t('cmd.alembic.sql.noVersion', { db: redactDsn(opts.db), message: error.message })}\n`);
             setExit(EXIT_FAILED);
             return;
           }
@@ -201,9 +208,10 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
           if (!result.ok) process.stderr.write(`cutover: ${result.reason}\n`);
         }
         if (vault && !opts.json) {
-          process.stderr.write(stored
-            ? `cutover: stored in ${opts.vault} as ${stored.artifact.name} (sha256 ${stored.artifact.sha256}, event #${stored.event.seq}), evidence of run ${opts.run}\n`
-            : `cutover: the preview is incomplete and was not stored in ${opts.vault}\n`);
+          const tr = words();
+          process.stderr.write(`cutover: ${stored
+            ? tr.t('cmd.alembic.sql.stored', { vault: opts.vault!, name: stored.artifact.name, sha256: String(stored.artifact.sha256), seq: stored.event.seq, run: opts.run! })
+            : tr.t('cmd.alembic.sql.notStored', { vault: opts.vault! })}\n`);
         }
         setExit(result.ok ? EXIT_OK : EXIT_FAILED);
       } finally {

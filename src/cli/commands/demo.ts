@@ -19,11 +19,11 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .action(async (opts: { out: string; blocked?: boolean; example?: string; production?: boolean; deviation?: boolean; team?: boolean; db?: string; json?: boolean }) => {
       const generated = !process.env.CUTOVER_PASSPHRASE;
       const passphrase = process.env.CUTOVER_PASSPHRASE || randomBytes(12).toString('base64url');
-      if (opts.deviation && !opts.production) throw new CliUsageError('--deviation goes with --production.');
-      if (opts.db !== undefined && !opts.team) throw new CliUsageError('--db goes with --team.');
+      if (opts.deviation && !opts.production) throw new CliUsageError(translator(outputLang()).t('cmd.demo.deviation'));
+      if (opts.db !== undefined && !opts.team) throw new CliUsageError(translator(outputLang()).t('cmd.demo.db'));
       if (opts.team) {
-        if (opts.blocked || opts.example || opts.production) throw new CliUsageError('--team runs the alembic-governance example through the team ledger; it does not go with --blocked, --example or --production.');
-        if (!opts.db) throw new CliUsageError('--team needs the team ledger\'s URL: --db postgresql://USER@HOST:5432/DATABASE.');
+        if (opts.blocked || opts.example || opts.production) throw new CliUsageError(translator(outputLang()).t('cmd.demo.teamAlone'));
+        if (!opts.db) throw new CliUsageError(translator(outputLang()).t('cmd.demo.teamDb'));
         const { runTeamDemo } = await import('../../core/demo/team');
         const result = await runTeamDemo({ out: opts.out, db: opts.db, passphrase, log: opts.json ? undefined : (line) => console.log(line) });
         if (opts.json) printJson({ ...result, passphrase: generated ? passphrase : undefined });
@@ -32,7 +32,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         return;
       }
       if (opts.production) {
-        if (opts.blocked || opts.example) throw new CliUsageError('--production runs the alembic-governance example\'s rehearsal and production; it does not go with --blocked or --example.');
+        if (opts.blocked || opts.example) throw new CliUsageError(translator(outputLang()).t('cmd.demo.productionAlone'));
         const { runProductionDemo } = await import('../../core/demo/production');
         const { formatComparison } = await import('../../core/rehearsal/report');
         const result = await runProductionDemo({ out: opts.out, deviation: opts.deviation, passphrase, language: requestedLang(), log: opts.json ? undefined : (line) => console.log(line) });
@@ -74,13 +74,14 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
 }
 
 function teamSummary(result: import('../../core/demo/team').TeamDemoResult, passphrase: string | null, db: string): string {
-  const lines = ['', `Run ${result.runId}: ${result.status}. What each person did, each in their own processes on their own vault:`];
+  const tr = translator(outputLang());
+  const lines = ['', tr.t('cmd.demo.team.run', { runId: result.runId, status: result.status })];
   for (const p of result.people) {
-    lines.push('', `${p.name} (${p.roles.join(', ')}) ${p.part}; workstation ${p.workstation}, vault ${p.vault}`);
+    lines.push('', tr.t('cmd.demo.team.person', { name: p.name, roles: p.roles.join(', '), part: p.part, workstation: p.workstation, vault: p.vault }));
     for (const d of p.did) lines.push(`  $ ${d.command}`, ...d.said.map((s) => `      ${s}`));
   }
-  lines.push('', `Vault passphrase (all four): ${passphrase ?? 'as given in CUTOVER_PASSPHRASE'}`, `Runbook: ${result.runbook} (the reference with policy.decide: incident_commander)`);
-  lines.push(`Signed pack: ${result.pack.folder}\n             ${result.pack.zip}`, `Pack verification: ${result.verify.summary}`, `Ledger verification: ${result.ledger.summary}`);
-  lines.push('', 'Verify it yourself:', `  cd ${result.pack.folder} && sha256sum -c SHA256SUMS`, `  npx cutover pack verify ${result.pack.zip}`, `  npx cutover ledger verify --db ${db}`);
+  lines.push('', tr.t('cmd.demo.team.passphrase', { passphrase: passphrase ?? tr.t('cmd.demo.team.passphraseGiven') }), tr.t('cmd.demo.team.runbook', { runbook: result.runbook }));
+  lines.push(tr.t('cmd.demo.team.pack', { folder: result.pack.folder, zip: result.pack.zip }), tr.t('cmd.demo.team.packVerify', { summary: result.verify.summary }), tr.t('cmd.demo.team.ledgerVerify', { summary: result.ledger.summary }));
+  lines.push('', tr.t('cmd.demo.team.verifyYourself'), `  cd ${result.pack.folder} && sha256sum -c SHA256SUMS`, `  npx cutover pack verify ${result.pack.zip}`, `  npx cutover ledger verify --db ${db}`);
   return lines.join('\n');
 }
