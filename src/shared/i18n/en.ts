@@ -14,6 +14,7 @@ import { signatureWordsEn } from './signature-words-en';
 import { inputWordsEn } from './input-words-en';
 import { cliWordsEn } from './cli-words-en';
 import { commandWordsEn } from './command-words-en';
+import { ledgerCommandWordsEn } from './ledger-command-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -32,6 +33,7 @@ export const en = {
   ...inputWordsEn,
   ...cliWordsEn,
   ...commandWordsEn,
+  ...ledgerCommandWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

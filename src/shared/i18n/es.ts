@@ -12,6 +12,7 @@ import { signatureWordsEs } from './signature-words-es';
 import { inputWordsEs } from './input-words-es';
 import { cliWordsEs } from './cli-words-es';
 import { commandWordsEs } from './command-words-es';
+import { ledgerCommandWordsEs } from './ledger-command-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -30,6 +31,7 @@ export const es: Catalogue = {
   ...inputWordsEs,
   ...cliWordsEs,
   ...commandWordsEs,
+  ...ledgerCommandWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
