@@ -15,6 +15,7 @@ import { inputWordsEn } from './input-words-en';
 import { cliWordsEn } from './cli-words-en';
 import { commandWordsEn } from './command-words-en';
 import { ledgerCommandWordsEn } from './ledger-command-words-en';
+import { alembicWordsEn } from './alembic-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -34,6 +35,7 @@ export const en = {
   ...cliWordsEn,
   ...commandWordsEn,
   ...ledgerCommandWordsEn,
+  ...alembicWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

@@ -13,6 +13,7 @@ import { inputWordsEs } from './input-words-es';
 import { cliWordsEs } from './cli-words-es';
 import { commandWordsEs } from './command-words-es';
 import { ledgerCommandWordsEs } from './ledger-command-words-es';
+import { alembicWordsEs } from './alembic-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -32,6 +33,7 @@ export const es: Catalogue = {
   ...cliWordsEs,
   ...commandWordsEs,
   ...ledgerCommandWordsEs,
+  ...alembicWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
