@@ -13,15 +13,25 @@ import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
 import { outputLang } from '../lang';
-import { translator } from '../../shared/i18n';
+import { translator, type Translator } from '../../shared/i18n';
 
 const ledgerCore = () => import('../../core/ledger');
-const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', translator(outputLang()).t('cli.passphrase.yourKey'));
+const words = () => translator(outputLang());
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', words().t('cli.passphrase.yourKey'));
 
-function planText(plan: PlanDocument): string {
-  const lines = [`Plan of run ${plan.runId}: runbook ${plan.runbook.id} v${plan.runbook.version} (sha256 ${plan.runbook.hash.slice(0, 12)}…), ${plan.environment}, operator ${plan.operator}, quorum ${plan.quorum}`];
-  for (const s of plan.steps) lines.push(`  ${s.stepId}  ${s.kind}  on ${s.target.name} (${s.target.address}): ${s.command.split('\n')[0]}`);
+function planText(plan: PlanDocument, tr: Translator): string {
+  // The environment in the language's word (as the War room's timeline says it); any other name as it is.
+  const environment = tr.lang !== 'en' && (plan.environment === 'production' || plan.environment === 'rehearsal') ? tr.t(`env.${plan.environment}`) : plan.environment;
+  const lines = [tr.t('ledgerCmd.plan.head', { run: plan.runId, runbook: plan.runbook.id, version: plan.runbook.version, hash: plan.runbook.hash.slice(0, 12), environment, operator: plan.operator, quorum: plan.quorum })];
+  for (const s of plan.steps) lines.push(tr.t('ledgerCmd.plan.step', { step: s.stepId, kind: s.kind, target: s.target.name, address: s.target.address, command: s.command.split('\n')[0] ?? '' }));
   return lines.join('\n');
+}
+
+/** A sent or received item's status as a column 8 wide in English (wider where the language's words are). */
+function statusColumn(tr: Translator, status: 'recorded' | 'waiting' | 'refused'): string {
+  const word = (s: typeof status) => tr.t(`ledgerCmd.status.${s}`);
+  const width = Math.max(8, ...(['recorded', 'waiting', 'refused'] as const).map((s) => word(s).length));
+  return word(status).padEnd(width);
 }
 
 async function withVault<T>(path: string, fn: (vault: Vault) => Promise<T>): Promise<T> {
@@ -37,16 +47,16 @@ function decisionOf(opts: DecideOpts): LedgerDecision {
   const record = { rootCause: opts.rootCause, riskTier: opts.riskTier, drift: opts.drift, authorization: opts.authorization, note: opts.note };
   const given = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Record<string, string>;
   if (opts.decision !== undefined) {
-    if (Object.keys(given).length) throw new CliUsageError('--decision (rollback, stop, retry) is one act and the formal decision (--authorization, --root-cause, …) another: give one of them.');
-    if (!['rollback', 'stop', 'retry'].includes(opts.decision)) throw new CliUsageError('--decision is rollback, stop or retry.');
-    if (!opts.reason?.trim()) throw new CliUsageError('--decision needs --reason (it goes into the evidence).');
+    if (Object.keys(given).length) throw new CliUsageError(words().t('ledgerCmd.decide.both'));
+    if (!['rollback', 'stop', 'retry'].includes(opts.decision)) throw new CliUsageError(words().t('ledgerCmd.decide.kind'));
+    if (!opts.reason?.trim()) throw new CliUsageError(words().t('ledgerCmd.decide.reason'));
     return { kind: 'run.decide', decision: opts.decision as 'rollback' | 'stop' | 'retry', reason: opts.reason, ...(opts.step ? { stepId: opts.step } : {}) };
   }
-  if (opts.reason !== undefined || opts.step !== undefined) throw new CliUsageError('--reason and --step go with --decision.');
-  if (!Object.keys(given).length) throw new CliUsageError('Say what is decided: --authorization Approved|Rejected (the GO / NO-GO), --root-cause, --risk-tier, --drift; or --decision rollback|stop|retry with --reason.');
+  if (opts.reason !== undefined || opts.step !== undefined) throw new CliUsageError(words().t('ledgerCmd.decide.reasonStep'));
+  if (!Object.keys(given).length) throw new CliUsageError(words().t('ledgerCmd.decide.nothing'));
   if (given.authorization !== undefined) {
     const a = given.authorization.trim().toLowerCase();
-    if (a !== 'approved' && a !== 'rejected') throw new CliUsageError(`--authorization is Approved or Rejected, got "${given.authorization}".`);
+    if (a !== 'approved' && a !== 'rejected') throw new CliUsageError(words().t('ledgerCmd.decide.authorization', { value: given.authorization }));
     given.authorization = a === 'approved' ? 'Approved' : 'Rejected';
   }
   return { kind: 'decision.record', input: given };
@@ -57,9 +67,9 @@ function valuesOf(given: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of given) {
     const i = v.indexOf('=');
-    if (i <= 0) throw new CliUsageError(`--value takes NAME=VALUE, got "${v}".`);
+    if (i <= 0) throw new CliUsageError(words().t('ledgerCmd.value.shape', { value: v }));
     const name = v.slice(0, i);
-    if (name in out) throw new CliUsageError(`--value ${name} is given twice; give each field once.`);
+    if (name in out) throw new CliUsageError(words().t('ledgerCmd.value.twice', { name }));
     out[name] = v.slice(i + 1);
   }
   return out;
@@ -92,7 +102,7 @@ function registerStepActs(ledger: Command): void {
         const act: LedgerStepAct = a.kind === 'step.record' ? { kind: a.kind, values: valuesOf(opts.value) }
           : a.kind === 'step.done' ? { kind: a.kind, ...(opts.note !== undefined ? { note: opts.note } : {}) }
           : { kind: a.kind, reason: opts.reason ?? '' };
-        if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError('--reason is empty; say why the step is skipped (it goes into the evidence).');
+        if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError(words().t('ledgerCmd.skip.reason'));
         const { loadRunbookFile } = await import('../../core/runbook');
         const { text } = loadRunbookFile(opts.runbook, outputLang());
         const { stepActThroughLedger } = await ledgerCore();
@@ -101,7 +111,7 @@ function registerStepActs(ledger: Command): void {
           if (opts.json) printJson(result);
           else {
             const detail = Object.entries(result.what).filter(([, v]) => v !== null).map(([k, v]) => (k === 'values' ? Object.entries(v as Record<string, string>).map(([f, x]) => `${f}=${x}`).join(', ') : `${k}: ${String(v)}`)).join('; ');
-            console.log(`${result.sent ? 'Signed' : 'Already sent'} ${result.act} of ${stepId} in run ${runId} as ${result.by.name} (${result.by.fingerprint})${detail ? ` — ${detail}` : ''}; ${result.sent ? 'sent' : 'nothing new sent'} to ${result.to.workstation} through the ledger.`);
+            console.log(words().t(result.sent ? 'ledgerCmd.act.signed' : 'ledgerCmd.act.already', { act: result.act, step: stepId, run: runId, name: result.by.name, fingerprint: result.by.fingerprint, detail: detail ? ` — ${detail}` : '', workstation: result.to.workstation }));
           }
         });
       });
@@ -121,7 +131,10 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       await withVault(opts.vault, async (vault) => {
         const result = offerPlan(vault, runId, defaultActor());
         if (opts.json) printJson(result);
-        else console.log(`${result.offered ? 'Offered' : 'Already offered'} the plan of run ${runId} (${result.entries} step(s) that execute, sha256 ${result.planDigest}) as event #${result.seq}.\nApprovers sign it on their own workstations: cutover ledger approve --vault THEIR_VAULT ${runId}`);
+        else {
+          const tr = words();
+          console.log(`${tr.t(result.offered ? 'ledgerCmd.offer.offered' : 'ledgerCmd.offer.already', { run: runId, n: result.entries, digest: result.planDigest, seq: result.seq })}\n${tr.t('ledgerCmd.offer.approvers', { run: runId })}`);
+        }
       });
     });
 
@@ -138,9 +151,10 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const result = await approveThroughLedger(vault, { runId, ...(opts.db ? { db: opts.db } : {}), dryRun: Boolean(opts.dryRun), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
         else {
-          console.log(planText(result.plan));
-          console.log(result.dryRun ? `Not signed (--dry-run). Plan sha256 ${result.planDigest}, offered by ${result.to.workstation}.`
-            : `${result.sent ? 'Signed' : 'Already signed'} plan sha256 ${result.planDigest} with ${result.fingerprint}; sent to ${result.to.workstation} through the ledger.`);
+          const tr = words();
+          console.log(planText(result.plan, tr));
+          console.log(result.dryRun ? tr.t('ledgerCmd.approve.dryRun', { digest: result.planDigest, workstation: result.to.workstation })
+            : tr.t(result.sent ? 'ledgerCmd.approve.signed' : 'ledgerCmd.approve.already', { digest: result.planDigest, fingerprint: result.fingerprint, workstation: result.to.workstation }));
         }
       });
     });
@@ -166,7 +180,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       await withVault(opts.vault, async (vault) => {
         const result = await decideThroughLedger(vault, { runId, decision, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
-        else console.log(`Signed ${result.act.act} on run ${runId} as ${result.act.by.name} (${result.act.by.fingerprint}): ${Object.entries(result.act.what).map(([k, v]) => `${k}=${String(v)}`).join(', ')}; sent to ${result.to.workstation} through the ledger.`);
+        else console.log(words().t('ledgerCmd.decide.signed', { act: result.act.act, run: runId, name: result.act.by.name, fingerprint: result.act.by.fingerprint, what: Object.entries(result.act.what).map(([k, v]) => `${k}=${String(v)}`).join(', '), workstation: result.to.workstation }));
       });
     });
 
@@ -186,7 +200,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       await withVault(opts.vault, async (vault) => {
         const result = await attestThroughLedger(vault, { runId, stepId, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
-        else console.log(`${result.sent ? 'Attested' : 'Already attested'} ${stepId} of run ${runId} as ${result.by.name} (${result.by.fingerprint}): "${result.statement}"; sent to ${result.to.workstation} through the ledger.`);
+        else console.log(words().t(result.sent ? 'ledgerCmd.attest.attested' : 'ledgerCmd.attest.already', { step: stepId, run: runId, name: result.by.name, fingerprint: result.by.fingerprint, statement: result.statement, workstation: result.to.workstation }));
       });
     });
 
@@ -204,7 +218,10 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const result = await recordCheckpoint(vault, { ...(opts.db ? { db: opts.db } : {}), ...(runId !== undefined ? { runId } : {}), actor: defaultActor() });
         const c = result.checkpoint;
         if (opts.json) printJson(result);
-        else console.log(`Checkpoint recorded as event #${result.seq}: ledger ${c.ledger} holds ${c.workstation}'s event #${c.seq} (hash ${c.hash.slice(0, 12)}…, published ${c.publishedAt}).`);
+        else {
+          const tr = words();
+          console.log(tr.t('ledgerCmd.checkpoint.recorded', { seq: result.seq, ledger: c.ledger, workstation: c.workstation, at: c.seq, hash: c.hash.slice(0, 12), publishedAt: tr.stamp(c.publishedAt) }));
+        }
       });
     });
 
@@ -219,8 +236,9 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const result = await sentStatus(vault, opts.db ? { db: opts.db } : {});
         if (opts.json) printJson(result);
         else {
-          if (!result.items.length) console.log('This vault has sent nothing through the ledger.');
-          for (const i of result.items) console.log(`${i.status === 'refused' ? 'REFUSED ' : i.status.padEnd(8)}  #${i.seq}  ${i.kind}${i.step ? ` ${i.step}` : ''} of run ${i.runId} to ${i.to}: ${i.detail}`);
+          const tr = words();
+          if (!result.items.length) console.log(tr.t('ledgerCmd.sent.none'));
+          for (const i of result.items) console.log(tr.t('ledgerCmd.sent.item', { status: statusColumn(tr, i.status), seq: i.seq, kind: i.kind, step: i.step ? ` ${i.step}` : '', run: i.runId, to: i.to, detail: i.detail }));
         }
         if (result.items.some((i) => i.status === 'refused')) setExit(EXIT_FAILED);
       });
@@ -233,7 +251,9 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
     .option('--from-start', 'read every chain from its first event again (earlier refusals are named again; nothing is recorded twice)')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; db?: string; fromStart?: boolean; json?: boolean }) => {
-      const { receiveFromLedger, describeProblem, publisherKey } = await ledgerCore();
+      const { receiveFromLedger, publisherKey } = await ledgerCore();
+      const { describeProblemIn } = await import('../../core/war-room/finding-words');
+      const tr = words();
       await withVault(opts.vault, async (vault) => {
         // The owner's key signs the refusals sent back to their senders; without it they are only named here.
         let keyProblem: string | null = null;
@@ -246,14 +266,14 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         if (opts.json) printJson(result);
         else {
           const fresh = result.items.filter((i) => i.status === 'recorded');
-          console.log(`${fresh.length} recorded, ${result.items.length - fresh.length - refused.length} already recorded, ${refused.length} refused.`);
-          for (const i of result.items.filter((x) => x.status !== 'already')) console.log(`  ${i.status === 'recorded' ? 'recorded' : 'REFUSED '}  ${i.from} #${i.seq}  ${i.kind} of run ${i.runId} by ${i.by}: ${i.message}`);
+          console.log(tr.t('ledgerCmd.receive.summary', { recorded: fresh.length, already: result.items.length - fresh.length - refused.length, refused: refused.length }));
+          for (const i of result.items.filter((x) => x.status !== 'already')) console.log(tr.t('ledgerCmd.receive.item', { status: statusColumn(tr, i.status === 'recorded' ? 'recorded' : 'refused'), from: i.from, seq: i.seq, kind: i.kind, run: i.runId, by: i.by, message: i.message }));
         }
-        for (const i of refused) process.stderr.write(`cutover: refused ${i.kind} from ${i.from} event #${i.seq} (run ${i.runId}, by ${i.by}): ${i.message}\n`);
-        for (const p of result.problems) process.stderr.write(`cutover: LEDGER PROBLEM: ${describeProblem(p)}\n`);
-        if (refused.length && keyProblem) process.stderr.write(`cutover: the refusals were not sent back to their senders (the owner's key is needed to sign them: ${String(keyProblem)}).\n`);
-        if (result.told?.state === 'needs-init') process.stderr.write('cutover: this ledger has no refusals table, so the refusals were not sent back to their senders: run `cutover ledger init` again.\n');
-        if (result.told?.state === 'failed') process.stderr.write(`cutover: the refusals were not sent back to their senders: ${result.told.reason}\n`);
+        for (const i of refused) process.stderr.write(`cutover: ${tr.t('ledgerCmd.receive.refused', { kind: i.kind, from: i.from, seq: i.seq, run: i.runId, by: i.by, message: i.message })}\n`);
+        for (const p of result.problems) process.stderr.write(`cutover: ${tr.t('ledgerCmd.problem', { problem: describeProblemIn(tr.lang, p) })}\n`);
+        if (refused.length && keyProblem) process.stderr.write(`cutover: ${tr.t('ledgerCmd.receive.noKey', { problem: String(keyProblem) })}\n`);
+        if (result.told?.state === 'needs-init') process.stderr.write(`cutover: ${tr.t('ledgerCmd.receive.needsInit')}\n`);
+        if (result.told?.state === 'failed') process.stderr.write(`cutover: ${tr.t('ledgerCmd.receive.notTold', { reason: result.told.reason })}\n`);
         if (refused.length || result.problems.length) setExit(EXIT_FAILED);
       });
     });

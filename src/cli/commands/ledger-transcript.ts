@@ -9,19 +9,24 @@ import type { TranscriptRead, TranscriptReader } from '../../core/ledger/transcr
 import type { Signer } from '../../core/signing';
 import type { ReadOnlyVault } from '../../core/vault';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { outputLang } from '../lang';
+import { translator, type Lang } from '../../shared/i18n';
+
+const words = () => translator(outputLang());
 
 const transcriptsCore = () => import('../../core/ledger/transcripts-read');
 
 function parsePoll(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(`--poll takes milliseconds from 50 to 600000, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(words().t('ledgerCmd.poll', { value }));
   return Number(value);
 }
 
-/** What the reader says about the whole, for the human output's last line (stderr). */
-export function transcriptState(read: TranscriptRead): string {
-  if (read.complete) return `complete: ${read.bytes} bytes, sha256 ${read.completion!.sha256.slice(0, 12)}… as event #${read.completion!.seq} (${read.completion!.type}) records`;
-  if (read.completion) return `${read.bytes} of ${read.completion.size} bytes published so far`;
-  return `${read.bytes} bytes so far; the step has not finished`;
+/** What the reader says about the whole, for the human output's last line (stderr), in `lang`. */
+export function transcriptState(read: TranscriptRead, lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  if (read.complete) return tr.t('ledgerCmd.transcript.complete', { bytes: read.bytes, sha256: read.completion!.sha256.slice(0, 12), seq: read.completion!.seq, type: read.completion!.type });
+  if (read.completion) return tr.t('ledgerCmd.transcript.partial', { bytes: read.bytes, size: read.completion.size });
+  return tr.t('ledgerCmd.transcript.unfinished', { bytes: read.bytes });
 }
 
 export function registerLedgerTranscript(ledger: Command, setExit: (code: number) => void): void {
@@ -35,6 +40,7 @@ export function registerLedgerTranscript(ledger: Command, setExit: (code: number
     .option('--json', 'print one JSON object per chunk ({n, offset, size, text}), then one with the state')
     .action(async (workstation: string, artifactId: string, opts: { db: string; follow?: boolean; poll: string; json?: boolean }) => {
       const poll = parsePoll(opts.poll);
+      const tr = words();
       const { TranscriptReader: Reader, describeTranscriptProblem } = await transcriptsCore();
       const { LedgerConnectionError } = await import('../../core/ledger/errors');
       let reader: TranscriptReader = await Reader.open(opts.db, workstation, artifactId);
@@ -49,7 +55,7 @@ export function registerLedgerTranscript(ledger: Command, setExit: (code: number
           } catch (error) {
             if (!opts.follow || !(error instanceof LedgerConnectionError)) throw error;
             // Following goes on from where it was: a new reader reads the chunks again and checks them all.
-            process.stderr.write(`cutover: ${error.message.replace(/ Nothing half-done.*$/, '')}; reconnecting…\n`);
+            process.stderr.write(`cutover: ${tr.t('ledgerCmd.reconnecting', { message: error.message.replace(/ Nothing half-done.*$/, '') })}\n`);
             await reader.close();
             reader = await Reader.open(opts.db, workstation, artifactId);
             continue;
@@ -60,13 +66,13 @@ export function registerLedgerTranscript(ledger: Command, setExit: (code: number
           }
           if (read.problem) {
             if (opts.json) process.stdout.write(`${JSON.stringify({ problem: read.problem, text: describeTranscriptProblem(read.problem) })}\n`);
-            process.stderr.write(`cutover: TRANSCRIPT PROBLEM: ${describeTranscriptProblem(read.problem)}\n`);
+            process.stderr.write(`cutover: ${tr.t('ledgerCmd.transcriptProblem', { problem: describeTranscriptProblem(read.problem) })}\n`);
             setExit(EXIT_FAILED);
             return;
           }
           if (read.complete || !opts.follow) {
             if (opts.json) process.stdout.write(`${JSON.stringify({ workstation, artifactId, bytes: read.bytes, complete: read.complete, named: read.named, completion: read.completion })}\n`);
-            else process.stderr.write(`cutover: ${workstation} transcript ${artifactId}: ${transcriptState(read)}.\n`);
+            else process.stderr.write(`cutover: ${tr.t('ledgerCmd.transcript.state', { workstation, artifact: artifactId, state: transcriptState(read, tr.lang) })}\n`);
             return;
           }
           await reader.waitForDoorbell(poll);
@@ -98,7 +104,8 @@ export async function transcriptTicker(vault: ReadOnlyVault, signer: Signer, db:
       if (shared.chunks > 0 && json) process.stdout.write(`${JSON.stringify({ transcripts: { chunks: shared.chunks, bytes: shared.bytes } })}\n`);
       return;
     }
-    const line = shared.state === 'needs-init' ? TRANSCRIPTS_NEED_INIT : `transcripts not published yet: ${shared.reason.replace(/ Nothing half-done.*$/, '')}; retrying`;
+    // TRANSCRIPTS_NEED_INIT is the core's sentence (the window's outbox says it too), in English.
+    const line = shared.state === 'needs-init' ? TRANSCRIPTS_NEED_INIT : words().t('ledgerCmd.follow.transcriptsRetry', { reason: shared.reason.replace(/ Nothing half-done.*$/, '') });
     if (shared.state === 'needs-init') sharedAt = head;
     if (line !== said) process.stderr.write(`cutover: ${line}\n`);
     said = line;

@@ -8,6 +8,7 @@
 // again and goes on after the bytes already printed.
 import { StringDecoder } from 'node:string_decoder';
 import type { TranscriptProblem, TranscriptRead, TranscriptReader } from '../../core/ledger/transcripts-read';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 import { transcriptState } from './ledger-transcript';
 
 /** Transcripts read at once (each holds a connection); the others wait in order. */
@@ -31,7 +32,8 @@ export class WatchTranscripts {
   /** Why no transcript can be followed on this ledger (said once), or null. */
   private unavailable: string | null = null;
 
-  constructor(private readonly db: string, private readonly json: boolean) {}
+  /** `lang`: the language of the human lines; the --json lines' text stays English. */
+  constructor(private readonly db: string, private readonly json: boolean, private readonly lang: Lang = 'en') {}
 
   /** A step started with this transcript: followed when its turn comes. */
   add(workstation: string, artifactId: string, stepId: string): void {
@@ -66,7 +68,8 @@ export class WatchTranscripts {
         if (!(error instanceof LedgerError)) throw error;
         // No transcript table (or the member's row does not hold): said once, nothing followed.
         this.unavailable = error.message;
-        this.say(t, `no transcript: ${error.message}`);
+        const message = error.message;
+        this.say(t, (tr) => tr.t('ledgerCmd.watch.noTranscript', { message }));
         this.waiting.length = 0;
       }
     }
@@ -121,14 +124,15 @@ export class WatchTranscripts {
     }
     if (read.problem) {
       if (this.json) process.stdout.write(`${JSON.stringify({ transcriptProblem: read.problem, text: describeTranscriptProblem(read.problem) })}\n`);
-      process.stderr.write(`cutover: TRANSCRIPT PROBLEM: ${describeTranscriptProblem(read.problem)}\n`);
+      process.stderr.write(`cutover: ${translator(this.lang).t('ledgerCmd.transcriptProblem', { problem: describeTranscriptProblem(read.problem) })}\n`);
       return false;
     }
     if (read.complete) {
       if (!this.json) this.lines(t, `${t.decoder.end()}${t.partial ? '\n' : ''}`);
-      this.say(t, `transcript ${transcriptState(read)}, every chunk checked`);
+      this.say(t, (tr) => tr.t('ledgerCmd.watch.verified', { state: transcriptState(read, tr.lang) }));
     } else if (this.notShared(read)) {
-      this.say(t, `transcript not shared: its runbook says share_transcripts: false (${read.completion!.size} bytes stay on ${t.workstation})`);
+      const size = read.completion!.size;
+      this.say(t, (tr) => tr.t('ledgerCmd.watch.notShared', { size, workstation: t.workstation }));
     }
     return true;
   }
@@ -145,8 +149,9 @@ export class WatchTranscripts {
     for (const line of all.slice(0, cut).split('\n')) process.stdout.write(`    ${t.stepId} | ${line}\n`);
   }
 
-  private say(t: Followed, text: string): void {
-    if (this.json) process.stdout.write(`${JSON.stringify({ transcriptState: { workstation: t.workstation, artifactId: t.artifactId, stepId: t.stepId, text } })}\n`);
-    else process.stdout.write(`    ${t.stepId} | — ${text}\n`);
+  /** A line about the transcript: in English for --json, else in the watch's language. */
+  private say(t: Followed, words: (tr: Translator) => string): void {
+    if (this.json) process.stdout.write(`${JSON.stringify({ transcriptState: { workstation: t.workstation, artifactId: t.artifactId, stepId: t.stepId, text: words(translator('en')) } })}\n`);
+    else process.stdout.write(`    ${t.stepId} | — ${words(translator(this.lang))}\n`);
   }
 }

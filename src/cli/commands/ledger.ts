@@ -10,7 +10,7 @@ import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { outputLang } from '../lang';
-import { translator } from '../../shared/i18n';
+import { translator, type Lang } from '../../shared/i18n';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { registerLedgerTeam } from './ledger-team';
@@ -24,15 +24,22 @@ async function openVault(path: string) {
   return open(path);
 }
 
-const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', translator(outputLang()).t('cli.passphrase.ownerKey'));
+const words = () => translator(outputLang());
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', words().t('cli.passphrase.ownerKey'));
+
+/** A ledger finding in `lang` for a person to read (the War room's words); English is describeProblem's. */
+async function problemIn(lang: Lang, p: import('../../core/ledger').LedgerProblem): Promise<string> {
+  const { describeProblemIn } = await import('../../core/war-room/finding-words');
+  return describeProblemIn(lang, p);
+}
 
 function parseBatch(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new CliUsageError(`--batch takes a number from 1 to 1000, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new CliUsageError(words().t('ledgerCmd.batch', { value }));
   return Number(value);
 }
 
 function parseInterval(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(`--poll takes milliseconds from 50 to 600000, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(words().t('ledgerCmd.poll', { value }));
   return Number(value);
 }
 
@@ -69,6 +76,7 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
     };
   });
   const say = (value: Record<string, unknown>, text: string) => (json ? process.stdout.write(`${JSON.stringify(value)}\n`) : console.log(text));
+  const tr = words();
   let publishedHead = -1;
   let failures = 0;
   try {
@@ -76,13 +84,13 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
       const head = vault.head().seq;
       if (head !== publishedHead) {
         try {
-          const result = await publish((n, at) => say({ published: n, head: at }, `Published up to #${at}.`));
+          const result = await publish((n, at) => say({ published: n, head: at }, tr.t('ledgerCmd.follow.published', { head: at })));
           publishedHead = result.head;
-          if (failures > 0) say({ reconnected: true, head: result.head }, `The ledger is back; it holds the chain up to #${result.head}.`);
+          if (failures > 0) say({ reconnected: true, head: result.head }, tr.t('ledgerCmd.follow.back', { head: result.head }));
           failures = 0;
         } catch (error) {
           if (!(error instanceof LedgerConnectionError)) throw error;
-          if (failures === 0) process.stderr.write(`cutover: ${error.message.replace(/ Nothing half-done.*$/, '')}; the vault keeps recording, retrying…\n`);
+          if (failures === 0) process.stderr.write(`cutover: ${tr.t('ledgerCmd.follow.lost', { message: error.message.replace(/ Nothing half-done.*$/, '') })}\n`);
           failures += 1;
           await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
           continue;
@@ -132,10 +140,11 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const result = await initLedger(opts.db, opts.role);
       if (opts.json) printJson(result);
       else {
-        console.log(`${result.created ? 'Created' : 'Already there:'} the team ledger ${result.ledgerId} on ${result.label}.`);
-        console.log(`Role for workstations: ${result.role} (INSERT and SELECT only; it logs in without a password until you give it one):`);
-        console.log(`  psql "${opts.db}" -c "ALTER ROLE ${result.role} PASSWORD '…'"   (or \\password ${result.role} in psql)`);
-        console.log(`Workstations then use postgresql://${result.role}@HOST:PORT/DB with PGPASSWORD or ~/.pgpass.`);
+        const tr = words();
+        console.log(tr.t(result.created ? 'ledgerCmd.init.created' : 'ledgerCmd.init.already', { ledger: result.ledgerId, label: result.label }));
+        console.log(tr.t('ledgerCmd.init.role', { role: result.role }));
+        console.log(tr.t('ledgerCmd.init.password', { db: opts.db, role: result.role }));
+        console.log(tr.t('ledgerCmd.init.use', { role: result.role }));
       }
     });
 
@@ -151,7 +160,10 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       try {
         const result = await joinLedger(vault, { db: opts.db, workstation: opts.name, actor: defaultActor(), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
-        else console.log(`${result.joined ? 'Joined' : 'Already joined'} ledger ${result.ledger} as ${result.workstation} (signed by ${result.owner}, ${result.fingerprint}).\nPublish with \`cutover ledger publish --vault ${opts.vault}\`.`);
+        else {
+          const tr = words();
+          console.log(`${tr.t(result.joined ? 'ledgerCmd.join.joined' : 'ledgerCmd.join.already', { ledger: result.ledger, workstation: result.workstation, owner: result.owner, fingerprint: result.fingerprint })}\n${tr.t('ledgerCmd.join.publish', { vault: opts.vault })}`);
+        }
       } finally {
         vault.close();
       }
@@ -167,7 +179,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .option('--receive', 'with --follow: also receive what the team sends this vault through the ledger (approvals of its plans, signed acts, decisions) as it arrives, checked and recorded as `ledger receive` does; refusals are said once on stderr and append nothing')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; db?: string; batch: string; follow?: boolean; poll: string; receive?: boolean; json?: boolean }) => {
-      if (opts.receive && !opts.follow) throw new CliUsageError('--receive goes with --follow (once: `cutover ledger receive`).');
+      if (opts.receive && !opts.follow) throw new CliUsageError(words().t('ledgerCmd.publish.receive'));
       const batch = parseBatch(opts.batch);
       const poll = parseInterval(opts.poll);
       const { publishVault, publisherKey, LedgerDivergedError } = await ledgerCore();
@@ -203,8 +215,9 @@ export function registerLedger(program: Command, setExit: (code: number) => void
         const transcripts = await publishTranscriptsOnce(vault, signer, opts.db);
         if (opts.json) printJson({ ...result, transcripts });
         else {
-          console.log(`Published ${result.published} event(s) of ${result.workstation}; the ledger holds its chain up to #${result.head}.`);
-          if (!transcripts.needsInit) console.log(`Transcripts: ${transcripts.chunks} chunk(s), ${transcripts.bytes} byte(s) published; ${transcripts.shared} shared, ${transcripts.withheld} kept home (share_transcripts: false).`);
+          const tr = words();
+          console.log(tr.count('ledgerCmd.publish.done', result.published, { workstation: result.workstation, head: result.head }));
+          if (!transcripts.needsInit) console.log(tr.t('ledgerCmd.publish.transcripts', { chunks: transcripts.chunks, bytes: transcripts.bytes, shared: transcripts.shared, withheld: transcripts.withheld }));
         }
       } catch (error) {
         if (!(error instanceof LedgerDivergedError)) throw error;
@@ -224,12 +237,17 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .requiredOption('--db <dsn>', 'the ledger: postgresql://user@host:port/dbname')
     .option('--json', 'print JSON')
     .action(async (opts: { db: string; json?: boolean }) => {
-      const { verifyLedger, describeProblem } = await ledgerCore();
+      const { verifyLedger } = await ledgerCore();
       const report = await verifyLedger(opts.db);
       if (opts.json) printJson(report);
       else {
-        console.log(report.ok ? `OK: ledger ${report.ledger} on ${report.label}: ${report.chains.length} chain(s) hold.` : `BAD: ledger ${report.ledger} on ${report.label}: ${describeProblem(report.firstProblem!)}`);
-        for (const c of report.chains) console.log(`  ${c.problem ? 'BAD' : 'ok '}  ${c.workstation}  ${c.fingerprint}  ${c.events} event(s) checked${c.problem ? `; ${describeProblem(c.problem)}` : `, head #${c.head.seq}`}`);
+        const tr = words();
+        const where = { ledger: report.ledger, label: report.label };
+        console.log(report.ok ? tr.count('ledgerCmd.verify.ok', report.chains.length, where) : tr.t('ledgerCmd.verify.bad', { ...where, problem: await problemIn(tr.lang, report.firstProblem!) }));
+        for (const c of report.chains) {
+          const chain = { workstation: c.workstation, fingerprint: c.fingerprint };
+          console.log(c.problem ? tr.count('ledgerCmd.verify.chainBad', c.events, { ...chain, problem: await problemIn(tr.lang, c.problem) }) : tr.count('ledgerCmd.verify.chainOk', c.events, { ...chain, seq: c.head.seq }));
+        }
       }
       setExit(report.ok ? EXIT_OK : EXIT_FAILED);
     });
@@ -257,22 +275,24 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const stop = () => void follower.close().then((failed) => process.exit(closed(failed) ? EXIT_OK : EXIT_FAILED));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const transcripts = opts.transcripts ? new WatchTranscripts(opts.db, Boolean(opts.json)) : null;
+      const tr = words();
+      const transcripts = opts.transcripts ? new WatchTranscripts(opts.db, Boolean(opts.json), tr.lang) : null;
       // With --once a step's transcript is printed right under it; when following, as its chunks arrive.
       const show = async (read: FollowRead): Promise<boolean> => {
         for (const e of read.events) {
           if (run && core.runOf(e) !== run) continue;
-          const line = core.timelineLine(e);
-          if (line === null) continue;
+          // The line's words in the CLI's language (the War room's); --json's text stays English.
+          const text = core.timelineText(e, tr);
+          if (text === null) continue;
           const transcript = opts.transcripts ? startedTranscript(e) : null;
           if (opts.json) process.stdout.write(`${JSON.stringify({ workstation: e.workstation, seq: e.seq, at: e.at, actor: e.actor, type: e.type, runId: core.runOf(e), text: core.timelineText(e), ...(transcript ? { transcript } : {}) })}\n`);
-          else process.stdout.write(`${line}\n`);
+          else process.stdout.write(`${e.at.slice(11, 19)}  ${e.workstation} #${e.seq}  ${text}\n`);
           if (transcript) transcripts?.add(e.workstation, transcript, String((e.payload as { stepId?: unknown } | null)?.stepId ?? '?'));
           if (transcript && opts.once && transcripts && !(await transcripts.poll(true))) return false;
         }
         for (const p of read.problems) {
           if (opts.json) process.stdout.write(`${JSON.stringify({ problem: p, text: core.describeProblem(p) })}\n`);
-          process.stderr.write(`cutover: LEDGER PROBLEM: ${core.describeProblem(p)}\n`);
+          process.stderr.write(`cutover: ${tr.t('ledgerCmd.problem', { problem: await problemIn(tr.lang, p) })}\n`);
         }
         return read.problems.length === 0;
       };
@@ -284,10 +304,10 @@ export function registerLedger(program: Command, setExit: (code: number) => void
           } catch (error) {
             if (opts.once || !(error instanceof core.LedgerConnectionError)) throw error;
             // Following goes on: reconnect, and the new follower starts again from the heads file.
-            process.stderr.write(`cutover: ${error.message.replace(/ Nothing half-done.*$/, '')}; reconnecting…\n`);
+            process.stderr.write(`cutover: ${tr.t('ledgerCmd.reconnecting', { message: error.message.replace(/ Nothing half-done.*$/, '') })}\n`);
             if (!closed(await follower.close())) setExit(EXIT_FAILED);
             follower = await reconnect(() => core.LedgerFollower.open(opts.db, headsPath), core.LedgerConnectionError);
-            process.stderr.write(`cutover: reconnected to ${follower.label}.\n`);
+            process.stderr.write(`cutover: ${tr.t('ledgerCmd.watch.reconnected', { label: follower.label })}\n`);
             continue;
           }
           if (!(await show(read)) || (transcripts && !opts.once && !(await transcripts.poll(false)))) {
