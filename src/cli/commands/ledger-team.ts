@@ -104,14 +104,16 @@ function registerStepActs(ledger: Command): void {
           : { kind: a.kind, reason: opts.reason ?? '' };
         if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError(words().t('ledgerCmd.skip.reason'));
         const { loadRunbookFile } = await import('../../core/runbook');
-        const { text } = loadRunbookFile(opts.runbook, outputLang());
+        // The lines follow the runbook's language (--lang / CUTOVER_LANG when it names none).
+        const { text, runbook } = loadRunbookFile(opts.runbook, outputLang());
+        const tr = translator(outputLang(runbook.language));
         const { stepActThroughLedger } = await ledgerCore();
         await withVault(opts.vault, async (vault) => {
           const result = await stepActThroughLedger(vault, { runId, stepId, act, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
           if (opts.json) printJson(result);
           else {
             const detail = Object.entries(result.what).filter(([, v]) => v !== null).map(([k, v]) => (k === 'values' ? Object.entries(v as Record<string, string>).map(([f, x]) => `${f}=${x}`).join(', ') : `${k}: ${String(v)}`)).join('; ');
-            console.log(words().t(result.sent ? 'ledgerCmd.act.signed' : 'ledgerCmd.act.already', { act: result.act, step: stepId, run: runId, name: result.by.name, fingerprint: result.by.fingerprint, detail: detail ? ` — ${detail}` : '', workstation: result.to.workstation }));
+            console.log(tr.t(result.sent ? 'ledgerCmd.act.signed' : 'ledgerCmd.act.already', { act: result.act, step: stepId, run: runId, name: result.by.name, fingerprint: result.by.fingerprint, detail: detail ? ` — ${detail}` : '', workstation: result.to.workstation }));
           }
         });
       });
@@ -132,7 +134,9 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const result = offerPlan(vault, runId, defaultActor());
         if (opts.json) printJson(result);
         else {
-          const tr = words();
+          // In the run's language: the runbook's `language:`, else --lang / CUTOVER_LANG.
+          const { runStateIn } = await import('../../core/engine/state');
+          const tr = translator(outputLang(runStateIn(vault, runId)?.runbook.language));
           console.log(`${tr.t(result.offered ? 'ledgerCmd.offer.offered' : 'ledgerCmd.offer.already', { run: runId, n: result.entries, digest: result.planDigest, seq: result.seq })}\n${tr.t('ledgerCmd.offer.approvers', { run: runId })}`);
         }
       });
@@ -195,12 +199,14 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
     .option('--json', 'print JSON')
     .action(async (runId: string, stepId: string, opts: { vault: string; runbook: string; db?: string; as?: string; json?: boolean }) => {
       const { loadRunbookFile } = await import('../../core/runbook');
-      const { text } = loadRunbookFile(opts.runbook, outputLang());
+      // The lines follow the runbook's language (--lang / CUTOVER_LANG when it names none).
+      const { text, runbook } = loadRunbookFile(opts.runbook, outputLang());
+      const tr = translator(outputLang(runbook.language));
       const { attestThroughLedger } = await ledgerCore();
       await withVault(opts.vault, async (vault) => {
         const result = await attestThroughLedger(vault, { runId, stepId, runbookText: text, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
-        else console.log(words().t(result.sent ? 'ledgerCmd.attest.attested' : 'ledgerCmd.attest.already', { step: stepId, run: runId, name: result.by.name, fingerprint: result.by.fingerprint, statement: result.statement, workstation: result.to.workstation }));
+        else console.log(tr.t(result.sent ? 'ledgerCmd.attest.attested' : 'ledgerCmd.attest.already', { step: stepId, run: runId, name: result.by.name, fingerprint: result.by.fingerprint, statement: result.statement, workstation: result.to.workstation }));
       });
     });
 
