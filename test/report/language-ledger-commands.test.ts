@@ -71,7 +71,7 @@ describe('the ledger commands refuse in the language asked for', () => {
 });
 
 describe('the ledger commands\' lines in the language asked for, against a real PostgreSQL ledger', () => {
-  it('init, join, publish, verify (holding and not), watch, sent, offer: Spanish under --lang es and CUTOVER_LANG=es, English as before, --json as before', async () => {
+  it('init, join, publish, verify (holding and not), watch (--transcripts too), transcript, sent, offer: Spanish under --lang es and CUTOVER_LANG=es, English as before, --json as before', async () => {
     const db = await useTestDatabase();
     const role = 'cutover_ledger_writer';
     const spanish: CliResult[] = [];
@@ -137,8 +137,23 @@ describe('the ledger commands\' lines in the language asked for, against a real 
     expect(watchedEn.stdout).toMatch(/^\d\d:\d\d:\d\d {2}ops-1 #\d+ {2}run started by op \(rehearsal\), runbook ledger-test v1\n/);
     const frame = (l: string) => /^\S+ {2}\S+ #\d+/.exec(l)?.[0];
     expect(watchedEn.stdout.trim().split('\n').map(frame)).toEqual(lines.map(frame));
-    const watchedJson = await ok(['ledger', 'watch', '--db', db.dsn, '--once', '--heads', join(heads, 'json.json'), '--json', '--lang', 'es', v.runId]);
-    expect((JSON.parse(watchedJson.stdout.split('\n')[0]!) as { text: string }).text).toBe('run started by op (rehearsal), runbook ledger-test v1');
+    const watchedJson = await ok(['ledger', 'watch', '--db', db.dsn, '--once', '--heads', join(heads, 'json.json'), '--transcripts', '--json', '--lang', 'es', v.runId]);
+    const jsonLines = watchedJson.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text?: string; transcript?: string; transcriptState?: { text: string } });
+    expect(jsonLines[0]!.text).toBe('run started by op (rehearsal), runbook ledger-test v1');
+    expect(jsonLines.find((l) => l.transcriptState)!.transcriptState!.text).toMatch(/^transcript complete: \d+ bytes, sha256 [0-9a-f]{12}… as event #\d+ \([\w.]+\) records, every chunk checked$/);
+    const artifactId = jsonLines.find((l) => typeof l.transcript === 'string')!.transcript!;
+
+    // The step's transcript under it (watch --transcripts), and `ledger transcript`'s last line.
+    const withText = await ok(['ledger', 'watch', '--db', db.dsn, '--once', '--heads', join(heads, 'text-es.json'), '--transcripts', v.runId], ES);
+    expect(withText.stdout).toMatch(/\n {4}look \| looking\n {4}look \| — transcripción completa: \d+ bytes, sha256 [0-9a-f]{12}…, como registra el evento #\d+ \([\w.]+\); se comprobaron todos los fragmentos\n/);
+    spanish.push(withText);
+    const withTextEn = await ok(['ledger', 'watch', '--db', db.dsn, '--once', '--heads', join(heads, 'text-en.json'), '--transcripts', v.runId]);
+    expect(withTextEn.stdout).toMatch(/\n {4}look \| looking\n {4}look \| — transcript complete: \d+ bytes, sha256 [0-9a-f]{12}… as event #\d+ \([\w.]+\) records, every chunk checked\n/);
+    const transcript = await ok(['ledger', 'transcript', '--db', db.dsn, 'ops-1', artifactId, '--lang', 'es']);
+    expect([transcript.stdout, transcript.stderr]).toEqual(['looking\n', expect.stringMatching(new RegExp(`^cutover: transcripción ${artifactId} de ops-1: completa: 8 bytes, sha256 [0-9a-f]{12}…, como registra el evento #\\d+ \\([\\w.]+\\)\\.\\n$`))]);
+    spanish.push(transcript);
+    const transcriptEn = await ok(['ledger', 'transcript', '--db', db.dsn, 'ops-1', artifactId]);
+    expect([transcriptEn.stdout, transcriptEn.stderr]).toEqual(['looking\n', expect.stringMatching(new RegExp(`^cutover: ops-1 transcript ${artifactId}: complete: 8 bytes, sha256 [0-9a-f]{12}… as event #\\d+ \\([\\w.]+\\) records\\.\\n$`))]);
 
     // sent: nothing sent yet; offer: the run's plan (the runbook names no language: --lang's).
     const sent = await ok(['ledger', 'sent', '--vault', v.path, '--lang', 'es']);
@@ -162,6 +177,6 @@ describe('the ledger commands\' lines in the language asked for, against a real 
     expect(badEn.stdout).toMatch(new RegExp(`^BAD: ledger ${id} on \\S+: ops-1 event #6: event #6 is missing: the chain jumps from #5 to #7 \\(a row was deleted\\)\\n {2}BAD {2}ops-1 {2}SHA256:\\S+ {2}\\d+ event\\(s\\) checked; ops-1 event #6: event #6 is missing`));
 
     for (const r of spanish) expect(found(`${r.stdout}\n${r.stderr}`, 'en'), describeRun(r)).toEqual([]);
-    for (const r of [again, rejoined, publishedEn, verifiedEn, watchedEn, offeredEn, badEn]) expect(found(r.stdout, 'es'), describeRun(r)).toEqual([]);
+    for (const r of [again, rejoined, publishedEn, verifiedEn, watchedEn, withTextEn, transcriptEn, offeredEn, badEn]) expect(found(`${r.stdout}\n${r.stderr}`, 'es'), describeRun(r)).toEqual([]);
   });
 });
