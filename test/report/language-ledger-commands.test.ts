@@ -71,7 +71,7 @@ describe('the ledger commands refuse in the language asked for', () => {
 });
 
 describe('the ledger commands\' lines in the language asked for, against a real PostgreSQL ledger', () => {
-  it('init, join, publish, verify (holding and not), watch (--transcripts too), transcript, sent, offer: Spanish under --lang es and CUTOVER_LANG=es, English as before, --json as before', async () => {
+  it('init, join, publish, verify (holding and not), watch (--transcripts too), transcript, sent, offer, approve --dry-run, receive, checkpoint: Spanish under --lang es and CUTOVER_LANG=es, English as before, --json as before', async () => {
     const db = await useTestDatabase();
     const role = 'cutover_ledger_writer';
     const spanish: CliResult[] = [];
@@ -166,6 +166,26 @@ describe('the ledger commands\' lines in the language asked for, against a real 
     const offeredEn = await ok(['ledger', 'offer', '--vault', v.path, v.runId]);
     expect(offeredEn.stdout).toMatch(new RegExp(`^Already offered the plan of run ${v.runId} \\(\\d+ step\\(s\\) that execute, sha256 [0-9a-f]{64}\\) as event #\\d+\\.\\nApprovers sign it on their own workstations: cutover ledger approve --vault THEIR_VAULT ${v.runId}\\n$`));
 
+    // Another workstation looks at the offered plan (--dry-run signs nothing); the operator receives (nothing yet) and records a checkpoint.
+    const v2 = await vaultWithRun();
+    await ok(['ledger', 'join', '--vault', v2.path, '--db', db.dsn, '--name', 'ops-2']);
+    const looked = await ok(['ledger', 'approve', '--vault', v2.path, '--dry-run', v.runId, '--lang', 'es']);
+    expect(looked.stdout).toMatch(new RegExp(`^Plan de la ejecución ${v.runId}: runbook ledger-test v1 \\(sha256 [0-9a-f]{12}…\\), ensayo, operador op, quórum 1\\n {2}look {2}check {2}en ws \\(local\\): echo looking\\n`));
+    expect(looked.stdout).toMatch(/\nNo se firmó \(--dry-run\)\. Plan sha256 [0-9a-f]{64}, ofrecido por ops-1\.\n$/);
+    spanish.push(looked);
+    const lookedEn = await ok(['ledger', 'approve', '--vault', v2.path, '--dry-run', v.runId]);
+    expect(lookedEn.stdout).toMatch(new RegExp(`^Plan of run ${v.runId}: runbook ledger-test v1 \\(sha256 [0-9a-f]{12}…\\), rehearsal, operator op, quorum 1\\n {2}look {2}check {2}on ws \\(local\\): echo looking\\n`));
+    expect(lookedEn.stdout).toMatch(/\nNot signed \(--dry-run\)\. Plan sha256 [0-9a-f]{64}, offered by ops-1\.\n$/);
+    const received = await ok(['ledger', 'receive', '--vault', v.path], ES);
+    expect(received.stdout).toBe('0 registrado(s), 0 ya registrado(s), 0 rechazado(s).\n');
+    spanish.push(received);
+    expect((await ok(['ledger', 'receive', '--vault', v.path, '--from-start'])).stdout).toBe('0 recorded, 0 already recorded, 0 refused.\n');
+    const checkpoint = await ok(['ledger', 'checkpoint', '--vault', v.path, '--lang', 'es']);
+    expect(checkpoint.stdout).toMatch(new RegExp(`^Punto de control registrado como evento #\\d+: el libro mayor ${id} contiene el evento #\\d+ de ops-1 \\(hash [0-9a-f]{12}…, publicado .+\\)\\.\\n$`));
+    spanish.push(checkpoint);
+    const checkpointEn = await ok(['ledger', 'checkpoint', '--vault', v.path]);
+    expect(checkpointEn.stdout).toMatch(new RegExp(`^Checkpoint recorded as event #\\d+: ledger ${id} holds ops-1's event #\\d+ \\(hash [0-9a-f]{12}…, published \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\.\\n$`));
+
     // A row deleted behind the ledger's back: verify names it in Spanish (the War room's finding words), exit 1.
     await asSuperuserBypassingTriggers(db, `DELETE FROM cutover_ledger.events WHERE workstation = 'ops-1' AND seq = 6`);
     const bad = await runCli(['ledger', 'verify', '--db', db.dsn, '--lang', 'es'], { env: EN });
@@ -177,6 +197,6 @@ describe('the ledger commands\' lines in the language asked for, against a real 
     expect(badEn.stdout).toMatch(new RegExp(`^BAD: ledger ${id} on \\S+: ops-1 event #6: event #6 is missing: the chain jumps from #5 to #7 \\(a row was deleted\\)\\n {2}BAD {2}ops-1 {2}SHA256:\\S+ {2}\\d+ event\\(s\\) checked; ops-1 event #6: event #6 is missing`));
 
     for (const r of spanish) expect(found(`${r.stdout}\n${r.stderr}`, 'en'), describeRun(r)).toEqual([]);
-    for (const r of [again, rejoined, publishedEn, verifiedEn, watchedEn, withTextEn, transcriptEn, offeredEn, badEn]) expect(found(`${r.stdout}\n${r.stderr}`, 'es'), describeRun(r)).toEqual([]);
+    for (const r of [again, rejoined, publishedEn, verifiedEn, watchedEn, withTextEn, transcriptEn, offeredEn, lookedEn, checkpointEn, badEn]) expect(found(`${r.stdout}\n${r.stderr}`, 'es'), describeRun(r)).toEqual([]);
   });
 });
