@@ -11,10 +11,16 @@ import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_OK } from '../errors';
 import { printJson } from '../format';
-import { requestedLang } from '../lang';
+import { outputLang, requestedLang } from '../lang';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 import { openVault } from './vault';
 
 type SetExit = (code: number) => void;
+
+/** What the command line got wrong, in --lang / CUTOVER_LANG (no runbook is read yet). */
+const usageWords = (): Translator => translator(outputLang());
+/** The words of what a run's command prints: its runbook's language, else --lang / CUTOVER_LANG, else English. */
+const runWords = (state: { runbook: { language?: Lang } }): Translator => translator(outputLang(state.runbook.language));
 
 interface CommonOpts {
   vault: string;
@@ -40,8 +46,10 @@ function authorizationOf(value: string | undefined): 'Approved' | 'Rejected' | u
   const v = value.trim().toLowerCase();
   if (v === 'approved') return 'Approved';
   if (v === 'rejected') return 'Rejected';
-  throw new CliUsageError(`--authorization is Approved or Rejected, got "${value}".`);
+  throw new CliUsageError(usageWords().t('cmd.report.authorization', { value }));
 }
+
+const RUN_STATUSES = ['ACTIVE', 'BLOCKED', 'ROLLBACK', 'STOPPED', 'COMPLETED'] as const;
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -70,17 +78,18 @@ export function registerReport(program: Command, setExit: SetExit): void {
       const authorization = authorizationOf(opts.authorization);
       if (authorization) input.authorization = authorization;
       if (opts.note !== undefined) input.note = opts.note;
-      if (Boolean(opts.act) !== Boolean(opts.signature)) throw new CliUsageError('--act and --signature go together.');
-      if (opts.act && Object.keys(input).length) throw new CliUsageError('--act records what the signed act says; give no other decision options with it.');
+      if (Boolean(opts.act) !== Boolean(opts.signature)) throw new CliUsageError(usageWords().t('cmd.report.actSignature'));
+      if (opts.act && Object.keys(input).length) throw new CliUsageError(usageWords().t('cmd.report.actAlone'));
       const { decisionAct, decisionContext, formatDecision, recordDecision, recordDecisionHere } = await import('../../core/reports/decision');
       const actor = opts.actor ?? defaultActor();
       if (opts.export) {
-        if (!Object.keys(input).length) throw new CliUsageError('--export writes a decision: give what is decided (--authorization, --root-cause, …).');
+        if (!Object.keys(input).length) throw new CliUsageError(usageWords().t('cmd.report.exportNothing'));
         const { actBytes } = await import('../../core/acts');
-        await withVault(opts.vault, (vault) => {
+        const tr = await withVault(opts.vault, (vault) => {
           writeFileSync(opts.export!, actBytes(decisionAct(vault, runId, actor, input)));
+          return runWords(decisionContext(vault, runId).state);
         });
-        console.log(`Decision act for ${actor} written to ${opts.export}. ${actor} signs it unchanged: ssh-keygen -Y sign -n cutover-act-v1 -f KEY ${opts.export}\nthen: cutover run decision --vault ${opts.vault} ${runId} --act ${opts.export} --signature ${opts.export}.sig`);
+        console.log(tr.t('cmd.report.exported', { actor, out: opts.export, vault: opts.vault, runId }));
         return;
       }
       const { readBounded } = await import('../format');
@@ -92,7 +101,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
         const { decision } = decisionContext(vault, runId, { language: requestedLang() });
         if (opts.json) printJson({ decision, recorded: recorded ? { seq: recorded.seq, at: recorded.at, actor: recorded.actor, hash: recorded.hash, input } : null });
         else {
-          if (recorded) console.log(`Recorded by ${recorded.actor} (event #${recorded.seq}).\n`);
+          if (recorded) console.log(`${translator(decision.language).t('cmd.report.recorded', { actor: recorded.actor, seq: recorded.seq })}\n`);
           console.log(formatDecision(decision));
         }
       });
@@ -121,19 +130,23 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .requiredOption('--out <dir>', 'folder to write incident-<run>.md and incident-<run>.pdf into (created if missing)')
     .option('--force', 'overwrite existing report files')
     .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
-      if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliUsageError(`${opts.out} is a file, not a folder.`);
+      if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliUsageError(usageWords().t('cmd.report.notFolder', { out: opts.out }));
       const { decisionContext } = await import('../../core/reports/decision');
       const { writeIncidentReport } = await import('../../core/reports/incident');
       await withVault(opts.vault, async (vault) => {
-        const { model } = decisionContext(vault, runId);
+        const { model, state } = decisionContext(vault, runId);
+        const tr = runWords(state);
         const failed = model.steps.some((s) => s.status === 'FAIL' || s.status === 'INTERRUPTED');
-        if (!failed && !model.run.blockedBy && !model.run.decisions.length) throw new CliUsageError(`Run ${runId} has no failed step, block or rollback/stop decision: there is no incident to report (see \`cutover run decision\`).`);
+        if (!failed && !model.run.blockedBy && !model.run.decisions.length) throw new CliUsageError(tr.t('cmd.report.noIncident', { runId }));
         const written = await writeIncidentReport(vault, runId, opts.out, { overwrite: Boolean(opts.force), language: requestedLang() });
         const f = written.report.failing;
         if (opts.json) {
           printJson({ runId, status: written.report.status, decision: { status: written.report.decision.status, goNoGo: written.report.decision.goNoGo }, failingStep: f ? { stepId: f.stepId, exitCode: f.exitCode, abortGates: f.abortGates, evidence: f.evidence } : null, files: [written.markdown, written.pdf].map((path) => ({ path, sha256: sha256(path) })) });
         } else {
-          console.log(`Incident report for run ${runId} (${written.report.status}, ${written.report.decision.goNoGo})${f ? `: failed at ${f.stepId}${f.abortGates.length ? ` (${f.abortGates.map((a) => a.label).join(', ')})` : ''}` : ''}`);
+          const status = written.report.status;
+          const shown = (RUN_STATUSES as readonly string[]).includes(status) ? tr.t(`runStatus.${status as (typeof RUN_STATUSES)[number]}`) : status;
+          const failedAt = f ? tr.t('cmd.report.failedAt', { step: f.stepId, gates: f.abortGates.length ? ` (${f.abortGates.map((a) => a.label).join(', ')})` : '' }) : '';
+          console.log(tr.t('cmd.report.incident', { runId, status: shown, goNoGo: written.report.decision.goNoGo, failed: failedAt }));
           console.log(`  ${written.markdown}\n  ${written.pdf}`);
         }
       });
@@ -145,7 +158,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .requiredOption('--out <file>', 'PDF file to write')
     .option('--force', 'overwrite the file')
     .action(async (runId: string, opts: CommonOpts & { out: string; force?: boolean }) => {
-      if (existsSync(opts.out) && !opts.force) throw new CliUsageError(`${opts.out} already exists; remove it or add --force.`);
+      if (existsSync(opts.out) && !opts.force) throw new CliUsageError(usageWords().t('cmd.report.exists', { out: opts.out }));
       const { decisionContext } = await import('../../core/reports/decision');
       const { renderDecisionPdf } = await import('../../core/reports/pdf');
       await withVault(opts.vault, async (vault) => {
@@ -155,7 +168,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, bytes);
         if (opts.json) printJson({ runId, path: opts.out, sha256: sha256(opts.out), bytes: bytes.length, decision: { status: decision.status, goNoGo: decision.goNoGo } });
-        else console.log(`decision.pdf for run ${runId} (${decision.goNoGo}, status ${decision.status}) written to ${opts.out} (${bytes.length} bytes).`);
+        else console.log(translator(decision.language).t('cmd.report.decisionPdf', { runId, goNoGo: decision.goNoGo, status: decision.status, out: opts.out, bytes: bytes.length }));
       });
     });
 }
