@@ -8,6 +8,11 @@ import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson, readBounded } from '../format';
+import { outputLang } from '../lang';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
+
+/** pg reads no runbook: its words are --lang / CUTOVER_LANG's, else English. */
+const words = (): Translator => translator(outputLang());
 
 /** The checks (pg, the fingerprint's zod schema) load only when a command runs, not for --help. */
 const checks = () => import('../../core/checks');
@@ -36,69 +41,74 @@ function names(value: string, previous: string[] = []): string[] {
 /** "90s", "5m", "2h", "1500ms" or plain seconds. */
 export function parseSeconds(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new CliUsageError(`${flag} takes a duration like 30s, 5m or 2h, got "${value}".`);
+  if (!m) throw new CliUsageError(words().t('cmd.pg.duration', { flag, value }));
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * factor;
 }
 
 function parseConnections(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 16) throw new CliUsageError(`--connections takes a number from 1 to 16, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 16) throw new CliUsageError(words().t('cmd.pg.connections', { value }));
   return Number(value);
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+function seconds(ms: number, tr: Translator): string {
+  return tr.t('cmd.pg.seconds', { n: tr.decimal(ms / 1000, ms < 10_000 ? 2 : 1) });
 }
 
 const STATUS_ORDER = ['FAIL', 'WARN', 'PASS', 'INFO'] as const;
 
-export function formatPreflight(report: PreflightReport): string {
+/** The preflight as people read it, in `lang` (the checks' own summaries are the core's). */
+export function formatPreflight(report: PreflightReport, lang: Lang = 'en'): string {
+  const tr = translator(lang);
   const counts = STATUS_ORDER.map((s) => [s, report.checks.filter((c) => c.status === s).length] as const).filter(([, n]) => n > 0);
-  const lines = [`Preflight of ${report.target}: ${report.status} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')}) in ${seconds(report.durationMs)}`];
+  const lines = [tr.t('cmd.pg.preflight.head', { target: report.target, status: report.status, counts: counts.map(([s, n]) => `${n} ${s}`).join(', '), duration: seconds(report.durationMs, tr) })];
   const width = Math.max(...report.checks.map((c) => c.id.length));
   for (const c of report.checks) {
     lines.push(`  ${c.status.padEnd(4)}  ${c.id.padEnd(width)}  ${c.summary}`);
-    for (const extra of extraLines(c)) lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}    ${extra}`);
+    for (const extra of extraLines(c, tr)) lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}    ${extra}`);
   }
   return lines.join('\n');
 }
 
 /** The facts a person needs beyond the summary: every blocking chain, every missing object. */
-function extraLines(c: CheckResult): string[] {
-  if (c.id === 'locks.blocking') return ((c.details.chains as Array<{ text: string }> | undefined) ?? []).map((chain) => `chain: ${chain.text}`);
+function extraLines(c: CheckResult, tr: Translator): string[] {
+  if (c.id === 'locks.blocking') return ((c.details.chains as Array<{ text: string }> | undefined) ?? []).map((chain) => tr.t('cmd.pg.preflight.chain', { text: chain.text }));
   if (c.id === 'sessions.long-running' || c.id === 'sessions.idle-in-transaction') {
-    return ((c.details.sessions as Array<{ pid: number; query: string }> | undefined) ?? []).slice(1, 10).map((s) => `also pid ${s.pid}: ${s.query}`);
+    return ((c.details.sessions as Array<{ pid: number; query: string }> | undefined) ?? []).slice(1, 10).map((s) => tr.t('cmd.pg.preflight.alsoPid', { pid: s.pid, query: s.query }));
   }
   return [];
 }
 
-function formatDiff(diff: FingerprintDiff, a: string, b: string): string {
+function formatDiff(diff: FingerprintDiff, a: string, b: string, tr: Translator): string {
   const lines: string[] = [];
-  if (diff.identical) lines.push('Identical: same schema fingerprint.');
-  else if (!diff.drift) lines.push(`No drift: the only differences are ${diff.namingEquivalent.length} foreign key name(s) with matching definitions (naming-equivalent, allowed).`);
-  else lines.push(`DRIFT: ${diff.differences.length} difference(s)${diff.namingEquivalent.length ? `, plus ${diff.namingEquivalent.length} naming-equivalent foreign key(s) (allowed)` : ''}.`);
+  if (diff.identical) lines.push(tr.t('cmd.pg.diff.identical'));
+  else if (!diff.drift) lines.push(tr.t('cmd.pg.diff.noDrift', { n: diff.namingEquivalent.length }));
+  else lines.push(tr.t('cmd.pg.diff.drift', { n: diff.differences.length, plus: diff.namingEquivalent.length ? tr.t('cmd.pg.diff.plus', { n: diff.namingEquivalent.length }) : '' }));
   lines.push(`  A: ${a}  sha256 ${diff.sha256A}`);
   lines.push(`  B: ${b}  sha256 ${diff.sha256B}`);
   if (diff.differences.length) {
-    lines.push('  (missing: in A, not in B; extra: in B, not in A)');
+    lines.push(tr.t('cmd.pg.diff.legend'));
     const kindWidth = Math.max(...diff.differences.map((d) => d.kind.length));
     const typeWidth = Math.max(...diff.differences.map((d) => d.objectType.length));
     for (const d of diff.differences) lines.push(`  ${d.kind.padEnd(kindWidth)}  ${d.objectType.padEnd(typeWidth)}  ${d.name}: ${d.detail}`);
   }
-  for (const n of diff.namingEquivalent) lines.push(`  naming-equivalent foreign key on ${n.table}: ${n.nameA} (A) = ${n.nameB} (B): ${n.definition}`);
+  for (const n of diff.namingEquivalent) lines.push(tr.t('cmd.pg.diff.naming', { table: n.table, nameA: n.nameA, nameB: n.nameB, definition: n.definition }));
   return lines.join('\n');
 }
 
-async function readFingerprintArg(arg: string, vault: Vault | null): Promise<{ fingerprint: SchemaFingerprint; source: string }> {
+/** source: where it came from, in English for --json (never translated); shown: the same for people, in `tr`'s language. */
+async function readFingerprintArg(arg: string, vault: Vault | null, tr: Translator): Promise<{ fingerprint: SchemaFingerprint; source: string; shown: string }> {
   const { loadFingerprint, parseFingerprint } = await checks();
   if (arg.startsWith('vault:')) {
     const label = arg.slice('vault:'.length);
-    if (!vault) throw new CliUsageError(`${arg} names a fingerprint in a vault: give the vault with --vault <path>.`);
+    if (!vault) throw new CliUsageError(tr.t('cmd.pg.diff.needsVault', { arg }));
     const stored = loadFingerprint(vault, label);
-    return { fingerprint: stored.fingerprint, source: `vault:${label} (${stored.database}, event #${stored.seq} at ${stored.at})` };
+    const where = (words: Translator) => words.t('cmd.pg.diff.stored', { label, database: stored.database, seq: stored.seq, at: words.stamp(stored.at) });
+    return { fingerprint: stored.fingerprint, source: where(translator('en')), shown: where(tr) };
   }
   const text = readBounded(arg, 64 << 20, 'fingerprint').toString('utf8');
-  return { fingerprint: parseFingerprint(text, `The file ${arg}`), source: arg };
+  // "The file …" begins the core's own (English) refusal of a document that is not a fingerprint.
+  return { fingerprint: parseFingerprint(text, `The file ${arg}`), source: arg, shown: arg };
 }
 
 interface PreflightFlags {
@@ -159,7 +169,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       const options = preflightOptions(opts);
       const report = await guarded(() => preflight(opts.db, options));
       if (opts.json) printJson(report);
-      else console.log(formatPreflight(report));
+      else console.log(formatPreflight(report, outputLang()));
       setExit(report.checks.some((c) => c.status === 'FAIL') ? EXIT_FAILED : EXIT_OK);
     });
 
@@ -175,8 +185,8 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--connections <n>', 'read-only connections reading side by side on one snapshot (default 4; 1 for a single session)')
     .option('--json', 'print JSON (the summary and the whole document)')
     .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; run?: string; statementTimeout?: string; connections?: string; json?: boolean }) => {
-      if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError('--vault and --label go together: the label is the name the fingerprint is stored under.');
-      if (opts.run !== undefined && opts.vault === undefined) throw new CliUsageError('--run goes with --vault and --label: the fingerprint is stored in the vault as evidence of that run.');
+      if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError(words().t('cmd.pg.fingerprint.vaultLabel'));
+      if (opts.run !== undefined && opts.vault === undefined) throw new CliUsageError(words().t('cmd.pg.fingerprint.runVault'));
       const { assertLabel, fingerprintDatabase, parseDsn, serializeFingerprint, storeFingerprint } = await checks();
       await guarded(async () => {
         parseDsn(opts.db);
@@ -201,24 +211,25 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
           try {
             writeFileSync(opts.out, serializeFingerprint(fingerprint));
           } catch (error) {
-            throw new CliUsageError(`Cannot write ${opts.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+            throw new CliUsageError(words().t('cmd.pg.fingerprint.cannotWrite', { out: opts.out, why: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
           }
         }
         const stored = vault && opts.label
           ? await guarded(async () => storeFingerprint(vault, fingerprint, { label: opts.label!, database: meta.target, actor: defaultActor(), meta, ...(opts.run !== undefined ? { runId: opts.run } : {}) }))
           : null;
-        for (const s of meta.missingSchemas) process.stderr.write(`cutover: warning: schema "${s}" does not exist in ${meta.target}; it is fingerprinted as absent.\n`);
+        for (const s of meta.missingSchemas) process.stderr.write(`cutover: ${words().t('cmd.pg.fingerprint.missingSchema', { schema: s, target: meta.target })}\n`);
         if (opts.json) {
           printJson({ ...meta, sha256: fingerprint.sha256, out: opts.out ?? null, stored: stored ? { label: opts.label, run: opts.run ?? null, event: stored.event.seq, artifact: stored.artifact.id } : null, fingerprint });
           return;
         }
         const c = meta.counts;
-        console.log(`Fingerprint of ${meta.target} (PostgreSQL ${meta.serverVersion}): sha256 ${fingerprint.sha256}`);
-        console.log(`  schemas: ${fingerprint.schemas.join(', ') || '(none)'}`);
-        console.log(`  ${c.tables} tables, ${c.columns} columns, ${c.constraints} constraints, ${c.foreignKeys} foreign keys, ${c.indexes} indexes, ${c.triggers} triggers, ${c.views} views, ${c.sequences} sequences, ${c.enums} enums, ${c.domains} domains, ${c.compositeTypes} composite types, ${c.extensions} extensions`);
-        console.log(`  read in ${seconds(meta.durationMs)}`);
-        if (opts.out) console.log(`  written to ${opts.out}`);
-        if (stored) console.log(`  stored in ${opts.vault} as "${opts.label}" (artifact ${stored.artifact.name}, event #${stored.event.seq})${opts.run !== undefined ? `, evidence of run ${opts.run}` : ''}`);
+        const tr = words();
+        console.log(tr.t('cmd.pg.fingerprint.head', { target: meta.target, version: meta.serverVersion, sha256: fingerprint.sha256 }));
+        console.log(tr.t('cmd.pg.fingerprint.schemas', { list: fingerprint.schemas.join(', ') || tr.t('cmd.pg.fingerprint.none') }));
+        console.log(tr.t('cmd.pg.fingerprint.counts', { tables: c.tables, columns: c.columns, constraints: c.constraints, foreignKeys: c.foreignKeys, indexes: c.indexes, triggers: c.triggers, views: c.views, sequences: c.sequences, enums: c.enums, domains: c.domains, compositeTypes: c.compositeTypes, extensions: c.extensions }));
+        console.log(tr.t('cmd.pg.fingerprint.readIn', { duration: seconds(meta.durationMs, tr) }));
+        if (opts.out) console.log(tr.t('cmd.pg.fingerprint.written', { out: opts.out }));
+        if (stored) console.log(tr.t('cmd.pg.fingerprint.stored', { vault: String(opts.vault), label: String(opts.label), name: stored.artifact.name, seq: stored.event.seq, run: opts.run !== undefined ? tr.t('cmd.pg.fingerprint.evidenceOf', { run: opts.run }) : '' }));
       } finally {
         vault?.close();
       }
@@ -234,11 +245,12 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       const needsVault = a.startsWith('vault:') || b.startsWith('vault:');
       const vault = needsVault && opts.vault ? await openVault(opts.vault) : null;
       try {
-        const [fa, fb] = await guarded(async () => [await readFingerprintArg(a, vault), await readFingerprintArg(b, vault)] as const);
+        const tr = words();
+        const [fa, fb] = await guarded(async () => [await readFingerprintArg(a, vault, tr), await readFingerprintArg(b, vault, tr)] as const);
         const { diffFingerprints } = await checks();
         const diff = diffFingerprints(fa.fingerprint, fb.fingerprint);
         if (opts.json) printJson({ a: fa.source, b: fb.source, ...diff });
-        else console.log(formatDiff(diff, fa.source, fb.source));
+        else console.log(formatDiff(diff, fa.shown, fb.shown, tr));
         setExit(diff.drift ? EXIT_FAILED : EXIT_OK);
       } finally {
         vault?.close();
