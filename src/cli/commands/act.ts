@@ -8,14 +8,14 @@ import type { Vault } from '../../core/vault';
 import { CliUsageError } from '../errors';
 import { printJson, readBounded } from '../format';
 import { outputLang, requestedLang } from '../lang';
-import { translator } from '../../shared/i18n';
+import { translator, type Translator } from '../../shared/i18n';
 import { openVault } from './vault';
 
-function parseValues(values: string[] = []): Record<string, string> {
+function parseValues(tr: Translator, values: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of values) {
     const i = v.indexOf('=');
-    if (i <= 0) throw new CliUsageError(`--value takes NAME=VALUE, got "${v}".`);
+    if (i <= 0) throw new CliUsageError(tr.t('cmd.act.value', { value: v }));
     out[v.slice(0, i)] = v.slice(i + 1);
   }
   return out;
@@ -23,26 +23,29 @@ function parseValues(values: string[] = []): Record<string, string> {
 
 interface ExportOpts { vault: string; as: string; out: string; decision?: string; reason?: string; value?: string[]; note?: string; skip?: boolean; acceptDeviation?: string; json?: boolean }
 
-/** Which act the options describe; the step's kind says the rest. */
-function actInput(stepKind: string | null, stepId: string | undefined, opts: ExportOpts): ActInput {
+const STEP_KINDS = ['attest', 'record', 'check', 'command', 'manual', 'monitor', 'http'] as const;
+
+/** Which act the options describe; the step's kind says the rest. Refused in `tr`'s language (the run's). */
+function actInput(tr: Translator, stepKind: string | null, stepId: string | undefined, opts: ExportOpts): ActInput {
   if (opts.decision) {
-    if (!['retry', 'rollback', 'stop'].includes(opts.decision)) throw new CliUsageError('--decision is retry, rollback or stop.');
-    if (!opts.reason?.trim()) throw new CliUsageError('A decision needs --reason (it goes into the evidence).');
+    if (!['retry', 'rollback', 'stop'].includes(opts.decision)) throw new CliUsageError(tr.t('engine.cli.decision'));
+    if (!opts.reason?.trim()) throw new CliUsageError(tr.t('cmd.act.reason'));
     return { kind: 'run.decide', decision: opts.decision as 'retry' | 'rollback' | 'stop', reason: opts.reason, ...(stepId ? { stepId } : {}) };
   }
-  if (!stepId) throw new CliUsageError('Name the STEP, or give --decision for a decision on the run.');
+  if (!stepId) throw new CliUsageError(tr.t('cmd.act.nameStep'));
   if (opts.acceptDeviation !== undefined) {
-    if (!/^[0-9a-f]{64}$/.test(opts.acceptDeviation)) throw new CliUsageError('--accept-deviation takes the sha256 of the diff the run is blocked on (64 hex digits; `cutover run compare` shows it).');
+    if (!/^[0-9a-f]{64}$/.test(opts.acceptDeviation)) throw new CliUsageError(tr.t('cmd.act.acceptDeviation'));
     return { kind: 'deviation.accept', stepId, diffSha256: opts.acceptDeviation };
   }
   if (opts.skip) {
-    if (!opts.reason?.trim()) throw new CliUsageError('Skipping a step needs --reason.');
+    if (!opts.reason?.trim()) throw new CliUsageError(tr.t('cmd.act.skipReason'));
     return { kind: 'step.skip', stepId, reason: opts.reason };
   }
   if (stepKind === 'attest') return { kind: 'step.attest', stepId };
-  if (stepKind === 'record') return { kind: 'step.record', stepId, values: parseValues(opts.value) };
+  if (stepKind === 'record') return { kind: 'step.record', stepId, values: parseValues(tr, opts.value) };
   if (stepKind === 'manual') return { kind: 'step.done', stepId, ...(opts.note ? { note: opts.note } : {}) };
-  throw new CliUsageError(`Step ${stepId} is a ${stepKind ?? 'unknown'} step: a check, command or monitor is executed at this workstation by its operator, not signed elsewhere.`);
+  const kind = stepKind === null ? tr.t('cmd.act.unknownKind') : (STEP_KINDS as readonly string[]).includes(stepKind) ? tr.t(`stepKind.${stepKind as (typeof STEP_KINDS)[number]}`) : stepKind;
+  throw new CliUsageError(tr.t('cmd.act.notSignable', { step: stepId, kind }));
 }
 
 async function engineOver(vault: Vault) {
@@ -73,12 +76,14 @@ export function registerAct(program: Command): void {
       try {
         const engine = await engineOver(vault);
         const state = engine.status(runId);
+        // Said in the run's language (its runbook's, else --lang / CUTOVER_LANG), as the engine's own refusals are.
+        const tr = translator(outputLang(state.runbook.language));
         const stepKind = stepId ? (state.steps.get(stepId)?.kind ?? null) : null;
-        if (stepId && !stepKind) throw new CliUsageError(`The runbook has no step "${stepId}".`);
-        const { doc, bytes } = engine.exportAct(runId, opts.as, actInput(stepKind, stepId, opts));
+        if (stepId && !stepKind) throw new CliUsageError(tr.t('cmd.act.noStep', { step: stepId }));
+        const { doc, bytes } = engine.exportAct(runId, opts.as, actInput(tr, stepKind, stepId, opts));
         writeFileSync(opts.out, bytes);
         if (opts.json) printJson({ out: opts.out, act: doc });
-        else console.log(translator(outputLang(state.runbook.language)).t('cli.act.written', { act: `${doc.act}${doc.step ? ` ${doc.step}` : ''}`, name: doc.by.name, fingerprint: doc.by.fingerprint, out: opts.out, vault: opts.vault }));
+        else console.log(tr.t('cli.act.written', { act: `${doc.act}${doc.step ? ` ${doc.step}` : ''}`, name: doc.by.name, fingerprint: doc.by.fingerprint, out: opts.out, vault: opts.vault }));
       } finally {
         vault.close();
       }

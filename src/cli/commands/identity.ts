@@ -195,7 +195,7 @@ export function registerIdentity(program: Command): void {
           if (list.some((i) => i.owner && !i.proven)) console.log(tr.t('cli.identity.ownerProves', { vault: opts.vault, name: list.find((i) => i.owner)!.name }));
           if (list.some((i) => i.custodial)) console.log(tr.t('cli.identity.custodialNote'));
         }
-        for (const d of differences) process.stderr.write(`cutover: warning: ${d.message}\n`);
+        for (const d of differences) process.stderr.write(`cutover: ${translator(outputLang()).t('cmd.identity.warning', { message: d.message })}\n`);
       } finally {
         v.close();
       }
