@@ -94,7 +94,7 @@ export const commandWordsEs: CommandWordsCatalogue = {
   'cmd.pg.fingerprint.head': 'Huella de {target} (PostgreSQL {version}): sha256 {sha256}',
   'cmd.pg.fingerprint.schemas': '  esquemas: {list}',
   'cmd.pg.fingerprint.none': '(ninguno)',
-  'cmd.pg.fingerprint.counts': '  {tables} tablas, {columns} columnas, {constraints} restricciones, {foreignKeys} claves foráneas, {indexes} índices, {triggers} disparadores, {views} vistas, {sequences} secuencias, {enums} enums, {domains} dominios, {compositeTypes} tipos compuestos, {extensions} extensiones',
+  'cmd.pg.fingerprint.counts': '  tablas: {tables}, columnas: {columns}, restricciones: {constraints}, claves foráneas: {foreignKeys}, índices: {indexes}, disparadores: {triggers}, vistas: {views}, secuencias: {sequences}, enums: {enums}, dominios: {domains}, tipos compuestos: {compositeTypes}, extensiones: {extensions}',
   'cmd.pg.fingerprint.readIn': '  leída en {duration}',
   'cmd.pg.fingerprint.written': '  escrita en {out}',
   'cmd.pg.fingerprint.stored': '  guardada en {vault} como "{label}" (artefacto {name}, evento #{seq}){run}',
