@@ -86,8 +86,11 @@ export function registerReport(program: Command, setExit: SetExit): void {
         if (!Object.keys(input).length) throw new CliUsageError(usageWords().t('cmd.report.exportNothing'));
         const { actBytes } = await import('../../core/acts');
         const tr = await withVault(opts.vault, (vault) => {
-          writeFileSync(opts.export!, actBytes(decisionAct(vault, runId, actor, input)));
-          return runWords(decisionContext(vault, runId).state);
+          const bytes = actBytes(decisionAct(vault, runId, actor, input));
+          // The line below is in the run's language (its runbook's, else --lang / CUTOVER_LANG).
+          const words = runWords(decisionContext(vault, runId).state);
+          writeFileSync(opts.export!, bytes);
+          return words;
         });
         console.log(tr.t('cmd.report.exported', { actor, out: opts.export, vault: opts.vault, runId }));
         return;
