@@ -16,6 +16,7 @@ import { cliWordsEn } from './cli-words-en';
 import { commandWordsEn } from './command-words-en';
 import { ledgerCommandWordsEn } from './ledger-command-words-en';
 import { alembicWordsEn } from './alembic-words-en';
+import { checksWordsEn } from './checks-words-en';
 import { warRoomEn } from './war-room-en';
 
 export const en = {
@@ -36,6 +37,7 @@ export const en = {
   ...commandWordsEn,
   ...ledgerCommandWordsEn,
   ...alembicWordsEn,
+  ...checksWordsEn,
   // ---- words shared by the documents -----------------------------------------------------
   'env.production': 'production',
   'env.rehearsal': 'rehearsal',

@@ -14,6 +14,7 @@ import { cliWordsEs } from './cli-words-es';
 import { commandWordsEs } from './command-words-es';
 import { ledgerCommandWordsEs } from './ledger-command-words-es';
 import { alembicWordsEs } from './alembic-words-es';
+import { checksWordsEs } from './checks-words-es';
 import { warRoomEs } from './war-room-es';
 
 export const es: Catalogue = {
@@ -34,6 +35,7 @@ export const es: Catalogue = {
   ...commandWordsEs,
   ...ledgerCommandWordsEs,
   ...alembicWordsEs,
+  ...checksWordsEs,
   // ---- palabras comunes de los documentos ------------------------------------------------
   'env.production': 'producción',
   'env.rehearsal': 'ensayo',
