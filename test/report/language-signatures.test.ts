@@ -15,12 +15,13 @@ import { generateEd25519, signerFromGenerated, sshsigSign, sshsigVerify } from '
 import { signatureReasonIn, SSHSIG_REASONS, KEY_PROBLEMS, keyProblemIn } from '../../src/core/signing/words';
 import { migrateReasonIn } from '../../src/core/vault/migrate-artifacts';
 import { createExecutor } from '../../src/core/targets';
-import { ArtifactWriter, Vault } from '../../src/core/vault';
+import { Vault } from '../../src/core/vault';
 import { artifactDirFor, segmentRootFor } from '../../src/core/vault/segments';
 import { translate, type MessageKey } from '../../src/shared/i18n';
 import { describeRun, openVaultFile, PASSPHRASE, runCli, unwrapDataKey } from '../helpers/cli';
 import { addPeople } from '../helpers/people';
 import { makeKey } from '../helpers/ssh-keys';
+import { legacyVault } from '../helpers/legacy-vault';
 import { useTempDir } from '../helpers/tmp';
 import { found } from './language-sentences';
 
@@ -191,33 +192,21 @@ describe('the signing module\'s reasons where they reach a person, in the langua
   });
 });
 
-/** A vault as an earlier release wrote it (test/vault/segments-migrate.test.ts): schema 3, one transcript in artifact_chunks. */
-function legacyVault(dir: string): { path: string; id: string } {
-  const path = join(dir, 'old.vault');
-  const vault = Vault.create(path, PASSPHRASE);
-  const record = (type: 'artifact.completed' | 'artifact.incomplete', info: { id: string; name: string; mediaType: string; size: number; sha256: string | null }, actor: string) => {
-    vault.append({ actor, type, payload: { id: info.id, name: info.name, mediaType: info.mediaType, size: info.size, sha256: info.sha256 } });
-  };
-  const w = new ArtifactWriter(vault.database, 'upgrade.log', 'text/plain', 'dba', record);
-  w.write(Buffer.from('line one\nline two\n'));
-  const done = w.finish();
-  vault.close();
-  const db = openVaultFile(path, unwrapDataKey(path).dataKey);
-  try {
-    db.exec('DROP TABLE artifact_file_chunks; DROP TABLE artifact_files; CREATE UNIQUE INDEX `events_hash_unique` ON `events` (`hash`)');
-    db.pragma('user_version = 3');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-  Vault.open(path, { passphrase: PASSPHRASE }).close();
-  return { path, id: done.id };
+/** A vault as an earlier release wrote it (test/helpers/legacy-vault.ts): schema 3, one transcript in artifact_chunks. */
+function oldVault(dir: string): { path: string; id: string } {
+  const old = legacyVault(dir, (writer) => {
+    const w = writer('upgrade.log');
+    w.write(Buffer.from('line one\nline two\n'));
+    return { id: w.finish().id };
+  });
+  Vault.open(old.path, { passphrase: PASSPHRASE }).close();
+  return old;
 }
 
 describe('vault migrate-artifacts\' refusals in the language asked for', () => {
   it('a database copy that does not match its seal: NOT MOVED in Spanish (exit 1, head unmoved); English as before; --json the English reason', async () => {
     const dir = useTempDir('cutover-sig-lang-');
-    const old = legacyVault(dir);
+    const old = oldVault(dir);
     const db = openVaultFile(old.path, unwrapDataKey(old.path).dataKey);
     db.exec('DROP TRIGGER artifact_chunks_no_update');
     db.prepare('UPDATE artifact_chunks SET data = ? WHERE artifact_id = ? AND idx = 0').run(Buffer.from('forged'), old.id);
@@ -237,7 +226,7 @@ describe('vault migrate-artifacts\' refusals in the language asked for', () => {
 
   it('a folder already where the segments would go: refused in Spanish (exit 2, head unmoved); English as before; its two other refusals are said again too', async () => {
     const dir = useTempDir('cutover-sig-lang-');
-    const old = legacyVault(dir);
+    const old = oldVault(dir);
     const before = headOf(old.path);
     mkdirSync(artifactDirFor(segmentRootFor(old.path), old.id), { recursive: true });
     const es = await runCli(['--lang', 'es', 'vault', 'migrate-artifacts', '--vault', old.path]);

@@ -7,9 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArtifactWriter, Vault, VaultUpgradeNeededError } from '../../src/core/vault';
+import { Vault, VaultUpgradeNeededError } from '../../src/core/vault';
 import { artifactDirFor, segmentRootFor } from '../../src/core/vault/segments';
 import { PASSPHRASE, describeRun, expectNoCrash, expectRefusal, openVaultFile, runCli, unwrapDataKey } from '../helpers/cli';
+import { legacyVault } from '../helpers/legacy-vault';
 import { useTempDir } from '../helpers/tmp';
 
 process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
@@ -17,30 +18,18 @@ process.env.CUTOVER_SCRYPT_LOG2N ??= '14';
 interface Legacy { path: string; complete: { id: string; sha256: string; size: number; bytes: Buffer }; incomplete: { id: string; sha256: string; size: number } }
 
 /** A vault as an earlier release wrote it: schema 3, transcripts in artifact_chunks, the events' hash index. */
-function legacyVault(dir: string): Legacy {
-  const path = join(dir, 'old.vault');
-  const vault = Vault.create(path, PASSPHRASE);
-  const record = (type: 'artifact.completed' | 'artifact.incomplete', info: { id: string; name: string; mediaType: string; size: number; sha256: string | null }, actor: string) => {
-    vault.append({ actor, type, payload: { id: info.id, name: info.name, mediaType: info.mediaType, size: info.size, sha256: info.sha256 } });
-  };
-  // No segment store: the previous release's in-database chunks (1 MiB each, one transaction each).
-  const w = new ArtifactWriter(vault.database, 'upgrade.log', 'text/plain', 'dba', record);
-  const bytes = randomBytes(3 * 1024 * 1024 + 12345);
-  for (let i = 0; i < bytes.length; i += 100_000) w.write(bytes.subarray(i, i + 100_000));
-  const complete = w.finish();
-  const cut = new ArtifactWriter(vault.database, 'cut.log', 'text/plain', 'dba', record);
-  cut.write(randomBytes(1500));
-  const incomplete = cut.abandon();
-  vault.close();
-  const db = openVaultFile(path, unwrapDataKey(path).dataKey);
-  try {
-    db.exec('DROP TABLE artifact_file_chunks; DROP TABLE artifact_files; CREATE UNIQUE INDEX `events_hash_unique` ON `events` (`hash`)');
-    db.pragma('user_version = 3');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-  return { path, complete: { id: complete.id, sha256: complete.sha256!, size: complete.size, bytes }, incomplete: { id: incomplete.id, sha256: incomplete.sha256!, size: incomplete.size } };
+function oldVault(dir: string): Legacy {
+  return legacyVault(dir, (writer) => {
+    // 1 MiB chunks, one transaction each, as the previous release wrote them.
+    const w = writer('upgrade.log');
+    const bytes = randomBytes(3 * 1024 * 1024 + 12345);
+    for (let i = 0; i < bytes.length; i += 100_000) w.write(bytes.subarray(i, i + 100_000));
+    const complete = w.finish();
+    const cut = writer('cut.log');
+    cut.write(randomBytes(1500));
+    const incomplete = cut.abandon();
+    return { complete: { id: complete.id, sha256: complete.sha256!, size: complete.size, bytes }, incomplete: { id: incomplete.id, sha256: incomplete.sha256!, size: incomplete.size } };
+  });
 }
 
 function sha256Of(chunks: Iterable<Buffer>): string {
@@ -69,7 +58,7 @@ function head(path: string): { seq: number; hash: string } {
 
 describe.concurrent('vaults with transcripts in the database', () => {
   it('open (schema migrated), read and verify as before; migrate-artifacts moves them out, verifiably, and a second run has nothing to do', { timeout: 300_000 }, async ({ onTestFinished }) => {
-    const old = legacyVault(useTempDir('cutover-seg-migrate-', onTestFinished));
+    const old = oldVault(useTempDir('cutover-seg-migrate-', onTestFinished));
     expect(() => Vault.openReadOnly(old.path, { passphrase: PASSPHRASE })).toThrow(VaultUpgradeNeededError);
     const opened = Vault.open(old.path, { passphrase: PASSPHRASE });
     try {
@@ -116,7 +105,7 @@ describe.concurrent('vaults with transcripts in the database', () => {
   });
 
   it('a database copy that does not match its seal is not moved (exit 1, named), and the chain\'s head does not move', { timeout: 300_000 }, async ({ onTestFinished }) => {
-    const old = legacyVault(useTempDir('cutover-seg-migrate-', onTestFinished));
+    const old = oldVault(useTempDir('cutover-seg-migrate-', onTestFinished));
     Vault.open(old.path, { passphrase: PASSPHRASE }).close();
     // Someone with the key rewrites the completed transcript's first chunk in the database.
     const db = openVaultFile(old.path, unwrapDataKey(old.path).dataKey);
@@ -140,7 +129,7 @@ describe.concurrent('vaults with transcripts in the database', () => {
   });
 
   it('a folder already where an artifact\'s segments would go: exit 2 naming it, nothing moved, the head unmoved', { timeout: 300_000 }, async ({ onTestFinished }) => {
-    const old = legacyVault(useTempDir('cutover-seg-migrate-', onTestFinished));
+    const old = oldVault(useTempDir('cutover-seg-migrate-', onTestFinished));
     Vault.open(old.path, { passphrase: PASSPHRASE }).close();
     const before = head(old.path);
     const inTheWay = artifactDirFor(segmentRootFor(old.path), old.complete.id);
