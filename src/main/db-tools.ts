@@ -4,6 +4,7 @@ import { withDefaultUser } from '../core/targets/pg-user';
 import { buildRevisionGraph, historyOrder, inspectAlembic, readScriptDirectory } from '../core/alembic';
 import { diffFingerprints, fingerprintDatabase, preflight } from '../core/checks';
 import type { Vault } from '../core/vault';
+import type { Lang } from '../shared/i18n';
 import type { AlembicReportView, FingerprintDiffView, PreflightReportView } from '../shared/views-db';
 import type { TargetStore } from './targets';
 
@@ -11,9 +12,10 @@ function clientConfig(pg: { dsn: string; password: string | undefined }): { conn
   return { connectionString: withDefaultUser(pg.dsn), ...(pg.password !== undefined ? { password: pg.password } : {}) };
 }
 
-export async function alembicReport(vault: Vault, targets: TargetStore, input: { scripts: string; target?: string; revisionTarget?: string }): Promise<AlembicReportView> {
+/** The window's Alembic view; the findings' messages in `lang` (the window's language). */
+export async function alembicReport(vault: Vault, targets: TargetStore, input: { scripts: string; target?: string; revisionTarget?: string }, lang: Lang = 'en'): Promise<AlembicReportView> {
   const pg = input.target ? targets.postgres(vault, input.target) : null;
-  const report = await inspectAlembic({ scripts: input.scripts, ...(pg ? { db: clientConfig(pg) } : {}), ...(input.revisionTarget ? { target: input.revisionTarget } : {}) });
+  const report = await inspectAlembic({ scripts: input.scripts, ...(pg ? { db: clientConfig(pg) } : {}), ...(input.revisionTarget ? { target: input.revisionTarget } : {}), lang });
   const read = readScriptDirectory(input.scripts);
   const graph = buildRevisionGraph(read.scripts);
   const current = new Set(report.database?.revisions ?? []);

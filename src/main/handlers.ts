@@ -466,7 +466,7 @@ export function createContractService(host: HostServices): ContractService {
 
     'artifacts.readRange': ({ id, offset, length }) => readRange(session.require(), id, offset, length),
 
-    'alembic.inspect': (input) => alembicReport(session.require(), targets, input),
+    'alembic.inspect': (input) => alembicReport(session.require(), targets, input, language),
     'preflight.run': ({ target }) => preflightReport(session.require(), targets, target),
     'preflight.diff': ({ left, right }) => parityDiff(session.require(), targets, left, right),
 

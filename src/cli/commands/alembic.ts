@@ -86,7 +86,7 @@ function asPreviewUsage<T>(preview: typeof import('../../core/alembic/sql-previe
   }
 }
 
-/** The inspect report as people read it, in `lang` (the findings' own messages are the core's, in English). */
+/** The inspect report as people read it, in `lang` (the findings' messages are worded by the core, in the language inspectAlembic was given). */
 export function formatInspect(r: InspectReport, lang: Lang = 'en'): string {
   const tr = translator(lang);
   const label: Record<AlembicFinding['severity'], string> = { error: tr.t('cmd.alembic.inspect.error'), warning: tr.t('cmd.alembic.inspect.warning'), info: tr.t('cmd.alembic.inspect.info') };
@@ -142,6 +142,8 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
         versionTable: opts.versionTable,
         versionTableSchema: opts.versionSchema,
         fileOrder: fileOrder(opts.fileOrder),
+        // The findings' messages in the reader's language; --json keeps them in English.
+        lang: opts.json ? 'en' : outputLang(),
       }));
       if (opts.json) printJson(report);
       else console.log(formatInspect(report, outputLang()));
@@ -179,7 +181,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
         if (vault && preview) asPreviewUsage(preview, () => preview.assertRunExists(vault, opts.run!));
         if (opts.db !== undefined) {
           try {
-            from = (await readVersionTable(checkDsn(opts.db, redactDsn))).revisions;
+            from = (await readVersionTable(checkDsn(opts.db, redactDsn), { lang: outputLang() })).revisions;
           } catch (error) {
             if (!(error instanceof AlembicDbError)) throw error;
             process.stderr.write(`cutover: ${words().t('cmd.alembic.sql.noVersion', { db: redactDsn(opts.db), message: error.message })}\n`);

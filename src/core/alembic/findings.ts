@@ -1,8 +1,9 @@
 // The Alembic findings that depend on more than the scripts alone: heads against the target,
 // the database's alembic_version against the scripts, the pending path (and the width of
 // version_num it needs), and a runbook's expected path against the computed one. Each is data
-// with a plain message; the graph's own findings (cycles, dangling references, duplicates)
-// come from graph.ts.
+// with a plain message, in `lang` (English by default, as --json and recorded text keep them);
+// the graph's own findings (cycles, dangling references, duplicates) come from graph.ts.
+import { translate, type Lang } from '../../shared/i18n';
 import type { RevisionGraph } from './graph';
 import { resolveIdentifier, type UpgradePlan } from './plan';
 import type { AlembicFinding, VersionTableState } from './types';
@@ -12,36 +13,36 @@ export const ALEMBIC_DEFAULT_VERSION_WIDTH = 32;
 
 const list = (ids: string[]) => ids.join(', ');
 
-export function headsFindings(g: RevisionGraph, target: string): AlembicFinding[] {
+export function headsFindings(g: RevisionGraph, target: string, lang: Lang = 'en'): AlembicFinding[] {
   if (g.heads.length <= 1) return [];
   const refuses = target === 'head';
   return [{
     code: 'multiple-heads',
     severity: refuses ? 'error' : 'warning',
-    message: `The scripts have ${g.heads.length} heads (${list(g.heads)}). ${refuses ? '`alembic upgrade head` refuses to run ("Multiple head revisions are present"). ' : ''}A runbook that expects a single head fails its precondition: create a merge revision (\`alembic merge heads\`) and re-approve, or name the target revision explicitly.`,
+    message: translate(lang, refuses ? 'alembic.heads.refused' : 'alembic.heads.several', { n: g.heads.length, heads: list(g.heads) }),
     details: { heads: [...g.heads] },
   }];
 }
 
 /** What the alembic_version rows say, before any path is computed. */
-export function databaseFindings(g: RevisionGraph, db: VersionTableState): AlembicFinding[] {
+export function databaseFindings(g: RevisionGraph, db: VersionTableState, lang: Lang = 'en'): AlembicFinding[] {
   const out: AlembicFinding[] = [];
   const where = `${db.database}${db.schema ? ` (${db.schema}.${db.table})` : ''}`;
   const longIds = [...g.nodes.keys()].filter((id) => id.length > ALEMBIC_DEFAULT_VERSION_WIDTH);
   const widthNote = longIds.length > 0
-    ? ` Note: Alembic creates version_num as VARCHAR(${ALEMBIC_DEFAULT_VERSION_WIDTH}), and ${longIds.length} revision id(s) here are longer (up to ${Math.max(...longIds.map((i) => i.length))} characters: ${longIds.slice(0, 5).map((i) => `${i} (${i.length})`).join(', ')}${longIds.length > 5 ? ', ...' : ''}); create alembic_version with a wider version_num before stamping one of them, or the stamp itself fails with StringDataRightTruncation.`
+    ? ` ${translate(lang, 'alembic.db.widthNote', { width: ALEMBIC_DEFAULT_VERSION_WIDTH, n: longIds.length, longest: Math.max(...longIds.map((i) => i.length)), ids: `${longIds.slice(0, 5).map((i) => `${i} (${i.length})`).join(', ')}${longIds.length > 5 ? ', ...' : ''}` })}`
     : '';
   if (!db.exists) {
     if (db.otherTables > 0) {
       out.push({
         code: 'no-version-table', severity: 'error',
-        message: `Database ${db.database} has ${db.otherTables} table(s) but no ${db.table} table: it has no Alembic lineage. \`alembic upgrade\` would start from the base and re-run every migration against the existing schema (DuplicateTable). A stamp at the approved anchor revision is needed first (\`alembic stamp <revision>\`, with approval).${widthNote}`,
+        message: `${translate(lang, 'alembic.db.noTable', { database: db.database, n: db.otherTables, table: db.table })}${widthNote}`,
         details: { table: db.table, otherTables: db.otherTables, stampNeeded: true, longRevisionIds: longIds },
       });
     } else {
       out.push({
         code: 'no-version-table', severity: 'info',
-        message: `Database ${db.database} is empty (no ${db.table}, no other tables): an upgrade builds it from the base revision.${widthNote}`,
+        message: `${translate(lang, 'alembic.db.empty', { database: db.database, table: db.table })}${widthNote}`,
         details: { table: db.table, otherTables: 0, stampNeeded: false, longRevisionIds: longIds },
       });
     }
@@ -50,14 +51,16 @@ export function databaseFindings(g: RevisionGraph, db: VersionTableState): Alemb
   if (db.revisions.length === 0) {
     out.push({
       code: 'version-table-empty', severity: db.otherTables > 0 ? 'error' : 'warning',
-      message: `${where}: ${db.table} exists but has no rows, so Alembic treats the database as being at the base${db.otherTables > 0 ? ` although it holds ${db.otherTables} other table(s): an upgrade would re-run every migration (DuplicateTable). Stamp the approved anchor revision first` : '; an upgrade runs every migration'}.`,
+      message: db.otherTables > 0
+        ? translate(lang, 'alembic.db.noRowsTables', { where, table: db.table, n: db.otherTables })
+        : translate(lang, 'alembic.db.noRows', { where, table: db.table }),
       details: { table: db.table, otherTables: db.otherTables },
     });
   }
   if (db.revisions.length > 1) {
     out.push({
       code: 'db-multiple-revisions', severity: 'info',
-      message: `${where}: ${db.table} has ${db.revisions.length} rows (${list(db.revisions)}): the database sits on ${db.revisions.length} branches, and Alembic upgrades each of them.`,
+      message: translate(lang, 'alembic.db.multipleRows', { where, table: db.table, n: db.revisions.length, revisions: list(db.revisions) }),
       details: { revisions: [...db.revisions] },
     });
   }
@@ -72,7 +75,7 @@ export function databaseFindings(g: RevisionGraph, db: VersionTableState): Alemb
   for (const r of unknown) {
     out.push({
       code: 'db-revision-unknown', severity: 'error',
-      message: `${where} is stamped at revision ${r}, which no revision file defines. Alembic stops with "Can't locate revision identified by '${r}'". The database was migrated by other code (another branch or release), or the revision file was renamed or deleted: check out the code the database was migrated with, or, with approval, stamp the revision that matches its schema.`,
+      message: translate(lang, 'alembic.db.unknownRevision', { where, revision: r }),
       details: { revision: r, databaseRevisions: [...db.revisions] },
     });
   }
@@ -84,11 +87,17 @@ function widthText(width: number): string {
 }
 
 /**
+ * Where the width of version_num comes from: the database's own alembic_version (`table`), an
+ * assumption because no database was read (`assumed`), or the table Alembic will create (`created`).
+ */
+export type VersionWidthSource = 'table' | 'assumed' | 'created';
+
+/**
  * Every revision on the path writes its id into version_num after its upgrade() runs. With a
  * width (null: unbounded), find the first id that does not fit, counting any migration on the
  * path that visibly widens the column before that point.
  */
-export function widthFindings(g: RevisionGraph, plan: UpgradePlan, width: number | null, assumed: string | null): AlembicFinding[] {
+export function widthFindings(g: RevisionGraph, plan: UpgradePlan, width: number | null, source: VersionWidthSource = 'table', lang: Lang = 'en'): AlembicFinding[] {
   if (width === null || plan.revisions.length === 0) return [];
   const tooLong = plan.revisions.filter((id) => id.length > width).map((id) => ({ revision: id, length: id.length }));
   if (tooLong.length === 0) return [];
@@ -107,34 +116,34 @@ export function widthFindings(g: RevisionGraph, plan: UpgradePlan, width: number
   });
   const f = failure as { revision: string; step: number; width: number } | null;
   const longest = tooLong.reduce((a, b) => (b.length > a.length ? b : a));
-  const base = `${assumed ?? 'alembic_version.version_num'} is ${widthText(width)}, but the upgrade path writes revision ids up to ${needed} characters (${longest.revision}); ${tooLong.length} of the ${plan.revisions.length} pending ids are longer than ${width}.`;
-  const fix = `e.g. ALTER TABLE alembic_version ALTER COLUMN version_num TYPE VARCHAR(${Math.max(needed, 64)}) (the path needs at least ${needed})`;
-  const details = { width, needed, tooLong, widenedBy, firstTruncation: f, assumedWidth: assumed !== null };
+  const base = translate(lang, `alembic.width.${source}`, { type: widthText(width), needed, longest: longest.revision, n: tooLong.length, total: plan.revisions.length, width });
+  const fix = translate(lang, 'alembic.width.fix', { width: Math.max(needed, 64), needed });
+  const details = { width, needed, tooLong, widenedBy, firstTruncation: f, assumedWidth: source !== 'table' };
   if (f) {
     return [{
       code: 'revision-id-too-long', severity: 'error',
-      message: `${base} PostgreSQL will raise StringDataRightTruncation ("value too long for type character varying(${f.width})") when Alembic records ${f.revision}, step ${f.step} of ${plan.revisions.length}, after its upgrade() has already run: the upgrade fails halfway (in one transaction everything rolls back; with transaction_per_migration the earlier steps stay applied). Widen the column first, ${fix}.`,
+      message: `${base} ${translate(lang, 'alembic.width.fails', { width: f.width, revision: f.revision, step: f.step, total: plan.revisions.length, fix })}`,
       details,
     }];
   }
   const w = widenedBy[0]!;
   return [{
     code: 'revision-id-too-long', severity: 'warning',
-    message: `${base} Revision ${w.revision} (step ${w.step}) appears to widen version_num to ${w.width === 'unbounded' ? 'TEXT' : widthText(w.width)} before the first long id is recorded, so the upgrade should get through. That is read from its source, not run: confirm it, or widen the column before the upgrade as an approved step, ${fix}.`,
+    message: `${base} ${translate(lang, 'alembic.width.widened', { revision: w.revision, step: w.step, type: w.width === 'unbounded' ? 'TEXT' : widthText(w.width), fix })}`,
     details,
   }];
 }
 
-export function pendingFindings(g: RevisionGraph, plan: UpgradePlan): AlembicFinding[] {
+export function pendingFindings(g: RevisionGraph, plan: UpgradePlan, lang: Lang = 'en'): AlembicFinding[] {
   const out: AlembicFinding[] = [];
-  const from = plan.from.length === 0 ? 'the base' : list(plan.from);
+  const from = plan.from.length === 0 ? translate(lang, 'alembic.pending.theBase') : list(plan.from);
   if (plan.revisions.length === 0) {
-    out.push({ code: 'up-to-date', severity: 'info', message: `Nothing to apply: the database (${from}) is already at ${plan.target} (${list(plan.targetRevisions) || 'base'}).`, details: { from: plan.from, target: plan.target } });
+    out.push({ code: 'up-to-date', severity: 'info', message: translate(lang, 'alembic.pending.upToDate', { from, target: plan.target, revisions: list(plan.targetRevisions) || 'base' }), details: { from: plan.from, target: plan.target } });
   } else {
     const numbered = plan.revisions.map((id, i) => `${i + 1}. ${id}`).join('; ');
     out.push({
       code: 'pending-revisions', severity: 'info',
-      message: `${plan.revisions.length} revision(s) to apply from ${from} to ${plan.target}, in the order Alembic runs them: ${numbered}.${!plan.bookkeepingFailure && plan.rowsAfter.length > 1 ? ` Afterwards alembic_version holds ${plan.rowsAfter.length} rows (${list(plan.rowsAfter)}): \`alembic current\` will show several revisions, not one.` : ''}`,
+      message: `${translate(lang, 'alembic.pending.revisions', { n: plan.revisions.length, from, target: plan.target, numbered })}${!plan.bookkeepingFailure && plan.rowsAfter.length > 1 ? ` ${translate(lang, 'alembic.pending.rowsAfter', { n: plan.rowsAfter.length, rows: list(plan.rowsAfter) })}` : ''}`,
       details: { from: plan.from, target: plan.target, targetRevisions: plan.targetRevisions, revisions: [...plan.revisions], rowsAfter: [...plan.rowsAfter] },
     });
   }
@@ -142,7 +151,9 @@ export function pendingFindings(g: RevisionGraph, plan: UpgradePlan): AlembicFin
   if (broken) {
     out.push({
       code: 'upgrade-bookkeeping-failure', severity: 'error',
-      message: `Alembic's own bookkeeping of alembic_version breaks at step ${broken.step} of ${plan.revisions.length} (${broken.revision}): after running its upgrade(), Alembic ${broken.missing ? `tries to update or delete the row ${broken.missing}, which the table will not hold at that point` : 'finds no row left to update for this merge'}, and stops with a ${broken.missing ? 'KeyError' : 'IndexError'} halfway through the upgrade. This comes from depends_on linking branches; upgrade in smaller steps (one branch at a time to an explicit revision), or replace the depends_on with a merge revision.`,
+      message: broken.missing
+        ? translate(lang, 'alembic.pending.bookkeepingMissing', { step: broken.step, total: plan.revisions.length, revision: broken.revision, missing: broken.missing })
+        : translate(lang, 'alembic.pending.bookkeepingNoRow', { step: broken.step, total: plan.revisions.length, revision: broken.revision }),
       details: { ...broken, revisions: [...plan.revisions] },
     });
   }
@@ -151,7 +162,7 @@ export function pendingFindings(g: RevisionGraph, plan: UpgradePlan): AlembicFin
     const deps = g.node(id).normalizedDeps;
     out.push({
       code: 'hash-dependent-order', severity: 'warning',
-      message: `Revision ${id} depends on ${deps.length} revisions its ancestors do not already imply (${list(deps)}). Alembic keeps these in a Python set, so the order of the branches below them can change from one run to the next (string hashing is randomised per process). The order shown is one Alembic may choose; make one dependency imply the other, or run alembic with a fixed PYTHONHASHSEED.`,
+      message: translate(lang, 'alembic.pending.hashOrder', { revision: id, n: deps.length, dependencies: list(deps) }),
       details: { revision: id, dependencies: [...deps] },
     });
   }
@@ -159,7 +170,7 @@ export function pendingFindings(g: RevisionGraph, plan: UpgradePlan): AlembicFin
 }
 
 /** The runbook's expected path (e.g. P3's list) against the computed one. */
-export function expectedPathFindings(expected: string[], computed: string[]): AlembicFinding[] {
+export function expectedPathFindings(expected: string[], computed: string[], lang: Lang = 'en'): AlembicFinding[] {
   const same = expected.length === computed.length && expected.every((id, i) => id === computed[i]);
   if (same) return [];
   let first = 0;
@@ -167,12 +178,17 @@ export function expectedPathFindings(expected: string[], computed: string[]): Al
   const missing = computed.filter((id) => !expected.includes(id));
   const extra = expected.filter((id) => !computed.includes(id));
   const sameSet = missing.length === 0 && extra.length === 0;
-  const at = `position ${first + 1}: expected ${expected[first] ?? '(end of path)'}, Alembic runs ${computed[first] ?? '(nothing more)'}`;
+  const at = translate(lang, 'alembic.expected.at', { position: first + 1, expected: expected[first] ?? translate(lang, 'alembic.expected.endOfPath'), computed: computed[first] ?? translate(lang, 'alembic.expected.nothingMore') });
   return [{
     code: 'expected-path-mismatch', severity: 'error',
     message: sameSet
-      ? `The runbook's expected path has the right revisions in a different order than Alembic applies them (first difference at ${at}). Alembic would run: ${list(computed)}. Any deviation from the approved transcript needs re-approval: correct the runbook's list (or the scripts) and re-approve.`
-      : `The runbook's expected path differs from what Alembic would apply (first difference at ${at}).${missing.length ? ` Not in the runbook: ${list(missing)}.` : ''}${extra.length ? ` In the runbook but not on the path: ${list(extra)}.` : ''} Alembic would run: ${list(computed)}. Correct the runbook or the scripts and re-approve.`,
+      ? translate(lang, 'alembic.expected.order', { at, computed: list(computed) })
+      : [
+        translate(lang, 'alembic.expected.differs', { at }),
+        ...(missing.length ? [translate(lang, 'alembic.expected.missing', { revisions: list(missing) })] : []),
+        ...(extra.length ? [translate(lang, 'alembic.expected.extra', { revisions: list(extra) })] : []),
+        translate(lang, 'alembic.expected.differsEnd', { computed: list(computed) }),
+      ].join(' '),
     details: { expected: [...expected], computed: [...computed], firstDifference: first, missingFromExpected: missing, notOnPath: extra, sameRevisions: sameSet },
   }];
 }

@@ -5,6 +5,7 @@
 // merge points. Where Alembic would refuse to load the scripts (a cycle, a reference to a
 // revision that does not exist, an illegal id, a reused branch label), a finding says so and
 // the graph is marked not loadable; nothing throws.
+import { translate, type Lang } from '../../shared/i18n';
 import type { AlembicFinding, RevisionScript } from './types';
 
 export interface RevisionNode {
@@ -38,6 +39,8 @@ export interface GraphOptions {
    * used (revision id -> normalized dependency ids), e.g. to compare with that run.
    */
   dependencyOrder?: Record<string, string[]>;
+  /** The language of the findings' messages (default English, as --json and recorded text keep them). */
+  lang?: Lang;
 }
 
 const ILLEGAL_ID_CHARS = ['@', '-', '+'];
@@ -140,6 +143,7 @@ export class RevisionGraph {
 
 export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOptions = {}): RevisionGraph {
   const g = new RevisionGraph();
+  const lang = options.lang ?? 'en';
   const add = (f: AlembicFinding) => g.findings.push(f);
   const refuse = (f: AlembicFinding) => {
     g.loadable = false;
@@ -151,11 +155,11 @@ export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOpti
     const id = script.revision;
     const illegal = ILLEGAL_ID_CHARS.filter((c) => id.includes(c));
     if (illegal.length > 0) {
-      refuse({ code: 'illegal-revision-id', severity: 'error', message: `Revision id "${id}" (${script.path}) contains ${illegal.map((c) => `"${c}"`).join(', ')}, which Alembic refuses in revision ids (they mean relative steps and branches). Rename the revision.`, details: { revision: id, path: script.path, characters: illegal } });
+      refuse({ code: 'illegal-revision-id', severity: 'error', message: translate(lang, 'alembic.graph.illegalId', { revision: id, path: script.path, characters: illegal.map((c) => `"${c}"`).join(', ') }), details: { revision: id, path: script.path, characters: illegal } });
     }
     let loadScript = script;
     if (script.downRevisions.includes(id) || script.dependsOn.includes(id)) {
-      refuse({ code: 'cycle', severity: 'error', message: `Revision ${id} (${script.path}) names itself in its ${script.downRevisions.includes(id) ? 'down_revision' : 'depends_on'}. Alembic stops with "Self-loop is detected"; point it at the revision it really follows.`, details: { revision: id, cycles: [[id]], path: script.path } });
+      refuse({ code: 'cycle', severity: 'error', message: translate(lang, 'alembic.graph.selfLoop', { revision: id, path: script.path, field: script.downRevisions.includes(id) ? 'down_revision' : 'depends_on' }), details: { revision: id, cycles: [[id]], path: script.path } });
       // Kept without the self-reference, so the rest of the graph can still be described.
       loadScript = { ...script, downRevisions: script.downRevisions.filter((d) => d !== id), dependsOn: script.dependsOn.filter((d) => d !== id) };
     }
@@ -167,7 +171,7 @@ export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOpti
     });
   }
   for (const [id, paths] of duplicates) {
-    add({ code: 'duplicate-revision', severity: 'error', message: `Revision id ${id} is defined by ${paths.length} files: ${paths.join(', ')}. Alembic only warns and keeps the last one it loads (${paths[paths.length - 1]}), so which migration runs depends on file order. Give each file its own revision id.`, details: { revision: id, paths, kept: paths[paths.length - 1] } });
+    add({ code: 'duplicate-revision', severity: 'error', message: translate(lang, 'alembic.graph.duplicate', { revision: id, n: paths.length, paths: paths.join(', '), kept: paths[paths.length - 1]! }), details: { revision: id, paths, kept: paths[paths.length - 1] } });
   }
 
   // Branch labels share the namespace of revision ids.
@@ -175,7 +179,7 @@ export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOpti
     for (const label of n.script.branchLabels) {
       const owner = g.labels.get(label) ?? (g.nodes.has(label) ? label : undefined);
       if (owner !== undefined) {
-        refuse({ code: 'duplicate-branch-label', severity: 'error', message: `Branch label "${label}" of revision ${n.revision} is already used by ${owner}. Alembic stops with "Branch name '${label}' ... already used"; rename one of them.`, details: { label, revision: n.revision, usedBy: owner } });
+        refuse({ code: 'duplicate-branch-label', severity: 'error', message: translate(lang, 'alembic.graph.duplicateLabel', { label, revision: n.revision, owner }), details: { label, revision: n.revision, usedBy: owner } });
         continue;
       }
       g.labels.set(label, n.revision);
@@ -188,7 +192,7 @@ export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOpti
     for (const dep of n.script.dependsOn) {
       const target = lookup(dep);
       if (target === undefined) {
-        refuse({ code: 'dangling-depends-on', severity: 'error', message: `Revision ${n.revision} (${n.script.path}) has depends_on "${dep}", but no revision or branch label has that name. Alembic cannot load the scripts (KeyError). Fix the id, or restore the missing revision file.`, details: { revision: n.revision, missing: dep, path: n.script.path } });
+        refuse({ code: 'dangling-depends-on', severity: 'error', message: translate(lang, 'alembic.graph.danglingDependsOn', { revision: n.revision, path: n.script.path, dependency: dep }), details: { revision: n.revision, missing: dep, path: n.script.path } });
         continue;
       }
       resolved.push(target);
@@ -203,8 +207,8 @@ export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOpti
       refuse({
         code: 'dangling-down-revision', severity: 'error',
         message: label
-          ? `Revision ${n.revision} (${n.script.path}) has down_revision "${down}", which is a branch label (of ${label}), not a revision id. Alembic cannot walk that; use the revision id ${label}.`
-          : `Revision ${n.revision} (${n.script.path}) has down_revision "${down}", but no revision file defines it. Alembic cannot load the scripts ("Revision ${down} referenced from ... is not present"), so no upgrade can run. Restore the missing revision file or fix the id.`,
+          ? translate(lang, 'alembic.graph.downIsLabel', { revision: n.revision, path: n.script.path, down, label })
+          : translate(lang, 'alembic.graph.danglingDown', { revision: n.revision, path: n.script.path, down }),
         details: { revision: n.revision, missing: down, path: n.script.path, ...(label ? { branchLabelOf: label } : {}) },
       });
     }
@@ -222,7 +226,7 @@ export function buildRevisionGraph(scripts: RevisionScript[], options: GraphOpti
     if (n.down.length === 0) g.bases.push(n.revision);
     if (n.down.length === 0 && n.script.dependsOn.length === 0) g.realBases.push(n.revision);
   }
-  detectCycles(g, refuse);
+  detectCycles(g, refuse, lang);
   return g;
 }
 
@@ -296,13 +300,13 @@ function cyclesOf(g: RevisionGraph, edges: (n: RevisionNode) => string[]): strin
   return out;
 }
 
-function detectCycles(g: RevisionGraph, refuse: (f: AlembicFinding) => void): void {
+function detectCycles(g: RevisionGraph, refuse: (f: AlembicFinding) => void, lang: Lang): void {
   const versioned = cyclesOf(g, (n) => n.down);
   for (const cycle of versioned) {
-    refuse({ code: 'cycle', severity: 'error', message: `Revisions ${cycle.join(' -> ')} form a cycle through their down_revision. Alembic stops with "Cycle is detected in revisions"; no upgrade can run until one of them points at the revision it really follows.`, details: { cycles: [cycle], kind: 'down_revision' } });
+    refuse({ code: 'cycle', severity: 'error', message: translate(lang, 'alembic.graph.cycle', { cycle: cycle.join(' -> ') }), details: { cycles: [cycle], kind: 'down_revision' } });
   }
   if (versioned.length > 0) return;
   for (const cycle of cyclesOf(g, (n) => n.allDown)) {
-    refuse({ code: 'cycle', severity: 'error', message: `Revisions ${cycle.join(' -> ')} form a cycle once depends_on is counted. Alembic stops with "Dependency cycle is detected in revisions"; remove the depends_on that closes the loop.`, details: { cycles: [cycle], kind: 'depends_on' } });
+    refuse({ code: 'cycle', severity: 'error', message: translate(lang, 'alembic.graph.dependencyCycle', { cycle: cycle.join(' -> ') }), details: { cycles: [cycle], kind: 'depends_on' } });
   }
 }

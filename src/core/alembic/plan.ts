@@ -3,6 +3,7 @@
 // ScriptDirectory._upgrade_revs), so the order here is the order `alembic upgrade` applies
 // the migrations in — including which branch goes first after a branch point, which follows
 // each merge revision's down_revision tuple and not the file names.
+import { translate, type Lang } from '../../shared/i18n';
 import { AlembicPlanError } from './errors';
 import type { RevisionGraph } from './graph';
 
@@ -35,15 +36,15 @@ const RELATIVE = /^(?:(.+?)@)?(\w+)?((?:\+|-)\d+)$/;
  * Alembic's get_revisions for one identifier: "head" (the single versioned head), "heads"
  * (every real head), "base" (nothing), a revision id, a branch label, or a unique prefix.
  */
-export function resolveIdentifier(g: RevisionGraph, id: string): string[] {
+export function resolveIdentifier(g: RevisionGraph, id: string, lang: Lang = 'en'): string[] {
   if (id === 'heads') return [...g.realHeads];
   if (id === 'head') {
-    if (g.heads.length > 1) throw new AlembicPlanError('multiple-heads', `"head" is ambiguous: the scripts have ${g.heads.length} heads (${g.heads.join(', ')}). Alembic stops with "Multiple head revisions are present"; merge them or name a revision (or "heads").`, { heads: [...g.heads] });
+    if (g.heads.length > 1) throw new AlembicPlanError('multiple-heads', translate(lang, 'alembic.plan.headAmbiguous', { n: g.heads.length, heads: g.heads.join(', ') }), { heads: [...g.heads] });
     return [...g.heads];
   }
   if (id === 'base' || id === '') return [];
   if (id.includes('@') || RELATIVE.test(id)) {
-    throw new AlembicPlanError('unsupported-target', `"${id}" uses branch@ or relative (+n/-n) syntax, which this reader does not resolve. Name a revision id, a branch label, "head" or "heads".`, { identifier: id });
+    throw new AlembicPlanError('unsupported-target', translate(lang, 'alembic.plan.unsupported', { identifier: id }), { identifier: id });
   }
   if (g.nodes.has(id)) return [id];
   const label = g.labels.get(id);
@@ -51,20 +52,20 @@ export function resolveIdentifier(g: RevisionGraph, id: string): string[] {
   // Partial ids: every key (ids and labels) longer than 3 characters that starts with it.
   const keys = [...g.nodes.keys(), ...g.labels.keys()].filter((k) => k.length > 3 && k.startsWith(id));
   if (keys.length === 1) return [g.nodes.has(keys[0]!) ? keys[0]! : g.labels.get(keys[0]!)!];
-  if (keys.length > 1) throw new AlembicPlanError('ambiguous-revision', `"${id}" matches several revisions (${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', ...' : ''}). Give more of the id.`, { identifier: id, matches: keys });
-  throw new AlembicPlanError('unknown-revision', `No revision or branch label "${id}" in the scripts${id.length < 4 ? ' (partial ids need at least four characters)' : ''}.`, { identifier: id });
+  if (keys.length > 1) throw new AlembicPlanError('ambiguous-revision', translate(lang, 'alembic.plan.ambiguous', { identifier: id, matches: `${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', ...' : ''}` }), { identifier: id, matches: keys });
+  throw new AlembicPlanError('unknown-revision', translate(lang, id.length < 4 ? 'alembic.plan.unknownShort' : 'alembic.plan.unknown', { identifier: id }), { identifier: id });
 }
 
-function requireLoadable(g: RevisionGraph): void {
+function requireLoadable(g: RevisionGraph, lang: Lang): void {
   if (!g.loadable) {
-    throw new AlembicPlanError('invalid-graph', `Alembic cannot load these scripts (${g.findings.filter((f) => f.severity === 'error').map((f) => f.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}), so no upgrade path exists until that is fixed.`);
+    throw new AlembicPlanError('invalid-graph', translate(lang, 'alembic.plan.notLoadable', { codes: g.findings.filter((f) => f.severity === 'error').map((f) => f.code).filter((c, i, a) => a.indexOf(c) === i).join(', ') }));
   }
 }
 
-function ancestorsChecked(g: RevisionGraph, ids: string[], role: string): Set<string> {
+function ancestorsChecked(g: RevisionGraph, ids: string[], role: 'current' | 'target', lang: Lang): Set<string> {
   const { visited, overlap } = g.walk(ids, (n) => n.normalizedDown, true);
   if (overlap) {
-    throw new AlembicPlanError('overlapping-revisions', `The ${role} revisions overlap: ${overlap.target} and ${overlap.others.join(', ')} lie on one line (one is an ancestor of the other). Alembic stops with "Requested revision ${overlap.target} overlaps with other requested revisions". ${role === 'current' ? 'The alembic_version table holds a row too many; remove the ancestor row (with approval) so each branch has one row.' : ''}`.trim(), { revision: overlap.target, others: overlap.others, role });
+    throw new AlembicPlanError('overlapping-revisions', translate(lang, role === 'current' ? 'alembic.plan.overlapCurrent' : 'alembic.plan.overlapTarget', { revision: overlap.target, others: overlap.others.join(', ') }), { revision: overlap.target, others: overlap.others, role });
   }
   return new Set(visited);
 }
@@ -74,7 +75,7 @@ function ancestorsChecked(g: RevisionGraph, ids: string[], role: string): Set<st
  * one line at a time; a revision is emitted only when no other line still has it as an
  * ancestor. Returns newest first, as Alembic does (upgrades reverse it).
  */
-export function topologicalSort(g: RevisionGraph, revisions: Iterable<string>, heads: string[]): string[] {
+export function topologicalSort(g: RevisionGraph, revisions: Iterable<string>, heads: string[], lang: Lang = 'en'): string[] {
   const todo = new Set(revisions);
   const currentHeads = [...new Set(heads.filter((h) => todo.has(h)))].sort((a, b) => g.node(a).order - g.node(b).order);
   const ancestorsByIdx = currentHeads.map((h) => g.ancestorsOf(h));
@@ -114,7 +115,7 @@ export function topologicalSort(g: RevisionGraph, revisions: Iterable<string>, h
       ancestorsByIdx.push(...headsToAdd.slice(1).map((h) => g.ancestorsOf(h)));
     }
   }
-  if (todo.size > 0) throw new AlembicPlanError('invalid-graph', `Could not order ${[...todo].join(', ')} (the graph is not a DAG).`);
+  if (todo.size > 0) throw new AlembicPlanError('invalid-graph', translate(lang, 'alembic.plan.notDag', { revisions: [...todo].join(', ') }));
   return output;
 }
 
@@ -123,16 +124,16 @@ export function topologicalSort(g: RevisionGraph, revisions: Iterable<string>, h
  * alembic_version, or an empty one), in order. Mirrors _upgrade_revs: implicit_base, so
  * branches that do not descend from the current revisions are included from their base.
  */
-export function planUpgrade(g: RevisionGraph, current: string[], target: string): UpgradePlan {
-  requireLoadable(g);
-  const targets = resolveIdentifier(g, target);
-  const required = ancestorsChecked(g, targets, 'target');
+export function planUpgrade(g: RevisionGraph, current: string[], target: string, lang: Lang = 'en'): UpgradePlan {
+  requireLoadable(g, lang);
+  const targets = resolveIdentifier(g, target, lang);
+  const required = ancestorsChecked(g, targets, 'target', lang);
   for (const t of targets) required.add(t);
-  const from = current.flatMap((c) => resolveIdentifier(g, c));
-  const done = ancestorsChecked(g, from, 'current');
+  const from = current.flatMap((c) => resolveIdentifier(g, c, lang));
+  const done = ancestorsChecked(g, from, 'current', lang);
   for (const c of from) done.add(c);
   const needs = [...required].filter((id) => !done.has(id));
-  const revisions = topologicalSort(g, needs, targets).reverse();
+  const revisions = topologicalSort(g, needs, targets, lang).reverse();
   const rows = simulateVersionRows(g, from, revisions);
   return { from, target, targetRevisions: targets, revisions, rowsAfter: rows.rows, bookkeepingFailure: rows.failure };
 }
@@ -173,7 +174,7 @@ export function simulateVersionRows(g: RevisionGraph, from: string[], revisions:
 
 /** `alembic history` order: every revision, newest first (walk_revisions("base", "heads")). */
 export function historyOrder(g: RevisionGraph): string[] {
-  requireLoadable(g);
+  requireLoadable(g, 'en');
   const targets = [...g.realHeads];
   return topologicalSort(g, g.ancestorsOf(...targets), targets);
 }

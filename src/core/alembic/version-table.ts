@@ -4,6 +4,7 @@
 // alembic_version needs a stamp; an empty one is simply new). Failures become AlembicDbError
 // with a kind and a sentence saying what to do.
 import pg from 'pg';
+import { translate, type Lang, type MessageKey } from '../../shared/i18n';
 import { DsnError, findPgPassword, normalizePgDsn, openPgClient, parsePgDsn, redactPgDsn, type PgClientOptions, type PgDsn } from '../db/postgres';
 import { AlembicDbError, type AlembicDbErrorKind } from './errors';
 import type { VersionTableState } from './types';
@@ -19,7 +20,12 @@ export interface ReadVersionTableOptions {
   statementTimeoutMs?: number;
   /** Connecting (default 10 s). */
   connectTimeoutMs?: number;
+  /** The language of the failure's message (AlembicDbError): English by default. */
+  lang?: Lang;
 }
+
+/** What was being done when reading failed (said inside the failure's sentence). */
+type ReadStep = Extract<MessageKey, 'alembic.read.connecting' | 'alembic.read.starting' | 'alembic.read.looking' | 'alembic.read.counting' | 'alembic.read.width' | 'alembic.read.rows'>;
 
 /** SQLAlchemy-style URLs (postgresql+psycopg://) name a driver; `pg` wants the plain scheme. */
 export const normalizeDsn = normalizePgDsn;
@@ -27,26 +33,27 @@ export const normalizeDsn = normalizePgDsn;
 /** The DSN without its password, for messages. */
 export const redactDsn = redactPgDsn;
 
-function describe(error: unknown, where: string): AlembicDbError {
+function describe(error: unknown, step: ReadStep, lang: Lang): AlembicDbError {
   const e = error as { code?: string; message?: string; errno?: string };
   const code = e.code ?? '';
   const msg = e.message ?? String(error);
   const make = (kind: AlembicDbErrorKind, text: string) => new AlembicDbError(kind, text, /^[0-9A-Z]{5}$/.test(code) ? code : undefined, { cause: error });
-  const connecting = where === 'connecting';
+  const connecting = step === 'alembic.read.connecting';
+  const where = translate(lang, step);
   if (connecting && !['28P01', '28000', '3D000', '42501'].includes(code)) {
-    return make('connect_failed', `Cannot connect to the database (${msg || code}). Check the host, port and that PostgreSQL is running and reachable from here.`);
+    return make('connect_failed', translate(lang, 'alembic.read.connectFailed', { message: msg || code }));
   }
   if (['57P01', '57P02', '57P03'].includes(code) || /Connection terminated|ECONNRESET|EPIPE|server closed the connection/i.test(msg)) {
-    return make('connection_lost', `The database connection was lost while ${where} (${msg}). The server may have restarted, or an administrator ended the session (pg_terminate_backend). Nothing was changed (the session was read-only); run the inspection again.`);
+    return make('connection_lost', translate(lang, 'alembic.read.lost', { where, message: msg }));
   }
-  if (code === '57014') return make('timeout', `Reading the database timed out while ${where} (${msg}). Another session may hold a lock on alembic_version (an upgrade in progress?); check pg_locks, then retry.`);
-  if (code === '28P01' || code === '28000') return make('auth_failed', `The database refused the login (${msg}). Check the user in the DSN and the password (PGPASSWORD; never put it on the command line).`);
-  if (code === '3D000') return make('database_missing', `${msg}. Check the database name in the DSN.`);
+  if (code === '57014') return make('timeout', translate(lang, 'alembic.read.timeout', { where, message: msg }));
+  if (code === '28P01' || code === '28000') return make('auth_failed', translate(lang, 'alembic.read.authFailed', { message: msg }));
+  if (code === '3D000') return make('database_missing', translate(lang, 'alembic.read.databaseMissing', { message: msg }));
   if (code === '42501') {
-    if (connecting) return make('permission_denied', `The role may not connect to this database (${msg}). Ask for CONNECT on the database, or use a role that has it.`);
-    return make('permission_denied', `Permission denied while ${where} (${msg}). The role needs SELECT on alembic_version and read access to the catalogs (pg_class, pg_attribute or information_schema.columns); grant them or use a role that has them.`);
+    if (connecting) return make('permission_denied', translate(lang, 'alembic.read.noConnect', { message: msg }));
+    return make('permission_denied', translate(lang, 'alembic.read.permission', { where, message: msg }));
   }
-  return make('sql_error', `The database answered with an error while ${where}: ${msg}${code ? ` (SQLSTATE ${code})` : ''}.`);
+  return make('sql_error', code ? translate(lang, 'alembic.read.sqlErrorState', { where, message: msg, code }) : translate(lang, 'alembic.read.sqlError', { where, message: msg }));
 }
 
 /**
@@ -62,7 +69,8 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
   });
   const applicationName = options.applicationName ?? 'cutover-alembic-inspect';
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  let where = 'connecting';
+  const lang = options.lang ?? 'en';
+  let where: ReadStep = 'alembic.read.connecting';
   let client: pg.Client | null = null;
   try {
     // A URL (the CLI's --db, or the window's connectionString with its password) goes through the
@@ -70,16 +78,16 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
     if (typeof dsn === 'string' || dsn.connectionString !== undefined) {
       const url = typeof dsn === 'string' ? dsn : dsn.connectionString!;
       const given = typeof dsn !== 'string' && typeof dsn.password === 'string' ? dsn.password : undefined;
-      client = (await openPgClient(alembicClientOptions(url, applicationName, connectTimeoutMs, given), listen)).client;
+      client = (await openPgClient(alembicClientOptions(url, applicationName, connectTimeoutMs, lang, given), listen)).client;
     } else {
       client = new pg.Client({ ...dsn, application_name: applicationName, connectionTimeoutMillis: connectTimeoutMs });
       listen(client);
       await client.connect();
     }
-    where = 'starting a read-only transaction';
+    where = 'alembic.read.starting';
     await client.query('BEGIN READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.statementTimeoutMs ?? 15_000))}`);
-    where = 'looking for the alembic_version table';
+    where = 'alembic.read.looking';
     const found = await client.query<{ oid: string | null; schema: string | null; db: string; usr: string }>(
       `SELECT c.oid::text AS oid, n.nspname AS schema, current_database() AS db, current_user AS usr
          FROM (SELECT to_regclass(CASE WHEN $1::text IS NULL THEN quote_ident($2) ELSE quote_ident($1) || '.' || quote_ident($2) END) AS oid) r
@@ -88,7 +96,7 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
       [options.versionTableSchema ?? null, table],
     );
     const row = found.rows[0]!;
-    where = 'counting the other tables';
+    where = 'alembic.read.counting';
     const others = await client.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
@@ -103,7 +111,7 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
       await client.query('ROLLBACK');
       return state;
     }
-    where = 'reading the declared width of alembic_version.version_num';
+    where = 'alembic.read.width';
     await client.query('SAVEPOINT width');
     try {
       const col = await client.query<{ width: number | null; type: string }>(
@@ -135,7 +143,7 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
         state.widthSource = 'pg_attribute';
       }
     }
-    where = 'reading the rows of alembic_version';
+    where = 'alembic.read.rows';
     const ident = `${client.escapeIdentifier(row.schema!)}.${client.escapeIdentifier(table)}`;
     const rows = await client.query<{ v: string | null }>(`SELECT version_num::text AS v FROM ${ident}`);
     state.revisions = rows.rows.map((r) => r.v).filter((v): v is string => v !== null);
@@ -143,7 +151,7 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
     return state;
   } catch (error) {
     if (error instanceof AlembicDbError) throw error;
-    throw describe(lost ?? error, where);
+    throw describe(lost ?? error, where, lang);
   } finally {
     await client?.end().catch(() => undefined);
   }
@@ -154,7 +162,7 @@ export async function readVersionTable(dsn: string | pg.ClientConfig, options: R
  * meaning (prefer by default; require encrypts without verifying), the password given with it
  * (the window's saved target), else the URL's, else PGPASSWORD, else the pgpass file.
  */
-function alembicClientOptions(url: string, applicationName: string, connectTimeoutMs: number, given?: string): PgClientOptions {
+function alembicClientOptions(url: string, applicationName: string, connectTimeoutMs: number, lang: Lang, given?: string): PgClientOptions {
   let dsn: PgDsn;
   try {
     dsn = parsePgDsn(url, { password: 'allow' });
@@ -166,7 +174,7 @@ function alembicClientOptions(url: string, applicationName: string, connectTimeo
     dsn, tls: dsn.sslmode ?? 'prefer', applicationName, connectTimeoutMs: dsn.connectTimeoutMs ?? connectTimeoutMs,
     password: async () => {
       const password = given ?? dsn.password ?? findPgPassword(dsn);
-      if (password === undefined) throw new AlembicDbError('auth_failed', `${dsn.label} asks for a password for "${dsn.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (never put it on the command line).`);
+      if (password === undefined) throw new AlembicDbError('auth_failed', translate(lang, 'alembic.read.noPassword', { label: dsn.label, user: dsn.user }));
       return password;
     },
   };
