@@ -3,11 +3,14 @@
 // catalogue sentence, while English is word for word what inspect always printed and --json keeps
 // English whatever the language. The findings that need a database are read from a real
 // PostgreSQL database this test creates (and drops).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { InspectReport } from '../../src/core/alembic';
 import { createTestDatabase } from '../alembic/helpers/pg';
-import { describeRun, expectNoCrash, runCli } from '../helpers/cli';
+import { describeRun, expectNoCrash, expectRefusal, runCli } from '../helpers/cli';
+import { useTempDir } from '../helpers/tmp';
 import { found } from './language-sentences';
 
 const FIXTURE = fileURLToPath(new URL('../../examples/alembic-governance-host/backend', import.meta.url));
@@ -107,5 +110,41 @@ describe('alembic inspect\'s findings in the language asked for', () => {
     const missing = await both(['alembic', 'inspect', '--scripts', FIXTURE, '--db', missingUrl], 1);
     expect(missing.en).toContain(`\n  ERROR   db-error: Could not read alembic_version from ${missingUrl}: database "${db.name}_gone" does not exist. Check the database name in the DSN.\n`);
     expect(missing.es).toContain(`\n  ERROR   db-error: No se pudo leer alembic_version de ${missingUrl}: database "${db.name}_gone" does not exist. Compruebe el nombre de la base de datos en la DSN.\n`);
+  });
+
+  it('a project that cannot be read is refused in Spanish (with --json too), and a revision file that cannot be read is a finding in Spanish; English as before', async () => {
+    const dir = useTempDir('cutover-alembic-findings-lang-');
+    const nowhere = join(dir, 'nowhere');
+    for (const args of [['alembic', 'inspect', '--scripts', nowhere], ['alembic', 'inspect', '--scripts', nowhere, '--json'], ['alembic', 'sql', '--scripts', nowhere]]) {
+      const es = await runCli([...args, '--lang', 'es']);
+      expectRefusal(es, 2, /^cutover: /);
+      expect(es.stderr, describeRun(es)).toBe(`cutover: ${nowhere} no existe. Apunte --scripts a la carpeta que contiene alembic.ini (o al propio archivo ini).\n`);
+      const en = await runCli(args);
+      expectRefusal(en, 2, /^cutover: /);
+      expect(en.stderr, describeRun(en)).toBe(`cutover: ${nowhere} does not exist. Point --scripts at the folder holding alembic.ini (or at the ini file itself).\n`);
+    }
+    const noSection = join(dir, 'no-section');
+    mkdirSync(noSection);
+    writeFileSync(join(noSection, 'alembic.ini'), '[loggers]\nkeys = root\n');
+    const ini = join(noSection, 'alembic.ini');
+    const es = await runCli(['alembic', 'inspect', '--scripts', noSection, '--lang', 'es']);
+    expectRefusal(es, 2, /^cutover: /);
+    expect(es.stderr).toBe(`cutover: ${ini} no tiene sección [alembic]. Alembic lee su configuración de [alembic].\n`);
+    const en = await runCli(['alembic', 'inspect', '--scripts', noSection]);
+    expect(en.stderr).toBe(`cutover: ${ini} has no [alembic] section. Alembic reads its settings from [alembic].\n`);
+
+    // Two revision files Alembic would fail on, next to a good one.
+    const project = join(dir, 'project');
+    mkdirSync(join(project, 'versions'), { recursive: true });
+    writeFileSync(join(project, 'env.py'), '');
+    writeFileSync(join(project, 'versions', 'a_base.py'), 'revision = "a1"\ndown_revision = None\n');
+    writeFileSync(join(project, 'versions', 'b_nodown.py'), 'revision = "b1"\n');
+    writeFileSync(join(project, 'versions', 'c_none.py'), 'revision = "c1"\ndown_revision = ("a1", None)\n');
+    const files = await both(['alembic', 'inspect', '--scripts', project], 1);
+    const file = (name: string) => join(project, 'versions', name);
+    expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('b_nodown.py')}: it sets no module-level \`down_revision\` (use down_revision = None for a base revision). Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.\n`);
+    expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('c_none.py')}: down_revision holds None, where Alembic expects revision ids. Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.\n`);
+    expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('b_nodown.py')}: no define \`down_revision\` a nivel de módulo (use down_revision = None para una revisión base). Alembic carga todos los archivos .py de la carpeta versions, así que también fallaría con este. Corríjalo o elimínelo.\n`);
+    expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('c_none.py')}: down_revision contiene None, donde Alembic espera identificadores de revisión.`);
   });
 });

@@ -132,7 +132,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--json', 'print JSON')
     .action(async (opts: InspectFlags) => {
       if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(words().t('cmd.alembic.inspect.dbOrFrom'));
-      const { inspectAlembic, redactDsn } = await import('../../core/alembic');
+      const { inspectAlembic, readScriptDirectory, redactDsn } = await import('../../core/alembic');
       const report = await asUsage(() => inspectAlembic({
         scripts: opts.scripts,
         db: opts.db === undefined ? undefined : checkDsn(opts.db, redactDsn),
@@ -144,6 +144,11 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
         fileOrder: fileOrder(opts.fileOrder),
         // The findings' messages in the reader's language; --json keeps them in English.
         lang: opts.json ? 'en' : outputLang(),
+      }).catch((error: unknown) => {
+        // A project that cannot be read is a refusal, in the reader's language even with --json: the
+        // scripts are read before anything else (no database yet), so reading them again says it in words.
+        if (opts.json && error instanceof AlembicConfigError) readScriptDirectory(opts.scripts, { fileOrder: fileOrder(opts.fileOrder), lang: outputLang() });
+        throw error;
       }));
       if (opts.json) printJson(report);
       else console.log(formatInspect(report, outputLang()));
@@ -167,7 +172,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
       if ((opts.vault === undefined) !== (opts.run === undefined)) throw new CliUsageError(words().t('cmd.alembic.sql.vaultRun'));
       if (opts.label !== undefined && opts.vault === undefined) throw new CliUsageError(words().t('cmd.alembic.sql.label'));
       const { locateProject, readVersionTable, redactDsn, renderOfflineSql } = await import('../../core/alembic');
-      const project = await asUsage(async () => locateProject(opts.scripts));
+      const project = await asUsage(async () => locateProject(opts.scripts, { lang: outputLang() }));
       if (!project.iniPath) throw new CliUsageError(words().t('cmd.alembic.sql.noIni', { scripts: opts.scripts }));
       const command = (opts.alembic ?? '').split(/\s+/).filter((s) => s.length > 0);
       if (command.length === 0) throw new CliUsageError(words().t('cmd.alembic.sql.noCommand'));

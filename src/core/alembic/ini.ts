@@ -2,11 +2,12 @@
 // or `key: value`, keys case-insensitive, indented continuation lines, whole-line comments
 // (# and ;), and BasicInterpolation (`%(here)s`, `%(other_key)s`, `%%`) with `here` set to
 // the ini file's folder, as alembic.config.Config does.
+import { translate, type Lang } from '../../shared/i18n';
 import { AlembicConfigError } from './errors';
 
 export type IniSections = Map<string, Map<string, string>>;
 
-export function parseIni(text: string, path: string): IniSections {
+export function parseIni(text: string, path: string, lang: Lang = 'en'): IniSections {
   const sections: IniSections = new Map();
   let current: Map<string, string> | null = null;
   let lastKey: string | null = null;
@@ -31,8 +32,8 @@ export function parseIni(text: string, path: string): IniSections {
       return;
     }
     const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(trimmed);
-    if (!kv) throw new AlembicConfigError(`${path}, line ${index + 1}: "${trimmed}" is neither a [section], a key = value line nor a comment. Fix the line (configparser would refuse the file too).`);
-    if (!current) throw new AlembicConfigError(`${path}, line ${index + 1}: a key before any [section] header. Put the settings under [alembic].`);
+    if (!kv) throw new AlembicConfigError(translate(lang, 'alembic.ini.badLine', { path, line: index + 1, text: trimmed }));
+    if (!current) throw new AlembicConfigError(translate(lang, 'alembic.ini.keyFirst', { path, line: index + 1 }));
     lastKey = kv[1]!.toLowerCase();
     current.set(lastKey, kv[2]!);
   });
@@ -40,18 +41,18 @@ export function parseIni(text: string, path: string): IniSections {
 }
 
 /** A value with configparser's BasicInterpolation applied. */
-export function interpolate(sections: IniSections, section: string, key: string, defaults: Record<string, string>, path: string): string | null {
+export function interpolate(sections: IniSections, section: string, key: string, defaults: Record<string, string>, path: string, lang: Lang = 'en'): string | null {
   const own = sections.get(section);
   const fallback = sections.get('DEFAULT');
   const lookup = (name: string): string | undefined => own?.get(name) ?? fallback?.get(name) ?? defaults[name];
   const rawValue = lookup(key);
   if (rawValue === undefined) return null;
   const expand = (value: string, depth: number): string => {
-    if (depth > 10) throw new AlembicConfigError(`${path}: [${section}] ${key} refers to itself through %(...)s more than 10 levels deep.`);
+    if (depth > 10) throw new AlembicConfigError(translate(lang, 'alembic.ini.deep', { path, section, key }));
     return value.replace(/%(%|\(([^)]+)\)s)/g, (_m, what: string, name: string | undefined) => {
       if (what === '%') return '%';
       const ref = lookup(name!.toLowerCase());
-      if (ref === undefined) throw new AlembicConfigError(`${path}: [${section}] ${key} uses %(${name})s, which is not set in [${section}] or [DEFAULT].`);
+      if (ref === undefined) throw new AlembicConfigError(translate(lang, 'alembic.ini.unset', { path, section, key, name: name! }));
       return expand(ref, depth + 1);
     });
   };

@@ -6,6 +6,7 @@
 // Alembic this workstation runs (1.8, Debian's python3-alembic).
 import { existsSync, opendirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { translate, type Lang } from '../../shared/i18n';
 import { AlembicConfigError } from './errors';
 import { interpolate, parseIni } from './ini';
 import { functionSource, PythonReadError, readModuleHeader, type PyLiteral } from './python-source';
@@ -18,6 +19,8 @@ export interface ReadScriptsOptions {
   section?: string;
   /** 'directory' (os.listdir order, Alembic 1.8) or 'name' (sorted, newer Alembic). */
   fileOrder?: FileOrder;
+  /** The language of the refusals and of the unreadable files' findings (default English). */
+  lang?: Lang;
 }
 
 export interface ScriptDirectoryContents {
@@ -38,34 +41,35 @@ const HEADER_NAMES = ['revision', 'down_revision', 'branch_labels', 'depends_on'
  * directory itself (a folder with versions/ or env.py). Throws AlembicConfigError.
  */
 export function locateProject(location: string, options: ReadScriptsOptions = {}): AlembicProjectConfig {
+  const lang = options.lang ?? 'en';
   const path = resolve(location);
-  if (!existsSync(path)) throw new AlembicConfigError(`${location} does not exist. Point --scripts at the folder holding alembic.ini (or at the ini file itself).`);
+  if (!existsSync(path)) throw new AlembicConfigError(translate(lang, 'alembic.config.missing', { location }));
   const stat = statSync(path);
-  if (stat.isFile()) return fromIni(path, options.section ?? 'alembic');
-  if (existsSync(join(path, 'alembic.ini'))) return fromIni(join(path, 'alembic.ini'), options.section ?? 'alembic');
+  if (stat.isFile()) return fromIni(path, options.section ?? 'alembic', lang);
+  if (existsSync(join(path, 'alembic.ini'))) return fromIni(join(path, 'alembic.ini'), options.section ?? 'alembic', lang);
   if (existsSync(join(path, 'versions')) || existsSync(join(path, 'env.py'))) {
     return { iniPath: null, projectDir: dirname(path), scriptLocation: path, versionLocations: [join(path, 'versions')] };
   }
-  throw new AlembicConfigError(`${location} holds no alembic.ini and is not a script directory (no versions/ or env.py in it). Point --scripts at the folder holding alembic.ini.`);
+  throw new AlembicConfigError(translate(lang, 'alembic.config.notProject', { location }));
 }
 
-function fromIni(iniPath: string, section: string): AlembicProjectConfig {
+function fromIni(iniPath: string, section: string, lang: Lang): AlembicProjectConfig {
   let text: string;
   try {
     text = readFileSync(iniPath, 'utf8');
   } catch (error) {
-    throw new AlembicConfigError(`Cannot read ${iniPath}: ${(error as Error).message}.`, { cause: error });
+    throw new AlembicConfigError(translate(lang, 'alembic.config.unreadable', { path: iniPath, message: (error as Error).message }), { cause: error });
   }
   const here = dirname(iniPath);
-  const sections = parseIni(text, iniPath);
-  if (!sections.has(section)) throw new AlembicConfigError(`${iniPath} has no [${section}] section. Alembic reads its settings from [${section}].`);
-  const get = (key: string) => interpolate(sections, section, key, { here }, iniPath);
+  const sections = parseIni(text, iniPath, lang);
+  if (!sections.has(section)) throw new AlembicConfigError(translate(lang, 'alembic.config.noSection', { path: iniPath, section }));
+  const get = (key: string) => interpolate(sections, section, key, { here }, iniPath, lang);
   const location = get('script_location')?.trim();
-  if (!location) throw new AlembicConfigError(`${iniPath}: [${section}] has no script_location. Set it to the migrations folder (e.g. script_location = %(here)s/migrations).`);
+  if (!location) throw new AlembicConfigError(translate(lang, 'alembic.config.noLocation', { path: iniPath, section }));
   // Alembic resolves relative paths against the folder it runs in; runbooks run it beside
   // alembic.ini, so that folder is where relative paths start here.
-  const scriptLocation = resolveLocation(location, here, iniPath);
-  if (!existsSync(scriptLocation)) throw new AlembicConfigError(`${iniPath}: script_location ${location} (${scriptLocation}) does not exist. Alembic would stop with "Path doesn't exist".`);
+  const scriptLocation = resolveLocation(location, here, iniPath, lang);
+  if (!existsSync(scriptLocation)) throw new AlembicConfigError(translate(lang, 'alembic.config.locationMissing', { path: iniPath, location, resolved: scriptLocation }));
   const raw = get('version_locations');
   let versionLocations: string[];
   if (raw && raw.trim()) {
@@ -74,21 +78,21 @@ function fromIni(iniPath: string, section: string): AlembicProjectConfig {
     let parts: string[];
     if (separator === null) parts = raw.split(/, *| +/);
     else if (separator in splitters) parts = raw.split(splitters[separator]!);
-    else throw new AlembicConfigError(`${iniPath}: version_path_separator = ${separator} is not one of space, os, ':' or ';'.`);
-    versionLocations = parts.map((p) => p.trim()).filter((p) => p.length > 0).map((p) => resolveLocation(p, here, iniPath)).filter((p) => existsSync(p));
+    else throw new AlembicConfigError(translate(lang, 'alembic.config.separator', { path: iniPath, separator }));
+    versionLocations = parts.map((p) => p.trim()).filter((p) => p.length > 0).map((p) => resolveLocation(p, here, iniPath, lang)).filter((p) => existsSync(p));
   } else {
     versionLocations = [join(scriptLocation, 'versions')];
   }
   return { iniPath, projectDir: here, scriptLocation, versionLocations };
 }
 
-function resolveLocation(value: string, here: string, iniPath: string): string {
+function resolveLocation(value: string, here: string, iniPath: string, lang: Lang): string {
   if (!isAbsolute(value) && value.includes(':')) {
     // "package:folder" names a Python package resource. Without Python, try it as a path
     // beside the ini (the usual layout), and say so plainly otherwise.
     const asPath = join(here, ...value.split(':'));
     if (existsSync(asPath)) return asPath;
-    throw new AlembicConfigError(`${iniPath}: "${value}" is a Python package resource (package:folder), which cannot be resolved without Python. Use a path (e.g. %(here)s/${value.split(':').join('/')}).`);
+    throw new AlembicConfigError(translate(lang, 'alembic.config.packageResource', { path: iniPath, value, asPath: value.split(':').join('/') }));
   }
   return resolve(here, value);
 }
@@ -109,6 +113,7 @@ function listFolder(folder: string, order: FileOrder): string[] {
 export function readScriptDirectory(location: string, options: ReadScriptsOptions = {}): ScriptDirectoryContents {
   const config = locateProject(location, options);
   const order = options.fileOrder ?? 'directory';
+  const lang = options.lang ?? 'en';
   const scripts: RevisionScript[] = [];
   const findings: AlembicFinding[] = [];
   const seen = new Set<string>();
@@ -117,7 +122,7 @@ export function readScriptDirectory(location: string, options: ReadScriptsOption
     try {
       names = listFolder(folder, order);
     } catch (error) {
-      throw new AlembicConfigError(`Cannot list the revision folder ${folder}: ${(error as Error).message}. Alembic expects it at <script_location>/versions (or in version_locations).`, { cause: error });
+      throw new AlembicConfigError(translate(lang, 'alembic.config.listFolder', { folder, message: (error as Error).message }), { cause: error });
     }
     for (const name of names) {
       if (!REVISION_FILE.test(name)) continue;
@@ -130,7 +135,7 @@ export function readScriptDirectory(location: string, options: ReadScriptsOption
       }
       if (seen.has(real)) continue;
       seen.add(real);
-      const result = readRevisionFile(path, name);
+      const result = readRevisionFile(path, name, lang);
       if ('finding' in result) findings.push(result.finding);
       else scripts.push(result.script);
     }
@@ -142,15 +147,13 @@ export function readScriptDirectory(location: string, options: ReadScriptsOption
  * `broken`: Alembic would fail on the file too. `dynamic`: valid Python whose header is computed,
  * which Alembic may load but this reader does not evaluate (it never runs project code).
  */
-function unreadable(path: string, why: string, line?: number, kind: 'broken' | 'dynamic' = 'broken'): { finding: AlembicFinding } {
-  const consequence = kind === 'broken'
-    ? 'Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.'
-    : 'Alembic may load it (it runs the file), but without running project code its place in the revision graph is unknown, so heads and the upgrade path here leave it out. Write the value as a literal string (or tuple of strings).';
+function unreadableFile(lang: Lang, path: string, why: string, line?: number, kind: 'broken' | 'dynamic' = 'broken'): { finding: AlembicFinding } {
+  const consequence = translate(lang, kind === 'broken' ? 'alembic.file.broken' : 'alembic.file.dynamic');
   return {
     finding: {
       code: 'unreadable-revision-file',
       severity: 'error',
-      message: `${path}${line ? `, line ${line}` : ''}: ${why}. ${consequence}`,
+      message: line ? translate(lang, 'alembic.file.unreadableAt', { path, line, why, consequence }) : translate(lang, 'alembic.file.unreadable', { path, why, consequence }),
       details: { path, reason: why, kind, ...(line ? { line } : {}) },
     },
   };
@@ -165,34 +168,40 @@ function decode(bytes: Buffer): string {
   return new TextDecoder(label, { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
 }
 
-function asIds(value: PyLiteral, what: string): string[] {
+function asIds(value: PyLiteral, what: string, lang: Lang): string[] {
   if (value === null) return [];
   if (typeof value === 'string') return [value];
   return value.map((item) => {
-    if (typeof item !== 'string') throw new Error(`${what} holds ${item === null ? 'None' : 'a nested sequence'}, where Alembic expects revision ids`);
+    if (typeof item !== 'string') throw new Error(translate(lang, item === null ? 'alembic.file.holdsNone' : 'alembic.file.holdsNested', { name: what }));
     return item;
   });
 }
 
-function readRevisionFile(path: string, name: string): { script: RevisionScript } | { finding: AlembicFinding } {
+/** Why a revision file cannot be read, in words of its own (no value inside). */
+type FileReason = 'alembic.file.notRegular' | 'alembic.file.permission' | 'alembic.file.cannotOpen' | 'alembic.file.unknownEncoding'
+  | 'alembic.file.badBytes' | 'alembic.file.noRevision' | 'alembic.file.revisionNotString' | 'alembic.file.noDownRevision';
+
+function readRevisionFile(path: string, name: string, lang: Lang): { script: RevisionScript } | { finding: AlembicFinding } {
+  const unreadable = (why: string, line?: number, kind?: 'broken' | 'dynamic') => unreadableFile(lang, path, why, line, kind);
+  const say = (key: FileReason) => translate(lang, key);
   let source: string;
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) return unreadable(path, 'it is not a regular file');
+    if (!stat.isFile()) return unreadable(say('alembic.file.notRegular'));
     source = decode(readFileSync(path));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EACCES' || e.code === 'EPERM') return unreadable(path, 'permission denied (the file cannot be read by this user)');
-    if (e.code === 'ENOENT') return unreadable(path, 'it cannot be opened (a dangling symlink?)');
-    if (e instanceof RangeError) return unreadable(path, 'it declares a source encoding (coding: ...) this reader does not know');
-    if (e instanceof TypeError) return unreadable(path, 'its bytes are not valid text in its declared encoding (UTF-8 unless a coding line says otherwise)');
-    return unreadable(path, e.message);
+    if (e.code === 'EACCES' || e.code === 'EPERM') return unreadable(say('alembic.file.permission'));
+    if (e.code === 'ENOENT') return unreadable(say('alembic.file.cannotOpen'));
+    if (e instanceof RangeError) return unreadable(say('alembic.file.unknownEncoding'));
+    if (e instanceof TypeError) return unreadable(say('alembic.file.badBytes'));
+    return unreadable(e.message);
   }
   let header;
   try {
     header = readModuleHeader(source, HEADER_NAMES);
   } catch (error) {
-    if (error instanceof PythonReadError) return unreadable(path, `not readable as Python: ${error.message}`, error.line);
+    if (error instanceof PythonReadError) return unreadable(translate(lang, 'alembic.file.notPython', { problem: error.message }), error.line);
     throw error;
   }
   const get = (key: string) => header.assignments.get(key);
@@ -200,33 +209,33 @@ function readRevisionFile(path: string, name: string): { script: RevisionScript 
   const rev = get('revision');
   if (!rev) {
     const legacy = LEGACY_REVISION_FILE.exec(name);
-    if (!legacy) return unreadable(path, 'it sets no module-level `revision = "..."`');
+    if (!legacy) return unreadable(say('alembic.file.noRevision'));
     revision = legacy[1]!;
   } else if (rev.value === undefined) {
-    return unreadable(path, `revision is not a literal: ${rev.problem}`, rev.line, 'dynamic');
+    return unreadable(translate(lang, 'alembic.file.notLiteral', { name: 'revision', problem: rev.problem ?? '' }), rev.line, 'dynamic');
   } else if (typeof rev.value !== 'string') {
-    return unreadable(path, 'revision is not a string', rev.line);
+    return unreadable(say('alembic.file.revisionNotString'), rev.line);
   } else {
     revision = rev.value;
   }
   const down = get('down_revision');
-  if (!down) return unreadable(path, 'it sets no module-level `down_revision` (use down_revision = None for a base revision)');
-  if (down.value === undefined) return unreadable(path, `down_revision is not a literal: ${down.problem}`, down.line, 'dynamic');
+  if (!down) return unreadable(say('alembic.file.noDownRevision'));
+  if (down.value === undefined) return unreadable(translate(lang, 'alembic.file.notLiteral', { name: 'down_revision', problem: down.problem ?? '' }), down.line, 'dynamic');
   let downRevisions: string[];
   let branchLabels: string[] = [];
   let dependsOn: string[] = [];
   try {
     // tuple_rev_as_scalar: None, "" and () are all "no down revision".
-    downRevisions = asIds(down.value, 'down_revision');
+    downRevisions = asIds(down.value, 'down_revision', lang);
     if (downRevisions.length === 1 && downRevisions[0] === '') downRevisions = [];
     for (const [key, set] of [['branch_labels', (v: string[]) => (branchLabels = v)], ['depends_on', (v: string[]) => (dependsOn = v)]] as const) {
       const a = get(key);
       if (!a) continue;
-      if (a.value === undefined) return unreadable(path, `${key} is not a literal: ${a.problem}`, a.line, 'dynamic');
-      set(asIds(a.value, key));
+      if (a.value === undefined) return unreadable(translate(lang, 'alembic.file.notLiteral', { name: key, problem: a.problem ?? '' }), a.line, 'dynamic');
+      set(asIds(a.value, key, lang));
     }
   } catch (error) {
-    return unreadable(path, (error as Error).message);
+    return unreadable((error as Error).message);
   }
   let widens: number | 'unbounded' | null = null;
   try {

@@ -81,6 +81,39 @@ export const alembicWordsEn = {
   'alembic.read.sqlError': 'The database answered with an error while {where}: {message}.',
   'alembic.read.sqlErrorState': 'The database answered with an error while {where}: {message} (SQLSTATE {code}).',
   'alembic.read.noPassword': '{label} asks for a password for "{user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (never put it on the command line).',
+
+  // ---- finding the project (scripts.ts, ini.ts): refusals ----------------------------------
+  'alembic.config.missing': '{location} does not exist. Point --scripts at the folder holding alembic.ini (or at the ini file itself).',
+  'alembic.config.notProject': '{location} holds no alembic.ini and is not a script directory (no versions/ or env.py in it). Point --scripts at the folder holding alembic.ini.',
+  'alembic.config.unreadable': 'Cannot read {path}: {message}.',
+  'alembic.config.noSection': '{path} has no [{section}] section. Alembic reads its settings from [{section}].',
+  'alembic.config.noLocation': '{path}: [{section}] has no script_location. Set it to the migrations folder (e.g. script_location = %(here)s/migrations).',
+  'alembic.config.locationMissing': '{path}: script_location {location} ({resolved}) does not exist. Alembic would stop with "Path doesn\'t exist".',
+  'alembic.config.separator': '{path}: version_path_separator = {separator} is not one of space, os, \':\' or \';\'.',
+  'alembic.config.packageResource': '{path}: "{value}" is a Python package resource (package:folder), which cannot be resolved without Python. Use a path (e.g. %(here)s/{asPath}).',
+  'alembic.config.listFolder': 'Cannot list the revision folder {folder}: {message}. Alembic expects it at <script_location>/versions (or in version_locations).',
+  'alembic.ini.badLine': '{path}, line {line}: "{text}" is neither a [section], a key = value line nor a comment. Fix the line (configparser would refuse the file too).',
+  'alembic.ini.keyFirst': '{path}, line {line}: a key before any [section] header. Put the settings under [alembic].',
+  'alembic.ini.deep': '{path}: [{section}] {key} refers to itself through %(...)s more than 10 levels deep.',
+  'alembic.ini.unset': '{path}: [{section}] {key} uses %({name})s, which is not set in [{section}] or [DEFAULT].',
+
+  // ---- a revision file that cannot be read (scripts.ts) ------------------------------------
+  'alembic.file.unreadable': '{path}: {why}. {consequence}',
+  'alembic.file.unreadableAt': '{path}, line {line}: {why}. {consequence}',
+  'alembic.file.broken': 'Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.',
+  'alembic.file.dynamic': 'Alembic may load it (it runs the file), but without running project code its place in the revision graph is unknown, so heads and the upgrade path here leave it out. Write the value as a literal string (or tuple of strings).',
+  'alembic.file.notRegular': 'it is not a regular file',
+  'alembic.file.permission': 'permission denied (the file cannot be read by this user)',
+  'alembic.file.cannotOpen': 'it cannot be opened (a dangling symlink?)',
+  'alembic.file.unknownEncoding': 'it declares a source encoding (coding: ...) this reader does not know',
+  'alembic.file.badBytes': 'its bytes are not valid text in its declared encoding (UTF-8 unless a coding line says otherwise)',
+  'alembic.file.notPython': 'not readable as Python: {problem}',
+  'alembic.file.noRevision': 'it sets no module-level `revision = "..."`',
+  'alembic.file.notLiteral': '{name} is not a literal: {problem}',
+  'alembic.file.revisionNotString': 'revision is not a string',
+  'alembic.file.noDownRevision': 'it sets no module-level `down_revision` (use down_revision = None for a base revision)',
+  'alembic.file.holdsNone': '{name} holds None, where Alembic expects revision ids',
+  'alembic.file.holdsNested': '{name} holds a nested sequence, where Alembic expects revision ids',
 } as const;
 
 /** What alembic-words-es.ts (and any other language) fills: every key above. */
