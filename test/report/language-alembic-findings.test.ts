@@ -133,18 +133,24 @@ describe('alembic inspect\'s findings in the language asked for', () => {
     const en = await runCli(['alembic', 'inspect', '--scripts', noSection]);
     expect(en.stderr).toBe(`cutover: ${ini} has no [alembic] section. Alembic reads its settings from [alembic].\n`);
 
-    // Two revision files Alembic would fail on, next to a good one.
+    // Revision files Alembic would fail on (or that this reader cannot place without running them), next to a good one.
     const project = join(dir, 'project');
     mkdirSync(join(project, 'versions'), { recursive: true });
     writeFileSync(join(project, 'env.py'), '');
     writeFileSync(join(project, 'versions', 'a_base.py'), 'revision = "a1"\ndown_revision = None\n');
     writeFileSync(join(project, 'versions', 'b_nodown.py'), 'revision = "b1"\n');
     writeFileSync(join(project, 'versions', 'c_none.py'), 'revision = "c1"\ndown_revision = ("a1", None)\n');
+    writeFileSync(join(project, 'versions', 'd_computed.py'), 'revision = make_id()\ndown_revision = "a1"\n');
+    writeFileSync(join(project, 'versions', 'e_unclosed.py'), 'revision = "e1\ndown_revision = "a1"\n');
     const files = await both(['alembic', 'inspect', '--scripts', project], 1);
     const file = (name: string) => join(project, 'versions', name);
     expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('b_nodown.py')}: it sets no module-level \`down_revision\` (use down_revision = None for a base revision). Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.\n`);
     expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('c_none.py')}: down_revision holds None, where Alembic expects revision ids. Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.\n`);
     expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('b_nodown.py')}: no define \`down_revision\` a nivel de módulo (use down_revision = None para una revisión base). Alembic carga todos los archivos .py de la carpeta versions, así que también fallaría con este. Corríjalo o elimínelo.\n`);
     expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('c_none.py')}: down_revision contiene None, donde Alembic espera identificadores de revisión.`);
+    expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('d_computed.py')}, line 1: revision is not a literal: the name make_id, which is not a literal Python value (only strings, None, tuples and lists are read without running Python). Alembic may load it (it runs the file), but without running project code its place in the revision graph is unknown, so heads and the upgrade path here leave it out. Write the value as a literal string (or tuple of strings).\n`);
+    expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('e_unclosed.py')}, line 1: not readable as Python: a string that is not closed on its line. Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.\n`);
+    expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('d_computed.py')}, línea 1: revision no es un literal: el nombre make_id, que no es un valor literal de Python (sin ejecutar Python solo se leen cadenas, None, tuplas y listas). Puede que Alembic lo cargue`);
+    expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('e_unclosed.py')}, línea 1: no se puede leer como Python: una cadena que no se cierra en su línea. Alembic carga`);
   });
 });

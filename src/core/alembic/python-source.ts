@@ -3,7 +3,9 @@
 // ("a",\n "b")`). It tokenizes the whole file the way Python does (strings of every kind,
 // comments, brackets, line continuations), so a `revision = ...` inside a function, a class,
 // or a triple-quoted SQL string is never mistaken for the header, and then evaluates only
-// literal values. Anything computed (a name, a call, an f-string) is reported, not guessed.
+// literal values. Anything computed (a name, a call, an f-string) is reported, not guessed,
+// in `lang` (English by default).
+import { translate, type Lang } from '../../shared/i18n';
 
 export type PyLiteral = string | null | PyLiteral[];
 
@@ -50,15 +52,15 @@ function decodeEscapes(body: string): string {
 }
 
 /** A string token's text, or why it has none (bytes, f-strings). */
-function stringValue(t: Token): { value: string } | { problem: string } {
+function stringValue(t: Token, lang: Lang = 'en'): { value: string } | { problem: string } {
   const prefix = t.prefix ?? '';
-  if (prefix.includes('b')) return { problem: 'a bytes literal (b"...") where Alembic expects text' };
-  if (prefix.includes('f')) return { problem: 'an f-string, whose value is only known when Python runs it' };
+  if (prefix.includes('b')) return { problem: translate(lang, 'alembic.python.bytes') };
+  if (prefix.includes('f')) return { problem: translate(lang, 'alembic.python.fString') };
   return { value: prefix.includes('r') ? t.body! : decodeEscapes(t.body!) };
 }
 
 /** Python's tokenizer, reduced to what locating and reading module-level assignments needs. */
-export function tokenize(source: string): Token[] {
+export function tokenize(source: string, lang: Lang = 'en'): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let line = 1;
@@ -101,7 +103,7 @@ export function tokenize(source: string): Token[] {
         line += 1;
         continue;
       }
-      throw new PythonReadError('a backslash outside a string that does not continue the line', line);
+      throw new PythonReadError(translate(lang, 'alembic.python.backslash'), line);
     }
     let prefix = '';
     if (code !== 34 && code !== 39) {
@@ -117,7 +119,7 @@ export function tokenize(source: string): Token[] {
       const bodyStart = q + quote.length;
       let j = bodyStart;
       for (;;) {
-        if (j >= n) throw new PythonReadError(`a string that is never closed (it starts here with ${quote})`, startLine);
+        if (j >= n) throw new PythonReadError(translate(lang, 'alembic.python.neverClosed', { quote }), startLine);
         const d = source.charCodeAt(j);
         if (d === 92) {
           if (source[j + 1] === '\n') line += 1;
@@ -126,7 +128,7 @@ export function tokenize(source: string): Token[] {
         }
         if (d === quoteChar.charCodeAt(0) && (quote.length === 1 || source.startsWith(quote, j))) break;
         if (d === 10) {
-          if (quote.length === 1) throw new PythonReadError('a string that is not closed on its line', startLine);
+          if (quote.length === 1) throw new PythonReadError(translate(lang, 'alembic.python.notClosedOnLine'), startLine);
           line += 1;
         }
         j += 1;
@@ -157,14 +159,14 @@ export function tokenize(source: string): Token[] {
     const op = OPERATORS3.has(three) ? three : OPERATORS2.has(three.slice(0, 2)) ? three.slice(0, 2) : c;
     if (op === '(' || op === '[' || op === '{') depth += 1;
     if (op === ')' || op === ']' || op === '}') {
-      if (depth === 0) throw new PythonReadError(`an unmatched "${op}"`, line);
+      if (depth === 0) throw new PythonReadError(translate(lang, 'alembic.python.unmatched', { op }), line);
       depth -= 1;
     }
     push('op', op, line);
     i += op.length;
     column += op.length;
   }
-  if (depth > 0) throw new PythonReadError('a bracket that is never closed', line);
+  if (depth > 0) throw new PythonReadError(translate(lang, 'alembic.python.bracket'), line);
   if (!lineStart) tokens.push({ kind: 'newline', text: '\n', line, indent });
   return tokens;
 }
@@ -186,7 +188,7 @@ export interface ModuleHeader {
 
 class LiteralParser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(private readonly tokens: Token[], private readonly lang: Lang) {}
 
   private fail(why: string): never {
     throw new Error(why);
@@ -196,7 +198,7 @@ class LiteralParser {
   parseValue(): PyLiteral {
     const first = this.parseItem();
     if (this.peek()?.text !== ',') {
-      if (this.pos < this.tokens.length) this.fail(`"${this.tokens[this.pos]!.text}" after the value`);
+      if (this.pos < this.tokens.length) this.fail(translate(this.lang, 'alembic.python.afterValue', { token: this.tokens[this.pos]!.text }));
       return first;
     }
     const items = [first];
@@ -205,7 +207,7 @@ class LiteralParser {
       if (this.pos >= this.tokens.length) break;
       items.push(this.parseItem());
     }
-    if (this.pos < this.tokens.length) this.fail(`"${this.tokens[this.pos]!.text}" after the value`);
+    if (this.pos < this.tokens.length) this.fail(translate(this.lang, 'alembic.python.afterValue', { token: this.tokens[this.pos]!.text }));
     return items;
   }
 
@@ -215,11 +217,11 @@ class LiteralParser {
 
   private parseItem(): PyLiteral {
     const t = this.peek();
-    if (!t) this.fail('nothing after "="');
+    if (!t) this.fail(translate(this.lang, 'alembic.python.nothingAfter'));
     if (t.kind === 'string') {
       let text = '';
       while (this.peek()?.kind === 'string') {
-        const v = stringValue(this.peek()!);
+        const v = stringValue(this.peek()!, this.lang);
         if ('problem' in v) this.fail(v.problem);
         text += v.value;
         this.pos += 1;
@@ -241,7 +243,7 @@ class LiteralParser {
           sawComma = true;
           this.pos += 1;
         } else if (this.peek()?.text !== close) {
-          this.fail(`"${this.peek()?.text ?? 'end of line'}" inside ${t.text}...${close}`);
+          this.fail(translate(this.lang, 'alembic.python.inside', { token: this.peek()?.text ?? translate(this.lang, 'alembic.python.endOfLine'), open: t.text, close }));
         }
       }
       this.pos += 1;
@@ -249,7 +251,7 @@ class LiteralParser {
       if (t.text === '(' && items.length === 1 && !sawComma) return items[0]!;
       return items;
     }
-    this.fail(`${t.kind === 'name' ? `the name ${t.text}` : `"${t.text}"`}, which is not a literal Python value (only strings, None, tuples and lists are read without running Python)`);
+    this.fail(t.kind === 'name' ? translate(this.lang, 'alembic.python.notLiteralName', { name: t.text }) : translate(this.lang, 'alembic.python.notLiteral', { token: t.text }));
   }
 }
 
@@ -270,8 +272,8 @@ function statements(line: Token[]): Token[][] {
  * Reads the module-level assignments of `names` (and the docstring). Throws PythonReadError
  * when the file cannot be tokenized (an unclosed string or bracket).
  */
-export function readModuleHeader(source: string, names: readonly string[]): ModuleHeader {
-  const tokens = tokenize(source.replace(/\r\n/g, '\n'));
+export function readModuleHeader(source: string, names: readonly string[], lang: Lang = 'en'): ModuleHeader {
+  const tokens = tokenize(source.replace(/\r\n/g, '\n'), lang);
   const assignments = new Map<string, ModuleAssignment>();
   let doc: string | null = null;
   let start = 0;
@@ -305,7 +307,7 @@ export function readModuleHeader(source: string, names: readonly string[]): Modu
       const valueTokens = parts[parts.length - 1]!;
       let entry: ModuleAssignment;
       try {
-        entry = { value: new LiteralParser(valueTokens).parseValue(), line: head.line };
+        entry = { value: new LiteralParser(valueTokens, lang).parseValue(), line: head.line };
       } catch (error) {
         entry = { value: undefined, problem: (error as Error).message, line: head.line };
       }

@@ -199,7 +199,7 @@ function readRevisionFile(path: string, name: string, lang: Lang): { script: Rev
   }
   let header;
   try {
-    header = readModuleHeader(source, HEADER_NAMES);
+    header = readModuleHeader(source, HEADER_NAMES, lang);
   } catch (error) {
     if (error instanceof PythonReadError) return unreadable(translate(lang, 'alembic.file.notPython', { problem: error.message }), error.line);
     throw error;

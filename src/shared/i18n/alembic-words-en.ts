@@ -114,6 +114,21 @@ export const alembicWordsEn = {
   'alembic.file.noDownRevision': 'it sets no module-level `down_revision` (use down_revision = None for a base revision)',
   'alembic.file.holdsNone': '{name} holds None, where Alembic expects revision ids',
   'alembic.file.holdsNested': '{name} holds a nested sequence, where Alembic expects revision ids',
+
+  // ---- what the Python reader could not read (python-source.ts), inside the file's finding --
+  'alembic.python.backslash': 'a backslash outside a string that does not continue the line',
+  'alembic.python.neverClosed': 'a string that is never closed (it starts here with {quote})',
+  'alembic.python.notClosedOnLine': 'a string that is not closed on its line',
+  'alembic.python.unmatched': 'an unmatched "{op}"',
+  'alembic.python.bracket': 'a bracket that is never closed',
+  'alembic.python.bytes': 'a bytes literal (b"...") where Alembic expects text',
+  'alembic.python.fString': 'an f-string, whose value is only known when Python runs it',
+  'alembic.python.afterValue': '"{token}" after the value',
+  'alembic.python.nothingAfter': 'nothing after "="',
+  'alembic.python.inside': '"{token}" inside {open}...{close}',
+  'alembic.python.endOfLine': 'end of line',
+  'alembic.python.notLiteralName': 'the name {name}, which is not a literal Python value (only strings, None, tuples and lists are read without running Python)',
+  'alembic.python.notLiteral': '"{token}", which is not a literal Python value (only strings, None, tuples and lists are read without running Python)',
 } as const;
 
 /** What alembic-words-es.ts (and any other language) fills: every key above. */

@@ -113,4 +113,19 @@ export const alembicWordsEs: AlembicWordsCatalogue = {
   'alembic.file.noDownRevision': 'no define `down_revision` a nivel de módulo (use down_revision = None para una revisión base)',
   'alembic.file.holdsNone': '{name} contiene None, donde Alembic espera identificadores de revisión',
   'alembic.file.holdsNested': '{name} contiene una secuencia anidada, donde Alembic espera identificadores de revisión',
+
+  // ---- lo que el lector de Python no pudo leer (python-source.ts), dentro del hallazgo del archivo
+  'alembic.python.backslash': 'una barra invertida fuera de una cadena que no continúa la línea',
+  'alembic.python.neverClosed': 'una cadena que nunca se cierra (empieza aquí con {quote})',
+  'alembic.python.notClosedOnLine': 'una cadena que no se cierra en su línea',
+  'alembic.python.unmatched': 'un "{op}" sin pareja',
+  'alembic.python.bracket': 'un paréntesis o corchete que nunca se cierra',
+  'alembic.python.bytes': 'un literal de bytes (b"...") donde Alembic espera texto',
+  'alembic.python.fString': 'una f-string, cuyo valor solo se conoce cuando Python la ejecuta',
+  'alembic.python.afterValue': '"{token}" después del valor',
+  'alembic.python.nothingAfter': 'nada después de "="',
+  'alembic.python.inside': '"{token}" dentro de {open}...{close}',
+  'alembic.python.endOfLine': 'fin de línea',
+  'alembic.python.notLiteralName': 'el nombre {name}, que no es un valor literal de Python (sin ejecutar Python solo se leen cadenas, None, tuplas y listas)',
+  'alembic.python.notLiteral': '"{token}", que no es un valor literal de Python (sin ejecutar Python solo se leen cadenas, None, tuplas y listas)',
 };
