@@ -107,9 +107,13 @@ describe('alembic inspect\'s findings in the language asked for', () => {
 
     // A database that does not exist: PostgreSQL's own words inside the workstation's sentence.
     const missingUrl = db.url.replace(db.name, `${db.name}_gone`);
-    const missing = await both(['alembic', 'inspect', '--scripts', FIXTURE, '--db', missingUrl], 1);
-    expect(missing.en).toContain(`\n  ERROR   db-error: Could not read alembic_version from ${missingUrl}: database "${db.name}_gone" does not exist. Check the database name in the DSN.\n`);
-    expect(missing.es).toContain(`\n  ERROR   db-error: No se pudo leer alembic_version de ${missingUrl}: database "${db.name}_gone" does not exist. Compruebe el nombre de la base de datos en la DSN.\n`);
+    const missingArgs = ['alembic', 'inspect', '--scripts', FIXTURE, '--db', missingUrl];
+    const missing = { es: (await runCli([...missingArgs, '--lang', 'es'])).stdout, en: (await runCli(missingArgs)).stdout };
+    const pgSays = `database "${db.name}_gone" does not exist`;
+    expect(missing.en).toContain(`\n  ERROR   db-error: Could not read alembic_version from ${missingUrl}: ${pgSays}. Check the database name in the DSN.\n`);
+    expect(missing.es).toContain(`\n  ERROR   db-error: No se pudo leer alembic_version de ${missingUrl}: ${pgSays}. Compruebe el nombre de la base de datos en la DSN.\n`);
+    // What PostgreSQL itself says is its data, quoted as it says it; the rest is Spanish.
+    expect(found(missing.es.replace(pgSays, ''), 'en')).toEqual([]);
   });
 
   it('a project that cannot be read is refused in Spanish (with --json too), and a revision file that cannot be read is a finding in Spanish; English as before', async () => {
@@ -152,5 +156,37 @@ describe('alembic inspect\'s findings in the language asked for', () => {
     expect(files.en).toContain(`\n  ERROR   unreadable-revision-file: ${file('e_unclosed.py')}, line 1: not readable as Python: a string that is not closed on its line. Alembic loads every .py file in the versions folder, so it would fail on this one too. Fix or remove the file.\n`);
     expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('d_computed.py')}, línea 1: revision no es un literal: el nombre make_id, que no es un valor literal de Python (sin ejecutar Python solo se leen cadenas, None, tuplas y listas). Puede que Alembic lo cargue`);
     expect(files.es).toContain(`\n  ERROR   unreadable-revision-file: ${file('e_unclosed.py')}, línea 1: no se puede leer como Python: una cadena que no se cierra en su línea. Alembic carga`);
+  });
+
+  it('alembic sql: why a preview failed, an unreachable database and an unknown run in Spanish; English as before; --json keeps English', async () => {
+    const bad = ['alembic', 'sql', '--scripts', FIXTURE, '--from', 'nope0000'];
+    const es = await runCli([...bad, '--lang', 'es']);
+    expectNoCrash(es);
+    expect(es.code, describeRun(es)).toBe(1);
+    expect(es.stderr).toMatch(/^cutover: Alembic no pudo generar la actualización sin conexión \(código de salida \d+\): Can't locate revision identified by 'nope0000'\.\n$/);
+    expect(found(es.stderr, 'en')).toEqual([]);
+    const en = await runCli(bad);
+    expect(en.code, describeRun(en)).toBe(1);
+    expect(en.stderr).toMatch(/^cutover: Alembic could not render the upgrade offline \(exit \d+\): Can't locate revision identified by 'nope0000'\.\n$/);
+    const json = await runCli([...bad, '--json', '--lang', 'es']);
+    expect(json.code, describeRun(json)).toBe(1);
+    expect((JSON.parse(json.stdout) as { reason: string }).reason).toMatch(/^Alembic could not render the upgrade offline \(exit \d+\): Can't locate revision identified by 'nope0000'\.$/);
+
+    const noDb = ['alembic', 'sql', '--scripts', FIXTURE, '--db', 'postgresql://postgres@127.0.0.1:1/x'];
+    const noDbEs = await runCli([...noDb, '--lang', 'es']);
+    expect(noDbEs.code, describeRun(noDbEs)).toBe(1);
+    expect(noDbEs.stderr).toBe('cutover: no se pudo leer alembic_version de postgresql://postgres@127.0.0.1:1/x: No se puede conectar con la base de datos (connect ECONNREFUSED 127.0.0.1:1). Compruebe el host, el puerto y que PostgreSQL está en marcha y es accesible desde aquí.\n');
+    const noDbEn = await runCli(noDb);
+    expect(noDbEn.stderr).toBe('cutover: could not read alembic_version from postgresql://postgres@127.0.0.1:1/x: Cannot connect to the database (connect ECONNREFUSED 127.0.0.1:1). Check the host, port and that PostgreSQL is running and reachable from here.\n');
+
+    const vault = join(useTempDir('cutover-alembic-sql-lang-'), 'v.vault');
+    expect((await runCli(['vault', 'init', '--vault', vault])).code).toBe(0);
+    const noRun = ['alembic', 'sql', '--scripts', FIXTURE, '--from', ANCHOR, '--vault', vault, '--run', 'nope'];
+    const noRunEs = await runCli([...noRun, '--lang', 'es']);
+    expectRefusal(noRunEs, 2, /^cutover: /);
+    expect(noRunEs.stderr).toBe('cutover: No hay ninguna ejecución nope en esta bóveda; vea `cutover run list`. No se guardó nada.\n');
+    const noRunEn = await runCli(noRun);
+    expectRefusal(noRunEn, 2, /^cutover: /);
+    expect(noRunEn.stderr).toBe('cutover: No run nope in this vault; see `cutover run list`. Nothing was stored.\n');
   });
 });

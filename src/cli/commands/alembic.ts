@@ -183,7 +183,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
       // The vault and the run are checked before Alembic runs: an unknown run stores nothing.
       const vault = opts.vault !== undefined ? await openVault(opts.vault) : null;
       try {
-        if (vault && preview) asPreviewUsage(preview, () => preview.assertRunExists(vault, opts.run!));
+        if (vault && preview) asPreviewUsage(preview, () => preview.assertRunExists(vault, opts.run!, outputLang()));
         if (opts.db !== undefined) {
           try {
             from = (await readVersionTable(checkDsn(opts.db, redactDsn), { lang: outputLang() })).revisions;
@@ -194,7 +194,8 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
             return;
           }
         }
-        const result = await renderOfflineSql({ projectDir: project.projectDir, iniPath: project.iniPath, from, to: opts.to, command });
+        // Why a preview failed, in the reader's language; --json keeps it in English.
+        const result = await renderOfflineSql({ projectDir: project.projectDir, iniPath: project.iniPath, from, to: opts.to, command, lang: opts.json ? 'en' : outputLang() });
         if (opts.out) writeFileSync(opts.out, result.sql);
         // A preview Alembic could not finish is not stored (it is not what would run); the exit is 1 as without --vault.
         const stored = vault && preview && result.ok
@@ -207,6 +208,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
             to: opts.to,
             ...(opts.db !== undefined ? { database: redactDsn(opts.db) } : {}),
             ...(opts.label !== undefined ? { label: opts.label } : {}),
+            lang: outputLang(),
           }))
           : null;
         if (opts.json) printJson(vault ? { ...result, stored: stored ? { run: opts.run, label: stored.label, artifact: stored.artifact.id, name: stored.artifact.name, sha256: stored.artifact.sha256, event: stored.event.seq } : null } : result);

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { translate, type Lang } from '../../shared/i18n';
 
 export const DEFAULT_ALEMBIC_COMMAND = ['/usr/bin/python3', '-m', 'alembic'];
 
@@ -23,6 +24,8 @@ export interface OfflineSqlOptions {
   /** Added to the child's environment (e.g. DATABASE_URL for env.py; never needed to connect). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The language of `reason` (default English, what --json and recorded text keep). */
+  lang?: Lang;
 }
 
 export interface OfflineSqlResult {
@@ -61,19 +64,20 @@ function runningMarkers(sql: string): string[] {
   return [...sql.matchAll(/^-- Running upgrade .*?-> (\S+)\s*$/gm)].map((m) => m[1]!);
 }
 
-function lastError(stderr: string, failed: string | null): string {
+function lastError(stderr: string, failed: string | null, lang: Lang): string {
   if (failed) return failed;
   const lines = stderr.trim().split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('INFO '));
   const tail = [...lines].reverse().find((l) => /^[\w.]+(Error|Exception|Exit)\b|^FAILED:|^ERROR/.test(l));
-  return tail ?? lines[lines.length - 1] ?? 'no error output';
+  return tail ?? lines[lines.length - 1] ?? translate(lang, 'alembic.sql.noErrorOutput');
 }
 
 export function renderOfflineSql(options: OfflineSqlOptions): Promise<OfflineSqlResult> {
   const projectDir = resolve(options.projectDir);
   const ini = resolve(projectDir, options.iniPath ?? 'alembic.ini');
   const command = options.command ?? DEFAULT_ALEMBIC_COMMAND;
+  const lang = options.lang ?? 'en';
   if (!existsSync(projectDir)) {
-    return Promise.resolve({ ok: false, sql: '', stderr: '', exitCode: null, argv: [...command], rendered: [], failedAt: null, reason: `The project folder ${projectDir} does not exist.` });
+    return Promise.resolve({ ok: false, sql: '', stderr: '', exitCode: null, argv: [...command], rendered: [], failedAt: null, reason: translate(lang, 'alembic.sql.noProject', { folder: projectDir }) });
   }
   let argv: string[];
   if (options.from.length <= 1) {
@@ -82,7 +86,7 @@ export function renderOfflineSql(options: OfflineSqlOptions): Promise<OfflineSql
   } else {
     const [python, flag, mod] = command;
     if (flag !== '-m' || mod !== 'alembic' || !python) {
-      return Promise.resolve({ ok: false, sql: '', stderr: '', exitCode: null, argv: [...command], rendered: [], failedAt: null, reason: `The database is on ${options.from.length} branches (${options.from.join(', ')}), and \`alembic upgrade FROM:TO --sql\` takes one starting revision; rendering from several needs the Python interpreter, so give the command as "<python> -m alembic".` });
+      return Promise.resolve({ ok: false, sql: '', stderr: '', exitCode: null, argv: [...command], rendered: [], failedAt: null, reason: translate(lang, 'alembic.sql.multiFrom', { n: options.from.length, revisions: options.from.join(', ') }) });
     }
     argv = [python, '-c', MULTI_FROM_DRIVER, ini, options.to, ...options.from];
   }
@@ -114,7 +118,7 @@ export function renderOfflineSql(options: OfflineSqlOptions): Promise<OfflineSql
       const stderr = Buffer.concat(err).toString('utf8');
       const rendered = runningMarkers(sql);
       if (spawnError) {
-        resolve({ ok: false, sql, stderr, exitCode, argv, rendered, failedAt: null, reason: `Could not start ${argv[0]}: ${spawnError.message}. Is Alembic installed there? Pass the command that runs it (e.g. /usr/bin/python3 -m alembic).` });
+        resolve({ ok: false, sql, stderr, exitCode, argv, rendered, failedAt: null, reason: translate(lang, 'alembic.sql.cannotStart', { command: argv[0]!, message: spawnError.message }) });
         return;
       }
       if (exitCode === 0 && !timedOut) {
@@ -123,10 +127,10 @@ export function renderOfflineSql(options: OfflineSqlOptions): Promise<OfflineSql
       }
       // The marker of a migration is written before its upgrade() runs: the last one is the one that failed.
       const failedAt = rendered[rendered.length - 1] ?? null;
-      const cause = timedOut ? `it did not finish within ${options.timeoutMs ?? 120_000} ms` : lastError(stderr, failedLine ? failedLine[1]!.trim() : null);
+      const cause = timedOut ? translate(lang, 'alembic.sql.timedOut', { ms: options.timeoutMs ?? 120_000 }) : lastError(stderr, failedLine ? failedLine[1]!.trim() : null, lang);
       const reason = failedAt
-        ? `Alembic could not render migration ${failedAt} offline: ${cause}. A migration that reads the database (a SELECT, reflection, op.get_bind()) cannot run in --sql mode; review that migration by hand and rehearse it on a clone. The script above it is incomplete.`
-        : `Alembic could not render the upgrade offline (exit ${exitCode ?? 'killed'}): ${cause}.${existsSync(ini) ? '' : ` (${ini} does not exist.)`}`;
+        ? translate(lang, 'alembic.sql.migrationFailed', { revision: failedAt, cause })
+        : `${translate(lang, 'alembic.sql.failed', { exit: exitCode ?? translate(lang, 'alembic.sql.killed'), cause })}${existsSync(ini) ? '' : ` ${translate(lang, 'alembic.sql.noIni', { ini })}`}`;
       resolve({ ok: false, sql, stderr, exitCode, argv, rendered, failedAt, reason });
     };
     child.on('error', (e) => finish(null, e));

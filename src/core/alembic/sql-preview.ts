@@ -3,6 +3,7 @@
 // event naming the run, the project, the revisions and the SHA-256. The event carries the run
 // id, so the run's decision pack includes the script (src/core/reports/pack-model.ts, linked
 // evidence): what governance approved can be read next to what Alembic would have sent.
+import { translate, type Lang } from '../../shared/i18n';
 import type { ArtifactInfo, Vault, VaultEvent } from '../vault';
 import { AlembicError } from './errors';
 import type { OfflineSqlResult } from './offline-sql';
@@ -32,10 +33,12 @@ export interface StoreSqlPreviewOptions {
   database?: string;
   /** The artifact is `<label>.sql` (default: upgrade-<from>-to-<to>). */
   label?: string;
+  /** The language of the refusals (default English). */
+  lang?: Lang;
 }
 
-export function assertPreviewLabel(label: string): void {
-  if (!LABEL.test(label)) throw new SqlPreviewInputError(`"${label}" is not a label for a SQL preview: letters, digits, _ . -, up to 100, e.g. "prod-0019-to-head".`);
+export function assertPreviewLabel(label: string, lang: Lang = 'en'): void {
+  if (!LABEL.test(label)) throw new SqlPreviewInputError(translate(lang, 'alembic.preview.label', { label }));
 }
 
 /** upgrade-<from>-to-<to>, made a label: the revisions as given, shortened to 100 characters. */
@@ -48,8 +51,8 @@ export function defaultPreviewLabel(from: string[], to: string): string {
  * Refuses a run id the vault has no `run.started` for, before anything is written. Pages
  * through the chain so a long vault is never read whole.
  */
-export function assertRunExists(vault: Vault, runId: string): void {
-  if (!hasRun(vault, runId)) throw new SqlPreviewInputError(`No run ${runId} in this vault; see \`cutover run list\`. Nothing was stored.`);
+export function assertRunExists(vault: Vault, runId: string, lang: Lang = 'en'): void {
+  if (!hasRun(vault, runId)) throw new SqlPreviewInputError(translate(lang, 'alembic.preview.noRun', { runId }));
 }
 
 /**
@@ -59,9 +62,10 @@ export function assertRunExists(vault: Vault, runId: string): void {
  */
 export function storeSqlPreview(vault: Vault, result: OfflineSqlResult, options: StoreSqlPreviewOptions): { artifact: ArtifactInfo; event: VaultEvent; label: string } {
   const label = options.label ?? defaultPreviewLabel(options.from, options.to);
-  assertPreviewLabel(label);
-  assertRunExists(vault, options.runId);
-  if (!result.ok) throw new SqlPreviewInputError(`The preview is incomplete (${result.reason ?? 'Alembic failed'}); it was not stored.`);
+  const lang = options.lang ?? 'en';
+  assertPreviewLabel(label, lang);
+  assertRunExists(vault, options.runId, lang);
+  if (!result.ok) throw new SqlPreviewInputError(translate(lang, 'alembic.preview.incomplete', { reason: result.reason ?? translate(lang, 'alembic.preview.alembicFailed') }));
   const writer = vault.createArtifact({ name: `${label}.sql`, mediaType: SQL_MEDIA_TYPE, actor: options.actor });
   let artifact: ArtifactInfo;
   try {

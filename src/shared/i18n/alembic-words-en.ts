@@ -129,6 +129,21 @@ export const alembicWordsEn = {
   'alembic.python.endOfLine': 'end of line',
   'alembic.python.notLiteralName': 'the name {name}, which is not a literal Python value (only strings, None, tuples and lists are read without running Python)',
   'alembic.python.notLiteral': '"{token}", which is not a literal Python value (only strings, None, tuples and lists are read without running Python)',
+
+  // ---- the offline SQL preview (offline-sql.ts, sql-preview.ts) ----------------------------
+  'alembic.sql.noProject': 'The project folder {folder} does not exist.',
+  'alembic.sql.multiFrom': 'The database is on {n} branches ({revisions}), and `alembic upgrade FROM:TO --sql` takes one starting revision; rendering from several needs the Python interpreter, so give the command as "<python> -m alembic".',
+  'alembic.sql.cannotStart': 'Could not start {command}: {message}. Is Alembic installed there? Pass the command that runs it (e.g. /usr/bin/python3 -m alembic).',
+  'alembic.sql.timedOut': 'it did not finish within {ms} ms',
+  'alembic.sql.noErrorOutput': 'no error output',
+  'alembic.sql.migrationFailed': 'Alembic could not render migration {revision} offline: {cause}. A migration that reads the database (a SELECT, reflection, op.get_bind()) cannot run in --sql mode; review that migration by hand and rehearse it on a clone. The script above it is incomplete.',
+  'alembic.sql.failed': 'Alembic could not render the upgrade offline (exit {exit}): {cause}.',
+  'alembic.sql.killed': 'killed',
+  'alembic.sql.noIni': '({ini} does not exist.)',
+  'alembic.preview.label': '"{label}" is not a label for a SQL preview: letters, digits, _ . -, up to 100, e.g. "prod-0019-to-head".',
+  'alembic.preview.noRun': 'No run {runId} in this vault; see `cutover run list`. Nothing was stored.',
+  'alembic.preview.incomplete': 'The preview is incomplete ({reason}); it was not stored.',
+  'alembic.preview.alembicFailed': 'Alembic failed',
 } as const;
 
 /** What alembic-words-es.ts (and any other language) fills: every key above. */

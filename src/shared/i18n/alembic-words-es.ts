@@ -128,4 +128,19 @@ export const alembicWordsEs: AlembicWordsCatalogue = {
   'alembic.python.endOfLine': 'fin de línea',
   'alembic.python.notLiteralName': 'el nombre {name}, que no es un valor literal de Python (sin ejecutar Python solo se leen cadenas, None, tuplas y listas)',
   'alembic.python.notLiteral': '"{token}", que no es un valor literal de Python (sin ejecutar Python solo se leen cadenas, None, tuplas y listas)',
+
+  // ---- la vista previa del SQL sin conexión (offline-sql.ts, sql-preview.ts) ---------------
+  'alembic.sql.noProject': 'La carpeta del proyecto {folder} no existe.',
+  'alembic.sql.multiFrom': 'La base de datos está en {n} ramas ({revisions}), y `alembic upgrade FROM:TO --sql` admite una sola revisión de partida; generar desde varias necesita el intérprete de Python, así que indique el comando como "<python> -m alembic".',
+  'alembic.sql.cannotStart': 'No se pudo iniciar {command}: {message}. ¿Está Alembic instalado ahí? Indique el comando que lo ejecuta (p. ej. /usr/bin/python3 -m alembic).',
+  'alembic.sql.timedOut': 'no terminó en {ms} ms',
+  'alembic.sql.noErrorOutput': 'sin salida de error',
+  'alembic.sql.migrationFailed': 'Alembic no pudo generar sin conexión la migración {revision}: {cause}. Una migración que lee la base de datos (un SELECT, reflexión, op.get_bind()) no se puede ejecutar en modo --sql; revise esa migración a mano y ensáyela en un clon. El script de arriba está incompleto.',
+  'alembic.sql.failed': 'Alembic no pudo generar la actualización sin conexión (código de salida {exit}): {cause}.',
+  'alembic.sql.killed': 'ninguno, el proceso se terminó a la fuerza',
+  'alembic.sql.noIni': '({ini} no existe.)',
+  'alembic.preview.label': '"{label}" no es una etiqueta para una vista previa de SQL: letras, dígitos, _ . -, hasta 100, p. ej. "prod-0019-to-head".',
+  'alembic.preview.noRun': 'No hay ninguna ejecución {runId} en esta bóveda; vea `cutover run list`. No se guardó nada.',
+  'alembic.preview.incomplete': 'La vista previa está incompleta ({reason}); no se guardó.',
+  'alembic.preview.alembicFailed': 'Alembic falló',
 };
