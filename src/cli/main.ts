@@ -57,6 +57,7 @@ Environment:
  */
 export function buildProgram(setExit: (code: number) => void, lang: Lang = 'en'): Command {
   const program = new WordedCommand('cutover');
+  program.helpLang = lang;
   if (lang === 'en') program.showHelpAfterError('(run with --help for usage)');
   else program.configureOutput({ outputError: () => undefined });
   program

@@ -6,7 +6,9 @@
 // Commander raises these through methods its typings do not declare (missingArgument,
 // unknownOption, …: stable in commander 14, which package.json pins); each override below calls
 // commander's own method, so parsing is unchanged. test/cli/usage-words.test.ts runs each one.
-import { Command, CommanderError, type Option } from 'commander';
+import { Command, CommanderError, type AddHelpTextContext, type AddHelpTextPosition, type Help, type Option } from 'commander';
+import type { Lang } from '../shared/i18n/languages';
+import { helpTextIn, WordedHelp } from './help-words';
 import type { CliWordsCatalogue } from '../shared/i18n/cli-words-en';
 import type { Translator } from '../shared/i18n/translator';
 
@@ -53,9 +55,25 @@ function candidatesIn(message: string, sentence: string): string[] | undefined {
 
 export class WordedCommand extends Command {
   private pending: UsageWords | undefined;
+  /** The language `--help` is shown in (help-words.ts); subcommands take their parent's. */
+  helpLang: Lang = 'en';
 
   override createCommand(name?: string): Command {
-    return new WordedCommand(name);
+    const sub = new WordedCommand(name);
+    sub.helpLang = this.helpLang;
+    return sub;
+  }
+
+  override createHelp(): Help {
+    return Object.assign(new WordedHelp(this.helpLang), this.configureHelp());
+  }
+
+  /** The English help texts added with addHelpText (the completeness test reads them). */
+  readonly helpTexts: string[] = [];
+
+  override addHelpText(position: AddHelpTextPosition, text: string | ((context: AddHelpTextContext) => string)): this {
+    if (typeof text === 'string') this.helpTexts.push(text);
+    return typeof text === 'string' ? super.addHelpText(position, helpTextIn(this.helpLang, text)) : super.addHelpText(position, text);
   }
 
   override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
