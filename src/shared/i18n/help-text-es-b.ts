@@ -102,4 +102,56 @@ export const helpTextEsCommandsB: Readonly<Record<string, string>> = {
     "la bóveda que guarda las huellas vault:LABEL",
   "a fingerprint file, or vault:LABEL":
     "un archivo de huella, o vault:LABEL",
+  "the signed decision pack: export it, sign it offline, verify it with stock tools, import signatures":
+    "el paquete de decisión firmado: expórtelo, fírmelo sin conexión, verifíquelo con herramientas estándar, importe las firmas",
+  "export a run as a pack folder and a deterministic zip: evidence, the signed plan and its approvals, the chain, the signed acts, and every verdict the vault holds on it (only reads the vault; same vault state, same bytes)":
+    "exporta una ejecución como una carpeta de paquete y un zip determinista: la evidencia, el plan firmado y sus aprobaciones, la cadena, los actos firmados y cada veredicto que la bóveda guarda sobre ella (solo lee la bóveda; mismo estado de la bóveda, mismos bytes)",
+  "folder to write decision-pack-<run>/ and decision-pack-<run>.zip into":
+    "carpeta en la que escribir decision-pack-<run>/ y decision-pack-<run>.zip",
+  "check every hash, the manifest, each signature and the approval policy; says VERIFIED, AWAITING SIGNATURES or FAILED and names what fails":
+    "comprueba cada hash, el manifiesto, cada firma y la política de aprobación; dice VERIFICADO, A LA ESPERA DE FIRMAS o FALLÓ y nombra lo que falla",
+  "your organisation's allowed_signers roster: only its keys count (namespaces, valid-after, valid-before honoured as ssh-keygen does; cert-authority lines refused)":
+    "la lista allowed_signers de su organización: solo cuentan sus claves (namespaces, valid-after y valid-before se respetan como lo hace ssh-keygen; las líneas cert-authority se rechazan)",
+  "pack folder or zip":
+    "carpeta o zip del paquete",
+  "\nExit codes:\n  0  VERIFIED: intact and the approval policy met\n  3  AWAITING SIGNATURES: intact, no broken or rejected signature, the policy not met yet (a pack as exported)\n  1  FAILED: a file, the manifest, SHA256SUMS or the zip broken; a bad or untrusted signature; a rejection\n  2  bad input: no such pack, not a pack, an unreadable or unusable --allowed-signers file\n\nWithout --allowed-signers the signatures are checked against the pack's own allowed_signers:\nthat proves the pack is intact and self-consistent, not who signed it (the signers are \"claimed\").":
+    "\nCódigos de salida:\n  0  VERIFICADO: intacto y cumplida la política de aprobación\n  3  A LA ESPERA DE FIRMAS: intacto, sin firmas rotas ni rechazadas, la política aún no se cumple (un paquete tal como se exporta)\n  1  FALLÓ: un archivo, el manifiesto, SHA256SUMS o el zip están rotos; una firma incorrecta o no fiable; un rechazo\n  2  entrada incorrecta: no existe el paquete, no es un paquete, un archivo de --allowed-signers ilegible o inutilizable\n\nSin --allowed-signers, las firmas se comprueban frente al propio allowed_signers del paquete:\neso prueba que el paquete está intacto y es coherente, no quién lo firmó (los firmantes son \"declarados\").",
+  "sign a pack with your verdict (approve, or reject with a reason); needs only the pack and your key, no vault":
+    "firma un paquete con su veredicto (aprobar, o rechazar con un motivo); solo necesita el paquete y su clave, no la bóveda",
+  "who you are in the pack (your allowed_signers principal)":
+    "quién es usted en el paquete (su principal en allowed_signers)",
+  "OpenSSH private key file; its passphrase from CUTOVER_KEY_PASSPHRASE or the terminal":
+    "archivo de clave privada de OpenSSH; su frase de contraseña desde CUTOVER_KEY_PASSPHRASE o el terminal",
+  "sign with a key held by ssh-agent (SSH_AUTH_SOCK); hardware keys work":
+    "firma con una clave que guarda ssh-agent (SSH_AUTH_SOCK); funcionan las claves de hardware",
+  "with --agent: which key (default: the one the pack names for --identity)":
+    "con --agent: qué clave (por omisión: la que el paquete indica para --identity)",
+  "sign a rejection (needs --reason)":
+    "firma un rechazo (necesita --reason)",
+  "why (required with --reject; a comment with an approval)":
+    "por qué (obligatorio con --reject; un comentario con una aprobación)",
+  "pack folder, or zip (the signature is added into the zip, rewritten in place)":
+    "carpeta del paquete, o zip (la firma se añade al zip, que se reescribe en su sitio)",
+  "bring an identity's signature and verdict from a pack into the vault, checked against the vault's key for them and against the manifest this vault exports for the run now":
+    "trae a la bóveda la firma y el veredicto de una identidad desde un paquete, comprobados frente a la clave que la bóveda tiene para ella y frente al manifiesto que esta bóveda exporta ahora para la ejecución",
+  "pack folder or zip holding the signature":
+    "carpeta o zip del paquete que contiene la firma",
+  "whose signature":
+    "de quién es la firma",
+  "run the bundled alembic-governance example end to end on this machine (a throwaway database on the local PostgreSQL, PGURL overrides): the operator owns the vault; two approvers each hold their own key in OUT/machines/NAME and sign with plain ssh-keygen -Y sign":
+    "ejecuta de principio a fin el ejemplo alembic-governance incluido en esta máquina (una base de datos desechable en el PostgreSQL local; PGURL lo cambia): el operador es dueño de la bóveda; dos aprobadores tienen cada uno su propia clave en OUT/machines/NAME y firman con un simple ssh-keygen -Y sign",
+  "a new or empty folder for the vault, the signed pack and the PDF":
+    "una carpeta nueva o vacía para la bóveda, el paquete firmado y el PDF",
+  "run the variant that hits the DuplicateTable abort gate and write the incident report":
+    "ejecuta la variante que choca con la compuerta de aborte DuplicateTable y escribe el informe de incidente",
+  "rehearse another shipped example end to end: alembic-governance (the default), incremental-sync (a throwaway MariaDB source too; MYSQL_URL overrides mysql://root@127.0.0.1:3306/), go-live or postgres-primary; each host API runs as a child process on a free loopback port and is stopped after":
+    "ensaya de principio a fin otro de los ejemplos incluidos: alembic-governance (el de por omisión), incremental-sync (también con un origen MariaDB desechable; MYSQL_URL cambia mysql://root@127.0.0.1:3306/), go-live o postgres-primary; cada API de host se ejecuta como proceso hijo en un puerto de loopback libre y se detiene al acabar",
+  "rehearse the alembic-governance example, export its pack, then run production on a second throwaway database bound to that rehearsal, compared step by step":
+    "ensaya el ejemplo alembic-governance, exporta su paquete y luego ejecuta la producción en una segunda base de datos desechable ligada a ese ensayo, comparada paso a paso",
+  "with --production: production's checkout has one extra pending revision, so P3 deviates and BLOCKS until both approvers accept the diff":
+    "con --production: el checkout de producción tiene una revisión pendiente de más, así que P3 se desvía y queda BLOCKED hasta que ambos aprobadores aceptan la diferencia",
+  "three people and the operator on four workstations through the team ledger at --db: separate vaults in OUT, each person acting in their own CLI processes (the operator's run play receives the approvals, the attestation and the incident commander's GO as they arrive); ends with a verified, signed pack carrying ledger checkpoints":
+    "tres personas y el operador en cuatro estaciones de trabajo a través del libro mayor del equipo en --db: bóvedas separadas en OUT, cada persona actuando en sus propios procesos de la CLI (el run play del operador recibe las aprobaciones, la atestación y el GO del responsable del incidente según llegan); termina con un paquete firmado y verificado que lleva puntos de control del libro mayor",
+  "with --team: the team ledger's PostgreSQL URL (made with `ledger init` if it is not there)":
+    "con --team: la URL PostgreSQL del libro mayor del equipo (se crea con `ledger init` si no existe)",
 };
