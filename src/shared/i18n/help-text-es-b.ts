@@ -149,9 +149,129 @@ export const helpTextEsCommandsB: Readonly<Record<string, string>> = {
   "rehearse the alembic-governance example, export its pack, then run production on a second throwaway database bound to that rehearsal, compared step by step":
     "ensaya el ejemplo alembic-governance, exporta su paquete y luego ejecuta la producción en una segunda base de datos desechable ligada a ese ensayo, comparada paso a paso",
   "with --production: production's checkout has one extra pending revision, so P3 deviates and BLOCKS until both approvers accept the diff":
-    "con --production: el checkout de producción tiene una revisión pendiente de más, así que P3 se desvía y queda BLOCKED hasta que ambos aprobadores aceptan la diferencia",
+    "con --production: el checkout de producción tiene una revisión pendiente de más, así que P3 se desvía y la ejecución queda BLOQUEADA hasta que ambos aprobadores aceptan la diferencia",
   "three people and the operator on four workstations through the team ledger at --db: separate vaults in OUT, each person acting in their own CLI processes (the operator's run play receives the approvals, the attestation and the incident commander's GO as they arrive); ends with a verified, signed pack carrying ledger checkpoints":
     "tres personas y el operador en cuatro estaciones de trabajo a través del libro mayor del equipo en --db: bóvedas separadas en OUT, cada persona actuando en sus propios procesos de la CLI (el run play del operador recibe las aprobaciones, la atestación y el GO del responsable del incidente según llegan); termina con un paquete firmado y verificado que lleva puntos de control del libro mayor",
   "with --team: the team ledger's PostgreSQL URL (made with `ledger init` if it is not there)":
     "con --team: la URL PostgreSQL del libro mayor del equipo (se crea con `ledger init` si no existe)",
+  "the team ledger on PostgreSQL: workstations publish their signed chains; every reader checks what it reads (the DSN carries no password: use PGPASSWORD or ~/.pgpass)":
+    "el libro mayor del equipo en PostgreSQL: las estaciones de trabajo publican sus cadenas firmadas; cada lector comprueba lo que lee (el DSN no lleva contraseña: use PGPASSWORD o ~/.pgpass)",
+  "create the ledger in a database: its append-only tables (triggers refuse UPDATE, DELETE and TRUNCATE) and a role that may only INSERT and SELECT; idempotent":
+    "crea el libro mayor en una base de datos: sus tablas de solo anexado (los triggers rechazan UPDATE, DELETE y TRUNCATE) y un rol que solo puede hacer INSERT y SELECT; idempotente",
+  "postgresql://user@host:port/dbname (a role that may create schemas and roles)":
+    "postgresql://usuario@host:puerto/basededatos (un rol que pueda crear esquemas y roles)",
+  "the INSERT-and-SELECT role to create":
+    "el rol de INSERT y SELECT que se crea",
+  "make this vault a workstation of the ledger: its owner's key (proven in the vault) signs the membership and every event it publishes; records ledger.joined in the vault":
+    "hace de esta bóveda una estación de trabajo del libro mayor: la clave de su dueño (probada en la bóveda) firma la pertenencia y cada evento que publica; registra ledger.joined en la bóveda",
+  "the ledger: postgresql://user@host:port/dbname":
+    "el libro mayor: postgresql://usuario@host:puerto/basededatos",
+  "this workstation's name in the ledger (letters, digits, . _ -)":
+    "el nombre de esta estación de trabajo en el libro mayor (letras, dígitos, . _ -)",
+  "push the vault's events the ledger does not hold yet, in order, each signed by the owner's key; safe to repeat and to interrupt (it goes on from the ledger's head); exit 1 if the vault no longer holds what it published":
+    "envía los eventos de la bóveda que el libro mayor aún no tiene, en orden, cada uno firmado con la clave del dueño; se puede repetir e interrumpir sin riesgo (sigue desde la cabeza del libro mayor); sale con 1 si la bóveda ya no contiene lo que publicó",
+  "the ledger URL (default: the one the vault joined)":
+    "la URL del libro mayor (por omisión: aquella a la que se unió la bóveda)",
+  "events per transaction (1-1000)":
+    "eventos por transacción (1-1000)",
+  "keep publishing as the vault grows (run it beside the window or the CLI during the cutover); a lost ledger is retried, nothing is lost or duplicated; stop with Ctrl-C":
+    "sigue publicando a medida que crece la bóveda (ejecútelo junto a la ventana o la CLI durante el cutover); si se pierde el libro mayor se reintenta, nada se pierde ni se duplica; deténgalo con Ctrl-C",
+  "with --follow: how often to look for new events even when the vault's folder does not say it changed (a change wakes it at once)":
+    "con --follow: cada cuánto buscar eventos nuevos aunque la carpeta de la bóveda no indique cambios (un cambio lo despierta al instante)",
+  "with --follow: also receive what the team sends this vault through the ledger (approvals of its plans, signed acts, decisions) as it arrives, checked and recorded as `ledger receive` does; refusals are said once on stderr and append nothing":
+    "con --follow: recibe también lo que el equipo envía a esta bóveda a través del libro mayor (aprobaciones de sus planes, actos firmados, decisiones) según llega, comprobado y registrado como lo hace `ledger receive`; los rechazos se dicen una vez en stderr y no añaden nada",
+  "offer a run's plan to the team: its exact bytes go into this vault's chain (ledger.plan_offered) and out to the ledger, for approvers to sign on their own workstations with `cutover ledger approve`":
+    "ofrece al equipo el plan de una ejecución: sus bytes exactos entran en la cadena de esta bóveda (ledger.plan_offered) y salen al libro mayor, para que los aprobadores lo firmen en sus propias estaciones de trabajo con `cutover ledger approve`",
+  "the operator's vault (joined to the ledger)":
+    "la bóveda del operador (unida al libro mayor)",
+  "sign, on your own workstation, the plan the operator offered through the ledger: read from the operator's checked chain, signed with your vault owner's key, sent as an event of your own chain; the operator's `ledger receive` records it":
+    "firma, en su propia estación de trabajo, el plan que el operador ofreció a través del libro mayor: leído de la cadena comprobada del operador, firmado con la clave del dueño de su bóveda, enviado como un evento de su propia cadena; el `ledger receive` del operador lo registra",
+  "your own vault (joined to the same ledger; its owner is you, the approver)":
+    "su propia bóveda (unida al mismo libro mayor; su dueño es usted, el aprobador)",
+  "show the plan that would be signed; sign and send nothing":
+    "muestra el plan que se firmaría; no firma ni envía nada",
+  "sign, on your own workstation, a decision on a run the ledger holds: the formal decision (the GO / NO-GO: --authorization Approved|Rejected, --root-cause, --risk-tier, --drift) or --decision rollback|stop|retry; sent to the operator's workstation, whose `ledger receive` checks and records it":
+    "firma, en su propia estación de trabajo, una decisión sobre una ejecución que contiene el libro mayor: la decisión formal (el GO / NO-GO: --authorization Approved|Rejected, --root-cause, --risk-tier, --drift) o --decision rollback|stop|retry; se envía a la estación de trabajo del operador, cuyo `ledger receive` la comprueba y la registra",
+  "your own vault (joined to the same ledger)":
+    "su propia bóveda (unida al mismo libro mayor)",
+  "your name in the operator's vault (default: the identity its chain holds for your key)":
+    "su nombre en la bóveda del operador (por omisión: la identidad que su cadena tiene para su clave)",
+  "the production cutover authorization: Approved (GO) or Rejected (NO-GO)":
+    "la autorización del cutover en producción: Approved (GO) o Rejected (NO-GO)",
+  "a note with the authorization":
+    "una nota con la autorización",
+  "risk tier":
+    "nivel de riesgo",
+  "drift detected":
+    "deriva detectada",
+  "rollback, stop or retry (with --reason; retry with --step)":
+    "rollback, stop o retry (con --reason; retry con --step)",
+  "why (with --decision)":
+    "por qué (con --decision)",
+  "the step to retry (with --decision retry)":
+    "el paso que se reintenta (con --decision retry)",
+  "confirm, on your own workstation, an attest step of a run the ledger holds: the statement is read from your copy of the runbook (the exact runbook the run follows, checked by its sha256), shown, signed with your own key and sent to the operator's workstation, which records it (by itself while its run waits, or `ledger receive`)":
+    "confirma, en su propia estación de trabajo, un paso attest de una ejecución que contiene el libro mayor: la declaración se lee de su copia del runbook (el runbook exacto que sigue la ejecución, comprobado por su sha256), se muestra, se firma con su propia clave y se envía a la estación de trabajo del operador, que la registra (por sí misma mientras su ejecución espera, o con `ledger receive`)",
+  "the runbook the run follows":
+    "el runbook que sigue la ejecución",
+  "the attest step":
+    "el paso attest",
+  "record, on your own workstation, the values of a record step of a run the ledger holds (the scribe's snapshot id, a release SHA): checked against the runbook (your copy, the exact one the run follows by its sha256) and the run's state as the operator's chain holds it, signed with your own key and sent to the operator's workstation, which checks it again and records it (by itself while its run waits, or `ledger receive`)":
+    "registra, en su propia estación de trabajo, los valores de un paso record de una ejecución que contiene el libro mayor (el id de instantánea del escriba, un SHA de versión): comprobados frente al runbook (su copia, la exacta que sigue la ejecución según su sha256) y el estado de la ejecución tal como lo contiene la cadena del operador, firmados con su propia clave y enviados a la estación de trabajo del operador, que los comprueba de nuevo y los registra (por sí misma mientras su ejecución espera, o con `ledger receive`)",
+  "a field value (each field once)":
+    "el valor de un campo (cada campo una vez)",
+  "the record step":
+    "el paso record",
+  "mark, on your own workstation, a manual step of a run the ledger holds done (the DB owner's manual step): checked, signed and sent like `ledger record`":
+    "marca como hecho, en su propia estación de trabajo, un paso manual de una ejecución que contiene el libro mayor (el paso manual del dueño de la base de datos): comprobado, firmado y enviado como con `ledger record`",
+  "the manual step":
+    "el paso manual",
+  "skip, on your own workstation, a step of a run the ledger holds, with the reason (a role the runbook lets skip, never while the run is BLOCKED): checked, signed and sent like `ledger record`":
+    "omite, en su propia estación de trabajo, un paso de una ejecución que contiene el libro mayor, con el motivo (un rol al que el runbook permite omitir, nunca mientras la ejecución está BLOQUEADA): comprobado, firmado y enviado como con `ledger record`",
+  "why it is skipped (kept as evidence)":
+    "por qué se omite (se guarda como evidencia)",
+  "the step":
+    "el paso",
+  "ask the ledger for the row it holds at the vault's head (or, with RUN, at the event a pack of that run is anchored at), check it against the vault, and record it in the chain (ledger.checkpoint); the run's pack carries it as ledger/checkpoints.json: record it before exporting the pack for signatures":
+    "pide al libro mayor la fila que tiene en la cabeza de la bóveda (o, con RUN, en el evento en el que está anclado un paquete de esa ejecución), la comprueba frente a la bóveda y la registra en la cadena (ledger.checkpoint); el paquete de la ejecución la lleva como ledger/checkpoints.json: regístrela antes de exportar el paquete para las firmas",
+  "vault file (joined to the ledger)":
+    "archivo de la bóveda (unida al libro mayor)",
+  "the run whose pack anchor to witness":
+    "la ejecución cuyo anclaje del paquete se atestigua",
+  "what this vault sent through the ledger (approvals, signed acts) and what became of each: recorded (the addressee's checked chain holds it), refused (with the reason the addressee signed), or waiting; exit 1 when any was refused":
+    "lo que esta bóveda envió a través del libro mayor (aprobaciones, actos firmados) y qué fue de cada cosa: registrado (la cadena comprobada del destinatario lo contiene), rechazado (con el motivo que firmó el destinatario) o en espera; sale con 1 si alguno se rechazó",
+  "your own vault (joined to the ledger)":
+    "su propia bóveda (unida al libro mayor)",
+  "take what the team sent this vault through the ledger (approvals of its plans, signed acts, decisions) and record each through the engine, checked like a file signed elsewhere; refusals append nothing, are named (exit 1) and go back to their senders signed with the owner's key (they see them with `ledger sent`). Reads only what was published after the heads this vault received up to (kept in <vault>.ledger-heads/), checking the row at each head is unchanged":
+    "toma lo que el equipo envió a esta bóveda a través del libro mayor (aprobaciones de sus planes, actos firmados, decisiones) y registra cada cosa mediante el motor, comprobada como un archivo firmado en otro lugar; los rechazos no añaden nada, se nombran (sale con 1) y vuelven a sus remitentes firmados con la clave del dueño (los ven con `ledger sent`). Solo lee lo publicado después de las cabezas hasta las que esta bóveda ha recibido (guardadas en <vault>.ledger-heads/), comprobando que la fila de cada cabeza no ha cambiado",
+  "read every chain from its first event again (earlier refusals are named again; nothing is recorded twice)":
+    "lee cada cadena de nuevo desde su primer evento (los rechazos anteriores se nombran otra vez; nada se registra dos veces)",
+  "print a step's transcript as it follows through the ledger by chunk (already redacted; a runbook with share_transcripts: false keeps its transcripts home): each chunk's signature by the workstation's key, hash and place checked, and the whole against the completion its chain records; exit 1 naming a forged, altered, missing or reordered chunk":
+    "imprime la transcripción de un paso a medida que llega por el libro mayor en fragmentos (ya redactada; un runbook con share_transcripts: false guarda sus transcripciones en casa): de cada fragmento se comprueban la firma con la clave de la estación de trabajo, el hash y la posición, y el conjunto frente a la finalización que registra su cadena; sale con 1 nombrando un fragmento falsificado, alterado, ausente o reordenado",
+  "keep printing as chunks arrive (NOTIFY wakes it; it polls anyway) until the transcript is complete; stop with Ctrl-C":
+    "sigue imprimiendo a medida que llegan fragmentos (NOTIFY lo despierta; sondea de todos modos) hasta que la transcripción está completa; deténgalo con Ctrl-C",
+  "with --follow: read at least this often":
+    "con --follow: lee al menos con esta frecuencia",
+  "print one JSON object per chunk ({n, offset, size, text}), then one with the state":
+    "imprime un objeto JSON por fragmento ({n, offset, size, text}) y luego uno con el estado",
+  "the workstation that ran the step (as `ledger watch` names it)":
+    "la estación de trabajo que ejecutó el paso (tal como la nombra `ledger watch`)",
+  "the transcript's artifact id (step.started's transcript, shown by `ledger watch --transcripts`)":
+    "el id de artefacto de la transcripción (la transcripción de step.started, que muestra `ledger watch --transcripts`)",
+  "check every chain in the ledger: memberships, seq contiguous from 1, links, hashes recomputed from the canonical bytes, each signature by its workstation's key (exit 1 naming the first bad event)":
+    "comprueba cada cadena del libro mayor: pertenencias, seq contiguo desde 1, enlaces, hashes recalculados a partir de los bytes canónicos, cada firma con la clave de su estación de trabajo (sale con 1 nombrando el primer evento incorrecto)",
+  "follow the ledger: print each run event as a timeline line as it arrives (NOTIFY wakes it; it reads by seq, so nothing depends on a notification); checks each read against the heads it has seen and exits 1 naming an edited, deleted or reordered event or a ledger that went backwards; reconnects when the connection is lost":
+    "sigue el libro mayor: imprime cada evento de ejecución como una línea de la cronología según llega (NOTIFY lo despierta; lee por seq, así que nada depende de una notificación); comprueba cada lectura frente a las cabezas que ha visto y sale con 1 nombrando un evento editado, borrado o reordenado o un libro mayor que ha retrocedido; se reconecta cuando se pierde la conexión",
+  "where this follower keeps the heads it has seen (default: ~/.local/state/cutover/ledger-heads/HOST_PORT_DB.json)":
+    "dónde guarda este seguidor las cabezas que ha visto (por omisión: ~/.local/state/cutover/ledger-heads/HOST_PORT_DB.json)",
+  "read what is there now, print it and exit":
+    "lee lo que hay ahora, lo imprime y sale",
+  "read at least this often even without a notification":
+    "lee al menos con esta frecuencia aunque no haya notificación",
+  "under each step started, its transcript's text as it follows through the ledger by chunk (lines `    STEP | text`), each chunk checked as `ledger transcript` checks it, then a line saying it verified or why there is no text (share_transcripts: false); a transcript that does not hold stops the watch (exit 1). With --json, the step.started line carries the artifact id and each chunk is a {transcript: …} line":
+    "bajo cada paso iniciado, el texto de su transcripción a medida que llega por el libro mayor en fragmentos (líneas `    STEP | text`), cada fragmento comprobado como lo comprueba `ledger transcript`, y luego una línea que dice que se verificó o por qué no hay texto (share_transcripts: false); una transcripción que no se sostiene detiene el seguimiento (sale con 1). Con --json, la línea de step.started lleva el id de artefacto y cada fragmento es una línea {transcript: …}",
+  "print one JSON object per line":
+    "imprime un objeto JSON por línea",
+  "only this run's events":
+    "solo los eventos de esta ejecución",
 };
