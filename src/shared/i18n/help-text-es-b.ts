@@ -139,7 +139,7 @@ export const helpTextEsCommandsB: Readonly<Record<string, string>> = {
   "whose signature":
     "de quién es la firma",
   "run the bundled alembic-governance example end to end on this machine (a throwaway database on the local PostgreSQL, PGURL overrides): the operator owns the vault; two approvers each hold their own key in OUT/machines/NAME and sign with plain ssh-keygen -Y sign":
-    "ejecuta de principio a fin el ejemplo alembic-governance incluido en esta máquina (una base de datos desechable en el PostgreSQL local; PGURL lo cambia): el operador es dueño de la bóveda; dos aprobadores tienen cada uno su propia clave en OUT/machines/NAME y firman con un simple ssh-keygen -Y sign",
+    "ejecuta en esta máquina, de principio a fin, el ejemplo alembic-governance incluido (una base de datos desechable en el PostgreSQL local; PGURL lo cambia): el operador es dueño de la bóveda; dos aprobadores tienen cada uno su propia clave en OUT/machines/NAME y firman con un simple ssh-keygen -Y sign",
   "a new or empty folder for the vault, the signed pack and the PDF":
     "una carpeta nueva o vacía para la bóveda, el paquete firmado y el PDF",
   "run the variant that hits the DuplicateTable abort gate and write the incident report":
