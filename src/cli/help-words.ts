@@ -49,7 +49,15 @@ export class WordedHelp extends Help {
   }
 
   override commandUsage(cmd: Command): string {
-    const usage = super.commandUsage(cmd);
+    return this.usageWords(super.commandUsage(cmd));
+  }
+
+  override subcommandTerm(cmd: Command): string {
+    return this.usageWords(super.subcommandTerm(cmd));
+  }
+
+  /** Commander's own placeholders, [options] and [command], in the language. */
+  private usageWords(usage: string): string {
     if (this.lang === 'en') return usage;
     return usage.replace(/\[options\]/g, `[${translate(this.lang, 'cli.help.usageOptions')}]`).replace(/\[command\]/g, `[${translate(this.lang, 'cli.help.usageCommand')}]`);
   }
