@@ -55,9 +55,10 @@ export async function alembicReport(vault: Vault, targets: TargetStore, input: {
   };
 }
 
-export async function preflightReport(vault: Vault, targets: TargetStore, name: string): Promise<PreflightReportView> {
+/** The window's preflight view; the checks' titles and summaries in `lang` (the window's language). */
+export async function preflightReport(vault: Vault, targets: TargetStore, name: string, lang: Lang = 'en'): Promise<PreflightReportView> {
   const pg = targets.postgres(vault, name);
-  const report = await preflight(pg.dsn, {}, pg.password !== undefined ? { password: pg.password } : {});
+  const report = await preflight(pg.dsn, { lang }, pg.password !== undefined ? { password: pg.password } : {});
   return {
     target: report.target,
     startedAt: report.startedAt,
@@ -67,14 +68,15 @@ export async function preflightReport(vault: Vault, targets: TargetStore, name: 
   };
 }
 
-export async function parityDiff(vault: Vault, targets: TargetStore, left: string, right: string): Promise<FingerprintDiffView> {
+/** The window's parity view; the differences' details in `lang` (the window's language). */
+export async function parityDiff(vault: Vault, targets: TargetStore, left: string, right: string, lang: Lang = 'en'): Promise<FingerprintDiffView> {
   const a = targets.postgres(vault, left);
   const b = targets.postgres(vault, right);
   const [fa, fb] = await Promise.all([
     fingerprintDatabase(a.dsn, {}, a.password !== undefined ? { password: a.password } : {}),
     fingerprintDatabase(b.dsn, {}, b.password !== undefined ? { password: b.password } : {}),
   ]);
-  const diff = diffFingerprints(fa.fingerprint, fb.fingerprint);
+  const diff = diffFingerprints(fa.fingerprint, fb.fingerprint, { lang });
   return {
     left,
     right,

@@ -467,8 +467,8 @@ export function createContractService(host: HostServices): ContractService {
     'artifacts.readRange': ({ id, offset, length }) => readRange(session.require(), id, offset, length),
 
     'alembic.inspect': (input) => alembicReport(session.require(), targets, input, language),
-    'preflight.run': ({ target }) => preflightReport(session.require(), targets, target),
-    'preflight.diff': ({ left, right }) => parityDiff(session.require(), targets, left, right),
+    'preflight.run': ({ target }) => preflightReport(session.require(), targets, target, language),
+    'preflight.diff': ({ left, right }) => parityDiff(session.require(), targets, left, right, language),
 
     'decision.get': ({ runId }) => decisionView(session.require(), runId, language),
     'decision.record': ({ runId, actor, ...input }) => recordDecisionInput(session.require(), runId, actor, input, keys, language),

@@ -57,7 +57,7 @@ function seconds(ms: number, tr: Translator): string {
 
 const STATUS_ORDER = ['FAIL', 'WARN', 'PASS', 'INFO'] as const;
 
-/** The preflight as people read it, in `lang` (the checks' own summaries are the core's). */
+/** The preflight as people read it, in `lang` (the checks' summaries are worded by the core, in the language preflight was given). */
 export function formatPreflight(report: PreflightReport, lang: Lang = 'en'): string {
   const tr = translator(lang);
   const counts = STATUS_ORDER.map((s) => [s, report.checks.filter((c) => c.status === s).length] as const).filter(([, n]) => n > 0);
@@ -166,7 +166,8 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .action(async (opts: PreflightFlags) => {
       const { parseDsn, preflight } = await checks();
       await guarded(async () => parseDsn(opts.db));
-      const options = preflightOptions(opts);
+      // The checks' titles and summaries in the reader's language; --json keeps them in English.
+      const options: PreflightOptions = { ...preflightOptions(opts), lang: opts.json ? 'en' : outputLang() };
       const report = await guarded(() => preflight(opts.db, options));
       if (opts.json) printJson(report);
       else console.log(formatPreflight(report, outputLang()));
@@ -248,7 +249,8 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
         const tr = words();
         const [fa, fb] = await guarded(async () => [await readFingerprintArg(a, vault, tr), await readFingerprintArg(b, vault, tr)] as const);
         const { diffFingerprints } = await checks();
-        const diff = diffFingerprints(fa.fingerprint, fb.fingerprint);
+        // The rows' details in the reader's language; --json keeps them in English.
+        const diff = diffFingerprints(fa.fingerprint, fb.fingerprint, { lang: opts.json ? 'en' : tr.lang });
         if (opts.json) printJson({ a: fa.source, b: fb.source, ...diff });
         else console.log(formatDiff(diff, fa.shown, fb.shown, tr));
         setExit(diff.drift ? EXIT_FAILED : EXIT_OK);

@@ -4,7 +4,8 @@
 // migration.
 import type { CheckDefinition, Verdict } from './preflight';
 import type { Query } from './session';
-import { formatSeconds, oneLine, plural } from './util';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
+import { formatSeconds, oneLine } from './util';
 
 interface ActivityRow {
   pid: number;
@@ -92,62 +93,68 @@ function round(v: number | null): number | null {
   return v === null ? null : Math.round(v * 10) / 10;
 }
 
-/** "pid 123 (alice@app, idle in transaction for 3m12s) «UPDATE …»". */
-export function describeSession(s: SessionInfo): string {
+/** "pid 123 (alice@app, idle in transaction for 3m12s) «UPDATE …»" (its words in `lang`; the state is PostgreSQL's). */
+export function describeSession(s: SessionInfo, lang: Lang = 'en'): string {
+  const tr = translator(lang);
+  const seconds = (v: number) => formatSeconds(v, lang);
   const who = [s.user ?? '?', s.database ? `@${s.database}` : ''].join('');
   const parts: string[] = [who];
   if (s.application) parts.push(s.application);
   if (s.state === 'active') {
-    parts.push(s.waitingFor ? `waiting ${formatSeconds(s.stateDurationSeconds ?? 0)} for ${s.waitingFor}` : `running for ${formatSeconds(s.queryDurationSeconds ?? 0)}`);
+    parts.push(s.waitingFor
+      ? tr.t('checks.session.waiting', { duration: seconds(s.stateDurationSeconds ?? 0), lock: s.waitingFor })
+      : tr.t('checks.session.running', { duration: seconds(s.queryDurationSeconds ?? 0) }));
   } else if (s.state) {
-    parts.push(`${s.state} for ${formatSeconds(s.stateDurationSeconds ?? 0)}`);
+    parts.push(tr.t('checks.session.state', { state: s.state, duration: seconds(s.stateDurationSeconds ?? 0) }));
   }
-  if (s.transactionDurationSeconds !== null) parts.push(`transaction open ${formatSeconds(s.transactionDurationSeconds)}`);
+  if (s.transactionDurationSeconds !== null) parts.push(tr.t('checks.session.transaction', { duration: seconds(s.transactionDurationSeconds) }));
   return `pid ${s.pid} (${parts.join(', ')})${s.query ? ` «${oneLine(s.query, 80)}»` : ''}`;
 }
 
-function hiddenNote(rows: ActivityRow[]): { hidden: number; note: string } {
+function hiddenNote(rows: ActivityRow[], tr: Translator): { hidden: number; note: string } {
   const hidden = rows.filter((r) => r.query === HIDDEN).length;
-  return { hidden, note: hidden ? ` ${plural(hidden, 'session')} of other roles could not be inspected (grant pg_read_all_stats or pg_monitor to see them).` : '' };
+  return { hidden, note: hidden ? ` ${tr.count('checks.hidden', hidden)}` : '' };
 }
 
 export const longRunningCheck: CheckDefinition = {
   id: 'sessions.long-running',
-  title: 'Long-running queries',
   reads: 'pg_stat_activity',
   async run(query, ctx): Promise<Verdict> {
     const threshold = ctx.options.longQuerySeconds;
     const rows = await readActivity(query, ctx.backendPid);
     const long = rows.filter((r) => r.state === 'active' && (r.query_seconds ?? 0) > threshold).sort((a, b) => (b.query_seconds ?? 0) - (a.query_seconds ?? 0));
-    const { hidden, note } = hiddenNote(rows);
+    const { tr } = ctx;
+    const { hidden, note } = hiddenNote(rows, tr);
     const sessions = long.map(info);
     const details = { thresholdSeconds: threshold, sessions, hiddenSessions: hidden };
+    const limit = formatSeconds(threshold, tr.lang);
     if (long.length > 0) {
-      return { status: 'WARN', summary: `${plural(long.length, 'query', 'queries')} running longer than ${formatSeconds(threshold)}; longest: ${describeSession(sessions[0]!)}.${note}`, details };
+      return { status: 'WARN', summary: `${tr.count('checks.long.found', long.length, { threshold: limit, session: describeSession(sessions[0]!, tr.lang) })}${note}`, details };
     }
-    if (hidden) return { status: 'WARN', summary: `No visible query runs longer than ${formatSeconds(threshold)}.${note}`, details };
-    return { status: 'PASS', summary: `No query runs longer than ${formatSeconds(threshold)} (${plural(rows.length, 'other session')}).`, details };
+    if (hidden) return { status: 'WARN', summary: `${tr.t('checks.long.hidden', { threshold: limit })}${note}`, details };
+    return { status: 'PASS', summary: tr.count('checks.long.none', rows.length, { threshold: limit }), details };
   },
 };
 
 export const idleInTransactionCheck: CheckDefinition = {
   id: 'sessions.idle-in-transaction',
-  title: 'Sessions idle in a transaction',
   reads: 'pg_stat_activity',
   async run(query, ctx): Promise<Verdict> {
     const threshold = ctx.options.idleInTransactionSeconds;
     const rows = await readActivity(query, ctx.backendPid);
     const idle = rows.filter((r) => (r.state === 'idle in transaction' || r.state === 'idle in transaction (aborted)') && (r.state_seconds ?? 0) > threshold)
       .sort((a, b) => (b.xact_seconds ?? 0) - (a.xact_seconds ?? 0));
-    const { hidden, note } = hiddenNote(rows);
+    const { tr } = ctx;
+    const { hidden, note } = hiddenNote(rows, tr);
     const sessions = idle.map(info);
     const details = { thresholdSeconds: threshold, sessions, hiddenSessions: hidden };
+    const limit = formatSeconds(threshold, tr.lang);
     if (idle.length > 0) {
       const locks = sessions.reduce((n, s) => n + s.relationLocks, 0);
-      return { status: 'WARN', summary: `${plural(idle.length, 'session')} idle in a transaction for more than ${formatSeconds(threshold)}, holding ${plural(locks, 'relation lock')}; oldest: ${describeSession(sessions[0]!)}.${note}`, details };
+      return { status: 'WARN', summary: `${tr.count('checks.idle.found', idle.length, { threshold: limit, locks: tr.count('checks.idle.locks', locks), session: describeSession(sessions[0]!, tr.lang) })}${note}`, details };
     }
-    if (hidden) return { status: 'WARN', summary: `No visible session is idle in a transaction for more than ${formatSeconds(threshold)}.${note}`, details };
-    return { status: 'PASS', summary: `No session is idle in a transaction for more than ${formatSeconds(threshold)}.`, details };
+    if (hidden) return { status: 'WARN', summary: `${tr.t('checks.idle.hidden', { threshold: limit })}${note}`, details };
+    return { status: 'PASS', summary: tr.t('checks.idle.none', { threshold: limit }), details };
   },
 };
 
@@ -157,8 +164,9 @@ export interface BlockingChain {
   text: string;
 }
 
-/** Chains from root blockers (blocking, not blocked) down to each blocked leaf. */
-export function blockingChains(edges: Array<{ blocker: number; blocked: number }>, sessions: Map<number, SessionInfo>): BlockingChain[] {
+/** Chains from root blockers (blocking, not blocked) down to each blocked leaf, described in `lang`. */
+export function blockingChains(edges: Array<{ blocker: number; blocked: number }>, sessions: Map<number, SessionInfo>, lang: Lang = 'en'): BlockingChain[] {
+  const tr = translator(lang);
   const children = new Map<number, number[]>();
   const blocked = new Set<number>();
   for (const e of edges) {
@@ -169,9 +177,9 @@ export function blockingChains(edges: Array<{ blocker: number; blocked: number }
   // A cycle (a deadlock the detector has not broken yet) has no root: start anywhere in it.
   if (roots.length === 0 && children.size > 0) roots = [Math.min(...children.keys())];
   const describe = (pid: number): string => {
-    if (pid === 0) return 'a prepared transaction (see pg_prepared_xacts: COMMIT PREPARED or ROLLBACK PREPARED it)';
+    if (pid === 0) return tr.t('checks.session.prepared');
     const s = sessions.get(pid);
-    return s ? describeSession(s) : `pid ${pid} (not visible)`;
+    return s ? describeSession(s, lang) : tr.t('checks.session.notVisible', { pid });
   };
   const chains: BlockingChain[] = [];
   const walk = (path: number[]): void => {
@@ -188,24 +196,24 @@ export function blockingChains(edges: Array<{ blocker: number; blocked: number }
 
 export const blockingLocksCheck: CheckDefinition = {
   id: 'locks.blocking',
-  title: 'Blocking lock chains',
   reads: 'pg_locks and pg_blocking_pids()',
   async run(query, ctx): Promise<Verdict> {
     const rows = await readActivity(query, ctx.backendPid);
     const sessions = new Map(rows.map((r) => [r.pid, info(r)]));
     const edges = rows.flatMap((r) => (r.blocked_by ?? []).map((blocker) => ({ blocker, blocked: r.pid })));
-    const chains = blockingChains(edges, sessions);
+    const { tr } = ctx;
+    const chains = blockingChains(edges, sessions, tr.lang);
     const involved = [...new Set(edges.flatMap((e) => [e.blocker, e.blocked]))].sort((a, b) => a - b);
     const details = {
       chains,
       edges,
       sessions: involved.filter((pid) => sessions.has(pid)).map((pid) => sessions.get(pid)!),
     };
-    if (edges.length === 0) return { status: 'PASS', summary: 'No session is waiting for a lock another session holds.', details };
+    if (edges.length === 0) return { status: 'PASS', summary: tr.t('checks.locks.none'), details };
     const waiting = new Set(edges.map((e) => e.blocked)).size;
     return {
       status: 'FAIL',
-      summary: `${plural(waiting, 'session')} blocked by another's locks; a migration would queue behind the blocker and every query behind it: ${chains[0]!.text}${chains.length > 1 ? ` (and ${plural(chains.length - 1, 'more chain')})` : ''}.`,
+      summary: tr.count('checks.locks.blocked', waiting, { chain: chains[0]!.text, more: chains.length > 1 ? ` ${tr.count('checks.locks.more', chains.length - 1)}` : '' }),
       details,
     };
   },

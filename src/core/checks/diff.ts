@@ -2,6 +2,7 @@
 // rehearsal clone) and B the one checked (e.g. prod). "missing": in A, not in B; "extra": in
 // B, not in A; "changed": in both, different. A foreign key whose name differs but whose
 // definition matches is "naming-equivalent": listed apart, not drift (the runbook allows it).
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 import { canonicalJson } from '../vault/chain';
 import { compareText } from './fingerprint';
 import type {
@@ -47,20 +48,20 @@ function keyed<T>(items: T[], key: (item: T) => string): Map<string, T> {
 
 const qualified = (o: { schema: string; name: string }) => `${o.schema}.${o.name}`;
 
-function show(value: unknown): string {
-  if (value === null || value === undefined) return 'none';
+function show(value: unknown, tr: Translator): string {
+  if (value === null || value === undefined) return tr.t('checks.diff.none');
   if (typeof value === 'string') return value === '' ? '""' : value;
   return JSON.stringify(value);
 }
 
 /** "type: integer → bigint; default: 0 → 1" for the fields that differ. */
-function fieldChanges<T extends object>(a: T, b: T, skip: Array<keyof T> = []): string[] {
+function fieldChanges<T extends object>(a: T, b: T, tr: Translator, skip: Array<keyof T> = []): string[] {
   const out: string[] = [];
   for (const key of Object.keys(a) as Array<keyof T>) {
     if (skip.includes(key)) continue;
     const va = a[key];
     const vb = b[key];
-    if (JSON.stringify(va) !== JSON.stringify(vb)) out.push(`${String(key)}: ${show(va)} → ${show(vb)}`);
+    if (JSON.stringify(va) !== JSON.stringify(vb)) out.push(`${String(key)}: ${show(va, tr)} → ${show(vb, tr)}`);
   }
   return out;
 }
@@ -68,6 +69,8 @@ function fieldChanges<T extends object>(a: T, b: T, skip: Array<keyof T> = []): 
 class Differ {
   readonly differences: Difference[] = [];
   readonly namingEquivalent: NamingEquivalence[] = [];
+
+  constructor(readonly tr: Translator) {}
 
   add(kind: Difference['kind'], objectType: DiffObjectType, name: string, detail: string): void {
     this.differences.push({ kind, objectType, name, detail });
@@ -88,7 +91,7 @@ class Differ {
   /** One entry per object whose fields differ. */
   simple<T extends object>(objectType: DiffObjectType, a: T[], b: T[], key: (item: T) => string, describe: (item: T) => string, skip: Array<keyof T> = []): void {
     this.compare(objectType, a, b, key, describe, (x, y, name) => {
-      const changes = fieldChanges(x, y, skip);
+      const changes = fieldChanges(x, y, this.tr, skip);
       if (changes.length) this.add('changed', objectType, name, changes.join('; '));
     });
   }
@@ -103,7 +106,7 @@ class Differ {
   }
 
   table(a: TableFingerprint, b: TableFingerprint, name: string): void {
-    const changes = fieldChanges(a, b, ['columns', 'constraints', 'foreignKeys', 'indexes', 'triggers']);
+    const changes = fieldChanges(a, b, this.tr, ['columns', 'constraints', 'foreignKeys', 'indexes', 'triggers']);
     if (changes.length) this.add('changed', 'table', name, changes.join('; '));
     this.columns('column', name, a.columns, b.columns);
     this.simple('constraint', a.constraints, b.constraints, (c) => `${name}.${c.name}`, (c) => c.definition);
@@ -132,33 +135,43 @@ class Differ {
   }
 
   view(a: ViewFingerprint, b: ViewFingerprint, name: string): void {
-    const changes = fieldChanges(a, b, ['columns', 'indexes']);
+    const changes = fieldChanges(a, b, this.tr, ['columns', 'indexes']);
     if (changes.length) this.add('changed', 'view', name, changes.join('; '));
     this.columns('column', name, a.columns, b.columns);
     this.indexes(name, a.indexes, b.indexes);
   }
 }
 
+const TABLE_KIND: Record<TableFingerprint['kind'], 'checks.kind.table' | 'checks.kind.partitionedTable' | 'checks.kind.foreignTable'> = {
+  'table': 'checks.kind.table', 'partitioned table': 'checks.kind.partitionedTable', 'foreign table': 'checks.kind.foreignTable',
+};
+
+export interface DiffOptions {
+  /** The language of the differences' details (default English): the reader's for people; --json and anything recorded keep English. */
+  lang?: Lang;
+}
+
 /** Every difference between A (the reference) and B. */
-export function diffFingerprints(a: SchemaFingerprint, b: SchemaFingerprint): FingerprintDiff {
-  const d = new Differ();
-  d.simple('schema', a.schemas.map((name) => ({ name })), b.schemas.map((name) => ({ name })), (s) => s.name, () => 'schema');
-  d.simple('extension', a.extensions, b.extensions, (e) => e.name, (e) => `${e.name} ${e.version} in ${e.schema}`);
-  d.compare('table', a.tables, b.tables, qualified, (t) => `${t.kind}, ${t.columns.length} columns`, (x, y, name) => d.table(x, y, name));
-  d.compare('view', a.views, b.views, qualified, (v) => (v.materialized ? 'materialized view' : 'view'), (x, y, name) => d.view(x, y, name));
-  d.simple('sequence', a.sequences, b.sequences, qualified, (s) => `${s.type}${s.ownedBy ? `, owned by ${s.ownedBy}` : ''}`);
+export function diffFingerprints(a: SchemaFingerprint, b: SchemaFingerprint, options: DiffOptions = {}): FingerprintDiff {
+  const tr = translator(options.lang ?? 'en');
+  const d = new Differ(tr);
+  d.simple('schema', a.schemas.map((name) => ({ name })), b.schemas.map((name) => ({ name })), (s) => s.name, () => tr.t('checks.diff.schema'));
+  d.simple('extension', a.extensions, b.extensions, (e) => e.name, (e) => tr.t('checks.diff.extension', { name: e.name, version: e.version, schema: e.schema }));
+  d.compare('table', a.tables, b.tables, qualified, (t) => tr.count('checks.diff.columns', t.columns.length, { kind: tr.t(TABLE_KIND[t.kind]) }), (x, y, name) => d.table(x, y, name));
+  d.compare('view', a.views, b.views, qualified, (v) => tr.t(v.materialized ? 'checks.kind.materializedView' : 'checks.kind.view'), (x, y, name) => d.view(x, y, name));
+  d.simple('sequence', a.sequences, b.sequences, qualified, (s) => `${s.type}${s.ownedBy ? tr.t('checks.diff.ownedBy', { owner: s.ownedBy }) : ''}`);
   d.compare('enum', a.enums, b.enums, qualified, (e) => `(${e.labels.join(', ')})`, (x, y, name) => {
     if (JSON.stringify(x.labels) === JSON.stringify(y.labels)) return;
     const added = y.labels.filter((l) => !x.labels.includes(l));
     const removed = x.labels.filter((l) => !y.labels.includes(l));
     const parts = [`labels: (${x.labels.join(', ')}) → (${y.labels.join(', ')})`];
-    if (added.length) parts.push(`added ${added.map((l) => `'${l}'`).join(', ')}`);
-    if (removed.length) parts.push(`removed ${removed.map((l) => `'${l}'`).join(', ')}`);
-    if (!added.length && !removed.length) parts.push('same labels, different order');
+    if (added.length) parts.push(tr.t('checks.diff.added', { labels: added.map((l) => `'${l}'`).join(', ') }));
+    if (removed.length) parts.push(tr.t('checks.diff.removed', { labels: removed.map((l) => `'${l}'`).join(', ') }));
+    if (!added.length && !removed.length) parts.push(tr.t('checks.diff.reordered'));
     d.add('changed', 'enum', name, parts.join('; '));
   });
   d.simple('domain', a.domains, b.domains, qualified, (x) => x.baseType);
-  d.compare('compositeType', a.compositeTypes, b.compositeTypes, qualified, (c) => `${c.attributes.length} attributes`, (x, y, name) => {
+  d.compare('compositeType', a.compositeTypes, b.compositeTypes, qualified, (c) => tr.count('checks.diff.attributes', c.attributes.length), (x, y, name) => {
     d.columns('column', name, x.attributes, y.attributes);
   });
   const order: Record<Difference['kind'], number> = { missing: 0, extra: 1, changed: 2 };

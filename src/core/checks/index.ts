@@ -13,5 +13,5 @@ export {
 } from './fingerprint';
 export { readCatalog, readCatalogParallel, renderIndexDefinition, normalizeIndexDef, type CatalogRows } from './catalog';
 export { FINGERPRINT_FORMAT, fingerprintSchema, type SchemaFingerprint, type FingerprintBody, type TableFingerprint } from './fingerprint-schema';
-export { diffFingerprints, type FingerprintDiff, type Difference, type NamingEquivalence, type DiffObjectType } from './diff';
+export { diffFingerprints, type DiffOptions, type FingerprintDiff, type Difference, type NamingEquivalence, type DiffObjectType } from './diff';
 export { storeFingerprint, loadFingerprint, assertLabel, listFingerprints, FINGERPRINT_EVENT, type StoredFingerprint, type StoredFingerprintRef } from './store';

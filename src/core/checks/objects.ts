@@ -2,15 +2,18 @@
 // required objects ("AI-4 objects present": tables, indexes, enums, foreign keys by name).
 import type { CheckDefinition, Verdict } from './preflight';
 import type { RequiredObjects } from './types';
-import { formatBytes, plural } from './util';
+import type { MessageKey, Translator } from '../../shared/i18n';
+import { formatBytes } from './util';
+
+/** A kind of object, worded. */
+type KindKey = Extract<MessageKey, `checks.kind.${string}`>;
 
 const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'`;
 
 export const invalidIndexesCheck: CheckDefinition = {
   id: 'indexes.invalid',
-  title: 'Invalid indexes',
   reads: 'pg_index',
-  async run(query): Promise<Verdict> {
+  async run(query, { tr }): Promise<Verdict> {
     const rows = await query<{ schema: string; index: string; table: string; definition: string; ready: boolean; bytes: number; building: boolean }>(`
       SELECT n.nspname AS schema, c.relname AS index, t.relname AS table, pg_get_indexdef(i.indexrelid) AS definition,
              i.indisready AS ready, pg_relation_size(c.oid)::float8 AS bytes,
@@ -23,13 +26,13 @@ export const invalidIndexesCheck: CheckDefinition = {
        ORDER BY n.nspname, c.relname`);
     const indexes = rows.map((r) => ({ name: `${r.schema}.${r.index}`, table: `${r.schema}.${r.table}`, definition: r.definition, maintainedOnWrites: r.ready, bytes: r.bytes, size: formatBytes(r.bytes), beingBuiltNow: r.building }));
     const details = { indexes };
-    if (indexes.length === 0) return { status: 'PASS', summary: 'No invalid index.', details };
+    if (indexes.length === 0) return { status: 'PASS', summary: tr.t('checks.indexes.none'), details };
     const stale = indexes.filter((i) => !i.beingBuiltNow);
-    const list = indexes.map((i) => `${i.name} on ${i.table}${i.beingBuiltNow ? ' (being built right now)' : ''}`).join(', ');
-    if (stale.length === 0) return { status: 'WARN', summary: `${plural(indexes.length, 'index is', 'indexes are')} being built concurrently right now: ${list}. Wait for the build to finish.`, details };
+    const list = indexes.map((i) => `${tr.t('checks.indexes.item', { name: i.name, table: i.table })}${i.beingBuiltNow ? ` ${tr.t('checks.indexes.buildingNow')}` : ''}`).join(', ');
+    if (stale.length === 0) return { status: 'WARN', summary: tr.count('checks.indexes.building', indexes.length, { list }), details };
     return {
       status: 'FAIL',
-      summary: `${plural(indexes.length, 'invalid index', 'invalid indexes')}: ${list}. An invalid index is left by a failed CREATE INDEX CONCURRENTLY: it is never used for reads but is still maintained on writes (and still enforces uniqueness), and a migration creating an index of that name fails with DuplicateTable. DROP INDEX CONCURRENTLY it (or REINDEX INDEX CONCURRENTLY) before the cutover.`,
+      summary: tr.count('checks.indexes.invalid', indexes.length, { list }),
       details,
     };
   },
@@ -47,8 +50,13 @@ interface FoundRow {
   table: string | null;
 }
 
-const RELKIND: Record<string, string> = { r: 'table', p: 'partitioned table', v: 'view', m: 'materialized view', f: 'foreign table', i: 'index', I: 'partitioned index', S: 'sequence', c: 'composite type' };
-const TYPTYPE: Record<string, string> = { e: 'enum', d: 'domain', c: 'composite type', r: 'range type', m: 'multirange type', b: 'base type', p: 'pseudo-type' };
+const RELKIND: Record<string, KindKey> = {
+  r: 'checks.kind.table', p: 'checks.kind.partitionedTable', v: 'checks.kind.view', m: 'checks.kind.materializedView', f: 'checks.kind.foreignTable',
+  i: 'checks.kind.index', I: 'checks.kind.partitionedIndex', S: 'checks.kind.sequence', c: 'checks.kind.compositeType',
+};
+const TYPTYPE: Record<string, KindKey> = {
+  e: 'checks.kind.enum', d: 'checks.kind.domain', c: 'checks.kind.compositeType', r: 'checks.kind.rangeType', m: 'checks.kind.multirangeType', b: 'checks.kind.baseType', p: 'checks.kind.pseudoType',
+};
 
 interface Wanted {
   kind: RequiredKind;
@@ -98,17 +106,16 @@ function accepts(w: Wanted, f: FoundRow): boolean {
   }
 }
 
-function what(f: FoundRow): string {
-  if (f.kind === 'relation') return RELKIND[f.sub] ?? 'relation';
-  if (f.kind === 'type') return TYPTYPE[f.sub] ?? 'type';
-  return f.sub === 'f' ? `foreign key on ${f.schema}.${f.table}` : `constraint on ${f.schema}.${f.table}`;
+function what(f: FoundRow, tr: Translator): string {
+  if (f.kind === 'relation') return tr.t(RELKIND[f.sub] ?? 'checks.kind.relation');
+  if (f.kind === 'type') return tr.t(TYPTYPE[f.sub] ?? 'checks.kind.type');
+  return tr.t(f.sub === 'f' ? 'checks.required.foreignKeyOn' : 'checks.required.constraintOn', { table: `${f.schema}.${f.table}` });
 }
 
-const KIND_LABEL: Record<RequiredKind, string> = { table: 'table', view: 'view', index: 'index', enum: 'enum', type: 'type', foreignKey: 'foreign key' };
+const KIND_LABEL: Record<RequiredKind, KindKey> = { table: 'checks.kind.table', view: 'checks.kind.view', index: 'checks.kind.index', enum: 'checks.kind.enum', type: 'checks.kind.type', foreignKey: 'checks.kind.foreignKey' };
 
 export const requiredObjectsCheck: CheckDefinition = {
   id: 'objects.required',
-  title: 'Required objects present',
   reads: 'pg_class, pg_type and pg_constraint',
   applies: (ctx) => ctx.options.required !== undefined && parseRequired(ctx.options.required).length > 0,
   async run(query, ctx): Promise<Verdict> {
@@ -138,13 +145,13 @@ export const requiredObjectsCheck: CheckDefinition = {
         name: w.spec,
         present: matches.length > 0,
         foundAs: where,
-        note: matches.length === 0 && otherKinds.length ? `exists, but as ${otherKinds.map(what).join(', ')}` : null,
+        note: matches.length === 0 && otherKinds.length ? ctx.tr.t('checks.required.existsAs', { kinds: otherKinds.map((f) => what(f, ctx.tr)).join(', ') }) : null,
       };
     });
     const missing = results.filter((r) => !r.present);
     const details = { objects: results };
-    if (missing.length === 0) return { status: 'PASS', summary: `All ${plural(results.length, 'required object')} present.`, details };
-    const list = missing.map((m) => `${KIND_LABEL[m.kind]} ${m.name}${m.note ? ` (${m.note})` : ''}`).join(', ');
-    return { status: 'FAIL', summary: `${missing.length} of ${plural(results.length, 'required object')} missing: ${list}.`, details };
+    if (missing.length === 0) return { status: 'PASS', summary: ctx.tr.count('checks.required.all', results.length), details };
+    const list = missing.map((m) => `${ctx.tr.t(KIND_LABEL[m.kind])} ${m.name}${m.note ? ` (${m.note})` : ''}`).join(', ');
+    return { status: 'FAIL', summary: ctx.tr.count('checks.required.missing', results.length, { missing: missing.length, list }), details };
   },
 };

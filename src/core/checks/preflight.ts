@@ -7,13 +7,17 @@ import { PgCheckError } from './errors';
 import { invalidIndexesCheck, requiredObjectsCheck } from './objects';
 import { PgSession, type Query, type SessionOptions } from './session';
 import type { CheckId, CheckResult, CheckStatus, PreflightOptions, PreflightReport } from './types';
-import { formatBytes, formatSeconds } from './util';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
+import { formatBytes, formatSeconds, formatSize } from './util';
 import { archivingCheck, replicationCheck } from './wal';
 
 export type Verdict = Omit<CheckResult, 'id' | 'title'>;
 
 export interface CheckContext {
-  options: Required<Omit<PreflightOptions, 'required' | 'only'>> & Pick<PreflightOptions, 'required'>;
+  options: Required<Omit<PreflightOptions, 'required' | 'only' | 'lang'>> & Pick<PreflightOptions, 'required'>;
+  /** The language the summaries are worded in (the options' lang, default English). */
+  lang: Lang;
+  tr: Translator;
   /** Our own backend, left out of the session checks. */
   backendPid: number;
   serverVersionNum: number;
@@ -21,7 +25,6 @@ export interface CheckContext {
 
 export interface CheckDefinition {
   id: CheckId;
-  title: string;
   /** What the check reads, for error messages. */
   reads: string;
   applies?: (ctx: CheckContext) => boolean;
@@ -49,9 +52,8 @@ export function worstStatus(statuses: CheckStatus[]): CheckStatus {
 
 const serverVersionCheck: CheckDefinition = {
   id: 'server.version',
-  title: 'Server version and role',
   reads: 'the server version',
-  async run(query) {
+  async run(query, { tr }) {
     const [row] = await query<{ version: string; num: number; full: string; in_recovery: boolean; started: Date; role: string; superuser: boolean; monitor: boolean }>(`
       SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS num, version() AS full,
              pg_is_in_recovery() AS in_recovery, pg_postmaster_start_time() AS started, current_user AS role,
@@ -59,57 +61,55 @@ const serverVersionCheck: CheckDefinition = {
              pg_has_role(current_user, 'pg_monitor', 'USAGE') AS monitor`);
     const r = row!;
     const details = { version: r.version, versionNum: r.num, full: r.full, inRecovery: r.in_recovery, startedAt: r.started.toISOString(), role: r.role, superuser: r.superuser, pgMonitor: r.monitor };
-    const privilege = r.superuser ? 'superuser' : r.monitor ? 'member of pg_monitor' : 'neither superuser nor pg_monitor: other roles\' sessions are partly hidden';
-    if (r.in_recovery) return { status: 'WARN', summary: `PostgreSQL ${r.version} is a standby (in recovery): a cutover's commands run on the primary; point the DSN at it.`, details };
-    return { status: 'INFO', summary: `PostgreSQL ${r.version}, primary; connected as ${r.role} (${privilege}).`, details };
+    const privilege = tr.t(r.superuser ? 'checks.server.superuser' : r.monitor ? 'checks.server.monitor' : 'checks.server.neither');
+    if (r.in_recovery) return { status: 'WARN', summary: tr.t('checks.server.standby', { version: r.version }), details };
+    return { status: 'INFO', summary: tr.t('checks.server.primary', { version: r.version, role: r.role, privilege }), details };
   },
 };
 
 const SETTINGS = ['lock_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout', 'max_connections', 'superuser_reserved_connections',
   'wal_level', 'archive_mode', 'archive_timeout', 'max_wal_senders', 'default_transaction_read_only'];
 
-function settingText(value: string, unit: string | null): string {
+function settingText(value: string, unit: string | null, tr: Translator): string {
   if (unit === 'ms' || unit === 's' || unit === 'min') {
     const n = Number(value);
-    if (n === 0) return '0 (off)';
+    if (n === 0) return tr.t('checks.settings.off');
     const secondsValue = unit === 'ms' ? n / 1000 : unit === 'min' ? n * 60 : n;
-    return formatSeconds(secondsValue);
+    return formatSeconds(secondsValue, tr.lang);
   }
   return value;
 }
 
 const serverSettingsCheck: CheckDefinition = {
   id: 'server.settings',
-  title: 'Settings that matter for a migration',
   reads: 'pg_settings',
-  async run(query) {
+  async run(query, { tr }) {
     // reset_val: what a new session of this role in this database starts with (our own SET
     // LOCALs do not show there).
     const rows = await query<{ name: string; value: string; unit: string | null; source: string }>(
       'SELECT name, reset_val AS value, unit, source FROM pg_settings WHERE name = ANY($1::text[])', [SETTINGS]);
     const settings: Record<string, { value: string; text: string; source: string }> = {};
-    for (const r of rows) settings[r.name] = { value: r.value, text: settingText(r.value, r.unit), source: r.source };
+    for (const r of rows) settings[r.name] = { value: r.value, text: settingText(r.value, r.unit, tr), source: r.source };
     const value = (name: string) => settings[name]?.value;
     const problems: string[] = [];
     const notes: string[] = [];
-    if (value('lock_timeout') === '0') problems.push('lock_timeout is 0 (off): a migration waiting for a lock queues every later query on that table behind it; set it for the migration session (SET lock_timeout = \'5s\', or ALTER ROLE … SET lock_timeout)');
-    if (value('default_transaction_read_only') === 'on') problems.push('default_transaction_read_only is on: every migration statement will fail with "cannot execute … in a read-only transaction"');
-    if (value('wal_level') === 'minimal') problems.push('wal_level is minimal: no WAL archiving and no replicas, so no point-in-time recovery');
-    if (value('statement_timeout') === '0') notes.push('statement_timeout is 0 (off)');
-    if (value('idle_in_transaction_session_timeout') === '0') notes.push('idle_in_transaction_session_timeout is 0 (off): an abandoned transaction holds its locks forever');
+    if (value('lock_timeout') === '0') problems.push(tr.t('checks.settings.lockTimeout'));
+    if (value('default_transaction_read_only') === 'on') problems.push(tr.t('checks.settings.readOnly'));
+    if (value('wal_level') === 'minimal') problems.push(tr.t('checks.settings.walMinimal'));
+    if (value('statement_timeout') === '0') notes.push(tr.t('checks.settings.statementTimeout'));
+    if (value('idle_in_transaction_session_timeout') === '0') notes.push(tr.t('checks.settings.idleTimeout'));
     const shown = ['lock_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout', 'max_connections', 'wal_level', 'archive_mode']
       .filter((n) => settings[n]).map((n) => `${n}=${settings[n]!.text}`).join(', ');
     const details = { settings, problems, notes };
     if (problems.length > 0) return { status: 'WARN', summary: `${problems.join('; ')}. (${shown})`, details };
-    return { status: 'PASS', summary: shown + (notes.length ? `; note: ${notes.join('; ')}` : ''), details };
+    return { status: 'PASS', summary: notes.length ? tr.t('checks.settings.note', { shown, notes: notes.join('; ') }) : shown, details };
   },
 };
 
 const databaseSizeCheck: CheckDefinition = {
   id: 'database.size',
-  title: 'Database size',
   reads: 'the database size',
-  async run(query) {
+  async run(query, { tr }) {
     // The five biggest by the planner's page count; their exact size only for those five.
     const [row] = await query<{ name: string; bytes: number; largest: Array<{ name: string; bytes: number }> | null }>(`
       SELECT current_database() AS name, pg_database_size(current_database())::float8 AS bytes,
@@ -120,14 +120,13 @@ const databaseSizeCheck: CheckDefinition = {
                        ORDER BY c.relpages DESC LIMIT 5) x) AS largest`);
     const r = row!;
     const largest = (r.largest ?? []).map((t) => ({ ...t, size: formatBytes(t.bytes) }));
-    const top = largest[0] ? `; largest ${largest[0].name} (${largest[0].size})` : '';
-    return { status: 'INFO', summary: `${r.name} is ${formatBytes(r.bytes)}${top}.`, details: { database: r.name, bytes: r.bytes, size: formatBytes(r.bytes), largest } };
+    const top = largest[0] ? tr.t('checks.size.largest', { name: largest[0].name, size: formatSize(largest[0].bytes, tr.lang) }) : '';
+    return { status: 'INFO', summary: tr.t('checks.size.summary', { database: r.name, size: formatSize(r.bytes, tr.lang), largest: top }), details: { database: r.name, bytes: r.bytes, size: formatBytes(r.bytes), largest } };
   },
 };
 
 const connectionsCheck: CheckDefinition = {
   id: 'connections',
-  title: 'Connections in use',
   reads: 'pg_stat_activity',
   async run(query, ctx) {
     const [row] = await query<{ in_use: number; max: number; reserved: number; this_db: number; by_state: Record<string, number> | null }>(`
@@ -142,9 +141,9 @@ const connectionsCheck: CheckDefinition = {
     const usable = Math.max(1, r.max - r.reserved);
     const ratio = r.in_use / usable;
     const details = { inUse: r.in_use, maxConnections: r.max, superuserReserved: r.reserved, usable, ratio: Math.round(ratio * 1000) / 1000, inThisDatabase: r.this_db, byState: r.by_state ?? {} };
-    const text = `${r.in_use} of ${usable} usable connections in use (${Math.round(ratio * 100)}%; max_connections ${r.max}, ${r.reserved} reserved for superusers), ${r.this_db} in this database`;
-    if (ratio >= ctx.options.connectionsFailRatio) return { status: 'FAIL', summary: `${text}: the migration and the operators may not get a connection.`, details };
-    if (ratio >= ctx.options.connectionsWarnRatio) return { status: 'WARN', summary: `${text}: close to the limit.`, details };
+    const text = ctx.tr.t('checks.connections.text', { inUse: r.in_use, usable, percent: Math.round(ratio * 100), max: r.max, reserved: r.reserved, here: r.this_db });
+    if (ratio >= ctx.options.connectionsFailRatio) return { status: 'FAIL', summary: ctx.tr.t('checks.connections.fail', { text }), details };
+    if (ratio >= ctx.options.connectionsWarnRatio) return { status: 'WARN', summary: ctx.tr.t('checks.connections.warn', { text }), details };
     return { status: 'PASS', summary: `${text}.`, details };
   },
 };
@@ -166,7 +165,10 @@ export const CHECKS: CheckDefinition[] = [
 /** Runs the preflight on an open session. Throws PgCheckError only when the session is lost. */
 export async function runPreflight(session: PgSession, options: PreflightOptions = {}): Promise<PreflightReport> {
   const started = Date.now();
+  const lang = options.lang ?? 'en';
   const ctx: CheckContext = {
+    lang,
+    tr: translator(lang),
     options: {
       longQuerySeconds: options.longQuerySeconds ?? DEFAULTS.longQuerySeconds,
       idleInTransactionSeconds: options.idleInTransactionSeconds ?? DEFAULTS.idleInTransactionSeconds,
@@ -199,11 +201,11 @@ export async function runPreflight(session: PgSession, options: PreflightOptions
 async function runCheck(session: PgSession, check: CheckDefinition, ctx: CheckContext): Promise<CheckResult> {
   try {
     const verdict = await session.readOnly({ what: check.reads, statementTimeoutMs: ctx.options.statementTimeoutMs }, (query) => check.run(query, ctx));
-    return { id: check.id, title: check.title, ...verdict };
+    return { id: check.id, title: ctx.tr.t(`checks.title.${check.id}`), ...verdict };
   } catch (error) {
     if (!(error instanceof PgCheckError) || error.kind === 'lost') throw error;
     // A check that could not look cannot pass.
-    return { id: check.id, title: check.title, status: 'FAIL', summary: `Could not run: ${error.message}`, details: { error: { kind: error.kind, sqlState: error.sqlState ?? null, message: error.message } } };
+    return { id: check.id, title: ctx.tr.t(`checks.title.${check.id}`), status: 'FAIL', summary: ctx.tr.t('checks.couldNotRun', { message: error.message }), details: { error: { kind: error.kind, sqlState: error.sqlState ?? null, message: error.message } } };
   }
 }
 

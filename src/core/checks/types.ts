@@ -1,3 +1,5 @@
+import type { Lang } from '../../shared/i18n';
+
 // What a preflight check reports. PASS: fine for a cutover. WARN: look before going on.
 // FAIL: do not start (or could not check). INFO: a fact the runbook records, no judgment.
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INFO';
@@ -59,6 +61,11 @@ export interface PreflightOptions {
   statementTimeoutMs?: number;
   /** Only these checks (default: all that apply). */
   only?: CheckId[];
+  /**
+   * The language of the titles and summaries (default English): the reader's, for the CLI's
+   * human output and the window; --json and anything recorded keep English.
+   */
+  lang?: Lang;
 }
 
 export interface PreflightReport {

@@ -2,7 +2,8 @@
 // before it", which only exists when WAL is archived, and replicas that fall behind during a
 // big migration serve stale reads (or hold WAL on the primary until its disk fills).
 import type { CheckContext, CheckDefinition, Verdict } from './preflight';
-import { formatBytes, formatSeconds, plural } from './util';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
+import { formatSeconds, formatSize } from './util';
 
 interface ReplicaRow {
   application: string | null;
@@ -26,7 +27,6 @@ interface SlotRow {
 
 export const replicationCheck: CheckDefinition = {
   id: 'replication',
-  title: 'Replication lag',
   reads: 'pg_stat_replication',
   async run(query, ctx): Promise<Verdict> {
     const [state] = await query<{ in_recovery: boolean; replay_delay: number | null }>(`
@@ -48,8 +48,12 @@ export const replicationCheck: CheckDefinition = {
   },
 };
 
-export function judgeReplication(state: { in_recovery: boolean; replay_delay: number | null }, replicas: ReplicaRow[], slots: SlotRow[], ctx: Pick<CheckContext, 'options'>): Verdict {
+/** The verdict on the replicas and slots, its summary in the context's language (English without one). */
+export function judgeReplication(state: { in_recovery: boolean; replay_delay: number | null }, replicas: ReplicaRow[], slots: SlotRow[], ctx: Pick<CheckContext, 'options'> & { tr?: Translator }): Verdict {
   const { replicationLagSeconds, replicationLagBytes } = ctx.options;
+  const tr = ctx.tr ?? translator('en');
+  const seconds = (v: number) => formatSeconds(v, tr.lang);
+  const size = (n: number) => formatSize(n, tr.lang);
   const list = replicas.map((r) => ({
     name: r.application || r.client || 'replica',
     client: r.client,
@@ -64,26 +68,31 @@ export function judgeReplication(state: { in_recovery: boolean; replay_delay: nu
   const inactiveSlots = slots.filter((s) => !s.active);
   const details = { inRecovery: state.in_recovery, replayDelaySeconds: state.replay_delay, replicas: list, slots, thresholds: { replicationLagSeconds, replicationLagBytes } };
   const slotNote = inactiveSlots.length
-    ? ` ${plural(inactiveSlots.length, 'inactive replication slot')} (${inactiveSlots.map((s) => `${s.slot_name}${s.retained_bytes !== null ? `, retaining ${formatBytes(s.retained_bytes)} of WAL` : ''}`).join('; ')}): WAL piles up on the primary until its consumer returns.`
+    ? ` ${tr.count('checks.slots', inactiveSlots.length, { list: inactiveSlots.map((s) => `${s.slot_name}${s.retained_bytes !== null ? tr.t('checks.slots.retaining', { size: size(s.retained_bytes) }) : ''}`).join('; ') })}`
     : '';
   if (state.in_recovery) {
-    const delay = state.replay_delay === null ? 'nothing replayed yet' : `last replayed transaction ${formatSeconds(state.replay_delay)} old`;
-    return { status: 'INFO', summary: `This server is a standby (${delay}); replication lag is measured on the primary.`, details };
+    const delay = state.replay_delay === null ? tr.t('checks.replication.nothingReplayed') : tr.t('checks.replication.lastReplayed', { age: seconds(state.replay_delay) });
+    return { status: 'INFO', summary: tr.t('checks.replication.standby', { delay }), details };
   }
   if (list.length === 0) {
-    return { status: inactiveSlots.length ? 'WARN' : 'INFO', summary: `No replicas connected (pg_stat_replication is empty).${slotNote}`, details };
+    return { status: inactiveSlots.length ? 'WARN' : 'INFO', summary: `${tr.t('checks.replication.none')}${slotNote}`, details };
   }
   const problems: string[] = [];
   for (const r of list) {
-    if (r.state !== 'streaming') problems.push(`${r.name} is ${r.state ?? 'in an unknown state'}, not streaming`);
-    else if ((r.replayLagSeconds ?? 0) > replicationLagSeconds) problems.push(`${r.name} replays ${formatSeconds(r.replayLagSeconds!)} behind`);
-    else if ((r.replayBytesBehind ?? 0) > replicationLagBytes) problems.push(`${r.name} is ${formatBytes(r.replayBytesBehind!)} of WAL behind`);
+    if (r.state !== 'streaming') problems.push(tr.t('checks.replication.notStreaming', { name: r.name, state: r.state ?? tr.t('checks.replication.unknownState') }));
+    else if ((r.replayLagSeconds ?? 0) > replicationLagSeconds) problems.push(tr.t('checks.replication.replaysBehind', { name: r.name, lag: seconds(r.replayLagSeconds!) }));
+    else if ((r.replayBytesBehind ?? 0) > replicationLagBytes) problems.push(tr.t('checks.replication.bytesBehind', { name: r.name, size: size(r.replayBytesBehind!) }));
   }
-  const shown = list.map((r) => `${r.name} ${r.state ?? '?'}${r.syncState ? `/${r.syncState}` : ''}, replay lag ${r.replayLagSeconds === null ? 'none' : formatSeconds(r.replayLagSeconds)}${r.replayBytesBehind !== null ? `, ${formatBytes(r.replayBytesBehind)} behind` : ''}`).join('; ');
+  const shown = list.map((r) => tr.t('checks.replication.shown', {
+    name: r.name,
+    state: `${r.state ?? '?'}${r.syncState ? `/${r.syncState}` : ''}`,
+    lag: r.replayLagSeconds === null ? tr.t('checks.replication.noLag') : seconds(r.replayLagSeconds),
+    behind: r.replayBytesBehind !== null ? tr.t('checks.replication.behind', { size: size(r.replayBytesBehind) }) : '',
+  })).join('; ');
   if (problems.length || inactiveSlots.length) {
-    return { status: 'WARN', summary: `${problems.length ? `${problems.join('; ')}.` : `${plural(list.length, 'replica')}: ${shown}.`}${slotNote}`, details };
+    return { status: 'WARN', summary: `${problems.length ? `${problems.join('; ')}.` : tr.count('checks.replicas', list.length, { shown })}${slotNote}`, details };
   }
-  return { status: 'PASS', summary: `${plural(list.length, 'replica')}: ${shown}.`, details };
+  return { status: 'PASS', summary: tr.count('checks.replicas', list.length, { shown }), details };
 }
 
 export interface ArchiverState {
@@ -104,7 +113,6 @@ export interface ArchiverState {
 
 export const archivingCheck: CheckDefinition = {
   id: 'wal.archiving',
-  title: 'WAL archiving (point-in-time recovery)',
   reads: 'pg_stat_archiver',
   async run(query, ctx): Promise<Verdict> {
     // pg_settings, not current_setting(): archive_command is hidden from roles without
@@ -122,14 +130,15 @@ export const archivingCheck: CheckDefinition = {
              extract(epoch FROM now() - s.last_failed_time)::float8 AS last_failed_age,
              extract(epoch FROM now() - s.stats_reset)::float8 AS stats_reset_age
         FROM pg_stat_archiver s`);
-    return judgeArchiving(row!, ctx.options.archiveMaxAgeSeconds);
+    return judgeArchiving(row!, ctx.options.archiveMaxAgeSeconds, ctx.lang);
   },
 };
 
-const FICTION = 'a point-in-time restore to just before the cutover is a fiction: only a full backup or a storage snapshot can bring the database back, to the moment it was taken';
-
-/** The verdict on pg_stat_archiver (pure, so every branch is testable without a broken archive). */
-export function judgeArchiving(s: ArchiverState, maxAgeSeconds: number): Verdict {
+/** The verdict on pg_stat_archiver (pure, so every branch is testable without a broken archive), its summary in `lang`. */
+export function judgeArchiving(s: ArchiverState, maxAgeSeconds: number, lang: Lang = 'en'): Verdict {
+  const tr = translator(lang);
+  const seconds = (v: number) => formatSeconds(v, lang);
+  const fiction = tr.t('checks.archive.fiction');
   const lastOk = s.last_archived_age;
   const lastFail = s.last_failed_age;
   const details = {
@@ -149,28 +158,28 @@ export function judgeArchiving(s: ArchiverState, maxAgeSeconds: number): Verdict
     maxAgeSeconds,
   };
   if (s.in_recovery && s.archive_mode !== 'always') {
-    return { status: 'INFO', summary: `This server is a standby (archive_mode=${s.archive_mode}): it does not archive WAL; check archiving on the primary.`, details };
+    return { status: 'INFO', summary: tr.t('checks.archive.standby', { mode: s.archive_mode }), details };
   }
   if (s.archive_mode === 'off') {
-    return { status: 'WARN', summary: `archive_mode is off: no WAL is archived, so ${FICTION}.`, details };
+    return { status: 'WARN', summary: tr.t('checks.archive.off', { fiction }), details };
   }
   const nothingConfigured = s.archive_command !== null && (s.archive_command === '' || s.archive_command === '(disabled)') && !s.archive_library;
   if (nothingConfigured) {
-    return { status: 'FAIL', summary: `archive_mode is ${s.archive_mode} but neither archive_command nor archive_library is set: WAL accumulates in pg_wal and nothing is archived, so ${FICTION}.`, details };
+    return { status: 'FAIL', summary: tr.t('checks.archive.nothingConfigured', { mode: s.archive_mode, fiction }), details };
   }
   // pg_stat_archiver counts failures since the stats reset; "failing now" is a failure more
   // recent than the last success.
   if (lastFail !== null && (lastOk === null || lastFail < lastOk)) {
-    const since = lastOk === null ? 'no segment has ever been archived' : `the last success was ${formatSeconds(lastOk)} ago (${s.last_archived_wal})`;
-    return { status: 'FAIL', summary: `WAL archiving is failing: the last attempt, for ${s.last_failed_wal} ${formatSeconds(lastFail)} ago, failed and ${since}; ${plural(s.failed_count, 'failure')} since the statistics were reset. Until it is fixed, ${FICTION}.`, details };
+    const since = lastOk === null ? tr.t('checks.archive.neverArchived') : tr.t('checks.archive.lastSuccess', { age: seconds(lastOk), wal: String(s.last_archived_wal) });
+    return { status: 'FAIL', summary: tr.count('checks.archive.failing', s.failed_count, { wal: String(s.last_failed_wal), age: seconds(lastFail), since, fiction }), details };
   }
   if (lastOk === null || s.archived_count === 0) {
-    return { status: 'FAIL', summary: `archive_mode is ${s.archive_mode} but no WAL segment has been archived${s.stats_reset_age !== null ? ` since the statistics were reset ${formatSeconds(s.stats_reset_age)} ago` : ''}: archiving is unproven (force a segment with SELECT pg_switch_wal() and check again).`, details };
+    return { status: 'FAIL', summary: tr.t('checks.archive.unproven', { mode: s.archive_mode, sinceReset: s.stats_reset_age !== null ? ` ${tr.t('checks.archive.sinceReset', { age: seconds(s.stats_reset_age) })}` : '' }), details };
   }
   if (lastOk > maxAgeSeconds) {
-    const timeout = s.archive_timeout && s.archive_timeout !== '0' ? `archive_timeout is ${formatSeconds(Number(s.archive_timeout))}` : 'archive_timeout is 0, so a quiet database may not switch segments for a long time';
-    return { status: 'WARN', summary: `The last WAL segment (${s.last_archived_wal}) was archived ${formatSeconds(lastOk)} ago, more than ${formatSeconds(maxAgeSeconds)} (${timeout}); run SELECT pg_switch_wal() and check that it is archived.`, details };
+    const timeout = s.archive_timeout && s.archive_timeout !== '0' ? tr.t('checks.archive.timeout', { timeout: seconds(Number(s.archive_timeout)) }) : tr.t('checks.archive.timeoutZero');
+    return { status: 'WARN', summary: tr.t('checks.archive.stale', { wal: String(s.last_archived_wal), age: seconds(lastOk), max: seconds(maxAgeSeconds), timeout }), details };
   }
-  const failures = s.failed_count > 0 ? `; ${plural(s.failed_count, 'earlier failure')}, none since the last success` : '';
-  return { status: 'PASS', summary: `WAL archiving works: ${s.last_archived_wal} archived ${formatSeconds(lastOk)} ago; ${plural(s.archived_count, 'segment')} archived${failures}.`, details };
+  const failures = s.failed_count > 0 ? `; ${tr.count('checks.archive.earlier', s.failed_count)}` : '';
+  return { status: 'PASS', summary: tr.count('checks.archive.works', s.archived_count, { wal: String(s.last_archived_wal), age: seconds(lastOk), failures }), details };
 }
