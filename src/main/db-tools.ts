@@ -58,7 +58,7 @@ export async function alembicReport(vault: Vault, targets: TargetStore, input: {
 /** The window's preflight view; the checks' titles and summaries in `lang` (the window's language). */
 export async function preflightReport(vault: Vault, targets: TargetStore, name: string, lang: Lang = 'en'): Promise<PreflightReportView> {
   const pg = targets.postgres(vault, name);
-  const report = await preflight(pg.dsn, { lang }, pg.password !== undefined ? { password: pg.password } : {});
+  const report = await preflight(pg.dsn, { lang }, { lang, ...(pg.password !== undefined ? { password: pg.password } : {}) });
   return {
     target: report.target,
     startedAt: report.startedAt,
@@ -73,8 +73,8 @@ export async function parityDiff(vault: Vault, targets: TargetStore, left: strin
   const a = targets.postgres(vault, left);
   const b = targets.postgres(vault, right);
   const [fa, fb] = await Promise.all([
-    fingerprintDatabase(a.dsn, {}, a.password !== undefined ? { password: a.password } : {}),
-    fingerprintDatabase(b.dsn, {}, b.password !== undefined ? { password: b.password } : {}),
+    fingerprintDatabase(a.dsn, {}, { lang, ...(a.password !== undefined ? { password: a.password } : {}) }),
+    fingerprintDatabase(b.dsn, {}, { lang, ...(b.password !== undefined ? { password: b.password } : {}) }),
   ]);
   const diff = diffFingerprints(fa.fingerprint, fb.fingerprint, { lang });
   return {

@@ -4,22 +4,44 @@
 // always did; --json stays English whatever the language. A real database the test creates and
 // drops, with a real lock held by one session and waited for by another.
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { preflight, type PreflightReport } from '../../src/core/checks';
 import { translate } from '../../src/shared/i18n';
 import { checksWordsEn } from '../../src/shared/i18n/checks-words-en';
+import { startPrivateServer } from '../checks/cluster';
 import { useCheckDatabase, waitFor } from '../checks/helpers';
 import { describeRun, runCli } from '../helpers/cli';
 import { PGURL, splitPassword } from '../helpers/pg';
+import { freePort } from '../helpers/sshd';
 import { useTempDir } from '../helpers/tmp';
 import { found } from './language-sentences';
 
 const password = splitPassword(PGURL).password;
 const pgEnv: Record<string, string> = password !== undefined ? { PGPASSWORD: password } : {};
 
-describe('the PostgreSQL checks in the reader\'s language', () => {
-  it('pg preflight: every summary in Spanish (a blocking chain, an idle transaction, objects missing or of another kind), English as before, --json English in both', async () => {
-    const db = await useCheckDatabase();
+// Sessions and locks are cluster-wide: the blocking chain is made on a private server, so that it
+// is not in other test files' preflights on the shared one (nor theirs in ours).
+describe('the PostgreSQL checks in the reader\'s language, on a private server', () => {
+  let server: Awaited<ReturnType<typeof startPrivateServer>> = null;
+  let skipReason = '';
+  beforeAll(async () => {
+    try {
+      server = await startPrivateServer();
+      if (!server) skipReason = 'PostgreSQL server binaries (initdb) are not installed';
+    } catch (error) {
+      skipReason = `could not start a private PostgreSQL server: ${(error as Error).message}`;
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('pg preflight: every summary in Spanish (a blocking chain, an idle transaction, objects missing or of another kind), English as before, --json English in both', async (ctx) => {
+    if (!server) {
+      ctx.skip(skipReason);
+      return;
+    }
+    const db = await useCheckDatabase(onTestFinished, server.dsn());
     await db.query('CREATE TABLE parent (id int PRIMARY KEY); CREATE VIEW v_thing AS SELECT 1 AS one');
     // One session holds a lock in an open transaction; another waits for it.
     const holder = await db.other('holder');
@@ -37,7 +59,7 @@ describe('the PostgreSQL checks in the reader\'s language', () => {
         expect(found(es.stdout, 'en'), describeRun(es)).toEqual([]);
         expect(es.stdout).toMatch(/\n {2}INFO {2}server\.version +PostgreSQL .+, primario; conectado como \S+ \((superusuario|miembro de pg_monitor|ni superusuario ni miembro de pg_monitor: las sesiones de otros roles quedan en parte ocultas)\)\.\n/);
         // The size cannot be read while the table is locked: the check says so (PostgreSQL's own words inside are quoted as they came).
-        expect(es.stdout).toMatch(/\n {2}FAIL {2}database\.size +No se pudo ejecutar: /);
+        expect(es.stdout).toMatch(/\n {2}FAIL {2}database\.size +No se pudo ejecutar: Al leer el tamaño de la base de datos en \S+ se esperó un bloqueo más de lo que permite lock_timeout \(2s\): canceling statement due to lock timeout\. Algo tiene un bloqueo fuerte sobre un catálogo o una tabla \(¿hay DDL en curso\?\); consulte la comprobación de bloqueos\.\n/);
         expect(es.stdout).toMatch(/\n {2}(PASS|WARN|FAIL) {2}connections +\d+ de \d+ conexiones utilizables en uso \(\d+ %; max_connections \d+, \d+ reservadas para superusuarios\), \d+ en esta base de datos/);
         expect(es.stdout).toMatch(/\n {2}WARN {2}sessions\.idle-in-transaction +\d+ sesi(ón inactiva|ones inactivas) dentro de una transacción desde hace más de 0s, con \d+ bloqueos? de relación; la más antigua: pid \d+ \(/);
         expect(es.stdout).toMatch(/\n {2}FAIL {2}locks\.blocking +1 sesión bloqueada por los bloqueos de otra; una migración quedaría en cola detrás de quien bloquea, y todas las consultas detrás de ella: pid \d+ \([^)]*holder, idle in transaction desde hace [\d,]+s, transacción abierta desde hace [\d,]+s\) «BEGIN; LOCK TABLE parent IN ACCESS EXCLUSIVE MODE» → pid \d+ \([^)]*waiter, esperando desde hace [\d,]+s por AccessShareLock on parent, transacción abierta desde hace [\d,]+s\) «SELECT count\(\*\) FROM parent»\.\n/);
@@ -50,7 +72,7 @@ describe('the PostgreSQL checks in the reader\'s language', () => {
       expect(en.code, describeRun(en)).toBe(1);
       expect(found(en.stdout, 'es'), describeRun(en)).toEqual([]);
       expect(en.stdout).toMatch(/\n {2}INFO {2}server\.version +PostgreSQL .+, primary; connected as \S+ \((superuser|member of pg_monitor|neither superuser nor pg_monitor: other roles' sessions are partly hidden)\)\.\n/);
-      expect(en.stdout).toMatch(/\n {2}FAIL {2}database\.size +Could not run: /);
+      expect(en.stdout).toMatch(/\n {2}FAIL {2}database\.size +Could not run: Reading the database size waited longer than lock_timeout \(2s\) for a lock on \S+: canceling statement due to lock timeout\. Something holds a strong lock on a catalog or table \(DDL in progress\?\); see the blocking-locks check\.\n/);
       expect(en.stdout).toMatch(/\n {2}(PASS|WARN|FAIL) {2}connections +\d+ of \d+ usable connections in use \(\d+%; max_connections \d+, \d+ reserved for superusers\), \d+ in this database/);
       expect(en.stdout).toMatch(/\n {2}WARN {2}sessions\.idle-in-transaction +\d+ sessions? idle in a transaction for more than 0s, holding \d+ relation locks?; oldest: pid \d+ \(/);
       expect(en.stdout).toMatch(/\n {2}FAIL {2}locks\.blocking +1 session blocked by another's locks; a migration would queue behind the blocker and every query behind it: pid \d+ \([^)]*holder, idle in transaction for [\d.]+s, transaction open [\d.]+s\) «BEGIN; LOCK TABLE parent IN ACCESS EXCLUSIVE MODE» → pid \d+ \([^)]*waiter, waiting [\d.]+s for AccessShareLock on parent, transaction open [\d.]+s\) «SELECT count\(\*\) FROM parent»\.\n/);
@@ -81,6 +103,30 @@ describe('the PostgreSQL checks in the reader\'s language', () => {
     expect(english.checks.find((c) => c.id === 'database.size')!.summary).toMatch(/^\S+ is \d+(\.\d)? (B|kB|MB|GB); largest public\.parent \(\d+(\.\d)? (B|kB|MB|GB)\)\.$/);
     expect(english.checks.find((c) => c.id === 'locks.blocking')!.summary).toBe('No session is waiting for a lock another session holds.');
     for (const c of english.checks) expect(c.title).toBe(checksWordsEn[`checks.title.${c.id}`]);
+  });
+});
+
+describe('the PostgreSQL checks in the reader\'s language', () => {
+
+  it('the session\'s refusals: nobody listening, a database that does not exist, in Spanish; English as before', async () => {
+    const port = await freePort();
+    const cases = [
+      { db: `postgresql://postgres@127.0.0.1:${port}/postgres`, es: `127.0.0.1:${port}/postgres rechazó la conexión: ¿está PostgreSQL en marcha y escuchando en esa dirección y ese puerto?`, en: `Connection refused by 127.0.0.1:${port}/postgres: is PostgreSQL running and listening on that address and port?` },
+    ];
+    const db = await useCheckDatabase();
+    const missing = db.bare.replace(db.name, `${db.name}_nope`);
+    const { hostname: host, port: pgPort } = new URL(missing);
+    cases.push({ db: missing, es: `La base de datos "${db.name}_nope" no existe en ${host}:${pgPort || 5432}: revise el nombre de la base de datos en el DSN.`, en: `Database "${db.name}_nope" does not exist on ${host}:${pgPort || 5432}: check the database name in the DSN.` });
+    for (const c of cases) {
+      for (const command of ['preflight', 'fingerprint']) {
+        for (const es of [await runCli(['pg', command, '--db', c.db, '--lang', 'es'], { env: pgEnv }), await runCli(['pg', command, '--db', c.db, '--json'], { env: { ...pgEnv, CUTOVER_LANG: 'es' } })]) {
+          expect([es.code, es.stderr], describeRun(es)).toEqual([2, `cutover: ${c.es}\n`]);
+          expect(found(es.stderr, 'en')).toEqual([]);
+        }
+        const en = await runCli(['pg', command, '--db', c.db], { env: pgEnv });
+        expect([en.code, en.stderr], describeRun(en)).toEqual([2, `cutover: ${c.en}\n`]);
+      }
+    }
   });
 
   it('pg diff with drift: every row\'s detail in Spanish, English as before, --json identical', async () => {

@@ -168,7 +168,8 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       await guarded(async () => parseDsn(opts.db));
       // The checks' titles and summaries in the reader's language; --json keeps them in English.
       const options: PreflightOptions = { ...preflightOptions(opts), lang: opts.json ? 'en' : outputLang() };
-      const report = await guarded(() => preflight(opts.db, options));
+      // The session's own refusals (cannot connect, no password) in the reader's language, --json or not.
+      const report = await guarded(() => preflight(opts.db, options, { lang: outputLang() }));
       if (opts.json) printJson(report);
       else console.log(formatPreflight(report, outputLang()));
       setExit(report.checks.some((c) => c.status === 'FAIL') ? EXIT_FAILED : EXIT_OK);
@@ -206,7 +207,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
           ...(opts.schema ? { schemas: opts.schema } : {}),
           ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
           ...(connections ? { connections } : {}),
-        }));
+        }, { lang: outputLang() }));
         const { fingerprint, meta } = taken;
         if (opts.out) {
           try {

@@ -118,7 +118,6 @@ function hiddenNote(rows: ActivityRow[], tr: Translator): { hidden: number; note
 
 export const longRunningCheck: CheckDefinition = {
   id: 'sessions.long-running',
-  reads: 'pg_stat_activity',
   async run(query, ctx): Promise<Verdict> {
     const threshold = ctx.options.longQuerySeconds;
     const rows = await readActivity(query, ctx.backendPid);
@@ -138,7 +137,6 @@ export const longRunningCheck: CheckDefinition = {
 
 export const idleInTransactionCheck: CheckDefinition = {
   id: 'sessions.idle-in-transaction',
-  reads: 'pg_stat_activity',
   async run(query, ctx): Promise<Verdict> {
     const threshold = ctx.options.idleInTransactionSeconds;
     const rows = await readActivity(query, ctx.backendPid);
@@ -196,7 +194,6 @@ export function blockingChains(edges: Array<{ blocker: number; blocked: number }
 
 export const blockingLocksCheck: CheckDefinition = {
   id: 'locks.blocking',
-  reads: 'pg_locks and pg_blocking_pids()',
   async run(query, ctx): Promise<Verdict> {
     const rows = await readActivity(query, ctx.backendPid);
     const sessions = new Map(rows.map((r) => [r.pid, info(r)]));

@@ -2,6 +2,7 @@
 // sealed with the SHA-256 of its RFC 8785 canonical JSON. Sorting happens here, in code-point
 // order, never in SQL (a database's collation would change the order).
 import { createHash } from 'node:crypto';
+import { translate } from '../../shared/i18n';
 import { canonicalJson } from '../vault/chain';
 import { readCatalogParallel, type CatalogRows, type ColumnRow, type ResolvedConstraintRow, type ResolvedIndexRow } from './catalog';
 import { PgCheckError } from './errors';
@@ -241,7 +242,7 @@ export async function takeFingerprint(session: PgSession, options: FingerprintOp
   const started = Date.now();
   const schemas = options.schemas && options.schemas.length > 0 ? [...new Set(options.schemas)] : null;
   const transaction = {
-    what: 'the schema catalogs (fingerprint)',
+    what: translate(session.lang, 'checks.reads.fingerprint'),
     searchPath: 'pg_catalog',
     statementTimeoutMs: options.statementTimeoutMs ?? 60_000,
     lockTimeoutMs: options.lockTimeoutMs ?? 5_000,

@@ -12,7 +12,6 @@ const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND 
 
 export const invalidIndexesCheck: CheckDefinition = {
   id: 'indexes.invalid',
-  reads: 'pg_index',
   async run(query, { tr }): Promise<Verdict> {
     const rows = await query<{ schema: string; index: string; table: string; definition: string; ready: boolean; bytes: number; building: boolean }>(`
       SELECT n.nspname AS schema, c.relname AS index, t.relname AS table, pg_get_indexdef(i.indexrelid) AS definition,
@@ -116,7 +115,6 @@ const KIND_LABEL: Record<RequiredKind, KindKey> = { table: 'checks.kind.table', 
 
 export const requiredObjectsCheck: CheckDefinition = {
   id: 'objects.required',
-  reads: 'pg_class, pg_type and pg_constraint',
   applies: (ctx) => ctx.options.required !== undefined && parseRequired(ctx.options.required).length > 0,
   async run(query, ctx): Promise<Verdict> {
     const wanted = parseRequired(ctx.options.required ?? {});

@@ -25,8 +25,6 @@ export interface CheckContext {
 
 export interface CheckDefinition {
   id: CheckId;
-  /** What the check reads, for error messages. */
-  reads: string;
   applies?: (ctx: CheckContext) => boolean;
   run: (query: Query, ctx: CheckContext) => Promise<Verdict>;
 }
@@ -52,7 +50,6 @@ export function worstStatus(statuses: CheckStatus[]): CheckStatus {
 
 const serverVersionCheck: CheckDefinition = {
   id: 'server.version',
-  reads: 'the server version',
   async run(query, { tr }) {
     const [row] = await query<{ version: string; num: number; full: string; in_recovery: boolean; started: Date; role: string; superuser: boolean; monitor: boolean }>(`
       SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS num, version() AS full,
@@ -82,7 +79,6 @@ function settingText(value: string, unit: string | null, tr: Translator): string
 
 const serverSettingsCheck: CheckDefinition = {
   id: 'server.settings',
-  reads: 'pg_settings',
   async run(query, { tr }) {
     // reset_val: what a new session of this role in this database starts with (our own SET
     // LOCALs do not show there).
@@ -108,7 +104,6 @@ const serverSettingsCheck: CheckDefinition = {
 
 const databaseSizeCheck: CheckDefinition = {
   id: 'database.size',
-  reads: 'the database size',
   async run(query, { tr }) {
     // The five biggest by the planner's page count; their exact size only for those five.
     const [row] = await query<{ name: string; bytes: number; largest: Array<{ name: string; bytes: number }> | null }>(`
@@ -127,7 +122,6 @@ const databaseSizeCheck: CheckDefinition = {
 
 const connectionsCheck: CheckDefinition = {
   id: 'connections',
-  reads: 'pg_stat_activity',
   async run(query, ctx) {
     const [row] = await query<{ in_use: number; max: number; reserved: number; this_db: number; by_state: Record<string, number> | null }>(`
       SELECT count(*)::int AS in_use,
@@ -200,7 +194,7 @@ export async function runPreflight(session: PgSession, options: PreflightOptions
 
 async function runCheck(session: PgSession, check: CheckDefinition, ctx: CheckContext): Promise<CheckResult> {
   try {
-    const verdict = await session.readOnly({ what: check.reads, statementTimeoutMs: ctx.options.statementTimeoutMs }, (query) => check.run(query, ctx));
+    const verdict = await session.readOnly({ what: ctx.tr.t(`checks.reads.${check.id}`), statementTimeoutMs: ctx.options.statementTimeoutMs, lang: ctx.lang }, (query) => check.run(query, ctx));
     return { id: check.id, title: ctx.tr.t(`checks.title.${check.id}`), ...verdict };
   } catch (error) {
     if (!(error instanceof PgCheckError) || error.kind === 'lost') throw error;

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { DsnError, openPgClient } from '../db/postgres';
 import { findPassword, parseDsn, type ParsedDsn } from './dsn';
+import { translator, type Lang, type Translator } from '../../shared/i18n';
 import { PgCheckError } from './errors';
 
 export interface SessionOptions {
@@ -15,6 +16,8 @@ export interface SessionOptions {
   applicationName?: string;
   /** Library callers that already hold a DSN with a password (tests); the CLI never sets it. */
   allowPasswordInDsn?: boolean;
+  /** The language of the session's refusals and failures (default English); PostgreSQL's own words stay as they came. */
+  lang?: Lang;
 }
 
 export interface ReadOnlyOptions {
@@ -32,6 +35,8 @@ export interface ReadOnlyOptions {
   importSnapshot?: string;
   /** idle_in_transaction_session_timeout (default statement_timeout + 10 s). */
   idleTimeoutMs?: number;
+  /** The language of this transaction's failures, when it is not the session's (a preflight's summaries). */
+  lang?: Lang;
 }
 
 /** Runs one query of the transaction and returns its rows. */
@@ -48,8 +53,9 @@ const LOST_MESSAGE = /Connection terminated|not queryable|ECONNRESET|EPIPE|socke
 /** Client-side backstop over statement_timeout: a dead network never answers at all. */
 const CLIENT_GRACE_MS = 5_000;
 
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+function seconds(ms: number, lang: Lang): string {
+  const text = ms % 1000 === 0 ? `${ms / 1000}` : (ms / 1000).toFixed(1);
+  return `${lang === 'en' ? text : text.replace('.', ',')}s`;
 }
 
 export class PgSession {
@@ -70,7 +76,7 @@ export class PgSession {
       this.lostReason ??= error.message;
     });
     client.on('end', () => {
-      this.lostReason ??= 'the server closed the connection';
+      this.lostReason ??= this.tr.t('checks.session.serverClosed');
     });
   }
 
@@ -89,14 +95,14 @@ export class PgSession {
         // Never pg's own pgpass lookup (deprecated, and it warns on stderr): ours, as libpq does it.
         password: async () => {
           const password = options.password ?? target.password ?? findPassword(target);
-          if (password === undefined) throw new PgCheckError('auth', `${target.label} asks for a password for "${target.user}", and none was given: set PGPASSWORD, or add a line for it to ~/.pgpass (or the file PGPASSFILE names, readable by you alone).`);
+          if (password === undefined) throw new PgCheckError('auth', translator(options.lang).t('checks.session.noPassword', { label: target.label, user: target.user }));
           return password;
         },
       }));
     } catch (error) {
       // A certificate file named in the DSN that cannot be read; prefer falls back to plain in openPgClient.
       if (error instanceof DsnError) throw new PgCheckError('connect', error.message, { cause: error });
-      throw connectError(error, target, connectTimeoutMs);
+      throw connectError(error, target, connectTimeoutMs, translator(options.lang));
     }
     try {
       const r = await client.query<{ pid: number; version: number }>("SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version");
@@ -104,7 +110,7 @@ export class PgSession {
       return new PgSession(client, dsn, options, target, row.pid, row.version);
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw connectError(error, target, connectTimeoutMs);
+      throw connectError(error, target, connectTimeoutMs, translator(options.lang));
     }
   }
 
@@ -133,7 +139,8 @@ export class PgSession {
    */
   async readOnly<T>(options: ReadOnlyOptions, fn: (query: Query) => Promise<T>): Promise<T> {
     if (this.busy) throw new Error('PgSession.readOnly: one transaction at a time on a session');
-    if (this.lostReason !== null) throw this.lostError(options.what, this.lostReason);
+    const tr = options.lang !== undefined ? translator(options.lang) : this.tr;
+    if (this.lostReason !== null) throw this.lostError(tr, options.what, this.lostReason);
     const statementTimeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 5_000));
     const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 2_000));
     if (options.importSnapshot !== undefined && !/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(options.importSnapshot)) throw new Error(`not a snapshot id: ${options.importSnapshot}`);
@@ -164,7 +171,7 @@ export class PgSession {
       return value;
     } catch (error) {
       if (error instanceof PgCheckError) throw error;
-      const converted = this.queryError(error, options.what, statementTimeoutMs, lockTimeoutMs);
+      const converted = this.queryError(error, options.what, statementTimeoutMs, lockTimeoutMs, tr);
       if (open && converted.kind !== 'lost') await this.client.query('ROLLBACK').catch(() => undefined);
       throw converted;
     } finally {
@@ -173,43 +180,53 @@ export class PgSession {
   }
 
   async close(): Promise<void> {
-    this.lostReason ??= 'the session was closed';
+    this.lostReason ??= this.tr.t('checks.session.closed');
     await this.client.end().catch(() => undefined);
   }
 
-  private lostError(what: string, why: string, cause?: unknown, sqlState?: string): PgCheckError {
-    return new PgCheckError('lost', `The connection to ${this.label} was lost while reading ${what}: ${why}. Nothing was changed (every check is read-only); reconnect and run it again.`, { cause, ...(sqlState ? { sqlState } : {}) });
+  /** The language of the session's refusals and failures. */
+  get lang(): Lang {
+    return this.options.lang ?? 'en';
   }
 
-  private queryError(error: unknown, what: string, statementTimeoutMs: number, lockTimeoutMs: number): PgCheckError {
+  private get tr(): Translator {
+    return translator(this.lang);
+  }
+
+  private lostError(tr: Translator, what: string, why: string, cause?: unknown, sqlState?: string): PgCheckError {
+    return new PgCheckError('lost', tr.t('checks.session.lost', { label: this.label, what, why }), { cause, ...(sqlState ? { sqlState } : {}) });
+  }
+
+  private queryError(error: unknown, what: string, statementTimeoutMs: number, lockTimeoutMs: number, tr: Translator): PgCheckError {
+    const label = this.label;
     const e = error as PgErrorLike;
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = e.message ?? String(error);
     if (/Query read timeout/i.test(message)) {
       // The server never answered: treat the session as gone.
-      this.lostReason ??= 'no answer from the server';
+      this.lostReason ??= tr.t('checks.session.noAnswerReason');
       void this.client.end().catch(() => undefined);
-      return new PgCheckError('timeout', `No answer from ${this.label} within ${seconds(statementTimeoutMs + CLIENT_GRACE_MS)} while reading ${what}: check the network, then run it again.`, { cause: error });
+      return new PgCheckError('timeout', tr.t('checks.session.noAnswer', { label, duration: seconds(statementTimeoutMs + CLIENT_GRACE_MS, tr.lang), what }), { cause: error });
     }
     if (code && SESSION_ENDED.has(code)) {
       this.lostReason ??= message;
-      return this.lostError(what, `${message} (SQLSTATE ${code}: an administrator ran pg_terminate_backend, or the server shut down or restarted)`, error, code);
+      return this.lostError(tr, what, tr.t('checks.session.terminated', { message, code }), error, code);
     }
     if (this.lostReason !== null || LOST_MESSAGE.test(message)) {
       const why = this.lostReason ?? message;
       this.lostReason ??= why;
-      return this.lostError(what, why, error);
+      return this.lostError(tr, what, why, error);
     }
     if (code === '57014') {
-      return new PgCheckError('timeout', `Reading ${what} took longer than statement_timeout (${seconds(statementTimeoutMs)}) on ${this.label}: ${message}. The server is busy or the catalogs are large; give a longer timeout.`, { cause: error, sqlState: code });
+      return new PgCheckError('timeout', tr.t('checks.session.statementTimeout', { what, duration: seconds(statementTimeoutMs, tr.lang), label, message }), { cause: error, sqlState: code });
     }
     if (code === '55P03') {
-      return new PgCheckError('timeout', `Reading ${what} waited longer than lock_timeout (${seconds(lockTimeoutMs)}) for a lock on ${this.label}: ${message}. Something holds a strong lock on a catalog or table (DDL in progress?); see the blocking-locks check.`, { cause: error, sqlState: code });
+      return new PgCheckError('timeout', tr.t('checks.session.lockTimeout', { what, duration: seconds(lockTimeoutMs, tr.lang), label, message }), { cause: error, sqlState: code });
     }
     if (code === '42501') {
-      return new PgCheckError('permission', `Permission denied on ${this.label} while reading ${what}: ${message}. Run the checks as a role that can read the catalogs and statistics views (e.g. a member of pg_monitor).`, { cause: error, sqlState: code });
+      return new PgCheckError('permission', tr.t('checks.session.permission', { label, what, message }), { cause: error, sqlState: code });
     }
-    return new PgCheckError('sql', `PostgreSQL refused the query reading ${what} on ${this.label}: ${message}${code ? ` (SQLSTATE ${code})` : ''}.`, { cause: error, ...(code ? { sqlState: code } : {}) });
+    return new PgCheckError('sql', tr.t('checks.session.refused', { what, label, message, code: code ? ` (SQLSTATE ${code})` : '' }), { cause: error, ...(code ? { sqlState: code } : {}) });
   }
 }
 
@@ -217,41 +234,41 @@ export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-function connectError(error: unknown, target: ParsedDsn, connectTimeoutMs: number): PgCheckError {
+function connectError(error: unknown, target: ParsedDsn, connectTimeoutMs: number, tr: Translator): PgCheckError {
   if (error instanceof PgCheckError) return error;
   const e = error as PgErrorLike;
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = e.message ?? String(error);
   const where = target.label;
   if (/does not support SSL/i.test(message)) {
-    return new PgCheckError('connect', `${where} does not accept TLS connections, but the DSN asks for sslmode=${target.sslmode}. Enable ssl on the server, or use sslmode=prefer/disable on a trusted network.`, { cause: error });
+    return new PgCheckError('connect', tr.t('checks.connect.tls', { label: where, sslmode: target.sslmode }), { cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-    return new PgCheckError('connect', `Unknown host "${target.host}": the name does not resolve (${code}). Check the host in the DSN.`, { cause: error });
+    return new PgCheckError('connect', tr.t('checks.connect.unknownHost', { host: target.host, code }), { cause: error });
   }
   if (code === 'ECONNREFUSED') {
-    return new PgCheckError('connect', `Connection refused by ${where}: is PostgreSQL running and listening on that address and port?`, { cause: error });
+    return new PgCheckError('connect', tr.t('checks.connect.refused', { label: where }), { cause: error });
   }
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || /timeout/i.test(message)) {
-    return new PgCheckError('connect', `Cannot reach ${where} (${code ?? message}) within ${seconds(connectTimeoutMs)}: check the network, VPN and firewall.`, { cause: error });
+    return new PgCheckError('connect', tr.t('checks.connect.unreachable', { label: where, why: code ?? message, duration: seconds(connectTimeoutMs, tr.lang) }), { cause: error });
   }
   if (code === '3D000') {
-    return new PgCheckError('connect', `Database "${target.database}" does not exist on ${target.host}:${target.port}: check the database name in the DSN.`, { cause: error, sqlState: code });
+    return new PgCheckError('connect', tr.t('checks.connect.noDatabase', { database: target.database, host: target.host, port: target.port }), { cause: error, sqlState: code });
   }
   if (code === '28P01' || code === '28000' || /password/i.test(message)) {
-    return new PgCheckError('auth', `${where} refused the login of "${target.user}": ${message}. Give the password through PGPASSWORD or ~/.pgpass, and check the user in the DSN.`, { cause: error, ...(code ? { sqlState: code } : {}) });
+    return new PgCheckError('auth', tr.t('checks.connect.login', { label: where, user: target.user, message }), { cause: error, ...(code ? { sqlState: code } : {}) });
   }
   if (code === '42501') {
-    return new PgCheckError('permission', `"${target.user}" may not connect to ${where}: ${message}. Ask for CONNECT on the database (GRANT CONNECT ON DATABASE … TO …).`, { cause: error, sqlState: code });
+    return new PgCheckError('permission', tr.t('checks.connect.noConnect', { user: target.user, label: where, message }), { cause: error, sqlState: code });
   }
   if (code === '53300') {
-    return new PgCheckError('connect', `${where} has no free connection slot: ${message}. Every connection is in use; that alone is a reason not to start a cutover.`, { cause: error, sqlState: code });
+    return new PgCheckError('connect', tr.t('checks.connect.full', { label: where, message }), { cause: error, sqlState: code });
   }
   if (code && SESSION_ENDED.has(code)) {
-    return new PgCheckError('lost', `${where} ended the session while connecting: ${message} (the server is shutting down or restarting).`, { cause: error, sqlState: code });
+    return new PgCheckError('lost', tr.t('checks.connect.ended', { label: where, message }), { cause: error, sqlState: code });
   }
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
-    return new PgCheckError('connect', `${where} refused the connection: ${message} (SQLSTATE ${code}).`, { cause: error, sqlState: code });
+    return new PgCheckError('connect', tr.t('checks.connect.serverRefused', { label: where, message, code }), { cause: error, sqlState: code });
   }
-  return new PgCheckError('connect', `Could not connect to ${where}: ${message}.`, { cause: error });
+  return new PgCheckError('connect', tr.t('checks.connect.failed', { label: where, message }), { cause: error });
 }

@@ -27,7 +27,6 @@ interface SlotRow {
 
 export const replicationCheck: CheckDefinition = {
   id: 'replication',
-  reads: 'pg_stat_replication',
   async run(query, ctx): Promise<Verdict> {
     const [state] = await query<{ in_recovery: boolean; replay_delay: number | null }>(`
       SELECT pg_is_in_recovery() AS in_recovery,
@@ -113,7 +112,6 @@ export interface ArchiverState {
 
 export const archivingCheck: CheckDefinition = {
   id: 'wal.archiving',
-  reads: 'pg_stat_archiver',
   async run(query, ctx): Promise<Verdict> {
     // pg_settings, not current_setting(): archive_command is hidden from roles without
     // pg_read_all_settings, and pg_settings then simply has no row.
