@@ -108,7 +108,7 @@ describe('the PostgreSQL checks in the reader\'s language, on a private server',
 
 describe('the PostgreSQL checks in the reader\'s language', () => {
 
-  it('the session\'s refusals: nobody listening, a database that does not exist, in Spanish; English as before', async () => {
+  it('the session\'s and the DSN\'s refusals: nobody listening, a database that does not exist, a mysql:// DSN, parameters not supported, in Spanish; English as before', async () => {
     const port = await freePort();
     const cases = [
       { db: `postgresql://postgres@127.0.0.1:${port}/postgres`, es: `127.0.0.1:${port}/postgres rechazó la conexión: ¿está PostgreSQL en marcha y escuchando en esa dirección y ese puerto?`, en: `Connection refused by 127.0.0.1:${port}/postgres: is PostgreSQL running and listening on that address and port?` },
@@ -126,6 +126,17 @@ describe('the PostgreSQL checks in the reader\'s language', () => {
         const en = await runCli(['pg', command, '--db', c.db], { env: pgEnv });
         expect([en.code, en.stderr], describeRun(en)).toEqual([2, `cutover: ${c.en}\n`]);
       }
+    }
+    // The DSN's own refusals, before anything connects.
+    for (const command of ['preflight', 'fingerprint']) {
+      const mysql = await runCli(['pg', command, '--db', 'mysql://app@db.example.com/prod', '--lang', 'es'], { env: pgEnv });
+      expect([mysql.code, mysql.stderr], describeRun(mysql)).toEqual([2, 'cutover: Esto solo lee PostgreSQL (la verificación previa, las huellas, las comparaciones y el registro usan los catálogos de PostgreSQL): aquí no se puede usar un DSN mysql://. MySQL/MariaDB es un destino del runbook (kind: mysql) para comprobaciones y comandos SQL.\n']);
+      const mysqlEn = await runCli(['pg', command, '--db', 'mysql://app@db.example.com/prod'], { env: pgEnv });
+      expect([mysqlEn.code, mysqlEn.stderr], describeRun(mysqlEn)).toEqual([2, 'cutover: This reads PostgreSQL only (preflight, fingerprints, diffs and the ledger use PostgreSQL\'s catalogs): a mysql:// DSN cannot be used here. MySQL/MariaDB is a runbook target (kind: mysql) for SQL checks and commands.\n']);
+      const params = await runCli(['pg', command, '--db', 'postgresql://db.example.com/prod?target_session_attrs=read-write&replication=database', '--lang', 'es'], { env: pgEnv });
+      expect([params.code, params.stderr], describeRun(params)).toEqual([2, expect.stringMatching(/^cutover: Los parámetros del DSN target_session_attrs, replication no se admiten aquí \(se admiten: [^)]+\)\.\n$/)]);
+      const paramsEn = await runCli(['pg', command, '--db', 'postgresql://db.example.com/prod?target_session_attrs=read-write'], { env: pgEnv });
+      expect([paramsEn.code, paramsEn.stderr], describeRun(paramsEn)).toEqual([2, expect.stringMatching(/^cutover: The DSN parameter target_session_attrs is not supported here \(supported: [^)]+\)\.\n$/)]);
     }
   });
 

@@ -165,7 +165,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--json', 'print JSON')
     .action(async (opts: PreflightFlags) => {
       const { parseDsn, preflight } = await checks();
-      await guarded(async () => parseDsn(opts.db));
+      await guarded(async () => parseDsn(opts.db, { lang: outputLang() }));
       // The checks' titles and summaries in the reader's language; --json keeps them in English.
       const options: PreflightOptions = { ...preflightOptions(opts), lang: opts.json ? 'en' : outputLang() };
       // The session's own refusals (cannot connect, no password) in the reader's language, --json or not.
@@ -191,7 +191,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       if (opts.run !== undefined && opts.vault === undefined) throw new CliUsageError(words().t('cmd.pg.fingerprint.runVault'));
       const { assertLabel, fingerprintDatabase, parseDsn, serializeFingerprint, storeFingerprint } = await checks();
       await guarded(async () => {
-        parseDsn(opts.db);
+        parseDsn(opts.db, { lang: outputLang() });
         if (opts.label !== undefined) assertLabel(opts.label);
       });
       const statementTimeoutMs = opts.statementTimeout === undefined ? undefined : Math.max(1, Math.round(parseSeconds(opts.statementTimeout, '--statement-timeout') * 1000));

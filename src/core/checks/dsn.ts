@@ -2,6 +2,7 @@
 // in an argument ends up in `ps`, shell history and the evidence), read by the one PostgreSQL
 // connection module (src/core/db/postgres.ts), with its refusals worded as PgCheckErrors.
 import { DsnError, findPgPassword, KNOWN_PG_PARAMS, parsePgDsn, pgPasswordRefusal, type PgDsn, type TlsMode } from '../db/postgres';
+import { translate, type Lang } from '../../shared/i18n';
 import { PgCheckError } from './errors';
 
 export type SslMode = TlsMode;
@@ -14,11 +15,15 @@ export interface ParsedDsn extends Omit<PgDsn, 'sslmode' | 'unknownParams'> {
 export const PASSWORD_REFUSED = pgPasswordRefusal();
 
 /** Preflight, fingerprints, diffs and the ledger read PostgreSQL's catalogs: a MySQL DSN is named as such, not as a malformed URL. */
-export const MYSQL_NOT_HERE = 'This reads PostgreSQL only (preflight, fingerprints, diffs and the ledger use PostgreSQL\'s catalogs): a mysql:// DSN cannot be used here. MySQL/MariaDB is a runbook target (kind: mysql) for SQL checks and commands.';
+export const MYSQL_NOT_HERE = translate('en', 'checks.dsn.mysql');
 
-/** Parses a postgresql:// DSN; refuses a malformed one, one with a password, and parameters a check does not use. */
-export function parseDsn(dsn: string, options: { allowPassword?: boolean } = {}): ParsedDsn {
-  if (/^mysql:\/\//i.test(dsn)) throw new PgCheckError('dsn', MYSQL_NOT_HERE);
+/**
+ * Parses a postgresql:// DSN; refuses a malformed one, one with a password, and parameters a check
+ * does not use (its own refusals in `lang`, default English; db/postgres's are English).
+ */
+export function parseDsn(dsn: string, options: { allowPassword?: boolean; lang?: Lang } = {}): ParsedDsn {
+  const lang = options.lang ?? 'en';
+  if (/^mysql:\/\//i.test(dsn)) throw new PgCheckError('dsn', translate(lang, 'checks.dsn.mysql'));
   let parsed: PgDsn;
   try {
     parsed = parsePgDsn(dsn, { password: options.allowPassword ? 'allow' : 'refuse' });
@@ -27,7 +32,7 @@ export function parseDsn(dsn: string, options: { allowPassword?: boolean } = {})
     throw error;
   }
   const { unknownParams: unknown, sslmode, ...rest } = parsed;
-  if (unknown.length) throw new PgCheckError('dsn', `The DSN parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not supported here (supported: ${KNOWN_PG_PARAMS.join(', ')}).`);
+  if (unknown.length) throw new PgCheckError('dsn', translate(lang, `checks.dsn.unsupported.${unknown.length > 1 ? 'other' : 'one'}`, { params: unknown.join(', '), supported: KNOWN_PG_PARAMS.join(', ') }));
   return { ...rest, sslmode: sslmode ?? 'prefer' };
 }
 

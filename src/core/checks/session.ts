@@ -82,7 +82,7 @@ export class PgSession {
 
   /** Connects and runs a test query. Throws PgCheckError. */
   static async connect(dsn: string, options: SessionOptions = {}): Promise<PgSession> {
-    const target = parseDsn(dsn, { allowPassword: options.allowPasswordInDsn ?? false });
+    const target = parseDsn(dsn, { allowPassword: options.allowPasswordInDsn ?? false, ...(options.lang ? { lang: options.lang } : {}) });
     const connectTimeoutMs = options.connectTimeoutMs ?? target.connectTimeoutMs ?? 10_000;
     let client: pg.Client;
     try {

@@ -180,6 +180,11 @@ export const checksWordsEn = {
   'checks.connect.ended': '{label} ended the session while connecting: {message} (the server is shutting down or restarting).',
   'checks.connect.serverRefused': '{label} refused the connection: {message} (SQLSTATE {code}).',
   'checks.connect.failed': 'Could not connect to {label}: {message}.',
+
+  // ---- the DSN (dsn.ts) ----------------------------------------------------------------------
+  'checks.dsn.mysql': 'This reads PostgreSQL only (preflight, fingerprints, diffs and the ledger use PostgreSQL\'s catalogs): a mysql:// DSN cannot be used here. MySQL/MariaDB is a runbook target (kind: mysql) for SQL checks and commands.',
+  'checks.dsn.unsupported.one': 'The DSN parameter {params} is not supported here (supported: {supported}).',
+  'checks.dsn.unsupported.other': 'The DSN parameters {params} are not supported here (supported: {supported}).',
 } as const;
 
 /** What checks-words-es.ts (and any other language) fills: every key above. */

@@ -181,4 +181,9 @@ export const checksWordsEs: ChecksWordsCatalogue = {
   'checks.connect.ended': '{label} terminó la sesión durante la conexión: {message} (el servidor se está deteniendo o reiniciando).',
   'checks.connect.serverRefused': '{label} rechazó la conexión: {message} (SQLSTATE {code}).',
   'checks.connect.failed': 'No se pudo conectar con {label}: {message}.',
+
+  // ---- el DSN (dsn.ts) -----------------------------------------------------------------------
+  'checks.dsn.mysql': 'Esto solo lee PostgreSQL (la verificación previa, las huellas, las comparaciones y el registro usan los catálogos de PostgreSQL): aquí no se puede usar un DSN mysql://. MySQL/MariaDB es un destino del runbook (kind: mysql) para comprobaciones y comandos SQL.',
+  'checks.dsn.unsupported.one': 'El parámetro del DSN {params} no se admite aquí (se admiten: {supported}).',
+  'checks.dsn.unsupported.other': 'Los parámetros del DSN {params} no se admiten aquí (se admiten: {supported}).',
 };
