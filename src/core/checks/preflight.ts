@@ -8,7 +8,7 @@ import { invalidIndexesCheck, requiredObjectsCheck } from './objects';
 import { PgSession, type Query, type SessionOptions } from './session';
 import type { CheckId, CheckResult, CheckStatus, PreflightOptions, PreflightReport } from './types';
 import { translator, type Lang, type Translator } from '../../shared/i18n';
-import { formatBytes, formatSeconds, formatSize } from './util';
+import { formatBytes, formatSeconds } from './util';
 import { archivingCheck, replicationCheck } from './wal';
 
 export type Verdict = Omit<CheckResult, 'id' | 'title'>;
@@ -115,8 +115,8 @@ const databaseSizeCheck: CheckDefinition = {
                        ORDER BY c.relpages DESC LIMIT 5) x) AS largest`);
     const r = row!;
     const largest = (r.largest ?? []).map((t) => ({ ...t, size: formatBytes(t.bytes) }));
-    const top = largest[0] ? tr.t('checks.size.largest', { name: largest[0].name, size: formatSize(largest[0].bytes, tr.lang) }) : '';
-    return { status: 'INFO', summary: tr.t('checks.size.summary', { database: r.name, size: formatSize(r.bytes, tr.lang), largest: top }), details: { database: r.name, bytes: r.bytes, size: formatBytes(r.bytes), largest } };
+    const top = largest[0] ? tr.t('checks.size.largest', { name: largest[0].name, size: formatBytes(largest[0].bytes, tr.lang) }) : '';
+    return { status: 'INFO', summary: tr.t('checks.size.summary', { database: r.name, size: formatBytes(r.bytes, tr.lang), largest: top }), details: { database: r.name, bytes: r.bytes, size: formatBytes(r.bytes), largest } };
   },
 };
 

@@ -1,14 +1,11 @@
 // Small formatting helpers for check summaries (people read them in a terminal and a PDF).
 import { formatBytes as sharedFormatBytes } from '../../shared/bytes';
-import type { Lang } from '../../shared/i18n';
+import { translator, type Lang } from '../../shared/i18n';
 
 /** 42 → "42s", 192 → "3m12s", 7500 → "2h05m", 0.4 → "0.4s" ("0,4s" in Spanish). */
 export function formatSeconds(value: number, lang: Lang = 'en'): string {
   if (!Number.isFinite(value)) return String(value);
-  if (value < 10) {
-    const text = String(Math.max(0, Math.round(value * 10) / 10));
-    return `${lang === 'en' ? text : text.replace('.', ',')}s`;
-  }
+  if (value < 10) return `${translator(lang).number(Math.max(0, Math.round(value * 10) / 10))}s`;
   const s = Math.round(value);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
@@ -17,16 +14,11 @@ export function formatSeconds(value: number, lang: Lang = 'en'): string {
 }
 
 /**
- * A size in a check's finding: "68.4 kB" (kB, MB, GB: powers of 1024, as the findings have always
- * recorded them). A finding is evidence in the chain, so it is written in English whatever the
- * language of the run (src/shared/bytes.ts writes sizes that are only shown).
+ * A size in a check: "68.4 kB" (kB, MB, GB: powers of 1024, as the findings have always recorded
+ * them). What is recorded (a finding's details) is written in English whatever the language of the
+ * run; a summary a person reads passes its `lang` ("68,4 kB" in Spanish).
  */
-export function formatBytes(n: number): string {
-  return sharedFormatBytes(n, 'en', { units: 'kB' });
-}
-
-/** The same size inside a summary a person reads, in `lang` ("68,4 kB" in Spanish; English as formatBytes). */
-export function formatSize(n: number, lang: Lang = 'en'): string {
+export function formatBytes(n: number, lang: Lang = 'en'): string {
   return sharedFormatBytes(n, lang, { units: 'kB' });
 }
 

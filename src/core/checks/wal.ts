@@ -3,7 +3,7 @@
 // big migration serve stale reads (or hold WAL on the primary until its disk fills).
 import type { CheckContext, CheckDefinition, Verdict } from './preflight';
 import { translator, type Lang, type Translator } from '../../shared/i18n';
-import { formatSeconds, formatSize } from './util';
+import { formatBytes, formatSeconds } from './util';
 
 interface ReplicaRow {
   application: string | null;
@@ -52,7 +52,7 @@ export function judgeReplication(state: { in_recovery: boolean; replay_delay: nu
   const { replicationLagSeconds, replicationLagBytes } = ctx.options;
   const tr = ctx.tr ?? translator('en');
   const seconds = (v: number) => formatSeconds(v, tr.lang);
-  const size = (n: number) => formatSize(n, tr.lang);
+  const size = (n: number) => formatBytes(n, tr.lang);
   const list = replicas.map((r) => ({
     name: r.application || r.client || 'replica',
     client: r.client,
