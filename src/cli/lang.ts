@@ -4,6 +4,7 @@
 import type { Lang } from '../shared/i18n/languages';
 import { isLang, LANGUAGES } from '../shared/i18n/languages';
 import { translate } from '../shared/i18n/catalogue';
+import { translator, type Translator } from '../shared/i18n/translator';
 import { CliUsageError } from './errors';
 
 let requested: Lang | undefined;
@@ -58,4 +59,9 @@ export function langOfArgv(argv: readonly string[], env: string | undefined = pr
   }
   const v = (flag ?? env ?? '').trim().toLowerCase();
   return isLang(v) ? v : 'en';
+}
+
+/** The CLI's words: in the run's runbook's language where one applies, else --lang / CUTOVER_LANG's, else English. */
+export function cliWords(runbookLanguage?: Lang): Translator {
+  return translator(outputLang(runbookLanguage));
 }

@@ -1,11 +1,7 @@
 // Passphrases come from the environment or a terminal prompt, never from an argument
 // (arguments end up in shell history and `ps`).
 import { CliUsageError } from './errors';
-import { outputLang } from './lang';
-import { translator } from '../shared/i18n';
-
-/** The CLI's words for passphrases: --lang / CUTOVER_LANG (no runbook is read yet). */
-const words = () => translator(outputLang());
+import { cliWords } from './lang';
 
 export interface PromptIO {
   input: NodeJS.ReadStream;
@@ -32,7 +28,7 @@ export function promptHidden(question: string, io: PromptIO = { input: process.s
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new CliUsageError(words().t('cli.passphrase.cancelled')));
+        if (ch === '\u0003') return done(new CliUsageError(cliWords().t('cli.passphrase.cancelled')));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -46,20 +42,20 @@ function canPrompt(): boolean {
 }
 
 /** The vault passphrase: CUTOVER_PASSPHRASE, or asked on the terminal. */
-export async function readPassphrase(envName = 'CUTOVER_PASSPHRASE', question = words().t('cli.passphrase.ask')): Promise<string> {
+export async function readPassphrase(envName = 'CUTOVER_PASSPHRASE', question = cliWords().t('cli.passphrase.ask')): Promise<string> {
   const fromEnv = process.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (!canPrompt()) throw new CliUsageError(words().t('cli.passphrase.none', { env: envName }));
+  if (!canPrompt()) throw new CliUsageError(cliWords().t('cli.passphrase.none', { env: envName }));
   return promptHidden(question);
 }
 
 /** A new passphrase, asked twice on a terminal so a typo does not lock the vault forever. */
-export async function readNewPassphrase(envName: string, question = words().t('cli.passphrase.askNew')): Promise<string> {
+export async function readNewPassphrase(envName: string, question = cliWords().t('cli.passphrase.askNew')): Promise<string> {
   const fromEnv = process.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (!canPrompt()) throw new CliUsageError(words().t('cli.passphrase.noneNew', { env: envName }));
+  if (!canPrompt()) throw new CliUsageError(cliWords().t('cli.passphrase.noneNew', { env: envName }));
   const first = await promptHidden(question);
-  const second = await promptHidden(words().t('cli.passphrase.again'));
-  if (first !== second) throw new CliUsageError(words().t('cli.passphrase.differ'));
+  const second = await promptHidden(cliWords().t('cli.passphrase.again'));
+  if (first !== second) throw new CliUsageError(cliWords().t('cli.passphrase.differ'));
   return first;
 }

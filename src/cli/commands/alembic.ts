@@ -14,10 +14,9 @@ import { DEFAULT_ALEMBIC_COMMAND } from '../../core/alembic/offline-sql';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson } from '../format';
-import { outputLang } from '../lang';
+import { outputLang, cliWords } from '../lang';
 import { translator, type Lang } from '../../shared/i18n';
 
-const words = () => translator(outputLang());
 
 interface InspectFlags {
   scripts: string;
@@ -52,17 +51,17 @@ async function openVault(path: string): Promise<Vault> {
 
 function idList(value: string, flag: string): string[] {
   const ids = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (ids.length === 0) throw new CliUsageError(words().t('cmd.alembic.idList', { flag, value }));
+  if (ids.length === 0) throw new CliUsageError(cliWords().t('cmd.alembic.idList', { flag, value }));
   return ids;
 }
 
 function fileOrder(value: string): FileOrder {
-  if (value !== 'directory' && value !== 'name') throw new CliUsageError(words().t('cmd.alembic.fileOrder', { value }));
+  if (value !== 'directory' && value !== 'name') throw new CliUsageError(cliWords().t('cmd.alembic.fileOrder', { value }));
   return value;
 }
 
 function checkDsn(dsn: string, redactDsn: (dsn: string) => string): string {
-  if (!/^postgres(?:ql)?(?:\+[\w-]+)?:\/\//.test(dsn)) throw new CliUsageError(words().t('cmd.alembic.dsn', { dsn: redactDsn(dsn) }));
+  if (!/^postgres(?:ql)?(?:\+[\w-]+)?:\/\//.test(dsn)) throw new CliUsageError(cliWords().t('cmd.alembic.dsn', { dsn: redactDsn(dsn) }));
   return dsn;
 }
 
@@ -131,7 +130,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--file-order <order>', 'load order of revision files: directory (Alembic 1.8) or name (newer Alembic)', 'directory')
     .option('--json', 'print JSON')
     .action(async (opts: InspectFlags) => {
-      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(words().t('cmd.alembic.inspect.dbOrFrom'));
+      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(cliWords().t('cmd.alembic.inspect.dbOrFrom'));
       const { inspectAlembic, readScriptDirectory, redactDsn } = await import('../../core/alembic');
       const report = await asUsage(() => inspectAlembic({
         scripts: opts.scripts,
@@ -168,14 +167,14 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
     .option('--label <label>', 'with --vault: the stored file is <label>.sql (default upgrade-<from>-to-<to>)')
     .option('--json', 'print JSON')
     .action(async (opts: SqlFlags) => {
-      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(words().t('cmd.alembic.sql.dbOrFrom'));
-      if ((opts.vault === undefined) !== (opts.run === undefined)) throw new CliUsageError(words().t('cmd.alembic.sql.vaultRun'));
-      if (opts.label !== undefined && opts.vault === undefined) throw new CliUsageError(words().t('cmd.alembic.sql.label'));
+      if (opts.db !== undefined && opts.from !== undefined) throw new CliUsageError(cliWords().t('cmd.alembic.sql.dbOrFrom'));
+      if ((opts.vault === undefined) !== (opts.run === undefined)) throw new CliUsageError(cliWords().t('cmd.alembic.sql.vaultRun'));
+      if (opts.label !== undefined && opts.vault === undefined) throw new CliUsageError(cliWords().t('cmd.alembic.sql.label'));
       const { locateProject, readVersionTable, redactDsn, renderOfflineSql } = await import('../../core/alembic');
       const project = await asUsage(async () => locateProject(opts.scripts, { lang: outputLang() }));
-      if (!project.iniPath) throw new CliUsageError(words().t('cmd.alembic.sql.noIni', { scripts: opts.scripts }));
+      if (!project.iniPath) throw new CliUsageError(cliWords().t('cmd.alembic.sql.noIni', { scripts: opts.scripts }));
       const command = (opts.alembic ?? '').split(/\s+/).filter((s) => s.length > 0);
-      if (command.length === 0) throw new CliUsageError(words().t('cmd.alembic.sql.noCommand'));
+      if (command.length === 0) throw new CliUsageError(cliWords().t('cmd.alembic.sql.noCommand'));
       let from: string[] = [];
       if (opts.from !== undefined) from = idList(opts.from, '--from');
       const preview = opts.vault !== undefined ? await import('../../core/alembic/sql-preview') : null;
@@ -189,7 +188,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
             from = (await readVersionTable(checkDsn(opts.db, redactDsn), { lang: outputLang() })).revisions;
           } catch (error) {
             if (!(error instanceof AlembicDbError)) throw error;
-            process.stderr.write(`cutover: ${words().t('cmd.alembic.sql.noVersion', { db: redactDsn(opts.db), message: error.message })}\n`);
+            process.stderr.write(`cutover: ${cliWords().t('cmd.alembic.sql.noVersion', { db: redactDsn(opts.db), message: error.message })}\n`);
             setExit(EXIT_FAILED);
             return;
           }
@@ -217,7 +216,7 @@ export function registerAlembic(program: Command, setExit: (code: number) => voi
           if (!result.ok) process.stderr.write(`cutover: ${result.reason}\n`);
         }
         if (vault && !opts.json) {
-          const tr = words();
+          const tr = cliWords();
           process.stderr.write(`cutover: ${stored
             ? tr.t('cmd.alembic.sql.stored', { vault: opts.vault!, name: stored.artifact.name, sha256: String(stored.artifact.sha256), seq: stored.event.seq, run: opts.run! })
             : tr.t('cmd.alembic.sql.notStored', { vault: opts.vault! })}\n`);

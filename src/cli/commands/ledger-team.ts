@@ -12,12 +12,11 @@ import { CliUsageError, EXIT_FAILED } from '../errors';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { openVault } from './vault';
-import { outputLang } from '../lang';
+import { outputLang, cliWords } from '../lang';
 import { translator, type Translator } from '../../shared/i18n';
 
 const ledgerCore = () => import('../../core/ledger');
-const words = () => translator(outputLang());
-const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', words().t('cli.passphrase.yourKey'));
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', cliWords().t('cli.passphrase.yourKey'));
 
 function planText(plan: PlanDocument, tr: Translator): string {
   // The environment in the language's word (as the War room's timeline says it); any other name as it is.
@@ -47,16 +46,16 @@ function decisionOf(opts: DecideOpts): LedgerDecision {
   const record = { rootCause: opts.rootCause, riskTier: opts.riskTier, drift: opts.drift, authorization: opts.authorization, note: opts.note };
   const given = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Record<string, string>;
   if (opts.decision !== undefined) {
-    if (Object.keys(given).length) throw new CliUsageError(words().t('ledgerCmd.decide.both'));
-    if (!['rollback', 'stop', 'retry'].includes(opts.decision)) throw new CliUsageError(words().t('ledgerCmd.decide.kind'));
-    if (!opts.reason?.trim()) throw new CliUsageError(words().t('ledgerCmd.decide.reason'));
+    if (Object.keys(given).length) throw new CliUsageError(cliWords().t('ledgerCmd.decide.both'));
+    if (!['rollback', 'stop', 'retry'].includes(opts.decision)) throw new CliUsageError(cliWords().t('ledgerCmd.decide.kind'));
+    if (!opts.reason?.trim()) throw new CliUsageError(cliWords().t('ledgerCmd.decide.reason'));
     return { kind: 'run.decide', decision: opts.decision as 'rollback' | 'stop' | 'retry', reason: opts.reason, ...(opts.step ? { stepId: opts.step } : {}) };
   }
-  if (opts.reason !== undefined || opts.step !== undefined) throw new CliUsageError(words().t('ledgerCmd.decide.reasonStep'));
-  if (!Object.keys(given).length) throw new CliUsageError(words().t('ledgerCmd.decide.nothing'));
+  if (opts.reason !== undefined || opts.step !== undefined) throw new CliUsageError(cliWords().t('ledgerCmd.decide.reasonStep'));
+  if (!Object.keys(given).length) throw new CliUsageError(cliWords().t('ledgerCmd.decide.nothing'));
   if (given.authorization !== undefined) {
     const a = given.authorization.trim().toLowerCase();
-    if (a !== 'approved' && a !== 'rejected') throw new CliUsageError(words().t('ledgerCmd.decide.authorization', { value: given.authorization }));
+    if (a !== 'approved' && a !== 'rejected') throw new CliUsageError(cliWords().t('ledgerCmd.decide.authorization', { value: given.authorization }));
     given.authorization = a === 'approved' ? 'Approved' : 'Rejected';
   }
   return { kind: 'decision.record', input: given };
@@ -67,9 +66,9 @@ function valuesOf(given: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of given) {
     const i = v.indexOf('=');
-    if (i <= 0) throw new CliUsageError(words().t('ledgerCmd.value.shape', { value: v }));
+    if (i <= 0) throw new CliUsageError(cliWords().t('ledgerCmd.value.shape', { value: v }));
     const name = v.slice(0, i);
-    if (name in out) throw new CliUsageError(words().t('ledgerCmd.value.twice', { name }));
+    if (name in out) throw new CliUsageError(cliWords().t('ledgerCmd.value.twice', { name }));
     out[name] = v.slice(i + 1);
   }
   return out;
@@ -102,7 +101,7 @@ function registerStepActs(ledger: Command): void {
         const act: LedgerStepAct = a.kind === 'step.record' ? { kind: a.kind, values: valuesOf(opts.value) }
           : a.kind === 'step.done' ? { kind: a.kind, ...(opts.note !== undefined ? { note: opts.note } : {}) }
           : { kind: a.kind, reason: opts.reason ?? '' };
-        if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError(words().t('ledgerCmd.skip.reason'));
+        if (act.kind === 'step.skip' && !act.reason.trim()) throw new CliUsageError(cliWords().t('ledgerCmd.skip.reason'));
         const { loadRunbookFile } = await import('../../core/runbook');
         // The lines follow the runbook's language (--lang / CUTOVER_LANG when it names none).
         const { text, runbook } = loadRunbookFile(opts.runbook, outputLang());
@@ -155,7 +154,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const result = await approveThroughLedger(vault, { runId, ...(opts.db ? { db: opts.db } : {}), dryRun: Boolean(opts.dryRun), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
         else {
-          const tr = words();
+          const tr = cliWords();
           console.log(planText(result.plan, tr));
           console.log(result.dryRun ? tr.t('ledgerCmd.approve.dryRun', { digest: result.planDigest, workstation: result.to.workstation })
             : tr.t(result.sent ? 'ledgerCmd.approve.signed' : 'ledgerCmd.approve.already', { digest: result.planDigest, fingerprint: result.fingerprint, workstation: result.to.workstation }));
@@ -184,7 +183,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
       await withVault(opts.vault, async (vault) => {
         const result = await decideThroughLedger(vault, { runId, decision, ...(opts.as ? { as: opts.as } : {}), ...(opts.db ? { db: opts.db } : {}), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
-        else console.log(words().t('ledgerCmd.decide.signed', { act: result.act.act, run: runId, name: result.act.by.name, fingerprint: result.act.by.fingerprint, what: Object.entries(result.act.what).map(([k, v]) => `${k}=${String(v)}`).join(', '), workstation: result.to.workstation }));
+        else console.log(cliWords().t('ledgerCmd.decide.signed', { act: result.act.act, run: runId, name: result.act.by.name, fingerprint: result.act.by.fingerprint, what: Object.entries(result.act.what).map(([k, v]) => `${k}=${String(v)}`).join(', '), workstation: result.to.workstation }));
       });
     });
 
@@ -225,7 +224,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const c = result.checkpoint;
         if (opts.json) printJson(result);
         else {
-          const tr = words();
+          const tr = cliWords();
           console.log(tr.t('ledgerCmd.checkpoint.recorded', { seq: result.seq, ledger: c.ledger, workstation: c.workstation, at: c.seq, hash: c.hash.slice(0, 12), publishedAt: tr.stamp(c.publishedAt) }));
         }
       });
@@ -242,7 +241,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
         const result = await sentStatus(vault, opts.db ? { db: opts.db } : {});
         if (opts.json) printJson(result);
         else {
-          const tr = words();
+          const tr = cliWords();
           if (!result.items.length) console.log(tr.t('ledgerCmd.sent.none'));
           for (const i of result.items) console.log(tr.t('ledgerCmd.sent.item', { status: statusColumn(tr, i.status), seq: i.seq, kind: i.kind, step: i.step ? ` ${i.step}` : '', run: i.runId, to: i.to, detail: i.detail }));
         }
@@ -259,7 +258,7 @@ export function registerLedgerTeam(ledger: Command, setExit: (code: number) => v
     .action(async (opts: { vault: string; db?: string; fromStart?: boolean; json?: boolean }) => {
       const { receiveFromLedger, publisherKey } = await ledgerCore();
       const { describeProblemIn } = await import('../../core/war-room/finding-words');
-      const tr = words();
+      const tr = cliWords();
       await withVault(opts.vault, async (vault) => {
         // The owner's key signs the refusals sent back to their senders; without it they are only named here.
         let keyProblem: string | null = null;

@@ -9,15 +9,13 @@ import type { TranscriptRead, TranscriptReader } from '../../core/ledger/transcr
 import type { Signer } from '../../core/signing';
 import type { ReadOnlyVault } from '../../core/vault';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
-import { outputLang } from '../lang';
+import { cliWords } from '../lang';
 import { translator, type Lang } from '../../shared/i18n';
-
-const words = () => translator(outputLang());
 
 const transcriptsCore = () => import('../../core/ledger/transcripts-read');
 
 function parsePoll(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(words().t('ledgerCmd.poll', { value }));
+  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(cliWords().t('ledgerCmd.poll', { value }));
   return Number(value);
 }
 
@@ -40,7 +38,7 @@ export function registerLedgerTranscript(ledger: Command, setExit: (code: number
     .option('--json', 'print one JSON object per chunk ({n, offset, size, text}), then one with the state')
     .action(async (workstation: string, artifactId: string, opts: { db: string; follow?: boolean; poll: string; json?: boolean }) => {
       const poll = parsePoll(opts.poll);
-      const tr = words();
+      const tr = cliWords();
       const { TranscriptReader: Reader, describeTranscriptProblem } = await transcriptsCore();
       const { LedgerConnectionError } = await import('../../core/ledger/errors');
       let reader: TranscriptReader = await Reader.open(opts.db, workstation, artifactId);
@@ -105,7 +103,7 @@ export async function transcriptTicker(vault: ReadOnlyVault, signer: Signer, db:
       return;
     }
     // TRANSCRIPTS_NEED_INIT is the core's sentence (the window's outbox says it too), in English.
-    const line = shared.state === 'needs-init' ? TRANSCRIPTS_NEED_INIT : words().t('ledgerCmd.follow.transcriptsRetry', { reason: shared.reason.replace(/ Nothing half-done.*$/, '') });
+    const line = shared.state === 'needs-init' ? TRANSCRIPTS_NEED_INIT : cliWords().t('ledgerCmd.follow.transcriptsRetry', { reason: shared.reason.replace(/ Nothing half-done.*$/, '') });
     if (shared.state === 'needs-init') sharedAt = head;
     if (line !== said) process.stderr.write(`cutover: ${line}\n`);
     said = line;

@@ -9,8 +9,8 @@ import type { FollowRead, LedgerFollower, PublishResult } from '../../core/ledge
 import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
-import { outputLang } from '../lang';
-import { translator, type Lang } from '../../shared/i18n';
+import { cliWords } from '../lang';
+import { type Lang } from '../../shared/i18n';
 import { printJson } from '../format';
 import { readPassphrase } from '../passphrase';
 import { registerLedgerTeam } from './ledger-team';
@@ -24,8 +24,7 @@ async function openVault(path: string) {
   return open(path);
 }
 
-const words = () => translator(outputLang());
-const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', words().t('cli.passphrase.ownerKey'));
+const keyPassphrase = () => readPassphrase('CUTOVER_KEY_PASSPHRASE', cliWords().t('cli.passphrase.ownerKey'));
 
 /** A ledger finding in `lang` for a person to read (the War room's words); English is describeProblem's. */
 async function problemIn(lang: Lang, p: import('../../core/ledger').LedgerProblem): Promise<string> {
@@ -34,12 +33,12 @@ async function problemIn(lang: Lang, p: import('../../core/ledger').LedgerProble
 }
 
 function parseBatch(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new CliUsageError(words().t('ledgerCmd.batch', { value }));
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new CliUsageError(cliWords().t('ledgerCmd.batch', { value }));
   return Number(value);
 }
 
 function parseInterval(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(words().t('ledgerCmd.poll', { value }));
+  if (!/^\d+$/.test(value) || Number(value) < 50 || Number(value) > 600_000) throw new CliUsageError(cliWords().t('ledgerCmd.poll', { value }));
   return Number(value);
 }
 
@@ -76,7 +75,7 @@ async function followVault(vault: Vault, pollMs: number, publish: (progress: (n:
     };
   });
   const say = (value: Record<string, unknown>, text: string) => (json ? process.stdout.write(`${JSON.stringify(value)}\n`) : console.log(text));
-  const tr = words();
+  const tr = cliWords();
   let publishedHead = -1;
   let failures = 0;
   try {
@@ -140,7 +139,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const result = await initLedger(opts.db, opts.role);
       if (opts.json) printJson(result);
       else {
-        const tr = words();
+        const tr = cliWords();
         console.log(tr.t(result.created ? 'ledgerCmd.init.created' : 'ledgerCmd.init.already', { ledger: result.ledgerId, label: result.label }));
         console.log(tr.t('ledgerCmd.init.role', { role: result.role }));
         console.log(tr.t('ledgerCmd.init.password', { db: opts.db, role: result.role }));
@@ -161,7 +160,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
         const result = await joinLedger(vault, { db: opts.db, workstation: opts.name, actor: defaultActor(), passphrase: keyPassphrase });
         if (opts.json) printJson(result);
         else {
-          const tr = words();
+          const tr = cliWords();
           console.log(`${tr.t(result.joined ? 'ledgerCmd.join.joined' : 'ledgerCmd.join.already', { ledger: result.ledger, workstation: result.workstation, owner: result.owner, fingerprint: result.fingerprint })}\n${tr.t('ledgerCmd.join.publish', { vault: opts.vault })}`);
         }
       } finally {
@@ -179,7 +178,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
     .option('--receive', 'with --follow: also receive what the team sends this vault through the ledger (approvals of its plans, signed acts, decisions) as it arrives, checked and recorded as `ledger receive` does; refusals are said once on stderr and append nothing')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; db?: string; batch: string; follow?: boolean; poll: string; receive?: boolean; json?: boolean }) => {
-      if (opts.receive && !opts.follow) throw new CliUsageError(words().t('ledgerCmd.publish.receive'));
+      if (opts.receive && !opts.follow) throw new CliUsageError(cliWords().t('ledgerCmd.publish.receive'));
       const batch = parseBatch(opts.batch);
       const poll = parseInterval(opts.poll);
       const { publishVault, publisherKey, LedgerDivergedError } = await ledgerCore();
@@ -215,7 +214,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
         const transcripts = await publishTranscriptsOnce(vault, signer, opts.db);
         if (opts.json) printJson({ ...result, transcripts });
         else {
-          const tr = words();
+          const tr = cliWords();
           console.log(tr.count('ledgerCmd.publish.done', result.published, { workstation: result.workstation, head: result.head }));
           if (!transcripts.needsInit) console.log(tr.t('ledgerCmd.publish.transcripts', { chunks: transcripts.chunks, bytes: transcripts.bytes, shared: transcripts.shared, withheld: transcripts.withheld }));
         }
@@ -241,7 +240,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const report = await verifyLedger(opts.db);
       if (opts.json) printJson(report);
       else {
-        const tr = words();
+        const tr = cliWords();
         const where = { ledger: report.ledger, label: report.label };
         console.log(report.ok ? tr.count('ledgerCmd.verify.ok', report.chains.length, where) : tr.t('ledgerCmd.verify.bad', { ...where, problem: await problemIn(tr.lang, report.firstProblem!) }));
         for (const c of report.chains) {
@@ -275,7 +274,7 @@ export function registerLedger(program: Command, setExit: (code: number) => void
       const stop = () => void follower.close().then((failed) => process.exit(closed(failed) ? EXIT_OK : EXIT_FAILED));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const tr = words();
+      const tr = cliWords();
       const transcripts = opts.transcripts ? new WatchTranscripts(opts.db, Boolean(opts.json), tr.lang) : null;
       // With --once a step's transcript is printed right under it; when following, as its chunks arrive.
       const show = async (read: FollowRead): Promise<boolean> => {

@@ -13,7 +13,7 @@ import { VaultError } from '../../core/vault/errors';
 import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { readPassphrase } from '../passphrase';
-import { outputLang } from '../lang';
+import { outputLang, cliWords } from '../lang';
 import type { Lang } from '../../shared/i18n/languages';
 import { translator } from '../../shared/i18n';
 import { openVault } from './vault';
@@ -46,8 +46,6 @@ async function asUsage<T>(fn: () => Promise<T>, packPath?: string): Promise<T> {
   }
 }
 
-/** The pack commands' own refusals, in the language asked for. */
-const packWords = () => translator(outputLang());
 
 /** The language the pack's runbook names (`language:`), if its manifest can be read and names one. */
 async function packLanguageOf(pack: string): Promise<Lang | undefined> {
@@ -68,8 +66,8 @@ async function packKeyOf(pack: string, identity: string): Promise<string | null>
 }
 
 async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprint?: string; identity: string }, pack: string): Promise<Signer> {
-  if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError(packWords().t('pack.cli.oneKey'));
-  if (opts.keyFingerprint && !opts.agent) throw new CliUsageError(packWords().t('pack.cli.fingerprintWithAgent'));
+  if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliUsageError(cliWords().t('pack.cli.oneKey'));
+  if (opts.keyFingerprint && !opts.agent) throw new CliUsageError(cliWords().t('pack.cli.fingerprintWithAgent'));
   const { agentSigner, listAgentKeys, loadKeyFile, parsePublicKey } = await import('../../core/signing');
   if (opts.key) {
     try {
@@ -77,7 +75,7 @@ async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprin
         return await loadKeyFile(opts.key);
       } catch (error) {
         if ((error as Error).name !== 'KeyPassphraseRequiredError') throw error;
-        return await loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', packWords().t('identity.cli.keyFilePassphrase', { path: opts.key })));
+        return await loadKeyFile(opts.key, await readPassphrase('CUTOVER_KEY_PASSPHRASE', cliWords().t('identity.cli.keyFilePassphrase', { path: opts.key })));
       }
     } catch (error) {
       // A key file missing, unreadable or not OpenSSH: the signing module's error, said in the language asked for.
@@ -89,7 +87,7 @@ async function chooseSigner(opts: { key?: string; agent?: boolean; keyFingerprin
   if (wanted) return agentSigner(wanted);
   const held = await listAgentKeys();
   if (held.length === 1) return agentSigner(held[0]!);
-  throw new CliUsageError(packWords().t('pack.cli.agentKeys', { n: held.length, identity: opts.identity, list: held.map((k) => `  ${parsePublicKey(k).fingerprint}`).join('\n') }));
+  throw new CliUsageError(cliWords().t('pack.cli.agentKeys', { n: held.length, identity: opts.identity, list: held.map((k) => `  ${parsePublicKey(k).fingerprint}`).join('\n') }));
 }
 
 export function registerPack(program: Command, setExit: SetExit): void {
@@ -163,7 +161,7 @@ export function registerPack(program: Command, setExit: SetExit): void {
     .option('--reason <text>', 'why (required with --reject; a comment with an approval)')
     .option('--json', 'print JSON')
     .action(async (path: string, opts: { identity: string; key?: string; agent?: boolean; keyFingerprint?: string; reject?: boolean; reason?: string; json?: boolean }) => {
-      if (opts.reject && !opts.reason?.trim()) throw new CliUsageError(packWords().t('pack.cli.rejectReason'));
+      if (opts.reject && !opts.reason?.trim()) throw new CliUsageError(cliWords().t('pack.cli.rejectReason'));
       const signer = await asUsage(() => chooseSigner(opts, path), path);
       const { signPack } = await packCore();
       const signed = await asUsage(() => signPack(path, { identity: opts.identity, signer, decision: opts.reject ? 'reject' : 'approve', reason: opts.reason ?? null }), path);

@@ -8,11 +8,9 @@ import type { Vault } from '../../core/vault';
 import { defaultActor } from '../actor';
 import { CliUsageError, EXIT_FAILED, EXIT_OK } from '../errors';
 import { printJson, readBounded } from '../format';
-import { outputLang } from '../lang';
+import { outputLang, cliWords } from '../lang';
 import { translator, type Lang, type Translator } from '../../shared/i18n';
 
-/** pg reads no runbook: its words are --lang / CUTOVER_LANG's, else English. */
-const words = (): Translator => translator(outputLang());
 
 /** The checks (pg, the fingerprint's zod schema) load only when a command runs, not for --help. */
 const checks = () => import('../../core/checks');
@@ -41,13 +39,13 @@ function names(value: string, previous: string[] = []): string[] {
 /** "90s", "5m", "2h", "1500ms" or plain seconds. */
 export function parseSeconds(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new CliUsageError(words().t('cmd.pg.duration', { flag, value }));
+  if (!m) throw new CliUsageError(cliWords().t('cmd.pg.duration', { flag, value }));
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * factor;
 }
 
 function parseConnections(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 16) throw new CliUsageError(words().t('cmd.pg.connections', { value }));
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 16) throw new CliUsageError(cliWords().t('cmd.pg.connections', { value }));
   return Number(value);
 }
 
@@ -187,8 +185,8 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
     .option('--connections <n>', 'read-only connections reading side by side on one snapshot (default 4; 1 for a single session)')
     .option('--json', 'print JSON (the summary and the whole document)')
     .action(async (opts: { db: string; schema?: string[]; out?: string; vault?: string; label?: string; run?: string; statementTimeout?: string; connections?: string; json?: boolean }) => {
-      if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError(words().t('cmd.pg.fingerprint.vaultLabel'));
-      if (opts.run !== undefined && opts.vault === undefined) throw new CliUsageError(words().t('cmd.pg.fingerprint.runVault'));
+      if ((opts.vault === undefined) !== (opts.label === undefined)) throw new CliUsageError(cliWords().t('cmd.pg.fingerprint.vaultLabel'));
+      if (opts.run !== undefined && opts.vault === undefined) throw new CliUsageError(cliWords().t('cmd.pg.fingerprint.runVault'));
       const { assertLabel, fingerprintDatabase, parseDsn, serializeFingerprint, storeFingerprint } = await checks();
       await guarded(async () => {
         parseDsn(opts.db, { lang: outputLang() });
@@ -213,19 +211,19 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
           try {
             writeFileSync(opts.out, serializeFingerprint(fingerprint));
           } catch (error) {
-            throw new CliUsageError(words().t('cmd.pg.fingerprint.cannotWrite', { out: opts.out, why: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
+            throw new CliUsageError(cliWords().t('cmd.pg.fingerprint.cannotWrite', { out: opts.out, why: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
           }
         }
         const stored = vault && opts.label
           ? await guarded(async () => storeFingerprint(vault, fingerprint, { label: opts.label!, database: meta.target, actor: defaultActor(), meta, ...(opts.run !== undefined ? { runId: opts.run } : {}) }))
           : null;
-        for (const s of meta.missingSchemas) process.stderr.write(`cutover: ${words().t('cmd.pg.fingerprint.missingSchema', { schema: s, target: meta.target })}\n`);
+        for (const s of meta.missingSchemas) process.stderr.write(`cutover: ${cliWords().t('cmd.pg.fingerprint.missingSchema', { schema: s, target: meta.target })}\n`);
         if (opts.json) {
           printJson({ ...meta, sha256: fingerprint.sha256, out: opts.out ?? null, stored: stored ? { label: opts.label, run: opts.run ?? null, event: stored.event.seq, artifact: stored.artifact.id } : null, fingerprint });
           return;
         }
         const c = meta.counts;
-        const tr = words();
+        const tr = cliWords();
         console.log(tr.t('cmd.pg.fingerprint.head', { target: meta.target, version: meta.serverVersion, sha256: fingerprint.sha256 }));
         console.log(tr.t('cmd.pg.fingerprint.schemas', { list: fingerprint.schemas.join(', ') || tr.t('cmd.pg.fingerprint.none') }));
         console.log(tr.t('cmd.pg.fingerprint.counts', { tables: c.tables, columns: c.columns, constraints: c.constraints, foreignKeys: c.foreignKeys, indexes: c.indexes, triggers: c.triggers, views: c.views, sequences: c.sequences, enums: c.enums, domains: c.domains, compositeTypes: c.compositeTypes, extensions: c.extensions }));
@@ -247,7 +245,7 @@ export function registerPg(program: Command, setExit: (code: number) => void): v
       const needsVault = a.startsWith('vault:') || b.startsWith('vault:');
       const vault = needsVault && opts.vault ? await openVault(opts.vault) : null;
       try {
-        const tr = words();
+        const tr = cliWords();
         const [fa, fb] = await guarded(async () => [await readFingerprintArg(a, vault, tr), await readFingerprintArg(b, vault, tr)] as const);
         const { diffFingerprints } = await checks();
         // The rows' details in the reader's language; --json keeps them in English.

@@ -9,10 +9,7 @@ import { CliUsageError } from '../errors';
 import { formatBytes, printJson } from '../format';
 import { openVault } from './vault';
 import { defaultActor } from '../actor';
-import { outputLang } from '../lang';
-import { translator } from '../../shared/i18n';
-
-const words = () => translator(outputLang());
+import { cliWords } from '../lang';
 
 export function registerRecord(program: Command): void {
   const note = program.command('note').description('add notes to the event chain');
@@ -24,7 +21,7 @@ export function registerRecord(program: Command): void {
     .option('--lines', 'read standard input and append one note per line as it arrives')
     .option('--json', 'print JSON')
     .action(async (opts: { vault: string; actor?: string; text?: string; lines?: boolean; json?: boolean }) => {
-      if (!opts.text && !opts.lines) throw new CliUsageError(words().t('cmd.note.giveText'));
+      if (!opts.text && !opts.lines) throw new CliUsageError(cliWords().t('cmd.note.giveText'));
       const actor = opts.actor ?? defaultActor();
       const v = await openVault(opts.vault);
       try {
@@ -41,7 +38,7 @@ export function registerRecord(program: Command): void {
             count += 1;
           }
           if (opts.json) printJson({ appended: count, head: v.head() });
-          else console.log(words().count('cmd.note.appended', count, { seq: v.head().seq }));
+          else console.log(cliWords().count('cmd.note.appended', count, { seq: v.head().seq }));
         }
       } finally {
         v.close();
@@ -59,10 +56,10 @@ export function registerRecord(program: Command): void {
     .argument('[file]', 'file to add; standard input when omitted or "-"')
     .action(async (file: string | undefined, opts: { vault: string; name?: string; mediaType: string; actor?: string; json?: boolean }) => {
       const fromStdin = file === undefined || file === '-';
-      if (!fromStdin && !existsSync(file)) throw new CliUsageError(words().t('cmd.artifact.noFile', { file }));
-      if (!fromStdin && statSync(file).isDirectory()) throw new CliUsageError(words().t('cmd.artifact.folder', { file }));
+      if (!fromStdin && !existsSync(file)) throw new CliUsageError(cliWords().t('cmd.artifact.noFile', { file }));
+      if (!fromStdin && statSync(file).isDirectory()) throw new CliUsageError(cliWords().t('cmd.artifact.folder', { file }));
       const name = opts.name ?? (fromStdin ? undefined : basename(file));
-      if (!name) throw new CliUsageError(words().t('cmd.artifact.nameStdin'));
+      if (!name) throw new CliUsageError(cliWords().t('cmd.artifact.nameStdin'));
       const v = await openVault(opts.vault);
       try {
         const writer = v.createArtifact({ name, mediaType: opts.mediaType, actor: opts.actor ?? defaultActor() });
@@ -71,7 +68,7 @@ export function registerRecord(program: Command): void {
         const info = writer.finish();
         if (opts.json) printJson(info);
         else {
-          const tr = words();
+          const tr = cliWords();
           console.log(tr.t('cmd.artifact.added', { name: info.name, size: formatBytes(info.size, tr.lang), sha256: String(info.sha256), id: info.id }));
         }
       } finally {
@@ -89,7 +86,7 @@ export function registerRecord(program: Command): void {
         const list = v.artifacts();
         if (opts.json) printJson(list);
         else {
-          const tr = words();
+          const tr = cliWords();
           for (const a of list) console.log(`${a.id}  ${a.state.padEnd(10)} ${formatBytes(a.size, tr.lang).padStart(10)}  ${a.sha256 ?? tr.t('cmd.artifact.beingWritten')}  ${a.name}`);
         }
       } finally {
@@ -104,7 +101,7 @@ export function registerRecord(program: Command): void {
     .action(async (id: string, opts: { vault: string }) => {
       const v = await openVault(opts.vault);
       try {
-        if (!v.artifacts().some((a) => a.id === id)) throw new CliUsageError(words().t('cmd.artifact.unknown', { id }));
+        if (!v.artifacts().some((a) => a.id === id)) throw new CliUsageError(cliWords().t('cmd.artifact.unknown', { id }));
         for (const chunk of v.readArtifact(id)) {
           if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
         }
