@@ -1,5 +1,6 @@
 // Real OpenSSH tools for tests: keys made by ssh-keygen, signatures made and checked by
 // `ssh-keygen -Y`, and an ssh-agent started on a socket in a temp dir. No mocks.
+import { createConnection } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -132,6 +133,18 @@ export interface TestAgent {
 }
 
 /** Starts `ssh-agent -D -a SOCKET` in the foreground, as a child we can kill. */
+/** Whether something listens on the Unix socket at `path` (a connection is accepted). */
+function accepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const conn = createConnection(path);
+    conn.once('connect', () => {
+      conn.destroy();
+      resolve(true);
+    });
+    conn.once('error', () => resolve(false));
+  });
+}
+
 export async function startAgent(dir: string): Promise<TestAgent> {
   const socket = join(dir, 'agent.sock');
   const child: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { env: toolEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
@@ -143,6 +156,14 @@ export async function startAgent(dir: string): Promise<TestAgent> {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(`ssh-agent did not start: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  // The socket file exists from bind(), before listen(): wait until the agent accepts a connection.
+  while (!(await accepts(socket))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`ssh-agent did not start listening: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 25));
   }
